@@ -1,0 +1,29 @@
+# Two commands for a fresh machine: `make serve` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: setup serve build test browser
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+serve: setup
+	$(BIN)/mpsc serve
+
+build: setup
+	$(BIN)/mpsc build
+
+# The browser tests drive Debian's chromium; install it where it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "chromium is missing: install Debian's chromium package (apt-get install chromium)" >&2; exit 1; }
+
+test: setup browser
+	$(BIN)/python -m pytest

@@ -1,0 +1,143 @@
+"""Throughput of /sparql under `mpsc serve` (gunicorn) next to Oxigraph's own server, on the same release.
+
+Starts, on 127.0.0.1: `oxigraph serve` in memory (like our embedded store) and on disk, each loaded with
+`mpsc load`, and `mpsc serve` with and without its response cache. Each server then gets the same mix of five competency-style queries from CLIENTS client
+threads (keep-alive connections, round robin through the mix) for SECONDS seconds, after one warm-up pass.
+Prints requests per second and latency p50/p95 per server, and the ratio to Oxigraph.
+
+    .venv/bin/python benchmarks/sparql_throughput.py [--seconds 20] [--clients 8] [--workers 2] [--threads 4]
+
+Not a test: a measurement to report, one run each.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.config import Settings  # noqa: E402
+from tests.conftest import mpsc  # noqa: E402
+from tests.sparql_support import mpsc_serve, oxigraph_server  # noqa: E402
+
+PREFIXES = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+COOPERATION_PROJECT = PREFIXES + "SELECT ?p WHERE { ?p mpsc:grantee ?c . ?c a mpsc:Cooperation } ORDER BY ?p LIMIT 1"
+
+
+def query_mix(project: str) -> list[tuple[str, str, str]]:
+    """(name, query, Accept) for the five queries of the mix."""
+    results, turtle = "application/sparql-results+json", "text/turtle"
+    return [
+        ("projects per round", PREFIXES + """SELECT ?year (COUNT(?project) AS ?projects) WHERE {
+           ?project a mpsc:ModelProject ; mpsc:fundingRound/mpsc:year ?year } GROUP BY ?year ORDER BY ?year""", results),
+        ("members of a project", PREFIXES + f"""SELECT ?member ?label WHERE {{
+           <{project}> mpsc:grantee/org:hasMember ?member . ?member rdfs:label ?label FILTER(LANG(?label) = "de") }}""",
+         results),
+        ("municipalities > 100k", PREFIXES + """SELECT ?m ?label ?population WHERE {
+           ?m a mpsc:Municipality ; rdfs:label ?label ; mpsc:population ?population
+           FILTER(?population > 100000 && LANG(?label) = "de") } ORDER BY DESC(?population)""", results),
+        ("describe a project", f"DESCRIBE <{project}>", turtle),
+        ("ask", PREFIXES + "ASK { ?m a mpsc:Municipality ; mpsc:population ?p FILTER(?p > 1000000) }", results),
+    ]
+
+
+def client(base: str, path: str, mix, stop: threading.Event, latencies: list, errors: list, offset: int) -> None:
+    """Send the mix round robin over one keep-alive connection until `stop` is set."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    i = offset
+    while not stop.is_set():
+        name, query, accept = mix[i % len(mix)]
+        started = time.perf_counter()
+        connection.request("GET", f"{path}?{urlencode({'query': query})}", headers={"Accept": accept})
+        response = connection.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - started)
+        if response.status != 200:
+            errors.append((name, response.status))
+        i += 1
+    connection.close()
+
+
+def measure(base: str, path: str, mix, clients: int, seconds: float) -> dict:
+    for offset in range(len(mix)):  # warm-up: every query once
+        client_once(base, path, mix[offset])
+    stop, latencies, errors = threading.Event(), [], []
+    threads = [threading.Thread(target=client, args=(base, path, mix, stop, latencies, errors, n))
+               for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=20)
+    return {"requests": len(latencies), "qps": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
+            "p95_ms": quantiles[18] * 1000, "errors": len(errors)}
+
+
+def client_once(base: str, path: str, entry) -> bytes:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", f"{path}?{urlencode({'query': entry[1]})}", headers={"Accept": entry[2]})
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200, (entry[0], response.status, body[:300])
+    return body
+
+
+def cooperation_project(oxigraph: str) -> str:
+    """A project carried by a cooperation (so the members query has answers), asked of the loaded server."""
+    answer = client_once(oxigraph, "/query", ("", COOPERATION_PROJECT, "application/sparql-results+json"))
+    return json.loads(answer)["results"]["bindings"][0]["p"]["value"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
+    args = parser.parse_args()
+    env = {"MPSC_RELEASES": str(args.releases)}
+    serve_args = ("--workers", str(args.workers), "--threads", str(args.threads))
+    figures = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for label, location in (("oxigraph serve (in memory)", None), ("oxigraph serve (on disk)", Path(scratch) / "db")):
+            with oxigraph_server(location) as oxigraph:
+                loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
+                assert loaded.returncode == 0, loaded.stderr
+                mix = query_mix(cooperation_project(oxigraph))
+                figures[label] = measure(oxigraph, "/query", mix, args.clients, args.seconds)
+    for label, cache in (("mpsc serve, response cache off", "0"), ("mpsc serve, response cache on", None)):
+        with mpsc_serve(*serve_args, env={**env, **({"MPSC_CACHE_BYTES": cache} if cache else {})}) as url:
+            figures[label] = measure(url.rstrip("/"), "/sparql", mix, args.clients, args.seconds)
+    report(figures, args)
+
+
+def report(figures: dict, args) -> None:
+    reference = figures["oxigraph serve (in memory)"]["qps"]
+    print(f"{args.clients} clients, {args.seconds:g} s each; mpsc serve: {args.workers} workers x {args.threads} threads")
+    print(f"{'server':34} {'requests':>9} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'vs oxigraph in memory':>22}")
+    for label, f in figures.items():
+        print(f"{label:34} {f['requests']:9d} {f['qps']:8.1f} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
+              f"{f['errors']:7d} {f['qps'] / reference:21.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""The `mpsc` command. Each command is a thin wrapper: parse flags, call one module, print, set the exit status.
+
+Exit status: 0 success, 1 invalid data, 2 bad usage (click's own convention for usage errors).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings, flag_help
+
+QUERY_FORMATS = ["tsv", "csv", "json", "xml", "table", "turtle", "ntriples", "jsonld", "rdfxml"]
+
+
+def fail(message: str, status: int = 1) -> None:
+    """Print a plain-words error to stderr and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Build, validate, release and serve the Modellprojekte Smart Cities knowledge graph."""
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Releases folder [MPSC_RELEASES, default ./releases].")
+def build(out):
+    """Merge ontology/ and data/, validate with SHACL, and write a new release to OUT/<version>."""
+    from .build import BuildError, build as run_build
+
+    settings = Settings.from_env(releases=out)
+    try:
+        result = run_build(settings.root, settings.releases)
+    except BuildError as error:
+        if error.report:
+            click.echo(error.report, err=True)
+        fail(str(error))
+    counts = ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in result.triples.items())
+    click.echo(f"release {result.version} written to {result.path} ({result.seconds:.1f} s)")
+    click.echo(f"triples: {counts}")
+    if result.validation.warnings:
+        click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+def validate(files, fmt):
+    """Validate FILES (Turtle) merged with the ontology and data against the shapes.
+
+    Without FILES, validates the data as it is. Exit status 1 if there is any violation.
+    """
+    from . import validation
+    from .build import PROGRAMME, BuildError, check, load_inputs, read_file
+
+    settings = Settings.from_env()
+    try:
+        graphs = load_inputs(settings.root)
+        for path in files:
+            read_file(path, Path.cwd(), graphs[PROGRAMME])
+    except BuildError as error:
+        fail(str(error))
+    result = check(graphs, settings.root / "shapes")
+    render = {"text": validation.render_text, "json": validation.render_json, "turtle": validation.render_turtle}[fmt]
+    click.echo(render(result))
+    sys.exit(0 if result.conforms else 1)
+
+
+@main.command("import")
+@click.option("--programme/--no-programme", default=True, help="Regenerate data/programme/ from sources/mpsc and sources/curation.")
+@click.option("--reference/--no-reference", default=True, help="Regenerate data/reference/ from sources/reference.")
+def import_(programme, reference):
+    """Regenerate data/ from the source tables (deterministic; commit the result)."""
+    from .importers import write_programme, write_reference
+
+    settings = Settings.from_env()
+    data = settings.root / "data"
+    if programme:
+        problems = write_programme(settings.root, data)
+        for problem in problems:
+            click.echo(f"warning: {problem}", err=True)
+        click.echo(f"data/programme written ({len(problems)} unresolved item(s))")
+    if reference:
+        counts = write_reference(settings.root, data)
+        click.echo("data/reference written: " + ", ".join(f"{k} {v:,} triples" for k, v in counts.items()))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Releases folder [MPSC_RELEASES].")
+def stats(out):
+    """Print the coverage of the current release (shares of bodies with AGS, Wikidata, coordinates, ...)."""
+    from .release import Releases
+    from .stats import coverage, render_table
+
+    release = Releases(Settings.from_env(releases=out).releases).current()
+    if release is None:
+        fail("no release yet; run `mpsc build` first")
+    click.echo(f"release {release.version} ({release.modified}); the same figures are in its void.ttl\n")
+    click.echo(render_table(coverage(release)))
+
+
+
+@main.command()
+@click.option("--port", type=int, help="Port to listen on, keeping the host of --bind [MPSC_BIND].")
+@click.option("--bind", help=flag_help("bind"))
+@click.option("--workers", type=int, help=flag_help("workers"))
+@click.option("--threads", type=int, help=flag_help("threads"))
+@click.option("--store", help=flag_help("store"))
+@click.option("--store-path", type=click.Path(file_okay=False, path_type=Path), help=flag_help("store_path"))
+@click.option("--base-url", help=flag_help("base_url") + "; default http://BIND/")
+@click.option("--timeout", type=float, help=flag_help("query_timeout"))
+@click.option("--max-rows", type=int, help=flag_help("max_rows"))
+@click.option("--cache-bytes", type=int, help=flag_help("cache_bytes"))
+@click.option("--dev", is_flag=True, help="Flask's development server with reloader instead of gunicorn.")
+def serve(port, bind, workers, threads, store, store_path, base_url, timeout, max_rows, cache_bytes, dev):
+    """Serve the site and the SPARQL endpoint (gunicorn; builds a release first if there is none)."""
+    from . import serve as server
+    from .build import BuildError, build as run_build
+
+    settings = Settings.from_env(bind=bind, workers=workers, threads=threads, store=store, store_path=store_path,
+                                 query_timeout=timeout, max_rows=max_rows, cache_bytes=cache_bytes)
+    if port is not None and bind is None:
+        settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0] or '127.0.0.1'}:{port}")
+    if base_url is None and "MPSC_BASE_URL" not in os.environ:
+        base_url = f"http://{settings.bind}/"
+    settings = settings.with_(base_url=base_url)
+    if server.needs_build(settings):
+        click.echo(f"no release in {settings.releases} yet; building one first", err=True)
+        try:
+            run_build(settings.root, settings.releases)
+        except BuildError as error:
+            fail(str(error))
+    server.run(settings, dev=dev)
+
+
+@main.command()
+@click.option("--endpoint", help="Query URL of the SPARQL 1.1 server, e.g. http://127.0.0.1:7878/query [MPSC_STORE].")
+@click.option("--update-endpoint", help=flag_help("update_endpoint"))
+@click.option("--store-endpoint", help=flag_help("store_endpoint"))
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="Load only this named graph (repeatable); the default graph, their merge, is always replaced.")
+def load(endpoint, update_endpoint, store_endpoint, graphs):
+    """Push the current release into a SPARQL 1.1 triplestore; readers switch over in one transaction."""
+    import time
+
+    from .release import Releases
+    from .store.remote import RemoteStore
+
+    settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
+    if settings.store == "embedded":
+        fail("name the triplestore with --endpoint URL (its SPARQL query URL)", 2)
+    release = Releases(settings.releases).current()
+    if release is None:
+        fail(f"no release in {settings.releases}; run `mpsc build` first")
+    unknown = set(graphs) - set(release.manifest["graphs"])
+    if unknown:
+        fail(f"the release has no graph {', '.join(sorted(unknown))}", 2)
+    store = RemoteStore(settings.store, update_endpoint=settings.update_endpoint,
+                        store_endpoint=settings.store_endpoint, timeout=settings.query_timeout)
+    started = time.perf_counter()
+    try:
+        store.load(release, set(graphs) or None)
+        sizes = store.graph_sizes()
+    except Exception as error:  # network and server errors of every kind end the same way: a message
+        fail(f"could not load into {settings.store}: {error}")
+    click.echo(f"release {release.version} loaded into {settings.store} ({time.perf_counter() - started:.1f} s)")
+    click.echo("triples: " + ", ".join(f"{(name or 'default').rsplit('/', 1)[-1]} {n:,}" for name, n in sizes.items()))
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), help="Output format [default: tsv for SELECT "
+              "and ASK, turtle for CONSTRUCT and DESCRIBE]; `table` aligns SELECT results in columns.")
+def query(sparql, fmt):
+    """Run SPARQL (the query text, @FILE, or - for stdin) against the current release and print the result."""
+    from .release import Releases
+    from .sparql.inspection import inspect
+    from .store import QueryFailed
+    from .store.embedded import DATASET_FILE
+    from .store.executor import MEMORY, Engine
+
+    text = read_query_text(sparql)
+    info = inspect(text)
+    if info.update:
+        fail("queries only; SPARQL Update is not accepted", 2)
+    fmt = fmt or ("turtle" if info.form in ("CONSTRUCT", "DESCRIBE") else "tsv")
+    release = Releases(Settings.from_env().releases).current()
+    if release is None:
+        fail("no release yet; run `mpsc build` first")
+    try:
+        data = Engine.open(MEMORY, str(release.path / DATASET_FILE)).run(text, "tsv" if fmt == "table" else fmt)
+    except QueryFailed as error:
+        fail(str(error), 2)
+    output = render_table(data) if fmt == "table" else data.decode("utf-8")
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+def read_query_text(argument: str) -> str:
+    """The query an argument names: itself, the file after '@', or stdin for '-'."""
+    if argument == "-":
+        return sys.stdin.read()
+    if argument.startswith("@"):
+        return Path(argument[1:]).read_text(encoding="utf-8")
+    return argument
+
+
+def render_table(tsv: bytes) -> str:
+    """TSV results as aligned columns for reading in a terminal."""
+    rows = [line.split("\t") for line in tsv.decode("utf-8").splitlines()]
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Importers: regenerate `data/programme/` and `data/reference/` from the tables in `sources/`.
+
+The generated Turtle is committed, so a reviewer reads data changes as diffs; a test re-runs the
+importers and fails if a file in `data/` no longer matches its sources.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..rdfio import write_turtle
+from . import concepts
+from .programme import ProgrammeImporter
+from .reference import reference_graphs
+from .register import load_register
+from .sources import Sources
+
+
+def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
+    """The programme graph's files and the problems met while resolving the sources."""
+    sources = Sources(root)
+    importer = ProgrammeImporter(sources, load_register(root / "sources" / "reference"))
+    projects, cooperations = importer.projects()
+    graphs = {
+        "rounds.ttl": importer.rounds(),
+        "projects.ttl": projects,
+        "cooperations.ttl": cooperations,
+        "bodies.ttl": importer.bodies(),
+        "categories.ttl": concepts.categories(sources),
+        "charter.ttl": concepts.charter(sources),
+        "criteria.ttl": concepts.criteria(sources),
+        "topics.ttl": concepts.fields_of_action(sources, importer.terms_by_field()),
+        "codelists.ttl": concepts.code_lists(sources),
+    }
+    return graphs, sorted(set(importer.problems))
+
+
+def write_programme(root: Path, data_dir: Path) -> list[str]:
+    """Regenerate `data/programme/*.ttl`; returns the problems to report."""
+    graphs, problems = programme_graphs(root)
+    for name, graph in graphs.items():
+        write_turtle(graph, data_dir / "programme" / name)
+    return problems
+
+
+def write_reference(root: Path, data_dir: Path) -> dict[str, int]:
+    """Regenerate `data/reference/*.ttl`; returns the triple count per file."""
+    graphs = reference_graphs(load_register(root / "sources" / "reference"))
+    for name, graph in graphs.items():
+        write_turtle(graph, data_dir / "reference" / name)
+    return {name: len(graph) for name, graph in graphs.items()}

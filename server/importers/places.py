@@ -1,0 +1,109 @@
+"""RDF for register units: one function per level, shared by the programme and the reference importer.
+
+Both graphs describe a participating body identically, so the programme graph stands alone and the
+union of both graphs holds no contradictions.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
+
+from ..namespaces import GEO, ID, MPSC, SCHEMA, WD
+from .register import Register, Unit, slugify
+
+DESTATIS_GV = URIRef("https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html")
+
+LEVEL_PATH = {"state": "state", "district": "district", "association": "municipal-association", "municipality": "municipality"}
+LEVEL_CLASS = {"state": MPSC.State, "district": MPSC.District, "association": MPSC.MunicipalAssociation, "municipality": MPSC.Municipality}
+# Territories that are the same area in several roles: a kreisfreie Stadt is municipality and district;
+# Berlin and Hamburg are also a state.
+CITY_DISTRICT_TYPES = {"Kreisfreie Stadt", "Stadtkreis"}
+CITY_STATES = {"11", "02"}
+
+
+def unit_iri(level: str, key: str) -> URIRef:
+    """The canonical IRI of a register unit."""
+    return ID[f"{LEVEL_PATH[level]}/{key}"]
+
+
+def unit_type_iri(type_label: str) -> URIRef:
+    """The code-list concept for a register type such as 'Kreisfreie Stadt'."""
+    return ID[f"unit-type/{slugify(type_label)}"]
+
+
+def unit_label(unit: Unit) -> str:
+    """A German label that tells the roles of one territory apart ('Bamberg' vs 'Landkreis Bamberg')."""
+    if unit.level == "district" and not re.search(r"kreis|region", unit.name, re.I):
+        return f"{unit.type_label} {unit.name}"
+    if unit.level == "association" and not re.search(r"(?i)\b(VG|VVG|GVV|Amt|Verband|gemeinde|Verwaltungs)", unit.name):
+        return f"{unit.type_label} {unit.name}"
+    return unit.name
+
+
+class PlaceWriter:
+    """Adds register units to a graph; knows which roles share a Wikidata item."""
+
+    def __init__(self, register: Register):
+        self.register = register
+        self.qid_uses = Counter(u.qid for u in register.units.values() if u.qid)
+
+    def add(self, graph: Graph, unit: Unit) -> URIRef:
+        """Describe one unit (keys, type, containment, figures, point, Wikidata link) and return its IRI."""
+        iri = unit_iri(unit.level, unit.key)
+        graph.add((iri, RDF.type, LEVEL_CLASS[unit.level]))
+        graph.add((iri, RDFS.label, Literal(unit_label(unit), lang="de")))
+        graph.add((iri, MPSC.registerName, Literal(unit.register_name)))
+        graph.add((iri, DCTERMS.type, unit_type_iri(unit.type_label)))
+        graph.add((iri, DCTERMS.source, DESTATIS_GV))
+        if unit.level != "association":
+            graph.add((iri, MPSC.ags, Literal(unit.key)))
+        graph.add((iri, MPSC.ars, Literal(unit.ars)))
+        for parent in self.register.parents(unit):
+            graph.add((iri, SCHEMA.containedInPlace, unit_iri(parent.level, parent.key)))
+        self._add_figures(graph, iri, unit)
+        self._add_point(graph, iri, unit)
+        self._add_wikidata(graph, iri, unit)
+        for twin in self.same_territory(unit):
+            graph.add((iri, GEO.sfEquals, twin))
+        return iri
+
+    def same_territory(self, unit: Unit) -> list[URIRef]:
+        """The other roles of the same territory (city as district, city-state as state)."""
+        keys = []
+        if unit.level == "municipality" and unit.type_label in CITY_DISTRICT_TYPES:
+            keys.append(("district", unit.key[:5]))
+        if unit.level == "district" and unit.type_label in CITY_DISTRICT_TYPES:
+            keys.append(("municipality", unit.key + "000"))
+        if unit.state in CITY_STATES and unit.key in (unit.state, unit.state + "000", unit.state + "000000"):
+            keys += [("state", unit.state), ("district", unit.state + "000"), ("municipality", unit.state + "000000")]
+        return sorted({unit_iri(level, key) for level, key in keys if key != unit.key})
+
+    @staticmethod
+    def _add_figures(graph: Graph, iri: URIRef, unit: Unit) -> None:
+        if unit.population is None:
+            return
+        graph.add((iri, MPSC.population, Literal(unit.population, datatype=XSD.integer)))
+        graph.add((iri, MPSC.populationDate, Literal(unit.figures_date, datatype=XSD.date)))
+        if unit.area_km2:
+            graph.add((iri, MPSC.area, Literal(unit.area_km2, datatype=XSD.decimal)))
+
+    @staticmethod
+    def _add_point(graph: Graph, iri: URIRef, unit: Unit) -> None:
+        if not (unit.lat and unit.lon):
+            return
+        point = URIRef(f"{iri}#geometry")
+        graph.add((iri, GEO.hasGeometry, point))
+        graph.add((point, RDF.type, GEO.Geometry))
+        graph.add((point, GEO.asWKT, Literal(f"POINT({unit.lon} {unit.lat})", datatype=GEO.wktLiteral)))
+
+    def _add_wikidata(self, graph: Graph, iri: URIRef, unit: Unit) -> None:
+        # A Wikidata item shared by several roles (kreisfreie Stadt, Berlin, Hamburg) is the city: owl:sameAs
+        # on the municipality only, so OWL reasoners do not merge the roles; the others get schema:sameAs.
+        if not unit.qid:
+            return
+        shared = self.qid_uses[unit.qid] > 1
+        predicate = SCHEMA.sameAs if shared and unit.level != "municipality" else OWL.sameAs
+        graph.add((iri, predicate, WD[unit.qid]))

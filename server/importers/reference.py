@@ -1,0 +1,22 @@
+"""The reference layer: every state, district, municipal association and municipality of the register."""
+from __future__ import annotations
+
+from rdflib import Graph
+
+from .places import PlaceWriter
+from .register import Register
+
+LEVEL_FILES = {"state": "states.ttl", "district": "districts.ttl",
+               "association": "municipal-associations.ttl", "municipality": "municipalities.ttl"}
+
+
+def reference_graphs(register: Register) -> dict[str, Graph]:
+    """One graph per level, keyed by the file name it is written to."""
+    places = PlaceWriter(register)
+    graphs = {}
+    for level, name in LEVEL_FILES.items():
+        graph = Graph()
+        for unit in register.of_level(level):
+            places.add(graph, unit)
+        graphs[name] = graph
+    return graphs

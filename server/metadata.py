@@ -1,0 +1,109 @@
+"""The generated half of the dataset description: VoID statistics and one DCAT distribution per file.
+
+The hand-written half (titles, publisher, licences, provenance of each graph) is `data/metadata/`.
+Statistics follow VoID's own pattern for coverage: a class partition per class with one property
+partition per property, whose `void:distinctSubjects` over the class's `void:entities` is the share
+of resources that have the property. `mpsc stats` prints exactly these numbers.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+
+from .namespaces import BASE, DATASET, DCATDE, ID, PREFIXES
+
+LICENCES = {
+    "cc-by-4.0": URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0"),
+    "dl-by-de-2.0": URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0"),
+}
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "http://www.iana.org/assignments/media-types/"
+
+
+def distribution_iri(file_name: str) -> URIRef:
+    """`mpsc.nt.gz` -> id:distribution/mpsc-nt-gz (dots would read as format suffixes in /doc/ URLs)."""
+    return ID["distribution/" + file_name.replace(".", "-")]
+
+
+def compact(iri: str) -> str | None:
+    """A prefixed name for partition IRIs: 'mpsc-Municipality', 'schema-containedInPlace'."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and iri[len(str(namespace)):].replace("_", "").isalnum():
+            return f"{prefix}-{iri[len(str(namespace)):]}"
+    return None
+
+
+def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
+    """Triple, entity and per-class/per-property counts of one named graph."""
+    meta.add((subset, VOID.triples, Literal(len(graph))))
+    meta.add((subset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
+    members = defaultdict(set)
+    for s, o in graph.subject_objects(RDF.type):
+        members[o].add(s)
+    for cls, subjects in sorted(members.items()):
+        name = compact(str(cls))
+        if name is None:
+            continue
+        partition = URIRef(f"{subset}/class/{name}")
+        meta.add((subset, VOID.classPartition, partition))
+        meta.add((partition, VOID["class"], cls))
+        meta.add((partition, VOID.entities, Literal(len(subjects))))
+        for prop, count in _property_counts(graph, subjects):
+            prop_name = compact(str(prop))
+            if prop_name is None:
+                continue
+            pp = URIRef(f"{partition}/property/{prop_name}")
+            meta.add((partition, VOID.propertyPartition, pp))
+            meta.add((pp, VOID.property, prop))
+            meta.add((pp, VOID.distinctSubjects, Literal(count)))
+
+
+def _property_counts(graph: Graph, subjects: set) -> list[tuple[URIRef, int]]:
+    counts = defaultdict(set)
+    for s in subjects:
+        for p in graph.predicates(s, None):
+            counts[p].add(s)
+    return sorted((p, len(s)) for p, s in counts.items())
+
+
+def add_distribution(meta: Graph, entry: dict, modified: str) -> None:
+    """One release file as dcat:Distribution (DCAT-AP.de) and as void:dataDump."""
+    dist = distribution_iri(entry["name"])
+    url = URIRef(f"{BASE}dumps/{entry['name']}")
+    meta.add((DATASET, DCAT.distribution, dist))
+    if entry.get("dump"):
+        meta.add((DATASET, VOID.dataDump, url))
+    meta.add((dist, RDF.type, DCAT.Distribution))
+    meta.add((dist, DCTERMS.title, Literal(entry["title_de"], lang="de")))
+    meta.add((dist, DCTERMS.title, Literal(entry["title_en"], lang="en")))
+    meta.add((dist, DCAT.accessURL, url))
+    meta.add((dist, DCAT.downloadURL, url))
+    meta.add((dist, DCAT.mediaType, URIRef(IANA + entry["media_type"])))
+    meta.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + entry["file_type"])))
+    meta.add((dist, DCTERMS.license, LICENCES[entry["licence"]]))
+    meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    for graph in entry["graphs"]:  # dl-de/by asks for the attribution with every copy
+        for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText):
+            meta.add((dist, DCATDE.licenseAttributionByText, text))
+    if entry.get("compressed"):
+        meta.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+    if "bytes" in entry:
+        meta.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.decimal)))
+
+
+def describe_release(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
+                     files: list[dict]) -> Graph:
+    """The metadata graph of a release: the static description plus version, dates, counts, files."""
+    meta = Graph()
+    for triple in static:
+        meta.add(triple)
+    meta.add((DATASET, OWL.versionInfo, Literal(version)))
+    meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    meta.add((DATASET, VOID.triples, Literal(sum(len(g) for g in graphs.values()))))
+    for name, graph in sorted(graphs.items()):
+        add_statistics(meta, URIRef(name), graph)
+    for entry in files:
+        add_distribution(meta, entry, modified)
+    return meta

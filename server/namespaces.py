@@ -1,0 +1,53 @@
+"""IRIs of the graph in one place: the canonical base, the vocabularies it reuses, and its named graphs."""
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+BASE = "https://w3id.org/mpsc/"
+ID = Namespace(BASE + "id/")
+MPSC = Namespace(BASE + "ontology#")
+ONTOLOGY_IRI = BASE + "ontology"
+GRAPH = Namespace(BASE + "graph/")
+DATASET = ID["dataset"]
+
+SCHEMA = Namespace("https://schema.org/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+PREFIXES = {
+    "mpsc": MPSC,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "void": VOID,
+    "foaf": FOAF,
+    "org": ORG,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "geo": GEO,
+    "vann": VANN,
+    "wd": WD,
+    "vcard": VCARD,
+    "sd": SD,
+    "sh": SH,
+    "adms": ADMS,
+    "dcatde": DCATDE,
+    "spdx": SPDX,
+}
+
+
+def bind_prefixes(graph):
+    """Give every serialisation the same, readable prefixes."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

@@ -1,0 +1,290 @@
+"""Every SPARQL query the web pages and documents ask, as small named functions, with their result shaping.
+
+Views never contain SPARQL. IRIs and filter values reach the query text only through `iri()` and
+`key()`, which refuse anything that could break out of an IRI reference or a literal; callers turn
+that refusal into a 404. Labels follow one rule everywhere: the reader's language, else German.
+"""
+from __future__ import annotations
+
+import re
+
+from .namespaces import BASE, GRAPH, MPSC
+
+ID = BASE + "id/"
+METADATA_GRAPH = str(GRAPH["metadata"])
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+"""
+# What names a thing, in order of preference: resources, concepts, DCAT records, agents.
+LABEL_PATH = "rdfs:label|skos:prefLabel|dcterms:title|foaf:name"
+_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
+
+
+def iri(value: str) -> str:
+    """`<value>` for query text; ValueError for anything that is not a plain absolute IRI."""
+    if not value.startswith(("http://", "https://")) or _UNSAFE.search(value):
+        raise ValueError(f"not a usable IRI: {value!r}")
+    return f"<{value}>"
+
+
+def key(value: str) -> str:
+    """A slug or numeric key from a URL parameter, checked so it can be spliced into an IRI."""
+    if not _KEY.match(value):
+        raise ValueError(f"not a key: {value!r}")
+    return value
+
+
+def labels(iris) -> str:
+    """Every label of the given IRIs; `pick` chooses one per IRI for the reader's language.
+
+    Fetched apart from the list queries because OPTIONAL label patterns multiply rows (the union
+    default graph repeats what two named graphs share), which made list queries slow.
+    """
+    values = " ".join(iri(str(i)) for i in sorted(set(map(str, iris))))
+    return PREFIXES + f"""SELECT DISTINCT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {LABEL_PATH} ?label }}"""
+
+
+def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
+    """Label rows (?s ?label) as {iri: {language: label}}; the first label per language wins."""
+    table: dict[str, dict[str, str]] = {}
+    for row in rows:
+        table.setdefault(str(row["s"]), {}).setdefault(row["label"].language or "", str(row["label"]))
+    return table
+
+
+def pick(table: dict[str, dict[str, str]], node, lang: str) -> str:
+    """The label of `node` in `lang`, else German, else any, else the IRI itself."""
+    found = table.get(str(node), {})
+    return found.get(lang) or found.get("de") or next(iter(found.values()), str(node))
+
+
+# --- resource documents -------------------------------------------------------------------------
+
+def describe(resource: str, fragments: list[str] = (), sample: dict[str, int] | None = None) -> str:
+    """The document of a resource: its concise bounded description (with its #fragment resources),
+    labels and types of everything it links to, and every incoming link with the linking resource's
+    label and type. Projects and bodies also see through cooperations: a project lists the members of
+    its grantee, a member lists the projects of the cooperations it belongs to; a dataset lists where its
+    distributions are downloaded.
+
+    With `sample` ({property: n}), only the first n incoming links per property are included (by IRI):
+    pages show a sample of lists that run into thousands, e.g. the municipalities of a state.
+    """
+    r = iri(resource)
+    own = "".join(f"  UNION {{ {iri(f)} ?p ?o BIND({iri(f)} AS ?s) }}\n" for f in fragments)
+    if sample is None:
+        incoming = f"?in ?ip {r}"
+    else:
+        incoming = " UNION ".join(
+            f"{{ SELECT ?in ?ip WHERE {{ ?in {iri(p)} {r} BIND({iri(p)} AS ?ip) }} ORDER BY ?in LIMIT {int(n)} }}"
+            for p, n in sorted(sample.items())) or "FILTER(false)"
+    return PREFIXES + f"""CONSTRUCT {{
+  ?s ?p ?o . ?o ?lp ?ol . ?o a ?ot .
+  ?in ?ip {r} . ?in ?lp ?inl . ?in a ?int .
+  ?g org:hasMember ?m . ?m rdfs:label ?ml .
+  ?project mpsc:grantee ?coop . ?project rdfs:label ?pl . ?project a ?pt .
+  ?o ?dp ?dv .
+}} WHERE {{
+  {{ {r} ?p ?o BIND({r} AS ?s) }}
+{own}  UNION {{ {r} ?p0 ?o . ?o a ?ot }}
+  UNION {{ {r} ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}
+  UNION {{ {{ {incoming} }} OPTIONAL {{ ?in a ?int }} OPTIONAL {{ ?in {LABEL_PATH} ?inl . ?in ?lp ?inl }} }}
+  UNION {{ {r} mpsc:grantee ?g . ?g org:hasMember ?m . OPTIONAL {{ ?m rdfs:label ?ml }} }}
+  UNION {{ ?coop org:hasMember {r} . ?project mpsc:grantee ?coop ; rdfs:label ?pl ; a ?pt }}
+  UNION {{ {r} dcat:distribution ?o . VALUES ?dp {{ dcat:downloadURL dcat:mediaType }} ?o ?dp ?dv }}
+}}"""
+
+
+def incoming_counts(resource: str) -> str:
+    """How many resources link to `resource`, per property."""
+    return f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {iri(resource)} }} GROUP BY ?p"
+
+
+def fragment_resources() -> str:
+    """Every hash IRI under /id/ (…#geometry, …#period, …#contact): they live in their base's document."""
+    return f"""SELECT DISTINCT ?s WHERE {{
+  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}") && CONTAINS(STR(?s), "#"))
+}}"""
+
+
+def fragments_by_base(rows: list[dict]) -> dict[str, list[str]]:
+    """Group hash IRIs by the IRI of the document they belong to."""
+    index: dict[str, list[str]] = {}
+    for row in rows:
+        base = str(row["s"]).partition("#")[0]
+        index.setdefault(base, []).append(str(row["s"]))
+    return {base: sorted(found) for base, found in index.items()}
+
+
+def exists(resource: str) -> str:
+    """Whether the graph says anything about a resource (it is then served, else 404)."""
+    return f"ASK {{ {iri(resource)} ?p ?o }}"
+
+
+def named_graph(name: str) -> str:
+    """One named graph as it is, e.g. the ontology or the VoID/DCAT metadata."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"
+
+
+def catalog() -> str:
+    """The DCAT catalogue: the metadata graph without the VoID class and property partitions."""
+    return PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  GRAPH {iri(METADATA_GRAPH)} {{
+    ?s ?p ?o
+    FILTER(?p NOT IN (void:classPartition, void:propertyPartition))
+    FILTER NOT EXISTS {{ ?any void:classPartition|void:propertyPartition ?s }}
+  }}
+}}"""
+
+
+def documents() -> str:
+    """Every resource with a document of its own, for the sitemap."""
+    return f"""SELECT DISTINCT ?s WHERE {{
+  ?s a ?type FILTER(STRSTARTS(STR(?s), "{ID}") && !CONTAINS(STR(?s), "#"))
+}} ORDER BY ?s"""
+
+
+# --- landing and list pages ---------------------------------------------------------------------
+# Lists are about the programme, so they read the programme graph only (it carries the register facts
+# of every participating body). That is also what keeps them fast: Oxigraph joins across the union
+# default graph far more slowly than inside one named graph.
+PROGRAMME_GRAPH = str(GRAPH["programme"])
+
+# The states a project is located in: its grantee's, or its cooperation members'.
+_PROJECT_STATE = """{ ?grantee schema:containedInPlace+ ?state } UNION { ?grantee org:hasMember/schema:containedInPlace+ ?state }
+    ?state a mpsc:State ."""
+
+
+def _programme(select: str, where: str, tail: str = "") -> str:
+    return PREFIXES + f"{select} WHERE {{ GRAPH <{PROGRAMME_GRAPH}> {{\n  {where}\n}} }} {tail}"
+
+
+def counts_by(facet: str) -> str:
+    """Projects per round, category or state (`facet`)."""
+    patterns = {
+        "round": "?project mpsc:fundingRound ?value .",
+        "category": "?project mpsc:category ?value .",
+        "state": "?project mpsc:grantee ?grantee . " + _PROJECT_STATE.replace("?state", "?value"),
+    }
+    return _programme("SELECT ?value (COUNT(DISTINCT ?project) AS ?count)",
+                      f"?project a mpsc:ModelProject . {patterns[facet]}", "GROUP BY ?value ORDER BY ?value")
+
+
+def totals() -> str:
+    """Headline numbers for the landing page."""
+    return _programme(
+        "SELECT (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?coop) AS ?cooperations) "
+        "(COUNT(DISTINCT ?principle) AS ?principles)",
+        "{ ?project a mpsc:ModelProject } UNION { ?coop a mpsc:Cooperation } UNION { ?principle a mpsc:CharterPrinciple }")
+
+
+def projects(round_: str | None = None, category: str | None = None, state: str | None = None) -> str:
+    """Model projects with title, round, category, grantee and one row per state they lie in;
+    optionally only those of one round, category or state."""
+    filters = [f"FILTER(?{var} = <{ID}{var}/{key(value)}>)"
+               for var, value in (("round", round_), ("category", category), ("state", state)) if value]
+    states = _PROJECT_STATE if state else f"OPTIONAL {{ {_PROJECT_STATE} }}"
+    return _programme(
+        "SELECT DISTINCT ?project ?title ?round ?category ?grantee ?state",
+        f"""?project a mpsc:ModelProject ; mpsc:fundingRound ?round ; mpsc:category ?category ; mpsc:grantee ?grantee .
+  OPTIONAL {{ ?project mpsc:title ?title }}
+  {states}
+  {" ".join(filters)}""")
+
+
+def participants(cls: str) -> str:
+    """Bodies of one class (Municipality, District) taking part in a project, as grantee or member."""
+    return _programme(
+        "SELECT ?body ?state ?population (COUNT(DISTINCT ?project) AS ?count)",
+        f"""?body a mpsc:{key(cls)} .
+  {{ ?project mpsc:grantee ?body }} UNION {{ ?project mpsc:grantee/org:hasMember ?body }}
+  OPTIONAL {{ ?body schema:containedInPlace+ ?state . ?state a mpsc:State }}
+  OPTIONAL {{ ?body mpsc:population ?population }}""",
+        "GROUP BY ?body ?state ?population")
+
+
+def cooperations() -> str:
+    """Each cooperation with its project and one row per member (lead member flagged)."""
+    return _programme(
+        "SELECT DISTINCT ?coop ?project ?member ?lead",
+        """?coop a mpsc:Cooperation ; org:hasMember ?member .
+  OPTIONAL { ?project mpsc:grantee ?coop }
+  BIND(EXISTS { ?coop mpsc:leadMember ?member } AS ?lead)""")
+
+
+def charter() -> str:
+    """The Charta's principles with number and parent."""
+    return _programme(
+        "SELECT DISTINCT ?concept ?notation ?broader",
+        f"""?concept skos:inScheme <{ID}charter> .
+  OPTIONAL {{ ?concept skos:notation ?notation }}
+  OPTIONAL {{ ?broader skos:narrower ?concept }}""")
+
+
+def term_labels() -> str:
+    """Labels of the vocabulary's own terms (properties and classes), for naming rows on pages."""
+    return PREFIXES + f"""SELECT DISTINCT ?s ?label WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdfs:label ?label FILTER(STRSTARTS(STR(?s), "{MPSC}")) }}
+}}"""
+
+
+def municipality_points() -> str:
+    """The coordinates of every municipality: the dots that draw Germany on the small maps."""
+    return PREFIXES + f"""SELECT ?wkt WHERE {{ GRAPH <{GRAPH["reference"]}> {{
+  ?m a mpsc:Municipality ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
+
+
+def group_projects(rows: list[dict]) -> list[dict]:
+    """One entry per project (rows repeat a project once per state it lies in)."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(str(row["project"]), {
+            "project": str(row["project"]), "title": str(row.get("title", "")), "round": str(row["round"]),
+            "category": str(row["category"]), "grantee": str(row["grantee"]), "states": []})
+        if "state" in row and str(row["state"]) not in entry["states"]:
+            entry["states"].append(str(row["state"]))
+    return list(found.values())
+
+
+def group_cooperations(rows: list[dict]) -> list[dict]:
+    """One entry per cooperation with its project and members, the lead member first."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(str(row["coop"]), {"coop": str(row["coop"]), "project": str(row.get("project", "")),
+                                                     "members": []})
+        entry["members"].append((str(row["member"]), bool(row["lead"].toPython())))
+    return list(found.values())
+
+
+def _natural(iri: str) -> tuple:
+    """Sort key that puts recommendation-1.10 after recommendation-1.9."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", iri))
+
+
+def charter_tree(rows: list[dict]) -> dict[str, list[dict]]:
+    """The Charta's principles by kind (guideline, aim, vision…), each top principle with its children."""
+    children: dict[str, list[str]] = {}
+    notation = {}
+    for row in rows:
+        concept = str(row["concept"])
+        notation[concept] = str(row.get("notation", ""))
+        if "broader" in row:
+            children.setdefault(str(row["broader"]), []).append(concept)
+    nested = {c for kids in children.values() for c in kids}
+    tree: dict[str, list[dict]] = {}
+    for concept in sorted(set(notation) - nested, key=_natural):
+        kind = concept.rsplit("/", 1)[-1].split("-")[0]
+        tree.setdefault(kind, []).append({"concept": concept, "notation": notation[concept], "children": [
+            {"concept": c, "notation": notation[c]} for c in sorted(set(children.get(concept, [])), key=_natural)]})
+    return tree

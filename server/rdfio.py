@@ -1,0 +1,133 @@
+"""Byte-stable RDF reading and writing.
+
+rdflib is used where the pipeline needs a mutable graph (SHACL, enrichment); pyoxigraph writes every
+file, because its serialisers are fast and, fed with sorted triples, give identical bytes for identical
+graphs. That is what makes two builds of the same input byte-identical.
+"""
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from .namespaces import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_ox(term):
+    """Convert an rdflib term to its pyoxigraph twin."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term):
+    """Convert a pyoxigraph term to rdflib."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string; rdflib tells them apart
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _sort_key(triple: ox.Triple):
+    # rdf:type first within a subject block keeps hand-read Turtle natural ("ex:a a ex:C ; ...").
+    is_type = triple.predicate.value != str(RDF.type)
+    return (str(triple.subject), is_type, str(triple.predicate), str(triple.object))
+
+
+def sorted_triples(graph: Graph) -> list[ox.Triple]:
+    """Return the graph's triples as pyoxigraph triples in a canonical order."""
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    triples.sort(key=_sort_key)
+    return triples
+
+
+def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:
+    """Parse triples straight into canonical order, without an rdflib graph (fast for large documents)."""
+    return sorted(set(ox.parse(data, format=fmt)), key=_sort_key)
+
+
+def prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
+    """Declare only the prefixes a file needs, so files stay short and diff-friendly."""
+    text = "\n".join(str(t) for t in triples)
+    return {p: str(ns) for p, ns in PREFIXES.items() if str(ns) in text}
+
+
+def _spaced(data: bytes) -> bytes:
+    """Put a blank line between subject blocks of pyoxigraph's Turtle, for human readers."""
+    out = []
+    for line in data.decode("utf-8").split("\n"):
+        if line and not line[0].isspace() and not line.startswith("@prefix") and out and out[-1].startswith(("@prefix", "\t")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out).encode("utf-8")
+
+
+def serialize_sorted(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """Serialise triples already in canonical order (see `sorted_triples`) in a pyoxigraph format."""
+    if fmt == ox.RdfFormat.TURTLE:
+        return _spaced(ox.serialize(triples, format=fmt, prefixes=prefixes_used(triples)))
+    return ox.serialize(triples, format=fmt, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+
+
+def turtle_bytes(graph: Graph) -> bytes:
+    """Serialise a graph as deterministic, readable Turtle."""
+    return serialize_sorted(sorted_triples(graph), ox.RdfFormat.TURTLE)
+
+
+def merge_sorted(*lists: list[ox.Triple]) -> list[ox.Triple]:
+    """The RDF merge (set union) of sorted triple lists, in canonical order."""
+    return sorted(set().union(*lists), key=_sort_key) if len(lists) > 1 else lists[0]
+
+
+def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = False) -> bytes:
+    """Serialise named graphs (sorted triple lists) as N-Quads, graphs in name order.
+
+    With `union_default`, the default graph is written too, as the RDF merge (a set) of all named
+    graphs: stores then answer queries without GRAPH over that merge. A store's own "union default
+    graph" mode is no substitute, as Oxigraph's yields a triple once per graph that holds it.
+    """
+    quads = []
+    if union_default:
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merge_sorted(*graphs.values()))
+    for name in sorted(graphs):
+        g = ox.NamedNode(name)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in graphs[name])
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip with a zero timestamp and no file name, so the archive bytes depend on content only."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Write a graph as deterministic Turtle, creating folders as needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(turtle_bytes(graph))
+
+
+def parse_turtle_file(path: Path) -> Graph:
+    """Parse one Turtle file into a fresh rdflib graph."""
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph

@@ -1,0 +1,119 @@
+"""Release directories: writing one atomically, and finding the current and earlier ones.
+
+Layout of a releases folder (`mpsc build --out DIR`):
+
+    DIR/<version>/    one folder per release: dumps, void.ttl, release.json, SHA256SUMS
+    DIR/current       symlink to the release being served
+
+A release is written into a hidden temporary folder, renamed into place, and only then is `current`
+switched, by renaming a new symlink over the old one. A failed or interrupted build therefore never
+touches what is being served, and earlier releases stay downloadable.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CURRENT = "current"
+MANIFEST = "release.json"
+CHECKSUMS = "SHA256SUMS"
+NOTES = "RELEASE-NOTES.md"
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of a byte string."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def checksums_file(files: dict[str, bytes]) -> bytes:
+    """`sha256sum -c`-compatible checksum list, sorted by file name."""
+    return "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
+
+
+def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
+    """Write the files as release `version` under `out_dir` and make it current; return its folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / version
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=out_dir))
+        try:
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+            os.chmod(staging, 0o755)
+            os.rename(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    _point_current(out_dir, version)
+    return target
+
+
+def _point_current(out_dir: Path, version: str) -> None:
+    link = out_dir / f".{CURRENT}-{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(version)
+    os.replace(link, out_dir / CURRENT)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release folder on disk and its manifest."""
+
+    path: Path
+    manifest: dict
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def modified(self) -> str:
+        return self.manifest["modified"]
+
+    @property
+    def files(self) -> list[dict]:
+        """The manifest's file entries: name, bytes, sha256, media type, title, licence."""
+        return self.manifest["files"]
+
+    def file(self, name: str) -> Path | None:
+        """The path of a listed release file, or None for names the release does not have."""
+        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES}
+        return self.path / name if name in listed else None
+
+
+def open_release(path: Path) -> Release:
+    """Read a release folder's manifest."""
+    return Release(path.resolve(), json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+
+
+class Releases:
+    """The releases under one folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def current(self) -> Release | None:
+        """The release `current` points to, or None before the first build."""
+        link = self.root / CURRENT
+        return open_release(link) if (link / MANIFEST).exists() else None
+
+    def get(self, version: str) -> Release | None:
+        """One release by version; None for unknown or malformed versions."""
+        if not version.isalnum():
+            return None
+        path = self.root / version
+        return open_release(path) if (path / MANIFEST).exists() else None
+
+    def all(self) -> list[Release]:
+        """Every release, newest first."""
+        if not self.root.exists():
+            return []
+        found = [open_release(p) for p in self.root.iterdir()
+                 if p.name != CURRENT and not p.name.startswith(".") and (p / MANIFEST).exists()]
+        return sorted(found, key=lambda r: (r.modified, r.version), reverse=True)

@@ -1,0 +1,1 @@
+"""SPARQL without a store: inspecting queries before they run, the service description, example queries."""

@@ -1,0 +1,31 @@
+"""Example queries for the query form: the competency queries in the project's queries/ folder.
+
+Each `*.rq` file starts with comment lines `# title: …` and `# description: …`; the file name (without
+`.rq`) is the example's key in `/sparql?example=key`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_HEADER = re.compile(r"^#\s*(title|description):\s*(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Example:
+    key: str
+    title: str
+    description: str
+    query: str
+
+
+def read_example(path: Path) -> Example:
+    text = path.read_text(encoding="utf-8")
+    header = dict(m.groups() for m in _HEADER.finditer(text))
+    return Example(path.stem, header.get("title", path.stem), header.get("description", ""), text)
+
+
+def examples(folder: Path) -> list[Example]:
+    """Every example in `folder`, by file name; none if the folder does not exist."""
+    return [read_example(p) for p in sorted(Path(folder).glob("*.rq"))]

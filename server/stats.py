@@ -1,0 +1,67 @@
+"""Coverage of the graph, read from the release's VoID description (the numbers published with the data).
+
+Coverage of a property for a class is the class partition's property partition `void:distinctSubjects`
+over the partition's `void:entities`.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+
+from .namespaces import DCTERMS, FOAF, GEO, MPSC, ORG, OWL, SCHEMA, VOID
+from .release import Release
+
+# What we report per class: column name -> properties (a resource counts if it has any of them; the
+# Wikidata link is owl:sameAs on one role of a territory and schema:sameAs on the others, never both).
+COLUMNS = {
+    "bodies": {
+        "AGS": (MPSC.ags,), "ARS": (MPSC.ars,), "Wikidata": (OWL.sameAs, SCHEMA.sameAs),
+        "coordinates": (GEO.hasGeometry,), "population": (MPSC.population,), "source": (DCTERMS.source,),
+    },
+    "projects": {
+        "title": (MPSC.title,), "topics": (MPSC.topic,), "funding": (MPSC.fundingAmount,),
+        "homepage": (FOAF.homepage,), "start": (SCHEMA.startDate,), "end": (SCHEMA.endDate,), "phase": (MPSC.phase,),
+    },
+    "cooperations": {"members": (ORG.hasMember,), "lead": (MPSC.leadMember,)},
+}
+CLASSES = {
+    MPSC.ModelProject: "projects", MPSC.Cooperation: "cooperations",
+    MPSC.Municipality: "bodies", MPSC.MunicipalAssociation: "bodies", MPSC.District: "bodies", MPSC.State: "bodies",
+    MPSC.RegionalAssociation: "bodies", MPSC.MunicipalCompany: "bodies",
+}
+GRAPHS = ("programme", "reference")
+
+
+def coverage(release: Release) -> list[dict]:
+    """One row per graph and class: entity count and, per column, the number of resources covered."""
+    void = Graph().parse(release.path / "void.ttl", format="turtle")
+    rows = []
+    for graph in GRAPHS:
+        subset = URIRef(f"https://w3id.org/mpsc/graph/{graph}")
+        for partition in void.objects(subset, VOID.classPartition):
+            cls = void.value(partition, VOID["class"])
+            if cls not in CLASSES:
+                continue
+            counts = {void.value(pp, VOID.property): int(void.value(pp, VOID.distinctSubjects))
+                      for pp in void.objects(partition, VOID.propertyPartition)}
+            columns = COLUMNS[CLASSES[cls]]
+            rows.append({"graph": graph, "class": cls.split("#")[-1], "group": CLASSES[cls],
+                         "entities": int(void.value(partition, VOID.entities)),
+                         "covered": {name: sum(counts.get(p, 0) for p in props) for name, props in columns.items()}})
+    return sorted(rows, key=lambda r: (list(COLUMNS).index(r["group"]), GRAPHS.index(r["graph"]), r["class"]))
+
+
+def render_table(rows: list[dict]) -> str:
+    """Plain-text tables, one per group, with counts and percentages."""
+    out = []
+    for group, columns in COLUMNS.items():
+        selected = [r for r in rows if r["group"] == group]
+        if not selected:
+            continue
+        header = ["graph", "class", "entities", *columns]
+        lines = [header]
+        for r in selected:
+            cells = [f"{r['covered'][c]:,} ({100 * r['covered'][c] / r['entities']:.0f} %)" for c in columns]
+            lines.append([r["graph"], r["class"], f"{r['entities']:,}", *cells])
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        out.append("\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines))
+    return "\n\n".join(out)

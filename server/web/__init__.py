@@ -1,0 +1,49 @@
+"""The HTTP layer: one blueprint per URL family, sharing the store and the settings on the app."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from ..config import Settings
+from ..release import Release, Releases
+from ..store import Store
+from . import http
+
+
+def register(app: Flask, store: Store | None) -> None:
+    """Open the store (unless given) and register every blueprint."""
+    settings: Settings = app.config["MPSC"]
+    releases = Releases(settings.releases)
+    app.extensions["mpsc.releases"] = releases
+    app.extensions["mpsc.store"] = store or open_store(settings, releases)
+    http.init_app(app)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+
+
+def blueprints():
+    """Every blueprint of the app; each URL family lives in its own module."""
+    from . import health, sparql
+    from . import dumps, meta, pages, resources
+
+    return [sparql.bp, health.bp,
+            pages.bp, resources.bp, dumps.bp, meta.bp]
+
+
+def open_store(settings: Settings, releases: Releases) -> Store:
+    """The store the settings ask for, over the current release (see server.store.open_store)."""
+    from .. import store
+
+    return store.open_store(settings, releases)
+
+
+def get_store() -> Store:
+    """The store of the running app."""
+    return current_app.extensions["mpsc.store"]
+
+
+def get_settings() -> Settings:
+    return current_app.config["MPSC"]
+
+
+def current_release() -> Release | None:
+    return current_app.extensions["mpsc.releases"].current()

@@ -1,0 +1,38 @@
+"""An in-process LRU cache of response bodies, bounded by total bytes.
+
+Data changes only with a release and every key includes the release version, so entries never go stale;
+they are only evicted, least recently used first, when the cache exceeds its size. One cache per web
+worker (MPSC_CACHE_BYTES each; 0 turns it off). Bodies larger than a tenth of the cache are not kept, so
+one large result cannot flush everything else.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+
+class ResponseCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.max_bytes <= 0 or len(body) > self.max_bytes // 10:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = body
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._size -= len(evicted)

@@ -1,0 +1,220 @@
+"""A resource's document graph turned into what its HTML page shows.
+
+The page reads the same graph the RDF formats serialise, so HTML and Turtle never disagree. Properties
+are grouped the way a reader scans a page: facts, links to other resources of the graph, identifiers
+and external links, sources; then the #fragment resources (a place's point, a dataset's period), the
+projects a body takes part in, and everything else that links here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD
+from .i18n import term_label
+from .links import Linker
+from .maps import parse_point
+from .site import number
+from .sparql_pages import compact
+
+LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
+SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
+IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MPSC.ars, SKOS.notation,
+               DCTERMS.identifier, MPSC.registerName}
+# Rows a reader looks for first; everything else follows by label.
+FIRST = (MPSC.title, SCHEMA.alternateName, MPSC.fundingRound, MPSC.category, MPSC.grantee, ORG.hasMember,
+         MPSC.leadMember, DCTERMS.type, SCHEMA.containedInPlace, MPSC.fundingAmount, MPSC.fundingKind)
+BACKLINKS_SHOWN = 50
+UNITS = {MPSC.fundingAmount: "€", MPSC.area: "km²"}
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    external: bool = False
+    note: str = ""  # a literal's language tag (@en) where it differs from the page's
+
+
+@dataclass
+class Row:
+    label: str
+    href: str | None  # where the property is defined
+    values: list[Value]
+    more: int = 0  # values left out (long backlink lists)
+
+
+@dataclass
+class Section:
+    key: str  # message key of the heading
+    rows: list[Row]
+    anchor: str = ""
+
+
+@dataclass
+class Page:
+    iri: str
+    label: str
+    other_labels: list[Value]
+    types: list[Value]
+    description: str
+    sections: list[Section] = field(default_factory=list)
+    projects: list[Value] = field(default_factory=list)
+    participants: list[Value] = field(default_factory=list)
+    point: tuple[float, float] | None = None
+
+
+class Namer:
+    """Names and links terms for one reader: labels from the graph or the ontology, else prefixed names."""
+
+    def __init__(self, graph: Graph, lang: str, link: Linker, term_labels: dict[str, dict[str, str]]):
+        self.graph, self.lang, self.link, self.term_labels = graph, lang, link, term_labels
+
+    def label(self, node) -> str:
+        """The node's label in the reader's language, else German, else any, else a short form of the IRI."""
+        found = {}
+        for prop in LABELS:
+            for value in self.graph.objects(node, prop):
+                found.setdefault(getattr(value, "language", None) or "", str(value))
+        if found:
+            return found.get(self.lang) or found.get("de") or next(iter(found.values()))
+        if "#" in str(node) and self.link.resource(str(node)):  # a fragment of one of our documents
+            return "#" + str(node).partition("#")[2]
+        return self.term(node)
+
+    def term(self, iri) -> str:
+        """A vocabulary term's label: ours from the ontology, well-known ones from i18n, else prefix:name."""
+        ours = self.term_labels.get(str(iri), {})
+        return ours.get(self.lang) or ours.get("de") or term_label(iri, self.lang) or compact(str(iri))
+
+    def value(self, node, unit: str = "") -> Value:
+        if isinstance(node, Literal):
+            return literal_value(node, self.lang, unit)
+        local = self.link.resource(str(node))
+        if local is not None:
+            return Value(self.label(node), local)
+        if str(node).startswith(BASE):  # ours but not served here (named graph IRIs): no link to elsewhere
+            return Value(self.label(node) if (node, None, None) in self.graph else str(node))
+        if str(node).startswith(str(WD)):
+            return Value("Wikidata " + str(node)[len(str(WD)):], str(node), external=True)
+        return Value(self.label(node) if (node, None, None) in self.graph else str(node), str(node), external=True)
+
+    def row(self, prop, values, more: int = 0) -> Row:
+        return Row(self.term(prop), self.link.resource(str(prop)) or str(prop), values, more)
+
+
+def literal_value(literal: Literal, lang: str, unit: str = "") -> Value:
+    """A literal as shown: numbers grouped in the reader's style with their unit, a language tag that
+    differs from the page's or a datatype as a note."""
+    if literal.datatype in (XSD.integer, XSD.decimal) and literal.value is not None:
+        return Value(f"{number(literal.value, lang)} {unit}".strip())
+    note = f"@{literal.language}" if literal.language and literal.language != lang else ""
+    return Value(str(literal), note=note)
+
+
+def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -> Page:
+    """The page model of resource `iri` from its document graph; `incoming` counts links per property
+    (the graph may hold only a sample of them)."""
+    node = URIRef(iri)
+    lang = namer.lang
+    heading = namer.label(node)
+    page = Page(iri=iri, label=heading, other_labels=other_labels(graph, node, heading),
+                types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))],
+                description=prose(graph, node, lang))
+    page.sections = property_sections(graph, node, namer)
+    page.sections += fragment_sections(graph, node, namer)
+    page.projects = taken_part_in(graph, node, namer)
+    page.participants = participants(graph, node, namer)
+    page.sections.append(Section("res.backlinks", backlinks(graph, node, namer, incoming)))
+    page.point = point(graph, node)
+    return page
+
+
+def other_labels(graph: Graph, node, heading: str) -> list[Value]:
+    """The resource's other labels (other languages), shown under the heading."""
+    texts = sorted({(str(v), v.language or "") for v in graph.objects(node, RDFS.label) if str(v) != heading})
+    return [Value(text, note=f"@{lang}" if lang else "") for text, lang in texts]
+
+
+def prose(graph: Graph, node, lang: str) -> str:
+    """The description or comment in the reader's language, else German, else any."""
+    for prop in (DCTERMS.description, SKOS.definition, RDFS.comment):
+        texts = {v.language or "": str(v) for v in graph.objects(node, prop)}
+        if texts:
+            return texts.get(lang) or texts.get("de") or next(iter(texts.values()))
+    return ""
+
+
+def in_language(values: list, lang: str) -> list:
+    """Literals in the reader's language when there are any, so bilingual values are not shown twice."""
+    mine = [v for v in values if isinstance(v, Literal) and v.language == lang]
+    return mine + [v for v in values if not isinstance(v, Literal) or not v.language] if mine else values
+
+
+def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABELS, DCTERMS.description,
+                                                               SKOS.definition, RDFS.comment)) -> list[Section]:
+    """The resource's own statements, grouped into facts, relations, identifiers and sources."""
+    groups = {"res.facts": [], "res.relations": [], "res.identifiers": [], "res.sources": []}
+    for prop in sorted(set(graph.predicates(node, None)) - set(skip), key=lambda p: order(p, namer)):
+        objects = in_language(sorted(graph.objects(node, prop)), namer.lang)
+        values = [namer.value(o, UNITS.get(prop, "")) for o in objects]
+        if prop in SOURCES:
+            group = "res.sources"
+        elif prop in IDENTIFIERS:
+            group = "res.identifiers"
+        elif all(v.href and not v.external for v in values):
+            group = "res.relations"
+        else:
+            group = "res.facts"
+        groups[group].append(namer.row(prop, values))
+    return [Section(key, rows) for key, rows in groups.items() if rows]
+
+
+def order(prop, namer: Namer):
+    return (FIRST.index(prop) if prop in FIRST else len(FIRST), namer.term(prop).lower())
+
+
+def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
+    """One section per #fragment resource of this document, anchored by its fragment."""
+    sections = []
+    prefix = str(node) + "#"
+    for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
+        rows = [namer.row(p, [namer.value(o) for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
+                for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
+        key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
+        sections.append(Section(key, rows, anchor=str(fragment)[len(prefix):]))
+    return sections
+
+
+def taken_part_in(graph: Graph, node, namer: Namer) -> list[Value]:
+    """The projects a body takes part in: as grantee, or as member of a cooperation that is the grantee."""
+    grantees = {node} | set(graph.subjects(ORG.hasMember, node))
+    projects = {p for g in grantees for p in graph.subjects(MPSC.grantee, g)}
+    return sorted((namer.value(p) for p in projects), key=lambda v: v.text.lower())
+
+
+def participants(graph: Graph, node, namer: Namer) -> list[Value]:
+    """The bodies behind a project whose grantee is a cooperation: the cooperation's members."""
+    members = {m for g in graph.objects(node, MPSC.grantee) for m in graph.objects(g, ORG.hasMember)}
+    return sorted((namer.value(m) for m in members), key=lambda v: v.text.lower())
+
+
+def backlinks(graph: Graph, node, namer: Namer, incoming: dict[str, int]) -> list[Row]:
+    """Incoming links grouped by property, with how many more there are than the graph holds."""
+    rows = []
+    for prop in sorted(set(graph.predicates(None, node)), key=lambda p: order(p, namer)):
+        values = sorted((namer.value(s) for s in set(graph.subjects(prop, node))), key=lambda v: v.text.lower())
+        rows.append(namer.row(prop, values, more=max(0, incoming.get(str(prop), 0) - len(values))))
+    return rows
+
+
+def point(graph: Graph, node) -> tuple[float, float] | None:
+    """(longitude, latitude) of the resource's WKT point, if it has one."""
+    for geometry in graph.objects(node, GEO.hasGeometry):
+        for wkt in graph.objects(geometry, GEO.asWKT):
+            found = parse_point(str(wkt))
+            if found:
+                return found
+    return None

@@ -1,0 +1,24 @@
+"""/healthz: whether this replica can answer, for load balancers and operators.
+
+200 when the store answers, else 503; the body names the store, the release version it serves and the
+current release on disk (they differ after `mpsc build` until the server restarts).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from . import current_release, get_store
+
+bp = Blueprint("health", __name__)
+
+
+@bp.route("/healthz")
+def healthz():
+    store = get_store().health()
+    release = current_release()
+    body = {"status": "ok" if store["ok"] else "unavailable", "store": store,
+            "release": release.version if release else None}
+    response = jsonify(body)
+    response.status_code = 200 if store["ok"] else 503
+    response.cache_control.no_store = True
+    return response

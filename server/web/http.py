@@ -1,0 +1,184 @@
+"""HTTP behaviour shared by every page, document, dump and the SPARQL endpoint.
+
+`init_app` registers it app-wide: CORS for every origin (the data is public and read-only, and no request
+carries credentials), gzip for compressible bodies, one access-log line per request, and errors as JSON
+(RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`, `not_modified` and
+`cacheable` for conditional requests: data changes only with a release, so a view can compute its ETag from
+the release version and the request alone, and answer 304 before doing any work.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import sys
+import time
+from http import HTTPStatus
+
+from flask import Flask, Response, current_app, g, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..formats import HTML, PROBLEM, negotiate
+from ..store.base import QueryFailed
+
+access_log = logging.getLogger("mpsc.access")
+MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
+GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
+_COMPRESSIBLE = ("application/n-triples", "application/n-quads", "application/trig", "application/javascript")
+
+
+class HttpError(Exception):
+    """An error answer: status, a message in plain words, and details for the JSON body (line, column, …)."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None, **details):
+        super().__init__(message)
+        self.status, self.message, self.headers, self.details = status, message, headers or {}, details
+
+
+def init_app(app: Flask) -> None:
+    """Register the app-wide hooks and error handlers."""
+    app.before_request(_start_clock)
+    app.after_request(_finish)
+    app.register_error_handler(HttpError, lambda e: error_response(e.status, e.message, e.headers, **e.details))
+    app.register_error_handler(QueryFailed, _query_failed)
+    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(Exception, _unexpected)
+    if not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+
+
+def _start_clock() -> None:
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    add_cors(response)
+    compress(response)
+    log_access(response)
+    return response
+
+
+def add_cors(response: Response) -> Response:
+    """Allow every origin to read the response; answer preflight requests for any method and header."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Content-Disposition"
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        if "Access-Control-Request-Headers" in request.headers:
+            response.headers["Access-Control-Allow-Headers"] = request.headers["Access-Control-Request-Headers"]
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def compressible(mimetype: str) -> bool:
+    return mimetype.startswith("text/") or mimetype.endswith(("json", "xml")) or mimetype in _COMPRESSIBLE
+
+
+def compress(response: Response) -> Response:
+    """Gzip a buffered, compressible body when the client accepts gzip; files and gzip dumps pass through."""
+    if not compressible(response.mimetype or ""):
+        return response
+    response.vary.add("Accept-Encoding")
+    if (response.direct_passthrough or response.is_streamed or "Content-Encoding" in response.headers
+            or request.accept_encodings["gzip"] <= 0 or response.status_code != 200):
+        return response
+    body = response.get_data()
+    if len(body) < GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    tag, weak = response.get_etag()
+    if tag and not weak:  # the bytes changed, so only a weak validator still holds (RFC 9110 §8.8.1)
+        response.set_etag(tag, weak=True)
+    return response
+
+
+def log_access(response: Response) -> Response:
+    """One line per request: client, request line, status, bytes sent, milliseconds, user agent."""
+    took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    target = request.full_path.rstrip("?")
+    if len(target) > 1000:
+        target = target[:1000] + "…"
+    access_log.info('%s "%s %s %s" %s %s %.1fms "%s"', request.remote_addr, request.method, target,
+                    request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"), response.status_code,
+                    response.content_length if response.content_length is not None else "-", took,
+                    request.user_agent.string)
+    return response
+
+
+def etag(*parts: str) -> str:
+    """A validator for a response determined by `parts` (release version, normalised request, format)."""
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def not_modified(tag: str) -> Response | None:
+    """A 304 response when a GET/HEAD request's If-None-Match names `tag`, else None."""
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(tag):
+        return cacheable(Response(status=304), tag)
+    return None
+
+
+def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
+    """Mark a response public and cacheable for `max_age` seconds, validated by `tag` (weak: gzip may re-encode)."""
+    response.set_etag(tag, weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def wants_html() -> bool:
+    """Whether the client prefers HTML over JSON (browsers do; scripts and SPARQL clients do not)."""
+    return negotiate(request.headers.get("Accept"), (PROBLEM, HTML), default=PROBLEM) is HTML
+
+
+def error_response(status: int, message: str, headers: dict | None = None, **details) -> Response:
+    """An error as an HTML page for browsers, else as problem details JSON with any `details` as members."""
+    title = _reason(status)
+    if wants_html():
+        response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
+    else:
+        problem = {"type": "about:blank", "title": title, "status": status, "detail": message, **details}
+        response = Response(json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM.media_type)
+    response.headers.update(headers or {})
+    response.cache_control.no_store = True
+    return response
+
+
+def _error_page(status: int, title: str, message: str, details: dict) -> str:
+    """The site's error page; a bare one if that fails too (the layout may need what just broke)."""
+    try:
+        return render_template("error.html", status=status, title=title, message=message, details=details)
+    except Exception:
+        current_app.logger.exception("the error page could not be rendered")
+        heading = f"{status} {escape(title)}"
+        return f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{escape(message)}</p>"
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _query_failed(error: QueryFailed) -> Response:
+    """A store's refusal (syntax error with line and column, timeout, too many rows)."""
+    where = {"line": error.line, "column": error.column} if error.line else {}
+    return error_response(error.status, error.message, **where)
+
+
+def _http_exception(error: HTTPException) -> Response:
+    """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow."""
+    headers = {k: v for k, v in error.get_response().headers.items() if k in ("Allow", "Retry-After")}
+    return error_response(error.code or 500, error.description or _reason(error.code or 500), headers)
+
+
+def _unexpected(error: Exception) -> Response:
+    """Any other exception: logged with its trace for operators, answered 500 in plain words."""
+    current_app.logger.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return error_response(500, InternalServerError.description)

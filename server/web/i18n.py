@@ -1,0 +1,204 @@
+"""German and English for the HTML pages: which language a request gets, and the words the pages use.
+
+German is the default (the programme and its sources are German). `?lang=en|de` wins over
+Accept-Language, and pages carry the choice on in their links, so the switch works without cookies
+or JavaScript. Labels of our own terms come from the ontology; the few reused terms from other
+vocabularies get theirs here.
+"""
+from __future__ import annotations
+
+from flask import request
+
+from ..namespaces import DCAT, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, VOID
+
+LANGUAGES = ("de", "en")
+DEFAULT = "de"
+
+
+def choose_language() -> tuple[str, str | None]:
+    """The request's language and, when the reader chose it explicitly with ?lang=, that choice."""
+    explicit = request.args.get("lang")
+    if explicit in LANGUAGES:
+        return explicit, explicit
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT), None
+
+
+MESSAGES = {
+    "site.title": ("Modellprojekte Smart Cities", "Smart Cities Model Projects"),
+    "site.tagline": ("Offener Wissensgraph", "Open knowledge graph"),
+    "nav.projects": ("Projekte", "Projects"),
+    "nav.municipalities": ("Gemeinden", "Municipalities"),
+    "nav.districts": ("Kreise", "Districts"),
+    "nav.cooperations": ("Kooperationen", "Cooperations"),
+    "nav.charter": ("Smart City Charta", "Smart City Charter"),
+    "nav.sparql": ("SPARQL", "SPARQL"),
+    "nav.dumps": ("Downloads", "Downloads"),
+    "nav.ontology": ("Ontologie", "Ontology"),
+    "nav.catalog": ("Katalog (DCAT-AP.de)", "Catalogue (DCAT-AP.de)"),
+    "nav.void": ("VoID-Beschreibung", "VoID description"),
+    "nav.skip": ("Zum Inhalt springen", "Skip to content"),
+    "lang.switch": ("English", "Deutsch"),
+    "home.intro": (
+        "Der Bund fördert seit 2019 in drei Staffeln 73 Modellprojekte Smart Cities. Dieser Wissensgraph "
+        "beschreibt die Projekte mit Staffeln, Kategorien, Zuwendungsempfängern, Kooperationen und "
+        "Fördersummen, die Grundsätze der Smart City Charta und das amtliche Verzeichnis der Länder, Kreise "
+        "und Gemeinden – als Linked Open Data mit Quellenangabe zu jeder Aussage.",
+        "Since 2019 Germany's federal government has funded 73 Smart Cities model projects in three rounds. "
+        "This knowledge graph describes the projects with their rounds, categories, grantees, cooperations and "
+        "funding, the principles of the Smart City Charter and the official register of states, districts and "
+        "municipalities – as Linked Open Data, every fact with its source."),
+    "home.by_round": ("Nach Förderstaffel", "By funding round"),
+    "home.by_category": ("Nach Kategorie", "By category"),
+    "home.by_state": ("Nach Land", "By state"),
+    "home.use": ("Daten nutzen", "Use the data"),
+    "home.sparql": ("SPARQL-Endpunkt: eigene Abfragen über alle Graphen", "SPARQL endpoint: your own queries over every graph"),
+    "home.dumps": ("Downloads der aktuellen Veröffentlichung mit Prüfsummen", "Downloads of the current release with checksums"),
+    "home.ontology": ("Das Vokabular mit Klassen und Eigenschaften", "The vocabulary with its classes and properties"),
+    "home.catalog": ("Metadaten für Datenportale (DCAT-AP.de, VoID)", "Metadata for data portals (DCAT-AP.de, VoID)"),
+    "home.examples": ("Beispielabfragen", "Example queries"),
+    "home.release": ("Veröffentlichung", "Release"),
+    "count.projects": ("Projekte", "projects"),
+    "count.triples": ("Tripel", "triples"),
+    "list.filter": ("Filtern", "Filter"),
+    "list.all": ("alle", "all"),
+    "list.reset": ("Filter zurücksetzen", "Reset filters"),
+    "list.count": ("Treffer", "results"),
+    "list.none": ("Keine Einträge für diese Auswahl.", "Nothing matches this selection."),
+    "col.name": ("Name", "Name"),
+    "col.round": ("Staffel", "Round"),
+    "col.category": ("Kategorie", "Category"),
+    "col.state": ("Land", "State"),
+    "col.grantee": ("Zuwendungsempfänger", "Grantee"),
+    "col.projects": ("Projekte", "Projects"),
+    "col.members": ("Mitglieder", "Members"),
+    "col.population": ("Einwohner", "Population"),
+    "col.number": ("Nr.", "No."),
+    "bodies.note": ("Gemeinden und Kreise, die an einem Modellprojekt beteiligt sind – als Zuwendungsempfänger oder als Mitglied einer Kooperation. Das vollständige Gemeindeverzeichnis steht im SPARQL-Endpunkt und in den Downloads.",
+                    "Municipalities and districts taking part in a model project, as grantee or as member of a cooperation. The full register is in the SPARQL endpoint and the downloads."),
+    "charter.intro": ("Die Smart City Charta (2017) formuliert Leitlinien und Handlungsempfehlungen für die digitale Transformation der Kommunen.",
+                      "The Smart City Charter (2017) sets out guidelines and recommendations for the digital transformation of municipalities."),
+    "charter.guideline": ("Leitlinien und Handlungsempfehlungen", "Guidelines and recommendations"),
+    "charter.aim": ("Ziele", "Aims"),
+    "charter.vision": ("Normative Vision", "Normative vision"),
+    "home.counts": ("Der Graph in Zahlen", "The graph in numbers"),
+    "count.cooperations": ("Kooperationen", "cooperations"),
+    "count.principles": ("Grundsätze der Charta", "Charter principles"),
+    "res.iri": ("IRI", "IRI"),
+    "res.type": ("Typ", "Type"),
+    "res.facts": ("Angaben", "Facts"),
+    "res.relations": ("Verknüpfungen", "Relations"),
+    "res.identifiers": ("Kennungen und externe Verweise", "Identifiers and external links"),
+    "res.sources": ("Quellen", "Sources"),
+    "res.backlinks": ("Verweise auf diese Ressource", "Links to this resource"),
+    "res.more": ("und {n} weitere", "and {n} more"),
+    "res.location": ("Lage", "Location"),
+    "res.part": ("Teil dieser Beschreibung", "Part of this description"),
+    "res.osm": ("Auf OpenStreetMap ansehen", "View on OpenStreetMap"),
+    "res.formats": ("Als RDF", "As RDF"),
+    "res.external": ("externer Link", "external link"),
+    "res.members": ("Mitglieder", "members"),
+    "res.projects": ("Projekte", "Projects"),
+    "res.participants": ("Beteiligte", "Taking part"),
+    "dumps.title": ("Downloads", "Downloads"),
+    "dumps.intro": ("Alle Dateien einer Veröffentlichung; prüfen mit", "Every file of a release; verify with"),
+    "dumps.file": ("Datei", "File"),
+    "dumps.size": ("Größe", "Size"),
+    "dumps.licence": ("Lizenz", "Licence"),
+    "dumps.version": ("Version", "Version"),
+    "dumps.modified": ("Stand", "Date"),
+    "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
+    "dumps.current": ("aktuell", "current"),
+    "onto.classes": ("Klassen", "Classes"),
+    "onto.properties": ("Eigenschaften", "Properties"),
+    "onto.domain": ("Domäne", "Domain"),
+    "onto.range": ("Wertebereich", "Range"),
+    "onto.super": ("Oberbegriff", "Broader term"),
+    "onto.namespace": ("Namensraum", "Namespace"),
+    "error.404": ("Nicht gefunden", "Not found"),
+    "error.404.text": ("Zu dieser Adresse gibt es keine Ressource.", "There is no resource at this address."),
+    "error.home": ("Zur Startseite", "Go to the start page"),
+    "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
+                       "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
+}
+
+# Reused terms from other vocabularies, as a reader would name them.
+TERMS = {
+    RDF.type: ("Typ", "type"),
+    RDFS.label: ("Bezeichnung", "label"),
+    RDFS.comment: ("Anmerkung", "comment"),
+    RDFS.seeAlso: ("siehe auch", "see also"),
+    SKOS.prefLabel: ("Bezeichnung", "preferred label"),
+    SKOS.altLabel: ("andere Bezeichnung", "alternative label"),
+    SKOS.notation: ("Nummer", "notation"),
+    SKOS.definition: ("Definition", "definition"),
+    SKOS.scopeNote: ("Anwendungshinweis", "scope note"),
+    SKOS.editorialNote: ("redaktioneller Hinweis", "editorial note"),
+    SKOS.inScheme: ("gehört zu", "in scheme"),
+    SKOS.topConceptOf: ("oberster Begriff von", "top concept of"),
+    SKOS.hasTopConcept: ("oberste Begriffe", "top concepts"),
+    SKOS.broader: ("Oberbegriff", "broader"),
+    SKOS.narrower: ("Unterbegriffe", "narrower"),
+    DCTERMS.source: ("Quelle", "source"),
+    DCTERMS.type: ("Art", "kind"),
+    DCTERMS.title: ("Titel", "title"),
+    DCTERMS.description: ("Beschreibung", "description"),
+    DCTERMS.license: ("Lizenz", "licence"),
+    DCTERMS.publisher: ("Herausgeber", "publisher"),
+    DCTERMS.creator: ("Urheber", "creator"),
+    DCTERMS.issued: ("veröffentlicht", "issued"),
+    DCTERMS.modified: ("geändert", "modified"),
+    DCTERMS.identifier: ("Kennung", "identifier"),
+    DCTERMS.format: ("Format", "format"),
+    DCTERMS.language: ("Sprache", "language"),
+    DCTERMS.spatial: ("räumliche Abdeckung", "spatial coverage"),
+    DCTERMS.temporal: ("Zeitraum", "temporal coverage"),
+    DCTERMS.accrualPeriodicity: ("Aktualisierung", "update frequency"),
+    FOAF.homepage: ("Website", "homepage"),
+    FOAF.name: ("Name", "name"),
+    FOAF.page: ("Webseite", "page"),
+    OWL.sameAs: ("identisch mit", "same as"),
+    OWL.versionInfo: ("Version", "version"),
+    SCHEMA.sameAs: ("entspricht", "same as"),
+    SCHEMA.containedInPlace: ("liegt in", "contained in"),
+    SCHEMA.keywords: ("Schlagwörter", "keywords"),
+    SCHEMA.alternateName: ("Kurzname", "alternate name"),
+    SCHEMA.startDate: ("Beginn", "start"),
+    SCHEMA.endDate: ("Ende", "end"),
+    ORG.hasMember: ("Mitglied", "member"),
+    GEO.hasGeometry: ("Geometrie", "geometry"),
+    GEO.asWKT: ("Koordinaten (WKT)", "coordinates (WKT)"),
+    GEO.sfEquals: ("gleiches Gebiet wie", "same territory as"),
+    PROV.wasDerivedFrom: ("abgeleitet von", "derived from"),
+    DCAT.distribution: ("Distribution", "distribution"),
+    DCAT.downloadURL: ("Download", "download"),
+    DCAT.accessURL: ("Zugang", "access URL"),
+    DCAT.mediaType: ("Medientyp", "media type"),
+    DCAT.byteSize: ("Größe (Bytes)", "size (bytes)"),
+    DCAT.theme: ("Kategorie", "theme"),
+    DCAT.keyword: ("Schlagwort", "keyword"),
+    DCAT.landingPage: ("Startseite", "landing page"),
+    DCAT.contactPoint: ("Kontakt", "contact point"),
+    DCAT.dataset: ("Datensatz", "dataset"),
+    DCAT.service: ("Dienst", "service"),
+    DCAT.endpointURL: ("Endpunkt", "endpoint"),
+    DCAT.servesDataset: ("stellt bereit", "serves dataset"),
+    VOID.sparqlEndpoint: ("SPARQL-Endpunkt", "SPARQL endpoint"),
+    VOID.dataDump: ("Download", "data dump"),
+    VOID.triples: ("Tripel", "triples"),
+    VOID.subset: ("Teilmenge", "subset"),
+    VOID.exampleResource: ("Beispiel", "example resource"),
+    VCARD.fn: ("Name", "name"),
+    VCARD.hasURL: ("Website", "website"),
+}
+
+
+def message(key: str, lang: str) -> str:
+    """One UI text in the language; the key itself if it is missing (visible, so it gets noticed)."""
+    pair = MESSAGES.get(key)
+    return pair[LANGUAGES.index(lang)] if pair else key
+
+
+def term_label(iri, lang: str) -> str | None:
+    """The label of a reused vocabulary term, if we name it."""
+    pair = TERMS.get(iri)
+    return pair[LANGUAGES.index(lang)] if pair else None

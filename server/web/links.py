@@ -1,0 +1,81 @@
+"""The one mapping between canonical IRIs (https://w3id.org/mpsc/…) and this deployment's URLs.
+
+The data always names things by their canonical IRI; the server answers the same paths under its own
+public base (`Settings.base_url`). Resource IRIs `…/id/{path}` are described by documents
+`/doc/{path}`; hash IRIs (`…/municipality/09461000#geometry`) belong to their base resource's document
+and become anchors in it; the ontology and its `#Term`s are the document `/ontology`. Every other IRI
+under the canonical base (site pages, dumps, the endpoint) keeps its path.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
+from ..namespaces import BASE, ONTOLOGY_IRI
+
+ID = BASE + "id/"
+SITE_PATHS = ("", "sparql", "catalog", "dumps/")  # canonical IRIs of site pages this server answers itself
+DOCUMENT_FORMATS = (HTML, *GRAPH_FORMATS)  # what a resource or the ontology can be shown as
+
+
+def iri_for(path: str) -> str:
+    """The canonical IRI of the resource `/id/{path}` or `/doc/{path}` names."""
+    return ID + path
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """`project/bamberg.ttl` -> (`project/bamberg`, TURTLE); a dot that names no format stays (`recommendation-1.1`)."""
+    stem, dot, extension = path.rpartition(".")
+    fmt = by_extension(extension) if dot else None
+    return (stem, fmt) if fmt in DOCUMENT_FORMATS else (path, None)
+
+
+def document_path(iri: str, fmt: Format | None = None) -> str | None:
+    """The site path (no leading slash) of the document about a canonical IRI; None for IRIs we don't serve.
+
+    With `fmt`, the path of that concrete representation (`doc/project/bamberg.ttl`); fragments
+    survive as anchors of the HTML document only.
+    """
+    if not iri.startswith(BASE):
+        return None
+    base, hash_, fragment = iri.partition("#")
+    suffix = f".{fmt.extension}" if fmt else ""
+    if base == ONTOLOGY_IRI:
+        path = "ontology" + suffix
+    elif base.startswith(ID):
+        path = "doc/" + base[len(ID):] + suffix
+    elif _is_site_path(base[len(BASE):]):
+        path = base[len(BASE):]
+    else:
+        return None
+    return path + (hash_ + fragment if fmt in (None, HTML) else "")
+
+
+def _is_site_path(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in SITE_PATHS)
+
+
+class Linker:
+    """Turns canonical IRIs into absolute links on this deployment, keeping the reader's language choice."""
+
+    def __init__(self, public_base: str, lang_param: str | None = None):
+        self.base = public_base
+        self.lang_param = lang_param  # "en" when the reader chose it with ?lang=, carried to every page
+
+    def url(self, path: str, **params) -> str:
+        """An absolute URL of a site path, with the language switch and any query parameters."""
+        path, hash_, fragment = path.partition("#")
+        params = {k: v for k, v in params.items() if v not in (None, "")}
+        if self.lang_param and "lang" not in params:
+            params["lang"] = self.lang_param
+        query = "?" + urlencode(params) if params else ""
+        return self.base + path + query + hash_ + fragment
+
+    def resource(self, iri: str) -> str | None:
+        """The HTML page about a canonical IRI, or None when the IRI is not ours."""
+        path = document_path(str(iri))
+        return None if path is None else self.url(path)
+
+    def document(self, iri: str, fmt: Format) -> str:
+        """The absolute URL of one concrete representation (no language parameter: RDF is multilingual)."""
+        return self.base + document_path(str(iri), fmt)

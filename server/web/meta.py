@@ -1,0 +1,90 @@
+"""What harvesters and crawlers read: VoID (/.well-known/void), the DCAT-AP.de catalogue (/catalog),
+robots.txt and sitemap.xml.
+
+VoID and the catalogue are the build's metadata graph as the store serves it (server/metadata.py and
+data/metadata/ write it); nothing is regenerated here. Both default to Turtle, which is what harvesters
+expect; a browser asking for HTML is sent (303) to the page of the dataset or the catalogue.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, abort, redirect
+
+from .. import queries
+from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
+from . import current_release, get_store, http, memo
+from .documents import choose_format, construct_sorted, describe_response, rdf_response
+from .pages import FACETS
+from .site import reader
+
+bp = Blueprint("meta", __name__)
+OFFERED = (*GRAPH_FORMATS, HTML)
+# Site pages listed in the sitemap besides every resource's document.
+PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "sparql")
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    """The VoID description of the dataset (RFC 8615 well-known location, VoID §7.2)."""
+    return metadata("void", queries.named_graph(queries.METADATA_GRAPH), "dataset", None)
+
+
+@bp.route("/catalog", defaults={"extension": None})
+@bp.route("/catalog.<extension>")
+def catalog(extension: str | None) -> Response:
+    """The DCAT-AP.de catalogue: catalogue, dataset, distributions, SPARQL service, publisher, contact."""
+    suffix = by_extension(extension) if extension else None
+    if extension and suffix not in GRAPH_FORMATS:
+        abort(404)
+    return metadata("catalog", queries.catalog(), "catalog", suffix)
+
+
+def metadata(name: str, sparql: str, page: str, suffix) -> Response:
+    """One metadata graph in the negotiated format (Turtle by default); HTML readers go to its page."""
+    fmt, negotiated = choose_format(suffix, OFFERED, TURTLE)
+    _, link = reader()
+    if fmt is HTML:
+        return describe_response(redirect(link.resource(queries.ID + page), code=303), negotiated=True)
+    tag = http.etag(get_store().version, name, fmt.key)
+    response = http.not_modified(tag)
+    if response is None:
+        triples = memo.per_release(name, lambda: construct_sorted(sparql))
+        response = http.cacheable(rdf_response(triples, fmt), tag)
+    if name == "catalog":
+        alternates = [(f, f"{link.base}catalog.{f.extension}") for f in GRAPH_FORMATS if f is not fmt]
+        return describe_response(response, negotiated=negotiated, location=f"{link.base}catalog.{fmt.extension}",
+                                 alternates=alternates)
+    return describe_response(response, negotiated=negotiated)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    """Crawl everything but the query endpoint (its answers are computed per request), and read the sitemap."""
+    base = reader()[1].base
+    body = f"User-agent: *\nDisallow: /sparql\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+    return http.cacheable(Response(body, content_type="text/plain; charset=utf-8"), http.etag(base, "robots"))
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    """Every document: the site's pages, each list filter, and the page of every resource (sitemaps.org 0.9)."""
+    tag = http.etag(get_store().version, "sitemap", reader()[1].base)
+    response = http.not_modified(tag)
+    if response is None:
+        body = memo.per_release("sitemap", sitemap_xml)
+        response = http.cacheable(Response(body, content_type="application/xml; charset=utf-8"), tag)
+    return response
+
+
+def sitemap_xml() -> str:
+    base = reader()[1].base
+    release = current_release()
+    lastmod = f"<lastmod>{release.modified}</lastmod>" if release else ""
+    urls = [base + page for page in PAGES]
+    urls += [f"{base}projects?{facet}={row['value'].rsplit('/', 1)[-1]}" for facet in FACETS
+             for row in get_store().select(queries.counts_by(facet))]
+    urls += [base + "doc/" + str(row["s"])[len(queries.ID):] for row in get_store().select(queries.documents())]
+    entries = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')

@@ -1,0 +1,125 @@
+"""The landing page, the list pages (projects, municipalities, districts, cooperations, Charta) and the map.
+
+Lists read the programme graph through `queries`, remembered per release (`memo.select`); labels are
+fetched for the IRIs on the page in one query and picked for the reader's language.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+
+from .. import queries
+from ..sparql.examples import examples
+from . import current_release, get_settings, get_store, http, memo, site
+from .maps import background
+from .site import page_tag, reader, render_page
+
+bp = Blueprint("pages", __name__)
+bp.app_context_processor(site.context)  # every template extends the layout, which needs it
+FACETS = ("round", "category", "state")
+
+
+@bp.route("/")
+def home() -> Response:
+    """What the graph is, live counts per round, category and state, and the ways to use it."""
+    tag = page_tag()
+    response = http.not_modified(tag)
+    if response is not None:
+        return response
+    counts = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
+    totals = memo.select(queries.totals())[0]
+    names = labels({str(row["value"]) for rows in counts.values() for row in rows})
+    facets = {facet: [{"key": key_of(row["value"]), "label": names(row["value"]), "count": int(row["count"])}
+                      for row in rows] for facet, rows in counts.items()}
+    release = current_release()
+    return render_page("index.html", tag=tag, facets=facets, totals={k: int(v) for k, v in totals.items()},
+                       release=release, triples=sum(release.manifest["graphs"].values()) if release else 0,
+                       examples=examples(get_settings().root / "queries"))
+
+
+@bp.route("/projects")
+def projects() -> Response:
+    """Every model project, optionally filtered by round, category and state (?round=2020&state=09)."""
+    chosen = {facet: request.args.get(facet) or None for facet in FACETS}
+    tag = page_tag()
+    response = http.not_modified(tag)
+    if response is not None:
+        return response
+    options = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
+    for facet, value in chosen.items():  # only known keys reach a query, so the memo stays bounded
+        if value is not None and value not in {key_of(r["value"]) for r in options[facet]}:
+            abort(404, f"There is no {facet} {value!r} with projects.")
+    rows = memo.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
+    entries = queries.group_projects(rows)
+    names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
+                   | {s for e in entries for s in e["states"]}
+                   | {str(r["value"]) for rows in options.values() for r in rows})
+    entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
+    return render_page("projects.html", tag=tag, entries=entries, names=names, chosen=chosen,
+                       options={f: [(key_of(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
+
+
+@bp.route("/municipalities", defaults={"cls": "Municipality"})
+@bp.route("/districts", defaults={"cls": "District"})
+def bodies(cls: str) -> Response:
+    """Municipalities or districts taking part in the programme, by state."""
+    tag = page_tag()
+    response = http.not_modified(tag)
+    if response is not None:
+        return response
+    rows = memo.select(queries.participants(cls))
+    names = labels({str(r["body"]) for r in rows} | {str(r["state"]) for r in rows if "state" in r})
+    entries = sorted(rows, key=lambda r: (names(r["state"]) if "state" in r else "", names(r["body"]).lower()))
+    title = "nav.municipalities" if cls == "Municipality" else "nav.districts"
+    return render_page("bodies.html", tag=tag, entries=entries, names=names, title=title)
+
+
+@bp.route("/cooperations")
+def cooperations() -> Response:
+    """The cooperations that carry a project, with their members (lead member first)."""
+    tag = page_tag()
+    response = http.not_modified(tag)
+    if response is not None:
+        return response
+    entries = queries.group_cooperations(memo.select(queries.cooperations()))
+    names = labels({e["coop"] for e in entries} | {e["project"] for e in entries if e["project"]}
+                   | {m for e in entries for m, _ in e["members"]})
+    entries.sort(key=lambda e: names(e["coop"]).lower())
+    return render_page("cooperations.html", tag=tag, entries=entries, names=names)
+
+
+@bp.route("/charter")
+def charter() -> Response:
+    """The Smart City Charta's principles: guidelines with their recommendations, aims, vision."""
+    tag = page_tag()
+    response = http.not_modified(tag)
+    if response is not None:
+        return response
+    rows = memo.select(queries.charter())
+    names = labels({str(r["concept"]) for r in rows} | {queries.ID + "charter"})
+    return render_page("charter.html", tag=tag, tree=queries.charter_tree(rows), names=names,
+                       scheme=queries.ID + "charter")
+
+
+@bp.route("/map/germany.svg")
+def germany() -> Response:
+    """The map background: Germany drawn from the municipalities' coordinates (see maps.py)."""
+    tag = http.etag(get_store().version, "germany.svg")
+    response = http.not_modified(tag)
+    if response is None:
+        svg = memo.per_release("germany.svg", lambda: background(
+            row["wkt"] for row in get_store().select(queries.municipality_points())))
+        response = http.cacheable(Response(svg, content_type="image/svg+xml"), tag, max_age=86400)
+    return response
+
+
+def labels(iris: set[str]):
+    """A function naming each of `iris` in the reader's language (one query for the whole page)."""
+    lang, _ = reader()
+    iris = {i for i in iris if i}
+    table = queries.labels_by_language(memo.select(queries.labels(iris))) if iris else {}
+    return lambda iri: queries.pick(table, iri, lang)
+
+
+def key_of(iri) -> str:
+    """The key a list filter uses for a round, category or state IRI: its last path segment."""
+    return str(iri).rsplit("/", 1)[-1]

@@ -1,0 +1,70 @@
+"""schema.org JSON-LD for a resource page, embedded for search engines (pyLODE and Skosmos do the same).
+
+Search engines read schema.org, not our ontology, so each page gets a small description in schema.org
+terms: its type, name, description, identifiers, place and, for the dataset, what Google Dataset Search
+asks for. IRIs stay canonical; `url` is the page itself.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS
+
+from ..namespaces import MPSC, SCHEMA
+from .describe import Namer, Page
+
+TYPES = {
+    MPSC.ModelProject: "Project", MPSC.FundingRound: "Event",
+    MPSC.State: "AdministrativeArea", MPSC.District: "AdministrativeArea",
+    MPSC.MunicipalAssociation: "AdministrativeArea", MPSC.Municipality: "AdministrativeArea",
+    MPSC.Cooperation: "Organization", MPSC.RegionalAssociation: "Organization",
+    MPSC.MunicipalCompany: "Organization", FOAF.Organization: "Organization",
+    SKOS.Concept: "DefinedTerm", SKOS.ConceptScheme: "DefinedTermSet",
+    DCAT.Dataset: "Dataset", DCAT.Distribution: "DataDownload", DCAT.Catalog: "DataCatalog",
+    DCAT.DataService: "WebAPI",
+}
+
+
+def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
+    """The JSON-LD object (a dict, serialised by the template's `tojson`, which escapes `<`)."""
+    node = URIRef(page.iri)
+    types = [TYPES[t] for t in graph.objects(node, RDF.type) if t in TYPES]
+    data = {"@context": "https://schema.org", "@type": types[0] if types else "Thing", "@id": page.iri,
+            "name": page.label, "url": url}
+    if page.description:
+        data["description"] = page.description
+    same = sorted(str(o) for p in (OWL.sameAs, SCHEMA.sameAs) for o in graph.objects(node, p))
+    if same:
+        data["sameAs"] = same
+    if page.point:
+        data["geo"] = {"@type": "GeoCoordinates", "longitude": page.point[0], "latitude": page.point[1]}
+    places = [{"@id": str(o), "name": namer.label(o)} for o in graph.objects(node, SCHEMA.containedInPlace)]
+    if places:
+        data["containedInPlace"] = places
+    for key, prop in (("identifier", MPSC.ags), ("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)):
+        value = graph.value(node, prop)
+        if value is not None:
+            data[key] = str(value)
+    if data["@type"] == "Dataset":
+        data.update(dataset_fields(graph, node, namer))
+    return data
+
+
+def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
+    """Licence, publisher, keywords, dates and downloads: the fields Google Dataset Search reads."""
+    downloads = [{"@type": "DataDownload", "name": namer.label(d), "contentUrl": str(graph.value(d, DCAT.downloadURL)),
+                  "encodingFormat": str(graph.value(d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
+                 for d in sorted(graph.objects(node, DCAT.distribution)) if graph.value(d, DCAT.downloadURL)]
+    publisher = graph.value(node, DCTERMS.publisher)
+    fields = {
+        "license": str(graph.value(node, DCTERMS.license) or ""),
+        "keywords": sorted({str(k) for k in graph.objects(node, DCAT.keyword) if k.language == namer.lang}),
+        "dateModified": str(graph.value(node, DCTERMS.modified) or ""),
+        "version": str(graph.value(node, OWL.versionInfo) or ""),
+        "isAccessibleForFree": True,
+        "spatialCoverage": "Deutschland" if namer.lang == "de" else "Germany",
+        "distribution": downloads,
+    }
+    if publisher is not None:
+        fields["publisher"] = fields["creator"] = {"@type": "Organization", "@id": str(publisher),
+                                                   "name": namer.label(publisher)}
+    return {k: v for k, v in fields.items() if v not in ("", [])}

@@ -1,0 +1,198 @@
+"""/sparql: the SPARQL 1.1 Protocol endpoint, read-only and bounded.
+
+A query arrives by GET (`query=`), POST form (`query=`) or POST `application/sparql-query`; the protocol's
+`default-graph-uri`/`named-graph-uri` replace the query's own dataset. Before anything runs, the query is
+inspected (server.sparql.inspection): updates and unlisted SERVICE calls are refused, and its form decides
+which formats are offered. The format comes from the `format` parameter, else from Accept (q-values), else
+the form's default; nothing acceptable is 406 with the offered types. Without a query, GET answers the
+service description, or for browsers the query form. Answers carry an ETag from release version,
+normalised query, dataset and format, so a repeated request can be answered 304 without running it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+
+from ..formats import CSV, GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, RDFXML, SRJ, SRX, TSV, TURTLE, Format, \
+    by_extension, by_key, negotiate, offered_types
+from ..rdfio import serialize_sorted, sorted_triples
+from ..sparql.description import service_description
+from ..sparql.inspection import Inspection, inspect
+from ..store import QueryFailed
+from . import get_settings, get_store, http, sparql_pages
+from .cache import ResponseCache
+
+bp = Blueprint("sparql", __name__)
+
+READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
+OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
+           "CONSTRUCT": (*GRAPH_FORMATS, HTML), "DESCRIBE": (*GRAPH_FORMATS, HTML),
+           # No recognisable form: accept any format, so the parser's syntax error is what the client sees.
+           None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
+DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
+# `format` values other endpoints and SPARQLWrapper use (it sends format=, output= and results=).
+ALIASES = {"n3": TURTLE, "rdf+xml": RDFXML, "json-ld": JSONLD, "nt": NTRIPLES}
+# For CONSTRUCT/DESCRIBE, the generic names mean the RDF formats (as on Virtuoso and SPARQLWrapper).
+GRAPH_ALIASES = {"json": JSONLD, "xml": RDFXML}
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: list[str]
+    named_graphs: list[str]
+    formats: list[str]  # values of the `format` parameter, in request order
+
+
+@bp.record_once
+def _create_cache(state) -> None:
+    state.app.extensions["mpsc.sparql_cache"] = ResponseCache(state.app.config["MPSC"].cache_bytes)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    """Answer a query, or describe the service when there is none."""
+    query_request = read_request()
+    if query_request is None:
+        return describe()
+    info = inspect(query_request.query)
+    refuse_unsafe(info)
+    fmt = choose_format(OFFERED[info.form], query_request.formats)
+    dataset = (query_request.default_graphs, query_request.named_graphs)
+    tag = http.etag(get_store().version, info.normalised, *("\x1f".join(graphs) for graphs in dataset), fmt.key)
+    try:
+        return respond(tag, fmt, lambda: execute(query_request, info, fmt))
+    except QueryFailed as error:
+        if fmt is HTML:  # the reader stays on the form, with the message next to the query
+            return sparql_pages.form_page(query_request.query, error), error.status
+        raise
+
+
+def read_request() -> QueryRequest | None:
+    """The query and its protocol parameters (SPARQL 1.1 Protocol §2.1), or None for a request without a query."""
+    params = request.args.copy()
+    if request.method == "POST":
+        content_type = request.mimetype
+        if content_type == "application/sparql-update":
+            raise http.HttpError(400, READ_ONLY)
+        if content_type not in (FORM_MEDIA_TYPE, "application/sparql-query"):
+            raise http.HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…) or "
+                                      "as application/sparql-query.")
+        if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
+            raise http.HttpError(415, "Queries must be encoded in UTF-8.")
+        check_size(request.content_length or 0, 3)  # form encoding may triple the size
+        if content_type == FORM_MEDIA_TYPE:
+            params.update(request.form)  # MultiDict.update adds values, keeping those of the URL
+        else:
+            params.setlist("query", [decode(request.get_data())])
+    if "update" in params:
+        raise http.HttpError(400, READ_ONLY)
+    queries = params.getlist("query")
+    if len(queries) > 1:
+        raise http.HttpError(400, "Send exactly one query parameter.")
+    if not queries:
+        return None
+    check_size(len(queries[0].encode("utf-8")))
+    return QueryRequest(queries[0], params.getlist("default-graph-uri"), params.getlist("named-graph-uri"),
+                        [f for f in params.getlist("format") if f])
+
+
+def decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise http.HttpError(400, "The query is not valid UTF-8.") from None
+
+
+def check_size(size: int, factor: int = 1) -> None:
+    limit = get_settings().max_query_bytes
+    if size > limit * factor:
+        raise http.HttpError(413, f"The query is larger than {limit:,} bytes, the limit of this endpoint.")
+
+
+def refuse_unsafe(info: Inspection) -> None:
+    """Refuse updates, and SERVICE calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
+    if info.update:
+        raise http.HttpError(400, READ_ONLY)
+    allowed = get_settings().service_allow
+    for service in info.services:
+        if service not in allowed:
+            raise http.HttpError(400, f"SERVICE <{service}> is not allowed here; this endpoint calls "
+                                      f"{'only ' + ', '.join(allowed) if allowed else 'no other endpoints'}.")
+
+
+def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
+    """The format to answer in: the first offered `format` value, else Accept, else the first offered; 406 if none.
+
+    HTML comes last in every offer, so only a client preferring it (a browser) gets it: a wildcard alone
+    keeps the default.
+    """
+    for value in requested:
+        fmt = named_format(value, graphs=offered[0] in GRAPH_FORMATS)
+        if fmt in offered:
+            return fmt
+    if requested:
+        raise not_acceptable(offered)
+    fmt = negotiate(request.headers.get("Accept"), offered, default=offered[0])
+    if fmt is None:
+        raise not_acceptable(offered)
+    return fmt
+
+
+def named_format(value: str, graphs: bool = False) -> Format | None:
+    """The format a `format` value names: our keys, media types, file extensions and other endpoints' names."""
+    value = value.strip().lower()
+    return (GRAPH_ALIASES.get(value) if graphs else None) or ALIASES.get(value) or by_key(value) or by_extension(value)
+
+
+def not_acceptable(offered) -> http.HttpError:
+    types = offered_types(offered)
+    return http.HttpError(406, "None of the requested formats can answer this request; offered are: "
+                               + ", ".join(types) + ".", offered=types)
+
+
+def respond(tag: str, fmt: Format, compute) -> Response:
+    """304 for a matching conditional request, else the body from the cache or from `compute()`."""
+    response = http.not_modified(tag)
+    if response is None:
+        cache: ResponseCache = current_app.extensions["mpsc.sparql_cache"]
+        body = cache.get(tag)
+        if body is None:
+            body = compute()
+            cache.put(tag, body)
+        response = http.cacheable(Response(body, content_type=fmt.content_type), tag)
+    response.vary.add("Accept")
+    return response
+
+
+def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:
+    """The result bytes in `fmt`, or the HTML results page."""
+    if fmt is HTML:
+        return sparql_pages.results_page(query_request, info.form).encode("utf-8")
+    settings = get_settings()
+    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
+                             named_graphs=query_request.named_graphs, max_rows=settings.max_rows,
+                             base_iri=settings.public_base + "sparql")
+
+
+def describe() -> Response:
+    """The service description in RDF, or the query form for browsers (also with ?example=key)."""
+    fmt = choose_format(DESCRIPTION_FORMATS, request.args.getlist("format"))
+    if fmt is HTML:
+        response = Response(sparql_pages.form_page(sparql_pages.example_query(request.args.get("example"))),
+                            content_type=HTML.content_type)
+        response.vary.add("Accept")
+        return response
+    store, settings = get_store(), get_settings()
+    tag = http.etag(store.version, "service-description", fmt.key, settings.public_base)
+    return respond(tag, fmt, lambda: description_bytes(fmt))
+
+
+def description_bytes(fmt: Format) -> bytes:
+    store, settings = get_store(), get_settings()
+    formats = [f for f in OFFERED[None] if f is not HTML]
+    graph = service_description(settings.public_base + "sparql", formats, store.version, store.graph_sizes(),
+                                federated=bool(settings.service_allow))
+    return serialize_sorted(sorted_triples(graph), fmt.ox_format)

@@ -1,0 +1,122 @@
+"""The endpoint's HTML: the query form (with the example queries) and results as a table.
+
+Plain HTML forms, no JavaScript: the form submits by GET, so a results page has a URL to share and
+the same ETag/304 behaviour as every other answer. A results page shows at most HTML_ROWS rows and links
+the full result in every machine format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import render_template
+
+from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
+from ..namespaces import PREFIXES
+from ..sparql.examples import examples, read_example
+from ..store import QueryFailed
+from . import get_settings, get_store
+from .links import Linker
+
+HTML_ROWS = 1000
+DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?project ?label ?year WHERE {
+  ?project a mpsc:ModelProject ; rdfs:label ?label ; mpsc:fundingRound/mpsc:year ?year .
+  FILTER(LANG(?label) = "de")
+}
+ORDER BY ?year ?label
+LIMIT 100
+"""
+FORM_FORMATS = (("html", "HTML table"), *((f.key, f.label) for f in (*RESULT_FORMATS, *GRAPH_FORMATS)))
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    note: str = ""  # language tag or datatype of a literal
+
+
+def example_query(key: str | None) -> str | None:
+    """The text of the example `key` from the queries folder, None for unknown keys."""
+    folder = get_settings().root / "queries"
+    if not key or not key.replace("-", "").isalnum() or not (folder / f"{key}.rq").is_file():
+        return None
+    return read_example(folder / f"{key}.rq").query
+
+
+def form_page(query: str | None = None, error: QueryFailed | None = None) -> str:
+    settings = get_settings()
+    return render_template("sparql/form.html", query=query or DEFAULT_QUERY, error=error, formats=FORM_FORMATS,
+                           endpoint=settings.public_base + "sparql", examples=examples(settings.root / "queries"),
+                           run_url=run_url)
+
+
+def results_page(query_request, form: str | None) -> str:
+    """The form with the query, then its result as a table (ASK: the answer)."""
+    store, settings = get_store(), get_settings()
+    kwargs = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
+              "base_iri": settings.public_base + "sparql"}
+    table = {"boolean": None, "variables": [], "rows": [], "total": 0}
+    if form == "ASK":
+        table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **kwargs),
+                                                       format=ox.QueryResultsFormat.JSON))
+        formats = RESULT_FORMATS[:2]
+    elif form in ("CONSTRUCT", "DESCRIBE"):
+        data = store.query(query_request.query, NTRIPLES, max_rows=settings.max_rows, **kwargs)
+        table.update(_triple_table(data))
+        formats = GRAPH_FORMATS
+    else:
+        data = store.query(query_request.query, TSV, max_rows=settings.max_rows, **kwargs)
+        table.update(_solution_table(data))
+        formats = RESULT_FORMATS
+    linker = Linker(settings.public_base)
+    table["rows"] = [[_cell(term, linker) for term in row] for row in table["rows"]]
+    downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
+    return render_template("sparql/results.html", query=query_request.query, formats=FORM_FORMATS,
+                           endpoint=settings.public_base + "sparql", downloads=downloads, limit=HTML_ROWS,
+                           examples=[], run_url=run_url, error=None, **table)
+
+
+def _solution_table(tsv: bytes) -> dict:
+    results = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    variables = list(results.variables)
+    rows = [[solution[v] for v in variables] for _, solution in zip(range(HTML_ROWS), results)]
+    return {"variables": [v.value for v in variables], "rows": rows, "total": tsv.count(b"\n") - 1}
+
+
+def _triple_table(ntriples: bytes) -> dict:
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    rows = [[t.subject, t.predicate, t.object] for _, t in zip(range(HTML_ROWS), triples)]
+    return {"variables": ["subject", "predicate", "object"], "rows": rows, "total": ntriples.count(b"\n")}
+
+
+def _cell(term, linker: Linker) -> Cell | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Cell(compact(term.value), linker.resource(term.value) or term.value)
+    if isinstance(term, ox.Literal):
+        note = f"@{term.language}" if term.language else compact(term.datatype.value)
+        return Cell(term.value, note="" if note == "xsd:string" else note)
+    return Cell(str(term))
+
+
+def compact(iri: str) -> str:
+    """prefix:local for IRIs in the project's namespaces, the IRI otherwise."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)):]}"
+    return iri
+
+
+def run_url(query: str, fmt_key: str = "html", query_request=None) -> str:
+    """The GET URL running `query` in a format, with the request's dataset parameters."""
+    params = [("query", query), ("format", fmt_key)]
+    if query_request is not None:
+        params += [("default-graph-uri", g) for g in query_request.default_graphs]
+        params += [("named-graph-uri", g) for g in query_request.named_graphs]
+    return get_settings().public_base + "sparql?" + urlencode(params)

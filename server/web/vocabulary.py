@@ -1,0 +1,53 @@
+"""The ontology as a documentation page: every class and property with label, comment, domain and range.
+
+Modelled on pyLODE's layout (terms listed by kind, each with an anchor equal to its local name, so the
+term IRI `…/ontology#Term` lands on its entry).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ..namespaces import MPSC, ONTOLOGY_IRI, SCHEMA
+from .describe import Namer, Value, prose
+
+PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+
+
+@dataclass
+class Term:
+    anchor: str
+    iri: str
+    label: str
+    comment: str
+    broader: list[Value]
+    domain: list[Value]
+    range: list[Value]
+
+
+def terms(graph: Graph, namer: Namer, types) -> list[Term]:
+    """Our terms of the given RDF types, by label."""
+    found = {s for t in types for s in graph.subjects(RDF.type, t) if str(s).startswith(str(MPSC))}
+    listed = [term(graph, namer, s) for s in found]
+    return sorted(listed, key=lambda t: t.label.lower())
+
+
+def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
+    def values(*props):
+        return [namer.value(o) for p in props for o in sorted(graph.objects(node, p))]
+
+    return Term(anchor=str(node)[len(str(MPSC)):], iri=str(node), label=namer.label(node),
+                comment=prose(graph, node, namer.lang),
+                broader=values(RDFS.subClassOf, RDFS.subPropertyOf),
+                domain=values(RDFS.domain, SCHEMA.domainIncludes),
+                range=values(RDFS.range, SCHEMA.rangeIncludes))
+
+
+def documentation(graph: Graph, namer: Namer) -> dict:
+    """Title, description, version and the class and property lists of the ontology page."""
+    ontology = URIRef(ONTOLOGY_IRI)
+    return {"iri": ONTOLOGY_IRI, "title": namer.label(ontology), "description": prose(graph, ontology, namer.lang),
+            "version": str(graph.value(ontology, OWL.versionInfo) or ""), "namespace": str(MPSC),
+            "classes": terms(graph, namer, (OWL.Class,)), "properties": terms(graph, namer, PROPERTY_TYPES)}

@@ -1,0 +1,134 @@
+"""A headless Chromium driven over the Chrome DevTools Protocol, for the browser tests.
+
+Just enough of the protocol to load pages, read the DOM through JavaScript, click links and collect
+everything the browser reports as an error (console errors, uncaught exceptions, failed loads). It
+needs only Debian's `chromium` and the `websocket-client` package: no driver binary, no network.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import websocket
+
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+         "--remote-allow-origins=*", "--remote-debugging-port=0",
+         "--disable-features=BackForwardCache")  # so that history.back() loads the page again
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (or chromium-browser), if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class Browser:
+    """One headless Chromium with one tab; use as a context manager."""
+
+    def __init__(self, width: int = 1280, height: int = 900, lang: str = "de-DE", timeout: float = 30):
+        self.profile = Path(tempfile.mkdtemp(prefix="mpsc-chromium-"))
+        self.timeout = timeout
+        self.errors: list[str] = []
+        self._next_id = 0
+        self.process = subprocess.Popen(
+            [chromium_path(), *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
+             "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ws = websocket.create_connection(self._page_socket(), timeout=timeout)
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.call(f"{domain}.enable")
+        # headless Chromium ignores --lang for Accept-Language; the protocol sets it reliably
+        agent = self.call("Browser.getVersion")["userAgent"]
+        self.call("Network.setUserAgentOverride", userAgent=agent, acceptLanguage=lang)
+
+    def __enter__(self) -> "Browser":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _page_socket(self) -> str:
+        """The DevTools websocket of the first tab (the port is in DevToolsActivePort once Chromium is up)."""
+        deadline = time.monotonic() + self.timeout
+        port_file = self.profile / "DevToolsActivePort"
+        while time.monotonic() < deadline:
+            if port_file.exists() and port_file.read_text().strip():
+                port = port_file.read_text().split()[0]
+                targets = json.load(urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5))
+                pages = [t for t in targets if t["type"] == "page"]
+                if pages:
+                    return pages[0]["webSocketDebuggerUrl"]
+            time.sleep(0.1)
+        raise RuntimeError("chromium did not open its DevTools port")
+
+    def call(self, method: str, **params) -> dict:
+        """Send one command and return its result, recording events that arrive meanwhile."""
+        self._next_id += 1
+        self.ws.send(json.dumps({"id": self._next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self._next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self._record(message)
+
+    def _record(self, event: dict) -> None:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            self.errors.append(" ".join(str(a.get("value", a.get("description"))) for a in params.get("args", [])))
+        elif method == "Runtime.exceptionThrown":
+            self.errors.append(params["exceptionDetails"].get("text", "exception"))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            self.errors.append(f"{params['entry'].get('text')} {params['entry'].get('url', '')}".strip())
+
+    def wait_for(self, event: str) -> None:
+        """Read events until `event` arrives."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            message = json.loads(self.ws.recv())
+            self._record(message)
+            if message.get("method") == event:
+                return
+        raise TimeoutError(event)
+
+    def open(self, url: str) -> None:
+        """Load a page and wait until it has loaded."""
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page."""
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"].get("text"))
+        return result["result"].get("value")
+
+    def follow(self, selector: str) -> None:
+        """Click the link matching a CSS selector and wait for the next page."""
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        self.wait_for("Page.loadEventFired")
+
+    def back(self) -> None:
+        self.call("Runtime.evaluate", expression="history.back()")
+        self.wait_for("Page.loadEventFired")
+
+    def screenshot(self, path: Path) -> None:
+        Path(path).write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        finally:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            shutil.rmtree(self.profile, ignore_errors=True)

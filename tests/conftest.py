@@ -1,0 +1,104 @@
+"""Shared fixtures: one real release built from the repository's data, and real HTTP servers on 127.0.0.1.
+
+The release is built once per test session (it is the slow part); servers are cheap and started per
+module or per test where a test needs its own settings.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from werkzeug.serving import make_server
+
+from server import create_app
+from server.build import build
+from server.config import Settings
+from server.release import Releases
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mpsc(*args, env=None, cwd=ROOT, timeout=900):
+    """Run the `mpsc` command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def small_root(tmp_path) -> Path:
+    """A project folder with the real ontology and shapes but a tiny valid data set, so builds take seconds."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "shapes", root / "shapes")
+    shutil.copytree(ROOT / "data" / "metadata", root / "data" / "metadata")
+    (root / "data" / "reference").mkdir(parents=True)
+    (root / "data" / "programme").mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "valid.ttl", root / "data" / "programme" / "valid.ttl")
+    return root
+
+
+@pytest.fixture(scope="session")
+def releases_dir(tmp_path_factory) -> Path:
+    """A releases folder holding one release of the real data (validated, as `mpsc build` does)."""
+    out = tmp_path_factory.mktemp("releases")
+    build(ROOT, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def release(releases_dir):
+    return Releases(releases_dir).current()
+
+
+@pytest.fixture(scope="session")
+def release_store(release):
+    """The whole release in an in-process pyoxigraph store, as the endpoint's engine holds it."""
+    store = ox.Store()
+    with gzip.open(release.path / "mpsc-all.nq.gz") as handle:
+        store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+@contextmanager
+def serve_app(settings: Settings, store=None):
+    """Serve the app on 127.0.0.1 in a background thread; yields the base URL (with trailing slash)."""
+    port = free_port()
+    settings = settings.with_(base_url=f"http://127.0.0.1:{port}/", bind=f"127.0.0.1:{port}")
+    app = create_app(settings, store=store)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield settings.public_base
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["mpsc.store"].close()
+
+
+@pytest.fixture(scope="session")
+def settings(releases_dir) -> Settings:
+    return Settings.from_env(root=ROOT, releases=releases_dir)
+
+
+@pytest.fixture(scope="session")
+def base_url(settings):
+    """A live server over the real release, shared by the whole session."""
+    with serve_app(settings) as url:
+        yield url

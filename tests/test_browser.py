@@ -1,0 +1,97 @@
+"""The HTML in a real headless browser (Debian chromium over the DevTools protocol, see tests/cdp.py).
+
+Checks what only a browser shows: pages render with their styles, links navigate project → municipality
+→ back, nothing is reported on the console, and markup inside data stays text.
+"""
+from __future__ import annotations
+
+import pytest
+
+from server.build import build
+from server.config import Settings
+from tests.cdp import Browser, chromium_path
+from tests.conftest import serve_app
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(lang="de-DE") as b:
+        yield b
+
+
+def test_landing_page_renders(base_url, browser):
+    browser.open(base_url)
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Modellprojekte Smart Cities"
+    stats = browser.evaluate("[...document.querySelectorAll('.stats strong')].map(e => e.textContent)")
+    assert stats[:2] == ["73", "18"]
+    # the stylesheet applied: the statistics sit side by side in a grid
+    assert browser.evaluate("getComputedStyle(document.querySelector('.stats')).display") == "grid"
+    assert browser.evaluate("document.querySelectorAll('.bars li').length") == 3 + 4 + 15
+    assert browser.errors == []
+
+
+def test_project_links_through_to_a_municipality_and_back(base_url, browser):
+    browser.open(base_url + "id/project/connected-urban-twins")  # the 303 leads to the page
+    assert browser.evaluate("location.href") == base_url + "doc/project/connected-urban-twins"
+    members = browser.evaluate("[...document.querySelectorAll('.chips a')].map(a => a.textContent)")
+    assert sorted(members) == ["Hamburg", "Leipzig", "München"]
+    browser.follow(f"a[href='{base_url}doc/municipality/14713000']")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Leipzig"
+    assert browser.evaluate("document.querySelector('.map circle.dot') !== null")
+    browser.follow(f".chips a[href='{base_url}doc/project/connected-urban-twins']")  # its project, via the cooperation
+    assert browser.evaluate("location.href") == base_url + "doc/project/connected-urban-twins"
+    browser.back()
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Leipzig"
+    assert browser.errors == []
+
+
+def test_language_switch_without_javascript(base_url, browser):
+    browser.open(base_url + "doc/project/bamberg")
+    browser.follow("a.lang")
+    assert browser.evaluate("document.documentElement.lang") == "en"
+    browser.follow("nav a[href*='projects']")
+    assert browser.evaluate("location.search") == "?lang=en"
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Projects"
+    assert browser.errors == []
+
+
+def test_project_list_filters_with_a_plain_form(base_url, browser):
+    browser.open(base_url + "projects")
+    browser.evaluate("document.querySelector('select[name=round]').value = '2019'")
+    browser.call("Runtime.evaluate", expression="document.querySelector('form.filters').submit()")
+    browser.wait_for("Page.loadEventFired")
+    assert browser.evaluate("location.search").startswith("?round=2019")
+    assert browser.evaluate("document.querySelectorAll('table.list tbody tr').length") == 13
+    assert browser.errors == []
+
+
+def test_phone_width_has_no_horizontal_scroll(base_url):
+    with Browser(width=390, height=844) as phone:
+        for path in ("", "doc/project/connected-urban-twins", "doc/municipality/09461000", "ontology", "dumps/"):
+            phone.open(base_url + path)
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert phone.errors == []
+
+
+def test_markup_in_a_label_is_shown_as_text(small_root, tmp_path):
+    """A label containing <script> is data: the page shows it literally and nothing runs."""
+    label = "Bamberg <script>window.__injected = 1</script>"
+    data = small_root / "data" / "programme" / "valid.ttl"
+    text = data.read_text(encoding="utf-8")
+    assert 'rdfs:label "Bamberg"@de , "Bamberg"@en ;' in text
+    data.write_text(text.replace('rdfs:label "Bamberg"@de , "Bamberg"@en ;',
+                                 f'rdfs:label "{label}"@de , "Bamberg"@en ;', 1), encoding="utf-8")
+    build(small_root, tmp_path / "releases")
+    with serve_app(Settings.from_env(root=small_root, releases=tmp_path / "releases")) as url, Browser() as b:
+        for path in ("doc/project/bamberg", "projects", "doc/municipality/09461000"):
+            b.open(url + path)
+            assert b.evaluate("window.__injected") is None, path
+            assert label in b.evaluate("document.body.textContent"), path
+        assert b.evaluate("document.querySelectorAll('script:not([type=\"application/ld+json\"])').length") == 0
+        b.open(url + "doc/project/bamberg")
+        assert b.evaluate("document.querySelector('h1').textContent") == label
+        assert b.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name") == label
+        assert b.errors == []

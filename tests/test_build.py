@@ -1,0 +1,103 @@
+"""The build and its release: files, checksums, determinism, and refusal of invalid data."""
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+from pathlib import Path
+
+from rdflib import Graph
+
+from server.build import DUMPS, PROGRAMME, load_inputs
+from server.release import Releases
+
+from .conftest import mpsc
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_FILES = {"mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld", "void.ttl", "SHA256SUMS"}
+
+
+def parse_dump(path: Path) -> Graph:
+    fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".gz": "nt"}[path.suffix]
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return Graph().parse(data=data, format=fmt)
+
+
+def test_release_has_the_contract_files(release):
+    assert CONTRACT_FILES <= {p.name for p in release.path.iterdir()}
+
+
+def test_sha256sums_verifies_with_coreutils(release):
+    result = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=release.path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": OK") == len(list(release.path.iterdir())) - 1
+
+
+def test_programme_dumps_parse_to_the_same_graph(release):
+    graphs = [parse_dump(release.path / name) for name in ("mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld")]
+    assert len(graphs[0]) > 5000
+    # No blank nodes anywhere, so isomorphism is set equality.
+    assert set(graphs[0]) == set(graphs[1]) == set(graphs[2])
+
+
+def test_dumps_hold_exactly_their_input_graph(release):
+    programme = load_inputs(ROOT)[PROGRAMME]
+    assert set(parse_dump(release.path / "mpsc.nt.gz")) == set(programme)
+
+
+def test_manifest_lists_every_file_with_its_checksum(release):
+    listed = {entry["name"]: entry for entry in release.files}
+    assert set(listed) == {d.name for d in DUMPS} | {"void.ttl", "mpsc-all.nq.gz"}
+    for name, entry in listed.items():
+        assert entry["bytes"] == (release.path / name).stat().st_size
+
+
+def test_void_counts_the_programme_triples(release):
+    void = parse_dump(release.path / "void.ttl")
+    rows = list(void.query("""
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?n WHERE { <https://w3id.org/mpsc/graph/programme> void:triples ?n }"""))
+    assert int(rows[0][0]) == len(parse_dump(release.path / "mpsc.ttl"))
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(release, tmp_path):
+    # A second process with another hash seed: set or dict ordering must not leak into the files.
+    result = mpsc("build", "--out", str(tmp_path), env={"PYTHONHASHSEED": "12345"})
+    assert result.returncode == 0, result.stderr
+    second = Releases(tmp_path).current()
+    assert second.version == release.version
+    for entry in release.files:
+        assert (second.path / entry["name"]).read_bytes() == (release.path / entry["name"]).read_bytes(), entry["name"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else os.readlink(p).encode())
+            for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}
+
+
+def test_invalid_data_fails_the_build_and_keeps_the_previous_release(small_root, tmp_path):
+    out = tmp_path / "releases"
+    env = {"MPSC_ROOT": str(small_root)}
+    first = mpsc("build", "--out", str(out), env=env)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    bad = small_root / "data" / "programme" / "broken.ttl"
+    bad.write_text('<https://w3id.org/mpsc/id/municipality/09461000> <https://w3id.org/mpsc/ontology#ags> "0946100" .\n')
+    second = mpsc("build", "--out", str(out), env=env)
+    assert second.returncode == 1
+    assert "https://w3id.org/mpsc/id/municipality/09461000" in second.stderr
+    assert "no release written" in second.stderr
+    assert snapshot(out) == before
+
+
+def test_a_syntax_error_names_file_line_and_column(small_root, tmp_path):
+    (small_root / "data" / "programme" / "broken.ttl").write_text('@prefix ex: <http://ex.org/> .\nex:a ex:b "open .\n')
+    result = mpsc("build", "--out", str(tmp_path / "r"), env={"MPSC_ROOT": str(small_root)})
+    assert result.returncode == 1
+    assert "data/programme/broken.ttl:2:" in result.stderr
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_unknown_option_is_a_usage_error():
+    assert mpsc("build", "--no-such-option").returncode == 2

@@ -1,0 +1,130 @@
+"""Metadata for harvesters: the DCAT-AP.de catalogue against GovData's official shapes, VoID, robots, sitemap.
+
+The catalogue is validated offline with the DCAT-AP.de 2.0 profile the way GovData's own reference
+example conforms (tests/fixtures/dcat-ap-de/README.md): shapes + mirrored ontologies with RDFS inference
++ the code-list triples of the IRIs in use.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
+
+from tests.ld_support import fetch, media_type
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dcat-ap-de"
+DATASET = URIRef("https://w3id.org/mpsc/id/dataset")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def catalog(base_url) -> Graph:
+    status, headers, body = fetch(base_url + "catalog", "text/turtle")
+    assert status == 200 and media_type(headers) == "text/turtle"
+    return Graph().parse(data=body, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def dcat_ap_de():
+    """(shapes graph, ontology graph, code-list graph) of the DCAT-AP.de 2.0 profile."""
+    shapes, ontologies, codes = Graph(), Graph(), Graph()
+    for path in sorted((FIXTURES / "shapes").glob("*.ttl")):
+        shapes.parse(path)
+    for path in sorted((FIXTURES / "mirror").glob("*.*")):
+        if path.suffix in (".ttl", ".rdf"):
+            ontologies.parse(path)
+    for path in sorted((FIXTURES / "codelists").glob("*.*")):
+        if path.suffix in (".nt", ".rdf"):
+            codes.parse(path)
+    return shapes, ontologies, codes
+
+
+def violations(catalog: Graph, dcat_ap_de) -> list[str]:
+    """Messages of every sh:Violation the DCAT-AP.de profile reports for the catalogue."""
+    shapes, ontologies, codes = dcat_ap_de
+    data = Graph()
+    data += catalog
+    for node in {o for o in catalog.objects() if isinstance(o, URIRef)}:  # what the validator would import
+        for triple in codes.triples((node, None, None)):
+            data.add(triple)
+    _, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontologies, inference="rdfs")
+    return [f"{report.value(r, SH.focusNode)} {report.value(r, SH.resultPath)}: {report.value(r, SH.resultMessage)}"
+            for r in report.subjects(SH.resultSeverity, SH.Violation)]
+
+
+def test_catalogue_conforms_to_dcat_ap_de_with_zero_violations(catalog, dcat_ap_de):
+    assert violations(catalog, dcat_ap_de) == []
+
+
+def test_the_check_would_catch_a_broken_catalogue(catalog, dcat_ap_de):
+    broken = Graph()
+    broken += catalog
+    broken.remove((DATASET, DCTERMS.title, None))
+    broken.add((DATASET, DCTERMS.accrualPeriodicity, URIRef("http://example.org/sometimes")))
+    found = violations(broken, dcat_ap_de)
+    assert any("title" in v for v in found) and any("accrualPeriodicity" in v for v in found)
+
+
+def test_catalogue_describes_dataset_distributions_service_publisher(catalog, release):
+    catalogue = URIRef("https://w3id.org/mpsc/id/catalog")
+    assert (catalogue, RDF.type, DCAT.Catalog) in catalog and (catalogue, DCAT.dataset, DATASET) in catalog
+    distributions = set(catalog.objects(DATASET, DCAT.distribution))
+    assert len(distributions) == len(release.files)
+    for distribution in distributions:
+        assert str(catalog.value(distribution, DCTERMS.license)).startswith("http://dcat-ap.de/def/licenses/")
+        assert catalog.value(distribution, DCAT.downloadURL) is not None
+    service = catalog.value(catalogue, DCAT.service)
+    assert (service, RDF.type, DCAT.DataService) in catalog
+    assert catalog.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/mpsc/sparql")
+    assert catalog.value(DATASET, DCTERMS.publisher) is not None and catalog.value(DATASET, DCAT.contactPoint) is not None
+    assert (DATASET, DCTERMS.spatial, URIRef("http://publications.europa.eu/resource/authority/country/DEU")) in catalog
+    assert len(set(catalog.objects(DATASET, DCAT.theme))) >= 1
+    assert not list(catalog.triples((None, VOID.classPartition, None)))  # statistics live in VoID
+
+
+@pytest.mark.parametrize("suffix, type_", [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                                           ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")])
+def test_catalogue_in_every_rdf_format(base_url, catalog, suffix, type_):
+    status, headers, body = fetch(f"{base_url}catalog.{suffix}")
+    assert status == 200 and media_type(headers) == type_
+    assert len(Graph().parse(data=body, format=type_)) == len(catalog)
+
+
+def test_void_at_the_well_known_location(base_url, release):
+    status, headers, body = fetch(base_url + ".well-known/void")
+    assert status == 200 and media_type(headers) == "text/turtle"
+    void = Graph().parse(data=body, format="turtle")
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    assert void.value(DATASET, VOID.triples) == Literal(sum(release.manifest["graphs"][g] for g in release.manifest["graphs"]
+                                                            if not g.endswith("/metadata")))
+    assert void.value(DATASET, VOID.sparqlEndpoint) is not None
+    assert list(void.triples((None, VOID.classPartition, None)))
+
+
+def test_metadata_sends_browsers_to_the_pages(base_url):
+    for path, target in ((".well-known/void", "doc/dataset"), ("catalog", "doc/catalog")):
+        status, headers, _ = fetch(base_url + path, "text/html,*/*;q=0.8", follow=False)
+        assert status == 303 and headers["Location"] == base_url + target
+
+
+def test_robots_txt_points_to_the_sitemap(base_url):
+    status, headers, body = fetch(base_url + "robots.txt")
+    assert status == 200 and media_type(headers) == "text/plain"
+    assert f"Sitemap: {base_url}sitemap.xml" in body.decode()
+
+
+def test_sitemap_lists_every_document(base_url):
+    status, headers, body = fetch(base_url + "sitemap.xml")
+    assert status == 200 and media_type(headers) == "application/xml"
+    urls = [loc.text for loc in ET.fromstring(body).iter(SITEMAP + "loc")]
+    assert len(urls) == len(set(urls)) and all(u.startswith(base_url) for u in urls)
+    for path in ("", "projects", "ontology", "dumps/", "doc/project/connected-urban-twins", "doc/municipality/09461000",
+                 "doc/state/09", "doc/charter/recommendation-1.1", "doc/dataset", "doc/distribution/mpsc-ttl"):
+        assert base_url + path in urls
+    assert len([u for u in urls if "/doc/project/" in u]) == 73
+    assert len([u for u in urls if "/doc/municipality/" in u]) > 10_000
+    assert not [u for u in urls if "#" in u]

@@ -1,0 +1,104 @@
+"""/dumps/: the listing, downloads that match SHA256SUMS, HTTP validators, ranges, and earlier releases."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from server.build import build
+from server.config import Settings
+from tests.conftest import serve_app
+from tests.ld_support import fetch, media_type
+
+
+def checksums(base_url: str, prefix: str = "dumps/") -> dict[str, str]:
+    """File name -> SHA-256 from the served SHA256SUMS."""
+    status, _, body = fetch(base_url + prefix + "SHA256SUMS")
+    assert status == 200
+    return {name: digest for digest, name in (line.split("  ") for line in body.decode().splitlines())}
+
+
+def test_listing_names_every_file_with_size_checksum_and_licence(base_url, release):
+    html = fetch(base_url + "dumps/", "text/html")[2].decode()
+    assert release.version in html
+    for entry in release.files:
+        assert f'href="{base_url}dumps/{entry["name"]}"' in html
+        assert entry["sha256"] in html
+    assert "CC BY 4.0" in html and "dl-de/by-2-0" in html
+    assert f'href="{base_url}dumps/SHA256SUMS"' in html
+
+
+def test_every_download_matches_sha256sums(base_url, release):
+    sums = checksums(base_url)
+    assert set(sums) >= {e["name"] for e in release.files}
+    for name, digest in sums.items():
+        status, headers, body = fetch(base_url + "dumps/" + name)
+        assert status == 200 and hashlib.sha256(body).hexdigest() == digest, name
+        assert int(headers["Content-Length"]) == len(body)
+
+
+@pytest.mark.parametrize("name, expected", [("mpsc.ttl", "text/turtle"), ("mpsc.jsonld", "application/ld+json"),
+                                            ("mpsc.nt.gz", "application/gzip"), ("mpsc-all.nq.gz", "application/gzip"),
+                                            ("SHA256SUMS", "text/plain"), ("release.json", "application/json"),
+                                            ("RELEASE-NOTES.md", "text/markdown")])
+def test_files_have_their_media_type_and_no_content_encoding(base_url, name, expected):
+    _, headers, _ = fetch(base_url + "dumps/" + name, headers={"Accept-Encoding": "gzip"})
+    assert media_type(headers) == expected
+    assert "Content-Encoding" not in headers  # a .gz file is a gzip download, not a compressed transfer
+
+
+def test_etag_answers_304_and_last_modified_is_sent(base_url, release):
+    status, headers, _ = fetch(base_url + "dumps/mpsc.ttl")
+    entry = next(e for e in release.files if e["name"] == "mpsc.ttl")
+    assert status == 200 and headers["ETag"] == f'"{entry["sha256"]}"'
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-None-Match": headers["ETag"]})[:1] == (304,)
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-None-Match": '"something-else"'})[0] == 200
+
+
+def test_head_sends_headers_without_a_body(base_url):
+    status, headers, body = fetch(base_url + "dumps/mpsc.ttl", method="HEAD")
+    _, _, full = fetch(base_url + "dumps/mpsc.ttl")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) == len(full)
+
+
+def test_byte_ranges(base_url):
+    _, _, full = fetch(base_url + "dumps/mpsc.ttl")
+    status, headers, body = fetch(base_url + "dumps/mpsc.ttl", headers={"Range": "bytes=100-199"})
+    assert status == 206 and body == full[100:200]
+    assert headers["Content-Range"] == f"bytes 100-199/{len(full)}"
+    assert "bytes" in fetch(base_url + "dumps/mpsc.ttl", method="HEAD")[1]["Accept-Ranges"]
+
+
+def test_versioned_files_are_immutable_and_current_ones_are_not(base_url, release):
+    status, headers, body = fetch(f"{base_url}dumps/{release.version}/mpsc.ttl")
+    assert status == 200 and "immutable" in headers["Cache-Control"]
+    assert hashlib.sha256(body).hexdigest() == checksums(base_url, f"dumps/{release.version}/")["mpsc.ttl"]
+    assert "immutable" not in fetch(base_url + "dumps/mpsc.ttl")[1]["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["dumps/no-such-file.ttl", "dumps/../release.json", "dumps/000000000000/mpsc.ttl",
+                                  "dumps/.current-1/mpsc.ttl"])
+def test_unknown_files_are_404(base_url, path):
+    assert fetch(base_url + path)[0] == 404
+
+
+def test_earlier_releases_stay_available(small_root, tmp_path):
+    """Two builds into one folder: /dumps/ serves the newer, /dumps/{old}/ the older, both listed."""
+    releases = tmp_path / "releases"
+    first = build(small_root, releases).version
+    data = small_root / "data" / "programme" / "valid.ttl"
+    data.write_text(data.read_text(encoding="utf-8").replace('"Smart City Bamberg"@de', '"Smart City Bamberg!"@de'),
+                    encoding="utf-8")
+    second = build(small_root, releases).version
+    assert first != second
+    with serve_app(Settings.from_env(root=small_root, releases=releases)) as url:
+        assert f"dumps/{first}/" in fetch(url + "dumps/", "text/html")[2].decode()
+        old = fetch(f"{url}dumps/{first}/mpsc.ttl")[2]
+        new = fetch(url + "dumps/mpsc.ttl")[2]
+        assert b"Smart City Bamberg!" in new and b"Smart City Bamberg!" not in old
+        assert hashlib.sha256(old).hexdigest() == checksums(url, f"dumps/{first}/")["mpsc.ttl"]
+        listing = fetch(f"{url}dumps/{first}/", "text/html")[2].decode()
+        assert f'href="{url}dumps/{first}/mpsc.ttl"' in listing
+        status, headers, _ = fetch(f"{url}dumps/{first}", follow=False)
+        assert status == 301 and headers["Location"] == f"{url}dumps/{first}/"

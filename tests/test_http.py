@@ -1,0 +1,149 @@
+"""The app-wide HTTP helpers (server/web/http.py) on a bare Flask app served on 127.0.0.1.
+
+They are meant for every page, document and dump, so they are tested apart from the SPARQL endpoint.
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+from flask import Flask, Response, send_file
+from werkzeug.serving import make_server
+
+from server.web import http
+from server.web.cache import ResponseCache
+from tests.conftest import free_port
+from tests.sparql_support import fetch
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+TEXT = "Modellprojekte Smart Cities " * 100  # 2,800 bytes: worth compressing
+
+
+def make_app(tmp_path: Path) -> Flask:
+    app = Flask(__name__, template_folder=str(Path(http.__file__).parent.parent / "templates"))
+    http.init_app(app)
+    archive = tmp_path / "dump.nt.gz"
+    archive.write_bytes(gzip.compress(TEXT.encode()))
+
+    app.add_url_rule("/text", "text", lambda: Response(TEXT, content_type="text/plain; charset=utf-8"))
+    app.add_url_rule("/small", "small", lambda: Response("small", content_type="text/plain"))
+    app.add_url_rule("/image", "image", lambda: Response(b"\x89PNG" + bytes(4000), content_type="image/png"))
+    app.add_url_rule("/dump", "dump", lambda: send_file(archive, mimetype="application/gzip"))
+    app.add_url_rule("/refused", "refused", lambda: (_ for _ in ()).throw(http.HttpError(409, "Already there.", line=3)))
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+
+    @app.route("/tagged", methods=["GET", "POST"])
+    def tagged():
+        tag = http.etag("release-1", "tagged")
+        return http.not_modified(tag) or http.cacheable(Response(TEXT, content_type="text/turtle"), tag)
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    port = free_port()
+    server = make_server("127.0.0.1", port, make_app(tmp_path_factory.mktemp("http")), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_every_response_allows_every_origin(base):
+    for path in ("text", "small", "dump", "boom", "missing"):
+        assert fetch(base + path).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_preflight_is_answered_for_any_header(base):
+    answer = fetch(base + "tagged", method="OPTIONS", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, if-none-match"})
+    assert answer.status == 200 and answer.headers["Access-Control-Allow-Headers"] == "content-type, if-none-match"
+    assert answer.headers["Access-Control-Max-Age"] == "86400"
+
+
+def test_text_is_gzipped_only_when_asked_and_worth_it(base):
+    zipped = fetch(base + "text", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.body).decode() == TEXT
+    assert "Content-Encoding" not in fetch(base + "text").headers
+    assert "Content-Encoding" not in fetch(base + "text", headers={"Accept-Encoding": "gzip;q=0"}).headers
+    assert "Content-Encoding" not in fetch(base + "small", headers={"Accept-Encoding": "gzip"}).headers
+
+
+def test_images_and_gzip_files_are_sent_as_they_are(base):
+    assert "Content-Encoding" not in fetch(base + "image", headers={"Accept-Encoding": "gzip"}).headers
+    dump = fetch(base + "dump", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in dump.headers and gzip.decompress(dump.body).decode() == TEXT
+
+
+def test_a_matching_etag_is_answered_304_and_only_for_get(base):
+    first = fetch(base + "tagged")
+    assert first.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
+    tag = first.headers["ETag"]
+    assert fetch(base + "tagged", headers={"If-None-Match": tag}).status == 304
+    assert fetch(base + "tagged", headers={"If-None-Match": 'W/"other"'}).status == 200
+    assert fetch(base + "tagged", method="POST", data=b"", headers={"If-None-Match": tag}).status == 200
+
+
+def test_gzip_keeps_the_etag_valid(base):
+    tag = fetch(base + "tagged", headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    assert fetch(base + "tagged", headers={"If-None-Match": tag}).status == 304
+
+
+@pytest.mark.parametrize("path, status", [("refused", 409), ("missing", 404), ("boom", 500)])
+def test_errors_are_problem_json_for_programs(base, path, status):
+    answer = fetch(base + path)
+    problem = answer.json()
+    assert answer.status == status and answer.media_type == "application/problem+json"
+    assert problem["status"] == status and problem["title"] and problem["detail"]
+    assert "Traceback" not in answer.body.decode() and "ZeroDivisionError" not in answer.body.decode()
+
+
+def test_error_details_become_members(base):
+    assert fetch(base + "refused").json()["line"] == 3
+
+
+@pytest.mark.parametrize("path, status", [("refused", 409), ("missing", 404), ("boom", 500)])
+def test_errors_are_html_for_browsers(base, path, status):
+    answer = fetch(base + path, headers={"Accept": BROWSER})
+    assert answer.status == status and answer.media_type == "text/html"
+    assert f"<h1>{status} " in answer.body.decode() and "Traceback" not in answer.body.decode()
+
+
+def test_405_keeps_its_allow_header(base):
+    answer = fetch(base + "text", method="DELETE")
+    assert answer.status == 405 and "GET" in answer.headers["Allow"]
+
+
+def test_one_access_log_line_per_request(base, caplog):
+    with caplog.at_level(logging.INFO, logger="mpsc.access"):
+        fetch(base + "text", headers={"User-Agent": "probe/1"})
+        fetch(base + "missing")
+    lines = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"]
+    assert len(lines) == 2
+    assert '"GET /text HTTP/1.1" 200 2800' in lines[0] and lines[0].endswith('"probe/1"')
+    assert '"GET /missing HTTP/1.1" 404' in lines[1]
+
+
+def test_the_response_cache_evicts_the_least_recently_used_first():
+    cache = ResponseCache(100)
+    for key in "abcd":
+        cache.put(key, b"x" * 10)
+    assert cache.get("a") == b"x" * 10  # a is now the most recently used
+    for key in "efghijk":
+        cache.put(key, b"y" * 10)
+    assert cache.get("a") is not None and cache.get("b") is None and cache.get("k") is not None
+
+
+def test_the_response_cache_keeps_no_large_bodies_and_can_be_off():
+    cache = ResponseCache(100)
+    cache.put("large", b"z" * 11)
+    assert cache.get("large") is None
+    off = ResponseCache(0)
+    off.put("k", b"")
+    assert off.get("k") is None

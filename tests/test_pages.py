@@ -1,0 +1,157 @@
+"""HTML pages: landing page counts, list filters, German and English, resource pages for people and search engines."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.ld_support import fetch, media_type, vary
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
+
+
+def page(url: str, lang: str | None = None) -> str:
+    status, headers, body = fetch(url, BROWSER, headers={"Accept-Language": lang} if lang else None)
+    assert status == 200 and media_type(headers) == "text/html"
+    return body.decode()
+
+
+def rows(html: str) -> list[str]:
+    """The body rows of the first list table."""
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    return re.findall(r"<tr>.*?</tr>", body, re.S)
+
+
+class Text(HTMLParser):
+    """The visible text of a page, for checks that must not depend on markup."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def text(html: str) -> str:
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_landing_page_explains_and_counts(base_url):
+    html = page(base_url)
+    words = text(html)
+    assert "73 Projekte" in words
+    for label, count in (("1. Staffel (2019)", 13), ("2. Staffel (2020)", 32), ("3. Staffel (2021)", 28)):
+        assert f"{label} {count}" in words
+    assert "Bayern 11" in words and "Großstädte 28" in words
+    for path in ("sparql", "dumps/", "ontology", "catalog", "projects?round=2020", "projects?state=09"):
+        assert f'href="{base_url}{path}"' in html
+    assert f'href="{base_url}sparql?example=projects-per-state"' in html
+
+
+def test_language_follows_accept_language_and_the_switch(base_url):
+    assert '<html lang="de">' in page(base_url)
+    english = page(base_url, "en-GB,en;q=0.9")
+    assert '<html lang="en">' in english and "73 projects" in text(english)
+    assert f'href="{base_url}?lang=de"' in english  # the switch names the other language
+    chosen = page(base_url + "?lang=en", "de")
+    assert '<html lang="en">' in chosen
+    assert f'href="{base_url}projects?lang=en"' in chosen  # the choice is carried on
+    _, headers, _ = fetch(base_url, BROWSER)
+    assert "accept-language" in vary(headers) and headers["Content-Language"] == "de"
+
+
+def test_english_labels_where_the_data_has_them(base_url):
+    html = page(base_url + "doc/category/grossstadt", "en")
+    assert "<h1>Large cities</h1>" in html and "Großstädte" in html  # the other label under the heading
+
+
+@pytest.mark.parametrize("query, count", [("", 73), ("?round=2020", 32), ("?round=2019&category=grossstadt", None),
+                                          ("?state=09", 11), ("?state=02&category=kooperation-landkreis", 1)])
+def test_project_list_filters(base_url, query, count):
+    html = page(base_url + "projects" + query)
+    found = rows(html) if "<tbody>" in html else []
+    if count is not None:
+        assert len(found) == count
+    assert f"{len(found)} Treffer" in text(html)
+
+
+def test_project_list_filter_for_a_state_includes_cooperations_across_states(base_url):
+    html = page(base_url + "projects?state=14")
+    assert f'href="{base_url}doc/project/connected-urban-twins"' in html
+
+
+def test_unknown_filter_value_is_404(base_url):
+    assert fetch(base_url + "projects?state=99", BROWSER)[0] == 404
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("municipalities", ("doc/municipality/09461000", "doc/municipality/02000000")),
+    ("districts", ("doc/district/07232",)),
+    ("cooperations", ("doc/cooperation/connected-urban-twins", "doc/municipality/14713000")),
+    ("charter", ("doc/charter/guideline-1", "doc/charter/recommendation-1.1")),
+])
+def test_list_pages_link_their_resources(base_url, path, expected):
+    html = page(base_url + path)
+    for target in expected:
+        assert f'href="{base_url}{target}"' in html
+
+
+def test_charter_nests_recommendations_under_guidelines(base_url):
+    html = page(base_url + "charter")
+    guideline = html[html.index(f'href="{base_url}doc/charter/guideline-1"'):html.index(f'href="{base_url}doc/charter/guideline-2"')]
+    assert "recommendation-1.1" in guideline and "recommendation-2.1" not in guideline
+
+
+def test_resource_page_groups_properties_and_marks_external_links(base_url):
+    html = page(base_url + "doc/municipality/09461000")
+    words = text(html)
+    for heading in ("Angaben", "Verknüpfungen", "Kennungen und externe Verweise", "Quellen", "Projekte"):
+        assert heading in words
+    assert re.search(r'<a class="external" href="http://www\.wikidata\.org/entity/Q3936" rel="external noopener">', html)
+    assert f'href="{base_url}doc/district/09461"' in html  # internal links go to our pages
+    assert f'href="{base_url}doc/project/bamberg"' in html  # the project it takes part in (incoming link)
+    assert "77.150" in words  # population, German digit grouping
+
+
+def test_place_pages_have_an_offline_map(base_url):
+    html = page(base_url + "doc/municipality/09461000")
+    figure = html[html.index('<figure class="map">'):html.index("</figure>")]
+    assert f'href="{base_url}map/germany.svg"' in figure and "<circle" in figure
+    assert "openstreetmap.org/?mlat=49.89" in figure
+    status, headers, body = fetch(base_url + "map/germany.svg")
+    assert status == 200 and media_type(headers) == "image/svg+xml" and body.startswith(b"<svg")
+
+
+def test_resource_page_embeds_schema_org_for_search_engines(base_url):
+    html = page(base_url + "doc/municipality/09461000")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "AdministrativeArea" and data["name"] == "Bamberg"
+    assert data["@id"] == "https://w3id.org/mpsc/id/municipality/09461000"
+    assert "http://www.wikidata.org/entity/Q3936" in data["sameAs"]
+    assert round(data["geo"]["latitude"], 2) == 49.89
+    dataset = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                   page(base_url + "doc/dataset"), re.S).group(1))
+    assert dataset["@type"] == "Dataset" and dataset["license"].startswith("http://dcat-ap.de/def/licenses/")
+    assert {d["contentUrl"] for d in dataset["distribution"]} >= {"https://w3id.org/mpsc/dumps/mpsc.ttl"}
+
+
+def test_long_backlink_lists_are_sampled_with_a_count(base_url):
+    html = page(base_url + "doc/state/09")
+    assert "und 2.413 weitere" in text(html)
+
+
+def test_error_pages_use_the_layout(base_url):
+    status, headers, body = fetch(base_url + "doc/project/none", BROWSER)
+    assert status == 404 and "Nicht gefunden" in body.decode() and 'href="' + base_url + 'projects"' in body.decode()

@@ -1,0 +1,202 @@
+"""Dereferencing: /id/ answers 303 to /doc/, documents negotiate formats, unknown IRIs are 404 in kind.
+
+The matrix runs each Accept header and each suffix against each kind of resource over real HTTP, and
+parses every RDF body with rdflib using the Content-Type the server sent.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from tests.ld_support import fetch, media_type, parse, vary
+
+BASE = "https://w3id.org/mpsc/"
+ORG_HAS_MEMBER = URIRef("http://www.w3.org/ns/org#hasMember")
+MPSC = "https://w3id.org/mpsc/ontology#"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+# One resource of each kind: path under /id/ and a triple its document must contain.
+KINDS = {
+    "project": ("project/connected-urban-twins", (URIRef(BASE + "id/project/connected-urban-twins"), RDF.type, URIRef(MPSC + "ModelProject"))),
+    "municipality": ("municipality/09461000", (URIRef(BASE + "id/municipality/09461000"), RDF.type, URIRef(MPSC + "Municipality"))),
+    "concept": ("charter/recommendation-1.1", (URIRef(BASE + "id/charter/recommendation-1.1"), RDF.type, URIRef(MPSC + "CharterPrinciple"))),
+    "scheme": ("category", (URIRef(BASE + "id/category"), RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#ConceptScheme"))),
+    "dataset": ("dataset", (URIRef(BASE + "id/dataset"), RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset"))),
+    "distribution": ("distribution/mpsc-ttl", (URIRef(BASE + "id/distribution/mpsc-ttl"), RDF.type, URIRef("http://www.w3.org/ns/dcat#Distribution"))),
+}
+RDF_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "nt": "application/n-triples"}
+# Accept header -> media type the document must come in.
+ACCEPT = [
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("application/n-triples", "application/n-triples"),
+    ("text/html", "text/html"),
+    (BROWSER, "text/html"),  # a browser
+    ("*/*", "text/html"),  # no preference: the default
+    (None, "text/html"),  # no header at all
+    ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json"),  # q-values decide
+    ("text/html;q=0, */*;q=0.1", "text/turtle"),  # q=0 excludes; the first RDF format wins the wildcard
+    ('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', "application/ld+json"),  # parameters
+    ("text/turtle; charset=utf-8", "text/turtle"),
+    ("application/x-turtle", "text/turtle"),  # an alias
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("accept, expected", ACCEPT)
+def test_document_negotiates_the_format(base_url, kind, accept, expected):
+    path, triple = KINDS[kind]
+    status, headers, body = fetch(f"{base_url}doc/{path}", accept)
+    assert status == 200
+    assert media_type(headers) == expected
+    assert "accept" in vary(headers)
+    extension = {v: k for k, v in RDF_TYPES.items()}.get(expected, "html")
+    assert headers["Content-Location"] == f"{base_url}doc/{path}.{extension}"
+    if expected == "text/html":
+        assert f'<code>{BASE}id/{path}</code>' in body.decode()
+    else:
+        assert triple in parse(body, expected)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("accept, expected", ACCEPT)
+def test_identifier_redirects_303_to_its_document(base_url, kind, accept, expected):
+    path, _ = KINDS[kind]
+    status, headers, _ = fetch(f"{base_url}id/{path}", accept, follow=False)
+    assert status == 303
+    assert "accept" in vary(headers)
+    extension = {v: "." + k for k, v in RDF_TYPES.items()}.get(expected, "")
+    assert headers["Location"] == f"{base_url}doc/{path}{extension}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("extension", [*RDF_TYPES, "html"])
+def test_suffix_names_the_format_and_beats_accept(base_url, kind, extension):
+    path, triple = KINDS[kind]
+    accept = "application/rdf+xml" if extension != "rdf" else "text/turtle"
+    status, headers, body = fetch(f"{base_url}doc/{path}.{extension}", accept)
+    assert status == 200
+    expected = RDF_TYPES.get(extension, "text/html")
+    assert media_type(headers) == expected
+    assert "accept" not in vary(headers)  # the URL alone decides
+    if extension != "html":
+        assert triple in parse(body, expected)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_link_header_lists_every_other_format(base_url, kind):
+    path, _ = KINDS[kind]
+    _, headers, body = fetch(f"{base_url}doc/{path}.ttl")
+    links = dict((m.group(2), m.group(1)) for m in re.finditer(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', headers["Link"]))
+    assert links == {"text/html": f"{base_url}doc/{path}.html",
+                     **{t: f"{base_url}doc/{path}.{e}" for e, t in RDF_TYPES.items() if e != "ttl"}}
+    _, _, page = fetch(f"{base_url}doc/{path}")
+    for extension, type_ in RDF_TYPES.items():
+        assert f'<link rel="alternate" type="{type_}" href="{base_url}doc/{path}.{extension}"' in page.decode()
+
+
+def test_unacceptable_type_is_406_naming_the_offered_types(base_url):
+    status, headers, body = fetch(f"{base_url}doc/project/bamberg", "image/png")
+    assert status == 406
+    for type_ in ("text/html", *RDF_TYPES.values()):
+        assert type_ in body.decode()
+
+
+@pytest.mark.parametrize("accept, expected", [(t, t) for t in RDF_TYPES.values()] + [("text/html", "text/html")])
+@pytest.mark.parametrize("path", ["doc/project/no-such-project", "id/project/no-such-project", "doc/nothing"])
+def test_unknown_iri_is_404_in_the_negotiated_format(base_url, path, accept, expected):
+    status, headers, body = fetch(base_url + path, accept, follow=False)
+    assert status == 404
+    assert media_type(headers) == expected
+    if expected != "text/html":
+        assert len(parse(body, expected)) == 0
+    else:
+        assert "404" in body.decode()
+
+
+def test_connected_urban_twins_turtle_lists_its_three_cities(base_url):
+    status, headers, _ = fetch(f"{base_url}id/project/connected-urban-twins", "text/turtle", follow=False)
+    assert status == 303 and headers["Location"].endswith(".ttl")
+    _, headers, body = fetch(headers["Location"], "text/turtle")
+    graph = parse(body, media_type(headers))
+    cooperation = URIRef(BASE + "id/cooperation/connected-urban-twins")
+    members = {str(graph.value(m, RDFS.label)) for m in graph.objects(cooperation, ORG_HAS_MEMBER)}
+    assert members == {"Hamburg", "Leipzig", "München"}
+
+
+def test_municipality_document_lists_its_projects_and_cooperations(base_url):
+    _, headers, body = fetch(f"{base_url}doc/municipality/02000000.ttl")
+    graph = parse(body, media_type(headers))
+    hamburg = URIRef(BASE + "id/municipality/02000000")
+    cooperation = URIRef(BASE + "id/cooperation/connected-urban-twins")
+    assert (cooperation, ORG_HAS_MEMBER, hamburg) in graph
+    assert (URIRef(BASE + "id/project/connected-urban-twins"), URIRef(MPSC + "grantee"), cooperation) in graph
+    assert graph.value(URIRef(BASE + "id/project/connected-urban-twins"), RDFS.label) is not None
+
+
+def test_documents_carry_labels_of_what_they_link_to(base_url):
+    _, headers, body = fetch(f"{base_url}doc/project/bamberg.nt")
+    graph = parse(body, media_type(headers))
+    assert (URIRef(BASE + "id/round/2020"), RDFS.label, Literal("2. Staffel (2020)", lang="de")) in graph
+
+
+def test_hash_iris_belong_to_their_base_document(base_url):
+    _, headers, body = fetch(f"{base_url}doc/municipality/09461000.ttl")
+    graph = parse(body, media_type(headers))
+    geometry = URIRef(BASE + "id/municipality/09461000#geometry")
+    assert str(graph.value(geometry, URIRef("http://www.opengis.net/ont/geosparql#asWKT"))).startswith("POINT(")
+    _, _, page = fetch(f"{base_url}doc/municipality/09461000")
+    assert 'id="geometry"' in page.decode()
+    _, headers, body = fetch(f"{base_url}doc/publisher.ttl")  # a fragment nothing in its base links to
+    assert (URIRef(BASE + "id/publisher#contact"), RDF.type, URIRef("http://www.w3.org/2006/vcard/ns#Organization")) in parse(body, "text/turtle")
+
+
+@pytest.mark.parametrize("accept, expected", [("text/turtle", "text/turtle"), ("application/rdf+xml", "application/rdf+xml"),
+                                              ("application/ld+json", "application/ld+json"), (BROWSER, "text/html"), (None, "text/html")])
+def test_ontology_negotiates(base_url, accept, expected):
+    status, headers, body = fetch(f"{base_url}ontology", accept)
+    assert status == 200 and media_type(headers) == expected and "accept" in vary(headers)
+    if expected == "text/html":
+        page = body.decode()
+        assert 'id="ModelProject"' in page and 'id="grantee"' in page  # each term IRI …#Term lands on its entry
+    else:
+        graph = parse(body, expected)
+        assert (URIRef(MPSC + "ModelProject"), RDF.type, OWL.Class) in graph
+        assert (URIRef(BASE + "ontology"), RDF.type, OWL.Ontology) in graph
+
+
+def test_ontology_suffixes(base_url):
+    for extension, type_ in RDF_TYPES.items():
+        status, headers, body = fetch(f"{base_url}ontology.{extension}")
+        assert status == 200 and media_type(headers) == type_
+        assert (URIRef(MPSC + "grantee"), RDFS.domain, URIRef(MPSC + "ModelProject")) in parse(body, type_)
+    assert fetch(f"{base_url}ontology.png")[0] == 404
+
+
+def test_ontology_page_documents_domains_and_ranges(base_url):
+    page = fetch(f"{base_url}ontology", "text/html", headers={"Accept-Language": "en"})[2].decode()
+    entry = page[page.index('id="fundingRound"'):]
+    entry = entry[:entry.index("</section>")]
+    assert "Domain" in entry and "Range" in entry
+    assert f'href="{base_url}ontology#ModelProject"' in entry and f'href="{base_url}ontology#FundingRound"' in entry
+
+
+@pytest.mark.parametrize("path", ["doc/project/connected-urban-twins", "doc/municipality/09461000", "doc/dataset",
+                                  "doc/distribution/mpsc-ttl", "ontology", "", "projects", "dumps/"])
+def test_pages_link_only_to_this_deployment_or_outside(base_url, path):
+    """The data keeps canonical IRIs, but every link on a page leads to this server (or to other sites)."""
+    page = fetch(base_url + path, "text/html")[2].decode()
+    links = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert links
+    assert not [link for link in links if link.startswith(BASE)]
+    assert [link for link in links if link.startswith(base_url)]
+
+
+def test_conditional_get_on_documents(base_url):
+    _, headers, _ = fetch(f"{base_url}doc/project/bamberg.ttl")
+    status, _, body = fetch(f"{base_url}doc/project/bamberg.ttl", headers={"If-None-Match": headers["ETag"]})
+    assert status == 304 and body == b""

@@ -1,0 +1,298 @@
+"""The SHACL shapes in shapes/ and the reports of server/validation.py.
+
+Fixture convention
+------------------
+tests/fixtures/shapes/valid.ttl is a small, complete graph that follows docs/model.md and
+must conform without any finding. Every file in tests/fixtures/shapes/invalid/ is a *patch*
+to it that breaks exactly one rule:
+
+    # <what is wrong, in one line>
+    # expect-message: <substring of exactly one sh:message in shapes/>
+    # expect-focus: <full IRI of the focus node the finding must name>
+    # expect-severity: Warning                     (optional; default Violation)
+    # also-message: <substring>                    (optional, repeatable: other violations
+    #                                               the change cannot help causing)
+    # remove: <subject> <predicate> <object> .     (optional, repeatable; object may be *)
+    <Turtle to add>
+
+The test loads valid.ttl, removes the `# remove:` triples (each must match at least one),
+then parses the rest of the file as Turtle. Both the remove lines and the Turtle body are read
+with the @base and @prefix lines of valid.ttl in front, so `<municipality/09461000>` and
+`mpsc:ags` work as they do there. A violation fixture passes when the graph no longer
+conforms, the expected message is reported for the expected focus node, and every other
+violation is one of its `also-message`s. A warning fixture must still conform.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from server.namespaces import GEO, MPSC, SH
+from server.validation import load_shapes, render_json, render_text, render_turtle, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHAPES_DIR = ROOT / "shapes"
+FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
+VALID = FIXTURES / "valid.ttl"
+INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+SHAPES_NS = "https://w3id.org/mpsc/shapes#"
+ANY = URIRef("urn:x-fixture:any")
+
+# Every class of docs/model.md that gets its own mpscsh:<Class>Shape.
+MODEL_CLASSES = [
+    "ModelProject", "FundingRound", "ProjectCategory", "State", "District", "MunicipalAssociation",
+    "Municipality", "Cooperation", "RegionalAssociation", "MunicipalCompany", "CharterPrinciple",
+    "EvaluationCriterion", "FieldOfAction", "UnitType", "ProjectPhase", "FundingKind", "ConfidenceLevel",
+]
+
+
+@dataclass
+class Fixture:
+    path: Path
+    message: str = ""
+    focus: str = ""
+    severity: str = "Violation"
+    also: list[str] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
+    body: str = ""
+
+
+def _header() -> str:
+    lines = VALID.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if line.startswith(("@base", "@prefix"))) + "\n"
+
+
+HEADER = _header()
+
+
+def _read_fixture(path: Path) -> Fixture:
+    fx = Fixture(path)
+    body = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"#\s*(expect-message|expect-focus|expect-severity|also-message|remove):\s*(.+)$", line)
+        if not match:
+            body.append(line)
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "expect-message":
+            fx.message = value
+        elif key == "expect-focus":
+            fx.focus = value
+        elif key == "expect-severity":
+            fx.severity = value
+        elif key == "also-message":
+            fx.also.append(value)
+        else:
+            fx.removals.append(value)
+    fx.body = "\n".join(body)
+    return fx
+
+
+def _removal_pattern(line: str):
+    text = re.sub(r"\*\s*\.\s*$", f"<{ANY}> .", line)
+    triples = list(Graph().parse(data=HEADER + text, format="turtle"))
+    assert len(triples) == 1, f"a remove line must hold exactly one triple: {line}"
+    s, p, o = triples[0]
+    return s, p, None if o == ANY else o
+
+
+def _patched_graph(fx: Fixture) -> Graph:
+    graph = Graph().parse(VALID)
+    for line in fx.removals:
+        pattern = _removal_pattern(line)
+        assert (pattern in graph) if None not in pattern else any(graph.triples(pattern)), (
+            f"{fx.path.name}: nothing to remove for '{line}'"
+        )
+        graph.remove(pattern)
+    if fx.body.strip():
+        graph.parse(data=HEADER + fx.body, format="turtle")
+    return graph
+
+
+def _shape_messages(shapes: Graph) -> list[str]:
+    return sorted({str(m) for m in shapes.objects(None, SH.message)})
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes(SHAPES_DIR)
+
+
+@pytest.fixture(scope="module")
+def valid_result(shapes):
+    return validate(Graph().parse(VALID), shapes)
+
+
+# ---------------------------------------------------------------- the fixtures themselves
+
+
+def test_valid_fixture_conforms_without_findings(valid_result):
+    assert valid_result.conforms, render_text(valid_result)
+    assert valid_result.findings == [], render_text(valid_result)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_fixture_reports_its_rule(path, shapes):
+    fx = _read_fixture(path)
+    assert fx.message and fx.focus, f"{path.name} needs expect-message and expect-focus lines"
+    result = validate(_patched_graph(fx), shapes)
+    report = render_text(result)
+
+    hits = [f for f in result.findings if fx.message in f.message and f.focus == fx.focus]
+    assert hits, f"expected '{fx.message}' on <{fx.focus}>, got:\n{report}"
+    assert all(f.severity == fx.severity for f in hits), report
+    if fx.severity == "Violation":
+        assert result.conforms is False, report
+        allowed = [fx.message, *fx.also]
+        stray = [f for f in result.findings if f.severity == "Violation" and not any(a in f.message for a in allowed)]
+        assert not stray, f"{path.name} breaks more than its rule:\n{report}"
+    else:
+        assert result.conforms is True, report
+
+
+def test_every_message_is_proven_by_a_fixture(shapes):
+    messages = _shape_messages(shapes)
+    covered = set()
+    for path in INVALID:
+        fx = _read_fixture(path)
+        matching = [m for m in messages if fx.message in m]
+        assert len(matching) == 1, f"{path.name}: expect-message must match exactly one sh:message, got {matching}"
+        covered.update(matching)
+        for also in fx.also:
+            assert any(also in m for m in messages), f"{path.name}: also-message '{also}' is no sh:message"
+    missing = [m for m in messages if m not in covered]
+    assert not missing, "sh:messages without an invalid fixture:\n" + "\n".join(missing)
+
+
+# ---------------------------------------------------------------- how the shapes are written
+
+
+def _constraint_nodes(shapes: Graph):
+    """Property shapes, SPARQL constraints, and node shapes with a node-level constraint."""
+    nodes = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.objects(None, SH.sparql))
+    nodes |= {s for s in shapes.subjects(RDF.type, SH.NodeShape) if (s, SH.pattern, None) in shapes}
+    return sorted(nodes)
+
+
+def test_every_constraint_has_name_and_english_message(shapes):
+    for node in _constraint_nodes(shapes):
+        assert isinstance(node, URIRef) and str(node).startswith(SHAPES_NS), f"unnamed constraint {node}"
+        assert shapes.value(node, SH.name) is not None, f"{node} has no sh:name"
+        messages = list(shapes.objects(node, SH.message))
+        assert messages and all(m.language == "en" for m in messages), f"{node} needs an English sh:message"
+
+
+def test_node_shapes_are_named_and_labelled(shapes):
+    for node in shapes.subjects(RDF.type, SH.NodeShape):
+        assert str(node).startswith(SHAPES_NS) and str(node).endswith("Shape"), node
+        assert shapes.value(node, RDFS.label) is not None, f"{node} has no rdfs:label"
+        if (node, SH.sparql, None) in shapes:
+            assert (node, SH.message, None) not in shapes, f"{node}: pyshacl would repeat its message"
+
+
+def test_every_model_class_has_its_own_shape(shapes):
+    for name in MODEL_CLASSES:
+        shape = URIRef(SHAPES_NS + name + "Shape")
+        assert (shape, SH.targetClass, MPSC[name]) in shapes, f"missing mpscsh:{name}Shape"
+    assert (None, SH.targetClass, MPSC.AdministrativeUnit) not in shapes, "the abstract class is never asserted"
+
+
+# ---------------------------------------------------------------- reports
+
+
+@pytest.fixture(scope="module")
+def bamberg_result(shapes):
+    return validate(_patched_graph(_read_fixture(FIXTURES / "invalid" / "municipality-ags-format.ttl")), shapes)
+
+
+def test_render_text_names_focus_label_path_value_and_message(bamberg_result):
+    text = render_text(bamberg_result)
+    block = next(b for b in text.split("\n\n") if "exactly 8 digits" in b)
+    assert block.splitlines()[0] == 'VIOLATION  <https://w3id.org/mpsc/id/municipality/0946100> "Bamberg"'
+    assert "    path: mpsc:ags" in block
+    assert '    value: "0946100"' in block
+    assert "    A municipality's AGS must be exactly 8 digits" in block
+    assert text.rstrip().splitlines()[-1] == "2 violations, 0 warnings"
+
+
+def test_render_text_summary_when_conforming(valid_result, shapes):
+    assert render_text(valid_result).strip() == "Conforms"
+    warned = validate(_patched_graph(_read_fixture(FIXTURES / "invalid" / "model-project-topic-wanted.ttl")), shapes)
+    assert render_text(warned).rstrip().splitlines()[-1] == "Conforms (1 warning)"
+
+
+def test_render_json_has_counts_and_findings(bamberg_result):
+    data = json.loads(render_json(bamberg_result))
+    assert list(data) == ["conforms", "violations", "warnings", "findings"]
+    assert data["conforms"] is False
+    assert data["violations"] == 2 and data["warnings"] == 0
+    finding = next(f for f in data["findings"] if "exactly 8 digits" in f["message"])
+    assert finding == {
+        "severity": "Violation",
+        "focus": "https://w3id.org/mpsc/id/municipality/0946100",
+        "focus_label": "Bamberg",
+        "path": "mpsc:ags",
+        "message": "A municipality's AGS must be exactly 8 digits, written as a plain string (keep leading zeros).",
+        "value": '"0946100"',
+        "shape": "mpscsh:Municipality-agsFormat",
+    }
+
+
+def test_reports_are_deterministic(shapes, bamberg_result):
+    again = validate(_patched_graph(_read_fixture(FIXTURES / "invalid" / "municipality-ags-format.ttl")), shapes)
+    assert render_json(again) == render_json(bamberg_result)
+    assert render_text(again) == render_text(bamberg_result)
+
+
+def test_render_turtle_is_the_shacl_report(bamberg_result):
+    report = Graph().parse(data=render_turtle(bamberg_result), format="turtle")
+    assert (None, RDF.type, SH.ValidationReport) in report
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 2
+
+
+def test_sparql_findings_carry_path_and_template_values(shapes):
+    fx = _read_fixture(FIXTURES / "invalid" / "municipality-ags-in-place.ttl")
+    result = validate(_patched_graph(fx), shapes)
+    finding = next(f for f in result.findings if fx.message in f.message)
+    assert finding.path == "mpsc:ags" and finding.value == '"09182143"'
+    assert finding.message.endswith("(09181).")
+    assert finding.shape == "mpscsh:Municipality-agsInPlace"
+
+
+@pytest.mark.parametrize(
+    "point, inside",
+    [
+        ("POINT(5.8 47.2)", True),
+        ("POINT(15.1 55.1)", True),
+        ("POINT(5.79 50)", False),
+        ("POINT(15.11 50)", False),
+        ("POINT(10 47.19)", False),
+        ("POINT(10 55.11)", False),
+    ],
+)
+def test_bounding_box_edges(point, inside, shapes):
+    graph = Graph().parse(VALID)
+    geometry = URIRef("https://w3id.org/mpsc/id/municipality/09181121#geometry")
+    graph.remove((geometry, GEO.asWKT, None))
+    graph.add((geometry, GEO.asWKT, Literal(point, datatype=GEO.wktLiteral)))
+    result = validate(graph, shapes)
+    assert result.conforms is inside, render_text(result)
+
+
+def test_dataset_is_validated_as_the_union_of_its_graphs(shapes):
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    valid = Graph().parse(VALID)
+    programme = dataset.graph(URIRef("https://w3id.org/mpsc/graph/programme"))
+    reference = dataset.graph(URIRef("https://w3id.org/mpsc/graph/reference"))
+    for triple in valid:
+        target = reference if "/municipality/" in str(triple[0]) else programme
+        target.add(triple)
+    assert validate(dataset, shapes).conforms

@@ -1,0 +1,360 @@
+"""/sparql over real HTTP: protocol routes, content negotiation, service description, HTML, errors, caching.
+
+One live server over the sample release (tests/fixtures/sparql/sample.ttl in the programme graph, with its
+merge as default graph), small limits so each one can be hit, and a project folder with one example query.
+"""
+from __future__ import annotations
+
+import gzip
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, VOID
+
+from server.config import Settings
+from server.namespaces import DATASET, SD
+from tests.conftest import serve_app
+from tests.sparql_support import PROGRAMME, fetch, make_release, sample_quads
+
+MPSC = Namespace("https://w3id.org/mpsc/ontology#")
+ID = Namespace("https://w3id.org/mpsc/id/")
+PROJECTS = "PREFIX mpsc: <https://w3id.org/mpsc/ontology#> SELECT ?p WHERE { ?p a mpsc:ModelProject } ORDER BY ?p"
+ROUNDS = "PREFIX mpsc: <https://w3id.org/mpsc/ontology#> CONSTRUCT { ?r mpsc:year ?y } WHERE { ?r mpsc:year ?y }"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+EXAMPLE = """# title: All projects
+# description: Every model project of the sample.
+SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> }
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    (root / "queries").mkdir()
+    (root / "queries" / "all-projects.rq").write_text(EXAMPLE, encoding="utf-8")
+    releases = root / "releases"
+    make_release(releases, sample_quads("sample1"), "sample1")
+    settings = Settings.from_env(root=root, releases=releases, threads=2, max_rows=20, max_query_bytes=2000)
+    with serve_app(settings) as url:
+        yield url
+
+
+@pytest.fixture
+def sparql(server):
+    return server + "sparql"
+
+
+def rounds_graph() -> Graph:
+    graph = Graph()
+    for year in ("2019", "2020"):
+        graph.add((ID[f"round/{year}"], MPSC.year, Literal(year, datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))))
+    return graph
+
+
+# --- the three ways to send a query -------------------------------------------------------------------
+
+def test_get_post_form_and_post_direct_give_the_same_answer(sparql):
+    by_get = fetch(sparql, query=PROJECTS)
+    by_form = fetch(sparql, method="POST", data=f"query={PROJECTS}".encode(),
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    by_body = fetch(sparql, method="POST", data=PROJECTS.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert by_get.status == by_form.status == by_body.status == 200
+    assert by_get.body == by_body.body and len(by_get.json()["results"]["bindings"]) == 3
+    assert by_form.json() == by_get.json()
+
+
+def test_default_graph_uri_replaces_the_default_graph(sparql):
+    everything = fetch(sparql, query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").json()
+    programme = fetch(sparql, query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"default-graph-uri": PROGRAMME}).json()
+    nothing = fetch(sparql, query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"named-graph-uri": PROGRAMME}).json()
+    count = lambda answer: int(answer["results"]["bindings"][0]["n"]["value"])
+    assert count(everything) == 33 and count(programme) == 32 and count(nothing) == 0
+
+
+def test_queries_without_graph_see_each_triple_once(sparql):
+    answer = fetch(sparql, query="SELECT (COUNT(*) AS ?n) { ?s a <https://w3id.org/mpsc/ontology#ModelProject> }")
+    assert answer.json()["results"]["bindings"][0]["n"]["value"] == "3"
+
+
+# --- content negotiation ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept, expected", [
+    (None, "application/sparql-results+json"),  # no Accept: the form's default
+    ("*/*", "application/sparql-results+json"),  # wildcard only: still the default
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("application/json", "application/sparql-results+json"),  # alias
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),  # q decides
+    ("text/tab-separated-values;q=0.9, text/csv;q=0.8", "text/tab-separated-values"),
+    ("application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),  # q=0 excludes
+    ("text/*;q=0.5, text/tab-separated-values", "text/tab-separated-values"),  # specific beats wildcard
+    (BROWSER, "text/html"),  # a browser gets the results table
+])
+def test_select_is_negotiated(sparql, accept, expected):
+    answer = fetch(sparql, query=PROJECTS, headers={"Accept": accept} if accept else {})
+    assert answer.status == 200 and answer.media_type == expected
+    assert "Accept" in answer.headers["Vary"]
+
+
+@pytest.mark.parametrize("accept, expected", [
+    (None, "text/turtle"),
+    ("application/n-triples", "application/n-triples"),
+    ("application/ld+json", "application/ld+json"),
+    ("application/rdf+xml", "application/rdf+xml"),
+    ("text/plain", "application/n-triples"),  # N-Triples' old media type
+])
+def test_construct_is_negotiated_and_parses_back_to_the_same_graph(sparql, accept, expected):
+    answer = fetch(sparql, query=ROUNDS, headers={"Accept": accept} if accept else {})
+    assert answer.status == 200 and answer.media_type == expected
+    assert isomorphic(Graph().parse(data=answer.body, format=expected), rounds_graph())
+
+
+def test_turtle_declares_only_the_prefixes_it_uses(sparql):
+    turtle = fetch(sparql, query=ROUNDS).body.decode()
+    assert "@prefix mpsc:" in turtle and "@prefix org:" not in turtle
+
+
+@pytest.mark.parametrize("query, fmt, expected", [
+    (PROJECTS, "tsv", "text/tab-separated-values"),
+    (PROJECTS, "xml", "application/sparql-results+xml"),
+    (ROUNDS, "json", "application/ld+json"),  # for graphs, json means JSON-LD (as on Virtuoso)
+    (ROUNDS, "xml", "application/rdf+xml"),
+    (ROUNDS, "application/n-triples", "application/n-triples"),  # media types work as values too
+    (ROUNDS, "n3", "text/turtle"),  # SPARQLWrapper's name
+])
+def test_the_format_parameter_beats_accept(sparql, query, fmt, expected):
+    answer = fetch(sparql, query=query, format=fmt, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status == 200 and answer.media_type == expected
+
+
+def test_ask_answers_in_json_and_xml(sparql):
+    ask = "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"
+    assert fetch(sparql, query=ask).json()["boolean"] is True
+    assert b"<boolean>true</boolean>" in fetch(sparql, query=ask, format="xml").body
+
+
+@pytest.mark.parametrize("query, accept", [(PROJECTS, "image/png"), (ROUNDS, "text/csv"),
+                                           ("ASK {}", "text/tab-separated-values")])
+def test_nothing_acceptable_is_406_listing_the_offered_types(sparql, query, accept):
+    answer = fetch(sparql, query=query, headers={"Accept": accept})
+    assert answer.status == 406 and answer.media_type == "application/problem+json"
+    assert accept not in answer.json()["offered"] and len(answer.json()["offered"]) >= 2
+
+
+def test_an_unknown_format_parameter_is_406(sparql):
+    assert fetch(sparql, query=PROJECTS, format="excel").status == 406
+
+
+# --- service description and form ---------------------------------------------------------------------
+
+@pytest.fixture
+def description(sparql) -> Graph:
+    answer = fetch(sparql)
+    assert answer.status == 200 and answer.media_type == "text/turtle"
+    return Graph().parse(data=answer.body, format="turtle")
+
+
+def test_service_description_returns_rdf_with_a_matching_endpoint_triple(sparql, description):
+    # W3C service-description tests "returns-rdf" and "has-endpoint-triple"
+    services = list(description.subjects(SD.endpoint, URIRef(sparql)))
+    assert len(services) == 1 and (services[0], RDF.type, SD.Service) in description
+
+
+def test_service_description_conforms_to_the_vocabulary(description):
+    # W3C "conforms-to-schema": every sd: term used is defined by the SD vocabulary
+    defined = {"Service", "Dataset", "Graph", "NamedGraph", "endpoint", "supportedLanguage", "resultFormat",
+               "feature", "defaultEntailmentRegime", "defaultDataset", "defaultGraph", "namedGraph", "name",
+               "graph", "SPARQL11Query", "UnionDefaultGraph"}
+    used = {str(term)[len(str(SD)):] for triple in description for term in triple if str(term).startswith(str(SD))}
+    assert used <= defined
+
+
+def test_service_description_lists_formats_language_and_graphs(description):
+    service = next(description.subjects(RDF.type, SD.Service))
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in description
+    assert (service, SD.feature, SD.UnionDefaultGraph) in description
+    formats = {str(f).rsplit("/", 1)[1] for f in description.objects(service, SD.resultFormat)}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+            "N-Triples", "JSON-LD", "RDF_XML"} <= formats
+    dataset = description.value(service, SD.defaultDataset)
+    assert (dataset, RDFS.seeAlso, DATASET) in description
+    sizes = {str(description.value(g, SD.name)): description.value(description.value(g, SD.graph), VOID.triples).toPython()
+             for g in description.objects(dataset, SD.namedGraph)}
+    assert sizes == {PROGRAMME: 32, "https://w3id.org/mpsc/graph/metadata": 1}
+    assert description.value(description.value(dataset, SD.defaultGraph), VOID.triples).toPython() == 33
+
+
+def test_service_description_in_json_ld(sparql, description):
+    answer = fetch(sparql, headers={"Accept": "application/ld+json"})
+    assert isomorphic(Graph().parse(data=answer.body, format="json-ld"), description)
+
+
+def test_a_browser_gets_the_query_form_with_the_examples(sparql):
+    answer = fetch(sparql, headers={"Accept": BROWSER})
+    page = answer.body.decode()
+    assert answer.status == 200 and answer.media_type == "text/html"
+    assert '<textarea id="sparql-query" name="query"' in page and '<select id="sparql-format" name="format">' in page
+    assert "All projects" in page and "Every model project of the sample." in page
+    assert "<script" not in page  # works without JavaScript
+
+
+def test_an_example_opens_in_the_form(sparql):
+    page = fetch(sparql, example="all-projects", headers={"Accept": BROWSER}).body.decode()
+    assert "SELECT ?p WHERE { ?p a &lt;https://w3id.org/mpsc/ontology#ModelProject&gt; }" in page
+
+
+# --- HTML results ---------------------------------------------------------------------------------------
+
+def test_html_results_are_a_table_linking_our_resources(sparql, server):
+    query = 'SELECT ?m ?label WHERE { ?m <https://w3id.org/mpsc/ontology#ags> ?ags ; <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?m'
+    page = fetch(sparql, query=query, format="html").body.decode()
+    assert "<th>m</th><th>label</th>" in page and "2 rows" in page
+    assert f'<a href="{server}doc/municipality/08421000">' in page
+    assert "Ulm <small>@de</small>" in page
+
+
+def test_html_results_of_ask_and_construct(sparql):
+    assert "Answer: <strong>yes" in fetch(sparql, query="ASK {}", headers={"Accept": BROWSER}).body.decode()
+    page = fetch(sparql, query=ROUNDS, headers={"Accept": BROWSER}).body.decode()
+    assert "<th>subject</th><th>predicate</th><th>object</th>" in page and "mpsc:year" in page
+
+
+def test_html_escapes_what_the_query_returns(sparql):
+    page = fetch(sparql, query='SELECT ("<b>bold</b>" AS ?x) {}', format="html").body.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
+
+
+# --- errors -----------------------------------------------------------------------------------------------
+
+def test_a_syntax_error_names_the_parsers_line_and_column_in_json(sparql):
+    query = "SELECT ?s\nWHERE {\n  ?s ?p \n}"
+    with pytest.raises(SyntaxError, match=r"^error at (\d+):(\d+):") as parser:
+        pyoxigraph.Store().query(query)
+    line, column = (int(n) for n in parser.value.msg.split()[2].rstrip(":").split(":"))
+    answer = fetch(sparql, query=query)
+    problem = answer.json()
+    assert answer.status == 400 and answer.media_type == "application/problem+json"
+    assert line == 4 and (problem["line"], problem["column"]) == (line, column)
+    assert f"line 4, column {column}" in problem["detail"] and "Traceback" not in answer.body.decode()
+
+
+def test_a_misspelt_form_is_a_syntax_error_whatever_the_format(sparql):
+    answer = fetch(sparql, query="CONSTRUKT WHERE { ?s ?p ?o }", format="turtle")
+    assert answer.status == 400 and answer.json()["line"] == 1
+
+
+def test_a_syntax_error_in_the_browser_shows_the_form_again(sparql):
+    answer = fetch(sparql, query="SELECT ?s WHERE {", headers={"Accept": BROWSER})
+    page = answer.body.decode()
+    assert answer.status == 400 and answer.media_type == "text/html"
+    assert "Syntax error at line 1, column 18" in page and "SELECT ?s WHERE {</textarea>" in page
+
+
+UPDATE = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+
+
+@pytest.mark.parametrize("route", ["get-query", "get-update", "form-query", "form-update", "direct-query",
+                                   "direct-update"])
+def test_updates_are_refused_by_every_route(sparql, route):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = {
+        "get-query": lambda: fetch(sparql, query=UPDATE),
+        "get-update": lambda: fetch(sparql, update=UPDATE),
+        "form-query": lambda: fetch(sparql, method="POST", data=b"query=CLEAR+ALL", headers=form),
+        "form-update": lambda: fetch(sparql, method="POST", data=b"update=CLEAR+ALL", headers=form),
+        "direct-query": lambda: fetch(sparql, method="POST", data=UPDATE.encode(),
+                                      headers={"Content-Type": "application/sparql-query"}),
+        "direct-update": lambda: fetch(sparql, method="POST", data=UPDATE.encode(),
+                                       headers={"Content-Type": "application/sparql-update"}),
+    }[route]()
+    assert answer.status == 400
+    assert answer.json()["detail"] == "This endpoint is read-only; SPARQL Update is not accepted."
+    assert fetch(sparql, query="ASK { <http://example.org/a> ?p ?o }").json()["boolean"] is False
+
+
+def test_service_calls_are_refused_unless_allowed(sparql):
+    answer = fetch(sparql, query="SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    assert answer.status == 400 and "SERVICE <http://example.org/sparql> is not allowed" in answer.json()["detail"]
+
+
+def test_a_query_over_the_size_limit_is_413(sparql):
+    big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2000
+    assert fetch(sparql, query=big).status == 413
+    assert fetch(sparql, method="POST", data=big.encode(), headers={"Content-Type": "application/sparql-query"}).status == 413
+
+
+def test_a_result_over_the_row_limit_is_refused_with_a_hint(sparql):
+    answer = fetch(sparql, query="SELECT * { ?s ?p ?o }")
+    assert answer.status == 400
+    assert "more than 20 rows" in answer.json()["detail"] and "/dumps/" in answer.json()["detail"]
+    assert fetch(sparql, query="SELECT * { ?s ?p ?o } LIMIT 20").status == 200
+    assert fetch(sparql, query="CONSTRUCT WHERE { ?s ?p ?o }").status == 400
+
+
+@pytest.mark.parametrize("method, headers, data, status", [
+    ("PUT", {"Content-Type": "application/sparql-query"}, b"ASK {}", 405),
+    ("POST", {"Content-Type": "text/plain"}, b"ASK {}", 415),
+    ("POST", {"Content-Type": "application/sparql-query; charset=UTF-16"}, "ASK {}".encode("utf-16"), 415),
+    ("POST", {"Content-Type": "application/sparql-query"}, b"ASK {\xff}", 400),
+])
+def test_protocol_errors(sparql, method, headers, data, status):
+    answer = fetch(sparql, method=method, headers=headers, data=data)
+    assert answer.status == status and answer.json()["status"] == status
+    if status == 405:
+        assert "GET" in answer.headers["Allow"] and "POST" in answer.headers["Allow"]
+
+
+def test_two_queries_in_one_request_are_refused(sparql):
+    assert fetch(sparql, query=["ASK {}", "ASK {}"]).status == 400
+
+
+# --- HTTP behaviour -------------------------------------------------------------------------------------
+
+def test_answers_allow_every_origin_and_preflight_is_answered(sparql):
+    assert fetch(sparql, query="ASK {}").headers["Access-Control-Allow-Origin"] == "*"
+    preflight = fetch(sparql, method="OPTIONS", headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+def test_a_repeated_query_is_answered_304_and_cacheable(sparql):
+    first = fetch(sparql, query=PROJECTS)
+    tag = first.headers["ETag"]
+    assert tag.startswith('W/"') and "public" in first.headers["Cache-Control"] and "max-age=300" in first.headers["Cache-Control"]
+    again = fetch(sparql, query=PROJECTS, headers={"If-None-Match": tag})
+    assert again.status == 304 and again.body == b"" and again.headers["ETag"] == tag
+
+
+def test_the_etag_follows_format_and_query_but_not_layout(sparql):
+    tag = lambda **params: fetch(sparql, **params).headers["ETag"]
+    assert tag(query=PROJECTS) == tag(query=PROJECTS.replace(" ", "\n  ") + " # same query")
+    assert tag(query=PROJECTS) != tag(query=PROJECTS, format="csv")
+    assert tag(query=PROJECTS) != tag(query=PROJECTS + " LIMIT 1")
+
+
+def test_post_is_never_answered_304(sparql):
+    tag = fetch(sparql, query=PROJECTS).headers["ETag"]
+    answer = fetch(sparql, method="POST", data=PROJECTS.encode(),
+                   headers={"Content-Type": "application/sparql-query", "If-None-Match": tag})
+    assert answer.status == 200
+
+
+def test_large_answers_are_gzipped_when_asked(sparql):
+    query = "SELECT * { ?s ?p ?o } LIMIT 20"
+    plain = fetch(sparql, query=query)
+    zipped = fetch(sparql, query=query, headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.body) == plain.body and "Accept-Encoding" in zipped.headers["Vary"]
+
+
+def test_healthz_reports_store_and_release(server):
+    answer = fetch(server + "healthz")
+    assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
+    assert answer.json()["release"] == "sample1" and answer.json()["store"]["version"] == "sample1"
+    assert answer.json()["store"]["store"] == "embedded" and answer.json()["store"]["executors"] == 2

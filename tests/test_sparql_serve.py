@@ -1,0 +1,84 @@
+"""`mpsc serve` (gunicorn and --dev) and `mpsc query`, run as a user runs them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import mpsc
+from tests.sparql_support import fetch, make_release, mpsc_serve, sample_quads
+
+PROJECTS = "SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> } ORDER BY ?p"
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve")
+    make_release(folder, sample_quads("served"), "served")
+    return folder
+
+
+def test_gunicorn_serves_with_one_access_log_line_per_request(releases, tmp_path):
+    log = tmp_path / "server.log"
+    with mpsc_serve("--workers", "2", "--threads", "2", env={"MPSC_RELEASES": str(releases)}, log=log) as url:
+        assert fetch(url + "sparql", query=PROJECTS).json()["results"]["bindings"][2]["p"]["value"].endswith("/ulm")
+        assert fetch(url + "sparql", query="ASK {", headers={"User-Agent": "probe/2"}).status == 400
+        health = fetch(url + "healthz").json()
+        description = fetch(url + "sparql").body.decode()
+    lines = log.read_text().splitlines()
+    assert health["store"]["version"] == "served" and health["store"]["executors"] == 2
+    assert f"sd:endpoint <{url}sparql>" in description  # the base URL follows the port
+    assert len([line for line in lines if '"GET /sparql?query=SELECT' in line]) == 1
+    assert len([line for line in lines if '"GET /sparql?query=ASK' in line and '400' in line and "probe/2" in line]) == 1
+    assert len([line for line in lines if '"GET /sparql HTTP/1.1" 200' in line]) == 1
+    assert any("Booting worker with pid" in line for line in lines)  # it really is gunicorn
+
+
+def test_serve_builds_a_release_on_a_fresh_clone(small_root, tmp_path):
+    releases = tmp_path / "releases"
+    env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(releases)}
+    with mpsc_serve("--workers", "1", "--threads", "1", env=env) as url:
+        assert fetch(url + "healthz").json()["status"] == "ok"
+    assert (releases / "current" / "mpsc-all.nq.gz").exists()
+
+
+def test_dev_mode_serves_with_the_reloader(releases, tmp_path):
+    log = tmp_path / "dev.log"
+    with mpsc_serve("--dev", "--threads", "1", env={"MPSC_RELEASES": str(releases)}, log=log) as url:
+        assert fetch(url + "sparql", query="ASK {}").json()["boolean"] is True
+    text = log.read_text()
+    assert "Restarting with stat" in text and "development server" in text  # werkzeug's reloader, not gunicorn
+    assert len([line for line in text.splitlines() if "/sparql?query=ASK" in line]) == 1  # one access-log line
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    (None, "?p\n<https://w3id.org/mpsc/id/project/bamberg>\n"),
+    ("table", "?p\n<https://w3id.org/mpsc/id/project/bamberg>\n"),
+    ("csv", "p\nhttps://w3id.org/mpsc/id/project/bamberg\n"),  # text mode reads CRLF as LF
+    ("json", '{"head":{"vars":["p"]},"results":{"bindings":[{"p":{"type":"uri","value":"https://w3id.org/mpsc/id/project/bamberg"}}]}}'),
+])
+def test_mpsc_query_prints_results(releases, fmt, expected):
+    result = mpsc("query", PROJECTS + " LIMIT 1", *(["--format", fmt] if fmt else []), env={"MPSC_RELEASES": str(releases)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n") == expected.rstrip("\n")
+
+
+def test_mpsc_query_table_aligns_columns(releases):
+    query = "SELECT ?year ?r WHERE { ?r <https://w3id.org/mpsc/ontology#year> ?year } ORDER BY ?year"
+    result = mpsc("query", query, "--format", "table", env={"MPSC_RELEASES": str(releases)})
+    lines = result.stdout.splitlines()
+    assert re.match(r"\?year {3,}\?r$", lines[0])
+    assert lines[1].index("<https://w3id.org/mpsc/id/round/2019>") == lines[0].index("?r")
+
+
+def test_mpsc_query_reads_a_file_and_prints_graphs_as_turtle(releases, tmp_path):
+    (tmp_path / "q.rq").write_text("CONSTRUCT WHERE { ?r <https://w3id.org/mpsc/ontology#year> ?y }")
+    result = mpsc("query", f"@{tmp_path / 'q.rq'}", env={"MPSC_RELEASES": str(releases)})
+    assert result.returncode == 0 and "@prefix mpsc: <https://w3id.org/mpsc/ontology#> ." in result.stdout
+
+
+@pytest.mark.parametrize("query, message", [("CLEAR ALL", "SPARQL Update is not accepted"),
+                                             ("SELECT * {", "Syntax error at line 1")])
+def test_mpsc_query_refuses_in_plain_words(releases, query, message):
+    result = mpsc("query", query, env={"MPSC_RELEASES": str(releases)})
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,157 @@
+"""The remote store against a real Oxigraph server: `mpsc load`, the atomic swap, queries and errors."""
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from server.config import Settings
+from server.formats import CSV, SRJ, TURTLE
+from server.store import QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
+from server.store.remote import RemoteStore, sibling
+from tests.conftest import free_port, mpsc, serve_app
+from tests.sparql_support import ENDLESS, METADATA, PROGRAMME, fetch, make_release, oxigraph_server, sample_quads
+
+ULM = "https://w3id.org/mpsc/id/municipality/08421000"
+# Version and default-graph size read in one query: what one reader sees at one moment.
+SNAPSHOT = f"""SELECT ?version (COUNT(*) AS ?n) WHERE {{
+  GRAPH <{METADATA}> {{ <https://w3id.org/mpsc/id/dataset> <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
+  ?s ?p ?o }} GROUP BY ?version"""
+
+
+def bigger(n: int) -> list[ox.Triple]:
+    """n extra triples, so that loading a second release takes a while."""
+    return [ox.Triple(ox.NamedNode(f"https://w3id.org/mpsc/id/test/{i}"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal(f"extra {i}")) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("remote-releases")
+    make_release(folder, sample_quads("remote1"), "remote1")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory, releases):
+    """An Oxigraph server loaded with the sample release by `mpsc load`."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        loaded = mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(releases)})
+        assert loaded.returncode == 0, loaded.stderr
+        assert "release remote1 loaded" in loaded.stdout and "programme 32" in loaded.stdout
+        yield base
+
+
+@pytest.fixture
+def store(oxigraph):
+    return RemoteStore(oxigraph + "/query", timeout=5.0)
+
+
+def test_sibling_endpoints_follow_oxigraphs_layout():
+    assert sibling("http://h:7878/query", "update") == "http://h:7878/update"
+    assert sibling("http://h:3030/ds/sparql", "data") == "http://h:3030/ds/data"
+
+
+def test_the_store_holds_the_release_graphs_and_its_merge(store):
+    assert store.version == "remote1"
+    assert store.graph_sizes() == {PROGRAMME: 32, METADATA: 1, "": 33}
+    names = {row["g"].toPython() for row in store.select("SELECT DISTINCT ?g { GRAPH ?g { } }")}
+    assert not any("?load=" in name for name in names)  # no staging graph left behind
+
+
+def test_queries_answer_in_every_format_with_the_row_limit(store):
+    assert store.query("SELECT ?y { ?r <https://w3id.org/mpsc/ontology#year> ?y } ORDER BY ?y", CSV) == b"y\r\n2019\r\n2020\r\n"
+    assert store.ask(f"ASK {{ <{ULM}> ?p ?o }}") and len(store.describe(ULM)) == 4
+    assert store.query("CONSTRUCT WHERE { ?r <https://w3id.org/mpsc/ontology#year> ?y }", TURTLE).startswith(b"@prefix")
+    with pytest.raises(TooManyRows):
+        store.query("SELECT * { ?s ?p ?o }", SRJ, max_rows=10)
+    with pytest.raises(TooManyRows):
+        store.query("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE, max_rows=10)
+
+
+def test_protocol_datasets_reach_the_remote_store(store):
+    count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert store.select(count)[0]["n"].toPython() == 33
+    assert int(ox.parse_query_results(store.query(count, SRJ, default_graphs=[METADATA]),
+                                      format=ox.QueryResultsFormat.JSON).__next__()["n"].value) == 1
+
+
+def test_a_syntax_error_keeps_line_and_column(store):
+    with pytest.raises(QueryFailed) as error:
+        store.query("SELECT * WHERE {\n  ?s ?p }", SRJ)
+    assert error.value.status == 400 and error.value.line == 2
+
+
+def test_a_slow_remote_query_is_answered_as_timeout(oxigraph):
+    with pytest.raises(QueryTimeout):
+        RemoteStore(oxigraph + "/query", timeout=1.0).query(ENDLESS, SRJ)
+
+
+def test_an_unreachable_store_is_unavailable():
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/query")
+    with pytest.raises(StoreUnavailable):
+        store.ask("ASK {}")
+    assert store.health()["ok"] is False
+
+
+def test_the_endpoint_over_the_remote_store_matches_the_embedded_one(oxigraph, releases):
+    queries = ["SELECT ?p ?l { ?p a <https://w3id.org/mpsc/ontology#ModelProject> ; "
+               "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?p",
+               f"DESCRIBE <{ULM}>", "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"]
+    remote = Settings.from_env(releases=releases, store=oxigraph + "/query")
+    with serve_app(remote) as over_oxigraph, serve_app(Settings.from_env(releases=releases, threads=1)) as embedded:
+        for query in queries:
+            answers = [fetch(url + "sparql", query=query) for url in (over_oxigraph, embedded)]
+            assert answers[0].status == answers[1].status == 200
+            if query.startswith("DESCRIBE"):  # triples in the engine's order: compare the graphs
+                assert isomorphic(*(Graph().parse(data=a.body, format="turtle") for a in answers))
+            else:
+                assert answers[0].body == answers[1].body
+        health = fetch(over_oxigraph + "healthz").json()
+        assert health["store"]["store"] == "remote" and health["store"]["version"] == "remote1"
+
+
+def test_readers_never_see_a_half_loaded_release(tmp_path, releases):
+    """While `mpsc load` replaces release A by B, every reader sees all of A or all of B."""
+    with oxigraph_server(tmp_path / "swap") as base:
+        store = RemoteStore(base + "/query")
+        store.load(make_release(tmp_path / "a", sample_quads("swapa"), "swapa"))
+        b = make_release(tmp_path / "b", sample_quads("swapb", bigger(5_000)), "swapb")
+        seen, done = set(), threading.Event()
+
+        def read():
+            while not done.is_set():
+                seen.update((str(r["version"]), int(r["n"])) for r in store.select(SNAPSHOT))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        loaded = mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(b.path.parent)})
+        done.set()
+        reader.join()
+        assert loaded.returncode == 0, loaded.stderr
+        read_after = {(str(r["version"]), int(r["n"])) for r in store.select(SNAPSHOT)}
+    assert read_after == {("swapb", 5_033)}
+    assert seen <= {("swapa", 33), ("swapb", 5_033)} and ("swapa", 33) in seen
+
+
+def test_loading_one_graph_leaves_the_others(tmp_path):
+    with oxigraph_server(tmp_path / "one") as base:
+        store = RemoteStore(base + "/query")
+        store.load(make_release(tmp_path / "a", sample_quads("onea"), "onea"))
+        b = make_release(tmp_path / "b", sample_quads("oneb", bigger(3)), "oneb")
+        loaded = mpsc("load", "--endpoint", base + "/query", "--graph", PROGRAMME,
+                      env={"MPSC_RELEASES": str(b.path.parent)})
+        assert loaded.returncode == 0, loaded.stderr
+        assert store.graph_sizes()[PROGRAMME] == 35 and store.version == "onea"  # metadata kept
+
+
+def test_mpsc_load_explains_its_failures(releases):
+    unknown = mpsc("load", "--endpoint", "http://127.0.0.1:9/query", "--graph", "https://example.org/g",
+                   env={"MPSC_RELEASES": str(releases)})
+    assert unknown.returncode == 2 and "the release has no graph https://example.org/g" in unknown.stderr
+    unreachable = mpsc("load", "--endpoint", f"http://127.0.0.1:{free_port()}/query", env={"MPSC_RELEASES": str(releases)})
+    assert unreachable.returncode == 1 and unreachable.stderr.startswith("error: could not load into")
+    assert "Traceback" not in unreachable.stderr
