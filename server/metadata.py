@@ -12,7 +12,7 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
-from .namespaces import BASE, DATASET, DCATDE, ID, PREFIXES
+from .namespaces import BASE, DATASET, DCATDE, ID, compact
 
 LICENCES = {
     "cc-by-4.0": URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0"),
@@ -27,14 +27,6 @@ def distribution_iri(file_name: str) -> URIRef:
     return ID["distribution/" + file_name.replace(".", "-")]
 
 
-def compact(iri: str) -> str | None:
-    """A prefixed name for partition IRIs: 'mpsc-Municipality', 'schema-containedInPlace'."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and iri[len(str(namespace)):].replace("_", "").isalnum():
-            return f"{prefix}-{iri[len(str(namespace)):]}"
-    return None
-
-
 def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
     """Triple, entity and per-class/per-property counts of one named graph."""
     meta.add((subset, VOID.triples, Literal(len(graph))))
@@ -43,7 +35,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
     for s, o in graph.subject_objects(RDF.type):
         members[o].add(s)
     for cls, subjects in sorted(members.items()):
-        name = compact(str(cls))
+        name = compact(str(cls), "-")
         if name is None:
             continue
         partition = URIRef(f"{subset}/class/{name}")
@@ -51,7 +43,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
         meta.add((partition, VOID["class"], cls))
         meta.add((partition, VOID.entities, Literal(len(subjects))))
         for prop, count in _property_counts(graph, subjects):
-            prop_name = compact(str(prop))
+            prop_name = compact(str(prop), "-")
             if prop_name is None:
                 continue
             pp = URIRef(f"{partition}/property/{prop_name}")

@@ -51,3 +51,12 @@ def bind_prefixes(graph):
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def compact(iri: str, sep: str = ":") -> str | None:
+    """`mpsc:Municipality` for an IRI in one of our namespaces (with `sep` between prefix and name), else None."""
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(str(namespace)):] if iri.startswith(str(namespace)) else ""
+        if local and local.replace("_", "").replace("-", "").isalnum():
+            return f"{prefix}{sep}{local}"
+    return None

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD
+from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD, compact
 from .i18n import term_label
 from .links import Linker
 from .maps import parse_point
 from .site import number
-from .sparql_pages import compact
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
@@ -87,7 +86,7 @@ class Namer:
     def term(self, iri) -> str:
         """A vocabulary term's label: ours from the ontology, well-known ones from i18n, else prefix:name."""
         ours = self.term_labels.get(str(iri), {})
-        return ours.get(self.lang) or ours.get("de") or term_label(iri, self.lang) or compact(str(iri))
+        return ours.get(self.lang) or ours.get("de") or term_label(iri, self.lang) or compact(str(iri)) or str(iri)
 
     def value(self, node, unit: str = "") -> Value:
         if isinstance(node, Literal):

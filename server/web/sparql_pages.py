@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import render_template
 
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
-from ..namespaces import PREFIXES
+from ..namespaces import compact
 from ..sparql.examples import examples, read_example
 from ..store import QueryFailed
 from . import get_settings, get_store
@@ -98,19 +98,11 @@ def _cell(term, linker: Linker) -> Cell | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return Cell(compact(term.value), linker.resource(term.value) or term.value)
+        return Cell(compact(term.value) or term.value, linker.resource(term.value) or term.value)
     if isinstance(term, ox.Literal):
-        note = f"@{term.language}" if term.language else compact(term.datatype.value)
+        note = f"@{term.language}" if term.language else compact(term.datatype.value) or term.datatype.value
         return Cell(term.value, note="" if note == "xsd:string" else note)
     return Cell(str(term))
-
-
-def compact(iri: str) -> str:
-    """prefix:local for IRIs in the project's namespaces, the IRI otherwise."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
-    return iri
 
 
 def run_url(query: str, fmt_key: str = "html", query_request=None) -> str:
