@@ -5,6 +5,7 @@ Pure functions over paths and graphs; no web framework. `mpsc build` is a thin w
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -17,11 +18,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
-from . import metadata, notes, rdfio, validation
-from .namespaces import DATASET, GRAPH
-from .release import CHECKSUMS, MANIFEST, NOTES, checksums_file, sha256, write_release
+from . import formats, metadata, notes, rdfio, validation
+from .namespaces import DATASET, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, checksums_file, sha256, write_release
 
-ONTOLOGY, PROGRAMME, REFERENCE, METADATA = (str(GRAPH[n]) for n in ("ontology", "programme", "reference", "metadata"))
+ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
 SOURCES = {ONTOLOGY: "ontology", PROGRAMME: "data/programme", REFERENCE: "data/reference", METADATA: "data/metadata"}
 
@@ -32,8 +33,7 @@ class Dump:
 
     name: str
     graphs: tuple[str, ...]
-    fmt: ox.RdfFormat
-    file_type: str  # EU file-type authority code
+    fmt: formats.Format
     licence: str
     title_de: str
     title_en: str
@@ -44,23 +44,23 @@ class Dump:
 
 
 DUMPS = (
-    Dump("mpsc.ttl", (PROGRAMME,), ox.RdfFormat.TURTLE, "RDF_TURTLE", "cc-by-4.0",
+    Dump("mpsc.ttl", (PROGRAMME,), formats.TURTLE, "cc-by-4.0",
          "Programmdaten (Turtle)", "Programme data (Turtle)"),
-    Dump("mpsc.nt.gz", (PROGRAMME,), ox.RdfFormat.N_TRIPLES, "RDF_N_TRIPLES", "cc-by-4.0",
+    Dump("mpsc.nt.gz", (PROGRAMME,), formats.NTRIPLES, "cc-by-4.0",
          "Programmdaten (N-Triples, gzip)", "Programme data (N-Triples, gzip)"),
-    Dump("mpsc.jsonld", (PROGRAMME,), ox.RdfFormat.JSON_LD, "JSON_LD", "cc-by-4.0",
+    Dump("mpsc.jsonld", (PROGRAMME,), formats.JSONLD, "cc-by-4.0",
          "Programmdaten (JSON-LD)", "Programme data (JSON-LD)"),
-    Dump("reference.ttl", (REFERENCE,), ox.RdfFormat.TURTLE, "RDF_TURTLE", "dl-by-de-2.0",
+    Dump("reference.ttl", (REFERENCE,), formats.TURTLE, "dl-by-de-2.0",
          "Referenzdaten Gemeindeverzeichnis (Turtle)", "Reference data, municipal register (Turtle)"),
-    Dump("reference.nt.gz", (REFERENCE,), ox.RdfFormat.N_TRIPLES, "RDF_N_TRIPLES", "dl-by-de-2.0",
+    Dump("reference.nt.gz", (REFERENCE,), formats.NTRIPLES, "dl-by-de-2.0",
          "Referenzdaten Gemeindeverzeichnis (N-Triples, gzip)", "Reference data, municipal register (N-Triples, gzip)"),
-    Dump("ontology.ttl", (ONTOLOGY,), ox.RdfFormat.TURTLE, "RDF_TURTLE", "cc-by-4.0",
+    Dump("ontology.ttl", (ONTOLOGY,), formats.TURTLE, "cc-by-4.0",
          "Vokabular (OWL, Turtle)", "Vocabulary (OWL, Turtle)"),
 )
-VOID_FILE = Dump("void.ttl", (METADATA,), ox.RdfFormat.TURTLE, "RDF_TURTLE", "cc-by-4.0",
+VOID_FILE = Dump("void.ttl", (METADATA,), formats.TURTLE, "cc-by-4.0",
                  "Beschreibung des Datensatzes (VoID, DCAT)", "Dataset description (VoID, DCAT)")
 # Every named graph plus their merge as the default graph: what stores load (see rdfio.nquads_sorted).
-ALL_FILE = Dump("mpsc-all.nq.gz", (ONTOLOGY, PROGRAMME, REFERENCE, METADATA), ox.RdfFormat.N_QUADS, "RDF_N_QUADS",
+ALL_FILE = Dump(DATASET_FILE, (ONTOLOGY, PROGRAMME, REFERENCE, METADATA), formats.NQUADS,
                 "dl-by-de-2.0", "Alle Graphen (N-Quads, gzip)", "All named graphs (N-Quads, gzip)")
 
 
@@ -103,13 +103,35 @@ def read_folder(folder: Path, root: Path) -> Graph:
 
 
 def load_inputs(root: Path) -> dict[str, Graph]:
-    """The input graphs keyed by named-graph IRI."""
-    return {name: read_folder(root / folder, root) for name, folder in SOURCES.items()}
+    """The input graphs keyed by named-graph IRI; a missing or empty input folder is an error, so a
+    build run outside a checkout cannot publish an empty release."""
+    graphs = {name: read_folder(root / folder, root) for name, folder in SOURCES.items()}
+    empty = [SOURCES[name] for name, graph in graphs.items() if not len(graph) and name != REFERENCE]
+    if empty:
+        raise BuildError(f"no data in {', '.join(empty)} under {root}; set MPSC_ROOT to the project folder")
+    return graphs
+
+
+# The modules and libraries whose code decides the bytes of a release.
+GENERATORS = ("build", "metadata", "notes", "rdfio", "formats", "licences", "namespaces")
+LIBRARIES = ("pyoxigraph", "rdflib")
+
+
+def generator_fingerprint() -> bytes:
+    """What, besides the data, decides a release's bytes: our writer code and the libraries' versions."""
+    package = Path(__file__).parent
+    code = b"".join((package / f"{name}.py").read_bytes() for name in GENERATORS)
+    return code + " ".join(importlib.metadata.version(lib) for lib in LIBRARIES).encode()
 
 
 def content_version(ordered: dict[str, list]) -> str:
-    """A version derived from content only: the first 12 hex digits of the SHA-256 of the sorted N-Quads."""
-    return hashlib.sha256(rdfio.nquads_sorted(ordered)).hexdigest()[:12]
+    """The first 12 hex digits of the SHA-256 of the input (sorted N-Quads) and the generator.
+
+    Same version, same bytes: files under /dumps/{version}/ can be cached as immutable.
+    """
+    digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
+    digest.update(generator_fingerprint())
+    return digest.hexdigest()[:12]
 
 
 def release_date(root: Path, static: Graph) -> str:
@@ -124,9 +146,12 @@ def release_date(root: Path, static: Graph) -> str:
         out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         pass
-    return str(static.value(DATASET, DCTERMS.issued))
+    issued = static.value(DATASET, DCTERMS.issued)
+    if issued is None:
+        raise BuildError("data/metadata/ gives the dataset no dcterms:issued date to fall back on")
+    return str(issued)
 
 
 def check(graphs: dict[str, Graph], shapes_dir: Path) -> validation.ValidationResult:
@@ -138,7 +163,7 @@ def check(graphs: dict[str, Graph], shapes_dir: Path) -> validation.ValidationRe
 
 
 def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
-    entry = {"name": dump.name, "media_type": dump.fmt.media_type, "file_type": dump.file_type,
+    entry = {"name": dump.name, "media_type": dump.fmt.media_type, "file_type": dump.fmt.eu_file_type,
              "licence": dump.licence, "title_de": dump.title_de, "title_en": dump.title_en,
              "graphs": list(dump.graphs), "triples": sum(counts[g] for g in dump.graphs),
              "compressed": dump.compressed, "dump": dump is not VOID_FILE}
@@ -152,10 +177,10 @@ def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
 
 def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
     """The bytes of one dump file, from each graph's triples in canonical order."""
-    if dump.fmt == ox.RdfFormat.N_QUADS:
+    if dump.fmt == formats.NQUADS:
         data = rdfio.nquads_sorted({g: ordered[g] for g in dump.graphs}, union_default=True)
     else:
-        data = rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt)
+        data = rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
     return rdfio.gzip_bytes(data) if dump.compressed else data
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from .config import Settings, flag_help
+from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
-QUERY_FORMATS = ["tsv", "csv", "json", "xml", "table", "turtle", "ntriples", "jsonld", "rdfxml"]
+QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
 
 
 def fail(message: str, status: int = 1) -> None:
@@ -142,13 +143,14 @@ def serve(port, bind, workers, threads, store, store_path, base_url, timeout, ma
 @click.option("--update-endpoint", help=flag_help("update_endpoint"))
 @click.option("--store-endpoint", help=flag_help("store_endpoint"))
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
-              help="Load only this named graph (repeatable); the default graph, their merge, is always replaced.")
+              help="Load only this named graph (repeatable); the default graph (the merge) and the metadata graph "
+                   "(the version) are always replaced.")
 def load(endpoint, update_endpoint, store_endpoint, graphs):
     """Push the current release into a SPARQL 1.1 triplestore; readers switch over in one transaction."""
     import time
 
     from .release import Releases
-    from .store.remote import RemoteStore
+    from .store.remote import METADATA, RemoteStore
 
     settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
     if settings.store == "embedded":
@@ -164,38 +166,45 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
     started = time.perf_counter()
     try:
         store.load(release, set(graphs) or None)
-        sizes = store.graph_sizes()
     except Exception as error:  # network and server errors of every kind end the same way: a message
         fail(f"could not load into {settings.store}: {error}")
     click.echo(f"release {release.version} loaded into {settings.store} ({time.perf_counter() - started:.1f} s)")
-    click.echo("triples: " + ", ".join(f"{(name or 'default').rsplit('/', 1)[-1]} {n:,}" for name, n in sizes.items()))
+    sizes = {name: n for name, n in release.manifest["graphs"].items() if not graphs or name in graphs or name == METADATA}
+    click.echo("triples: " + ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in sizes.items())
+               + ", and their merge as the default graph")
 
 
 @main.command()
 @click.argument("sparql")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), help="Output format [default: tsv for SELECT "
-              "and ASK, turtle for CONSTRUCT and DESCRIBE]; `table` aligns SELECT results in columns.")
+              "and ASK, turtle for CONSTRUCT and DESCRIBE; json and xml mean JSON-LD and RDF/XML for graphs]; "
+              "`table` aligns SELECT results in columns.")
 def query(sparql, fmt):
     """Run SPARQL (the query text, @FILE, or - for stdin) against the current release and print the result."""
-    from .release import Releases
+    from .formats import TSV, TURTLE, by_name
+    from .release import DATASET_FILE, Releases
     from .sparql.inspection import inspect
     from .store import QueryFailed
-    from .store.embedded import DATASET_FILE
     from .store.executor import MEMORY, Engine
+    from .tables import aligned
 
     text = read_query_text(sparql)
-    info = inspect(text)
-    if info.update:
-        fail("queries only; SPARQL Update is not accepted", 2)
-    fmt = fmt or ("turtle" if info.form in ("CONSTRUCT", "DESCRIBE") else "tsv")
     release = Releases(Settings.from_env().releases).current()
     if release is None:
         fail("no release yet; run `mpsc build` first")
     try:
-        data = Engine.open(MEMORY, str(release.path / DATASET_FILE)).run(text, "tsv" if fmt == "table" else fmt)
+        info = inspect(text)
+        if info.update:
+            fail("queries only; SPARQL Update is not accepted", 2)
+        kind = "rdf" if info.form in ("CONSTRUCT", "DESCRIBE") else "results"
+        if fmt == "table":
+            chosen = TSV
+        else:
+            chosen = by_name(fmt, kind) if fmt else TURTLE if kind == "rdf" else TSV
+        data = Engine.open(MEMORY, str(release.path / DATASET_FILE)).run(text, chosen.key).decode("utf-8")
     except QueryFailed as error:
         fail(str(error), 2)
-    output = render_table(data) if fmt == "table" else data.decode("utf-8")
+    output = aligned([line.split("\t") for line in data.splitlines()]) if fmt == "table" else data
     click.echo(output, nl=not output.endswith("\n"))
 
 
@@ -207,12 +216,6 @@ def read_query_text(argument: str) -> str:
         return Path(argument[1:]).read_text(encoding="utf-8")
     return argument
 
-
-def render_table(tsv: bytes) -> str:
-    """TSV results as aligned columns for reading in a terminal."""
-    rows = [line.split("\t") for line in tsv.decode("utf-8").splitlines()]
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
 
 if __name__ == "__main__":
     main()

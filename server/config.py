@@ -1,7 +1,8 @@
 """Settings: one table of MPSC_* environment variables, overridable by command-line flags and tests.
 
-`SETTINGS` documents every setting once; the README's configuration table, `mpsc serve --help` and
-the app all read it, and a test checks the README lists each variable.
+The `Settings` fields, with their comments, document every setting once: `mpsc serve --help` reads
+them (`flag_help`), and tests/test_docs.py checks that the README's configuration table lists each
+variable.
 """
 from __future__ import annotations
 
@@ -17,9 +18,6 @@ def _default_root() -> Path:
     """The project folder (ontology/, data/, shapes/): the checkout the package runs from, else the cwd."""
     return PACKAGE_ROOT if (PACKAGE_ROOT / "ontology").is_dir() else Path.cwd()
 
-
-def _seconds(value: str) -> float:
-    return float(value)
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -48,13 +46,14 @@ class Settings:
     def from_env(cls, **overrides) -> "Settings":
         """Settings from MPSC_* variables, then explicit overrides (flags, tests) where not None."""
         env = os.environ
-        root = Path(env.get("MPSC_ROOT", _default_root()))
+        root = Path(overrides.get("root") or env.get("MPSC_ROOT", _default_root()))
         values: dict = {"root": root, "releases": Path(env.get("MPSC_RELEASES", root / "releases"))}
         for f in fields(cls):
             name = "MPSC_" + f.name.upper()
             if f.name not in values and name in env:
                 values[f.name] = _PARSERS.get(f.name, str)(env[name])
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["root"], values["releases"] = Path(values["root"]), Path(values["releases"])
         return cls(**values)
 
     def with_(self, **changes) -> "Settings":
@@ -67,7 +66,7 @@ class Settings:
         return self.base_url.rstrip("/") + "/"
 
 
-_PARSERS = {"store_path": Path, "query_timeout": _seconds, "max_query_bytes": int, "max_rows": int,
+_PARSERS = {"store_path": Path, "query_timeout": float, "max_query_bytes": int, "max_rows": int,
             "service_allow": _names, "workers": int, "threads": int, "cache_bytes": int}
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 

@@ -22,6 +22,8 @@ class Format:
     label: str
     aliases: tuple[str, ...] = ()  # further media types that select this format
     ox_format: object = None  # pyoxigraph RdfFormat or QueryResultsFormat
+    eu_file_type: str | None = None  # code in the EU file-type authority table (DCAT-AP dcterms:format)
+    names: tuple[str, ...] = ()  # further `format` values other endpoints and SPARQLWrapper use for it
 
     @property
     def content_type(self) -> str:
@@ -34,12 +36,15 @@ class Format:
         return (self.media_type, *self.aliases)
 
 
-TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle", ("application/x-turtle",), ox.RdfFormat.TURTLE)
-NTRIPLES = Format("ntriples", "application/n-triples", "nt", "rdf", "N-Triples", ("text/plain",), ox.RdfFormat.N_TRIPLES)
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", "rdf", "JSON-LD", (), ox.RdfFormat.JSON_LD)
-RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "rdf", "RDF/XML", (), ox.RdfFormat.RDF_XML)
-NQUADS = Format("nquads", "application/n-quads", "nq", "rdf", "N-Quads", (), ox.RdfFormat.N_QUADS)
-TRIG = Format("trig", "application/trig", "trig", "rdf", "TriG", (), ox.RdfFormat.TRIG)
+TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle", ("application/x-turtle",), ox.RdfFormat.TURTLE,
+                "RDF_TURTLE", names=("n3",))
+NTRIPLES = Format("ntriples", "application/n-triples", "nt", "rdf", "N-Triples", ("text/plain",), ox.RdfFormat.N_TRIPLES,
+                  "RDF_N_TRIPLES")
+JSONLD = Format("jsonld", "application/ld+json", "jsonld", "rdf", "JSON-LD", (), ox.RdfFormat.JSON_LD, "JSON_LD",
+                names=("json-ld", "json"))
+RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "rdf", "RDF/XML", (), ox.RdfFormat.RDF_XML, "RDF_XML",
+                names=("rdf+xml", "xml"))
+NQUADS = Format("nquads", "application/n-quads", "nq", "rdf", "N-Quads", (), ox.RdfFormat.N_QUADS, "RDF_N_QUADS")
 SRJ = Format("json", "application/sparql-results+json", "srj", "results", "SPARQL Results JSON",
              ("application/json",), ox.QueryResultsFormat.JSON)
 SRX = Format("xml", "application/sparql-results+xml", "srx", "results", "SPARQL Results XML",
@@ -51,18 +56,23 @@ HTML = Format("html", "text/html", "html", "html", "HTML", ("application/xhtml+x
 # Error bodies (RFC 9457 problem details); not a data format, so not in FORMATS (no `format` key or suffix).
 PROBLEM = Format("problem", "application/problem+json", "json", "error", "Problem details (JSON)", ("application/json",))
 
-FORMATS = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, TRIG, SRJ, SRX, CSV, TSV)
+FORMATS = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, SRJ, SRX, CSV, TSV)
 # What a graph document (resource description, CONSTRUCT/DESCRIBE result) can be rendered as, in
-# server preference order; N-Quads and TriG are for datasets and appear only in dumps.
+# server preference order; N-Quads is for datasets and appears only in dumps.
 GRAPH_FORMATS = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 RESULT_FORMATS = (SRJ, SRX, CSV, TSV)
-BOOLEAN_FORMATS = (SRJ, SRX)
 
 
-def by_key(key: str) -> Format | None:
-    """A format by its `format`-parameter key or by any of its media types."""
-    key = key.strip().lower()
-    return next((f for f in FORMATS if key == f.key or key in f.media_types), None)
+def by_name(name: str, kind: str | None = None) -> Format | None:
+    """The format a `format` value names: a key, media type, file extension or one of its other `names`.
+
+    A name that fits a format of `kind` means that one: for graphs ("rdf") "json" is JSON-LD and "xml"
+    RDF/XML, as on Virtuoso and in SPARQLWrapper; otherwise a key wins ("json": SPARQL Results JSON).
+    """
+    name = name.strip().lower()
+    matches = [f for f in FORMATS if name in (f.key, f.extension, *f.media_types, *f.names)]
+    return (next((f for f in matches if f.kind == kind), None) or next((f for f in matches if f.key == name), None)
+            or next(iter(matches), None))
 
 
 def by_extension(extension: str) -> Format | None:

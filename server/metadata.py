@@ -12,12 +12,9 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
+from .licences import LICENCES
 from .namespaces import BASE, DATASET, DCATDE, ID, compact
 
-LICENCES = {
-    "cc-by-4.0": URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0"),
-    "dl-by-de-2.0": URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0"),
-}
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
@@ -60,21 +57,26 @@ def _property_counts(graph: Graph, subjects: set) -> list[tuple[URIRef, int]]:
     return sorted((p, len(s)) for p, s in counts.items())
 
 
-def add_distribution(meta: Graph, entry: dict, modified: str) -> None:
-    """One release file as dcat:Distribution (DCAT-AP.de) and as void:dataDump."""
+def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> None:
+    """One release file as dcat:Distribution (DCAT-AP.de) and as void:dataDump.
+
+    The download URL names the version, because size and date describe that version's file;
+    the access URL is the dumps page, which always offers the current release.
+    """
     dist = distribution_iri(entry["name"])
-    url = URIRef(f"{BASE}dumps/{entry['name']}")
+    url = URIRef(f"{BASE}dumps/{version}/{entry['name']}")
     meta.add((DATASET, DCAT.distribution, dist))
     if entry.get("dump"):
         meta.add((DATASET, VOID.dataDump, url))
     meta.add((dist, RDF.type, DCAT.Distribution))
     meta.add((dist, DCTERMS.title, Literal(entry["title_de"], lang="de")))
     meta.add((dist, DCTERMS.title, Literal(entry["title_en"], lang="en")))
-    meta.add((dist, DCAT.accessURL, url))
+    meta.add((dist, DCAT.accessURL, URIRef(f"{BASE}dumps/")))
     meta.add((dist, DCAT.downloadURL, url))
-    meta.add((dist, DCAT.mediaType, URIRef(IANA + entry["media_type"])))
+    # DCAT: the media type of the payload; a gzip wrapper is stated by dcat:compressFormat.
+    meta.add((dist, DCAT.mediaType, URIRef(IANA + entry.get("content_type", entry["media_type"]))))
     meta.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + entry["file_type"])))
-    meta.add((dist, DCTERMS.license, LICENCES[entry["licence"]]))
+    meta.add((dist, DCTERMS.license, URIRef(LICENCES[entry["licence"]].dcat_ap_de)))
     meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     for graph in entry["graphs"]:  # dl-de/by asks for the attribution with every copy
         for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText):
@@ -93,9 +95,10 @@ def describe_release(static: Graph, graphs: dict[str, Graph], version: str, modi
         meta.add(triple)
     meta.add((DATASET, OWL.versionInfo, Literal(version)))
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-    meta.add((DATASET, VOID.triples, Literal(sum(len(g) for g in graphs.values()))))
+    # The dataset is the merge of its graphs: triples held by two graphs count once.
+    meta.add((DATASET, VOID.triples, Literal(len(set().union(*graphs.values())))))
     for name, graph in sorted(graphs.items()):
         add_statistics(meta, URIRef(name), graph)
     for entry in files:
-        add_distribution(meta, entry, modified)
+        add_distribution(meta, entry, version, modified)
     return meta

@@ -7,6 +7,9 @@ ID = Namespace(BASE + "id/")
 MPSC = Namespace(BASE + "ontology#")
 ONTOLOGY_IRI = BASE + "ontology"
 GRAPH = Namespace(BASE + "graph/")
+# The named graphs of every release (docs/model.md); a query without GRAPH sees their merge.
+ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH = (
+    str(GRAPH[name]) for name in ("ontology", "programme", "reference", "metadata"))
 DATASET = ID["dataset"]
 
 SCHEMA = Namespace("https://schema.org/")

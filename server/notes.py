@@ -6,11 +6,7 @@ from collections import Counter
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-LICENCE_NAMES = {
-    "cc-by-4.0": "Creative Commons Attribution 4.0 (CC BY 4.0)",
-    "dl-by-de-2.0": "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0)",
-}
-
+from .licences import LICENCES
 
 def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadata: Graph, files: list[dict]) -> str:
     """Markdown notes: graphs with counts and provenance, files with licences, then all cited sources."""
@@ -22,7 +18,7 @@ def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadat
         lines.append(f"| `{name}` | {len(graph):,} | {licence or ''} | {derived} |")
     lines += ["", "## Files", "", "| file | bytes | licence | SHA-256 |", "|---|---|---|---|"]
     for entry in files:
-        lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {LICENCE_NAMES[entry['licence']]} | `{entry.get('sha256', '')}` |")
+        lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {LICENCES[entry['licence']].name} | `{entry.get('sha256', '')}` |")
     lines += ["", "Attribution for the reference data: © Statistisches Bundesamt (Destatis); Wikidata identifiers CC0 1.0.",
               "", "## Sources", "", "Every page a published fact was read from, with the number of resources citing it.", ""]
     cited = Counter(str(o) for g in graphs.values() for o in g.objects(None, DCTERMS.source))

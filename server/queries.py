@@ -2,29 +2,16 @@
 
 Views never contain SPARQL. IRIs and filter values reach the query text only through `iri()` and
 `key()`, which refuse anything that could break out of an IRI reference or a literal; callers turn
-that refusal into a 404. Labels follow one rule everywhere: the reader's language, else German.
+that refusal into a 404. Labels come back in every language; `web.i18n.preferred` picks one for the reader.
 """
 from __future__ import annotations
 
 import re
 
-from .namespaces import BASE, GRAPH, MPSC
+from .namespaces import ID, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
 
-ID = BASE + "id/"
-METADATA_GRAPH = str(GRAPH["metadata"])
-ONTOLOGY_GRAPH = str(GRAPH["ontology"])
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX schema: <https://schema.org/>
-PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-PREFIX void: <http://rdfs.org/ns/void#>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
-"""
+# Every query may use the project's prefixes; a few unused declarations cost the parser nothing.
+PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 # What names a thing, in order of preference: resources, concepts, DCAT records, agents.
 LABEL_PATH = "rdfs:label|skos:prefLabel|dcterms:title|foaf:name"
 _UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -46,27 +33,21 @@ def key(value: str) -> str:
 
 
 def labels(iris) -> str:
-    """Every label of the given IRIs; `pick` chooses one per IRI for the reader's language.
+    """Every label of the given IRIs; `labels_by_language` groups them for `i18n.preferred`.
 
     Fetched apart from the list queries because OPTIONAL label patterns multiply rows (the union
     default graph repeats what two named graphs share), which made list queries slow.
     """
     values = " ".join(iri(str(i)) for i in sorted(set(map(str, iris))))
-    return PREFIXES + f"""SELECT DISTINCT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {LABEL_PATH} ?label }}"""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {LABEL_PATH} ?label }}"""
 
 
 def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
-    """Label rows (?s ?label) as {iri: {language: label}}; the first label per language wins."""
+    """Label rows (?s ?label) as {iri: {language: label}}, for i18n.preferred; the first label per language wins."""
     table: dict[str, dict[str, str]] = {}
     for row in rows:
         table.setdefault(str(row["s"]), {}).setdefault(row["label"].language or "", str(row["label"]))
     return table
-
-
-def pick(table: dict[str, dict[str, str]], node, lang: str) -> str:
-    """The label of `node` in `lang`, else German, else any, else the IRI itself."""
-    found = table.get(str(node), {})
-    return found.get(lang) or found.get("de") or next(iter(found.values()), str(node))
 
 
 # --- resource documents -------------------------------------------------------------------------
@@ -75,8 +56,8 @@ def describe(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
     """The document of a resource: its concise bounded description (with its #fragment resources),
     labels and types of everything it links to, and every incoming link with the linking resource's
     label and type. Projects and bodies also see through cooperations: a project lists the members of
-    its grantee, a member lists the projects of the cooperations it belongs to; a dataset lists where its
-    distributions are downloaded.
+    its grantee, a member lists the projects of the cooperations it belongs to; a dataset lists its
+    distributions' download URLs, media types and licences.
 
     With `sample` ({property: n}), only the first n incoming links per property are included (by IRI):
     pages show a sample of lists that run into thousands, e.g. the municipalities of a state.
@@ -89,7 +70,7 @@ def describe(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
         incoming = " UNION ".join(
             f"{{ SELECT ?in ?ip WHERE {{ ?in {iri(p)} {r} BIND({iri(p)} AS ?ip) }} ORDER BY ?in LIMIT {int(n)} }}"
             for p, n in sorted(sample.items())) or "FILTER(false)"
-    return PREFIXES + f"""CONSTRUCT {{
+    return PROLOGUE + f"""CONSTRUCT {{
   ?s ?p ?o . ?o ?lp ?ol . ?o a ?ot .
   ?in ?ip {r} . ?in ?lp ?inl . ?in a ?int .
   ?g org:hasMember ?m . ?m rdfs:label ?ml .
@@ -102,7 +83,7 @@ def describe(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
   UNION {{ {{ {incoming} }} OPTIONAL {{ ?in a ?int }} OPTIONAL {{ ?in {LABEL_PATH} ?inl . ?in ?lp ?inl }} }}
   UNION {{ {r} mpsc:grantee ?g . ?g org:hasMember ?m . OPTIONAL {{ ?m rdfs:label ?ml }} }}
   UNION {{ ?coop org:hasMember {r} . ?project mpsc:grantee ?coop ; rdfs:label ?pl ; a ?pt }}
-  UNION {{ {r} dcat:distribution ?o . VALUES ?dp {{ dcat:downloadURL dcat:mediaType }} ?o ?dp ?dv }}
+  UNION {{ {r} dcat:distribution ?o . VALUES ?dp {{ dcat:downloadURL dcat:mediaType dcterms:license }} ?o ?dp ?dv }}
 }}"""
 
 
@@ -137,9 +118,16 @@ def named_graph(name: str) -> str:
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"
 
 
+def ontology_versions() -> str:
+    """The ontology's version IRIs (owl:versionIRI), which are dereferenced like the ontology itself."""
+    return PROLOGUE + f"""SELECT ?version WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_IRI}> owl:versionIRI ?version }}
+}}"""
+
+
 def catalog() -> str:
     """The DCAT catalogue: the metadata graph without the VoID class and property partitions."""
-    return PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    return PROLOGUE + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   GRAPH {iri(METADATA_GRAPH)} {{
     ?s ?p ?o
     FILTER(?p NOT IN (void:classPartition, void:propertyPartition))
@@ -159,7 +147,7 @@ def documents() -> str:
 # Lists are about the programme, so they read the programme graph only (it carries the register facts
 # of every participating body). That is also what keeps them fast: Oxigraph joins across the union
 # default graph far more slowly than inside one named graph.
-PROGRAMME_GRAPH = str(GRAPH["programme"])
+FACETS = ("round", "category", "state")  # what the project list filters by: ?round=2020&category=…&state=09
 
 # The states a project is located in: its grantee's, or its cooperation members'.
 _PROJECT_STATE = """{ ?grantee schema:containedInPlace+ ?state } UNION { ?grantee org:hasMember/schema:containedInPlace+ ?state }
@@ -167,7 +155,12 @@ _PROJECT_STATE = """{ ?grantee schema:containedInPlace+ ?state } UNION { ?grante
 
 
 def _programme(select: str, where: str, tail: str = "") -> str:
-    return PREFIXES + f"{select} WHERE {{ GRAPH <{PROGRAMME_GRAPH}> {{\n  {where}\n}} }} {tail}"
+    return PROLOGUE + f"{select} WHERE {{ GRAPH <{PROGRAMME_GRAPH}> {{\n  {where}\n}} }} {tail}"
+
+
+def facet_key(iri) -> str:
+    """The filter value of a round, category or state IRI (its last path segment); `projects` turns it back."""
+    return str(iri).rsplit("/", 1)[-1]
 
 
 def counts_by(facet: str) -> str:
@@ -234,14 +227,14 @@ def charter() -> str:
 
 def term_labels() -> str:
     """Labels of the vocabulary's own terms (properties and classes), for naming rows on pages."""
-    return PREFIXES + f"""SELECT DISTINCT ?s ?label WHERE {{
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?label WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdfs:label ?label FILTER(STRSTARTS(STR(?s), "{MPSC}")) }}
 }}"""
 
 
 def municipality_points() -> str:
     """The coordinates of every municipality: the dots that draw Germany on the small maps."""
-    return PREFIXES + f"""SELECT ?wkt WHERE {{ GRAPH <{GRAPH["reference"]}> {{
+    return PROLOGUE + f"""SELECT ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{
   ?m a mpsc:Municipality ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
 
 

@@ -67,7 +67,7 @@ def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> lis
 
 
 def prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
-    """Declare only the prefixes a file needs, so files stay short and diff-friendly."""
+    """The prefixes every RDF writer declares: only those the triples need, so files stay short and diff-friendly."""
     text = "\n".join(str(t) for t in triples)
     return {p: str(ns) for p, ns in PREFIXES.items() if str(ns) in text}
 
@@ -84,9 +84,8 @@ def _spaced(data: bytes) -> bytes:
 
 def serialize_sorted(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Serialise triples already in canonical order (see `sorted_triples`) in a pyoxigraph format."""
-    if fmt == ox.RdfFormat.TURTLE:
-        return _spaced(ox.serialize(triples, format=fmt, prefixes=prefixes_used(triples)))
-    return ox.serialize(triples, format=fmt, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    data = ox.serialize(triples, format=fmt, prefixes=prefixes_used(triples))
+    return _spaced(data) if fmt == ox.RdfFormat.TURTLE else data
 
 
 def turtle_bytes(graph: Graph) -> bytes:
@@ -124,10 +123,3 @@ def write_turtle(graph: Graph, path: Path) -> None:
     """Write a graph as deterministic Turtle, creating folders as needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(turtle_bytes(graph))
-
-
-def parse_turtle_file(path: Path) -> Graph:
-    """Parse one Turtle file into a fresh rdflib graph."""
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    return graph

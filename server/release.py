@@ -23,6 +23,8 @@ CURRENT = "current"
 MANIFEST = "release.json"
 CHECKSUMS = "SHA256SUMS"
 NOTES = "RELEASE-NOTES.md"
+# Every named graph plus their merge as the default graph, in N-Quads: the file stores load.
+DATASET_FILE = "mpsc-all.nq.gz"
 
 
 def sha256(data: bytes) -> str:
@@ -36,7 +38,12 @@ def checksums_file(files: dict[str, bytes]) -> bytes:
 
 
 def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
-    """Write the files as release `version` under `out_dir` and make it current; return its folder."""
+    """Write the files as release `version` under `out_dir` and make it current; return its folder.
+
+    A version names input and generator (see build.content_version), so an existing folder of that
+    version already holds these bytes and is reused; other bytes would mean a non-deterministic
+    build, which must not silently replace files that clients may cache as immutable.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / version
     if not target.exists():
@@ -49,6 +56,8 @@ def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+    elif (target / CHECKSUMS).read_bytes() != files[CHECKSUMS]:
+        raise ValueError(f"release {version} exists with other bytes: the build is not deterministic")
     _point_current(out_dir, version)
     return target
 
@@ -104,8 +113,9 @@ class Releases:
         return open_release(link) if (link / MANIFEST).exists() else None
 
     def get(self, version: str) -> Release | None:
-        """One release by version; None for unknown or malformed versions."""
-        if not version.isalnum():
+        """One release by version; None for unknown or malformed versions and for the `current` link,
+        which names no fixed release."""
+        if not version.isalnum() or version == CURRENT:
             return None
         path = self.root / version
         return open_release(path) if (path / MANIFEST).exists() else None
@@ -116,4 +126,5 @@ class Releases:
             return []
         found = [open_release(p) for p in self.root.iterdir()
                  if p.name != CURRENT and not p.name.startswith(".") and (p / MANIFEST).exists()]
-        return sorted(found, key=lambda r: (r.modified, r.version), reverse=True)
+        # Several releases can share a day; the folder's age orders them within it.
+        return sorted(found, key=lambda r: (r.modified, r.path.stat().st_mtime), reverse=True)

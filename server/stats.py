@@ -5,10 +5,11 @@ over the partition's `void:entities`.
 """
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from .namespaces import DCTERMS, FOAF, GEO, MPSC, ORG, OWL, SCHEMA, VOID
+from .namespaces import DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, SCHEMA, VOID
 from .release import Release
+from .tables import aligned
 
 # What we report per class: column name -> properties (a resource counts if it has any of them; the
 # Wikidata link is owl:sameAs on one role of a territory and schema:sameAs on the others, never both).
@@ -36,7 +37,7 @@ def coverage(release: Release) -> list[dict]:
     void = Graph().parse(release.path / "void.ttl", format="turtle")
     rows = []
     for graph in GRAPHS:
-        subset = URIRef(f"https://w3id.org/mpsc/graph/{graph}")
+        subset = GRAPH[graph]
         for partition in void.objects(subset, VOID.classPartition):
             cls = void.value(partition, VOID["class"])
             if cls not in CLASSES:
@@ -62,6 +63,5 @@ def render_table(rows: list[dict]) -> str:
         for r in selected:
             cells = [f"{r['covered'][c]:,} ({100 * r['covered'][c] / r['entities']:.0f} %)" for c in columns]
             lines.append([r["graph"], r["class"], f"{r['entities']:,}", *cells])
-        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-        out.append("\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines))
+        out.append(aligned(lines))
     return "\n\n".join(out)

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.build import build
 from server.config import Settings
-from server.release import Releases
+from server.release import DATASET_FILE, Releases
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ def release(releases_dir):
 def release_store(release):
     """The whole release in an in-process pyoxigraph store, as the endpoint's engine holds it."""
     store = ox.Store()
-    with gzip.open(release.path / "mpsc-all.nq.gz") as handle:
+    with gzip.open(release.path / DATASET_FILE) as handle:
         store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
     return store
 

@@ -1,6 +1,6 @@
 """Helpers for the SPARQL and store tests: small releases written directly, and real servers in subprocesses.
 
-A release here is what the endpoint needs and no more (`release.json` and `mpsc-all.nq.gz`), so tests
+A release here is what the endpoint needs and no more (`release.json` and the dataset file), so tests
 with their own data (the W3C suites, two versions for a swap) do not pay for a full build.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from rdflib.namespace import OWL
 
 from server.namespaces import DATASET, GRAPH
 from server.rdfio import gzip_bytes
-from server.release import Release, open_release, write_release
+from server.release import DATASET_FILE, Release, open_release, write_release
 from tests.conftest import ROOT, free_port
 
 W3C = ROOT / "tests" / "fixtures" / "w3c"
@@ -42,8 +42,8 @@ def make_release(releases: Path, quads: list[ox.Quad], version: str) -> Release:
         if isinstance(quad.graph_name, ox.NamedNode):
             counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
     manifest = {"version": version, "modified": "2026-01-01", "graphs": counts,
-                "files": [{"name": "mpsc-all.nq.gz", "bytes": len(data)}]}
-    files = {"mpsc-all.nq.gz": data, "release.json": json.dumps(manifest).encode()}
+                "files": [{"name": DATASET_FILE, "bytes": len(data)}]}
+    files = {DATASET_FILE: data, "release.json": json.dumps(manifest).encode()}
     return open_release(write_release(releases, version, files))
 
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from server.build import DUMPS, PROGRAMME, load_inputs
 from server.release import Releases
@@ -101,3 +101,17 @@ def test_a_syntax_error_names_file_line_and_column(small_root, tmp_path):
 
 def test_unknown_option_is_a_usage_error():
     assert mpsc("build", "--no-such-option").returncode == 2
+
+
+def test_void_counts_each_triple_of_the_dataset_once(release):
+    void = parse_dump(release.path / "void.ttl")
+    stated = int(void.value(URIRef("https://w3id.org/mpsc/id/dataset"), URIRef("http://rdfs.org/ns/void#triples")))
+    graphs = [parse_dump(release.path / name) for name in ("mpsc.nt.gz", "reference.nt.gz", "ontology.ttl")]
+    assert stated == len(set().union(*graphs)) < sum(len(g) for g in graphs)
+
+
+def test_a_build_outside_a_project_folder_refuses_to_publish(tmp_path):
+    result = mpsc("build", "--out", str(tmp_path / "releases"), env={"MPSC_ROOT": str(tmp_path)})
+    assert result.returncode == 1
+    assert "MPSC_ROOT" in result.stderr
+    assert not (tmp_path / "releases").exists()

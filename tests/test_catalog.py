@@ -14,6 +14,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
 
+from server.web.links import document_path
 from tests.ld_support import fetch, media_type
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dcat-ap-de"
@@ -86,21 +87,38 @@ def test_catalogue_describes_dataset_distributions_service_publisher(catalog, re
     assert not list(catalog.triples((None, VOID.classPartition, None)))  # statistics live in VoID
 
 
+def test_download_urls_name_the_version_and_resolve_here_to_the_described_bytes(base_url, catalog, release):
+    """dcat:byteSize describes one version's file, so the download URL names that version; the access URL is
+    the dumps page. Mapped to this server (links.document_path), each gives exactly the bytes described."""
+    for distribution in catalog.objects(DATASET, DCAT.distribution):
+        url = str(catalog.value(distribution, DCAT.downloadURL))
+        assert url.startswith(f"https://w3id.org/mpsc/dumps/{release.version}/")
+        assert catalog.value(distribution, DCAT.accessURL) == URIRef("https://w3id.org/mpsc/dumps/")
+        status, _, body = fetch(base_url + document_path(url))
+        size = catalog.value(distribution, DCAT.byteSize)  # absent for files that contain the catalogue itself
+        assert status == 200 and (size is None or len(body) == size.toPython()), url
+
+
 @pytest.mark.parametrize("suffix, type_", [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
                                            ("rdf", "application/rdf+xml"), ("nt", "application/n-triples")])
 def test_catalogue_in_every_rdf_format(base_url, catalog, suffix, type_):
     status, headers, body = fetch(f"{base_url}catalog.{suffix}")
     assert status == 200 and media_type(headers) == type_
     assert len(Graph().parse(data=body, format=type_)) == len(catalog)
+    assert headers["Content-Location"] == f"{base_url}catalog.{suffix}"
+    others = {f"<{base_url}catalog.{s}>" for s in ("ttl", "jsonld", "rdf", "nt") if s != suffix}
+    assert {link.split(";")[0].strip() for link in headers["Link"].split(",")} == others
 
 
-def test_void_at_the_well_known_location(base_url, release):
+def test_void_at_the_well_known_location(base_url, release_store):
     status, headers, body = fetch(base_url + ".well-known/void")
     assert status == 200 and media_type(headers) == "text/turtle"
     void = Graph().parse(data=body, format="turtle")
     assert (DATASET, RDF.type, VOID.Dataset) in void
-    assert void.value(DATASET, VOID.triples) == Literal(sum(release.manifest["graphs"][g] for g in release.manifest["graphs"]
-                                                            if not g.endswith("/metadata")))
+    merged = next(iter(release_store.query(  # the dataset is the merge of its graphs: shared triples count once
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(?g != <https://w3id.org/mpsc/graph/metadata>) } }")))["n"]
+    assert void.value(DATASET, VOID.triples) == Literal(int(merged.value))
     assert void.value(DATASET, VOID.sparqlEndpoint) is not None
     assert list(void.triples((None, VOID.classPartition, None)))
 
@@ -122,6 +140,7 @@ def test_sitemap_lists_every_document(base_url):
     assert status == 200 and media_type(headers) == "application/xml"
     urls = [loc.text for loc in ET.fromstring(body).iter(SITEMAP + "loc")]
     assert len(urls) == len(set(urls)) and all(u.startswith(base_url) for u in urls)
+    assert not [u for u in urls if u.startswith(base_url + "sparql")]  # robots.txt keeps crawlers out of it
     for path in ("", "projects", "ontology", "dumps/", "doc/project/connected-urban-twins", "doc/municipality/09461000",
                  "doc/state/09", "doc/charter/recommendation-1.1", "doc/dataset", "doc/distribution/mpsc-ttl"):
         assert base_url + path in urls

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
 
 from server.build import build
 from server.config import Settings
 from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type
+
+BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 
 
 def checksums(base_url: str, prefix: str = "dumps/") -> dict[str, str]:
@@ -47,6 +53,13 @@ def test_files_have_their_media_type_and_no_content_encoding(base_url, name, exp
     assert "Content-Encoding" not in headers  # a .gz file is a gzip download, not a compressed transfer
 
 
+@pytest.mark.parametrize("name", ["SHA256SUMS", "release.json", "RELEASE-NOTES.md"])
+def test_files_about_the_release_have_their_sha256_as_etag_too(base_url, release, name):
+    _, headers, body = fetch(base_url + "dumps/" + name)
+    assert headers["ETag"] == f'"{hashlib.sha256(body).hexdigest()}"'
+    assert fetch(f"{base_url}dumps/{release.version}/{name}")[1]["ETag"] == headers["ETag"]
+
+
 def test_etag_answers_304_and_last_modified_is_sent(base_url, release):
     status, headers, _ = fetch(base_url + "dumps/mpsc.ttl")
     entry = next(e for e in release.files if e["name"] == "mpsc.ttl")
@@ -78,9 +91,22 @@ def test_versioned_files_are_immutable_and_current_ones_are_not(base_url, releas
 
 
 @pytest.mark.parametrize("path", ["dumps/no-such-file.ttl", "dumps/../release.json", "dumps/000000000000/mpsc.ttl",
-                                  "dumps/.current-1/mpsc.ttl"])
+                                  "dumps/.current-1/mpsc.ttl", "dumps/current/mpsc.ttl", "dumps/current/",
+                                  "dumps/current"])
 def test_unknown_files_are_404(base_url, path):
-    assert fetch(base_url + path)[0] == 404
+    """`current` is a link that moves with every build, not a version: nothing under it may be cached for a year."""
+    status, headers, _ = fetch(base_url + path)
+    assert status == 404 and "immutable" not in headers.get("Cache-Control", "")
+
+
+def test_missing_files_are_explained_in_the_readers_language(base_url):
+    status, headers, body = fetch(base_url + "dumps/no-such-file.ttl", BROWSER)
+    assert status == 404 and media_type(headers) == "text/html" and headers["Content-Language"] == "de"
+    assert "Nicht gefunden" in body.decode() and "keine Datei no-such-file.ttl" in body.decode()
+    english = fetch(base_url + "dumps/no-such-file.ttl", BROWSER, headers={"Accept-Language": "en"})[2].decode()
+    assert "There is no file no-such-file.ttl" in english
+    status, headers, body = fetch(base_url + "dumps/no-such-file.ttl")  # a program gets problem details
+    assert status == 404 and json.loads(body)["detail"] == "There is no file no-such-file.ttl in this release."
 
 
 def test_earlier_releases_stay_available(small_root, tmp_path):
@@ -102,3 +128,25 @@ def test_earlier_releases_stay_available(small_root, tmp_path):
         assert f'href="{url}dumps/{first}/mpsc.ttl"' in listing
         status, headers, _ = fetch(f"{url}dumps/{first}", follow=False)
         assert status == 301 and headers["Location"] == f"{url}dumps/{first}/"
+
+
+def test_dumps_follow_the_release_the_store_serves(small_root, tmp_path):
+    """A build while the server runs switches `current` on disk, but the store still serves the release it
+    loaded: /dumps/ stays with that one, so the files match what the catalogue says about them."""
+    releases = tmp_path / "releases"
+    first = build(small_root, releases).version
+    with serve_app(Settings.from_env(root=small_root, releases=releases)) as url:
+        served = fetch(url + "dumps/mpsc.ttl")[2]
+        data = small_root / "data" / "programme" / "valid.ttl"
+        data.write_text(data.read_text(encoding="utf-8").replace("Smart City Bamberg", "Smart City Bamberg!"),
+                        encoding="utf-8")
+        second = build(small_root, releases).version
+        assert second != first
+        assert fetch(url + "dumps/mpsc.ttl")[2] == served
+        assert f"<code>{first}</code>" in fetch(url + "dumps/", BROWSER)[2].decode().split("<h2>")[0]
+        assert json.loads(fetch(url + "dumps/release.json")[2])["version"] == first
+        catalog = Graph().parse(data=fetch(url + "catalog.ttl")[2], format="turtle")
+        download = URIRef(f"https://w3id.org/mpsc/dumps/{first}/mpsc.ttl")
+        assert catalog.value(catalog.value(None, DCAT.downloadURL, download), DCAT.byteSize).toPython() == len(served)
+        shutil.rmtree(releases / first)  # the served release is gone: /dumps/ offers the current one
+        assert b"Smart City Bamberg!" in fetch(url + "dumps/mpsc.ttl")[2]

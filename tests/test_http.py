@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask import Flask, Response, send_file
+from flask import Flask, Response, request, send_file
 from werkzeug.serving import make_server
 
 from server.web import http
@@ -35,6 +35,14 @@ def make_app(tmp_path: Path) -> Flask:
     app.add_url_rule("/refused", "refused", lambda: (_ for _ in ()).throw(http.HttpError(409, "Already there.", line=3)))
     app.add_url_rule("/boom", "boom", lambda: 1 / 0)
 
+    app.add_url_rule("/busy", "busy", lambda: (_ for _ in ()).throw(http.HttpError(503, "All executors are busy.")))
+
+    @app.route("/negotiated")
+    def negotiated():
+        http.depends_on("Accept", "Accept-Language")
+        tag = http.etag("release-1", "negotiated", request.headers.get("Accept-Language"))
+        return http.not_modified(tag) or http.cacheable(Response(TEXT, content_type="text/html"), tag)
+
     @app.route("/tagged", methods=["GET", "POST"])
     def tagged():
         tag = http.etag("release-1", "tagged")
@@ -57,6 +65,11 @@ def base(tmp_path_factory):
 def test_every_response_allows_every_origin(base):
     for path in ("text", "small", "dump", "boom", "missing"):
         assert fetch(base + path).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_scripts_may_read_the_headers_that_point_elsewhere(base):
+    exposed = {name.strip() for name in fetch(base + "text").headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"ETag", "Link", "Content-Location", "Location", "Retry-After"} <= exposed
 
 
 def test_preflight_is_answered_for_any_header(base):
@@ -88,6 +101,18 @@ def test_a_matching_etag_is_answered_304_and_only_for_get(base):
     assert fetch(base + "tagged", headers={"If-None-Match": tag}).status == 304
     assert fetch(base + "tagged", headers={"If-None-Match": 'W/"other"'}).status == 200
     assert fetch(base + "tagged", method="POST", data=b"", headers={"If-None-Match": tag}).status == 200
+
+
+def test_a_304_varies_like_the_200(base):
+    vary = lambda answer: {name.strip() for name in answer.headers["Vary"].split(",")}
+    first = fetch(base + "negotiated", headers={"Accept-Language": "en"})
+    again = fetch(base + "negotiated", headers={"Accept-Language": "en", "If-None-Match": first.headers["ETag"]})
+    assert again.status == 304 and vary(again) >= {"Accept", "Accept-Language"} and vary(first) >= vary(again)
+
+
+def test_a_503_says_when_to_try_again(base):
+    answer = fetch(base + "busy")
+    assert answer.status == 503 and int(answer.headers["Retry-After"]) > 0
 
 
 def test_gzip_keeps_the_etag_valid(base):

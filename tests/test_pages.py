@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 
+from server.web import memo
+from server.web.i18n import preferred
 from tests.ld_support import fetch, media_type, vary
 
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -134,7 +139,7 @@ def test_place_pages_have_an_offline_map(base_url):
     assert status == 200 and media_type(headers) == "image/svg+xml" and body.startswith(b"<svg")
 
 
-def test_resource_page_embeds_schema_org_for_search_engines(base_url):
+def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
     html = page(base_url + "doc/municipality/09461000")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "AdministrativeArea" and data["name"] == "Bamberg"
@@ -143,8 +148,10 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url):
     assert round(data["geo"]["latitude"], 2) == 49.89
     dataset = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
                                    page(base_url + "doc/dataset"), re.S).group(1))
-    assert dataset["@type"] == "Dataset" and dataset["license"].startswith("http://dcat-ap.de/def/licenses/")
-    assert {d["contentUrl"] for d in dataset["distribution"]} >= {"https://w3id.org/mpsc/dumps/mpsc.ttl"}
+    licences = [dataset["license"]] if isinstance(dataset["license"], str) else dataset["license"]
+    assert dataset["@type"] == "Dataset" and licences
+    assert all(licence.startswith("http://dcat-ap.de/def/licenses/") for licence in licences)
+    assert {d["contentUrl"] for d in dataset["distribution"]} >= {f"https://w3id.org/mpsc/dumps/{release.version}/mpsc.ttl"}
 
 
 def test_long_backlink_lists_are_sampled_with_a_count(base_url):
@@ -155,3 +162,39 @@ def test_long_backlink_lists_are_sampled_with_a_count(base_url):
 def test_error_pages_use_the_layout(base_url):
     status, headers, body = fetch(base_url + "doc/project/none", BROWSER)
     assert status == 404 and "Nicht gefunden" in body.decode() and 'href="' + base_url + 'projects"' in body.decode()
+
+
+def test_one_rule_picks_the_text_for_the_reader():
+    assert preferred({"de": "Staffel", "en": "Round"}, "en") == "Round"
+    assert preferred({"de": "Staffel", "": "untagged"}, "en") == "Staffel"
+    assert preferred({"fr": "Tour"}, "en") == "Tour" and preferred({}, "en") is None
+
+
+def test_memo_never_mixes_releases_under_concurrent_requests():
+    """A slow computation started for one release must not answer later requests for the next one."""
+    store = SimpleNamespace(version="v1")
+    app = Flask(__name__)
+    app.extensions["mpsc.store"] = store
+    started, release_slow = threading.Event(), threading.Event()
+    results = {}
+
+    def slow():
+        started.set()
+        release_slow.wait(10)
+        return "computed for v1"
+
+    def first_request():
+        with app.app_context():
+            results["first"] = memo.per_release("name", slow)
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert started.wait(10)
+    store.version = "v2"  # the store switches releases while the first request still computes
+    with app.app_context():
+        assert memo.per_release("name", lambda: "computed for v2") == "computed for v2"
+    release_slow.set()
+    thread.join(10)
+    assert results["first"] == "computed for v1"  # its own value, not another's, and no KeyError
+    with app.app_context():
+        assert memo.per_release("name", lambda: "computed again") == "computed for v2"

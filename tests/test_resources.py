@@ -11,6 +11,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from server.formats import TURTLE
+from server.web.links import document_path
 from tests.ld_support import fetch, media_type, parse, vary
 
 BASE = "https://w3id.org/mpsc/"
@@ -175,6 +177,40 @@ def test_ontology_suffixes(base_url):
         assert status == 200 and media_type(headers) == type_
         assert (URIRef(MPSC + "grantee"), RDFS.domain, URIRef(MPSC + "ModelProject")) in parse(body, type_)
     assert fetch(f"{base_url}ontology.png")[0] == 404
+
+
+@pytest.mark.parametrize("accept, target, type_", [("text/turtle", "ontology.ttl", "text/turtle"),
+                                                   ("application/ld+json", "ontology.jsonld", "application/ld+json"),
+                                                   (BROWSER, "ontology", "text/html"), (None, "ontology", "text/html")])
+def test_ontology_version_iri_redirects_303_to_the_ontology(base_url, accept, target, type_):
+    """owl:versionIRI names the ontology's current version, so it is dereferenceable like the ontology."""
+    _, _, body = fetch(f"{base_url}ontology.ttl")
+    version = parse(body, "text/turtle").value(URIRef(BASE + "ontology"), OWL.versionIRI)
+    assert version == URIRef(BASE + "ontology/1.0.0")
+    status, headers, _ = fetch(base_url + document_path(str(version)), accept, follow=False)
+    assert status == 303 and headers["Location"] == base_url + target and "accept" in vary(headers)
+    status, headers, _ = fetch(f"{base_url}ontology/0.9.0", accept, follow=False)  # not a version of ours
+    assert status == 404 and media_type(headers) == type_
+
+
+@pytest.mark.parametrize("iri, path", [
+    (BASE + "id/project/bamberg#x", "doc/project/bamberg#x"),
+    (BASE + "ontology#grantee", "ontology#grantee"),
+    (BASE + "ontology/1.0.0", "ontology/1.0.0"),
+    (BASE + "catalog", "catalog"),
+    (BASE + "dumps/0123456789ab/mpsc.ttl", "dumps/0123456789ab/mpsc.ttl"),  # the catalogue's download URLs
+    (BASE + "dumps/", "dumps/"),
+    (BASE + "graph/programme", None),
+    ("https://example.org/id/x", None),
+])
+def test_canonical_iris_map_to_paths_on_this_server(iri, path):
+    assert document_path(iri) == path
+
+
+def test_documents_at_their_own_path_take_format_suffixes():
+    assert document_path(BASE + "catalog", TURTLE) == "catalog.ttl"
+    assert document_path(BASE + "ontology#grantee", TURTLE) == "ontology.ttl"
+    assert document_path(BASE + "id/project/bamberg", TURTLE) == "doc/project/bamberg.ttl"
 
 
 def test_ontology_page_documents_domains_and_ranges(base_url):

@@ -1,21 +1,46 @@
-"""Time limit and SERVICE allow-list on a live endpoint.
+"""Time limit, row limit and SERVICE allow-list on a live endpoint.
 
 A query that would run for hours is stopped at the configured limit and answered 503, while a second
-client's queries keep being answered; afterwards the stopped executor has been replaced.
+client's queries keep being answered; afterwards the stopped executor has been replaced. A result that
+would be huge stops at the row limit at once. SERVICE calls reach only listed endpoints, however the query
+is written, and a failing one does not tell whether anything listens at its port.
 """
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
 import pytest
 
 from server.config import Settings
-from tests.conftest import serve_app
+from tests.conftest import free_port, serve_app
 from tests.sparql_support import ENDLESS, fetch, make_release, sample_quads
 
 TIMEOUT = 2.0
 SMALL = "SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> }"
+# 10^12 solutions, streamed: the row limit must stop it long before the time limit.
+HUGE = "SELECT * WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12)) + " }"
+
+
+class Listener:
+    """A port on 127.0.0.1 that counts the connections made to it and closes each at once: an internal
+    service an attacker would like the endpoint to call."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/internal"
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +91,56 @@ def test_the_stopped_executor_is_replaced(server):
     assert fetch(server + "sparql", query=SMALL).status == 200
 
 
-def test_an_allowed_service_is_called(releases, server):
-    other = server + "sparql"
-    with serve_app(Settings.from_env(releases=releases, threads=2, service_allow=(other,))) as url:
-        query = f"SELECT ?p WHERE {{ SERVICE <{other}> {{ {SMALL[len('SELECT ?p WHERE '):]} }} }}"
-        answer = fetch(url + "sparql", query=query)
-        assert answer.status == 200 and len(answer.json()["results"]["bindings"]) == 3
-        described = fetch(url + "sparql").body.decode()
-        assert "sd:BasicFederatedQuery" in described
+def test_a_huge_result_stops_at_the_row_limit_before_the_time_limit(server):
+    started = time.monotonic()
+    answer = fetch(server + "sparql", query=HUGE)
+    assert answer.status == 400 and "more than 100,000 rows" in answer.json()["detail"]
+    assert time.monotonic() - started < TIMEOUT
+
+
+@pytest.fixture(scope="module")
+def listener():
+    listening = Listener()
+    yield listening
+    listening.socket.close()
+
+
+@pytest.fixture(scope="module")
+def federating(releases, server):
+    """An endpoint that may call one other endpoint: the module's `server`."""
+    with serve_app(Settings.from_env(releases=releases, threads=2, service_allow=(server + "sparql",))) as url:
+        yield url
+
+
+def test_an_allowed_service_is_called(server, federating):
+    query = f"SELECT ?p WHERE {{ SERVICE <{server}sparql> {{ {SMALL[len('SELECT ?p WHERE '):]} }} }}"
+    answer = fetch(federating + "sparql", query=query)
+    assert answer.status == 200 and len(answer.json()["results"]["bindings"]) == 3
+    assert "sd:BasicFederatedQuery" in fetch(federating + "sparql").body.decode()
+
+
+@pytest.mark.parametrize("template", [
+    r"SELECT * {{ BIND(<http://x/A#> AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    r"PREFIX e: <http://x/> SELECT * {{ BIND(e:a\#b AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICESILENT<{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX : <{url}/> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",
+    "PREFIX s: <{url}> SELECT * {{ SERVICE s: {{ ?s ?p ?o }} }}",
+    "SELECT * {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+])
+def test_unlisted_service_calls_are_refused_however_written(federating, listener, template):
+    before = listener.connections
+    answer = fetch(federating + "sparql", query=template.format(url=listener.url))
+    assert answer.status == 400 and answer.media_type == "application/problem+json"
+    assert listener.connections == before
+
+
+def test_a_failing_service_does_not_tell_whether_its_port_is_open(releases, listener):
+    closed, before = f"http://127.0.0.1:{free_port()}/internal", listener.connections
+    with serve_app(Settings.from_env(releases=releases, threads=1, service_allow=(listener.url, closed))) as url:
+        answers = [fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+                   for target in (listener.url, closed)]
+    assert listener.connections == before + 1  # it was called, and failed
+    assert answers[0].status == answers[1].status == 400
+    assert answers[0].json()["detail"] == answers[1].json()["detail"]
+    assert "refused" not in answers[1].body.decode().lower() and "reset" not in answers[0].body.decode().lower()

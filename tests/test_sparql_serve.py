@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from server.release import DATASET_FILE
 from tests.conftest import mpsc
 from tests.sparql_support import fetch, make_release, mpsc_serve, sample_quads
 
@@ -39,7 +40,7 @@ def test_serve_builds_a_release_on_a_fresh_clone(small_root, tmp_path):
     env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(releases)}
     with mpsc_serve("--workers", "1", "--threads", "1", env=env) as url:
         assert fetch(url + "healthz").json()["status"] == "ok"
-    assert (releases / "current" / "mpsc-all.nq.gz").exists()
+    assert (releases / "current" / DATASET_FILE).exists()
 
 
 def test_dev_mode_serves_with_the_reloader(releases, tmp_path):

@@ -4,18 +4,32 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
+from contextlib import suppress
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
 from server.formats import CSV, JSONLD, NTRIPLES, SRJ, TSV, TURTLE
+from server.release import DATASET_FILE
 from server.store import QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
 from server.store.embedded import EmbeddedStore
 from tests.sparql_support import ENDLESS, PROGRAMME, make_release, sample_quads, w3c_quads
 
 ULM = "https://w3id.org/mpsc/id/municipality/08421000"
+# 10^12 solutions, produced one by one: only a limit that stops the writer early ends it before the time limit.
+HUGE = "SELECT * WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12)) + " }"
+HUGE_GRAPH = ("CONSTRUCT { ?s <https://w3id.org/mpsc/ontology#n> ?v11 } WHERE { "
+              + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12))
+              + " BIND(IRI(CONCAT('https://w3id.org/mpsc/id/test/', STR(?v0), STR(?v1), STR(?v2), STR(?v3), "
+                "STR(?v4), STR(?v5), STR(?v6), STR(?v7), STR(?v8), STR(?v9), STR(?v10))) AS ?s) }")
+
+
+def count(store, graph: str | None = None) -> int:
+    """Triples in the default graph, or in one named graph, as the executors see them."""
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    return int(store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")[0]["n"])
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +49,7 @@ def test_select_ask_construct_and_describe(store):
                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
     assert rows == [{"l": Literal("Ulm", lang="de")}]
     assert store.ask(f"ASK {{ <{ULM}> ?p ?o }}") is True
-    described = store.describe(ULM)
+    described = store.construct(f"DESCRIBE <{ULM}>")
     assert len(described) == 4 and (URIRef(ULM), URIRef("https://w3id.org/mpsc/ontology#population"),
                                      Literal(126949)) in described
 
@@ -59,6 +73,14 @@ def test_the_row_limit_counts_solutions_and_triples(store):
     assert len(store.query("SELECT * { ?s ?p ?o }", TSV, max_rows=None).splitlines()) == 34
 
 
+@pytest.mark.parametrize("query, fmt", [(HUGE, SRJ), (HUGE, TSV), (HUGE_GRAPH, TURTLE)])
+def test_a_huge_result_stops_at_the_row_limit_at_once(store, query, fmt):
+    started = time.monotonic()
+    with pytest.raises(TooManyRows, match="more than 1,000 rows"):
+        store.query(query, fmt, max_rows=1000)
+    assert time.monotonic() - started < 1.0  # the time limit (2 s) would end it otherwise
+
+
 def test_a_syntax_error_carries_line_and_column(store):
     with pytest.raises(QueryFailed) as error:
         store.query("ASK {\n  ?s ?p\n}", SRJ)
@@ -66,7 +88,19 @@ def test_a_syntax_error_carries_line_and_column(store):
 
 
 def test_the_default_graph_is_the_releases_merge(store):
-    assert store.graph_sizes() == {PROGRAMME: 32, "https://w3id.org/mpsc/graph/metadata": 1, "": 33}
+    assert count(store) == 33 and count(store, PROGRAMME) == 32
+
+
+def test_graph_sizes_come_from_the_release_manifest(store, release):
+    assert store.graph_sizes() == release.manifest["graphs"] == {PROGRAMME: 32, "https://w3id.org/mpsc/graph/metadata": 1}
+
+
+def test_relative_iris_resolve_against_the_endpoint(release):
+    store = EmbeddedStore(release, executors=1, base_iri="http://127.0.0.1:8080/sparql")
+    try:
+        assert store.select("SELECT ?x { BIND(<other> AS ?x) }") == [{"x": URIRef("http://127.0.0.1:8080/other")}]
+    finally:
+        store.close()
 
 
 def test_without_a_default_graph_the_union_stands_in(tmp_path):
@@ -85,6 +119,25 @@ def test_a_query_over_the_time_limit_is_stopped(store):
     assert store.ask("ASK {}")
 
 
+def test_waiting_for_an_executor_counts_against_the_time_limit(release):
+    store = EmbeddedStore(release, executors=1, timeout=2.0)
+    try:
+        def occupy():
+            with suppress(QueryTimeout):
+                store.query(ENDLESS, SRJ)
+
+        first = threading.Thread(target=occupy)
+        first.start()
+        time.sleep(1.5)  # the only executor is busy until 2.0, its successor ready well before 3.5
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            store.query(ENDLESS, SRJ)  # waits for the successor, then runs only for what is left of its 2 s
+        assert time.monotonic() - started < 2.5
+        first.join()
+    finally:
+        store.close()
+
+
 def test_a_crashed_executor_is_reported_and_replaced(release):
     store = EmbeddedStore(release, executors=1, timeout=5.0)
     try:
@@ -99,9 +152,9 @@ def test_a_crashed_executor_is_reported_and_replaced(release):
         store.close()
 
 
-def test_a_missing_dataset_file_fails_at_start_in_words(release, tmp_path):
+def test_a_missing_dataset_file_fails_at_start_in_words(tmp_path):
     broken = make_release(tmp_path, sample_quads("broken"), "broken")
-    (broken.path / "mpsc-all.nq.gz").unlink()
+    (broken.path / DATASET_FILE).unlink()
     with pytest.raises(RuntimeError, match="query executor failed to start: .*No such file"):
         EmbeddedStore(broken, executors=1)
 
@@ -115,18 +168,8 @@ def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):
         first.close()
     second = EmbeddedStore(release, executors=2, store_path=tmp_path)
     try:
-        assert second.graph_sizes()[""] == 33
+        assert count(second) == 33
         assert (tmp_path / release.version).stat().st_mtime_ns == built
         assert [p.name for p in tmp_path.iterdir()] == [release.version]  # no staging folder left
     finally:
         second.close()
-
-
-def test_loading_a_new_release_switches_the_version(tmp_path, release):
-    store = EmbeddedStore(release, executors=1)
-    try:
-        extra = [ox.Triple(ox.NamedNode(ULM), ox.NamedNode("https://w3id.org/mpsc/ontology#area"), ox.Literal("118.69"))]
-        store.load(make_release(tmp_path, sample_quads("embedded2", extra), "embedded2"))
-        assert store.version == "embedded2" and store.graph_sizes()[""] == 34
-    finally:
-        store.close()

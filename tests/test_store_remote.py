@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
@@ -10,7 +11,7 @@ from rdflib.compare import isomorphic
 
 from server.config import Settings
 from server.formats import CSV, SRJ, TURTLE
-from server.store import QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
+from server.store import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, TooManyRows
 from server.store.remote import RemoteStore, sibling
 from tests.conftest import free_port, mpsc, serve_app
 from tests.sparql_support import ENDLESS, METADATA, PROGRAMME, fetch, make_release, oxigraph_server, sample_quads
@@ -42,6 +43,7 @@ def oxigraph(tmp_path_factory, releases):
         loaded = mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(releases)})
         assert loaded.returncode == 0, loaded.stderr
         assert "release remote1 loaded" in loaded.stdout and "programme 32" in loaded.stdout
+        assert "merge as the default graph" in loaded.stdout
         yield base
 
 
@@ -57,14 +59,15 @@ def test_sibling_endpoints_follow_oxigraphs_layout():
 
 def test_the_store_holds_the_release_graphs_and_its_merge(store):
     assert store.version == "remote1"
-    assert store.graph_sizes() == {PROGRAMME: 32, METADATA: 1, "": 33}
+    assert store.graph_sizes() == {PROGRAMME: 32, METADATA: 1}
+    assert store.select("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"].toPython() == 33
     names = {row["g"].toPython() for row in store.select("SELECT DISTINCT ?g { GRAPH ?g { } }")}
     assert not any("?load=" in name for name in names)  # no staging graph left behind
 
 
 def test_queries_answer_in_every_format_with_the_row_limit(store):
     assert store.query("SELECT ?y { ?r <https://w3id.org/mpsc/ontology#year> ?y } ORDER BY ?y", CSV) == b"y\r\n2019\r\n2020\r\n"
-    assert store.ask(f"ASK {{ <{ULM}> ?p ?o }}") and len(store.describe(ULM)) == 4
+    assert store.ask(f"ASK {{ <{ULM}> ?p ?o }}") and len(store.construct(f"DESCRIBE <{ULM}>")) == 4
     assert store.query("CONSTRUCT WHERE { ?r <https://w3id.org/mpsc/ontology#year> ?y }", TURTLE).startswith(b"@prefix")
     with pytest.raises(TooManyRows):
         store.query("SELECT * { ?s ?p ?o }", SRJ, max_rows=10)
@@ -114,7 +117,7 @@ def test_the_endpoint_over_the_remote_store_matches_the_embedded_one(oxigraph, r
         assert health["store"]["store"] == "remote" and health["store"]["version"] == "remote1"
 
 
-def test_readers_never_see_a_half_loaded_release(tmp_path, releases):
+def test_readers_never_see_a_half_loaded_release(tmp_path):
     """While `mpsc load` replaces release A by B, every reader sees all of A or all of B."""
     with oxigraph_server(tmp_path / "swap") as base:
         store = RemoteStore(base + "/query")
@@ -137,15 +140,21 @@ def test_readers_never_see_a_half_loaded_release(tmp_path, releases):
     assert seen <= {("swapa", 33), ("swapb", 5_033)} and ("swapa", 33) in seen
 
 
-def test_loading_one_graph_leaves_the_others(tmp_path):
+def test_loading_one_graph_also_replaces_the_metadata_graph_with_the_version(tmp_path):
+    other = "https://w3id.org/mpsc/graph/other"
+    extra = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(other)) for t in bigger(2)]
     with oxigraph_server(tmp_path / "one") as base:
         store = RemoteStore(base + "/query")
-        store.load(make_release(tmp_path / "a", sample_quads("onea"), "onea"))
+        store.load(make_release(tmp_path / "a", sample_quads("onea") + extra, "onea"))
+        assert store.version == "onea"
         b = make_release(tmp_path / "b", sample_quads("oneb", bigger(3)), "oneb")
         loaded = mpsc("load", "--endpoint", base + "/query", "--graph", PROGRAMME,
                       env={"MPSC_RELEASES": str(b.path.parent)})
         assert loaded.returncode == 0, loaded.stderr
-        assert store.graph_sizes()[PROGRAMME] == 35 and store.version == "onea"  # metadata kept
+        assert "programme 35, metadata 1, and their merge" in loaded.stdout
+        fresh = RemoteStore(base + "/query")  # a replica that read the old version would re-read it within VERSION_TTL
+        assert fresh.version == "oneb"  # the metadata graph was replaced, so ETags and caches change
+        assert fresh.graph_sizes() == {PROGRAMME: 35, METADATA: 1, other: 2}  # the graph not named is kept
 
 
 def test_mpsc_load_explains_its_failures(releases):
@@ -155,3 +164,43 @@ def test_mpsc_load_explains_its_failures(releases):
     unreachable = mpsc("load", "--endpoint", f"http://127.0.0.1:{free_port()}/query", env={"MPSC_RELEASES": str(releases)})
     assert unreachable.returncode == 1 and unreachable.stderr.startswith("error: could not load into")
     assert "Traceback" not in unreachable.stderr
+
+
+class Misbehaving(BaseHTTPRequestHandler):
+    """A SPARQL server that answers every query with an error revealing its internals, or with bytes no parser
+    reads (the path decides)."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        status, body = {"/garbage": (200, b'?x\n"unterminated\n'), "/failing": (500, b"secret: db at 10.0.0.7"),
+                        "/refusing": (400, b"secret: unsupported by 10.0.0.7")}[self.path]
+        self.send_response(status)
+        self.send_header("Content-Type", "text/tab-separated-values" if status == 200 else "text/plain")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def misbehaving():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("path, error, status, message", [
+    ("/garbage", StoreFailed, 502, "The triplestore sent an answer that could not be read."),
+    ("/failing", StoreFailed, 502, "The triplestore could not answer the query (HTTP 500)."),
+    ("/refusing", QueryFailed, 400, "The triplestore refused the query (HTTP 400)."),
+])
+def test_a_misbehaving_store_is_answered_in_general_words(misbehaving, caplog, path, error, status, message):
+    with pytest.raises(error) as raised:
+        RemoteStore(misbehaving + path).query("SELECT ?x { ?x ?p ?o }", SRJ)
+    assert raised.value.status == status and str(raised.value) == message
+    assert "secret" not in str(raised.value)
+    assert path == "/garbage" or "secret" in caplog.text  # what the store said is logged for operators

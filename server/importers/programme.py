@@ -100,8 +100,11 @@ class ProgrammeImporter:
         self._add_funding(graph, iri, row, curated)
         self._add_topics(graph, iri, row)
         for prop, column in ((SCHEMA.startDate, "start_date"), (SCHEMA.endDate, "end_date")):
-            if row[column]:
-                add((iri, prop, date_literal(row[column])))
+            value = date_literal(row[column]) if row[column] else None
+            if value is not None:
+                add((iri, prop, value))
+            elif row[column]:
+                self.problems.append(f"{row['slug']}: {column} {row[column]!r} is not a year, month or date")
         if row["website"]:
             add((iri, FOAF.homepage, URIRef(row["website"])))
         if row["phase_note"]:

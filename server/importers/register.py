@@ -41,7 +41,6 @@ class Unit:
     name: str
     register_name: str
     type_label: str
-    type_code: str
     state: str
     district: str | None
     association: str | None
@@ -92,7 +91,6 @@ def _row_to_unit(row: dict) -> Unit | None:
         name=row["name"],
         register_name=row["name_official"],
         type_label=row["type"],
-        type_code=row["type_code"],
         state=row["land_ags"],
         district=row["kreis_ags"] or None if level == "municipality" else None,
         association=association,
@@ -108,7 +106,7 @@ def _row_to_unit(row: dict) -> Unit | None:
 def _association(row: dict) -> Unit:
     return Unit(
         level="association", key=row["verband_ars"], ars=row["verband_ars"], name=row["verband_name"],
-        register_name=row["verband_name"], type_label=row["verband_type"], type_code="",
+        register_name=row["verband_name"], type_label=row["verband_type"],
         state=row["land_ags"], district=row["kreis_ags"], association=None, population=None,
         area_km2=None, figures_date=None, lat=None, lon=None, qid=None,
     )

@@ -21,8 +21,12 @@ def read_table(path: Path) -> list[dict]:
 
 
 def source_iris(cell: str) -> list[URIRef]:
-    """The source URLs of a cell; split only before a new URL, as some URLs contain ';'."""
-    return [URIRef(url.strip()) for url in re.split(r";(?=https?://)", cell) if url.strip()]
+    """The source URLs of a cell; split only before a new URL, as some URLs contain ';'.
+
+    A `;jsessionid=…` path parameter is somebody's server session, not part of the page's address.
+    """
+    urls = (re.sub(r";jsessionid=[^?#]*", "", url.strip(), flags=re.I) for url in re.split(r";(?=https?://)", cell))
+    return [URIRef(url) for url in urls if url]
 
 
 def split_list(cell: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 Tools read it to learn what the endpoint speaks: SPARQL 1.1 Query only, which result formats, that the
 default graph is the union of the named graphs, and which named graphs there are with their sizes. It
-links the VoID/DCAT description of the dataset, where licences and dumps are described.
+links the VoID/DCAT description of the dataset, where licences, dumps and the size of the whole are described.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
 
 def service_description(endpoint: str, formats: list[Format], version: str, sizes: dict[str, int],
                         federated: bool) -> Graph:
-    """The description of `endpoint`; `sizes` counts triples per named graph and ('') in the default graph."""
+    """The description of `endpoint`; `sizes` counts triples per named graph."""
     service, dataset, default = (URIRef(f"{endpoint}#{part}") for part in ("service", "dataset", "default-graph"))
     graph = Graph()
     graph.add((service, RDF.type, SD.Service))
@@ -36,9 +36,7 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
     graph.add((dataset, OWL.versionInfo, Literal(version)))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, VOID.triples, Literal(sizes.get("", 0))))
-    named = sorted((name, triples) for name, triples in sizes.items() if name)
-    for number, (name, triples) in enumerate(named, 1):
+    for number, (name, triples) in enumerate(sorted(sizes.items()), 1):
         _named_graph(graph, dataset, endpoint, number, name, triples)
     return graph
 

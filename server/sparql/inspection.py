@@ -1,83 +1,119 @@
-"""Look at a query before it runs: its form, whether it is an update, which SERVICEs it calls.
+"""Look at a query before it runs: its form, whether it is an update, and which endpoints SERVICE calls.
 
 The endpoint needs these answers before execution: the form decides which formats are offered (and so the
-406), and updates and unlisted SERVICE calls are refused without touching the store. A full parse would be
-overkill; a small lexer is enough because comments, strings and IRIs are the only places where keywords can
-hide, and it strips exactly those. Keywords are case-insensitive (SPARQL 1.1 §19.1).
+406), and updates and unlisted SERVICE calls are refused without touching the store. The lexer follows the
+terminals of the SPARQL 1.1 grammar (§19.8) as Oxigraph reads them: IRIs and all four string forms with
+their escapes (\\u and \\U in both, ECHAR in strings), prefixed names with %-escapes and \\-escapes,
+comments. Text that none of them accounts for is refused rather than skipped: a lexer that ends a token
+where the engine does not could overlook a SERVICE call.
+
+Oxigraph's parser is a PEG that matches keywords without word boundaries (`SERVICESILENT<…>` is
+`SERVICE SILENT <…>`, `SERVICE:x` may be `SERVICE :x`), so two more rules keep the SERVICE check sound:
+a word or a prefix that contains "service" without being the keyword SERVICE is refused, and so is a
+SERVICE endpoint not written as an IRI `<…>` — a variable can be bound to any IRI at run time, and a
+prefixed name may be split differently by the engine. Keywords are case-insensitive (SPARQL 1.1 §19.1).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from ..store.base import QueryFailed
+
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # Every keyword that starts an update operation (SPARQL 1.1 Update §3); none of them occurs in a query.
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
-_STRING = "|".join((
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-    r'"(?:[^"\\\n\r]|\\.)*"',
-    r"'(?:[^'\\\n\r]|\\.)*'",
-))
-_TOKEN = re.compile(rf"""
-    (?P<gap>(?:\s+|\#[^\n\r]*)+)
-  | (?P<string>{_STRING})
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[^\W\d_][\w.\-]*)?:[\w.\-:%\\]*)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+# Terminals of the SPARQL 1.1 grammar (§19.8), as regular expressions.
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"""\\[tbnrf"'\\]"""
+_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+_STRINGS = (  # the long forms first: ''' is not the empty string followed by a quote
+    rf"'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''",
+    rf'"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*"""',
+    rf"'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'",
+    rf'"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*"',
+)
+_TOKEN = re.compile("|".join((
+    r"(?P<gap>(?:[ \t\r\n]+|\#[^\r\n]*)+)",
+    rf"(?P<string>{'|'.join(_STRINGS)})",
+    rf"""(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)""",
+    rf"(?P<var>[?$]{_VARNAME})",
+    r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+    rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+    rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    rf"(?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
+    r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/+\-=!<>^|?])",
+)))
+_UCHAR_RE = re.compile(_UCHAR)
 
 
 @dataclass(frozen=True)
 class Inspection:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK; None if the text starts with none of them
     update: bool  # an update keyword occurs outside comments, strings and IRIs
-    services: tuple[str, ...]  # SERVICE endpoints as full IRIs; "?var" where the endpoint is a variable
-    normalised: str  # the text with comments dropped and each run of white space made one space
+    services: tuple[str, ...]  # the IRI of each SERVICE endpoint, escapes decoded
 
 
 def _tokens(text: str):
-    """(kind, text) pairs, white space and comments included as 'gap'."""
-    for match in _TOKEN.finditer(text):
-        yield match.lastgroup, match.group()
+    """(kind, text) pairs of the significant tokens; QueryFailed where no terminal of the grammar matches."""
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise _unreadable(text, position, f"{text[position]!r} starts no SPARQL token here")
+        if match.lastgroup != "gap":
+            yield match.lastgroup, match.group(), position
+        position = match.end()
 
 
-def _expand(kind: str, value: str, prefixes: dict[str, str]) -> str:
-    """A SERVICE target as written, made a full IRI where possible (prefixed names use the prologue)."""
-    if kind == "iri":
-        return value[1:-1]
-    if kind == "pname":
-        prefix, _, local = value.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else value
-    return value
+def _unreadable(text: str, position: int, reason: str) -> QueryFailed:
+    """A syntax error at `position`, with line and column counted as the engine counts them (from 1)."""
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return QueryFailed(f"Syntax error at line {line}, column {column}: {reason}.", line, column)
+
+
+def _decoded_iri(token: str) -> str:
+    """The IRI an IRIREF token names: without its brackets, \\u and \\U escapes replaced."""
+    return _UCHAR_RE.sub(lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
 
 
 def inspect(text: str) -> Inspection:
-    """Form, update keywords, SERVICE targets and the normalised text of a query."""
-    form, update, services, prefixes = None, False, [], {}
-    significant = [(kind, value) for kind, value in _tokens(text) if kind != "gap"]
-    in_prologue = True
-    for i, (kind, value) in enumerate(significant):
+    """Form, update keywords and SERVICE endpoints of a query; QueryFailed (400) where the lexer cannot vouch
+    for the SERVICE calls the engine would make."""
+    tokens = list(_tokens(text))
+    form, update, services, in_prologue = None, False, [], True
+    for i, (kind, value, position) in enumerate(tokens):
         word = value.upper() if kind == "word" else None
-        if in_prologue and word == "PREFIX" and i + 2 < len(significant):
-            prefixes[significant[i + 1][1].rstrip(":")] = significant[i + 2][1][1:-1]
-        elif in_prologue and word not in (None, "PREFIX", "BASE"):
+        if in_prologue and word not in (None, "PREFIX", "BASE"):
             in_prologue = False
-            form = word if word in FORMS else None
+            form = next((f for f in FORMS if word.startswith(f)), None)
         update = update or word in UPDATE_KEYWORDS
+        hidden = value.partition(":")[0] if kind == "pname" else value if kind == "word" else ""
+        if "SERVICE" in hidden.upper() and word != "SERVICE":
+            raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
-            target = next(((k, v) for k, v in significant[i + 1:] if v.upper() != "SILENT"), ("other", ""))
-            services.append(_expand(*target, prefixes))
-    return Inspection(form, update, tuple(services), normalise(text))
+            services.append(_service_target(text, tokens[i + 1:]))
+    return Inspection(form, update, tuple(services))
 
 
-def normalise(text: str) -> str:
-    """The query with comments removed and white space collapsed, everywhere outside strings and IRIs.
-
-    Two queries that differ only in layout normalise to the same text, so they share cache entries and ETags.
-    """
-    return "".join(" " if kind == "gap" else value for kind, value in _tokens(text)).strip()
+def _service_target(text: str, following: list) -> str:
+    """The endpoint IRI after SERVICE (and SILENT); QueryFailed for any other way of naming it."""
+    if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+        following = following[1:]
+    if not following:
+        raise _unreadable(text, len(text), "SERVICE needs an endpoint")
+    kind, value, position = following[0]
+    if kind != "iri":
+        raise _unreadable(text, position, f"SERVICE endpoints must be written as IRIs <…>, not as {value}")
+    return _decoded_iri(value)

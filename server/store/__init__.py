@@ -1,7 +1,7 @@
 """Stores answer SPARQL over the current release: embedded (pyoxigraph) or a remote SPARQL 1.1 server."""
-from .base import QueryFailed, QueryTimeout, Store, StoreUnavailable, TooManyRows
+from .base import QueryFailed, QueryTimeout, Store, StoreFailed, StoreUnavailable, TooManyRows
 
-__all__ = ["QueryFailed", "QueryTimeout", "Store", "StoreUnavailable", "TooManyRows", "open_store"]
+__all__ = ["QueryFailed", "QueryTimeout", "Store", "StoreFailed", "StoreUnavailable", "TooManyRows", "open_store"]
 
 
 def open_store(settings, releases) -> Store:
@@ -17,4 +17,4 @@ def open_store(settings, releases) -> Store:
     if release is None:
         raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
     return EmbeddedStore(release, executors=settings.threads, timeout=settings.query_timeout,
-                         store_path=settings.store_path)
+                         store_path=settings.store_path, base_iri=settings.public_base + "sparql")

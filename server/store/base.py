@@ -1,8 +1,8 @@
 """The store interface: everything the web layer may ask of a triplestore.
 
 Two implementations: `embedded.EmbeddedStore` (pyoxigraph, default) and `remote.RemoteStore` (any SPARQL 1.1
-server). Pages and resource documents use `select`/`ask`/`construct`/`describe`, which return Python objects;
-the public SPARQL endpoint uses `query`, which returns bytes already in the negotiated format.
+server). Pages and resource documents use `select`/`ask`/`construct`, which return Python objects; the public
+SPARQL endpoint uses `query`, which returns bytes already in the negotiated format.
 """
 from __future__ import annotations
 
@@ -44,6 +44,12 @@ class StoreUnavailable(QueryFailed):
     status = 503
 
 
+class StoreFailed(QueryFailed):
+    """A remote store answered, but with an error of its own or with bytes that do not parse (502)."""
+
+    status = 502
+
+
 class TooManyRows(QueryFailed):
     def __init__(self, limit: int):
         super().__init__(f"The result has more than {limit:,} rows; add LIMIT/OFFSET to page through it, "
@@ -77,30 +83,18 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, sparql: str, fmt: Format, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, max_rows: int | None = None,
-              base_iri: str | None = None) -> bytes:
+              named_graphs: list[str] | None = None, max_rows: int | None = None) -> bytes:
         """Run a query and return the result serialised in `fmt` (results format or RDF format).
 
         Raises QueryFailed (syntax, evaluation), TooManyRows (more than `max_rows` solutions or triples),
-        QueryTimeout or StoreUnavailable. Given default or named graphs replace the query's own dataset
-        (SPARQL 1.1 Protocol §2.1.4); without them the default graph is the union of all graphs.
-        `base_iri` resolves relative IRIs in a query without BASE (the endpoint's own URL, as the
-        protocol suggests); a remote store uses its own.
+        QueryTimeout, StoreUnavailable or StoreFailed. Given default or named graphs replace the query's own
+        dataset (SPARQL 1.1 Protocol §2.1.4); without them the default graph is the union of all graphs.
+        Relative IRIs in a query without BASE resolve against the URL of the endpoint that runs it.
         """
 
     @abstractmethod
-    def load(self, release) -> None:
-        """Serve `release` from now on; readers see the old or the new release, never a mix."""
-
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per named graph and ('') in the default graph, for the service description; one count per version."""
-        cached = getattr(self, "_graph_sizes", None)
-        if cached is None or cached[0] != self.version:
-            rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            sizes = {str(row["g"]): int(row["n"]) for row in rows}
-            sizes[""] = int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
-            cached = self._graph_sizes = (self.version, sizes)
-        return cached[1]
+        """Triples per named graph, for the service description."""
 
     @abstractmethod
     def health(self) -> dict:
@@ -124,7 +118,3 @@ class Store(ABC):
         for t in ox.parse(io.BytesIO(self.query(sparql, NTRIPLES)), format=ox.RdfFormat.N_TRIPLES):
             graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         return graph
-
-    def describe(self, iri: str) -> Graph:
-        """What the store says about one resource (SPARQL DESCRIBE: its triples and its blank nodes')."""
-        return self.construct(f"DESCRIBE {ox.NamedNode(iri)}")

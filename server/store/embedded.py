@@ -3,11 +3,11 @@
 The release's dataset file carries the merge of all named graphs as its default graph, so queries
 without GRAPH see each triple once; the store's own union mode is not used. By default each executor
 loads that file into memory; with a store path, the release is written once per version into an on-disk
-store there, which every executor opens read-only (see pool.py for the trade-off).
+store there, which every executor opens read-only (see pool.py for the trade-off). A new release takes
+a new store, that is a restart of the server.
 """
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import tempfile
@@ -16,18 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..formats import Format
-from ..release import Release
+from ..release import DATASET_FILE, Release
 from .base import Store
-from .executor import DISK, MEMORY
+from .executor import DISK, MEMORY, load_dataset
 from .pool import ExecutorPool
-
-DATASET_FILE = "mpsc-all.nq.gz"
-
-
-def load_release(store: ox.Store, release: Release) -> None:
-    """Bulk-load a release's all-graphs N-Quads dump into a store."""
-    with gzip.open(release.path / DATASET_FILE, "rb") as handle:
-        store.bulk_load(handle, format=ox.RdfFormat.N_QUADS)
 
 
 def disk_store(release: Release, root: Path) -> Path:
@@ -42,7 +34,7 @@ def disk_store(release: Release, root: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-", dir=target.parent))
     store = ox.Store(str(staging))
-    load_release(store, release)
+    load_dataset(store, release.path / DATASET_FILE)
     store.flush()
     del store  # closes the database before the rename
     try:
@@ -53,32 +45,28 @@ def disk_store(release: Release, root: Path) -> Path:
 
 
 class EmbeddedStore(Store):
-    """`executors` processes answer queries, each stopped after `timeout` seconds."""
+    """`executors` processes answer queries over `release`, each stopped after `timeout` seconds; relative IRIs
+    in queries resolve against `base_iri`, the URL of the endpoint (the protocol leaves the base to the service)."""
 
     def __init__(self, release: Release, *, executors: int = 2, timeout: float = 10.0,
-                 store_path: Path | None = None):
-        self._executors, self._timeout, self._store_path = executors, timeout, store_path
-        self._pool: ExecutorPool | None = None
-        self.load(release)
+                 store_path: Path | None = None, base_iri: str | None = None):
+        self._release, self._base_iri = release, base_iri
+        if store_path:
+            source = (DISK, str(disk_store(release, store_path)))
+        else:
+            source = (MEMORY, str(release.path / DATASET_FILE))
+        self._pool = ExecutorPool(*source, size=executors, timeout=timeout)
 
     @property
     def version(self) -> str:
         return self._release.version
 
-    def load(self, release: Release) -> None:
-        """Start executors over `release`, then retire the old ones (their running queries fail with 503)."""
-        if self._store_path:
-            source = (DISK, str(disk_store(release, self._store_path)))
-        else:
-            source = (MEMORY, str(release.path / DATASET_FILE))
-        pool = ExecutorPool(*source, size=self._executors, timeout=self._timeout)
-        old, self._pool, self._release = self._pool, pool, release
-        if old:
-            old.close()
+    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None) -> bytes:
+        return self._pool.run((sparql, fmt.key, default_graphs, named_graphs, max_rows, self._base_iri))
 
-    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
-              base_iri=None) -> bytes:
-        return self._pool.run((sparql, fmt.key, default_graphs, named_graphs, max_rows, base_iri))
+    def graph_sizes(self) -> dict[str, int]:
+        """The counts the release's manifest gives (the build counted them)."""
+        return self._release.manifest["graphs"]
 
     def health(self) -> dict:
         pool = self._pool.health()

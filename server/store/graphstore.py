@@ -8,17 +8,15 @@ stores the README names, so readers switch from the old release to the new one a
 """
 from __future__ import annotations
 
-import gzip
+import urllib.error
 import urllib.request
-from collections import defaultdict
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 
 from ..namespaces import GRAPH
-from ..release import Release
-from .embedded import DATASET_FILE
+from ..release import DATASET_FILE, Release
+from .executor import load_dataset
 
 DEFAULT = None  # key of the default graph in release_graphs()
 UPLOAD_TIMEOUT = 600.0
@@ -30,35 +28,38 @@ def release_graphs(release: Release, names: set[str] | None = None) -> dict[str 
     `names` keeps only those named graphs; the default graph is always included, since it is the merge
     that queries without GRAPH read.
     """
-    triples = defaultdict(list)
-    with gzip.open(release.path / DATASET_FILE, "rb") as handle:
-        for quad in ox.parse(handle, format=ox.RdfFormat.N_QUADS):
-            name = DEFAULT if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-            if name is DEFAULT or names is None or name in names:
-                triples[name].append(quad.triple)
-    return {name: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES) for name, ts in triples.items()}
+    store = ox.Store()
+    load_dataset(store, release.path / DATASET_FILE)
+    graphs = {DEFAULT: ox.DefaultGraph()} | {g.value: g for g in store.named_graphs() if names is None or g.value in names}
+    return {name: ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, graph)),
+                               format=ox.RdfFormat.N_TRIPLES)
+            for name, graph in graphs.items()}
 
 
 def staging_iri(name: str | None, suffix: str) -> str:
     return f"{name or GRAPH['default']}?{suffix}"
 
 
+def send(request: urllib.request.Request) -> None:
+    """Send one request to the store; an error status becomes an OSError naming it with the store's own words."""
+    try:
+        with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode("utf-8", "replace").strip()[:500]
+        raise OSError(f"{request.get_method()} {request.full_url} answered HTTP {error.code}: {detail}") from None
+
+
 def put_graph(store_endpoint: str, graph: str, data: bytes) -> None:
     """Replace one graph through the Graph Store Protocol (§5.3 HTTP PUT)."""
-    request = urllib.request.Request(f"{store_endpoint}?graph={quote(graph, safe='')}", data=data, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
-    with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT) as response:
-        response.read()
+    send(urllib.request.Request(f"{store_endpoint}?graph={quote(graph, safe='')}", data=data, method="PUT",
+                                headers={"Content-Type": "application/n-triples"}))
 
 
-def update(query_endpoint: str, update_endpoint: str, operation: str) -> None:
-    """Send one SPARQL Update request."""
-    wrapper = SPARQLWrapper(query_endpoint, updateEndpoint=update_endpoint)
-    wrapper.setMethod(POST)
-    wrapper.setRequestMethod(POSTDIRECTLY)
-    wrapper.setTimeout(int(UPLOAD_TIMEOUT))
-    wrapper.setQuery(operation)
-    wrapper.query().response.read()
+def update(update_endpoint: str, operation: str) -> None:
+    """Send one SPARQL Update request (SPARQL 1.1 Protocol §2.2.2, update via POST directly)."""
+    send(urllib.request.Request(update_endpoint, data=operation.encode("utf-8"), method="POST",
+                                headers={"Content-Type": "application/sparql-update"}))
 
 
 def swap_operation(staged: dict[str | None, str]) -> str:
@@ -67,18 +68,17 @@ def swap_operation(staged: dict[str | None, str]) -> str:
     return " ;\n".join(f"MOVE <{tmp}> TO {target[name]}" for name, tmp in staged.items())
 
 
-def replace(graphs: dict[str | None, bytes], *, suffix: str, store_endpoint: str, update_endpoint: str,
-            query_endpoint: str) -> None:
+def replace(graphs: dict[str | None, bytes], *, suffix: str, store_endpoint: str, update_endpoint: str) -> None:
     """Upload every graph to its staging graph, then swap them all in at once; staging graphs are dropped on failure."""
     staged = {name: staging_iri(name, suffix) for name in graphs}
     try:
         for name, data in graphs.items():
             put_graph(store_endpoint, staged[name], data)
-        update(query_endpoint, update_endpoint, swap_operation(staged))
+        update(update_endpoint, swap_operation(staged))
     except BaseException:
         drop = " ;\n".join(f"DROP SILENT GRAPH <{tmp}>" for tmp in staged.values())
         try:
-            update(query_endpoint, update_endpoint, drop)
+            update(update_endpoint, drop)
         except Exception:  # the original error is the one to report
             pass
         raise

@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 
 from .base import QueryTimeout, StoreUnavailable
@@ -93,13 +94,17 @@ class ExecutorPool:
         return executor
 
     def run(self, request: tuple) -> bytes:
-        """The executor's answer to `request`; raises its QueryFailed, QueryTimeout or StoreUnavailable."""
+        """The executor's answer to `request`; raises its QueryFailed, QueryTimeout or StoreUnavailable.
+
+        The time limit bounds the whole request: waiting for an idle executor counts against it.
+        """
+        deadline = time.monotonic() + self.timeout
         try:
             executor = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise StoreUnavailable("All query executors are busy; please try again shortly.") from None
         try:
-            status, payload = executor.call(request, self.timeout)
+            status, payload = executor.call(request, deadline - time.monotonic())
         except TimeoutError:
             self._replace(executor)
             raise QueryTimeout(f"The query was stopped after {self.timeout:g} seconds, the time limit of this "

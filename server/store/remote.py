@@ -1,31 +1,39 @@
 """The remote store: any SPARQL 1.1 server (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever, Neptune).
 
 This is the path for operators who outgrow one machine: they run a clustered triplestore and several
-stateless `mpsc serve --store URL` replicas in front of it. Queries go through SPARQLWrapper; SELECT results
-are fetched as TSV and graphs as Turtle, then counted and written in the requested format by results.py,
-exactly as on the embedded path. The release version (owl:versionInfo of the dataset in the metadata graph)
-is re-read every VERSION_TTL seconds, so ETags and caches follow a new `mpsc load` without a restart.
+stateless `mpsc serve --store URL` replicas in front of it. Queries are POSTed form-encoded (SPARQL 1.1
+Protocol §2.1.2); SELECT results are fetched as TSV and graphs as Turtle, counted while they stream in and
+written in the requested format by results.py, exactly as on the embedded path. The release version
+(owl:versionInfo of the dataset in the metadata graph, which every `mpsc load` replaces) is re-read every
+VERSION_TTL seconds, so ETags and caches follow a new load within that time, without a restart.
+
+The store's own error texts are logged, not passed on: they may describe its internals (or, for a failing
+SERVICE, the network behind it). Only its syntax errors in Oxigraph's form ("error at L:C: …") reach
+the client, because they are about the client's query and name line and column.
 """
 from __future__ import annotations
 
-import ast
+import logging
+import shutil
 import time
 import urllib.error
-from urllib.parse import urlsplit, urlunsplit
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, TSV, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ..formats import Format
+from ..formats import SRJ, TSV, TURTLE, Format
 from ..namespaces import DATASET, GRAPH
 from ..sparql.inspection import inspect
 from . import graphstore, results
-from .base import QueryFailed, QueryTimeout, Store, StoreUnavailable, syntax_error
+from .base import QueryFailed, QueryTimeout, Store, StoreFailed, StoreUnavailable, syntax_error
 
+log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
+METADATA = str(GRAPH["metadata"])
 VERSION_QUERY = f"""SELECT ?version WHERE {{
-  GRAPH <{GRAPH["metadata"]}> {{ <{DATASET}> <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
+  GRAPH <{METADATA}> {{ <{DATASET}> <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
 }}"""
 
 
@@ -33,15 +41,6 @@ def sibling(endpoint: str, name: str) -> str:
     """The URL next to a query endpoint: …/query -> …/update (Oxigraph server's layout)."""
     scheme, netloc, path, _, _ = urlsplit(endpoint)
     return urlunsplit((scheme, netloc, path.rstrip("/").rpartition("/")[0] + "/" + name, "", ""))
-
-
-def _remote_message(error: SPARQLWrapperException) -> str:
-    """The server's own error text, which SPARQLWrapper keeps only as a repr inside its message."""
-    _, _, raw = str(error).partition("Response:\n")
-    try:
-        return ast.literal_eval(raw).decode("utf-8", "replace").strip()
-    except (ValueError, SyntaxError, AttributeError):
-        return str(error)
 
 
 class RemoteStore(Store):
@@ -52,6 +51,7 @@ class RemoteStore(Store):
         self.store_endpoint = store_endpoint or sibling(endpoint, "store")
         self.timeout = timeout
         self._version = (float("-inf"), "")  # (when read, value)
+        self._graph_sizes: tuple[str, dict[str, int]] | None = None  # (version, sizes)
 
     @property
     def version(self) -> str:
@@ -63,49 +63,69 @@ class RemoteStore(Store):
             self._version = (time.monotonic(), value)
         return value
 
-    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
-              base_iri=None) -> bytes:
+    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None) -> bytes:
         form = inspect(sparql).form
-        dataset = (default_graphs or [], named_graphs or [])
+        dataset = {"default-graph-uri": default_graphs or [], "named-graph-uri": named_graphs or []}
         if form in ("CONSTRUCT", "DESCRIBE"):
-            data, media_type = self._fetch(sparql, TURTLE, *dataset)
-            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return results.triples(ox.parse(data, format=rdf_format), fmt, max_rows)
+            with self._answer(sparql, TURTLE, dataset) as response:
+                rdf_format = ox.RdfFormat.from_media_type(response.headers.get_content_type()) or ox.RdfFormat.TURTLE
+                return results.triples(ox.parse(response, format=rdf_format), fmt, max_rows)
         if form == "ASK":
-            data, _ = self._fetch(sparql, JSON, *dataset)
-            return results.boolean(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON), fmt)
-        data, _ = self._fetch(sparql, TSV, *dataset)
-        return results.solutions(data, fmt, max_rows)
+            with self._answer(sparql, SRJ, dataset) as response:
+                return results.boolean(ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON), fmt)
+        with self._answer(sparql, TSV, dataset) as response:
+            return results.solutions(lambda output: shutil.copyfileobj(response, output), fmt, max_rows)
 
-    def _fetch(self, sparql: str, return_format: str, default_graphs, named_graphs) -> tuple[bytes, str]:
-        """POST one query; the body and media type of the answer, or the error mapped to QueryFailed."""
-        wrapper = SPARQLWrapper(self.endpoint)
-        wrapper.setQuery(sparql)
-        wrapper.setMethod(POST)
-        wrapper.setOnlyConneg(True)
-        wrapper.setTimeout(self.timeout)
-        wrapper.setReturnFormat(return_format)
-        for name, graphs in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
-            for graph in graphs:
-                wrapper.addParameter(name, graph)
+    @contextmanager
+    def _answer(self, sparql: str, accept: Format, dataset: dict):
+        """The store's response to one query, a binary stream; failures, also while it is read, as QueryFailed."""
+        body = urlencode({"query": sparql, **dataset}, doseq=True).encode("utf-8")
+        request = urllib.request.Request(self.endpoint, data=body, headers={
+            "Accept": accept.media_type, "Content-Type": "application/x-www-form-urlencoded"})
         try:
-            response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except QueryBadFormed as error:
-            raise syntax_error(_remote_message(error)) from None
-        except SPARQLWrapperException as error:
-            raise StoreUnavailable(f"The triplestore failed: {_remote_message(error)}") from None
-        except (TimeoutError, urllib.error.URLError) as error:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                yield response
+        except urllib.error.HTTPError as error:
+            raise self._refusal(error.code, error.read().decode("utf-8", "replace").strip()) from None
+        except SyntaxError as error:
+            log.warning("%s sent an answer that does not parse: %s", self.endpoint, error)
+            raise StoreFailed("The triplestore sent an answer that could not be read.") from None
+        except OSError as error:  # URLError and socket errors; TimeoutError when the store is too slow
             if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
                 raise QueryTimeout(f"The query was stopped after {self.timeout:g} seconds, the time limit "
                                    "of this endpoint.") from None
-            raise StoreUnavailable(f"The triplestore could not answer: {error}") from None
+            log.warning("%s could not be reached: %s", self.endpoint, error)
+            raise StoreUnavailable("The triplestore could not be reached; please try again shortly.") from None
+
+    def _refusal(self, status: int, text: str) -> QueryFailed:
+        """What to tell the client about an error status from the store (whose own text is only logged)."""
+        if status == 400 and syntax_error(text).line is not None:
+            return syntax_error(text)
+        log.warning("%s answered HTTP %s: %s", self.endpoint, status, text[:2000])
+        if status == 400:
+            return QueryFailed("The triplestore refused the query (HTTP 400).")
+        if status == 503:
+            return StoreUnavailable("The triplestore is unavailable (HTTP 503); please try again shortly.")
+        return StoreFailed(f"The triplestore could not answer the query (HTTP {status}).")
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Counted by the store, once per version (a replica has no release manifest at hand)."""
+        version = self.version
+        if self._graph_sizes is None or self._graph_sizes[0] != version:
+            rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            self._graph_sizes = (version, {str(row["g"]): int(row["n"]) for row in rows})
+        return self._graph_sizes[1]
 
     def load(self, release, graphs: set[str] | None = None) -> None:
-        """Replace the release's graphs (or only the named `graphs`) in one transaction (see graphstore.py)."""
-        graphstore.replace(graphstore.release_graphs(release, graphs), suffix=f"load={release.version}",
-                           store_endpoint=self.store_endpoint, update_endpoint=self.update_endpoint,
-                           query_endpoint=self.endpoint)
+        """Replace the release's graphs in one transaction (see graphstore.py); readers see the old or the new
+        release, never a mix.
+
+        With `graphs`, only those named graphs are replaced, together with the default graph (their merge) and
+        always the metadata graph: it names the version, so replicas' ETags and caches change with the data.
+        """
+        names = None if graphs is None else {*graphs, METADATA}
+        graphstore.replace(graphstore.release_graphs(release, names), suffix=f"load={release.version}",
+                           store_endpoint=self.store_endpoint, update_endpoint=self.update_endpoint)
         self._version = (float("-inf"), "")
 
     def health(self) -> dict:

@@ -1,12 +1,16 @@
 """Serialise query results in the requested format while enforcing the row limit, in Rust throughout.
 
-Both stores get results in a line-based format first (SELECT as TSV, graphs as a triple stream), so rows
-can be counted without running the query twice; only then is the requested format written, by pyoxigraph.
-A TSV line is one solution because TSV escapes newlines inside terms (SPARQL 1.1 CSV/TSV §3).
+Both stores get results in a line-based form first (SELECT as TSV, graphs as a triple stream), so rows can
+be counted as they arrive, without running the query twice: the writer stops the engine (or the download
+from a remote store) with TooManyRows at the first row over the limit, so neither time nor memory grows
+beyond what `max_rows` rows need, however large the full result would be. Only then is the requested
+format written, by pyoxigraph. A TSV line is one solution because TSV escapes newlines inside terms
+(SPARQL 1.1 CSV/TSV §3).
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import io
+from typing import IO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -15,14 +19,28 @@ from ..rdfio import prefixes_used
 from .base import QueryFailed, TooManyRows
 
 
-def solutions(tsv: bytes, fmt: Format, max_rows: int | None) -> bytes:
-    """SELECT results given as TSV, in `fmt`; TooManyRows beyond `max_rows`."""
-    if max_rows is not None and tsv.count(b"\n") - 1 > max_rows:
-        raise TooManyRows(max_rows)
+class _RowLimit(io.BytesIO):
+    """A buffer for TSV results that stops whoever writes to it once it holds more than `max_rows` rows."""
+
+    def __init__(self, max_rows: int | None):
+        super().__init__()
+        self.max_rows, self.lines = max_rows, 0
+
+    def write(self, data) -> int:
+        self.lines += bytes(data).count(b"\n")
+        if self.max_rows is not None and self.lines - 1 > self.max_rows:  # the first line is the header
+            raise TooManyRows(self.max_rows)
+        return super().write(data)
+
+
+def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: int | None) -> bytes:
+    """SELECT results in `fmt`; `write_tsv(output)` writes them as TSV, and is stopped beyond `max_rows`."""
     _expect(fmt, "results")
+    buffer = _RowLimit(max_rows)
+    write_tsv(buffer)
     if fmt is TSV:
-        return tsv
-    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.ox_format)
+        return buffer.getvalue()
+    return ox.parse_query_results(buffer.getvalue(), format=ox.QueryResultsFormat.TSV).serialize(format=fmt.ox_format)
 
 
 def boolean(result, fmt: Format) -> bytes:

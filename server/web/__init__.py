@@ -45,5 +45,16 @@ def get_settings() -> Settings:
     return current_app.config["MPSC"]
 
 
+def get_releases() -> Releases:
+    return current_app.extensions["mpsc.releases"]
+
+
 def current_release() -> Release | None:
-    return current_app.extensions["mpsc.releases"].current()
+    return get_releases().current()
+
+
+def served_release() -> Release | None:
+    """The release the store serves, so that pages and /dumps/ agree with the catalogue and documents (which
+    the store answers) even after `mpsc build` switched `current` on disk; the current release when the
+    served one is not in the releases folder (deleted, or loaded into a remote store from elsewhere)."""
+    return get_releases().get(get_store().version) or current_release()

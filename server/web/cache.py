@@ -1,9 +1,11 @@
 """An in-process LRU cache of response bodies, bounded by total bytes.
 
-Data changes only with a release and every key includes the release version, so entries never go stale;
-they are only evicted, least recently used first, when the cache exceeds its size. One cache per web
-worker (MPSC_CACHE_BYTES each; 0 turns it off). Bodies larger than a tenth of the cache are not kept, so
-one large result cannot flush everything else.
+Data changes only with a release, and every key (the answer's ETag) includes the release version the store
+reports, so an entry answers only while that version is served: the embedded store's until the server
+restarts, a remote store's until the replica reads a new one (remote.VERSION_TTL seconds at most after
+`mpsc load`). Entries are evicted least recently used first when the cache exceeds its size, including
+those of versions no longer served. One cache per web worker (MPSC_CACHE_BYTES each; 0 turns it off).
+Bodies larger than a tenth of the cache are not kept, so one large result cannot flush everything else.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD, compact
-from .i18n import term_label
+from .i18n import preferred, term_label
 from .links import Linker
 from .maps import parse_point
 from .site import number
@@ -78,15 +78,15 @@ class Namer:
             for value in self.graph.objects(node, prop):
                 found.setdefault(getattr(value, "language", None) or "", str(value))
         if found:
-            return found.get(self.lang) or found.get("de") or next(iter(found.values()))
+            return preferred(found, self.lang)
         if "#" in str(node) and self.link.resource(str(node)):  # a fragment of one of our documents
             return "#" + str(node).partition("#")[2]
         return self.term(node)
 
     def term(self, iri) -> str:
         """A vocabulary term's label: ours from the ontology, well-known ones from i18n, else prefix:name."""
-        ours = self.term_labels.get(str(iri), {})
-        return ours.get(self.lang) or ours.get("de") or term_label(iri, self.lang) or compact(str(iri)) or str(iri)
+        return (preferred(self.term_labels.get(str(iri), {}), self.lang) or term_label(iri, self.lang)
+                or compact(str(iri)) or str(iri))
 
     def value(self, node, unit: str = "") -> Value:
         if isinstance(node, Literal):
@@ -140,9 +140,9 @@ def other_labels(graph: Graph, node, heading: str) -> list[Value]:
 def prose(graph: Graph, node, lang: str) -> str:
     """The description or comment in the reader's language, else German, else any."""
     for prop in (DCTERMS.description, SKOS.definition, RDFS.comment):
-        texts = {v.language or "": str(v) for v in graph.objects(node, prop)}
-        if texts:
-            return texts.get(lang) or texts.get("de") or next(iter(texts.values()))
+        text = preferred({v.language or "": str(v) for v in graph.objects(node, prop)}, lang)
+        if text:
+            return text
     return ""
 
 

@@ -14,7 +14,8 @@ from ..formats import HTML, NTRIPLES, Format, negotiate, offered_types
 from ..rdfio import parse_sorted, serialize_sorted
 from . import get_store, http
 from .i18n import message
-from .site import reader, render_page
+from .links import DOCUMENT_FORMATS
+from .site import not_found_page, reader
 
 
 def choose_format(suffix: Format | None, offered, default: Format) -> tuple[Format, bool]:
@@ -23,10 +24,15 @@ def choose_format(suffix: Format | None, offered, default: Format) -> tuple[Form
         return suffix, False
     fmt = negotiate(request.headers.get("Accept"), offered, default=default)
     if fmt is None:
-        types = offered_types(offered)
-        raise http.HttpError(406, "None of the requested formats is offered here; offered are: "
-                                  + ", ".join(types) + ".", offered=types)
+        raise not_acceptable(offered)
     return fmt, True
+
+
+def not_acceptable(offered) -> http.HttpError:
+    """The 406 error for a request none of the `offered` formats can answer; its body lists their media types."""
+    types = offered_types(offered)
+    return http.HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
+                          offered=types)
 
 
 def link_header(alternates: list[tuple[Format, str]]) -> str:
@@ -46,6 +52,19 @@ def describe_response(response: Response, *, negotiated: bool, location: str | N
     return response
 
 
+def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple[Format, str]]:
+    """The other representations of the document about `iri`: (format, absolute URL)."""
+    _, link = reader()
+    return [(f, link.document(iri, f)) for f in offered if f is not served]
+
+
+def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS) -> Response:
+    """Name the concrete document (Content-Location) and its other formats (Link) on a response."""
+    _, link = reader()
+    return describe_response(response, negotiated=negotiated, location=link.document(iri, fmt),
+                             alternates=alternates(iri, fmt, offered))
+
+
 def construct_sorted(sparql: str) -> list[ox.Triple]:
     """The triples of a CONSTRUCT query in canonical order, straight from the store's N-Triples.
 
@@ -62,10 +81,7 @@ def rdf_response(triples: list[ox.Triple], fmt: Format, status: int = 200) -> Re
 def not_found(fmt: Format, iri: str) -> Response:
     """404 in the negotiated format: an HTML page, or an empty but well-formed RDF document."""
     if fmt is HTML:
-        lang, _ = reader()
-        response = render_page("error.html", code=404, status=404, title=message("error.404", lang),
-                               message=message("error.404.text", lang), details={"iri": iri})
-    else:
-        response = rdf_response([], fmt, status=404)
+        return not_found_page(message("error.404.text", reader()[0]), {"iri": iri})
+    response = rdf_response([], fmt, status=404)
     response.cache_control.no_store = True
     return response

@@ -1,72 +1,74 @@
-"""/dumps/: the files of the current release and of every earlier one, listed and downloadable.
+"""/dumps/: the files of the served release and of every earlier one, listed and downloadable.
 
-Files are sent by Werkzeug's `send_file` with conditional handling: ETag (the file's SHA-256 from the
-release manifest, so the same file has the same validator under /dumps/ and /dumps/{version}/),
-Last-Modified, 304, HEAD and byte ranges. A versioned file never changes, so it may be cached for a
-year; /dumps/{file} follows the current release and is cached briefly.
+/dumps/ is the release the store serves (`served_release`), so its files are the ones the catalogue
+and VoID describe, also after `mpsc build` until the server restarts. Files are sent by Werkzeug's
+`send_file` with conditional handling: ETag (the file's SHA-256, so the same file has the same
+validator under /dumps/ and /dumps/{version}/), Last-Modified, 304, HEAD and byte ranges. A file
+under its release's own version never changes, so it may be cached for a year; /dumps/{file} follows
+the served release and is cached briefly.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, send_file
+import hashlib
 
+from flask import Blueprint, Response, redirect, send_file
+
+from ..licences import LICENCES
 from ..release import CHECKSUMS, MANIFEST, NOTES, Release
-from . import current_release, http
-from .site import page_tag, reader, render_page
+from . import get_releases, http, served_release
+from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
 YEAR = 365 * 24 * 3600
 # Media types of the files about the release, which the manifest does not list.
 OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json"}
-LICENCES = {
-    "cc-by-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "dl-by-de-2.0": ("dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"),
-}
 
 
 @bp.route("/dumps/")
 def index() -> Response:
-    """The current release's files with size, SHA-256 and licence, and the list of earlier releases."""
-    release = current_release()
-    if release is None:
-        abort(404, "No release has been built yet.")
-    return listing(release)
+    """The served release's files with size, SHA-256 and licence, and the list of earlier releases."""
+    return listing(served_release() or missing("error.no_release"))
 
 
 @bp.route("/dumps/<version>/")
 def version_index(version: str) -> Response:
     """The files of one release."""
-    return listing(releases().get(version) or abort(404, f"There is no release {version}."))
+    return listing(release_of(version) or missing("error.no_version", version=version))
 
 
 @bp.route("/dumps/<name>")
 def current_file(name: str) -> Response:
-    """A file of the current release (a version without its slash goes to that release's listing)."""
-    if releases().get(name) is not None:
+    """A file of the served release (a version without its slash goes to that release's listing)."""
+    if release_of(name) is not None:
         return redirect(f"{reader()[1].base}dumps/{name}/", code=301)
-    return send_release_file(current_release(), name, max_age=http.MAX_AGE)
+    return send_release_file(served_release(), name, max_age=http.MAX_AGE)
 
 
 @bp.route("/dumps/<version>/<name>")
 def versioned_file(version: str, name: str) -> Response:
     """A file of a given release; it never changes."""
-    return send_release_file(releases().get(version), name, max_age=YEAR, immutable=True)
+    response = send_release_file(release_of(version), name, max_age=YEAR)
+    response.cache_control.immutable = True
+    return response
 
 
-def releases():
-    return current_app.extensions["mpsc.releases"]
+def release_of(version: str) -> Release | None:
+    """The release whose manifest names `version`; links such as `current` are no version and get None,
+    so they are never cached as immutable."""
+    release = get_releases().get(version)
+    return release if release is not None and release.version == version else None
 
 
-def send_release_file(release: Release | None, name: str, max_age: int, immutable: bool = False) -> Response:
+def send_release_file(release: Release | None, name: str, max_age: int) -> Response:
     """Send one release file with validators and range support; 404 for names the release does not list."""
     path = release.file(name) if release else None
     if path is None or not path.is_file():
-        abort(404, f"There is no file {name} in this release.")
-    entry = next((e for e in release.files if e["name"] == name), {})
-    response = send_file(path, mimetype=entry.get("media_type") or OWN_FILES[name], conditional=True,
-                         etag=entry.get("sha256", True), max_age=max_age)
-    if immutable:
-        response.cache_control.immutable = True
-    return response
+        missing("error.no_file", name=name)
+    entry = next((e for e in release.files if e["name"] == name), None)
+    # The manifest holds the dumps' checksums; the few files about the release are small enough to hash.
+    digest = entry["sha256"] if entry else hashlib.sha256(path.read_bytes()).hexdigest()
+    return send_file(path, mimetype=entry["media_type"] if entry else OWN_FILES[name], conditional=True,
+                     etag=digest, max_age=max_age)
 
 
 def listing(release: Release) -> Response:
@@ -76,11 +78,11 @@ def listing(release: Release) -> Response:
     if response is not None:
         return response
     lang, link = reader()
-    current = current_release()
-    base = f"{link.base}dumps/" if current and release.version == current.version else f"{link.base}dumps/{release.version}/"
+    served = served_release()
+    base = f"{link.base}dumps/" if served and release.version == served.version else f"{link.base}dumps/{release.version}/"
     files = [{**entry, "url": base + entry["name"], "title": entry[f"title_{lang}"],
-              "licence_name": LICENCES[entry["licence"]][0], "licence_url": LICENCES[entry["licence"]][1]}
+              "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
              for entry in release.files]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
-    return render_page("dumps.html", tag=tag, release=release, files=files, own=own, current=current,
-                       earlier=[r for r in releases().all() if r.version != release.version])
+    earlier = [r for r in get_releases().all() if r.version != release.version]
+    return render_page("dumps.html", tag=tag, release=release, files=files, own=own, current=served, earlier=earlier)

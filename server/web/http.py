@@ -1,10 +1,11 @@
 """HTTP behaviour shared by every page, document, dump and the SPARQL endpoint.
 
 `init_app` registers it app-wide: CORS for every origin (the data is public and read-only, and no request
-carries credentials), gzip for compressible bodies, one access-log line per request, and errors as JSON
-(RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`, `not_modified` and
-`cacheable` for conditional requests: data changes only with a release, so a view can compute its ETag from
-the release version and the request alone, and answer 304 before doing any work.
+carries credentials), gzip for compressible bodies, one access-log line per request, Retry-After on every
+503, and errors as JSON (RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`,
+`not_modified` and `cacheable` for conditional requests: data changes only with a release, so a view can
+compute its ETag from the release version and the request alone, and answer 304 before doing any work.
+A view that calls `depends_on` gets the named request headers into Vary on every answer, 304s included.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from ..store.base import QueryFailed
 
 access_log = logging.getLogger("mpsc.access")
 MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
+RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
+# Response headers scripts on other origins may read (CORS hides all but a few by default).
+EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads", "application/trig", "application/javascript")
 
@@ -57,6 +61,9 @@ def _start_clock() -> None:
 
 
 def _finish(response: Response) -> Response:
+    response.vary.update(g.get("depends_on", ()))
+    if response.status_code == 503 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(RETRY_AFTER)
     add_cors(response)
     compress(response)
     log_access(response)
@@ -66,7 +73,7 @@ def _finish(response: Response) -> Response:
 def add_cors(response: Response) -> Response:
     """Allow every origin to read the response; answer preflight requests for any method and header."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Content-Disposition"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         if "Access-Control-Request-Headers" in request.headers:
@@ -111,9 +118,16 @@ def log_access(response: Response) -> Response:
     return response
 
 
-def etag(*parts: str) -> str:
-    """A validator for a response determined by `parts` (release version, normalised request, format)."""
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+def etag(*parts) -> str:
+    """A validator for a response determined by `parts` (release version, request, format, …): strings, lists
+    of them or None. Encoded as JSON, so different parts never give the same text to hash."""
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def depends_on(*headers: str) -> None:
+    """Record that the answer to this request depends on these request headers: every response to it, a 304
+    included (RFC 9110 §15.4.5), names them in Vary."""
+    g.depends_on = (*g.get("depends_on", ()), *headers)
 
 
 def not_modified(tag: str) -> Response | None:

@@ -117,6 +117,57 @@ MESSAGES = {
     "error.404": ("Nicht gefunden", "Not found"),
     "error.404.text": ("Zu dieser Adresse gibt es keine Ressource.", "There is no resource at this address."),
     "error.home": ("Zur Startseite", "Go to the start page"),
+    "error.no_release": ("Es wurde noch keine Veröffentlichung erstellt.", "No release has been built yet."),
+    "error.no_version": ("Es gibt keine Veröffentlichung {version}.", "There is no release {version}."),
+    "error.no_file": ("Diese Veröffentlichung hat keine Datei {name}.", "There is no file {name} in this release."),
+    "error.no_facet": ("Keine Projekte für {facet}={value}.", "There are no projects for {facet}={value}."),
+    "error.400": ("Ungültige Anfrage", "Bad request"),
+    "error.405": ("Methode nicht erlaubt", "Method not allowed"),
+    "error.406": ("Kein passendes Format", "Not acceptable"),
+    "error.413": ("Anfrage zu groß", "Request too large"),
+    "error.415": ("Nicht unterstützter Medientyp", "Unsupported media type"),
+    "error.500": ("Interner Fehler", "Internal server error"),
+    "error.502": ("Fehler im Triplestore", "Bad gateway"),
+    "error.503": ("Vorübergehend nicht verfügbar", "Service unavailable"),
+    "error.where": ("Zeile {line}, Spalte {column}", "Line {line}, column {column}"),
+    "error.offered": ("Angeboten werden diese Formate:", "Offered formats:"),
+    "sparql.title": ("SPARQL-Endpunkt", "SPARQL endpoint"),
+    "sparql.results": ("SPARQL-Ergebnis", "SPARQL results"),
+    "sparql.intro": ("Fragen Sie den Wissensgraphen mit SPARQL 1.1 ab: hier im Formular oder mit jedem SPARQL-Client unter",
+                     "Query the knowledge graph with SPARQL 1.1: here in the form, or from any SPARQL client at"),
+    "sparql.limits": ("Abfragen ohne GRAPH sehen alle benannten Graphen. Der Endpunkt ist schreibgeschützt; lange oder "
+                      "sehr große Abfragen werden abgebrochen. Für die Arbeit mit allen Daten gibt es die",
+                      "Queries without GRAPH see all named graphs. The endpoint is read-only; long or very large queries "
+                      "are stopped. For bulk work, use the"),
+    "sparql.query": ("Abfrage", "Query"),
+    "sparql.format": ("Ergebnisformat", "Result format"),
+    "sparql.table": ("HTML-Tabelle", "HTML table"),
+    "sparql.run": ("Abfrage ausführen", "Run query"),
+    "sparql.failed": ("Die Abfrage wurde nicht beantwortet", "The query was not answered"),
+    "sparql.examples": ("Beispielabfragen", "Example queries"),
+    "sparql.edit": ("Bearbeiten", "Edit"),
+    "sparql.run_example": ("Ausführen", "Run"),
+    "sparql.programs": ("Für Programme", "For programs"),
+    "sparql.protocol": ("GET oder POST mit query=… (formularkodiert) oder die Abfrage selbst als POST mit "
+                        "application/sparql-query. Das Format wählen Accept oder format=: SELECT und ASK antworten als "
+                        "SPARQL Results JSON, XML, CSV oder TSV, CONSTRUCT und DESCRIBE als Turtle, JSON-LD, RDF/XML "
+                        "oder N-Triples. Abfragen über etwa 8 KB müssen per POST gesendet werden.",
+                        "GET or POST query=… (form-encoded), or POST the query itself as application/sparql-query. "
+                        "Choose the format with Accept or format=: SELECT and ASK answer as SPARQL Results JSON, XML, "
+                        "CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, JSON-LD, RDF/XML or N-Triples. Queries longer "
+                        "than about 8 KB must be sent by POST."),
+    "sparql.description": ("Die Dienstbeschreibung nennt die Graphen und ihre Größe.",
+                           "The service description lists the graphs and their sizes."),
+    "sparql.rows": ("{n} Zeilen", "{n} rows"),
+    "sparql.row": ("1 Zeile", "1 row"),
+    "sparql.shown": ("die ersten {n} werden angezeigt", "the first {n} are shown"),
+    "sparql.answer": ("Antwort", "Answer"),
+    "sparql.true": ("ja (true)", "yes (true)"),
+    "sparql.false": ("nein (false)", "no (false)"),
+    "sparql.subject": ("Subjekt", "subject"),
+    "sparql.predicate": ("Prädikat", "predicate"),
+    "sparql.object": ("Objekt", "object"),
+    "sparql.download": ("Herunterladen", "Download"),
     "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
                        "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
 }
@@ -196,6 +247,12 @@ def message(key: str, lang: str) -> str:
     """One UI text in the language; the key itself if it is missing (visible, so it gets noticed)."""
     pair = MESSAGES.get(key)
     return pair[LANGUAGES.index(lang)] if pair else key
+
+
+def preferred(texts: dict[str, str], lang: str) -> str | None:
+    """The one rule for texts in several languages ({language tag: text}, "" for none): the reader's
+    language, else German (the data's own language, always the most complete), else any; None for none."""
+    return texts.get(lang) or texts.get(DEFAULT) or next(iter(texts.values()), None)
 
 
 def term_label(iri, lang: str) -> str | None:

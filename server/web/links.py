@@ -3,18 +3,20 @@
 The data always names things by their canonical IRI; the server answers the same paths under its own
 public base (`Settings.base_url`). Resource IRIs `…/id/{path}` are described by documents
 `/doc/{path}`; hash IRIs (`…/municipality/09461000#geometry`) belong to their base resource's document
-and become anchors in it; the ontology and its `#Term`s are the document `/ontology`. Every other IRI
-under the canonical base (site pages, dumps, the endpoint) keeps its path.
+and become anchors in it; the ontology and its `#Term`s are the document `/ontology`, the catalogue the
+document `/catalog`. Every other IRI under the canonical base (site pages, dumps, the endpoint, the
+ontology's version IRIs) keeps its path.
 """
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
-from ..namespaces import BASE, ONTOLOGY_IRI
+from ..namespaces import BASE, ID, ONTOLOGY_IRI
 
-ID = BASE + "id/"
-SITE_PATHS = ("", "sparql", "catalog", "dumps/")  # canonical IRIs of site pages this server answers itself
+# Documents at their own path instead of under /doc/, with the same format suffixes (/ontology.ttl).
+NAMED_DOCUMENTS = {ONTOLOGY_IRI: "ontology", BASE + "catalog": "catalog"}
+SITE_PATHS = ("", "sparql", "dumps/", "ontology/")  # other canonical paths this server answers itself
 DOCUMENT_FORMATS = (HTML, *GRAPH_FORMATS)  # what a resource or the ontology can be shown as
 
 
@@ -40,8 +42,8 @@ def document_path(iri: str, fmt: Format | None = None) -> str | None:
         return None
     base, hash_, fragment = iri.partition("#")
     suffix = f".{fmt.extension}" if fmt else ""
-    if base == ONTOLOGY_IRI:
-        path = "ontology" + suffix
+    if base in NAMED_DOCUMENTS:
+        path = NAMED_DOCUMENTS[base] + suffix
     elif base.startswith(ID):
         path = "doc/" + base[len(ID):] + suffix
     elif _is_site_path(base[len(BASE):]):
@@ -72,7 +74,7 @@ class Linker:
         return self.base + path + query + hash_ + fragment
 
     def resource(self, iri: str) -> str | None:
-        """The HTML page about a canonical IRI, or None when the IRI is not ours."""
+        """Where a canonical IRI is answered here (a resource's HTML page, a dump file), or None when it is not ours."""
         path = document_path(str(iri))
         return None if path is None else self.url(path)
 

@@ -11,15 +11,22 @@ from . import get_store
 
 
 def per_release(name: str, compute):
-    """`compute()` once per release version; concurrent first calls may both compute, which is harmless."""
+    """`compute()` once per release version, remembered under (version, name).
+
+    The values of one version live in their own dict, which a request for a newer version replaces: a
+    computation still running for the old version then stores into the dict nobody reads any more, and
+    every caller returns the value it looked up or computed itself, so no request can see another
+    version's value or find it gone. Concurrent first calls may both compute, which is harmless.
+    """
     version = get_store().version
-    memo = current_app.extensions.setdefault("mpsc.memo", {})
-    if memo.get("version") != version:
-        memo.clear()
-        memo["version"] = version
-    if name not in memo:
-        memo[name] = compute()
-    return memo[name]
+    remembered = current_app.extensions.get("mpsc.memo")
+    if remembered is None or remembered[0] != version:
+        remembered = current_app.extensions["mpsc.memo"] = (version, {})
+    values = remembered[1]
+    if name in values:
+        return values[name]
+    value = values[name] = compute()
+    return value
 
 
 def select(sparql: str) -> list[dict]:

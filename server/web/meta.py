@@ -9,25 +9,28 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, redirect
+from flask import Blueprint, Response, redirect
 
 from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
-from . import current_release, get_store, http, memo
-from .documents import choose_format, construct_sorted, describe_response, rdf_response
-from .pages import FACETS
-from .site import reader
+from ..namespaces import BASE, ID, METADATA_GRAPH
+from ..queries import FACETS, facet_key
+from . import get_store, http, memo, served_release
+from .documents import choose_format, construct_sorted, describe_response, rdf_response, with_alternates
+from .links import Linker, document_path
+from .site import missing, reader
 
 bp = Blueprint("meta", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
-# Site pages listed in the sitemap besides every resource's document.
-PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "sparql")
+CATALOG = BASE + "catalog"  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
+# Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
+PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/")
 
 
 @bp.route("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (RFC 8615 well-known location, VoID §7.2)."""
-    return metadata("void", queries.named_graph(queries.METADATA_GRAPH), "dataset", None)
+    return metadata("void", queries.named_graph(METADATA_GRAPH), "dataset", None)
 
 
 @bp.route("/catalog", defaults={"extension": None})
@@ -36,25 +39,22 @@ def catalog(extension: str | None) -> Response:
     """The DCAT-AP.de catalogue: catalogue, dataset, distributions, SPARQL service, publisher, contact."""
     suffix = by_extension(extension) if extension else None
     if extension and suffix not in GRAPH_FORMATS:
-        abort(404)
+        missing("error.404.text")
     return metadata("catalog", queries.catalog(), "catalog", suffix)
 
 
 def metadata(name: str, sparql: str, page: str, suffix) -> Response:
     """One metadata graph in the negotiated format (Turtle by default); HTML readers go to its page."""
     fmt, negotiated = choose_format(suffix, OFFERED, TURTLE)
-    _, link = reader()
     if fmt is HTML:
-        return describe_response(redirect(link.resource(queries.ID + page), code=303), negotiated=True)
+        return describe_response(redirect(reader()[1].resource(ID[page]), code=303), negotiated=True)
     tag = http.etag(get_store().version, name, fmt.key)
     response = http.not_modified(tag)
     if response is None:
         triples = memo.per_release(name, lambda: construct_sorted(sparql))
         response = http.cacheable(rdf_response(triples, fmt), tag)
     if name == "catalog":
-        alternates = [(f, f"{link.base}catalog.{f.extension}") for f in GRAPH_FORMATS if f is not fmt]
-        return describe_response(response, negotiated=negotiated, location=f"{link.base}catalog.{fmt.extension}",
-                                 alternates=alternates)
+        return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS)
     return describe_response(response, negotiated=negotiated)
 
 
@@ -78,13 +78,13 @@ def sitemap() -> Response:
 
 
 def sitemap_xml() -> str:
-    base = reader()[1].base
-    release = current_release()
+    link = Linker(reader()[1].base)  # without the reader's ?lang=: the sitemap is the same for everyone
+    release = served_release()
     lastmod = f"<lastmod>{release.modified}</lastmod>" if release else ""
-    urls = [base + page for page in PAGES]
-    urls += [f"{base}projects?{facet}={row['value'].rsplit('/', 1)[-1]}" for facet in FACETS
+    urls = [link.url(page) for page in PAGES]
+    urls += [link.url("projects", **{facet: facet_key(row["value"])}) for facet in FACETS
              for row in get_store().select(queries.counts_by(facet))]
-    urls += [base + "doc/" + str(row["s"])[len(queries.ID):] for row in get_store().select(queries.documents())]
+    urls += [link.url(document_path(str(row["s"]))) for row in get_store().select(queries.documents())]
     entries = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')

@@ -5,49 +5,45 @@ fetched for the IRIs on the page in one query and picked for the reader's langua
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
 from .. import queries
+from ..namespaces import ID
+from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
-from . import current_release, get_settings, get_store, http, memo, site
+from . import get_settings, get_store, http, memo, served_release, site
+from .i18n import preferred
 from .maps import background
-from .site import page_tag, reader, render_page
+from .site import conditional_page, missing, reader, render_page
 
 bp = Blueprint("pages", __name__)
 bp.app_context_processor(site.context)  # every template extends the layout, which needs it
-FACETS = ("round", "category", "state")
 
 
 @bp.route("/")
-def home() -> Response:
+@conditional_page
+def home(tag: str) -> Response:
     """What the graph is, live counts per round, category and state, and the ways to use it."""
-    tag = page_tag()
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
     counts = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
     totals = memo.select(queries.totals())[0]
     names = labels({str(row["value"]) for rows in counts.values() for row in rows})
-    facets = {facet: [{"key": key_of(row["value"]), "label": names(row["value"]), "count": int(row["count"])}
+    facets = {facet: [{"key": facet_key(row["value"]), "label": names(row["value"]), "count": int(row["count"])}
                       for row in rows] for facet, rows in counts.items()}
-    release = current_release()
+    release = served_release()
     return render_page("index.html", tag=tag, facets=facets, totals={k: int(v) for k, v in totals.items()},
                        release=release, triples=sum(release.manifest["graphs"].values()) if release else 0,
                        examples=examples(get_settings().root / "queries"))
 
 
 @bp.route("/projects")
-def projects() -> Response:
+@conditional_page
+def projects(tag: str) -> Response:
     """Every model project, optionally filtered by round, category and state (?round=2020&state=09)."""
     chosen = {facet: request.args.get(facet) or None for facet in FACETS}
-    tag = page_tag()
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
     options = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
     for facet, value in chosen.items():  # only known keys reach a query, so the memo stays bounded
-        if value is not None and value not in {key_of(r["value"]) for r in options[facet]}:
-            abort(404, f"There is no {facet} {value!r} with projects.")
+        if value is not None and value not in {facet_key(r["value"]) for r in options[facet]}:
+            missing("error.no_facet", facet=facet, value=value)
     rows = memo.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
@@ -55,17 +51,14 @@ def projects() -> Response:
                    | {str(r["value"]) for rows in options.values() for r in rows})
     entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
     return render_page("projects.html", tag=tag, entries=entries, names=names, chosen=chosen,
-                       options={f: [(key_of(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
+                       options={f: [(facet_key(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
 
 
 @bp.route("/municipalities", defaults={"cls": "Municipality"})
 @bp.route("/districts", defaults={"cls": "District"})
-def bodies(cls: str) -> Response:
+@conditional_page
+def bodies(tag: str, cls: str) -> Response:
     """Municipalities or districts taking part in the programme, by state."""
-    tag = page_tag()
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
     rows = memo.select(queries.participants(cls))
     names = labels({str(r["body"]) for r in rows} | {str(r["state"]) for r in rows if "state" in r})
     entries = sorted(rows, key=lambda r: (names(r["state"]) if "state" in r else "", names(r["body"]).lower()))
@@ -74,12 +67,9 @@ def bodies(cls: str) -> Response:
 
 
 @bp.route("/cooperations")
-def cooperations() -> Response:
+@conditional_page
+def cooperations(tag: str) -> Response:
     """The cooperations that carry a project, with their members (lead member first)."""
-    tag = page_tag()
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
     entries = queries.group_cooperations(memo.select(queries.cooperations()))
     names = labels({e["coop"] for e in entries} | {e["project"] for e in entries if e["project"]}
                    | {m for e in entries for m, _ in e["members"]})
@@ -88,16 +78,13 @@ def cooperations() -> Response:
 
 
 @bp.route("/charter")
-def charter() -> Response:
+@conditional_page
+def charter(tag: str) -> Response:
     """The Smart City Charta's principles: guidelines with their recommendations, aims, vision."""
-    tag = page_tag()
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
     rows = memo.select(queries.charter())
-    names = labels({str(r["concept"]) for r in rows} | {queries.ID + "charter"})
-    return render_page("charter.html", tag=tag, tree=queries.charter_tree(rows), names=names,
-                       scheme=queries.ID + "charter")
+    scheme = str(ID["charter"])
+    names = labels({str(r["concept"]) for r in rows} | {scheme})
+    return render_page("charter.html", tag=tag, tree=queries.charter_tree(rows), names=names, scheme=scheme)
 
 
 @bp.route("/map/germany.svg")
@@ -117,9 +104,4 @@ def labels(iris: set[str]):
     lang, _ = reader()
     iris = {i for i in iris if i}
     table = queries.labels_by_language(memo.select(queries.labels(iris))) if iris else {}
-    return lambda iri: queries.pick(table, iri, lang)
-
-
-def key_of(iri) -> str:
-    """The key a list filter uses for a round, category or state IRI: its last path segment."""
-    return str(iri).rsplit("/", 1)[-1]
+    return lambda iri: preferred(table.get(str(iri), {}), lang) or str(iri)

@@ -1,4 +1,5 @@
-"""Dereferenceable URIs: /id/… answers 303 See Other to /doc/…, the document in HTML or RDF; /ontology.
+"""Dereferenceable URIs: /id/… answers 303 See Other to /doc/…, the document in HTML or RDF; /ontology,
+and its version IRI /ontology/{version}, which answers 303 to /ontology the same way.
 
 Cool URIs for the Semantic Web, 303 pattern: an IRI names the thing, its document describes it. The
 document is the resource's description from `queries.describe` (the same graph for every format), shown
@@ -6,19 +7,20 @@ as a page or serialised; a suffix (.ttl, .jsonld, .rdf, .nt, .html) names one fo
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect
+from flask import Blueprint, Response, redirect
 from rdflib import Graph, URIRef
 
 from .. import queries
 from ..formats import HTML, by_extension
-from ..namespaces import ONTOLOGY_IRI
+from ..namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, http, memo
 from .describe import BACKLINKS_SHOWN, Namer, build_page
-from .documents import choose_format, construct_sorted, describe_response, not_found, rdf_response
+from .documents import (alternates, choose_format, construct_sorted, describe_response, not_found, rdf_response,
+                        with_alternates)
 from .maps import marker
 from .links import DOCUMENT_FORMATS, document_path, iri_for, split_suffix
 from .schemaorg import schema_org
-from .site import page_tag, reader, render_page
+from .site import missing, page_tag, reader, render_page
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -31,9 +33,13 @@ def identify(path: str) -> Response:
     fmt, _ = choose_format(None, DOCUMENT_FORMATS, HTML)
     if not known(iri):
         return describe_response(not_found(fmt, iri), negotiated=True)
+    return see_other(iri, fmt)
+
+
+def see_other(iri: str, fmt) -> Response:
+    """303 to the document about `iri` in the negotiated format (the HTML page keeps the reader's ?lang=)."""
     _, link = reader()
-    target = link.resource(iri) if fmt is HTML else link.document(iri, fmt)
-    response = redirect(target, code=303)
+    response = redirect(link.resource(iri) if fmt is HTML else link.document(iri, fmt), code=303)
     response.cache_control.public = True
     response.cache_control.max_age = http.MAX_AGE
     return describe_response(response, negotiated=True)
@@ -60,12 +66,12 @@ def ontology(extension: str | None) -> Response:
     """The vocabulary: its documentation page, or the ontology graph in an RDF format."""
     suffix = by_extension(extension) if extension else None
     if extension and suffix not in DOCUMENT_FORMATS:
-        abort(404)
+        missing("error.404.text")
     fmt, negotiated = choose_format(suffix, DOCUMENT_FORMATS, HTML)
     tag = page_tag(fmt.key) if fmt is HTML else http.etag(get_store().version, ONTOLOGY_IRI, fmt.key)
     response = http.not_modified(tag)
     if response is None:
-        sparql = queries.named_graph(queries.ONTOLOGY_GRAPH)
+        sparql = queries.named_graph(ONTOLOGY_GRAPH)
         if fmt is HTML:
             graph = memo.per_release("ontology-graph", lambda: get_store().construct(sparql))
             response = render_page("ontology.html", tag=tag, doc=documentation(graph, namer(graph)),
@@ -74,6 +80,17 @@ def ontology(extension: str | None) -> Response:
             triples = memo.per_release("ontology-triples", lambda: construct_sorted(sparql))
             response = http.cacheable(rdf_response(triples, fmt), tag)
     return with_alternates(response, ONTOLOGY_IRI, fmt, negotiated)
+
+
+@bp.route("/ontology/<version>")
+def ontology_version(version: str) -> Response:
+    """A version IRI of the ontology (owl:versionIRI): 303 to the ontology document in the negotiated format."""
+    fmt, _ = choose_format(None, DOCUMENT_FORMATS, HTML)
+    versions = memo.per_release("ontology-versions", lambda: {
+        str(row["version"]) for row in get_store().select(queries.ontology_versions())})
+    if f"{ONTOLOGY_IRI}/{version}" not in versions:
+        return describe_response(not_found(fmt, f"{ONTOLOGY_IRI}/{version}"), negotiated=True)
+    return see_other(ONTOLOGY_IRI, fmt)
 
 
 def known(iri: str) -> bool:
@@ -127,16 +144,3 @@ def resource_page(iri: str, tag: str) -> Response:
     return render_page("resource.html", tag=tag, page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML), canonical=canonical,
                        map=marker(page.point, names.link.base + "map/germany.svg"))
-
-
-def alternates(iri: str, served) -> list:
-    """The other representations of a document: (format, absolute URL)."""
-    _, link = reader()
-    return [(f, link.document(iri, f)) for f in DOCUMENT_FORMATS if f is not served]
-
-
-def with_alternates(response: Response, iri: str, fmt, negotiated: bool) -> Response:
-    """Name the concrete document (Content-Location) and its other formats (Link) on a response."""
-    _, link = reader()
-    return describe_response(response, negotiated=negotiated, location=link.document(iri, fmt),
-                             alternates=alternates(iri, fmt))

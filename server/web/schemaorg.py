@@ -55,8 +55,11 @@ def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
                   "encodingFormat": str(graph.value(d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
                  for d in sorted(graph.objects(node, DCAT.distribution)) if graph.value(d, DCAT.downloadURL)]
     publisher = graph.value(node, DCTERMS.publisher)
+    # The dataset's licence, else those of its files (the programme and the register are licensed differently).
+    licences = sorted({str(o) for o in graph.objects(node, DCTERMS.license)}
+                      or {str(o) for d in graph.objects(node, DCAT.distribution) for o in graph.objects(d, DCTERMS.license)})
     fields = {
-        "license": str(graph.value(node, DCTERMS.license) or ""),
+        "license": licences[0] if len(licences) == 1 else licences,
         "keywords": sorted({str(k) for k in graph.objects(node, DCAT.keyword) if k.language == namer.lang}),
         "dateModified": str(graph.value(node, DCTERMS.modified) or ""),
         "version": str(graph.value(node, OWL.versionInfo) or ""),

@@ -1,11 +1,15 @@
 """What every HTML page shares: the reader's language, the UI texts, links on this deployment, the layout.
 
 `context()` is registered app-wide (also for the SPARQL and error pages, which extend the same layout);
-`render_page` answers a page with the headers that say what it depends on.
+`render_page` answers a page with the headers that say what it depends on, `conditional_page` answers
+304 before a view does any work, and `missing` stops a view with a 404 in the reader's language.
 """
 from __future__ import annotations
 
-from flask import Response, g, render_template, request
+from functools import wraps
+from typing import NoReturn
+
+from flask import Response, abort, g, render_template, request
 
 from ..formats import HTML
 from . import get_settings, get_store, http
@@ -59,6 +63,36 @@ def render_page(template: str, code: int = 200, tag: str | None = None, **values
 
 
 def page_tag(*parts: str) -> str:
-    """The ETag of an HTML page: the release, the full URL and the language decide its bytes."""
+    """The ETag of an HTML page: the release, the full URL and the language decide its bytes (so its 304 too
+    says Vary: Accept-Language)."""
     lang, _ = reader()
+    http.depends_on("Accept-Language")
     return http.etag(get_store().version, request.full_path, lang, *parts)
+
+
+def conditional_page(view):
+    """A page view that answers 304 before doing any work when the reader's copy is current; the view
+    gets the page's ETag as `tag` (for `render_page`)."""
+    @wraps(view)
+    def answer(**values) -> Response:
+        tag = page_tag()
+        response = http.not_modified(tag)
+        return view(tag=tag, **values) if response is None else response
+    return answer
+
+
+def not_found_page(text: str, details: dict | None = None) -> Response:
+    """The 404 page in the reader's language (Werkzeug's own error texts are English), never cached."""
+    lang, _ = reader()
+    response = render_page("error.html", code=404, status=404, title=message("error.404", lang), message=text,
+                           details=details or {})
+    response.cache_control.no_store = True
+    return response
+
+
+def missing(key: str, **values) -> NoReturn:
+    """Stop with 404: the page in the reader's language for browsers, else problem details in English (as every
+    API error is). `key` names the message, `values` fill it in."""
+    if http.wants_html():
+        abort(not_found_page(message(key, reader()[0]).format(**values)))
+    raise http.HttpError(404, message(key, "en").format(**values))

@@ -5,23 +5,25 @@ A query arrives by GET (`query=`), POST form (`query=`) or POST `application/spa
 inspected (server.sparql.inspection): updates and unlisted SERVICE calls are refused, and its form decides
 which formats are offered. The format comes from the `format` parameter, else from Accept (q-values), else
 the form's default; nothing acceptable is 406 with the offered types. Without a query, GET answers the
-service description, or for browsers the query form. Answers carry an ETag from release version,
-normalised query, dataset and format, so a repeated request can be answered 304 without running it.
+service description, or for browsers the query form. Answers carry an ETag from release version, the exact
+query text, dataset and format (and, for HTML, the reader's language), so a repeated request can be
+answered 304 without running it; the response cache uses the same key.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..formats import CSV, GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, RDFXML, SRJ, SRX, TSV, TURTLE, Format, \
-    by_extension, by_key, negotiate, offered_types
+from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format, by_name, negotiate, offered_types
 from ..rdfio import serialize_sorted, sorted_triples
 from ..sparql.description import service_description
 from ..sparql.inspection import Inspection, inspect
 from ..store import QueryFailed
 from . import get_settings, get_store, http, sparql_pages
 from .cache import ResponseCache
+from .site import reader
 
 bp = Blueprint("sparql", __name__)
 
@@ -31,11 +33,11 @@ OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
            # No recognisable form: accept any format, so the parser's syntax error is what the client sees.
            None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
 DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
-# `format` values other endpoints and SPARQLWrapper use (it sends format=, output= and results=).
-ALIASES = {"n3": TURTLE, "rdf+xml": RDFXML, "json-ld": JSONLD, "nt": NTRIPLES}
-# For CONSTRUCT/DESCRIBE, the generic names mean the RDF formats (as on Virtuoso and SPARQLWrapper).
-GRAPH_ALIASES = {"json": JSONLD, "xml": RDFXML}
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+# Request bodies beyond the query: form encoding triples a query's bytes at most (%XX), and the other
+# parameters (dataset IRIs, format) get this much room. Werkzeug refuses larger bodies while reading them,
+# also when they come chunked, without a Content-Length to check beforehand.
+FORM_HEADROOM = 16_384
 
 
 @dataclass(frozen=True)
@@ -47,26 +49,29 @@ class QueryRequest:
 
 
 @bp.record_once
-def _create_cache(state) -> None:
-    state.app.extensions["mpsc.sparql_cache"] = ResponseCache(state.app.config["MPSC"].cache_bytes)
+def _configure(state) -> None:
+    settings = state.app.config["MPSC"]
+    state.app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
+    largest = 3 * settings.max_query_bytes + FORM_HEADROOM
+    state.app.config.update(MAX_CONTENT_LENGTH=largest, MAX_FORM_MEMORY_SIZE=largest)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """Answer a query, or describe the service when there is none."""
+    http.depends_on("Accept")
     query_request = read_request()
     if query_request is None:
         return describe()
-    info = inspect(query_request.query)
-    refuse_unsafe(info)
-    fmt = choose_format(OFFERED[info.form], query_request.formats)
-    dataset = (query_request.default_graphs, query_request.named_graphs)
-    tag = http.etag(get_store().version, info.normalised, *("\x1f".join(graphs) for graphs in dataset), fmt.key)
     try:
-        return respond(tag, fmt, lambda: execute(query_request, info, fmt))
+        info = inspect(query_request.query)
+        refuse_unsafe(info)
+        fmt = choose_format(OFFERED[info.form], query_request.formats)
+        return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
+                       query_request.default_graphs, query_request.named_graphs)
     except QueryFailed as error:
-        if fmt is HTML:  # the reader stays on the form, with the message next to the query
-            return sparql_pages.form_page(query_request.query, error), error.status
+        if http.wants_html():  # a reader stays on the form, with the message next to the query
+            return sparql_pages.form_page(query_request.query, error)
         raise
 
 
@@ -82,11 +87,13 @@ def read_request() -> QueryRequest | None:
                                       "as application/sparql-query.")
         if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
             raise http.HttpError(415, "Queries must be encoded in UTF-8.")
-        check_size(request.content_length or 0, 3)  # form encoding may triple the size
-        if content_type == FORM_MEDIA_TYPE:
-            params.update(request.form)  # MultiDict.update adds values, keeping those of the URL
-        else:
-            params.setlist("query", [decode(request.get_data())])
+        try:
+            if content_type == FORM_MEDIA_TYPE:
+                params.update(request.form)  # MultiDict.update adds values, keeping those of the URL
+            else:
+                params.setlist("query", [decode(request.get_data())])
+        except RequestEntityTooLarge:
+            raise too_large() from None
     if "update" in params:
         raise http.HttpError(400, READ_ONLY)
     queries = params.getlist("query")
@@ -94,7 +101,8 @@ def read_request() -> QueryRequest | None:
         raise http.HttpError(400, "Send exactly one query parameter.")
     if not queries:
         return None
-    check_size(len(queries[0].encode("utf-8")))
+    if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
+        raise too_large()
     return QueryRequest(queries[0], params.getlist("default-graph-uri"), params.getlist("named-graph-uri"),
                         [f for f in params.getlist("format") if f])
 
@@ -106,21 +114,20 @@ def decode(body: bytes) -> str:
         raise http.HttpError(400, "The query is not valid UTF-8.") from None
 
 
-def check_size(size: int, factor: int = 1) -> None:
+def too_large() -> http.HttpError:
     limit = get_settings().max_query_bytes
-    if size > limit * factor:
-        raise http.HttpError(413, f"The query is larger than {limit:,} bytes, the limit of this endpoint.")
+    return http.HttpError(413, f"The query is larger than {limit:,} bytes, the limit of this endpoint.")
 
 
 def refuse_unsafe(info: Inspection) -> None:
     """Refuse updates, and SERVICE calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
     if info.update:
-        raise http.HttpError(400, READ_ONLY)
+        raise QueryFailed(READ_ONLY)
     allowed = get_settings().service_allow
     for service in info.services:
         if service not in allowed:
-            raise http.HttpError(400, f"SERVICE <{service}> is not allowed here; this endpoint calls "
-                                      f"{'only ' + ', '.join(allowed) if allowed else 'no other endpoints'}.")
+            raise QueryFailed(f"SERVICE <{service}> is not allowed here; this endpoint calls "
+                              f"{'only ' + ', '.join(allowed) if allowed else 'no other endpoints'}.")
 
 
 def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
@@ -130,7 +137,7 @@ def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
     keeps the default.
     """
     for value in requested:
-        fmt = named_format(value, graphs=offered[0] in GRAPH_FORMATS)
+        fmt = by_name(value, offered[0].kind)
         if fmt in offered:
             return fmt
     if requested:
@@ -141,20 +148,24 @@ def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
     return fmt
 
 
-def named_format(value: str, graphs: bool = False) -> Format | None:
-    """The format a `format` value names: our keys, media types, file extensions and other endpoints' names."""
-    value = value.strip().lower()
-    return (GRAPH_ALIASES.get(value) if graphs else None) or ALIASES.get(value) or by_key(value) or by_extension(value)
-
-
 def not_acceptable(offered) -> http.HttpError:
     types = offered_types(offered)
     return http.HttpError(406, "None of the requested formats can answer this request; offered are: "
                                + ", ".join(types) + ".", offered=types)
 
 
-def respond(tag: str, fmt: Format, compute) -> Response:
-    """304 for a matching conditional request, else the body from the cache or from `compute()`."""
+def respond(fmt: Format, compute, *request_parts) -> Response:
+    """The answer in `fmt`: 304 for a matching conditional request, else the body from the cache or `compute()`.
+
+    Its ETag, also the cache key, is made of the release version, `request_parts` exactly as sent, the format
+    and for HTML the reader's language and the URL, which its links (language switch, ?lang=) are made from.
+    """
+    parts, language = [get_store().version, *request_parts, fmt.key], None
+    if fmt is HTML:
+        http.depends_on("Accept-Language")
+        language, _ = reader()
+        parts += [language, request.full_path]
+    tag = http.etag(*parts)
     response = http.not_modified(tag)
     if response is None:
         cache: ResponseCache = current_app.extensions["mpsc.sparql_cache"]
@@ -163,7 +174,8 @@ def respond(tag: str, fmt: Format, compute) -> Response:
             body = compute()
             cache.put(tag, body)
         response = http.cacheable(Response(body, content_type=fmt.content_type), tag)
-    response.vary.add("Accept")
+    if language:
+        response.headers["Content-Language"] = language
     return response
 
 
@@ -171,23 +183,16 @@ def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes
     """The result bytes in `fmt`, or the HTML results page."""
     if fmt is HTML:
         return sparql_pages.results_page(query_request, info.form).encode("utf-8")
-    settings = get_settings()
     return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                             named_graphs=query_request.named_graphs, max_rows=settings.max_rows,
-                             base_iri=settings.public_base + "sparql")
+                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows)
 
 
 def describe() -> Response:
     """The service description in RDF, or the query form for browsers (also with ?example=key)."""
     fmt = choose_format(DESCRIPTION_FORMATS, request.args.getlist("format"))
     if fmt is HTML:
-        response = Response(sparql_pages.form_page(sparql_pages.example_query(request.args.get("example"))),
-                            content_type=HTML.content_type)
-        response.vary.add("Accept")
-        return response
-    store, settings = get_store(), get_settings()
-    tag = http.etag(store.version, "service-description", fmt.key, settings.public_base)
-    return respond(tag, fmt, lambda: description_bytes(fmt))
+        return sparql_pages.form_page(sparql_pages.example_query(request.args.get("example")))
+    return respond(fmt, lambda: description_bytes(fmt), "service-description", get_settings().public_base)
 
 
 def description_bytes(fmt: Format) -> bytes:

@@ -1,8 +1,9 @@
-"""The endpoint's HTML: the query form (with the example queries) and results as a table.
+"""The endpoint's HTML: the query form (with the example queries) and results as a table, in German or English.
 
 Plain HTML forms, no JavaScript: the form submits by GET, so a results page has a URL to share and
 the same ETag/304 behaviour as every other answer. A results page shows at most HTML_ROWS rows and links
-the full result in every machine format.
+the full result in every machine format. The pages use the site's layout and language (site.reader):
+links to resources and to other results pages keep an explicit ?lang= choice.
 """
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import render_template
+from flask import Response, render_template
 
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
 from ..sparql.examples import examples, read_example
 from ..store import QueryFailed
 from . import get_settings, get_store
+from .i18n import message
 from .links import Linker
+from .site import reader, render_page
 
 HTML_ROWS = 1000
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
@@ -30,7 +33,7 @@ SELECT ?project ?label ?year WHERE {
 ORDER BY ?year ?label
 LIMIT 100
 """
-FORM_FORMATS = (("html", "HTML table"), *((f.key, f.label) for f in (*RESULT_FORMATS, *GRAPH_FORMATS)))
+FORM_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)  # the machine formats the form offers after the HTML table
 
 
 @dataclass(frozen=True)
@@ -48,37 +51,37 @@ def example_query(key: str | None) -> str | None:
     return read_example(folder / f"{key}.rq").query
 
 
-def form_page(query: str | None = None, error: QueryFailed | None = None) -> str:
+def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
+    """The query form, with the examples; after a refused query, that query and why (with the error's status)."""
     settings = get_settings()
-    return render_template("sparql/form.html", query=query or DEFAULT_QUERY, error=error, formats=FORM_FORMATS,
-                           endpoint=settings.public_base + "sparql", examples=examples(settings.root / "queries"),
-                           run_url=run_url)
+    return render_page("sparql/form.html", code=error.status if error else 200, query=query or DEFAULT_QUERY,
+                       error=error, formats=FORM_FORMATS, endpoint=settings.public_base + "sparql",
+                       examples=examples(settings.root / "queries"), run_url=run_url)
 
 
 def results_page(query_request, form: str | None) -> str:
-    """The form with the query, then its result as a table (ASK: the answer)."""
+    """The form with the query, then its result as a table (ASK: the answer), in the reader's language."""
     store, settings = get_store(), get_settings()
-    kwargs = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
-              "base_iri": settings.public_base + "sparql"}
+    lang, linker = reader()
+    dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs}
     table = {"boolean": None, "variables": [], "rows": [], "total": 0}
     if form == "ASK":
-        table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **kwargs),
+        table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **dataset),
                                                        format=ox.QueryResultsFormat.JSON))
         formats = RESULT_FORMATS[:2]
     elif form in ("CONSTRUCT", "DESCRIBE"):
-        data = store.query(query_request.query, NTRIPLES, max_rows=settings.max_rows, **kwargs)
-        table.update(_triple_table(data))
+        data = store.query(query_request.query, NTRIPLES, max_rows=settings.max_rows, **dataset)
+        table.update(_triple_table(data, lang))
         formats = GRAPH_FORMATS
     else:
-        data = store.query(query_request.query, TSV, max_rows=settings.max_rows, **kwargs)
+        data = store.query(query_request.query, TSV, max_rows=settings.max_rows, **dataset)
         table.update(_solution_table(data))
         formats = RESULT_FORMATS
-    linker = Linker(settings.public_base)
     table["rows"] = [[_cell(term, linker) for term in row] for row in table["rows"]]
     downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
     return render_template("sparql/results.html", query=query_request.query, formats=FORM_FORMATS,
                            endpoint=settings.public_base + "sparql", downloads=downloads, limit=HTML_ROWS,
-                           examples=[], run_url=run_url, error=None, **table)
+                           error=None, **table)
 
 
 def _solution_table(tsv: bytes) -> dict:
@@ -88,10 +91,11 @@ def _solution_table(tsv: bytes) -> dict:
     return {"variables": [v.value for v in variables], "rows": rows, "total": tsv.count(b"\n") - 1}
 
 
-def _triple_table(ntriples: bytes) -> dict:
+def _triple_table(ntriples: bytes, lang: str) -> dict:
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     rows = [[t.subject, t.predicate, t.object] for _, t in zip(range(HTML_ROWS), triples)]
-    return {"variables": ["subject", "predicate", "object"], "rows": rows, "total": ntriples.count(b"\n")}
+    return {"variables": [message(f"sparql.{part}", lang) for part in ("subject", "predicate", "object")],
+            "rows": rows, "total": ntriples.count(b"\n")}
 
 
 def _cell(term, linker: Linker) -> Cell | None:
@@ -106,9 +110,13 @@ def _cell(term, linker: Linker) -> Cell | None:
 
 
 def run_url(query: str, fmt_key: str = "html", query_request=None) -> str:
-    """The GET URL running `query` in a format, with the request's dataset parameters."""
+    """The GET URL running `query` in a format, with the request's dataset parameters; the HTML table keeps
+    the reader's explicit language choice (the machine formats have no language)."""
     params = [("query", query), ("format", fmt_key)]
     if query_request is not None:
         params += [("default-graph-uri", g) for g in query_request.default_graphs]
         params += [("named-graph-uri", g) for g in query_request.named_graphs]
+    lang_param = reader()[1].lang_param
+    if fmt_key == "html" and lang_param:
+        params.append(("lang", lang_param))
     return get_settings().public_base + "sparql?" + urlencode(params)
