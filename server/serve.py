@@ -31,6 +31,10 @@ class GunicornServer(BaseApplication):
                    "limit_request_line": 8190}
         for key, value in options.items():
             self.cfg.set(key, value)
+        # Newer gunicorn opens a control socket at one path per user, which replicas on one host would
+        # share; nothing here uses it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         return create_app(self.settings)
