@@ -13,11 +13,7 @@ Not a test: a measurement to report, one run each.
 from __future__ import annotations
 
 import argparse
-import http.client
-import statistics
 import sys
-import threading
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,23 +21,16 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import load  # noqa: E402
 from server.config import Settings  # noqa: E402
 from tests.sparql_support import mpsc_serve  # noqa: E402
 
 LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 
-def get(connection: http.client.HTTPConnection, path: str, accept: str) -> tuple[int, int]:
-    """(status, bytes on the wire) of one GET on a keep-alive connection, accepting gzip as browsers do."""
-    connection.request("GET", path, headers={"Accept": accept, "Accept-Encoding": "gzip"})
-    response = connection.getresponse()
-    return response.status, len(response.read())
-
-
 def documents(base: str, municipalities: int) -> list[str]:
     """Paths of every project's document and of the first `municipalities` municipality documents."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    connection = load.connect(base)
     connection.request("GET", "/sitemap.xml")
     urls = [loc.text for loc in ET.fromstring(connection.getresponse().read()).iter(LOC)]
     paths = [urlsplit(u).path for u in urls]
@@ -50,38 +39,10 @@ def documents(base: str, municipalities: int) -> list[str]:
 
 
 def measure(base: str, paths: list[str], accept: str, clients: int, seconds: float) -> dict:
-    """Warm up with one pass, then CLIENTS threads round robin through `paths` for `seconds`."""
-    parts = urlsplit(base)
-    warm = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-    for path in paths:
-        assert get(warm, path, accept)[0] == 200, path
-    stop, latencies, sizes, errors = threading.Event(), [], [], []
-
-    def client(offset: int) -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
-        i = offset
-        while not stop.is_set():
-            started = time.perf_counter()
-            status, size = get(connection, paths[i % len(paths)], accept)
-            latencies.append(time.perf_counter() - started)
-            sizes.append(size)
-            if status != 200:
-                errors.append(status)
-            i += 1
-        connection.close()
-
-    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=20)
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
-            "p95_ms": quantiles[18] * 1000, "kb": statistics.mean(sizes) / 1000, "errors": len(errors)}
+    """Warm up with one pass, then CLIENTS threads round robin through `paths`, accepting gzip as browsers do."""
+    requests = [(path, {"Accept": accept, "Accept-Encoding": "gzip"}) for path in paths]
+    load.warm_up(base, requests)
+    return load.run(base, requests, clients, seconds, offset=lambda n: n * 7)
 
 
 def main() -> None:
@@ -107,7 +68,7 @@ def main() -> None:
           f"mpsc serve: {args.workers} workers x {args.threads} threads")
     print(f"{'URLs':40} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'kB/resp':>8} {'errors':>7}")
     for label, f in figures.items():
-        print(f"{label:40} {f['requests']:9d} {f['rps']:8.1f} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
+        print(f"{label:40} {f['requests']:9d} {f['rate']:8.1f} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
               f"{f['kb']:8.1f} {f['errors']:7d}")
 
 

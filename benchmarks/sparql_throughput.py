@@ -12,19 +12,16 @@ Not a test: a measurement to report, one run each.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import statistics
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import load  # noqa: E402
 from server.config import Settings  # noqa: E402
 from tests.conftest import mpsc  # noqa: E402
 from tests.sparql_support import mpsc_serve, oxigraph_server  # noqa: E402
@@ -53,46 +50,15 @@ def query_mix(project: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def client(base: str, path: str, mix, stop: threading.Event, latencies: list, errors: list, offset: int) -> None:
-    """Send the mix round robin over one keep-alive connection until `stop` is set."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    i = offset
-    while not stop.is_set():
-        name, query, accept = mix[i % len(mix)]
-        started = time.perf_counter()
-        connection.request("GET", f"{path}?{urlencode({'query': query})}", headers={"Accept": accept})
-        response = connection.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - started)
-        if response.status != 200:
-            errors.append((name, response.status))
-        i += 1
-    connection.close()
-
-
 def measure(base: str, path: str, mix, clients: int, seconds: float) -> dict:
-    for offset in range(len(mix)):  # warm-up: every query once
-        client_once(base, path, mix[offset])
-    stop, latencies, errors = threading.Event(), [], []
-    threads = [threading.Thread(target=client, args=(base, path, mix, stop, latencies, errors, n))
-               for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=20)
-    return {"requests": len(latencies), "qps": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
-            "p95_ms": quantiles[18] * 1000, "errors": len(errors)}
+    """Warm up with every query once, then CLIENTS threads send the mix round robin."""
+    requests = [(f"{path}?{urlencode({'query': query})}", {"Accept": accept}) for _, query, accept in mix]
+    load.warm_up(base, requests)
+    return load.run(base, requests, clients, seconds)
 
 
 def client_once(base: str, path: str, entry) -> bytes:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection = load.connect(base, timeout=60)
     connection.request("GET", f"{path}?{urlencode({'query': entry[1]})}", headers={"Accept": entry[2]})
     response = connection.getresponse()
     body = response.read()
@@ -131,12 +97,12 @@ def main() -> None:
 
 
 def report(figures: dict, args) -> None:
-    reference = figures["oxigraph serve (in memory)"]["qps"]
+    reference = figures["oxigraph serve (in memory)"]["rate"]
     print(f"{args.clients} clients, {args.seconds:g} s each; mpsc serve: {args.workers} workers x {args.threads} threads")
     print(f"{'server':34} {'requests':>9} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'vs oxigraph in memory':>22}")
     for label, f in figures.items():
-        print(f"{label:34} {f['requests']:9d} {f['qps']:8.1f} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
-              f"{f['errors']:7d} {f['qps'] / reference:21.2f}x")
+        print(f"{label:34} {f['requests']:9d} {f['rate']:8.1f} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
+              f"{f['errors']:7d} {f['rate'] / reference:21.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""The load generator both benchmarks share: keep-alive client threads for a fixed time, with latencies."""
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+from typing import Callable
+from urllib.parse import urlsplit
+
+# A request: (path, headers). A client sends requests[offset], requests[offset + 1], … round robin.
+Request = tuple[str, dict]
+
+
+def connect(base: str, timeout: float = 120) -> http.client.HTTPConnection:
+    parts = urlsplit(base)
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+
+def send(connection: http.client.HTTPConnection, request: Request) -> tuple[int, int]:
+    """(status, bytes received) of one GET on a keep-alive connection."""
+    path, headers = request
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response.status, len(response.read())
+
+
+def warm_up(base: str, requests: list[Request]) -> None:
+    """One pass over every request, so caches and lazy loading do not count; each must answer 200."""
+    connection = connect(base)
+    for request in requests:
+        status, _ = send(connection, request)
+        assert status == 200, (request, status)
+    connection.close()
+
+
+def run(base: str, requests: list[Request], clients: int, seconds: float,
+        offset: Callable[[int], int] = lambda n: n) -> dict:
+    """CLIENTS threads send round robin for SECONDS; returns requests, rate, p50/p95 ms, mean kB, errors."""
+    stop, latencies, sizes, errors = threading.Event(), [], [], []
+
+    def client(n: int) -> None:
+        connection, i = connect(base), offset(n)
+        while not stop.is_set():
+            started = time.perf_counter()
+            status, size = send(connection, requests[i % len(requests)])
+            latencies.append(time.perf_counter() - started)
+            sizes.append(size)
+            if status != 200:
+                errors.append(status)
+            i += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=20)
+    return {"requests": len(latencies), "rate": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
+            "p95_ms": quantiles[18] * 1000, "kb": statistics.mean(sizes) / 1000, "errors": len(errors)}
