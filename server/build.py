@@ -113,7 +113,7 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 
 
 # The modules and libraries whose code decides the bytes of a release.
-GENERATORS = ("build", "metadata", "notes", "rdfio", "formats", "licences", "namespaces")
+GENERATORS = ("build", "metadata", "notes", "rdfio", "release", "formats", "licences", "namespaces")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 
@@ -124,12 +124,14 @@ def generator_fingerprint() -> bytes:
     return code + " ".join(importlib.metadata.version(lib) for lib in LIBRARIES).encode()
 
 
-def content_version(ordered: dict[str, list]) -> str:
-    """The first 12 hex digits of the SHA-256 of the input (sorted N-Quads) and the generator.
+def content_version(ordered: dict[str, list], modified: str) -> str:
+    """The first 12 hex digits of the SHA-256 of the input (sorted N-Quads), the date and the generator.
 
-    Same version, same bytes: files under /dumps/{version}/ can be cached as immutable.
+    Same version, same bytes: files under /dumps/{version}/ can be cached as immutable. The date is in
+    the files (void.ttl, release.json), so a rebuild on a later day is a new version.
     """
     digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
+    digest.update(modified.encode())
     digest.update(generator_fingerprint())
     return digest.hexdigest()[:12]
 
@@ -195,7 +197,8 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: s
     counts[METADATA] = len(ordered[METADATA])
     for dump in (VOID_FILE, ALL_FILE):
         files[dump.name] = serialize_dump(dump, ordered)
-    manifest = {"version": version, "modified": modified, "graphs": dict(sorted(counts.items())),
+    merged = len(rdfio.merge_sorted(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
+    manifest = {"version": version, "modified": modified, "triples": merged, "graphs": dict(sorted(counts.items())),
                 "files": [_entry(d, files[d.name], counts) for d in (*DUMPS, VOID_FILE, ALL_FILE)]}
     files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"]).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
@@ -211,8 +214,12 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None) -> BuildRes
     if not result.conforms:
         raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
-    version = content_version(ordered)
-    files = release_files(graphs, ordered, version, release_date(root, graphs[METADATA]))
-    path = write_release(out_dir, version, files)
+    modified = release_date(root, graphs[METADATA])
+    version = content_version(ordered, modified)
+    files = release_files(graphs, ordered, version, modified)
+    try:
+        path = write_release(out_dir, version, files)
+    except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
+        raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
     return BuildResult(version, path, counts, time.perf_counter() - started, result)

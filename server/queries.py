@@ -150,7 +150,7 @@ def documents() -> str:
 FACETS = ("round", "category", "state")  # what the project list filters by: ?round=2020&category=…&state=09
 
 # The states a project is located in: its grantee's, or its cooperation members'.
-_PROJECT_STATE = """{ ?grantee schema:containedInPlace+ ?state } UNION { ?grantee org:hasMember/schema:containedInPlace+ ?state }
+_PROJECT_STATE = """{ ?grantee schema:containedInPlace ?state } UNION { ?grantee org:hasMember/schema:containedInPlace ?state }
     ?state a mpsc:State ."""
 
 
@@ -202,7 +202,7 @@ def participants(cls: str) -> str:
         "SELECT ?body ?state ?population (COUNT(DISTINCT ?project) AS ?count)",
         f"""?body a mpsc:{key(cls)} .
   {{ ?project mpsc:grantee ?body }} UNION {{ ?project mpsc:grantee/org:hasMember ?body }}
-  OPTIONAL {{ ?body schema:containedInPlace+ ?state . ?state a mpsc:State }}
+  OPTIONAL {{ ?body schema:containedInPlace ?state . ?state a mpsc:State }}
   OPTIONAL {{ ?body mpsc:population ?population }}""",
         "GROUP BY ?body ?state ?population")
 

@@ -115,3 +115,14 @@ def test_a_build_outside_a_project_folder_refuses_to_publish(tmp_path):
     assert result.returncode == 1
     assert "MPSC_ROOT" in result.stderr
     assert not (tmp_path / "releases").exists()
+
+
+def test_a_rebuild_on_a_later_day_is_a_new_version(small_root, tmp_path):
+    out = tmp_path / "releases"
+    env = {"MPSC_ROOT": str(small_root)}
+    first = mpsc("build", "--out", str(out), env={**env, "SOURCE_DATE_EPOCH": "1790000000"})
+    second = mpsc("build", "--out", str(out), env={**env, "SOURCE_DATE_EPOCH": "1800000000"})
+    assert first.returncode == second.returncode == 0, second.stderr
+    releases = Releases(out).all()
+    assert len({r.version for r in releases}) == 2
+    assert Releases(out).current().modified == "2027-01-15"

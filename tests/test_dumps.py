@@ -150,3 +150,19 @@ def test_dumps_follow_the_release_the_store_serves(small_root, tmp_path):
         assert catalog.value(catalog.value(None, DCAT.downloadURL, download), DCAT.byteSize).toPython() == len(served)
         shutil.rmtree(releases / first)  # the served release is gone: /dumps/ offers the current one
         assert b"Smart City Bamberg!" in fetch(url + "dumps/mpsc.ttl")[2]
+
+
+def test_a_new_release_changes_the_listing_validator(small_root, tmp_path):
+    """The listing names every release, so a conditional GET after a build must not get 304."""
+    releases = tmp_path / "releases"
+    build(small_root, releases)
+    with serve_app(Settings.from_env(root=small_root, releases=releases)) as url:
+        status, headers, _ = fetch(url + "dumps/", BROWSER)
+        etag = headers["ETag"]
+        data = small_root / "data" / "programme" / "valid.ttl"
+        data.write_text(data.read_text(encoding="utf-8").replace("Smart City Bamberg", "Smart City Bamberg!"),
+                        encoding="utf-8")
+        second = build(small_root, releases).version
+        status, headers, body = fetch(url + "dumps/", BROWSER, headers={"If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag
+        assert f"dumps/{second}/" in body.decode()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
@@ -167,17 +168,32 @@ def test_mpsc_load_explains_its_failures(releases):
 
 
 class Misbehaving(BaseHTTPRequestHandler):
-    """A SPARQL server that answers every query with an error revealing its internals, or with bytes no parser
-    reads (the path decides)."""
+    """A SPARQL server that answers every query with an error revealing its internals, with bytes no parser
+    reads, or with rows trickling in (the path decides)."""
 
     def do_POST(self):
         self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/trickling":
+            return self.trickle()
         status, body = {"/garbage": (200, b'?x\n"unterminated\n'), "/failing": (500, b"secret: db at 10.0.0.7"),
                         "/refusing": (400, b"secret: unsupported by 10.0.0.7")}[self.path]
         self.send_response(status)
         self.send_header("Content-Type", "text/tab-separated-values" if status == 200 else "text/plain")
         self.end_headers()
         self.wfile.write(body)
+
+    def trickle(self) -> None:
+        """One TSV row every 0.4 s, each well within a 1 s socket timeout, for 4 s in all."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/tab-separated-values")
+        self.end_headers()
+        try:
+            self.wfile.write(b"?x\n")
+            for n in range(10):
+                time.sleep(0.4)
+                self.wfile.write(b"%d\n" % n)
+        except ConnectionError:  # the client gave up
+            pass
 
     def log_message(self, *args) -> None:
         """Quiet."""
@@ -204,3 +220,11 @@ def test_a_misbehaving_store_is_answered_in_general_words(misbehaving, caplog, p
     assert raised.value.status == status and str(raised.value) == message
     assert "secret" not in str(raised.value)
     assert path == "/garbage" or "secret" in caplog.text  # what the store said is logged for operators
+
+
+def test_a_store_trickling_rows_is_stopped_at_the_time_limit(misbehaving):
+    """The time limit bounds the whole answer, not only each wait for the next bytes."""
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as raised:
+        RemoteStore(misbehaving + "/trickling", timeout=1.0).query("SELECT ?x { ?x ?p ?o }", SRJ)
+    assert raised.value.status == 503 and time.monotonic() - started < 2.0

@@ -33,14 +33,19 @@ def disk_store(release: Release, root: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-", dir=target.parent))
-    store = ox.Store(str(staging))
-    load_dataset(store, release.path / DATASET_FILE)
-    store.flush()
-    del store  # closes the database before the rename
     try:
+        store = ox.Store(str(staging))
+        load_dataset(store, release.path / DATASET_FILE)
+        store.flush()
+        del store  # closes the database before the rename
         os.rename(staging, target)
-    except OSError:  # another worker was first
+    except OSError:
         shutil.rmtree(staging, ignore_errors=True)
+        if not target.is_dir():  # not "another worker was first": a real failure
+            raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 

@@ -31,8 +31,9 @@ MEMORY, DISK = "memory", "disk"
 def load_dataset(store: ox.Store, path: str | Path) -> None:
     """Load a release's dataset file (gzipped N-Quads, release.DATASET_FILE) into a store.
 
-    Store.load: as fast as bulk_load into memory (1.4 s for 405k quads), but single-threaded, which matters
-    when all executors of a server start at once on few cores.
+    Store.load: as fast as bulk_load into memory, but single-threaded, which matters when all executors of
+    a server start at once on few cores. benchmarks/executor_footprint.py times an executor's start-up,
+    which is mostly this load.
     """
     with gzip.open(path, "rb") as handle:
         store.load(handle, format=ox.RdfFormat.N_QUADS)

@@ -8,14 +8,12 @@ web thread, so other requests do not queue behind a slow query; only while a rep
 worker have one executor fewer.
 
 Executors are started with fork+exec (`python -m server.store.executor`) rather than forked from the web
-worker, which has threads and must not fork. Measured on the current release (405k quads with the default
-graph, 2 busy cores): an executor is ready 1.5 s after start (0.2 s interpreter and imports, the rest
-loading into memory) and holds about 160 MB. Forking a loaded parent would be ready in milliseconds, but a
-forked child had written to ~75% of its copy of the store after a few queries (pyoxigraph touches its
-in-memory indexes when reading), so it would save little memory for the cost of a fork server; a respawn
-happens only after a timeout, and the pool serves on meanwhile. With MPSC_STORE_PATH, executors open one
-on-disk store read-only instead: ready in 0.2 s and sharing the page cache, at the price of slower
-queries (4.5x on a filter over all municipalities).
+worker, which has threads and must not fork. benchmarks/executor_footprint.py measures an executor's
+start-up time, memory and query time, in memory and on disk. Forking a loaded parent would start faster,
+but pyoxigraph touches its in-memory indexes when reading, so a forked child soon holds its own copy of
+most pages: little memory saved for the cost of a fork server, and a respawn happens only after a
+timeout while the pool serves on. With MPSC_STORE_PATH, executors open one on-disk store read-only
+instead: faster start and a shared page cache, at the price of slower queries (see the benchmark).
 """
 from __future__ import annotations
 
@@ -93,6 +91,10 @@ class ExecutorPool:
             self._alive.add(executor)
         return executor
 
+    def _stopped(self) -> str:
+        return (f"The query was stopped after {self.timeout:g} seconds, the time limit of this endpoint. "
+                "Narrow it down, or download the dumps at /dumps/.")
+
     def run(self, request: tuple) -> bytes:
         """The executor's answer to `request`; raises its QueryFailed, QueryTimeout or StoreUnavailable.
 
@@ -103,12 +105,14 @@ class ExecutorPool:
             executor = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise StoreUnavailable("All query executors are busy; please try again shortly.") from None
+        if deadline <= time.monotonic():  # the wait used the whole limit: do not start (and kill) a run
+            self._idle.put(executor)
+            raise QueryTimeout(self._stopped())
         try:
             status, payload = executor.call(request, deadline - time.monotonic())
         except TimeoutError:
             self._replace(executor)
-            raise QueryTimeout(f"The query was stopped after {self.timeout:g} seconds, the time limit of this "
-                               "endpoint. Narrow it down, or download the dumps at /dumps/.") from None
+            raise QueryTimeout(self._stopped()) from None
         except (EOFError, OSError):
             self._replace(executor)
             raise StoreUnavailable("The query engine stopped unexpectedly; please try again.") from None

@@ -82,9 +82,10 @@ class RemoteStore(Store):
         body = urlencode({"query": sparql, **dataset}, doseq=True).encode("utf-8")
         request = urllib.request.Request(self.endpoint, data=body, headers={
             "Accept": accept.media_type, "Content-Type": "application/x-www-form-urlencoded"})
+        deadline = time.monotonic() + self.timeout
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                yield response
+                yield _Deadline(response, deadline)
         except urllib.error.HTTPError as error:
             raise self._refusal(error.code, error.read().decode("utf-8", "replace").strip()) from None
         except SyntaxError as error:
@@ -135,3 +136,23 @@ class RemoteStore(Store):
         except QueryFailed as error:
             return {**status, "version": None, "ok": False, "error": str(error)}
         return {**status, "version": version or None, "ok": bool(version)}
+
+
+class _Deadline:
+    """A response body whose reads raise TimeoutError once `deadline` (time.monotonic()) has passed.
+
+    urlopen's timeout bounds each wait on the socket, not the whole answer: a store sending one row just
+    within it would hold a request (and a web worker) indefinitely. Reads use read1, which returns what has
+    arrived rather than waiting for a full buffer, so the deadline is checked at every arrival and an answer
+    takes at most the time limit plus one socket wait.
+    """
+
+    def __init__(self, response, deadline: float):
+        self.headers = response.headers
+        self._response, self._deadline = response, deadline
+
+    def read(self, size: int) -> bytes:
+        data = self._response.read1(size)
+        if time.monotonic() > self._deadline:
+            raise TimeoutError
+        return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..config import Settings
-from ..release import Release, Releases
+from ..release import MANIFEST, Release, Releases
 from ..store import Store
 from . import http
 
@@ -56,5 +56,13 @@ def current_release() -> Release | None:
 def served_release() -> Release | None:
     """The release the store serves, so that pages and /dumps/ agree with the catalogue and documents (which
     the store answers) even after `mpsc build` switched `current` on disk; the current release when the
-    served one is not in the releases folder (deleted, or loaded into a remote store from elsewhere)."""
-    return get_releases().get(get_store().version) or current_release()
+    served one is not in the releases folder (deleted, or loaded into a remote store from elsewhere).
+
+    The served release is remembered per version, since a release never changes (several calls per /dumps/
+    request would otherwise each re-read its manifest); only whether its folder still exists is checked on
+    every call. The fallback is looked up each time, since a build may switch `current` at any moment.
+    """
+    from . import memo
+
+    served = memo.per_release("served_release", lambda: get_releases().get(get_store().version))
+    return served if served is not None and (served.path / MANIFEST).exists() else current_release()

@@ -9,13 +9,11 @@ the served release and is cached briefly.
 """
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, redirect, send_file
 
 from ..licences import LICENCES
-from ..release import CHECKSUMS, MANIFEST, NOTES, Release
-from . import get_releases, http, served_release
+from ..release import CHECKSUMS, MANIFEST, NOTES, Release, sha256
+from . import get_releases, http, memo, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
@@ -65,15 +63,26 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
     if path is None or not path.is_file():
         missing("error.no_file", name=name)
     entry = next((e for e in release.files if e["name"] == name), None)
-    # The manifest holds the dumps' checksums; the few files about the release are small enough to hash.
-    digest = entry["sha256"] if entry else hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = entry["sha256"] if entry else own_digests(release)[name]
     return send_file(path, mimetype=entry["media_type"] if entry else OWN_FILES[name], conditional=True,
                      etag=digest, max_age=max_age)
 
 
+def own_digests(release: Release) -> dict[str, str]:
+    """The SHA-256 of each file about the release (the manifest holds only the dumps'), computed once per
+    release: SHA256SUMS lists release.json and RELEASE-NOTES.md, so only SHA256SUMS itself is hashed."""
+    def compute() -> dict[str, str]:
+        sums = (release.path / CHECKSUMS).read_bytes()
+        listed = {name: digest for digest, name in (line.split("  ", 1) for line in sums.decode().splitlines())}
+        return {**listed, CHECKSUMS: sha256(sums)}
+
+    return memo.per_release(f"dumps.own_digests {release.version}", compute)
+
+
 def listing(release: Release) -> Response:
-    """The HTML listing of one release."""
-    tag = page_tag(release.version)
+    """The HTML listing of one release; it also lists the other releases, so a new one changes the tag."""
+    everything = get_releases().all()
+    tag = page_tag(release.version, *sorted(r.version for r in everything))
     response = http.not_modified(tag)
     if response is not None:
         return response
@@ -84,5 +93,5 @@ def listing(release: Release) -> Response:
               "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
              for entry in release.files]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
-    earlier = [r for r in get_releases().all() if r.version != release.version]
+    earlier = [r for r in everything if r.version != release.version]
     return render_page("dumps.html", tag=tag, release=release, files=files, own=own, current=served, earlier=earlier)

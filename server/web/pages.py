@@ -31,7 +31,7 @@ def home(tag: str) -> Response:
                       for row in rows] for facet, rows in counts.items()}
     release = served_release()
     return render_page("index.html", tag=tag, facets=facets, totals={k: int(v) for k, v in totals.items()},
-                       release=release, triples=sum(release.manifest["graphs"].values()) if release else 0,
+                       release=release, triples=release.manifest.get("triples", 0) if release else 0,
                        examples=examples(get_settings().root / "queries"))
 
 

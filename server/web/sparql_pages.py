@@ -15,7 +15,7 @@ from flask import Response, render_template
 
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
-from ..sparql.examples import examples, read_example
+from ..sparql.examples import example, examples
 from ..store import QueryFailed
 from . import get_settings, get_store
 from .i18n import message
@@ -45,10 +45,8 @@ class Cell:
 
 def example_query(key: str | None) -> str | None:
     """The text of the example `key` from the queries folder, None for unknown keys."""
-    folder = get_settings().root / "queries"
-    if not key or not key.replace("-", "").isalnum() or not (folder / f"{key}.rq").is_file():
-        return None
-    return read_example(folder / f"{key}.rq").query
+    found = example(get_settings().root / "queries", key)
+    return found.query if found else None
 
 
 def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
