@@ -150,7 +150,8 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
     import time
 
     from .release import Releases
-    from .store.remote import METADATA, RemoteStore
+    from .namespaces import METADATA_GRAPH
+    from .store.remote import RemoteStore
 
     settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
     if settings.store == "embedded":
@@ -169,7 +170,7 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
     except Exception as error:  # network and server errors of every kind end the same way: a message
         fail(f"could not load into {settings.store}: {error}")
     click.echo(f"release {release.version} loaded into {settings.store} ({time.perf_counter() - started:.1f} s)")
-    sizes = {name: n for name, n in release.manifest["graphs"].items() if not graphs or name in graphs or name == METADATA}
+    sizes = {name: n for name, n in release.manifest["graphs"].items() if not graphs or name in graphs or name == METADATA_GRAPH}
     click.echo("triples: " + ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in sizes.items())
                + ", and their merge as the default graph")
 

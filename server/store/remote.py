@@ -24,16 +24,15 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from ..formats import SRJ, TSV, TURTLE, Format
-from ..namespaces import DATASET, GRAPH
+from ..namespaces import DATASET, METADATA_GRAPH, OWL
 from ..sparql.inspection import inspect
 from . import graphstore, results
 from .base import QueryFailed, QueryTimeout, Store, StoreFailed, StoreUnavailable, syntax_error
 
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
-METADATA = str(GRAPH["metadata"])
 VERSION_QUERY = f"""SELECT ?version WHERE {{
-  GRAPH <{METADATA}> {{ <{DATASET}> <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
+  GRAPH <{METADATA_GRAPH}> {{ <{DATASET}> <{OWL.versionInfo}> ?version }}
 }}"""
 
 
@@ -124,7 +123,7 @@ class RemoteStore(Store):
         With `graphs`, only those named graphs are replaced, together with the default graph (their merge) and
         always the metadata graph: it names the version, so replicas' ETags and caches change with the data.
         """
-        names = None if graphs is None else {*graphs, METADATA}
+        names = None if graphs is None else {*graphs, METADATA_GRAPH}
         graphstore.replace(graphstore.release_graphs(release, names), suffix=f"load={release.version}",
                            store_endpoint=self.store_endpoint, update_endpoint=self.update_endpoint)
         self._version = (float("-inf"), "")

@@ -5,6 +5,7 @@ from flask import Flask, current_app
 
 from ..config import Settings
 from ..release import MANIFEST, Release, Releases
+from .. import store as stores
 from ..store import Store
 from . import http
 
@@ -14,7 +15,7 @@ def register(app: Flask, store: Store | None) -> None:
     settings: Settings = app.config["MPSC"]
     releases = Releases(settings.releases)
     app.extensions["mpsc.releases"] = releases
-    app.extensions["mpsc.store"] = store or open_store(settings, releases)
+    app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
     http.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
@@ -27,13 +28,6 @@ def blueprints():
 
     return [sparql.bp, health.bp,
             pages.bp, resources.bp, dumps.bp, meta.bp]
-
-
-def open_store(settings: Settings, releases: Releases) -> Store:
-    """The store the settings ask for, over the current release (see server.store.open_store)."""
-    from .. import store
-
-    return store.open_store(settings, releases)
 
 
 def get_store() -> Store:

@@ -30,7 +30,7 @@ RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a s
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
-_COMPRESSIBLE = ("application/n-triples", "application/n-quads", "application/trig", "application/javascript")
+_COMPRESSIBLE = ("application/n-triples", "application/n-quads")
 
 
 class HttpError(Exception):
