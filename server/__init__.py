@@ -1,6 +1,6 @@
 """Open knowledge graph of the Modellprojekte Smart Cities: build pipeline, stores and web app.
 
-`create_app` is the Flask application factory (gunicorn: `server:create_app()`); build and import code
+`create_app` is the Flask application factory (granian: `server:create_app`, factory); build and import code
 never imports Flask, so `mpsc build` stays light.
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The `mpsc` command. Each command is a thin wrapper: parse flags, call one module, print, set the exit status.
 
-Exit status: 0 success, 1 invalid data, 2 bad usage (click's own convention for usage errors).
+Exit status: 0 success, 1 invalid data (or a damaged release), 2 bad usage (click's own convention for
+usage errors), 3 a file could not be written or read (full disk, permissions).
 """
 from __future__ import annotations
 
@@ -11,15 +12,26 @@ from pathlib import Path
 import click
 
 from .config import Settings, flag_help
+from .errors import ReleaseCorrupt
+from .release import Releases
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
 
 
-def fail(message: str, status: int = 1) -> None:
+INVALID, USAGE, IO = 1, 2, 3  # exit statuses besides 0
+
+
+def fail(message: str, status: int = INVALID) -> None:
     """Print a plain-words error to stderr and exit."""
     click.echo(f"error: {message}", err=True)
     sys.exit(status)
+
+
+def io_failure(error: OSError) -> None:
+    """Exit with one plain line for a file that could not be written or read, e.g. on a full disk."""
+    where = f" ({error.filename})" if error.filename else ""
+    fail(f"could not write or read a file{where}: {error.strerror or error}", IO)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,6 +52,8 @@ def build(out):
         if error.report:
             click.echo(error.report, err=True)
         fail(str(error))
+    except OSError as error:
+        io_failure(error)
     counts = ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in result.triples.items())
     click.echo(f"release {result.version} written to {result.path} ({result.seconds:.1f} s)")
     click.echo(f"triples: {counts}")
@@ -94,7 +108,6 @@ def import_(programme, reference):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Releases folder [MPSC_RELEASES].")
 def stats(out):
     """Print the coverage of the current release (shares of bodies with AGS, Wikidata, coordinates, ...)."""
-    from .release import Releases
     from .stats import coverage, render_table
 
     release = Releases(Settings.from_env(releases=out).releases).current()
@@ -106,24 +119,51 @@ def stats(out):
 
 
 @main.command()
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def verify(folder):
+    """Check a release's files against its SHA256SUMS (FOLDER: a release, or a releases folder for all of
+    them; default: the current release). Exit status 1 if any file is missing or differs."""
+    from .release import MANIFEST, open_release
+
+    if folder is None:
+        release = Releases(Settings.from_env().releases).current()
+        releases = [release] if release else fail("no release yet; run `mpsc build` first")
+    elif (folder / MANIFEST).is_file():
+        releases = [open_release(folder)]
+    else:
+        releases = Releases(folder).all() or fail(f"no release in {folder}")
+    damaged = 0
+    for release in releases:
+        try:
+            release.verify()
+            click.echo(f"release {release.version}: every file matches SHA256SUMS")
+        except ReleaseCorrupt as error:
+            click.echo(f"error: {error}", err=True)
+            damaged += 1
+    sys.exit(INVALID if damaged else 0)
+
+
+@main.command()
 @click.option("--port", type=int, help="Port to listen on, keeping the host of --bind [MPSC_BIND].")
 @click.option("--bind", help=flag_help("bind"))
 @click.option("--workers", type=int, help=flag_help("workers"))
 @click.option("--threads", type=int, help=flag_help("threads"))
+@click.option("--executors", type=int, help=flag_help("executors"))
 @click.option("--store", help=flag_help("store"))
 @click.option("--store-path", type=click.Path(file_okay=False, path_type=Path), help=flag_help("store_path"))
 @click.option("--base-url", help=flag_help("base_url") + "; default http://BIND/")
 @click.option("--timeout", type=float, help=flag_help("query_timeout"))
 @click.option("--max-rows", type=int, help=flag_help("max_rows"))
 @click.option("--cache-bytes", type=int, help=flag_help("cache_bytes"))
-@click.option("--dev", is_flag=True, help="Flask's development server with reloader instead of gunicorn.")
-def serve(port, bind, workers, threads, store, store_path, base_url, timeout, max_rows, cache_bytes, dev):
-    """Serve the site and the SPARQL endpoint (gunicorn; builds a release first if there is none)."""
+@click.option("--dev", is_flag=True, help="Flask's development server with reloader instead of granian.")
+def serve(port, bind, workers, threads, executors, store, store_path, base_url, timeout, max_rows, cache_bytes, dev):
+    """Serve the site and the SPARQL endpoint (granian; builds a release first if there is none)."""
     from . import serve as server
     from .build import BuildError, build as run_build
 
-    settings = Settings.from_env(bind=bind, workers=workers, threads=threads, store=store, store_path=store_path,
-                                 query_timeout=timeout, max_rows=max_rows, cache_bytes=cache_bytes)
+    settings = Settings.from_env(bind=bind, workers=workers, threads=threads, executors=executors, store=store,
+                                 store_path=store_path, query_timeout=timeout, max_rows=max_rows,
+                                 cache_bytes=cache_bytes)
     if port is not None and bind is None:
         settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0] or '127.0.0.1'}:{port}")
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
@@ -135,6 +175,13 @@ def serve(port, bind, workers, threads, store, store_path, base_url, timeout, ma
             run_build(settings.root, settings.releases)
         except BuildError as error:
             fail(str(error))
+        except OSError as error:
+            io_failure(error)
+    if settings.store == "embedded":
+        try:
+            Releases(settings.releases).current().verify()
+        except ReleaseCorrupt as error:
+            fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
     server.run(settings, dev=dev)
 
 
@@ -149,19 +196,22 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
     """Push the current release into a SPARQL 1.1 triplestore; readers switch over in one transaction."""
     import time
 
-    from .release import Releases
     from .namespaces import METADATA_GRAPH
     from .store.remote import RemoteStore
 
     settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
     if settings.store == "embedded":
-        fail("name the triplestore with --endpoint URL (its SPARQL query URL)", 2)
+        fail("name the triplestore with --endpoint URL (its SPARQL query URL)", USAGE)
     release = Releases(settings.releases).current()
     if release is None:
         fail(f"no release in {settings.releases}; run `mpsc build` first")
+    try:
+        release.verify()
+    except ReleaseCorrupt as error:
+        fail(str(error))
     unknown = set(graphs) - set(release.manifest["graphs"])
     if unknown:
-        fail(f"the release has no graph {', '.join(sorted(unknown))}", 2)
+        fail(f"the release has no graph {', '.join(sorted(unknown))}", USAGE)
     store = RemoteStore(settings.store, update_endpoint=settings.update_endpoint,
                         store_endpoint=settings.store_endpoint, timeout=settings.query_timeout)
     started = time.perf_counter()
@@ -183,20 +233,21 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
 def query(sparql, fmt):
     """Run SPARQL (the query text, @FILE, or - for stdin) against the current release and print the result."""
     from .formats import TSV, TURTLE, by_name
-    from .release import DATASET_FILE, Releases
+    from .release import DATASET_FILE
+    from .errors import QueryFailed
     from .sparql.inspection import inspect
-    from .store import QueryFailed
     from .store.executor import MEMORY, Engine
     from .tables import aligned
 
     text = read_query_text(sparql)
-    release = Releases(Settings.from_env().releases).current()
+    settings = Settings.from_env()
+    release = Releases(settings.releases).current()
     if release is None:
         fail("no release yet; run `mpsc build` first")
     try:
-        info = inspect(text)
+        info = inspect(text, settings.max_query_depth)
         if info.update:
-            fail("queries only; SPARQL Update is not accepted", 2)
+            fail("queries only; SPARQL Update is not accepted", USAGE)
         kind = "rdf" if info.form in ("CONSTRUCT", "DESCRIBE") else "results"
         if fmt == "table":
             chosen = TSV
@@ -204,7 +255,7 @@ def query(sparql, fmt):
             chosen = by_name(fmt, kind) if fmt else TURTLE if kind == "rdf" else TSV
         data = Engine.open(MEMORY, str(release.path / DATASET_FILE)).run(text, chosen.key).decode("utf-8")
     except QueryFailed as error:
-        fail(str(error), 2)
+        fail(str(error), USAGE)
     output = aligned([line.split("\t") for line in data.splitlines()]) if fmt == "table" else data
     click.echo(output, nl=not output.endswith("\n"))
 

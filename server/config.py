@@ -1,14 +1,14 @@
 """Settings: one table of MPSC_* environment variables, overridable by command-line flags and tests.
 
-The `Settings` fields, with their comments, document every setting once: `mpsc serve --help` reads
-them (`flag_help`), and tests/test_docs.py checks that the README's configuration table lists each
-variable.
+Each `Settings` field documents itself once (`help` in its metadata): `mpsc serve --help` reads it
+(`flag_help`), tests/test_docs.py checks that the README's configuration table lists each variable, and
+the limits of the public endpoint (`LIMITS`, the block of fields marked `limit`) are what /limits and the
+service description state and what every enforcement point reads.
 """
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -19,28 +19,43 @@ def _default_root() -> Path:
     return PACKAGE_ROOT if (PACKAGE_ROOT / "ontology").is_dir() else Path.cwd()
 
 
-
 def _names(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def setting(default, help: str, limit: str = "", status: int | None = None):
+    """A field of Settings: its default and help text; for a limit of the endpoint also the unit it counts
+    and the status of the answer beyond it."""
+    return field(default=default, metadata={"help": help, "limit": limit, "status": status})
+
+
 @dataclass(frozen=True)
 class Settings:
-    root: Path  # MPSC_ROOT: project folder with ontology/, data/, shapes/
-    releases: Path  # MPSC_RELEASES: releases folder (default ROOT/releases)
-    base_url: str = "http://127.0.0.1:8080/"  # MPSC_BASE_URL: public base URL the server answers under
-    store: str = "embedded"  # MPSC_STORE: "embedded" or the query URL of a SPARQL 1.1 server
-    store_path: Path | None = None  # MPSC_STORE_PATH: folder for on-disk stores, one per release version (default: in memory)
-    query_timeout: float = 10.0  # MPSC_QUERY_TIMEOUT: seconds before a query is stopped (503)
-    max_query_bytes: int = 100_000  # MPSC_MAX_QUERY_BYTES: larger queries get 413
-    max_rows: int = 100_000  # MPSC_MAX_ROWS: larger results get 400 with a hint to page
-    service_allow: tuple[str, ...] = ()  # MPSC_SERVICE_ALLOW: comma-separated endpoints SERVICE may call
-    bind: str = "127.0.0.1:8080"  # MPSC_BIND: host:port to listen on
-    workers: int = 2  # MPSC_WORKERS: gunicorn worker processes
-    threads: int = 4  # MPSC_THREADS: threads per worker (also query executors per worker)
-    cache_bytes: int = 32_000_000  # MPSC_CACHE_BYTES: in-process SPARQL response cache per worker (0: off)
-    update_endpoint: str = ""  # MPSC_UPDATE_ENDPOINT: `mpsc load`: SPARQL Update URL (default: STORE's /update)
-    store_endpoint: str = ""  # MPSC_STORE_ENDPOINT: `mpsc load`: Graph Store Protocol URL (default: STORE's /store)
+    root: Path = setting(None, "project folder with ontology/, data/, shapes/")
+    releases: Path = setting(None, "releases folder (default ROOT/releases)")
+    base_url: str = setting("http://127.0.0.1:8080/", "public base URL the server answers under")
+    store: str = setting("embedded", '"embedded" or the query URL of a SPARQL 1.1 server')
+    store_path: Path | None = setting(None, "folder for on-disk stores, one per release version (default: in memory)")
+    bind: str = setting("127.0.0.1:8080", "host:port to listen on")
+    workers: int = setting(1, "HTTP worker processes (each with its own query executors)")
+    threads: int = setting(32, "HTTP threads per worker; at least executors + queue + 4 are started")
+    site_executors: int = setting(2, "query executors per worker for the site's own pages and documents")
+    cache_bytes: int = setting(32_000_000, "in-process SPARQL response cache per worker (0: off)")
+    service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
+    trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
+    update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")
+    store_endpoint: str = setting("", "`mpsc load`: Graph Store Protocol URL (default: STORE's /store)")
+    # Limits of the public SPARQL endpoint, each stated on /limits and in the service description.
+    query_timeout: float = setting(10.0, "seconds a query may take, waiting in the queue included (503)", "s", 503)
+    max_query_bytes: int = setting(100_000, "larger queries get 413", "bytes", 413)
+    max_query_depth: int = setting(64, "deeper nesting of { ( [ gets 400", "levels", 400)
+    max_rows: int = setting(100_000, "larger results get 400 with a hint to page", "rows", 400)
+    query_memory: int = setting(512, "megabytes of memory one query may use (503)", "MB", 503)
+    executors: int = setting(4, "queries run at once per worker; more wait in the queue", "queries")
+    queue: int = setting(16, "queries that may wait for an executor; more get 503", "queries", 503)
+    client_queries: int = setting(2, "queries one client may run or queue at once; more get 429", "queries", 429)
+    client_seconds: float = setting(60.0, "seconds of query time one client may use per minute; more get 429",
+                                    "s", 429)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -51,7 +66,7 @@ class Settings:
         for f in fields(cls):
             name = "MPSC_" + f.name.upper()
             if f.name not in values and name in env:
-                values[f.name] = _PARSERS.get(f.name, str)(env[name])
+                values[f.name] = _PARSERS.get(f.type, str)(env[name])
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["root"], values["releases"] = Path(values["root"]), Path(values["releases"])
         return cls(**values)
@@ -65,19 +80,33 @@ class Settings:
         """The base URL with exactly one trailing slash."""
         return self.base_url.rstrip("/") + "/"
 
+    @property
+    def request_bytes(self) -> int:
+        """The largest request body or URL accepted: form encoding triples a query's bytes at most (%XX),
+        and the other parameters (dataset IRIs, format) get 16 KB."""
+        return 3 * self.max_query_bytes + 16_384
 
-_PARSERS = {"store_path": Path, "query_timeout": float, "max_query_bytes": int, "max_rows": int,
-            "service_allow": _names, "workers": int, "threads": int, "cache_bytes": int}
+    @property
+    def http_threads(self) -> int:
+        """HTTP threads per worker: enough that queued public queries never keep pages from a thread."""
+        return max(self.threads, self.executors + self.queue + 4)
+
+
+_PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names}
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
+DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
+# The limits of the public endpoint: setting name -> (unit, status beyond it), in the order pages list them.
+LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
 
 
-def _documentation() -> dict[str, str]:
-    """Each field's trailing comment after its variable name, so flags and docs reuse the table above."""
-    source = Path(__file__).read_text(encoding="utf-8")
-    return {m[1]: m[2] for m in re.finditer(r"^    (\w+): .*?# MPSC_\w+: (.*)$", source, re.MULTILINE)}
-
-
-DOCUMENTATION = _documentation()
+def environment(settings: Settings) -> dict[str, str]:
+    """The MPSC_* variables that make `Settings.from_env()` give `settings` again (for server workers)."""
+    values = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value is not None:
+            values[ENVIRONMENT[f.name]] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return values
 
 
 def flag_help(name: str) -> str:

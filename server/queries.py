@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
+
 from .namespaces import ID, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
 
 # Every query may use the project's prefixes; a few unused declarations cost the parser nothing.
@@ -19,9 +21,11 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
 
 
 def iri(value: str) -> str:
-    """`<value>` for query text; ValueError for anything that is not a plain absolute IRI."""
+    """`<value>` for query text; ValueError for anything that is not a plain absolute IRI (checked as the
+    engine checks it, so that no request path turns into a query the engine refuses)."""
     if not value.startswith(("http://", "https://")) or _UNSAFE.search(value):
         raise ValueError(f"not a usable IRI: {value!r}")
+    ox.NamedNode(value)  # ValueError for code points IRIs may not contain
     return f"<{value}>"
 
 

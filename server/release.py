@@ -7,17 +7,24 @@ Layout of a releases folder (`mpsc build --out DIR`):
 
 A release is written into a hidden temporary folder, renamed into place, and only then is `current`
 switched, by renaming a new symlink over the old one. A failed or interrupted build therefore never
-touches what is being served, and earlier releases stay downloadable.
+touches what is being served, and earlier releases stay downloadable. Hidden names carry the writing
+process's id, so the next build removes what a killed one left behind (`clean_stale`).
+
+A release is checked against its SHA256SUMS before it is served or loaded (`verify`): a flipped byte
+in a dump would otherwise be served under the checksum and ETag of the intact file.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import ReleaseCorrupt
 
 CURRENT = "current"
 MANIFEST = "release.json"
@@ -25,6 +32,8 @@ CHECKSUMS = "SHA256SUMS"
 NOTES = "RELEASE-NOTES.md"
 # Every named graph plus their merge as the default graph, in N-Quads: the file stores load.
 DATASET_FILE = "mpsc-all.nq.gz"
+MAX_VERSION_CHARS = 64  # build versions have 12; longer names are no version (and may exceed NAME_MAX)
+_HIDDEN = re.compile(r"^\.(?:.+-)?(\d+)-")  # `.{version}-{pid}-…` staging folders, `.current-{pid}-…` links
 
 
 def sha256(data: bytes) -> str:
@@ -45,9 +54,10 @@ def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
     build, which must not silently replace files that clients may cache as immutable.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale(out_dir)
     target = out_dir / version
     if not target.exists():
-        staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=out_dir))
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}-{os.getpid()}-", dir=out_dir))
         try:
             for name, data in files.items():
                 (staging / name).write_bytes(data)
@@ -62,8 +72,37 @@ def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
     return target
 
 
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove the hidden staging folders and links of writers that no longer run; return what was removed.
+
+    Each hidden name carries its writer's process id; a live process's are left alone, since it may be
+    writing right now.
+    """
+    removed = []
+    for path in Path(folder).glob(".*"):
+        match = _HIDDEN.match(path.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def _point_current(out_dir: Path, version: str) -> None:
-    link = out_dir / f".{CURRENT}-{os.getpid()}"
+    link = out_dir / f".{CURRENT}-{os.getpid()}-link"
     if link.is_symlink():
         link.unlink()
     link.symlink_to(version)
@@ -90,10 +129,50 @@ class Release:
         """The manifest's file entries: name, bytes, sha256, media type, title, licence."""
         return self.manifest["files"]
 
+    def verify(self) -> None:
+        """Raise ReleaseCorrupt unless every file SHA256SUMS lists is there with its checksum, and every
+        file the manifest lists is among them with the same checksum."""
+        problems = verify_folder(self.path)
+        sums = read_checksums(self.path) if not problems else {}
+        for entry in self.files:
+            listed = sums.get(entry["name"])
+            if "sha256" in entry and listed != entry["sha256"]:
+                problems.append(f"{entry['name']}: release.json and {CHECKSUMS} disagree")
+        if problems:
+            raise ReleaseCorrupt(f"release {self.path.name} is damaged: " + "; ".join(problems))
+
     def file(self, name: str) -> Path | None:
         """The path of a listed release file, or None for names the release does not have."""
         listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES}
         return self.path / name if name in listed else None
+
+
+def read_checksums(folder: Path) -> dict[str, str]:
+    """File name -> SHA-256 from a release's SHA256SUMS."""
+    lines = (folder / CHECKSUMS).read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, _, name in (line.partition("  ") for line in lines if line)}
+
+
+def verify_folder(folder: Path) -> list[str]:
+    """What is wrong with the files of a release folder, in words; empty when all match SHA256SUMS."""
+    if not (folder / CHECKSUMS).is_file():
+        return [f"{CHECKSUMS} is missing"]
+    problems = []
+    for name, digest in read_checksums(folder).items():
+        path = folder / name
+        if "/" in name or not path.is_file():
+            problems.append(f"{name} is missing")
+        elif _file_sha256(path) != digest:
+            problems.append(f"{name} does not match its checksum")
+    return problems
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def open_release(path: Path) -> Release:
@@ -115,7 +194,7 @@ class Releases:
     def get(self, version: str) -> Release | None:
         """One release by version; None for unknown or malformed versions and for the `current` link,
         which names no fixed release."""
-        if not version.isalnum() or version == CURRENT:
+        if not (len(version) <= MAX_VERSION_CHARS and version.isalnum()) or version == CURRENT:
             return None
         path = self.root / version
         return open_release(path) if (path / MANIFEST).exists() else None

@@ -1,43 +1,19 @@
-"""`mpsc serve`: the web app under gunicorn in production, or Flask's reloader for development.
+"""`mpsc serve`: the web app under granian in production, or Flask's reloader for development.
 
-Gunicorn runs `workers` processes with `threads` threads each (gthread workers, so slow clients and
-long queries do not block a process); each worker opens its own store, which for the embedded store
-means `threads` query executors per worker. The app writes the access log itself (one line per request,
-server/web/http.py), so gunicorn's own access log stays off.
+Granian, chosen by measurement (docs/deployment.md, "Choice of HTTP server"): its HTTP layer is Rust with
+asynchronous I/O, so a request reaches a Python thread only once it has fully arrived. Slow or stalled
+clients (one header line every few seconds, a chunked body that never comes) hold a socket, not a thread:
+with 64 such clients a normal request still answers in milliseconds, where gunicorn's gthread workers
+stopped answering. It runs `workers` processes with `http_threads` threads each; each worker opens its own
+store, which for the embedded store means its own fork server and executors. The app writes the access log
+itself (one line per request, server/web/http.py), so granian's own access log stays off.
 """
 from __future__ import annotations
 
-from gunicorn.app.base import BaseApplication
+import os
 
-from . import create_app
-from .config import Settings
+from .config import Settings, environment
 from .release import Releases
-
-GUNICORN_TIMEOUT = 120  # seconds a silent worker may take; gthread workers report while their threads wait
-
-
-class GunicornServer(BaseApplication):
-    """gunicorn configured from Settings instead of its own command line."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        super().__init__()
-
-    def load_config(self) -> None:
-        s = self.settings
-        options = {"bind": [s.bind], "workers": s.workers, "threads": s.threads, "worker_class": "gthread",
-                   "timeout": GUNICORN_TIMEOUT, "keepalive": 5, "proc_name": "mpsc",
-                   # GET queries travel in the request line; 8190 is gunicorn's largest bounded setting.
-                   "limit_request_line": 8190}
-        for key, value in options.items():
-            self.cfg.set(key, value)
-        # Newer gunicorn opens a control socket at one path per user, which replicas on one host would
-        # share; nothing here uses it.
-        if "control_socket_disable" in self.cfg.settings:
-            self.cfg.set("control_socket_disable", True)
-
-    def load(self):
-        return create_app(self.settings)
 
 
 def needs_build(settings: Settings) -> bool:
@@ -46,16 +22,37 @@ def needs_build(settings: Settings) -> bool:
 
 
 def run(settings: Settings, dev: bool = False) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted. The workers build their app from MPSC_* variables, set here from `settings`."""
+    os.environ.update(environment(settings))
     if dev:
         run_dev(settings)
     else:
-        GunicornServer(settings).run()
+        run_granian(settings)
+
+
+HEADER_TIMEOUT_MS = 10_000  # a client that has not sent its headers by then is disconnected
+
+
+def run_granian(settings: Settings) -> None:
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    host, _, port = settings.bind.rpartition(":")
+    # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
+    http1 = HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
+                          max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
+    server = Server("server:create_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
+                    port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
+                    http1_settings=http1, log_access=False, respawn_failed_workers=True)
+    server.serve()
 
 
 def run_dev(settings: Settings) -> None:
     """Flask's development server with the reloader: code changes restart the serving process."""
     from werkzeug.serving import WSGIRequestHandler, is_running_from_reloader, run_simple
+
+    from . import create_app
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args) -> None:

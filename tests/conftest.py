@@ -23,6 +23,7 @@ from server import create_app
 from server.build import build
 from server.config import Settings
 from server.release import DATASET_FILE, Releases
+from server.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,10 +35,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def mpsc(*args, env=None, cwd=ROOT, timeout=900):
-    """Run the `mpsc` command in a subprocess, as a user would."""
+def mpsc(*args, env=None, cwd=ROOT, timeout=900, **options):
+    """Run the `mpsc` command in a subprocess, as a user would (`options` go to subprocess.run)."""
     return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, **options)
+
+
+class NoStore(Store):
+    """A store for apps whose tests run no query (listing URL rules): nothing to load, and a query fails loudly."""
+
+    @property
+    def version(self) -> str:
+        return "none"
+
+    def query(self, sparql, fmt, **options) -> bytes:
+        raise AssertionError(f"this test runs no query, but asked: {sparql[:80]}")
+
+    def graph_sizes(self) -> dict[str, int]:
+        return {}
+
+    def health(self) -> dict:
+        return {"store": "none", "version": None, "ok": True}
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from rdflib.namespace import OWL
 
 from server.namespaces import DATASET, GRAPH
 from server.rdfio import gzip_bytes
-from server.release import DATASET_FILE, Release, open_release, write_release
+from server.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, write_release
 from tests.conftest import ROOT, free_port
 
 W3C = ROOT / "tests" / "fixtures" / "w3c"
@@ -44,6 +44,7 @@ def make_release(releases: Path, quads: list[ox.Quad], version: str) -> Release:
     manifest = {"version": version, "modified": "2026-01-01", "graphs": counts,
                 "files": [{"name": DATASET_FILE, "bytes": len(data)}]}
     files = {DATASET_FILE: data, "release.json": json.dumps(manifest).encode()}
+    files[CHECKSUMS] = checksums_file(files)
     return open_release(write_release(releases, version, files))
 
 
@@ -134,7 +135,7 @@ def oxigraph_server(location: Path | None):
 
 @contextmanager
 def mpsc_serve(*args: str, env: dict | None = None, log: Path | None = None):
-    """`mpsc serve` (gunicorn) on a free port in a subprocess; yields its base URL."""
+    """`mpsc serve` (granian) on a free port in a subprocess; yields its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), *args]
     with running(command, f"http://127.0.0.1:{port}/healthz", env=env, log=log):

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import resource
 
-from .conftest import mpsc
+from server.release import DATASET_FILE, Releases
+from tests.sparql_support import make_release, sample_quads
+
+from .conftest import free_port, mpsc
 
 BAD_AGS = '<https://w3id.org/mpsc/id/municipality/09461000> <https://w3id.org/mpsc/ontology#ags> "0946100" .\n'
 
@@ -60,3 +64,35 @@ def test_stats_without_a_release_says_so(tmp_path):
     result = mpsc("stats", "--out", str(tmp_path))
     assert result.returncode == 1
     assert "mpsc build" in result.stderr
+
+
+def test_a_full_disk_ends_the_build_with_one_plain_line(small_root, tmp_path):
+    def small_disk():  # files beyond 8 KB cannot be written: what a full disk does to the release's dumps
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, 8_000))
+
+    out = tmp_path / "releases"
+    result = mpsc("build", "--out", str(out), env={"MPSC_ROOT": str(small_root)}, preexec_fn=small_disk)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("error: could not write or read a file") and result.stderr.count("\n") == 1
+    assert Releases(out).current() is None and [p.name for p in out.iterdir()] == []  # no debris
+
+
+def test_verify_names_a_damaged_file_and_fails(tmp_path):
+    release = make_release(tmp_path, sample_quads("checked"), "checked")
+    assert mpsc("verify", str(release.path)).returncode == 0
+    damaged = bytearray((release.path / DATASET_FILE).read_bytes())
+    damaged[100] ^= 0x01
+    (release.path / DATASET_FILE).write_bytes(bytes(damaged))
+    result = mpsc("verify", env={"MPSC_RELEASES": str(tmp_path)})
+    assert result.returncode == 1
+    assert f"{DATASET_FILE} does not match its checksum" in result.stderr
+
+
+def test_serve_and_load_refuse_a_damaged_release(tmp_path):
+    release = make_release(tmp_path, sample_quads("flipped"), "flipped")
+    (release.path / DATASET_FILE).write_bytes((release.path / DATASET_FILE).read_bytes()[:-1])
+    env = {"MPSC_RELEASES": str(tmp_path)}
+    for command in (["serve", "--port", str(free_port())], ["load", "--endpoint", "http://127.0.0.1:9/query"]):
+        result = mpsc(*command, env=env, timeout=60)
+        assert result.returncode == 1, result.stderr
+        assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr

@@ -8,7 +8,8 @@ import pytest
 
 from server import create_app
 from server.cli import main
-from server.config import ENVIRONMENT
+from server.config import ENVIRONMENT, Settings
+from tests.conftest import NoStore
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -36,13 +37,10 @@ def test_every_command_is_in_the_command_table(command):
     assert command in documented, f"`mpsc {command}` missing from README's command table"
 
 
-def test_every_url_family_is_in_the_url_table(settings, release):
-    app = create_app(settings)
-    try:
-        prefixes = {re.sub(r"<[^>]+>.*", "", rule.rule).rstrip("/") or "/" for rule in app.url_map.iter_rules()
-                    if rule.endpoint != "static"}
-    finally:
-        app.extensions["mpsc.store"].close()
+def test_every_url_family_is_in_the_url_table(tmp_path):
+    app = create_app(Settings.from_env(releases=tmp_path), store=NoStore())
+    prefixes = {re.sub(r"<[^>]+>.*", "", rule.rule).rstrip("/") or "/" for rule in app.url_map.iter_rules()
+                if rule.endpoint != "static"}
     documented = [re.sub(r"\{[^}]*\}.*", "", cell) for cell in first_cells(section("URLs and pages"))]
     missing = [p for p in sorted(prefixes) if not any(d.rstrip("/") == p.rstrip("/") or (p != "/" and d.startswith(p))
                                                        for d in documented)]

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask, Response, request, send_file
 from werkzeug.serving import make_server
 
+from server.errors import HttpError
 from server.web import http
 from server.web.cache import ResponseCache
 from tests.conftest import free_port
@@ -32,10 +33,10 @@ def make_app(tmp_path: Path) -> Flask:
     app.add_url_rule("/small", "small", lambda: Response("small", content_type="text/plain"))
     app.add_url_rule("/image", "image", lambda: Response(b"\x89PNG" + bytes(4000), content_type="image/png"))
     app.add_url_rule("/dump", "dump", lambda: send_file(archive, mimetype="application/gzip"))
-    app.add_url_rule("/refused", "refused", lambda: (_ for _ in ()).throw(http.HttpError(409, "Already there.", line=3)))
+    app.add_url_rule("/refused", "refused", lambda: (_ for _ in ()).throw(HttpError(409, "Already there.", line=3)))
     app.add_url_rule("/boom", "boom", lambda: 1 / 0)
 
-    app.add_url_rule("/busy", "busy", lambda: (_ for _ in ()).throw(http.HttpError(503, "All executors are busy.")))
+    app.add_url_rule("/busy", "busy", lambda: (_ for _ in ()).throw(HttpError(503, "All executors are busy.")))
 
     @app.route("/negotiated")
     def negotiated():

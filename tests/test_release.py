@@ -1,8 +1,12 @@
 """Release folders: atomic switching, replacing stale output, and which names count as versions."""
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
+from server.errors import ReleaseCorrupt
 from server.release import CHECKSUMS, Releases, checksums_file, write_release
 
 
@@ -36,3 +40,38 @@ def test_the_current_link_is_not_a_version(tmp_path):
     assert releases.get("current") is None
     assert releases.get("../abc123") is None
     assert [r.version for r in releases.all()] == ["abc123"]
+
+
+def test_a_version_name_longer_than_any_file_name_is_no_release(tmp_path):
+    write_release(tmp_path, "abc123", files("one"))
+    assert Releases(tmp_path).get("a" * 256) is None  # not OSError: File name too long
+
+
+def test_an_intact_release_verifies(tmp_path):
+    write_release(tmp_path, "abc123", files("one"))
+    Releases(tmp_path).current().verify()
+
+
+@pytest.mark.parametrize("damage, named", [
+    (lambda path: path.joinpath("a.ttl").write_bytes(b"ona"), "a.ttl does not match its checksum"),
+    (lambda path: path.joinpath("a.ttl").unlink(), "a.ttl is missing"),
+    (lambda path: path.joinpath(CHECKSUMS).unlink(), "SHA256SUMS is missing"),
+])
+def test_a_damaged_release_names_what_is_wrong(tmp_path, damage, named):
+    path = write_release(tmp_path, "abc123", files("one"))
+    damage(path)
+    with pytest.raises(ReleaseCorrupt, match=named):
+        Releases(tmp_path).current().verify()
+
+
+def test_staging_left_by_a_killed_build_is_removed_by_the_next(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f".abc123-{dead.pid}-x1y2"
+    stale.mkdir(parents=True)
+    (stale / "a.ttl").write_text("half")
+    (tmp_path / f".current-{dead.pid}-link").symlink_to("abc123")
+    running = tmp_path / f".abc999-{os.getpid()}-z9"  # a build still writing: left alone
+    running.mkdir()
+    write_release(tmp_path, "abc123", files("one"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [running.name, "abc123", "current"]

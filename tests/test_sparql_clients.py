@@ -35,7 +35,7 @@ METHODS = {"get": (GET, URLENCODED), "post-form": (POST, URLENCODED), "post-dire
 def endpoint(tmp_path_factory):
     releases = tmp_path_factory.mktemp("clients")
     make_release(releases, sample_quads("clients"), "clients")
-    with serve_app(Settings.from_env(releases=releases, threads=2)) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=2, site_executors=1)) as url:
         yield url + "sparql"
 
 

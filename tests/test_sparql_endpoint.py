@@ -40,7 +40,7 @@ def server(tmp_path_factory):
     (root / "queries" / "all-projects.rq").write_text(EXAMPLE, encoding="utf-8")
     releases = root / "releases"
     make_release(releases, sample_quads("sample1"), "sample1")
-    settings = Settings.from_env(root=root, releases=releases, threads=2, max_rows=20, max_query_bytes=2000)
+    settings = Settings.from_env(root=root, releases=releases, executors=2, site_executors=1, max_rows=20, max_query_bytes=2000)
     with serve_app(settings) as url:
         yield url
 
@@ -444,4 +444,4 @@ def test_healthz_reports_store_and_release(server):
     answer = fetch(server + "healthz")
     assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
     assert answer.json()["release"] == "sample1" and answer.json()["store"]["version"] == "sample1"
-    assert answer.json()["store"]["store"] == "embedded" and answer.json()["store"]["executors"] == 2
+    assert answer.json()["store"]["store"] == "embedded" and answer.json()["store"]["lanes"] == {"public": 2, "site": 1}

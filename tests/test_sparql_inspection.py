@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from server.sparql.inspection import inspect
-from server.store import QueryFailed
+from server.errors import QueryFailed
 
 INTERNAL = "http://127.0.0.1:9/internal"
 

@@ -52,7 +52,7 @@ def releases(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(releases):
-    with serve_app(Settings.from_env(releases=releases, threads=2, query_timeout=TIMEOUT)) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=2, site_executors=1, query_timeout=TIMEOUT)) as url:
         yield url
 
 
@@ -85,7 +85,7 @@ def test_an_endless_query_is_stopped_while_another_client_is_served(server):
 def test_the_stopped_executor_is_replaced(server):
     fetch(server + "sparql", query=ENDLESS + " # again")
     deadline = time.monotonic() + 30
-    while fetch(server + "healthz").json()["store"]["idle"] < 2:
+    while fetch(server + "healthz").json()["store"]["idle"] < 3:
         assert time.monotonic() < deadline, "executor not replaced"
         time.sleep(0.1)
     assert fetch(server + "sparql", query=SMALL).status == 200
@@ -108,7 +108,7 @@ def listener():
 @pytest.fixture(scope="module")
 def federating(releases, server):
     """An endpoint that may call one other endpoint: the module's `server`."""
-    with serve_app(Settings.from_env(releases=releases, threads=2, service_allow=(server + "sparql",))) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=2, site_executors=1, service_allow=(server + "sparql",))) as url:
         yield url
 
 
@@ -137,7 +137,7 @@ def test_unlisted_service_calls_are_refused_however_written(federating, listener
 
 def test_a_failing_service_does_not_tell_whether_its_port_is_open(releases, listener):
     closed, before = f"http://127.0.0.1:{free_port()}/internal", listener.connections
-    with serve_app(Settings.from_env(releases=releases, threads=1, service_allow=(listener.url, closed))) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1, service_allow=(listener.url, closed))) as url:
         answers = [fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
                    for target in (listener.url, closed)]
     assert listener.connections == before + 1  # it was called, and failed

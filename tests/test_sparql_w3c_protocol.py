@@ -87,7 +87,7 @@ def endpoint(tmp_path_factory):
     quads = [q for file, name in sorted(GRAPH_DATA) for q in graph_quads(W3C / "protocol" / file.rsplit("/", 1)[1], name)]
     releases = tmp_path_factory.mktemp("w3c-protocol")
     make_release(releases, quads, "w3cprotocol")
-    with serve_app(Settings.from_env(releases=releases, threads=2)) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=2, site_executors=1)) as url:
         yield url
 
 

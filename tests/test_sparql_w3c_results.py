@@ -40,7 +40,7 @@ CSV_TSV_TESTS = [("csv01", "csvtsv01", "urn:w3c:csv-tsv-res", "csvtsv01.csv"),
 def endpoint(tmp_path_factory):
     releases = tmp_path_factory.mktemp("w3c-results")
     make_release(releases, w3c_quads(), "w3cresults")
-    with serve_app(Settings.from_env(releases=releases, threads=2)) as url:
+    with serve_app(Settings.from_env(releases=releases, executors=2, site_executors=1)) as url:
         yield url + "sparql"
 
 

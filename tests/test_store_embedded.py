@@ -13,8 +13,9 @@ from rdflib import Literal, URIRef
 
 from server.formats import CSV, JSONLD, NTRIPLES, SRJ, TSV, TURTLE
 from server.release import DATASET_FILE
-from server.store import QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
+from server.errors import MemoryLimit, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
 from server.store.embedded import EmbeddedStore
+from server.store.pool import SITE
 from tests.sparql_support import ENDLESS, PROGRAMME, make_release, sample_quads, w3c_quads
 
 ULM = "https://w3id.org/mpsc/id/municipality/08421000"
@@ -139,17 +140,62 @@ def test_waiting_for_an_executor_counts_against_the_time_limit(release):
 
 
 def test_a_crashed_executor_is_reported_and_replaced(release):
-    store = EmbeddedStore(release, executors=1, timeout=5.0)
+    store = EmbeddedStore(release, executors=1, site_executors=1, timeout=5.0)
     try:
-        (executor,) = store._pool._alive
-        os.kill(executor.process.pid, signal.SIGKILL)
-        executor.process.wait()
+        (pid,) = [pid for pid, lane in store._pool._alive.items() if lane == SITE]
+        os.kill(pid, signal.SIGKILL)
         with pytest.raises(StoreUnavailable, match="stopped unexpectedly"):
             store.ask("ASK {}")
-        assert store.ask("ASK {}")  # waits for the replacement
-        assert store.health()["executors"] == 1
+        started = time.monotonic()
+        assert store.ask("ASK {}")  # the successor was forked from the loaded release: no reload
+        assert time.monotonic() - started < 0.5
+        assert store.health()["executors"] == 2
     finally:
         store.close()
+
+
+# Doubles a string 30 times per solution of a 1,000-row VALUES: far beyond any memory limit.
+GROWING = ("SELECT (STRLEN(?s30) AS ?n) WHERE { VALUES ?i { " + " ".join(map(str, range(1000))) + " } BIND('xx' AS ?s0) "
+           + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30)) + " }")
+
+
+def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release):
+    store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256)
+    try:
+        started = time.monotonic()
+        with pytest.raises(MemoryLimit, match="more memory than this endpoint allows per query .256 MB."):
+            store.query(GROWING, SRJ, public=True)
+        assert time.monotonic() - started < 10  # the cap stopped it, not the time limit
+        assert store.query("ASK {}", SRJ, public=True)  # and its successor answers
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("query", [  # each crashes pyoxigraph on a default 8 MB thread stack
+    "ASK { FILTER(" + "!" * 60_000 + "true) }",
+    "ASK { FILTER(" + " && ".join(["true"] * 15_000) + ") }",
+])
+def test_long_flat_chains_do_not_overflow_the_stack(store, query):
+    assert store.query(query, SRJ, public=True)
+
+
+def test_public_queries_cannot_hold_up_the_sites_own(release):
+    store = EmbeddedStore(release, executors=1, site_executors=1, timeout=3.0)
+    try:
+        busy = threading.Thread(target=_endless, args=(store,))
+        busy.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert store.ask("ASK {}")  # a page's query: its own lane is free
+        assert time.monotonic() - started < 0.5
+        busy.join()
+    finally:
+        store.close()
+
+
+def _endless(store) -> None:
+    with suppress(QueryTimeout):
+        store.query(ENDLESS, SRJ, public=True)
 
 
 def test_a_missing_dataset_file_fails_at_start_in_words(tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from server.config import Settings
 from server.formats import CSV, SRJ, TURTLE
-from server.store import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, TooManyRows
+from server.errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, TooManyRows
 from server.store.remote import RemoteStore, sibling
 from tests.conftest import free_port, mpsc, serve_app
 from tests.sparql_support import ENDLESS, METADATA, PROGRAMME, fetch, make_release, oxigraph_server, sample_quads
@@ -106,7 +107,7 @@ def test_the_endpoint_over_the_remote_store_matches_the_embedded_one(oxigraph, r
                "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?p",
                f"DESCRIBE <{ULM}>", "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"]
     remote = Settings.from_env(releases=releases, store=oxigraph + "/query")
-    with serve_app(remote) as over_oxigraph, serve_app(Settings.from_env(releases=releases, threads=1)) as embedded:
+    with serve_app(remote) as over_oxigraph, serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1)) as embedded:
         for query in queries:
             answers = [fetch(url + "sparql", query=query) for url in (over_oxigraph, embedded)]
             assert answers[0].status == answers[1].status == 200
@@ -228,3 +229,21 @@ def test_a_store_trickling_rows_is_stopped_at_the_time_limit(misbehaving):
     with pytest.raises(QueryTimeout) as raised:
         RemoteStore(misbehaving + "/trickling", timeout=1.0).query("SELECT ?x { ?x ?p ?o }", SRJ)
     assert raised.value.status == 503 and time.monotonic() - started < 2.0
+
+
+def test_healthz_over_a_store_that_dies_turns_503_at_once_and_names_no_address(releases, tmp_path):
+    store = ExitStack()
+    base = store.enter_context(oxigraph_server(tmp_path / "dying"))
+    try:
+        assert mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(releases)}).returncode == 0
+        with serve_app(Settings.from_env(releases=releases, store=base + "/query")) as url:
+            healthy = fetch(url + "healthz")
+            store.close()  # the store dies; the replica's version cache is still fresh
+            dead = fetch(url + "healthz")
+    finally:
+        store.close()
+    port = base.rpartition(":")[2]
+    assert healthy.status == 200 and healthy.json()["store"]["version"] == "remote1"
+    assert dead.status == 503 and dead.json()["status"] == "unavailable"
+    for answer in (healthy, dead):
+        assert port not in answer.body.decode()  # the store's address stays internal

@@ -1,22 +1,35 @@
 """The SPARQL 1.1 Service Description of the endpoint (https://www.w3.org/TR/sparql11-service-description/).
 
 Tools read it to learn what the endpoint speaks: SPARQL 1.1 Query only, which result formats, that the
-default graph is the union of the named graphs, and which named graphs there are with their sizes. It
-links the VoID/DCAT description of the dataset, where licences, dumps and the size of the whole are described.
+default graph is the union of the named graphs, and which named graphs there are with their sizes, and
+the limits every query and client is held to (`mpsc:limit`, each a schema:QuantitativeValue, and the page
+that explains them). It links the VoID/DCAT description of the dataset, where licences, dumps and the
+size of the whole are described.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from ..formats import Format
-from ..namespaces import DATASET, SD
+from ..namespaces import DATASET, MPSC, SCHEMA, SD
 
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
 
 
+@dataclass(frozen=True)
+class Limit:
+    key: str  # the setting's name, also the fragment of its node
+    variable: str  # the environment variable that sets it
+    value: float
+    unit: str
+    names: dict[str, str]  # language -> what it limits
+
+
 def service_description(endpoint: str, formats: list[Format], version: str, sizes: dict[str, int],
-                        federated: bool) -> Graph:
+                        federated: bool, limits: list[Limit] = (), limits_page: str | None = None) -> Graph:
     """The description of `endpoint`; `sizes` counts triples per named graph."""
     service, dataset, default = (URIRef(f"{endpoint}#{part}") for part in ("service", "dataset", "default-graph"))
     graph = Graph()
@@ -38,7 +51,22 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
     graph.add((default, RDF.type, SD.Graph))
     for number, (name, triples) in enumerate(sorted(sizes.items()), 1):
         _named_graph(graph, dataset, endpoint, number, name, triples)
+    for limit in limits:
+        _limit(graph, service, endpoint, limit)
+    if limits_page:
+        graph.add((service, RDFS.seeAlso, URIRef(limits_page)))
     return graph
+
+
+def _limit(graph: Graph, service: URIRef, endpoint: str, limit: Limit) -> None:
+    node = URIRef(f"{endpoint}#limit-{limit.key.replace('_', '-')}")
+    graph.add((service, MPSC.limit, node))
+    graph.add((node, RDF.type, SCHEMA.QuantitativeValue))
+    graph.add((node, SCHEMA.value, Literal(limit.value)))
+    graph.add((node, SCHEMA.unitText, Literal(limit.unit)))
+    graph.add((node, SCHEMA.identifier, Literal(limit.variable)))
+    for lang, name in limit.names.items():
+        graph.add((node, SCHEMA.name, Literal(name, lang=lang)))
 
 
 def _named_graph(graph: Graph, dataset: URIRef, endpoint: str, number: int, name: str, triples: int) -> None:

@@ -12,13 +12,17 @@ Oxigraph's parser is a PEG that matches keywords without word boundaries (`SERVI
 a word or a prefix that contains "service" without being the keyword SERVICE is refused, and so is a
 SERVICE endpoint not written as an IRI `<…>` — a variable can be bound to any IRI at run time, and a
 prefixed name may be split differently by the engine. Keywords are case-insensitive (SPARQL 1.1 §19.1).
+
+The lexer also measures how deeply `{`, `(` and `[` nest: the engine parses recursively and crashes its
+process on nesting a few thousand levels deep (well before that, some forms take seconds to parse), so
+queries nested deeper than `max_depth` are refused before any store sees them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..store.base import QueryFailed
+from ..errors import QueryFailed
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # Every keyword that starts an update operation (SPARQL 1.1 Update §3); none of them occurs in a query.
@@ -77,10 +81,14 @@ def _tokens(text: str):
 
 
 def _unreadable(text: str, position: int, reason: str) -> QueryFailed:
-    """A syntax error at `position`, with line and column counted as the engine counts them (from 1)."""
-    line = text.count("\n", 0, position) + 1
-    column = position - text.rfind("\n", 0, position)
+    """A syntax error at `position`."""
+    line, column = _location(text, position)
     return QueryFailed(f"Syntax error at line {line}, column {column}: {reason}.", line, column)
+
+
+def _location(text: str, position: int) -> tuple[int, int]:
+    """Line and column of `position`, counted as the engine counts them (from 1)."""
+    return text.count("\n", 0, position) + 1, position - text.rfind("\n", 0, position)
 
 
 def _decoded_iri(token: str) -> str:
@@ -88,10 +96,15 @@ def _decoded_iri(token: str) -> str:
     return _UCHAR_RE.sub(lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
 
 
-def inspect(text: str) -> Inspection:
+OPENING, CLOSING = frozenset("{(["), frozenset("})]")
+
+
+def inspect(text: str, max_depth: int | None = None) -> Inspection:
     """Form, update keywords and SERVICE endpoints of a query; QueryFailed (400) where the lexer cannot vouch
-    for the SERVICE calls the engine would make."""
+    for the SERVICE calls the engine would make, or where brackets nest deeper than `max_depth`."""
     tokens = list(_tokens(text))
+    if max_depth is not None:
+        _check_depth(text, tokens, max_depth)
     form, update, services, in_prologue = None, False, [], True
     for i, (kind, value, position) in enumerate(tokens):
         word = value.upper() if kind == "word" else None
@@ -105,6 +118,20 @@ def inspect(text: str) -> Inspection:
         if word == "SERVICE":
             services.append(_service_target(text, tokens[i + 1:]))
     return Inspection(form, update, tuple(services))
+
+
+def _check_depth(text: str, tokens: list, max_depth: int) -> None:
+    """QueryFailed at the first bracket that opens level `max_depth + 1`."""
+    depth = 0
+    for kind, value, position in tokens:
+        if kind == "punct" and value in OPENING:
+            depth += 1
+            if depth > max_depth:
+                line, column = _location(text, position)
+                raise QueryFailed(f"The query nests brackets more than {max_depth} levels deep (line {line}, "
+                                  f"column {column}); this endpoint allows at most {max_depth}.", line, column)
+        elif kind == "punct" and value in CLOSING:
+            depth -= 1
 
 
 def _service_target(text: str, following: list) -> str:

@@ -1,11 +1,14 @@
 """Stores answer SPARQL over the current release: embedded (pyoxigraph) or a remote SPARQL 1.1 server."""
-from .base import QueryFailed, QueryTimeout, Store, StoreFailed, StoreUnavailable, TooManyRows
+from .base import Store
 
-__all__ = ["QueryFailed", "QueryTimeout", "Store", "StoreFailed", "StoreUnavailable", "TooManyRows", "open_store"]
+__all__ = ["Store", "open_store"]
 
 
 def open_store(settings, releases) -> Store:
-    """The store the settings ask for: MPSC_STORE "embedded" over the current release, else a SPARQL endpoint URL."""
+    """The store the settings ask for: MPSC_STORE "embedded" over the current release, else a SPARQL endpoint URL.
+
+    An embedded store serves only a release that matches its checksums (ReleaseCorrupt otherwise).
+    """
     if settings.store != "embedded":
         from .remote import RemoteStore
 
@@ -16,5 +19,7 @@ def open_store(settings, releases) -> Store:
     release = releases.current()
     if release is None:
         raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
-    return EmbeddedStore(release, executors=settings.threads, timeout=settings.query_timeout,
+    release.verify()
+    return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
+                         timeout=settings.query_timeout, memory_mb=settings.query_memory,
                          store_path=settings.store_path, base_iri=settings.public_base + "sparql")

@@ -7,70 +7,14 @@ SPARQL endpoint uses `query`, which returns bytes already in the negotiated form
 from __future__ import annotations
 
 import io
-import re
 from abc import ABC, abstractmethod
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ..errors import QueryFailed
 from ..formats import NTRIPLES, SRJ, Format
 from ..rdfio import from_ox
-
-
-class QueryFailed(Exception):
-    """A query the store rejected; `status` is the HTTP status to answer with, the message is for users.
-
-    `line` and `column` locate syntax errors. All fields travel in `args`, so the error pickles across the
-    pipe from a query executor unchanged.
-    """
-
-    status = 400
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message, line, column)
-        self.message, self.line, self.column = message, line, column
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class QueryTimeout(QueryFailed):
-    status = 503
-
-
-class StoreUnavailable(QueryFailed):
-    """The store could not answer (unreachable, restarting); trying again later may work."""
-
-    status = 503
-
-
-class StoreFailed(QueryFailed):
-    """A remote store answered, but with an error of its own or with bytes that do not parse (502)."""
-
-    status = 502
-
-
-class TooManyRows(QueryFailed):
-    def __init__(self, limit: int):
-        super().__init__(f"The result has more than {limit:,} rows; add LIMIT/OFFSET to page through it, "
-                         "or download the dumps at /dumps/.")
-        self.args = (limit,)
-
-
-_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-_MAX_MESSAGE = 300  # pyoxigraph lists every expected token; beyond this the list helps nobody
-
-
-def syntax_error(text: str) -> QueryFailed:
-    """A QueryFailed from a parser message such as 'error at 1:25: expected …', with line and column."""
-    match = _SYNTAX.match(text)
-    message = match.group(3) if match else text
-    if len(message) > _MAX_MESSAGE:
-        message = message[:_MAX_MESSAGE].rsplit(",", 1)[0] + ", …"
-    if not match:
-        return QueryFailed(f"Syntax error: {message}")
-    line, column = int(match.group(1)), int(match.group(2))
-    return QueryFailed(f"Syntax error at line {line}, column {column}: {message}", line, column)
 
 
 class Store(ABC):
@@ -83,13 +27,17 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, sparql: str, fmt: Format, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, max_rows: int | None = None) -> bytes:
+              named_graphs: list[str] | None = None, max_rows: int | None = None, public: bool = False,
+              deadline: float | None = None) -> bytes:
         """Run a query and return the result serialised in `fmt` (results format or RDF format).
 
         Raises QueryFailed (syntax, evaluation), TooManyRows (more than `max_rows` solutions or triples),
-        QueryTimeout, StoreUnavailable or StoreFailed. Given default or named graphs replace the query's own
-        dataset (SPARQL 1.1 Protocol §2.1.4); without them the default graph is the union of all graphs.
-        Relative IRIs in a query without BASE resolve against the URL of the endpoint that runs it.
+        QueryTimeout (not answered by `deadline`, a time.monotonic() value; default: the time limit from
+        now), MemoryLimit, StoreUnavailable or StoreFailed. Given default or named graphs replace the
+        query's own dataset (SPARQL 1.1 Protocol §2.1.4); without them the default graph is the union of
+        all graphs. Relative IRIs in a query without BASE resolve against the URL of the endpoint that
+        runs it. `public` marks queries of the SPARQL endpoint, which a store may run apart from the site's
+        own, so that they cannot hold up pages.
         """
 
     @abstractmethod
@@ -103,9 +51,9 @@ class Store(ABC):
     def close(self) -> None:
         """Release resources (processes, connections)."""
 
-    def select(self, sparql: str) -> list[dict]:
+    def select(self, sparql: str, deadline: float | None = None) -> list[dict]:
         """Solutions of a SELECT query as dicts of rdflib terms (unbound variables are absent)."""
-        results = ox.parse_query_results(self.query(sparql, SRJ), format=ox.QueryResultsFormat.JSON)
+        results = ox.parse_query_results(self.query(sparql, SRJ, deadline=deadline), format=ox.QueryResultsFormat.JSON)
         return [{v.value: from_ox(s[v]) for v in results.variables if s[v] is not None} for s in results]
 
     def ask(self, sparql: str) -> bool:

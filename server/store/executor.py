@@ -1,19 +1,27 @@
-"""The query engine of the embedded store, and the executor process that runs it.
+"""The query engine of the embedded store, and the loop a query executor process runs.
 
 `Engine` holds one pyoxigraph store and answers one query at a time, writing results with pyoxigraph's own
 serialisers (see results.py). `mpsc query` uses it in-process; the web server runs it in executor processes
-(`python -m server.store.executor FD KIND PATH`, started by pool.py) so that a query can be stopped by
-killing its process. An executor talks over the socket FD: it sends ("ready", pid) or ("failed", message)
-once, then answers each request tuple with ("ok", bytes) or ("error", QueryFailed). It exits when the
-socket closes, that is when its web worker exits.
+forked from one fork server that loaded the release (forkserver.py), so that a query can be stopped by
+killing its process. An executor talks over one socket: it sends ("ready", pid) once, then answers each
+request tuple with ("ok", bytes) or ("error", QueryFailed). It exits when the socket closes, that is when
+its web worker closes it.
+
+Two bounds protect the executor's host from one query (both measured in tests/test_sparql_limits.py):
+- pyoxigraph parses and evaluates recursively, on the calling thread's stack. Queries run on a thread with
+  a QUERY_STACK stack, so that long flat chains (`1+1+…`, `{} UNION {} …`) that fit the query size limit
+  cannot overflow it; deep nesting is refused before it gets here (sparql/inspection.py).
+- Its address space is capped (RLIMIT_AS) at what it holds after start-up plus the memory limit, so a query
+  that grows without bound fails an allocation instead of taking the machine's memory. pyoxigraph then
+  aborts the process (Rust aborts on a failed allocation); the pool reports that as the memory limit.
 """
 from __future__ import annotations
 
 import gzip
 import logging
 import os
-import signal
-import sys
+import resource
+import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -22,18 +30,18 @@ import pyoxigraph as ox
 
 from ..formats import by_name
 from . import results
-from .base import QueryFailed, syntax_error
+from ..errors import MemoryLimit, QueryFailed, syntax_error
 
 log = logging.getLogger(__name__)
 MEMORY, DISK = "memory", "disk"
+QUERY_STACK = 256 * 1024 * 1024  # bytes; reserved address space, touched only as deep as a query recurses
 
 
 def load_dataset(store: ox.Store, path: str | Path) -> None:
     """Load a release's dataset file (gzipped N-Quads, release.DATASET_FILE) into a store.
 
-    Store.load: as fast as bulk_load into memory, but single-threaded, which matters when all executors of
-    a server start at once on few cores. benchmarks/executor_footprint.py times an executor's start-up,
-    which is mostly this load.
+    Store.load: as fast as bulk_load into memory, but single-threaded, and it leaves no thread behind,
+    which the fork server needs (forking a process with threads copies only the calling one).
     """
     with gzip.open(path, "rb") as handle:
         store.load(handle, format=ox.RdfFormat.N_QUADS)
@@ -75,6 +83,8 @@ class Engine:
             return results.boolean(result, fmt)
         except SyntaxError as error:
             raise syntax_error(str(error)) from None
+        except MemoryError:
+            raise MemoryLimit() from None
         except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
             raise QueryFailed("The query could not be evaluated; if it calls SERVICE, that endpoint did not "
@@ -91,31 +101,42 @@ class Engine:
             raise QueryFailed(f"default-graph-uri and named-graph-uri must be IRIs: {error}") from None
 
 
-def serve(conn: Connection, kind: str, path: str) -> int:
-    """Open the engine, report readiness, then answer requests until the socket closes."""
+def run_executor(conn: Connection, engine: Engine | None, kind: str, path: str, memory_bytes: int) -> None:
+    """The life of one executor process: answer requests on a thread with a large stack until `conn` closes.
+
+    `engine` is the fork server's (memory stores are shared copy-on-write); None means open one here
+    (on-disk stores: RocksDB keeps background threads, which must not cross a fork).
+    """
+    threading.stack_size(QUERY_STACK)
+    worker = threading.Thread(target=_serve, args=(conn, engine, kind, path, memory_bytes), name="query")
+    worker.start()
+    worker.join()
+
+
+def _serve(conn: Connection, engine: Engine | None, kind: str, path: str, memory_bytes: int) -> None:
     try:
-        engine = Engine.open(kind, path)
+        engine = engine or Engine.open(kind, path)
+        engine.run("ASK {}", "json")  # the thread's allocator arena now exists and counts as start-up
+        _cap_memory(memory_bytes)
     except Exception as error:  # report any start-up failure in words instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
-        return 1
+        return
     conn.send(("ready", os.getpid()))
     while True:
         try:
             request = conn.recv()
-        except (EOFError, ConnectionResetError):  # the web worker closed its end (reset: with our "ready" unread)
-            return 0
+        except (EOFError, ConnectionResetError):  # the web worker closed its end
+            return
         try:
             conn.send(("ok", engine.run(*request)))
         except QueryFailed as error:
             conn.send(("error", error))
 
 
-def main(argv: list[str]) -> int:
-    # Ctrl-C in a terminal reaches the whole process group; the web server decides when executors end.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fd, kind, path = argv
-    return serve(Connection(int(fd)), kind, path)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def _cap_memory(memory_bytes: int) -> None:
+    """Allow this process `memory_bytes` of address space beyond what it maps now (0: no cap)."""
+    if memory_bytes <= 0:
+        return
+    with open("/proc/self/statm") as statm:
+        mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + memory_bytes, resource.RLIM_INFINITY))

@@ -27,10 +27,12 @@ from ..formats import SRJ, TSV, TURTLE, Format
 from ..namespaces import DATASET, METADATA_GRAPH, OWL
 from ..sparql.inspection import inspect
 from . import graphstore, results
-from .base import QueryFailed, QueryTimeout, Store, StoreFailed, StoreUnavailable, syntax_error
+from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, syntax_error
+from .base import Store
 
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
+HEALTH_TIMEOUT = 3.0  # seconds /healthz waits for the store
 VERSION_QUERY = f"""SELECT ?version WHERE {{
   GRAPH <{METADATA_GRAPH}> {{ <{DATASET}> <{OWL.versionInfo}> ?version }}
 }}"""
@@ -62,28 +64,31 @@ class RemoteStore(Store):
             self._version = (time.monotonic(), value)
         return value
 
-    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None) -> bytes:
+    def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
+              public=False, deadline=None) -> bytes:
         form = inspect(sparql).form
         dataset = {"default-graph-uri": default_graphs or [], "named-graph-uri": named_graphs or []}
+        deadline = deadline or time.monotonic() + self.timeout
         if form in ("CONSTRUCT", "DESCRIBE"):
-            with self._answer(sparql, TURTLE, dataset) as response:
+            with self._answer(sparql, TURTLE, dataset, deadline) as response:
                 rdf_format = ox.RdfFormat.from_media_type(response.headers.get_content_type()) or ox.RdfFormat.TURTLE
                 return results.triples(ox.parse(response, format=rdf_format), fmt, max_rows)
         if form == "ASK":
-            with self._answer(sparql, SRJ, dataset) as response:
+            with self._answer(sparql, SRJ, dataset, deadline) as response:
                 return results.boolean(ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON), fmt)
-        with self._answer(sparql, TSV, dataset) as response:
+        with self._answer(sparql, TSV, dataset, deadline) as response:
             return results.solutions(lambda output: shutil.copyfileobj(response, output), fmt, max_rows)
 
     @contextmanager
-    def _answer(self, sparql: str, accept: Format, dataset: dict):
+    def _answer(self, sparql: str, accept: Format, dataset: dict, deadline: float):
         """The store's response to one query, a binary stream; failures, also while it is read, as QueryFailed."""
         body = urlencode({"query": sparql, **dataset}, doseq=True).encode("utf-8")
         request = urllib.request.Request(self.endpoint, data=body, headers={
             "Accept": accept.media_type, "Content-Type": "application/x-www-form-urlencoded"})
-        deadline = time.monotonic() + self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            if deadline <= time.monotonic():
+                raise TimeoutError
+            with urllib.request.urlopen(request, timeout=deadline - time.monotonic()) as response:
                 yield _Deadline(response, deadline)
         except urllib.error.HTTPError as error:
             raise self._refusal(error.code, error.read().decode("utf-8", "replace").strip()) from None
@@ -129,12 +134,15 @@ class RemoteStore(Store):
         self._version = (float("-inf"), "")
 
     def health(self) -> dict:
-        status = {"store": "remote", "endpoint": self.endpoint}
+        """Asks the store now (a load balancer must learn within one probe that it went away), and names
+        neither its address nor its own words: /healthz is public."""
         try:
-            version = self.version
+            rows = self.select(VERSION_QUERY, deadline=time.monotonic() + HEALTH_TIMEOUT)
         except QueryFailed as error:
-            return {**status, "version": None, "ok": False, "error": str(error)}
-        return {**status, "version": version or None, "ok": bool(version)}
+            return {"store": "remote", "version": None, "ok": False, "error": str(error)}
+        version = str(rows[0]["version"]) if rows else ""
+        self._version = (time.monotonic(), version)
+        return {"store": "remote", "version": version or None, "ok": bool(version)}
 
 
 class _Deadline:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..formats import TSV, Format
 from ..rdfio import prefixes_used
-from .base import QueryFailed, TooManyRows
+from ..errors import QueryFailed, TooManyRows
 
 
 class _RowLimit(io.BytesIO):

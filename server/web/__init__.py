@@ -8,6 +8,7 @@ from ..release import MANIFEST, Release, Releases
 from .. import store as stores
 from ..store import Store
 from . import http
+from .admission import Admission
 
 
 def register(app: Flask, store: Store | None) -> None:
@@ -16,6 +17,7 @@ def register(app: Flask, store: Store | None) -> None:
     releases = Releases(settings.releases)
     app.extensions["mpsc.releases"] = releases
     app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
+    app.extensions["mpsc.admission"] = Admission(settings)
     http.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

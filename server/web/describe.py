@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD, compact
 from .i18n import preferred, term_label
-from .links import Linker
+from .links import Linker, web_link
 from .maps import parse_point
 from .site import number
 
@@ -98,10 +98,11 @@ class Namer:
             return Value(self.label(node) if (node, None, None) in self.graph else str(node))
         if str(node).startswith(str(WD)):
             return Value("Wikidata " + str(node)[len(str(WD)):], str(node), external=True)
-        return Value(self.label(node) if (node, None, None) in self.graph else str(node), str(node), external=True)
+        href = web_link(str(node))
+        return Value(self.label(node) if (node, None, None) in self.graph else str(node), href, external=bool(href))
 
     def row(self, prop, values, more: int = 0) -> Row:
-        return Row(self.term(prop), self.link.resource(str(prop)) or str(prop), values, more)
+        return Row(self.term(prop), self.link.resource(str(prop)) or web_link(str(prop)), values, more)
 
 
 def literal_value(literal: Literal, lang: str, unit: str = "") -> Value:

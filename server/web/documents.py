@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, request
 
+from ..errors import HttpError
 from ..formats import HTML, NTRIPLES, Format, negotiate, offered_types
 from ..rdfio import parse_sorted, serialize_sorted
 from . import get_store, http
@@ -28,10 +29,10 @@ def choose_format(suffix: Format | None, offered, default: Format) -> tuple[Form
     return fmt, True
 
 
-def not_acceptable(offered) -> http.HttpError:
+def not_acceptable(offered) -> HttpError:
     """The 406 error for a request none of the `offered` formats can answer; its body lists their media types."""
     types = offered_types(offered)
-    return http.HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
+    return HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
                           offered=types)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, send_file
 
 from ..licences import LICENCES
-from ..release import CHECKSUMS, MANIFEST, NOTES, Release, sha256
+from ..release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
 from . import get_releases, http, memo, served_release
 from .site import missing, page_tag, reader, render_page
 
@@ -72,9 +72,7 @@ def own_digests(release: Release) -> dict[str, str]:
     """The SHA-256 of each file about the release (the manifest holds only the dumps'), computed once per
     release: SHA256SUMS lists release.json and RELEASE-NOTES.md, so only SHA256SUMS itself is hashed."""
     def compute() -> dict[str, str]:
-        sums = (release.path / CHECKSUMS).read_bytes()
-        listed = {name: digest for digest, name in (line.split("  ", 1) for line in sums.decode().splitlines())}
-        return {**listed, CHECKSUMS: sha256(sums)}
+        return {**read_checksums(release.path), CHECKSUMS: sha256((release.path / CHECKSUMS).read_bytes())}
 
     return memo.per_release(f"dumps.own_digests {release.version}", compute)
 

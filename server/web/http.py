@@ -2,7 +2,8 @@
 
 `init_app` registers it app-wide: CORS for every origin (the data is public and read-only, and no request
 carries credentials), gzip for compressible bodies, one access-log line per request, Retry-After on every
-503, and errors as JSON (RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`,
+503, security headers (a Content-Security-Policy that allows no inline script, no framing, nosniff), and
+errors as JSON (RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`,
 `not_modified` and `cacheable` for conditional requests: data changes only with a release, so a view can
 compute its ETag from the release version and the request alone, and answer 304 before doing any work.
 A view that calls `depends_on` gets the named request headers into Vary on every answer, 304s included.
@@ -16,13 +17,15 @@ import logging
 import sys
 import time
 from http import HTTPStatus
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, redirect, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
 
 from ..formats import HTML, PROBLEM, negotiate
-from ..store.base import QueryFailed
+from ..errors import HttpError, QueryFailed
 
 access_log = logging.getLogger("mpsc.access")
 MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
@@ -30,15 +33,10 @@ RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a s
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
+# Pages load only their own scripts, styles and images; forms post only here; no one may frame them.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
-
-
-class HttpError(Exception):
-    """An error answer: status, a message in plain words, and details for the JSON body (line, column, …)."""
-
-    def __init__(self, status: int, message: str, headers: dict | None = None, **details):
-        super().__init__(message)
-        self.status, self.message, self.headers, self.details = status, message, headers or {}, details
 
 
 def init_app(app: Flask) -> None:
@@ -56,14 +54,24 @@ def init_app(app: Flask) -> None:
         access_log.setLevel(logging.INFO)
 
 
-def _start_clock() -> None:
+def _start_clock() -> Response | None:
+    """Note when the request began; answer Werkzeug's own redirects (a missing trailing slash, doubled
+    slashes) with a relative Location, since Werkzeug builds an absolute one from the request's Host
+    header, which a client may set to any other site."""
     g.started = time.perf_counter()
+    error = request.routing_exception
+    if isinstance(error, RequestRedirect):
+        target = urlsplit(error.new_url)
+        return redirect(urlunsplit(("", "", target.path, target.query, "")), code=error.code)
+    return None
 
 
 def _finish(response: Response) -> Response:
     response.vary.update(g.get("depends_on", ()))
     if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(RETRY_AFTER)
+    response = _any_tag_matches(response)
+    add_security_headers(response)
     add_cors(response)
     compress(response)
     log_access(response)
@@ -79,6 +87,27 @@ def add_cors(response: Response) -> Response:
         if "Access-Control-Request-Headers" in request.headers:
             response.headers["Access-Control-Allow-Headers"] = request.headers["Access-Control-Request-Headers"]
         response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def add_security_headers(response: Response) -> Response:
+    """No MIME sniffing and no server banner anywhere; on HTML, the content security policy, no framing, and referrers only
+    to this origin in full."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Server"] = "mpsc"  # instead of a server's name and version
+    if response.mimetype == HTML.media_type:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response
+
+
+def _any_tag_matches(response: Response) -> Response:
+    """`If-None-Match: *` matches any current representation (RFC 9110 §13.1.2): answered 304 once a GET
+    has found one, never before (a resource that does not exist has none)."""
+    if (request.if_none_match.star_tag and request.method in ("GET", "HEAD") and response.status_code == 200
+            and response.get_etag()[0]):
+        return cacheable(Response(status=304), response.get_etag()[0])
     return response
 
 
@@ -131,8 +160,10 @@ def depends_on(*headers: str) -> None:
 
 
 def not_modified(tag: str) -> Response | None:
-    """A 304 response when a GET/HEAD request's If-None-Match names `tag`, else None."""
-    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(tag):
+    """A 304 response when a GET/HEAD request's If-None-Match names `tag`, else None (`*` is decided once the
+    answer is known to exist, see _any_tag_matches)."""
+    if (request.method in ("GET", "HEAD") and not request.if_none_match.star_tag
+            and request.if_none_match.contains_weak(tag)):
         return cacheable(Response(status=304), tag)
     return None
 

@@ -151,11 +151,10 @@ MESSAGES = {
     "sparql.protocol": ("GET oder POST mit query=… (formularkodiert) oder die Abfrage selbst als POST mit "
                         "application/sparql-query. Das Format wählen Accept oder format=: SELECT und ASK antworten als "
                         "SPARQL Results JSON, XML, CSV oder TSV, CONSTRUCT und DESCRIBE als Turtle, JSON-LD, RDF/XML "
-                        "oder N-Triples. Abfragen über etwa 8 KB müssen per POST gesendet werden.",
+                        "oder N-Triples.",
                         "GET or POST query=… (form-encoded), or POST the query itself as application/sparql-query. "
                         "Choose the format with Accept or format=: SELECT and ASK answer as SPARQL Results JSON, XML, "
-                        "CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, JSON-LD, RDF/XML or N-Triples. Queries longer "
-                        "than about 8 KB must be sent by POST."),
+                        "CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, JSON-LD, RDF/XML or N-Triples."),
     "sparql.description": ("Die Dienstbeschreibung nennt die Graphen und ihre Größe.",
                            "The service description lists the graphs and their sizes."),
     "sparql.rows": ("{n} Zeilen", "{n} rows"),
@@ -168,6 +167,36 @@ MESSAGES = {
     "sparql.predicate": ("Prädikat", "predicate"),
     "sparql.object": ("Objekt", "object"),
     "sparql.download": ("Herunterladen", "Download"),
+    "nav.limits": ("Grenzen des Endpunkts", "Limits of the endpoint"),
+    "limits.intro": ("Damit eine einzelne Abfrage oder ein einzelner Client den Endpunkt nicht für alle anderen "
+                     "blockiert, gelten diese Grenzen. Ein Client ist eine Adresse zusammen mit ihrem User-Agent. "
+                     "Seiten, Dokumente und Downloads haben eigene Kapazität und warten nie auf SPARQL-Abfragen.",
+                     "So that no single query or client can block the endpoint for everyone else, these limits "
+                     "apply. A client is an address together with its User-Agent. Pages, documents and downloads "
+                     "have capacity of their own and never wait for SPARQL queries."),
+    "limits.limit": ("Grenze", "Limit"),
+    "limits.value": ("Wert", "Value"),
+    "limits.beyond": ("Darüber hinaus", "Beyond it"),
+    "limits.setting": ("Einstellung", "Setting"),
+    "limits.queued": ("warten in der Warteschlange", "wait in the queue"),
+    "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein; die HTML-Tabelle zeigt die ersten "
+                    "{rows} Zeilen eines Ergebnisses, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
+                    "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; 429 nennt die überschrittene "
+                    "Grenze im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
+                    "Requests and forms may be up to {n} bytes long; the HTML table shows the first {rows} rows of "
+                    "a result, the result downloads hold all of them. Answers 429 and 503 say in Retry-After when "
+                    "to try again; 429 names the exceeded limit in the field “limit” of its problem details "
+                    "(application/problem+json)."),
+    "limit.query_timeout": ("Zeit je Abfrage, Warten in der Warteschlange eingeschlossen",
+                            "Time per query, waiting in the queue included"),
+    "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
+    "limit.max_query_depth": ("Verschachtelungstiefe von { ( [", "Nesting depth of { ( ["),
+    "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
+    "limit.query_memory": ("Arbeitsspeicher je Abfrage", "Memory per query"),
+    "limit.executors": ("Gleichzeitig laufende Abfragen", "Queries running at once"),
+    "limit.queue": ("Abfragen, die auf einen freien Platz warten", "Queries waiting for a free place"),
+    "limit.client_queries": ("Laufende oder wartende Abfragen je Client", "Queries running or waiting per client"),
+    "limit.client_seconds": ("Abfragezeit je Client und Minute", "Query time per client and minute"),
     "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
                        "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
 }

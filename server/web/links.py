@@ -9,7 +9,7 @@ ontology's version IRIs) keeps its path.
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
 from ..namespaces import BASE, ID, ONTOLOGY_IRI
@@ -18,6 +18,25 @@ from ..namespaces import BASE, ID, ONTOLOGY_IRI
 NAMED_DOCUMENTS = {ONTOLOGY_IRI: "ontology", BASE + "catalog": "catalog"}
 SITE_PATHS = ("", "sparql", "dumps/", "ontology/")  # other canonical paths this server answers itself
 DOCUMENT_FORMATS = (HTML, *GRAPH_FORMATS)  # what a resource or the ontology can be shown as
+
+
+# Characters an IRI may carry that a URI may not are percent-encoded (RFC 3987 §3.1); these stay as they are.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def to_uri(iri: str) -> str:
+    """The URI of an IRI: non-ASCII and other characters not allowed in URIs percent-encoded, so the value
+    fits into HTTP headers (Location, Link, Content-Location), which carry ASCII only."""
+    return quote(iri, safe=_URI_SAFE)
+
+
+def web_link(iri: str) -> str | None:
+    """`iri` as a link target if it is an http(s) IRI, else None.
+
+    Only web IRIs may become links anywhere on the site: an IRI from the data or a query result may use any
+    scheme, and `javascript:`, `data:` or `vbscript:` links run script when clicked, so they are shown as text.
+    """
+    return iri if iri[:8].lower().startswith(("http://", "https://")) else None
 
 
 def iri_for(path: str) -> str:
@@ -71,7 +90,7 @@ class Linker:
         if self.lang_param and "lang" not in params:
             params["lang"] = self.lang_param
         query = "?" + urlencode(params) if params else ""
-        return self.base + path + query + hash_ + fragment
+        return to_uri(self.base + path) + query + hash_ + to_uri(fragment)
 
     def resource(self, iri: str) -> str | None:
         """Where a canonical IRI is answered here (a resource's HTML page, a dump file), or None when it is not ours."""
@@ -80,4 +99,4 @@ class Linker:
 
     def document(self, iri: str, fmt: Format) -> str:
         """The absolute URL of one concrete representation (no language parameter: RDF is multilingual)."""
-        return self.base + document_path(str(iri), fmt)
+        return to_uri(self.base + document_path(str(iri), fmt))

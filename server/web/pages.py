@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from .. import queries
+from ..config import ENVIRONMENT, LIMITS
 from ..namespaces import ID
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
@@ -15,6 +16,7 @@ from . import get_settings, get_store, http, memo, served_release, site
 from .i18n import preferred
 from .maps import background
 from .site import conditional_page, missing, reader, render_page
+from .sparql_pages import HTML_ROWS
 
 bp = Blueprint("pages", __name__)
 bp.app_context_processor(site.context)  # every template extends the layout, which needs it
@@ -85,6 +87,17 @@ def charter(tag: str) -> Response:
     scheme = str(ID["charter"])
     names = labels({str(r["concept"]) for r in rows} | {scheme})
     return render_page("charter.html", tag=tag, tree=queries.charter_tree(rows), names=names, scheme=scheme)
+
+
+@bp.route("/limits")
+def limits() -> Response:
+    """Every limit of the public endpoint, its value here, what happens beyond it, and its setting."""
+    settings = get_settings()
+    rows = [{"key": name, "value": getattr(settings, name), "unit": unit, "status": status,
+             "variable": ENVIRONMENT[name]} for name, (unit, status) in LIMITS.items()]
+    tag = site.page_tag(*(str(row["value"]) for row in rows))  # a restart may change them under one release
+    return http.not_modified(tag) or render_page("limits.html", tag=tag, limits=rows, html_rows=HTML_ROWS,
+                                                 request_bytes=settings.request_bytes)
 
 
 @bp.route("/map/germany.svg")

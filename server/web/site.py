@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from flask import Response, abort, g, render_template, request
 
+from ..errors import HttpError
 from ..formats import HTML
 from . import get_settings, get_store, http
 from .i18n import LANGUAGES, choose_language, message
@@ -95,4 +96,4 @@ def missing(key: str, **values) -> NoReturn:
     API error is). `key` names the message, `values` fill it in."""
     if http.wants_html():
         abort(not_found_page(message(key, reader()[0]).format(**values)))
-    raise http.HttpError(404, message(key, "en").format(**values))
+    raise HttpError(404, message(key, "en").format(**values))

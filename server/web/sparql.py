@@ -12,17 +12,21 @@ answered 304 without running it; the response cache uses the same key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format, by_name, negotiate, offered_types
 from ..rdfio import serialize_sorted, sorted_triples
-from ..sparql.description import service_description
+from ..config import ENVIRONMENT, LIMITS
+from ..sparql.description import Limit, service_description
 from ..sparql.inspection import Inspection, inspect
-from ..store import QueryFailed
+from ..errors import HttpError, QueryFailed
 from . import get_settings, get_store, http, sparql_pages
+from .admission import client_of
 from .cache import ResponseCache
+from .i18n import LANGUAGES, message
 from .site import reader
 
 bp = Blueprint("sparql", __name__)
@@ -34,10 +38,6 @@ OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
            None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
 DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-# Request bodies beyond the query: form encoding triples a query's bytes at most (%XX), and the other
-# parameters (dataset IRIs, format) get this much room. Werkzeug refuses larger bodies while reading them,
-# also when they come chunked, without a Content-Length to check beforehand.
-FORM_HEADROOM = 16_384
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class QueryRequest:
 def _configure(state) -> None:
     settings = state.app.config["MPSC"]
     state.app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
-    largest = 3 * settings.max_query_bytes + FORM_HEADROOM
-    state.app.config.update(MAX_CONTENT_LENGTH=largest, MAX_FORM_MEMORY_SIZE=largest)
+    # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
+    state.app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -64,7 +64,7 @@ def endpoint():
     if query_request is None:
         return describe()
     try:
-        info = inspect(query_request.query)
+        info = inspect(query_request.query, get_settings().max_query_depth)
         refuse_unsafe(info)
         fmt = choose_format(OFFERED[info.form], query_request.formats)
         return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
@@ -81,24 +81,25 @@ def read_request() -> QueryRequest | None:
     if request.method == "POST":
         content_type = request.mimetype
         if content_type == "application/sparql-update":
-            raise http.HttpError(400, READ_ONLY)
+            raise HttpError(400, READ_ONLY)
         if content_type not in (FORM_MEDIA_TYPE, "application/sparql-query"):
-            raise http.HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…) or "
+            raise HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…) or "
                                       "as application/sparql-query.")
         if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
-            raise http.HttpError(415, "Queries must be encoded in UTF-8.")
+            raise HttpError(415, "Queries must be encoded in UTF-8.")
         try:
             if content_type == FORM_MEDIA_TYPE:
-                params.update(request.form)  # MultiDict.update adds values, keeping those of the URL
+                for name, value in form_fields(request.get_data()):
+                    params.add(name, value)  # after those of the URL
             else:
                 params.setlist("query", [decode(request.get_data())])
         except RequestEntityTooLarge:
             raise too_large() from None
     if "update" in params:
-        raise http.HttpError(400, READ_ONLY)
+        raise HttpError(400, READ_ONLY)
     queries = params.getlist("query")
     if len(queries) > 1:
-        raise http.HttpError(400, "Send exactly one query parameter.")
+        raise HttpError(400, "Send exactly one query parameter.")
     if not queries:
         return None
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
@@ -107,16 +108,25 @@ def read_request() -> QueryRequest | None:
                         [f for f in params.getlist("format") if f])
 
 
+def form_fields(body: bytes) -> list[tuple[str, str]]:
+    """The fields of a form-encoded body; 400 if any is not UTF-8 (Werkzeug's parser would drop it silently,
+    and a dropped query would be answered as a request without one)."""
+    try:
+        return parse_qsl(decode(body), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise HttpError(400, "The query is not valid UTF-8.") from None
+
+
 def decode(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise http.HttpError(400, "The query is not valid UTF-8.") from None
+        raise HttpError(400, "The query is not valid UTF-8.") from None
 
 
-def too_large() -> http.HttpError:
+def too_large() -> HttpError:
     limit = get_settings().max_query_bytes
-    return http.HttpError(413, f"The query is larger than {limit:,} bytes, the limit of this endpoint.")
+    return HttpError(413, f"The query is larger than {limit:,} bytes, the limit of this endpoint.")
 
 
 def refuse_unsafe(info: Inspection) -> None:
@@ -148,9 +158,9 @@ def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
     return fmt
 
 
-def not_acceptable(offered) -> http.HttpError:
+def not_acceptable(offered) -> HttpError:
     types = offered_types(offered)
-    return http.HttpError(406, "None of the requested formats can answer this request; offered are: "
+    return HttpError(406, "None of the requested formats can answer this request; offered are: "
                                + ", ".join(types) + ".", offered=types)
 
 
@@ -180,11 +190,16 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
 
 
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:
-    """The result bytes in `fmt`, or the HTML results page."""
-    if fmt is HTML:
-        return sparql_pages.results_page(query_request, info.form).encode("utf-8")
-    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows)
+    """The result bytes in `fmt`, or the HTML results page, once the client's budget and the queue admit it."""
+    settings = get_settings()
+    client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), request.user_agent.string,
+                       settings.trusted_proxies)
+    with current_app.extensions["mpsc.admission"].admit(client) as deadline:
+        if fmt is HTML:
+            return sparql_pages.results_page(query_request, info.form, deadline).encode("utf-8")
+        return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
+                                 named_graphs=query_request.named_graphs, max_rows=settings.max_rows,
+                                 public=True, deadline=deadline)
 
 
 def describe() -> Response:
@@ -198,6 +213,10 @@ def describe() -> Response:
 def description_bytes(fmt: Format) -> bytes:
     store, settings = get_store(), get_settings()
     formats = [f for f in OFFERED[None] if f is not HTML]
+    limits = [Limit(name, ENVIRONMENT[name], getattr(settings, name), unit,
+                    {lang: message(f"limit.{name}", lang) for lang in LANGUAGES})
+              for name, (unit, _) in LIMITS.items()]
     graph = service_description(settings.public_base + "sparql", formats, store.version, store.graph_sizes(),
-                                federated=bool(settings.service_allow))
+                                federated=bool(settings.service_allow), limits=limits,
+                                limits_page=settings.public_base + "limits")
     return serialize_sorted(sorted_triples(graph), fmt.ox_format)

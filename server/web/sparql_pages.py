@@ -16,10 +16,10 @@ from flask import Response, render_template
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
 from ..sparql.examples import example, examples
-from ..store import QueryFailed
+from ..errors import QueryFailed
 from . import get_settings, get_store
 from .i18n import message
-from .links import Linker
+from .links import Linker, web_link
 from .site import reader, render_page
 
 HTML_ROWS = 1000
@@ -57,11 +57,12 @@ def form_page(query: str | None = None, error: QueryFailed | None = None) -> Res
                        examples=examples(settings.root / "queries"), run_url=run_url)
 
 
-def results_page(query_request, form: str | None) -> str:
+def results_page(query_request, form: str | None, deadline: float) -> str:
     """The form with the query, then its result as a table (ASK: the answer), in the reader's language."""
     store, settings = get_store(), get_settings()
     lang, linker = reader()
-    dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs}
+    dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
+               "public": True, "deadline": deadline}
     table = {"boolean": None, "variables": [], "rows": [], "total": 0}
     if form == "ASK":
         table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **dataset),
@@ -100,7 +101,7 @@ def _cell(term, linker: Linker) -> Cell | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return Cell(compact(term.value) or term.value, linker.resource(term.value) or term.value)
+        return Cell(compact(term.value) or term.value, linker.resource(term.value) or web_link(term.value))
     if isinstance(term, ox.Literal):
         note = f"@{term.language}" if term.language else compact(term.datatype.value) or term.datatype.value
         return Cell(term.value, note="" if note == "xsd:string" else note)

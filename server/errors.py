@@ -1,0 +1,89 @@
+"""Every error the server answers with in words, in one place: what the store refuses and what HTTP refuses.
+
+Each carries the HTTP status to answer with and a message for people; web/http.py turns them into problem
+details (RFC 9457) or an error page. Store errors travel pickled from query executors, so all their
+fields are in `args`.
+"""
+from __future__ import annotations
+
+import re
+
+
+class HttpError(Exception):
+    """An error answer: status, a message in plain words, and details for the JSON body (line, column, …)."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None, **details):
+        super().__init__(message)
+        self.status, self.message, self.headers, self.details = status, message, headers or {}, details
+
+
+class QueryFailed(Exception):
+    """A query the store rejected; `status` is the HTTP status to answer with, the message is for users.
+
+    `line` and `column` locate syntax errors. All fields travel in `args`, so the error pickles across the
+    pipe from a query executor unchanged.
+    """
+
+    status = 400
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message, line, column)
+        self.message, self.line, self.column = message, line, column
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QueryTimeout(QueryFailed):
+    status = 503
+
+
+class StoreUnavailable(QueryFailed):
+    """The store could not answer (unreachable, restarting); trying again later may work."""
+
+    status = 503
+
+
+class StoreFailed(QueryFailed):
+    """A remote store answered, but with an error of its own or with bytes that do not parse (502)."""
+
+    status = 502
+
+
+class MemoryLimit(QueryFailed):
+    """A query that needed more memory than an executor may use (MPSC_QUERY_MEMORY)."""
+
+    status = 503
+
+    def __init__(self, limit_mb: int | None = None):
+        amount = f" ({limit_mb:,} MB)" if limit_mb else ""
+        super().__init__(f"The query needed more memory than this endpoint allows per query{amount} and was "
+                         "stopped. Narrow it down, or download the dumps at /dumps/.")
+        self.args = (limit_mb,)
+
+
+class TooManyRows(QueryFailed):
+    def __init__(self, limit: int):
+        super().__init__(f"The result has more than {limit:,} rows; add LIMIT/OFFSET to page through it, "
+                         "or download the dumps at /dumps/.")
+        self.args = (limit,)
+
+
+_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_MAX_MESSAGE = 300  # pyoxigraph lists every expected token; beyond this the list helps nobody
+
+
+def syntax_error(text: str) -> QueryFailed:
+    """A QueryFailed from a parser message such as 'error at 1:25: expected …', with line and column."""
+    match = _SYNTAX.match(text)
+    message = match.group(3) if match else text
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE].rsplit(",", 1)[0] + ", …"
+    if not match:
+        return QueryFailed(f"Syntax error: {message}")
+    line, column = int(match.group(1)), int(match.group(2))
+    return QueryFailed(f"Syntax error at line {line}, column {column}: {message}", line, column)
+
+
+class ReleaseCorrupt(Exception):
+    """A release whose files do not match its checksums; the message names each file."""

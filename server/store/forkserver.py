@@ -1,0 +1,93 @@
+"""The fork server of the embedded store: it loads the release once and forks query executors on request.
+
+Started by pool.py as `python -m server.store.forkserver FD KIND PATH MEMORY_BYTES` (fork+exec: the web
+worker has threads and must not fork itself). It stays single-threaded, so forking it is safe, and each
+executor it forks starts in milliseconds with the loaded store shared copy-on-write, instead of loading the
+release again; a query stopped at its time limit or memory limit is therefore replaced at once.
+
+Protocol on the socket FD, one line per request, answered with one line:
+    spawn            with an executor's socket attached (SCM_RIGHTS)  ->  spawned PID
+    end PID          kill the executor (if it still runs) and reap it  ->  ended STATUS
+STATUS is the exit code, or minus the signal that ended it (as subprocess reports it). The fork server
+reaps its executors only when asked, so a PID the pool holds can never belong to another process. It
+announces itself with `ready PID` or `failed REASON`, and exits with its executors when the socket closes.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+from multiprocessing.connection import Connection
+
+from .executor import MEMORY, Engine, run_executor
+
+
+def main(argv: list[str]) -> int:
+    # Ctrl-C in a terminal reaches the whole process group; the web server decides when executors end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fd, kind, path, memory = argv
+    control = socket.socket(fileno=int(fd))
+    try:
+        engine = Engine.open(kind, path) if kind == MEMORY else None
+    except Exception as error:  # report any start-up failure in words instead of dying silently
+        control.sendall(f"failed {type(error).__name__}: {error}".replace("\n", " ").encode() + b"\n")
+        return 1
+    control.sendall(f"ready {os.getpid()}\n".encode())
+    executors: set[int] = set()
+    try:
+        serve(control, executors, lambda conn: run_executor(conn, engine, kind, path, int(memory)))
+    finally:
+        for pid in executors:
+            end(pid)
+    return 0
+
+
+def serve(control: socket.socket, executors: set[int], run) -> None:
+    """Answer spawn and end requests until the control socket closes."""
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1024, 1)
+        if not message:
+            return
+        command, _, argument = message.decode().strip().partition(" ")
+        if command == "spawn" and fds:
+            pid = spawn(fds[0], control, run)
+            executors.add(pid)
+            reply = f"spawned {pid}"
+        elif command == "end" and argument.isdigit() and int(argument) in executors:
+            executors.discard(int(argument))
+            reply = f"ended {end(int(argument))}"
+        else:
+            reply = "error unknown request"
+        for extra in fds[1:] if command == "spawn" else fds:
+            os.close(extra)
+        control.sendall(reply.encode() + b"\n")
+
+
+def spawn(fd: int, control: socket.socket, run) -> int:
+    """Fork an executor that answers on socket `fd`; the child never returns from here."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            control.close()
+            run(Connection(fd))
+            status = 0
+        finally:
+            os._exit(status)  # never run the fork server's own clean-up in a child
+    os.close(fd)
+    return pid
+
+
+def end(pid: int) -> int:
+    """Kill an executor and wait for it; its exit status (negative: the signal that ended it)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:  # exited by itself, not yet reaped
+        pass
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,128 @@
+"""Who may run a public query now: a budget per client and a bounded queue in front of the executors.
+
+Modelled on the Wikidata Query Service's limits. A client is its address plus its User-Agent (so that
+people behind one NAT with different tools are told apart, as there); behind a proxy listed in
+MPSC_TRUSTED_PROXIES, the address is the one the proxy forwards. Each client may have
+MPSC_CLIENT_QUERIES queries running or queued at once and may use MPSC_CLIENT_SECONDS of query time per
+minute; beyond either it gets 429 with Retry-After and a problem+json body naming the limit. At most
+MPSC_EXECUTORS queries run at once; MPSC_QUEUE more may wait for one (their wait counts against the time
+limit); beyond that the answer is 503 with Retry-After. Only the time a query runs is charged to its
+client, not its wait in the queue, which others caused.
+
+The state is per web worker process, like the executors it guards.
+"""
+from __future__ import annotations
+
+import ipaddress
+import math
+import threading
+import time
+from collections import defaultdict, deque
+from contextlib import contextmanager
+
+from ..config import Settings
+from ..errors import HttpError
+
+WINDOW = 60.0  # seconds over which a client's query time is summed
+MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries are forgotten first
+
+
+def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: str, trusted: tuple[str, ...]) -> str:
+    """The client a request counts for: its address (behind trusted proxies, the nearest untrusted address
+    they forward) and its User-Agent."""
+    address = remote_addr or "-"
+    if forwarded_for and _trusted(address, trusted):
+        for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+            address = hop
+            if not _trusted(hop, trusted):
+                break
+    return f"{address} {user_agent}"
+
+
+def _trusted(address: str, trusted: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in trusted)
+
+
+class Admission:
+    """The gate every public query passes: `admit(client)` is a context manager around running it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._running = threading.BoundedSemaphore(settings.executors)
+        self._lock = threading.Lock()
+        self._in_flight = 0  # running or waiting
+        self._active: dict[str, int] = defaultdict(int)
+        self._spent: dict[str, deque[tuple[float, float]]] = {}  # client -> (ended at, seconds)
+
+    @contextmanager
+    def admit(self, client: str):
+        """Admit one query of `client`: yields its deadline (time.monotonic()) once an executor is free."""
+        deadline = time.monotonic() + self.settings.query_timeout
+        with self._lock:
+            self._check_budget(client)
+            if self._in_flight >= self.settings.queue + self.settings.executors:
+                raise HttpError(503, f"The endpoint is busy: {self.settings.executors} queries are running and "
+                                f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
+                                {"Retry-After": "5"}, limit="queue")
+            self._in_flight += 1
+            self._active[client] += 1
+        started = None
+        try:
+            if not self._running.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                yield deadline  # no executor in time: the store reports the time limit as it would
+                return
+            started = time.monotonic()
+            try:
+                yield deadline
+            finally:
+                self._running.release()
+        finally:
+            self._leave(client, time.monotonic() - started if started else 0.0)
+
+    def _check_budget(self, client: str) -> None:
+        """429 when `client` already has its share of queries in flight or of query time this minute."""
+        s = self.settings
+        if self._active.get(client, 0) >= s.client_queries:
+            raise HttpError(429, f"You have {s.client_queries} queries running or waiting, the most one client "
+                            "may have at once. Wait for them to finish.", {"Retry-After": "1"},
+                            limit="client_queries")
+        spent = self._recent(client, time.monotonic())
+        used = sum(seconds for _, seconds in spent)
+        if used >= s.client_seconds:
+            wait = self._recovery(spent, used - s.client_seconds)
+            raise HttpError(429, f"Your queries took {used:.0f} seconds in the last minute; one client may use "
+                            f"{s.client_seconds:g} seconds per minute. Try again in {wait} seconds.",
+                            {"Retry-After": str(wait)}, limit="client_seconds")
+
+    @staticmethod
+    def _recovery(spent, excess: float) -> int:
+        """Seconds until enough of a client's recent query time leaves the window to bring it under budget."""
+        freed, now = 0.0, time.monotonic()
+        for ended, seconds in spent:
+            freed += seconds
+            if freed > excess:
+                return max(1, math.ceil(ended + WINDOW - now))
+        return math.ceil(WINDOW)
+
+    def _recent(self, client: str, now: float):
+        """The client's (ended at, seconds) records within the window; older ones are dropped."""
+        spent = self._spent.get(client, ())
+        while spent and spent[0][0] < now - WINDOW:
+            spent.popleft()
+        return spent
+
+    def _leave(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._in_flight -= 1
+            self._active[client] -= 1
+            if not self._active[client]:
+                del self._active[client]
+            self._spent.setdefault(client, deque()).append((now, seconds))
+            if len(self._spent) > MAX_CLIENTS:  # forget clients without a query in the window
+                for other in [c for c, spent in self._spent.items() if spent[-1][0] < now - WINDOW]:
+                    del self._spent[other]
