@@ -38,7 +38,7 @@ class Settings:
     store_path: Path | None = setting(None, "folder for on-disk stores, one per release version (default: in memory)")
     bind: str = setting("127.0.0.1:8080", "host:port to listen on")
     workers: int = setting(1, "HTTP worker processes (each with its own query executors)")
-    threads: int = setting(32, "HTTP threads per worker; at least executors + queue + 4 are started")
+    threads: int = setting(16, "HTTP threads per worker for pages, documents and dumps, beyond executors + queue")
     site_executors: int = setting(2, "query executors per worker for the site's own pages and documents")
     cache_bytes: int = setting(32_000_000, "in-process SPARQL response cache per worker (0: off)")
     service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
@@ -52,7 +52,7 @@ class Settings:
     max_rows: int = setting(100_000, "larger results get 400 with a hint to page", "rows", 400)
     query_memory: int = setting(512, "megabytes of memory one query may use (503)", "MB", 503)
     executors: int = setting(4, "queries run at once per worker; more wait in the queue", "queries")
-    queue: int = setting(16, "queries that may wait for an executor; more get 503", "queries", 503)
+    queue: int = setting(64, "queries that may wait for an executor; more get 503", "queries", 503)
     client_queries: int = setting(2, "queries one client may run or queue at once; more get 429", "queries", 429)
     client_seconds: float = setting(60.0, "seconds of query time one client may use per minute; more get 429",
                                     "s", 429)
@@ -88,8 +88,9 @@ class Settings:
 
     @property
     def http_threads(self) -> int:
-        """HTTP threads per worker: enough that queued public queries never keep pages from a thread."""
-        return max(self.threads, self.executors + self.queue + 4)
+        """HTTP threads per worker: one for every public query that may run or wait, and `threads` more, so
+        that queued queries never keep pages from a thread."""
+        return self.executors + self.queue + self.threads
 
 
 _PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names}
