@@ -1,14 +1,12 @@
-"""Every format the server speaks, defined once, and content negotiation over them.
+"""Every format the server speaks, defined once, as data: media types, URL suffixes, `format` names.
 
-Conneg, URL suffixes, the `format` parameter, SPARQL result writers and dump media types all look formats
-up here. Negotiation follows Oxigraph's server: an explicit choice (suffix or `format`) wins, then the
-Accept header scored by quality and specificity (`*/*` < `type/*` < exact), then the default; nothing
-acceptable means 406 with the list of offered types.
+Content negotiation (web/conneg.py), URL suffixes, the `format` parameter, SPARQL result writers and dump
+media types all look formats up here. This module is data only, because the release version hashes it
+(the dumps' media types come from here): how a format is chosen for a request lives in web/conneg.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
@@ -78,71 +76,3 @@ def by_name(name: str, kind: str | None = None) -> Format | None:
 def by_extension(extension: str) -> Format | None:
     """A format by URL suffix ('ttl', 'jsonld', ...)."""
     return next((f for f in FORMATS if f.extension == extension.lower()), None)
-
-
-@dataclass(frozen=True)
-class _Range:
-    type: str
-    subtype: str
-    q: float
-
-    def specificity(self, media_type: str) -> int | None:
-        """How closely this range matches a media type: 2 exact, 1 type/*, 0 */*, None no match."""
-        main, _, sub = media_type.partition("/")
-        if self.type == "*" and self.subtype == "*":
-            return 0
-        if self.type != main:
-            return None
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else None
-
-
-def parse_accept(header: str | None) -> list[_Range]:
-    """Media ranges of an Accept header; parameters other than q are ignored (they never select a format here)."""
-    ranges = []
-    for part in (header or "").split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if "/" not in media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        main, _, sub = media.partition("/")
-        ranges.append(_Range(main, sub, q))
-    return ranges
-
-
-def quality(ranges: Iterable[_Range], fmt: Format) -> float:
-    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1)."""
-    best_spec, best_q = -1, 0.0
-    for media_type in fmt.media_types:
-        for r in ranges:
-            spec = r.specificity(media_type)
-            if spec is not None and (spec > best_spec or (spec == best_spec and r.q > best_q)):
-                best_spec, best_q = spec, r.q
-    return best_q if best_spec >= 0 else 0.0
-
-
-def negotiate(accept: str | None, offered: Sequence[Format], default: Format | None = None) -> Format | None:
-    """The offered format the Accept header prefers; the default (or the first offered) when there is no header."""
-    ranges = parse_accept(accept)
-    if not ranges:
-        return default or offered[0]
-    scored = [(quality(ranges, f), -i, f) for i, f in enumerate(offered)]
-    # A wildcard-only header expresses no preference: keep the server's default.
-    if default in offered and all(r.type == "*" for r in ranges) and quality(ranges, default) > 0:
-        return default
-    q, _, fmt = max(scored, key=lambda t: (t[0], t[1]))
-    return fmt if q > 0 else None
-
-
-def offered_types(offered: Sequence[Format]) -> list[str]:
-    """The media types to name in a 406 response."""
-    return [f.media_type for f in offered]

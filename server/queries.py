@@ -56,7 +56,7 @@ def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
 
 # --- resource documents -------------------------------------------------------------------------
 
-def describe(resource: str, fragments: list[str] = (), sample: dict[str, int] | None = None) -> str:
+def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | None = None) -> str:
     """The document of a resource: its concise bounded description (with its #fragment resources),
     labels and types of everything it links to, and every incoming link with the linking resource's
     label and type. Projects and bodies also see through cooperations: a project lists the members of

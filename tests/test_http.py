@@ -1,4 +1,4 @@
-"""The app-wide HTTP helpers (server/web/http.py) on a bare Flask app served on 127.0.0.1.
+"""The app-wide HTTP behaviour (server/web/hooks.py, responses.py) on a bare Flask app served on 127.0.0.1.
 
 They are meant for every page, document and dump, so they are tested apart from the SPARQL endpoint.
 """
@@ -14,7 +14,7 @@ from flask import Flask, Response, request, send_file
 from werkzeug.serving import make_server
 
 from server.errors import HttpError
-from server.web import http
+from server.web import hooks, responses
 from server.web.cache import ResponseCache
 from tests.conftest import free_port
 from tests.sparql_support import fetch
@@ -24,8 +24,8 @@ TEXT = "Modellprojekte Smart Cities " * 100  # 2,800 bytes: worth compressing
 
 
 def make_app(tmp_path: Path) -> Flask:
-    app = Flask(__name__, template_folder=str(Path(http.__file__).parent.parent / "templates"))
-    http.init_app(app)
+    app = Flask(__name__, template_folder=str(Path(hooks.__file__).parent.parent / "templates"))
+    hooks.init_app(app)
     archive = tmp_path / "dump.nt.gz"
     archive.write_bytes(gzip.compress(TEXT.encode()))
 
@@ -40,14 +40,14 @@ def make_app(tmp_path: Path) -> Flask:
 
     @app.route("/negotiated")
     def negotiated():
-        http.depends_on("Accept", "Accept-Language")
-        tag = http.etag("release-1", "negotiated", request.headers.get("Accept-Language"))
-        return http.not_modified(tag) or http.cacheable(Response(TEXT, content_type="text/html"), tag)
+        responses.depends_on("Accept", "Accept-Language")
+        tag = responses.etag("release-1", "negotiated", request.headers.get("Accept-Language"))
+        return responses.conditional(tag, lambda: Response(TEXT, content_type="text/html"))
 
     @app.route("/tagged", methods=["GET", "POST"])
     def tagged():
-        tag = http.etag("release-1", "tagged")
-        return http.not_modified(tag) or http.cacheable(Response(TEXT, content_type="text/turtle"), tag)
+        return responses.conditional(responses.etag("release-1", "tagged"),
+                                     lambda: Response(TEXT, content_type="text/turtle"))
 
     return app
 

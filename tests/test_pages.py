@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 
-from server.web import memo
+from server.web import per_release
 from server.web.i18n import preferred
 from tests.ld_support import fetch, media_type, vary
 
@@ -170,7 +170,7 @@ def test_one_rule_picks_the_text_for_the_reader():
     assert preferred({"fr": "Tour"}, "en") == "Tour" and preferred({}, "en") is None
 
 
-def test_memo_never_mixes_releases_under_concurrent_requests():
+def test_per_release_values_never_mix_releases_under_concurrent_requests():
     """A slow computation started for one release must not answer later requests for the next one."""
     store = SimpleNamespace(version="v1")
     app = Flask(__name__)
@@ -185,16 +185,16 @@ def test_memo_never_mixes_releases_under_concurrent_requests():
 
     def first_request():
         with app.app_context():
-            results["first"] = memo.per_release("name", slow)
+            results["first"] = per_release.value("name", slow)
 
     thread = threading.Thread(target=first_request)
     thread.start()
     assert started.wait(10)
     store.version = "v2"  # the store switches releases while the first request still computes
     with app.app_context():
-        assert memo.per_release("name", lambda: "computed for v2") == "computed for v2"
+        assert per_release.value("name", lambda: "computed for v2") == "computed for v2"
     release_slow.set()
     thread.join(10)
     assert results["first"] == "computed for v1"  # its own value, not another's, and no KeyError
     with app.app_context():
-        assert memo.per_release("name", lambda: "computed again") == "computed for v2"
+        assert per_release.value("name", lambda: "computed again") == "computed for v2"

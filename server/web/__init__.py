@@ -1,35 +1,44 @@
-"""The HTTP layer: one blueprint per URL family, sharing the store and the settings on the app."""
+"""The HTTP layer: one blueprint per URL family, sharing the store and the settings on the app.
+
+`register` is the one place where the app is put together: the store, the gate in front of it, the
+response cache, the request size limit, the app-wide hooks and template globals, and every blueprint.
+"""
 from __future__ import annotations
 
 from flask import Flask, current_app
 
+from .. import store as stores
 from ..config import Settings
 from ..release import MANIFEST, Release, Releases
-from .. import store as stores
 from ..store import Store
-from . import http
+from . import hooks
 from .admission import Admission
+from .cache import ResponseCache
 
 
 def register(app: Flask, store: Store | None) -> None:
-    """Open the store (unless given) and register every blueprint."""
+    """Open the store (unless given), set up what every request shares, and register every blueprint."""
+    from .site import context
+
     settings: Settings = app.config["MPSC"]
     releases = Releases(settings.releases)
     app.extensions["mpsc.releases"] = releases
     app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
     app.extensions["mpsc.admission"] = Admission(settings)
-    http.init_app(app)
+    app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
+    # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
+    app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
+    app.context_processor(context)  # every template extends the layout, which needs it
+    hooks.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 
 
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
-    from . import health, sparql
-    from . import dumps, meta, pages, resources
+    from . import dumps, endpoint, harvest, health, pages, resources
 
-    return [sparql.bp, health.bp,
-            pages.bp, resources.bp, dumps.bp, meta.bp]
+    return [endpoint.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp]
 
 
 def get_store() -> Store:
@@ -58,7 +67,7 @@ def served_release() -> Release | None:
     request would otherwise each re-read its manifest); only whether its folder still exists is checked on
     every call. The fallback is looked up each time, since a build may switch `current` at any moment.
     """
-    from . import memo
+    from . import per_release
 
-    served = memo.per_release("served_release", lambda: get_releases().get(get_store().version))
+    served = per_release.value("served_release", lambda: get_releases().get(get_store().version))
     return served if served is not None and (served.path / MANIFEST).exists() else current_release()

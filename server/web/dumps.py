@@ -13,7 +13,7 @@ from flask import Blueprint, Response, redirect, send_file
 
 from ..licences import LICENCES
 from ..release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
-from . import get_releases, http, memo, served_release
+from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
@@ -39,7 +39,7 @@ def current_file(name: str) -> Response:
     """A file of the served release (a version without its slash goes to that release's listing)."""
     if release_of(name) is not None:
         return redirect(f"{reader()[1].base}dumps/{name}/", code=301)
-    return send_release_file(served_release(), name, max_age=http.MAX_AGE)
+    return send_release_file(served_release(), name, max_age=responses.MAX_AGE)
 
 
 @bp.route("/dumps/<version>/<name>")
@@ -74,16 +74,17 @@ def own_digests(release: Release) -> dict[str, str]:
     def compute() -> dict[str, str]:
         return {**read_checksums(release.path), CHECKSUMS: sha256((release.path / CHECKSUMS).read_bytes())}
 
-    return memo.per_release(f"dumps.own_digests {release.version}", compute)
+    return per_release.value(f"dumps.own_digests {release.version}", compute)
 
 
 def listing(release: Release) -> Response:
     """The HTML listing of one release; it also lists the other releases, so a new one changes the tag."""
     everything = get_releases().all()
     tag = page_tag(release.version, *sorted(r.version for r in everything))
-    response = http.not_modified(tag)
-    if response is not None:
-        return response
+    return responses.conditional(tag, lambda: listing_page(release, everything))
+
+
+def listing_page(release: Release, everything: list[Release]) -> Response:
     lang, link = reader()
     served = served_release()
     base = f"{link.base}dumps/" if served and release.version == served.version else f"{link.base}dumps/{release.version}/"
@@ -92,4 +93,4 @@ def listing(release: Release) -> Response:
              for entry in release.files]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
     earlier = [r for r in everything if r.version != release.version]
-    return render_page("dumps.html", tag=tag, release=release, files=files, own=own, current=served, earlier=earlier)
+    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier)

@@ -1,6 +1,6 @@
 """The landing page, the list pages (projects, municipalities, districts, cooperations, Charta) and the map.
 
-Lists read the programme graph through `queries`, remembered per release (`memo.select`); labels are
+Lists read the programme graph through `queries`, remembered per release (`per_release.select`); labels are
 fetched for the IRIs on the page in one query and picked for the reader's language.
 """
 from __future__ import annotations
@@ -12,81 +12,80 @@ from ..config import ENVIRONMENT, LIMITS
 from ..namespaces import ID
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
-from . import get_settings, get_store, http, memo, served_release, site
+from . import get_settings, get_store, per_release, responses, served_release
 from .i18n import preferred
 from .maps import background
-from .site import conditional_page, missing, reader, render_page
+from .site import conditional_page, missing, page_tag, reader, render_page
 from .sparql_pages import HTML_ROWS
 
 bp = Blueprint("pages", __name__)
-bp.app_context_processor(site.context)  # every template extends the layout, which needs it
 
 
 @bp.route("/")
 @conditional_page
-def home(tag: str) -> Response:
+def home() -> Response:
     """What the graph is, live counts per round, category and state, and the ways to use it."""
-    counts = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
-    totals = memo.select(queries.totals())[0]
+    counts = {facet: per_release.select(queries.counts_by(facet)) for facet in FACETS}
+    totals = per_release.select(queries.totals())[0]
     names = labels({str(row["value"]) for rows in counts.values() for row in rows})
     facets = {facet: [{"key": facet_key(row["value"]), "label": names(row["value"]), "count": int(row["count"])}
                       for row in rows] for facet, rows in counts.items()}
     release = served_release()
-    return render_page("index.html", tag=tag, facets=facets, totals={k: int(v) for k, v in totals.items()},
+    return render_page("index.html", facets=facets, totals={k: int(v) for k, v in totals.items()},
                        release=release, triples=release.manifest.get("triples", 0) if release else 0,
                        examples=examples(get_settings().root / "queries"))
 
 
 @bp.route("/projects")
 @conditional_page
-def projects(tag: str) -> Response:
+def projects() -> Response:
     """Every model project, optionally filtered by round, category and state (?round=2020&state=09)."""
     chosen = {facet: request.args.get(facet) or None for facet in FACETS}
-    options = {facet: memo.select(queries.counts_by(facet)) for facet in FACETS}
+    options = {facet: per_release.select(queries.counts_by(facet)) for facet in FACETS}
     for facet, value in chosen.items():  # only known keys reach a query, so the memo stays bounded
         if value is not None and value not in {facet_key(r["value"]) for r in options[facet]}:
             missing("error.no_facet", facet=facet, value=value)
-    rows = memo.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
+    rows = per_release.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})
     entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
-    return render_page("projects.html", tag=tag, entries=entries, names=names, chosen=chosen,
+    return render_page("projects.html", entries=entries, names=names, chosen=chosen,
                        options={f: [(facet_key(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
 
 
 @bp.route("/municipalities", defaults={"cls": "Municipality"})
 @bp.route("/districts", defaults={"cls": "District"})
 @conditional_page
-def bodies(tag: str, cls: str) -> Response:
+def bodies(cls: str) -> Response:
     """Municipalities or districts taking part in the programme, by state."""
-    rows = memo.select(queries.participants(cls))
+    rows = per_release.select(queries.participants(cls))
     names = labels({str(r["body"]) for r in rows} | {str(r["state"]) for r in rows if "state" in r})
     entries = sorted(rows, key=lambda r: (names(r["state"]) if "state" in r else "", names(r["body"]).lower()))
     title = "nav.municipalities" if cls == "Municipality" else "nav.districts"
-    return render_page("bodies.html", tag=tag, entries=entries, names=names, title=title)
+    return render_page("bodies.html", entries=entries, names=names, title=title)
 
 
 @bp.route("/cooperations")
 @conditional_page
-def cooperations(tag: str) -> Response:
+def cooperations() -> Response:
     """The cooperations that carry a project, with their members (lead member first)."""
-    entries = queries.group_cooperations(memo.select(queries.cooperations()))
+    entries = queries.group_cooperations(per_release.select(queries.cooperations()))
     names = labels({e["coop"] for e in entries} | {e["project"] for e in entries if e["project"]}
                    | {m for e in entries for m, _ in e["members"]})
     entries.sort(key=lambda e: names(e["coop"]).lower())
-    return render_page("cooperations.html", tag=tag, entries=entries, names=names)
+    return render_page("cooperations.html", entries=entries, names=names)
 
 
 @bp.route("/charter")
 @conditional_page
-def charter(tag: str) -> Response:
+def charter() -> Response:
     """The Smart City Charta's principles: guidelines with their recommendations, aims, vision."""
-    rows = memo.select(queries.charter())
+    rows = per_release.select(queries.charter())
     scheme = str(ID["charter"])
     names = labels({str(r["concept"]) for r in rows} | {scheme})
-    return render_page("charter.html", tag=tag, tree=queries.charter_tree(rows), names=names, scheme=scheme)
+    return render_page("charter.html", tree=queries.charter_tree(rows), names=names, scheme=scheme)
 
 
 @bp.route("/limits")
@@ -95,26 +94,23 @@ def limits() -> Response:
     settings = get_settings()
     rows = [{"key": name, "value": getattr(settings, name), "unit": unit, "status": status,
              "variable": ENVIRONMENT[name]} for name, (unit, status) in LIMITS.items()]
-    tag = site.page_tag(*(str(row["value"]) for row in rows))  # a restart may change them under one release
-    return http.not_modified(tag) or render_page("limits.html", tag=tag, limits=rows, html_rows=HTML_ROWS,
-                                                 request_bytes=settings.request_bytes)
+    tag = page_tag(*(str(row["value"]) for row in rows))  # a restart may change them under one release
+    return responses.conditional(tag, lambda: render_page("limits.html", limits=rows, html_rows=HTML_ROWS,
+                                                          request_bytes=settings.request_bytes))
 
 
 @bp.route("/map/germany.svg")
 def germany() -> Response:
     """The map background: Germany drawn from the municipalities' coordinates (see maps.py)."""
-    tag = http.etag(get_store().version, "germany.svg")
-    response = http.not_modified(tag)
-    if response is None:
-        svg = memo.per_release("germany.svg", lambda: background(
-            row["wkt"] for row in get_store().select(queries.municipality_points())))
-        response = http.cacheable(Response(svg, content_type="image/svg+xml"), tag, max_age=86400)
-    return response
+    return responses.conditional(responses.etag(get_store().version, "germany.svg"), lambda: Response(
+        per_release.value("germany.svg", lambda: background(
+            row["wkt"] for row in get_store().select(queries.municipality_points()))),
+        content_type="image/svg+xml"), max_age=86400)
 
 
 def labels(iris: set[str]):
     """A function naming each of `iris` in the reader's language (one query for the whole page)."""
     lang, _ = reader()
     iris = {i for i in iris if i}
-    table = queries.labels_by_language(memo.select(queries.labels(iris))) if iris else {}
+    table = queries.labels_by_language(per_release.select(queries.labels(iris))) if iris else {}
     return lambda iri: preferred(table.get(str(iri), {}), lang) or str(iri)

@@ -2,7 +2,7 @@
 and its version IRI /ontology/{version}, which answers 303 to /ontology the same way.
 
 Cool URIs for the Semantic Web, 303 pattern: an IRI names the thing, its document describes it. The
-document is the resource's description from `queries.describe` (the same graph for every format), shown
+document is the resource's description from `queries.document` (the same graph for every format), shown
 as a page or serialised; a suffix (.ttl, .jsonld, .rdf, .nt, .html) names one format outright.
 """
 from __future__ import annotations
@@ -11,16 +11,16 @@ from flask import Blueprint, Response, redirect
 from rdflib import Graph, URIRef
 
 from .. import queries
-from ..formats import HTML, by_extension
+from ..formats import HTML, Format, by_extension
 from ..namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from . import get_store, http, memo
-from .describe import BACKLINKS_SHOWN, Namer, build_page
-from .documents import (alternates, choose_format, construct_sorted, describe_response, not_found, rdf_response,
-                        with_alternates)
-from .maps import marker
+from . import get_store, per_release, responses
+from .conneg import choose
+from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .links import DOCUMENT_FORMATS, document_path, iri_for, split_suffix
+from .maps import marker
+from .page_model import BACKLINKS_SHOWN, Namer, build_page
 from .schemaorg import schema_org
-from .site import missing, page_tag, reader, render_page
+from .site import missing, not_found, page_tag, reader, render_page
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -30,9 +30,9 @@ bp = Blueprint("resources", __name__)
 def identify(path: str) -> Response:
     """Redirect (303) from a resource IRI to the document in the negotiated format."""
     iri = iri_for(path)
-    fmt, _ = choose_format(None, DOCUMENT_FORMATS, HTML)
+    fmt = choose(DOCUMENT_FORMATS).format
     if not known(iri):
-        return describe_response(not_found(fmt, iri), negotiated=True)
+        return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
     return see_other(iri, fmt)
 
 
@@ -41,8 +41,8 @@ def see_other(iri: str, fmt) -> Response:
     _, link = reader()
     response = redirect(link.resource(iri) if fmt is HTML else link.document(iri, fmt), code=303)
     response.cache_control.public = True
-    response.cache_control.max_age = http.MAX_AGE
-    return describe_response(response, negotiated=True)
+    response.cache_control.max_age = responses.MAX_AGE
+    return document_headers(response, negotiated=True)
 
 
 @bp.route("/doc/<path:path>")
@@ -50,13 +50,10 @@ def document(path: str) -> Response:
     """The document about a resource, as an HTML page or in an RDF format."""
     stem, suffix = split_suffix(path)
     iri = iri_for(stem)
-    fmt, negotiated = choose_format(suffix, DOCUMENT_FORMATS, HTML)
-    tag = page_tag(fmt.key) if fmt is HTML else http.etag(get_store().version, iri, fmt.key)
-    response = http.not_modified(tag)
-    if response is None:
-        response = resource_page(iri, tag) if fmt is HTML else rdf_document(iri, fmt, tag)
+    fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
+    response = responses.conditional(tag(iri, fmt), lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
     if response.status_code == 404:
-        return describe_response(response, negotiated=negotiated)
+        return document_headers(response, negotiated=negotiated)
     return with_alternates(response, iri, fmt, negotiated)
 
 
@@ -67,29 +64,34 @@ def ontology(extension: str | None) -> Response:
     suffix = by_extension(extension) if extension else None
     if extension and suffix not in DOCUMENT_FORMATS:
         missing("error.404.text")
-    fmt, negotiated = choose_format(suffix, DOCUMENT_FORMATS, HTML)
-    tag = page_tag(fmt.key) if fmt is HTML else http.etag(get_store().version, ONTOLOGY_IRI, fmt.key)
-    response = http.not_modified(tag)
-    if response is None:
-        sparql = queries.named_graph(ONTOLOGY_GRAPH)
-        if fmt is HTML:
-            graph = memo.per_release("ontology-graph", lambda: get_store().construct(sparql))
-            response = render_page("ontology.html", tag=tag, doc=documentation(graph, namer(graph)),
-                                   alternates=alternates(ONTOLOGY_IRI, fmt))
-        else:
-            triples = memo.per_release("ontology-triples", lambda: construct_sorted(sparql))
-            response = http.cacheable(rdf_response(triples, fmt), tag)
+    fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
+    response = responses.conditional(tag(ONTOLOGY_IRI, fmt), lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
     return with_alternates(response, ONTOLOGY_IRI, fmt, negotiated)
+
+
+def tag(iri: str, fmt: Format) -> str:
+    """The ETag of a document: an HTML page's also depends on the reader's language and URL."""
+    return page_tag(fmt.key) if fmt is HTML else responses.etag(get_store().version, iri, fmt.key)
+
+
+def ontology_page(fmt: Format) -> Response:
+    graph = per_release.value("ontology-graph", lambda: get_store().construct(queries.named_graph(ONTOLOGY_GRAPH)))
+    return render_page("ontology.html", doc=documentation(graph, namer(graph)), alternates=alternates(ONTOLOGY_IRI, fmt))
+
+
+def ontology_rdf(fmt: Format) -> Response:
+    sparql = queries.named_graph(ONTOLOGY_GRAPH)
+    return rdf_response(per_release.value("ontology-triples", lambda: construct_sorted(sparql)), fmt)
 
 
 @bp.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
     """A version IRI of the ontology (owl:versionIRI): 303 to the ontology document in the negotiated format."""
-    fmt, _ = choose_format(None, DOCUMENT_FORMATS, HTML)
-    versions = memo.per_release("ontology-versions", lambda: {
+    fmt = choose(DOCUMENT_FORMATS).format
+    versions = per_release.value("ontology-versions", lambda: {
         str(row["version"]) for row in get_store().select(queries.ontology_versions())})
     if f"{ONTOLOGY_IRI}/{version}" not in versions:
-        return describe_response(not_found(fmt, f"{ONTOLOGY_IRI}/{version}"), negotiated=True)
+        return document_headers(not_found(fmt=fmt, details={"iri": f"{ONTOLOGY_IRI}/{version}"}), negotiated=True)
     return see_other(ONTOLOGY_IRI, fmt)
 
 
@@ -102,45 +104,50 @@ def known(iri: str) -> bool:
 
 
 def description_query(iri: str, sample: dict[str, int] | None = None) -> str | None:
-    """The describe query for `iri` with its #fragments; None for IRIs that cannot be queried."""
-    fragments = memo.per_release("fragments", lambda: queries.fragments_by_base(
+    """The query for the document about `iri` with its #fragments; None for IRIs that cannot be queried."""
+    fragments = per_release.value("fragments", lambda: queries.fragments_by_base(
         get_store().select(queries.fragment_resources())))
     try:
-        return queries.describe(iri, fragments.get(iri, []), sample)
+        return queries.document(iri, fragments.get(iri, []), sample)
     except ValueError:
         return None
 
 
-def rdf_document(iri: str, fmt, tag: str) -> Response:
+def rdf_document(iri: str, fmt: Format) -> Response:
     """The whole description of `iri` in an RDF format; 404 (in that format) when nothing is known."""
     sparql = description_query(iri)
     triples = construct_sorted(sparql) if sparql else []
     if not any(t.subject.value == iri for t in triples):
-        return not_found(fmt, iri)
-    return http.cacheable(rdf_response(triples, fmt), tag)
+        return not_found(fmt=fmt, details={"iri": iri})
+    return rdf_response(triples, fmt)
 
 
 def namer(graph: Graph) -> Namer:
     """Names for the reader: labels from `graph`, our terms' labels from the ontology."""
     lang, link = reader()
-    labels = memo.per_release("term-labels", lambda: queries.labels_by_language(
+    labels = per_release.value("term-labels", lambda: queries.labels_by_language(
         get_store().select(queries.term_labels())))
     return Namer(graph, lang, link, labels)
 
 
-def resource_page(iri: str, tag: str) -> Response:
+def resource_page(iri: str, fmt: Format = HTML) -> Response:
     """The HTML page of `iri`; long lists of incoming links are sampled (BACKLINKS_SHOWN per property)."""
     try:
         totals = {str(r["p"]): int(r["n"]) for r in get_store().select(queries.incoming_counts(iri))}
     except ValueError:
-        return not_found(HTML, iri)
+        return not_found(fmt=HTML, details={"iri": iri})
     sparql = description_query(iri, {p: BACKLINKS_SHOWN for p in totals})
     graph = get_store().construct(sparql) if sparql else Graph()
     if (URIRef(iri), None, None) not in graph:
-        return not_found(HTML, iri)
+        return not_found(fmt=HTML, details={"iri": iri})
     names = namer(graph)
     page = build_page(graph, iri, names, totals)
     canonical = names.link.base + document_path(iri)  # without ?lang=: one page per resource for search engines
-    return render_page("resource.html", tag=tag, page=page, schema=schema_org(graph, page, names, canonical),
+    return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML), canonical=canonical,
                        map=marker(page.point, names.link.base + "map/germany.svg"))
+
+
+# What renders a document, by the kind of the negotiated format.
+DOCUMENT_RENDERERS = {"html": resource_page, "rdf": rdf_document}
+ONTOLOGY_RENDERERS = {"html": ontology_page, "rdf": ontology_rdf}

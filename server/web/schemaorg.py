@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS
 
 from ..namespaces import MPSC, SCHEMA
-from .describe import Namer, Page
+from .page_model import Namer, Page
 
 TYPES = {
     MPSC.ModelProject: "Project", MPSC.FundingRound: "Event",

@@ -2,7 +2,7 @@
 
 `context()` is registered app-wide (also for the SPARQL and error pages, which extend the same layout);
 `render_page` answers a page with the headers that say what it depends on, `conditional_page` answers
-304 before a view does any work, and `missing` stops a view with a 404 in the reader's language.
+304 before a view does any work, and `not_found` is the one 404 of the site (`missing` stops a view with it).
 """
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import NoReturn
 
 from flask import Response, abort, g, render_template, request
 
-from ..errors import HttpError
-from ..formats import HTML
-from . import get_settings, get_store, http
+from ..formats import HTML, Format
+from ..rdfio import serialize_sorted
+from . import get_settings, get_store, responses
+from .conneg import wants_html
 from .i18n import LANGUAGES, choose_language, message
 from .links import Linker
 
@@ -52,14 +53,12 @@ def number(value, lang: str) -> str:
     return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
 
 
-def render_page(template: str, code: int = 200, tag: str | None = None, **values) -> Response:
+def render_page(template: str, code: int = 200, **values) -> Response:
     """An HTML page with status `code`; it depends on Accept-Language (unless ?lang= chose it)."""
     lang, _ = reader()
     response = Response(render_template(template, **values), status=code, content_type=HTML.content_type)
     response.headers["Content-Language"] = lang
     response.vary.add("Accept-Language")
-    if tag and code == 200:
-        http.cacheable(response, tag)
     return response
 
 
@@ -67,33 +66,36 @@ def page_tag(*parts: str) -> str:
     """The ETag of an HTML page: the release, the full URL and the language decide its bytes (so its 304 too
     says Vary: Accept-Language)."""
     lang, _ = reader()
-    http.depends_on("Accept-Language")
-    return http.etag(get_store().version, request.full_path, lang, *parts)
+    responses.depends_on("Accept-Language")
+    return responses.etag(get_store().version, request.full_path, lang, *parts)
 
 
 def conditional_page(view):
-    """A page view that answers 304 before doing any work when the reader's copy is current; the view
-    gets the page's ETag as `tag` (for `render_page`)."""
+    """A page view answered through responses.conditional under its page_tag: 304 before the view does any
+    work when the reader's copy is current."""
     @wraps(view)
     def answer(**values) -> Response:
-        tag = page_tag()
-        response = http.not_modified(tag)
-        return view(tag=tag, **values) if response is None else response
+        return responses.conditional(page_tag(), lambda: view(**values))
     return answer
 
 
-def not_found_page(text: str, details: dict | None = None) -> Response:
-    """The 404 page in the reader's language (Werkzeug's own error texts are English), never cached."""
-    lang, _ = reader()
-    response = render_page("error.html", code=404, status=404, title=message("error.404", lang), message=text,
-                           details=details or {})
+def not_found(key: str = "error.404.text", fmt: Format | None = None, details: dict | None = None,
+              **values) -> Response:
+    """The one 404 of the site, never cached: an empty but well-formed RDF document when an RDF format was
+    negotiated; the page in the reader's language for browsers (Werkzeug's own texts are English); else
+    problem details in English, as every API error is. `key` names the message, `values` fill it in."""
+    if fmt is not None and fmt.kind == "rdf":
+        response = Response(serialize_sorted([], fmt.ox_format), status=404, content_type=fmt.content_type)
+    elif fmt is HTML or (fmt is None and wants_html()):
+        lang, _ = reader()
+        response = render_page("error.html", code=404, status=404, title=message("error.404", lang),
+                               message=message(key, lang).format(**values), details=details or {})
+    else:
+        response = responses.error_response(404, message(key, "en").format(**values), **(details or {}))
     response.cache_control.no_store = True
     return response
 
 
 def missing(key: str, **values) -> NoReturn:
-    """Stop with 404: the page in the reader's language for browsers, else problem details in English (as every
-    API error is). `key` names the message, `values` fill it in."""
-    if http.wants_html():
-        abort(not_found_page(message(key, reader()[0]).format(**values)))
-    raise HttpError(404, message(key, "en").format(**values))
+    """Stop a view with the site's 404 (see `not_found`)."""
+    abort(not_found(key, **values))

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ..namespaces import MPSC, ONTOLOGY_IRI, SCHEMA
-from .describe import Namer, Value, prose
+from .page_model import Namer, Value, prose
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 

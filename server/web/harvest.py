@@ -1,7 +1,7 @@
 """What harvesters and crawlers read: VoID (/.well-known/void), the DCAT-AP.de catalogue (/catalog),
 robots.txt and sitemap.xml.
 
-VoID and the catalogue are the build's metadata graph as the store serves it (server/metadata.py and
+VoID and the catalogue are the build's metadata graph as the store serves it (the build's metadata.py and
 data/metadata/ write it); nothing is regenerated here. Both default to Turtle, which is what harvesters
 expect; a browser asking for HTML is sent (303) to the page of the dataset or the catalogue.
 """
@@ -15,12 +15,13 @@ from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
 from ..namespaces import BASE, ID, METADATA_GRAPH
 from ..queries import FACETS, facet_key
-from . import get_store, http, memo, served_release
-from .documents import choose_format, construct_sorted, describe_response, rdf_response, with_alternates
+from . import get_store, per_release, responses, served_release
+from .conneg import choose
+from .documents import construct_sorted, document_headers, rdf_response, with_alternates
 from .links import Linker, document_path
 from .site import missing, reader
 
-bp = Blueprint("meta", __name__)
+bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
 CATALOG = BASE + "catalog"  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
@@ -45,17 +46,14 @@ def catalog(extension: str | None) -> Response:
 
 def metadata(name: str, sparql: str, page: str, suffix) -> Response:
     """One metadata graph in the negotiated format (Turtle by default); HTML readers go to its page."""
-    fmt, negotiated = choose_format(suffix, OFFERED, TURTLE)
+    fmt, negotiated = choose(OFFERED, TURTLE, suffix=suffix)
     if fmt is HTML:
-        return describe_response(redirect(reader()[1].resource(ID[page]), code=303), negotiated=True)
-    tag = http.etag(get_store().version, name, fmt.key)
-    response = http.not_modified(tag)
-    if response is None:
-        triples = memo.per_release(name, lambda: construct_sorted(sparql))
-        response = http.cacheable(rdf_response(triples, fmt), tag)
+        return document_headers(redirect(reader()[1].resource(ID[page]), code=303), negotiated=True)
+    response = responses.conditional(responses.etag(get_store().version, name, fmt.key), lambda: rdf_response(
+        per_release.value(name, lambda: construct_sorted(sparql)), fmt))
     if name == "catalog":
         return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS)
-    return describe_response(response, negotiated=negotiated)
+    return document_headers(response, negotiated=negotiated)
 
 
 @bp.route("/robots.txt")
@@ -63,18 +61,15 @@ def robots() -> Response:
     """Crawl everything but the query endpoint (its answers are computed per request), and read the sitemap."""
     base = reader()[1].base
     body = f"User-agent: *\nDisallow: /sparql\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
-    return http.cacheable(Response(body, content_type="text/plain; charset=utf-8"), http.etag(base, "robots"))
+    return responses.conditional(responses.etag(base, "robots"),
+                                 lambda: Response(body, content_type="text/plain; charset=utf-8"))
 
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
     """Every document: the site's pages, each list filter, and the page of every resource (sitemaps.org 0.9)."""
-    tag = http.etag(get_store().version, "sitemap", reader()[1].base)
-    response = http.not_modified(tag)
-    if response is None:
-        body = memo.per_release("sitemap", sitemap_xml)
-        response = http.cacheable(Response(body, content_type="application/xml; charset=utf-8"), tag)
-    return response
+    return responses.conditional(responses.etag(get_store().version, "sitemap", reader()[1].base), lambda: Response(
+        per_release.value("sitemap", sitemap_xml), content_type="application/xml; charset=utf-8"))
 
 
 def sitemap_xml() -> str:

@@ -10,7 +10,7 @@ from flask import current_app
 from . import get_store
 
 
-def per_release(name: str, compute):
+def value(name: str, compute):
     """`compute()` once per release version, remembered under (version, name).
 
     The values of one version live in their own dict, which a request for a newer version replaces: a
@@ -31,4 +31,4 @@ def per_release(name: str, compute):
 
 def select(sparql: str) -> list[dict]:
     """The rows of a SELECT query, remembered for the release (for the finite set of list-page queries)."""
-    return per_release(sparql, lambda: get_store().select(sparql))
+    return value(sparql, lambda: get_store().select(sparql))

@@ -1,35 +1,28 @@
-"""HTTP behaviour shared by every page, document, dump and the SPARQL endpoint.
+"""App-wide HTTP behaviour, registered once by the app factory for every page, document, dump and query.
 
-`init_app` registers it app-wide: CORS for every origin (the data is public and read-only, and no request
-carries credentials), gzip for compressible bodies, one access-log line per request, Retry-After on every
-503, security headers (a Content-Security-Policy that allows no inline script, no framing, nosniff), and
-errors as JSON (RFC 9457 problem details) or HTML by Accept, never a stack trace. Views use `etag`,
-`not_modified` and `cacheable` for conditional requests: data changes only with a release, so a view can
-compute its ETag from the release version and the request alone, and answer 304 before doing any work.
-A view that calls `depends_on` gets the named request headers into Vary on every answer, 304s included.
+CORS for every origin (the data is public and read-only, and no request carries credentials), gzip for
+compressible bodies, one access-log line per request, Retry-After on every 503, security headers (a
+Content-Security-Policy that allows no inline script, no framing, nosniff, no server banner), relative
+redirects, and every error answered by responses.error_response: problem details (RFC 9457) or HTML by
+Accept, never a stack trace.
 """
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import logging
 import sys
 import time
-from http import HTTPStatus
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, g, redirect, render_template, request
-from markupsafe import escape
+from flask import Flask, Response, current_app, g, redirect, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect
 
-from ..formats import HTML, PROBLEM, negotiate
 from ..errors import HttpError, QueryFailed
+from ..formats import HTML
+from .responses import RETRY_AFTER, cacheable, error_response, reason
 
 access_log = logging.getLogger("mpsc.access")
-MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
-RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
@@ -147,70 +140,6 @@ def log_access(response: Response) -> Response:
     return response
 
 
-def etag(*parts) -> str:
-    """A validator for a response determined by `parts` (release version, request, format, …): strings, lists
-    of them or None. Encoded as JSON, so different parts never give the same text to hash."""
-    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def depends_on(*headers: str) -> None:
-    """Record that the answer to this request depends on these request headers: every response to it, a 304
-    included (RFC 9110 §15.4.5), names them in Vary."""
-    g.depends_on = (*g.get("depends_on", ()), *headers)
-
-
-def not_modified(tag: str) -> Response | None:
-    """A 304 response when a GET/HEAD request's If-None-Match names `tag`, else None (`*` is decided once the
-    answer is known to exist, see _any_tag_matches)."""
-    if (request.method in ("GET", "HEAD") and not request.if_none_match.star_tag
-            and request.if_none_match.contains_weak(tag)):
-        return cacheable(Response(status=304), tag)
-    return None
-
-
-def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
-    """Mark a response public and cacheable for `max_age` seconds, validated by `tag` (weak: gzip may re-encode)."""
-    response.set_etag(tag, weak=True)
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    return response
-
-
-def wants_html() -> bool:
-    """Whether the client prefers HTML over JSON (browsers do; scripts and SPARQL clients do not)."""
-    return negotiate(request.headers.get("Accept"), (PROBLEM, HTML), default=PROBLEM) is HTML
-
-
-def error_response(status: int, message: str, headers: dict | None = None, **details) -> Response:
-    """An error as an HTML page for browsers, else as problem details JSON with any `details` as members."""
-    title = _reason(status)
-    if wants_html():
-        response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
-    else:
-        problem = {"type": "about:blank", "title": title, "status": status, "detail": message, **details}
-        response = Response(json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM.media_type)
-    response.headers.update(headers or {})
-    response.cache_control.no_store = True
-    return response
-
-
-def _error_page(status: int, title: str, message: str, details: dict) -> str:
-    """The site's error page; a bare one if that fails too (the layout may need what just broke)."""
-    try:
-        return render_template("error.html", status=status, title=title, message=message, details=details)
-    except Exception:
-        current_app.logger.exception("the error page could not be rendered")
-        heading = f"{status} {escape(title)}"
-        return f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{escape(message)}</p>"
-
-
-def _reason(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
 def _query_failed(error: QueryFailed) -> Response:
     """A store's refusal (syntax error with line and column, timeout, too many rows)."""
     where = {"line": error.line, "column": error.column} if error.line else {}
@@ -220,7 +149,7 @@ def _query_failed(error: QueryFailed) -> Response:
 def _http_exception(error: HTTPException) -> Response:
     """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow."""
     headers = {k: v for k, v in error.get_response().headers.items() if k in ("Allow", "Retry-After")}
-    return error_response(error.code or 500, error.description or _reason(error.code or 500), headers)
+    return error_response(error.code or 500, error.description or reason(error.code or 500), headers)
 
 
 def _unexpected(error: Exception) -> Response:

@@ -17,19 +17,20 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format, by_name, negotiate, offered_types
+from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
 from ..sparql.inspection import Inspection, inspect
 from ..errors import HttpError, QueryFailed
-from . import get_settings, get_store, http, sparql_pages
+from . import get_settings, get_store, responses, sparql_pages
 from .admission import client_of
 from .cache import ResponseCache
+from .conneg import choose, wants_html
 from .i18n import LANGUAGES, message
 from .site import reader
 
-bp = Blueprint("sparql", __name__)
+bp = Blueprint("endpoint", __name__)
 
 READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
 OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
@@ -48,29 +49,21 @@ class QueryRequest:
     formats: list[str]  # values of the `format` parameter, in request order
 
 
-@bp.record_once
-def _configure(state) -> None:
-    settings = state.app.config["MPSC"]
-    state.app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
-    # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
-    state.app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
-
-
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """Answer a query, or describe the service when there is none."""
-    http.depends_on("Accept")
+    responses.depends_on("Accept")
     query_request = read_request()
     if query_request is None:
         return describe()
     try:
         info = inspect(query_request.query, get_settings().max_query_depth)
         refuse_unsafe(info)
-        fmt = choose_format(OFFERED[info.form], query_request.formats)
+        fmt = choose(OFFERED[info.form], requested=query_request.formats).format
         return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
                        query_request.default_graphs, query_request.named_graphs)
     except QueryFailed as error:
-        if http.wants_html():  # a reader stays on the form, with the message next to the query
+        if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
         raise
 
@@ -140,30 +133,6 @@ def refuse_unsafe(info: Inspection) -> None:
                               f"{'only ' + ', '.join(allowed) if allowed else 'no other endpoints'}.")
 
 
-def choose_format(offered: tuple[Format, ...], requested: list[str]) -> Format:
-    """The format to answer in: the first offered `format` value, else Accept, else the first offered; 406 if none.
-
-    HTML comes last in every offer, so only a client preferring it (a browser) gets it: a wildcard alone
-    keeps the default.
-    """
-    for value in requested:
-        fmt = by_name(value, offered[0].kind)
-        if fmt in offered:
-            return fmt
-    if requested:
-        raise not_acceptable(offered)
-    fmt = negotiate(request.headers.get("Accept"), offered, default=offered[0])
-    if fmt is None:
-        raise not_acceptable(offered)
-    return fmt
-
-
-def not_acceptable(offered) -> HttpError:
-    types = offered_types(offered)
-    return HttpError(406, "None of the requested formats can answer this request; offered are: "
-                               + ", ".join(types) + ".", offered=types)
-
-
 def respond(fmt: Format, compute, *request_parts) -> Response:
     """The answer in `fmt`: 304 for a matching conditional request, else the body from the cache or `compute()`.
 
@@ -172,21 +141,24 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
     """
     parts, language = [get_store().version, *request_parts, fmt.key], None
     if fmt is HTML:
-        http.depends_on("Accept-Language")
+        responses.depends_on("Accept-Language")
         language, _ = reader()
         parts += [language, request.full_path]
-    tag = http.etag(*parts)
-    response = http.not_modified(tag)
-    if response is None:
-        cache: ResponseCache = current_app.extensions["mpsc.sparql_cache"]
-        body = cache.get(tag)
-        if body is None:
-            body = compute()
-            cache.put(tag, body)
-        response = http.cacheable(Response(body, content_type=fmt.content_type), tag)
+    tag = responses.etag(*parts)
+    response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
     if language:
         response.headers["Content-Language"] = language
     return response
+
+
+def cached(key: str, compute) -> bytes:
+    """The body under `key` in the response cache, computed (and kept) if it is not there."""
+    cache: ResponseCache = current_app.extensions["mpsc.sparql_cache"]
+    body = cache.get(key)
+    if body is None:
+        body = compute()
+        cache.put(key, body)
+    return body
 
 
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:
@@ -195,18 +167,34 @@ def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes
     client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), request.user_agent.string,
                        settings.trusted_proxies)
     with current_app.extensions["mpsc.admission"].admit(client) as deadline:
-        if fmt is HTML:
-            return sparql_pages.results_page(query_request, info.form, deadline).encode("utf-8")
-        return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                                 named_graphs=query_request.named_graphs, max_rows=settings.max_rows,
-                                 public=True, deadline=deadline)
+        return RESULT_RENDERERS[fmt.kind](query_request, info, fmt, deadline)
+
+
+def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
+    return sparql_pages.results_page(query_request, info.form, deadline).encode("utf-8")
+
+
+def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
+    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
+                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows,
+                             public=True, deadline=deadline)
+
+
+# What renders a query's answer, by the kind of the negotiated format.
+RESULT_RENDERERS = {"html": results_page, "results": results, "rdf": results}
 
 
 def describe() -> Response:
     """The service description in RDF, or the query form for browsers (also with ?example=key)."""
-    fmt = choose_format(DESCRIPTION_FORMATS, request.args.getlist("format"))
-    if fmt is HTML:
-        return sparql_pages.form_page(sparql_pages.example_query(request.args.get("example")))
+    fmt = choose(DESCRIPTION_FORMATS, requested=request.args.getlist("format")).format
+    return DESCRIPTION_RENDERERS[fmt.kind](fmt)
+
+
+def query_form(fmt: Format) -> Response:
+    return sparql_pages.form_page(sparql_pages.example_query(request.args.get("example")))
+
+
+def service_description_answer(fmt: Format) -> Response:
     return respond(fmt, lambda: description_bytes(fmt), "service-description", get_settings().public_base)
 
 
@@ -220,3 +208,6 @@ def description_bytes(fmt: Format) -> bytes:
                                 federated=bool(settings.service_allow), limits=limits,
                                 limits_page=settings.public_base + "limits")
     return serialize_sorted(sorted_triples(graph), fmt.ox_format)
+
+
+DESCRIPTION_RENDERERS = {"html": query_form, "rdf": service_description_answer}

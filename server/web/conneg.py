@@ -1,0 +1,112 @@
+"""Content negotiation for every route: which of the formats a route offers answers a request, or a 406.
+
+Negotiation follows Oxigraph's server. An explicit choice wins: a URL suffix (`/doc/x.ttl`), then the
+first `format` parameter that names an offered format (a `format` naming none of them is 406). Then the
+Accept header, scored by quality and specificity (`*/*` < `type/*` < exact, RFC 9110 §12.5.1); a header
+of wildcards only expresses no preference and gets the route's default; so does a request without
+Accept. Nothing acceptable is 406, whose body lists the offered media types. Routes say only what they
+offer and their default; the language of pages is negotiated in i18n.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple, Sequence
+
+from flask import request
+
+from ..errors import HttpError
+from ..formats import HTML, PROBLEM, Format, by_name
+
+
+class Choice(NamedTuple):
+    format: Format
+    negotiated: bool  # Accept decided it (so the answer varies on Accept)
+
+
+def choose(offered: Sequence[Format], default: Format | None = None, *, suffix: Format | None = None,
+           requested: Iterable[str] = ()) -> Choice:
+    """The format to answer in among `offered` (default: the first), or HttpError 406."""
+    if suffix is not None:
+        return Choice(suffix, False)
+    requested = [value for value in requested if value]
+    for value in requested:
+        fmt = by_name(value, offered[0].kind)
+        if fmt in offered:
+            return Choice(fmt, False)
+    fmt = None if requested else negotiate(request.headers.get("Accept"), offered, default or offered[0])
+    if fmt is None:
+        raise not_acceptable(offered)
+    return Choice(fmt, True)
+
+
+def not_acceptable(offered: Sequence[Format]) -> HttpError:
+    """The 406 for a request none of `offered` can answer; its body lists their media types."""
+    types = [f.media_type for f in offered]
+    return HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
+                     offered=types)
+
+
+def wants_html() -> bool:
+    """Whether the client prefers HTML over JSON (browsers do; scripts and SPARQL clients do not)."""
+    return negotiate(request.headers.get("Accept"), (PROBLEM, HTML), default=PROBLEM) is HTML
+
+
+@dataclass(frozen=True)
+class _Range:
+    type: str
+    subtype: str
+    q: float
+
+    def specificity(self, media_type: str) -> int | None:
+        """How closely this range matches a media type: 2 exact, 1 type/*, 0 */*, None no match."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 0
+        if self.type != main:
+            return None
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == sub else None
+
+
+def parse_accept(header: str | None) -> list[_Range]:
+    """Media ranges of an Accept header; parameters other than q are ignored (they never select a format here)."""
+    ranges = []
+    for part in (header or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if "/" not in media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        main, _, sub = media.partition("/")
+        ranges.append(_Range(main, sub, q))
+    return ranges
+
+
+def quality(ranges: Iterable[_Range], fmt: Format) -> float:
+    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1)."""
+    best_spec, best_q = -1, 0.0
+    for media_type in fmt.media_types:
+        for r in ranges:
+            spec = r.specificity(media_type)
+            if spec is not None and (spec > best_spec or (spec == best_spec and r.q > best_q)):
+                best_spec, best_q = spec, r.q
+    return best_q if best_spec >= 0 else 0.0
+
+
+def negotiate(accept: str | None, offered: Sequence[Format], default: Format) -> Format | None:
+    """The offered format the Accept header prefers; `default` when there is no header or only wildcards."""
+    ranges = parse_accept(accept)
+    if not ranges:
+        return default
+    if default in offered and all(r.type == "*" for r in ranges) and quality(ranges, default) > 0:
+        return default
+    q, _, fmt = max(((quality(ranges, f), -i, f) for i, f in enumerate(offered)), key=lambda t: (t[0], t[1]))
+    return fmt if q > 0 else None

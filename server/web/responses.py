@@ -1,0 +1,95 @@
+"""What views answer with: validators and conditional GET, cacheability, and errors in words.
+
+Data changes only with a release, so a view computes its ETag from the release version and the request
+alone, and `conditional` answers 304 before any work is done. A view that calls `depends_on` gets the
+named request headers into Vary on every answer, 304s included. `error_response` is the one way an error
+reaches a client: problem details (RFC 9457) for programs, the site's error page for browsers.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from http import HTTPStatus
+from typing import Callable
+
+from flask import Response, current_app, g, render_template, request
+from markupsafe import escape
+
+from ..formats import HTML, PROBLEM
+from .conneg import wants_html
+
+MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
+RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
+
+
+def etag(*parts) -> str:
+    """A validator for a response determined by `parts` (release version, request, format, …): strings, lists
+    of them or None. Encoded as JSON, so different parts never give the same text to hash."""
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def depends_on(*headers: str) -> None:
+    """Record that the answer to this request depends on these request headers: every response to it, a 304
+    included (RFC 9110 §15.4.5), names them in Vary."""
+    g.depends_on = (*g.get("depends_on", ()), *headers)
+
+
+def not_modified(tag: str) -> Response | None:
+    """A 304 response when a GET/HEAD request's If-None-Match names `tag`, else None (`*` is decided once the
+    answer is known to exist, see _any_tag_matches)."""
+    if (request.method in ("GET", "HEAD") and not request.if_none_match.star_tag
+            and request.if_none_match.contains_weak(tag)):
+        return cacheable(Response(status=304), tag)
+    return None
+
+
+def conditional(tag: str, compute: Callable[[], Response], max_age: int = MAX_AGE) -> Response:
+    """304 when the client holds the answer tagged `tag`, else `compute()`'s answer, cacheable under `tag`
+    when it succeeded. The one place a view turns its ETag into a conditional answer."""
+    response = not_modified(tag)
+    if response is None:
+        response = compute()
+        if response.status_code == 200:
+            cacheable(response, tag, max_age)
+    return response
+
+
+def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
+    """Mark a response public and cacheable for `max_age` seconds, validated by `tag` (weak: gzip may re-encode)."""
+    response.set_etag(tag, weak=True)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    return response
+
+
+def error_response(status: int, message: str, headers: dict | None = None, **details) -> Response:
+    """An error as an HTML page for browsers, else as problem details JSON with any `details` as members."""
+    title = reason(status)
+    if wants_html():
+        response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
+    else:
+        problem = {"type": "about:blank", "title": title, "status": status, "detail": message, **details}
+        response = Response(json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM.media_type)
+    response.headers.update(headers or {})
+    response.cache_control.no_store = True
+    return response
+
+
+def _error_page(status: int, title: str, message: str, details: dict) -> str:
+    """The site's error page; a bare one if that fails too (the layout may need what just broke)."""
+    try:
+        return render_template("error.html", status=status, title=title, message=message, details=details)
+    except Exception:
+        current_app.logger.exception("the error page could not be rendered")
+        heading = f"{status} {escape(title)}"
+        return f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{escape(message)}</p>"
+
+
+def reason(status: int) -> str:
+    """The standard phrase of an HTTP status."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
