@@ -13,15 +13,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from .licences import LICENCES
-from .namespaces import BASE, DATASET, DCATDE, ID, compact
+from . import iris
+from .namespaces import BASE, DATASET, DCATDE, compact
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
-
-
-def distribution_iri(file_name: str) -> URIRef:
-    """`mpsc.nt.gz` -> id:distribution/mpsc-nt-gz (dots would read as format suffixes in /doc/ URLs)."""
-    return ID["distribution/" + file_name.replace(".", "-")]
 
 
 def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
@@ -63,7 +59,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     The download URL names the version, because size and date describe that version's file;
     the access URL is the dumps page, which always offers the current release.
     """
-    dist = distribution_iri(entry["name"])
+    dist = iris.distribution(entry["name"])
     url = URIRef(f"{BASE}dumps/{version}/{entry['name']}")
     meta.add((DATASET, DCAT.distribution, dist))
     if entry.get("dump"):

@@ -6,7 +6,8 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import ID, MPSC
+from .. import iris
+from ..namespaces import MPSC
 from .register import slugify
 from .sources import CONFIDENCE, Sources, clean_note, source_iris
 
@@ -66,7 +67,7 @@ def categories(sources: Sources) -> Graph:
                      "Project categories of the Smart Cities model projects")
     round_sources = sorted({s for row in sources.rounds for s in source_iris(row["sources"])})
     for slug, (de, en) in CATEGORIES.items():
-        iri = ID[f"category/{slug}"]
+        iri = iris.category(slug)
         for triple in concept_triples(iri, scheme, de, en, notation=slug, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.ProjectCategory))
@@ -86,12 +87,12 @@ def charter_iri(row: dict) -> URIRef:
     """`guideline-1`, `recommendation-1.1`, `vision-3`, `aim-2` from the source ids L1, 1.1, SCC-V3, SCC-AIM-2."""
     kind = CHARTER_KINDS[row["type"]]
     number = re.sub(r"^(SCC-AIM-|SCC-V|L)", "", row["id"])
-    return ID[f"charter/{kind}-{number}"]
+    return iris.charter_principle(f"{kind}-{number}")
 
 
 def charter(sources: Sources) -> Graph:
     """The Charta as a scheme: guidelines on top, recommendations below; aims and vision as collections."""
-    graph, scheme = Graph(), ID["charter"]
+    graph, scheme = Graph(), iris.scheme("charter")
     document = next(r for r in sources.charter if r["type"] == "document")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal(document["label_de"], lang="de")))
@@ -109,7 +110,7 @@ def charter(sources: Sources) -> Graph:
 
 
 def _collection(graph: Graph, slug: str, de: str, en: str) -> URIRef:
-    iri = ID[f"charter/{slug}"]
+    iri = iris.charter_principle(slug)
     graph.add((iri, RDF.type, SKOS.Collection))
     graph.add((iri, RDFS.label, Literal(de, lang="de")))
     graph.add((iri, RDFS.label, Literal(en, lang="en")))
@@ -121,7 +122,7 @@ def _add_principle(graph: Graph, scheme: URIRef, row: dict, collections: dict) -
     de, remark_de = _clean_label(row["label_de"])
     en, remark_en = _clean_label(row["label_en"])
     number = {"guideline": row["id"][1:], "recommendation": row["id"]}.get(kind)
-    broader = ID[f"charter/guideline-{row['parent'][1:]}"] if kind == "recommendation" else None
+    broader = iris.charter_principle(f"guideline-{row['parent'][1:]}") if kind == "recommendation" else None
     for triple in concept_triples(iri, scheme, de, en, notation=number, top=kind == "guideline", broader=broader):
         graph.add(triple)
     graph.add((iri, RDF.type, MPSC.CharterPrinciple))
@@ -137,22 +138,22 @@ def _add_principle(graph: Graph, scheme: URIRef, row: dict, collections: dict) -
 
 def criteria(sources: Sources) -> Graph:
     """The evaluation criteria of the 2020 call: four groups with the sub-criteria the sources list."""
-    graph, scheme = Graph(), ID["criterion"]
+    graph, scheme = Graph(), iris.scheme("criterion")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal("Bewertungskriterien des Förderaufrufs 2020", lang="de")))
     graph.add((scheme, RDFS.label, Literal("Evaluation criteria of the 2020 call", lang="en")))
     for row in sources.criteria:
         if row["type"] not in ("criterion-group", "criterion"):
             continue  # the selection procedure's steps are not criteria
-        iri = ID[f"criterion/{row['id'].lower()}"]
+        iri = iris.criterion(row["id"].lower())
         group = row["type"] == "criterion-group"
-        broader = None if group else ID[f"criterion/{row['parent'].lower()}"]
+        broader = None if group else iris.criterion(row["parent"].lower())
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=group, broader=broader):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.EvaluationCriterion))
         graph.add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if group:
-            graph.add((ID["round/2020"], MPSC.evaluationCriterion, iri))
+            graph.add((iris.round(2020), MPSC.evaluationCriterion, iri))
         note = "; ".join(filter(None, [row["note"], "call year probable, not certain" if "probable" in row["call_year"] else ""]))
         if note:
             graph.add((iri, SKOS.editorialNote, Literal(clean_note(note), lang="en")))
@@ -163,7 +164,7 @@ def criteria(sources: Sources) -> Graph:
 
 def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> Graph:
     """Our fields of action; each lists as hidden labels the source terms mapped to it."""
-    graph, scheme = Graph(), ID["topic"]
+    graph, scheme = Graph(), iris.scheme("topic")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal("Handlungsfelder der Modellprojekte", lang="de")))
     graph.add((scheme, RDFS.label, Literal("Fields of action of the model projects", lang="en")))
@@ -171,7 +172,7 @@ def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> G
         "Editorial grouping of the topic terms the sources use; each concept lists the terms mapped to it as "
         "skos:hiddenLabel. The rules are in sources/curation/topics.csv.", lang="en")))
     for row in sources.topics:
-        iri = ID[f"topic/{row['slug']}"]
+        iri = iris.topic(row["slug"])
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.FieldOfAction))
@@ -186,12 +187,12 @@ def code_lists(sources: Sources) -> Graph:
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
         for member, (mde, men) in members.items():
-            for triple in concept_triples(ID[f"{slug}/{member}"], scheme, mde, men, top=True):
+            for triple in concept_triples(iris.concept(slug, member), scheme, mde, men, top=True):
                 graph.add(triple)
-            graph.add((ID[f"{slug}/{member}"], RDF.type, cls))
+            graph.add((iris.concept(slug, member), RDF.type, cls))
     scheme = _scheme(graph, "unit-type", "Gebietstypen des Gemeindeverzeichnisses", "Unit types of the municipal register")
     for row in sources.unit_types:
-        iri = ID[f"unit-type/{slugify(row['label_de'])}"]
+        iri = iris.unit_type(slugify(row["label_de"]))
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=row["notation"] or None, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.UnitType))
@@ -199,7 +200,7 @@ def code_lists(sources: Sources) -> Graph:
 
 
 def _scheme(graph: Graph, slug: str, de: str, en: str) -> URIRef:
-    scheme = ID[slug]
+    scheme = iris.scheme(slug)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal(de, lang="de")))
     graph.add((scheme, RDFS.label, Literal(en, lang="en")))

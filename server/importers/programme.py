@@ -10,8 +10,9 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, XSD
 
-from ..namespaces import ID, MPSC, SCHEMA
-from .places import PlaceWriter, unit_iri
+from .. import iris
+from ..namespaces import MPSC, SCHEMA
+from .places import PlaceWriter
 from .register import Register
 from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris, split_list, strip_parenthetical
 
@@ -36,9 +37,9 @@ class ProgrammeImporter:
             self.problems.append(f"body not in sources/curation/bodies.csv: {name!r}")
             return None
         if row["kind"] in OTHER_BODY_CLASS:
-            return ID[f"association/{row['key']}"]
+            return iris.association(row["key"])
         level = {"municipal-association": "association"}.get(row["kind"], row["kind"])
-        return unit_iri(level, row["key"])
+        return iris.unit(level, row["key"])
 
     def bodies(self) -> Graph:
         """Every participating body, with the register units it lies in so the graph stands alone."""
@@ -74,7 +75,7 @@ class ProgrammeImporter:
         """The projects and, for projects with several bodies, their cooperations."""
         projects, cooperations = Graph(), Graph()
         for row in self.sources.projects:
-            iri = ID[f"project/{row['slug']}"]
+            iri = iris.project(row["slug"])
             members = [m for m in (self.body_iri(name) for name in split_list(row["members"])) if m]
             grantee = members[0] if len(members) == 1 else self._cooperation(cooperations, row, members)
             self._add_project(projects, iri, row, grantee)
@@ -85,8 +86,8 @@ class ProgrammeImporter:
         add = graph.add
         add((iri, RDF.type, MPSC.ModelProject))
         add((iri, RDFS.label, Literal(row["name_de"], lang="de")))
-        add((iri, MPSC.fundingRound, ID[f"round/{row['year']}"]))
-        add((iri, MPSC.category, ID[f"category/{row['category']}"]))
+        add((iri, MPSC.fundingRound, iris.round(row["year"])))
+        add((iri, MPSC.category, iris.category(row["category"])))
         add((iri, MPSC.grantee, grantee))
         add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if curated["title_de"]:
@@ -96,7 +97,7 @@ class ProgrammeImporter:
         if curated["slogan_de"]:
             add((iri, SCHEMA.slogan, Literal(curated["slogan_de"], lang="de")))
         if curated["phase"]:
-            add((iri, MPSC.phase, ID[f"phase/{curated['phase']}"]))
+            add((iri, MPSC.phase, iris.phase(curated["phase"])))
         self._add_funding(graph, iri, row, curated)
         self._add_topics(graph, iri, row)
         for prop, column in ((SCHEMA.startDate, "start_date"), (SCHEMA.endDate, "end_date")):
@@ -115,7 +116,7 @@ class ProgrammeImporter:
     def _add_funding(self, graph: Graph, iri: URIRef, row: dict, curated: dict) -> None:
         if row["funding_eur"]:
             graph.add((iri, MPSC.fundingAmount, Literal(row["funding_eur"], datatype=XSD.decimal)))
-            graph.add((iri, MPSC.fundingKind, ID[f"funding-kind/{curated['funding_kind']}"]))
+            graph.add((iri, MPSC.fundingKind, iris.funding_kind(curated["funding_kind"])))
         if row["funding_note"]:
             graph.add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
 
@@ -126,7 +127,7 @@ class ProgrammeImporter:
             if not fields:
                 self.problems.append(f"{row['slug']}: topic term matches no field of action: {term!r}")
             for field in fields:
-                graph.add((iri, MPSC.topic, ID[f"topic/{field}"]))
+                graph.add((iri, MPSC.topic, iris.topic(field)))
 
     def terms_by_field(self) -> dict[str, set[str]]:
         """The source terms each field of action was matched from, for the fields' hidden labels."""
@@ -142,7 +143,7 @@ class ProgrammeImporter:
         return [t["slug"] for t in self.sources.topics if re.search(t["pattern"], term, re.I)]
 
     def _cooperation(self, graph: Graph, row: dict, members: list[URIRef]) -> URIRef:
-        iri = ID[f"cooperation/{row['slug']}"]
+        iri = iris.cooperation(row["slug"])
         name = row["name_de"]
         label = name if "Kooperation" in name else f"Kooperationsverbund {name}"
         graph.add((iri, RDF.type, MPSC.Cooperation))
@@ -172,7 +173,7 @@ class ProgrammeImporter:
         """The three funding rounds with the figures the sources publish."""
         graph = Graph()
         for row in self.sources.rounds:
-            iri = ID[f"round/{row['year']}"]
+            iri = iris.round(row["year"])
             add = graph.add
             add((iri, RDF.type, MPSC.FundingRound))
             add((iri, RDFS.label, Literal(f"{row['staffel']}. Staffel ({row['year']})", lang="de")))
@@ -188,7 +189,7 @@ class ProgrammeImporter:
                 add((iri, MPSC.applicationCount, Literal(int(row["applications"]))))
             if row["funding_volume_eur"]:
                 add((iri, MPSC.fundingAmount, Literal(row["funding_volume_eur"], datatype=XSD.decimal)))
-                add((iri, MPSC.fundingKind, ID["funding-kind/federal-grant"]))
+                add((iri, MPSC.fundingKind, iris.funding_kind("federal-grant")))
             if row["funding_note"]:
                 add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
             if row["selection_note"]:

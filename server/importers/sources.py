@@ -8,10 +8,9 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..namespaces import ID
+from .. import iris
 
-CONFIDENCE = {"confirmed": ID["confidence/confirmed"], "single-source": ID["confidence/single-source"],
-              "uncertain": ID["confidence/uncertain"]}
+CONFIDENCE = {level: iris.confidence(level) for level in ("confirmed", "single-source", "uncertain")}
 
 
 def read_table(path: Path) -> list[dict]:
