@@ -144,6 +144,11 @@ def charter_principle(key: str) -> URIRef:
     return concept("charter", key)
 
 
+def document(slug: str) -> URIRef:
+    """A publication of the programme that is not itself a concept scheme, e.g. the Charta's 2021 edition."""
+    return _id(f"document/{slug}")
+
+
 def data_guideline(number: int | str) -> URIRef:
     """A guideline of the 2021 data strategies (Datenstrategien für die gemeinwohlorientierte Stadtentwicklung)."""
     return concept("data-strategies", f"guideline-{number}")
