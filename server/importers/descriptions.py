@@ -8,7 +8,7 @@ dcterms:description, which pages and schema.org use as its lead text.
 """
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .. import iris
