@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from .namespaces import ID
+from .namespaces import BASE, ID
 
 # The path segment of each register level (the importers' level names are the register's).
 LEVEL_PATHS = {"state": "state", "district": "district", "association": "municipal-association",
@@ -182,6 +182,26 @@ def catalog() -> URIRef:
     return _id("catalog")
 
 
+def service(slug: str) -> URIRef:
+    """A data service of the catalogue: `sparql`."""
+    return _id(f"service/{slug}")
+
+
 def distribution(file_name: str) -> URIRef:
     """`mpsc.nt.gz` -> id:distribution/mpsc-nt-gz (dots would read as format suffixes in /doc/ URLs)."""
     return _id("distribution/" + file_name.replace(".", "-"))
+
+
+def download(version: str, file_name: str) -> URIRef:
+    """A release file of one version, as the catalogue's download URL names it."""
+    return URIRef(f"{BASE}dumps/{version}/{file_name}")
+
+
+def class_partition(graph: URIRef | str, class_name: str) -> URIRef:
+    """The VoID class partition of a named graph, e.g. …/graph/programme/class/mpsc-ModelProject."""
+    return URIRef(f"{graph}/class/{class_name}")
+
+
+def property_partition(partition: URIRef, property_name: str) -> URIRef:
+    """A VoID property partition within a class partition: …/class/mpsc-ModelProject/property/mpsc-phase."""
+    return URIRef(f"{partition}/property/{property_name}")

@@ -31,7 +31,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
         name = compact(str(cls), "-")
         if name is None:
             continue
-        partition = URIRef(f"{subset}/class/{name}")
+        partition = iris.class_partition(subset, name)
         meta.add((subset, VOID.classPartition, partition))
         meta.add((partition, VOID["class"], cls))
         meta.add((partition, VOID.entities, Literal(len(subjects))))
@@ -39,7 +39,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
             prop_name = compact(str(prop), "-")
             if prop_name is None:
                 continue
-            pp = URIRef(f"{partition}/property/{prop_name}")
+            pp = iris.property_partition(partition, prop_name)
             meta.add((partition, VOID.propertyPartition, pp))
             meta.add((pp, VOID.property, prop))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
@@ -60,7 +60,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     the access URL is the dumps page, which always offers the current release.
     """
     dist = iris.distribution(entry["name"])
-    url = URIRef(f"{BASE}dumps/{version}/{entry['name']}")
+    url = iris.download(version, entry["name"])
     meta.add((DATASET, DCAT.distribution, dist))
     if entry.get("dump"):
         meta.add((DATASET, VOID.dataDump, url))

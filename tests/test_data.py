@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from server.importers import programme_graphs, reference_graphs
 from server.importers.register import load_register
@@ -275,3 +277,14 @@ def test_rhein_neckar_is_carried_by_a_cooperation_with_its_district_and_heidelbe
 
 def test_the_programme_graph_has_no_blank_nodes(programme):
     assert not programme.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
+
+
+def test_every_term_the_programme_uses_is_defined_in_german_and_english(programme):
+    ontology = Graph().parse(ROOT / "ontology" / "mpsc.ttl")
+    used = {r["t"] for r in select(programme, """SELECT DISTINCT ?t WHERE {
+              { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), "https://w3id.org/mpsc/ontology#")) }""")}
+    assert len(used) > 60
+    for term in sorted(used):
+        for prop in (RDFS.label, RDFS.comment):
+            languages = {value.language for value in ontology.objects(URIRef(term), prop)}
+            assert languages == {"de", "en"}, f"{term} needs a German and an English {prop}"

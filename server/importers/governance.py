@@ -19,7 +19,10 @@ from .organisations import Organisations
 from .provenance import add_sources, cite, sourced, weakest
 from .sources import Sources, date_literal
 
-# Who the programme is associated with: slug -> (subject in programme.csv, role).
+# Bodies of programme.csv that are organisations of the graph: subject -> slug of id:organisation/{slug}.
+ORGANISATIONS = {"ministry-bmi": "bmi", "ministry-bmwsb": "bmwsb", "ministry-bmub": "bmub", "kts": "kts",
+                 "bbsr": "bbsr", "dialogplattform": "dialogplattform"}
+# Who the programme is associated with: fragment of id:programme -> (subject in programme.csv, role).
 ASSOCIATIONS = {
     "bmi": ("ministry-bmi", "responsible-ministry"), "bmwsb": ("ministry-bmwsb", "responsible-ministry"),
     "kfw": ("kfw", "paying-agency"), "kts": ("kts", "coordination-office"), "evaluation": ("evaluation", "evaluator"),
@@ -85,9 +88,8 @@ class GovernanceImporter:
         self._kfw_number(graph)
         self._evaluation_name(graph)
         self._coordination_office(graph)
-        self.organisations.add(*self._names("bbsr"), slug="bbsr")
-        self.organisations.add(*self._names("ministry-bmub"), slug="bmub")
-        self.organisations.add(*self._names("dialogplattform"), slug="dialogplattform")
+        for subject in ("bbsr", "ministry-bmub", "dialogplattform"):  # publishers and author of the Charta
+            self._organisation(subject)
         for (subject, field), (key, year) in BUDGETS.items():
             self._budget(graph, subject, field, key, year)
         for year in (2019, 2020, 2021):
@@ -118,8 +120,8 @@ class GovernanceImporter:
         for key, field in (("cap-phase-a", "grant_cap_phase_a"), ("cap-phase-b", "grant_cap_phase_b")):
             row = self.one("programme", field)
             self._figure(graph, iri, key, "federal-grant", row, bound=("max", millions(row["value"])[1]))
-        add_sources(graph, iri, [*names, start, homepage, charta])
-        graph.add((iri, MPSC.confidence, iris.confidence("confirmed")))
+        cite(graph, iri, [*names, start, homepage, charta], confidence=weakest([*names, start, homepage, charta]),
+             note="")
 
     def _association(self, graph: Graph, slug: str, subject: str, role: str) -> None:
         """The programme associated with a body in a role, dated where a source dates it."""
@@ -173,16 +175,16 @@ class GovernanceImporter:
             return self.organisations.add(row["value"], "", [row])
         if subject == "kfw":  # programme.csv names KfW in its rows but has no name row for it
             return self.organisations.add("KfW", "", self.rows("kfw", "role"), slug="kfw")
-        return self.organisations.add(*self._names(subject), slug=slug)
+        return self._organisation(subject)
 
-    def _names(self, subject: str) -> tuple[str, str, list[dict]]:
-        """German and English name of a body of programme.csv, with the rows they are read from; the
-        abbreviation, where there is one, becomes an alternative name."""
+    def _organisation(self, subject: str) -> URIRef:
+        """A body of programme.csv with its German and English name; its abbreviation is an alternative name."""
         name, name_en, abbreviation = (self.one(subject, f) for f in ("name", "name_en", "abbreviation"))
+        rows = [r for r in (name, name_en, abbreviation) if r]
+        iri = self.organisations.add(name["value"], name_en["value"], rows, slug=ORGANISATIONS[subject])
         if abbreviation is not None:
-            slug = {"ministry-bmi": "bmi", "ministry-bmwsb": "bmwsb", "ministry-bmub": "bmub"}.get(subject, subject)
-            self.organisations.graph.add((iris.organisation(slug), SCHEMA.alternateName, Literal(abbreviation["value"])))
-        return name["value"], name_en["value"], [r for r in (name, name_en, abbreviation) if r]
+            self.organisations.graph.add((iri, SCHEMA.alternateName, Literal(abbreviation["value"])))
+        return iri
 
     def _coordination_office(self, graph: Graph) -> None:
         """The KTS consortium: its lead and partners as members, each membership with its own source."""
