@@ -46,7 +46,7 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
         "topics.ttl": concepts.fields_of_action(sources, importer.terms_by_field()),
         "codelists.ttl": concepts.code_lists(sources),
     }
-    problems += sources.left_out.unmatched()
+    problems += sources.unused_curation()
     return graphs, sorted(set(problems))
 
 

@@ -10,7 +10,7 @@ from .. import iris
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 from .register import slugify
-from .sources import CONFIDENCE, Sources, clean_note, source_iris
+from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris
 
 # The collector wrote reading remarks into some Charta labels; they become editorial notes instead.
 LABEL_REMARKS = [
@@ -144,8 +144,10 @@ def _document(graph: Graph, scheme: URIRef, sources: Sources, key: str, subject:
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal(row["title_de"], lang="de")))
     graph.add((scheme, RDFS.label, Literal(row["title_en"], lang="en")))
-    issued = facts.get("published") or facts.get("status_date_en_edition")
-    graph.add((scheme, DCTERMS.issued, month_year(issued["value"])))
+    # The Charta's month of publication; the data strategies' year of adoption (only the English
+    # edition's month is known, and the row's note says so).
+    issued = facts.get("published") or facts["adopted_by"]
+    graph.add((scheme, DCTERMS.issued, month_year(issued["value"]) or date_literal(issued["value"][-4:])))
     isbn = facts.get("isbn_bilingual") or facts.get("isbn_en")
     graph.add((scheme, SCHEMA.isbn, Literal(isbn["value"])))
     page = facts.get("url_bbsr") or facts.get("url_bbsr_en")

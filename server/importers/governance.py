@@ -257,9 +257,11 @@ class GovernanceImporter:
         for criterion in self.sources.criteria:
             if criterion["type"] == "criterion-group" and criterion["call_year"] == str(year):
                 graph.add((call, MPSC.evaluationCriterion, iris.criterion(criterion["id"].lower())))
-        applications = self.one(subject, "applications")
+        applications, announced = self.one(subject, "applications"), self.one(subject, "announcement_date")
         graph.add((iris.round(year), MPSC.applicationCount, Literal(int(applications["value"]))))
         add_sources(graph, iris.round(year), [applications])
+        sourced(graph, iris.round(year), MPSC.announcementDate, leading_date(announced["value"]), "announcement-date",
+                [announced])
         cite(graph, call, used, confidence=weakest(used), note="")
 
     # --- categories -----------------------------------------------------------------------------

@@ -108,6 +108,7 @@ class Sources:
         self.coverage = read_table(curation / "coverage.csv")
         self.translations = {(r["table"], r["id"]): r for r in read_table(curation / "translations.csv")}
         self.corrections = {(r["table"], r["key"], r["field"]): r for r in read_table(curation / "corrections.csv")}
+        self.applied: set[tuple] = set()
 
     def fields_of(self, term: str) -> list[str]:
         """The fields of action whose curated pattern (topics.csv) matches an English term or phrase."""
@@ -116,7 +117,15 @@ class Sources:
     def corrected(self, table: str, key: str, row: dict) -> dict:
         """A source row with our correction of its confidence applied (sources/curation/corrections.csv)."""
         fix = self.corrections.get((table, key, row.get("field", "")))
-        return {**row, "confidence": fix["confidence"]} if fix else row
+        if fix is None:
+            return row
+        self.applied.add((table, key, row.get("field", "")))
+        return {**row, "confidence": fix["confidence"], "note": "; ".join(filter(None, [row.get("note"), fix["reason"]]))}
+
+    def unused_curation(self) -> list[str]:
+        """Curation entries that name no source row: a changed source must not silently void a decision."""
+        return self.left_out.unmatched() + [f"corrections.csv names no source row: {key}"
+                                            for key in sorted(set(self.corrections) - self.applied)]
 
 
 class LeftOut:
