@@ -9,10 +9,11 @@ extension, which the round was only offered. Every fact carries its row's source
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 from .. import iris
 from ..namespaces import MPSC, SCHEMA
+from .figures import add_figure, amount_labels
 from .provenance import cite, sourced, weakest
 from .sources import Sources, best, date_literal, strip_parenthetical
 
@@ -22,8 +23,6 @@ GERMAN = URIRef("http://publications.europa.eu/resource/authority/language/DEU")
 # Funding fields of course.csv: the kind of figure and the project property that names the leading one.
 FIGURES = {"federal_grant_eur": ("federal-grant", MPSC.federalGrant),
            "total_volume_eur": ("total-volume", MPSC.totalVolume)}
-KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
-BOUNDS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to ")}
 
 
 def project_rows(rows: list[dict], field: str) -> list[dict]:
@@ -33,12 +32,6 @@ def project_rows(rows: list[dict], field: str) -> list[dict]:
 
 def round_rows(rows: list[dict], field: str) -> list[dict]:
     return [r for r in rows if r["field"] == field and r["note"].startswith(ROUND_LEVEL)]
-
-
-def euros(amount: str, lang: str) -> str:
-    """'9000000' as '9.000.000 €' (de) or 'EUR 9,000,000' (en) for labels."""
-    grouped = f"{int(amount):,}"
-    return f"{grouped.replace(',', '.')} €" if lang == "de" else f"EUR {grouped}"
 
 
 class CourseImporter:
@@ -135,27 +128,16 @@ class CourseImporter:
         for field, (kind, leading) in FIGURES.items():
             figures = project_rows(rows, field)
             for row in figures:
-                self._figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), kind, row,
-                             self.sources.funding.get((slug, field, row["value"]), {}))
+                curated = self.sources.funding.get((slug, field, row["value"]), {})
+                bound = curated.get("bound", "")
+                add_figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), kind, row,
+                           amount_labels(kind, bound, row["value"]), amount=row["value"], bound=bound,
+                           rate=curated.get("rate"))
             candidates = [r for r in figures
                           if self.sources.funding.get((slug, field, r["value"]), {}).get("preferred") != "no"]
             chosen = best(candidates)
             if chosen is not None:
                 graph.add((project, leading, iris.fragment(project, f"{kind}-{chosen['number']}")))
-
-    def _figure(self, graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, curated: dict) -> None:
-        bound = curated.get("bound", "")
-        graph.add((owner, MPSC.funding, iri))
-        graph.add((iri, RDF.type, MPSC.FundingFigure))
-        graph.add((iri, MPSC.fundingKind, iris.funding_kind(kind)))
-        amount = Literal(row["value"], datatype=XSD.decimal)
-        graph.add((iri, {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue}[bound], amount))
-        if curated.get("rate"):
-            graph.add((iri, MPSC.fundingRate, Literal(curated["rate"], datatype=XSD.decimal)))
-        for lang, index in (("de", 0), ("en", 1)):
-            text = f"{KIND_LABELS[kind][index]}: {BOUNDS[bound][index]}{euros(row['value'], lang)}"
-            graph.add((iri, RDFS.label, Literal(text, lang=lang)))
-        cite(graph, iri, [row], confidence=row["confidence"], note_property=MPSC.fundingNote)
 
     def _check_curation(self) -> None:
         """Every decision in funding.csv must name a figure of course.csv."""

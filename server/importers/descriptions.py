@@ -16,7 +16,7 @@ from ..namespaces import MPSC
 from .concepts import CATEGORIES
 from .course import project_rows
 from .provenance import cite, weakest
-from .sources import RANK, Sources, best, split_list
+from .sources import RANK, Sources, and_list, best, split_list
 
 SHOWN = 3  # focus terms and measures a description names
 PHASE_CLAUSES = {
@@ -25,10 +25,6 @@ PHASE_CLAUSES = {
     "direct-implementation": ("ging ohne eigene Strategiephase direkt in die Umsetzung",
                               "went straight into implementation without a strategy phase of its own"),
 }
-
-
-def and_list(items: list[str], conjunction: str) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 class DescriptionWriter:

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .. import iris
 from ..namespaces import MPSC, SCHEMA
+from .figures import add_figure
 from .organisations import Organisations
 from .provenance import add_sources, cite, sourced, weakest
 from .sources import Sources, date_literal
@@ -211,22 +212,11 @@ class GovernanceImporter:
 
     def _figure(self, graph: Graph, owner: URIRef, key: str, kind: str, row: dict, *,
                 bound: tuple[str, str] | None = None, rate: str | None = None) -> URIRef:
-        """A funding figure of the programme or a round: an amount or bound, or a funding rate."""
-        iri = iris.fragment(owner, key)
-        graph.add((owner, MPSC.funding, iri))
-        graph.add((iri, RDF.type, MPSC.FundingFigure))
-        graph.add((iri, MPSC.fundingKind, iris.funding_kind(kind)))
-        if bound is not None:
-            prop = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue}[bound[0]]
-            graph.add((iri, prop, Literal(bound[1], datatype=XSD.decimal)))
-        if rate is not None:
-            graph.add((iri, MPSC.fundingRate, Literal(rate, datatype=XSD.decimal)))
-        graph.add((iri, RDFS.label, Literal(FIGURE_LABELS[key][0], lang="de")))
-        graph.add((iri, RDFS.label, Literal(FIGURE_LABELS[key][1], lang="en")))
-        cite(graph, iri, [row], confidence=row["confidence"],
-             note="; ".join(filter(None, [row["value"] if not row["value"].isdigit() else "", row["note"]])),
-             note_property=MPSC.fundingNote)
-        return iri
+        """A figure of the programme or a round; a cell that is text ("about 170 Mio EUR …") stays in its note."""
+        prefix, amount = bound or ("", None)
+        note = "; ".join(filter(None, [row["value"] if not row["value"].isdigit() else "", row["note"]]))
+        return add_figure(graph, owner, iris.fragment(owner, key), kind, row, FIGURE_LABELS[key],
+                          amount=amount, bound=prefix, rate=rate, note=note)
 
     # --- calls ----------------------------------------------------------------------------------
     def _call(self, graph: Graph, year: int) -> None:

@@ -13,7 +13,7 @@ from ..namespaces import MPSC, SCHEMA
 from .places import PlaceWriter
 from .register import Register
 from .provenance import add_sources, sourced, weakest
-from .sources import CONFIDENCE, Sources, clean_note, source_iris, split_list, strip_parenthetical
+from .sources import CONFIDENCE, Sources, and_list, clean_note, source_iris, split_list, strip_parenthetical
 
 OTHER_BODY_CLASS = {"regional-association": MPSC.RegionalAssociation, "municipal-company": MPSC.MunicipalCompany}
 LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, then counts the rest
@@ -210,5 +210,5 @@ def listing(names: list[str], conjunction: str, rest: str) -> str:
     """'A, B und C'; beyond LISTED_MEMBERS names 'A, B, C und 5 weitere' ('… and 5 more')."""
     if len(names) > LISTED_MEMBERS:
         shown = LISTED_MEMBERS - 1
-        return f"{', '.join(names[:shown])} {conjunction} {len(names) - shown} {rest}"
-    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+        return and_list([*names[:shown], f"{len(names) - shown} {rest}"], conjunction)
+    return and_list(names, conjunction)

@@ -35,6 +35,11 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
+def and_list(items: list[str], conjunction: str) -> str:
+    """'A, B und C' for a German, 'A, B and C' for an English sentence."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
 def strip_parenthetical(text: str) -> str:
     """Drop a trailing '(…)' remark the collector added to a name: 'Landkreis Hof (on behalf …)' -> 'Landkreis Hof'."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
