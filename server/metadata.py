@@ -13,15 +13,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from .licences import LICENCES
-from .namespaces import BASE, DATASET, DCATDE, ID, compact
+from . import iris
+from .namespaces import BASE, DATASET, DCATDE, compact
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
-
-
-def distribution_iri(file_name: str) -> URIRef:
-    """`mpsc.nt.gz` -> id:distribution/mpsc-nt-gz (dots would read as format suffixes in /doc/ URLs)."""
-    return ID["distribution/" + file_name.replace(".", "-")]
 
 
 def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
@@ -35,7 +31,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
         name = compact(str(cls), "-")
         if name is None:
             continue
-        partition = URIRef(f"{subset}/class/{name}")
+        partition = iris.class_partition(subset, name)
         meta.add((subset, VOID.classPartition, partition))
         meta.add((partition, VOID["class"], cls))
         meta.add((partition, VOID.entities, Literal(len(subjects))))
@@ -43,7 +39,7 @@ def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
             prop_name = compact(str(prop), "-")
             if prop_name is None:
                 continue
-            pp = URIRef(f"{partition}/property/{prop_name}")
+            pp = iris.property_partition(partition, prop_name)
             meta.add((partition, VOID.propertyPartition, pp))
             meta.add((pp, VOID.property, prop))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
@@ -63,8 +59,8 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     The download URL names the version, because size and date describe that version's file;
     the access URL is the dumps page, which always offers the current release.
     """
-    dist = distribution_iri(entry["name"])
-    url = URIRef(f"{BASE}dumps/{version}/{entry['name']}")
+    dist = iris.distribution(entry["name"])
+    url = iris.download(version, entry["name"])
     meta.add((DATASET, DCAT.distribution, dist))
     if entry.get("dump"):
         meta.add((DATASET, VOID.dataDump, url))

@@ -10,7 +10,6 @@ GRAPH = Namespace(BASE + "graph/")
 # The named graphs of every release (docs/model.md); a query without GRAPH sees their merge.
 ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH = (
     str(GRAPH[name]) for name in ("ontology", "programme", "reference", "metadata"))
-DATASET = ID["dataset"]
 
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -47,6 +46,15 @@ PREFIXES = {
     "dcatde": DCATDE,
     "spdx": SPDX,
 }
+
+
+def __getattr__(name: str):
+    """`DATASET`, the dataset's IRI, for the modules that describe it. It is minted by iris.py like every
+    other pattern; looked up on first use because iris.py itself builds on ID (PEP 562)."""
+    if name == "DATASET":
+        from .iris import dataset
+        return dataset()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def bind_prefixes(graph):

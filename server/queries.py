@@ -58,7 +58,7 @@ def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
 
 def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | None = None) -> str:
     """The document of a resource: its concise bounded description (with its #fragment resources),
-    labels and types of everything it links to, and every incoming link with the linking resource's
+    labels and types of everything it and its fragments link to, and every incoming link with the linking resource's
     label and type. Projects and bodies also see through cooperations: a project lists the members of
     its grantee, a member lists the projects of the cooperations it belongs to; a dataset lists its
     distributions' download URLs, media types and licences.
@@ -67,7 +67,9 @@ def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
     pages show a sample of lists that run into thousands, e.g. the municipalities of a state.
     """
     r = iri(resource)
-    own = "".join(f"  UNION {{ {iri(f)} ?p ?o BIND({iri(f)} AS ?s) }}\n" for f in fragments)
+    # A fragment's own statements, and the labels of what it links to (a statement's confidence level).
+    own = "".join(f"  UNION {{ {iri(f)} ?p ?o BIND({iri(f)} AS ?s) }}\n"
+                  f"  UNION {{ {iri(f)} ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}\n" for f in fragments)
     if sample is None:
         incoming = f"?in ?ip {r}"
     else:

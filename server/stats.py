@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from .namespaces import DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, SCHEMA, VOID
+from .namespaces import ADMS, DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, PROV, SCHEMA, VOID
 from .release import Release
 from .tables import aligned
 
@@ -19,13 +19,27 @@ COLUMNS = {
         "coordinates": (GEO.hasGeometry,), "population": (MPSC.population,), "source": (DCTERMS.source,),
     },
     "projects": {
-        "title": (MPSC.title,), "topics": (MPSC.topic,), "funding": (MPSC.fundingAmount,),
-        "homepage": (FOAF.homepage,), "start": (SCHEMA.startDate,), "end": (SCHEMA.endDate,), "phase": (MPSC.phase,),
+        "title": (MPSC.title,), "description": (DCTERMS.description,), "topics": (MPSC.topic,),
+        "focus": (MPSC.focus,), "measures": (MPSC.measure,), "partners": (PROV.qualifiedAssociation,),
+        "phase": (MPSC.phase,), "start": (SCHEMA.startDate,), "end": (SCHEMA.endDate,),
+        "extended": (MPSC.extendedEndDate,), "status": (MPSC.statusNote,), "strategy": (MPSC.strategy,),
+        "funding": (MPSC.fundingAmount,), "grant": (MPSC.federalGrant,), "volume": (MPSC.totalVolume,),
+        "homepage": (FOAF.homepage,), "area": (DCTERMS.spatial,),
     },
     "cooperations": {"members": (ORG.hasMember,), "lead": (MPSC.leadMember,)},
+    "measures": {"status": (ADMS.status,), "product": (MPSC.productName,), "topics": (MPSC.topic,),
+                 "reuses": (MPSC.reuses,), "source": (DCTERMS.source,)},
+    "strategies": {"year": (DCTERMS.issued,), "adopted": (DCTERMS.dateAccepted,), "address": (FOAF.page,),
+                   "language": (DCTERMS.language,)},
+    "funding figures": {"amount": (MPSC.fundingAmount,), "at least": (SCHEMA.minValue,),
+                        "up to": (SCHEMA.maxValue,), "rate": (MPSC.fundingRate,), "year": (DCTERMS.date,)},
+    "calls": {"published": (DCTERMS.issued,), "deadline": (SCHEMA.applicationDeadline,),
+              "extended": (MPSC.extendedApplicationDeadline,), "jury date": (MPSC.juryDate,),
+              "jury size": (MPSC.jurySize,), "criteria": (MPSC.evaluationCriterion,)},
 }
 CLASSES = {
-    MPSC.ModelProject: "projects", MPSC.Cooperation: "cooperations",
+    MPSC.ModelProject: "projects", MPSC.Cooperation: "cooperations", MPSC.Measure: "measures",
+    MPSC.SmartCityStrategy: "strategies", MPSC.FundingFigure: "funding figures", MPSC.Call: "calls",
     MPSC.Municipality: "bodies", MPSC.MunicipalAssociation: "bodies", MPSC.District: "bodies", MPSC.State: "bodies",
     MPSC.RegionalAssociation: "bodies", MPSC.MunicipalCompany: "bodies",
 }

@@ -116,7 +116,9 @@ class Browser:
         self.wait_for("Page.loadEventFired")
 
     def back(self) -> None:
-        self.call("Runtime.evaluate", expression="history.back()")
+        # Deferred, so the evaluation has answered before the page goes: a navigation that starts while
+        # Runtime.evaluate is pending fails it ("Inspected target navigated"), which happened under load.
+        self.call("Runtime.evaluate", expression="setTimeout(() => history.back(), 0)")
         self.wait_for("Page.loadEventFired")
 
     def screenshot(self, path: Path) -> None:

@@ -26,7 +26,7 @@ def test_landing_page_renders(base_url, browser):
     browser.open(base_url)
     assert browser.evaluate("document.querySelector('h1').textContent") == "Modellprojekte Smart Cities"
     stats = browser.evaluate("[...document.querySelectorAll('.stats strong')].map(e => e.textContent)")
-    assert stats[:2] == ["73", "18"]
+    assert stats[:2] == ["73", "19"]
     # the stylesheet applied: the statistics sit side by side in a grid
     assert browser.evaluate("getComputedStyle(document.querySelector('.stats')).display") == "grid"
     assert browser.evaluate("document.querySelectorAll('.bars li').length") == 3 + 4 + 15

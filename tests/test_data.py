@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from server.importers import programme_graphs, reference_graphs
 from server.importers.register import load_register
@@ -123,3 +125,170 @@ def test_data_folder_is_what_the_importers_generate():
 def test_importer_resolves_every_body_and_topic():
     _, problems = programme_graphs(ROOT)
     assert problems == []
+
+
+# --- the programme's course and content (ontology 1.1.0) ----------------------------------------
+MORE_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def values(store, query):
+    """Result rows as tuples of the bound values, in the order the query selects them."""
+    return [tuple(r.values()) for r in select(store, MORE_PREFIXES + query)]
+
+
+def test_every_project_has_a_phase_a_description_in_both_languages_and_a_measure(programme):
+    rows = select(programme, """
+        SELECT ?p (COUNT(DISTINCT ?phase) AS ?phases) (COUNT(DISTINCT ?measure) AS ?measures)
+               (GROUP_CONCAT(DISTINCT LANG(?description)) AS ?languages) WHERE {
+          ?p a mpsc:ModelProject ; mpsc:phase ?phase ; mpsc:measure ?measure ; dcterms:description ?description .
+        } GROUP BY ?p""")
+    assert len(rows) == 73
+    assert all(r["phases"] == "1" and int(r["measures"]) >= 1 and sorted(r["languages"].split()) == ["de", "en"]
+               for r in rows)
+
+
+def test_projects_without_a_start_are_exactly_those_no_source_dates(programme):
+    """The course table, or else the project table, gives a start for 58 projects; none is guessed for the rest."""
+    rows = select(programme, "SELECT ?p WHERE { ?p a mpsc:ModelProject FILTER NOT EXISTS { ?p schema:startDate ?s } }")
+    assert sorted(r["p"].rsplit("/", 1)[1] for r in rows) == [
+        "eichenzell", "eifelkreis-bitburg-pruem", "geestland", "gelsenkirchen", "guben", "hagenow", "halle-saale",
+        "hildesheim", "iserlohn", "kirchheim-bei-muenchen", "landkreis-vorpommern-greifswald", "lohmar",
+        "partheland", "potsdam", "rostock"]
+
+
+def test_descriptions_are_editorial_and_name_the_facts_they_were_written_from(programme):
+    rows = values(programme, """SELECT ?statement ?object WHERE {
+          ?statement a mpsc:EditorialStatement ; rdf:subject <https://w3id.org/mpsc/id/project/cottbus> ;
+                     rdf:object ?object ; prov:wasAttributedTo <https://w3id.org/mpsc/id/publisher> ;
+                     prov:wasDerivedFrom <https://w3id.org/mpsc/id/project/cottbus#phase> , ?measure .
+          ?measure a mpsc:Measure }""")
+    texts = {statement.rsplit("-", 1)[1]: text for statement, text in rows}
+    assert set(texts) == {"de", "en"}
+    assert "direkt in die Umsetzung" in texts["de"] and "straight into implementation" in texts["en"]
+
+
+def test_curation_notes_are_notes_not_descriptions(programme):
+    rows = values(programme, """SELECT ?note WHERE { <https://w3id.org/mpsc/id/project/connected-urban-twins> skos:note ?note
+          FILTER NOT EXISTS { <https://w3id.org/mpsc/id/project/connected-urban-twins> rdfs:comment ?any } }""")
+    assert len(rows) == 1 and "direct implementation" in rows[0][0]
+
+
+@pytest.mark.parametrize("slug, kind, amount, bound, confidence", [
+    ("kassel", "federal-grant", "11000000", "", "confirmed"),          # 11 Mio EUR is the federal grant
+    ("aalen-heidenheim", "total-volume", "17500000", "", "uncertain"),  # 17.5 Mio EUR is the total volume ...
+    ("aalen-heidenheim", "federal-grant", "11000000", "min", "single-source"),  # ... "über elf Millionen" federal
+])
+def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bound, confidence):
+    prop = {"federal-grant": "mpsc:federalGrant", "total-volume": "mpsc:totalVolume"}[kind]
+    value = {"": "mpsc:fundingAmount", "min": "schema:minValue"}[bound]
+    rows = values(programme, f"""SELECT ?amount ?confidence WHERE {{
+          <https://w3id.org/mpsc/id/project/{slug}> {prop} ?figure .
+          ?figure mpsc:fundingKind <https://w3id.org/mpsc/id/funding-kind/{kind}> ; {value} ?amount ;
+                  mpsc:confidence ?confidence ; dcterms:source ?source }}""")
+    assert {(float(a), c.rsplit("/", 1)[1]) for a, c in rows} == {(float(amount), confidence)}
+
+
+def test_project_level_funding_kinds_follow_the_corrections(programme):
+    rows = dict(values(programme, """SELECT ?p ?kind WHERE {
+          VALUES ?p { <https://w3id.org/mpsc/id/project/kassel> <https://w3id.org/mpsc/id/project/aalen-heidenheim> }
+          ?p mpsc:fundingKind ?kind }"""))
+    assert {p.rsplit("/", 1)[1]: k.rsplit("/", 1)[1] for p, k in rows.items()} == {
+        "kassel": "federal-grant", "aalen-heidenheim": "total-volume"}
+
+
+def test_the_2019_announcement_date_is_confirmed(programme):
+    """10 July 2019 has several sources (sources/curation/corrections.csv); the 9 July reports stay in the note."""
+    rows = values(programme, """SELECT ?date ?statement ?round ?note WHERE {
+          <https://w3id.org/mpsc/id/round/2019#announcement-date> rdf:object ?date ; mpsc:confidence ?statement ;
+              skos:editorialNote ?note .
+          <https://w3id.org/mpsc/id/round/2019> mpsc:confidence ?round }""")
+    assert [(d, s.rsplit("/", 1)[1], r.rsplit("/", 1)[1]) for d, s, r, _ in rows] == [
+        ("2019-07-10", "confirmed", "confirmed")]
+    assert "9 July" in rows[0][3]
+
+
+def test_charta_recommendations_numbered_by_inference_are_uncertain(programme):
+    rows = dict(values(programme, """SELECT ?n ?confidence WHERE {
+          ?r skos:broader ?guideline ; skos:notation ?n ; mpsc:confidence ?confidence ; skos:editorialNote ?note }"""))
+    assert {n: c.rsplit("/", 1)[1] for n, c in rows.items()} == {
+        "1.1": "uncertain", "1.2": "uncertain", "1.3": "single-source", "2.1": "uncertain", "2.2": "uncertain",
+        "2.3": "uncertain", "3.1": "uncertain", "3.2": "uncertain", "4.1": "uncertain", "4.3": "uncertain"}
+
+
+def test_the_charta_and_the_data_strategies_are_complete_and_bilingual(programme):
+    rows = values(programme, """SELECT ?scheme (COUNT(DISTINCT ?c) AS ?concepts) (SUM(?en) AS ?english) WHERE {
+          ?c skos:inScheme ?scheme .
+          BIND(IF(EXISTS { ?c rdfs:label ?l FILTER(LANG(?l) = "en") }, 1, 0) AS ?en)
+          FILTER(?scheme IN (<https://w3id.org/mpsc/id/charter>, <https://w3id.org/mpsc/id/data-strategies>))
+        } GROUP BY ?scheme""")
+    # Charta: 2 aims, 8 vision attributes, 4 guidelines, 10 recommendations (4.2 is only implied); 7 data guidelines
+    assert {s.rsplit("/", 1)[1]: (int(n), int(e)) for s, n, e in rows} == {"charter": (24, 24), "data-strategies": (7, 7)}
+
+
+def test_english_cooperation_labels_embed_no_german_sentence(programme):
+    rows = values(programme, """SELECT ?de ?en WHERE { ?c a mpsc:Cooperation ; rdfs:label ?de , ?en
+          FILTER(LANG(?de) = "de" && LANG(?en) = "en") }""")
+    assert len(rows) == 19
+    for de, en in rows:
+        assert de.startswith("Kooperation ") and (" und " in de)  # names the cooperation by its members
+        assert en.startswith("Cooperation of ") and not any(w in en.split() for w in ("und", "mit", "Kooperation"))
+
+
+def test_the_programme_and_who_runs_it_over_time(programme):
+    rows = select(programme, MORE_PREFIXES + """SELECT ?agent ?role ?start ?end WHERE {
+          <https://w3id.org/mpsc/id/programme> prov:qualifiedAssociation ?a .
+          ?a prov:agent ?agent ; prov:hadRole ?role .
+          OPTIONAL { ?a schema:startDate ?start } OPTIONAL { ?a schema:endDate ?end } }""")
+    found = {(r["agent"].rsplit("/", 1)[1], r["role"].rsplit("/", 1)[1], r.get("start"), r.get("end")) for r in rows}
+    assert ("bmi", "responsible-ministry", "2019", "2021-12-08") in found
+    assert ("bmwsb", "responsible-ministry", "2021-12-08", None) in found
+    assert {(a, r) for a, r, _, _ in found} == {("bmi", "responsible-ministry"), ("bmwsb", "responsible-ministry"),
+                                               ("kfw", "paying-agency"), ("kts", "coordination-office"),
+                                               ("prognos-ag", "evaluator")}
+
+
+def test_each_call_with_its_dates(programme):
+    rows = values(programme, """SELECT ?call ?issued ?deadline ?extended ?jury WHERE {
+          ?round mpsc:call ?call . ?call schema:applicationDeadline ?deadline .
+          OPTIONAL { ?call dcterms:issued ?issued } OPTIONAL { ?call mpsc:extendedApplicationDeadline ?extended }
+          OPTIONAL { ?call mpsc:juryDate ?jury } } ORDER BY ?call""")
+    assert [tuple(v for v in r) for r in rows] == [
+        ("https://w3id.org/mpsc/id/call/2019", "2019-03-29", "2019-05-17", "2019-07-01"),
+        ("https://w3id.org/mpsc/id/call/2020", "2020-04-20", "2020-05-20"),
+        ("https://w3id.org/mpsc/id/call/2021", "2020-12-16", "2021-03-14")]
+
+
+def test_reuse_is_stated_only_where_a_source_names_both_projects(programme):
+    """Hagenow's app builds on Bad Belzig's, Mönchengladbach's data platform on Paderborn's. The Zwönitz
+    shuttle row says "adopted elsewhere" without naming where, so no link to St. Wendel is made."""
+    rows = values(programme, """SELECT ?taker ?given WHERE { ?t mpsc:reuses ?g .
+          ?taker mpsc:measure ?t . ?giver mpsc:measure ?g . BIND(?giver AS ?given) }""")
+    assert {(t.rsplit("/", 1)[1], g.rsplit("/", 1)[1]) for t, g in rows} == {
+        ("hagenow", "bad-belzig-wiesenburg"), ("moenchengladbach", "paderborn")}
+
+
+def test_rhein_neckar_is_carried_by_a_cooperation_with_its_district_and_heidelberg(programme):
+    rows = values(programme, """SELECT ?member WHERE {
+          <https://w3id.org/mpsc/id/project/verband-region-rhein-neckar> mpsc:grantee ?coop .
+          ?coop org:hasMember ?member ; mpsc:leadMember <https://w3id.org/mpsc/id/association/verband-region-rhein-neckar> }""")
+    assert sorted(m for (m,) in rows) == ["https://w3id.org/mpsc/id/association/verband-region-rhein-neckar",
+                                          "https://w3id.org/mpsc/id/district/08226",
+                                          "https://w3id.org/mpsc/id/municipality/08221000"]
+
+
+def test_the_programme_graph_has_no_blank_nodes(programme):
+    assert not programme.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")
+
+
+def test_every_term_the_programme_uses_is_defined_in_german_and_english(programme):
+    ontology = Graph().parse(ROOT / "ontology" / "mpsc.ttl")
+    used = {r["t"] for r in select(programme, """SELECT DISTINCT ?t WHERE {
+              { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), "https://w3id.org/mpsc/ontology#")) }""")}
+    assert len(used) > 60
+    for term in sorted(used):
+        for prop in (RDFS.label, RDFS.comment):
+            languages = {value.language for value in ontology.objects(URIRef(term), prop)}
+            assert languages == {"de", "en"}, f"{term} needs a German and an English {prop}"

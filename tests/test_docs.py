@@ -5,10 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from server import create_app
 from server.cli import main
 from server.config import ENVIRONMENT, Settings
+from server.namespaces import ID, MPSC, PREFIXES
 from tests.conftest import NoStore
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -45,3 +48,53 @@ def test_every_url_family_is_in_the_url_table(tmp_path):
     missing = [p for p in sorted(prefixes) if not any(d.rstrip("/") == p.rstrip("/") or (p != "/" and d.startswith(p))
                                                        for d in documented)]
     assert missing == []
+
+
+# --- docs/model.md stays true -------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+
+
+def model_section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", MODEL, re.M | re.S)
+    assert match, f"docs/model.md has no section {title!r}"
+    return match.group(1)
+
+
+def iri_patterns() -> list[re.Pattern]:
+    """The `id:…` patterns of the IRI table, `{key}` standing for any path segment."""
+    cells = [cell for cell in first_cells(model_section("IRIs")) if cell.startswith("id:")]
+    return [re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^/#]+", re.escape(ID + cell[3:])) + "$") for cell in cells]
+
+
+def ontology_classes() -> list[str]:
+    graph = Graph().parse(ROOT / "ontology" / "mpsc.ttl")
+    return sorted(str(c)[len(str(MPSC)):] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(str(MPSC)))
+
+
+def examples() -> dict[str, str]:
+    return dict(re.findall(r"^#### `([^`]+)`\n\n```turtle\n(.*?)\n```", model_section("Examples"), re.M | re.S))
+
+
+@pytest.mark.parametrize("name", ontology_classes())
+def test_every_class_is_in_the_model_with_an_example(name):
+    assert re.search(rf"^\| `mpsc:{name}`[ (]", MODEL, re.M), f"mpsc:{name} missing from the classes table"
+    if name == "AdministrativeUnit":
+        return  # abstract: never asserted
+    turtle = examples().get(f"mpsc:{name}")
+    assert turtle, f"docs/model.md has no example of mpsc:{name}"
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
+    graph = Graph().parse(data=header + turtle, format="turtle")
+    assert (None, RDF.type, MPSC[name]) in graph
+
+
+def test_every_iri_of_the_data_follows_a_pattern_of_the_model_and_every_pattern_is_used(release):
+    """The IRI table of docs/model.md is complete (nothing minted outside it) and current (no stale row)."""
+    graph = Graph()
+    for name in ("mpsc.ttl", "void.ttl", "ontology.ttl"):
+        graph.parse(release.path / name)
+    ours = {str(t) for triple in graph for t in triple if isinstance(t, URIRef) and str(t).startswith(ID)}
+    patterns = iri_patterns()
+    stray = sorted(iri for iri in ours if not any(p.match(iri) for p in patterns))
+    assert stray == [], f"IRIs no pattern of docs/model.md describes: {stray[:10]}"
+    assert [p.pattern for p in patterns if not any(p.match(iri) for iri in ours)] == []

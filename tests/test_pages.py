@@ -198,3 +198,25 @@ def test_per_release_values_never_mix_releases_under_concurrent_requests():
     assert results["first"] == "computed for v1"  # its own value, not another's, and no KeyError
     with app.app_context():
         assert per_release.value("name", lambda: "computed again") == "computed for v2"
+
+
+@pytest.mark.parametrize("lang, lead", [
+    ("de", "Das Modellprojekt „Digitale Stadt Cottbus / Chóśebuz“ wurde 2019 in der 1. Staffel"),
+    ("en", "The model project “Digitale Stadt Cottbus / Chóśebuz” was selected in 2019, in round 1"),
+])
+def test_a_project_page_leads_with_its_description_in_the_readers_language(base_url, lang, lead):
+    """The editorial description is the lead text and the schema.org description; the collector's curation
+    note stays on the page as a note, not as the introduction."""
+    html = page(base_url + "doc/project/cottbus", lang)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["description"].startswith(lead)
+    words = text(html)
+    assert words.index(lead) < words.index("Angaben" if lang == "de" else "Facts")
+    assert 'existing strategy "Digitale Stadt Cottbus"' in words.split(lead, 1)[1]  # the note, below the lead
+
+
+def test_a_measure_page_names_its_project_status_and_what_it_reuses(base_url):
+    words = text(page(base_url + "doc/measure/hagenow-1", "en"))
+    assert "in operation" in words and "HageNOW" in words
+    assert "interactive municipal app (further development of the Smart Village App)" in words  # reuses
+    assert "Hagenow" in words.split("Links to this resource", 1)[1]

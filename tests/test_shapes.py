@@ -49,6 +49,8 @@ MODEL_CLASSES = [
     "ModelProject", "FundingRound", "ProjectCategory", "State", "District", "MunicipalAssociation",
     "Municipality", "Cooperation", "RegionalAssociation", "MunicipalCompany", "CharterPrinciple",
     "EvaluationCriterion", "FieldOfAction", "UnitType", "ProjectPhase", "FundingKind", "ConfidenceLevel",
+    "FundingProgramme", "Call", "Measure", "SmartCityStrategy", "FundingFigure", "DataStrategyGuideline",
+    "MeasureStatus", "Role",
 ]
 
 

@@ -11,6 +11,11 @@ from rdflib import Graph
 
 from ..rdfio import write_turtle
 from . import concepts
+from .course import CourseImporter
+from .descriptions import DescriptionWriter
+from .governance import GovernanceImporter
+from .measures import MeasureImporter
+from .organisations import Organisations
 from .programme import ProgrammeImporter
 from .reference import reference_graphs
 from .register import load_register
@@ -21,19 +26,28 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
     """The programme graph's files and the problems met while resolving the sources."""
     sources = Sources(root)
     importer = ProgrammeImporter(sources, load_register(root / "sources" / "reference"))
+    problems = importer.problems
+    organisations = Organisations()
     projects, cooperations = importer.projects()
     graphs = {
+        "programme.ttl": GovernanceImporter(sources, organisations, problems).graph(),
         "rounds.ttl": importer.rounds(),
         "projects.ttl": projects,
         "cooperations.ttl": cooperations,
         "bodies.ttl": importer.bodies(),
+        **CourseImporter(sources, problems).graphs(),
+        **MeasureImporter(sources, organisations, importer.body_iri, problems).graphs(),
+        "descriptions.ttl": DescriptionWriter(sources).graph(),
+        "organisations.ttl": organisations.graph,
         "categories.ttl": concepts.categories(sources),
         "charter.ttl": concepts.charter(sources),
+        "data-strategies.ttl": concepts.data_strategies(sources),
         "criteria.ttl": concepts.criteria(sources),
         "topics.ttl": concepts.fields_of_action(sources, importer.terms_by_field()),
         "codelists.ttl": concepts.code_lists(sources),
     }
-    return graphs, sorted(set(importer.problems))
+    problems += sources.unused_curation()
+    return graphs, sorted(set(problems))
 
 
 def write_programme(root: Path, data_dir: Path) -> list[str]:

@@ -4,18 +4,25 @@ from __future__ import annotations
 import re
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import ID, MPSC
+from .. import iris
+from ..namespaces import MPSC, SCHEMA
+from .provenance import cite
 from .register import slugify
-from .sources import CONFIDENCE, Sources, clean_note, source_iris
+from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris
 
 # The collector wrote reading remarks into some Charta labels; they become editorial notes instead.
 LABEL_REMARKS = [
     r"\s*\(Text im Auszug abgeschnitten\)", r"\s*–\s*Thema laut Querverweis, amtliche Überschrift nicht gesehen",
     r"\s*\(Wortlaut in der Charta ggf\. abweichend\)", r"\s*\(topic per cross-reference\)",
 ]
-CHARTER_KINDS = {"aim": "aim", "normative-vision-attribute": "vision", "guideline": "guideline", "recommendation": "recommendation"}
+# Source id prefixes of the Charta's kinds of principle; the empty prefix (1.1, 4.3) comes last.
+CHARTER_IDS = (("SCC-AIM-", "aim"), ("SCC-V", "vision"), ("L", "guideline"), ("", "recommendation"))
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+# Publishers of the documents as programme.csv names them (BBSR with BMUB in 2017, with BMI in 2021).
+PUBLISHERS = {"smart-city-charta": ("bbsr", "bmub"), "datenstrategien": ("bbsr", "bmi")}
 CATEGORIES = {
     "grossstadt": ("Großstädte", "Large cities"),
     "mittelstadt": ("Mittelstädte", "Medium-sized towns"),
@@ -31,11 +38,24 @@ CODE_LISTS = {
         "federal-grant": ("Bundeszuwendung", "federal grant"),
         "total-volume": ("Gesamtvolumen des Projekts", "total project volume"),
         "unspecified": ("nicht angegeben, ob Zuwendung oder Volumen", "not stated whether grant or volume"),
+        "federal-budget": ("Haushaltsmittel des Bundes für das Programm", "federal budget funds for the programme"),
     }),
     "confidence": (MPSC.ConfidenceLevel, "Belegstufen", "Confidence levels", {
         "confirmed": ("bestätigt (zwei oder mehr Quellen oder amtliche Quelle)", "confirmed (two or more sources or an official page)"),
         "single-source": ("eine Quelle", "single source"),
         "uncertain": ("unsicher (erschlossen oder nur mittelbar belegt)", "uncertain (inferred or known only at second hand)"),
+    }),
+    "measure-status": (MPSC.MeasureStatus, "Umsetzungsstände von Maßnahmen", "Statuses of measures", {
+        "planned": ("geplant", "planned"),
+        "in-implementation": ("in Umsetzung", "in implementation"),
+        "in-operation": ("in Betrieb", "in operation"),
+    }),
+    "role": (MPSC.Role, "Rollen im Programm und in den Projekten", "Roles in the programme and the projects", {
+        "responsible-ministry": ("zuständiges Bundesministerium", "responsible federal ministry"),
+        "paying-agency": ("Bewilligungs- und Auszahlungsstelle", "paying agency"),
+        "coordination-office": ("Koordinierungs- und Transferstelle", "coordination and transfer office"),
+        "evaluator": ("Evaluation", "evaluator"),
+        "project-partner": ("Projektpartner", "project partner"),
     }),
 }
 
@@ -66,7 +86,7 @@ def categories(sources: Sources) -> Graph:
                      "Project categories of the Smart Cities model projects")
     round_sources = sorted({s for row in sources.rounds for s in source_iris(row["sources"])})
     for slug, (de, en) in CATEGORIES.items():
-        iri = ID[f"category/{slug}"]
+        iri = iris.category(slug)
         for triple in concept_triples(iri, scheme, de, en, notation=slug, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.ProjectCategory))
@@ -82,77 +102,148 @@ def _clean_label(text: str) -> tuple[str, bool]:
     return cleaned.strip(), cleaned != text
 
 
-def charter_iri(row: dict) -> URIRef:
+def charter_key(source_id: str) -> str:
     """`guideline-1`, `recommendation-1.1`, `vision-3`, `aim-2` from the source ids L1, 1.1, SCC-V3, SCC-AIM-2."""
-    kind = CHARTER_KINDS[row["type"]]
-    number = re.sub(r"^(SCC-AIM-|SCC-V|L)", "", row["id"])
-    return ID[f"charter/{kind}-{number}"]
+    prefix, kind = next((p, k) for p, k in CHARTER_IDS if source_id.startswith(p))
+    return f"{kind}-{source_id[len(prefix):]}"
+
+
+def month_year(text: str) -> Literal | None:
+    """'June 2017' or 'May 2021 (Stand …)' as xsd:gYearMonth."""
+    match = re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})",
+                      text)
+    if match is None:
+        return None
+    return Literal(f"{match.group(2)}-{MONTHS.index(match.group(1)) + 1:02d}", datatype=XSD.gYearMonth)
 
 
 def charter(sources: Sources) -> Graph:
-    """The Charta as a scheme: guidelines on top, recommendations below; aims and vision as collections."""
-    graph, scheme = Graph(), ID["charter"]
-    document = next(r for r in sources.charter if r["type"] == "document")
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((scheme, RDFS.label, Literal(document["label_de"], lang="de")))
-    graph.add((scheme, RDFS.label, Literal(document["label_en"], lang="en")))
-    graph.add((scheme, DCTERMS.issued, Literal("2017-05", datatype=XSD.gYearMonth)))
-    graph.add((scheme, RDFS.comment, Literal(clean_note(document["note"]), lang="en")))
-    for source in source_iris(document["sources"]):
-        graph.add((scheme, DCTERMS.source, source))
+    """The Charta as a scheme: guidelines on top, recommendations below; aims and vision as collections.
+
+    The fifth pass (charter-2.csv) decides numbering, confidence and the labels it read; where it read
+    none, the paraphrased topics of the earlier pass (charter.csv) stand in, marked as such.
+    """
+    graph, scheme = Graph(), iris.scheme("charter")
+    earlier = {row["id"]: row for row in sources.charter}
+    _document(graph, scheme, sources, "SCC", "smart-city-charta", [earlier["SCC"]])
     collections = {"aim": _collection(graph, "aims", "Ziele der Charta", "Aims of the Charter"),
                    "vision": _collection(graph, "vision", "Normatives Leitbild", "Normative vision")}
-    for row in sources.charter:
-        if row["type"] in CHARTER_KINDS:
-            _add_principle(graph, scheme, row, collections)
+    for row in sources.charter2:
+        if row["kind"] == "vision" and row["id"] == "SCC-V":
+            cite(graph, collections["vision"], [row], note=None)
+        elif row["kind"] in ("vision", "guideline", "recommendation"):
+            _add_principle(graph, scheme, row, earlier, collections)
+    _edition_2021(graph, sources)
     return graph
 
 
+def _document(graph: Graph, scheme: URIRef, sources: Sources, key: str, subject: str, earlier: list[dict]) -> None:
+    """A document the scheme stands for (the Charta, the data strategies): titles, date, publishers, ISBN."""
+    row = next(r for r in sources.charter2 if r["id"] == key)
+    facts = {r["field"]: r for r in sources.programme if r["subject"] == subject}
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, RDFS.label, Literal(row["title_de"], lang="de")))
+    graph.add((scheme, RDFS.label, Literal(row["title_en"], lang="en")))
+    # The Charta's month of publication; the data strategies' year of adoption (only the English
+    # edition's month is known, and the row's note says so).
+    issued = facts.get("published") or facts["adopted_by"]
+    graph.add((scheme, DCTERMS.issued, month_year(issued["value"]) or date_literal(issued["value"][-4:])))
+    isbn = facts.get("isbn_bilingual") or facts.get("isbn_en")
+    graph.add((scheme, SCHEMA.isbn, Literal(isbn["value"])))
+    page = facts.get("url_bbsr") or facts.get("url_bbsr_en")
+    graph.add((scheme, FOAF.page, URIRef(page["value"])))
+    for publisher in PUBLISHERS[subject]:
+        graph.add((scheme, DCTERMS.publisher, iris.organisation(publisher)))
+    graph.add((scheme, DCTERMS.creator, iris.organisation("dialogplattform")))
+    used = [row, *earlier, issued, isbn, page, facts["publishers"], facts.get("author_body") or facts["adopted_by"]]
+    cite(graph, scheme, used, confidence=row["confidence"], note=clean_note(row["note"]), note_property=RDFS.comment)
+
+
+def _edition_2021(graph: Graph, sources: Sources) -> None:
+    """The Charta's revised edition of May 2021, a version of the 2017 document."""
+    row = next(r for r in sources.charter2 if r["id"] == "SCC-2021")
+    edition = next(r for r in sources.programme if r["subject"] == "smart-city-charta" and r["field"] == "second_edition")
+    iri = iris.document("smart-city-charta-2021")
+    graph.add((iris.scheme("charter"), DCTERMS.hasVersion, iri))
+    graph.add((iri, RDF.type, MPSC.Publication))
+    graph.add((iri, RDFS.label, Literal(row["title_de"], lang="de")))
+    graph.add((iri, RDFS.label, Literal(sources.translations[("charter-2.csv", "SCC-2021")]["label_en"], lang="en")))
+    graph.add((iri, DCTERMS.isVersionOf, iris.scheme("charter")))
+    graph.add((iri, DCTERMS.issued, month_year(edition["value"])))
+    for publisher in ("bbsr", "bmi"):
+        graph.add((iri, DCTERMS.publisher, iris.organisation(publisher)))
+    cite(graph, iri, [row, edition], confidence=row["confidence"],
+         note=f"{clean_note(row['note'])}; English label: {sources.translations[('charter-2.csv', 'SCC-2021')]['reason']}")
+
+
 def _collection(graph: Graph, slug: str, de: str, en: str) -> URIRef:
-    iri = ID[f"charter/{slug}"]
+    iri = iris.charter_principle(slug)
     graph.add((iri, RDF.type, SKOS.Collection))
     graph.add((iri, RDFS.label, Literal(de, lang="de")))
     graph.add((iri, RDFS.label, Literal(en, lang="en")))
     return iri
 
 
-def _add_principle(graph: Graph, scheme: URIRef, row: dict, collections: dict) -> None:
-    kind, iri = CHARTER_KINDS[row["type"]], charter_iri(row)
-    de, remark_de = _clean_label(row["label_de"])
-    en, remark_en = _clean_label(row["label_en"])
-    number = {"guideline": row["id"][1:], "recommendation": row["id"]}.get(kind)
-    broader = ID[f"charter/guideline-{row['parent'][1:]}"] if kind == "recommendation" else None
+def _add_principle(graph: Graph, scheme: URIRef, row: dict, earlier: dict, collections: dict) -> None:
+    """One aim, vision attribute, guideline or recommendation, labelled as well as the sources allow."""
+    key = charter_key(row["id"])
+    kind, iri = key.split("-")[0], iris.charter_principle(key)
+    before = earlier.get(row["id"], {})
+    de, paraphrased = (row["title_de"], False) if row["title_de"] else (_clean_label(before.get("label_de", ""))[0], True)
+    en, translated = (row["title_en"], False) if row["title_en"] else (_clean_label(before.get("label_en", ""))[0], True)
+    if not de:
+        raise ValueError(f"charter-2.csv {row['id']}: no German label in either pass")
+    number = row["number"] if kind in ("guideline", "recommendation") else None
+    broader = iris.charter_principle(f"guideline-{row['parent'][1:]}") if kind == "recommendation" else None
     for triple in concept_triples(iri, scheme, de, en, notation=number, top=kind == "guideline", broader=broader):
         graph.add(triple)
     graph.add((iri, RDF.type, MPSC.CharterPrinciple))
-    graph.add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
     if kind in collections:
         graph.add((collections[kind], SKOS.member, iri))
-    if row["note"] or remark_de or remark_en:
-        note = clean_note(row["note"]) or "The label paraphrases a cross-reference; the official heading was not read."
-        graph.add((iri, SKOS.editorialNote, Literal(note, lang="en")))
-    for source in source_iris(row["sources"]):
-        graph.add((iri, DCTERMS.source, source))
+    remarks = [clean_note(row["note"]),
+               "the German label paraphrases the topic; the official heading was not read" if paraphrased else "",
+               "the English label is our translation; the official English heading was not read" if translated and en else ""]
+    cite(graph, iri, [row, *([before] if before else [])], confidence=row["confidence"],
+         note="; ".join(filter(None, remarks)))
+
+
+def data_strategies(sources: Sources) -> Graph:
+    """The 2021 data strategies as a scheme of their seven guidelines, related to the Charta they elaborate."""
+    graph, scheme = Graph(), iris.scheme("data-strategies")
+    _document(graph, scheme, sources, "DS", "datenstrategien", [])
+    graph.add((scheme, DCTERMS.relation, iris.scheme("charter")))
+    for row in sources.charter2:
+        if row["kind"] != "data-guideline":
+            continue
+        iri = iris.data_guideline(row["number"])
+        translation = sources.translations[("charter-2.csv", row["id"])]
+        for triple in concept_triples(iri, scheme, row["title_de"], translation["label_en"], notation=row["number"],
+                                      top=True):
+            graph.add(triple)
+        graph.add((iri, RDF.type, MPSC.DataStrategyGuideline))
+        cite(graph, iri, [row], confidence=row["confidence"],
+             note=f"{clean_note(row['note'])}; English label: {translation['reason']}")
+    return graph
 
 
 def criteria(sources: Sources) -> Graph:
     """The evaluation criteria of the 2020 call: four groups with the sub-criteria the sources list."""
-    graph, scheme = Graph(), ID["criterion"]
+    graph, scheme = Graph(), iris.scheme("criterion")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal("Bewertungskriterien des Förderaufrufs 2020", lang="de")))
     graph.add((scheme, RDFS.label, Literal("Evaluation criteria of the 2020 call", lang="en")))
     for row in sources.criteria:
         if row["type"] not in ("criterion-group", "criterion"):
             continue  # the selection procedure's steps are not criteria
-        iri = ID[f"criterion/{row['id'].lower()}"]
+        iri = iris.criterion(row["id"].lower())
         group = row["type"] == "criterion-group"
-        broader = None if group else ID[f"criterion/{row['parent'].lower()}"]
+        broader = None if group else iris.criterion(row["parent"].lower())
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=group, broader=broader):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.EvaluationCriterion))
         graph.add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if group:
-            graph.add((ID["round/2020"], MPSC.evaluationCriterion, iri))
+            graph.add((iris.round(2020), MPSC.evaluationCriterion, iri))
         note = "; ".join(filter(None, [row["note"], "call year probable, not certain" if "probable" in row["call_year"] else ""]))
         if note:
             graph.add((iri, SKOS.editorialNote, Literal(clean_note(note), lang="en")))
@@ -163,7 +254,7 @@ def criteria(sources: Sources) -> Graph:
 
 def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> Graph:
     """Our fields of action; each lists as hidden labels the source terms mapped to it."""
-    graph, scheme = Graph(), ID["topic"]
+    graph, scheme = Graph(), iris.scheme("topic")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal("Handlungsfelder der Modellprojekte", lang="de")))
     graph.add((scheme, RDFS.label, Literal("Fields of action of the model projects", lang="en")))
@@ -171,7 +262,7 @@ def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> G
         "Editorial grouping of the topic terms the sources use; each concept lists the terms mapped to it as "
         "skos:hiddenLabel. The rules are in sources/curation/topics.csv.", lang="en")))
     for row in sources.topics:
-        iri = ID[f"topic/{row['slug']}"]
+        iri = iris.topic(row["slug"])
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.FieldOfAction))
@@ -186,12 +277,12 @@ def code_lists(sources: Sources) -> Graph:
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
         for member, (mde, men) in members.items():
-            for triple in concept_triples(ID[f"{slug}/{member}"], scheme, mde, men, top=True):
+            for triple in concept_triples(iris.concept(slug, member), scheme, mde, men, top=True):
                 graph.add(triple)
-            graph.add((ID[f"{slug}/{member}"], RDF.type, cls))
+            graph.add((iris.concept(slug, member), RDF.type, cls))
     scheme = _scheme(graph, "unit-type", "Gebietstypen des Gemeindeverzeichnisses", "Unit types of the municipal register")
     for row in sources.unit_types:
-        iri = ID[f"unit-type/{slugify(row['label_de'])}"]
+        iri = iris.unit_type(slugify(row["label_de"]))
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=row["notation"] or None, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.UnitType))
@@ -199,7 +290,7 @@ def code_lists(sources: Sources) -> Graph:
 
 
 def _scheme(graph: Graph, slug: str, de: str, en: str) -> URIRef:
-    scheme = ID[slug]
+    scheme = iris.scheme(slug)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal(de, lang="de")))
     graph.add((scheme, RDFS.label, Literal(en, lang="en")))

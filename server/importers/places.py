@@ -11,27 +11,17 @@ from collections import Counter
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from ..namespaces import GEO, ID, MPSC, SCHEMA, WD
+from .. import iris
+from ..namespaces import GEO, MPSC, SCHEMA, WD
 from .register import Register, Unit, slugify
 
 DESTATIS_GV = URIRef("https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html")
 
-LEVEL_PATH = {"state": "state", "district": "district", "association": "municipal-association", "municipality": "municipality"}
 LEVEL_CLASS = {"state": MPSC.State, "district": MPSC.District, "association": MPSC.MunicipalAssociation, "municipality": MPSC.Municipality}
 # Territories that are the same area in several roles: a kreisfreie Stadt is municipality and district;
 # Berlin and Hamburg are also a state.
 CITY_DISTRICT_TYPES = {"Kreisfreie Stadt", "Stadtkreis"}
 CITY_STATES = {"11", "02"}
-
-
-def unit_iri(level: str, key: str) -> URIRef:
-    """The canonical IRI of a register unit."""
-    return ID[f"{LEVEL_PATH[level]}/{key}"]
-
-
-def unit_type_iri(type_label: str) -> URIRef:
-    """The code-list concept for a register type such as 'Kreisfreie Stadt'."""
-    return ID[f"unit-type/{slugify(type_label)}"]
 
 
 def unit_label(unit: Unit) -> str:
@@ -52,17 +42,17 @@ class PlaceWriter:
 
     def add(self, graph: Graph, unit: Unit) -> URIRef:
         """Describe one unit (keys, type, containment, figures, point, Wikidata link) and return its IRI."""
-        iri = unit_iri(unit.level, unit.key)
+        iri = iris.unit(unit.level, unit.key)
         graph.add((iri, RDF.type, LEVEL_CLASS[unit.level]))
         graph.add((iri, RDFS.label, Literal(unit_label(unit), lang="de")))
         graph.add((iri, MPSC.registerName, Literal(unit.register_name)))
-        graph.add((iri, DCTERMS.type, unit_type_iri(unit.type_label)))
+        graph.add((iri, DCTERMS.type, iris.unit_type(slugify(unit.type_label))))
         graph.add((iri, DCTERMS.source, DESTATIS_GV))
         if unit.level != "association":
             graph.add((iri, MPSC.ags, Literal(unit.key)))
         graph.add((iri, MPSC.ars, Literal(unit.ars)))
         for parent in self.register.parents(unit):
-            graph.add((iri, SCHEMA.containedInPlace, unit_iri(parent.level, parent.key)))
+            graph.add((iri, SCHEMA.containedInPlace, iris.unit(parent.level, parent.key)))
         self._add_figures(graph, iri, unit)
         self._add_point(graph, iri, unit)
         self._add_wikidata(graph, iri, unit)
@@ -79,7 +69,7 @@ class PlaceWriter:
             keys.append(("municipality", unit.key + "000"))
         if unit.state in CITY_STATES and unit.key in (unit.state, unit.state + "000", unit.state + "000000"):
             keys += [("state", unit.state), ("district", unit.state + "000"), ("municipality", unit.state + "000000")]
-        return sorted({unit_iri(level, key) for level, key in keys if key != unit.key})
+        return sorted({iris.unit(level, key) for level, key in keys if key != unit.key})
 
     @staticmethod
     def _add_figures(graph: Graph, iri: URIRef, unit: Unit) -> None:
@@ -94,7 +84,7 @@ class PlaceWriter:
     def _add_point(graph: Graph, iri: URIRef, unit: Unit) -> None:
         if not (unit.lat and unit.lon):
             return
-        point = URIRef(f"{iri}#geometry")
+        point = iris.geometry(iri)
         graph.add((iri, GEO.hasGeometry, point))
         graph.add((point, RDF.type, GEO.Geometry))
         graph.add((point, GEO.asWKT, Literal(f"POINT({unit.lon} {unit.lat})", datatype=GEO.wktLiteral)))

@@ -5,18 +5,18 @@ cannot be resolved is reported, never filled in.
 """
 from __future__ import annotations
 
-import re
-
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import ID, MPSC, SCHEMA
-from .places import PlaceWriter, unit_iri
+from .. import iris
+from ..namespaces import MPSC, SCHEMA
+from .places import PlaceWriter
 from .register import Register
-from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris, split_list, strip_parenthetical
+from .provenance import add_sources, sourced, weakest
+from .sources import CONFIDENCE, Sources, and_list, clean_note, source_iris, split_list, strip_parenthetical
 
 OTHER_BODY_CLASS = {"regional-association": MPSC.RegionalAssociation, "municipal-company": MPSC.MunicipalCompany}
-RANK = {"uncertain": 0, "single-source": 1, "confirmed": 2}
+LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, then counts the rest
 
 
 class ProgrammeImporter:
@@ -36,9 +36,9 @@ class ProgrammeImporter:
             self.problems.append(f"body not in sources/curation/bodies.csv: {name!r}")
             return None
         if row["kind"] in OTHER_BODY_CLASS:
-            return ID[f"association/{row['key']}"]
+            return iris.association(row["key"])
         level = {"municipal-association": "association"}.get(row["kind"], row["kind"])
-        return unit_iri(level, row["key"])
+        return iris.unit(level, row["key"])
 
     def bodies(self) -> Graph:
         """Every participating body, with the register units it lies in so the graph stands alone."""
@@ -55,6 +55,9 @@ class ProgrammeImporter:
                 graph.add((iri, DCTERMS.source, source))
             if entity.get("confidence"):
                 graph.add((iri, MPSC.confidence, CONFIDENCE[entity["confidence"]]))
+        for project in self.sources.projects:  # members that only a partner row names cite that row
+            for name, row in self.joined_members(project["slug"]):
+                add_sources(graph, self.body_iri(name), [row])
         return graph
 
     def _add_register_body(self, graph: Graph, name: str, row: dict) -> None:
@@ -74,80 +77,79 @@ class ProgrammeImporter:
         """The projects and, for projects with several bodies, their cooperations."""
         projects, cooperations = Graph(), Graph()
         for row in self.sources.projects:
-            iri = ID[f"project/{row['slug']}"]
-            members = [m for m in (self.body_iri(name) for name in split_list(row["members"])) if m]
-            grantee = members[0] if len(members) == 1 else self._cooperation(cooperations, row, members)
+            iri = iris.project(row["slug"])
+            names = [*split_list(row["members"]), *(body for body, _ in self.joined_members(row["slug"]))]
+            members = [m for m in (self.body_iri(name) for name in names) if m]
+            grantee = members[0] if len(members) == 1 else self._cooperation(cooperations, row, names, members)
             self._add_project(projects, iri, row, grantee)
+            self._add_coverage(projects, iri, row["slug"])
         return projects, cooperations
+
+    def joined_members(self, slug: str) -> list[tuple[str, dict]]:
+        """Members a partner row of measures.csv adds to a project (partners.csv: member = yes), with the row."""
+        return [(curated["body"], row) for row in self.sources.measures.get(slug, []) if row["kind"] == "partner"
+                for curated in [self.sources.partners.get((slug, row["value_de"]), {})] if curated.get("member") == "yes"]
 
     def _add_project(self, graph: Graph, iri: URIRef, row: dict, grantee: URIRef) -> None:
         curated = self.sources.project_curation[row["slug"]]
         add = graph.add
         add((iri, RDF.type, MPSC.ModelProject))
         add((iri, RDFS.label, Literal(row["name_de"], lang="de")))
-        add((iri, MPSC.fundingRound, ID[f"round/{row['year']}"]))
-        add((iri, MPSC.category, ID[f"category/{row['category']}"]))
+        add((iri, MPSC.fundingRound, iris.round(row["year"])))
+        add((iri, MPSC.category, iris.category(row["category"])))
         add((iri, MPSC.grantee, grantee))
         add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if curated["title_de"]:
             add((iri, MPSC.title, Literal(curated["title_de"], lang="de")))
+        for source in source_iris(curated["title_source"]):  # a title the project table does not have
+            add((iri, DCTERMS.source, source))
         for name in split_list(curated["alternate_names"]):
             add((iri, SCHEMA.alternateName, Literal(name, lang="de")))
         if curated["slogan_de"]:
             add((iri, SCHEMA.slogan, Literal(curated["slogan_de"], lang="de")))
-        if curated["phase"]:
-            add((iri, MPSC.phase, ID[f"phase/{curated['phase']}"]))
         self._add_funding(graph, iri, row, curated)
         self._add_topics(graph, iri, row)
-        for prop, column in ((SCHEMA.startDate, "start_date"), (SCHEMA.endDate, "end_date")):
-            value = date_literal(row[column]) if row[column] else None
-            if value is not None:
-                add((iri, prop, value))
-            elif row[column]:
-                self.problems.append(f"{row['slug']}: {column} {row[column]!r} is not a year, month or date")
         if row["website"]:
             add((iri, FOAF.homepage, URIRef(row["website"])))
-        if row["phase_note"]:
-            add((iri, RDFS.comment, Literal(clean_note(row["phase_note"]), lang="en")))
+        if row["phase_note"]:  # the collector's notes on the course: a note, not a description of the project
+            add((iri, SKOS.note, Literal(clean_note(row["phase_note"]), lang="en")))
         for source in source_iris(row["sources"]):
             add((iri, DCTERMS.source, source))
 
     def _add_funding(self, graph: Graph, iri: URIRef, row: dict, curated: dict) -> None:
         if row["funding_eur"]:
             graph.add((iri, MPSC.fundingAmount, Literal(row["funding_eur"], datatype=XSD.decimal)))
-            graph.add((iri, MPSC.fundingKind, ID[f"funding-kind/{curated['funding_kind']}"]))
+            graph.add((iri, MPSC.fundingKind, iris.funding_kind(curated["funding_kind"])))
         if row["funding_note"]:
             graph.add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
 
     def _add_topics(self, graph: Graph, iri: URIRef, row: dict) -> None:
         for term in split_list(row["topics"]):
             graph.add((iri, SCHEMA.keywords, Literal(term)))
-            fields = self.fields_of(term)
+            fields = self.sources.fields_of(term)
             if not fields:
                 self.problems.append(f"{row['slug']}: topic term matches no field of action: {term!r}")
             for field in fields:
-                graph.add((iri, MPSC.topic, ID[f"topic/{field}"]))
+                graph.add((iri, MPSC.topic, iris.topic(field)))
 
     def terms_by_field(self) -> dict[str, set[str]]:
         """The source terms each field of action was matched from, for the fields' hidden labels."""
         result: dict[str, set[str]] = {}
         for row in self.sources.projects:
             for term in split_list(row["topics"]):
-                for field in self.fields_of(term):
+                for field in self.sources.fields_of(term):
                     result.setdefault(field, set()).add(term)
         return result
 
-    def fields_of(self, term: str) -> list[str]:
-        """The fields of action whose curated pattern matches a source term."""
-        return [t["slug"] for t in self.sources.topics if re.search(t["pattern"], term, re.I)]
-
-    def _cooperation(self, graph: Graph, row: dict, members: list[URIRef]) -> URIRef:
-        iri = ID[f"cooperation/{row['slug']}"]
-        name = row["name_de"]
-        label = name if "Kooperation" in name else f"Kooperationsverbund {name}"
+    def _cooperation(self, graph: Graph, row: dict, names: list[str], members: list[URIRef]) -> URIRef:
+        """The cooperation carrying a project, named after its members (lead first where one is named)."""
+        iri = iris.cooperation(row["slug"])
         graph.add((iri, RDF.type, MPSC.Cooperation))
-        graph.add((iri, RDFS.label, Literal(label, lang="de")))
-        graph.add((iri, RDFS.label, Literal(f"Cooperation of the model project {name}", lang="en")))
+        names = [strip_parenthetical(n) for n in names]
+        if row["lead"] in names:
+            names.insert(0, names.pop(names.index(row["lead"])))
+        graph.add((iri, RDFS.label, Literal(f"Kooperation {listing(names, 'und', 'weitere')}", lang="de")))
+        graph.add((iri, RDFS.label, Literal(f"Cooperation of {listing(names, 'and', 'more')}", lang="en")))
         for member in members:
             graph.add((iri, ORG.hasMember, member))
         lead = self.body_iri(row["lead"]) if row["lead"] else None
@@ -155,31 +157,37 @@ class ProgrammeImporter:
             graph.add((iri, MPSC.leadMember, lead))
         elif row["lead"]:
             self.problems.append(f"{row['slug']}: lead {row['lead']!r} is not among the members")
-        graph.add((iri, MPSC.confidence, CONFIDENCE[self._weakest(row)]))
-        for source in source_iris(row["sources"]):
-            graph.add((iri, DCTERMS.source, source))
+        joined = [partner for _, partner in self.joined_members(row["slug"])]
+        member_rows = [self.sources.entities[n] for n in split_list(row["members"]) if n in self.sources.entities]
+        graph.add((iri, MPSC.confidence, CONFIDENCE[weakest([row, *member_rows, *joined])]))
+        add_sources(graph, iri, [row, *joined])
         return iri
 
-    def _weakest(self, row: dict) -> str:
-        """A cooperation is only as certain as the least certain of its members' sources."""
-        levels = [row["confidence"]] + [
-            self.sources.entities[n]["confidence"] for n in split_list(row["members"]) if n in self.sources.entities
-        ]
-        return min(levels, key=RANK.__getitem__)
+    def _add_coverage(self, graph: Graph, project: URIRef, slug: str) -> None:
+        """The district whose whole area a project covers, where a source says the district applied for all
+        its municipalities; checked against the register's count (coverage.csv)."""
+        for area in (a for a in self.sources.coverage if a["slug"] == slug):
+            district = self.body_iri(area["district"])
+            unit = self.register.get("district", str(district).rsplit("/", 1)[1])
+            inside = [u for u in self.register.of_level("municipality") if u.district == unit.key]
+            if len(inside) != int(area["municipalities"]):
+                self.problems.append(f"{slug}: the sources name {area['municipalities']} municipalities, "
+                                     f"the register has {len(inside)} in {unit.name}")
+            sourced(graph, project, DCTERMS.spatial, district, "spatial", [area], note=area["reason"])
 
     # --- rounds and categories ----------------------------------------------------------------
     def rounds(self) -> Graph:
         """The three funding rounds with the figures the sources publish."""
         graph = Graph()
         for row in self.sources.rounds:
-            iri = ID[f"round/{row['year']}"]
+            iri = iris.round(row["year"])
             add = graph.add
             add((iri, RDF.type, MPSC.FundingRound))
             add((iri, RDFS.label, Literal(f"{row['staffel']}. Staffel ({row['year']})", lang="de")))
             add((iri, RDFS.label, Literal(f"Round {row['staffel']} ({row['year']})", lang="en")))
             add((iri, MPSC.year, Literal(row["year"], datatype=XSD.gYear)))
             add((iri, MPSC.selectedCount, Literal(int(row["selected"]))))
-            add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
+            add((iri, MPSC.confidence, CONFIDENCE[self.sources.corrected("rounds.csv", row["staffel"], row)["confidence"]]))
             if row["motto_de"]:
                 add((iri, MPSC.motto, Literal(row["motto_de"], lang="de")))
             if row["announcement_date"]:
@@ -188,7 +196,7 @@ class ProgrammeImporter:
                 add((iri, MPSC.applicationCount, Literal(int(row["applications"]))))
             if row["funding_volume_eur"]:
                 add((iri, MPSC.fundingAmount, Literal(row["funding_volume_eur"], datatype=XSD.decimal)))
-                add((iri, MPSC.fundingKind, ID["funding-kind/federal-grant"]))
+                add((iri, MPSC.fundingKind, iris.funding_kind("federal-grant")))
             if row["funding_note"]:
                 add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
             if row["selection_note"]:
@@ -196,3 +204,11 @@ class ProgrammeImporter:
             for source in source_iris(row["sources"]):
                 add((iri, DCTERMS.source, source))
         return graph
+
+
+def listing(names: list[str], conjunction: str, rest: str) -> str:
+    """'A, B und C'; beyond LISTED_MEMBERS names 'A, B, C und 5 weitere' ('… and 5 more')."""
+    if len(names) > LISTED_MEMBERS:
+        shown = LISTED_MEMBERS - 1
+        return and_list([*names[:shown], f"{len(names) - shown} {rest}"], conjunction)
+    return and_list(names, conjunction)

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..namespaces import ID
+from .. import iris
 
-CONFIDENCE = {"confirmed": ID["confidence/confirmed"], "single-source": ID["confidence/single-source"],
-              "uncertain": ID["confidence/uncertain"]}
+CONFIDENCE = {level: iris.confidence(level) for level in ("confirmed", "single-source", "uncertain")}
+RANK = {"uncertain": 0, "single-source": 1, "confirmed": 2}
 
 
 def read_table(path: Path) -> list[dict]:
@@ -34,6 +35,11 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
+def and_list(items: list[str], conjunction: str) -> str:
+    """'A, B und C' for a German, 'A, B and C' for an English sentence."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
 def strip_parenthetical(text: str) -> str:
     """Drop a trailing '(…)' remark the collector added to a name: 'Landkreis Hof (on behalf …)' -> 'Landkreis Hof'."""
     return re.sub(r"\s*\([^()]*\)\s*$", "", text).strip()
@@ -53,17 +59,102 @@ def date_literal(text: str) -> Literal | None:
     return None
 
 
+def best(rows: list[dict]) -> dict | None:
+    """The best supported of several rows stating the same fact: highest confidence, then first listed."""
+    return max(rows, key=lambda row: RANK[row["confidence"]], default=None)
+
+
+def numbered(rows: list[dict], *columns: str) -> list[dict]:
+    """Give each row its position (from 1) among the rows with the same values in `columns`.
+
+    Minted IRIs use these numbers (a project's third measure), so they are counted before any row is
+    left out: leaving a row out never renumbers the others.
+    """
+    seen: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        key = tuple(row[c] for c in columns)
+        seen[key] += 1
+        row["number"] = seen[key]
+    return rows
+
+
+def by_slug(rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows grouped by their project slug, in table order."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["slug"]].append(row)
+    return grouped
+
+
 class Sources:
     """All tables the programme importer reads, loaded once."""
 
     def __init__(self, root: Path):
         mpsc, curation = root / "sources" / "mpsc", root / "sources" / "curation"
+        self.left_out = LeftOut(read_table(curation / "left-out.csv"))
         self.projects = read_table(mpsc / "projects.csv")
         self.entities = {row["name"]: row for row in read_table(mpsc / "entities.csv")}
         self.rounds = [row for row in read_table(mpsc / "rounds.csv") if row["staffel"].isdigit()]
         self.charter = read_table(mpsc / "charter.csv")
+        self.charter2 = self.left_out.kept("charter-2.csv", read_table(mpsc / "charter-2.csv"), "id", "kind", "number")
         self.criteria = read_table(mpsc / "criteria.csv")
+        self.programme = self.left_out.kept("programme.csv", read_table(mpsc / "programme.csv"), "subject")
+        course = numbered(read_table(mpsc / "course.csv"), "slug", "field")
+        measures = numbered(read_table(mpsc / "measures.csv"), "slug", "kind")
+        self.course = by_slug(self.left_out.kept("course.csv", course))
+        self.measures = by_slug(self.left_out.kept("measures.csv", measures, field="kind", value="value_de"))
         self.bodies = {row["name"]: row for row in read_table(curation / "bodies.csv")}
         self.project_curation = {row["slug"]: row for row in read_table(curation / "projects.csv")}
         self.topics = read_table(curation / "topics.csv")
         self.unit_types = read_table(curation / "unit-types.csv")
+        self.funding = {(r["slug"], r["field"], r["value"]): r for r in read_table(curation / "funding.csv")}
+        self.partners = {(r["slug"], r["name"]): r for r in read_table(curation / "partners.csv")}
+        self.reuse = read_table(curation / "reuse.csv")
+        self.coverage = read_table(curation / "coverage.csv")
+        self.translations = {(r["table"], r["id"]): r for r in read_table(curation / "translations.csv")}
+        self.corrections = {(r["table"], r["key"], r["field"]): r for r in read_table(curation / "corrections.csv")}
+        self.applied: set[tuple] = set()
+
+    def fields_of(self, term: str) -> list[str]:
+        """The fields of action whose curated pattern (topics.csv) matches an English term or phrase."""
+        return [t["slug"] for t in self.topics if re.search(t["pattern"], term, re.I)]
+
+    def corrected(self, table: str, key: str, row: dict) -> dict:
+        """A source row with our correction of its confidence applied (sources/curation/corrections.csv)."""
+        fix = self.corrections.get((table, key, row.get("field", "")))
+        if fix is None:
+            return row
+        self.applied.add((table, key, row.get("field", "")))
+        return {**row, "confidence": fix["confidence"], "note": "; ".join(filter(None, [row.get("note"), fix["reason"]]))}
+
+    def unused_curation(self) -> list[str]:
+        """Curation entries that name no source row: a changed source must not silently void a decision."""
+        return self.left_out.unmatched() + [f"corrections.csv names no source row: {key}"
+                                            for key in sorted(set(self.corrections) - self.applied)]
+
+
+class LeftOut:
+    """Rows of the fact tables we deliberately do not publish, each with the reason (left-out.csv).
+
+    Every entry must name exactly one source row, so a changed source cannot silently publish what we
+    decided to leave out; `unmatched` lists entries that name none.
+    """
+
+    def __init__(self, entries: list[dict]):
+        self.entries = {(e["table"], e["slug"], e["field"], e["value"]): e for e in entries}
+        self.used: set[tuple] = set()
+
+    def kept(self, table: str, rows: list[dict], slug: str = "slug", field: str = "field",
+             value: str = "value") -> list[dict]:
+        """The rows of `table` that are not left out; `slug`, `field` and `value` name the columns entries match."""
+        kept = []
+        for row in rows:
+            key = (table, row[slug], row[field], row[value])
+            if key in self.entries:
+                self.used.add(key)
+            else:
+                kept.append(row)
+        return kept
+
+    def unmatched(self) -> list[str]:
+        return [f"left-out.csv names no source row: {key}" for key in sorted(set(self.entries) - self.used)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import request
 
-from ..namespaces import DCAT, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, VOID
+from ..namespaces import ADMS, DCAT, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, VOID
 
 LANGUAGES = ("de", "en")
 DEFAULT = "de"
@@ -249,6 +249,29 @@ TERMS = {
     GEO.asWKT: ("Koordinaten (WKT)", "coordinates (WKT)"),
     GEO.sfEquals: ("gleiches Gebiet wie", "same territory as"),
     PROV.wasDerivedFrom: ("abgeleitet von", "derived from"),
+    PROV.wasAttributedTo: ("verfasst von", "attributed to"),
+    PROV.wasAssociatedWith: ("beteiligt", "associated with"),
+    PROV.qualifiedAssociation: ("Beteiligung", "association"),
+    PROV.Association: ("Beteiligung", "association"),
+    PROV.agent: ("Beteiligte", "agent"),
+    PROV.hadRole: ("Rolle", "role"),
+    RDF.Statement: ("Aussage", "statement"),
+    RDF.subject: ("Aussage über", "subject"),
+    RDF.predicate: ("Eigenschaft", "property"),
+    RDF.object: ("Wert", "value"),
+    SKOS.note: ("Hinweis", "note"),
+    ADMS.status: ("Stand", "status"),
+    DCTERMS.conformsTo: ("folgt", "conforms to"),
+    DCTERMS.isPartOf: ("Teil von", "part of"),
+    DCTERMS.hasVersion: ("Fassung", "version"),
+    DCTERMS.isVersionOf: ("Fassung von", "version of"),
+    DCTERMS.relation: ("bezieht sich auf", "related to"),
+    DCTERMS.dateAccepted: ("beschlossen", "adopted"),
+    DCTERMS.date: ("Datum", "date"),
+    SCHEMA.applicationDeadline: ("Bewerbungsfrist", "application deadline"),
+    SCHEMA.minValue: ("mindestens", "at least"),
+    SCHEMA.maxValue: ("höchstens", "at most"),
+    SCHEMA.isbn: ("ISBN", "ISBN"),
     DCAT.distribution: ("Distribution", "distribution"),
     DCAT.downloadURL: ("Download", "download"),
     DCAT.accessURL: ("Zugang", "access URL"),

@@ -26,7 +26,7 @@ IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MP
 FIRST = (MPSC.title, SCHEMA.alternateName, MPSC.fundingRound, MPSC.category, MPSC.grantee, ORG.hasMember,
          MPSC.leadMember, DCTERMS.type, SCHEMA.containedInPlace, MPSC.fundingAmount, MPSC.fundingKind)
 BACKLINKS_SHOWN = 50
-UNITS = {MPSC.fundingAmount: "€", MPSC.area: "km²"}
+UNITS = {MPSC.fundingAmount: "€", SCHEMA.minValue: "€", SCHEMA.maxValue: "€", MPSC.fundingRate: "%", MPSC.area: "km²"}
 
 
 @dataclass
@@ -98,6 +98,8 @@ class Namer:
             return Value(self.label(node) if (node, None, None) in self.graph else str(node))
         if str(node).startswith(str(WD)):
             return Value("Wikidata " + str(node)[len(str(WD)):], str(node), external=True)
+        if term_label(node, self.lang):  # a vocabulary term as a value, e.g. the property a statement is about
+            return Value(term_label(node, self.lang), web_link(str(node)), external=True)
         href = web_link(str(node))
         return Value(self.label(node) if (node, None, None) in self.graph else str(node), href, external=bool(href))
 

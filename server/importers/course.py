@@ -1,0 +1,146 @@
+"""A project's course from `sources/mpsc/course.csv`: phase model, runtime, status, homepage, its
+strategy document and its funding figures.
+
+course.csv holds one fact per row, conflicting rows side by side. Per project and field the best
+supported project-specific row is published (see `sources.best`); rows the collector marks ROUND-LEVEL
+(programme-wide statements) only stand in for a planned end no project source gives, and never for an
+extension, which the round was only offered. Every fact carries its row's source and confidence.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+
+from .. import iris
+from ..namespaces import MPSC, SCHEMA
+from .figures import add_figure, amount_labels
+from .provenance import cite, sourced, weakest
+from .sources import Sources, best, date_literal, strip_parenthetical
+
+ROUND_LEVEL = "ROUND-LEVEL"
+PHASES = {"strategy-first", "direct-implementation"}
+GERMAN = URIRef("http://publications.europa.eu/resource/authority/language/DEU")
+# Funding fields of course.csv: the kind of figure and the project property that names the leading one.
+FIGURES = {"federal_grant_eur": ("federal-grant", MPSC.federalGrant),
+           "total_volume_eur": ("total-volume", MPSC.totalVolume)}
+
+
+def project_rows(rows: list[dict], field: str) -> list[dict]:
+    """The rows of one field that come from a project source, not from a programme-wide statement."""
+    return [r for r in rows if r["field"] == field and not r["note"].startswith(ROUND_LEVEL)]
+
+
+def round_rows(rows: list[dict], field: str) -> list[dict]:
+    return [r for r in rows if r["field"] == field and r["note"].startswith(ROUND_LEVEL)]
+
+
+class CourseImporter:
+    """Writes course.ttl (facts on the projects), strategies.ttl and funding.ttl."""
+
+    def __init__(self, sources: Sources, problems: list[str]):
+        self.sources = sources
+        self.problems = problems
+
+    def graphs(self) -> dict[str, Graph]:
+        course, strategies, funding = Graph(), Graph(), Graph()
+        for project in self.sources.projects:
+            slug, rows = project["slug"], self.sources.course.get(project["slug"], [])
+            iri = iris.project(slug)
+            self._phase(course, iri, rows)
+            self._runtime(course, iri, rows, project)
+            self._status_and_homepage(course, iri, rows, project)
+            self._strategy(strategies, iri, slug, rows)
+            self._figures(funding, iri, slug, rows)
+        self._check_curation()
+        return {"course.ttl": course, "strategies.ttl": strategies, "funding.ttl": funding}
+
+    # --- phase, runtime, status -----------------------------------------------------------------
+    def _phase(self, graph: Graph, project: URIRef, rows: list[dict]) -> None:
+        row = best(project_rows(rows, "phase_model"))
+        if row is None or row["value"] not in PHASES:
+            self.problems.append(f"{project}: no phase model in course.csv")
+            return
+        sourced(graph, project, MPSC.phase, iris.phase(row["value"]), "phase", [row])
+
+    def _runtime(self, graph: Graph, project: URIRef, rows: list[dict], table_row: dict) -> None:
+        """Start and planned end (project sources, then projects.csv, then the round), and a decided extension."""
+        fallback = {"sources": table_row["sources"], "confidence": table_row["confidence"],
+                    "note": "from the project table (sources/mpsc/projects.csv)"}
+        start = best(project_rows(rows, "start_date")) or ({**fallback, "value": table_row["start_date"]}
+                                                           if table_row["start_date"] else None)
+        end = (best(project_rows(rows, "end_date"))
+               or ({**fallback, "value": table_row["end_date"]} if table_row["end_date"] else None)
+               or best(round_rows(rows, "end_date")))
+        extended = best(project_rows(rows, "end_date_extended"))
+        for prop, key, row in ((SCHEMA.startDate, "start-date", start), (SCHEMA.endDate, "end-date", end),
+                               (MPSC.extendedEndDate, "extended-end-date", extended)):
+            if row is not None:
+                self._dated(graph, project, prop, key, row)
+
+    def _dated(self, graph: Graph, subject: URIRef, prop: URIRef, key: str, row: dict) -> None:
+        value = date_literal(row["value"])
+        if value is None:
+            self.problems.append(f"{subject}: {key} {row['value']!r} is not a year, month or date")
+        else:
+            sourced(graph, subject, prop, value, key, [row])
+
+    def _status_and_homepage(self, graph: Graph, project: URIRef, rows: list[dict], table_row: dict) -> None:
+        status = best(project_rows(rows, "status"))
+        if status is not None:
+            sourced(graph, project, MPSC.statusNote, Literal(status["value"], lang="en"), "status", [status])
+        homepage = best(project_rows(rows, "homepage"))
+        if homepage is not None and not table_row["website"]:  # the project table's site stays the homepage
+            sourced(graph, project, FOAF.homepage, URIRef(homepage["value"]), "homepage", [homepage])
+
+    # --- strategy -------------------------------------------------------------------------------
+    def _strategy(self, graph: Graph, project: URIRef, slug: str, rows: list[dict]) -> None:
+        """The strategy document with title, year, date of adoption, addresses and language."""
+        title = best(project_rows(rows, "strategy_title"))
+        if title is None:
+            return
+        iri = iris.strategy(slug)
+        name = Literal(strip_parenthetical(title["value"]), lang="de")
+        graph.add((project, MPSC.strategy, iri))
+        graph.add((iri, RDF.type, MPSC.SmartCityStrategy))
+        graph.add((iri, RDFS.label, name))
+        graph.add((iri, DCTERMS.title, name))
+        graph.add((iri, DCTERMS.language, GERMAN))  # the language of the title the source gives
+        used = [("title", title)]
+        year = best(project_rows(rows, "strategy_year"))
+        if year is not None:
+            graph.add((iri, DCTERMS.issued, date_literal(year["value"])))
+            used.append(("year", year))
+        adopted = best(project_rows(rows, "strategy_decision_date"))
+        if adopted is not None and date_literal(adopted["value"]) is not None:
+            graph.add((iri, DCTERMS.dateAccepted, date_literal(adopted["value"])))
+            used.append(("adopted", adopted))
+        elif adopted is not None:
+            self.problems.append(f"{project}: strategy decision date {adopted['value']!r} is not a date")
+        for page in project_rows(rows, "strategy_url"):
+            graph.add((iri, FOAF.page, URIRef(page["value"])))
+            used.append(("address", page))
+        notes = "; ".join(f"{what} ({row['confidence']}): {row['note']}" for what, row in used if row["note"])
+        cite(graph, iri, [row for _, row in used], confidence=weakest([row for _, row in used]), note=notes)
+
+    # --- funding figures ------------------------------------------------------------------------
+    def _figures(self, graph: Graph, project: URIRef, slug: str, rows: list[dict]) -> None:
+        """Every published figure with its source; the best supported one per kind leads (federalGrant, totalVolume)."""
+        for field, (kind, leading) in FIGURES.items():
+            figures = project_rows(rows, field)
+            for row in figures:
+                curated = self.sources.funding.get((slug, field, row["value"]), {})
+                bound = curated.get("bound", "")
+                add_figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), kind, row,
+                           amount_labels(kind, bound, row["value"]), amount=row["value"], bound=bound,
+                           rate=curated.get("rate"))
+            candidates = [r for r in figures
+                          if self.sources.funding.get((slug, field, r["value"]), {}).get("preferred") != "no"]
+            chosen = best(candidates)
+            if chosen is not None:
+                graph.add((project, leading, iris.fragment(project, f"{kind}-{chosen['number']}")))
+
+    def _check_curation(self) -> None:
+        """Every decision in funding.csv must name a figure of course.csv."""
+        stated = {(slug, r["field"], r["value"]) for slug, rows in self.sources.course.items() for r in rows}
+        for key in sorted(set(self.sources.funding) - stated):
+            self.problems.append(f"funding.csv names no figure of course.csv: {key}")

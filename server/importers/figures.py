@@ -1,0 +1,43 @@
+"""Funding figures: one published number about money – an amount, a bound or a rate – with its kind,
+labels and source. Projects, rounds and the programme all describe their money this way."""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .. import iris
+from ..namespaces import MPSC, SCHEMA
+from .provenance import cite
+
+# Where a source gives only a bound ("über", "bis zu"), the number is a schema:minValue or maxValue.
+VALUE = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue}
+KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
+BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to ")}
+
+
+def euros(amount: str, lang: str) -> str:
+    """'9000000' as '9.000.000 €' (de) or 'EUR 9,000,000' (en) for labels."""
+    grouped = f"{int(amount):,}"
+    return f"{grouped.replace(',', '.')} €" if lang == "de" else f"EUR {grouped}"
+
+
+def amount_labels(kind: str, bound: str, amount: str) -> tuple[str, str]:
+    """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than EUR 11,000,000'."""
+    return tuple(f"{KIND_LABELS[kind][i]}: {BOUND_LABELS[bound][i]}{euros(amount, lang)}"
+                 for i, lang in enumerate(("de", "en")))
+
+
+def add_figure(graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, labels: tuple[str, str], *,
+               amount: str | None = None, bound: str = "", rate: str | None = None, note: str | None = None) -> URIRef:
+    """Describe a figure of `owner` read from `row`; the row's note, unless given, says what the source says."""
+    graph.add((owner, MPSC.funding, iri))
+    graph.add((iri, RDF.type, MPSC.FundingFigure))
+    graph.add((iri, MPSC.fundingKind, iris.funding_kind(kind)))
+    if amount is not None:
+        graph.add((iri, VALUE[bound], Literal(amount, datatype=XSD.decimal)))
+    if rate:
+        graph.add((iri, MPSC.fundingRate, Literal(rate, datatype=XSD.decimal)))
+    for lang, text in zip(("de", "en"), labels):
+        graph.add((iri, RDFS.label, Literal(text, lang=lang)))
+    cite(graph, iri, [row], confidence=row["confidence"], note=note, note_property=MPSC.fundingNote)
+    return iri

@@ -1,0 +1,39 @@
+"""Organisations outside the register: ministries, agencies, offices and the partners projects name.
+
+Several importers name the same organisation (Fraunhofer IESE is in the coordination office and a
+project partner), so they all add it here and it is written once, to organisations.ttl, with the label
+of its first mention and the sources of every mention.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from .. import iris
+from ..namespaces import MPSC
+from .provenance import add_sources
+from .register import slugify
+from .sources import strip_parenthetical
+
+
+class Organisations:
+    """Collects organisations by IRI; `graph` holds each once."""
+
+    def __init__(self):
+        self.graph = Graph()
+        self.labelled: set[URIRef] = set()
+
+    def add(self, name_de: str, name_en: str, rows: list[dict], slug: str | None = None) -> URIRef:
+        """The organisation called `name_de` (English name `name_en`, our translation where it differs),
+        citing `rows`. The slug is the German name's without a trailing remark unless given, so
+        "Creative Climate Cities (CCC)" and "Creative Climate Cities" are one organisation."""
+        iri = iris.organisation(slug or slugify(strip_parenthetical(name_de)))
+        if iri not in self.labelled:
+            self.labelled.add(iri)
+            self.graph.add((iri, RDF.type, MPSC.Organisation))
+            self.graph.add((iri, RDFS.label, Literal(name_de, lang="de")))
+            english = strip_parenthetical(name_en)  # our role remarks ("Arup (planning firm)") are no name
+            if english and english not in (name_de, strip_parenthetical(name_de)):
+                self.graph.add((iri, RDFS.label, Literal(english, lang="en")))
+        add_sources(self.graph, iri, rows)
+        return iri

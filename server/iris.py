@@ -1,0 +1,207 @@
+"""Every IRI pattern of docs/model.md, minted in one place.
+
+Importers and the metadata writer call these functions instead of formatting IRIs themselves, so a
+pattern changes in one line and `docs/model.md` can be checked against this module. Keys are passed
+in already as the model defines them (slugs, AGS, years); nothing here looks anything up.
+"""
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from .namespaces import BASE, ID
+
+# The path segment of each register level (the importers' level names are the register's).
+LEVEL_PATHS = {"state": "state", "district": "district", "association": "municipal-association",
+               "municipality": "municipality"}
+
+
+def _id(path: str) -> URIRef:
+    return ID[path]
+
+
+def fragment(iri: URIRef | str, name: str) -> URIRef:
+    """`…#name`: a resource that lives in the document of `iri` (a point, a statement about it)."""
+    return URIRef(f"{iri}#{name}")
+
+
+# --- the programme ------------------------------------------------------------------------------
+
+def programme() -> URIRef:
+    """The funding programme Modellprojekte Smart Cities itself."""
+    return _id("programme")
+
+
+def round(year: int | str) -> URIRef:  # noqa: A001 - the model calls the pattern round/{year}
+    """A funding round (Staffel) by its year."""
+    return _id(f"round/{year}")
+
+
+def call(year: int | str) -> URIRef:
+    """The call for proposals (Förderaufruf) of the round of `year`."""
+    return _id(f"call/{year}")
+
+
+def project(slug: str) -> URIRef:
+    return _id(f"project/{slug}")
+
+
+def measure(project_slug: str, number: int) -> URIRef:
+    """The `number`-th measure of a project, counted in the order of sources/mpsc/measures.csv."""
+    return _id(f"measure/{project_slug}-{number}")
+
+
+def strategy(project_slug: str) -> URIRef:
+    """The Smart City (or digital) strategy document a project works to."""
+    return _id(f"strategy/{project_slug}")
+
+
+# --- bodies -------------------------------------------------------------------------------------
+
+def unit(level: str, key: str) -> URIRef:
+    """A register unit: `level` is state, district, association or municipality."""
+    return _id(f"{LEVEL_PATHS[level]}/{key}")
+
+
+def state(key: str) -> URIRef:
+    return unit("state", key)
+
+
+def district(key: str) -> URIRef:
+    return unit("district", key)
+
+
+def municipal_association(key: str) -> URIRef:
+    return unit("association", key)
+
+
+def municipality(ags: str) -> URIRef:
+    return unit("municipality", ags)
+
+
+def geometry(place: URIRef) -> URIRef:
+    """The point of a register unit."""
+    return fragment(place, "geometry")
+
+
+def cooperation(slug: str) -> URIRef:
+    """The cooperation carrying project `slug`."""
+    return _id(f"cooperation/{slug}")
+
+
+def association(slug: str) -> URIRef:
+    """A body outside the register that takes part in a project (regional association, municipal company)."""
+    return _id(f"association/{slug}")
+
+
+def organisation(slug: str) -> URIRef:
+    """Any other organisation: ministries, agencies, the programme's offices, named project partners."""
+    return _id(f"organisation/{slug}")
+
+
+# --- concept schemes and their concepts ---------------------------------------------------------
+
+def scheme(slug: str) -> URIRef:
+    """A concept scheme: `charter`, `criterion`, `topic`, `category`, a code list such as `phase`."""
+    return _id(slug)
+
+
+def concept(scheme_slug: str, slug: str) -> URIRef:
+    """A concept of a scheme, e.g. `concept("phase", "strategy-first")`."""
+    return _id(f"{scheme_slug}/{slug}")
+
+
+def category(slug: str) -> URIRef:
+    return concept("category", slug)
+
+
+def topic(slug: str) -> URIRef:
+    """A field of action."""
+    return concept("topic", slug)
+
+
+def phase(slug: str) -> URIRef:
+    return concept("phase", slug)
+
+
+def funding_kind(slug: str) -> URIRef:
+    return concept("funding-kind", slug)
+
+
+def confidence(slug: str) -> URIRef:
+    return concept("confidence", slug)
+
+
+def unit_type(slug: str) -> URIRef:
+    return concept("unit-type", slug)
+
+
+def criterion(key: str) -> URIRef:
+    return concept("criterion", key)
+
+
+def charter_principle(key: str) -> URIRef:
+    """A Charta principle or one of its collections: `guideline-1`, `recommendation-1.1`, `aims`."""
+    return concept("charter", key)
+
+
+def document(slug: str) -> URIRef:
+    """A publication of the programme that is not itself a concept scheme, e.g. the Charta's 2021 edition."""
+    return _id(f"document/{slug}")
+
+
+def data_guideline(number: int | str) -> URIRef:
+    """A guideline of the 2021 data strategies (Datenstrategien für die gemeinwohlorientierte Stadtentwicklung)."""
+    return concept("data-strategies", f"guideline-{number}")
+
+
+def measure_status(slug: str) -> URIRef:
+    return concept("measure-status", slug)
+
+
+def role(slug: str) -> URIRef:
+    """A role an organisation plays in the programme or a project (prov:Role)."""
+    return concept("role", slug)
+
+
+def stage(slug: str) -> URIRef:
+    """A funding stage of the programme: Phase A (strategy) or Phase B (implementation)."""
+    return concept("stage", slug)
+
+
+# --- the dataset and its description ------------------------------------------------------------
+
+def dataset() -> URIRef:
+    return _id("dataset")
+
+
+def publisher() -> URIRef:
+    return _id("publisher")
+
+
+def catalog() -> URIRef:
+    return _id("catalog")
+
+
+def service(slug: str) -> URIRef:
+    """A data service of the catalogue: `sparql`."""
+    return _id(f"service/{slug}")
+
+
+def distribution(file_name: str) -> URIRef:
+    """`mpsc.nt.gz` -> id:distribution/mpsc-nt-gz (dots would read as format suffixes in /doc/ URLs)."""
+    return _id("distribution/" + file_name.replace(".", "-"))
+
+
+def download(version: str, file_name: str) -> URIRef:
+    """A release file of one version, as the catalogue's download URL names it."""
+    return URIRef(f"{BASE}dumps/{version}/{file_name}")
+
+
+def class_partition(graph: URIRef | str, class_name: str) -> URIRef:
+    """The VoID class partition of a named graph, e.g. …/graph/programme/class/mpsc-ModelProject."""
+    return URIRef(f"{graph}/class/{class_name}")
+
+
+def property_partition(partition: URIRef, property_name: str) -> URIRef:
+    """A VoID property partition within a class partition: …/class/mpsc-ModelProject/property/mpsc-phase."""
+    return URIRef(f"{partition}/property/{property_name}")
