@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.sparql_throughput import COOPERATION_PROJECT, query_mix  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.formats import CSV, SRJ, by_name  # noqa: E402
-from server.release import DATASET_FILE, Releases  # noqa: E402
+from server.build.release import DATASET_FILE, Releases  # noqa: E402
 from server.store.embedded import disk_store  # noqa: E402
 from server.store.executor import DISK, MEMORY  # noqa: E402
 from server.store.pool import Executor  # noqa: E402

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
-from server.release import Releases  # noqa: E402
+from server.build.release import Releases  # noqa: E402
 from tests.sparql_support import ENDLESS, mpsc_serve  # noqa: E402
 
 QUERY = ("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> SELECT ?m ?p WHERE { ?m a mpsc:Municipality ; "

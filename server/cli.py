@@ -13,7 +13,7 @@ import click
 
 from .config import Settings, flag_help
 from .errors import ReleaseCorrupt
-from .release import Releases
+from .build.release import Releases
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
@@ -69,7 +69,7 @@ def validate(files, fmt):
 
     Without FILES, validates the data as it is. Exit status 1 if there is any violation.
     """
-    from . import validation
+    from .build import validation
     from .build import PROGRAMME, BuildError, check, load_inputs, read_file
 
     settings = Settings.from_env()
@@ -108,7 +108,7 @@ def import_(programme, reference):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Releases folder [MPSC_RELEASES].")
 def stats(out):
     """Print the coverage of the current release (shares of bodies with AGS, Wikidata, coordinates, ...)."""
-    from .stats import coverage, render_table
+    from .build.stats import coverage, render_table
 
     release = Releases(Settings.from_env(releases=out).releases).current()
     if release is None:
@@ -123,7 +123,7 @@ def stats(out):
 def verify(folder):
     """Check a release's files against its SHA256SUMS (FOLDER: a release, or a releases folder for all of
     them; default: the current release). Exit status 1 if any file is missing or differs."""
-    from .release import MANIFEST, open_release
+    from .build.release import MANIFEST, open_release
 
     if folder is None:
         release = Releases(Settings.from_env().releases).current()
@@ -233,7 +233,7 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
 def query(sparql, fmt):
     """Run SPARQL (the query text, @FILE, or - for stdin) against the current release and print the result."""
     from .formats import TSV, TURTLE, by_name
-    from .release import DATASET_FILE
+    from .build.release import DATASET_FILE
     from .errors import QueryFailed
     from .sparql.inspection import inspect
     from .store.executor import MEMORY, Engine

@@ -48,13 +48,8 @@ PREFIXES = {
 }
 
 
-def __getattr__(name: str):
-    """`DATASET`, the dataset's IRI, for the modules that describe it. It is minted by iris.py like every
-    other pattern; looked up on first use because iris.py itself builds on ID (PEP 562)."""
-    if name == "DATASET":
-        from .iris import dataset
-        return dataset()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# What names a thing, in order of preference: resources, concepts, DCAT records, agents.
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 
 
 def bind_prefixes(graph):

@@ -10,12 +10,14 @@ import re
 
 import pyoxigraph as ox
 
-from .namespaces import ID, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from . import iris
+from .namespaces import ID, LABEL_PROPERTIES, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
 
 # Every query may use the project's prefixes; a few unused declarations cost the parser nothing.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-# What names a thing, in order of preference: resources, concepts, DCAT records, agents.
-LABEL_PATH = "rdfs:label|skos:prefLabel|dcterms:title|foaf:name"
+# The label properties (namespaces.LABEL_PROPERTIES, the one order of preference) as a property path.
+LABEL_PATH = "|".join(f"<{prop}>" for prop in LABEL_PROPERTIES)
+FACET_IRIS = {"round": iris.round, "category": iris.category, "state": iris.state}
 _UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
 
@@ -191,7 +193,7 @@ def totals() -> str:
 def projects(round_: str | None = None, category: str | None = None, state: str | None = None) -> str:
     """Model projects with title, round, category, grantee and one row per state they lie in;
     optionally only those of one round, category or state."""
-    filters = [f"FILTER(?{var} = <{ID}{var}/{key(value)}>)"
+    filters = [f"FILTER(?{var} = <{FACET_IRIS[var](key(value))}>)"
                for var, value in (("round", round_), ("category", category), ("state", state)) if value]
     states = _PROJECT_STATE if state else f"OPTIONAL {{ {_PROJECT_STATE} }}"
     return _programme(
@@ -226,7 +228,7 @@ def charter() -> str:
     """The Charta's principles with number and parent."""
     return _programme(
         "SELECT DISTINCT ?concept ?notation ?broader",
-        f"""?concept skos:inScheme <{ID}charter> .
+        f"""?concept skos:inScheme <{iris.scheme("charter")}> .
   OPTIONAL {{ ?concept skos:notation ?notation }}
   OPTIONAL {{ ?broader skos:narrower ?concept }}""")
 

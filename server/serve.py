@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from .config import Settings, environment
-from .release import Releases
+from .build.release import Releases
 
 
 def needs_build(settings: Settings) -> bool:

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.build import build
 from server.config import Settings
-from server.release import DATASET_FILE, Releases
+from server.build.release import DATASET_FILE, Releases
 from server.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,9 +22,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import OWL
 
-from server.namespaces import DATASET, GRAPH
+from server.iris import dataset
+from server.namespaces import GRAPH
 from server.rdfio import gzip_bytes
-from server.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, write_release
+from server.build.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, write_release
 from tests.conftest import ROOT, free_port
 
 W3C = ROOT / "tests" / "fixtures" / "w3c"
@@ -72,7 +73,7 @@ def sample_quads(version: str, extra: list[ox.Triple] = ()) -> list[ox.Quad]:
     programme = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(PROGRAMME))
                  for q in graph_quads(ROOT / "tests" / "fixtures" / "sparql" / "sample.ttl", None)]
     programme += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(PROGRAMME)) for t in extra]
-    metadata = [ox.Quad(ox.NamedNode(str(DATASET)), ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version),
+    metadata = [ox.Quad(ox.NamedNode(str(dataset())), ox.NamedNode(str(OWL.versionInfo)), ox.Literal(version),
                         ox.NamedNode(METADATA))]
     named = programme + metadata
     return named + [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in named]

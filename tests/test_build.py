@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from server.build import DUMPS, PROGRAMME, load_inputs
-from server.release import Releases
+from server.build.release import Releases
 
 from .conftest import mpsc
 

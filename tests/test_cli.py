@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import resource
 
-from server.release import DATASET_FILE, Releases
+from server.build.release import DATASET_FILE, Releases
 from tests.sparql_support import make_release, sample_quads
 
 from .conftest import free_port, mpsc

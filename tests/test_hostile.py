@@ -214,7 +214,7 @@ XSS_QUERIES = {
 XSS_PAGES = {
     "projects-state": f"/projects?state=<script>{PWNED}</script>",
     "projects-round": f"/projects?round=%22%3E%3Cimg%20src=x%20onerror={PWNED}%3E",
-    "projects-category": f"/projects?category=%3Csvg%20onload=alert(1)%3E",
+    "projects-category": "/projects?category=%3Csvg%20onload=alert(1)%3E",
     "doc-404": f"/doc/%3Cscript%3E{PWNED}%3C/script%3E",
     "doc-404-attribute": f"/doc/project/%22%3E%3Cimg%20src=x%20onerror={PWNED}%3E",
     "id-404": f"/id/%3Cscript%3E{PWNED}%3C/script%3E",

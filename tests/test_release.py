@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from server.errors import ReleaseCorrupt
-from server.release import CHECKSUMS, Releases, checksums_file, write_release
+from server.build.release import CHECKSUMS, Releases, checksums_file, write_release
 
 
 def files(text: str) -> dict[str, bytes]:

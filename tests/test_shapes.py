@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from server.namespaces import GEO, MPSC, SH
-from server.validation import load_shapes, render_json, render_text, render_turtle, validate
+from server.build.validation import load_shapes, render_json, render_text, render_turtle, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"

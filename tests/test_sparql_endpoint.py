@@ -18,7 +18,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, VOID
 
 from server.config import Settings
-from server.namespaces import DATASET, SD
+from server import iris
+from server.namespaces import SD
 from tests.conftest import serve_app
 from tests.sparql_support import PROGRAMME, fetch, make_release, sample_quads
 
@@ -184,7 +185,7 @@ def test_service_description_lists_formats_language_and_graphs(description):
     assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
             "N-Triples", "JSON-LD", "RDF_XML"} <= formats
     dataset = description.value(service, SD.defaultDataset)
-    assert (dataset, RDFS.seeAlso, DATASET) in description
+    assert (dataset, RDFS.seeAlso, iris.dataset()) in description
     sizes = {str(description.value(g, SD.name)): description.value(description.value(g, SD.graph), VOID.triples).toPython()
              for g in description.objects(dataset, SD.namedGraph)}
     assert sizes == {PROGRAMME: 32, "https://w3id.org/mpsc/graph/metadata": 1}

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from server.release import DATASET_FILE
+from server.build.release import DATASET_FILE
 from tests.conftest import mpsc
 from tests.sparql_support import fetch, make_release, mpsc_serve, sample_quads
 

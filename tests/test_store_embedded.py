@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from server.formats import CSV, JSONLD, NTRIPLES, SRJ, TSV, TURTLE
-from server.release import DATASET_FILE
+from server.build.release import DATASET_FILE
 from server.errors import MemoryLimit, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
 from server.store.embedded import EmbeddedStore
 from server.store.pool import SITE

@@ -14,7 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from ..formats import Format
-from ..namespaces import DATASET, MPSC, SCHEMA, SD
+from ..iris import dataset as dataset_iri
+from ..namespaces import MPSC, SCHEMA, SD
 
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
 
@@ -44,8 +45,8 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
         graph.add((service, SD.resultFormat, URIRef(fmt.ox_format.iri)))
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
-    graph.add((dataset, RDFS.seeAlso, DATASET))
-    graph.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
+    graph.add((dataset, RDFS.seeAlso, dataset_iri()))
+    graph.add((dataset_iri(), VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, OWL.versionInfo, Literal(version)))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))

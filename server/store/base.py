@@ -12,7 +12,6 @@ from abc import ABC, abstractmethod
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import QueryFailed
 from ..formats import NTRIPLES, SRJ, Format
 from ..rdfio import from_ox
 

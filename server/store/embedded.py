@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..formats import Format
-from ..release import DATASET_FILE, Release, clean_stale
+from ..build.release import DATASET_FILE, Release, clean_stale
 from .base import Store
 from .executor import DISK, MEMORY, load_dataset
 from .pool import PUBLIC, SITE, ExecutorPool

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..namespaces import GRAPH
-from ..release import DATASET_FILE, Release
+from ..build.release import DATASET_FILE, Release
 from .executor import load_dataset
 
 DEFAULT = None  # key of the default graph in release_graphs()

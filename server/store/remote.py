@@ -24,7 +24,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from ..formats import SRJ, TSV, TURTLE, Format
-from ..namespaces import DATASET, METADATA_GRAPH, OWL
+from ..iris import dataset
+from ..namespaces import METADATA_GRAPH, OWL
 from ..sparql.inspection import inspect
 from . import graphstore, results
 from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, syntax_error
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
 HEALTH_TIMEOUT = 3.0  # seconds /healthz waits for the store
 VERSION_QUERY = f"""SELECT ?version WHERE {{
-  GRAPH <{METADATA_GRAPH}> {{ <{DATASET}> <{OWL.versionInfo}> ?version }}
+  GRAPH <{METADATA_GRAPH}> {{ <{dataset()}> <{OWL.versionInfo}> ?version }}
 }}"""
 
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 
 from .. import store as stores
 from ..config import Settings
-from ..release import MANIFEST, Release, Releases
+from ..build.release import MANIFEST, Release, Releases
 from ..store import Store
 from . import hooks
 from .admission import Admission

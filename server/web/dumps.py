@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, send_file
 
-from ..licences import LICENCES
-from ..release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
+from ..build.licences import LICENCES
+from ..build.release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 

@@ -13,7 +13,8 @@ from flask import Blueprint, Response, redirect
 
 from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
-from ..namespaces import BASE, ID, METADATA_GRAPH
+from .. import iris
+from ..namespaces import BASE, METADATA_GRAPH
 from ..queries import FACETS, facet_key
 from . import get_store, per_release, responses, served_release
 from .conneg import choose
@@ -31,7 +32,7 @@ PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter
 @bp.route("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset (RFC 8615 well-known location, VoID §7.2)."""
-    return metadata("void", queries.named_graph(METADATA_GRAPH), "dataset", None)
+    return metadata("void", queries.named_graph(METADATA_GRAPH), iris.dataset(), None)
 
 
 @bp.route("/catalog", defaults={"extension": None})
@@ -41,14 +42,14 @@ def catalog(extension: str | None) -> Response:
     suffix = by_extension(extension) if extension else None
     if extension and suffix not in GRAPH_FORMATS:
         missing("error.404.text")
-    return metadata("catalog", queries.catalog(), "catalog", suffix)
+    return metadata("catalog", queries.catalog(), iris.catalog(), suffix)
 
 
-def metadata(name: str, sparql: str, page: str, suffix) -> Response:
+def metadata(name: str, sparql: str, page, suffix) -> Response:
     """One metadata graph in the negotiated format (Turtle by default); HTML readers go to its page."""
     fmt, negotiated = choose(OFFERED, TURTLE, suffix=suffix)
     if fmt is HTML:
-        return document_headers(redirect(reader()[1].resource(ID[page]), code=303), negotiated=True)
+        return document_headers(redirect(reader()[1].resource(str(page)), code=303), negotiated=True)
     response = responses.conditional(responses.etag(get_store().version, name, fmt.key), lambda: rdf_response(
         per_release.value(name, lambda: construct_sorted(sparql)), fmt))
     if name == "catalog":

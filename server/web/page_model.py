@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import BASE, GEO, MPSC, SCHEMA, WD, compact
+from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .i18n import preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
 from .site import number
 
-LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
 IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MPSC.ars, SKOS.notation,
                DCTERMS.identifier, MPSC.registerName}
@@ -74,7 +73,7 @@ class Namer:
     def label(self, node) -> str:
         """The node's label in the reader's language, else German, else any, else a short form of the IRI."""
         found = {}
-        for prop in LABELS:
+        for prop in LABEL_PROPERTIES:
             for value in self.graph.objects(node, prop):
                 found.setdefault(getattr(value, "language", None) or "", str(value))
         if found:
@@ -155,7 +154,7 @@ def in_language(values: list, lang: str) -> list:
     return mine + [v for v in values if not isinstance(v, Literal) or not v.language] if mine else values
 
 
-def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABELS, DCTERMS.description,
+def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_PROPERTIES, DCTERMS.description,
                                                                SKOS.definition, RDFS.comment)) -> list[Section]:
     """The resource's own statements, grouped into facts, relations, identifiers and sources."""
     groups = {"res.facts": [], "res.relations": [], "res.identifiers": [], "res.sources": []}

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 
 from .. import queries
 from ..config import ENVIRONMENT, LIMITS
-from ..namespaces import ID
+from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
 from . import get_settings, get_store, per_release, responses, served_release
@@ -83,7 +83,7 @@ def cooperations() -> Response:
 def charter() -> Response:
     """The Smart City Charta's principles: guidelines with their recommendations, aims, vision."""
     rows = per_release.select(queries.charter())
-    scheme = str(ID["charter"])
+    scheme = str(iris.scheme("charter"))
     names = labels({str(r["concept"]) for r in rows} | {scheme})
     return render_page("charter.html", tree=queries.charter_tree(rows), names=names, scheme=scheme)
 

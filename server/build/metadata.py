@@ -13,8 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from .licences import LICENCES
-from . import iris
-from .namespaces import BASE, DATASET, DCATDE, compact
+from .. import iris
+from ..namespaces import BASE, DCATDE, compact
+
+DATASET = iris.dataset()
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -83,7 +85,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
         meta.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.decimal)))
 
 
-def describe_release(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
+def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
                      files: list[dict]) -> Graph:
     """The metadata graph of a release: the static description plus version, dates, counts, files."""
     meta = Graph()

@@ -15,7 +15,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.plugins.sparql import prepareQuery
 
-from .namespaces import SH, bind_prefixes
+from ..namespaces import SH, bind_prefixes
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}

@@ -18,8 +18,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
-from . import formats, metadata, notes, rdfio, validation
-from .namespaces import DATASET, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from .. import formats, iris, rdfio
+from . import metadata, notes, validation
+from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, checksums_file, sha256, write_release
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
@@ -112,15 +113,16 @@ def load_inputs(root: Path) -> dict[str, Graph]:
     return graphs
 
 
-# The modules and libraries whose code decides the bytes of a release.
-GENERATORS = ("build", "metadata", "notes", "rdfio", "release", "formats", "licences", "namespaces")
+# The modules (paths relative to the package) whose code decides the bytes of a release.
+GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
+              "rdfio.py", "formats.py", "namespaces.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 
 def generator_fingerprint() -> bytes:
     """What, besides the data, decides a release's bytes: our writer code and the libraries' versions."""
-    package = Path(__file__).parent
-    code = b"".join((package / f"{name}.py").read_bytes() for name in GENERATORS)
+    package = Path(__file__).parent.parent
+    code = b"".join((package / name).read_bytes() for name in GENERATORS)
     return code + " ".join(importlib.metadata.version(lib) for lib in LIBRARIES).encode()
 
 
@@ -150,7 +152,7 @@ def release_date(root: Path, static: Graph) -> str:
             return out.stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         pass
-    issued = static.value(DATASET, DCTERMS.issued)
+    issued = static.value(iris.dataset(), DCTERMS.issued)
     if issued is None:
         raise BuildError("data/metadata/ gives the dataset no dcterms:issued date to fall back on")
     return str(issued)
@@ -192,7 +194,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: s
     files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
     entries = [_entry(d, files[d.name], counts) for d in DUMPS] + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)]
     content = {g: graphs[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE)}
-    meta = metadata.describe_release(graphs[METADATA], content, version, modified, entries)
+    meta = metadata.release_metadata(graphs[METADATA], content, version, modified, entries)
     ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
     counts[METADATA] = len(ordered[METADATA])
     for dump in (VOID_FILE, ALL_FILE):

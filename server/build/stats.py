@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from .namespaces import ADMS, DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, PROV, SCHEMA, VOID
+from ..namespaces import ADMS, DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, PROV, SCHEMA, VOID
 from .release import Release
-from .tables import aligned
+from ..tables import aligned
 
 # What we report per class: column name -> properties (a resource counts if it has any of them; the
 # Wikidata link is owl:sameAs on one role of a territory and schema:sameAs on the others, never both).

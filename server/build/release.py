@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ReleaseCorrupt
+from ..errors import ReleaseCorrupt
 
 CURRENT = "current"
 MANIFEST = "release.json"
