@@ -239,7 +239,8 @@ def municipality_points() -> str:
 
 
 def group_projects(rows: list[dict]) -> list[dict]:
-    """One entry per project (rows repeat a project once per state it lies in)."""
+    """One entry per project (rows repeat a project once per state it lies in), its states in the order of
+    their keys whatever order the store sent the rows in."""
     found: dict[str, dict] = {}
     for row in rows:
         entry = found.setdefault(str(row["project"]), {
@@ -247,6 +248,8 @@ def group_projects(rows: list[dict]) -> list[dict]:
             "category": str(row["category"]), "grantee": str(row["grantee"]), "states": []})
         if "state" in row and str(row["state"]) not in entry["states"]:
             entry["states"].append(str(row["state"]))
+    for entry in found.values():
+        entry["states"].sort()
     return list(found.values())
 
 
