@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,9 @@ class Settings:
     cache_bytes: int = 32_000_000  # MPSC_CACHE_BYTES: in-process SPARQL response cache per worker (0: off)
     update_endpoint: str = ""  # MPSC_UPDATE_ENDPOINT: `mpsc load`: SPARQL Update URL (default: STORE's /update)
     store_endpoint: str = ""  # MPSC_STORE_ENDPOINT: `mpsc load`: Graph Store Protocol URL (default: STORE's /store)
+    store_engine: str = ""  # MPSC_STORE_ENGINE: `virtuoso` makes up for Virtuoso's departures from SPARQL 1.1 (see README); empty for any other store
+    store_user: str = ""  # MPSC_STORE_USER: `mpsc load`: user name for the update and Graph Store URLs (Digest or Basic auth)
+    store_password: str = field(default="", repr=False)  # MPSC_STORE_PASSWORD: `mpsc load`: that user's password (environment only)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -254,12 +254,15 @@ def group_projects(rows: list[dict]) -> list[dict]:
 
 
 def group_cooperations(rows: list[dict]) -> list[dict]:
-    """One entry per cooperation with its project and members, the lead member first."""
+    """One entry per cooperation with its project and members, the lead member first, then in the order of
+    their keys whatever order the store sent the rows in. (`lead` is a boolean, or 1/0 from Virtuoso.)"""
     found: dict[str, dict] = {}
     for row in rows:
         entry = found.setdefault(str(row["coop"]), {"coop": str(row["coop"]), "project": str(row.get("project", "")),
                                                      "members": []})
         entry["members"].append((str(row["member"]), bool(row["lead"].toPython())))
+    for entry in found.values():
+        entry["members"].sort(key=lambda member: (not member[1], member[0]))
     return list(found.values())
 
 
