@@ -153,6 +153,9 @@ def test_mpsc_load_explains_its_failures(releases):
     unknown = mpsc("load", "--endpoint", "http://127.0.0.1:9/query", "--graph", "https://example.org/g",
                    env={"MPSC_RELEASES": str(releases)})
     assert unknown.returncode == 2 and "the release has no graph https://example.org/g" in unknown.stderr
+    engine = mpsc("load", "--endpoint", "http://127.0.0.1:9/query", "--engine", "fuseki",
+                  env={"MPSC_RELEASES": str(releases)})
+    assert engine.returncode == 2 and "unknown store engine 'fuseki'; known: '', 'virtuoso'" in engine.stderr
     unreachable = mpsc("load", "--endpoint", f"http://127.0.0.1:{free_port()}/query", env={"MPSC_RELEASES": str(releases)})
     assert unreachable.returncode == 1 and unreachable.stderr.startswith("error: could not load into")
     assert "Traceback" not in unreachable.stderr

@@ -35,7 +35,8 @@ class Deadlocked(OSError):
     """The store gave a write up because it deadlocked (SQLSTATE 40001); the remedy is to send it again."""
 
 
-def release_graphs(release: Release, names: set[str] | None = None, dialect: Dialect = Dialect()) -> dict[str | None, bytes]:
+def release_graphs(release: Release, names: set[str] | None = None,
+                   dialect: Dialect = Dialect()) -> dict[str | None, bytes]:
     """N-Triples of each graph in the release's dataset file (DEFAULT for the default graph), as the store's
     dialect loads them.
 
@@ -71,9 +72,9 @@ class Target:
     def put_graph(self, graph: str, data: bytes) -> None:
         """Replace one graph through the Graph Store Protocol (§5.3 HTTP PUT), again after a deadlock.
 
-        Virtuoso parses a large upload in several threads, which can deadlock each other: on a new database
-        the release's default graph does so at the first attempt. A PUT replaces the whole graph, so sending
-        it again is safe.
+        Virtuoso parses a large upload in several threads, which can deadlock each other (on a new database,
+        the release's default graph did so whenever it was the first upload). A PUT replaces the whole graph,
+        so sending it again is safe.
         """
         for attempt in range(1, PUT_ATTEMPTS + 1):
             try:
@@ -151,8 +152,8 @@ def replace(graphs: dict[str | None, bytes], *, suffix: str, target: Target) -> 
     """Upload every graph to its staging graph, then swap them all in at once; staging graphs are dropped on failure."""
     staged = {name: staging_iri(name or target.default_graph or GRAPH["default"], suffix) for name in graphs}
     try:
-        # Smallest first: Virtuoso's parallel parser deadlocks when a new database meets the release's
-        # datatypes and languages for the first time in a large upload (put_graph sends it again if so).
+        # Smallest first: a new Virtuoso database deadlocked on the release's default graph whenever that was
+        # its first upload, never after the small graphs (put_graph would send it again).
         for name, data in sorted(graphs.items(), key=lambda item: len(item[1])):
             target.put_graph(staged[name], data)
         target.update(swap_operation(staged, target.default_graph))
