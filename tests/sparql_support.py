@@ -99,13 +99,13 @@ def snapshot(store) -> set[tuple[str, int]]:
 
 
 def snapshots_while(store, action):
-    """What a reader of `store` sees while `action()` runs, read from another thread every 50 ms (often enough
+    """What a reader of `store` sees while `action()` runs, read from another thread every 100 ms (often enough
     to catch a moment of the swap, seldom enough to leave the load the CPU) and once more when it is done:
     a list of (time.monotonic(), version, default-graph size) in the order read; and what `action` returned."""
     seen, done = [], threading.Event()
 
     def read():
-        while not done.wait(0.05):
+        while not done.wait(0.1):
             seen.extend((time.monotonic(), *pair) for pair in snapshot(store))
 
     reader = threading.Thread(target=read)
