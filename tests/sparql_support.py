@@ -195,8 +195,8 @@ TransactionFile = virtuoso-temp.trx
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 DirsAllowed = .
-; The release and its staging copy in memory (8 KB pages), written out only when the server stops:
-; a database thrown away after the tests needs no checkpoints.
+; The release and its staging copy in memory (8 KB pages), never checkpointed: the database is thrown
+; away after the tests.
 NumberOfBuffers = 60000
 MaxDirtyBuffers = 45000
 CheckpointInterval = 0
@@ -217,7 +217,7 @@ MaxQueryExecutionTime = 60
 def virtuoso_server(folder: Path):
     """Debian's Virtuoso with a new database in `folder`, on free ports of 127.0.0.1; yields its base URL.
 
-    A new database takes a few seconds to create; stopping the server (SIGTERM) writes it out first.
+    A new database takes a few seconds to create; on SIGTERM the server shuts down at once, without a checkpoint.
     """
     folder.mkdir(parents=True, exist_ok=True)
     http_port = free_port()

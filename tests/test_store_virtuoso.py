@@ -3,13 +3,13 @@ real release with the settings the README gives, what readers see during that lo
 the embedded store for the competency queries, the documents and pages, and every result format.
 
 One Virtuoso serves the whole module: the real release is loaded into its new database while a reader keeps
-asking what it sees; `mpsc serve` over it then answers under the embedded server's base URL (MPSC_BASE_URL),
-so links in pages and documents are the same and answers can be compared byte for byte.
+asking what it sees; the app over it (with the settings `mpsc serve` reads) then names the embedded server's
+URL as its base (MPSC_BASE_URL), so links in pages and documents are the same and answers can be compared
+byte for byte.
 """
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -48,9 +48,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 class Loaded:
     base: str  # Virtuoso's base URL
     settings: dict  # the settings for it (Settings fields)
-    env: dict  # the same as MPSC_* variables, with MPSC_RELEASES
     loaded: object  # the finished `mpsc load` (subprocess.CompletedProcess)
-    seconds: float  # how long it took
     seen: list  # (time, version, default-graph size) as a reader saw them meanwhile
 
 
@@ -60,9 +58,8 @@ def virtuoso(tmp_path_factory, releases_dir):
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
         settings = virtuoso_settings(base)
         env = {**{ENVIRONMENT[name]: value for name, value in settings.items()}, "MPSC_RELEASES": str(releases_dir)}
-        started = time.perf_counter()
         seen, loaded = snapshots_while(remote(settings), lambda: mpsc("load", env=env))
-        yield Loaded(base, settings, env, loaded, time.perf_counter() - started, seen)
+        yield Loaded(base, settings, loaded, seen)
 
 
 def remote(settings: dict, **changes) -> RemoteStore:
