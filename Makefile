@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test browser
+.PHONY: setup serve build test browser virtuoso
 
 setup: $(VENV)/.installed
 
@@ -25,5 +25,11 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  { echo "chromium is missing: install Debian's chromium package (apt-get install chromium)" >&2; exit 1; }
 
-test: setup browser
+# The Virtuoso tests start Debian's virtuoso-opensource (virtuoso-t) themselves; install it the same way.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; } || \
+	  { echo "virtuoso-t is missing: install Debian's virtuoso-opensource package (apt-get install virtuoso-opensource)" >&2; exit 1; }
+
+test: setup browser virtuoso
 	$(BIN)/python -m pytest

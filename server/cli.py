@@ -151,19 +151,21 @@ def verify(folder):
 @click.option("--executors", type=int, help=flag_help("executors"))
 @click.option("--store", help=flag_help("store"))
 @click.option("--store-path", type=click.Path(file_okay=False, path_type=Path), help=flag_help("store_path"))
+@click.option("--store-engine", metavar="NAME", help=flag_help("store_engine"))
 @click.option("--base-url", help=flag_help("base_url") + "; default http://BIND/")
 @click.option("--timeout", type=float, help=flag_help("query_timeout"))
 @click.option("--max-rows", type=int, help=flag_help("max_rows"))
 @click.option("--cache-bytes", type=int, help=flag_help("cache_bytes"))
 @click.option("--dev", is_flag=True, help="Flask's development server with reloader instead of granian.")
-def serve(port, bind, workers, threads, executors, store, store_path, base_url, timeout, max_rows, cache_bytes, dev):
+def serve(port, bind, workers, threads, executors, store, store_path, store_engine, base_url, timeout, max_rows,
+          cache_bytes, dev):
     """Serve the site and the SPARQL endpoint (granian; builds a release first if there is none)."""
     from . import serve as server
     from .build import BuildError, build as run_build
 
     settings = Settings.from_env(bind=bind, workers=workers, threads=threads, executors=executors, store=store,
-                                 store_path=store_path, query_timeout=timeout, max_rows=max_rows,
-                                 cache_bytes=cache_bytes)
+                                 store_path=store_path, store_engine=store_engine, query_timeout=timeout,
+                                 max_rows=max_rows, cache_bytes=cache_bytes)
     if port is not None and bind is None:
         settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0] or '127.0.0.1'}:{port}")
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
@@ -189,17 +191,20 @@ def serve(port, bind, workers, threads, executors, store, store_path, base_url, 
 @click.option("--endpoint", help="Query URL of the SPARQL 1.1 server, e.g. http://127.0.0.1:7878/query [MPSC_STORE].")
 @click.option("--update-endpoint", help=flag_help("update_endpoint"))
 @click.option("--store-endpoint", help=flag_help("store_endpoint"))
+@click.option("--engine", metavar="NAME", help=flag_help("store_engine"))
+@click.option("--user", help=flag_help("store_user") + "; the password only from MPSC_STORE_PASSWORD")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
               help="Load only this named graph (repeatable); the default graph (the merge) and the metadata graph "
                    "(the version) are always replaced.")
-def load(endpoint, update_endpoint, store_endpoint, graphs):
+def load(endpoint, update_endpoint, store_endpoint, engine, user, graphs):
     """Push the current release into a SPARQL 1.1 triplestore; readers switch over in one transaction."""
     import time
 
     from .namespaces import METADATA_GRAPH
     from .store.remote import RemoteStore
 
-    settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint)
+    settings = Settings.from_env(store=endpoint, update_endpoint=update_endpoint, store_endpoint=store_endpoint,
+                                 store_engine=engine, store_user=user)
     if settings.store == "embedded":
         fail("name the triplestore with --endpoint URL (its SPARQL query URL)", USAGE)
     release = Releases(settings.releases).current()
@@ -212,8 +217,10 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
     unknown = set(graphs) - set(release.manifest["graphs"])
     if unknown:
         fail(f"the release has no graph {', '.join(sorted(unknown))}", USAGE)
-    store = RemoteStore(settings.store, update_endpoint=settings.update_endpoint,
-                        store_endpoint=settings.store_endpoint, timeout=settings.query_timeout)
+    try:
+        store = RemoteStore.from_settings(settings)
+    except ValueError as error:
+        fail(str(error), USAGE)
     started = time.perf_counter()
     try:
         store.load(release, set(graphs) or None)
@@ -221,8 +228,9 @@ def load(endpoint, update_endpoint, store_endpoint, graphs):
         fail(f"could not load into {settings.store}: {error}")
     click.echo(f"release {release.version} loaded into {settings.store} ({time.perf_counter() - started:.1f} s)")
     sizes = {name: n for name, n in release.manifest["graphs"].items() if not graphs or name in graphs or name == METADATA_GRAPH}
+    merge = f"in {store.dialect.merge_graph}" if store.dialect.merge_graph else "as the default graph"
     click.echo("triples: " + ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in sizes.items())
-               + ", and their merge as the default graph")
+               + f", and their merge {merge}")
 
 
 @main.command()

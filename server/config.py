@@ -45,6 +45,11 @@ class Settings:
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
     update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")
     store_endpoint: str = setting("", "`mpsc load`: Graph Store Protocol URL (default: STORE's /store)")
+    store_engine: str = setting("", "`virtuoso` makes up for Virtuoso's departures from SPARQL 1.1 (see README); "
+                                "empty for any other store")
+    store_user: str = setting("", "`mpsc load`: user name for the update and Graph Store URLs (Digest or Basic auth)")
+    store_password: str = field(default="", repr=False, metadata={
+        "help": "`mpsc load`: that user's password (environment only)", "limit": "", "status": None})
     # Limits of the public SPARQL endpoint, each stated on /limits and in the service description.
     query_timeout: float = setting(10.0, "seconds a query may take, waiting in the queue included (503)", "s", 503)
     max_query_bytes: int = setting(100_000, "larger queries get 413", "bytes", 413)

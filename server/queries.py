@@ -45,13 +45,18 @@ def labels(iris) -> str:
     default graph repeats what two named graphs share), which made list queries slow.
     """
     values = " ".join(iri(str(i)) for i in sorted(set(map(str, iris))))
-    return PROLOGUE + f"""SELECT DISTINCT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s {LABEL_PATH} ?label }}"""
+    properties = " ".join(f"<{prop}>" for prop in LABEL_PROPERTIES)
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {properties} }}
+  ?s ?p ?label }}"""
 
 
 def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
-    """Label rows (?s ?label) as {iri: {language: label}}, for i18n.preferred; the first label per language wins."""
+    """Label rows (?s ?label, and ?p where given) as {iri: {language: label}}, for i18n.preferred. Per
+    language the label of the most preferred property wins, then the smallest text: the choice does not
+    depend on the order in which a store returns rows."""
+    rank = {str(prop): n for n, prop in enumerate(LABEL_PROPERTIES)}
     table: dict[str, dict[str, str]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (rank.get(str(r.get("p")), 0), str(r["label"]))):
         table.setdefault(str(row["s"]), {}).setdefault(row["label"].language or "", str(row["label"]))
     return table
 
@@ -247,24 +252,33 @@ def municipality_points() -> str:
 
 
 def group_projects(rows: list[dict]) -> list[dict]:
-    """One entry per project (rows repeat a project once per state it lies in)."""
+    """One entry per project (rows repeat a project once per state and title), its states in the order of
+    their keys and its titles by language (the smallest text per language), whatever order the store sent
+    the rows in."""
     found: dict[str, dict] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: str(r.get("title", ""))):
         entry = found.setdefault(str(row["project"]), {
-            "project": str(row["project"]), "title": str(row.get("title", "")), "round": str(row["round"]),
+            "project": str(row["project"]), "titles": {}, "round": str(row["round"]),
             "category": str(row["category"]), "grantee": str(row["grantee"]), "states": []})
+        if "title" in row:
+            entry["titles"].setdefault(row["title"].language or "", str(row["title"]))
         if "state" in row and str(row["state"]) not in entry["states"]:
             entry["states"].append(str(row["state"]))
+    for entry in found.values():
+        entry["states"].sort()
     return list(found.values())
 
 
 def group_cooperations(rows: list[dict]) -> list[dict]:
-    """One entry per cooperation with its project and members, the lead member first."""
+    """One entry per cooperation with its project and members, the lead member first, then in the order of
+    their keys whatever order the store sent the rows in. (`lead` is a boolean, or 1/0 from Virtuoso.)"""
     found: dict[str, dict] = {}
     for row in rows:
         entry = found.setdefault(str(row["coop"]), {"coop": str(row["coop"]), "project": str(row.get("project", "")),
                                                      "members": []})
         entry["members"].append((str(row["member"]), bool(row["lead"].toPython())))
+    for entry in found.values():
+        entry["members"].sort(key=lambda member: (not member[1], member[0]))
     return list(found.values())
 
 

@@ -94,16 +94,17 @@ def release_store(release):
 
 
 @contextmanager
-def serve_app(settings: Settings, store=None):
-    """Serve the app on 127.0.0.1 in a background thread; yields the base URL (with trailing slash)."""
+def serve_app(settings: Settings, store=None, base_url: str | None = None):
+    """Serve the app on 127.0.0.1 in a background thread; yields the URL it listens on (with trailing slash).
+    Its pages name that URL as their base, or `base_url` (another server's, to compare pages byte for byte)."""
     port = free_port()
-    settings = settings.with_(base_url=f"http://127.0.0.1:{port}/", bind=f"127.0.0.1:{port}")
+    settings = settings.with_(base_url=base_url or f"http://127.0.0.1:{port}/", bind=f"127.0.0.1:{port}")
     app = create_app(settings, store=store)
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield settings.public_base
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.shutdown()
         thread.join(timeout=10)

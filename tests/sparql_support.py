@@ -1,4 +1,5 @@
-"""Helpers for the SPARQL and store tests: small releases written directly, and real servers in subprocesses.
+"""Helpers for the SPARQL and store tests: small releases written directly, real servers in subprocesses
+(Oxigraph server, Virtuoso, `mpsc serve`), and the comparisons of the parity tests.
 
 A release here is what the endpoint needs and no more (`release.json` and the dataset file), so tests
 with their own data (the W3C suites, two versions for a swap) do not pay for a full build.
@@ -8,9 +9,11 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL
+from SPARQLWrapper import SPARQLWrapper
 
 from server.iris import dataset
 from server.namespaces import GRAPH
@@ -33,6 +37,18 @@ PROGRAMME, METADATA = str(GRAPH["programme"]), str(GRAPH["metadata"])
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 # 10^12 combinations to count: runs for hours on any data, so only the time limit can end it.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12)) + " }"
+VIRTUOSO = shutil.which("virtuoso-t")  # Debian's virtuoso-opensource; `make test` installs it where missing
+QUERIES = sorted((ROOT / "queries").glob("*.rq"))  # the competency questions
+# The other query forms for the parity tests, next to the competency questions.
+MORE_QUERIES = {"describe-a-project": "DESCRIBE <https://w3id.org/mpsc/id/project/bamberg>",
+                "ask-any-cooperation": "ASK { ?c a <https://w3id.org/mpsc/ontology#Cooperation> }",
+                "graph-sizes": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}
+PARITY_QUERIES = [(p.stem, p.read_text(encoding="utf-8")) for p in QUERIES] + list(MORE_QUERIES.items())
+# Version and default-graph size read in one query: what one reader sees at one moment ("" and 0 in an empty store).
+SNAPSHOT = f"""SELECT ?version ?n WHERE {{
+  {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} }}
+  OPTIONAL {{ GRAPH <{GRAPH["metadata"]}> {{ <{dataset()}> <{OWL.versionInfo}> ?version }} }}
+}}"""
 
 
 def make_release(releases: Path, quads: list[ox.Quad], version: str) -> Release:
@@ -79,6 +95,32 @@ def sample_quads(version: str, extra: list[ox.Triple] = ()) -> list[ox.Quad]:
     return named + [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in named]
 
 
+def snapshot(store) -> set[tuple[str, int]]:
+    """What a reader of `store` sees now: (version, default-graph size), once unless a version is half replaced."""
+    return {(str(row.get("version", "")), int(row["n"])) for row in store.select(SNAPSHOT)}
+
+
+def snapshots_while(store, action):
+    """What a reader of `store` sees while `action()` runs, read from another thread every 100 ms (often enough
+    to catch a moment of the swap, seldom enough to leave the load the CPU) and once more when it is done:
+    a list of (time.monotonic(), version, default-graph size) in the order read; and what `action` returned."""
+    seen, done = [], threading.Event()
+
+    def read():
+        while not done.wait(0.1):
+            seen.extend((time.monotonic(), *pair) for pair in snapshot(store))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        result = action()
+    finally:
+        done.set()
+        reader.join()
+    seen.extend((time.monotonic(), *pair) for pair in snapshot(store))
+    return seen, result
+
+
 def wait_until_responds(url: str, timeout: float = 120.0, process: subprocess.Popen | None = None) -> None:
     """Poll `url` until it answers 200; fail early if `process` exits."""
     deadline = time.monotonic() + timeout
@@ -95,12 +137,13 @@ def wait_until_responds(url: str, timeout: float = 120.0, process: subprocess.Po
 
 
 @contextmanager
-def running(command: list[str], ready_url: str, env: dict | None = None, log: Path | None = None):
+def running(command: list[str], ready_url: str, env: dict | None = None, log: Path | None = None,
+            cwd: Path | None = None):
     """Run a server in a session of its own until the block ends, then stop the whole session (workers,
     reloader children, query executors); its output goes to `log` (or is discarded)."""
     out = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+                               start_new_session=True, cwd=cwd)
     try:
         wait_until_responds(ready_url, process=process)
         yield process
@@ -132,6 +175,68 @@ def oxigraph_server(location: Path | None):
     command += ["--location", str(location)] if location else []
     with running(command, f"{base}/query?query=ASK%7B%7D"):
         yield base
+
+
+# Virtuoso's documented account of a new database (user dba, password dba): the test server listens on
+# 127.0.0.1 only and its database lives in a temporary folder.
+VIRTUOSO_ACCOUNT = ("dba", "dba")
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = .
+; The release and its staging copy in memory (8 KB pages), never checkpointed: the database is thrown
+; away after the tests.
+NumberOfBuffers = 60000
+MaxDirtyBuffers = 45000
+CheckpointInterval = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerThreads = 10
+MaxClientConnections = 10
+
+[SPARQL]
+; Above MPSC_MAX_ROWS: Virtuoso cuts longer results short without saying so.
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+@contextmanager
+def virtuoso_server(folder: Path):
+    """Debian's Virtuoso with a new database in `folder`, on free ports of 127.0.0.1; yields its base URL.
+
+    A new database takes a few seconds to create; on SIGTERM the server shuts down at once, without a checkpoint.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port = free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=free_port(), http_port=http_port))
+    base = f"http://127.0.0.1:{http_port}"
+    with running([VIRTUOSO, "+foreground", "+configfile", "virtuoso.ini"], f"{base}/sparql?query=ASK%7B%7D",
+                 cwd=folder, log=folder / "server.log"):
+        yield base
+
+
+def virtuoso_settings(base: str) -> dict[str, str]:
+    """The settings `mpsc load` and `mpsc serve` take for the Virtuoso at `base`, as the README gives them
+    (Settings fields; server.config.ENVIRONMENT names their variables)."""
+    user, password = VIRTUOSO_ACCOUNT
+    return {"store": f"{base}/sparql", "update_endpoint": f"{base}/sparql-auth",
+            "store_endpoint": f"{base}/sparql-graph-crud-auth", "store_engine": "virtuoso",
+            "store_user": user, "store_password": password}
 
 
 @contextmanager
@@ -168,3 +273,20 @@ def fetch(url: str, *, method: str = "GET", headers: dict | None = None, data: b
             return Answer(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.headers, error.read())
+
+
+def ask(endpoint: str, query: str, fmt: str, method: str = "GET"):
+    """The answer of `mpsc serve` at `endpoint` (base URL) to `query`, through SPARQLWrapper, converted."""
+    client = SPARQLWrapper(endpoint + "sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setMethod(method)
+    return client.query().convert()
+
+
+def comparable(results: dict, ordered: bool):
+    """SELECT results (SPARQL JSON, parsed) as compared: in order when the query orders them, else as a sorted list."""
+    if "boolean" in results:
+        return results["boolean"]
+    rows = [json.dumps(b, sort_keys=True) for b in results["results"]["bindings"]]
+    return results["head"]["vars"], rows if ordered else sorted(rows)

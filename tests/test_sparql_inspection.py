@@ -54,6 +54,18 @@ def test_update_words_inside_strings_iris_names_and_comments_are_not_updates(que
     assert not inspect(query).update
 
 
+@pytest.mark.parametrize("query, dataset", [
+    ("SELECT * FROM <http://g/> { ?s ?p ?o }", True),
+    ("SELECT*FROM NAMED<http://g/>{ GRAPH ?g { ?s ?p ?o } }", True),
+    ("SELECT * FROMNAMED <http://g/> { }", True),  # the engine needs no space between the keywords
+    ("SELECT * { ?s ?p ?o }", False),
+    ('SELECT ?from { ?from ?p "FROM <http://g/>" } # FROM <http://g/>', False),
+])
+def test_a_dataset_of_the_querys_own_is_noticed(query, dataset):
+    """A remote store that is told the dataset must not be told it when the query names one (Protocol §2.1.4)."""
+    assert inspect(query).dataset is dataset
+
+
 def test_service_endpoints_are_iris_with_escapes_decoded():
     query = r"""SELECT * { SERVICE SILENT <http://svc.example/sparql> { ?a ?b ?c }
                            SERVICE<http://other.example/\u0071> { } }"""

@@ -6,21 +6,15 @@ asked through SPARQLWrapper.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper import JSON, POST, TURTLE
 
 from tests.conftest import ROOT, mpsc
-from tests.sparql_support import mpsc_serve, oxigraph_server
-
-QUERIES = sorted((ROOT / "queries").glob("*.rq"))
-MORE = {"describe-a-project": "DESCRIBE <https://w3id.org/mpsc/id/project/bamberg>",
-        "ask-any-cooperation": "ASK { ?c a <https://w3id.org/mpsc/ontology#Cooperation> }",
-        "graph-sizes": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}
+from tests.sparql_support import PARITY_QUERIES, QUERIES, ask, comparable, mpsc_serve, oxigraph_server
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +27,7 @@ def over_oxigraph(tmp_path_factory, releases_dir):
             yield url
 
 
-def ask(endpoint: str, query: str, fmt: str, method: str = "GET"):
-    client = SPARQLWrapper(endpoint + "sparql")
-    client.setQuery(query)
-    client.setReturnFormat(fmt)
-    client.setMethod(method)
-    return client.query().convert()
-
-
-def comparable(results: dict, ordered: bool):
-    """SELECT results as compared: in order when the query orders them, else as a sorted list."""
-    if "boolean" in results:
-        return results["boolean"]
-    rows = [json.dumps(b, sort_keys=True) for b in results["results"]["bindings"]]
-    return results["head"]["vars"], rows if ordered else sorted(rows)
-
-
-@pytest.mark.parametrize("name, query", [(p.stem, p.read_text(encoding="utf-8")) for p in QUERIES] + list(MORE.items()))
+@pytest.mark.parametrize("name, query", PARITY_QUERIES)
 def test_same_answers_embedded_and_on_oxigraph(base_url, over_oxigraph, name, query):
     if query.lstrip().startswith("DESCRIBE"):
         graphs = [Graph().parse(data=ask(url, query, TURTLE), format="turtle") for url in (base_url, over_oxigraph)]

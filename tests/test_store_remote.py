@@ -1,9 +1,10 @@
 """The remote store against a real Oxigraph server: `mpsc load`, the atomic swap, queries and errors."""
 from __future__ import annotations
 
+import base64
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
@@ -14,15 +15,13 @@ from rdflib.compare import isomorphic
 from server.config import Settings
 from server.formats import CSV, SRJ, TURTLE
 from server.errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, TooManyRows
+from server.store.graphstore import Target
 from server.store.remote import RemoteStore, sibling
 from tests.conftest import free_port, mpsc, serve_app
-from tests.sparql_support import ENDLESS, METADATA, PROGRAMME, fetch, make_release, oxigraph_server, sample_quads
+from tests.sparql_support import (ENDLESS, METADATA, PROGRAMME, fetch, make_release, oxigraph_server, sample_quads,
+                                  snapshot, snapshots_while)
 
 ULM = "https://w3id.org/mpsc/id/municipality/08421000"
-# Version and default-graph size read in one query: what one reader sees at one moment.
-SNAPSHOT = f"""SELECT ?version (COUNT(*) AS ?n) WHERE {{
-  GRAPH <{METADATA}> {{ <https://w3id.org/mpsc/id/dataset> <http://www.w3.org/2002/07/owl#versionInfo> ?version }}
-  ?s ?p ?o }} GROUP BY ?version"""
 
 
 def bigger(n: int) -> list[ox.Triple]:
@@ -125,21 +124,12 @@ def test_readers_never_see_a_half_loaded_release(tmp_path):
         store = RemoteStore(base + "/query")
         store.load(make_release(tmp_path / "a", sample_quads("swapa"), "swapa"))
         b = make_release(tmp_path / "b", sample_quads("swapb", bigger(5_000)), "swapb")
-        seen, done = set(), threading.Event()
-
-        def read():
-            while not done.is_set():
-                seen.update((str(r["version"]), int(r["n"])) for r in store.select(SNAPSHOT))
-
-        reader = threading.Thread(target=read)
-        reader.start()
-        loaded = mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(b.path.parent)})
-        done.set()
-        reader.join()
+        seen, loaded = snapshots_while(store, lambda: mpsc("load", "--endpoint", base + "/query",
+                                                           env={"MPSC_RELEASES": str(b.path.parent)}))
         assert loaded.returncode == 0, loaded.stderr
-        read_after = {(str(r["version"]), int(r["n"])) for r in store.select(SNAPSHOT)}
+        read_after = snapshot(store)
     assert read_after == {("swapb", 5_033)}
-    assert seen <= {("swapa", 33), ("swapb", 5_033)} and ("swapa", 33) in seen
+    assert {(version, n) for _, version, n in seen} <= {("swapa", 33), ("swapb", 5_033)} and seen[0][1:] == ("swapa", 33)
 
 
 def test_loading_one_graph_also_replaces_the_metadata_graph_with_the_version(tmp_path):
@@ -163,6 +153,9 @@ def test_mpsc_load_explains_its_failures(releases):
     unknown = mpsc("load", "--endpoint", "http://127.0.0.1:9/query", "--graph", "https://example.org/g",
                    env={"MPSC_RELEASES": str(releases)})
     assert unknown.returncode == 2 and "the release has no graph https://example.org/g" in unknown.stderr
+    engine = mpsc("load", "--endpoint", "http://127.0.0.1:9/query", "--engine", "fuseki",
+                  env={"MPSC_RELEASES": str(releases)})
+    assert engine.returncode == 2 and "unknown store engine 'fuseki'; known: '', 'virtuoso'" in engine.stderr
     unreachable = mpsc("load", "--endpoint", f"http://127.0.0.1:{free_port()}/query", env={"MPSC_RELEASES": str(releases)})
     assert unreachable.returncode == 1 and unreachable.stderr.startswith("error: could not load into")
     assert "Traceback" not in unreachable.stderr
@@ -176,23 +169,25 @@ class Misbehaving(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers["Content-Length"]))
         if self.path == "/trickling":
             return self.trickle()
-        status, body = {"/garbage": (200, b'?x\n"unterminated\n'), "/failing": (500, b"secret: db at 10.0.0.7"),
+        status, body = {"/garbage": (200, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "liter'),
+                        "/failing": (500, b"secret: db at 10.0.0.7"),
                         "/refusing": (400, b"secret: unsupported by 10.0.0.7")}[self.path]
         self.send_response(status)
-        self.send_header("Content-Type", "text/tab-separated-values" if status == 200 else "text/plain")
+        self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
         self.end_headers()
         self.wfile.write(body)
 
     def trickle(self) -> None:
-        """One TSV row every 0.4 s, each well within a 1 s socket timeout, for 4 s in all."""
+        """One row every 0.4 s, each well within a 1 s socket timeout, for 4 s in all."""
         self.send_response(200)
-        self.send_header("Content-Type", "text/tab-separated-values")
+        self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
         try:
-            self.wfile.write(b"?x\n")
+            self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": [')
             for n in range(10):
                 time.sleep(0.4)
-                self.wfile.write(b"%d\n" % n)
+                self.wfile.write(b'%s{"x": {"type": "literal", "value": "%d"}}' % (b"," if n else b"", n))
+                self.wfile.flush()
         except ConnectionError:  # the client gave up
             pass
 
@@ -200,14 +195,23 @@ class Misbehaving(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture(scope="module")
-def misbehaving():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+@contextmanager
+def handled_by(handler: type[BaseHTTPRequestHandler]):
+    """An HTTP server on 127.0.0.1 answering with `handler` in a background thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def misbehaving():
+    with handled_by(Misbehaving) as base:
+        yield base
 
 
 @pytest.mark.parametrize("path, error, status, message", [
@@ -247,3 +251,34 @@ def test_healthz_over_a_store_that_dies_turns_503_at_once_and_names_no_address(r
     assert dead.status == 503 and dead.json()["status"] == "unavailable"
     for answer in (healthy, dead):
         assert port not in answer.body.decode()  # the store's address stays internal
+
+
+class Guarded(BaseHTTPRequestHandler):
+    """A Graph Store that wants Basic credentials for every write and, like Virtuoso at times, deadlocks at
+    the first authorised PUT; `seen` records (authorised, body length) of each request."""
+
+    seen: list[tuple[bool, int]] = []
+    CREDENTIALS = "Basic " + base64.b64encode(b"loader:secret").decode()
+
+    def do_PUT(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        authorised = self.headers.get("Authorization") == self.CREDENTIALS
+        self.seen.append((authorised, len(body)))
+        status = 201 if authorised and [a for a, _ in self.seen].count(True) > 1 else 500 if authorised else 401
+        self.send_response(status)
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.end_headers()
+        self.wfile.write(b"Error 40001 SR172: Transaction deadlocked" if status == 500 else b"")
+
+    def log_message(self, *args) -> None:
+        """Quiet."""
+
+
+def test_uploads_carry_the_credentials_asked_for_and_a_deadlocked_one_is_sent_again():
+    """The large body travels only with credentials (an empty probe fetches the challenge first), and a
+    deadlock (SQLSTATE 40001) is answered by sending the PUT again."""
+    data = b"<urn:s> <urn:p> <urn:o> .\n" * 1000
+    with handled_by(Guarded) as base:
+        Target(base + "/update", base + "/store", user="loader", password="secret").put_graph("urn:g", data)
+    assert Guarded.seen == [(False, 0), (True, len(data)), (False, 0), (True, len(data))]

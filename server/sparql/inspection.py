@@ -66,6 +66,7 @@ class Inspection:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK; None if the text starts with none of them
     update: bool  # an update keyword occurs outside comments, strings and IRIs
     services: tuple[str, ...]  # the IRI of each SERVICE endpoint, escapes decoded
+    dataset: bool = False  # FROM or FROM NAMED occurs: the query names its own dataset
 
 
 def _tokens(text: str):
@@ -105,19 +106,20 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
     tokens = list(_tokens(text))
     if max_depth is not None:
         _check_depth(text, tokens, max_depth)
-    form, update, services, in_prologue = None, False, [], True
+    form, update, services, dataset, in_prologue = None, False, [], False, True
     for i, (kind, value, position) in enumerate(tokens):
         word = value.upper() if kind == "word" else None
         if in_prologue and word not in (None, "PREFIX", "BASE"):
             in_prologue = False
             form = next((f for f in FORMS if word.startswith(f)), None)
         update = update or word in UPDATE_KEYWORDS
+        dataset = dataset or (word or "").startswith("FROM")  # FROMNAMED too: the engine needs no space
         hidden = value.partition(":")[0] if kind == "pname" else value if kind == "word" else ""
         if "SERVICE" in hidden.upper() and word != "SERVICE":
             raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
             services.append(_service_target(text, tokens[i + 1:]))
-    return Inspection(form, update, tuple(services))
+    return Inspection(form, update, tuple(services), dataset)
 
 
 def _check_depth(text: str, tokens: list, max_depth: int) -> None:

@@ -12,8 +12,7 @@ def open_store(settings, releases) -> Store:
     if settings.store != "embedded":
         from .remote import RemoteStore
 
-        return RemoteStore(settings.store, update_endpoint=settings.update_endpoint,
-                           store_endpoint=settings.store_endpoint, timeout=settings.query_timeout)
+        return RemoteStore.from_settings(settings)
     from .embedded import EmbeddedStore
 
     release = releases.current()

@@ -2,10 +2,19 @@
 
 This is the path for operators who outgrow one machine: they run a clustered triplestore and several
 stateless `mpsc serve --store URL` replicas in front of it. Queries are POSTed form-encoded (SPARQL 1.1
-Protocol §2.1.2); SELECT results are fetched as TSV and graphs as Turtle, counted while they stream in and
-written in the requested format by results.py, exactly as on the embedded path. The release version
-(owl:versionInfo of the dataset in the metadata graph, which every `mpsc load` replaces) is re-read every
-VERSION_TTL seconds, so ETags and caches follow a new load within that time, without a restart.
+Protocol §2.1.2); SELECT and ASK results are fetched as SPARQL Results JSON and graphs as N-Triples, counted
+while they stream in and written in the requested format by results.py, exactly as on the embedded path.
+These are the forms every store writes correctly: Virtuoso's TSV quotes IRIs as CSV does, drops language
+tags and leaves newlines unescaped, and its Turtle writes the xsd:decimal 15750000 as a bare integer.
+
+The release version (owl:versionInfo of the dataset in the metadata graph, which every `mpsc load`
+replaces) is re-read every VERSION_TTL seconds, so ETags and caches follow a new load within that time,
+without a restart.
+
+A store that departs from SPARQL 1.1 is made up for by its dialect (dialects.py, MPSC_STORE_ENGINE): where
+its default graph is the union of all its graphs, every query that names no dataset of its own is sent with
+the graph holding the merge as its default graph and the release's named graphs as its named graphs, and
+literals it would have altered are loaded under another datatype and given theirs back in every answer.
 
 The store's own error texts are logged, not passed on: they may describe its internals (or, for a failing
 SERVICE, the network behind it). Only its syntax errors in Oxigraph's form ("error at L:C: …") reach
@@ -14,29 +23,31 @@ the client, because they are about the client's query and name line and column.
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from functools import partial
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from ..formats import SRJ, TSV, TURTLE, Format
-from ..iris import dataset
-from ..namespaces import METADATA_GRAPH, OWL
-from ..sparql.inspection import inspect
-from . import graphstore, results
+from .. import iris
 from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, syntax_error
+from ..formats import NTRIPLES, SRJ, Format
+from ..namespaces import GRAPH, METADATA_GRAPH, OWL
+from ..sparql.inspection import Inspection, inspect
+from . import graphstore, results
 from .base import Store
+from .dialects import dialect
 
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
 HEALTH_TIMEOUT = 3.0  # seconds /healthz waits for the store
 VERSION_QUERY = f"""SELECT ?version WHERE {{
-  GRAPH <{METADATA_GRAPH}> {{ <{dataset()}> <{OWL.versionInfo}> ?version }}
+  GRAPH <{METADATA_GRAPH}> {{ <{iris.dataset()}> <{OWL.versionInfo}> ?version }}
 }}"""
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 def sibling(endpoint: str, name: str) -> str:
@@ -46,39 +57,64 @@ def sibling(endpoint: str, name: str) -> str:
 
 
 class RemoteStore(Store):
-    def __init__(self, endpoint: str, *, update_endpoint: str = "", store_endpoint: str = "",
-                 timeout: float = 10.0):
+    def __init__(self, endpoint: str, *, update_endpoint: str = "", store_endpoint: str = "", engine: str = "",
+                 user: str = "", password: str = "", timeout: float = 10.0):
         self.endpoint = endpoint
-        self.update_endpoint = update_endpoint or sibling(endpoint, "update")
-        self.store_endpoint = store_endpoint or sibling(endpoint, "store")
+        self.dialect = dialect(engine)
+        self.target = graphstore.Target(update_endpoint or sibling(endpoint, "update"),
+                                        store_endpoint or sibling(endpoint, "store"),
+                                        default_graph=self.dialect.merge_graph, user=user, password=password)
         self.timeout = timeout
         self._version = (float("-inf"), "")  # (when read, value)
         self._graph_sizes: tuple[str, dict[str, int]] | None = None  # (version, sizes)
+
+    @classmethod
+    def from_settings(cls, settings) -> "RemoteStore":
+        """The store MPSC_STORE names, with the settings `mpsc serve` and `mpsc load` share."""
+        return cls(settings.store, update_endpoint=settings.update_endpoint, store_endpoint=settings.store_endpoint,
+                   engine=settings.store_engine, user=settings.store_user,
+                   password=settings.store_password, timeout=settings.query_timeout)
 
     @property
     def version(self) -> str:
         """The loaded release's version, "" while the store holds none; re-read every VERSION_TTL seconds."""
         read_at, value = self._version
         if time.monotonic() - read_at > VERSION_TTL:
-            rows = self.select(VERSION_QUERY)
-            value = str(rows[0]["version"]) if rows else ""
+            rows = self._solutions(VERSION_QUERY)
+            value = rows[0]["version"].value if rows else ""
             self._version = (time.monotonic(), value)
         return value
 
     def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
               public=False, deadline=None) -> bytes:
-        form = inspect(sparql).form
-        dataset = {"default-graph-uri": default_graphs or [], "named-graph-uri": named_graphs or []}
+        info = inspect(sparql)
+        dataset = self._dataset(info, default_graphs or [], named_graphs or [])
         deadline = deadline or time.monotonic() + self.timeout
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            with self._answer(sparql, TURTLE, dataset, deadline) as response:
-                rdf_format = ox.RdfFormat.from_media_type(response.headers.get_content_type()) or ox.RdfFormat.TURTLE
-                return results.triples(ox.parse(response, format=rdf_format), fmt, max_rows)
-        if form == "ASK":
-            with self._answer(sparql, SRJ, dataset, deadline) as response:
-                return results.boolean(ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON), fmt)
-        with self._answer(sparql, TSV, dataset, deadline) as response:
-            return results.solutions(lambda output: shutil.copyfileobj(response, output), fmt, max_rows)
+        if info.form in ("CONSTRUCT", "DESCRIBE"):
+            with self._answer(sparql, NTRIPLES, dataset, deadline) as response:
+                rdf_format = ox.RdfFormat.from_media_type(response.headers.get_content_type()) or ox.RdfFormat.N_TRIPLES
+                triples = (ox.Triple(t.subject, t.predicate, self.dialect.as_loaded(t.object))
+                           for t in ox.parse(response, format=rdf_format))
+                return results.triples(triples, fmt, max_rows)
+        with self._answer(sparql, SRJ, dataset, deadline) as response:
+            answer = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            if info.form == "ASK":
+                return results.boolean(truth(answer), fmt)
+            write = partial(results.write_tsv, answer, convert=self.dialect.as_loaded)
+            return results.solutions(write, fmt, max_rows, reencode=True)
+
+    def _dataset(self, info: Inspection, default_graphs: list[str], named_graphs: list[str]) -> dict:
+        """The protocol dataset to send: the client's; else, when the merge lives in a named graph and the
+        query names no dataset of its own, that graph as the default graph and the release's named graphs."""
+        if self.dialect.merge_graph and not (default_graphs or named_graphs or info.dataset):
+            default_graphs, named_graphs = [self.dialect.merge_graph], sorted(self.graph_sizes())
+        return {"default-graph-uri": default_graphs, "named-graph-uri": named_graphs}
+
+    def _solutions(self, sparql: str, deadline: float | None = None) -> list[ox.QuerySolution]:
+        """Solutions of a query sent as it is, over the store's own dataset: for the queries that find the
+        release (its version, its graphs) before any dataset can be named."""
+        with self._answer(sparql, SRJ, {}, deadline or time.monotonic() + self.timeout) as response:
+            return list(ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON))
 
     @contextmanager
     def _answer(self, sparql: str, accept: Format, dataset: dict, deadline: float):
@@ -90,6 +126,7 @@ class RemoteStore(Store):
             if deadline <= time.monotonic():
                 raise TimeoutError
             with urllib.request.urlopen(request, timeout=deadline - time.monotonic()) as response:
+                _complete(response, self.endpoint)
                 yield _Deadline(response, deadline)
         except urllib.error.HTTPError as error:
             raise self._refusal(error.code, error.read().decode("utf-8", "replace").strip()) from None
@@ -115,35 +152,63 @@ class RemoteStore(Store):
         return StoreFailed(f"The triplestore could not answer the query (HTTP {status}).")
 
     def graph_sizes(self) -> dict[str, int]:
-        """Counted by the store, once per version (a replica has no release manifest at hand)."""
+        """Counted by the store, once per version (a replica has no release manifest at hand), and at every call
+        while it holds none, so that the first release is seen whole as soon as it is there; only the release's
+        graphs, under GRAPH: not the staging graphs of a load, the merge's graph, or other data (Virtuoso's own)."""
         version = self.version
-        if self._graph_sizes is None or self._graph_sizes[0] != version:
-            rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            self._graph_sizes = (version, {str(row["g"]): int(row["n"]) for row in rows})
+        if self._graph_sizes is None or self._graph_sizes[0] != version or not version:
+            counts = {row["g"].value: int(row["n"].value) for row in self._solutions(GRAPH_SIZES)}
+            self._graph_sizes = (version, {g: n for g, n in counts.items() if self._is_release_graph(g)})
         return self._graph_sizes[1]
+
+    def _is_release_graph(self, name: str) -> bool:
+        return name.startswith(str(GRAPH)) and "?" not in name and name != self.dialect.merge_graph
 
     def load(self, release, graphs: set[str] | None = None) -> None:
         """Replace the release's graphs in one transaction (see graphstore.py); readers see the old or the new
-        release, never a mix.
+        release, never a mix (on Virtuoso, almost: see there).
 
         With `graphs`, only those named graphs are replaced, together with the default graph (their merge) and
         always the metadata graph: it names the version, so replicas' ETags and caches change with the data.
         """
         names = None if graphs is None else {*graphs, METADATA_GRAPH}
-        graphstore.replace(graphstore.release_graphs(release, names), suffix=f"load={release.version}",
-                           store_endpoint=self.store_endpoint, update_endpoint=self.update_endpoint)
+        graphstore.replace(graphstore.release_graphs(release, names, self.dialect), suffix=f"load={release.version}",
+                           target=self.target)
         self._version = (float("-inf"), "")
 
     def health(self) -> dict:
         """Asks the store now (a load balancer must learn within one probe that it went away), and names
         neither its address nor its own words: /healthz is public."""
         try:
-            rows = self.select(VERSION_QUERY, deadline=time.monotonic() + HEALTH_TIMEOUT)
+            rows = self._solutions(VERSION_QUERY, deadline=time.monotonic() + HEALTH_TIMEOUT)
         except QueryFailed as error:
             return {"store": "remote", "version": None, "ok": False, "error": str(error)}
-        version = str(rows[0]["version"]) if rows else ""
+        version = rows[0]["version"].value if rows else ""
         self._version = (time.monotonic(), version)
         return {"store": "remote", "version": version or None, "ok": bool(version)}
+
+
+def truth(answer) -> ox.QueryBoolean:
+    """The answer to an ASK query. Virtuoso sends it as a result set instead, one row (`__ASK_RETVAL` 1) for
+    true and none for false; that is read as the boolean it stands for."""
+    if isinstance(answer, ox.QueryBoolean):
+        return answer
+    found = any(term is not None and term.value != "0" for solution in answer for term in solution)
+    return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if found else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)
+
+
+def _complete(response, endpoint: str) -> None:
+    """QueryTimeout for an answer the store itself marks as cut short.
+
+    Virtuoso, given a time limit (its endpoint's `timeout` parameter), answers 200 with whatever it has found
+    so far and says so only in the X-SQL-State header (S1TAT, its "anytime" results): a COUNT over half the
+    data, passed on as the answer.
+    """
+    state = response.headers.get("X-SQL-State")
+    if state:
+        log.warning("%s sent an incomplete answer (%s): %s", endpoint, state, response.headers.get("X-SQL-Message"))
+        raise QueryTimeout("The triplestore stopped the query at its own time limit.")
 
 
 class _Deadline:

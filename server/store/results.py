@@ -33,14 +33,33 @@ class _RowLimit(io.BytesIO):
         return super().write(data)
 
 
-def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: int | None) -> bytes:
-    """SELECT results in `fmt`; `write_tsv(output)` writes them as TSV, and is stopped beyond `max_rows`."""
+def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: int | None, *,
+              reencode: bool = False) -> bytes:
+    """SELECT results in `fmt`; `write_tsv(output)` writes them as TSV, and is stopped beyond `max_rows`.
+
+    TSV written by pyoxigraph is passed on as it is; other TSV (`reencode`, from `write_tsv` below) is
+    rewritten by pyoxigraph too, so that every store's TSV abbreviates numbers the same way.
+    """
     _expect(fmt, "results")
     buffer = _RowLimit(max_rows)
     write_tsv(buffer)
-    if fmt is TSV:
+    if fmt is TSV and not reencode:
         return buffer.getvalue()
     return ox.parse_query_results(buffer.getvalue(), format=ox.QueryResultsFormat.TSV).serialize(format=fmt.ox_format)
+
+
+def write_tsv(answer: ox.QuerySolutions, output: IO[bytes], convert: Callable = lambda term: term) -> None:
+    """Parsed solutions as TSV, one write per row so that `solutions` can stop at the row limit; `convert` is
+    applied to each term first.
+
+    Terms are written in their N-Triples form (str() of a pyoxigraph term), which escapes tabs and newlines
+    inside literals as TSV requires (SPARQL 1.1 CSV/TSV §3); an unbound variable is an empty field.
+    """
+    names = answer.variables
+    output.write(("\t".join(str(v) for v in names) + "\n").encode("utf-8"))
+    for solution in answer:
+        terms = (solution[v] for v in names)
+        output.write(("\t".join("" if t is None else str(convert(t)) for t in terms) + "\n").encode("utf-8"))
 
 
 def boolean(result, fmt: Format) -> bytes:

@@ -74,7 +74,7 @@ class Namer:
         """The node's label in the reader's language, else German, else any, else a short form of the IRI."""
         found = {}
         for prop in LABEL_PROPERTIES:
-            for value in self.graph.objects(node, prop):
+            for value in sorted(self.graph.objects(node, prop)):  # sorted: not the store's order
                 found.setdefault(getattr(value, "language", None) or "", str(value))
         if found:
             return preferred(found, self.lang)

@@ -47,6 +47,8 @@ def projects() -> Response:
             missing("error.no_facet", facet=facet, value=value)
     rows = per_release.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
+    for entry in entries:
+        entry["title"] = preferred(entry.pop("titles"), reader()[0]) or ""
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})

@@ -27,7 +27,7 @@ TYPES = {
 def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
     """The JSON-LD object (a dict, serialised by the template's `tojson`, which escapes `<`)."""
     node = URIRef(page.iri)
-    types = [TYPES[t] for t in graph.objects(node, RDF.type) if t in TYPES]
+    types = [TYPES[t] for t in TYPES if (node, RDF.type, t) in graph]  # in TYPES' order, not the store's
     data = {"@context": "https://schema.org", "@type": types[0] if types else "Thing", "@id": page.iri,
             "name": page.label, "url": url}
     if page.description:
@@ -37,7 +37,7 @@ def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
         data["sameAs"] = same
     if page.point:
         data["geo"] = {"@type": "GeoCoordinates", "longitude": page.point[0], "latitude": page.point[1]}
-    places = [{"@id": str(o), "name": namer.label(o)} for o in graph.objects(node, SCHEMA.containedInPlace)]
+    places = [{"@id": str(o), "name": namer.label(o)} for o in sorted(graph.objects(node, SCHEMA.containedInPlace))]
     if places:
         data["containedInPlace"] = places
     for key, prop in (("identifier", MPSC.ags), ("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)):
