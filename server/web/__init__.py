@@ -26,10 +26,10 @@ def register(app: Flask, store: Store | None) -> None:
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
     from . import health, sparql
-    from . import dumps, meta, pages, resources
+    from . import dumps, meta, openapi, pages, resources
 
     return [sparql.bp, health.bp,
-            pages.bp, resources.bp, dumps.bp, meta.bp]
+            pages.bp, resources.bp, dumps.bp, meta.bp, openapi.bp]
 
 
 def get_store() -> Store:
