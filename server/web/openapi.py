@@ -435,12 +435,12 @@ ERROR_RESPONSES = {
                                 "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
                                 "seconds."),
 }
-
-
+# What an error answer's body is: problem details, or the error page for clients preferring HTML (http.wants_html).
 ERROR_CONTENT = {PROBLEM.media_type: {"schema": ref("schemas", "Problem")}, **content(HTML)}
 
 
 def components() -> dict:
+    """What several operations share: schemas, headers, parameters, and the error and 304 answers."""
     return {"schemas": SCHEMAS, "headers": HEADERS, "parameters": PARAMETERS, "responses": {
         **{name: error_response(status, description) for status, (name, description) in ERROR_RESPONSES.items()},
         "NotModified": answer("Not Modified: the copy named in `If-None-Match` is current.", ETag=header("ETag")),
