@@ -58,10 +58,10 @@ class NoStore(Store):
         return {"store": "none", "version": None, "ok": True}
 
 
-@pytest.fixture
-def small_root(tmp_path) -> Path:
-    """A project folder with the real ontology and shapes but a tiny valid data set, so builds take seconds."""
-    root = tmp_path / "project"
+def make_small_root(folder: Path) -> Path:
+    """A project folder in `folder` with the real ontology and shapes but a tiny valid data set, so builds take
+    seconds."""
+    root = folder / "project"
     shutil.copytree(ROOT / "ontology", root / "ontology")
     shutil.copytree(ROOT / "shapes", root / "shapes")
     shutil.copytree(ROOT / "data" / "metadata", root / "data" / "metadata")
@@ -69,6 +69,12 @@ def small_root(tmp_path) -> Path:
     (root / "data" / "programme").mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "shapes" / "valid.ttl", root / "data" / "programme" / "valid.ttl")
     return root
+
+
+@pytest.fixture
+def small_root(tmp_path) -> Path:
+    """A project folder with the real ontology and shapes but a tiny valid data set (`make_small_root`)."""
+    return make_small_root(tmp_path)
 
 
 @pytest.fixture(scope="session")

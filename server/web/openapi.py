@@ -1,0 +1,530 @@
+"""/openapi.json: the HTTP interface described in OpenAPI 3.1, for client generators, API catalogues and fuzzers.
+
+The operations are written by hand next to the views they describe, because which statuses and headers a view
+answers with is a decision of its code that no table records; tests/test_openapi.py fails when the app gains
+a route this does not describe (or loses one it does) and fuzzes the description against a live server. What
+could drift silently is derived instead: media types from server/formats.py (the tables the views negotiate
+over, the formats each view offers), the dumps' media types from the format table and /dumps/' own one, limit names from server/config.py, the patterns of
+path parameters from the app's URL converters, the static files' types from the files. The body is built once
+per app and served with an ETag of its bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import mimetypes
+import re
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app
+
+from ..config import LIMITS
+from ..formats import GRAPH_FORMATS, HTML, NQUADS, PROBLEM, SRJ, Format
+from . import endpoint, get_settings, harvest, responses
+from .dumps import OWN_FILES
+from .links import DOCUMENT_FORMATS
+
+bp = Blueprint("openapi", __name__)
+MEDIA_TYPE = "application/json"  # what browsers show and every OpenAPI tool reads; the +json type is unregistered
+OPENAPI = "3.1.0"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+_ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    """This description; cacheable like the other metadata, its ETag a hash of its bytes."""
+    body = document_bytes(current_app)
+    return responses.conditional(responses.etag("openapi", hashlib.sha256(body).hexdigest()),
+                                 lambda: Response(body, content_type=MEDIA_TYPE))
+
+
+def document_bytes(app: Flask) -> bytes:
+    """The description as JSON, built on first use: it depends only on the code and the app's settings."""
+    body = app.extensions.get("mpsc.openapi")
+    if body is None:
+        body = json.dumps(document(app, get_settings().public_base), indent=1, ensure_ascii=False).encode("utf-8")
+        app.extensions["mpsc.openapi"] = body
+    return body
+
+
+def document(app: Flask, base: str) -> dict:
+    """The OpenAPI document of `app` as served under `base`."""
+    return {
+        "openapi": OPENAPI,
+        "info": {"title": "Modellprojekte Smart Cities – open knowledge graph", "version": _version(),
+                 "description": INTRODUCTION},
+        "servers": [{"url": base.rstrip("/"), "description": "this deployment"}],
+        "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
+        "paths": {openapi_path(rule): path_item(app, rule, methods) for rule, methods in operations().items()},
+        "components": components(),
+    }
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("mpsc-graph")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+INTRODUCTION = """\
+Linked Open Data about Germany's *Modellprojekte Smart Cities*: HTML pages in German and English,
+dereferenceable resource IRIs (`/id/…` answers **303** to `/doc/…`), RDF documents, a read-only SPARQL 1.1
+endpoint, downloadable dumps and metadata for harvesters. Everything is public and read-only; no request
+needs credentials.
+
+* **Formats** are chosen by `Accept` (q-values honoured) where a path offers several; a suffix
+  (`.ttl`, `.jsonld`, `.rdf`, `.nt`, `.html`) or, on `/sparql`, `format=` names one outright. Nothing
+  acceptable is 406, listing the offered media types.
+* **Languages:** pages follow `Accept-Language`; `?lang=de` or `?lang=en` overrides it.
+* **Caching:** answers carry an `ETag`; a request with a matching `If-None-Match` gets 304.
+* **Errors** are RFC 9457 problem details (`application/problem+json`) or, for clients preferring HTML, a page.
+  A 429 or 503 carries `Retry-After`.
+* **Every path** also answers `HEAD` (as `GET`, without the body) and `OPTIONS` (CORS preflight; every origin
+  is allowed); other methods get 405 with `Allow`.
+"""
+
+TAGS = {
+    "pages": "HTML pages for people, in German or English.",
+    "documents": "Resources and the documents describing them, in HTML or RDF.",
+    "sparql": "The SPARQL 1.1 Protocol endpoint (read-only, bounded; see /limits).",
+    "dumps": "The release files and their listings.",
+    "metadata": "Descriptions for harvesters, crawlers, clients and operators.",
+}
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask rule as an OpenAPI path: `/dumps/<version>/<name>` -> `/dumps/{version}/{name}`."""
+    return _ARGUMENT.sub(lambda m: "{" + m.group(2) + "}", rule)
+
+
+def path_item(app: Flask, rule: str, methods: dict) -> dict:
+    """The path item of `rule`: its operations, each path parameter constrained by the regular expression of
+    its URL converter unless the operation lists the values (`enum`)."""
+    patterns = {name: f"^(?:{app.url_map.converters[converter or 'default'].regex})$"
+                for converter, name in _ARGUMENT.findall(rule)}
+    return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]]}
+            for method, described in methods.items()}
+
+
+def _constrained(parameter: dict, patterns: dict[str, str]) -> dict:
+    if parameter.get("in") != "path" or "enum" in parameter["schema"]:
+        return parameter
+    return {**parameter, "schema": {**parameter["schema"], "pattern": patterns[parameter["name"]]}}
+
+
+# --- Building blocks --------------------------------------------------------------------------------------
+
+def ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def content(*types: Format | str) -> dict:
+    """A `content` map for formats or media types: a JSON body (JSON-LD, release.json) is an object or array, any
+    other a string."""
+    media_types = [t.media_type if isinstance(t, Format) else t for t in types]
+    return {m: {"schema": {"type": ["object", "array"] if m.endswith("json") else "string"}} for m in media_types}
+
+
+def answer(description: str, content: dict | None = None, **headers: dict) -> dict:
+    """A response object; `headers` maps header names (underscores for dashes) to header objects."""
+    response: dict = {"description": description}
+    if content:
+        response["content"] = content
+    if headers:
+        response["headers"] = {name.replace("_", "-"): header for name, header in headers.items()}
+    return response
+
+
+def header(name: str, required: bool = False) -> dict:
+    """A reference to a shared header, or one marked required (a reference cannot be)."""
+    if not required:
+        return ref("headers", name)
+    return {**HEADERS[name], "required": True}
+
+
+def query(name: str, description: str, schema: dict | None = None, examples=(), **extra) -> dict:
+    return {"name": name, "in": "query", "description": description, "schema": _schema(schema, examples), **extra}
+
+
+def path(name: str, description: str, schema: dict | None = None, examples=()) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": _schema(schema, examples)}
+
+
+def _schema(schema: dict | None, examples) -> dict:
+    """A string schema unless given, with JSON Schema `examples` (a parameter's own `examples` is a map)."""
+    return {**(schema or {"type": "string"}), **({"examples": list(examples)} if examples else {})}
+
+
+def extension(formats) -> dict:
+    """A suffix path parameter, naming the formats' extensions."""
+    return path("extension", "The format: " + ", ".join(f"`{f.extension}` ({f.label})" for f in formats) + ".",
+                {"type": "string", "enum": [f.extension for f in formats]})
+
+
+def errors(*statuses: int) -> dict:
+    return {str(status): ref("responses", ERROR_RESPONSES[status][0]) for status in statuses}
+
+
+def not_modified() -> dict:
+    return {"304": ref("responses", "NotModified")}
+
+
+def operation(operation_id: str, tag: str, summary: str, description: str, responses: dict,
+              parameters=(), **extra) -> dict:
+    return {"operationId": operation_id, "tags": [tag], "summary": summary, "description": description,
+            "parameters": list(parameters), "responses": responses, **extra}
+
+
+# What every page and negotiated answer shares.
+LANG = ref("parameters", "lang")
+CONDITIONAL = ref("parameters", "If-None-Match")
+LANGUAGE = ref("parameters", "Accept-Language")
+PAGE_PARAMETERS = (LANG, LANGUAGE, CONDITIONAL)
+STORE_ERRORS = (502, 503)  # what a view that reads the store can meet: an external store failing or away
+SPARQL_FORMATS = endpoint.OFFERED[None]  # every form's formats: what a query or the service description may answer in
+
+
+def page(operation_id: str, summary: str, description: str, parameters=(), extra: tuple[int, ...] = ()) -> dict:
+    """An HTML page of the site: 200 with ETag and Content-Language, 304, and the store's errors."""
+    responses = {"200": answer("The page.", content(HTML), ETag=header("ETag", True),
+                               Content_Language=header("Content-Language", True)),
+                 **not_modified(), **errors(*extra, *STORE_ERRORS)}
+    return {"get": operation(operation_id, "pages", summary, description, responses, (*parameters, *PAGE_PARAMETERS))}
+
+
+def document_answer(formats=DOCUMENT_FORMATS) -> dict:
+    """200 for something offered in several formats: its concrete document and the other formats named."""
+    return answer("The document in the chosen format.", content(*formats), ETag=header("ETag", True),
+                  Content_Location=header("Content-Location", True), Link=header("Link", True),
+                  Vary=header("Vary"))
+
+
+def see_other(target: str) -> dict:
+    return answer(f"See Other: {target}", Location=header("Location", True), Vary=header("Vary"))
+
+
+# --- The operations, by Flask rule -------------------------------------------------------------------------
+
+def operations() -> dict[str, dict]:
+    """Every route of the app, keyed by its Flask rule, with its operations."""
+    return {**page_routes(), **document_routes(), **sparql_routes(), **dump_routes(), **metadata_routes()}
+
+
+def page_routes() -> dict[str, dict]:
+    facet = "Only projects of this {} (404 for a value no project has); the page's select boxes list the values."
+    return {
+        "/": page("home", "Start page",
+                  "What the graph is, live counts per round, category and state, and the ways to use it."),
+        "/projects": page("projects", "The model projects",
+                          "Every model project with round, category, grantee and states, optionally filtered.",
+                          [query("round", facet.format("funding round (year)"), examples=["2020"]),
+                           query("category", facet.format("category"), examples=["mittelstadt"]),
+                           query("state", facet.format("state (two-digit key)"), examples=["09"])], extra=(404,)),
+        "/municipalities": page("municipalities", "Municipalities taking part",
+                                "The municipalities that are grantees or cooperation members, by state."),
+        "/districts": page("districts", "Districts taking part",
+                           "The districts that are grantees or cooperation members, by state."),
+        "/cooperations": page("cooperations", "Cooperations",
+                              "The cooperations carrying a project, with their members (lead member first)."),
+        "/charter": page("charter", "The Smart City Charta",
+                         "The Charta's guidelines with their recommendations, aims and vision."),
+        "/limits": page("limits", "Limits of the SPARQL endpoint",
+                        "Every limit of /sparql, its value on this server, and what happens beyond it."),
+        "/map/germany.svg": {"get": operation(
+            "map", "pages", "The map background",
+            "Germany drawn from the municipalities' coordinates, behind the small maps on pages of places.",
+            {"200": answer("The SVG image.", content("image/svg+xml"), ETag=header("ETag", True)),
+             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+        "/static/<path:filename>": {"get": operation(
+            "static", "pages", "The site's static files", "Style sheets and other files the pages load.",
+            {"200": answer("The file.", content(*static_media_types()), ETag=header("ETag", True)),
+             **not_modified(), **errors(404)},
+            [path("filename", "A file of the package's static folder.", {"type": "string"}, examples=["style.css"]),
+             CONDITIONAL])},
+    }
+
+
+def static_media_types() -> list[str]:
+    """The media types of the files in server/static/, as Flask guesses them when it sends one."""
+    return sorted({mimetypes.guess_type(p.name)[0] or "application/octet-stream" for p in STATIC.rglob("*")
+                   if p.is_file()})
+
+
+def document_routes() -> dict[str, dict]:
+    resource = path("path", "The resource's path under `https://w3id.org/mpsc/id/`, slashes included.",
+                    {"type": "string", "minLength": 1}, examples=["project/bamberg"])
+    document = path("path", "The resource's path under `https://w3id.org/mpsc/id/`; a suffix (`.html`, `.ttl`, "
+                    "`.jsonld`, `.rdf`, `.nt`) names the format outright.", {"type": "string", "minLength": 1},
+                    examples=["municipality/09461000", "project/bamberg.ttl"])
+    unknown = {"404": ref("responses", "DocumentNotFound")}
+    return {
+        "/id/<path:path>": {"get": operation(
+            "resource", "documents", "A resource IRI",
+            "Answers 303 See Other to the document about the resource in the negotiated format (HTML for "
+            "browsers). An unknown resource is 404 in that format.",
+            {"303": see_other("the document (`/doc/{path}`, or `/doc/{path}.ttl` etc. for RDF)."),
+             **unknown, **errors(406, *STORE_ERRORS)}, [resource, LANG])},
+        "/doc/<path:path>": {"get": operation(
+            "document", "documents", "The document about a resource",
+            "The resource's concise bounded description with its #fragments, the labels and types of what it "
+            "links to and every incoming link, as an HTML page or in RDF; 404 in that format if unknown.",
+            {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
+            [document, *PAGE_PARAMETERS])},
+        "/ontology": {"get": operation(
+            "ontology", "documents", "The vocabulary",
+            "The OWL vocabulary `mpsc:`: HTML documentation (each term at `#Term`) or the ontology graph.",
+            {"200": document_answer(), **not_modified(), **errors(406, *STORE_ERRORS)}, PAGE_PARAMETERS)},
+        "/ontology.<extension>": {"get": operation(
+            "ontologyFile", "documents", "The vocabulary in one format", "The vocabulary, whatever `Accept` says.",
+            {"200": document_answer(), **not_modified(), **errors(404, *STORE_ERRORS)},
+            [extension(DOCUMENT_FORMATS), *PAGE_PARAMETERS])},
+        "/ontology/<version>": {"get": operation(
+            "ontologyVersion", "documents", "A version IRI of the vocabulary",
+            "The ontology's `owl:versionIRI`: 303 to `/ontology` in the negotiated format; 404 for other versions.",
+            {"303": see_other("the vocabulary in the negotiated format."), **unknown,
+             **errors(406, *STORE_ERRORS)}, [path("version", "The vocabulary's version.", {"type": "string"},
+                                                   examples=["1.0.0"]), LANG])},
+    }
+
+
+def sparql_routes() -> dict[str, dict]:
+    """GET and POST /sparql (SPARQL 1.1 Protocol §2.1)."""
+    dataset = [query("default-graph-uri", "Replaces the query's default graph by the merge of these graphs (IRIs).",
+                     {"type": "array", "items": {"type": "string"}}, explode=True),
+               query("named-graph-uri", "Replaces the query's named graphs by these (IRIs).",
+                     {"type": "array", "items": {"type": "string"}}, explode=True)]
+    fmt = query("format", "The answer's format; wins over `Accept`. A key (" + ", ".join(
+        f"`{f.key}`" for f in SPARQL_FORMATS) + "), a media type, a file extension or a name SPARQLWrapper sends; "
+                "for CONSTRUCT and DESCRIBE `json` and `xml` mean JSON-LD and RDF/XML. Several: the first one "
+                "that fits the query's form. None that fits: 406.",
+                {"type": "array", "items": {"type": "string"}}, explode=True)
+    text_query = query("query", "The SPARQL 1.1 query (UTF-8). Without one, GET answers the service description "
+                       "(RDF) or, for browsers, the query form.", examples=["ASK {}"])
+    example = query("example", "Without `query`: the query form filled with this example query (a file name in "
+                    "`queries/` without `.rq`; unknown ones give the default query).",
+                    examples=["projects-per-round-and-category"])
+    form = {"type": "object", "properties": {
+        "query": {"type": "string", "description": "The SPARQL query."},
+        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "format": {"type": "array", "items": {"type": "string"}}}}
+    body = {"required": True, "description": "The query, form-encoded or as the body itself (UTF-8); other media "
+            "types are 415, `application/sparql-update` (and an `update` field) 400.",
+            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+                name: {"style": "form", "explode": True} for name in ("default-graph-uri", "named-graph-uri", "format")}},
+                        "application/sparql-query": {"schema": {"type": "string"}}}}
+    results = answer("The result: SELECT as SPARQL results (JSON by default), ASK as JSON or XML, CONSTRUCT and "
+                     "DESCRIBE as RDF (Turtle by default), an HTML table for browsers; without a query the "
+                     "service description (Turtle by default) or the query form.",
+                     {**content(*SPARQL_FORMATS), SRJ.media_type: {"schema": ref("schemas", "SparqlResults")}},
+                     ETag=header("ETag"), Vary=header("Vary"))
+    refused = errors(400, 406, 413, 429, 503, 502)
+
+    def endpoint(method: str, summary: str, description: str, parameters, **extra) -> dict:
+        responses = {"200": results, **not_modified(), **refused, **(errors(415) if method == "post" else {})}
+        return operation(f"sparql{method.title()}", "sparql", summary, description, responses,
+                         [*parameters, LANG, LANGUAGE, CONDITIONAL], **extra)
+
+    return {"/sparql": {
+        "get": endpoint("get", "Run a query (or describe the service)",
+                        "A query in the URL. The answer is cached and validated by its ETag.",
+                        [text_query, *dataset, fmt, example]),
+        "post": endpoint("post", "Run a query sent in the body",
+                         "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
+                         "be given in the URL.", [*dataset, fmt], requestBody=body),
+    }}
+
+
+def dump_routes() -> dict[str, dict]:
+    version = path("version", "A release version (12 hex digits).", {"type": "string"}, examples=["0123456789ab"])
+    name = path("name", "A file of the release (listed on its page).", {"type": "string"}, examples=["mpsc.ttl"])
+    file_parameters = [ref("parameters", "Range"), ref("parameters", "If-Modified-Since"), CONDITIONAL]
+    file_answers = {"200": answer("The file as built.", content(*dump_media_types()), ETag=header("ETag", True),
+                                  Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                    "206": answer("The requested byte range.", content(*dump_media_types()),
+                                  Content_Range=header("Content-Range", True), ETag=header("ETag", True)),
+                    **not_modified(), **errors(404, 416)}
+    listing = {"200": answer("The listing.", content(HTML), ETag=header("ETag", True)), **not_modified(), **errors(404)}
+    return {
+        "/dumps/": {"get": operation(
+            "dumps", "dumps", "The served release's files",
+            "Every file with size, triples, SHA-256 and licence, and the earlier releases.", listing,
+            PAGE_PARAMETERS)},
+        "/dumps/<version>/": {"get": operation(
+            "releaseDumps", "dumps", "One release's files", "The files of any release still on the server.",
+            listing, [version, *PAGE_PARAMETERS])},
+        "/dumps/<name>": {"get": operation(
+            "dump", "dumps", "A file of the served release",
+            "Sent as built, never re-encoded (`.gz` files are `application/gzip`); `Cache-Control: max-age=300`. A "
+            "release version without its slash is 301 to that release's listing.",
+            {**file_answers, "301": answer("Moved: the release's listing.", Location=header("Location", True))},
+            [name, *file_parameters])},
+        "/dumps/<version>/<name>": {"get": operation(
+            "releaseDump", "dumps", "A file of a given release",
+            "The same file under its release's version: it never changes, so it may be cached for a year.",
+            file_answers, [version, name, *file_parameters])},
+    }
+
+
+def dump_media_types() -> list[str]:
+    """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
+    the release (checksums, manifest, notes)."""
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip"} | set(OWN_FILES.values()))
+
+
+def metadata_routes() -> dict[str, dict]:
+    html_redirect = see_other("a browser asking for HTML is sent to the page of the description.")
+    rdf_only = tuple(f for f in harvest.OFFERED if f is not HTML)  # HTML is offered as a redirect to a page
+    return {
+        "/.well-known/void": {"get": operation(
+            "void", "metadata", "VoID description",
+            "The dataset's VoID description with statistics per named graph (Turtle by default).",
+            {"200": answer("The description.", content(*rdf_only), ETag=header("ETag", True), Vary=header("Vary")),
+             "303": html_redirect, **not_modified(), **errors(406, *STORE_ERRORS)}, [LANG, CONDITIONAL])},
+        "/catalog": {"get": operation(
+            "catalog", "metadata", "DCAT-AP.de catalogue",
+            "Catalogue, dataset, one distribution per release file, the SPARQL service (Turtle by default).",
+            {"200": document_answer(rdf_only), "303": html_redirect, **not_modified(),
+             **errors(406, *STORE_ERRORS)}, [LANG, CONDITIONAL])},
+        "/catalog.<extension>": {"get": operation(
+            "catalogFile", "metadata", "DCAT-AP.de catalogue in one format", "The catalogue, whatever `Accept` says.",
+            {"200": document_answer(rdf_only), **not_modified(), **errors(404, *STORE_ERRORS)},
+            [extension(rdf_only), CONDITIONAL])},
+        "/robots.txt": {"get": operation(
+            "robots", "metadata", "Crawl rules", "Everything but /sparql, and where the sitemap is.",
+            {"200": answer("The rules.", content("text/plain"), ETag=header("ETag", True)), **not_modified()},
+            [CONDITIONAL])},
+        "/sitemap.xml": {"get": operation(
+            "sitemap", "metadata", "Sitemap", "Every page, each project-list filter and every resource document.",
+            {"200": answer("The sitemap (sitemaps.org 0.9).", content("application/xml"), ETag=header("ETag", True)),
+             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+        "/healthz": {"get": operation(
+            "health", "metadata", "Health",
+            "Whether this server can answer: its store, the release version the store serves and the current "
+            "release on disk (they differ after a build until the server restarts). Never cached.",
+            {"200": answer("The store answers.", {"application/json": {"schema": ref("schemas", "Health")}}),
+             "503": answer("The store cannot answer.", {"application/json": {"schema": ref("schemas", "Health")}},
+                           Retry_After=header("Retry-After", True))})},
+        "/openapi.json": {"get": operation(
+            "openapi", "metadata", "This description", "The HTTP interface in OpenAPI 3.1.",
+            {"200": answer("The OpenAPI document.", {MEDIA_TYPE: {"schema": {"type": "object",
+                                                                             "required": ["openapi", "paths"]}}},
+                           ETag=header("ETag", True)), **not_modified()}, [CONDITIONAL])},
+    }
+
+
+# --- Components ------------------------------------------------------------------------------------------
+
+# Status -> (component name, description) of the error answers, each a problem+json body or an HTML page.
+ERROR_RESPONSES = {
+    400: ("BadRequest", "The query is refused: a syntax error (with `line` and `column`), an update, a SERVICE "
+                        "call not allowed here, nesting too deep, too many rows, not UTF-8, or several queries."),
+    404: ("NotFound", "Nothing here, or a filter value or file name that does not exist."),
+    406: ("NotAcceptable", "None of the acceptable formats is offered; `offered` lists the media types that are."),
+    413: ("ContentTooLarge", "The query is longer than the endpoint's limit (see /limits)."),
+    415: ("UnsupportedMediaType", "The body is neither form-encoded nor `application/sparql-query`, or not UTF-8."),
+    416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
+    429: ("TooManyRequests", "This client has too many queries running or waiting, or used its query time for this "
+                             "minute; `limit` names which. Retry after `Retry-After` seconds."),
+    502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
+    503: ("ServiceUnavailable", "The query reached the time or memory limit and was stopped, the queue is full "
+                                "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
+                                "seconds."),
+}
+# What an error answer's body is: problem details, or the error page for clients preferring HTML (conneg.wants_html).
+ERROR_CONTENT = {PROBLEM.media_type: {"schema": ref("schemas", "Problem")}, **content(HTML)}
+
+
+def components() -> dict:
+    """What several operations share: schemas, headers, parameters, and the error and 304 answers."""
+    return {"schemas": SCHEMAS, "headers": HEADERS, "parameters": PARAMETERS, "responses": {
+        **{name: error_response(status, description) for status, (name, description) in ERROR_RESPONSES.items()},
+        "NotModified": answer("Not Modified: the copy named in `If-None-Match` is current.", ETag=header("ETag")),
+        "DocumentNotFound": answer("Not Found: nothing is known about this IRI. The body is in the negotiated "
+                                   "format: an HTML page, or an empty RDF document; problem details for a path no "
+                                   "resource can have (a line break in it).",
+                                   {**content(*DOCUMENT_FORMATS), **ERROR_CONTENT}),
+    }}
+
+
+def error_response(status: int, description: str) -> dict:
+    """An error answer: problem details for scripts, a page for browsers; 429 and 503 say when to retry."""
+    retry = {"Retry_After": header("Retry-After", True)} if status in (429, 503) else {}
+    return answer(description, ERROR_CONTENT, **retry)
+
+
+SCHEMAS = {
+    "Problem": {
+        "type": "object", "description": "RFC 9457 problem details.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string", "description": "Always `about:blank`: the status says what happened."},
+            "title": {"type": "string", "description": "The status's reason phrase."},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string", "description": "What went wrong, in plain words."},
+            "line": {"type": "integer", "minimum": 1, "description": "A syntax error's line in the query."},
+            "column": {"type": "integer", "minimum": 1, "description": "A syntax error's column in the query."},
+            "limit": {"type": "string", "enum": list(LIMITS), "description": "The limit exceeded (see /limits)."},
+            "offered": {"type": "array", "items": {"type": "string"},
+                        "description": "With 406: the media types that are offered."},
+        },
+    },
+    "SparqlResults": {
+        "type": "object", "description": "SPARQL 1.1 Query Results JSON: `results` for SELECT, `boolean` for ASK.",
+        "required": ["head"],
+        "properties": {
+            "head": {"type": "object", "properties": {"vars": {"type": "array", "items": {"type": "string"}}}},
+            "results": {"type": "object", "required": ["bindings"],
+                        "properties": {"bindings": {"type": "array", "items": {
+                            "type": "object", "additionalProperties": ref("schemas", "RdfTerm")}}}},
+            "boolean": {"type": "boolean"},
+        },
+        "oneOf": [{"required": ["results"]}, {"required": ["boolean"]}],
+    },
+    "RdfTerm": {
+        "type": "object", "required": ["type", "value"],
+        "properties": {"type": {"type": "string", "enum": ["uri", "literal", "bnode", "triple"]},
+                       "value": {}, "xml:lang": {"type": "string"}, "datatype": {"type": "string"}},
+    },
+    "Health": {
+        "type": "object", "required": ["status", "store", "release"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "store": {"type": "object", "required": ["ok"], "description": "The store's kind, version and state.",
+                      "properties": {"ok": {"type": "boolean"}}},
+            "release": {"type": ["string", "null"], "description": "The current release on disk."},
+        },
+    },
+}
+
+HEADERS = {
+    "ETag": {"description": "Validator of this answer; send it back in `If-None-Match`.", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before trying again.",
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+    "Location": {"description": "Where to go.", "schema": {"type": "string"}},
+    "Content-Location": {"description": "The concrete document answered (with its suffix).", "schema": {"type": "string"}},
+    "Link": {"description": "The other formats of the document (`rel=\"alternate\"`, RFC 8288).",
+             "schema": {"type": "string"}},
+    "Vary": {"description": "The request headers the answer depends on.", "schema": {"type": "string"}},
+    "Content-Language": {"description": "The page's language, `de` or `en`.", "schema": {"type": "string"}},
+    "Last-Modified": {"description": "When the file was written.", "schema": {"type": "string"}},
+    "Accept-Ranges": {"description": "`bytes`: downloads can be resumed.", "schema": {"type": "string"}},
+    "Content-Range": {"description": "The bytes sent, of how many.", "schema": {"type": "string"}},
+}
+
+PARAMETERS = {
+    "lang": query("lang", "The page language, `de` or `en`; overrides `Accept-Language` and stays on every link. "
+                  "Other values are ignored.", examples=["en"]),
+    "Accept-Language": {"name": "Accept-Language", "in": "header", "schema": {"type": "string"},
+                        "description": "The reader's languages; German unless English is preferred."},
+    "If-None-Match": {"name": "If-None-Match", "in": "header", "schema": {"type": "string"},
+                      "description": "ETags of copies the client holds; a current one gets 304."},
+    "If-Modified-Since": {"name": "If-Modified-Since", "in": "header", "schema": {"type": "string"},
+                          "description": "An HTTP date; an unchanged file gets 304."},
+    "Range": {"name": "Range", "in": "header", "schema": {"type": "string"},
+              "description": "Byte ranges (`bytes=1000-`), to resume a download: 206."},
+}
