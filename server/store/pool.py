@@ -94,7 +94,9 @@ class ForkServer:
         return int(reply.rpartition(" ")[2]) if reply.startswith("ended ") else 0
 
     def close(self) -> None:
-        """End the fork server; it kills its executors as it goes."""
+        """End the fork server; it kills its executors as it goes (closing the socket is its signal: both
+        the socket and the reader made from it hold the descriptor)."""
+        self._lines.close()
         self._socket.close()
         try:
             self.process.wait(timeout=10)
