@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test browser virtuoso
+.PHONY: setup serve build test browser virtuoso nginx
 
 setup: $(VENV)/.installed
 
@@ -31,5 +31,11 @@ virtuoso:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; } || \
 	  { echo "virtuoso-t is missing: install Debian's virtuoso-opensource package (apt-get install virtuoso-opensource)" >&2; exit 1; }
 
-test: setup browser virtuoso
+# The static-site test serves an export with Debian's nginx (run as the current user); install it the same way.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } || \
+	  { echo "nginx is missing: install Debian's nginx-light package (apt-get install nginx-light)" >&2; exit 1; }
+
+test: setup browser virtuoso nginx
 	$(BIN)/python -m pytest

@@ -189,6 +189,37 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     server.run(settings, dev=dev)
 
 
+@main.command("export-site")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-url", help="Public base URL the static server will answer under [MPSC_BASE_URL].")
+@click.option("--listen", default="127.0.0.1:8081", show_default=True, help="Address the generated nginx and Caddy "
+              "configurations listen on.")
+@click.option("--upstream", "upstreams", multiple=True, metavar="HOST:PORT",
+              help="An `mpsc serve` replica for /sparql and whatever was not exported (repeatable) [default: MPSC_BIND].")
+@click.option("--only", multiple=True, metavar="PREFIX", help="Export only the documents whose path under /id/ starts "
+              "with PREFIX, e.g. project/ (repeatable); the replicas answer the others.")
+def export_site(folder, base_url, listen, upstreams, only):
+    """Write the current release's site into FOLDER/site as static files, with nginx and Caddy configuration
+    (FOLDER/nginx/, FOLDER/Caddyfile) that negotiates formats and languages and forwards /sparql."""
+    from . import create_app
+    from .web.export import export_site as run_export, write_configs
+
+    settings = Settings.from_env(base_url=base_url)
+    release = Releases(settings.releases).current()
+    if release is None:
+        fail(f"no release in {settings.releases}; run `mpsc build` first")
+    app = create_app(settings)
+    try:
+        exported = run_export(app, release, folder, only)
+        write_configs(folder, settings.public_base, listen, upstreams or (settings.bind,), release.version)
+    except OSError as error:
+        io_failure(error)
+    finally:
+        app.extensions["mpsc.store"].close()
+    click.echo(f"{exported.files:,} files ({exported.bytes / 1e6:,.1f} MB) written to {folder}/site; "
+               f"nginx: nginx -p {folder} -c nginx/nginx.conf; Caddy: {folder}/Caddyfile")
+
+
 @main.command()
 @click.option("--endpoint", help="Query URL of the SPARQL 1.1 server, e.g. http://127.0.0.1:7878/query [MPSC_STORE].")
 @click.option("--update-endpoint", help=flag_help("update_endpoint"))

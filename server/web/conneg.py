@@ -25,7 +25,14 @@ class Choice(NamedTuple):
 
 def choose(offered: Sequence[Format], default: Format | None = None, *, suffix: Format | None = None,
            requested: Iterable[str] = ()) -> Choice:
-    """The format to answer in among `offered` (default: the first), or HttpError 406."""
+    """The format to answer the current request in among `offered` (default: the first), or HttpError 406."""
+    return decide(offered, default, suffix=suffix, requested=requested, accept=request.headers.get("Accept"))
+
+
+def decide(offered: Sequence[Format], default: Format | None = None, *, suffix: Format | None = None,
+           requested: Iterable[str] = (), accept: str | None = None) -> Choice:
+    """`choose` for a request given by its parts, so that code in front of Flask (the document fast path in
+    fastpath.py) decides exactly as the views do."""
     if suffix is not None:
         return Choice(suffix, False)
     requested = [value for value in requested if value]
@@ -33,7 +40,7 @@ def choose(offered: Sequence[Format], default: Format | None = None, *, suffix: 
         fmt = by_name(value, offered[0].kind)
         if fmt in offered:
             return Choice(fmt, False)
-    fmt = None if requested else negotiate(request.headers.get("Accept"), offered, default or offered[0])
+    fmt = None if requested else negotiate(accept, offered, default or offered[0])
     if fmt is None:
         raise not_acceptable(offered)
     return Choice(fmt, True)

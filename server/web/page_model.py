@@ -174,7 +174,7 @@ def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_P
 
 
 def order(prop, namer: Namer):
-    return (FIRST.index(prop) if prop in FIRST else len(FIRST), namer.term(prop).lower())
+    return (FIRST.index(prop) if prop in FIRST else len(FIRST), namer.term(prop).lower(), str(prop))
 
 
 def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
@@ -189,24 +189,30 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     return sections
 
 
+def by_text(values) -> list[Value]:
+    """Values in alphabetical order; equal texts (`#description-de` of many projects) by their link, so that
+    every process renders the same page (a set's order changes with Python's hash seed)."""
+    return sorted(values, key=lambda v: (v.text.lower(), v.href or "", v.text))
+
+
 def taken_part_in(graph: Graph, node, namer: Namer) -> list[Value]:
     """The projects a body takes part in: as grantee, or as member of a cooperation that is the grantee."""
     grantees = {node} | set(graph.subjects(ORG.hasMember, node))
     projects = {p for g in grantees for p in graph.subjects(MPSC.grantee, g)}
-    return sorted((namer.value(p) for p in projects), key=lambda v: v.text.lower())
+    return by_text(namer.value(p) for p in projects)
 
 
 def participants(graph: Graph, node, namer: Namer) -> list[Value]:
     """The bodies behind a project whose grantee is a cooperation: the cooperation's members."""
     members = {m for g in graph.objects(node, MPSC.grantee) for m in graph.objects(g, ORG.hasMember)}
-    return sorted((namer.value(m) for m in members), key=lambda v: v.text.lower())
+    return by_text(namer.value(m) for m in members)
 
 
 def backlinks(graph: Graph, node, namer: Namer, incoming: dict[str, int]) -> list[Row]:
     """Incoming links grouped by property, with how many more there are than the graph holds."""
     rows = []
     for prop in sorted(set(graph.predicates(None, node)), key=lambda p: order(p, namer)):
-        values = sorted((namer.value(s) for s in set(graph.subjects(prop, node))), key=lambda v: v.text.lower())
+        values = by_text(namer.value(s) for s in set(graph.subjects(prop, node)))
         rows.append(namer.row(prop, values, more=max(0, incoming.get(str(prop), 0) - len(values))))
     return rows
 

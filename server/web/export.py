@@ -1,0 +1,155 @@
+"""`mpsc export-site DIR`: the site as static files, so that nginx, Caddy or a CDN serves documents and pages
+while `/sparql` (and whatever was not exported) goes to `mpsc serve` replicas.
+
+Every file is the app's own answer, requested in-process through the whole app (Flask's test client), so a
+static file is byte for byte what `mpsc serve` answers under the same base URL: export with the base URL
+the static host will serve under. How a request finds its file is the layout below, which the generated
+server configuration (static_config.py) follows:
+
+    doc/X.ttl, .jsonld, .rdf, .nt      the RDF documents (answer /doc/X.ttl, and /doc/X when Accept picks Turtle)
+    doc/X.de.html, doc/X.en.html       the page of /doc/X when Accept-Language decided the language
+    doc/X.lang-de.html, .lang-en.html  the page of /doc/X?lang=de and ?lang=en (its links keep the choice)
+    index.de.html, projects.de.html …  the site's pages, in the same four language variants
+    .well-known/void.ttl, catalog.ttl  the metadata, in every RDF format
+    dumps/…, dumps/VERSION/…           the release's files; static/…, robots.txt, sitemap.xml
+
+Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
+modification time is the release date, so every export of one release gives every static host the same
+validators (nginx's ETag is made of modification time and size).
+"""
+from __future__ import annotations
+
+import gzip
+import mimetypes
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import Flask
+
+from .. import queries
+from ..build.release import Release
+from ..formats import GRAPH_FORMATS, HTML
+from . import static_config
+from .harvest import PAGES
+from .hooks import GZIP_MIN_BYTES, compressible
+from .i18n import LANGUAGES
+from .links import document_path
+
+# The language variants of a page: file suffix, query string, request headers.
+PAGE_VARIANTS = tuple((f".{lang}.html", "", {"Accept-Language": lang}) for lang in LANGUAGES) + tuple(
+    (f".lang-{lang}.html", f"lang={lang}", {}) for lang in LANGUAGES)
+METADATA = (".well-known/void", "catalog")  # negotiated RDF documents outside /doc/ (harvest.py)
+
+
+@dataclass
+class Exported:
+    files: int = 0
+    bytes: int = 0
+    missing: int = 0  # URLs the app did not answer with 200 (left to mpsc serve)
+
+
+def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] = ()) -> Exported:
+    """Write the site of `release` as `app` answers it into `out`/site; `only` limits the documents to those
+    whose path under /id/ starts with one of these prefixes (the rest is left to mpsc serve)."""
+    site = Path(out) / "site"
+    writer = _Writer(app, site, _release_time(release))
+    for iri in documents(app, only):
+        path = document_path(iri)
+        for fmt in GRAPH_FORMATS:
+            writer.fetch(f"{path}.{fmt.extension}", f"{path}.{fmt.extension}")
+        writer.page(path)
+    for page in (*PAGES, f"dumps/{release.version}/"):
+        writer.page(page)
+    for path in METADATA:
+        for fmt in GRAPH_FORMATS:
+            writer.fetch(path, f"{path}.{fmt.extension}", headers={"Accept": fmt.media_type})
+    for fmt in GRAPH_FORMATS:
+        writer.fetch(f"ontology.{fmt.extension}", f"ontology.{fmt.extension}")
+    for path in ("robots.txt", "sitemap.xml", "map/germany.svg"):
+        writer.fetch(path, path)
+    copy_files(release, app, site, writer)
+    return writer.done
+
+
+def write_configs(out: Path, base: str, listen: str, upstreams: tuple[str, ...], version: str) -> None:
+    """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile."""
+    folder = Path(out) / "nginx"
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version), encoding="utf-8")
+    (folder / "nginx.conf").write_text(static_config.nginx_main(), encoding="utf-8")
+    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams), encoding="utf-8")
+
+
+def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
+    """The IRIs of every resource with a document (as in the sitemap), limited to the `only` prefixes."""
+    with app.app_context():
+        rows = app.extensions["mpsc.store"].select(queries.documents())
+    iris = [str(row["s"]) for row in rows]
+    return [iri for iri in iris if not only or document_path(iri)[len("doc/"):].startswith(only)]
+
+
+def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:
+    """The release's files under /dumps/ and /dumps/VERSION/, and the static assets under /static/."""
+    for name in [entry["name"] for entry in release.files] + ["release.json", "SHA256SUMS", "RELEASE-NOTES.md"]:
+        if (release.path / name).is_file():
+            for folder in ("dumps", f"dumps/{release.version}"):
+                writer.copy(release.path / name, f"{folder}/{name}")
+    static = Path(app.static_folder)
+    for source in sorted(p for p in static.rglob("*") if p.is_file()):
+        writer.copy(source, "static/" + source.relative_to(static).as_posix())
+
+
+class _Writer:
+    """Requests URLs from the app and writes its answers (and their gzip twins) under `site`."""
+
+    def __init__(self, app: Flask, site: Path, mtime: float):
+        self.client, self.site, self.mtime = app.test_client(), site, mtime
+        self.done = Exported()
+
+    def page(self, path: str) -> None:
+        """The four language variants of an HTML page (a path ending in / is stored as …/index)."""
+        stem = path + "index" if path.endswith("/") or not path else path
+        for suffix, query, headers in PAGE_VARIANTS:
+            self.fetch(path, stem + suffix, query, {"Accept": HTML.media_type, **headers})
+
+    def fetch(self, path: str, target: str, query: str = "", headers: dict | None = None) -> None:
+        """GET /`path`?`query` and store a 200 answer's body as `target`."""
+        response = self.client.get("/" + path, query_string=query, headers=headers or {})
+        if response.status_code != 200:
+            self.done.missing += 1
+            return
+        self.write(target, response.get_data(), compressible(response.mimetype or ""))
+
+    def write(self, target: str, body: bytes, compress: bool) -> None:
+        file = self.site / target
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(body)
+        self._stamp(file, len(body))
+        if compress and len(body) >= GZIP_MIN_BYTES:
+            twin = file.with_name(file.name + ".gz")
+            twin.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+            self._stamp(twin, twin.stat().st_size)
+
+    def copy(self, source: Path, target: str) -> None:
+        """A file as it is: dumps (a gzip dump stays one file) and static assets."""
+        kind, encoding = mimetypes.guess_type(source.name)
+        if encoding is None and source.stat().st_size < 50_000_000:
+            self.write(target, source.read_bytes(), compressible(kind or ""))
+            return
+        file = self.site / target
+        file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, file)
+        self._stamp(file, file.stat().st_size)
+
+    def _stamp(self, file: Path, size: int) -> None:
+        os.utime(file, (self.mtime, self.mtime))
+        self.done.files += 1
+        self.done.bytes += size
+
+
+def _release_time(release: Release) -> float:
+    """The release date as a timestamp (midnight UTC)."""
+    return datetime.fromisoformat(release.modified).replace(tzinfo=timezone.utc).timestamp()

@@ -1,0 +1,201 @@
+"""`mpsc export-site`: the exported site served by Debian's nginx with the generated configuration answers as
+`mpsc serve` does — 303 from /id/, content negotiation, language, Vary, ETag and 304, byte-identical
+documents — and hands /sparql and everything not exported to the app.
+
+The export covers the projects and rounds of the real release (`--only`), enough for every kind of answer
+and quick to write; the app behind nginx is a live server over the same release, answering under nginx's
+base URL, so the two are compared byte for byte.
+"""
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from server.web.conneg import negotiate
+from server.web.links import DOCUMENT_FORMATS
+from tests.conftest import free_port, mpsc, serve_app
+from tests.sparql_support import running
+
+NGINX = shutil.which("nginx") or (Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None)
+pytestmark = pytest.mark.serial
+# Run as root, nginx's workers would become `nobody`, who may not read pytest's private temporary folder.
+GLOBALS = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+DOCUMENTS = ["doc/project/bamberg", "doc/project/connected-urban-twins", "doc/round/2020"]
+# What clients send: browsers, curl, rdflib, SPARQLWrapper-like RDF clients, wildcards, none.
+ACCEPTS = ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/turtle",
+           "application/ld+json", "application/rdf+xml", "application/n-triples", "text/plain", "*/*", None,
+           "application/rdf+xml, text/rdf+xml, text/xml;q=0.1", "text/turtle;q=1.0, application/ld+json;q=0.5",
+           "application/x-turtle", "text/*"]
+LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-GB,de;q=0.5", None]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, settings, releases_dir):
+    """(nginx base URL, app base URL, export folder): nginx over the export, the app behind it."""
+    if NGINX is None:
+        pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
+    folder = tmp_path_factory.mktemp("export")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with serve_app(settings, base_url=base) as app:
+        upstream = urlsplit(app).netloc
+        result = mpsc("export-site", str(folder), "--base-url", base, "--listen", f"127.0.0.1:{port}",
+                      "--upstream", upstream, "--only", "project/", "--only", "round/",
+                      env={"MPSC_RELEASES": str(releases_dir)})
+        assert result.returncode == 0, result.stderr
+        checked = subprocess.run([str(NGINX), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS, "-t"],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        with running([str(NGINX), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS],
+                     base + "static/style.css", log=folder / "nginx-output.log"):
+            yield base, app, folder
+
+
+def get(base: str, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    """One GET without following redirects; the body is read into `.body`."""
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    connection.request("GET", "/" + path, headers={k: v for k, v in (headers or {}).items() if v is not None})
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def decoded(response) -> bytes:
+    return gzip.decompress(response.body) if response.getheader("Content-Encoding") == "gzip" else response.body
+
+
+def vary(response) -> set[str]:
+    """Every header named in the Vary headers of a response (nginx may send several)."""
+    return {v.strip().lower() for value in response.headers.get_all("Vary") or [] for v in value.split(",") if v.strip()}
+
+
+def test_the_export_holds_every_document_format_and_the_site(site):
+    _, _, folder = site
+    files = {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*") if p.is_file()}
+    for fmt in DOCUMENT_FORMATS[1:]:
+        assert f"doc/project/bamberg.{fmt.extension}" in files
+    for variant in ("de", "en", "lang-de", "lang-en"):
+        assert f"doc/project/bamberg.{variant}.html" in files and f"index.{variant}.html" in files
+    assert {"robots.txt", "sitemap.xml", "static/style.css", ".well-known/void.ttl", "catalog.ttl",
+            "dumps/mpsc.ttl", "dumps/index.de.html"} <= files
+    assert not any(f.startswith("doc/municipality/") for f in files)  # --only
+    assert (folder / "Caddyfile").is_file()
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle", "application/ld+json", None])
+def test_id_answers_303_to_the_document_as_the_app_does(site, accept):
+    nginx, app, _ = site
+    static, dynamic = get(nginx, "id/project/bamberg", {"Accept": accept}), get(app, "id/project/bamberg", {"Accept": accept})
+    assert static.status == dynamic.status == 303
+    assert static.getheader("Server") == "nginx"  # not handed to the app
+    assert static.getheader("Location") == dynamic.getheader("Location")
+    assert "accept" in vary(static)
+    lang = get(nginx, "id/project/bamberg?lang=en", {"Accept": "text/html"})
+    assert lang.getheader("Location") == get(app, "id/project/bamberg?lang=en", {"Accept": "text/html"}).getheader("Location")
+
+
+def test_negotiation_and_language_agree_with_the_app_byte_for_byte(site):
+    nginx, app, _ = site
+    for path in DOCUMENTS:
+        for accept in ACCEPTS:
+            for language in LANGUAGES if accept is None or "html" in accept else [None]:
+                headers = {"Accept": accept, "Accept-Language": language}
+                static, dynamic = get(nginx, path, headers), get(app, path, headers)
+                where = f"{path} Accept: {accept} Accept-Language: {language}"
+                assert static.status == dynamic.status == 200, where
+                assert static.getheader("Server") == "nginx", where
+                assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), where
+                assert static.getheader("Content-Language") == dynamic.getheader("Content-Language"), where
+                assert static.body == dynamic.body, where
+                assert {"accept", "accept-language"} <= vary(static), where
+
+
+def test_suffix_urls_pages_and_explicit_language(site):
+    nginx, app, _ = site
+    paths = [f"doc/project/bamberg.{f.extension}" for f in DOCUMENT_FORMATS[1:]] + [
+        "", "?lang=en", "projects?lang=de", "charter", "dumps/", "doc/project/bamberg?lang=en", "ontology.ttl",
+        "catalog.jsonld", "robots.txt", "sitemap.xml", "static/style.css", "dumps/mpsc.ttl"]
+    for path in paths:
+        static, dynamic = get(nginx, path), get(app, path)
+        assert static.status == dynamic.status == 200, path
+        assert static.getheader("Server") == "nginx", path
+        assert static.body == dynamic.body, path
+        assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), path
+
+
+def test_etag_and_304_and_gzip(site):
+    nginx, app, _ = site
+    first = get(nginx, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    assert first.getheader("Content-Encoding") == "gzip" and "accept-encoding" in vary(first)
+    assert decoded(first) == get(app, "doc/project/bamberg.ttl").body
+    tag = first.getheader("ETag")
+    again = get(nginx, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip", "If-None-Match": tag})
+    assert again.status == 304 and again.body == b""
+    assert again.getheader("Cache-Control") == first.getheader("Cache-Control") == "public, max-age=300"
+
+
+def test_security_and_cors_headers_as_the_app_sends_them(site):
+    nginx, app, _ = site
+    static, dynamic = get(nginx, "doc/project/bamberg", {"Accept": "text/html"}), get(app, "doc/project/bamberg", {"Accept": "text/html"})
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
+                   "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Cache-Control"):
+        assert static.getheader(header) == dynamic.getheader(header), header
+    assert get(nginx, "doc/project/bamberg.ttl").getheader("Content-Security-Policy") is None
+
+
+def test_what_was_not_exported_is_answered_by_the_app(site):
+    nginx, app, _ = site
+    for path, headers in [("sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
+                          ("doc/municipality/09461000", {"Accept": "text/turtle"}),
+                          ("id/municipality/09461000", {"Accept": "text/turtle"}),
+                          ("doc/project/no-such-project", {"Accept": "text/turtle"}),
+                          ("doc/project/bamberg", {"Accept": "image/png"}),
+                          ("projects?round=2020", {"Accept": "text/html"}),
+                          ("healthz", {})]:
+        static, dynamic = get(nginx, path, headers), get(app, path, headers)
+        assert static.getheader("Server") == dynamic.getheader("Server") != "nginx", path
+        assert static.status == dynamic.status, path
+        if static.status == 200 and path != "healthz":
+            assert static.body == dynamic.body, path
+
+
+def test_nginx_negotiation_matches_conneg_for_common_clients():
+    """The generated Accept rules pick what conneg.negotiate picks for the headers clients send (the rules
+    read the first offered type listed; conneg weighs q — these headers list their preference first)."""
+    import re
+
+    from server.web.static_config import accept_rules
+
+    def nginx_pick(accept: str | None) -> str | None:
+        value = accept or ""
+        for pattern, extension in accept_rules():
+            if pattern == "" and value == "":
+                return extension
+            if pattern.startswith("~") and re.search(pattern.lstrip("~*"), value, re.IGNORECASE if pattern.startswith("~*") else 0):
+                return extension
+        return None
+
+    for accept in ACCEPTS:
+        chosen = negotiate(accept, DOCUMENT_FORMATS, DOCUMENT_FORMATS[0])
+        assert nginx_pick(accept) == (chosen.extension if chosen else None), accept
+    assert nginx_pick("image/png") is None
+
+
+def test_nginx_language_rules_match_the_app_for_common_headers():
+    import re
+
+    from server.web.i18n import DEFAULT, language
+    from server.web.static_config import language_rules
+
+    for header in [h for h in LANGUAGES if h] + ["en", "de", "en-GB", "de-AT,en-GB", "en;q=0.8,fr"]:
+        picked = next((lang for pattern, lang in language_rules() if re.search(pattern[2:], header, re.IGNORECASE)), DEFAULT)
+        assert picked == language(None, header)[0], header
