@@ -41,6 +41,8 @@ class Settings:
     threads: int = setting(16, "HTTP threads per worker for pages, documents and dumps, beyond executors + queue")
     site_executors: int = setting(2, "query executors per worker for the site's own pages and documents")
     cache_bytes: int = setting(32_000_000, "in-process SPARQL response cache per worker (0: off)")
+    document_cache_bytes: int = setting(64_000_000, "in-process cache of rendered documents (/doc/, /id/) per worker "
+                                        "(0: off)")
     service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
     update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")

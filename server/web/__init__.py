@@ -14,6 +14,7 @@ from ..store import Store
 from . import hooks
 from .admission import Admission
 from .cache import ResponseCache
+from .fastpath import DocumentCache, FastPath
 
 
 def register(app: Flask, store: Store | None) -> None:
@@ -26,6 +27,8 @@ def register(app: Flask, store: Store | None) -> None:
     app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
+    app.extensions["mpsc.documents"] = DocumentCache(settings.document_cache_bytes)
+    app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
     app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
     app.context_processor(context)  # every template extends the layout, which needs it

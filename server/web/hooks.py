@@ -66,7 +66,12 @@ def _finish(response: Response) -> Response:
     response = _any_tag_matches(response)
     add_security_headers(response)
     add_cors(response)
-    compress(response)
+    encodable = vary_on_encoding(response)
+    documents = current_app.extensions.get("mpsc.documents")
+    if documents is not None:
+        documents.remember(response, encodable)  # the document fast path (fastpath.py) serves it from now on
+    if encodable:
+        compress(response)
     log_access(response)
     return response
 
@@ -108,18 +113,23 @@ def compressible(mimetype: str) -> bool:
     return mimetype.startswith("text/") or mimetype.endswith(("json", "xml")) or mimetype in _COMPRESSIBLE
 
 
+def vary_on_encoding(response: Response) -> bool:
+    """Whether the body may be gzipped; if so, the answer varies on Accept-Encoding (whether or not it is)."""
+    if not compressible(response.mimetype or ""):
+        return False
+    response.vary.add("Accept-Encoding")
+    return True
+
+
 def compress(response: Response) -> Response:
     """Gzip a buffered, compressible body when the client accepts gzip; files and gzip dumps pass through."""
-    if not compressible(response.mimetype or ""):
-        return response
-    response.vary.add("Accept-Encoding")
     if (response.direct_passthrough or response.is_streamed or "Content-Encoding" in response.headers
             or request.accept_encodings["gzip"] <= 0 or response.status_code != 200):
         return response
-    body = response.get_data()
-    if len(body) < GZIP_MIN_BYTES:
+    body = gzipped(response.get_data())
+    if body is None:
         return response
-    response.set_data(gzip.compress(body, compresslevel=5))
+    response.set_data(body)
     response.headers["Content-Encoding"] = "gzip"
     tag, weak = response.get_etag()
     if tag and not weak:  # the bytes changed, so only a weak validator still holds (RFC 9110 §8.8.1)
@@ -127,17 +137,28 @@ def compress(response: Response) -> Response:
     return response
 
 
+def gzipped(body: bytes) -> bytes | None:
+    """The gzip encoding of a body worth compressing, else None; the same bytes every time (no timestamp)."""
+    return gzip.compress(body, compresslevel=5, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+
+
 def log_access(response: Response) -> Response:
-    """One line per request: client, request line, status, bytes sent, milliseconds, user agent."""
-    took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    target = request.full_path.rstrip("?")
+    write_access_log(request.environ, response.status_code, response.content_length, g.get("started"))
+    return response
+
+
+def write_access_log(environ: dict, status: int, length: int | None, started: float | None) -> None:
+    """One line per request: client, request line, status, bytes sent, milliseconds, user agent (also for
+    answers the document fast path gives without Flask)."""
+    took = (time.perf_counter() - (started or time.perf_counter())) * 1000
+    path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+    query = environ.get("QUERY_STRING", "")
+    target = f"{path}?{query}" if query else path
     if len(target) > 1000:
         target = target[:1000] + "…"
-    access_log.info('%s "%s %s %s" %s %s %.1fms "%s"', request.remote_addr, request.method, target,
-                    request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"), response.status_code,
-                    response.content_length if response.content_length is not None else "-", took,
-                    request.user_agent.string)
-    return response
+    access_log.info('%s "%s %s %s" %s %s %.1fms "%s"', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"),
+                    target, environ.get("SERVER_PROTOCOL", "HTTP/1.1"), status, "-" if length is None else length,
+                    took, environ.get("HTTP_USER_AGENT", ""))
 
 
 def _query_failed(error: QueryFailed) -> Response:

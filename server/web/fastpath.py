@@ -1,0 +1,161 @@
+"""Documents at close to static-file speed: each answer of /doc/… and /id/… is rendered once per release and
+then served from memory by a thin WSGI layer in front of Flask.
+
+A document's answer depends only on the release, the URL (path and `?lang=`), the format conneg.py picks and,
+for HTML, the language i18n.py picks. So `FastPath` computes that key from the request with the very
+functions the views use (`conneg.decide`, `i18n.language`, `links.split_suffix`) and looks it up. On a miss
+the request goes through Flask as always, and the app-wide hooks (hooks.py) hand the finished answer — all
+its headers, before compression — to `DocumentCache.remember`; its gzip twin is made once then. A hit is
+answered without Flask: the same status, headers and bytes, gzip when the client accepts it, 304 when
+If-None-Match names its ETag (with the headers the app's own 304 carried, remembered the first time), and
+the same access-log line. Anything else — other query parameters, other methods, errors, a 406 — goes to
+Flask. The cache is bounded in bytes (MPSC_DOCUMENT_CACHE_BYTES, least recently used out first) and is
+emptied when the store serves another release.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header, parse_etags
+
+from ..errors import HttpError
+from ..formats import HTML
+from .conneg import decide
+from .hooks import gzipped, write_access_log
+from .i18n import language
+from .links import DOCUMENT_FORMATS, split_suffix
+
+KEY = "mpsc.document_key"  # where FastPath leaves the key of a missed request for DocumentCache.remember
+_EXPORTED_QUERIES = ("", "lang=de", "lang=en")  # the only query strings answered from the cache
+
+
+@dataclass
+class Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    gzip_headers: list[tuple[str, str]] | None
+    gzip_body: bytes | None
+    tag: str | None
+    not_modified: list[tuple[str, str]] | None = None  # the app's 304 headers, once seen
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzip_body or b"") + 512
+
+
+class DocumentCache:
+    """Rendered answers by request key, for one release at a time, at most `capacity` bytes."""
+
+    def __init__(self, capacity: int):
+        self.capacity, self.used, self.version = capacity, 0, None
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            try:
+                self._entries.move_to_end(key)
+            except KeyError:  # evicted meanwhile
+                pass
+        return entry
+
+    def remember(self, response: Response, encodable: bool) -> None:
+        """Keep the finished answer to a request FastPath missed (called by hooks.py before compression)."""
+        key = request.environ.get(KEY)
+        if key is None or response.is_streamed or response.direct_passthrough:
+            return
+        if response.status_code == 304:
+            entry = self._entries.get(key)
+            if entry is not None:
+                entry.not_modified = _headers(response)
+            return
+        if response.status_code not in (200, 303):
+            return
+        body = response.get_data()
+        gzip_body = gzipped(body) if encodable and response.status_code == 200 else None
+        tag = response.get_etag()[0]
+        headers = _headers(response)
+        gzip_headers = None if gzip_body is None else [*headers, ("Content-Encoding", "gzip")]
+        self._store(key, Entry(response.status, _sized(headers, body), body,
+                               gzip_headers and _sized(gzip_headers, gzip_body), gzip_body, tag))
+
+    def _store(self, key: tuple, entry: Entry) -> None:
+        if entry.size > self.capacity // 8:
+            return
+        with self._lock:
+            if key[0] != self.version:  # another release: nothing kept is valid any more
+                self._entries.clear()
+                self.used, self.version = 0, key[0]
+            old = self._entries.pop(key, None)
+            self.used += entry.size - (old.size if old else 0)
+            self._entries[key] = entry
+            while self.used > self.capacity and self._entries:
+                self.used -= self._entries.popitem(last=False)[1].size
+
+
+def _headers(response: Response) -> list[tuple[str, str]]:
+    """The headers as the WSGI server would send them (a 304 loses its entity headers), less Content-Length."""
+    return [(k, v) for k, v in response.get_wsgi_headers(request.environ).items() if k != "Content-Length"]
+
+
+def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:
+    return [*headers, ("Content-Length", str(len(body)))]
+
+
+class FastPath:
+    """WSGI middleware answering GET and HEAD of /doc/ and /id/ from the DocumentCache when it can."""
+
+    def __init__(self, app: Flask, cache: DocumentCache):
+        self.app, self.flask, self.cache = app, app.wsgi_app, cache
+
+    def __call__(self, environ, start_response):
+        key = self.key(environ)
+        if key is None:
+            return self.flask(environ, start_response)
+        entry = self.cache.get(key)
+        if entry is None or (key[0] != self.cache.version):
+            environ[KEY] = key
+            return self.flask(environ, start_response)
+        return self.answer(entry, environ, start_response)
+
+    def key(self, environ) -> tuple | None:
+        """(release, path, query, format, language) of a document request, or None for anything else."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.cache.capacity:
+            return None
+        path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        if query not in _EXPORTED_QUERIES:
+            return None
+        if path.startswith("/doc/"):
+            suffix = split_suffix(path[5:])[1]
+        elif path.startswith("/id/"):
+            suffix = None
+        else:
+            return None
+        try:
+            fmt = decide(DOCUMENT_FORMATS, suffix=suffix, accept=environ.get("HTTP_ACCEPT")).format
+        except HttpError:
+            return None
+        lang = language(query[5:] or None, environ.get("HTTP_ACCEPT_LANGUAGE"))[0] if fmt is HTML else None
+        return self.app.extensions["mpsc.store"].version, path, query, fmt.key, lang
+
+    def answer(self, entry: Entry, environ, start_response):
+        """The remembered answer, 304 or gzipped as the request asks; Flask answers a 304 not yet seen."""
+        started = time.perf_counter()
+        status, headers, body = entry.status, entry.headers, entry.body
+        condition = environ.get("HTTP_IF_NONE_MATCH")
+        if condition and entry.tag and parse_etags(condition).contains_weak(entry.tag):
+            if entry.not_modified is None or parse_etags(condition).star_tag:
+                environ[KEY] = self.key(environ)
+                return self.flask(environ, start_response)
+            status, headers, body = "304 NOT MODIFIED", entry.not_modified, b""
+        elif entry.gzip_body is not None and parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0:
+            headers, body = entry.gzip_headers, entry.gzip_body
+        start_response(status, headers)
+        write_access_log(environ, int(status[:3]), len(body) if body else None, started)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
