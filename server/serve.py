@@ -7,9 +7,14 @@ with 64 such clients a normal request still answers in milliseconds, where gunic
 stopped answering. It runs `workers` processes with `http_threads` threads each; each worker opens its own
 store, which for the embedded store means its own fork server and executors. The app writes the access log
 itself (one line per request, server/web/hooks.py), so granian's own access log stays off.
+
+Nothing listens before the app can answer: with one worker (the default) the app, its store loaded, is
+built before granian opens its socket, and the worker, forked from this process, serves that app. Several
+workers each build their own app after the fork (a store's executors cannot be shared between processes).
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 from .config import Settings, environment
@@ -42,10 +47,45 @@ def run_granian(settings: Settings) -> None:
     # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
     http1 = HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
+    preloaded = Preloaded.build(settings)
     server = Server("server:create_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
                     http1_settings=http1, log_access=False, respawn_failed_workers=True)
-    server.serve()
+    server.serve(target_loader=preloaded)
+
+
+class Preloaded:
+    """The granian worker's app, built before the socket is opened; only the first worker gets it.
+
+    A worker granian starts again after a crash builds a new app: the preloaded store's executors may still
+    hold the crashed worker's last query, and their answer must not reach another request. Whether the
+    preloaded app was handed out is kept in shared memory, since each worker is a fork of this process.
+    """
+
+    def __init__(self, app):
+        self.app, self.taken = app, multiprocessing.Value("b", 0)
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Preloaded | None":
+        """The app, ready, when granian forks one worker from this process; None otherwise."""
+        if settings.workers != 1 or multiprocessing.get_start_method() != "fork":
+            return None
+        from . import create_app
+        from .web import pages
+
+        app = create_app(settings)
+        with app.test_request_context("/"):  # the landing page's per-release values, before the first visitor
+            pages.home()
+        return cls(app)
+
+    def __call__(self, target: str):
+        with self.taken.get_lock():
+            first, self.taken.value = not self.taken.value, 1
+        if first:
+            return self.app
+        from . import create_app
+
+        return create_app()
 
 
 def run_dev(settings: Settings) -> None:

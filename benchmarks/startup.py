@@ -1,0 +1,87 @@
+"""Start-up of `mpsc serve`: from launch to the first TCP connection accepted, to the first answer of /healthz
+and of /, over a built release (median of REPS starts).
+
+A connection accepted long before the first answer is a server listening "into a void": clients connect and
+hang. Polls every 10 ms; each poll is one connection with a 0.2 s budget, so a hanging accept shows up as
+a connection time well before the answer time.
+
+    .venv/bin/python benchmarks/startup.py --releases DIR [--reps 3]
+
+Not a test: a measurement to report, with the machine's load average.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.config import Settings  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+
+
+def answers(port: int, path: str) -> bool:
+    """Whether GET `path` answers 200 within 0.2 s."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=0.2)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def start(releases: Path, timeout: float = 120) -> dict[str, float]:
+    """Seconds from launch to: TCP accepted, /healthz 200, / 200."""
+    port = free_port()
+    env = {**os.environ, "MPSC_RELEASES": str(releases)}
+    launched = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    seen: dict[str, float] = {}
+    try:
+        while len(seen) < 3 and time.perf_counter() - launched < timeout:
+            if "connect" not in seen and accepts(port):
+                seen["connect"] = time.perf_counter() - launched
+            for path in ("/healthz", "/"):
+                if "connect" in seen and path not in seen and answers(port, path):
+                    seen[path] = time.perf_counter() - launched
+            time.sleep(0.01)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
+    args = parser.parse_args()
+    runs = [start(args.releases) for _ in range(args.reps)]
+    print(f"mpsc serve, median of {args.reps} starts; load average {os.getloadavg()[0]:.1f}")
+    for what in ("connect", "/healthz", "/"):
+        values = [run[what] for run in runs if what in run]
+        print(f"{what:10} {statistics.median(values):6.2f} s   (each: {', '.join(f'{v:.2f}' for v in values)})")
+
+
+if __name__ == "__main__":
+    main()
