@@ -97,11 +97,14 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--municipalities", type=int, default=500)
+    parser.add_argument("--document-cache-bytes", type=int, help="MPSC_DOCUMENT_CACHE_BYTES (0: every request renders)")
     parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
     args = parser.parse_args()
     port = free_port()
     nginx_base = f"http://127.0.0.1:{port}/"
     env = {"MPSC_RELEASES": str(args.releases), "MPSC_BASE_URL": nginx_base}
+    if args.document_cache_bytes is not None:
+        env["MPSC_DOCUMENT_CACHE_BYTES"] = str(args.document_cache_bytes)
     with tempfile.TemporaryDirectory() as tmp, mpsc_serve("--workers", str(args.workers), env=env) as base:
         folder = Path(tmp)
         paths = documents(base, args.municipalities)
@@ -115,7 +118,8 @@ def main() -> None:
                         rate = wrk(url, paths, headers, args.clients, args.seconds, folder)
                         figures.setdefault((kind, peer), []).append(rate)
     print(f"{len(paths)} municipality documents, {args.clients} connections (wrk -t2), {args.seconds:g} s per run, "
-          f"median of {args.reps} interleaved runs; mpsc serve: {args.workers} worker(s); load average "
+          f"median of {args.reps} interleaved runs; mpsc serve: {args.workers} worker(s), document cache "
+          f"{env.get('MPSC_DOCUMENT_CACHE_BYTES', 'default')}; load average "
           f"{os.getloadavg()[0]:.1f}")
     print(f"{'documents':10} {'mpsc serve req/s':>17} {'nginx req/s':>12} {'ratio':>7}")
     for kind in KINDS:
