@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, request
 from werkzeug.http import parse_accept_header, parse_etags
 
-from ..errors import HttpError
+from ..errors import HttpError, QueryFailed
 from ..formats import HTML
 from .conneg import decide
 from .hooks import gzipped, write_access_log
@@ -142,7 +142,11 @@ class FastPath:
         except HttpError:
             return None
         lang = language(query[5:] or None, environ.get("HTTP_ACCEPT_LANGUAGE"))[0] if fmt is HTML else None
-        return self.app.extensions["mpsc.store"].version, path, query, fmt.key, lang
+        try:
+            version = self.app.extensions["mpsc.store"].version  # a remote store may be away: Flask answers that
+        except QueryFailed:
+            return None
+        return version, path, query, fmt.key, lang
 
     def answer(self, entry: Entry, environ, start_response):
         """The remembered answer, 304 or gzipped as the request asks; Flask answers a 304 not yet seen."""
