@@ -186,7 +186,10 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
             Releases(settings.releases).current().verify()
         except ReleaseCorrupt as error:
             fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
-    server.run(settings, dev=dev)
+    try:
+        server.run(settings, dev=dev)
+    except RuntimeError as error:  # the store could not be opened before serving (serve.Preloaded)
+        fail(str(error))
 
 
 @main.command("export-site")

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment
 from .build.release import Releases
+from .store import open_store
 
 
 def needs_build(settings: Settings) -> bool:
@@ -70,10 +72,12 @@ class Preloaded:
         """The app, ready, when granian forks one worker from this process; None otherwise."""
         if settings.workers != 1 or multiprocessing.get_start_method() != "fork":
             return None
-        from . import create_app
-        from .web import pages
+        with ThreadPoolExecutor(1) as opening:  # the release loads in the fork server while the web layer imports
+            store = opening.submit(open_store, settings, Releases(settings.releases))
+            from . import create_app
+            from .web import pages
 
-        app = create_app(settings)
+            app = create_app(settings, store=store.result())
         with app.test_request_context("/"):  # the landing page's per-release values, before the first visitor
             pages.home()
         return cls(app)
