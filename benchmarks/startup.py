@@ -5,7 +5,7 @@ A connection accepted long before the first answer is a server listening "into a
 hang. Polls every 10 ms; each poll is one connection with a 0.2 s budget, so a hanging accept shows up as
 a connection time well before the answer time.
 
-    .venv/bin/python benchmarks/startup.py --releases DIR [--reps 3]
+    .venv/bin/python benchmarks/startup.py --releases DIR [--reps 3] [--code CHECKOUT --code CHECKOUT]
 
 Not a test: a measurement to report, with the machine's load average.
 """
@@ -49,13 +49,13 @@ def accepts(port: int) -> bool:
         return False
 
 
-def start(releases: Path, timeout: float = 120) -> dict[str, float]:
+def start(releases: Path, code: Path, timeout: float = 120) -> dict[str, float]:
     """Seconds from launch to: TCP accepted, /healthz 200, / 200."""
     port = free_port()
     env = {**os.environ, "MPSC_RELEASES": str(releases)}
     launched = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, cwd=code)
     seen: dict[str, float] = {}
     try:
         while len(seen) < 3 and time.perf_counter() - launched < timeout:
@@ -75,13 +75,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
+    parser.add_argument("--code", type=Path, action="append", help="checkout whose `mpsc serve` to start "
+                        "(repeat to compare, e.g. with an export of another commit: starts alternate); default this one")
     args = parser.parse_args()
-    runs = [start(args.releases) for _ in range(args.reps)]
-    print(f"mpsc serve, median of {args.reps} starts; load average {os.getloadavg()[0]:.1f}")
-    for what in ("connect", "/healthz", "/"):
-        values = [run[what] for run in runs if what in run]
-        print(f"{what:10} {statistics.median(values):6.2f} s   (each: {', '.join(f'{v:.2f}' for v in values)})")
-
+    codes = args.code or [ROOT]
+    runs: dict[Path, list[dict]] = {code: [] for code in codes}
+    for _ in range(args.reps):
+        for code in codes:
+            runs[code].append(start(args.releases, code))
+    print(f"median of {args.reps} starts each, alternating; load average {os.getloadavg()[0]:.1f}")
+    for code in codes:
+        print(f"mpsc serve of {code}")
+        for what in ("connect", "/healthz", "/"):
+            values = [run[what] for run in runs[code] if what in run]
+            print(f"  {what:10} {statistics.median(values):6.2f} s   (each: {', '.join(f'{v:.2f}' for v in values)})")
 
 if __name__ == "__main__":
     main()

@@ -186,10 +186,7 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
             Releases(settings.releases).current().verify()
         except ReleaseCorrupt as error:
             fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
-    try:
-        server.run(settings, dev=dev)
-    except RuntimeError as error:  # the store could not be opened before serving (serve.Preloaded)
-        fail(str(error))
+    server.run(settings, dev=dev)
 
 
 @main.command("export-site")

@@ -8,18 +8,20 @@ stopped answering. It runs `workers` processes with `http_threads` threads each;
 store, which for the embedded store means its own fork server and executors. The app writes the access log
 itself (one line per request, server/web/hooks.py), so granian's own access log stays off.
 
-Nothing listens before the app can answer: with one worker (the default) the app, its store loaded, is
-built before granian opens its socket, and the worker, forked from this process, serves that app. Several
-workers each build their own app after the fork (a store's executors cannot be shared between processes).
+A worker opens its socket only once its app factory (`serving_app`) has returned, so nothing connects
+before it can be answered (benchmarks/startup.py: the first connection and the first answer come together).
+The factory therefore makes the app complete: the release loads in the fork server while the web layer is
+imported, and the landing page's per-release values are computed before the first visitor asks.
 """
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment
 from .build.release import Releases
+from .errors import QueryFailed
 from .store import open_store
 
 
@@ -49,47 +51,27 @@ def run_granian(settings: Settings) -> None:
     # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
     http1 = HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
-    preloaded = Preloaded.build(settings)
-    server = Server("server:create_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
+    server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
                     http1_settings=http1, log_access=False, respawn_failed_workers=True)
-    server.serve(target_loader=preloaded)
+    server.serve()
 
 
-class Preloaded:
-    """The granian worker's app, built before the socket is opened; only the first worker gets it.
-
-    A worker granian starts again after a crash builds a new app: the preloaded store's executors may still
-    hold the crashed worker's last query, and their answer must not reach another request. Whether the
-    preloaded app was handed out is kept in shared memory, since each worker is a fork of this process.
-    """
-
-    def __init__(self, app):
-        self.app, self.taken = app, multiprocessing.Value("b", 0)
-
-    @classmethod
-    def build(cls, settings: Settings) -> "Preloaded | None":
-        """The app, ready, when granian forks one worker from this process; None otherwise."""
-        if settings.workers != 1 or multiprocessing.get_start_method() != "fork":
-            return None
-        with ThreadPoolExecutor(1) as opening:  # the release loads in the fork server while the web layer imports
-            store = opening.submit(open_store, settings, Releases(settings.releases))
-            from . import create_app
-            from .web import pages
-
-            app = create_app(settings, store=store.result())
-        with app.test_request_context("/"):  # the landing page's per-release values, before the first visitor
-            pages.home()
-        return cls(app)
-
-    def __call__(self, target: str):
-        with self.taken.get_lock():
-            first, self.taken.value = not self.taken.value, 1
-        if first:
-            return self.app
+def serving_app():
+    """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
+    settings = Settings.from_env()
+    with ThreadPoolExecutor(1) as opening:  # the fork server loads the release while the web layer imports
+        store = opening.submit(open_store, settings, Releases(settings.releases))
         from . import create_app
+        from .web import pages
 
-        return create_app()
+        app = create_app(settings, store=store.result())
+    try:
+        with app.test_request_context("/"):
+            pages.home()
+    except QueryFailed as error:  # an external store that is away: the first visitor will see it answered
+        logging.getLogger(__name__).warning("the landing page could not be prepared: %s", error)
+    return app
 
 
 def run_dev(settings: Settings) -> None:
