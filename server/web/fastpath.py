@@ -119,10 +119,10 @@ class FastPath:
         if key is None:
             return self.flask(environ, start_response)
         entry = self.cache.get(key)
-        if entry is None or (key[0] != self.cache.version):
+        if entry is None:
             environ[KEY] = key
             return self.flask(environ, start_response)
-        return self.answer(entry, environ, start_response)
+        return self.answer(key, entry, environ, start_response)
 
     def key(self, environ) -> tuple | None:
         """(release, path, query, format, language) of a document request, or None for anything else."""
@@ -148,14 +148,14 @@ class FastPath:
             return None
         return version, path, query, fmt.key, lang
 
-    def answer(self, entry: Entry, environ, start_response):
+    def answer(self, key: tuple, entry: Entry, environ, start_response):
         """The remembered answer, 304 or gzipped as the request asks; Flask answers a 304 not yet seen."""
         started = time.perf_counter()
         status, headers, body = entry.status, entry.headers, entry.body
         condition = environ.get("HTTP_IF_NONE_MATCH")
         if condition and entry.tag and parse_etags(condition).contains_weak(entry.tag):
             if entry.not_modified is None or parse_etags(condition).star_tag:
-                environ[KEY] = self.key(environ)
+                environ[KEY] = key
                 return self.flask(environ, start_response)
             status, headers, body = "304 NOT MODIFIED", entry.not_modified, b""
         elif entry.gzip_body is not None and parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0:
