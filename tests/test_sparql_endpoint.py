@@ -173,7 +173,8 @@ def test_service_description_conforms_to_the_vocabulary(description):
     defined = {"Service", "Dataset", "Graph", "NamedGraph", "endpoint", "supportedLanguage", "resultFormat",
                "feature", "defaultEntailmentRegime", "defaultDataset", "defaultGraph", "namedGraph", "name",
                "graph", "SPARQL11Query", "UnionDefaultGraph"}
-    used = {str(term)[len(str(SD)):] for triple in description for term in triple if str(term).startswith(str(SD))}
+    used = {str(term)[len(str(SD)):] for triple in description for term in triple
+            if isinstance(term, URIRef) and str(term).startswith(str(SD))}
     assert used <= defined
 
 

@@ -21,6 +21,7 @@ from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
+from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect
 from ..errors import HttpError, QueryFailed
 from . import get_settings, get_store, responses, sparql_pages
@@ -175,9 +176,9 @@ def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, dea
 
 
 def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
-    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows,
-                             public=True, deadline=deadline)
+    return prefixes.run(query_request.query, lambda text: get_store().query(
+        text, fmt, default_graphs=query_request.default_graphs, named_graphs=query_request.named_graphs,
+        max_rows=get_settings().max_rows, public=True, deadline=deadline))
 
 
 # What renders a query's answer, by the kind of the negotiated format.

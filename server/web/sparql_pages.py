@@ -15,6 +15,7 @@ from flask import Response, render_template
 
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
+from ..sparql import prefixes
 from ..sparql.examples import example, examples
 from ..errors import QueryFailed
 from . import get_settings, get_store
@@ -63,17 +64,20 @@ def results_page(query_request, form: str | None, deadline: float) -> str:
     lang, linker = reader()
     dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
                "public": True, "deadline": deadline}
+
+    def run(fmt, **options) -> bytes:
+        return prefixes.run(query_request.query, lambda text: store.query(text, fmt, **dataset, **options))
+
     table = {"boolean": None, "variables": [], "rows": [], "total": 0}
     if form == "ASK":
-        table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **dataset),
-                                                       format=ox.QueryResultsFormat.JSON))
+        table["boolean"] = bool(ox.parse_query_results(run(SRJ), format=ox.QueryResultsFormat.JSON))
         formats = RESULT_FORMATS[:2]
     elif form in ("CONSTRUCT", "DESCRIBE"):
-        data = store.query(query_request.query, NTRIPLES, max_rows=settings.max_rows, **dataset)
+        data = run(NTRIPLES, max_rows=settings.max_rows)
         table.update(_triple_table(data, lang))
         formats = GRAPH_FORMATS
     else:
-        data = store.query(query_request.query, TSV, max_rows=settings.max_rows, **dataset)
+        data = run(TSV, max_rows=settings.max_rows)
         table.update(_solution_table(data))
         formats = RESULT_FORMATS
     table["rows"] = [[_cell(term, linker) for term in row] for row in table["rows"]]
