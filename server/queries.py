@@ -245,6 +245,22 @@ def term_labels() -> str:
 }}"""
 
 
+def vocabulary_terms() -> str:
+    """Every property and class the graph uses or the ontology defines, for the query editor's completion."""
+    return PROLOGUE + f"""SELECT DISTINCT ?term ?kind WHERE {{
+  {{ ?s ?term ?o BIND("property" AS ?kind) }} UNION {{ ?s a ?term BIND("class" AS ?kind) }}
+  UNION {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?term a ?type VALUES (?type ?kind) {{
+    (owl:Class "class") (owl:ObjectProperty "property") (owl:DatatypeProperty "property") }} }} }}
+}}"""
+
+
+def term_comments() -> str:
+    """What the vocabulary's own terms mean, in every language, for the query editor's completion."""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?label WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdfs:comment ?label FILTER(STRSTARTS(STR(?s), "{MPSC}")) }}
+}}"""
+
+
 def municipality_points() -> str:
     """The coordinates of every municipality: the dots that draw Germany on the small maps."""
     return PROLOGUE + f"""SELECT ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{

@@ -24,7 +24,7 @@ from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect
 from ..errors import HttpError, QueryFailed
-from . import get_settings, get_store, responses, sparql_pages
+from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_of
 from .cache import ResponseCache
 from .conneg import choose, wants_html
@@ -145,6 +145,8 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
         responses.depends_on("Accept-Language")
         language, _ = reader()
         parts += [language, request.full_path]
+        if sparql_pages.embedded():
+            hooks.allow_framing()
     tag = responses.etag(*parts)
     response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
     if language:
