@@ -127,13 +127,19 @@ def test_the_editor_marks_a_syntax_error_at_its_line_and_column(base_url, browse
     assert browser.errors == []
 
 
-def test_the_permalink_runs_the_query(base_url, browser):
+def test_the_permalink_and_the_short_link_run_the_query(base_url, browser):
+    query = "SELECT ?s WHERE { ?s a mpsc:ModelProject } LIMIT 3"
     open_editor(browser, base_url + "sparql")
-    set_query(browser, "SELECT ?s WHERE { ?s a mpsc:ModelProject } LIMIT 3")
-    browser.evaluate("document.querySelector('.sparql-tools button').click()")
+    set_query(browser, query)
+    browser.evaluate("document.querySelector('.sparql-tools button[data-link=permalink]').click()")
     link = browser.until("document.querySelector('input.permalink').value")
-    assert parse_qs(urlsplit(link).query)["query"] == ["SELECT ?s WHERE { ?s a mpsc:ModelProject } LIMIT 3"]
-    browser.open(link)
+    assert parse_qs(urlsplit(link).query)["query"] == [query]
+    browser.evaluate("document.querySelector('.sparql-tools button[data-link=shortlink]').click()")
+    short = browser.until(f"document.querySelector('input.permalink').value.includes('/q/') && "
+                          "document.querySelector('input.permalink').value")
+    assert short.startswith(base_url + "q/")
+    browser.open(short)
+    assert browser.evaluate("location.href") == link
     assert browser.evaluate("document.querySelectorAll('table.sparql-results tbody tr').length") == 3
     assert browser.errors == []
 

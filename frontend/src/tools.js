@@ -1,5 +1,6 @@
 // The editor's toolbar: the example queries in the reader's language, the history of queries run in this browser
-// (localStorage, nothing leaves the machine), and a permalink: the URL that runs the query and shows its result.
+// (localStorage, nothing leaves the machine), a permalink (the URL that runs the query and shows its result) and a
+// short link to it.
 const HISTORY_KEY = "mpsc.sparql.history";
 const HISTORY_SIZE = 30;
 
@@ -54,23 +55,47 @@ function picker(id, label, placeholder, options, onPick) {
   return wrapper;
 }
 
-function permalink(view, config) {
+// The permalink carries the query in the URL; the short link (/q/ID) is stored on the server and redirects to it.
+function permalink(query, config) {
+  return `${config.endpoint}?${new URLSearchParams({ query })}`;
+}
+
+async function shortLink(query, config) {
+  const answer = await fetch(config.links, { method: "POST", body: new URLSearchParams({ query }),
+    headers: { Accept: "application/json" } });
+  if (!answer.ok) throw new Error(`short link: ${answer.status}`);
+  return (await answer.json()).short;
+}
+
+function links(view, config) {
   const wrapper = element("span", { class: "tool" });
-  const button = element("button", { type: "button" }, config.strings.permalink);
   const output = element("input", { type: "url", readonly: "", class: "permalink", "aria-label": config.strings.permalink, hidden: "" });
   const status = element("span", { class: "tool-status", role: "status" });
-  button.addEventListener("click", async () => {
-    output.value = `${config.endpoint}?${new URLSearchParams({ query: view.state.doc.toString() })}`;
+  const show = async (makeLink, label) => {
+    let link;
+    try {
+      link = await makeLink(view.state.doc.toString(), config);
+    } catch {
+      link = permalink(view.state.doc.toString(), config); // no short links here: the long one works
+    }
+    output.value = link;
+    output.setAttribute("aria-label", label);
     output.hidden = false;
     output.select();
     try {
-      await navigator.clipboard.writeText(output.value);
+      await navigator.clipboard.writeText(link);
       status.textContent = config.strings.copied;
     } catch {
       status.textContent = ""; // no clipboard here: the link is selected in the field
     }
-  });
-  wrapper.append(button, output, status);
+  };
+  for (const [label, makeLink, name] of [[config.strings.permalink, permalink, "permalink"],
+    [config.strings.shortlink, shortLink, "shortlink"]]) {
+    const button = element("button", { type: "button", "data-link": name }, label);
+    button.addEventListener("click", () => show(makeLink, label));
+    wrapper.append(button);
+  }
+  wrapper.append(output, status);
   return wrapper;
 }
 
@@ -85,7 +110,7 @@ export function setUpTools(view, form, config) {
       history.map((e, i) => [String(i), `${e.at.slice(0, 16).replace("T", " ")} – ${summary(e.query)}`]),
       (i) => replaceQuery(view, history[Number(i)].query)));
   }
-  bar.append(permalink(view, config));
+  bar.append(links(view, config));
   bar.append(element("span", { class: "tool hint" }, config.strings.shortcut));
   form.before(bar);
   form.addEventListener("submit", () => remember(view.state.doc.toString()));

@@ -195,6 +195,7 @@ MESSAGES = {
     "editor.history": ("Verlauf", "History"),
     "editor.choose": ("– auswählen –", "– choose –"),
     "editor.permalink": ("Link zu dieser Abfrage", "Link to this query"),
+    "editor.shortlink": ("Kurzlink", "Short link"),
     "editor.copied": ("In die Zwischenablage kopiert.", "Copied to the clipboard."),
     "editor.shortcut": ("Strg+Enter führt aus, Strg+Leertaste vervollständigt.", "Ctrl+Enter runs, Ctrl+Space completes."),
     "editor.check.unexpected": ("Zeile {line}, Spalte {column}: {got} passt hier nicht; erwartet: {expected}.",

@@ -1,6 +1,6 @@
 """What the query editor (server/static/workbench/editor.js) is given: the predefined prefixes, the vocabulary's
 terms with their labels and comments in the reader's language, the example queries, where to look up resources
-by label, and its words in the reader's language.
+by label and to store short links, and its words in the reader's language.
 
 It travels in the page as a JSON data block (`<script type="application/json">`, which the Content-Security-
 Policy allows because it does not run), so the editor needs no further request to start. The terms come from the
@@ -19,7 +19,7 @@ from . import get_store, per_release
 from .i18n import message, preferred, term_label
 
 SUGGEST_PATH = "search/suggest"  # the search's completion route (issue 12, part B); used where the app has it
-STRINGS = ("query", "examples", "history", "choose", "permalink", "copied", "shortcut", "check.unexpected",
+STRINGS = ("query", "examples", "history", "choose", "permalink", "shortlink", "copied", "shortcut", "check.unexpected",
            "check.prefix", "check.end", "check.iri", "check.pname", "check.variable", "check.string", "check.number")
 
 
@@ -28,6 +28,7 @@ def config(lang: str, link, endpoint: str, examples: list[Example]) -> dict:
     return {
         "lang": lang,
         "endpoint": endpoint,
+        "links": endpoint + "/links",  # short links (short_links.py)
         "suggest": link.url(SUGGEST_PATH) if has_suggest() else None,
         "prefixes": PREDEFINED,
         "terms": per_release.value(f"editor-terms-{lang}", lambda: terms(lang)),
