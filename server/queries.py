@@ -42,12 +42,14 @@ def labels(iris) -> str:
     """Every label of the given IRIs; `labels_by_language` groups them for `i18n.preferred`.
 
     Fetched apart from the list queries because OPTIONAL label patterns multiply rows (the union
-    default graph repeats what two named graphs share), which made list queries slow.
+    default graph repeats what two named graphs share), which made list queries slow. One pattern per
+    property in a UNION, not `VALUES ?p`: Oxigraph then looks each IRI up by subject and predicate
+    (measured for 1,000 IRIs: 0.12 s instead of 1.0 s).
     """
     values = " ".join(iri(str(i)) for i in sorted(set(map(str, iris))))
-    properties = " ".join(f"<{prop}>" for prop in LABEL_PROPERTIES)
-    return PROLOGUE + f"""SELECT DISTINCT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {properties} }}
-  ?s ?p ?label }}"""
+    patterns = " UNION ".join(f"{{ ?s <{prop}> ?label BIND(<{prop}> AS ?p) }}" for prop in LABEL_PROPERTIES)
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }}
+  {patterns} }}"""
 
 
 def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
