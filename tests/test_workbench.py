@@ -161,8 +161,11 @@ def test_the_editor_completes_resources_by_label(base_url, browser):
                            ".some(t => t.startsWith('Köln')) && "
                            f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
     assert any(label.startswith("Köln") for label in labels)
-    browser.press("Enter", 13)
-    assert "<https://w3id.org/mpsc/id/municipality/05315000>" in browser.evaluate("mpscEditor.state.doc.toString()")
+    with urlopen(base_url + "search/suggest?" + urlencode({"q": "Koeln", "lang": "de", "limit": 10})) as answer:
+        hits = json.load(answer)
+    assert [hit["label"] for hit in hits] == labels  # the search's ranking, unfiltered
+    browser.press("Enter", 13)  # takes the first: inserted as its IRI
+    assert browser.evaluate("mpscEditor.state.doc.toString()") == f"SELECT * WHERE {{ <{hits[0]['iri']}>"
     assert browser.errors == []
 
 

@@ -308,6 +308,10 @@ def sparql_routes() -> dict[str, dict]:
     example = query("example", "Without `query`: the query form filled with this example query (a file name in "
                     "`queries/` without `.rq`; unknown ones give the default query).",
                     examples=["projects-per-round-and-category"])
+    view = query("view", "HTML results only: the view to open (`table`, `map`, `bar`, `line`) if the result fits "
+                 "it, else the one a `#defaultView:` comment in the query names, else the table.", examples=["map"])
+    embed = query("embed", "HTML results only: anything but empty or `0` shows the view alone, a page other sites "
+                  "may frame.", examples=["1"])
     form = {"type": "object", "properties": {
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
@@ -333,7 +337,7 @@ def sparql_routes() -> dict[str, dict]:
     return {"/sparql": {
         "get": endpoint("get", "Run a query (or describe the service)",
                         "A query in the URL. The answer is cached and validated by its ETag.",
-                        [text_query, *dataset, fmt, example]),
+                        [text_query, *dataset, fmt, example, view, embed]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
                          "be given in the URL.", [*dataset, fmt], requestBody=body),
