@@ -2,7 +2,7 @@
 // bundled, and copies axe-core for the accessibility tests into tests/vendor/. Run `npm ci && npm run build`
 // here; the output is committed, so serving and testing need no npm.
 import * as esbuild from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -10,12 +10,19 @@ import { gzipSync } from "node:zlib";
 const OUT = "../server/static/workbench";
 const require = createRequire(import.meta.url);
 
+// The chunks' names carry a hash of their content: remove the previous build's, so none is left behind.
+for (const file of existsSync(OUT) ? readdirSync(OUT) : []) {
+  if (file.endsWith(".js")) rmSync(join(OUT, file));
+}
+
 const result = await esbuild.build({
   entryPoints: { editor: "src/editor.js", views: "src/views.js", workbench: "src/workbench.css" },
   outdir: OUT,
   bundle: true,
   minify: true,
-  format: "iife",
+  format: "esm", // module scripts, so that views.js can load the map and the charts when they are shown
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   target: ["es2020"],
   legalComments: "none", // the licences are in LICENSES.txt next to the bundles
   loader: { ".png": "file", ".svg": "file" },
@@ -37,7 +44,7 @@ const notices = [...packages.keys()].sort().map((name) => {
   return `${name} ${meta.version} (${meta.license})\n\n${file ? readFileSync(file, "utf8").trim() : ""}\n`;
 });
 writeFileSync(join(OUT, "LICENSES.txt"),
-  `Third-party code bundled into editor.js, views.js and workbench.css (built by frontend/build.mjs)\n\n${notices.join("\n" + "-".repeat(72) + "\n\n")}`);
+  `Third-party code bundled into editor.js, views.js, their chunks and workbench.css (built by frontend/build.mjs)\n\n${notices.join("\n" + "-".repeat(72) + "\n\n")}`);
 
 mkdirSync("../tests/vendor", { recursive: true });
 const axe = dirname(require.resolve("axe-core/package.json"));

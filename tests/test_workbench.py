@@ -93,6 +93,8 @@ def test_the_table_sorts_by_a_column(base_url, browser):
     browser.evaluate(f"document.querySelectorAll('thead th')[{column}].querySelector('button').click()")
     assert browser.evaluate(values) == sorted(before)
     assert browser.evaluate(f"document.querySelectorAll('thead th')[{column}].getAttribute('aria-sort')") == "ascending"
+    loaded = browser.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
+    assert not [name for name in loaded if "/map-" in name or "/chart-" in name]  # a table needs neither
     assert browser.errors == []
 
 
@@ -174,7 +176,9 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     browser.open(page(base_url, "large-municipalities"))  # the query asks for #defaultView:Map
     assert browser.evaluate("document.querySelector('.view-switch a[aria-current]').dataset.view") == "map"
     assert browser.evaluate("document.getElementById('result-map').hidden") is False
-    assert browser.evaluate("document.querySelectorAll('#result-map .result-marker').length") == len(rows) > 10
+    # Leaflet is loaded when the map is shown; then each row gets its marker
+    assert browser.until("document.querySelectorAll('#result-map .result-marker').length") == len(rows) > 10
+    assert browser.evaluate("performance.getEntriesByType('resource').some(r => /chart-/.test(r.name))") is False
     titles = browser.evaluate("[...document.querySelectorAll('#result-map .result-marker')].map(m => m.title)")
     assert sorted(titles) == sorted(row["label"]["value"] for row in rows)  # each marker names its row
     browser.evaluate("document.querySelector('#result-map .result-marker').click()")

@@ -27,13 +27,15 @@ function popup(row, data, labelColumn) {
   return content;
 }
 
-function outline(map, url) {
+// The outline's source is credited from the file itself: a top-level "attribution" member (text), if it has one.
+function outline(map, url, attribution) {
   fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
     .then((answer) => (answer.ok ? answer.json() : null))
     .then((geojson) => {
       if (!geojson) return;
       L.geoJSON(geojson, { interactive: false, style: { color: "#7b8694", weight: 1, fillColor: "#e3e8ee", fillOpacity: 1 } })
         .addTo(map).bringToBack();
+      if (typeof geojson.attribution === "string") attribution.addAttribution(escape(geojson.attribution));
     })
     .catch(() => {}); // the markers stand without the outline
 }
@@ -49,7 +51,7 @@ export function drawMap(container, data, words) {
     L.tileLayer(container.dataset.tiles, { maxZoom: 18 }).addTo(map);
     if (container.dataset.attribution) attribution.addAttribution(escape(container.dataset.attribution));
   }
-  if (container.dataset.outline) outline(map, container.dataset.outline);
+  if (container.dataset.outline) outline(map, container.dataset.outline, attribution);
   const markers = L.featureGroup().addTo(map);
   for (const row of data.rows) {
     const point = parsePoint(row[pointColumn].text);

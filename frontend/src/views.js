@@ -2,8 +2,9 @@
 // reader without JavaScript gets): the table made sortable, a map of its WKT points, a bar or line chart of its
 // numbers. Which views fit and which columns fill them was decided on the server (server/web/result_views.py)
 // and arrives as data attributes; switching views changes the URL (?view=), so every view can be linked.
-import { drawMap } from "./map.js";
-import { drawChart } from "./chart.js";
+//
+// Leaflet and Chart.js are loaded only when a map or a chart is shown (separate chunks, built by esbuild's code
+// splitting): a page showing the table fetches a few kilobytes of script, not some 300.
 import { makeSortable, readTable } from "./table.js";
 
 function strings() {
@@ -24,17 +25,25 @@ function start() {
   const links = [...document.querySelectorAll(".view-switch a[data-view]")];
   const embedCode = document.getElementById("embed-code");
 
-  function show(view) {
-    const container = view === "map" ? containers.map : view === "bar" || view === "line" ? containers.chart : null;
-    wrapper.hidden = container !== null;
-    for (const other of Object.values(containers)) if (other) other.hidden = other !== container;
-    if (view === "map" && !drawn.map) drawn.map = drawMap(container, data, words);
+  async function draw(view, container) {
+    if (view === "map" && !drawn.map) {
+      const { drawMap } = await import("./map.js");
+      drawn.map = drawn.map || drawMap(container, data, words);
+    }
+    if (view === "map") drawn.map.map.invalidateSize();
     if ((view === "bar" || view === "line") && drawn.chartKind !== view) {
+      const { drawChart } = await import("./chart.js");
       if (drawn.chart) drawn.chart.destroy();
       drawn.chart = drawChart(container, data, view);
       drawn.chartKind = view;
     }
-    if (view === "map") drawn.map.map.invalidateSize();
+  }
+
+  function show(view) {
+    const container = view === "map" ? containers.map : view === "bar" || view === "line" ? containers.chart : null;
+    wrapper.hidden = container !== null;
+    for (const other of Object.values(containers)) if (other) other.hidden = other !== container;
+    if (container) draw(view, container);
     for (const link of links) {
       if (link.dataset.view === view) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
