@@ -131,6 +131,20 @@ def test_the_editor_marks_a_syntax_error_at_its_line_and_column(base_url, browse
     assert browser.errors == []
 
 
+def test_a_refused_query_opens_with_the_cursor_at_the_error(base_url, browser):
+    query = "SELECT ?m\nWHERE { ?m a mpsc:Municipality .\n  FILTER(?m = ) }"  # line 3, column 15: ")"
+    browser.open(base_url + "sparql?" + urlencode({"query": query, "format": "html"}))
+    browser.until("!!window.mpscEditor")
+    assert browser.evaluate("document.querySelector('.error-message').dataset.line") == "3"
+    column = int(browser.evaluate("document.querySelector('.error-message').dataset.column"))
+    cursor = browser.evaluate("(() => { const at = mpscEditor.state.selection.main.head; "
+                              "const line = mpscEditor.state.doc.lineAt(at); return [line.number, at - line.from + 1]; })()")
+    assert cursor == [3, column]
+    # the page itself is the 400 answer, which the browser reports; nothing else may be
+    assert len(browser.errors) == 1 and "status of 400" in browser.errors[0]
+    browser.errors.clear()
+
+
 def test_the_permalink_and_the_short_link_run_the_query(base_url, browser):
     query = "SELECT ?s WHERE { ?s a mpsc:ModelProject } LIMIT 3"
     open_editor(browser, base_url + "sparql")
@@ -179,6 +193,12 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     # Leaflet is loaded when the map is shown; then each row gets its marker
     assert browser.until("document.querySelectorAll('#result-map .result-marker').length") == len(rows) > 10
     assert browser.evaluate("performance.getEntriesByType('resource').some(r => /chart-/.test(r.name))") is False
+    # the base layer is the shipped outline of Germany where the package has one, else a plain background
+    outline = ROOT / "server" / "static" / "map" / "germany.geojson"
+    if outline.exists():
+        assert browser.until("document.querySelectorAll('#result-map .leaflet-overlay-pane path').length") > 0
+    else:
+        assert browser.evaluate("document.getElementById('result-map').dataset.outline") == ""
     titles = browser.evaluate("[...document.querySelectorAll('#result-map .result-marker')].map(m => m.title)")
     assert sorted(titles) == sorted(row["label"]["value"] for row in rows)  # each marker names its row
     browser.evaluate("document.querySelector('#result-map .result-marker').click()")

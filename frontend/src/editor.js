@@ -58,12 +58,23 @@ function createEditor(textarea, config) {
   return view;
 }
 
+// After the endpoint refused the query, the cursor waits where it found the error (line and column count from 1).
+function showRefusal(view) {
+  const refusal = document.querySelector(".error-message[data-line]");
+  if (!refusal) return;
+  const doc = view.state.doc;
+  const line = doc.line(Math.min(Math.max(Number(refusal.dataset.line), 1), doc.lines));
+  const at = Math.min(line.from + Math.max(Number(refusal.dataset.column) - 1, 0), line.to);
+  view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+}
+
 function start() {
   const config = readConfig();
   const textarea = document.getElementById("sparql-query");
   if (!config || !textarea) return;
   const view = createEditor(textarea, config);
   window.mpscEditor = view; // for the browser tests and for readers' own scripts in the console
+  showRefusal(view);
   setUpTools(view, textarea.form, config);
 }
 
