@@ -53,5 +53,5 @@ def terms(lang: str) -> list[dict]:
             found[name] = {"name": name, "kind": str(row["kind"]),
                            "label": preferred(labels.get(iri, {}), lang) or term_label(iri, lang) or "",
                            "comment": preferred(comments.get(iri, {}), lang) or ""}
-    return [found[name] for name in sorted(found, key=str.lower)]
+    return [found[name] for name in sorted(found, key=lambda name: (name.lower(), name))]  # dcat:Dataset, dcat:dataset
 
