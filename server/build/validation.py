@@ -15,7 +15,6 @@ or the ontology describe from the second run, all others from the first.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -27,9 +26,9 @@ import pyshacl
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from ..namespaces import SH, bind_prefixes
+from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -81,7 +80,7 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     """
     data = _single_graph(data)
     _, report, _ = pyshacl.validate(
-        _PreparedQueryGraph(data),
+        OxigraphQueryGraph(data),
         shacl_graph=shapes,
         inference="none",
         advanced=False,
@@ -100,7 +99,7 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
     (a folder) when its inputs are unchanged; see the module docstring. The report graph holds only the
     programme run's results (the cached layer keeps findings, not the report)."""
     shapes = load_shapes(shapes_dir)
-    layer = _joined(ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
+    layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
     base = _layer_findings(layer, shapes, shapes_dir, cache)
     recent = validate(_joined(ontology, programme, _reached(programme, reference)), shapes)
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
@@ -110,13 +109,13 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
                             report=recent.report)
 
 
-def _layer_findings(layer: Graph, shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+def _layer_findings(layer: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
     """The findings of the reference layer (with the ontology and what it uses of the programme), computed
-    only when the cache has none for exactly these inputs."""
+    only when the cache has none for exactly these inputs; the layer's parts are joined only then."""
     cached = cache / f"{_layer_key(layer, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
-    findings = validate(layer, shapes).findings
+    findings = validate(_joined(*layer), shapes).findings
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -125,10 +124,11 @@ def _layer_findings(layer: Graph, shapes: Graph, shapes_dir: Path, cache: Path |
     return findings
 
 
-def _layer_key(layer: Graph, shapes_dir: Path) -> str:
+def _layer_key(layer: tuple[Graph, ...], shapes_dir: Path) -> str:
     """SHA-256 of what the layer's findings depend on: its triples, the shapes, this module (which turns
     reports into findings) and pySHACL's version."""
-    digest = hashlib.sha256(b"".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}\n".encode() for s, p, o in layer)))
+    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for graph in layer for s, p, o in graph})
+    digest = hashlib.sha256("".join(lines).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
@@ -197,39 +197,6 @@ def _single_graph(data: Graph) -> Graph:
     for s, p, o, _ in data.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
-
-
-class _PreparedQueryGraph(Graph):
-    """A view of the data graph (same store, no copy) that parses each SPARQL text only once.
-
-    pyshacl runs every SPARQL constraint once per focus node, passing the same query text with
-    $this pre-bound; rdflib would re-parse that text each time, which dominates the run time
-    on the ~12,000 administrative units of the reference layer. The parsed queries do not depend
-    on the data, so they are kept across runs (the layered build and the shape tests validate often).
-    """
-
-    def __init__(self, data: Graph):
-        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
-
-    def query(self, query_object, *args, **kwargs):
-        if isinstance(query_object, str):
-            query_object = _prepared(_prefixes_sorted(query_object))
-        return super().query(query_object, *args, **kwargs)
-
-
-@functools.lru_cache(maxsize=1024)
-def _prepared(text: str):
-    return prepareQuery(text)
-
-
-def _prefixes_sorted(text: str) -> str:
-    """The query with its PREFIX lines in one order: pyshacl writes them in the order of a set, which
-    differs between runs, and the cache above should not."""
-    lines = text.split("\n")
-    head = 0
-    while head < len(lines) and lines[head].startswith("PREFIX "):
-        head += 1
-    return "\n".join(sorted(lines[:head]) + lines[head:])
 
 
 def _findings(report: Graph, data: Graph) -> list[Finding]:
