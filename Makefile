@@ -31,5 +31,6 @@ virtuoso:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; } || \
 	  { echo "virtuoso-t is missing: install Debian's virtuoso-opensource package (apt-get install virtuoso-opensource)" >&2; exit 1; }
 
+# Two workers (pytest-xdist), each taking whole test files, so a file's servers start once.
 test: setup browser virtuoso
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
