@@ -43,6 +43,12 @@ class Settings:
     cache_bytes: int = setting(32_000_000, "in-process SPARQL response cache per worker (0: off)")
     service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
+    short_links: Path | None = setting(None, "SQLite file of the query editor's short links (default: "
+                                       "RELEASES/short-links.sqlite3)")
+    max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507")
+    map_tiles: str = setting("", "URL template of a tile layer under the result map, e.g. "
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: the shipped outline only, offline)")
+    map_attribution: str = setting("", "attribution the tile layer's licence asks for, shown on the map")
     update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")
     store_endpoint: str = setting("", "`mpsc load`: Graph Store Protocol URL (default: STORE's /store)")
     store_engine: str = setting("", "`virtuoso` makes up for Virtuoso's departures from SPARQL 1.1 (see README); "

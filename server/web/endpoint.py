@@ -21,9 +21,10 @@ from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
+from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect
 from ..errors import HttpError, QueryFailed
-from . import get_settings, get_store, responses, sparql_pages
+from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_of
 from .cache import ResponseCache
 from .conneg import choose, wants_html
@@ -144,6 +145,8 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
         responses.depends_on("Accept-Language")
         language, _ = reader()
         parts += [language, request.full_path]
+        if sparql_pages.embedded():
+            hooks.allow_framing()
     tag = responses.etag(*parts)
     response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
     if language:
@@ -175,9 +178,9 @@ def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, dea
 
 
 def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
-    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows,
-                             public=True, deadline=deadline)
+    return prefixes.run(query_request.query, lambda text: get_store().query(
+        text, fmt, default_graphs=query_request.default_graphs, named_graphs=query_request.named_graphs,
+        max_rows=get_settings().max_rows, public=True, deadline=deadline))
 
 
 # What renders a query's answer, by the kind of the negotiated format.

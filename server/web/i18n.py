@@ -8,6 +8,7 @@ vocabularies get theirs here.
 from __future__ import annotations
 
 from flask import request
+from rdflib import URIRef
 
 from ..namespaces import ADMS, DCAT, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, VOID
 
@@ -167,6 +168,46 @@ MESSAGES = {
     "sparql.predicate": ("Prädikat", "predicate"),
     "sparql.object": ("Objekt", "object"),
     "sparql.download": ("Herunterladen", "Download"),
+    "sparql.prefixes": ("Vordefinierte Präfixe", "Predefined prefixes"),
+    "sparql.prefixes_intro": ("Diese Präfixe kann jede Abfrage ohne PREFIX-Deklaration verwenden; eine eigene "
+                              "Deklaration geht vor.",
+                              "Every query may use these prefixes without a PREFIX declaration; its own declaration "
+                              "wins."),
+    "sparql.views": ("Ansicht", "View"),
+    "sparql.view.table": ("Tabelle", "Table"),
+    "sparql.view.map": ("Karte", "Map"),
+    "sparql.view.bar": ("Balkendiagramm", "Bar chart"),
+    "sparql.view.line": ("Liniendiagramm", "Line chart"),
+    "sparql.view.script": ("Karte und Diagramme brauchen JavaScript; die Tabelle unten zeigt dieselben Daten.",
+                           "The map and the charts need JavaScript; the table below holds the same data."),
+    "sparql.map_label": ("Karte der Ergebniszeilen mit Koordinaten", "Map of the result rows with coordinates"),
+    "sparql.chart_label": ("Diagramm: {y} nach {x}", "Chart: {y} by {x}"),
+    "sparql.embed": ("Einbetten", "Embed"),
+    "sparql.embed_intro": ("Diesen HTML-Code in eine Seite einfügen, um nur diese Ansicht zu zeigen:",
+                           "Paste this HTML into a page to show only this view:"),
+    "sparql.embed_code": ("HTML-Code zum Einbetten", "HTML code to embed"),
+    "sparql.open_full": ("Abfrage und Ergebnis im Abfragedienst öffnen", "Open query and result in the query service"),
+    "sparql.sort": ("Nach dieser Spalte sortieren", "Sort by this column"),
+    "sparql.zoom_in": ("Vergrößern", "Zoom in"),
+    "sparql.zoom_out": ("Verkleinern", "Zoom out"),
+    "editor.query": ("SPARQL-Abfrage", "SPARQL query"),
+    "editor.examples": ("Beispiele", "Examples"),
+    "editor.history": ("Verlauf", "History"),
+    "editor.choose": ("– auswählen –", "– choose –"),
+    "editor.permalink": ("Link zu dieser Abfrage", "Link to this query"),
+    "editor.shortlink": ("Kurzlink", "Short link"),
+    "editor.copied": ("In die Zwischenablage kopiert.", "Copied to the clipboard."),
+    "editor.shortcut": ("Strg+Enter führt aus, Strg+Leertaste vervollständigt.", "Ctrl+Enter runs, Ctrl+Space completes."),
+    "editor.check.unexpected": ("Zeile {line}, Spalte {column}: {got} passt hier nicht; erwartet: {expected}.",
+                                "Line {line}, column {column}: {got} does not fit here; expected: {expected}."),
+    "editor.check.prefix": ("Unbekanntes Präfix {prefix}: – deklarieren Sie es mit PREFIX.",
+                            "Unknown prefix {prefix}: – declare it with PREFIX."),
+    "editor.check.end": ("das Ende der Abfrage", "the end of the query"),
+    "editor.check.iri": ("eine IRI <…>", "an IRI <…>"),
+    "editor.check.pname": ("ein Name mit Präfix", "a prefixed name"),
+    "editor.check.variable": ("eine Variable", "a variable"),
+    "editor.check.string": ("eine Zeichenkette", "a string"),
+    "editor.check.number": ("eine Zahl", "a number"),
     "nav.limits": ("Grenzen des Endpunkts", "Limits of the endpoint"),
     "limits.intro": ("Damit eine einzelne Abfrage oder ein einzelner Client den Endpunkt nicht für alle anderen "
                      "blockiert, gelten diese Grenzen. Ein Client ist eine Adresse zusammen mit ihrem User-Agent. "
@@ -309,5 +350,5 @@ def preferred(texts: dict[str, str], lang: str) -> str | None:
 
 def term_label(iri, lang: str) -> str | None:
     """The label of a reused vocabulary term, if we name it."""
-    pair = TERMS.get(iri)
+    pair = TERMS.get(URIRef(str(iri)))
     return pair[LANGUAGES.index(lang)] if pair else None

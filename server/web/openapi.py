@@ -211,7 +211,8 @@ def see_other(target: str) -> dict:
 
 def operations() -> dict[str, dict]:
     """Every route of the app, keyed by its Flask rule, with its operations."""
-    return {**page_routes(), **document_routes(), **sparql_routes(), **dump_routes(), **metadata_routes()}
+    return {**page_routes(), **document_routes(), **sparql_routes(), **short_link_routes(), **dump_routes(),
+            **metadata_routes()}
 
 
 def page_routes() -> dict[str, dict]:
@@ -307,6 +308,10 @@ def sparql_routes() -> dict[str, dict]:
     example = query("example", "Without `query`: the query form filled with this example query (a file name in "
                     "`queries/` without `.rq`; unknown ones give the default query).",
                     examples=["projects-per-round-and-category"])
+    view = query("view", "HTML results only: the view to open (`table`, `map`, `bar`, `line`) if the result fits "
+                 "it, else the one a `#defaultView:` comment in the query names, else the table.", examples=["map"])
+    embed = query("embed", "HTML results only: anything but empty or `0` shows the view alone, a page other sites "
+                  "may frame.", examples=["1"])
     form = {"type": "object", "properties": {
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
@@ -332,11 +337,35 @@ def sparql_routes() -> dict[str, dict]:
     return {"/sparql": {
         "get": endpoint("get", "Run a query (or describe the service)",
                         "A query in the URL. The answer is cached and validated by its ETag.",
-                        [text_query, *dataset, fmt, example]),
+                        [text_query, *dataset, fmt, example, view, embed]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
                          "be given in the URL.", [*dataset, fmt], requestBody=body),
     }}
+
+
+def short_link_routes() -> dict[str, dict]:
+    """POST /sparql/links and GET /q/{key} (short_links.py)."""
+    form = {"type": "object", "required": ["query"], "properties": {"query": {
+        "type": "string", "minLength": 1, "pattern": "\\S", "description": "The SPARQL query (not checked here)."}}}
+    link = {"type": "object", "required": ["short", "permalink"], "properties": {
+        "short": {"type": "string", "description": "The short link, `/q/{key}`."},
+        "permalink": {"type": "string", "description": "The URL that runs the query, `/sparql?query=…`."}}}
+    created = answer("Created, or known already: the query's short link (the same for the same query).",
+                     {"application/json": {"schema": link}}, Location=header("Location", True))
+    key = path("key", "The short link's key (10 characters of base 32).", {"type": "string"},
+               examples=["m5xq2b7kpa"])
+    return {
+        "/sparql/links": {"post": operation(
+            "shortLinkCreate", "sparql", "Store a query for a short link",
+            "Answers the short link `/q/{key}` of the query, whose key is derived from the query's text.",
+            {"201": created, **errors(400, 413, 415, 503, 507)}, requestBody={
+                "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
+        "/q/<key>": {"get": operation(
+            "shortLinkFollow", "sparql", "Follow a short link",
+            "Redirects to the permalink that runs the stored query.",
+            {"303": see_other("the permalink `/sparql?query=…`"), **errors(404, 503)}, [key])},
+    }
 
 
 def dump_routes() -> dict[str, dict]:
@@ -430,8 +459,10 @@ ERROR_RESPONSES = {
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
     429: ("TooManyRequests", "This client has too many queries running or waiting, or used its query time for this "
                              "minute; `limit` names which. Retry after `Retry-After` seconds."),
+    507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
+                                 "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
-    503: ("ServiceUnavailable", "The query reached the time or memory limit and was stopped, the queue is full "
+    503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit and was stopped, the queue is full "
                                 "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
                                 "seconds."),
 }
