@@ -95,3 +95,16 @@ def test_markup_in_a_label_is_shown_as_text(small_root, tmp_path):
         assert b.evaluate("document.querySelector('h1').textContent") == label
         assert b.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name") == label
         assert b.errors == []
+
+
+def test_search_from_the_header_finds_koeln_typed_without_umlaut(base_url, browser):
+    browser.open(base_url + "doc/project/bamberg")
+    browser.evaluate("document.querySelector('header .site-search input[name=q]').value = 'Koeln'")
+    browser.call("Runtime.evaluate", expression="document.querySelector('header .site-search').requestSubmit()")
+    browser.wait_for("Page.loadEventFired")
+    assert browser.evaluate("location.pathname") == "/search"
+    first = browser.evaluate("[...document.querySelectorAll('ol.hits li a')].slice(0, 3).map(a => a.textContent)")
+    assert "Köln" in first
+    browser.follow(f"ol.hits a[href='{base_url}doc/municipality/05315000']")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Köln"
+    assert browser.errors == []

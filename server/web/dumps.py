@@ -12,14 +12,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, send_file
 
 from ..build.licences import LICENCES
-from ..build.release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
+from ..build.release import CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
 YEAR = 365 * 24 * 3600
 # Media types of the files about the release, which the manifest does not list.
-OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json"}
+OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
+             SEARCH_INDEX: "application/vnd.sqlite3"}
 
 
 @bp.route("/dumps/")

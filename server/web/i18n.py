@@ -38,6 +38,26 @@ MESSAGES = {
     "nav.void": ("VoID-Beschreibung", "VoID description"),
     "nav.skip": ("Zum Inhalt springen", "Skip to content"),
     "lang.switch": ("English", "Deutsch"),
+    "search.title": ("Suche", "Search"),
+    "search.for": ("Suche nach „{text}“", "Search for “{text}”"),
+    "search.label": ("Name, Titel, Gemeindeschlüssel oder Wikidata-ID", "Name, title, municipality key or Wikidata id"),
+    "search.header": ("Im Graphen suchen", "Search the graph"),
+    "search.placeholder": ("z. B. Köln, 09184131, Q365", "e.g. Köln, 09184131, Q365"),
+    "search.submit": ("Suchen", "Search"),
+    "search.help": ("Gesucht wird in Namen und Titeln der Projekte, Maßnahmen und aller Orte des Gemeindeverzeichnisses, "
+                    "auch in amtlichen Schreibweisen („Köln, Stadt“, „Kirchheim b. München“), ohne Umlaute („Koeln“) "
+                    "und nach AGS, ARS oder Wikidata-ID. Zuerst kommen genaue Treffer, dann Namen, die so beginnen, dann "
+                    "Namen mit allen Wörtern; jeweils zuerst, was zum Programm gehört.",
+                    "Searches the names and titles of projects, measures and every place of the municipal register, also "
+                    "in official forms (“Köln, Stadt”, “Kirchheim b. München”), without umlauts (“Koeln”) and by AGS, "
+                    "ARS or Wikidata id. Exact matches come first, then names beginning with the text, then names "
+                    "containing all its words; within each, what belongs to the programme first."),
+    "search.total": ("{n} Treffer für „{text}“", "{n} results for “{text}”"),
+    "search.one": ("1 Treffer für „{text}“", "1 result for “{text}”"),
+    "search.page": ("Seite {page} von {pages}", "page {page} of {pages}"),
+    "search.pages": ("Seiten der Treffer", "Result pages"),
+    "search.previous": ("← vorherige Seite", "← previous page"),
+    "search.next": ("nächste Seite →", "next page →"),
     "home.intro": (
         "Der Bund fördert seit 2019 in drei Staffeln 73 Modellprojekte Smart Cities. Dieser Wissensgraph "
         "beschreibt die Projekte mit Staffeln, Kategorien, Zuwendungsempfängern, Kooperationen und "
