@@ -245,10 +245,10 @@ def term_labels() -> str:
 }}"""
 
 
-def municipality_points() -> str:
-    """The coordinates of every municipality: the dots that draw Germany on the small maps."""
+def municipality_points(place: str) -> str:
+    """The coordinates of the municipalities in `place` (a district): the dots that show where it lies."""
     return PROLOGUE + f"""SELECT ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{
-  ?m a mpsc:Municipality ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
+  ?m a mpsc:Municipality ; schema:containedInPlace <{place}> ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
 
 
 def group_projects(rows: list[dict]) -> list[dict]:

@@ -237,11 +237,13 @@ def page_routes() -> dict[str, dict]:
                         "Every limit of /sparql, its value on this server, and what happens beyond it."),
         "/map/germany.svg": {"get": operation(
             "map", "pages", "The map background",
-            "Germany drawn from the municipalities' coordinates, behind the small maps on pages of places.",
+            "Germany with its 16 states (drawn from `/static/map/germany.geojson`), behind the small maps on "
+            "pages of places.",
             {"200": answer("The SVG image.", content("image/svg+xml"), ETag=header("ETag", True)),
-             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+             **not_modified()}, [CONDITIONAL])},
         "/static/<path:filename>": {"get": operation(
-            "static", "pages", "The site's static files", "Style sheets and other files the pages load.",
+            "static", "pages", "The site's static files", "Style sheets and other files the pages load, and "
+            "`map/germany.geojson` (the states as polygons, `properties.ars` and `properties.name`).",
             {"200": answer("The file.", content(*static_media_types()), ETag=header("ETag", True)),
              **not_modified(), **errors(404)},
             [path("filename", "A file of the package's static folder.", {"type": "string"}, examples=["style.css"]),
