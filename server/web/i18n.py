@@ -82,7 +82,16 @@ MESSAGES = {
     "list.filter": ("Filtern", "Filter"),
     "list.all": ("alle", "all"),
     "list.reset": ("Filter zurücksetzen", "Reset filters"),
-    "list.count": ("Treffer", "results"),
+    "list.count": ("{n} Einträge", "{n} entries"),
+    "home.state_sum": ("Ein Projekt zählt in jedem Land, in dem sein Zuwendungsempfänger oder ein Mitglied seiner "
+                       "Kooperation liegt (Connected Urban Twins in drei Ländern); die Balken ergeben daher {listed} "
+                       "für {n} Projekte.",
+                       "A project counts in every state where its grantee or a member of its cooperation lies "
+                       "(Connected Urban Twins in three); so the bars add up to {listed} for {n} projects."),
+    "coop.lead": ("federführend", "lead"),
+    "coop.no_lead": ("Die Quellen nennen kein federführendes Mitglied.", "The sources name no lead member."),
+    "list.table": ("Tabelle, seitlich verschiebbar", "Table, scrolls sideways"),
+    "list.one": ("1 Eintrag", "1 entry"),
     "list.none": ("Keine Einträge für diese Auswahl.", "Nothing matches this selection."),
     "col.name": ("Name", "Name"),
     "col.round": ("Staffel", "Round"),
@@ -98,6 +107,13 @@ MESSAGES = {
     "charter.intro": ("Die Smart City Charta (2017) formuliert Leitlinien und Handlungsempfehlungen für die digitale Transformation der Kommunen.",
                       "The Smart City Charter (2017) sets out guidelines and recommendations for the digital transformation of municipalities."),
     "charter.guideline": ("Leitlinien und Handlungsempfehlungen", "Guidelines and recommendations"),
+    "charter.uncertain": ("unsicher", "uncertain"),
+    "charter.uncertain_note": ("„unsicher“: nur erschlossen (etwa die Nummer aus der Reihenfolge in den Quellen) oder nur "
+                               "aus zweiter Hand belegt; Einzelheiten auf der Seite des Eintrags.",
+                               "“uncertain”: only inferred (such as the number, from the order in the sources) or known "
+                               "only second-hand; details on the entry's page."),
+    "charter.gap": ("– von keiner unserer Quellen genannt", "– named by none of our sources"),
+    "charter.resource": ("Die Charta als Datensatz (IRI, Quellen, Formate)", "The Charta as a resource (IRI, sources, formats)"),
     "charter.aim": ("Ziele", "Aims"),
     "charter.vision": ("Normative Vision", "Normative vision"),
     "home.counts": ("Der Graph in Zahlen", "The graph in numbers"),
