@@ -105,6 +105,16 @@ def incoming_counts(resource: str) -> str:
     return f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {iri(resource)} }} GROUP BY ?p"
 
 
+def incoming(resource: str, prop: str, lang: str) -> str:
+    """Every resource linking to `resource` by `prop`, with its label: what a page's "and 2,413 more" links to."""
+    return f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
+SELECT ?resource ?label WHERE {{
+  ?resource {iri(prop)} {iri(resource)}
+  OPTIONAL {{ ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "{lang}")) }}
+}} ORDER BY ?label ?resource
+"""
+
+
 def fragment_resources() -> str:
     """Every hash IRI under /id/ (…#geometry, …#period, …#contact): they live in their base's document."""
     return f"""SELECT DISTINCT ?s WHERE {{

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, send_file
 
 from ..build.licences import LICENCES
+from ..namespaces import METADATA_GRAPH
 from ..build.release import CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
@@ -94,4 +95,5 @@ def listing_page(release: Release, everything: list[Release]) -> Response:
              for entry in release.files]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
     earlier = [r for r in everything if r.version != release.version]
-    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier)
+    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
+                       metadata_graph=str(METADATA_GRAPH))

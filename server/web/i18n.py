@@ -79,6 +79,7 @@ MESSAGES = {
     "home.release": ("Veröffentlichung", "Release"),
     "count.projects": ("Projekte", "projects"),
     "count.triples": ("Tripel", "triples"),
+    "count.dataset_triples": ("Tripel im Datensatz", "triples in the dataset"),
     "list.filter": ("Filtern", "Filter"),
     "list.all": ("alle", "all"),
     "list.reset": ("Filter zurücksetzen", "Reset filters"),
@@ -126,7 +127,13 @@ MESSAGES = {
     "res.identifiers": ("Kennungen und externe Verweise", "Identifiers and external links"),
     "res.sources": ("Quellen", "Sources"),
     "res.backlinks": ("Verweise auf diese Ressource", "Links to this resource"),
+    "res.district_key": ("Kreisschlüssel (AGS)", "district key (AGS)"),
+    "res.state_key": ("Landesschlüssel (AGS)", "state key (AGS)"),
+    "res.only@en": ("nur auf Englisch", "in English only"),
+    "res.only@de": ("nur auf Deutsch", "in German only"),
     "res.more": ("und {n} weitere", "and {n} more"),
+    "res.more_all": ("und {n} weitere – alle als SPARQL-Abfrage", "and {n} more – all of them as a SPARQL query"),
+    "res.named_as": ("als „{prop}“ genannt von", "named as “{prop}” by"),
     "res.location": ("Lage", "Location"),
     "res.part": ("Teil dieser Beschreibung", "Part of this description"),
     "map.parts": ("Die {n} Gemeinden des Kreises; hervorgehoben sein Land", "The district's {n} municipalities; its state highlighted"),
@@ -140,6 +147,19 @@ MESSAGES = {
     "res.projects": ("Projekte", "Projects"),
     "res.participants": ("Beteiligte", "Taking part"),
     "dumps.title": ("Downloads", "Downloads"),
+    "dumps.counts": ("Welche Zahl was zählt", "Which number counts what"),
+    "dumps.count_dataset": ("{n} Tripel hat der Datensatz (Startseite, VoID void:triples): Ontologie, Programm und "
+                            "Gemeindeverzeichnis zusammen, jedes Tripel einmal.",
+                            "{n} triples in the dataset (landing page, VoID void:triples): ontology, programme and "
+                            "register together, each triple once."),
+    "dumps.count_default": ("{n} Tripel hat der Standardgraph des SPARQL-Endpunkts: dazu die Metadaten dieser "
+                            "Veröffentlichung ({metadata} Tripel, wenige davon auch im Datensatz). So zählt",
+                            "{n} triples in the SPARQL endpoint's default graph: also this release's metadata "
+                            "({metadata} triples, a few of them also in the dataset). That is what counts"),
+    "dumps.count_quads": ("{n} Quads hat mpsc-all.nq.gz: jedes Tripel einmal je benanntem Graphen, in dem es steht; "
+                          "die Zahlen der einzelnen Dateien oben sind die Tripel ihrer Graphen.",
+                          "{n} quads in mpsc-all.nq.gz: each triple once per named graph it is in; the figures of "
+                          "the single files above are the triples of their graphs."),
     "dumps.intro": ("Alle Dateien einer Veröffentlichung; prüfen mit", "Every file of a release; verify with"),
     "dumps.file": ("Datei", "File"),
     "dumps.size": ("Größe", "Size"),
@@ -183,6 +203,19 @@ MESSAGES = {
     "sparql.format": ("Ergebnisformat", "Result format"),
     "sparql.table": ("HTML-Tabelle", "HTML table"),
     "sparql.run": ("Abfrage ausführen", "Run query"),
+    "sparql.unfit": ("Eine {form}-Abfrage lässt sich in diesem Format nicht ausgeben. Möglich sind: die Tabelle, {offered}.",
+                     "A {form} query cannot be given in this format. Possible are: the table, {offered}."),
+    "sparql.undeclared": ("Das Präfix „{prefix}“ ist nicht erklärt. Erklären Sie es am "
+                          "Anfang der Abfrage, etwa PREFIX {prefix} <…>, oder schreiben Sie die volle IRI in <…>.",
+                          "The prefix “{prefix}” is not declared. Declare it at the "
+                          "start of the query, e.g. PREFIX {prefix} <…>, or write the full IRI in <…>."),
+    "sparql.syntax": ("Die Abfrage ist an der markierten Stelle nicht lesbar: dort erwartet SPARQL etwas anderes. "
+                      "Prüfen Sie an dieser Stelle Klammern, Punkte, Anführungszeichen und Schreibweise.",
+                      "The query cannot be read at the marked point: SPARQL expects something else there. "
+                      "Check brackets, full stops, quotes and spelling at that point."),
+    "sparql.for_select": ("für SELECT und ASK", "for SELECT and ASK"),
+    "sparql.for_construct": ("für CONSTRUCT und DESCRIBE", "for CONSTRUCT and DESCRIBE"),
+    "sparql.parser": ("Meldung des Parsers", "The parser's message"),
     "sparql.failed": ("Die Abfrage wurde nicht beantwortet", "The query was not answered"),
     "sparql.examples": ("Beispielabfragen", "Example queries"),
     "sparql.edit": ("Bearbeiten", "Edit"),
