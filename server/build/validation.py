@@ -2,11 +2,25 @@
 
 The build and `mpsc validate` both call this module, so a contributor sees the same report
 wherever the data is checked. It deliberately imports no web framework.
+
+`validate_layers` checks a release's inputs in two layers, because nearly all of the time goes into the
+reference layer (12,000 administrative units), which changes only with a new official register, while
+the programme changes often. A validation result is a function of its inputs and the shapes, so:
+- the ontology and the reference layer are validated together, and the result is kept in a cache keyed
+  by the SHA-256 of those inputs, the shapes and pySHACL's version; an unchanged layer is not checked again;
+- the programme is validated on every run, together with the ontology and the part of the reference
+  layer it reaches (two hops from every node the programme names), which takes seconds.
+Each node's findings come from the run that saw everything its shapes look at: the nodes the programme
+or the ontology describe from the second run, all others from the first.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pyshacl
@@ -80,6 +94,71 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     return ValidationResult(conforms=conforms, findings=findings, report=report)
 
 
+def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
+                    cache: Path | None) -> ValidationResult:
+    """The findings of validating the three graphs together, with the reference layer's from `cache`
+    (a folder) when its inputs are unchanged; see the module docstring. The report graph holds only the
+    programme run's results (the cached layer keeps findings, not the report)."""
+    shapes = load_shapes(shapes_dir)
+    layer = _joined(ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
+    base = _layer_findings(layer, shapes, shapes_dir, cache)
+    recent = validate(_joined(ontology, programme, _reached(programme, reference)), shapes)
+    described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
+    findings = [f for f in base if f.focus not in described] + [f for f in recent.findings if f.focus in described]
+    findings.sort(key=_sort_key)
+    return ValidationResult(conforms=not any(f.severity == "Violation" for f in findings), findings=findings,
+                            report=recent.report)
+
+
+def _layer_findings(layer: Graph, shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+    """The findings of the reference layer (with the ontology and what it uses of the programme), computed
+    only when the cache has none for exactly these inputs."""
+    cached = cache / f"{_layer_key(layer, shapes_dir)}.json" if cache else None
+    if cached is not None and cached.is_file():
+        return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
+    findings = validate(layer, shapes).findings
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = cached.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_text(json.dumps([asdict(f) for f in findings], ensure_ascii=False), encoding="utf-8")
+        staging.replace(cached)  # a complete file or none, also when two builds race
+    return findings
+
+
+def _layer_key(layer: Graph, shapes_dir: Path) -> str:
+    """SHA-256 of what the layer's findings depend on: its triples, the shapes, this module (which turns
+    reports into findings) and pySHACL's version."""
+    digest = hashlib.sha256(b"".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}\n".encode() for s, p, o in layer)))
+    for path in sorted(Path(shapes_dir).glob("*.ttl")):
+        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
+    return digest.hexdigest()
+
+
+def _joined(*graphs: Graph) -> Graph:
+    joined = Graph()  # pyshacl needs a context-aware store
+    for graph in graphs:
+        joined += graph
+    return joined
+
+
+def _reached(base: Graph, source: Graph, hops: int = 2) -> Graph:
+    """The statements of `source` about every node within `hops` links of a node that `base` names."""
+    reached = Graph()
+    seen = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
+    frontier = set(seen)
+    for _ in range(hops):
+        found = set()
+        for node in frontier:
+            for triple in source.triples((node, None, None)):
+                reached.add(triple)
+                if isinstance(triple[2], URIRef) and triple[2] not in seen:
+                    found.add(triple[2])
+        seen |= found
+        frontier = found
+    return reached
+
+
 def render_text(result: ValidationResult) -> str:
     """A report a data contributor can read top to bottom, one block per finding."""
     blocks = [_text_block(f) for f in result.findings]
@@ -125,19 +204,32 @@ class _PreparedQueryGraph(Graph):
 
     pyshacl runs every SPARQL constraint once per focus node, passing the same query text with
     $this pre-bound; rdflib would re-parse that text each time, which dominates the run time
-    on the ~12,000 administrative units of the reference layer.
+    on the ~12,000 administrative units of the reference layer. The parsed queries do not depend
+    on the data, so they are kept across runs (the layered build and the shape tests validate often).
     """
 
     def __init__(self, data: Graph):
         super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
-        self._prepared: dict[str, object] = {}
 
     def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
-            if query_object not in self._prepared:
-                self._prepared[query_object] = prepareQuery(query_object)
-            query_object = self._prepared[query_object]
+            query_object = _prepared(_prefixes_sorted(query_object))
         return super().query(query_object, *args, **kwargs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+def _prefixes_sorted(text: str) -> str:
+    """The query with its PREFIX lines in one order: pyshacl writes them in the order of a set, which
+    differs between runs, and the cache above should not."""
+    lines = text.split("\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith("PREFIX "):
+        head += 1
+    return "\n".join(sorted(lines[:head]) + lines[head:])
 
 
 def _findings(report: Graph, data: Graph) -> list[Finding]:
