@@ -1,8 +1,9 @@
 """Every kind of page passes axe-core (WCAG 2.1 A and AA rules) with no violation, on a desktop and a
 phone screen, and logs nothing to the console.
 
-axe-core comes from npm and is committed as tests/axe/axe.min.js (see tests/axe/package.json; rebuild
-with `cd tests/axe && npm ci && npm run build`), so the test needs no network. It is injected over the
+axe-core comes from npm and is committed as tests/vendor/axe.min.js (MPL-2.0, tests/vendor/axe-core.LICENSE;
+see tests/vendor/package.json, rebuild with `cd tests/vendor && npm ci && npm run build`), so the test
+needs no network. It is injected over the
 DevTools protocol, which the pages' Content-Security-Policy does not govern.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tests.cdp import Browser, chromium_path
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
 
-AXE = (Path(__file__).parent / "axe" / "axe.min.js").read_text(encoding="utf-8")
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # One page of every kind the site has, in German (the default) and one in English.
 PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "cooperations", "charter", "ontology",
