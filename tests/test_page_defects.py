@@ -181,3 +181,9 @@ def test_texts_the_data_has_only_in_english_say_so_on_german_pages(base_url):
     html = main(page(base_url, "doc/project/connected-urban-twins"))
     assert re.search(r'<span lang="en">21 Mio EUR federal[^<]*</span> <small class="note">\(nur auf Englisch\)</small>', html)
     assert "@en" not in html
+
+
+def test_example_queries_are_listed_in_german_on_german_pages(base_url):
+    for html in (page(base_url, ""), fetch(base_url + "sparql", headers={"Accept": "text/html"}).body.decode()):
+        assert "Kooperationen und ihre Mitglieder" in html and "Cooperations and their members" not in html
+    assert "Cooperations and their members" in page(base_url, "", lang="en")
