@@ -100,7 +100,7 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
     (a folder) when its inputs are unchanged; see the module docstring. The report graph holds only the
     programme run's results (the cached layer keeps findings, not the report)."""
     shapes = load_shapes(shapes_dir)
-    layer = _joined(ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
+    layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
     base = _layer_findings(layer, shapes, shapes_dir, cache)
     recent = validate(_joined(ontology, programme, _reached(programme, reference)), shapes)
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
@@ -110,13 +110,13 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
                             report=recent.report)
 
 
-def _layer_findings(layer: Graph, shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+def _layer_findings(layer: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
     """The findings of the reference layer (with the ontology and what it uses of the programme), computed
-    only when the cache has none for exactly these inputs."""
+    only when the cache has none for exactly these inputs; the layer's parts are joined only then."""
     cached = cache / f"{_layer_key(layer, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
-    findings = validate(layer, shapes).findings
+    findings = validate(_joined(*layer), shapes).findings
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -125,10 +125,11 @@ def _layer_findings(layer: Graph, shapes: Graph, shapes_dir: Path, cache: Path |
     return findings
 
 
-def _layer_key(layer: Graph, shapes_dir: Path) -> str:
+def _layer_key(layer: tuple[Graph, ...], shapes_dir: Path) -> str:
     """SHA-256 of what the layer's findings depend on: its triples, the shapes, this module (which turns
     reports into findings) and pySHACL's version."""
-    digest = hashlib.sha256(b"".join(sorted(f"{s.n3()} {p.n3()} {o.n3()}\n".encode() for s, p, o in layer)))
+    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for graph in layer for s, p, o in graph})
+    digest = hashlib.sha256("".join(lines).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
