@@ -23,9 +23,7 @@ Tables (the API of the file, read by `web/finder.py` and by anything else that m
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -136,11 +134,10 @@ def entry(data: Graph, ontology: Graph, node: URIRef, labels: dict[str, str], pa
 
 
 def write(found: list[Entry]) -> bytes:
-    """The index file's bytes; the same entries always give the same bytes (for reproducible releases)."""
-    handle, path = tempfile.mkstemp(suffix=".sqlite")
-    os.close(handle)
+    """The index file's bytes; the same entries always give the same bytes (for reproducible releases).
+    Built in memory and serialised, so only the release writer touches the disk (and reports a full one)."""
+    db = sqlite3.connect(":memory:")
     try:
-        db = sqlite3.connect(path)
         db.executescript(SCHEMA_SQL)
         for number, e in enumerate(found, start=1):
             db.execute("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -152,11 +149,9 @@ def write(found: list[Entry]) -> bytes:
         db.execute("INSERT INTO words (words) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
-        db.close()
-        with open(path, "rb") as stream:
-            return stream.read()
+        return db.serialize()
     finally:
-        os.unlink(path)
+        db.close()
 
 
 def build_index(graphs: dict[str, Graph]) -> tuple[bytes, int]:

@@ -12,7 +12,7 @@ from ..config import ENVIRONMENT, LIMITS
 from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
-from . import get_settings, get_store, per_release, responses, served_release
+from . import get_settings, per_release, responses, served_release
 from .i18n import preferred
 from . import maps
 from .site import conditional_page, missing, page_tag, reader, render_page
