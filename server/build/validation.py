@@ -15,7 +15,6 @@ or the ontology describe from the second run, all others from the first.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -27,9 +26,9 @@ import pyshacl
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from ..namespaces import SH, bind_prefixes
+from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -81,7 +80,7 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     """
     data = _single_graph(data)
     _, report, _ = pyshacl.validate(
-        _PreparedQueryGraph(data),
+        OxigraphQueryGraph(data),
         shacl_graph=shapes,
         inference="none",
         advanced=False,
@@ -198,39 +197,6 @@ def _single_graph(data: Graph) -> Graph:
     for s, p, o, _ in data.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
-
-
-class _PreparedQueryGraph(Graph):
-    """A view of the data graph (same store, no copy) that parses each SPARQL text only once.
-
-    pyshacl runs every SPARQL constraint once per focus node, passing the same query text with
-    $this pre-bound; rdflib would re-parse that text each time, which dominates the run time
-    on the ~12,000 administrative units of the reference layer. The parsed queries do not depend
-    on the data, so they are kept across runs (the layered build and the shape tests validate often).
-    """
-
-    def __init__(self, data: Graph):
-        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
-
-    def query(self, query_object, *args, **kwargs):
-        if isinstance(query_object, str):
-            query_object = _prepared(_prefixes_sorted(query_object))
-        return super().query(query_object, *args, **kwargs)
-
-
-@functools.lru_cache(maxsize=1024)
-def _prepared(text: str):
-    return prepareQuery(text)
-
-
-def _prefixes_sorted(text: str) -> str:
-    """The query with its PREFIX lines in one order: pyshacl writes them in the order of a set, which
-    differs between runs, and the cache above should not."""
-    lines = text.split("\n")
-    head = 0
-    while head < len(lines) and lines[head].startswith("PREFIX "):
-        head += 1
-    return "\n".join(sorted(lines[:head]) + lines[head:])
 
 
 def _findings(report: Graph, data: Graph) -> list[Finding]:
