@@ -54,6 +54,9 @@ HTML = Format("html", "text/html", "html", "html", "HTML", ("application/xhtml+x
 # Error bodies (RFC 9457 problem details); not a data format, so not in FORMATS (no `format` key or suffix).
 PROBLEM = Format("problem", "application/problem+json", "json", "error", "Problem details (JSON)", ("application/json",))
 
+# Search results (web/search.py); plain JSON, not a data format, so not in FORMATS either.
+JSON = Format("json", "application/json", "json", "json", "JSON")
+
 FORMATS = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, SRJ, SRX, CSV, TSV)
 # What a graph document (resource description, CONSTRUCT/DESCRIBE result) can be rendered as, in
 # server preference order; N-Quads is for datasets and appears only in dumps.

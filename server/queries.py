@@ -110,6 +110,16 @@ def incoming_counts(resource: str) -> str:
     return f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {iri(resource)} }} GROUP BY ?p"
 
 
+def incoming(resource: str, prop: str, lang: str) -> str:
+    """Every resource linking to `resource` by `prop`, with its label: what a page's "and 2,413 more" links to."""
+    return f"""PREFIX rdfs: <{PREFIXES["rdfs"]}>
+SELECT ?resource ?label WHERE {{
+  ?resource {iri(prop)} {iri(resource)}
+  OPTIONAL {{ ?resource rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "{lang}")) }}
+}} ORDER BY ?label ?resource
+"""
+
+
 def fragment_resources() -> str:
     """Every hash IRI under /id/ (…#geometry, …#period, …#contact): they live in their base's document."""
     return f"""SELECT DISTINCT ?s WHERE {{
@@ -235,11 +245,12 @@ def cooperations() -> str:
 
 
 def charter() -> str:
-    """The Charta's principles with number and parent."""
+    """The Charta's principles with number, parent, and whether the entry is uncertain (numbered by inference)."""
     return _programme(
-        "SELECT DISTINCT ?concept ?notation ?broader",
+        "SELECT DISTINCT ?concept ?notation ?broader ?uncertain",
         f"""?concept skos:inScheme <{iris.scheme("charter")}> .
   OPTIONAL {{ ?concept skos:notation ?notation }}
+  BIND(EXISTS {{ ?concept mpsc:confidence <{iris.confidence("uncertain")}> }} AS ?uncertain)
   OPTIONAL {{ ?broader skos:narrower ?concept }}""")
 
 
@@ -266,10 +277,10 @@ def term_comments() -> str:
 }}"""
 
 
-def municipality_points() -> str:
-    """The coordinates of every municipality: the dots that draw Germany on the small maps."""
+def municipality_points(place: str) -> str:
+    """The coordinates of the municipalities in `place` (a district): the dots that show where it lies."""
     return PROLOGUE + f"""SELECT ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{
-  ?m a mpsc:Municipality ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
+  ?m a mpsc:Municipality ; schema:containedInPlace <{place}> ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
 
 
 def group_projects(rows: list[dict]) -> list[dict]:
@@ -309,18 +320,34 @@ def _natural(iri: str) -> tuple:
 
 
 def charter_tree(rows: list[dict]) -> dict[str, list[dict]]:
-    """The Charta's principles by kind (guideline, aim, vision…), each top principle with its children."""
+    """The Charta's principles by kind (guideline, aim, vision…), each top principle with its children, among
+    them the numbers missing between them (`gap`: "4.2" between 4.1 and 4.3, which no source names)."""
     children: dict[str, list[str]] = {}
-    notation = {}
+    notation, uncertain = {}, set()
     for row in rows:
         concept = str(row["concept"])
         notation[concept] = str(row.get("notation", ""))
+        if "uncertain" in row and bool(row["uncertain"].toPython()):
+            uncertain.add(concept)
         if "broader" in row:
             children.setdefault(str(row["broader"]), []).append(concept)
     nested = {c for kids in children.values() for c in kids}
     tree: dict[str, list[dict]] = {}
     for concept in sorted(set(notation) - nested, key=_natural):
         kind = concept.rsplit("/", 1)[-1].split("-")[0]
-        tree.setdefault(kind, []).append({"concept": concept, "notation": notation[concept], "children": [
-            {"concept": c, "notation": notation[c]} for c in sorted(set(children.get(concept, [])), key=_natural)]})
+        kids = [_principle(c, notation, uncertain) for c in sorted(set(children.get(concept, [])), key=_natural)]
+        kids += [{"concept": "", "notation": gap, "gap": True} for gap in _gaps(kids)]
+        kids.sort(key=lambda kid: _natural(kid["notation"]))
+        tree.setdefault(kind, []).append({**_principle(concept, notation, uncertain), "children": kids})
     return tree
+
+
+def _principle(concept: str, notation: dict[str, str], uncertain: set[str]) -> dict:
+    return {"concept": concept, "notation": notation[concept], "uncertain": concept in uncertain}
+
+
+def _gaps(items: list[dict]) -> list[str]:
+    """Numbers missing in a run of sub-numbers ("4.1", "4.3" → ["4.2"])."""
+    numbers = [n.rsplit(".", 1) for n in (i["notation"] for i in items) if re.fullmatch(r"\d+\.\d+", n)]
+    present = {int(last) for _, last in numbers}
+    return [f"{numbers[0][0]}.{n}" for n in range(1, max(present, default=0)) if n not in present]

@@ -272,9 +272,10 @@ def test_an_explicit_language_stays_on_every_html_link(sparql, server):
 def test_error_pages_are_in_the_readers_language(sparql):
     german = fetch(sparql, query=PROJECTS, format="excel", headers={"Accept": BROWSER}).body.decode()
     english = fetch(sparql, query=PROJECTS, format="excel", headers={"Accept": BROWSER, "Accept-Language": "en"})
-    assert "406 Kein passendes Format" in german and "Angeboten werden diese Formate:" in german
-    assert "406 Not acceptable" in english.body.decode() and "Offered formats:" in english.body.decode()
-    assert english.status == 406
+    # A reader stays on the form, with the query and the formats that fit it
+    assert "Eine SELECT-Abfrage lässt sich in diesem Format nicht ausgeben. Möglich sind: die Tabelle" in german
+    assert "A SELECT query cannot be given in this format. Possible are: the table" in english.body.decode()
+    assert english.status == 406 and "mpsc:ModelProject" in english.body.decode()
     refused = fetch(sparql, query=UPDATE, headers={"Accept": BROWSER, "Accept-Language": "en"})
     assert refused.status == 400 and "The query was not answered (400):" in refused.body.decode()
     assert "INSERT DATA" in refused.body.decode()  # the reader keeps the query

@@ -8,6 +8,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
-from . import metadata, notes, validation
+from . import metadata, notes, search_index, validation
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
-from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, checksums_file, sha256, write_release
+from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, checksums_file, sha256, write_release
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
@@ -116,7 +117,7 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
-              "rdfio.py", "formats.py", "namespaces.py", "iris.py")
+              "build/search_index.py", "names.py", "rdfio.py", "formats.py", "namespaces.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 
@@ -124,7 +125,8 @@ def generator_fingerprint() -> bytes:
     """What, besides the data, decides a release's bytes: our writer code and the libraries' versions."""
     package = Path(__file__).parent.parent
     code = b"".join((package / name).read_bytes() for name in GENERATORS)
-    return code + " ".join(importlib.metadata.version(lib) for lib in LIBRARIES).encode()
+    versions = [importlib.metadata.version(lib) for lib in LIBRARIES] + [sqlite3.sqlite_version]  # sqlite: the index
+    return code + " ".join(versions).encode()
 
 
 def content_version(ordered: dict[str, list], modified: str) -> str:
@@ -203,9 +205,17 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: s
     counts[METADATA] = len(ordered[METADATA])
     for dump in (VOID_FILE, ALL_FILE):
         files[dump.name] = serialize_dump(dump, ordered)
+    # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
+    # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
+    # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
     merged = len(rdfio.merge_sorted(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
-    manifest = {"version": version, "modified": modified, "triples": merged, "graphs": dict(sorted(counts.items())),
-                "files": [_entry(d, files[d.name], counts) for d in (*DUMPS, VOID_FILE, ALL_FILE)]}
+    default_graph = len(set().union(*ordered.values()))
+    files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
+    manifest = {"version": version, "modified": modified, "triples": merged, "default_graph": default_graph,
+                "graphs": dict(sorted(counts.items())),
+                "files": [_entry(d, files[d.name], counts) for d in (*DUMPS, VOID_FILE, ALL_FILE)],
+                "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(files[SEARCH_INDEX]),
+                           "sha256": sha256(files[SEARCH_INDEX])}}
     files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"]).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)

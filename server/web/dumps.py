@@ -12,14 +12,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, send_file
 
 from ..build.licences import LICENCES
-from ..build.release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
+from ..namespaces import METADATA_GRAPH
+from ..build.release import CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
 YEAR = 365 * 24 * 3600
 # Media types of the files about the release, which the manifest does not list.
-OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json"}
+OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
+             SEARCH_INDEX: "application/vnd.sqlite3"}
 
 
 @bp.route("/dumps/")
@@ -93,4 +95,5 @@ def listing_page(release: Release, everything: list[Release]) -> Response:
              for entry in release.files]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
     earlier = [r for r in everything if r.version != release.version]
-    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier)
+    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
+                       metadata_graph=str(METADATA_GRAPH))

@@ -67,6 +67,10 @@ def endpoint():
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
         raise
+    except HttpError as error:
+        if error.status == 406 and wants_html():  # a format that does not fit the query's form, chosen on the form
+            return sparql_pages.form_page(query_request.query, sparql_pages.unfit_format(info.form, error))
+        raise
 
 
 def read_request() -> QueryRequest | None:

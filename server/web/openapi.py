@@ -20,8 +20,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS
-from ..formats import GRAPH_FORMATS, HTML, NQUADS, PROBLEM, SRJ, Format
-from . import endpoint, get_settings, harvest, responses
+from ..formats import GRAPH_FORMATS, HTML, JSON, NQUADS, PROBLEM, SRJ, Format
+from . import endpoint, get_settings, harvest, responses, search
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 
@@ -211,7 +211,8 @@ def see_other(target: str) -> dict:
 
 def operations() -> dict[str, dict]:
     """Every route of the app, keyed by its Flask rule, with its operations."""
-    return {**page_routes(), **document_routes(), **sparql_routes(), **short_link_routes(), **dump_routes(),
+    return {**page_routes(), **search_routes(), **document_routes(), **sparql_routes(), **short_link_routes(),
+            **dump_routes(),
             **metadata_routes()}
 
 
@@ -237,15 +238,51 @@ def page_routes() -> dict[str, dict]:
                         "Every limit of /sparql, its value on this server, and what happens beyond it."),
         "/map/germany.svg": {"get": operation(
             "map", "pages", "The map background",
-            "Germany drawn from the municipalities' coordinates, behind the small maps on pages of places.",
+            "Germany with its 16 states (drawn from `/static/map/germany.geojson`), behind the small maps on "
+            "pages of places.",
             {"200": answer("The SVG image.", content("image/svg+xml"), ETag=header("ETag", True)),
-             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+             **not_modified()}, [CONDITIONAL])},
         "/static/<path:filename>": {"get": operation(
-            "static", "pages", "The site's static files", "Style sheets and other files the pages load.",
+            "static", "pages", "The site's static files", "Style sheets and other files the pages load, and "
+            "`map/germany.geojson` (the states as polygons, `properties.ars` and `properties.name`).",
             {"200": answer("The file.", content(*static_media_types()), ETag=header("ETag", True)),
              **not_modified(), **errors(404)},
             [path("filename", "A file of the package's static folder.", {"type": "string"}, examples=["style.css"]),
              CONDITIONAL])},
+    }
+
+
+def search_routes() -> dict[str, dict]:
+    """/search and /search/suggest (web/search.py)."""
+    text = query("q", "The text: a name (umlauts or not, official forms such as `Köln, Stadt`), words of a title, "
+                      "an AGS, ARS or Wikidata id.", {"type": "string", "maxLength": search.MAX_QUERY_CHARS},
+                 examples=["Koeln", "Kirchheim b. München", "09184131", "Q365"])
+    hit = {"type": "object", "required": ["iri", "label", "type", "description"], "properties": {
+        "iri": {"type": "string"}, "label": {"type": "string"}, "type": {"type": "string"},
+        "description": {"type": "string"}}}
+    results = {"type": "object", "required": ["query", "total", "page", "pageSize", "results"], "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "pageSize": {"type": "integer"}, "results": {"type": "array", "items": hit}}}
+    return {
+        "/search": {"get": operation(
+            "search", "pages", "Search",
+            "Resources whose names, titles, official names or identifiers match `q`, ranked: identifier, exact "
+            "name, names beginning with it, names with all its words; the programme's resources first. An HTML "
+            "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
+            {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
+                           ETag=header("ETag", True)), **not_modified(), **errors(400, 406, 503)},
+            [text, query("page", "The page of results.", {"type": "integer", "minimum": 1, "maximum": 10000}),
+             query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": ["json", "html"]}),
+             LANG, LANGUAGE, CONDITIONAL])},
+        "/search/suggest": {"get": operation(
+            "suggest", "pages", "Completion of names",
+            "The best matches for `q`, ranked as on /search, for completion in editors: "
+            "`[{iri, label, type, description}]`.",
+            {"200": answer("The matches.", {JSON.media_type: {"schema": {"type": "array", "items": hit}}},
+                           ETag=header("ETag", True)), **not_modified(), **errors(400, 503)},
+            [text, query("limit", "How many matches at most.", {"type": "integer", "minimum": 1,
+                                                                "maximum": search.SUGGEST_MAX}),
+             LANG, LANGUAGE, CONDITIONAL])},
     }
 
 

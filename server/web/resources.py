@@ -8,16 +8,16 @@ as a page or serialised; a suffix (.ttl, .jsonld, .rdf, .nt, .html) names one fo
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from .. import queries
 from ..formats import HTML, Format, by_extension
-from ..namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ..namespaces import MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses
 from .conneg import choose
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .links import DOCUMENT_FORMATS, document_path, iri_for, split_suffix
-from .maps import marker
+from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, build_page
 from .schemaorg import schema_org
 from .site import missing, not_found, page_tag, reader, render_page
@@ -145,7 +145,15 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     canonical = names.link.base + document_path(iri)  # without ?lang=: one page per resource for search engines
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML), canonical=canonical,
-                       map=marker(page.point, names.link.base + "map/germany.svg"))
+                       map=place_map(iri, page.point, district_points(graph, iri, page.point),
+                                     names.link.base + "map/germany.svg"))
+
+
+def district_points(graph: Graph, iri: str, point) -> list:
+    """The points of a district's municipalities, which mark where a district without a point lies."""
+    if point is not None or (URIRef(iri), RDF.type, MPSC.District) not in graph:
+        return []
+    return [row["wkt"] for row in get_store().select(queries.municipality_points(iri))]
 
 
 # What renders a document, by the kind of the negotiated format.

@@ -10,6 +10,7 @@ results pages keep an explicit ?lang= choice.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -78,9 +79,45 @@ def page_values(query: str) -> dict:
 
 
 def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
-    """The query form, with the examples; after a refused query, that query and why (with the error's status)."""
+    """The query form, with the examples; after a refused query, that query and why (with the error's status),
+    in plain words and the reader's language, the parser's own message kept below."""
     return render_page("sparql/form.html", code=error.status if error else 200, error=error,
+                       explained=explain(error, query or "", reader()[0]) if error else None,
                        **page_values(query or DEFAULT_QUERY))
+
+
+class UnfitFormat(QueryFailed):
+    """A result format chosen on the form that the query's form cannot give (Turtle for a SELECT)."""
+    status = 406
+
+    def __init__(self, form: str, offered: str):
+        super().__init__(f"A {form} query cannot be answered in this format; it can be: {offered}.")
+        self.form, self.offered = form, offered
+
+
+def unfit_format(form: str | None, error) -> UnfitFormat:
+    """The form's message for a 406: which formats fit the query (from the 406's list of media types)."""
+    offered = ", ".join(f.label for f in FORM_FORMATS if f.media_type in error.details.get("offered", ()))
+    return UnfitFormat(form or "SPARQL", offered)
+
+
+_UNDECLARED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
+
+
+def explain(error: QueryFailed, query: str, lang: str) -> dict:
+    """What went wrong, in the reader's words: {text, line_text, caret (column, 1-based), detail (the raw message)}."""
+    if isinstance(error, UnfitFormat):
+        return {"text": message("sparql.unfit", lang).format(form=error.form, offered=error.offered), "detail": ""}
+    if error.line is None:
+        return {"text": error.message, "detail": ""}
+    lines = query.splitlines() or [""]
+    line_text = lines[min(error.line, len(lines)) - 1]
+    before = _UNDECLARED.search(line_text[:error.column].rstrip())
+    if "Prefix not found" in error.message and before:
+        text = message("sparql.undeclared", lang).format(prefix=(before.group(1) or "") + ":")
+    else:
+        text = message("sparql.syntax", lang)
+    return {"text": text, "line_text": line_text, "caret": error.column, "detail": error.message}
 
 
 def results_page(query_request, form: str | None, deadline: float) -> str:
