@@ -22,6 +22,7 @@ from flask import Blueprint, Flask, Response, current_app
 from ..config import LIMITS
 from ..formats import GRAPH_FORMATS, HTML, NQUADS, PROBLEM, SRJ, Format
 from . import endpoint, get_settings, harvest, responses
+from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 
@@ -367,13 +368,28 @@ def dump_routes() -> dict[str, dict]:
             "releaseDump", "dumps", "A file of a given release",
             "The same file under its release's version: it never changes, so it may be cached for a year.",
             file_answers, [version, name, *file_parameters])},
+        "/exports/": {"get": operation(
+            "exports", "dumps", "The CSV tables",
+            "The served release's CSV tables (projects, participating bodies, cooperation memberships, measures, "
+            "the register's municipalities), each with its CSVW metadata.", listing, PAGE_PARAMETERS)},
+        "/exports/<name>": {"get": operation(
+            "export", "dumps", "A CSV table or its CSVW metadata",
+            "A table of the served release (`projects.csv`) or its CSV on the Web metadata "
+            "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell. The same "
+            "file as under /dumps/.", {**file_answers, "200": answer(
+                "The file as built.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
+                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                "206": answer("The requested byte range.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE),
+                              Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
+            [path("name", "A table or its metadata.", {"type": "string"}, examples=["projects.csv"]), *file_parameters])},
     }
 
 
 def dump_media_types() -> list[str]:
     """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
     the release (checksums, manifest, notes)."""
-    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip"} | set(OWN_FILES.values()))
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip", CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
+                  | set(OWN_FILES.values()))
 
 
 def metadata_routes() -> dict[str, dict]:
