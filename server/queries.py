@@ -303,3 +303,33 @@ def charter_tree(rows: list[dict]) -> dict[str, list[dict]]:
         tree.setdefault(kind, []).append({"concept": concept, "notation": notation[concept], "children": [
             {"concept": c, "notation": notation[c]} for c in sorted(set(children.get(concept, [])), key=_natural)]})
     return tree
+
+
+# The classes the reconciliation service matches names against (web/reconcile.py), by their local names.
+RECONCILED_CLASSES = ("Municipality", "District", "State", "MunicipalAssociation", "ModelProject", "Cooperation",
+                      "CharterPrinciple", "FieldOfAction")
+_RECONCILED = "VALUES ?class { " + " ".join(f"mpsc:{c}" for c in RECONCILED_CLASSES) + " } ?s a ?class ."
+
+
+def reconcile_names() -> str:
+    """Every name of every reconciled resource: labels in all languages, alternative names, register names,
+    project titles."""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?class ?p ?name WHERE {{ {_RECONCILED}
+  VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel schema:alternateName mpsc:registerName mpsc:title }}
+  ?s ?p ?name }}"""
+
+
+def reconcile_facts() -> str:
+    """What reconciliation matches and extends by, as (?s ?key ?o): keys, Wikidata item, population, the state
+    and district a place lies in (a project's: its grantee's or its cooperation members'), a body's projects
+    (as grantee or cooperation member), a project's round and category. Subjects are not restricted to the
+    reconciled classes (the join made the query slow); the index keeps the facts of its resources."""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?key ?o WHERE {{
+  {{ VALUES (?key ?p) {{ ("ags" mpsc:ags) ("ars" mpsc:ars) ("wikidata" owl:sameAs) ("population" mpsc:population)
+                       ("round" mpsc:fundingRound) ("category" mpsc:category) }} ?s ?p ?o }}
+  UNION {{ VALUES (?key ?level) {{ ("state" mpsc:State) ("district" mpsc:District) }}
+          ?s schema:containedInPlace ?o . ?o a ?level }}
+  UNION {{ ?s mpsc:grantee ?grantee . {_PROJECT_STATE} BIND(?state AS ?o) BIND("state" AS ?key) }}
+  UNION {{ ?o mpsc:grantee ?s BIND("projects" AS ?key) }}
+  UNION {{ ?o mpsc:grantee/org:hasMember ?s BIND("projects" AS ?key) }}
+}}"""

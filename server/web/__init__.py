@@ -36,9 +36,9 @@ def register(app: Flask, store: Store | None) -> None:
 
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
-    from . import dumps, endpoint, harvest, health, openapi, pages, resources
+    from . import dumps, endpoint, harvest, health, openapi, pages, reconcile, resources
 
-    return [endpoint.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp]
+    return [endpoint.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp, reconcile.bp]
 
 
 def get_store() -> Store:

@@ -93,6 +93,7 @@ TAGS = {
     "sparql": "The SPARQL 1.1 Protocol endpoint (read-only, bounded; see /limits).",
     "dumps": "The release files and their listings.",
     "metadata": "Descriptions for harvesters, crawlers, clients and operators.",
+    "reconciliation": "The W3C Reconciliation Service API 0.2 for OpenRefine: match names to IRIs, fetch values.",
 }
 
 
@@ -212,7 +213,8 @@ def see_other(target: str) -> dict:
 
 def operations() -> dict[str, dict]:
     """Every route of the app, keyed by its Flask rule, with its operations."""
-    return {**page_routes(), **document_routes(), **sparql_routes(), **dump_routes(), **metadata_routes()}
+    return {**page_routes(), **document_routes(), **sparql_routes(), **dump_routes(), **metadata_routes(),
+            **reconcile_routes()}
 
 
 def page_routes() -> dict[str, dict]:
@@ -430,6 +432,80 @@ def metadata_routes() -> dict[str, dict]:
             {"200": answer("The OpenAPI document.", {MEDIA_TYPE: {"schema": {"type": "object",
                                                                              "required": ["openapi", "paths"]}}},
                            ETag=header("ETag", True)), **not_modified()}, [CONDITIONAL])},
+    }
+
+
+# What /reconcile accepts as `queries` and `extend` (the specification's schemas, as far as this service reads them).
+_VALUE = {"oneOf": [{"type": ["string", "number", "boolean"]},
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}]}
+QUERY_BATCH = {"type": "object", "maxProperties": 100, "additionalProperties": {
+    "type": "object", "additionalProperties": False, "anyOf": [
+        {"required": ["query"]}, {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
+    "properties": {
+        "query": {"type": "string"}, "limit": {"type": "number"}, "type_strict": {"enum": ["any", "should", "all"]},
+        "type": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "properties": {"type": "array", "items": {"type": "object", "required": ["pid", "v"], "properties": {
+            "pid": {"type": "string"}, "v": {"oneOf": [_VALUE, {"type": "array", "items": _VALUE}]}}}}}}}
+EXTENSION = {"type": "object", "required": ["ids", "properties"], "properties": {
+    "ids": {"type": "array", "items": {"type": "string"}},
+    "properties": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+        "id": {"enum": ["ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"]}}}}}}
+
+
+def json_parameter(name: str, description: str, schema: dict, example) -> dict:
+    """A query parameter whose value is JSON (OpenAPI's `content` instead of `schema`)."""
+    return {"name": name, "in": "query", "description": description,
+            "content": {"application/json": {"schema": schema, "example": example}}}
+
+
+def reconcile_routes() -> dict[str, dict]:
+    """/reconcile and its helpers: the W3C Reconciliation Service API 0.2 (https://reconciliation-api.github.io/specs/0.2/)."""
+    spec = "https://reconciliation-api.github.io/specs/0.2/schemas/"
+    batch = json_parameter("queries", "A batch of reconciliation queries (schema `reconciliation-query-batch`), at "
+                           "most 100; answered by a result batch.", QUERY_BATCH, {"q0": {"query": "Köln"}})
+    extend = json_parameter("extend", "A data extension query: entity ids and the properties to fetch.",
+                            EXTENSION, {"ids": ["municipality/05315000"], "properties": [{"id": "ags"}]})
+
+    def json_answer(description: str, schema: str) -> dict:
+        return answer(description, {"application/json": {"schema": {"type": "object", "description": spec + schema + ".json"}}})
+
+    service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
+                                 "`extend` the values of the properties.", "manifest")
+    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}}
+    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them).",
+            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+                "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
+    prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
+    refused = errors(400, *STORE_ERRORS)
+
+    def suggest(kind: str, schema: str, parameters=()) -> dict:
+        return {"get": operation(f"suggest{kind.title()}", "reconciliation", f"Complete {kind} names",
+                                 f"{kind.title()}s whose name begins (or, for types and properties, contains) the prefix.",
+                                 {"200": json_answer("The suggestions.", schema), **errors(*STORE_ERRORS)},
+                                 [prefix, *parameters])}
+
+    return {
+        "/reconcile": {
+            "get": operation("reconcile", "reconciliation", "Reconciliation service (manifest, queries, extension)",
+                             "Match names to the graph's resources, as OpenRefine does.",
+                             {"200": service_answer, **refused}, [batch, extend]),
+            "post": operation("reconcilePost", "reconciliation", "Reconciliation queries or extension in the body",
+                              "The same as GET, form-encoded.", {"200": service_answer, **refused},
+                              [batch, extend], requestBody=body)},
+        "/reconcile/suggest/entity": suggest("entity", "suggest-entities-response", [query(
+            "type", "Only entities of this type (a type id such as `Municipality`).", examples=["Municipality"])]),
+        "/reconcile/suggest/type": suggest("type", "suggest-types-response"),
+        "/reconcile/suggest/property": suggest("property", "suggest-properties-response"),
+        "/reconcile/extend/propose": {"get": operation(
+            "proposeProperties", "reconciliation", "Properties to fetch", "The properties data extension offers.",
+            {"200": json_answer("`type` and `properties`.", "data-extension-property-proposal"),
+             **errors(*STORE_ERRORS)}, [query("type", "The type the properties are for.", examples=["Municipality"])])},
+        "/reconcile/preview": {"get": operation(
+            "reconcilePreview", "reconciliation", "Preview of an entity",
+            "A small HTML page about one entity, for OpenRefine's preview iframe.",
+            {"200": answer("The preview.", content(HTML)), **errors(404, *STORE_ERRORS)},
+            [query("id", "The entity id, e.g. `municipality/05315000`.", examples=["municipality/05315000"],
+                   required=True), LANG, LANGUAGE])},
     }
 
 
