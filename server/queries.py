@@ -126,6 +126,11 @@ def exists(resource: str) -> str:
     return f"ASK {{ {iri(resource)} ?p ?o }}"
 
 
+def document_licences(resource: str) -> str:
+    """The licences of the named graphs that hold statements about a resource: what its document is under."""
+    return PROLOGUE + f"""SELECT DISTINCT ?licence WHERE {{ GRAPH ?g {{ {iri(resource)} ?p ?o }} ?g dcterms:license ?licence }}"""
+
+
 def named_graph(name: str) -> str:
     """One named graph as it is, e.g. the ontology or the VoID/DCAT metadata."""
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"

@@ -116,7 +116,7 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
-              "build/exports.py", "rdfio.py", "formats.py", "namespaces.py", "iris.py")
+              "build/exports.py", "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS
-from ..formats import GRAPH_FORMATS, HTML, NQUADS, PROBLEM, SRJ, Format
+from ..formats import GRAPH_FORMATS, HTML, JSONLD, NQUADS, PROBLEM, SRJ, Format
 from . import endpoint, get_settings, harvest, responses
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
@@ -277,6 +277,13 @@ def document_routes() -> dict[str, dict]:
             "links to and every incoming link, as an HTML page or in RDF; 404 in that format if unknown.",
             {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
             [document, *PAGE_PARAMETERS])},
+        "/graph/<path:path>": {"get": operation(
+            "graph", "documents", "A named graph or one of its VoID partitions",
+            "The description of a named graph (`programme`, `reference`, `ontology`, `metadata`) or of a class or "
+            "property partition, from the metadata graph, as an HTML page or in RDF; 404 in that format if unknown.",
+            {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
+            [path("path", "The graph's path under `https://w3id.org/mpsc/graph/`; a suffix names the format.",
+                  {"type": "string", "minLength": 1}, examples=["programme", "programme.ttl"]), *PAGE_PARAMETERS])},
         "/ontology": {"get": operation(
             "ontology", "documents", "The vocabulary",
             "The OWL vocabulary `mpsc:`: HTML documentation (each term at `#Term`) or the ontology graph.",
@@ -412,6 +419,11 @@ def metadata_routes() -> dict[str, dict]:
             "catalogFile", "metadata", "DCAT-AP.de catalogue in one format", "The catalogue, whatever `Accept` says.",
             {"200": document_answer(rdf_only), **not_modified(), **errors(404, *STORE_ERRORS)},
             [extension(rdf_only), CONDITIONAL])},
+        "/context.jsonld": {"get": operation(
+            "jsonldContext", "metadata", "The JSON-LD context",
+            "The prefixes every compact JSON-LD document and dump uses (`@context`).",
+            {"200": answer("The context.", content(JSONLD), ETag=header("ETag", True)), **not_modified()},
+            [CONDITIONAL])},
         "/robots.txt": {"get": operation(
             "robots", "metadata", "Crawl rules", "Everything but /sparql, and where the sitemap is.",
             {"200": answer("The rules.", content("text/plain"), ETag=header("ETag", True)), **not_modified()},
