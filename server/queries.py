@@ -75,8 +75,11 @@ def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
     """
     r = iri(resource)
     # A fragment's own statements, and the labels of what it links to (a statement's confidence level).
-    own = "".join(f"  UNION {{ {iri(f)} ?p ?o BIND({iri(f)} AS ?s) }}\n"
-                  f"  UNION {{ {iri(f)} ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}\n" for f in fragments)
+    # One VALUES block, not two UNION branches per fragment: a project has dozens of fragments, and
+    # Virtuoso took ~10 s over the branches.
+    values = f"VALUES ?f {{ {' '.join(iri(f) for f in fragments)} }}"
+    own = (f"  UNION {{ {values} ?f ?p ?o BIND(?f AS ?s) }}\n"
+           f"  UNION {{ {values} ?f ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}\n") if fragments else ""
     if sample is None:
         incoming = f"?in ?ip {r}"
     else:

@@ -24,6 +24,7 @@ violation is one of its `also-message`s. A warning fixture must still conform.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from server.namespaces import GEO, MPSC, SH
-from server.build.validation import load_shapes, render_json, render_text, render_turtle, validate
+from server.build.validation import load_shapes, render_json, render_text, render_turtle, validate, validate_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -117,6 +118,16 @@ def _patched_graph(fx: Fixture) -> Graph:
     return graph
 
 
+def _fixture_graph(path: Path) -> Graph:
+    return Graph().parse(VALID) if path == VALID else _patched_graph(_read_fixture(path))
+
+
+@functools.cache
+def _one_run(path: Path):
+    """The fixture's validation result, computed once for the tests that compare against it."""
+    return validate(_fixture_graph(path), load_shapes(SHAPES_DIR))
+
+
 def _shape_messages(shapes: Graph) -> list[str]:
     return sorted({str(m) for m in shapes.objects(None, SH.message)})
 
@@ -139,11 +150,60 @@ def test_valid_fixture_conforms_without_findings(valid_result):
     assert valid_result.findings == [], render_text(valid_result)
 
 
+# The places of the reference layer (the official register), as the importers write them.
+REFERENCE_SUBJECT = re.compile(r"/id/(state|district|municipal-association|municipality)/")
+
+
+def _layers(graph: Graph) -> tuple[Graph, Graph]:
+    programme, reference = Graph(), Graph()
+    for triple in graph:
+        (reference if REFERENCE_SUBJECT.search(str(triple[0])) else programme).add(triple)
+    return programme, reference
+
+
+@pytest.fixture(scope="module")
+def layer_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("validation-cache")
+
+
+def _crosses_layers(path: Path) -> bool:
+    """Whether the fixture's focus or patch names a place of the reference layer, where the layers meet."""
+    return re.search(r"(<|/id/)(state|district|municipal-association|municipality)/", path.read_text()) is not None
+
+
+CROSSING = [VALID, *(p for p in INVALID if _crosses_layers(p))]
+
+
+@pytest.mark.parametrize("path", CROSSING, ids=[p.stem for p in CROSSING])
+def test_layered_validation_finds_what_one_run_finds(path, shapes, layer_cache):
+    """The build validates the reference layer once per register and the programme every time
+    (validation.validate_layers); every fixture where the layers meet must come out exactly as one run
+    over everything."""
+    programme, reference = _layers(_fixture_graph(path))
+    layered = validate_layers(Graph(), programme, reference, SHAPES_DIR, layer_cache)
+    assert layered.findings == _one_run(path).findings, render_text(layered)
+
+
+def test_layered_validation_reuses_an_unchanged_reference_layer(shapes, tmp_path):
+    programme, reference = _layers(Graph().parse(VALID))
+    validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
+    (entry,) = tmp_path.glob("*.json")
+    planted = json.loads(entry.read_text())  # a finding only the cache knows proves the cache was read
+    planted.append({"severity": "Warning", "focus": "urn:x-test:planted", "focus_label": None, "path": None,
+                    "message": "from the cache", "value": None, "shape": None})
+    entry.write_text(json.dumps(planted))
+    again = validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
+    assert [f.message for f in again.findings] == ["from the cache"]
+    reference.add((URIRef("https://w3id.org/mpsc/id/state/09"), RDFS.comment, Literal("changed")))
+    changed = validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
+    assert changed.findings == [] and len(list(tmp_path.glob("*.json"))) == 2
+
+
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
 def test_invalid_fixture_reports_its_rule(path, shapes):
     fx = _read_fixture(path)
     assert fx.message and fx.focus, f"{path.name} needs expect-message and expect-focus lines"
-    result = validate(_patched_graph(fx), shapes)
+    result = _one_run(path)
     report = render_text(result)
 
     hits = [f for f in result.findings if fx.message in f.message and f.focus == fx.focus]

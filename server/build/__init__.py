@@ -114,6 +114,7 @@ def load_inputs(root: Path) -> dict[str, Graph]:
     return graphs
 
 
+VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
               "build/exports.py", "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "iris.py")
@@ -159,8 +160,11 @@ def release_date(root: Path, static: Graph) -> str:
     return str(issued)
 
 
-def check(graphs: dict[str, Graph], shapes_dir: Path) -> validation.ValidationResult:
-    """Validate ontology, programme and reference graphs together against the shapes."""
+def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None) -> validation.ValidationResult:
+    """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
+    folder, in layers whose unchanged reference part is not checked again (validation.validate_layers)."""
+    if cache is not None:
+        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache)
     union = Graph()  # pyshacl needs a context-aware store
     for name in (ONTOLOGY, PROGRAMME, REFERENCE):
         union += graphs[name]
@@ -235,7 +239,7 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None) -> BuildRes
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input."""
     started = time.perf_counter()
     graphs = load_inputs(root)
-    result = check(graphs, shapes_dir or root / "shapes")
+    result = check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE)
     if not result.conforms:
         raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}

@@ -2,20 +2,33 @@
 
 The build and `mpsc validate` both call this module, so a contributor sees the same report
 wherever the data is checked. It deliberately imports no web framework.
+
+`validate_layers` checks a release's inputs in two layers, because nearly all of the time goes into the
+reference layer (12,000 administrative units), which changes only with a new official register, while
+the programme changes often. A validation result is a function of its inputs and the shapes, so:
+- the ontology and the reference layer are validated together, and the result is kept in a cache keyed
+  by the SHA-256 of those inputs, the shapes and pySHACL's version; an unchanged layer is not checked again;
+- the programme is validated on every run, together with the ontology and the part of the reference
+  layer it reaches (two hops from every node the programme names), which takes seconds.
+Each node's findings come from the run that saw everything its shapes look at: the nodes the programme
+or the ontology describe from the second run, all others from the first.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from ..namespaces import SH, bind_prefixes
+from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -67,7 +80,7 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     """
     data = _single_graph(data)
     _, report, _ = pyshacl.validate(
-        _PreparedQueryGraph(data),
+        OxigraphQueryGraph(data),
         shacl_graph=shapes,
         inference="none",
         advanced=False,
@@ -78,6 +91,72 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     findings = sorted(_findings(report, data), key=_sort_key)
     conforms = not any(f.severity == "Violation" for f in findings)
     return ValidationResult(conforms=conforms, findings=findings, report=report)
+
+
+def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
+                    cache: Path | None) -> ValidationResult:
+    """The findings of validating the three graphs together, with the reference layer's from `cache`
+    (a folder) when its inputs are unchanged; see the module docstring. The report graph holds only the
+    programme run's results (the cached layer keeps findings, not the report)."""
+    shapes = load_shapes(shapes_dir)
+    layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
+    base = _layer_findings(layer, shapes, shapes_dir, cache)
+    recent = validate(_joined(ontology, programme, _reached(programme, reference)), shapes)
+    described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
+    findings = [f for f in base if f.focus not in described] + [f for f in recent.findings if f.focus in described]
+    findings.sort(key=_sort_key)
+    return ValidationResult(conforms=not any(f.severity == "Violation" for f in findings), findings=findings,
+                            report=recent.report)
+
+
+def _layer_findings(layer: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+    """The findings of the reference layer (with the ontology and what it uses of the programme), computed
+    only when the cache has none for exactly these inputs; the layer's parts are joined only then."""
+    cached = cache / f"{_layer_key(layer, shapes_dir)}.json" if cache else None
+    if cached is not None and cached.is_file():
+        return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
+    findings = validate(_joined(*layer), shapes).findings
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        staging = cached.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_text(json.dumps([asdict(f) for f in findings], ensure_ascii=False), encoding="utf-8")
+        staging.replace(cached)  # a complete file or none, also when two builds race
+    return findings
+
+
+def _layer_key(layer: tuple[Graph, ...], shapes_dir: Path) -> str:
+    """SHA-256 of what the layer's findings depend on: its triples, the shapes, this module (which turns
+    reports into findings) and pySHACL's version."""
+    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for graph in layer for s, p, o in graph})
+    digest = hashlib.sha256("".join(lines).encode())
+    for path in sorted(Path(shapes_dir).glob("*.ttl")):
+        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
+    return digest.hexdigest()
+
+
+def _joined(*graphs: Graph) -> Graph:
+    joined = Graph()  # pyshacl needs a context-aware store
+    for graph in graphs:
+        joined += graph
+    return joined
+
+
+def _reached(base: Graph, source: Graph, hops: int = 2) -> Graph:
+    """The statements of `source` about every node within `hops` links of a node that `base` names."""
+    reached = Graph()
+    seen = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
+    frontier = set(seen)
+    for _ in range(hops):
+        found = set()
+        for node in frontier:
+            for triple in source.triples((node, None, None)):
+                reached.add(triple)
+                if isinstance(triple[2], URIRef) and triple[2] not in seen:
+                    found.add(triple[2])
+        seen |= found
+        frontier = found
+    return reached
 
 
 def render_text(result: ValidationResult) -> str:
@@ -118,26 +197,6 @@ def _single_graph(data: Graph) -> Graph:
     for s, p, o, _ in data.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
-
-
-class _PreparedQueryGraph(Graph):
-    """A view of the data graph (same store, no copy) that parses each SPARQL text only once.
-
-    pyshacl runs every SPARQL constraint once per focus node, passing the same query text with
-    $this pre-bound; rdflib would re-parse that text each time, which dominates the run time
-    on the ~12,000 administrative units of the reference layer.
-    """
-
-    def __init__(self, data: Graph):
-        super().__init__(store=data.store, identifier=data.identifier, namespace_manager=data.namespace_manager)
-        self._prepared: dict[str, object] = {}
-
-    def query(self, query_object, *args, **kwargs):
-        if isinstance(query_object, str):
-            if query_object not in self._prepared:
-                self._prepared[query_object] = prepareQuery(query_object)
-            query_object = self._prepared[query_object]
-        return super().query(query_object, *args, **kwargs)
 
 
 def _findings(report: Graph, data: Graph) -> list[Finding]:
