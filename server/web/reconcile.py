@@ -44,12 +44,15 @@ PROPERTIES = {
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def service() -> Response:
-    """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`)."""
+    """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`). Both
+    parameters are checked when both are given (queries are answered), so a malformed one is never ignored."""
     values = request.values
-    if "queries" in values:
-        return jsonify(reconcile_batch(parse_json(values["queries"], "queries")))
-    if "extend" in values:
-        return jsonify(extend(parse_json(values["extend"], "extend")))
+    batch = parse_json(values["queries"], "queries") if "queries" in values else None
+    extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
+    if batch is not None:
+        return jsonify(reconcile_batch(batch))
+    if extension is not None:
+        return jsonify(extend(*extension))
     return jsonify(manifest())
 
 
@@ -208,15 +211,22 @@ def propose() -> Response:
     return jsonify({"type": kind, "properties": property_list()})
 
 
-def extend(query) -> dict:
-    """The values of the asked properties for each asked id (an unknown id gets empty values)."""
+def read_extension(query) -> tuple[list[str], list[str]]:
+    """(ids, property ids) of a data extension query; 400 unless it follows the specification's schema with
+    properties this service offers."""
     if (not isinstance(query, dict) or not isinstance(query.get("ids"), list) or not isinstance(query.get("properties"), list)
             or not all(isinstance(i, str) for i in query["ids"])
-            or not all(isinstance(p, dict) and str(p.get("id")) in PROPERTIES for p in query["properties"])):
+            or not all(isinstance(p, dict) and isinstance(p.get("id"), str) and p["id"] in PROPERTIES
+                       for p in query["properties"])):
         raise HttpError(400, "`extend` must be {\"ids\": [...], \"properties\": [{\"id\": ...}]} with properties from "
                              "/reconcile/extend/propose: " + ", ".join(PROPERTIES) + ".")
-    found, asked = index(), [str(p["id"]) for p in query["properties"]]
-    rows = {i: {p: values(found, found.entities.get(i), p) for p in asked} for i in query["ids"]}
+    return query["ids"], [p["id"] for p in query["properties"]]
+
+
+def extend(ids: list[str], asked: list[str]) -> dict:
+    """The values of the asked properties for each asked id (an unknown id gets empty values)."""
+    found = index()
+    rows = {i: {p: values(found, found.entities.get(i), p) for p in asked} for i in ids}
     return {"meta": [property_meta(p) for p in asked], "rows": rows}
 
 
