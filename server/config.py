@@ -109,6 +109,9 @@ ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public endpoint: setting name -> (unit, status beyond it), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
+# The reconciliation service (/reconcile): queries one request may carry (OpenRefine sends 10; more is 400),
+# candidates one query may ask for (OpenRefine asks for 3 to 5), characters of a name compared for near misses.
+RECONCILE_BATCH, RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 100, 200
 
 
 def environment(settings: Settings) -> dict[str, str]:

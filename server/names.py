@@ -18,6 +18,10 @@ API:
 * `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
   in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also
   the name without the qualifier after its last comma.
+* `keys(name) -> set[str]` – for matching rather than finding (the reconciliation service): both foldings
+  with the filler words left out ("Frankfurt am Main" ~ "Frankfurt a. Main" ~ "Frankfurt Main").
+* `base_forms(name)` – the name without the register's designation after the comma and without a
+  parenthesised qualifier ("Halle (Saale), Stadt" → "Halle (Saale)", "Halle"); `similarity(a, b)` of keys.
 * `identifier(text) -> str | None` – the normalised identifier when the text is one: an AGS, ARS or
   state/district key (digits, 2 to 12 of them) or a Wikidata id (`Q365`, `wd:Q365`, or the entity
   IRI); None for ordinary text.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 # Letters that are spelled out rather than stripped of their accent (German convention).
 _SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe"})
@@ -75,3 +80,36 @@ def identifier(text: str) -> str | None:
         return text
     match = _WIKIDATA.match(text)
     return match.group(1).lower() if match else None
+
+
+# Words the register abbreviates or people leave out, after folding: prepositions and articles of
+# "Frankfurt am Main", "Neustadt a.d.Waldnaab", "Kirchheim b.München", "Rothenburg ob der Tauber".
+FILLERS = frozenset({"a", "b", "d", "i", "den", "dem", "die", "das", "ob", "o", "v", "vor", "vd", "ad", "id", "u", "und"})
+
+
+def keys(name: str) -> set[str]:
+    """The forms two names are matched in: `fold` and `loose`, without filler words (they are spelled in
+    many ways and seldom tell places apart)."""
+    return {" ".join(w for w in form.split() if w not in FILLERS) for form in (fold(name), loose(name))} - {""}
+
+
+def base_forms(name: str) -> set[str]:
+    """The name without the register's designation after the comma and without a parenthesised qualifier:
+    "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; empty if the name has neither."""
+    forms = set()
+    head = name.split(",", 1)[0].strip()
+    if head != name.strip():
+        forms.add(head)
+    unqualified = re.sub(r"\s*\([^)]*\)", " ", head).strip()
+    if unqualified and unqualified != head:
+        forms.add(unqualified)
+    return forms
+
+
+def similarity(query_key: str, name_key: str) -> float:
+    """How alike two keys are, 0 to 1: the share of matching characters, with a whole-word prefix counted
+    as close ("Halle" in "Halle Saale")."""
+    ratio = SequenceMatcher(None, query_key, name_key, autojunk=False).ratio()
+    if name_key.startswith(query_key + " ") or query_key.startswith(name_key + " "):
+        ratio = max(ratio, 0.8)
+    return ratio

@@ -141,6 +141,11 @@ def exists(resource: str) -> str:
     return f"ASK {{ {iri(resource)} ?p ?o }}"
 
 
+def document_licences(resource: str) -> str:
+    """The licences of the named graphs that hold statements about a resource: what its document is under."""
+    return PROLOGUE + f"""SELECT DISTINCT ?licence WHERE {{ GRAPH ?g {{ {iri(resource)} ?p ?o }} ?g dcterms:license ?licence }}"""
+
+
 def named_graph(name: str) -> str:
     """One named graph as it is, e.g. the ontology or the VoID/DCAT metadata."""
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"
@@ -351,3 +356,33 @@ def _gaps(items: list[dict]) -> list[str]:
     numbers = [n.rsplit(".", 1) for n in (i["notation"] for i in items) if re.fullmatch(r"\d+\.\d+", n)]
     present = {int(last) for _, last in numbers}
     return [f"{numbers[0][0]}.{n}" for n in range(1, max(present, default=0)) if n not in present]
+
+
+# The classes the reconciliation service matches names against (web/reconcile.py), by their local names.
+RECONCILED_CLASSES = ("Municipality", "District", "State", "MunicipalAssociation", "ModelProject", "Cooperation",
+                      "CharterPrinciple", "FieldOfAction")
+_RECONCILED = "VALUES ?class { " + " ".join(f"mpsc:{c}" for c in RECONCILED_CLASSES) + " } ?s a ?class ."
+
+
+def reconcile_names() -> str:
+    """Every name of every reconciled resource: labels in all languages, alternative names, register names,
+    project titles."""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?class ?p ?name WHERE {{ {_RECONCILED}
+  VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel schema:alternateName mpsc:registerName mpsc:title }}
+  ?s ?p ?name }}"""
+
+
+def reconcile_facts() -> str:
+    """What reconciliation matches and extends by, as (?s ?key ?o): keys, Wikidata item, population, the state
+    and district a place lies in (a project's: its grantee's or its cooperation members'), a body's projects
+    (as grantee or cooperation member), a project's round and category. Subjects are not restricted to the
+    reconciled classes (the join made the query slow); the index keeps the facts of its resources."""
+    return PROLOGUE + f"""SELECT DISTINCT ?s ?key ?o WHERE {{
+  {{ VALUES (?key ?p) {{ ("ags" mpsc:ags) ("ars" mpsc:ars) ("wikidata" owl:sameAs) ("population" mpsc:population)
+                       ("round" mpsc:fundingRound) ("category" mpsc:category) }} ?s ?p ?o }}
+  UNION {{ VALUES (?key ?level) {{ ("state" mpsc:State) ("district" mpsc:District) }}
+          ?s schema:containedInPlace ?o . ?o a ?level }}
+  UNION {{ ?s mpsc:grantee ?grantee . {_PROJECT_STATE} BIND(?state AS ?o) BIND("state" AS ?key) }}
+  UNION {{ ?o mpsc:grantee ?s BIND("projects" AS ?key) }}
+  UNION {{ ?o mpsc:grantee/org:hasMember ?s BIND("projects" AS ?key) }}
+}}"""

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from server.build import DUMPS, VALIDATION_CACHE
+from server.build.exports import TABLES
 from server.build.release import Releases
 
 from .conftest import mpsc
@@ -56,7 +57,8 @@ def test_dumps_hold_exactly_their_input_graph(release):
 
 def test_manifest_lists_every_file_with_its_checksum(release):
     listed = {entry["name"]: entry for entry in release.files}
-    assert set(listed) == {d.name for d in DUMPS} | {"void.ttl", "mpsc-all.nq.gz"}
+    tables = {name for t in TABLES for name in (t.name, t.metadata_name)}
+    assert set(listed) == {d.name for d in DUMPS} | {"void.ttl", "mpsc-all.nq.gz"} | tables
     for name, entry in listed.items():
         assert entry["bytes"] == (release.path / name).stat().st_size
 

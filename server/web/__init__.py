@@ -36,10 +36,10 @@ def register(app: Flask, store: Store | None) -> None:
 
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
-    from . import dumps, endpoint, harvest, health, openapi, pages, resources, search, short_links
+    from . import dumps, endpoint, harvest, health, openapi, pages, reconcile, resources, search, short_links
 
     return [endpoint.bp, short_links.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp,
-            search.bp]
+            search.bp, reconcile.bp]
 
 
 def get_store() -> Store:

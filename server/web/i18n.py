@@ -169,6 +169,12 @@ MESSAGES = {
     "dumps.modified": ("Stand", "Date"),
     "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
     "dumps.current": ("aktuell", "current"),
+    "count.rows": ("Zeilen", "rows"),
+    "exports.title": ("Tabellen (CSV)", "Tables (CSV)"),
+    "exports.intro": ("Die Daten als Tabellen für Tabellenkalkulationen, jede mit CSVW-Metadaten (W3C CSV on the Web): "
+                      "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
+                      "The data as tables for spreadsheets, each with CSVW metadata (W3C CSV on the Web): columns, "
+                      "datatypes and the RDF statement each cell stands for. The same files are under"),
     "onto.classes": ("Klassen", "Classes"),
     "onto.properties": ("Eigenschaften", "Properties"),
     "onto.domain": ("Domäne", "Domain"),

@@ -20,8 +20,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS
-from ..formats import GRAPH_FORMATS, HTML, JSON, NQUADS, PROBLEM, SRJ, Format
+from ..formats import GRAPH_FORMATS, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
 from . import endpoint, get_settings, harvest, responses, search
+from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 
@@ -92,6 +93,7 @@ TAGS = {
     "sparql": "The SPARQL 1.1 Protocol endpoint (read-only, bounded; see /limits).",
     "dumps": "The release files and their listings.",
     "metadata": "Descriptions for harvesters, crawlers, clients and operators.",
+    "reconciliation": "The W3C Reconciliation Service API 0.2 for OpenRefine: match names to IRIs, fetch values.",
 }
 
 
@@ -212,8 +214,7 @@ def see_other(target: str) -> dict:
 def operations() -> dict[str, dict]:
     """Every route of the app, keyed by its Flask rule, with its operations."""
     return {**page_routes(), **search_routes(), **document_routes(), **sparql_routes(), **short_link_routes(),
-            **dump_routes(),
-            **metadata_routes()}
+            **dump_routes(), **metadata_routes(), **reconcile_routes()}
 
 
 def page_routes() -> dict[str, dict]:
@@ -312,6 +313,13 @@ def document_routes() -> dict[str, dict]:
             "links to and every incoming link, as an HTML page or in RDF; 404 in that format if unknown.",
             {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
             [document, *PAGE_PARAMETERS])},
+        "/graph/<path:path>": {"get": operation(
+            "graph", "documents", "A named graph or one of its VoID partitions",
+            "The description of a named graph (`programme`, `reference`, `ontology`, `metadata`) or of a class or "
+            "property partition, from the metadata graph, as an HTML page or in RDF; 404 in that format if unknown.",
+            {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
+            [path("path", "The graph's path under `https://w3id.org/mpsc/graph/`; a suffix names the format.",
+                  {"type": "string", "minLength": 1}, examples=["programme", "programme.ttl"]), *PAGE_PARAMETERS])},
         "/ontology": {"get": operation(
             "ontology", "documents", "The vocabulary",
             "The OWL vocabulary `mpsc:`: HTML documentation (each term at `#Term`) or the ontology graph.",
@@ -433,13 +441,28 @@ def dump_routes() -> dict[str, dict]:
             "releaseDump", "dumps", "A file of a given release",
             "The same file under its release's version: it never changes, so it may be cached for a year.",
             file_answers, [version, name, *file_parameters])},
+        "/exports/": {"get": operation(
+            "exports", "dumps", "The CSV tables",
+            "The served release's CSV tables (projects, participating bodies, cooperation memberships, measures, "
+            "the register's municipalities), each with its CSVW metadata.", listing, PAGE_PARAMETERS)},
+        "/exports/<name>": {"get": operation(
+            "export", "dumps", "A CSV table or its CSVW metadata",
+            "A table of the served release (`projects.csv`) or its CSV on the Web metadata "
+            "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell. The same "
+            "file as under /dumps/.", {**file_answers, "200": answer(
+                "The file as built.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
+                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                "206": answer("The requested byte range.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE),
+                              Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
+            [path("name", "A table or its metadata.", {"type": "string"}, examples=["projects.csv"]), *file_parameters])},
     }
 
 
 def dump_media_types() -> list[str]:
     """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
     the release (checksums, manifest, notes)."""
-    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip"} | set(OWN_FILES.values()))
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip", CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
+                  | set(OWN_FILES.values()))
 
 
 def metadata_routes() -> dict[str, dict]:
@@ -460,6 +483,11 @@ def metadata_routes() -> dict[str, dict]:
             "catalogFile", "metadata", "DCAT-AP.de catalogue in one format", "The catalogue, whatever `Accept` says.",
             {"200": document_answer(rdf_only), **not_modified(), **errors(404, *STORE_ERRORS)},
             [extension(rdf_only), CONDITIONAL])},
+        "/context.jsonld": {"get": operation(
+            "jsonldContext", "metadata", "The JSON-LD context",
+            "The prefixes every compact JSON-LD document and dump uses (`@context`).",
+            {"200": answer("The context.", content(JSONLD), ETag=header("ETag", True)), **not_modified()},
+            [CONDITIONAL])},
         "/robots.txt": {"get": operation(
             "robots", "metadata", "Crawl rules", "Everything but /sparql, and where the sitemap is.",
             {"200": answer("The rules.", content("text/plain"), ETag=header("ETag", True)), **not_modified()},
@@ -480,6 +508,80 @@ def metadata_routes() -> dict[str, dict]:
             {"200": answer("The OpenAPI document.", {MEDIA_TYPE: {"schema": {"type": "object",
                                                                              "required": ["openapi", "paths"]}}},
                            ETag=header("ETag", True)), **not_modified()}, [CONDITIONAL])},
+    }
+
+
+# What /reconcile accepts as `queries` and `extend` (the specification's schemas, as far as this service reads them).
+_VALUE = {"oneOf": [{"type": ["string", "number", "boolean"]},
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}]}
+QUERY_BATCH = {"type": "object", "maxProperties": 100, "additionalProperties": {
+    "type": "object", "additionalProperties": False, "anyOf": [
+        {"required": ["query"]}, {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
+    "properties": {
+        "query": {"type": "string"}, "limit": {"type": "number"}, "type_strict": {"enum": ["any", "should", "all"]},
+        "type": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "properties": {"type": "array", "items": {"type": "object", "required": ["pid", "v"], "properties": {
+            "pid": {"type": "string"}, "v": {"oneOf": [_VALUE, {"type": "array", "items": _VALUE}]}}}}}}}
+EXTENSION = {"type": "object", "required": ["ids", "properties"], "properties": {
+    "ids": {"type": "array", "items": {"type": "string"}},
+    "properties": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+        "id": {"enum": ["ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"]}}}}}}
+
+
+def json_parameter(name: str, description: str, schema: dict, example) -> dict:
+    """A query parameter whose value is JSON (OpenAPI's `content` instead of `schema`)."""
+    return {"name": name, "in": "query", "description": description,
+            "content": {"application/json": {"schema": schema, "example": example}}}
+
+
+def reconcile_routes() -> dict[str, dict]:
+    """/reconcile and its helpers: the W3C Reconciliation Service API 0.2 (https://reconciliation-api.github.io/specs/0.2/)."""
+    spec = "https://reconciliation-api.github.io/specs/0.2/schemas/"
+    batch = json_parameter("queries", "A batch of reconciliation queries (schema `reconciliation-query-batch`), at "
+                           "most 100; answered by a result batch.", QUERY_BATCH, {"q0": {"query": "Köln"}})
+    extend = json_parameter("extend", "A data extension query: entity ids and the properties to fetch.",
+                            EXTENSION, {"ids": ["municipality/05315000"], "properties": [{"id": "ags"}]})
+
+    def json_answer(description: str, schema: str) -> dict:
+        return answer(description, {"application/json": {"schema": {"type": "object", "description": spec + schema + ".json"}}})
+
+    service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
+                                 "`extend` the values of the properties.", "manifest")
+    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}}
+    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them).",
+            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+                "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
+    prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
+    refused = errors(400, *STORE_ERRORS)
+
+    def suggest(kind: str, schema: str, parameters=()) -> dict:
+        return {"get": operation(f"suggest{kind.title()}", "reconciliation", f"Complete {kind} names",
+                                 f"{kind.title()}s whose name begins (or, for types and properties, contains) the prefix.",
+                                 {"200": json_answer("The suggestions.", schema), **errors(*STORE_ERRORS)},
+                                 [prefix, *parameters])}
+
+    return {
+        "/reconcile": {
+            "get": operation("reconcile", "reconciliation", "Reconciliation service (manifest, queries, extension)",
+                             "Match names to the graph's resources, as OpenRefine does.",
+                             {"200": service_answer, **refused}, [batch, extend]),
+            "post": operation("reconcilePost", "reconciliation", "Reconciliation queries or extension in the body",
+                              "The same as GET, form-encoded.", {"200": service_answer, **refused},
+                              [batch, extend], requestBody=body)},
+        "/reconcile/suggest/entity": suggest("entity", "suggest-entities-response", [query(
+            "type", "Only entities of this type (a type id such as `Municipality`).", examples=["Municipality"])]),
+        "/reconcile/suggest/type": suggest("type", "suggest-types-response"),
+        "/reconcile/suggest/property": suggest("property", "suggest-properties-response"),
+        "/reconcile/extend/propose": {"get": operation(
+            "proposeProperties", "reconciliation", "Properties to fetch", "The properties data extension offers.",
+            {"200": json_answer("`type` and `properties`.", "data-extension-property-proposal"),
+             **errors(*STORE_ERRORS)}, [query("type", "The type the properties are for.", examples=["Municipality"])])},
+        "/reconcile/preview": {"get": operation(
+            "reconcilePreview", "reconciliation", "Preview of an entity",
+            "A small HTML page about one entity, for OpenRefine's preview iframe.",
+            {"200": answer("The preview.", content(HTML)), **errors(404, *STORE_ERRORS)},
+            [query("id", "The entity id, e.g. `municipality/05315000`.", examples=["municipality/05315000"],
+                   required=True), LANG, LANGUAGE])},
     }
 
 
