@@ -30,8 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import free_port  # noqa: E402
-from tests.sparql_support import wait_until_responds  # noqa: E402
+from tests.sparql_support import free_port, wait_until_responds  # noqa: E402
 
 APP = "benchmarks.http_servers:hello"
 

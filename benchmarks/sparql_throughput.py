@@ -23,8 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
 from server.config import Settings  # noqa: E402
-from tests.conftest import mpsc  # noqa: E402
-from tests.sparql_support import mpsc_serve, oxigraph_server  # noqa: E402
+from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
 
 PREFIXES = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>

@@ -277,6 +277,7 @@ def query(sparql, fmt):
     from .formats import TSV, TURTLE, by_name
     from .build.release import DATASET_FILE
     from .errors import QueryFailed
+    from .sparql import prefixes
     from .sparql.inspection import inspect
     from .store.executor import MEMORY, Engine
     from .tables import aligned
@@ -295,7 +296,8 @@ def query(sparql, fmt):
             chosen = TSV
         else:
             chosen = by_name(fmt, kind) if fmt else TURTLE if kind == "rdf" else TSV
-        data = Engine.open(MEMORY, str(release.path / DATASET_FILE)).run(text, chosen.key).decode("utf-8")
+        engine = Engine.open(MEMORY, str(release.path / DATASET_FILE))
+        data = prefixes.run(text, lambda completed: engine.run(completed, chosen.key)).decode("utf-8")
     except QueryFailed as error:
         fail(str(error), USAGE)
     output = aligned([line.split("\t") for line in data.splitlines()]) if fmt == "table" else data

@@ -45,6 +45,12 @@ class Settings:
                                         "(0: off)")
     service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
+    short_links: Path | None = setting(None, "SQLite file of the query editor's short links (default: "
+                                       "RELEASES/short-links.sqlite3)")
+    max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507")
+    map_tiles: str = setting("", "URL template of a tile layer under the result map, e.g. "
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: the shipped outline only, offline)")
+    map_attribution: str = setting("", "attribution the tile layer's licence asks for, shown on the map")
     update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")
     store_endpoint: str = setting("", "`mpsc load`: Graph Store Protocol URL (default: STORE's /store)")
     store_engine: str = setting("", "`virtuoso` makes up for Virtuoso's departures from SPARQL 1.1 (see README); "
@@ -105,6 +111,9 @@ ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public endpoint: setting name -> (unit, status beyond it), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
+# The reconciliation service (/reconcile): queries one request may carry (OpenRefine sends 10; more is 400),
+# candidates one query may ask for (OpenRefine asks for 3 to 5), characters of a name compared for near misses.
+RECONCILE_BATCH, RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 100, 200
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -82,7 +82,23 @@ def syntax_error(text: str) -> QueryFailed:
     if not match:
         return QueryFailed(f"Syntax error: {message}")
     line, column = int(match.group(1)), int(match.group(2))
-    return QueryFailed(f"Syntax error at line {line}, column {column}: {message}", line, column)
+    return QueryFailed(_located(line, column) + f": {message}", line, column)
+
+
+def _located(line: int, column: int) -> str:
+    return f"Syntax error at line {line}, column {column}"
+
+
+def moved_up(error: QueryFailed, lines: int) -> QueryFailed:
+    """A syntax error in a text that had `lines` lines prepended, located in the text without them (the
+    predefined prefixes); other errors, and errors without a place after the prepended lines, as they are."""
+    if not lines or error.line is None or error.line <= lines or type(error) is not QueryFailed:
+        return error
+    where = _located(error.line, error.column)
+    if not error.message.startswith(where):
+        return error
+    line = error.line - lines
+    return QueryFailed(_located(line, error.column) + error.message[len(where):], line, error.column)
 
 
 class ReleaseCorrupt(Exception):

@@ -38,9 +38,11 @@ TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle", ("application/x
                 "RDF_TURTLE", names=("n3",))
 NTRIPLES = Format("ntriples", "application/n-triples", "nt", "rdf", "N-Triples", ("text/plain",), ox.RdfFormat.N_TRIPLES,
                   "RDF_N_TRIPLES")
-JSONLD = Format("jsonld", "application/ld+json", "jsonld", "rdf", "JSON-LD", (), ox.RdfFormat.JSON_LD, "JSON_LD",
+# application/json and application/xml also select JSON-LD and RDF/XML where RDF is offered (a client asking a
+# document for JSON or XML gets RDF it can read, not HTML or 406); where results are offered, SRJ and SRX win.
+JSONLD = Format("jsonld", "application/ld+json", "jsonld", "rdf", "JSON-LD", ("application/json",), ox.RdfFormat.JSON_LD, "JSON_LD",
                 names=("json-ld", "json"))
-RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "rdf", "RDF/XML", (), ox.RdfFormat.RDF_XML, "RDF_XML",
+RDFXML = Format("rdfxml", "application/rdf+xml", "rdf", "rdf", "RDF/XML", ("application/xml",), ox.RdfFormat.RDF_XML, "RDF_XML",
                 names=("rdf+xml", "xml"))
 NQUADS = Format("nquads", "application/n-quads", "nq", "rdf", "N-Quads", (), ox.RdfFormat.N_QUADS, "RDF_N_QUADS")
 SRJ = Format("json", "application/sparql-results+json", "srj", "results", "SPARQL Results JSON",
@@ -53,6 +55,9 @@ HTML = Format("html", "text/html", "html", "html", "HTML", ("application/xhtml+x
 
 # Error bodies (RFC 9457 problem details); not a data format, so not in FORMATS (no `format` key or suffix).
 PROBLEM = Format("problem", "application/problem+json", "json", "error", "Problem details (JSON)", ("application/json",))
+
+# Search results (web/search.py); plain JSON, not a data format, so not in FORMATS either.
+JSON = Format("json", "application/json", "json", "json", "JSON")
 
 FORMATS = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, SRJ, SRX, CSV, TSV)
 # What a graph document (resource description, CONSTRUCT/DESCRIBE result) can be rendered as, in

@@ -78,6 +78,20 @@ def municipality(ags: str) -> URIRef:
     return unit("municipality", ags)
 
 
+# The code lists of DCAT-AP.de's political geocoding (dcatde:politicalGeocodingURI), one per key of the register;
+# the patterns are those of GovData's own test cases and reference examples (tests/fixtures/dcat-ap-de/README.md).
+POLITICAL_GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
+GEOCODING_LISTS = {"state": "stateKey", "district": "districtKey", "association": "municipalAssociationKey",
+                   "municipality": "municipalityKey"}
+
+
+def political_geocoding(level: str, key: str) -> URIRef:
+    """A register unit's entry in the DCAT-AP.de political geocoding list of its level, e.g.
+    `…/politicalGeocoding/municipalityKey/09461000`; `level` "regional" names the 12-digit regional key (ARS)."""
+    scheme = "regionalKey" if level == "regional" else GEOCODING_LISTS[level]
+    return URIRef(f"{POLITICAL_GEOCODING}{scheme}/{key}")
+
+
 def geometry(place: URIRef) -> URIRef:
     """The point of a register unit."""
     return fragment(place, "geometry")

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from . import jsonld
 from .namespaces import PREFIXES
 
 
@@ -47,7 +48,8 @@ def from_ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _sort_key(triple: ox.Triple):
+def triple_order(triple: ox.Triple):
+    """The canonical order of triples: by subject, rdf:type first, then predicate and object."""
     # rdf:type first within a subject block keeps hand-read Turtle natural ("ex:a a ex:C ; ...").
     is_type = triple.predicate.value != str(RDF.type)
     return (str(triple.subject), is_type, str(triple.predicate), str(triple.object))
@@ -56,13 +58,13 @@ def _sort_key(triple: ox.Triple):
 def sorted_triples(graph: Graph) -> list[ox.Triple]:
     """Return the graph's triples as pyoxigraph triples in a canonical order."""
     triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
-    triples.sort(key=_sort_key)
+    triples.sort(key=triple_order)
     return triples
 
 
 def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:
     """Parse triples straight into canonical order, without an rdflib graph (fast for large documents)."""
-    return sorted(set(ox.parse(data, format=fmt)), key=_sort_key)
+    return sorted(set(ox.parse(data, format=fmt)), key=triple_order)
 
 
 def prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
@@ -81,8 +83,11 @@ def _spaced(data: bytes) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def serialize_sorted(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    """Serialise triples already in canonical order (see `sorted_triples`) in a pyoxigraph format."""
+def serialize_sorted(triples: list[ox.Triple], fmt: ox.RdfFormat, expanded: bool = False) -> bytes:
+    """Serialise triples already in canonical order (see `sorted_triples`) in a pyoxigraph format; JSON-LD
+    compacted with the project's context (server/jsonld.py) unless `expanded`."""
+    if fmt == ox.RdfFormat.JSON_LD and not expanded:
+        return jsonld.compact_bytes(triples)
     data = ox.serialize(triples, format=fmt, prefixes=prefixes_used(triples))
     return _spaced(data) if fmt == ox.RdfFormat.TURTLE else data
 
@@ -94,7 +99,7 @@ def turtle_bytes(graph: Graph) -> bytes:
 
 def merge_sorted(*lists: list[ox.Triple]) -> list[ox.Triple]:
     """The RDF merge (set union) of sorted triple lists, in canonical order."""
-    return sorted(set().union(*lists), key=_sort_key) if len(lists) > 1 else lists[0]
+    return sorted(set().union(*lists), key=triple_order) if len(lists) > 1 else lists[0]
 
 
 def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = False) -> bytes:

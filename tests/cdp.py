@@ -110,6 +110,34 @@ class Browser:
             raise RuntimeError(result["exceptionDetails"].get("text"))
         return result["result"].get("value")
 
+    def until(self, expression: str, timeout_ms: int = 10_000):
+        """The first truthy value of a JavaScript expression, checked on every animation frame: for what a
+        page's script does after it loaded (a completion list, a lint mark), without sleeping."""
+        result = self.call("Runtime.evaluate", awaitPromise=True, returnByValue=True, expression=f"""
+            new Promise((resolve, reject) => {{
+              const end = performance.now() + {timeout_ms};
+              const check = () => {{
+                const value = ({expression});
+                if (value) resolve(value);
+                else if (performance.now() > end) reject(new Error("timed out: " + {json.dumps(expression)}));
+                else requestAnimationFrame(check);
+              }};
+              check();
+            }})""")
+        if "exceptionDetails" in result:
+            raise TimeoutError(result["exceptionDetails"].get("exception", {}).get("description", expression))
+        return result["result"].get("value")
+
+    def press(self, key: str, code: int, modifiers: int = 0) -> None:
+        """Press and release a key in the focused element (modifiers: 2 is Ctrl)."""
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code,
+                      modifiers=modifiers)
+
+    def type(self, text: str) -> None:
+        """Type text into the focused element, as a keyboard would insert it."""
+        self.call("Input.insertText", text=text)
+
     def follow(self, selector: str) -> None:
         """Click the link matching a CSS selector and wait for the next page."""
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")

@@ -6,17 +6,14 @@ module or per test where a test needs its own settings.
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from filelock import FileLock
 from werkzeug.serving import make_server
 
 from server import create_app
@@ -24,21 +21,7 @@ from server.build import build
 from server.config import Settings
 from server.build.release import DATASET_FILE, Releases
 from server.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def mpsc(*args, env=None, cwd=ROOT, timeout=900, **options):
-    """Run the `mpsc` command in a subprocess, as a user would (`options` go to subprocess.run)."""
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout, **options)
+from tests.sparql_support import ROOT, free_port, mpsc  # noqa: F401  (fixtures' helpers, shared with benchmarks)
 
 
 class NoStore(Store):
@@ -78,10 +61,19 @@ def small_root(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def releases_dir(tmp_path_factory) -> Path:
-    """A releases folder holding one release of the real data (validated, as `mpsc build` does)."""
-    out = tmp_path_factory.mktemp("releases")
-    build(ROOT, out)
+def releases_dir(tmp_path_factory, worker_id) -> Path:
+    """A releases folder holding one release of the real data (validated, as `mpsc build` does).
+
+    It is built once per run: under pytest-xdist (`make test` runs two workers) the workers share the
+    run's temporary folder, the first one builds and the others wait for it. The build skips SHACL, which
+    would hold up every worker for half a minute: test_build.py's second build validates the same data.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared if worker_id == "master" else shared.parent
+    out = shared / "releases"
+    with FileLock(shared / "releases.lock"):
+        if not (out / "current").exists():
+            build(ROOT, out, validate=False)
     return out
 
 

@@ -1,5 +1,6 @@
-"""Helpers for the SPARQL and store tests: small releases written directly, real servers in subprocesses
-(Oxigraph server, Virtuoso, `mpsc serve`), and the comparisons of the parity tests.
+"""Helpers for the tests and the benchmarks (the one module both import): the `mpsc` command, free ports,
+small releases written directly, real servers in subprocesses (Oxigraph server, Virtuoso, `mpsc serve`),
+and the comparisons of the parity tests.
 
 A release here is what the endpoint needs and no more (`release.json` and the dataset file), so tests
 with their own data (the W3C suites, two versions for a swap) do not pay for a full build.
@@ -11,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -30,7 +32,22 @@ from server.iris import dataset
 from server.namespaces import GRAPH
 from server.rdfio import gzip_bytes
 from server.build.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, write_release
-from tests.conftest import ROOT, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def mpsc(*args, env=None, cwd=ROOT, timeout=900, **options):
+    """Run the `mpsc` command in a subprocess, as a user would (`options` go to subprocess.run)."""
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=timeout, **options)
+
 
 W3C = ROOT / "tests" / "fixtures" / "w3c"
 PROGRAMME, METADATA = str(GRAPH["programme"]), str(GRAPH["metadata"])

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "server"
 STAGES = ("importers", "build", "store", "web")
 # Modules that hold what several stages share (settings, vocabularies, formats, errors, SPARQL text and
 # inspection); they belong to no stage. The entry points (cli, serve, the app factory) may import anything.
-SHARED = {"config", "errors", "namespaces", "iris", "formats", "rdfio", "tables", "queries", "sparql"}
+SHARED = {"config", "errors", "namespaces", "iris", "formats", "rdfio", "tables", "queries", "sparql", "names", "jsonld"}
 ENTRY_POINTS = {"__init__", "cli", "serve"}
 
 

@@ -77,11 +77,13 @@ def test_phone_width_has_no_horizontal_scroll(base_url):
 
 
 def test_markup_in_a_label_is_shown_as_text(small_root, tmp_path):
-    """A label containing <script> is data: the page shows it literally and nothing runs."""
+    """A label and a title containing <script> are data: the page shows them literally and nothing runs."""
     label = "Bamberg <script>window.__injected = 1</script>"
+    title = "Smart City Bamberg </script><script>window.__injected = 2</script>"
     data = small_root / "data" / "programme" / "valid.ttl"
     text = data.read_text(encoding="utf-8")
     assert 'rdfs:label "Bamberg"@de , "Bamberg"@en ;' in text
+    text = text.replace('mpsc:title "Smart City Bamberg"@de ;', f'mpsc:title "{title}"@de ;', 1)
     data.write_text(text.replace('rdfs:label "Bamberg"@de , "Bamberg"@en ;',
                                  f'rdfs:label "{label}"@de , "Bamberg"@en ;', 1), encoding="utf-8")
     build(small_root, tmp_path / "releases")
@@ -92,6 +94,20 @@ def test_markup_in_a_label_is_shown_as_text(small_root, tmp_path):
             assert label in b.evaluate("document.body.textContent"), path
         assert b.evaluate("document.querySelectorAll('script:not([type=\"application/ld+json\"])').length") == 0
         b.open(url + "doc/project/bamberg")
-        assert b.evaluate("document.querySelector('h1').textContent") == label
-        assert b.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name") == label
+        assert b.evaluate("document.querySelector('h1').textContent") == title  # a project is headed by its title
+        assert label in b.evaluate("document.querySelector('.other-labels').textContent")
+        assert b.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).name") == title
         assert b.errors == []
+
+
+def test_search_from_the_header_finds_koeln_typed_without_umlaut(base_url, browser):
+    browser.open(base_url + "doc/project/bamberg")
+    browser.evaluate("document.querySelector('header .site-search input[name=q]').value = 'Koeln'")
+    browser.call("Runtime.evaluate", expression="document.querySelector('header .site-search').requestSubmit()")
+    browser.wait_for("Page.loadEventFired")
+    assert browser.evaluate("location.pathname") == "/search"
+    first = browser.evaluate("[...document.querySelectorAll('ol.hits li a')].slice(0, 3).map(a => a.textContent)")
+    assert "Köln" in first
+    browser.follow(f"ol.hits a[href='{base_url}doc/municipality/05315000']")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Köln"
+    assert browser.errors == []

@@ -38,12 +38,17 @@ def test_validate_json_is_machine_readable(small_root, tmp_path):
 
 
 def test_validate_turtle_report_parses(small_root, tmp_path):
-    from rdflib import Graph
+    from rdflib import Graph, Literal, URIRef
+
+    from server.namespaces import SH
 
     contribution = tmp_path / "contribution.ttl"
     contribution.write_text(BAD_AGS)
     result = mpsc("validate", "--format", "turtle", str(contribution), env={"MPSC_ROOT": str(small_root)})
-    assert len(Graph().parse(data=result.stdout, format="turtle")) > 0
+    assert result.returncode == 1, result.stderr
+    report = Graph().parse(data=result.stdout, format="turtle")
+    focus = URIRef("https://w3id.org/mpsc/id/municipality/09461000")
+    assert (None, SH.conforms, Literal(False)) in report and (None, SH.focusNode, focus) in report
 
 
 def test_validate_names_line_and_column_of_a_syntax_error(small_root, tmp_path):

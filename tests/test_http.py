@@ -135,10 +135,25 @@ def test_error_details_become_members(base):
 
 
 @pytest.mark.parametrize("path, status", [("refused", 409), ("missing", 404), ("boom", 500)])
-def test_errors_are_html_for_browsers(base, path, status):
+def test_errors_are_html_for_browsers_even_where_the_layout_cannot_render(base, path, status):
+    # This bare app lacks the site's layout context, so the error page itself fails: the bare fallback answers.
     answer = fetch(base + path, headers={"Accept": BROWSER})
     assert answer.status == status and answer.media_type == "text/html"
-    assert f"<h1>{status} " in answer.body.decode() and "Traceback" not in answer.body.decode()
+    body = answer.body.decode()
+    assert body.startswith(f"<!doctype html><title>{status} ") and f"<h1>{status} " in body
+    assert "Traceback" not in body and "<footer" not in body
+
+
+@pytest.mark.parametrize("method, path, status, text", [
+    ("GET", "doc/project/nothing", 404, "There is no resource at this address."),
+    ("DELETE", "projects", 405, "not allowed"),
+])
+def test_the_sites_errors_are_its_own_pages_for_browsers(base_url, method, path, status, text):
+    answer = fetch(base_url + path, method=method, headers={"Accept": BROWSER, "Accept-Language": "en"})
+    body = answer.body.decode()
+    assert answer.status == status and answer.media_type == "text/html"
+    assert f"<h1>{status} " in body and 'class="error-message"' in body and "<footer" in body, body[:300]
+    assert text in body and "Traceback" not in body
 
 
 def test_405_keeps_its_allow_header(base):

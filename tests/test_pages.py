@@ -89,7 +89,7 @@ def test_project_list_filters(base_url, query, count):
     found = rows(html) if "<tbody>" in html else []
     if count is not None:
         assert len(found) == count
-    assert f"{len(found)} Treffer" in text(html)
+    assert ("1 Eintrag" if len(found) == 1 else f"{len(found)} Einträge") in text(html)
 
 
 def test_project_list_filter_for_a_state_includes_cooperations_across_states(base_url):

@@ -8,6 +8,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
-from . import metadata, notes, validation
+from . import exports, metadata, notes, search_index, validation
+from .licences import LICENCES
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
-from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, checksums_file, sha256, write_release
+from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, checksums_file, sha256, write_release
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
@@ -116,7 +118,8 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
-              "rdfio.py", "formats.py", "namespaces.py", "iris.py")
+              "build/search_index.py", "build/exports.py", "names.py", "rdfio.py", "jsonld.py", "formats.py",
+              "namespaces.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 
@@ -124,7 +127,8 @@ def generator_fingerprint() -> bytes:
     """What, besides the data, decides a release's bytes: our writer code and the libraries' versions."""
     package = Path(__file__).parent.parent
     code = b"".join((package / name).read_bytes() for name in GENERATORS)
-    return code + " ".join(importlib.metadata.version(lib) for lib in LIBRARIES).encode()
+    versions = [importlib.metadata.version(lib) for lib in LIBRARIES] + [sqlite3.sqlite_version]  # sqlite: the index
+    return code + " ".join(versions).encode()
 
 
 def content_version(ordered: dict[str, list], modified: str) -> str:
@@ -192,31 +196,66 @@ def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
     return rdfio.gzip_bytes(data) if dump.compressed else data
 
 
+def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]]:
+    """The CSV exports and their CSVW metadata (build/exports.py), with their manifest entries."""
+    files, entries = {}, []
+    for table in exports.TABLES:
+        data, rows = table.csv_bytes(graphs[table.graph])
+        files[table.name] = data
+        files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de)
+        common = {"licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False}
+        entries.append({"name": table.name, "media_type": exports.CSV_MEDIA_TYPE, "file_type": "CSV",
+                        "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)", **common, "rows": rows,
+                        "bytes": len(data), "sha256": sha256(data)})
+        meta = files[table.metadata_name]
+        entries.append({"name": table.metadata_name, "media_type": exports.CSVW_MEDIA_TYPE, "file_type": "JSON",
+                        "title_de": f"{table.title_de} (CSVW-Metadaten)", "title_en": f"{table.title_en} (CSVW metadata)",
+                        **common, "describes": table.name, "bytes": len(meta), "sha256": sha256(meta)})
+    return files, entries
+
+
 def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: str, modified: str) -> dict[str, bytes]:
     """All files of a release; the metadata graph is computed from the data files before it is written."""
     counts = {g: len(t) for g, t in ordered.items()}
     files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
-    entries = [_entry(d, files[d.name], counts) for d in DUMPS] + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)]
+    tables, table_entries = export_files(graphs)
+    files.update(tables)
+    entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
+               + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
     content = {g: graphs[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE)}
     meta = metadata.release_metadata(graphs[METADATA], content, version, modified, entries)
     ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
     counts[METADATA] = len(ordered[METADATA])
     for dump in (VOID_FILE, ALL_FILE):
         files[dump.name] = serialize_dump(dump, ordered)
+    # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
+    # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
+    # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
     merged = len(rdfio.merge_sorted(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
-    manifest = {"version": version, "modified": modified, "triples": merged, "graphs": dict(sorted(counts.items())),
-                "files": [_entry(d, files[d.name], counts) for d in (*DUMPS, VOID_FILE, ALL_FILE)]}
+    default_graph = len(set().union(*ordered.values()))
+    files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
+    manifest = {"version": version, "modified": modified, "triples": merged, "default_graph": default_graph,
+                "graphs": dict(sorted(counts.items())),
+                "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
+                          *(_entry(d, files[d.name], counts) for d in (VOID_FILE, ALL_FILE))],
+                "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(files[SEARCH_INDEX]),
+                           "sha256": sha256(files[SEARCH_INDEX])}}
     files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"]).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)
     return files
 
 
-def build(root: Path, out_dir: Path, shapes_dir: Path | None = None) -> BuildResult:
-    """Build, validate and release; raises BuildError (and writes nothing) on invalid input."""
+def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
+    """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
+
+    `validate=False` is for a caller that checks the same input on its own: the test suite builds its
+    release that way and validates the data in a test of its own, in parallel.
+    """
     started = time.perf_counter()
     graphs = load_inputs(root)
-    result = check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE)
+    result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE) if validate
+              else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
     if not result.conforms:
         raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}

@@ -14,7 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from .licences import LICENCES
 from .. import iris
-from ..namespaces import BASE, DCATDE, compact
+from ..namespaces import BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 
 DATASET = iris.dataset()
 
@@ -85,6 +85,19 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
         meta.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.decimal)))
 
 
+def add_spatial(meta: Graph, graphs: dict[str, Graph]) -> None:
+    """The dataset's spatial coverage as GovData's spatial facets read it (dcatde:politicalGeocodingURI): every
+    state, since the register covers all of Germany, and every body the programme graph describes (grantees,
+    cooperation members and the places they lie in), each by its entries in the political geocoding lists."""
+    reference, programme = graphs.get(REFERENCE_GRAPH, Graph()), graphs.get(PROGRAMME_GRAPH, Graph())
+    states = {s for s in reference.subjects(RDF.type, MPSC.State)}
+    for place in states:
+        for entry in reference.objects(place, MPSC.politicalGeocoding):
+            meta.add((DATASET, DCATDE.politicalGeocodingURI, entry))
+    for entry in programme.objects(None, MPSC.politicalGeocoding):
+        meta.add((DATASET, DCATDE.politicalGeocodingURI, entry))
+
+
 def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
                      files: list[dict]) -> Graph:
     """The metadata graph of a release: the static description plus version, dates, counts, files."""
@@ -97,6 +110,7 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modi
     meta.add((DATASET, VOID.triples, Literal(len(set().union(*graphs.values())))))
     for name, graph in sorted(graphs.items()):
         add_statistics(meta, URIRef(name), graph)
+    add_spatial(meta, graphs)
     for entry in files:
         add_distribution(meta, entry, version, modified)
     return meta

@@ -2,7 +2,7 @@
 
 Layout of a releases folder (`mpsc build --out DIR`):
 
-    DIR/<version>/    one folder per release: dumps, void.ttl, release.json, SHA256SUMS
+    DIR/<version>/    one folder per release: dumps, void.ttl, release.json, SHA256SUMS, search.sqlite
     DIR/current       symlink to the release being served
 
 A release is written into a hidden temporary folder, renamed into place, and only then is `current`
@@ -30,6 +30,7 @@ CURRENT = "current"
 MANIFEST = "release.json"
 CHECKSUMS = "SHA256SUMS"
 NOTES = "RELEASE-NOTES.md"
+SEARCH_INDEX = "search.sqlite"  # the search index (build/search_index.py), which the web layer reads
 # Every named graph plus their merge as the default graph, in N-Quads: the file stores load.
 DATASET_FILE = "mpsc-all.nq.gz"
 MAX_VERSION_CHARS = 64  # build versions have 12; longer names are no version (and may exceed NAME_MAX)
@@ -143,7 +144,7 @@ class Release:
 
     def file(self, name: str) -> Path | None:
         """The path of a listed release file, or None for names the release does not have."""
-        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES}
+        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX}
         return self.path / name if name in listed else None
 
 

@@ -51,6 +51,7 @@ class PlaceWriter:
         if unit.level != "association":
             graph.add((iri, MPSC.ags, Literal(unit.key)))
         graph.add((iri, MPSC.ars, Literal(unit.ars)))
+        self._add_geocoding(graph, iri, unit)
         for parent in self.register.parents(unit):
             graph.add((iri, SCHEMA.containedInPlace, iris.unit(parent.level, parent.key)))
         self._add_figures(graph, iri, unit)
@@ -70,6 +71,14 @@ class PlaceWriter:
         if unit.state in CITY_STATES and unit.key in (unit.state, unit.state + "000", unit.state + "000000"):
             keys += [("state", unit.state), ("district", unit.state + "000"), ("municipality", unit.state + "000000")]
         return sorted({iris.unit(level, key) for level, key in keys if key != unit.key})
+
+    @staticmethod
+    def _add_geocoding(graph: Graph, iri: URIRef, unit: Unit) -> None:
+        """The unit's entries in DCAT-AP.de's political geocoding lists, which portals such as GovData use for
+        their spatial facets: its own key's list, and for a municipality also the regional key's (ARS)."""
+        graph.add((iri, MPSC.politicalGeocoding, iris.political_geocoding(unit.level, unit.key)))
+        if unit.level == "municipality" and len(unit.ars) == 12:
+            graph.add((iri, MPSC.politicalGeocoding, iris.political_geocoding("regional", unit.ars)))
 
     @staticmethod
     def _add_figures(graph: Graph, iri: URIRef, unit: Unit) -> None:

@@ -1,9 +1,11 @@
 """The SPARQL 1.1 Service Description of the endpoint (https://www.w3.org/TR/sparql11-service-description/).
 
 Tools read it to learn what the endpoint speaks: SPARQL 1.1 Query only, which result formats, that the
-default graph is the union of the named graphs, and which named graphs there are with their sizes, and
-the limits every query and client is held to (`mpsc:limit`, each a schema:QuantitativeValue, and the page
-that explains them). It links the VoID/DCAT description of the dataset, where licences, dumps and the
+default graph is the union of the named graphs, and which named graphs there are with their sizes, the
+limits every query and client is held to (`mpsc:limit`, each a schema:QuantitativeValue, and the page
+that explains them), and the prefixes a query may use without declaring them (sparql.prefixes), each
+as SHACL declares prefixes (`sh:declare` with `sh:prefix` and `sh:namespace`; the service description
+vocabulary has no term for them). It links the VoID/DCAT description of the dataset, where licences, dumps and the
 size of the whole are described.
 """
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, VOID
+from rdflib.namespace import OWL, RDF, RDFS, VOID, XSD
 
 from ..formats import Format
 from ..iris import dataset as dataset_iri
-from ..namespaces import MPSC, SCHEMA, SD
+from ..namespaces import MPSC, SCHEMA, SD, SH
+from .prefixes import PREDEFINED
 
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
 
@@ -56,6 +59,11 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
         _limit(graph, service, endpoint, limit)
     if limits_page:
         graph.add((service, RDFS.seeAlso, URIRef(limits_page)))
+    for prefix, namespace in PREDEFINED.items():
+        declaration = URIRef(f"{endpoint}#prefix-{prefix}")
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     return graph
 
 

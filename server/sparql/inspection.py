@@ -69,8 +69,8 @@ class Inspection:
     dataset: bool = False  # FROM or FROM NAMED occurs: the query names its own dataset
 
 
-def _tokens(text: str):
-    """(kind, text) pairs of the significant tokens; QueryFailed where no terminal of the grammar matches."""
+def tokens(text: str):
+    """(kind, text, position) triples of the significant tokens; QueryFailed where no terminal of the grammar matches."""
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
@@ -103,11 +103,11 @@ OPENING, CLOSING = frozenset("{(["), frozenset("})]")
 def inspect(text: str, max_depth: int | None = None) -> Inspection:
     """Form, update keywords and SERVICE endpoints of a query; QueryFailed (400) where the lexer cannot vouch
     for the SERVICE calls the engine would make, or where brackets nest deeper than `max_depth`."""
-    tokens = list(_tokens(text))
+    found = list(tokens(text))
     if max_depth is not None:
-        _check_depth(text, tokens, max_depth)
+        _check_depth(text, found, max_depth)
     form, update, services, dataset, in_prologue = None, False, [], False, True
-    for i, (kind, value, position) in enumerate(tokens):
+    for i, (kind, value, position) in enumerate(found):
         word = value.upper() if kind == "word" else None
         if in_prologue and word not in (None, "PREFIX", "BASE"):
             in_prologue = False
@@ -118,14 +118,14 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
         if "SERVICE" in hidden.upper() and word != "SERVICE":
             raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
-            services.append(_service_target(text, tokens[i + 1:]))
+            services.append(_service_target(text, found[i + 1:]))
     return Inspection(form, update, tuple(services), dataset)
 
 
-def _check_depth(text: str, tokens: list, max_depth: int) -> None:
+def _check_depth(text: str, found: list, max_depth: int) -> None:
     """QueryFailed at the first bracket that opens level `max_depth + 1`."""
     depth = 0
-    for kind, value, position in tokens:
+    for kind, value, position in found:
         if kind == "punct" and value in OPENING:
             depth += 1
             if depth > max_depth:

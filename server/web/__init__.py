@@ -32,16 +32,17 @@ def register(app: Flask, store: Store | None) -> None:
     # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
     app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
     app.context_processor(context)  # every template extends the layout, which needs it
-    hooks.init_app(app)
+    hooks.init_app(app, settings.map_tiles)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 
 
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
-    from . import dumps, endpoint, harvest, health, openapi, pages, resources
+    from . import dumps, endpoint, harvest, health, openapi, pages, reconcile, resources, search, short_links
 
-    return [endpoint.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp]
+    return [endpoint.bp, short_links.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp,
+            search.bp, reconcile.bp]
 
 
 def get_store() -> Store:

@@ -15,6 +15,7 @@ from typing import Iterable, NamedTuple, Sequence
 from flask import request
 
 from ..errors import HttpError
+from ..jsonld import EXPANDED
 from ..formats import HTML, PROBLEM, Format, by_name
 
 
@@ -98,11 +99,14 @@ def parse_accept(header: str | None) -> list[_Range]:
 
 
 def quality(ranges: Iterable[_Range], fmt: Format) -> float:
-    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1)."""
+    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1). Aliases
+    count only when named exactly: `application/*` asks for an application type, not for HTML as XHTML."""
     best_spec, best_q = -1, 0.0
     for media_type in fmt.media_types:
         for r in ranges:
             spec = r.specificity(media_type)
+            if media_type != fmt.media_type and spec != 2:
+                continue
             if spec is not None and (spec > best_spec or (spec == best_spec and r.q > best_q)):
                 best_spec, best_q = spec, r.q
     return best_q if best_spec >= 0 else 0.0
@@ -117,3 +121,16 @@ def negotiate(accept: str | None, offered: Sequence[Format], default: Format) ->
         return default
     q, _, fmt = max(((quality(ranges, f), -i, f) for i, f in enumerate(offered)), key=lambda t: (t[0], t[1]))
     return fmt if q > 0 else None
+
+
+def wants_expanded_jsonld() -> bool:
+    """Whether the client asks for JSON-LD's expanded form (`Accept: application/ld+json;
+    profile="http://www.w3.org/ns/json-ld#expanded"`); documents are compacted otherwise."""
+    for part in (request.headers.get("Accept") or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        if fields[0].lower() == "application/ld+json":
+            for param in fields[1:]:
+                name, _, value = param.partition("=")
+                if name.strip().lower() == "profile" and EXPANDED in value.strip('"').split():
+                    return True
+    return False

@@ -12,6 +12,8 @@ from flask import Response
 from ..formats import NTRIPLES, Format
 from ..rdfio import parse_sorted, serialize_sorted
 from . import get_store
+from ..jsonld import EXPANDED
+from .conneg import wants_expanded_jsonld
 from .links import DOCUMENT_FORMATS
 from .site import reader
 
@@ -55,5 +57,8 @@ def construct_sorted(sparql: str) -> list[ox.Triple]:
 
 
 def rdf_response(triples: list[ox.Triple], fmt: Format) -> Response:
-    """Sorted triples serialised in an RDF format, with the project's prefixes."""
-    return Response(serialize_sorted(triples, fmt.ox_format), content_type=fmt.content_type)
+    """Sorted triples serialised in an RDF format, with the project's prefixes; JSON-LD compacted unless the
+    client asked for the expanded profile (which the answer then names in its Content-Type)."""
+    expanded = fmt.ox_format == ox.RdfFormat.JSON_LD and wants_expanded_jsonld()
+    content_type = f'{fmt.content_type}; profile="{EXPANDED}"' if expanded else fmt.content_type
+    return Response(serialize_sorted(triples, fmt.ox_format, expanded), content_type=content_type)

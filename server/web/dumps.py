@@ -1,4 +1,5 @@
-"""/dumps/: the files of the served release and of every earlier one, listed and downloadable.
+"""/dumps/: the files of the served release and of every earlier one, listed and downloadable; /exports/: the
+served release's CSV tables and their CSVW metadata, the same files under a name spreadsheet users look for.
 
 /dumps/ is the release the store serves (`served_release`), so its files are the ones the catalogue
 and VoID describe, also after `mpsc build` until the server restarts. Files are sent by Werkzeug's
@@ -11,15 +12,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, send_file
 
+from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
-from ..build.release import CHECKSUMS, MANIFEST, NOTES, Release, read_checksums, sha256
+from ..namespaces import METADATA_GRAPH
+from ..build.release import CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
 YEAR = 365 * 24 * 3600
 # Media types of the files about the release, which the manifest does not list.
-OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json"}
+OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
+             SEARCH_INDEX: "application/vnd.sqlite3"}
 
 
 @bp.route("/dumps/")
@@ -50,6 +54,27 @@ def versioned_file(version: str, name: str) -> Response:
     return response
 
 
+@bp.route("/exports/")
+def exports_index() -> Response:
+    """The served release's CSV tables with their CSVW metadata."""
+    release = served_release() or missing("error.no_release")
+    return listing(release, tables_only=True)
+
+
+@bp.route("/exports/<name>")
+def export_file(name: str) -> Response:
+    """A CSV table or its CSVW metadata (`{table}.csv-metadata.json`, found by CSVW processors next to the table)."""
+    release = served_release()
+    if release is None or name not in {e["name"] for e in release.files if is_table_file(e)}:
+        missing("error.no_file", name=name)
+    return send_release_file(release, name, max_age=responses.MAX_AGE)
+
+
+def is_table_file(entry: dict) -> bool:
+    """Whether a manifest entry is a CSV export or its metadata."""
+    return entry["media_type"] in (CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE)
+
+
 def release_of(version: str) -> Release | None:
     """The release whose manifest names `version`; links such as `current` are no version and get None,
     so they are never cached as immutable."""
@@ -77,20 +102,24 @@ def own_digests(release: Release) -> dict[str, str]:
     return per_release.value(f"dumps.own_digests {release.version}", compute)
 
 
-def listing(release: Release) -> Response:
-    """The HTML listing of one release; it also lists the other releases, so a new one changes the tag."""
+def listing(release: Release, tables_only: bool = False) -> Response:
+    """The HTML listing of one release (or of its tables); it also lists the other releases, so a new one
+    changes the tag."""
     everything = get_releases().all()
     tag = page_tag(release.version, *sorted(r.version for r in everything))
-    return responses.conditional(tag, lambda: listing_page(release, everything))
+    return responses.conditional(tag, lambda: listing_page(release, everything, tables_only))
 
 
-def listing_page(release: Release, everything: list[Release]) -> Response:
+def listing_page(release: Release, everything: list[Release], tables_only: bool) -> Response:
     lang, link = reader()
     served = served_release()
     base = f"{link.base}dumps/" if served and release.version == served.version else f"{link.base}dumps/{release.version}/"
+    if tables_only:
+        base = f"{link.base}exports/"
     files = [{**entry, "url": base + entry["name"], "title": entry[f"title_{lang}"],
               "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
-             for entry in release.files]
+             for entry in release.files if is_table_file(entry) or not tables_only]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
-    earlier = [r for r in everything if r.version != release.version]
-    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier)
+    earlier = [r for r in everything if r.version != release.version] if not tables_only else []
+    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
+                       metadata_graph=str(METADATA_GRAPH), heading="exports.title" if tables_only else "dumps.title")

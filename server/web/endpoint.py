@@ -21,9 +21,10 @@ from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
+from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect
 from ..errors import HttpError, QueryFailed
-from . import get_settings, get_store, responses, sparql_pages
+from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_of
 from .cache import ResponseCache
 from .conneg import choose, wants_html
@@ -65,6 +66,10 @@ def endpoint():
     except QueryFailed as error:
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
+        raise
+    except HttpError as error:
+        if error.status == 406 and wants_html():  # a format that does not fit the query's form, chosen on the form
+            return sparql_pages.form_page(query_request.query, sparql_pages.unfit_format(info.form, error))
         raise
 
 
@@ -144,6 +149,8 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
         responses.depends_on("Accept-Language")
         language, _ = reader()
         parts += [language, request.full_path]
+        if sparql_pages.embedded():
+            hooks.allow_framing()
     tag = responses.etag(*parts)
     response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
     if language:
@@ -175,9 +182,9 @@ def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, dea
 
 
 def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
-    return get_store().query(query_request.query, fmt, default_graphs=query_request.default_graphs,
-                             named_graphs=query_request.named_graphs, max_rows=get_settings().max_rows,
-                             public=True, deadline=deadline)
+    return prefixes.run(query_request.query, lambda text: get_store().query(
+        text, fmt, default_graphs=query_request.default_graphs, named_graphs=query_request.named_graphs,
+        max_rows=get_settings().max_rows, public=True, deadline=deadline))
 
 
 # What renders a query's answer, by the kind of the negotiated format.

@@ -1,5 +1,5 @@
 """What harvesters and crawlers read: VoID (/.well-known/void), the DCAT-AP.de catalogue (/catalog),
-robots.txt and sitemap.xml.
+robots.txt, sitemap.xml and the JSON-LD context (/context.jsonld).
 
 VoID and the catalogue are the build's metadata graph as the store serves it (the build's metadata.py and
 data/metadata/ write it); nothing is regenerated here. Both default to Turtle, which is what harvesters
@@ -7,13 +7,14 @@ expect; a browser asking for HTML is sent (303) to the page of the dataset or th
 """
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, redirect
 
 from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
-from .. import iris
+from .. import iris, jsonld
 from ..namespaces import BASE, METADATA_GRAPH
 from ..queries import FACETS, facet_key
 from . import get_store, per_release, responses, served_release
@@ -55,6 +56,14 @@ def metadata(name: str, sparql: str, page, suffix) -> Response:
     if name == "catalog":
         return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS)
     return document_headers(response, negotiated=negotiated)
+
+
+@bp.route("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD context every compact document and dump uses (server/jsonld.py): the project's prefixes."""
+    body = json.dumps(jsonld.context(), ensure_ascii=False, indent=1) + "\n"
+    return responses.conditional(responses.etag("context", body),
+                                 lambda: Response(body, content_type="application/ld+json; charset=utf-8"))
 
 
 @bp.route("/robots.txt")

@@ -26,14 +26,17 @@ access_log = logging.getLogger("mpsc.access")
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
-# Pages load only their own scripts, styles and images; forms post only here; no one may frame them.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# Pages load only their own scripts, styles and images (and the tiles of a configured map layer); forms post only
+# here; no one may frame them, except the embeddable views of query results (allow_framing).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
+                           "connect-src 'self'; form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'")
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
 
 
-def init_app(app: Flask) -> None:
-    """Register the app-wide hooks and error handlers."""
+def init_app(app: Flask, map_tiles: str = "") -> None:
+    """Register the app-wide hooks and error handlers; pages may show images from the origin of the result
+    map's tile layer (`map_tiles`, MPSC_MAP_TILES)."""
+    app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
     app.after_request(_finish)
     app.register_error_handler(HttpError, lambda e: error_response(e.status, e.message, e.headers, **e.details))
@@ -94,10 +97,27 @@ def add_security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Server"] = "mpsc"  # instead of a server's name and version
     if response.mimetype == HTML.media_type:
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        response.headers["X-Frame-Options"] = "DENY"
+        framed = g.get("frameable", False)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
+            tiles=current_app.extensions.get("mpsc.tile_origin", ""), ancestors="*" if framed else "'none'")
+        if not framed:
+            response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
+
+
+def allow_framing() -> None:
+    """Let any site show this answer in a frame: for a result's view alone (?embed=1), which has no form or
+    link that acts on the reader's behalf."""
+    g.frameable = True
+
+
+def tile_origin(template: str) -> str:
+    """' https://tiles.example' for a tile URL template (MPSC_MAP_TILES), to add to img-src; '' for none."""
+    if not template:
+        return ""
+    scheme, host = urlsplit(template)[:2]  # Leaflet's {s} subdomains become CSP's wildcard: {s}.tile… -> *.tile…
+    return f" {scheme}://{host.replace('{s}', '*')}" if scheme in ("http", "https") and host else ""
 
 
 def _any_tag_matches(response: Response) -> Response:

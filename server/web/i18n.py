@@ -8,6 +8,7 @@ vocabularies get theirs here.
 from __future__ import annotations
 
 from flask import request
+from rdflib import URIRef
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -44,6 +45,26 @@ MESSAGES = {
     "nav.void": ("VoID-Beschreibung", "VoID description"),
     "nav.skip": ("Zum Inhalt springen", "Skip to content"),
     "lang.switch": ("English", "Deutsch"),
+    "search.title": ("Suche", "Search"),
+    "search.for": ("Suche nach „{text}“", "Search for “{text}”"),
+    "search.label": ("Name, Titel, Gemeindeschlüssel oder Wikidata-ID", "Name, title, municipality key or Wikidata id"),
+    "search.header": ("Im Graphen suchen", "Search the graph"),
+    "search.placeholder": ("z. B. Köln, 09184131, Q365", "e.g. Köln, 09184131, Q365"),
+    "search.submit": ("Suchen", "Search"),
+    "search.help": ("Gesucht wird in Namen und Titeln der Projekte, Maßnahmen und aller Orte des Gemeindeverzeichnisses, "
+                    "auch in amtlichen Schreibweisen („Köln, Stadt“, „Kirchheim b. München“), ohne Umlaute („Koeln“) "
+                    "und nach AGS, ARS oder Wikidata-ID. Zuerst kommen genaue Treffer, dann Namen, die so beginnen, dann "
+                    "Namen mit allen Wörtern; jeweils zuerst, was zum Programm gehört.",
+                    "Searches the names and titles of projects, measures and every place of the municipal register, also "
+                    "in official forms (“Köln, Stadt”, “Kirchheim b. München”), without umlauts (“Koeln”) and by AGS, "
+                    "ARS or Wikidata id. Exact matches come first, then names beginning with the text, then names "
+                    "containing all its words; within each, what belongs to the programme first."),
+    "search.total": ("{n} Treffer für „{text}“", "{n} results for “{text}”"),
+    "search.one": ("1 Treffer für „{text}“", "1 result for “{text}”"),
+    "search.page": ("Seite {page} von {pages}", "page {page} of {pages}"),
+    "search.pages": ("Seiten der Treffer", "Result pages"),
+    "search.previous": ("← vorherige Seite", "← previous page"),
+    "search.next": ("nächste Seite →", "next page →"),
     "home.intro": (
         "Der Bund fördert seit 2019 in drei Staffeln 73 Modellprojekte Smart Cities. Dieser Wissensgraph "
         "beschreibt die Projekte mit Staffeln, Kategorien, Zuwendungsempfängern, Kooperationen und "
@@ -65,10 +86,20 @@ MESSAGES = {
     "home.release": ("Veröffentlichung", "Release"),
     "count.projects": ("Projekte", "projects"),
     "count.triples": ("Tripel", "triples"),
+    "count.dataset_triples": ("Tripel im Datensatz", "triples in the dataset"),
     "list.filter": ("Filtern", "Filter"),
     "list.all": ("alle", "all"),
     "list.reset": ("Filter zurücksetzen", "Reset filters"),
-    "list.count": ("Treffer", "results"),
+    "list.count": ("{n} Einträge", "{n} entries"),
+    "home.state_sum": ("Ein Projekt zählt in jedem Land, in dem sein Zuwendungsempfänger oder ein Mitglied seiner "
+                       "Kooperation liegt (Connected Urban Twins in drei Ländern); die Balken ergeben daher {listed} "
+                       "für {n} Projekte.",
+                       "A project counts in every state where its grantee or a member of its cooperation lies "
+                       "(Connected Urban Twins in three); so the bars add up to {listed} for {n} projects."),
+    "coop.lead": ("federführend", "lead"),
+    "coop.no_lead": ("Die Quellen nennen kein federführendes Mitglied.", "The sources name no lead member."),
+    "list.table": ("Tabelle, seitlich verschiebbar", "Table, scrolls sideways"),
+    "list.one": ("1 Eintrag", "1 entry"),
     "list.none": ("Keine Einträge für diese Auswahl.", "Nothing matches this selection."),
     "col.name": ("Name", "Name"),
     "col.round": ("Staffel", "Round"),
@@ -84,6 +115,13 @@ MESSAGES = {
     "charter.intro": ("Die Smart City Charta (2017) formuliert Leitlinien und Handlungsempfehlungen für die digitale Transformation der Kommunen.",
                       "The Smart City Charter (2017) sets out guidelines and recommendations for the digital transformation of municipalities."),
     "charter.guideline": ("Leitlinien und Handlungsempfehlungen", "Guidelines and recommendations"),
+    "charter.uncertain": ("unsicher", "uncertain"),
+    "charter.uncertain_note": ("„unsicher“: nur erschlossen (etwa die Nummer aus der Reihenfolge in den Quellen) oder nur "
+                               "aus zweiter Hand belegt; Einzelheiten auf der Seite des Eintrags.",
+                               "“uncertain”: only inferred (such as the number, from the order in the sources) or known "
+                               "only second-hand; details on the entry's page."),
+    "charter.gap": ("– von keiner unserer Quellen genannt", "– named by none of our sources"),
+    "charter.resource": ("Die Charta als Datensatz (IRI, Quellen, Formate)", "The Charta as a resource (IRI, sources, formats)"),
     "charter.aim": ("Ziele", "Aims"),
     "charter.vision": ("Normative Vision", "Normative vision"),
     "home.counts": ("Der Graph in Zahlen", "The graph in numbers"),
@@ -96,9 +134,19 @@ MESSAGES = {
     "res.identifiers": ("Kennungen und externe Verweise", "Identifiers and external links"),
     "res.sources": ("Quellen", "Sources"),
     "res.backlinks": ("Verweise auf diese Ressource", "Links to this resource"),
+    "res.district_key": ("Kreisschlüssel (AGS)", "district key (AGS)"),
+    "res.state_key": ("Landesschlüssel (AGS)", "state key (AGS)"),
+    "res.only@en": ("nur auf Englisch", "in English only"),
+    "res.only@de": ("nur auf Deutsch", "in German only"),
     "res.more": ("und {n} weitere", "and {n} more"),
+    "res.more_all": ("und {n} weitere – alle als SPARQL-Abfrage", "and {n} more – all of them as a SPARQL query"),
+    "res.named_as": ("als „{prop}“ genannt von", "named as “{prop}” by"),
     "res.location": ("Lage", "Location"),
     "res.part": ("Teil dieser Beschreibung", "Part of this description"),
+    "map.parts": ("Die {n} Gemeinden des Kreises; hervorgehoben sein Land", "The district's {n} municipalities; its state highlighted"),
+    "map.credit": ("Karte: Natural Earth; Ländergrenzen aus dem Gemeindeverzeichnis (© Destatis), angenähert",
+                   "Map: Natural Earth; state borders from the municipal register (© Destatis), approximate"),
+    "map.state": ("Das Land, hervorgehoben", "The state, highlighted"),
     "res.osm": ("Auf OpenStreetMap ansehen", "View on OpenStreetMap"),
     "res.formats": ("Als RDF", "As RDF"),
     "res.external": ("externer Link", "external link"),
@@ -106,6 +154,19 @@ MESSAGES = {
     "res.projects": ("Projekte", "Projects"),
     "res.participants": ("Beteiligte", "Taking part"),
     "dumps.title": ("Downloads", "Downloads"),
+    "dumps.counts": ("Welche Zahl was zählt", "Which number counts what"),
+    "dumps.count_dataset": ("{n} Tripel hat der Datensatz (Startseite, VoID void:triples): Ontologie, Programm und "
+                            "Gemeindeverzeichnis zusammen, jedes Tripel einmal.",
+                            "{n} triples in the dataset (landing page, VoID void:triples): ontology, programme and "
+                            "register together, each triple once."),
+    "dumps.count_default": ("{n} Tripel hat der Standardgraph des SPARQL-Endpunkts: dazu die Metadaten dieser "
+                            "Veröffentlichung ({metadata} Tripel, wenige davon auch im Datensatz). So zählt",
+                            "{n} triples in the SPARQL endpoint's default graph: also this release's metadata "
+                            "({metadata} triples, a few of them also in the dataset). That is what counts"),
+    "dumps.count_quads": ("{n} Quads hat mpsc-all.nq.gz: jedes Tripel einmal je benanntem Graphen, in dem es steht; "
+                          "die Zahlen der einzelnen Dateien oben sind die Tripel ihrer Graphen.",
+                          "{n} quads in mpsc-all.nq.gz: each triple once per named graph it is in; the figures of "
+                          "the single files above are the triples of their graphs."),
     "dumps.intro": ("Alle Dateien einer Veröffentlichung; prüfen mit", "Every file of a release; verify with"),
     "dumps.file": ("Datei", "File"),
     "dumps.size": ("Größe", "Size"),
@@ -114,6 +175,12 @@ MESSAGES = {
     "dumps.modified": ("Stand", "Date"),
     "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
     "dumps.current": ("aktuell", "current"),
+    "count.rows": ("Zeilen", "rows"),
+    "exports.title": ("Tabellen (CSV)", "Tables (CSV)"),
+    "exports.intro": ("Die Daten als Tabellen für Tabellenkalkulationen, jede mit CSVW-Metadaten (W3C CSV on the Web): "
+                      "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
+                      "The data as tables for spreadsheets, each with CSVW metadata (W3C CSV on the Web): columns, "
+                      "datatypes and the RDF statement each cell stands for. The same files are under"),
     "onto.classes": ("Klassen", "Classes"),
     "onto.properties": ("Eigenschaften", "Properties"),
     "onto.domain": ("Domäne", "Domain"),
@@ -149,6 +216,19 @@ MESSAGES = {
     "sparql.format": ("Ergebnisformat", "Result format"),
     "sparql.table": ("HTML-Tabelle", "HTML table"),
     "sparql.run": ("Abfrage ausführen", "Run query"),
+    "sparql.unfit": ("Eine {form}-Abfrage lässt sich in diesem Format nicht ausgeben. Möglich sind: die Tabelle, {offered}.",
+                     "A {form} query cannot be given in this format. Possible are: the table, {offered}."),
+    "sparql.undeclared": ("Das Präfix „{prefix}“ ist nicht erklärt. Erklären Sie es am "
+                          "Anfang der Abfrage, etwa PREFIX {prefix} <…>, oder schreiben Sie die volle IRI in <…>.",
+                          "The prefix “{prefix}” is not declared. Declare it at the "
+                          "start of the query, e.g. PREFIX {prefix} <…>, or write the full IRI in <…>."),
+    "sparql.syntax": ("Die Abfrage ist an der markierten Stelle nicht lesbar: dort erwartet SPARQL etwas anderes. "
+                      "Prüfen Sie an dieser Stelle Klammern, Punkte, Anführungszeichen und Schreibweise.",
+                      "The query cannot be read at the marked point: SPARQL expects something else there. "
+                      "Check brackets, full stops, quotes and spelling at that point."),
+    "sparql.for_select": ("für SELECT und ASK", "for SELECT and ASK"),
+    "sparql.for_construct": ("für CONSTRUCT und DESCRIBE", "for CONSTRUCT and DESCRIBE"),
+    "sparql.parser": ("Meldung des Parsers", "The parser's message"),
     "sparql.failed": ("Die Abfrage wurde nicht beantwortet", "The query was not answered"),
     "sparql.examples": ("Beispielabfragen", "Example queries"),
     "sparql.edit": ("Bearbeiten", "Edit"),
@@ -173,6 +253,46 @@ MESSAGES = {
     "sparql.predicate": ("Prädikat", "predicate"),
     "sparql.object": ("Objekt", "object"),
     "sparql.download": ("Herunterladen", "Download"),
+    "sparql.prefixes": ("Vordefinierte Präfixe", "Predefined prefixes"),
+    "sparql.prefixes_intro": ("Diese Präfixe kann jede Abfrage ohne PREFIX-Deklaration verwenden; eine eigene "
+                              "Deklaration geht vor.",
+                              "Every query may use these prefixes without a PREFIX declaration; its own declaration "
+                              "wins."),
+    "sparql.views": ("Ansicht", "View"),
+    "sparql.view.table": ("Tabelle", "Table"),
+    "sparql.view.map": ("Karte", "Map"),
+    "sparql.view.bar": ("Balkendiagramm", "Bar chart"),
+    "sparql.view.line": ("Liniendiagramm", "Line chart"),
+    "sparql.view.script": ("Karte und Diagramme brauchen JavaScript; die Tabelle unten zeigt dieselben Daten.",
+                           "The map and the charts need JavaScript; the table below holds the same data."),
+    "sparql.map_label": ("Karte der Ergebniszeilen mit Koordinaten", "Map of the result rows with coordinates"),
+    "sparql.chart_label": ("Diagramm: {y} nach {x}", "Chart: {y} by {x}"),
+    "sparql.embed": ("Einbetten", "Embed"),
+    "sparql.embed_intro": ("Diesen HTML-Code in eine Seite einfügen, um nur diese Ansicht zu zeigen:",
+                           "Paste this HTML into a page to show only this view:"),
+    "sparql.embed_code": ("HTML-Code zum Einbetten", "HTML code to embed"),
+    "sparql.open_full": ("Abfrage und Ergebnis im Abfragedienst öffnen", "Open query and result in the query service"),
+    "sparql.sort": ("Nach dieser Spalte sortieren", "Sort by this column"),
+    "sparql.zoom_in": ("Vergrößern", "Zoom in"),
+    "sparql.zoom_out": ("Verkleinern", "Zoom out"),
+    "editor.query": ("SPARQL-Abfrage", "SPARQL query"),
+    "editor.examples": ("Beispiele", "Examples"),
+    "editor.history": ("Verlauf", "History"),
+    "editor.choose": ("– auswählen –", "– choose –"),
+    "editor.permalink": ("Link zu dieser Abfrage", "Link to this query"),
+    "editor.shortlink": ("Kurzlink", "Short link"),
+    "editor.copied": ("In die Zwischenablage kopiert.", "Copied to the clipboard."),
+    "editor.shortcut": ("Strg+Enter führt aus, Strg+Leertaste vervollständigt.", "Ctrl+Enter runs, Ctrl+Space completes."),
+    "editor.check.unexpected": ("Zeile {line}, Spalte {column}: {got} passt hier nicht; erwartet: {expected}.",
+                                "Line {line}, column {column}: {got} does not fit here; expected: {expected}."),
+    "editor.check.prefix": ("Unbekanntes Präfix {prefix}: – deklarieren Sie es mit PREFIX.",
+                            "Unknown prefix {prefix}: – declare it with PREFIX."),
+    "editor.check.end": ("das Ende der Abfrage", "the end of the query"),
+    "editor.check.iri": ("eine IRI <…>", "an IRI <…>"),
+    "editor.check.pname": ("ein Name mit Präfix", "a prefixed name"),
+    "editor.check.variable": ("eine Variable", "a variable"),
+    "editor.check.string": ("eine Zeichenkette", "a string"),
+    "editor.check.number": ("eine Zahl", "a number"),
     "nav.limits": ("Grenzen des Endpunkts", "Limits of the endpoint"),
     "limits.intro": ("Damit eine einzelne Abfrage oder ein einzelner Client den Endpunkt nicht für alle anderen "
                      "blockiert, gelten diese Grenzen. Ein Client ist eine Adresse zusammen mit ihrem User-Agent. "
@@ -315,5 +435,5 @@ def preferred(texts: dict[str, str], lang: str) -> str | None:
 
 def term_label(iri, lang: str) -> str | None:
     """The label of a reused vocabulary term, if we name it."""
-    pair = TERMS.get(iri)
+    pair = TERMS.get(URIRef(str(iri)))
     return pair[LANGUAGES.index(lang)] if pair else None

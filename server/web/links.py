@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
-from ..namespaces import BASE, ID, ONTOLOGY_IRI
+from ..namespaces import BASE, GRAPH, ID, ONTOLOGY_IRI
 
 # Documents at their own path instead of under /doc/, with the same format suffixes (/ontology.ttl).
 NAMED_DOCUMENTS = {ONTOLOGY_IRI: "ontology", BASE + "catalog": "catalog"}
@@ -44,6 +44,11 @@ def iri_for(path: str) -> str:
     return ID + path
 
 
+def graph_iri_for(path: str) -> str:
+    """The canonical IRI of the named graph or VoID partition `/graph/{path}` names."""
+    return GRAPH + path
+
+
 def split_suffix(path: str) -> tuple[str, Format | None]:
     """`project/bamberg.ttl` -> (`project/bamberg`, TURTLE); a dot that names no format stays (`recommendation-1.1`)."""
     stem, dot, extension = path.rpartition(".")
@@ -65,6 +70,8 @@ def document_path(iri: str, fmt: Format | None = None) -> str | None:
         path = NAMED_DOCUMENTS[base] + suffix
     elif base.startswith(ID):
         path = "doc/" + base[len(ID):] + suffix
+    elif base.startswith(GRAPH):  # named graphs and their VoID partitions answer under their own IRI
+        path = base[len(BASE):] + suffix
     elif _is_site_path(base[len(BASE):]):
         path = base[len(BASE):]
     else:

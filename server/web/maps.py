@@ -1,19 +1,25 @@
-"""Small offline maps: Germany drawn from the graph's own municipality points, and a dot for a place.
+"""Small offline maps: Germany with its state borders, and a place marked on it.
 
-No tiles, no JavaScript, no network: the background is an SVG in which every occupied cell of a coarse
-grid over the municipalities' coordinates is a grey square, which draws the country's shape well enough
-to show where a place lies. Pages overlay their point in inline SVG.
+No tiles, no JavaScript, no network. The states come from `static/map/germany.geojson` (Natural Earth's
+outline, borders derived from the municipal register; see sources/maps/germany_map.py and
+static/map/README.md), which the query editor's map view uses too. `background()` draws them as one
+SVG (served at /map/germany.svg and cached); a page overlays, in inline SVG, its place's state and a dot
+for the place, or for a district without a point of its own the dots of its municipalities.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
+from functools import cache
+from pathlib import Path
 
+GEOJSON = Path(__file__).resolve().parent.parent / "static" / "map" / "germany.geojson"
 WEST, SOUTH, EAST, NORTH = 5.8, 47.2, 15.1, 55.1  # Germany's bounding box with a small margin (CRS84)
 SCALE = 40.0  # SVG units per degree of latitude
 X_FACTOR = math.cos(math.radians((SOUTH + NORTH) / 2))  # equirectangular at mid-latitude: shapes look right
-CELL = 0.1  # degrees of latitude per grid cell
 _POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNORECASE)
+_STATE_KEY = re.compile(r"/id/(?:state|district|municipal-association|municipality)/([0-9]{2})[0-9]*$")
 
 WIDTH = round((EAST - WEST) * X_FACTOR * SCALE)
 HEIGHT = round((NORTH - SOUTH) * SCALE)
@@ -34,26 +40,55 @@ def inside(lon: float, lat: float) -> bool:
     return WEST <= lon <= EAST and SOUTH <= lat <= NORTH
 
 
-def background(wkts) -> str:
-    """The SVG document of Germany's shape from municipality points (WKT literals)."""
-    cells = set()
-    for wkt in wkts:
-        found = parse_point(str(wkt))
-        if found and inside(*found):
-            lon, lat = found
-            cells.add((int((lon - WEST) * X_FACTOR / CELL), int((NORTH - lat) / CELL)))
-    step, size = CELL * SCALE, CELL * SCALE * 1.6  # squares overlap, so sparse rural areas still read as land
-    squares = "".join(f"M{x * step - 0.3 * step:.1f} {y * step - 0.3 * step:.1f}h{size:.1f}v{size:.1f}h-{size:.1f}z"
-                      for x, y in sorted(cells))
+def _path(geometry: dict) -> str:
+    """SVG path data of a GeoJSON Polygon or MultiPolygon."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    rings = (ring for polygon in polygons for ring in polygon)
+    return "".join("M" + "L".join("{} {}".format(*position(lon, lat)) for lon, lat in ring) + "Z" for ring in rings)
+
+
+@cache
+def states() -> dict[str, tuple[str, str]]:
+    """{two-digit key: (name, SVG path data)} of the 16 states."""
+    features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
+    return {f["properties"]["ars"]: (f["properties"]["name"], _path(f["geometry"])) for f in features}
+
+
+@cache
+def background() -> str:
+    """The SVG document of Germany with its state borders (no text: pages name what they show)."""
+    paths = "".join(f'<path d="{d}"/>' for _, d in states().values())
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-            f'height="{HEIGHT}"><path fill="#d5dbe1" d="{squares}"/></svg>')
+            f'height="{HEIGHT}"><g fill="#e3e8ee" stroke="#7d8896" stroke-width="1.2" stroke-linejoin="round">'
+            f'{paths}</g></svg>')
 
 
-def marker(point: tuple[float, float] | None, background_url: str) -> dict | None:
-    """What a page needs to draw its place on the map, with a link to OpenStreetMap; None off the map."""
-    if point is None or not inside(*point):
+def state_of(iri: str) -> str | None:
+    """The two-digit key of the state a register unit lies in (its key begins with it), else None."""
+    match = _STATE_KEY.search(iri)
+    return match.group(1) if match and match.group(1) in states() else None
+
+
+def degrees(lat: float, lon: float, lang: str) -> str:
+    """Coordinates as a reader writes them: 49,8934° N, 10,8868° O in German; 49.8934° N, 10.8868° E in English."""
+    east = "O" if lang == "de" else "E"
+    text = f"{lat:.4f}° N, {lon:.4f}° {east}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def place_map(iri: str, point: tuple[float, float] | None, dots, background_url: str) -> dict | None:
+    """What a page needs to draw its place: the background, its state highlighted, a dot for its point (with
+    a link to OpenStreetMap) or else dots for `dots` (WKT points of its parts); None with nothing to mark."""
+    state = state_of(iri)
+    marks = [position(*p) for p in (parse_point(str(w)) for w in dots) if p and inside(*p)] if point is None else []
+    if point is not None and not inside(*point):
+        point = None
+    if point is None and not marks and state is None:
         return None
-    lon, lat = point
-    x, y = position(lon, lat)
-    return {"background": background_url, "width": WIDTH, "height": HEIGHT, "x": x, "y": y, "lon": lon, "lat": lat,
-            "osm": f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=11/{lat:.5f}/{lon:.5f}"}
+    found = {"background": background_url, "width": WIDTH, "height": HEIGHT, "dots": marks,
+             "state": states()[state][1] if state else None, "point": None}
+    if point is not None:
+        lon, lat = point
+        found["point"] = {"x": position(lon, lat)[0], "y": position(lon, lat)[1], "lon": lon, "lat": lat,
+                          "osm": f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=11/{lat:.5f}/{lon:.5f}"}
+    return found

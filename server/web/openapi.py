@@ -20,8 +20,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS
-from ..formats import GRAPH_FORMATS, HTML, NQUADS, PROBLEM, SRJ, Format
-from . import endpoint, get_settings, harvest, responses
+from ..formats import GRAPH_FORMATS, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
+from . import endpoint, get_settings, harvest, responses, search
+from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 
@@ -92,6 +93,7 @@ TAGS = {
     "sparql": "The SPARQL 1.1 Protocol endpoint (read-only, bounded; see /limits).",
     "dumps": "The release files and their listings.",
     "metadata": "Descriptions for harvesters, crawlers, clients and operators.",
+    "reconciliation": "The W3C Reconciliation Service API 0.2 for OpenRefine: match names to IRIs, fetch values.",
 }
 
 
@@ -211,7 +213,8 @@ def see_other(target: str) -> dict:
 
 def operations() -> dict[str, dict]:
     """Every route of the app, keyed by its Flask rule, with its operations."""
-    return {**page_routes(), **document_routes(), **sparql_routes(), **dump_routes(), **metadata_routes()}
+    return {**page_routes(), **search_routes(), **document_routes(), **sparql_routes(), **short_link_routes(),
+            **dump_routes(), **metadata_routes(), **reconcile_routes()}
 
 
 def page_routes() -> dict[str, dict]:
@@ -236,15 +239,51 @@ def page_routes() -> dict[str, dict]:
                         "Every limit of /sparql, its value on this server, and what happens beyond it."),
         "/map/germany.svg": {"get": operation(
             "map", "pages", "The map background",
-            "Germany drawn from the municipalities' coordinates, behind the small maps on pages of places.",
+            "Germany with its 16 states (drawn from `/static/map/germany.geojson`), behind the small maps on "
+            "pages of places.",
             {"200": answer("The SVG image.", content("image/svg+xml"), ETag=header("ETag", True)),
-             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+             **not_modified()}, [CONDITIONAL])},
         "/static/<path:filename>": {"get": operation(
-            "static", "pages", "The site's static files", "Style sheets and other files the pages load.",
+            "static", "pages", "The site's static files", "Style sheets and other files the pages load, and "
+            "`map/germany.geojson` (the states as polygons, `properties.ars` and `properties.name`).",
             {"200": answer("The file.", content(*static_media_types()), ETag=header("ETag", True)),
              **not_modified(), **errors(404)},
             [path("filename", "A file of the package's static folder.", {"type": "string"}, examples=["style.css"]),
              CONDITIONAL])},
+    }
+
+
+def search_routes() -> dict[str, dict]:
+    """/search and /search/suggest (web/search.py)."""
+    text = query("q", "The text: a name (umlauts or not, official forms such as `Köln, Stadt`), words of a title, "
+                      "an AGS, ARS or Wikidata id.", {"type": "string", "maxLength": search.MAX_QUERY_CHARS},
+                 examples=["Koeln", "Kirchheim b. München", "09184131", "Q365"])
+    hit = {"type": "object", "required": ["iri", "label", "type", "description"], "properties": {
+        "iri": {"type": "string"}, "label": {"type": "string"}, "type": {"type": "string"},
+        "description": {"type": "string"}}}
+    results = {"type": "object", "required": ["query", "total", "page", "pageSize", "results"], "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "pageSize": {"type": "integer"}, "results": {"type": "array", "items": hit}}}
+    return {
+        "/search": {"get": operation(
+            "search", "pages", "Search",
+            "Resources whose names, titles, official names or identifiers match `q`, ranked: identifier, exact "
+            "name, names beginning with it, names with all its words; the programme's resources first. An HTML "
+            "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
+            {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
+                           ETag=header("ETag", True)), **not_modified(), **errors(400, 406, 503)},
+            [text, query("page", "The page of results.", {"type": "integer", "minimum": 1, "maximum": 10000}),
+             query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": ["json", "html"]}),
+             LANG, LANGUAGE, CONDITIONAL])},
+        "/search/suggest": {"get": operation(
+            "suggest", "pages", "Completion of names",
+            "The best matches for `q`, ranked as on /search, for completion in editors: "
+            "`[{iri, label, type, description}]`.",
+            {"200": answer("The matches.", {JSON.media_type: {"schema": {"type": "array", "items": hit}}},
+                           ETag=header("ETag", True)), **not_modified(), **errors(400, 503)},
+            [text, query("limit", "How many matches at most.", {"type": "integer", "minimum": 1,
+                                                                "maximum": search.SUGGEST_MAX}),
+             LANG, LANGUAGE, CONDITIONAL])},
     }
 
 
@@ -274,6 +313,13 @@ def document_routes() -> dict[str, dict]:
             "links to and every incoming link, as an HTML page or in RDF; 404 in that format if unknown.",
             {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
             [document, *PAGE_PARAMETERS])},
+        "/graph/<path:path>": {"get": operation(
+            "graph", "documents", "A named graph or one of its VoID partitions",
+            "The description of a named graph (`programme`, `reference`, `ontology`, `metadata`) or of a class or "
+            "property partition, from the metadata graph, as an HTML page or in RDF; 404 in that format if unknown.",
+            {"200": document_answer(), **not_modified(), **unknown, **errors(406, *STORE_ERRORS)},
+            [path("path", "The graph's path under `https://w3id.org/mpsc/graph/`; a suffix names the format.",
+                  {"type": "string", "minLength": 1}, examples=["programme", "programme.ttl"]), *PAGE_PARAMETERS])},
         "/ontology": {"get": operation(
             "ontology", "documents", "The vocabulary",
             "The OWL vocabulary `mpsc:`: HTML documentation (each term at `#Term`) or the ontology graph.",
@@ -307,6 +353,10 @@ def sparql_routes() -> dict[str, dict]:
     example = query("example", "Without `query`: the query form filled with this example query (a file name in "
                     "`queries/` without `.rq`; unknown ones give the default query).",
                     examples=["projects-per-round-and-category"])
+    view = query("view", "HTML results only: the view to open (`table`, `map`, `bar`, `line`) if the result fits "
+                 "it, else the one a `#defaultView:` comment in the query names, else the table.", examples=["map"])
+    embed = query("embed", "HTML results only: anything but empty or `0` shows the view alone, a page other sites "
+                  "may frame.", examples=["1"])
     form = {"type": "object", "properties": {
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
@@ -332,11 +382,35 @@ def sparql_routes() -> dict[str, dict]:
     return {"/sparql": {
         "get": endpoint("get", "Run a query (or describe the service)",
                         "A query in the URL. The answer is cached and validated by its ETag.",
-                        [text_query, *dataset, fmt, example]),
+                        [text_query, *dataset, fmt, example, view, embed]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
                          "be given in the URL.", [*dataset, fmt], requestBody=body),
     }}
+
+
+def short_link_routes() -> dict[str, dict]:
+    """POST /sparql/links and GET /q/{key} (short_links.py)."""
+    form = {"type": "object", "required": ["query"], "properties": {"query": {
+        "type": "string", "minLength": 1, "pattern": "\\S", "description": "The SPARQL query (not checked here)."}}}
+    link = {"type": "object", "required": ["short", "permalink"], "properties": {
+        "short": {"type": "string", "description": "The short link, `/q/{key}`."},
+        "permalink": {"type": "string", "description": "The URL that runs the query, `/sparql?query=…`."}}}
+    created = answer("Created, or known already: the query's short link (the same for the same query).",
+                     {"application/json": {"schema": link}}, Location=header("Location", True))
+    key = path("key", "The short link's key (10 characters of base 32).", {"type": "string"},
+               examples=["m5xq2b7kpa"])
+    return {
+        "/sparql/links": {"post": operation(
+            "shortLinkCreate", "sparql", "Store a query for a short link",
+            "Answers the short link `/q/{key}` of the query, whose key is derived from the query's text.",
+            {"201": created, **errors(400, 413, 415, 503, 507)}, requestBody={
+                "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
+        "/q/<key>": {"get": operation(
+            "shortLinkFollow", "sparql", "Follow a short link",
+            "Redirects to the permalink that runs the stored query.",
+            {"303": see_other("the permalink `/sparql?query=…`"), **errors(404, 503)}, [key])},
+    }
 
 
 def dump_routes() -> dict[str, dict]:
@@ -367,13 +441,28 @@ def dump_routes() -> dict[str, dict]:
             "releaseDump", "dumps", "A file of a given release",
             "The same file under its release's version: it never changes, so it may be cached for a year.",
             file_answers, [version, name, *file_parameters])},
+        "/exports/": {"get": operation(
+            "exports", "dumps", "The CSV tables",
+            "The served release's CSV tables (projects, participating bodies, cooperation memberships, measures, "
+            "the register's municipalities), each with its CSVW metadata.", listing, PAGE_PARAMETERS)},
+        "/exports/<name>": {"get": operation(
+            "export", "dumps", "A CSV table or its CSVW metadata",
+            "A table of the served release (`projects.csv`) or its CSV on the Web metadata "
+            "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell. The same "
+            "file as under /dumps/.", {**file_answers, "200": answer(
+                "The file as built.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
+                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                "206": answer("The requested byte range.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE),
+                              Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
+            [path("name", "A table or its metadata.", {"type": "string"}, examples=["projects.csv"]), *file_parameters])},
     }
 
 
 def dump_media_types() -> list[str]:
     """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
     the release (checksums, manifest, notes)."""
-    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip"} | set(OWN_FILES.values()))
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip", CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
+                  | set(OWN_FILES.values()))
 
 
 def metadata_routes() -> dict[str, dict]:
@@ -394,6 +483,11 @@ def metadata_routes() -> dict[str, dict]:
             "catalogFile", "metadata", "DCAT-AP.de catalogue in one format", "The catalogue, whatever `Accept` says.",
             {"200": document_answer(rdf_only), **not_modified(), **errors(404, *STORE_ERRORS)},
             [extension(rdf_only), CONDITIONAL])},
+        "/context.jsonld": {"get": operation(
+            "jsonldContext", "metadata", "The JSON-LD context",
+            "The prefixes every compact JSON-LD document and dump uses (`@context`).",
+            {"200": answer("The context.", content(JSONLD), ETag=header("ETag", True)), **not_modified()},
+            [CONDITIONAL])},
         "/robots.txt": {"get": operation(
             "robots", "metadata", "Crawl rules", "Everything but /sparql, and where the sitemap is.",
             {"200": answer("The rules.", content("text/plain"), ETag=header("ETag", True)), **not_modified()},
@@ -417,6 +511,80 @@ def metadata_routes() -> dict[str, dict]:
     }
 
 
+# What /reconcile accepts as `queries` and `extend` (the specification's schemas, as far as this service reads them).
+_VALUE = {"oneOf": [{"type": ["string", "number", "boolean"]},
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}]}
+QUERY_BATCH = {"type": "object", "maxProperties": 100, "additionalProperties": {
+    "type": "object", "additionalProperties": False, "anyOf": [
+        {"required": ["query"]}, {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
+    "properties": {
+        "query": {"type": "string"}, "limit": {"type": "number"}, "type_strict": {"enum": ["any", "should", "all"]},
+        "type": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "properties": {"type": "array", "items": {"type": "object", "required": ["pid", "v"], "properties": {
+            "pid": {"type": "string"}, "v": {"oneOf": [_VALUE, {"type": "array", "items": _VALUE}]}}}}}}}
+EXTENSION = {"type": "object", "required": ["ids", "properties"], "properties": {
+    "ids": {"type": "array", "items": {"type": "string"}},
+    "properties": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+        "id": {"enum": ["ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"]}}}}}}
+
+
+def json_parameter(name: str, description: str, schema: dict, example) -> dict:
+    """A query parameter whose value is JSON (OpenAPI's `content` instead of `schema`)."""
+    return {"name": name, "in": "query", "description": description,
+            "content": {"application/json": {"schema": schema, "example": example}}}
+
+
+def reconcile_routes() -> dict[str, dict]:
+    """/reconcile and its helpers: the W3C Reconciliation Service API 0.2 (https://reconciliation-api.github.io/specs/0.2/)."""
+    spec = "https://reconciliation-api.github.io/specs/0.2/schemas/"
+    batch = json_parameter("queries", "A batch of reconciliation queries (schema `reconciliation-query-batch`), at "
+                           "most 100; answered by a result batch.", QUERY_BATCH, {"q0": {"query": "Köln"}})
+    extend = json_parameter("extend", "A data extension query: entity ids and the properties to fetch.",
+                            EXTENSION, {"ids": ["municipality/05315000"], "properties": [{"id": "ags"}]})
+
+    def json_answer(description: str, schema: str) -> dict:
+        return answer(description, {"application/json": {"schema": {"type": "object", "description": spec + schema + ".json"}}})
+
+    service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
+                                 "`extend` the values of the properties.", "manifest")
+    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}}
+    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them).",
+            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+                "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
+    prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
+    refused = errors(400, *STORE_ERRORS)
+
+    def suggest(kind: str, schema: str, parameters=()) -> dict:
+        return {"get": operation(f"suggest{kind.title()}", "reconciliation", f"Complete {kind} names",
+                                 f"{kind.title()}s whose name begins (or, for types and properties, contains) the prefix.",
+                                 {"200": json_answer("The suggestions.", schema), **errors(*STORE_ERRORS)},
+                                 [prefix, *parameters])}
+
+    return {
+        "/reconcile": {
+            "get": operation("reconcile", "reconciliation", "Reconciliation service (manifest, queries, extension)",
+                             "Match names to the graph's resources, as OpenRefine does.",
+                             {"200": service_answer, **refused}, [batch, extend]),
+            "post": operation("reconcilePost", "reconciliation", "Reconciliation queries or extension in the body",
+                              "The same as GET, form-encoded.", {"200": service_answer, **refused},
+                              [batch, extend], requestBody=body)},
+        "/reconcile/suggest/entity": suggest("entity", "suggest-entities-response", [query(
+            "type", "Only entities of this type (a type id such as `Municipality`).", examples=["Municipality"])]),
+        "/reconcile/suggest/type": suggest("type", "suggest-types-response"),
+        "/reconcile/suggest/property": suggest("property", "suggest-properties-response"),
+        "/reconcile/extend/propose": {"get": operation(
+            "proposeProperties", "reconciliation", "Properties to fetch", "The properties data extension offers.",
+            {"200": json_answer("`type` and `properties`.", "data-extension-property-proposal"),
+             **errors(*STORE_ERRORS)}, [query("type", "The type the properties are for.", examples=["Municipality"])])},
+        "/reconcile/preview": {"get": operation(
+            "reconcilePreview", "reconciliation", "Preview of an entity",
+            "A small HTML page about one entity, for OpenRefine's preview iframe.",
+            {"200": answer("The preview.", content(HTML)), **errors(404, *STORE_ERRORS)},
+            [query("id", "The entity id, e.g. `municipality/05315000`.", examples=["municipality/05315000"],
+                   required=True), LANG, LANGUAGE])},
+    }
+
+
 # --- Components ------------------------------------------------------------------------------------------
 
 # Status -> (component name, description) of the error answers, each a problem+json body or an HTML page.
@@ -430,8 +598,10 @@ ERROR_RESPONSES = {
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
     429: ("TooManyRequests", "This client has too many queries running or waiting, or used its query time for this "
                              "minute; `limit` names which. Retry after `Retry-After` seconds."),
+    507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
+                                 "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
-    503: ("ServiceUnavailable", "The query reached the time or memory limit and was stopped, the queue is full "
+    503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit and was stopped, the queue is full "
                                 "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
                                 "seconds."),
 }

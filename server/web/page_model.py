@@ -8,17 +8,20 @@ projects a body takes part in, and everything else that links here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
-from .i18n import preferred, term_label
+from .. import queries
+from .i18n import message, preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
 from .site import number
 
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
+SOURCE_PATH_CHARS = 48  # of a source URL's path shown as its name
 IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MPSC.ars, SKOS.notation,
                DCTERMS.identifier, MPSC.registerName}
 # Rows a reader looks for first; everything else follows by label.
@@ -42,6 +45,7 @@ class Row:
     href: str | None  # where the property is defined
     values: list[Value]
     more: int = 0  # values left out (long backlink lists)
+    all_url: str | None = None  # a query listing every value, when some are left out
 
 
 @dataclass
@@ -120,17 +124,36 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
     (the graph may hold only a sample of them)."""
     node = URIRef(iri)
     lang = namer.lang
-    heading = namer.label(node)
+    heading = title(graph, node, lang) or namer.label(node)
     page = Page(iri=iri, label=heading, other_labels=other_labels(graph, node, heading),
                 types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))],
                 description=prose(graph, node, lang))
     page.sections = property_sections(graph, node, namer)
+    name_the_key(graph, node, namer, page.sections)
     page.sections += fragment_sections(graph, node, namer)
     page.projects = taken_part_in(graph, node, namer)
     page.participants = participants(graph, node, namer)
     page.sections.append(Section("res.backlinks", backlinks(graph, node, namer, incoming)))
     page.point = point(graph, node)
     return page
+
+
+# mpsc:ags is labelled for municipalities; districts and states carry the same register key by another name.
+KEY_NAMES = {MPSC.District: "res.district_key", MPSC.State: "res.state_key"}
+
+
+def name_the_key(graph: Graph, node, namer: Namer, sections: list[Section]) -> None:
+    """Call a district's key "Kreisschlüssel" and a state's "Landesschlüssel", not "Gemeindeschlüssel"."""
+    key = next((KEY_NAMES[c] for c in graph.objects(node, RDF.type) if c in KEY_NAMES), None)
+    for row in (row for section in sections for row in section.rows) if key else ():
+        if row.label == namer.term(MPSC.ags):
+            row.label = message(key, namer.lang)
+
+
+def title(graph: Graph, node, lang: str) -> str:
+    """A project's title (mpsc:title) in the reader's language: what a project is called, where its label names
+    its grantee ("Hamburg in Kooperation mit Leipzig und München" for Connected Urban Twins)."""
+    return preferred({v.language or "": str(v) for v in sorted(graph.objects(node, MPSC.title))}, lang)
 
 
 def other_labels(graph: Graph, node, heading: str) -> list[Value]:
@@ -163,6 +186,7 @@ def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_P
         values = [namer.value(o, UNITS.get(prop, "")) for o in objects]
         if prop in SOURCES:
             group = "res.sources"
+            values = [source_value(v) for v in values]
         elif prop in IDENTIFIERS:
             group = "res.identifiers"
         elif all(v.href and not v.external for v in values):
@@ -171,6 +195,18 @@ def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_P
             group = "res.facts"
         groups[group].append(namer.row(prop, values))
     return [Section(key, rows) for key, rows in groups.items() if rows]
+
+
+def source_value(value: Value) -> Value:
+    """A source web page shown by its host and a short path ("staedtetag.blog › 2019/09/02/smart-city-…"), the full
+    URL as the link: we hold no page titles, and bare URLs are hard to read."""
+    if not value.external or value.text != value.href:
+        return value
+    parts = urlsplit(value.href)
+    path = parts.path.strip("/")
+    short = path if len(path) <= SOURCE_PATH_CHARS else path[:SOURCE_PATH_CHARS - 1] + "…"
+    host = parts.hostname.removeprefix("www.") if parts.hostname else value.href
+    return Value(f"{host} › {short}" if short else host, value.href, external=True, note=value.note)
 
 
 def order(prop, namer: Namer):
@@ -209,11 +245,22 @@ def participants(graph: Graph, node, namer: Namer) -> list[Value]:
 
 
 def backlinks(graph: Graph, node, namer: Namer, incoming: dict[str, int]) -> list[Row]:
-    """Incoming links grouped by property, with how many more there are than the graph holds."""
+    """Incoming links grouped by property, read in their direction ("named as member by …"), with how many
+    more there are than the graph holds and a query that lists them all. Links from the resource's own
+    #fragments (statements about it) are its parts, not links to it, and are left out."""
     rows = []
+    own = str(node) + "#"
     for prop in sorted(set(graph.predicates(None, node)), key=lambda p: order(p, namer)):
-        values = by_text(namer.value(s) for s in set(graph.subjects(prop, node)))
-        rows.append(namer.row(prop, values, more=max(0, incoming.get(str(prop), 0) - len(values))))
+        subjects = set(graph.subjects(prop, node))
+        linking = [s for s in subjects if not str(s).startswith(own)]
+        more = max(0, incoming.get(str(prop), 0) - len(subjects))
+        if not linking and not more:
+            continue
+        values = by_text(namer.value(s) for s in linking)
+        label = message("res.named_as", namer.lang).format(prop=namer.term(prop))
+        query = queries.incoming(str(node), str(prop), namer.lang) if more else None
+        rows.append(Row(label, namer.link.resource(str(prop)) or web_link(str(prop)), values, more,
+                        namer.link.url("sparql", query=query) if query else None))
     return rows
 
 

@@ -12,9 +12,9 @@ from ..config import ENVIRONMENT, LIMITS
 from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
-from . import get_settings, get_store, per_release, responses, served_release
+from . import get_settings, per_release, responses, served_release
 from .i18n import preferred
-from .maps import background
+from . import maps
 from .site import conditional_page, missing, page_tag, reader, render_page
 from .sparql_pages import HTML_ROWS
 
@@ -103,11 +103,9 @@ def limits() -> Response:
 
 @bp.route("/map/germany.svg")
 def germany() -> Response:
-    """The map background: Germany drawn from the municipalities' coordinates (see maps.py)."""
-    return responses.conditional(responses.etag(get_store().version, "germany.svg"), lambda: Response(
-        per_release.value("germany.svg", lambda: background(
-            row["wkt"] for row in get_store().select(queries.municipality_points()))),
-        content_type="image/svg+xml"), max_age=86400)
+    """The map background: Germany with its states (see maps.py); the same for every release."""
+    return responses.conditional(responses.etag("germany.svg", maps.background()),
+                                 lambda: Response(maps.background(), content_type="image/svg+xml"), max_age=86400)
 
 
 def labels(iris: set[str]):

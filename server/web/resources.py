@@ -7,17 +7,19 @@ as a page or serialised; a suffix (.ttl, .jsonld, .rdf, .nt, .html) names one fo
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, redirect
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, VOID
 
-from .. import queries
+from .. import iris, queries, rdfio
 from ..formats import HTML, Format, by_extension
-from ..namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ..namespaces import BASE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses
-from .conneg import choose
+from .conneg import choose, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
-from .links import DOCUMENT_FORMATS, document_path, iri_for, split_suffix
-from .maps import marker
+from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
+from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, build_page
 from .schemaorg import schema_org
 from .site import missing, not_found, page_tag, reader, render_page
@@ -49,7 +51,18 @@ def see_other(iri: str, fmt) -> Response:
 def document(path: str) -> Response:
     """The document about a resource, as an HTML page or in an RDF format."""
     stem, suffix = split_suffix(path)
-    iri = iri_for(stem)
+    return serve_document(iri_for(stem), suffix)
+
+
+@bp.route("/graph/<path:path>")
+def graph_document(path: str) -> Response:
+    """A named graph (`/graph/programme`) or one of its VoID partitions, described by the metadata graph: its
+    IRI is its document's address, as for /catalog, so it dereferences without a redirect."""
+    stem, suffix = split_suffix(path)
+    return serve_document(graph_iri_for(stem), suffix)
+
+
+def serve_document(iri: str, suffix: Format | None) -> Response:
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
     response = responses.conditional(tag(iri, fmt), lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
     if response.status_code == 404:
@@ -70,8 +83,11 @@ def ontology(extension: str | None) -> Response:
 
 
 def tag(iri: str, fmt: Format) -> str:
-    """The ETag of a document: an HTML page's also depends on the reader's language and URL."""
-    return page_tag(fmt.key) if fmt is HTML else responses.etag(get_store().version, iri, fmt.key)
+    """The ETag of a document: an HTML page's also depends on the reader's language and URL, JSON-LD's on the
+    form asked for (compacted or expanded)."""
+    if fmt is HTML:
+        return page_tag(fmt.key)
+    return responses.etag(get_store().version, iri, fmt.key, "expanded" if wants_expanded_jsonld() else None)
 
 
 def ontology_page(fmt: Format) -> Response:
@@ -114,12 +130,25 @@ def description_query(iri: str, sample: dict[str, int] | None = None) -> str | N
 
 
 def rdf_document(iri: str, fmt: Format) -> Response:
-    """The whole description of `iri` in an RDF format; 404 (in that format) when nothing is known."""
+    """The whole description of `iri` in an RDF format, saying what it is about, under which licences and
+    in which dataset; 404 (in that format) when nothing is known."""
     sparql = description_query(iri)
     triples = construct_sorted(sparql) if sparql else []
     if not any(t.subject.value == iri for t in triples):
         return not_found(fmt=fmt, details={"iri": iri})
-    return rdf_response(triples, fmt)
+    return rdf_response(sorted(set(triples) | about_document(iri), key=rdfio.triple_order), fmt)
+
+
+def about_document(iri: str) -> set[ox.Triple]:
+    """The document's own statements: its primary topic (unless the IRI is the document, as for a graph), the
+    licences of the graphs its statements come from, and the dataset it belongs to."""
+    doc = ox.NamedNode(BASE + document_path(iri))
+    statements = {ox.Triple(doc, ox.NamedNode(str(VOID.inDataset)), ox.NamedNode(str(iris.dataset())))}
+    if doc.value != iri:
+        statements.add(ox.Triple(doc, ox.NamedNode(str(FOAF.primaryTopic)), ox.NamedNode(iri)))
+    for row in get_store().select(queries.document_licences(iri)):
+        statements.add(ox.Triple(doc, ox.NamedNode(str(DCTERMS.license)), ox.NamedNode(str(row["licence"]))))
+    return statements
 
 
 def namer(graph: Graph) -> Namer:
@@ -145,7 +174,15 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     canonical = names.link.base + document_path(iri)  # without ?lang=: one page per resource for search engines
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML), canonical=canonical,
-                       map=marker(page.point, names.link.base + "map/germany.svg"))
+                       map=place_map(iri, page.point, district_points(graph, iri, page.point),
+                                     names.link.base + "map/germany.svg"))
+
+
+def district_points(graph: Graph, iri: str, point) -> list:
+    """The points of a district's municipalities, which mark where a district without a point lies."""
+    if point is not None or (URIRef(iri), RDF.type, MPSC.District) not in graph:
+        return []
+    return [row["wkt"] for row in get_store().select(queries.municipality_points(iri))]
 
 
 # What renders a document, by the kind of the negotiated format.

@@ -17,6 +17,7 @@ from . import get_settings, get_store, responses
 from .conneg import wants_html
 from .i18n import LANGUAGES, choose_language, message
 from .links import Linker
+from .maps import degrees
 
 NAVIGATION = (("projects", "nav.projects"), ("municipalities", "nav.municipalities"),
               ("districts", "nav.districts"), ("cooperations", "nav.cooperations"), ("charter", "nav.charter"),
@@ -40,6 +41,7 @@ def context() -> dict:
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
         "number": lambda n: number(n, lang),
+        "degrees": lambda lat, lon: degrees(lat, lon, lang),
         "link": link,
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
         "switch_url": Linker(get_settings().public_base).url(request.path.lstrip("/"), **params),

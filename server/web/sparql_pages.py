@@ -1,27 +1,36 @@
-"""The endpoint's HTML: the query form (with the example queries) and results as a table, in German or English.
+"""The endpoint's HTML: the query form (with the editor and the example queries) and results, in German or English.
 
-Plain HTML forms, no JavaScript: the form submits by GET, so a results page has a URL to share and
-the same ETag/304 behaviour as every other answer. A results page shows at most HTML_ROWS rows and links
-the full result in every machine format. The pages use the site's layout and language (site.reader):
-links to resources and to other results pages keep an explicit ?lang= choice.
+Plain HTML forms first: the form submits by GET, so a results page has a URL to share and the same ETag/304
+behaviour as every other answer, and everything works without JavaScript. Where scripts run, the editor
+(sparql_editor) replaces the textarea and the views the result fits (result_views) draw a map or a chart from
+the table. A results page shows at most HTML_ROWS rows, resources by their label and terms by their prefixed
+name, and links the full result in every machine format; `?embed=1` shows the chosen view alone, for frames
+on other sites. The pages use the site's layout and language (site.reader): links to resources and to other
+results pages keep an explicit ?lang= choice.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Response, render_template
+from flask import Response, render_template, request
 
+from .. import queries
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
+from ..sparql import prefixes
 from ..sparql.examples import example, examples
+from ..sparql.prefixes import PREDEFINED
 from ..errors import QueryFailed
-from . import get_settings, get_store
-from .i18n import message
+from . import get_settings, get_store, result_views, sparql_editor
+from .i18n import message, preferred, term_label
 from .links import Linker, web_link
 from .site import reader, render_page
 
+STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -38,9 +47,18 @@ FORM_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)  # the machine formats the form
 
 @dataclass(frozen=True)
 class Cell:
-    text: str
+    text: str  # a resource's label, a term's prefixed name, a literal's value
     href: str | None = None
-    note: str = ""  # language tag or datatype of a literal
+    note: str = ""  # a literal's datatype where it is not one a reader recognises from the value
+    lang: str = ""  # a literal's language, as the cell's lang attribute rather than text
+    iri: str = ""  # the IRI behind a label or prefixed name (its tooltip)
+    name: str = ""  # a term's prefixed name shown under its label
+
+
+# Datatypes a reader recognises from the value itself: not repeated in every cell.
+PLAIN_DATATYPES = {"xsd:string", "rdf:langString", "xsd:integer", "xsd:decimal", "xsd:double", "xsd:boolean",
+                   "xsd:date", "xsd:dateTime", "xsd:gYear", "xsd:anyURI", "geo:wktLiteral"}
+MAX_LABELLED = 3000  # IRIs of one result named by their label; the rest by prefixed name or IRI
 
 
 def example_query(key: str | None) -> str | None:
@@ -49,38 +67,101 @@ def example_query(key: str | None) -> str | None:
     return found.query if found else None
 
 
-def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
-    """The query form, with the examples; after a refused query, that query and why (with the error's status)."""
+def page_values(query: str) -> dict:
+    """What the form needs on every page that shows it: the query, the formats, the examples, the editor."""
     settings = get_settings()
-    return render_page("sparql/form.html", code=error.status if error else 200, query=query or DEFAULT_QUERY,
-                       error=error, formats=FORM_FORMATS, endpoint=settings.public_base + "sparql",
-                       examples=examples(settings.root / "queries"), run_url=run_url)
+    lang, link = reader()
+    endpoint = settings.public_base + "sparql"
+    found = examples(settings.root / "queries")
+    return {"query": query, "formats": FORM_FORMATS, "endpoint": endpoint, "prefixes": PREDEFINED,
+            "examples": found, "run_url": run_url,
+            "editor": sparql_editor.config(lang, link, endpoint, found)}
+
+
+def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
+    """The query form, with the examples; after a refused query, that query and why (with the error's status),
+    in plain words and the reader's language, the parser's own message kept below."""
+    return render_page("sparql/form.html", code=error.status if error else 200, error=error,
+                       explained=explain(error, query or "", reader()[0]) if error else None,
+                       **page_values(query or DEFAULT_QUERY))
+
+
+class UnfitFormat(QueryFailed):
+    """A result format chosen on the form that the query's form cannot give (Turtle for a SELECT)."""
+    status = 406
+
+    def __init__(self, form: str, offered: str):
+        super().__init__(f"A {form} query cannot be answered in this format; it can be: {offered}.")
+        self.form, self.offered = form, offered
+
+
+def unfit_format(form: str | None, error) -> UnfitFormat:
+    """The form's message for a 406: which formats fit the query (from the 406's list of media types)."""
+    offered = ", ".join(f.label for f in FORM_FORMATS if f.media_type in error.details.get("offered", ()))
+    return UnfitFormat(form or "SPARQL", offered)
+
+
+_UNDECLARED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
+
+
+def explain(error: QueryFailed, query: str, lang: str) -> dict:
+    """What went wrong, in the reader's words: {text, line_text, caret (column, 1-based), detail (the raw message)}."""
+    if isinstance(error, UnfitFormat):
+        return {"text": message("sparql.unfit", lang).format(form=error.form, offered=error.offered), "detail": ""}
+    if error.line is None:
+        return {"text": error.message, "detail": ""}
+    lines = query.splitlines() or [""]
+    line_text = lines[min(error.line, len(lines)) - 1]
+    before = _UNDECLARED.search(line_text[:error.column].rstrip())
+    if "Prefix not found" in error.message and before:
+        text = message("sparql.undeclared", lang).format(prefix=(before.group(1) or "") + ":")
+    else:
+        text = message("sparql.syntax", lang)
+    return {"text": text, "line_text": line_text, "caret": error.column, "detail": error.message}
 
 
 def results_page(query_request, form: str | None, deadline: float) -> str:
-    """The form with the query, then its result as a table (ASK: the answer), in the reader's language."""
+    """The form with the query, then its result as a table (ASK: the answer), in the reader's language, with the
+    views that fit it (result_views); with ?embed=1 only the chosen view."""
     store, settings = get_store(), get_settings()
     lang, linker = reader()
     dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
                "public": True, "deadline": deadline}
+
+    def run(fmt, **options) -> bytes:
+        return prefixes.run(query_request.query, lambda text: store.query(text, fmt, **dataset, **options))
+
     table = {"boolean": None, "variables": [], "rows": [], "total": 0}
     if form == "ASK":
-        table["boolean"] = bool(ox.parse_query_results(store.query(query_request.query, SRJ, **dataset),
-                                                       format=ox.QueryResultsFormat.JSON))
+        table["boolean"] = bool(ox.parse_query_results(run(SRJ), format=ox.QueryResultsFormat.JSON))
         formats = RESULT_FORMATS[:2]
     elif form in ("CONSTRUCT", "DESCRIBE"):
-        data = store.query(query_request.query, NTRIPLES, max_rows=settings.max_rows, **dataset)
-        table.update(_triple_table(data, lang))
+        table.update(_triple_table(run(NTRIPLES, max_rows=settings.max_rows), lang))
         formats = GRAPH_FORMATS
     else:
-        data = store.query(query_request.query, TSV, max_rows=settings.max_rows, **dataset)
-        table.update(_solution_table(data))
+        table.update(_solution_table(run(TSV, max_rows=settings.max_rows)))
         formats = RESULT_FORMATS
-    table["rows"] = [[_cell(term, linker) for term in row] for row in table["rows"]]
+    views = result_views.choose(query_request.query, table["rows"], len(table["variables"]),
+                                request.args.get("view"))
+    name = _namer(table["rows"], lang)
+    table["rows"] = [[_cell(term, linker, name) for term in row] for row in table["rows"]]
     downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
-    return render_template("sparql/results.html", query=query_request.query, formats=FORM_FORMATS,
-                           endpoint=settings.public_base + "sparql", downloads=downloads, limit=HTML_ROWS,
-                           error=None, **table)
+    values = {**page_values(query_request.query), **table, "downloads": downloads, "limit": HTML_ROWS,
+              "error": None, "views": views, "view_url": lambda view, **more: view_url(query_request, view, **more),
+              "map": _map_settings(settings)}
+    return render_template("sparql/embed.html" if embedded() else "sparql/results.html", **values)
+
+
+def embedded() -> bool:
+    """Whether the request asks for the view alone, to be shown in another page's frame."""
+    return request.args.get("embed", "") not in ("", "0")
+
+
+def _map_settings(settings) -> dict:
+    """The map's base layers: the shipped outline of Germany where it exists, and the configured tiles."""
+    outline = STATIC / "map" / "germany.geojson"
+    return {"outline": settings.public_base + "static/map/germany.geojson" if outline.exists() else "",
+            "tiles": settings.map_tiles, "attribution": settings.map_attribution}
 
 
 def _solution_table(tsv: bytes) -> dict:
@@ -97,24 +178,51 @@ def _triple_table(ntriples: bytes, lang: str) -> dict:
             "rows": rows, "total": ntriples.count(b"\n")}
 
 
-def _cell(term, linker: Linker) -> Cell | None:
+def _namer(rows: list[list], lang: str):
+    """A function giving an IRI of `rows` its label in `lang` (one query for the page), or None."""
+    found = sorted({term.value for row in rows for term in row
+                    if isinstance(term, ox.NamedNode) and term.value.startswith(("http://", "https://"))})
+    usable = [iri for iri in found[:MAX_LABELLED] if _queryable(iri)]
+    table = queries.labels_by_language(get_store().select(queries.labels(usable))) if usable else {}
+    return lambda iri: preferred(table.get(iri, {}), lang) or term_label(iri, lang)
+
+
+def _queryable(iri: str) -> bool:
+    """Whether `iri` may be spliced into a query (queries.iri); others are shown without a label."""
+    try:
+        queries.iri(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(term, linker: Linker, name) -> Cell | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return Cell(compact(term.value) or term.value, linker.resource(term.value) or web_link(term.value))
+        iri, prefixed = term.value, compact(term.value) or ""
+        label = name(iri)
+        return Cell(label or prefixed or iri, linker.resource(iri) or web_link(iri), iri=iri,
+                    name=prefixed if label else "")
     if isinstance(term, ox.Literal):
-        note = f"@{term.language}" if term.language else compact(term.datatype.value) or term.datatype.value
-        return Cell(term.value, note="" if note == "xsd:string" else note)
+        datatype = compact(term.datatype.value) or term.datatype.value
+        return Cell(term.value, note="" if datatype in PLAIN_DATATYPES else datatype, lang=term.language or "")
     return Cell(str(term))
 
 
-def run_url(query: str, fmt_key: str = "html", query_request=None) -> str:
-    """The GET URL running `query` in a format, with the request's dataset parameters; the HTML table keeps
-    the reader's explicit language choice (the machine formats have no language)."""
+def view_url(query_request, view: str, **more) -> str:
+    """The results page of the same query in `view` (with `more` parameters, e.g. embed=1)."""
+    return run_url(query_request.query, "html", query_request, view=view, **more)
+
+
+def run_url(query: str, fmt_key: str = "html", query_request=None, **more) -> str:
+    """The GET URL running `query` in a format, with the request's dataset parameters and `more` (view, embed);
+    the HTML table keeps the reader's explicit language choice (the machine formats have no language)."""
     params = [("query", query), ("format", fmt_key)]
     if query_request is not None:
         params += [("default-graph-uri", g) for g in query_request.default_graphs]
         params += [("named-graph-uri", g) for g in query_request.named_graphs]
+    params += [(key, value) for key, value in more.items() if value not in (None, "")]
     lang_param = reader()[1].lang_param
     if fmt_key == "html" and lang_param:
         params.append(("lang", lang_param))

@@ -1,0 +1,72 @@
+// The map view: a marker for each row's WKT point, its popup naming the row and linking the row's resource.
+// Base layers: the shipped outline of Germany (GeoJSON, drawn offline) where the server has one, and a tile layer
+// where the operator configured one (MPSC_MAP_TILES); with neither, markers on a plain background.
+import * as L from "leaflet";
+
+const POINT = /POINT\s*\(\s*(-?[\d.]+(?:[eE][-+]?\d+)?)\s+(-?[\d.]+(?:[eE][-+]?\d+)?)\s*\)/i;
+const GERMANY = [[47.2, 5.8], [55.1, 15.1]];
+
+export function parsePoint(wkt) {
+  const match = POINT.exec(wkt);
+  return match ? [Number(match[2]), Number(match[1])] : null; // WKT says lon lat; Leaflet wants lat, lon
+}
+
+function popup(row, data, labelColumn) {
+  const content = document.createElement("div");
+  const named = labelColumn >= 0 ? row[labelColumn] : null;
+  const title = document.createElement("strong");
+  title.textContent = named && named.text ? named.text : "";
+  content.append(title);
+  const linked = row.find((cell, i) => cell.href && data.kinds[i] === "iri");
+  if (linked) {
+    const link = document.createElement("a");
+    link.href = linked.href;
+    link.textContent = linked.text;
+    content.append(document.createElement("br"), link);
+  }
+  return content;
+}
+
+// The outline's source is credited from the file itself: a top-level "attribution" member (text), if it has one.
+function outline(map, url, attribution) {
+  fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
+    .then((answer) => (answer.ok ? answer.json() : null))
+    .then((geojson) => {
+      if (!geojson) return;
+      L.geoJSON(geojson, { interactive: false, style: { color: "#7b8694", weight: 1, fillColor: "#e3e8ee", fillOpacity: 1 } })
+        .addTo(map).bringToBack();
+      if (typeof geojson.attribution === "string") attribution.addAttribution(escape(geojson.attribution));
+    })
+    .catch(() => {}); // the markers stand without the outline
+}
+
+export function drawMap(container, data, words) {
+  const pointColumn = Number(container.dataset.point);
+  const labelColumn = Number(container.dataset.label);
+  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25 });
+  map.zoomControl.remove();
+  L.control.zoom({ zoomInTitle: words.zoomIn || "+", zoomOutTitle: words.zoomOut || "−" }).addTo(map);
+  const attribution = L.control.attribution({ prefix: false }).addTo(map);
+  if (container.dataset.tiles) {
+    L.tileLayer(container.dataset.tiles, { maxZoom: 18 }).addTo(map);
+    if (container.dataset.attribution) attribution.addAttribution(escape(container.dataset.attribution));
+  }
+  if (container.dataset.outline) outline(map, container.dataset.outline, attribution);
+  const markers = L.featureGroup().addTo(map);
+  for (const row of data.rows) {
+    const point = parsePoint(row[pointColumn].text);
+    if (!point) continue;
+    const label = labelColumn >= 0 && row[labelColumn] ? row[labelColumn].text : "";
+    const icon = L.divIcon({ className: "result-marker", iconSize: [14, 14] });
+    L.marker(point, { icon, title: label, alt: label, keyboard: true }).bindPopup(popup(row, data, labelColumn)).addTo(markers);
+  }
+  if (markers.getLayers().length) map.fitBounds(markers.getBounds(), { padding: [24, 24], maxZoom: 11 });
+  else map.fitBounds(GERMANY);
+  return { map, markers };
+}
+
+function escape(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
+}

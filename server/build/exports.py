@@ -1,0 +1,304 @@
+"""CSV exports with CSV on the Web (CSVW) metadata: tables for spreadsheets that still convert back to our RDF.
+
+Each table is declared once, as columns that say which triple a cell stands for (subject column, property,
+IRI or literal with datatype or language); the same declaration writes the CSV from the graph and its
+`*.csv-metadata.json` (W3C CSVW: `aboutUrl`, `propertyUrl`, `valueUrl`, datatypes, languages), so a
+CSVW-to-RDF converter reproduces exactly the triples the cells were read from. Columns that are derived
+for readers rather than read from one triple (the states of a project, a body's projects) are marked
+`suppressOutput`: CSVW cannot map a list of IRIs, and they would otherwise produce triples we do not publish.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
+
+from .. import iris
+from ..namespaces import ADMS, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
+
+CSV_MEDIA_TYPE = "text/csv"
+CSVW_MEDIA_TYPE = "application/csvm+json"
+CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the triple (row[about], prop, cell) each cell stands for, or a derived column (`read`)."""
+
+    name: str
+    de: str
+    en: str
+    prop: URIRef | None = None
+    about: str = "id"  # the column holding the subject IRI
+    iri: bool = False  # the cell is an IRI (written in full, or as the key a `template` completes)
+    template: str | None = None  # valueUrl for keys: "https://w3id.org/mpsc/id/round/{round}"
+    datatype: str = "string"  # CSVW/XSD datatype of a literal
+    lang: str | None = None
+    read: Callable[[Graph, dict], str] | None = None  # derived columns: not mapped to RDF
+    note: str | None = None  # why a column is not mapped, for its readers
+    null: str | None = None  # a cell value meaning "no triple" (the lead flag's "false")
+    value_of: str | None = None  # valueUrl from another column (the lead flag names the member)
+
+    def metadata(self) -> dict:
+        """The column's CSVW description."""
+        described = {"name": self.name, "titles": {"de": self.de, "en": self.en}, "datatype": self.datatype}
+        if self.note:
+            described["dc:description"] = self.note
+        if self.prop is None:
+            return {**described, "suppressOutput": True}
+        described["propertyUrl"] = str(self.prop)
+        if self.about != "id":
+            described["aboutUrl"] = "{+%s}" % self.about
+        if self.value_of:
+            described["valueUrl"] = "{+%s}" % self.value_of
+        elif self.iri:
+            described["valueUrl"] = self.template or "{+%s}" % self.name
+        if self.lang:
+            described["lang"] = self.lang
+        if self.null is not None:
+            described["null"] = self.null
+        return described
+
+    def cell(self, graph: Graph, row: dict) -> str:
+        """The cell's text for one row, read from the triple it stands for ("" when the graph has none)."""
+        if self.read is not None:
+            return self.read(graph, row)
+        subject = row.get(self.about)
+        if not subject:
+            return ""
+        values = sorted(str(o) for o in graph.objects(URIRef(subject), self.prop) if self._fits(o))
+        if len(values) > 1:
+            raise ValueError(f"{subject} has {len(values)} values of {self.prop}; column {self.name} holds one")
+        if not values:
+            return ""
+        return values[0].rsplit("/", 1)[-1] if self.template else values[0]
+
+    def _fits(self, value) -> bool:
+        if self.iri:
+            return isinstance(value, URIRef) and (not self.template or str(value).startswith(self.template.split("{")[0]))
+        return isinstance(value, Literal) and value.language == self.lang
+
+
+@dataclass(frozen=True)
+class Table:
+    """One export: its file name, licence, source graph, which resources are its rows, and its columns."""
+
+    name: str
+    licence: str
+    graph: str
+    title_de: str
+    title_en: str
+    rows: Callable[[Graph], list[dict]]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ("id",)
+
+    @property
+    def metadata_name(self) -> str:
+        return self.name + "-metadata.json"
+
+    def read(self, graph: Graph) -> list[list[str]]:
+        """The table's rows as cell texts, sorted by key so that the bytes only change with the data."""
+        table = []
+        for seed in self.rows(graph):
+            row = dict(seed)
+            for column in self.columns:
+                if column.name not in row:
+                    row[column.name] = column.cell(graph, row)
+            table.append([row[c.name] for c in self.columns])
+        positions = [next(i for i, c in enumerate(self.columns) if c.name == k) for k in self.key]
+        return sorted(table, key=lambda cells: [cells[i] for i in positions])
+
+    def csv_bytes(self, graph: Graph) -> tuple[bytes, int]:
+        """RFC 4180 CSV in UTF-8 with a header row of the column names, and its number of rows."""
+        rows = self.read(graph)
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([c.name for c in self.columns])
+        writer.writerows(rows)
+        return out.getvalue().encode("utf-8"), len(rows)
+
+    def metadata_bytes(self, licence_iri: str) -> bytes:
+        """The table's CSVW metadata; `url` is relative, so it holds wherever the pair of files is served."""
+        described = {
+            "@context": [CSVW_CONTEXT, {"@language": "en"}],
+            "url": self.name,
+            "dc:title": [{"@value": self.title_de, "@language": "de"}, {"@value": self.title_en, "@language": "en"}],
+            "dc:license": {"@id": licence_iri},
+            "dc:source": {"@id": self.graph},
+            "tableSchema": {"columns": [c.metadata() for c in self.columns],
+                            "primaryKey": list(self.key) if len(self.key) > 1 else self.key[0]},
+        }
+        if any(c.name == "id" for c in self.columns):  # the row's resource; other tables name it per column
+            described["tableSchema"]["aboutUrl"] = "{+id}"
+        return (json.dumps(described, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- rows -----------------------------------------------------------------------------------------------
+
+def _of_class(cls: URIRef) -> Callable[[Graph], list[dict]]:
+    return lambda graph: [{"id": str(s)} for s in set(graph.subjects(RDF.type, cls))]
+
+
+def _bodies(graph: Graph) -> list[dict]:
+    """Grantees and cooperation members that are not themselves cooperations."""
+    found = set(graph.objects(None, MPSC.grantee)) | set(graph.objects(None, ORG.hasMember))
+    return [{"id": str(b)} for b in found if (b, RDF.type, MPSC.Cooperation) not in graph]
+
+
+def _memberships(graph: Graph) -> list[dict]:
+    return [{"cooperation": str(c), "member": str(m)} for c, m in graph.subject_objects(ORG.hasMember)]
+
+
+def _measures(graph: Graph) -> list[dict]:
+    return [{"id": str(m), "project": str(p)} for p, m in graph.subject_objects(MPSC.measure)]
+
+
+# --- derived columns ------------------------------------------------------------------------------------
+
+def _states(graph: Graph, row: dict) -> str:
+    """The states a project lies in: its grantee's, or its cooperation members'."""
+    grantee = URIRef(row["grantee"])
+    places = [grantee, *graph.objects(grantee, ORG.hasMember)]
+    found = {str(s) for p in places for s in graph.objects(p, SCHEMA.containedInPlace)
+             if (s, RDF.type, MPSC.State) in graph}
+    found |= {str(p) for p in places if (p, RDF.type, MPSC.State) in graph}
+    return " ".join(sorted(key.rsplit("/", 1)[-1] for key in found))
+
+
+def _keys(prop: URIRef) -> Callable[[Graph, dict], str]:
+    """The last path segments of a property's IRI values, space-separated (topics of a project)."""
+    return lambda graph, row: " ".join(sorted(str(o).rsplit("/", 1)[-1] for o in graph.objects(URIRef(row["id"]), prop)))
+
+
+def _projects(graph: Graph, row: dict) -> str:
+    """The projects a body takes part in, as grantee or as member of the cooperation that is."""
+    body = URIRef(row["id"])
+    carriers = {body, *graph.subjects(ORG.hasMember, body)}
+    return " ".join(sorted(str(p).rsplit("/", 1)[-1] for c in carriers for p in graph.subjects(MPSC.grantee, c)))
+
+
+def _dates(prop: URIRef) -> Callable[[Graph, dict], str]:
+    """A date as precise as the sources give it: a year, a year and month, or a day."""
+    return lambda graph, row: " ".join(sorted(str(o) for o in graph.objects(URIRef(row["id"]), prop)))
+
+
+# Why the date columns are not mapped to RDF: CSVW gives a column one datatype, the data three precisions.
+DATE_NOTE = ("Year (2021), month (2021-03) or day (2021-03-15), as precise as the sources; in RDF typed "
+             "xsd:gYear, xsd:gYearMonth or xsd:date, which one CSVW column cannot say, so not mapped to RDF.")
+
+
+def _point(index: int) -> Callable[[Graph, dict], str]:
+    """Longitude (0) or latitude (1) from the unit's WKT point, for spreadsheets and maps."""
+    def read(graph: Graph, row: dict) -> str:
+        point = graph.value(URIRef(row["id"]), URIRef("http://www.opengis.net/ont/geosparql#hasGeometry"))
+        wkt = graph.value(point, URIRef("http://www.opengis.net/ont/geosparql#asWKT")) if point else None
+        return str(wkt).removeprefix("POINT(").rstrip(")").split()[index] if wkt else ""
+    return read
+
+
+# --- the tables -----------------------------------------------------------------------------------------
+
+ID = Column("id", "IRI", "IRI", datatype="anyURI")
+LABEL_DE = Column("label_de", "Bezeichnung (deutsch)", "label (German)", RDFS.label, lang="de")
+LABEL_EN = Column("label_en", "Bezeichnung (englisch)", "label (English)", RDFS.label, lang="en")
+ID_BASE = str(iris.dataset()).rsplit("/", 1)[0] + "/"
+
+
+def _key_template(path: str, column: str) -> str:
+    return f"{ID_BASE}{path}/{{{column}}}"
+
+
+def _geocoding(name: str, scheme: str, de: str, en: str) -> Column:
+    return Column(name, de, en, MPSC.politicalGeocoding, iri=True,
+                  template=f"{iris.POLITICAL_GEOCODING}{scheme}/{{{name}}}")
+
+
+def _register_columns(roles: bool) -> tuple[Column, ...]:
+    """What every register unit has: names, keys, type, figures, Wikidata; with `roles`, also the Wikidata item a
+    district or state shares with its city (schema:sameAs, see README)."""
+    shared = (Column("wikidata_city", "Wikidata-Objekt der Stadt (andere Rolle)", "Wikidata item of the city (other role)",
+                     SCHEMA.sameAs, iri=True, template="http://www.wikidata.org/entity/{wikidata_city}"),) if roles else ()
+    return (
+        Column("register_name", "Name im Gemeindeverzeichnis", "register name", MPSC.registerName),
+        Column("ags", "Amtlicher Gemeindeschlüssel", "official municipality key (AGS)", MPSC.ags),
+        Column("ars", "Amtlicher Regionalschlüssel", "official regional key (ARS)", MPSC.ars),
+        Column("unit_type", "Art", "type of unit", DCTERMS.type, iri=True, template=_key_template("unit-type", "unit_type")),
+        Column("population", "Einwohner", "population", MPSC.population, datatype="integer"),
+        Column("population_date", "Stichtag Einwohner", "population as of", MPSC.populationDate, datatype="date"),
+        Column("area_km2", "Fläche (km²)", "area (km²)", MPSC.area, datatype="decimal"),
+        Column("wikidata", "Wikidata-Objekt", "Wikidata item", OWL.sameAs, iri=True,
+               template="http://www.wikidata.org/entity/{wikidata}"),
+        *shared,
+    )
+
+
+def _within(name: str, path: str, de: str, en: str) -> Column:
+    return Column(name, de, en, SCHEMA.containedInPlace, iri=True, template=_key_template(path, name))
+
+
+TABLES = (
+    Table("projects.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Modellprojekte", "Model projects",
+          _of_class(MPSC.ModelProject), (
+              ID, LABEL_DE,
+              Column("title_de", "Projekttitel (deutsch)", "project title (German)", MPSC.title, lang="de"),
+              Column("title_en", "Projekttitel (englisch)", "project title (English)", MPSC.title, lang="en"),
+              Column("round", "Staffel", "funding round", MPSC.fundingRound, iri=True, template=_key_template("round", "round")),
+              Column("category", "Kategorie", "category", MPSC.category, iri=True, template=_key_template("category", "category")),
+              Column("grantee", "Zuwendungsempfänger", "grantee", MPSC.grantee, iri=True),
+              Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
+              Column("states", "Länder (Schlüssel)", "states (keys)", read=_states),
+              Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template("phase", "phase")),
+              Column("start", "Beginn", "start", read=_dates(SCHEMA.startDate), note=DATE_NOTE),
+              Column("end", "Geplantes Ende", "planned end", read=_dates(SCHEMA.endDate), note=DATE_NOTE),
+              Column("extended_end", "Verlängert bis", "extended until", read=_dates(MPSC.extendedEndDate), note=DATE_NOTE),
+              Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal"),
+              Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
+                     template=_key_template("funding-kind", "funding_kind")),
+              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic)),
+              Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
+          )),
+    Table("bodies.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Beteiligte Körperschaften", "Participating bodies",
+          _bodies, (
+              ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, *_register_columns(True),
+              _within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
+              _geocoding("geocoding_district", "districtKey", "Kreisschlüssel (DCAT-AP.de)", "district key (DCAT-AP.de)"),
+              _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
+                         "municipality key (DCAT-AP.de)"),
+              _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
+              Column("projects", "Projekte", "projects", read=_projects),
+          )),
+    Table("memberships.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Mitglieder der Kooperationen",
+          "Cooperation memberships", _memberships, (
+              Column("cooperation", "Kooperation", "cooperation", datatype="anyURI"),
+              Column("cooperation_label", "Name der Kooperation", "cooperation's name", RDFS.label, about="cooperation", lang="de"),
+              Column("member", "Mitglied", "member", ORG.hasMember, about="cooperation", iri=True),
+              Column("member_label", "Name des Mitglieds", "member's name", RDFS.label, about="member", lang="de"),
+              Column("lead", "federführend", "lead member", MPSC.leadMember, about="cooperation", datatype="boolean",
+                     null="false", value_of="member",
+                     read=lambda g, row: "true" if (URIRef(row["cooperation"]), MPSC.leadMember, URIRef(row["member"])) in g else "false"),
+          ), key=("cooperation", "member")),
+    Table("measures.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Maßnahmen der Projekte", "Measures of the projects",
+          _measures, (
+              ID, Column("project", "Projekt", "project", MPSC.measure, about="project", value_of="id"), LABEL_DE, LABEL_EN,
+              Column("product_name", "Produktname", "product name", MPSC.productName),
+              Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template("measure-status", "status")),
+              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic)),
+              Column("source", "Quelle", "source", DCTERMS.source, iri=True),
+          )),
+    Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
+          "Municipalities of the official register", _of_class(MPSC.Municipality), (
+              ID, LABEL_DE, *_register_columns(False),
+              _within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
+              _within("association", "municipal-association", "Gemeindeverband", "municipal association"),
+              _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
+                         "municipality key (DCAT-AP.de)"),
+              _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
+              Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0)),
+              Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1)),
+          )),
+)

@@ -1,0 +1,160 @@
+"""The search index of a release: a SQLite file (FTS5) over every named resource of the graph.
+
+Built with the release from the same graphs (`build.release_files`), listed in its manifest
+(`"search"`) and in SHA256SUMS, and opened read-only by the web layer (`web/finder.py`), so search
+needs no store and answers in milliseconds. Names are folded by `server.names`, the one rule for
+comparing names.
+
+What is indexed: every resource under `…/id/` (no #fragments) of the programme and reference graphs
+that has a label: projects (by label and title), measures, strategies, organisations, concepts, and
+every register place (by label and official register name, e.g. "Köln, Stadt").
+
+Tables (the API of the file, read by `web/finder.py` and by anything else that matches names):
+
+* `entry(id, iri, type, label_de, label_en, description_de, description_en, participant, population,
+  kind)` – one row per resource; `type` is the class IRI, `participant` 1 for resources of the
+  programme graph (projects and what belongs to them, and the bodies taking part), `kind` the order in
+  which kinds are listed when all else is equal (projects first), `population` for register places.
+* `name(entry, form)` – every folded form of every name (`names.name_forms`), indexed: exact and
+  prefix matches are index lookups.
+* `ident(entry, id)` – identifiers (AGS, ARS, Wikidata id in lower case `q365`), indexed.
+* `words(text)` – FTS5 table whose rowid is the entry's id: all names in both foldings, for matches
+  by words (each query word a prefix of a word of the name).
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+
+from .. import names
+from ..namespaces import ID, MPSC, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
+
+NAME_PROPERTIES = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name, SKOS.altLabel,
+                   SCHEMA.alternateName, MPSC.registerName)
+LABEL_ORDER = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)  # what a hit is called
+IDENTIFIERS = (MPSC.ags, MPSC.ars)
+SAME_AS = (OWL.sameAs, SCHEMA.sameAs)
+# Where a hit lies or belongs, named in its description: outgoing, and incoming (project → measure).
+CONTEXT_OUT = (SCHEMA.containedInPlace, MPSC.fundingRound)
+CONTEXT_IN = (MPSC.measure, MPSC.strategy)
+KINDS = (MPSC.ModelProject, MPSC.Municipality, MPSC.District, MPSC.State, MPSC.Cooperation,
+         MPSC.MunicipalAssociation, MPSC.RegionalAssociation, MPSC.Measure, MPSC.SmartCityStrategy)
+LANGUAGES = ("de", "en")
+SCHEMA_SQL = """
+CREATE TABLE entry (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT, label_de TEXT, label_en TEXT,
+                    description_de TEXT, description_en TEXT, participant INTEGER, population INTEGER, kind INTEGER);
+CREATE TABLE name (entry INTEGER NOT NULL, form TEXT NOT NULL);
+CREATE INDEX name_form ON name (form, entry);
+CREATE TABLE ident (entry INTEGER NOT NULL, id TEXT NOT NULL);
+CREATE INDEX ident_id ON ident (id, entry);
+CREATE VIRTUAL TABLE words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 0');
+"""
+
+
+@dataclass
+class Entry:
+    """One resource as the index holds it."""
+
+    iri: str
+    type: str
+    labels: dict[str, str]
+    descriptions: dict[str, str]
+    forms: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    participant: bool = False
+    population: int | None = None
+    kind: int = len(KINDS)
+
+
+def pick(texts: dict[str, str], lang: str) -> str:
+    """The reader's language, else German, else any (the site's one rule, `web.i18n.preferred`)."""
+    return texts.get(lang) or texts.get("de") or next(iter(texts.values()), "")
+
+
+def texts(graph: Graph, node, props) -> dict[str, str]:
+    """{language: text} of the first of `props` that has a value per language (smallest text wins)."""
+    found: dict[str, str] = {}
+    for prop in props:
+        for value in sorted(graph.objects(node, prop)):
+            if isinstance(value, Literal):
+                found.setdefault(value.language or "", str(value))
+    return found
+
+
+def main_type(graph: Graph, node) -> str:
+    """The class a hit is shown as: ours first (in the order of KINDS), else any."""
+    types = sorted(graph.objects(node, RDF.type))
+    ours = [t for t in types if t in KINDS] or [t for t in types if str(t).startswith(str(MPSC))] or types
+    return str(min(ours, key=lambda t: (KINDS.index(t) if t in KINDS else len(KINDS), str(t)))) if ours else ""
+
+
+def entries(graphs: dict[str, Graph]) -> list[Entry]:
+    """Every named resource of the programme and reference graphs, with names, ids and a description."""
+    data = Graph(store="SimpleMemory")
+    for name in (PROGRAMME_GRAPH, REFERENCE_GRAPH):
+        for triple in graphs[name]:
+            data.add(triple)
+    programme = {s for s in graphs[PROGRAMME_GRAPH].subjects() if isinstance(s, URIRef)}
+    ontology = graphs[ONTOLOGY_GRAPH]
+    found = []
+    for node in sorted({s for s in data.subjects() if isinstance(s, URIRef)}):
+        if not str(node).startswith(ID) or "#" in str(node):
+            continue
+        labels = texts(data, node, LABEL_ORDER)
+        if labels:
+            found.append(entry(data, ontology, node, labels, node in programme))
+    return found
+
+
+def entry(data: Graph, ontology: Graph, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
+    cls = main_type(data, node)
+    kind_names = texts(ontology, URIRef(cls), (RDFS.label,)) if cls else {}
+    context = [o for p in CONTEXT_OUT for o in sorted(data.objects(node, p))]
+    context += [s for p in CONTEXT_IN for s in sorted(data.subjects(p, node))]
+    descriptions = {}
+    for lang in LANGUAGES:
+        where = ", ".join(pick(texts(data, c, LABEL_ORDER), lang) for c in context)
+        # A project is shown by its title; its label (the grantee's name) says why "Köln" finds it.
+        label = pick(texts(data, node, (RDFS.label,)), lang)
+        also = label if label and label != pick(labels, lang) else ""
+        descriptions[lang] = " · ".join(part for part in (pick(kind_names, lang), also, where) if part)
+    found = Entry(str(node), cls, {lang: pick(labels, lang) for lang in LANGUAGES}, descriptions,
+                  participant=participant, kind=KINDS.index(URIRef(cls)) if URIRef(cls) in KINDS else len(KINDS))
+    for prop in NAME_PROPERTIES:
+        for value in data.objects(node, prop):
+            found.forms |= names.name_forms(str(value), official=prop == MPSC.registerName)
+    found.ids = {str(v) for p in IDENTIFIERS for v in data.objects(node, p)}
+    found.ids |= {names.identifier(str(v)) for p in SAME_AS for v in data.objects(node, p)} - {None}
+    population = data.value(node, MPSC.population)
+    found.population = int(population) if population is not None else None
+    return found
+
+
+def write(found: list[Entry]) -> bytes:
+    """The index file's bytes; the same entries always give the same bytes (for reproducible releases).
+    Built in memory and serialised, so only the release writer touches the disk (and reports a full one)."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(SCHEMA_SQL)
+        for number, e in enumerate(found, start=1):
+            db.execute("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (number, e.iri, e.type, e.labels["de"], e.labels["en"], e.descriptions["de"],
+                        e.descriptions["en"], int(e.participant), e.population, e.kind))
+            db.executemany("INSERT INTO name VALUES (?,?)", [(number, form) for form in sorted(e.forms)])
+            db.executemany("INSERT INTO ident VALUES (?,?)", [(number, i) for i in sorted(e.ids)])
+            db.execute("INSERT INTO words (rowid, text) VALUES (?,?)", (number, " ".join(sorted(e.forms))))
+        db.execute("INSERT INTO words (words) VALUES ('optimize')")
+        db.commit()
+        db.execute("VACUUM")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def build_index(graphs: dict[str, Graph]) -> tuple[bytes, int]:
+    """The search index of a release's graphs, and how many resources it holds."""
+    found = entries(graphs)
+    return write(found), len(found)

@@ -1,0 +1,115 @@
+"""How names are compared: folding, tokens, the official register's name forms, and identifiers.
+
+Shared by the search index (built with the release, `build/search_index.py`), the search it answers
+(`web/finder.py`) and anything else that matches names against the graph, such as a reconciliation
+service. One rule everywhere, so that a name found by one finds the same thing in the other.
+
+API:
+
+* `fold(text) -> str` – lower case, umlauts and ß spelled out (Köln → koeln, Straße → strasse), other
+  accents dropped (Évry → evry), punctuation to spaces, and the small words the register abbreviates
+  reduced to their abbreviation (bei → b, im/in → i, am/an → a, der → d, Sankt → st), so that either
+  spelling finds the other. "Köln", "koeln", "KOELN" all fold to "koeln"; "Kirchheim b.München" and
+  "Kirchheim bei München" both to "kirchheim b muenchen"; "Freiburg i. Br." to "freiburg i br", whose
+  words begin those of "Freiburg im Breisgau" ("freiburg i breisgau").
+* `loose(text) -> str` – `fold` with umlauts reduced to their vowel (Köln → koln), for readers who
+  type "Koln"; the index stores both forms.
+* `tokens(text) -> list[str]` – the words of `fold(text)`.
+* `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
+  in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also
+  the name without the qualifier after its last comma.
+* `keys(name) -> set[str]` – for matching rather than finding (the reconciliation service): both foldings
+  with the filler words left out ("Frankfurt am Main" ~ "Frankfurt a. Main" ~ "Frankfurt Main").
+* `base_forms(name)` – the name without the register's designation after the comma and without a
+  parenthesised qualifier ("Halle (Saale), Stadt" → "Halle (Saale)", "Halle"); `similarity(a, b)` of keys.
+* `identifier(text) -> str | None` – the normalised identifier when the text is one: an AGS, ARS or
+  state/district key (digits, 2 to 12 of them) or a Wikidata id (`Q365`, `wd:Q365`, or the entity
+  IRI); None for ordinary text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+# Letters that are spelled out rather than stripped of their accent (German convention).
+_SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe"})
+_LOOSE = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe"})
+# Small words the official register (GV100AD) abbreviates ("Kirchheim b.München", "Mülheim a.d.Ruhr"),
+# as whole words, and their abbreviation.
+ABBREVIATIONS = {"bei": "b", "im": "i", "in": "i", "am": "a", "an": "a", "der": "d", "sankt": "st"}
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_WIKIDATA = re.compile(r"^(?:https?://www\.wikidata\.org/(?:entity|wiki)/|wd:)?(q[1-9][0-9]*)$", re.IGNORECASE)
+_KEY = re.compile(r"^[0-9]{2,12}$")
+# The register appends the kind of a town after a comma: "Köln, Stadt", "Kiel, Landeshauptstadt".
+_QUALIFIER = re.compile(r",[^,]*$")
+
+
+def _fold(text: str, table: dict) -> str:
+    text = unicodedata.normalize("NFC", text).lower().translate(table)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = _NON_WORD.sub(" ", text).split()
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+
+
+def fold(text: str) -> str:
+    """The form names are compared in (see the module's docstring)."""
+    return _fold(text, _SPELLED)
+
+
+def loose(text: str) -> str:
+    """`fold`, but ä, ö, ü become a, o, u: what a reader without umlauts on the keyboard types."""
+    return _fold(text, _LOOSE)
+
+
+def tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def name_forms(name: str, official: bool = False) -> set[str]:
+    """The folded forms under which `name` is found exactly (empty forms left out); `official` for names
+    of the register, whose qualifier after the last comma may be left out."""
+    bare = _QUALIFIER.sub("", name) if official else name
+    return {form for text in {name, bare} for form in (fold(text), loose(text)) if form}
+
+
+def identifier(text: str) -> str | None:
+    """The identifier `text` is, normalised (`05315000`, `q365`), or None."""
+    text = text.strip()
+    if _KEY.match(text):
+        return text
+    match = _WIKIDATA.match(text)
+    return match.group(1).lower() if match else None
+
+
+# Words the register abbreviates or people leave out, after folding: prepositions and articles of
+# "Frankfurt am Main", "Neustadt a.d.Waldnaab", "Kirchheim b.München", "Rothenburg ob der Tauber".
+FILLERS = frozenset({"a", "b", "d", "i", "den", "dem", "die", "das", "ob", "o", "v", "vor", "vd", "ad", "id", "u", "und"})
+
+
+def keys(name: str) -> set[str]:
+    """The forms two names are matched in: `fold` and `loose`, without filler words (they are spelled in
+    many ways and seldom tell places apart)."""
+    return {" ".join(w for w in form.split() if w not in FILLERS) for form in (fold(name), loose(name))} - {""}
+
+
+def base_forms(name: str) -> set[str]:
+    """The name without the register's designation after the comma and without a parenthesised qualifier:
+    "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; empty if the name has neither."""
+    forms = set()
+    head = name.split(",", 1)[0].strip()
+    if head != name.strip():
+        forms.add(head)
+    unqualified = re.sub(r"\s*\([^)]*\)", " ", head).strip()
+    if unqualified and unqualified != head:
+        forms.add(unqualified)
+    return forms
+
+
+def similarity(query_key: str, name_key: str) -> float:
+    """How alike two keys are, 0 to 1: the share of matching characters, with a whole-word prefix counted
+    as close ("Halle" in "Halle Saale")."""
+    ratio = SequenceMatcher(None, query_key, name_key, autojunk=False).ratio()
+    if name_key.startswith(query_key + " ") or query_key.startswith(name_key + " "):
+        ratio = max(ratio, 0.8)
+    return ratio

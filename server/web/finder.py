@@ -1,0 +1,91 @@
+"""Searching the release's search index (`build/search_index.py`): names, official name forms and ids.
+
+API, for the search pages and anything else that matches names against the graph (a reconciliation
+service, say):
+
+    finder = Finder(path_to_search_sqlite)
+    hits, total = finder.search("Koeln", lang="de", limit=10, offset=0)
+    hits[0].iri, hits[0].label, hits[0].type, hits[0].description, hits[0].match  # "exact", …
+
+`search` ranks, best first: an identifier (AGS, ARS, state or district key, Wikidata id such as
+`Q365`), then a name equal to the query (`names.fold`: "koeln" = "Köln" = "Köln, Stadt"), then names
+beginning with it, then names containing each of its words at the start of a word ("Freiburg i. Br."
+finds "Freiburg im Breisgau"); within each of these, resources of the programme (projects and the
+bodies taking part) before other register places, then projects, municipalities, districts, states,
+…, then by population, then by label. `total` counts every match. The file is opened read-only per
+call (SQLite opens in microseconds), so one Finder serves every thread.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import names
+
+MATCHES = ("id", "exact", "prefix", "words")  # the tiers of the ranking, best first
+_HITS = """
+WITH hits(entry, tier) AS (
+  SELECT entry, 0 FROM ident WHERE id = :id
+  UNION ALL SELECT entry, 1 FROM name WHERE form IN (:fold, :loose)
+  UNION ALL SELECT entry, 2 FROM name WHERE (form >= :fold AND form < :fold_end) OR (form >= :loose AND form < :loose_end)
+  UNION ALL SELECT rowid, 3 FROM words WHERE words MATCH :words
+), best AS (SELECT entry, MIN(tier) AS tier FROM hits GROUP BY entry)
+"""
+_PAGE = _HITS + """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population
+FROM best JOIN entry e ON e.id = best.entry
+ORDER BY best.tier, e.participant DESC, e.kind, e.population DESC NULLS LAST, e.label_{lang}, e.iri
+LIMIT :limit OFFSET :offset"""
+_TOTAL = _HITS + "SELECT COUNT(*) FROM best"
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    type: str  # the class IRI
+    label: str
+    description: str
+    match: str  # one of MATCHES
+    participant: bool
+    population: int | None
+
+    def suggestion(self) -> dict:
+        """The hit as /search/suggest answers it (the editor's completion reads these four keys)."""
+        return {"iri": self.iri, "label": self.label, "type": self.type, "description": self.description}
+
+
+def _after(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` (for an index range scan)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else prefix
+
+
+def _words(text: str) -> str:
+    """An FTS5 query: every word as a prefix, in either folding."""
+    alternatives = {" ".join(f'"{word}"*' for word in form.split()) for form in (names.fold(text), names.loose(text))}
+    return " OR ".join(f"({a})" for a in sorted(alternatives) if a)
+
+
+class Finder:
+    """Search over one release's index file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+
+    def search(self, text: str, lang: str = "de", limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
+        """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all."""
+        words = _words(text)
+        if not words:
+            return [], 0
+        fold, loose = names.fold(text), names.loose(text)
+        params = {"id": names.identifier(text) or "", "fold": fold, "loose": loose, "fold_end": _after(fold),
+                  "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
+        column = "en" if lang == "en" else "de"
+        with closing(self._connect()) as db:
+            rows = db.execute(_PAGE.format(lang=column), params).fetchall()
+            total = db.execute(_TOTAL, params).fetchone()[0]
+        return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population)
+                for iri, cls, label, description, tier, participant, population in rows], total

@@ -1,0 +1,251 @@
+"""/reconcile: the W3C Entity Reconciliation API (0.1 and 0.2), as OpenRefine 3.8/3.9 speaks it.
+
+OpenRefine adds the service by its URL, reads the manifest (GET without parameters), sends batches of
+queries (`queries=`, GET or form POST), completes entities, types and properties as the user types
+(`/suggest/…`), shows a preview of a candidate in an iframe, proposes properties for a type and fetches their
+values for matched rows (`extend=`). Entity ids are the IRI's path under `https://w3id.org/mpsc/id/` (the
+identifier space), type and property ids the ontology's local names where it has them (the schema space).
+Matching is reconcile_match.py over the per-release index of reconcile_index.py. CORS is web/hooks.py's.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..config import RECONCILE_BATCH, RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
+from ..errors import HttpError
+from ..namespaces import ID, MPSC
+from ..queries import RECONCILED_CLASSES
+from .. import queries
+from . import get_store, per_release
+from .i18n import preferred
+from .reconcile_index import Entity, Index, index
+from .reconcile_match import Query, candidates
+from .site import reader, render_page
+
+bp = Blueprint("reconcile", __name__)
+
+DEFAULT_LIMIT = 5  # candidates of a query that names no limit
+# Properties to match by and to fetch: id -> (German name, English name, kind of value).
+PROPERTIES = {
+    "ags": ("Amtlicher Gemeindeschlüssel (AGS)", "official municipality key (AGS)", "str"),
+    "ars": ("Amtlicher Regionalschlüssel (ARS)", "official regional key (ARS)", "str"),
+    "wikidata": ("Wikidata-Objekt", "Wikidata item", "str"),
+    "population": ("Einwohner", "population", "int"),
+    "state": ("Land", "state", "State"),
+    "district": ("Kreis", "district", "District"),
+    "projects": ("Modellprojekte Smart Cities", "MPSC projects", "ModelProject"),
+    "round": ("Staffel", "funding round", "FundingRound"),
+    "category": ("Kategorie", "category", "ProjectCategory"),
+}
+
+
+@bp.route("/reconcile", methods=["GET", "POST"])
+def service() -> Response:
+    """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`). Both
+    parameters are checked when both are given (queries are answered), so a malformed one is never ignored."""
+    values = request.values
+    batch = parse_json(values["queries"], "queries") if "queries" in values else None
+    extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
+    if batch is not None:
+        return jsonify(reconcile_batch(batch))
+    if extension is not None:
+        return jsonify(extend(*extension))
+    return jsonify(manifest())
+
+
+def parse_json(text: str, name: str):
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise HttpError(400, f"The parameter `{name}` is not JSON: {error}") from None
+
+
+def service_url() -> str:
+    return reader()[1].base + "reconcile"
+
+
+def manifest() -> dict:
+    base = reader()[1].base
+    suggest = {kind: {"service_url": service_url(), "service_path": f"/suggest/{kind}"}
+               for kind in ("entity", "type", "property")}
+    return {"versions": ["0.1", "0.2"], "name": "Modellprojekte Smart Cities (MPSC) Knowledge Graph",
+            "identifierSpace": str(ID), "schemaSpace": str(MPSC), "documentation": base + "openapi.json",
+            "view": {"url": base + "id/{{id}}"},
+            "preview": {"url": base + "reconcile/preview?id={{id}}", "width": 400, "height": 140},
+            "defaultTypes": [type_of(c) for c in RECONCILED_CLASSES], "suggest": suggest,
+            "extend": {"propose_properties": {"service_url": service_url(), "service_path": "/extend/propose"},
+                       "property_settings": []}}
+
+
+def type_of(local_name: str) -> dict:
+    """A type as the protocol names it: the class's local name and its label."""
+    labels = per_release.value("reconcile.type_labels", class_labels).get(local_name, {})
+    return {"id": local_name, "name": preferred(labels, reader()[0]) or local_name}
+
+
+def class_labels() -> dict[str, dict[str, str]]:
+    rows = get_store().select(queries.term_labels())
+    labels: dict[str, dict[str, str]] = {}
+    for row in rows:
+        labels.setdefault(str(row["s"])[len(str(MPSC)):], {})[getattr(row["label"], "language", "") or ""] = str(row["label"])
+    return labels
+
+
+# --- reconciliation ------------------------------------------------------------------------------------
+
+def reconcile_batch(batch) -> dict:
+    if not isinstance(batch, dict):
+        raise HttpError(400, "`queries` must be a JSON object of queries, e.g. {\"q0\": {\"query\": \"Köln\"}}.")
+    if len(batch) > RECONCILE_BATCH:
+        raise HttpError(400, f"A request may carry at most {RECONCILE_BATCH} queries; this one has {len(batch)}.")
+    found = index()
+    return {name: {"result": [candidate_json(found, c) for c in candidates(found, read_query(name, q))]}
+            for name, q in batch.items()}
+
+
+QUERY_FIELDS = {"query", "type", "limit", "properties", "type_strict"}
+
+
+def read_query(name: str, query) -> Query:
+    """One query of a batch; one that the specification's schema refuses is refused with the reason (400)."""
+    if not well_formed(query):
+        raise HttpError(400, f"Query {name!r} does not follow the reconciliation API: an object with `query` (text) "
+                             "or `properties` (a list of {pid, v}), optionally `type` (a type id or a list of them), "
+                             "`limit` (a number) and `type_strict` (any, should, all), and nothing else.")
+    types = query.get("type", [])
+    types = [types] if isinstance(types, str) else types
+    props = tuple((p["pid"], tuple(p["v"] if isinstance(p["v"], list) else [p["v"]])) for p in query.get("properties", []))
+    limit = query.get("limit", DEFAULT_LIMIT)
+    return Query(query.get("query", "")[:RECONCILE_NAME_CHARS], frozenset(t.removeprefix(str(MPSC)) for t in types),
+                 max(1, min(int(limit), RECONCILE_CANDIDATES)), props)
+
+
+def well_formed(query) -> bool:
+    """Whether a query is one the specification's `reconciliation-query-batch` schema accepts."""
+    if not isinstance(query, dict) or not set(query) <= QUERY_FIELDS:
+        return False
+    types, properties = query.get("type", []), query.get("properties", [])
+    number = query.get("limit", 1)
+    return (isinstance(query.get("query", ""), str)
+            and (isinstance(types, str) or isinstance(types, list) and all(isinstance(t, str) for t in types))
+            and isinstance(number, (int, float)) and not isinstance(number, bool) and math.isfinite(number)
+            and query.get("type_strict", "any") in ("any", "should", "all")
+            and isinstance(properties, list) and all(property_condition(p) for p in properties)
+            and ("query" in query or bool(properties)))
+
+
+def property_condition(condition) -> bool:
+    """A {pid, v} pair whose value is text, a number, a boolean, an entity {id, …} or a list of these."""
+    def value(v) -> bool:
+        return isinstance(v, (str, int, float)) or isinstance(v, dict) and isinstance(v.get("id"), str)
+    if not isinstance(condition, dict) or not isinstance(condition.get("pid"), str) or "v" not in condition:
+        return False
+    given = condition["v"]
+    return all(value(v) for v in given) if isinstance(given, list) else value(given)
+
+
+def candidate_json(found: Index, candidate) -> dict:
+    entity = candidate.entity
+    return {"id": entity.id, "name": entity.label(), "description": description(found, entity),
+            "score": candidate.score, "match": candidate.match, "type": [type_of(t) for t in sorted(entity.types)]}
+
+
+def description(found: Index, entity: Entity) -> str:
+    """What tells namesakes apart: the type, and the district and state a place lies in."""
+    parts = [type_of(t)["name"] for t in sorted(entity.types)]
+    for prop in ("district", "state"):
+        parts += sorted(found.entities[i].label() for i in entity.values(prop) if i in found.entities)
+    return " · ".join(parts)
+
+
+# --- suggest, preview --------------------------------------------------------------------------------
+
+@bp.route("/reconcile/suggest/entity")
+def suggest_entity() -> Response:
+    found, prefix = index(), request.args.get("prefix", "")
+    wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
+    ids = [i for i in found.with_prefix(prefix, 50) if not wanted or wanted & found.entities[i].types][:10]
+    return jsonify({"result": [{"id": i, "name": found.entities[i].label(), "description": description(found, found.entities[i]),
+                                "notable": [type_of(t) for t in sorted(found.entities[i].types)]} for i in ids]})
+
+
+@bp.route("/reconcile/suggest/type")
+def suggest_type() -> Response:
+    prefix = request.args.get("prefix", "").casefold()
+    types = [type_of(c) for c in RECONCILED_CLASSES]
+    return jsonify({"result": [t for t in types if prefix in t["name"].casefold() or prefix in t["id"].casefold()]})
+
+
+@bp.route("/reconcile/suggest/property")
+def suggest_property() -> Response:
+    prefix = request.args.get("prefix", "").casefold()
+    return jsonify({"result": [p for p in property_list() if prefix in p["name"].casefold() or prefix in p["id"]]})
+
+
+def property_list() -> list[dict]:
+    lang = reader()[0]
+    return [{"id": pid, "name": de if lang == "de" else en} for pid, (de, en, _) in PROPERTIES.items()]
+
+
+@bp.route("/reconcile/preview")
+def preview() -> Response:
+    """A small page about one entity, for OpenRefine's preview iframe."""
+    found = index()
+    entity = found.entities.get(request.args.get("id", ""))
+    if entity is None:
+        raise HttpError(404, "No reconciled resource has this id.")
+    keys = [(PROPERTIES[p][0 if reader()[0] == "de" else 1], v) for p in ("ags", "ars", "wikidata", "population")
+            for v in sorted(entity.values(p))]
+    return render_page("reconcile_preview.html", entity=entity, name=entity.label(reader()[0]),
+                       description=description(found, entity), keys=keys)
+
+
+# --- data extension ----------------------------------------------------------------------------------
+
+@bp.route("/reconcile/extend/propose")
+def propose() -> Response:
+    kind = request.args.get("type", "")
+    return jsonify({"type": kind, "properties": property_list()})
+
+
+def read_extension(query) -> tuple[list[str], list[str]]:
+    """(ids, property ids) of a data extension query; 400 unless it follows the specification's schema with
+    properties this service offers."""
+    if (not isinstance(query, dict) or not isinstance(query.get("ids"), list) or not isinstance(query.get("properties"), list)
+            or not all(isinstance(i, str) for i in query["ids"])
+            or not all(isinstance(p, dict) and isinstance(p.get("id"), str) and p["id"] in PROPERTIES
+                       for p in query["properties"])):
+        raise HttpError(400, "`extend` must be {\"ids\": [...], \"properties\": [{\"id\": ...}]} with properties from "
+                             "/reconcile/extend/propose: " + ", ".join(PROPERTIES) + ".")
+    return query["ids"], [p["id"] for p in query["properties"]]
+
+
+def extend(ids: list[str], asked: list[str]) -> dict:
+    """The values of the asked properties for each asked id (an unknown id gets empty values)."""
+    found = index()
+    rows = {i: {p: values(found, found.entities.get(i), p) for p in asked} for i in ids}
+    return {"meta": [property_meta(p) for p in asked], "rows": rows}
+
+
+def property_meta(pid: str) -> dict:
+    described = next(p for p in property_list() if p["id"] == pid)
+    kind = PROPERTIES[pid][2]
+    return {**described, "type": type_of(kind)} if kind[0].isupper() else described
+
+
+def values(found: Index, entity: Entity | None, pid: str) -> list[dict]:
+    """A property's values in the protocol's forms: text, integer, or an entity with its name."""
+    if entity is None:
+        return []
+    raw = entity.values(pid)
+    if pid in ("round", "category") and "ModelProject" not in entity.types:  # a body's: those of its projects
+        raw = {v for p in entity.values("projects") if p in found.entities for v in found.entities[p].values(pid)}
+    kind = PROPERTIES[pid][2]
+    if kind == "str":
+        return [{"str": v} for v in sorted(raw)]
+    if kind == "int":
+        return [{"int": int(v)} for v in sorted(raw)]
+    return [{"id": v, "name": found.label_of(v)} for v in sorted(raw)]

@@ -1,0 +1,144 @@
+"""The names and facts the reconciliation service matches against, held in memory once per release.
+
+Two queries (queries.reconcile_names, queries.reconcile_facts) give every reconciled resource's names and
+the facts it is matched and extended by; `Index` keeps them by folded name key (server/names.py), by word (for
+near misses) and by identifier (AGS, ARS, Wikidata item), so a batch of OpenRefine queries needs no SPARQL.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from rdflib.namespace import RDFS
+
+from .. import names, queries
+from ..namespaces import ID, MPSC
+from . import get_store, per_release
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+IDENTIFIERS = ("ags", "ars", "wikidata")  # properties whose exact value identifies a resource
+BASE_WEIGHT = 0.9  # a name without the register's designation or qualifier ("Halle" for "Halle (Saale)")
+NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
+NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
+COMMON_WORD = 500  # a word in more names than this ("stadt", "landkreis", "bad") finds no near misses
+
+
+@dataclass
+class Entity:
+    """A reconciled resource: its id (the IRI's path under /id/), classes, labels, name keys and facts."""
+
+    id: str
+    types: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)  # rdfs:label by language
+    names: set[str] = field(default_factory=set)  # every name, labels included
+    keys: dict[str, float] = field(default_factory=dict)  # folded name -> weight (1 full, 0.9 base form)
+    facts: dict[str, set[str]] = field(default_factory=dict)
+
+    def label(self, lang: str = "de") -> str:
+        return self.labels.get(lang) or self.labels.get("de") or self.labels.get("") or min(self.names)
+
+    def values(self, key: str) -> set[str]:
+        return self.facts.get(key, set())
+
+
+ID_SPACE = str(ID)
+
+
+def entity_id(iri: str) -> str | None:
+    """`municipality/09162000` for `https://w3id.org/mpsc/id/municipality/09162000`; None outside /id/."""
+    return iri[len(ID_SPACE):] if iri.startswith(ID_SPACE) else None
+
+
+class Index:
+    """Every reconciled resource, findable by name key, by word, by identifier and by key prefix."""
+
+    def __init__(self, name_rows: list[dict], fact_rows: list[dict]):
+        self.entities: dict[str, Entity] = {}
+        for row in name_rows:
+            self._add_name(row)
+        for row in fact_rows:
+            self._add_fact(row)
+        self.by_key: dict[str, dict[str, float]] = {}
+        self.by_word: dict[str, set[str]] = {}
+        self.by_identifier: dict[tuple[str, str], set[str]] = {}
+        for entity in self.entities.values():
+            self._register(entity)
+        self.sorted_keys = sorted(self.by_key)
+        self.other_labels: dict[str, dict[str, str]] = {}
+
+    def _add_name(self, row: dict) -> None:
+        ident = entity_id(str(row["s"]))
+        if ident is None:
+            return
+        entity = self.entities.setdefault(ident, Entity(ident))
+        entity.types.add(str(row["class"])[len(str(MPSC)):])
+        name = str(row["name"])
+        if str(row["p"]) == str(RDFS.label):  # the display name; of several, the smallest, whatever the row order
+            lang = getattr(row["name"], "language", None) or ""
+            entity.labels[lang] = min(name, entity.labels.get(lang, name))
+        entity.names.add(name)
+        for key in names.keys(name):
+            entity.keys[key] = 1.0
+        for form in names.base_forms(name):
+            for key in names.keys(form):
+                entity.keys.setdefault(key, BASE_WEIGHT)
+
+    def _add_fact(self, row: dict) -> None:
+        entity = self.entities.get(entity_id(str(row["s"])) or "")
+        if entity is None:
+            return
+        key, value = str(row["key"]), str(row["o"])
+        if key == "wikidata":
+            if not value.startswith(WIKIDATA):
+                return
+            value = value[len(WIKIDATA):]
+        elif key not in ("ags", "ars", "population"):
+            value = entity_id(value) or value
+        entity.facts.setdefault(key, set()).add(value)
+
+    def _register(self, entity: Entity) -> None:
+        for key, weight in entity.keys.items():
+            hits = self.by_key.setdefault(key, {})
+            hits[entity.id] = max(weight, hits.get(entity.id, 0))
+            for word in key.split():
+                self.by_word.setdefault(word, set()).add(entity.id)
+        for prop in IDENTIFIERS:
+            for value in entity.values(prop):
+                self.by_identifier.setdefault((prop, value), set()).add(entity.id)
+
+    def label_of(self, ident: str, lang: str = "de") -> str:
+        """The label of a resource named in the facts: an entity's, else one fetched for it (rounds,
+        categories), else its id."""
+        if ident in self.entities:
+            return self.entities[ident].label(lang)
+        labels = self.other_labels.get(ident, {})
+        return labels.get(lang) or labels.get("de") or labels.get("") or ident
+
+    def unnamed(self) -> set[str]:
+        """The resources named in facts that are not reconciled themselves (rounds, categories)."""
+        return {v for e in self.entities.values() for k in ("round", "category") for v in e.values(k)} - set(self.entities)
+
+    def with_prefix(self, prefix: str, limit: int) -> list[str]:
+        """Ids whose name key starts with the folded prefix, shortest key first (the closest completion)."""
+        found: dict[str, int] = {}
+        for key_form in names.keys(prefix):
+            start = bisect.bisect_left(self.sorted_keys, key_form)
+            for key in self.sorted_keys[start:start + 20 * limit]:
+                if not key.startswith(key_form):
+                    break
+                for ident in self.by_key[key]:
+                    found[ident] = min(found.get(ident, len(key)), len(key))
+        return sorted(found, key=lambda i: (found[i], self.entities[i].label(), i))[:limit]
+
+
+def index() -> Index:
+    """The index of the served release, built on first use by each worker."""
+    def build() -> Index:
+        store = get_store()
+        built = Index(store.select(queries.reconcile_names()), store.select(queries.reconcile_facts()))
+        unnamed = sorted(ID_SPACE + i for i in built.unnamed())
+        if unnamed:
+            labels = queries.labels_by_language(store.select(queries.labels(unnamed)))
+            built.other_labels = {entity_id(iri) or iri: texts for iri, texts in labels.items()}
+        return built
+    return per_release.value("reconcile.index", build)

@@ -1,0 +1,112 @@
+"""Scoring the candidates of one reconciliation query: identifiers first, then names, then near misses.
+
+An exact identifier (AGS, ARS, Wikidata item given as a property) identifies; otherwise a name scores 100
+when one of the resource's names has the same key (server/names.py), 90 when it equals a base form ("Halle"
+for "Halle (Saale)"), and up to 85 by similarity. Types and the state or district (given as a property: name,
+key or id) constrain the candidates. A candidate is a `match` – OpenRefine accepts it without asking – when
+an identifier named it, or when its full name matched and no other candidate scores 90 or more.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import names
+from .reconcile_index import BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, WIKIDATA, Entity, Index, entity_id
+
+PLACE_CONSTRAINTS = {"state": "State", "district": "District"}  # property -> the type of its values
+MAX_NEAR = 5000  # resources sharing a word with the query that are compared for near misses, at most
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of a batch, as read from the request (web/reconcile.py)."""
+
+    text: str
+    types: frozenset[str]
+    limit: int
+    properties: tuple[tuple[str, tuple], ...]  # (property id, values)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity: Entity
+    score: float
+    match: bool
+
+
+def candidates(index: Index, query: Query) -> list[Candidate]:
+    """The best candidates of a query, best first."""
+    identified = identify(index, query)
+    scores = {ident: 100.0 for ident in identified}
+    for ident, score in by_name(index, query.text, query.limit + 20).items():
+        scores[ident] = max(scores.get(ident, 0.0), score)
+    places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
+    kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
+    kept.sort(key=lambda i: (i not in identified, -scores[i], -population(index.entities[i]), index.entities[i].label(), i))
+    close = [i for i in kept if scores[i] >= 100 * BASE_WEIGHT]
+    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 else []
+    return [Candidate(index.entities[i], round(scores[i], 1), i in identified or i in certain)
+            for i in kept[:query.limit]]
+
+
+def identify(index: Index, query: Query) -> set[str]:
+    """The resources an identifier property of the query names exactly."""
+    found: set[str] = set()
+    for prop, values in query.properties:
+        if prop in IDENTIFIERS:
+            for value in values:
+                found |= index.by_identifier.get((prop, identifier_value(prop, value)), set())
+    return found
+
+
+def identifier_value(prop: str, value) -> str:
+    """An identifier as the index keeps it: Wikidata items as `Q…` (also given as IRI), keys as text."""
+    text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
+    return text.removeprefix(WIKIDATA).removeprefix("https://www.wikidata.org/wiki/") if prop == "wikidata" else text
+
+
+def by_name(index: Index, text: str, wanted: int) -> dict[str, float]:
+    """Scores by name: exact and base-form keys, then, while fewer than `wanted` were found, near misses
+    among the resources sharing a word that is not common (searching all of "stadt" finds nothing)."""
+    query_keys = names.keys(text)
+    scores: dict[str, float] = {}
+    for key in query_keys:
+        for ident, weight in index.by_key.get(key, {}).items():
+            scores[ident] = max(scores.get(ident, 0.0), 100 * weight)
+    if len(scores) >= wanted:
+        return scores
+    words = {word for key in query_keys for word in key.split()}
+    sharing = [index.by_word.get(word, set()) for word in words]
+    pool = set().union(*(ids for ids in sharing if len(ids) <= COMMON_WORD)) - set(scores)
+    for ident in sorted(pool)[:MAX_NEAR]:
+        entity = index.entities[ident]
+        similarity = max(names.similarity(q, k) for q in query_keys for k in entity.keys)
+        if similarity >= NEAR_THRESHOLD:
+            scores[ident] = 100 * NEAR_WEIGHT * similarity
+    return scores
+
+
+def resolve(index: Index, prop: str, values) -> set[str]:
+    """The states (or districts) a constraint names, by id, IRI, key or name; empty if none is known, so an
+    unknown value does not hide every candidate."""
+    wanted = PLACE_CONSTRAINTS[prop]
+    found: set[str] = set()
+    for value in values:
+        text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
+        text = entity_id(text) or text
+        found |= {text} if text in index.entities else index.by_identifier.get(("ags", text), set())
+        for key in names.keys(text):
+            found |= set(index.by_key.get(key, {}))
+    return {i for i in found if wanted in index.entities[i].types}
+
+
+def fits(entity: Entity, types: frozenset[str], places: list[tuple[str, set[str]]]) -> bool:
+    """Whether a candidate is of a wanted type and lies in (or is) each named state or district."""
+    if types and not types & entity.types:
+        return False
+    return all(entity.id in allowed or entity.values(prop) & allowed for prop, allowed in places)
+
+
+def population(entity: Entity) -> int:
+    """Of namesakes, the larger place comes first: it is the one more tables mean."""
+    return max((int(p) for p in entity.values("population")), default=0)

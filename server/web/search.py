@@ -1,0 +1,98 @@
+"""/search (HTML and JSON) and /search/suggest (JSON, for completion in the query editor).
+
+Both read the served release's search index through `finder.Finder`; ranking and name matching are
+decided there and in `server/names.py`. Answers depend only on the release and the URL (and, for the
+page, the reader's language), so they are cached like pages.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, request
+
+from ..build.release import SEARCH_INDEX
+from ..errors import HttpError
+from ..formats import HTML, JSON
+from . import responses, served_release
+from .conneg import choose, not_acceptable
+from .finder import Finder, Hit
+from .site import page_tag, reader, render_page
+
+bp = Blueprint("search", __name__)
+OFFERED = (HTML, JSON)
+BY_NAME = {"html": HTML, "json": JSON}  # ?format=, which wins over Accept
+PAGE_SIZE = 20
+MAX_QUERY_CHARS = 200  # longer text is no name; refused rather than searched
+SUGGEST_LIMIT, SUGGEST_MAX = 10, 50
+
+
+def finder() -> Finder:
+    """The index of the served release; 503 when the release has none (built before search existed)."""
+    release = served_release()
+    path = release.path / SEARCH_INDEX if release else None
+    if path is None or not path.is_file():
+        raise HttpError(503, "Search is not available: the served release has no search index. Run `mpsc build`.")
+    return Finder(path)
+
+
+def query_text() -> str:
+    text = request.args.get("q", "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise HttpError(400, f"The search text is longer than {MAX_QUERY_CHARS} characters.")
+    return text
+
+
+def number(name: str, default: int, highest: int) -> int:
+    """A positive integer parameter, at most `highest`; 400 for anything else."""
+    value = request.args.get(name, str(default))
+    if not value.isdigit() or not 1 <= int(value) <= highest:
+        raise HttpError(400, f"`{name}` must be a whole number from 1 to {highest}.")
+    return int(value)
+
+
+@bp.route("/search")
+def search() -> Response:
+    """Resources whose names, official names or identifiers match `q`, as a page or JSON (`format=json`)."""
+    named = request.args.get("format")
+    if named is not None and named not in BY_NAME:
+        raise not_acceptable(OFFERED)
+    fmt = choose(OFFERED, suffix=BY_NAME.get(named or "")).format
+    text, page = query_text(), number("page", 1, 10_000)
+    if fmt is HTML:
+        return responses.conditional(page_tag(), lambda: results_page(text, page))
+    responses.depends_on("Accept")
+    return responses.conditional(page_tag("json"), lambda: results_json(text, page))
+
+
+def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
+    return finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
+
+
+def results_page(text: str, page: int) -> Response:
+    lang, link = reader()
+    hits, total = hits_for(text, page, lang)
+    pages = -(-total // PAGE_SIZE)
+    nearby = {name: link.url("search", q=text, page=number) if 1 <= number <= pages else None
+              for name, number in (("previous", page - 1), ("next", page + 1))}
+    return render_page("search.html", text=text, hits=hits, total=total, page=page, pages=pages, nearby=nearby)
+
+
+def results_json(text: str, page: int) -> Response:
+    lang, link = reader()
+    hits, total = hits_for(text, page, lang)
+    body = {"query": text, "total": total, "page": page, "pageSize": PAGE_SIZE,
+            "results": [{**hit.suggestion(), "match": hit.match, "page": link.resource(hit.iri)} for hit in hits]}
+    return Response(json.dumps(body, ensure_ascii=False), content_type=JSON.content_type)
+
+
+@bp.route("/search/suggest")
+def suggest() -> Response:
+    """The best matches for `q` as [{iri, label, type, description}], for completing names while typing."""
+    text, limit = query_text(), number("limit", SUGGEST_LIMIT, SUGGEST_MAX)
+    lang = reader()[0]
+
+    def compute() -> Response:
+        hits = finder().search(text, lang, limit)[0] if text else []
+        return Response(json.dumps([hit.suggestion() for hit in hits], ensure_ascii=False),
+                        content_type=JSON.content_type)
+    return responses.conditional(page_tag("suggest"), compute)

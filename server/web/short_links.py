@@ -1,0 +1,82 @@
+"""Short links to queries: `POST /sparql/links` (query=…) stores a query and answers its short URL, `/q/ID`,
+which redirects (303) to the permalink that runs the query (`/sparql?query=…`).
+
+The permalink alone carries the whole query in the URL, which mail and chat programs break or truncate;
+the Wikidata Query Service hands such links to a shortener (w.wiki), this service keeps them itself, in one
+SQLite file (MPSC_SHORT_LINKS), shared by every worker. The ID is derived from the query's text (SHA-256, in
+base 32), so the same query always gets the same link, storing it again changes nothing, and an ID reveals
+nothing about other stored queries. The table holds at most MPSC_MAX_SHORT_LINKS queries (507 beyond), each
+no larger than a query the endpoint accepts (413).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import sqlite3
+from contextlib import closing
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, redirect, request
+
+from ..errors import HttpError
+from . import get_settings
+from .endpoint import form_fields, too_large
+from .site import not_found
+
+bp = Blueprint("short_links", __name__)
+ID_CHARS = 10  # 50 bits: collisions are out of reach for any number of links this table may hold
+SCHEMA = "CREATE TABLE IF NOT EXISTS link (id TEXT PRIMARY KEY, query TEXT NOT NULL, created TEXT NOT NULL)"
+
+
+def link_id(query: str) -> str:
+    digest = hashlib.sha256(query.encode("utf-8")).digest()
+    return base64.b32encode(digest).decode("ascii")[:ID_CHARS].lower()
+
+
+def database() -> sqlite3.Connection:
+    settings = get_settings()
+    path = settings.short_links or settings.releases / "short-links.sqlite3"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+        connection.execute(SCHEMA)
+    except (OSError, sqlite3.Error):
+        raise HttpError(503, "Short links are not available on this server; the permalink works.") from None
+    return connection
+
+
+@bp.route("/sparql/links", methods=["POST"])
+def create():
+    """Store the query of a form-encoded body; answer its short URL (201, Location) as JSON."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…).")
+    queries = [value for name, value in form_fields(request.get_data()) if name == "query"]
+    if len(queries) != 1 or not queries[0].strip():
+        raise HttpError(400, "Send exactly one non-empty query parameter.")
+    query = queries[0]
+    if len(query.encode("utf-8")) > get_settings().max_query_bytes:
+        raise too_large()
+    key = link_id(query)
+    with closing(database()) as db:
+        if db.execute("SELECT 1 FROM link WHERE id = ?", (key,)).fetchone() is None:
+            if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= get_settings().max_short_links:
+                raise HttpError(507, "This server keeps no more short links; the permalink works.")
+            db.execute("INSERT OR IGNORE INTO link VALUES (?, ?, datetime('now'))", (key, query))
+    short = get_settings().public_base + "q/" + key
+    response = jsonify({"short": short, "permalink": permalink(query)})
+    response.status_code, response.headers["Location"] = 201, short
+    return response
+
+
+@bp.route("/q/<key>")
+def follow(key: str):
+    """Redirect a short link to the permalink of its query; 404 for an unknown one."""
+    with closing(database()) as db:
+        row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
+    if row is None:
+        return not_found()
+    return redirect(permalink(row[0]), code=303)
+
+
+def permalink(query: str) -> str:
+    return get_settings().public_base + "sparql?" + urlencode({"query": query})

@@ -1,0 +1,84 @@
+"""Maps: the states' GeoJSON the pages and the editor share, the SVG background, and places marked on it.
+
+Over the real release (`base_url`). Whether the derived borders are right enough is checked where it is
+known: the register's own points of well-known towns lie in their states' polygons.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.sparql_support import fetch
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTER = ROOT / "sources" / "reference" / "de_admin_units_merged.csv"
+
+
+def inside_ring(lon: float, lat: float, ring: list) -> bool:
+    """Ray casting: whether the point lies inside one closed ring."""
+    crossings = 0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+def contains(geometry: dict, lon: float, lat: float) -> bool:
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return any(inside_ring(lon, lat, rings[0]) and not any(inside_ring(lon, lat, hole) for hole in rings[1:])
+               for rings in polygons)
+
+
+@pytest.fixture(scope="module")
+def states(base_url) -> dict[str, dict]:
+    response = fetch(base_url + "static/map/germany.geojson")
+    assert response.status == 200
+    return {f["properties"]["ars"]: f for f in response.json()["features"]}
+
+
+def test_the_states_are_sixteen_named_polygons_of_a_sensible_size(base_url, states):
+    assert sorted(states) == [f"{n:02d}" for n in range(1, 17)]
+    assert states["09"]["properties"]["name"] == "Bayern" and states["11"]["properties"]["name"] == "Berlin"
+    assert {f["geometry"]["type"] for f in states.values()} <= {"Polygon", "MultiPolygon"}
+    assert 20_000 < len(fetch(base_url + "static/map/germany.geojson").body) < 150_000
+
+
+@pytest.mark.parametrize("ags", ["05315000", "11000000", "02000000", "09162000", "04012000", "14713000", "08311000"])
+def test_a_towns_register_point_lies_in_its_states_polygon(states, ags):
+    row = next(r for r in csv.DictReader(REGISTER.open(encoding="utf-8")) if r["ags"] == ags and r["level"] == "gemeinde")
+    lon, lat = float(row["lon"]), float(row["lat"])
+    assert contains(states[ags[:2]]["geometry"], lon, lat)
+    assert not any(contains(f["geometry"], lon, lat) for key, f in states.items() if key != ags[:2])
+
+
+def test_the_background_draws_every_state(base_url):
+    response = fetch(base_url + "map/germany.svg")
+    assert response.media_type == "image/svg+xml"
+    assert response.body.decode().count("<path ") == 16
+
+
+def map_of(base_url, path, lang="de") -> str:
+    html = fetch(base_url + path, lang=lang).body.decode()
+    return html.split('<figure class="map">', 1)[1].split("</figure>", 1)[0]
+
+
+def test_a_municipality_is_a_dot_in_its_highlighted_state_with_coordinates_in_the_readers_language(base_url):
+    figure = map_of(base_url, "doc/municipality/09461000")
+    assert figure.count('class="state"') == 1 and figure.count('class="dot"') == 1
+    assert "49,8934° N, 10,8868° O" in figure  # German decimal comma and "Ost"
+    assert "49.8934° N, 10.8868° E" in map_of(base_url, "doc/municipality/09461000", lang="en")
+    assert "Natural Earth" in figure
+
+
+def test_a_district_shows_its_municipalities(base_url):
+    rows = fetch(base_url + "sparql", query="""PREFIX schema: <https://schema.org/> PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+        SELECT (COUNT(?m) AS ?n) WHERE { ?m a mpsc:Municipality ; schema:containedInPlace <https://w3id.org/mpsc/id/district/09471> }""",
+                 headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    expected = int(rows[0]["n"]["value"])
+    figure = map_of(base_url, "doc/district/09471")
+    assert expected > 30 and figure.count('class="part"') == expected
+    assert figure.count('class="state"') == 1
+    assert re.search(r"Die 3\d Gemeinden des Kreises", figure)

@@ -1,0 +1,190 @@
+"""The page defects found by trying the site as a new reader would (issue 12, item 5), one test each.
+
+Over the real release (`base_url`); HTML is read as text where the markup decides, and in headless
+chromium where only CSS decides (a computed style).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.cdp import Browser, chromium_path
+from tests.sparql_support import fetch
+
+
+def page(base_url, path, lang="de", **params) -> str:
+    response = fetch(base_url + path, lang=lang, **params)
+    assert response.status == 200, path
+    return response.body.decode()
+
+
+def main(html: str) -> str:
+    return html.split('<main id="content">', 1)[1].split("</main>", 1)[0]
+
+
+def test_counts_say_1_entry_not_1_results(base_url):
+    assert "1 Eintrag</p>" in page(base_url, "projects", state="02")
+    assert "1 entry</p>" in page(base_url, "projects", lang="en", state="02")
+    assert "1 results" not in page(base_url, "projects", lang="en", state="02")
+
+
+def test_every_project_is_listed_under_a_state_and_the_landing_page_says_why_bars_add_up_to_more(base_url):
+    listed = set()
+    for key in set(re.findall(r"projects\?state=(\d\d)", page(base_url, ""))):  # the states with projects
+        listed |= set(re.findall(r'<th scope="row"><a href="[^"]*/doc/project/([^"?]+)', page(base_url, "projects", state=key)))
+    assert len(listed) == 73 and "verband-region-rhein-neckar" in listed
+    home = page(base_url, "", lang="en")
+    state_bars = home.split("By state</h2>", 1)[1].split("</section>", 1)[0]
+    total = sum(int(n) for n in re.findall(r'bar-count">(\d+)<', state_bars))
+    assert total > 73
+    assert f"so the bars add up to {total} for 73 projects" in home
+
+
+def test_cooperations_list_the_lead_first_and_say_so_in_words(base_url):
+    html = main(page(base_url, "cooperations"))
+    cards = html.split('<li class="card">')[1:]
+    with_lead = [card for card in cards if 'class="lead"' in card]
+    assert len(with_lead) > 10
+    for card in with_lead:
+        chips = card.split('<ul class="chips">', 1)[1]
+        assert chips.lstrip().startswith('<li class="lead">')
+        assert '<span class="role">federführend</span>' in chips.split("</li>", 1)[0]
+    for card in cards:
+        if 'class="lead"' not in card:
+            assert "Die Quellen nennen kein federführendes Mitglied." in card
+
+
+def test_charter_numbers_once_marks_the_gap_and_uncertain_entries_and_has_a_plain_h1(base_url):
+    html = main(page(base_url, "charter"))
+    h1 = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    assert "<a " not in h1 and h1.startswith("Smart City Charta")
+    assert re.search(r'<li class="gap"><span class="num">4\.2</span> – von keiner unserer Quellen genannt', html)
+    assert html.index("recommendation-4.1") < html.index(">4.2<") < html.index("recommendation-4.3")
+    assert html.count('<span class="uncertain">(unsicher)</span>') >= 5
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")
+def test_list_markers_and_ontology_iri_in_the_browser(base_url):
+    with Browser() as browser:
+        browser.open(base_url + "charter")
+        # no list numbers besides the Charta's own ("1. 1 Digital…")
+        assert browser.evaluate("getComputedStyle(document.querySelector('ol.principles > li')).listStyleType") == "none"
+        browser.open(base_url + "ontology")
+        code = "document.querySelector('.kicker code')"
+        assert browser.evaluate(f"getComputedStyle({code}).textTransform") == "none"
+        assert browser.evaluate(f"{code}.innerText") == browser.evaluate(f"{code}.textContent")  # as written
+        assert browser.errors == []
+
+
+def test_a_project_page_is_titled_by_the_project_and_names_its_grantee_in_german(base_url):
+    html = page(base_url, "doc/project/connected-urban-twins")
+    assert re.search(r"<h1>Connected Urban Twins – [^<]+</h1>", html)
+    assert re.search(r"<title>Connected Urban Twins", html)
+    assert "Hamburg in Kooperation mit Leipzig und München" in html  # the label, under the heading
+    assert "Kooperation Hamburg, Leipzig und München" in main(html) and "Cooperation of" not in main(html)
+
+
+def backlinks(html: str) -> str:
+    return main(html).split("Verweise auf diese Ressource", 1)[1].split("</section>", 1)[0]
+
+
+def test_links_to_a_resource_read_in_their_direction_and_leave_out_its_own_parts(base_url):
+    section = backlinks(page(base_url, "doc/project/bamberg"))
+    assert "als „Beispiel“ genannt von" in section and "Modellprojekte Smart Cities" in section
+    assert "#description-de" not in section  # statements about the project are its own #fragments
+
+
+def test_a_long_list_of_links_ends_in_a_query_that_lists_them_all(base_url):
+    section = backlinks(page(base_url, "doc/state/09"))
+    match = re.search(r'<li class="more"><a href="([^"]+)">und ([\d.]+) weitere – alle als SPARQL-Abfrage</a>', section)
+    assert match, section[-500:]
+    shown = section.split(match.group(0))[0].rsplit("<ul>", 1)[1].count("<li>")
+    url = match.group(1).replace("&amp;", "&")
+    results = fetch(url, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    assert len(results) == shown + int(match.group(2).replace(".", ""))
+
+
+def test_a_district_calls_its_key_the_district_key(base_url):
+    html = main(page(base_url, "doc/district/09471"))
+    assert "Kreisschlüssel (AGS)" in html and "Gemeindeschlüssel" not in html
+    assert "Amtlicher Gemeindeschlüssel" in main(page(base_url, "doc/municipality/09461000"))
+
+
+def test_sources_are_named_by_host_and_linked_in_full(base_url):
+    html = main(page(base_url, "doc/charter/recommendation-1.1"))
+    full = "https://staedtetag.blog/2019/09/02/smart-city-charta-des-bbsr/"
+    assert f'href="{full}" rel="external noopener">staedtetag.blog › 2019/09/02/smart-city-charta-des-bbsr<' in html
+    assert f">{full}<" not in html
+
+
+def test_the_three_triple_counts_are_named_and_explained(base_url, release):
+    manifest = release.manifest
+    home = page(base_url, "")
+    figure = f"{manifest['triples']:,}".replace(",", ".")
+    assert re.search(rf'href="{base_url}dumps/(\?lang=de)?#counts"><strong>{figure}</strong> Tripel im Datensatz', home)
+    counts = main(page(base_url, "dumps/")).split('id="counts"', 1)[1].split("</section>", 1)[0]
+    endpoint = fetch(base_url + "sparql", query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                     headers={"Accept": "application/sparql-results+json"}).json()
+    in_endpoint = int(endpoint["results"]["bindings"][0]["n"]["value"])
+    quads = next(f["triples"] for f in manifest["files"] if f["name"] == "mpsc-all.nq.gz")
+    assert in_endpoint == manifest["default_graph"] != manifest["triples"]
+    for figure in (manifest["triples"], in_endpoint, quads):
+        assert f"{figure:,}".replace(",", ".") in counts
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")
+def test_on_a_phone_content_comes_first_hashes_fit_and_lists_do_not_overflow(base_url):
+    with Browser(width=390, height=844) as phone:
+        phone.open(base_url + "doc/municipality/09461000")
+        top = "document.querySelector('{}').getBoundingClientRect().top"
+        assert phone.evaluate(top.format(".primary")) < phone.evaluate(top.format(".secondary"))
+        phone.open(base_url + "dumps/")
+        lines = phone.evaluate("(() => { const h = document.querySelector('.hash');"
+                               " return h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight); })()")
+        assert lines <= 3
+        for path in ("projects", "dumps/", "search?q=stadt", "cooperations", "charter"):
+            phone.open(base_url + path)
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert phone.errors == []
+
+
+def test_the_query_form_groups_formats_and_a_format_that_does_not_fit_keeps_the_query(base_url):
+    form = fetch(base_url + "sparql", headers={"Accept": "text/html"}).body.decode()
+    assert '<optgroup label="für SELECT und ASK">' in form and '<optgroup label="für CONSTRUCT und DESCRIBE">' in form
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    response = fetch(base_url + "sparql", query=query, format="ttl", headers={"Accept": "text/html"})
+    html = response.body.decode()
+    assert response.status == 406 and response.media_type == "text/html"
+    assert f">{query}</textarea>" in html
+    assert "Eine SELECT-Abfrage lässt sich in diesem Format nicht ausgeben. Möglich sind: die Tabelle, SPARQL Results JSON" in html
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("de", "Das Präfix „foo:“ ist nicht erklärt. Erklären Sie es am Anfang der Abfrage"),
+    ("en", "The prefix “foo:” is not declared. Declare it at the start of the query")])
+def test_syntax_errors_are_explained_in_plain_words_in_the_readers_language(base_url, lang, words):
+    html = fetch(base_url + "sparql", query="SELECT * WHERE {\n  ?s a foo:Bar }", lang=lang,
+                 headers={"Accept": "text/html"}).body.decode()
+    message = html.split('class="error-message"', 1)[1].split("</div>", 1)[0]
+    assert words in message
+    assert re.search(r"<pre class=\"error-line\"><code>  \?s a foo:Bar }\n +\^</code></pre>", message)
+    assert "<details><summary>" in message  # the parser's own message, folded away
+
+
+def test_a_syntax_error_without_a_known_cause_points_at_the_place(base_url):
+    html = fetch(base_url + "sparql", query="SELECT ?s WHERE { ?s ?p }", headers={"Accept": "text/html"}).body.decode()
+    assert "Die Abfrage ist an der markierten Stelle nicht lesbar" in html
+
+
+def test_texts_the_data_has_only_in_english_say_so_on_german_pages(base_url):
+    html = main(page(base_url, "doc/project/connected-urban-twins"))
+    assert re.search(r'<span lang="en">21 Mio EUR federal[^<]*</span> <small class="note">\(nur auf Englisch\)</small>', html)
+    assert "@en" not in html
+
+
+def test_example_queries_are_listed_in_german_on_german_pages(base_url):
+    for html in (page(base_url, ""), fetch(base_url + "sparql", headers={"Accept": "text/html"}).body.decode()):
+        shown = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)  # the editor's data holds the queries' own comments
+        assert "Kooperationen und ihre Mitglieder" in shown and "Cooperations and their members" not in shown
+    assert "Cooperations and their members" in page(base_url, "", lang="en")

@@ -1,0 +1,243 @@
+"""/reconcile: the W3C Reconciliation API as OpenRefine uses it, every answer checked against the specification's
+JSON Schemas (tests/fixtures/reconciliation/), and 50 municipality name forms matched to the right IRI.
+
+The name forms come from the register itself: hand-picked hard ones (register forms, abbreviations,
+qualifiers, umlauts typed as ae) looked up by their register name, and a spread of municipalities in the
+forms people type. Where name plus state is unique among municipalities, the right IRI must come first.
+"""
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from tests.ld_support import fetch, media_type
+
+SCHEMAS = Path(__file__).parent / "fixtures" / "reconciliation" / "0.2"
+MUNICIPALITY = "https://w3id.org/mpsc/id/municipality/"
+BATCH = 10  # OpenRefine sends 10 queries per request
+
+
+def validator(name: str) -> Draft7Validator:
+    """A validator for one of the specification's schemas, resolving their references to each other."""
+    resources = []
+    for path in SCHEMAS.glob("*.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7)))
+    registry = Registry().with_resources(resources)
+    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    return Draft7Validator(schema, registry=registry)
+
+
+def valid(name: str, answer) -> None:
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(answer)]
+    assert errors == [], errors[:5]
+
+
+def get_json(url: str, **params):
+    status, headers, body = fetch(url + ("?" + urllib.parse.urlencode(params) if params else ""))
+    assert status == 200 and media_type(headers) == "application/json", (status, body[:300])
+    assert headers.get("Access-Control-Allow-Origin") == "*"
+    return json.loads(body)
+
+
+def post_form(url: str, **params):
+    data = urllib.parse.urlencode(params).encode()
+    request = urllib.request.Request(url, data=data, method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request) as answer:
+        assert answer.headers.get("Access-Control-Allow-Origin") == "*"
+        return json.loads(answer.read())
+
+
+@pytest.fixture(scope="module")
+def service(base_url) -> str:
+    return base_url + "reconcile"
+
+
+@pytest.fixture(scope="module")
+def manifest(service):
+    return get_json(service)
+
+
+def test_manifest_follows_the_specification(manifest, base_url):
+    valid("manifest", manifest)
+    assert manifest["versions"] == ["0.1", "0.2"]
+    assert manifest["identifierSpace"] == "https://w3id.org/mpsc/id/"
+    assert manifest["schemaSpace"] == "https://w3id.org/mpsc/ontology#"
+    assert {t["id"] for t in manifest["defaultTypes"]} == {
+        "Municipality", "District", "State", "MunicipalAssociation", "ModelProject", "Cooperation",
+        "CharterPrinciple", "FieldOfAction"}
+    view = manifest["view"]["url"].replace("{{id}}", "municipality/09461000")
+    status, headers, _ = fetch(view, "text/turtle", follow=False)
+    assert status == 303 and "/doc/municipality/09461000" in headers["Location"]
+
+
+def test_cors_preflight_allows_openrefines_post(service):
+    status, headers, _ = fetch(service, method="OPTIONS", headers={
+        "Origin": "http://127.0.0.1:3333", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status in (200, 204) and headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+# --- the 50 name forms ---------------------------------------------------------------------------------
+
+# (form typed, state given, register name of the municipality meant)
+HARD_FORMS = [
+    ("Köln, Stadt", "Nordrhein-Westfalen", "Köln, Stadt"), ("KOELN", None, "Köln, Stadt"),
+    ("Kirchheim bei München", "Bayern", "Kirchheim b.München"), ("Kirchheim b. München", None, "Kirchheim b.München"),
+    ("Halle (Saale)", "Sachsen-Anhalt", "Halle (Saale), Stadt"), ("Halle Saale", None, "Halle (Saale), Stadt"),
+    ("Muenchen", "Bayern", "München, Landeshauptstadt"), ("Frankfurt am Main", None, "Frankfurt am Main, Stadt"),
+    ("Frankfurt (Oder)", "Brandenburg", "Frankfurt (Oder), Stadt"),
+    ("Neustadt an der Weinstrasse", "Rheinland-Pfalz", "Neustadt an der Weinstraße, Stadt"),
+    ("Neustadt a.d. Waldnaab", "Bayern", "Neustadt a.d.Waldnaab, St"), ("Titisee-Neustadt", None, "Titisee-Neustadt, Stadt"),
+    ("Sankt Ingbert", "Saarland", "St. Ingbert, Stadt"), ("Mülheim a.d. Ruhr", None, "Mülheim an der Ruhr, Stadt"),
+    ("Weissenburg i. Bay.", "Bayern", "Weißenburg i.Bay., GKSt"),
+]
+
+REGISTER = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+SELECT ?m ?label ?register ?state ?stateLabel WHERE { GRAPH <https://w3id.org/mpsc/graph/reference> {
+  ?m a mpsc:Municipality ; rdfs:label ?label ; mpsc:registerName ?register ; schema:containedInPlace ?state .
+  ?state a mpsc:State ; rdfs:label ?stateLabel FILTER(LANG(?label) = "de" && LANG(?stateLabel) = "de") } }"""
+
+
+def typed_forms(label: str, register: str, n: int) -> str:
+    """The ways people write a name: as is, upper case, umlauts as ae, or as the register writes it."""
+    return [label, label.upper(), label.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss"),
+            register][n % 4]
+
+
+@pytest.fixture(scope="module")
+def name_forms(release_store):
+    """50 (form, state, expected IRI, unique) built from the register."""
+    rows = [{k: r[k].value for k in ("m", "label", "register", "state", "stateLabel")} for r in release_store.query(REGISTER)]
+    by_register = {r["register"]: r for r in rows}
+    same = {}
+    for r in rows:
+        same[(r["label"], r["state"])] = same.get((r["label"], r["state"]), 0) + 1
+    forms = []
+    for text, state, register in HARD_FORMS:
+        row = by_register[register]
+        forms.append((text, state and row["stateLabel"], row["m"], same[(row["label"], row["state"])] == 1))
+    spread = sorted(rows, key=lambda r: r["m"])[::len(rows) // 31][:31]
+    neustadts = sorted((r for r in rows if r["label"].startswith("Neustadt")), key=lambda r: r["m"])[:4]
+    for n, row in enumerate(spread + neustadts):
+        forms.append((typed_forms(row["label"], row["register"], n), row["stateLabel"], row["m"],
+                      same[(row["label"], row["state"])] == 1))
+    assert len(forms) == 50 and sum(unique for *_, unique in forms) >= 45
+    return forms
+
+
+def test_fifty_name_forms_reconcile_to_the_right_municipality_first(service, name_forms):
+    answers = {}
+    for start in range(0, len(name_forms), BATCH):
+        batch = {f"q{start + i}": {"query": text, "type": "Municipality", "type_strict": "should", "limit": 5,
+                                   **({"properties": [{"pid": "state", "v": state}]} if state else {})}
+                 for i, (text, state, _, _) in enumerate(name_forms[start:start + BATCH])}
+        valid("reconciliation-query-batch", batch)
+        answer = post_form(service, queries=json.dumps(batch))
+        valid("reconciliation-result-batch", answer)
+        answers.update(answer)
+    wrong = []
+    for n, (text, state, expected, unique) in enumerate(name_forms):
+        ids = [MUNICIPALITY.rsplit("municipality/", 1)[0] + c["id"] for c in answers[f"q{n}"]["result"]]
+        if (ids[:1] if unique else ids) and expected not in (ids[:1] if unique else ids):
+            wrong.append((text, state, expected, ids[:3]))
+        elif not ids:
+            wrong.append((text, state, expected, "nothing"))
+    assert wrong == []
+
+
+def test_an_exact_key_scores_first_and_is_a_match(service):
+    batch = {"q0": {"query": "Bamberg", "properties": [{"pid": "ags", "v": "09461000"}]},
+             "q1": {"query": "Bamberg", "type": "District", "properties": [{"pid": "ars", "v": "09471"}]},
+             "q2": {"query": "", "properties": [{"pid": "wikidata", "v": "http://www.wikidata.org/entity/Q3936"}]}}
+    answer = get_json(service, queries=json.dumps(batch))
+    valid("reconciliation-result-batch", answer)
+    assert answer["q0"]["result"][0] == {**answer["q0"]["result"][0], "id": "municipality/09461000", "match": True}
+    assert answer["q1"]["result"][0]["id"] == "district/09471" and answer["q1"]["result"][0]["match"]
+    assert [c["match"] for c in answer["q0"]["result"][1:]] == [False] * (len(answer["q0"]["result"]) - 1)
+    assert answer["q2"]["result"][0]["id"] == "municipality/09461000"
+
+
+def test_an_ambiguous_name_is_no_match_and_the_state_decides(service):
+    batch = {"q0": {"query": "Halle", "type": "Municipality"},
+             "q1": {"query": "Halle (Saale)", "type": "Municipality", "properties": [{"pid": "state", "v": "15"}]}}
+    answer = post_form(service, queries=json.dumps(batch))
+    assert not any(c["match"] for c in answer["q0"]["result"])
+    assert len({c["id"] for c in answer["q0"]["result"]}) >= 2
+    assert answer["q1"]["result"][0]["id"] == "municipality/15002000" and answer["q1"]["result"][0]["match"]
+
+
+def test_types_constrain_the_candidates(service):
+    answer = get_json(service, queries=json.dumps({"q0": {"query": "Bamberg", "type": "ModelProject"},
+                                                    "q1": {"query": "Bayern", "type": ["State"]}}))
+    assert [c["id"] for c in answer["q0"]["result"]] == ["project/bamberg"]
+    assert answer["q1"]["result"][0]["id"] == "state/09"
+    assert all(t["id"] == "ModelProject" for c in answer["q0"]["result"] for t in c["type"])
+
+
+def test_malformed_batches_are_refused(service):
+    for bad in ("not json", json.dumps(["Köln"]), json.dumps({"q0": {"query": 5}})):
+        status, headers, body = fetch(service + "?" + urllib.parse.urlencode({"queries": bad}))
+        assert status == 400 and media_type(headers) == "application/problem+json", body[:200]
+
+
+# --- suggest, preview, data extension --------------------------------------------------------------------
+
+def test_suggest_entities_types_and_properties(service, manifest):
+    suggest = manifest["suggest"]
+    entities = get_json(suggest["entity"]["service_url"] + suggest["entity"]["service_path"], prefix="Münch")
+    valid("suggest-entities-response", entities)
+    assert "municipality/09162000" in [e["id"] for e in entities["result"]]
+    typed = get_json(service + "/suggest/entity", prefix="muench", type="District")
+    assert {e["id"] for e in typed["result"]} >= {"district/09162", "district/09184"}
+    assert all(e["notable"][0]["id"] == "District" for e in typed["result"])
+    types = get_json(suggest["type"]["service_url"] + suggest["type"]["service_path"], prefix="Gemein")
+    valid("suggest-types-response", types)
+    assert "Municipality" in [t["id"] for t in types["result"]]
+    props = get_json(suggest["property"]["service_url"] + suggest["property"]["service_path"], prefix="ag")
+    valid("suggest-properties-response", props)
+    assert [p["id"] for p in props["result"]][:1] == ["ags"]
+
+
+def test_preview_is_a_small_page_with_a_content_security_policy(manifest):
+    url = manifest["preview"]["url"].replace("{{id}}", urllib.parse.quote("municipality/09461000", safe=""))
+    status, headers, body = fetch(url)
+    assert status == 200 and media_type(headers) == "text/html"
+    assert "script-src" in headers["Content-Security-Policy"] or "default-src" in headers["Content-Security-Policy"]
+    page = body.decode()
+    assert "Bamberg" in page and "09461000" in page and "<script" not in page and "style=" not in page
+    assert fetch(manifest["preview"]["url"].replace("{{id}}", "municipality%2F0"))[0] == 404
+
+
+def test_data_extension_gives_the_graphs_values(service, manifest, release_store):
+    propose = manifest["extend"]["propose_properties"]
+    proposed = get_json(propose["service_url"] + propose["service_path"], type="Municipality")
+    assert {"ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"} <= {
+        p["id"] for p in proposed["properties"]} and all(p["name"] for p in proposed["properties"])
+    query = {"ids": ["municipality/09461000", "project/bamberg", "municipality/0"],
+             "properties": [{"id": p["id"]} for p in proposed["properties"]]}
+    valid("data-extension-query", query)
+    answer = post_form(service, extend=json.dumps(query))
+    valid("data-extension-response", answer)
+    bamberg, project = answer["rows"]["municipality/09461000"], answer["rows"]["project/bamberg"]
+    population = next(iter(release_store.query(
+        "SELECT ?p WHERE { <https://w3id.org/mpsc/id/municipality/09461000> "
+        "<https://w3id.org/mpsc/ontology#population> ?p }")))["p"].value
+    assert bamberg["ags"] == [{"str": "09461000"}] and bamberg["population"] == [{"int": int(population)}]
+    assert bamberg["state"] == [{"id": "state/09", "name": "Bayern"}]
+    assert "project/bamberg" in [p["id"] for p in bamberg["projects"]]
+    assert project["round"] and project["round"] == bamberg["round"] and project["category"] == bamberg["category"]
+    assert all(v == [] for v in answer["rows"]["municipality/0"].values())
+    meta = {m["id"]: m for m in answer["meta"]}
+    assert meta["state"]["type"]["id"] == "State" and "type" not in meta["ags"]

@@ -1,0 +1,155 @@
+"""Search: name folding (server/names.py), the index built with the release, /search and /search/suggest.
+
+Over the real release (session fixture `base_url`); what is checked is what a reader types: "Koeln",
+official register forms, abbreviations, keys and Wikidata ids, and that the ranking puts the exact name
+first.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from server import names
+from server.build.release import SEARCH_INDEX, read_checksums
+from server.web.finder import Finder
+from tests.sparql_support import fetch
+
+KOELN = "https://w3id.org/mpsc/id/municipality/05315000"
+
+
+def suggest(base_url, text, **params):
+    response = fetch(base_url + "search/suggest", q=text, **params)
+    assert response.status == 200, response.body
+    assert response.media_type == "application/json"
+    return response.json()
+
+
+def found(base_url, text, **params) -> list[str]:
+    return [hit["iri"] for hit in suggest(base_url, text, **params)]
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Köln", "koeln"), ("KOELN", "koeln"), ("Straße", "strasse"),
+    ("Kirchheim b.München", "kirchheim b muenchen"), ("Kirchheim bei München", "kirchheim b muenchen"),
+    ("Freiburg i. Br.", "freiburg i br"), ("Halle (Saale)", "halle saale"), ("Mülheim an der Ruhr", "muelheim a d ruhr"),
+])
+def test_fold_spells_out_umlauts_and_reduces_the_registers_small_words(text, folded):
+    assert names.fold(text) == folded
+
+
+def test_name_forms_drop_the_register_qualifier_only_for_official_names():
+    assert names.name_forms("Köln, Stadt", official=True) == {"koeln stadt", "koln stadt", "koeln", "koln"}
+    assert names.name_forms("Kooperation Hamburg, Leipzig") == {"kooperation hamburg leipzig"}
+
+
+@pytest.mark.parametrize("text, normalised", [("05315000", "05315000"), ("09", "09"), ("Q365", "q365"),
+                                              ("wd:Q365", "q365"), ("http://www.wikidata.org/entity/Q365", "q365"),
+                                              ("Köln", None), ("1", None), ("Q0", None)])
+def test_identifiers_are_recognised(text, normalised):
+    assert names.identifier(text) == normalised
+
+
+@pytest.mark.parametrize("text", ["Koeln", "Köln", "Koln", "köln", "Köln, Stadt", "05315000", "053150000000", "Q365"])
+def test_koeln_is_found_however_it_is_written(base_url, text):
+    hits = found(base_url, text)
+    assert KOELN in hits[:3], hits
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("Kirchheim b. München", "https://w3id.org/mpsc/id/municipality/09184131"),
+    ("Kirchheim bei München", "https://w3id.org/mpsc/id/municipality/09184131"),
+    ("Freiburg i. Br.", "https://w3id.org/mpsc/id/municipality/08311000"),
+    ("Halle (Saale)", "https://w3id.org/mpsc/id/municipality/15002000"),
+    ("Connected Urban Twins", "https://w3id.org/mpsc/id/project/connected-urban-twins"),
+    ("wd:Q64", "https://w3id.org/mpsc/id/municipality/11000000"),
+    ("09", "https://w3id.org/mpsc/id/state/09"),
+])
+def test_official_forms_abbreviations_titles_and_ids(base_url, text, iri):
+    assert iri in found(base_url, text)[:3]
+
+
+def test_suggestions_have_exactly_the_editors_keys_in_the_readers_language(base_url):
+    de = suggest(base_url, "Köln", lang="de", limit=2)
+    assert len(de) == 2 and all(set(hit) == {"iri", "label", "type", "description"} for hit in de)
+    koeln = next(hit for hit in de if hit["iri"] == KOELN)
+    assert koeln["type"] == "https://w3id.org/mpsc/ontology#Municipality"
+    assert koeln["description"].startswith("Gemeinde")
+    en = next(hit for hit in suggest(base_url, "Köln", lang="en") if hit["iri"] == KOELN)
+    assert en["description"].startswith("municipality")
+
+
+def test_ranking_exact_then_prefix_then_words_programme_first(base_url):
+    body = fetch(base_url + "search", q="Bamberg", format="json").json()
+    tiers = [hit["match"] for hit in body["results"]]
+    assert tiers == sorted(tiers, key=["id", "exact", "prefix", "words"].index)
+    exact = [hit["iri"] for hit in body["results"] if hit["match"] == "exact"]
+    # the project and the town taking part come before the district of the same name, which does not
+    assert exact.index("https://w3id.org/mpsc/id/municipality/09461000") < exact.index("https://w3id.org/mpsc/id/district/09471")
+    assert exact[0] == "https://w3id.org/mpsc/id/project/bamberg"
+
+
+def test_search_pages_through_many_results(base_url):
+    first = fetch(base_url + "search", q="stadt", format="json").json()
+    second = fetch(base_url + "search", q="stadt", format="json", page=2).json()
+    assert first["total"] > 1000 and len(first["results"]) == first["pageSize"] == 20
+    assert not {h["iri"] for h in first["results"]} & {h["iri"] for h in second["results"]}
+    page = fetch(base_url + "search", q="stadt", page=2).body.decode()
+    assert 'rel="next"' in page and 'rel="prev"' in page and "Seite 2 von" in page
+
+
+def test_search_page_answers_json_by_accept_and_links_resources(base_url):
+    response = fetch(base_url + "search?q=Koeln", headers={"Accept": "application/json"})
+    assert response.media_type == "application/json"
+    hit = next(h for h in response.json()["results"] if h["iri"] == KOELN)
+    assert hit["page"] == base_url + "doc/municipality/05315000"
+    html = fetch(base_url + "search?q=Koeln", headers={"Accept": "text/html"})
+    assert html.media_type == "text/html"
+    assert f'href="{base_url}doc/municipality/05315000"' in html.body.decode()
+
+
+@pytest.mark.parametrize("path", ["search?q=" + "x" * 201, "search?q=a&page=0", "search/suggest?q=a&limit=51",
+                                  "search/suggest?q=a&limit=x"])
+def test_bad_parameters_are_400(base_url, path):
+    response = fetch(base_url + path)
+    assert response.status == 400
+    assert response.media_type == "application/problem+json"
+
+
+def test_empty_text_finds_nothing_without_error(base_url):
+    assert suggest(base_url, "") == []
+    assert suggest(base_url, "!!!") == []
+    assert fetch(base_url + "search", format="json").json()["total"] == 0
+
+
+def test_answers_are_cached_like_pages(base_url):
+    first = fetch(base_url + "search/suggest?q=Bamberg")
+    again = fetch(base_url + "search/suggest?q=Bamberg", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+
+
+@pytest.mark.parametrize("path", ["", "projects", "doc/project/bamberg", "sparql", "dumps/", "no/such/page"])
+def test_every_page_has_the_search_box_in_its_header(base_url, path):
+    html = fetch(base_url + path, headers={"Accept": "text/html"}).body.decode()
+    header = html.split('<header class="site">', 1)[1].split("</header>", 1)[0]
+    assert f'action="{base_url}search"' in header and 'name="q"' in header and 'for="site-search"' in header
+
+
+def test_the_index_is_a_release_file_with_a_checksum(release):
+    assert read_checksums(release.path)[SEARCH_INDEX] == release.manifest["search"]["sha256"]
+    assert release.manifest["search"]["entries"] > 10_000  # every register place and programme resource
+
+
+def test_the_index_is_searched_through_its_indexes_not_scanned(release):
+    with sqlite3.connect(release.path / SEARCH_INDEX) as db:
+        plan = " ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT entry FROM name WHERE form >= 'koeln' AND form < 'koelo'"))
+        assert "USING COVERING INDEX name_form" in plan
+        words = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN SELECT rowid FROM words WHERE words MATCH 'koeln*'"))
+        assert "VIRTUAL TABLE INDEX" in words
+
+
+def test_finder_is_usable_without_the_web_app(release):
+    hits, total = Finder(release.path / SEARCH_INDEX).search("Koeln", "en", limit=5)
+    assert total >= 3 and KOELN in [hit.iri for hit in hits]
+    assert {hit.match for hit in hits} <= {"id", "exact", "prefix", "words"}

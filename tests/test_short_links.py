@@ -1,0 +1,83 @@
+"""Short links to queries (server/web/short_links.py) over HTTP, on a small release: stored once per query,
+redirecting to the permalink that runs it, bounded in size and number."""
+from __future__ import annotations
+
+import http.client
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+from server.config import Settings
+from tests.conftest import serve_app
+from tests.sparql_support import fetch, make_release, sample_quads
+
+QUERY = "SELECT ?s WHERE { ?s a mpsc:ModelProject }"  # with a predefined prefix, as the editor allows
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    (root / "queries").mkdir()
+    make_release(root / "releases", sample_quads("sample1"), "sample1")
+    return Settings.from_env(root=root, releases=root / "releases", executors=1, site_executors=1,
+                             max_query_bytes=2000)
+
+
+@pytest.fixture(scope="module")
+def server(settings):
+    with serve_app(settings) as url:
+        yield url
+
+
+def shorten(server: str, query: str, **fields):
+    return fetch(server + "sparql/links", method="POST", headers=FORM,
+                 data=urlencode({"query": query, **fields}).encode())
+
+
+def location_of(url: str) -> tuple[int, str]:
+    """The status and Location of a GET, without following the redirect."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path)
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    return answer.status, answer.headers.get("Location", "")
+
+
+def test_a_short_link_redirects_to_the_permalink_that_runs_the_query(server):
+    answer = shorten(server, QUERY)
+    assert answer.status == 201 and answer.media_type == "application/json"
+    short = answer.json()["short"]
+    assert answer.headers["Location"] == short and short.startswith(server + "q/") and len(short) < len(server) + 13
+    status, target = location_of(short)
+    assert status == 303 and target == answer.json()["permalink"]
+    assert parse_qs(urlsplit(target).query)["query"] == [QUERY]
+    assert fetch(target, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+
+
+def test_the_same_query_gets_the_same_link_and_another_query_another(server):
+    first = shorten(server, QUERY).json()["short"]
+    assert shorten(server, QUERY).json()["short"] == first
+    assert shorten(server, QUERY + " LIMIT 1").json()["short"] != first
+
+
+def test_unknown_links_and_bad_requests_are_refused(server):
+    assert location_of(server + "q/aaaaaaaaaa")[0] == 404
+    assert shorten(server, "").status == 400
+    assert shorten(server, "x" * 2001).status == 413
+    assert fetch(server + "sparql/links", method="POST", headers={"Content-Type": "text/plain"},
+                 data=QUERY.encode()).status == 415
+    assert fetch(server + "sparql/links").status == 405
+
+
+def test_a_full_table_refuses_new_links_but_serves_the_old(settings, tmp_path):
+    small = settings.with_(short_links=tmp_path / "links.sqlite3", max_short_links=1)
+    with serve_app(small) as url:
+        kept = shorten(url, QUERY)
+        assert kept.status == 201
+        assert shorten(url, QUERY).status == 201  # storing it again needs no room
+        refused = shorten(url, QUERY + " LIMIT 1")
+        assert refused.status == 507 and "permalink" in refused.json()["detail"]
+        assert location_of(kept.json()["short"])[0] == 303

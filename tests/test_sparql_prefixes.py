@@ -1,0 +1,92 @@
+"""Predefined prefixes (server.sparql.prefixes): queries may use mpsc:, rdfs:, schema:, … undeclared; a query's
+own PREFIX wins; syntax errors still name the reader's line and column; the service description lists them.
+
+Over real HTTP against the sample release, and `mpsc query` as a subprocess.
+"""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from server.config import Settings
+from server.namespaces import PREFIXES, SH
+from server.sparql.prefixes import completed, undeclared
+from tests.conftest import mpsc, serve_app
+from tests.sparql_support import fetch, make_release, sample_quads
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+COUNT_PROJECTS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a mpsc:ModelProject }"
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("prefixes")
+    make_release(folder, sample_quads("prefixes"), "prefixes")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sparql(releases):
+    with serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1)) as url:
+        yield url + "sparql"
+
+
+def count(answer) -> int:
+    assert answer.status == 200, answer.body
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_only_used_and_undeclared_prefixes_are_added():
+    query = 'PREFIX rdfs: <urn:own#>\nSELECT * { ?s a mpsc:X ; rdfs:label "a:b" ; <urn:c:d> ?o } # skos:x'
+    assert undeclared(query) == ["mpsc"]  # not rdfs (declared), nor what strings, IRIs and comments contain
+    text, added = completed(query)
+    assert added == 1 and text == f"PREFIX mpsc: <{PREFIXES['mpsc']}>\n" + query
+    assert completed("SELECT * { ?s ?p ?o }") == ("SELECT * { ?s ?p ?o }", 0)
+
+
+def test_a_query_runs_without_declaring_the_predefined_prefixes(sparql):
+    assert count(fetch(sparql, query=COUNT_PROJECTS)) == 3
+    labels = fetch(sparql, query='SELECT ?l { ?p a mpsc:ModelProject ; rdfs:label ?l FILTER(LANG(?l) = "de") }')
+    assert sorted(b["l"]["value"] for b in labels.json()["results"]["bindings"]) == ["Bamberg", "Kooperation", "Ulm"]
+
+
+def test_the_querys_own_prefix_wins(sparql):
+    assert count(fetch(sparql, query="PREFIX mpsc: <http://example.org/other#>\n" + COUNT_PROJECTS)) == 0
+
+
+def test_a_syntax_error_points_at_the_readers_own_line_and_column(sparql):
+    query = "SELECT ?s\nWHERE {\n  ?s rdfs:label ?l ;\n     mpsc:ags \n}"
+    declared = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("mpsc", "rdfs"))
+    with pytest.raises(SyntaxError, match=r"^error at (\d+):(\d+):") as parser:
+        pyoxigraph.Store().query(declared + query)
+    line, column = (int(n) for n in parser.value.msg.split()[2].rstrip(":").split(":"))
+    problem = fetch(sparql, query=query).json()
+    assert (problem["line"], problem["column"]) == (line - 2, column) == (5, 1)
+    assert problem["detail"].startswith("Syntax error at line 5, column 1:")
+    page = fetch(sparql, query=query, headers={"Accept": BROWSER}).body.decode()
+    assert "line 5, column 1" in page
+
+
+def test_the_results_page_runs_undeclared_prefixes_and_keeps_the_query_as_written(sparql):
+    answer = fetch(sparql, query=COUNT_PROJECTS, format="html")
+    page = answer.body.decode()
+    assert answer.status == 200 and re.search(r"<td[^>]*>3[<\s]", page)
+    assert "PREFIX" not in page.split("</textarea>")[0].split("<textarea")[1]
+
+
+def test_the_service_description_declares_the_prefixes(sparql):
+    graph = Graph().parse(data=fetch(sparql, format="turtle").body, format="turtle")
+    declared = {(str(graph.value(d, SH.prefix)), graph.value(d, SH.namespace))
+                for d in graph.objects(URIRef(sparql + "#service"), SH.declare)}
+    assert declared == {(p, Literal(str(ns), datatype=XSD.anyURI)) for p, ns in PREFIXES.items()}
+
+
+def test_mpsc_query_uses_the_predefined_prefixes_too(releases):
+    result = mpsc("query", COUNT_PROJECTS, env={"MPSC_RELEASES": str(releases)})
+    assert result.returncode == 0 and result.stdout == "?n\n3\n"
+    failed = mpsc("query", "SELECT ?s {\n  ?s rdfs:label \n}", env={"MPSC_RELEASES": str(releases)})
+    assert failed.returncode == 2 and "Syntax error at line 3, column 1" in failed.stderr

@@ -1,0 +1,230 @@
+"""The query editor and the result views of /sparql in headless Chromium (tests/cdp.py), over the real release.
+
+The editor runs an example with Ctrl+Enter and the table shows its rows; it completes prefixes and our
+vocabulary's terms and marks syntax errors where they are; the map view draws one marker per row of
+"municipalities above 100,000"; the chart view draws "projects per round and category"; axe-core finds no
+WCAG 2.1 AA violation on the form and the result views at desktop and phone sizes; nothing on the console.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlencode, parse_qs, urlsplit
+from urllib.request import Request, urlopen
+
+import pytest
+
+from server.sparql.examples import examples
+from tests import axe
+from tests.cdp import Browser, chromium_path
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = {e.key: e for e in examples(ROOT / "queries")}
+EDITOR = "document.querySelector('.sparql-editor').shadowRoot"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(lang="de-DE") as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def phone():
+    with Browser(width=390, height=844, lang="en") as b:
+        # headless Chromium keeps windows at least 500 px wide; the emulated phone is really 390 px
+        b.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+        yield b
+
+
+def page(base_url: str, key: str, **more) -> str:
+    """The results page of an example query."""
+    return base_url + "sparql?" + urlencode({"query": EXAMPLES[key].query, "format": "html", **more})
+
+
+def solutions(base_url: str, key: str) -> list[dict]:
+    """The example's result as SPARQL JSON, straight from the endpoint."""
+    url = base_url + "sparql?" + urlencode({"query": EXAMPLES[key].query})
+    with urlopen(Request(url, headers={"Accept": "application/sparql-results+json"})) as answer:
+        return json.load(answer)["results"]["bindings"]
+
+
+def open_editor(browser, url: str) -> None:
+    browser.open(url)
+    browser.until("!!window.mpscEditor")
+
+
+def set_query(browser, text: str) -> None:
+    browser.evaluate(f"mpscEditor.dispatch({{changes: {{from: 0, to: mpscEditor.state.doc.length, "
+                     f"insert: {json.dumps(text)}}}}}); mpscEditor.focus()")
+
+
+def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    assert browser.evaluate("document.getElementById('sparql-query').hidden")  # the editor took its place
+    titles = browser.evaluate("[...document.querySelectorAll('#sparql-example option')].map(o => o.textContent)")
+    assert EXAMPLES["projects-per-state"].title_in("de") in titles  # the examples in the reader's language
+    index = list(EXAMPLES).index("projects-per-state")
+    browser.evaluate(f"(s => {{ s.value = '{index}'; s.dispatchEvent(new Event('change')); }})"
+                     "(document.getElementById('sparql-example'))")
+    assert browser.evaluate("mpscEditor.state.doc.toString()") == EXAMPLES["projects-per-state"].query
+    browser.evaluate("mpscEditor.focus()")
+    browser.press("Enter", 13, modifiers=2)  # Ctrl+Enter
+    browser.wait_for("Page.loadEventFired")
+    location = urlsplit(browser.evaluate("location.href"))
+    sent = parse_qs(location.query)["query"][0].replace("\r\n", "\n")  # a form sends lines as CRLF
+    assert sent == EXAMPLES["projects-per-state"].query  # the URL carries the query
+    rows = browser.evaluate("document.querySelectorAll('table.sparql-results tbody tr').length")
+    assert rows == len(solutions(base_url, "projects-per-state")) > 0
+    assert browser.evaluate("mpscEditor.state.doc.toString()").replace("\r\n", "\n") == sent  # and the editor
+    assert browser.errors == []
+
+
+def test_the_table_sorts_by_a_column(base_url, browser):
+    browser.open(page(base_url, "large-municipalities", view="table"))
+    column = browser.evaluate("[...document.querySelectorAll('thead th')].findIndex(th => th.textContent === 'population')")
+    values = f"[...document.querySelectorAll('tbody tr')].map(tr => Number(tr.cells[{column}].textContent))"
+    before = browser.evaluate(values)
+    assert before == sorted(before, reverse=True)  # the query's own order
+    browser.evaluate(f"document.querySelectorAll('thead th')[{column}].querySelector('button').click()")
+    assert browser.evaluate(values) == sorted(before)
+    assert browser.evaluate(f"document.querySelectorAll('thead th')[{column}].getAttribute('aria-sort')") == "ascending"
+    loaded = browser.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
+    assert not [name for name in loaded if "/map-" in name or "/chart-" in name]  # a table needs neither
+    assert browser.errors == []
+
+
+def test_the_editor_completes_prefixes_and_vocabulary_terms(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, "SELECT * WHERE { ?m a ")
+    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
+    browser.type("mpsc:Muni")
+    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
+                           ".filter(t => t.length).length && "
+                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    assert "mpsc:Municipality" in labels
+    set_query(browser, "SELECT * WHERE { ?m a mpsc:Municipality } ")
+    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
+    browser.type("sko")
+    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
+                           ".includes('skos:') && "
+                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    assert "skos:" in labels
+    assert browser.errors == []
+
+
+def test_the_editor_marks_a_syntax_error_at_its_line_and_column(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, "SELECT ?m\nWHERE { ?m a mpsc:Municipality\nFILTER }")
+    marked = browser.until(f"{EDITOR}.querySelector('.cm-lintRange-error') && "
+                           f"{EDITOR}.querySelector('.cm-lintRange-error').textContent")
+    assert marked == "}"  # the token where the parser stopped, not the whole query
+    browser.evaluate(f"{EDITOR}.querySelector('.cm-lint-marker-error').dispatchEvent(new MouseEvent('mouseover', {{bubbles: true}}))")
+    # an undeclared prefix that is not predefined is named in words; predefined ones count as declared
+    set_query(browser, "SELECT * WHERE { ?m a nope:Thing ; rdfs:label ?l }")
+    assert browser.until(f"{EDITOR}.querySelector('.cm-lintRange-error') && "
+                         f"{EDITOR}.querySelector('.cm-lintRange-error').textContent") == "nope:"
+    assert browser.errors == []
+
+
+def test_a_refused_query_opens_with_the_cursor_at_the_error(base_url, browser):
+    query = "SELECT ?m\nWHERE { ?m a mpsc:Municipality .\n  FILTER(?m = ) }"  # line 3, column 15: ")"
+    browser.open(base_url + "sparql?" + urlencode({"query": query, "format": "html"}))
+    browser.until("!!window.mpscEditor")
+    assert browser.evaluate("document.querySelector('.error-message').dataset.line") == "3"
+    column = int(browser.evaluate("document.querySelector('.error-message').dataset.column"))
+    cursor = browser.evaluate("(() => { const at = mpscEditor.state.selection.main.head; "
+                              "const line = mpscEditor.state.doc.lineAt(at); return [line.number, at - line.from + 1]; })()")
+    assert cursor == [3, column]
+    # the page itself is the 400 answer, which the browser reports; nothing else may be
+    assert len(browser.errors) == 1 and "status of 400" in browser.errors[0]
+    browser.errors.clear()
+
+
+def test_the_permalink_and_the_short_link_run_the_query(base_url, browser):
+    query = "SELECT ?s WHERE { ?s a mpsc:ModelProject } LIMIT 3"
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, query)
+    browser.evaluate("document.querySelector('.sparql-tools button[data-link=permalink]').click()")
+    link = browser.until("document.querySelector('input.permalink').value")
+    assert parse_qs(urlsplit(link).query)["query"] == [query]
+    browser.evaluate("document.querySelector('.sparql-tools button[data-link=shortlink]').click()")
+    short = browser.until(f"document.querySelector('input.permalink').value.includes('/q/') && "
+                          "document.querySelector('input.permalink').value")
+    assert short.startswith(base_url + "q/")
+    browser.open(short)
+    assert browser.evaluate("location.href") == link
+    assert browser.evaluate("document.querySelectorAll('table.sparql-results tbody tr').length") == 3
+    assert browser.errors == []
+
+
+def test_the_editor_completes_resources_by_label(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, "SELECT * WHERE { ")
+    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
+    browser.type("Koeln")
+    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
+                           ".some(t => t.startsWith('Köln')) && "
+                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    assert any(label.startswith("Köln") for label in labels)
+    with urlopen(base_url + "search/suggest?" + urlencode({"q": "Koeln", "lang": "de", "limit": 10})) as answer:
+        hits = json.load(answer)
+    assert [hit["label"] for hit in hits] == labels  # the search's ranking, unfiltered
+    time.sleep(0.2)  # CodeMirror ignores Enter for 75 ms after a list updates (interactionDelay), against mistakes
+    browser.press("Enter", 13)  # takes the first: inserted as its IRI
+    assert browser.evaluate("mpscEditor.state.doc.toString()") == f"SELECT * WHERE {{ <{hits[0]['iri']}>"
+    assert browser.errors == []
+
+
+def test_the_map_view_shows_one_marker_per_row(base_url, browser):
+    rows = solutions(base_url, "large-municipalities")
+    browser.open(page(base_url, "large-municipalities"))  # the query asks for #defaultView:Map
+    assert browser.evaluate("document.querySelector('.view-switch a[aria-current]').dataset.view") == "map"
+    assert browser.evaluate("document.getElementById('result-map').hidden") is False
+    # Leaflet is loaded when the map is shown; then each row gets its marker
+    assert browser.until("document.querySelectorAll('#result-map .result-marker').length") == len(rows) > 10
+    assert browser.evaluate("performance.getEntriesByType('resource').some(r => /chart-/.test(r.name))") is False
+    # the base layer is the shipped outline of Germany where the package has one, else a plain background
+    outline = ROOT / "server" / "static" / "map" / "germany.geojson"
+    if outline.exists():
+        assert browser.until("document.querySelectorAll('#result-map .leaflet-overlay-pane path').length") > 0
+    else:
+        assert browser.evaluate("document.getElementById('result-map').dataset.outline") == ""
+    titles = browser.evaluate("[...document.querySelectorAll('#result-map .result-marker')].map(m => m.title)")
+    assert sorted(titles) == sorted(row["label"]["value"] for row in rows)  # each marker names its row
+    browser.evaluate("document.querySelector('#result-map .result-marker').click()")
+    assert browser.until("!!document.querySelector('.leaflet-popup-content a')")  # the popup links the row's place
+    assert browser.errors == []
+
+
+def test_the_chart_view_draws_projects_per_round_and_category(base_url, browser):
+    rows = solutions(base_url, "projects-per-round-and-category")
+    browser.open(page(base_url, "projects-per-round-and-category", view="bar"))
+    chart = browser.until("window.mpscViews && window.mpscViews.chart && "
+                          "{type: mpscViews.chart.config.type, labels: mpscViews.chart.data.labels, "
+                          "datasets: mpscViews.chart.data.datasets.map(d => ({label: d.label, data: d.data}))}")
+    assert chart["type"] == "bar"
+    assert sorted(chart["labels"]) == sorted({row["year"]["value"] for row in rows})  # one bar group per round
+    assert sorted(d["label"] for d in chart["datasets"]) == sorted({row["categoryLabel"]["value"] for row in rows})
+    drawn = sum(value or 0 for dataset in chart["datasets"] for value in dataset["data"])
+    assert drawn == sum(int(row["projects"]["value"]) for row in rows) == 73
+    assert browser.evaluate("document.querySelector('#result-chart canvas').width") > 0
+    assert browser.errors == []
+
+
+@pytest.mark.parametrize("size", ["browser", "phone"])
+def test_the_form_and_the_result_views_pass_axe(base_url, size, request):
+    tab = request.getfixturevalue(size)
+    for url in (base_url + "sparql", page(base_url, "projects-per-state"),
+                page(base_url, "large-municipalities"),
+                page(base_url, "projects-per-round-and-category", view="bar"),
+                page(base_url, "large-municipalities", embed="1")):
+        tab.open(url)
+        assert tab.evaluate("window.innerWidth") == (390 if size == "phone" else 1280)
+        assert axe.violations(tab) == [], url
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    assert tab.errors == []
