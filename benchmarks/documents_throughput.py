@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import load  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.web import static_config  # noqa: E402
-from server.web.hooks import gzipped  # noqa: E402
+from server.web.hooks import content_security_policy, gzipped  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.sparql_support import mpsc_serve, running  # noqa: E402
 
@@ -75,7 +75,7 @@ def export(base: str, paths: list[str], folder: Path, upstream: str, listen: str
                 target.with_name(target.name + ".gz").write_bytes(gzipped(body))
     connection.close()
     (folder / "nginx" / "tmp").mkdir(parents=True)
-    (folder / "nginx" / "site.conf").write_text(static_config.nginx_site(base, listen, (upstream,), "bench"))
+    (folder / "nginx" / "site.conf").write_text(static_config.nginx_site(base, listen, (upstream,), "bench", content_security_policy()))
     (folder / "nginx" / "nginx.conf").write_text(static_config.nginx_main())
 
 

@@ -211,7 +211,7 @@ def export_site(folder, base_url, listen, upstreams, only):
     app = create_app(settings)
     try:
         exported = run_export(app, release, folder, only)
-        write_configs(folder, settings.public_base, listen, upstreams or (settings.bind,), release.version)
+        write_configs(app, folder, listen, upstreams or (settings.bind,), release.version)
     except OSError as error:
         io_failure(error)
     finally:

@@ -34,7 +34,7 @@ from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
 from .harvest import PAGES
-from .hooks import GZIP_MIN_BYTES, compressible
+from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
 from .i18n import LANGUAGES
 from .links import document_path
 
@@ -74,13 +74,16 @@ def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] =
     return writer.done
 
 
-def write_configs(out: Path, base: str, listen: str, upstreams: tuple[str, ...], version: str) -> None:
-    """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile."""
+def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...], version: str) -> None:
+    """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile,
+    for the site `app` answers (its base URL, its pages' security policy)."""
+    base = app.config["MPSC"].public_base
+    csp = content_security_policy(app.extensions.get("mpsc.tile_origin", ""))
     folder = Path(out) / "nginx"
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version), encoding="utf-8")
+    (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version, csp), encoding="utf-8")
     (folder / "nginx.conf").write_text(static_config.nginx_main(), encoding="utf-8")
-    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams), encoding="utf-8")
+    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams, csp), encoding="utf-8")
 
 
 def documents(app: Flask, only: tuple[str, ...]) -> list[str]:

@@ -98,12 +98,17 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Server"] = "mpsc"  # instead of a server's name and version
     if response.mimetype == HTML.media_type:
         framed = g.get("frameable", False)
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
-            tiles=current_app.extensions.get("mpsc.tile_origin", ""), ancestors="*" if framed else "'none'")
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            current_app.extensions.get("mpsc.tile_origin", ""), framed)
         if not framed:
             response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
+
+
+def content_security_policy(tiles: str = "", framed: bool = False) -> str:
+    """The policy of an HTML answer (also what the static site's configuration sends, static_config.py)."""
+    return CONTENT_SECURITY_POLICY.format(tiles=tiles, ancestors="*" if framed else "'none'")
 
 
 def allow_framing() -> None:

@@ -18,7 +18,7 @@ import re
 
 from ..formats import GRAPH_FORMATS, HTML
 from .dumps import YEAR
-from .hooks import CONTENT_SECURITY_POLICY, EXPOSED
+from .hooks import EXPOSED
 from .i18n import DEFAULT, LANGUAGES
 from .links import DOCUMENT_FORMATS
 from .responses import MAX_AGE
@@ -56,8 +56,9 @@ def _map_lines(rules: list[tuple[str, str]]) -> str:
     return "\n".join(f'    "{pattern}" "{value}";' for pattern, value in rules)
 
 
-def nginx_site(base: str, listen: str, upstreams: tuple[str, ...], version: str) -> str:
-    """The http-level configuration of the exported site (maps, upstream, server), for `include`."""
+def nginx_site(base: str, listen: str, upstreams: tuple[str, ...], version: str, csp: str) -> str:
+    """The http-level configuration of the exported site (maps, upstream, server), for `include`; `csp` is
+    the app's Content-Security-Policy for pages (hooks.content_security_policy)."""
     servers = "\n".join(f"    server {u};" for u in upstreams)
     see_other = [("html", f"{base}doc/$mpsc_id$mpsc_lang_query")] + [
         (f.extension, f"{base}doc/$mpsc_id.{f.extension}") for f in GRAPH_FORMATS]
@@ -126,7 +127,7 @@ map $sent_http_content_type $mpsc_html_only {{
 }}
 map $mpsc_html_only $mpsc_csp {{
     default "";
-    1 "{CONTENT_SECURITY_POLICY}";
+    1 "{csp}";
 }}
 map $mpsc_html_only $mpsc_content_language {{
     default "";
@@ -236,7 +237,7 @@ http {{
 """
 
 
-def caddyfile(base: str, listen: str, upstreams: tuple[str, ...]) -> str:
+def caddyfile(base: str, listen: str, upstreams: tuple[str, ...], csp: str) -> str:
     """The same site for Caddy 2, from the same rules (not run by the tests: Debian has no caddy package in
     the test setup, so treat it as a starting point and check it with `caddy validate`)."""
     accept = "\n".join(f"        ~(?i){pattern[2:]} {value}" for pattern, value in accept_rules() if pattern.startswith("~*"))
@@ -276,7 +277,7 @@ http://{listen} {{
         X-Content-Type-Options nosniff
     }}
     @html header Content-Type text/html*
-    header @html Content-Security-Policy "{CONTENT_SECURITY_POLICY}"
+    header @html Content-Security-Policy "{csp}"
 
     # Only bare URLs and ?lang= were exported; /sparql and /healthz are always the app's.
     @dynamic expression `{{query}} != "" && {{query}} != "lang=de" && {{query}} != "lang=en"`
