@@ -22,6 +22,7 @@ PATHS = ["doc/project/bamberg", "doc/project/bamberg.ttl", "doc/municipality/094
 HEADERS = [{"Accept": "text/html", "Accept-Language": "en-US,en;q=0.9"}, {"Accept": "text/turtle"},
            {"Accept": "application/ld+json", "Accept-Encoding": "gzip"},
            {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Encoding": "gzip, deflate"},
+           {"Accept": 'application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded"'},
            {"Accept": "image/png"}, {}]
 
 

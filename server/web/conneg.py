@@ -126,7 +126,12 @@ def negotiate(accept: str | None, offered: Sequence[Format], default: Format) ->
 def wants_expanded_jsonld() -> bool:
     """Whether the client asks for JSON-LD's expanded form (`Accept: application/ld+json;
     profile="http://www.w3.org/ns/json-ld#expanded"`); documents are compacted otherwise."""
-    for part in (request.headers.get("Accept") or "").split(","):
+    return expanded_jsonld(request.headers.get("Accept"))
+
+
+def expanded_jsonld(accept: str | None) -> bool:
+    """`wants_expanded_jsonld` for an Accept header given as such (for the document fast path, fastpath.py)."""
+    for part in (accept or "").split(","):
         fields = [f.strip() for f in part.split(";")]
         if fields[0].lower() == "application/ld+json":
             for param in fields[1:]:

@@ -24,7 +24,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
-from .conneg import decide
+from .conneg import decide, expanded_jsonld
 from .hooks import gzipped, write_access_log
 from .i18n import language
 from .links import DOCUMENT_FORMATS, split_suffix
@@ -125,7 +125,8 @@ class FastPath:
         return self.answer(key, entry, environ, start_response)
 
     def key(self, environ) -> tuple | None:
-        """(release, path, query, format, language) of a document request, or None for anything else."""
+        """(release, path, query, format, language, JSON-LD expanded) of a document request, or None for anything
+        else."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.cache.capacity:
             return None
         path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
@@ -146,7 +147,7 @@ class FastPath:
             version = self.app.extensions["mpsc.store"].version  # a remote store may be away: Flask answers that
         except QueryFailed:
             return None
-        return version, path, query, fmt.key, lang
+        return version, path, query, fmt.key, lang, fmt.kind == "rdf" and expanded_jsonld(environ.get("HTTP_ACCEPT"))
 
     def answer(self, key: tuple, entry: Entry, environ, start_response):
         """The remembered answer, 304 or gzipped as the request asks; Flask answers a 304 not yet seen."""
