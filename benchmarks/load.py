@@ -51,6 +51,14 @@ def run(base: str, requests: list[Request], clients: int, seconds: float,
             i += 1
         connection.close()
 
+    elapsed = for_seconds(client, clients, seconds, stop)
+    quantiles = statistics.quantiles(latencies, n=20)
+    return {"requests": len(latencies), "rate": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
+            "p95_ms": quantiles[18] * 1000, "kb": statistics.mean(sizes) / 1000, "errors": len(errors)}
+
+
+def for_seconds(client: Callable[[int], None], clients: int, seconds: float, stop: threading.Event) -> float:
+    """Run `client(n)` in `clients` threads for `seconds`, then set `stop` and wait for them; the elapsed time."""
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     started = time.perf_counter()
     for thread in threads:
@@ -59,7 +67,4 @@ def run(base: str, requests: list[Request], clients: int, seconds: float,
     stop.set()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
-    quantiles = statistics.quantiles(latencies, n=20)
-    return {"requests": len(latencies), "rate": len(latencies) / elapsed, "p50_ms": quantiles[9] * 1000,
-            "p95_ms": quantiles[18] * 1000, "kb": statistics.mean(sizes) / 1000, "errors": len(errors)}
+    return time.perf_counter() - started

@@ -84,13 +84,7 @@ def mixed(base: str, clients: int, seconds: float, documents: list[str]) -> dict
                     errors.append((kind, response.status, body[:120].decode("utf-8", "replace")))
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    load.for_seconds(client, clients, seconds, stop)
     return {"latencies": latencies, "errors": errors}
 
 

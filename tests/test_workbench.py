@@ -63,6 +63,18 @@ def set_query(browser, text: str) -> None:
                      f"insert: {json.dumps(text)}}}}}); mpscEditor.focus()")
 
 
+LABELS = f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
+
+
+def completions(browser, query: str, typed: str, ready: str) -> list[str]:
+    """The completion labels after typing `typed` at the end of `query`, once `ready` (a JS test of the
+    array `labels`) holds."""
+    set_query(browser, query)
+    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
+    browser.type(typed)
+    return browser.until(f"(labels => ({ready}) && labels)({LABELS})")
+
+
 def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url, browser):
     open_editor(browser, base_url + "sparql")
     assert browser.evaluate("document.getElementById('sparql-query').hidden")  # the editor took its place
@@ -100,19 +112,9 @@ def test_the_table_sorts_by_a_column(base_url, browser):
 
 def test_the_editor_completes_prefixes_and_vocabulary_terms(base_url, browser):
     open_editor(browser, base_url + "sparql")
-    set_query(browser, "SELECT * WHERE { ?m a ")
-    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
-    browser.type("mpsc:Muni")
-    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
-                           ".filter(t => t.length).length && "
-                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    labels = completions(browser, "SELECT * WHERE { ?m a ", "mpsc:Muni", "labels.filter(t => t.length).length")
     assert "mpsc:Municipality" in labels
-    set_query(browser, "SELECT * WHERE { ?m a mpsc:Municipality } ")
-    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
-    browser.type("sko")
-    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
-                           ".includes('skos:') && "
-                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    labels = completions(browser, "SELECT * WHERE { ?m a mpsc:Municipality } ", "sko", "labels.includes('skos:')")
     assert "skos:" in labels
     assert browser.errors == []
 
@@ -164,12 +166,7 @@ def test_the_permalink_and_the_short_link_run_the_query(base_url, browser):
 
 def test_the_editor_completes_resources_by_label(base_url, browser):
     open_editor(browser, base_url + "sparql")
-    set_query(browser, "SELECT * WHERE { ")
-    browser.evaluate("mpscEditor.dispatch({selection: {anchor: mpscEditor.state.doc.length}})")
-    browser.type("Koeln")
-    labels = browser.until(f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)"
-                           ".some(t => t.startsWith('Köln')) && "
-                           f"[...{EDITOR}.querySelectorAll('.cm-completionLabel')].map(e => e.textContent)")
+    labels = completions(browser, "SELECT * WHERE { ", "Koeln", "labels.some(t => t.startsWith('Köln'))")
     assert any(label.startswith("Köln") for label in labels)
     with urlopen(base_url + "search/suggest?" + urlencode({"q": "Koeln", "lang": "de", "limit": 10})) as answer:
         hits = json.load(answer)
