@@ -15,8 +15,6 @@ from .namespaces import ID, LABEL_PROPERTIES, METADATA_GRAPH, MPSC, ONTOLOGY_GRA
 
 # Every query may use the project's prefixes; a few unused declarations cost the parser nothing.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-# The label properties (namespaces.LABEL_PROPERTIES, the one order of preference) as a property path.
-LABEL_PATH = "|".join(f"<{prop}>" for prop in LABEL_PROPERTIES)
 FACET_IRIS = {"round": iris.round, "category": iris.category, "state": iris.state}
 _UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
@@ -38,18 +36,25 @@ def key(value: str) -> str:
     return value
 
 
+def label_triples(subject: str, label: str, prop: str = "?p") -> str:
+    """A pattern matching every label triple of `subject` (namespaces.LABEL_PROPERTIES), binding `prop`.
+
+    One pattern per property in a UNION, not `VALUES ?p` and not a property path: Oxigraph then looks each
+    subject up by subject and predicate (measured for 1,000 IRIs: 0.12 s instead of 1.0 s), and Virtuoso
+    answers a project's document in 0.03 s instead of 1.7 s over a path `?o rdfs:label|… ?l . ?o ?p ?l`.
+    """
+    return " UNION ".join(f"{{ {subject} <{p}> {label} BIND(<{p}> AS {prop}) }}" for p in LABEL_PROPERTIES)
+
+
 def labels(iris) -> str:
     """Every label of the given IRIs; `labels_by_language` groups them for `i18n.preferred`.
 
     Fetched apart from the list queries because OPTIONAL label patterns multiply rows (the union
-    default graph repeats what two named graphs share), which made list queries slow. One pattern per
-    property in a UNION, not `VALUES ?p`: Oxigraph then looks each IRI up by subject and predicate
-    (measured for 1,000 IRIs: 0.12 s instead of 1.0 s).
+    default graph repeats what two named graphs share), which made list queries slow.
     """
     values = " ".join(iri(str(i)) for i in sorted(set(map(str, iris))))
-    patterns = " UNION ".join(f"{{ ?s <{prop}> ?label BIND(<{prop}> AS ?p) }}" for prop in LABEL_PROPERTIES)
     return PROLOGUE + f"""SELECT DISTINCT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }}
-  {patterns} }}"""
+  {label_triples("?s", "?label")} }}"""
 
 
 def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
@@ -81,7 +86,7 @@ def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
     # Virtuoso took ~10 s over the branches.
     values = f"VALUES ?f {{ {' '.join(iri(f) for f in fragments)} }}"
     own = (f"  UNION {{ {values} ?f ?p ?o BIND(?f AS ?s) }}\n"
-           f"  UNION {{ {values} ?f ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}\n") if fragments else ""
+           f"  UNION {{ {values} ?f ?p0 ?o . {label_triples('?o', '?ol', '?lp')} }}\n") if fragments else ""
     if sample is None:
         incoming = f"?in ?ip {r}"
     else:
@@ -97,8 +102,8 @@ def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
 }} WHERE {{
   {{ {r} ?p ?o BIND({r} AS ?s) }}
 {own}  UNION {{ {r} ?p0 ?o . ?o a ?ot }}
-  UNION {{ {r} ?p0 ?o . ?o {LABEL_PATH} ?ol . ?o ?lp ?ol }}
-  UNION {{ {{ {incoming} }} OPTIONAL {{ ?in a ?int }} OPTIONAL {{ ?in {LABEL_PATH} ?inl . ?in ?lp ?inl }} }}
+  UNION {{ {r} ?p0 ?o . {label_triples("?o", "?ol", "?lp")} }}
+  UNION {{ {{ {incoming} }} OPTIONAL {{ ?in a ?int }} OPTIONAL {{ {label_triples("?in", "?inl", "?lp")} }} }}
   UNION {{ {r} mpsc:grantee ?g . ?g org:hasMember ?m . OPTIONAL {{ ?m rdfs:label ?ml }} }}
   UNION {{ ?coop org:hasMember {r} . ?project mpsc:grantee ?coop ; rdfs:label ?pl ; a ?pt }}
   UNION {{ {r} dcat:distribution ?o . VALUES ?dp {{ dcat:downloadURL dcat:mediaType dcterms:license }} ?o ?dp ?dv }}
