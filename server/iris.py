@@ -206,6 +206,11 @@ def distribution(file_name: str) -> URIRef:
     return _id("distribution/" + file_name.replace(".", "-"))
 
 
+def changelog(version: str) -> URIRef:
+    """The changelog of a release (build/changes.py): a document of the site, /changes/{version}."""
+    return URIRef(f"{BASE}changes/{version}")
+
+
 def download(version: str, file_name: str) -> URIRef:
     """A release file of one version, as the catalogue's download URL names it."""
     return URIRef(f"{BASE}dumps/{version}/{file_name}")

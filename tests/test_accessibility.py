@@ -25,7 +25,7 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "cooperations", "charter", "ontology",
          "sparql", "dumps/", "limits", "search?q=Koeln", "search?q=stadt&page=2", "doc/project/connected-urban-twins",
          "doc/municipality/09461000", "doc/district/09471", "doc/state/09", "doc/charter/recommendation-1.1",
-         "doc/dataset", "doc/round/2020", "doc/no/such/thing", "projects?lang=en", "doc/project/bamberg?lang=en",
+         "doc/dataset", "doc/round/2020", "changes", "doc/no/such/thing", "projects?lang=en", "doc/project/bamberg?lang=en",
          "sparql?query=" + quote("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> "
                                  "SELECT ?p ?title ?round WHERE { ?p mpsc:title ?title ; mpsc:fundingRound ?round }")
          + "&format=html", "sparql?query=" + quote("SELECT * WHERE { ?s a foo:Bar }") + "&format=html"]

@@ -20,10 +20,11 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
-from . import exports, metadata, notes, search_index, validation
+from . import changes, exports, metadata, notes, search_index, validation
 from .licences import LICENCES
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
-from .release import CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, checksums_file, sha256, write_release
+from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
+                      checksums_file, sha256, write_release)
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
@@ -117,7 +118,7 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 
 VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
-GENERATORS = ("build/__init__.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
+GENERATORS = ("build/__init__.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
               "build/search_index.py", "build/exports.py", "names.py", "rdfio.py", "jsonld.py", "formats.py",
               "namespaces.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
@@ -131,16 +132,34 @@ def generator_fingerprint() -> bytes:
     return code + " ".join(versions).encode()
 
 
-def content_version(ordered: dict[str, list], modified: str) -> str:
-    """The first 12 hex digits of the SHA-256 of the input (sorted N-Quads), the date and the generator.
+def input_key(ordered: dict[str, list], modified: str) -> str:
+    """The SHA-256 of the input (sorted N-Quads), the date and the generator: what decides the data files."""
+    digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
+    digest.update(modified.encode())
+    digest.update(generator_fingerprint())
+    return digest.hexdigest()
+
+
+def content_version(key: str, previous: str | None) -> str:
+    """The release version: the first 12 hex digits of the input key, mixed with the previous release's
+    version when there is one, since the changelog (changes.ttl) compares with it.
 
     Same version, same bytes: files under /dumps/{version}/ can be cached as immutable. The date is in
     the files (void.ttl, release.json), so a rebuild on a later day is a new version.
     """
-    digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
-    digest.update(modified.encode())
-    digest.update(generator_fingerprint())
-    return digest.hexdigest()[:12]
+    if previous is None:
+        return key[:12]
+    return hashlib.sha256(f"{key} {previous}".encode()).hexdigest()[:12]
+
+
+def predecessor(out_dir: Path, key: str) -> Release | None:
+    """The release this one is compared with: the current one, unless that was built from the same input,
+    in which case the one it was compared with (so that a rebuild reproduces the current release)."""
+    releases = Releases(out_dir)
+    current = releases.current()
+    if current is None or current.manifest.get("input") != key:
+        return current
+    return releases.get(current.manifest["previous"]) if current.manifest.get("previous") else None
 
 
 def release_date(root: Path, static: Graph) -> str:
@@ -214,8 +233,19 @@ def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]
     return files, entries
 
 
-def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: str, modified: str) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Revision:
+    """What names a release besides its data: version, date, input key and the changes since its predecessor."""
+
+    version: str
+    modified: str
+    key: str
+    changes: changes.Changes | None
+
+
+def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> dict[str, bytes]:
     """All files of a release; the metadata graph is computed from the data files before it is written."""
+    version, modified = revision.version, revision.modified
     counts = {g: len(t) for g, t in ordered.items()}
     files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
     tables, table_entries = export_files(graphs)
@@ -223,7 +253,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: s
     entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
                + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
     content = {g: graphs[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE)}
-    meta = metadata.release_metadata(graphs[METADATA], content, version, modified, entries)
+    meta = metadata.release_metadata(graphs[METADATA], content, version, modified, entries, revision.changes)
     ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
     counts[METADATA] = len(ordered[METADATA])
     for dump in (VOID_FILE, ALL_FILE):
@@ -239,8 +269,15 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], version: s
                 "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
                           *(_entry(d, files[d.name], counts) for d in (VOID_FILE, ALL_FILE))],
                 "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(files[SEARCH_INDEX]),
-                           "sha256": sha256(files[SEARCH_INDEX])}}
-    files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"]).encode()
+                           "sha256": sha256(files[SEARCH_INDEX])},
+                "input": revision.key}
+    if revision.changes is not None:
+        files[CHANGES] = rdfio.serialize_sorted(rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)),
+                                                formats.TURTLE.ox_format)
+        manifest.update(previous=revision.changes.previous,
+                        changes={"name": CHANGES, "resources": len(revision.changes.resources),
+                                 "bytes": len(files[CHANGES]), "sha256": sha256(files[CHANGES])})
+    files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"], revision.changes).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)
     return files
@@ -260,8 +297,12 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
         raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
     modified = release_date(root, graphs[METADATA])
-    version = content_version(ordered, modified)
-    files = release_files(graphs, ordered, version, modified)
+    key = input_key(ordered, modified)
+    previous = predecessor(out_dir, key)
+    version = content_version(key, previous.version if previous else None)
+    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
+             if previous else None)
+    files = release_files(graphs, ordered, Revision(version, modified, key, found))
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite

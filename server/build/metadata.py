@@ -12,9 +12,10 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
+from . import changes
 from .licences import LICENCES
 from .. import iris
-from ..namespaces import BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
+from ..namespaces import ADMS, BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 
 DATASET = iris.dataset()
 
@@ -98,9 +99,17 @@ def add_spatial(meta: Graph, graphs: dict[str, Graph]) -> None:
         meta.add((DATASET, DCATDE.politicalGeocodingURI, entry))
 
 
+def add_changes(meta: Graph, found: changes.Changes) -> None:
+    """The changes since the previous release: a summary in words (DCAT-AP's adms:versionNotes) and the
+    changelog document with every changed resource (mpsc:changelog, a kind of rdfs:seeAlso)."""
+    for lang in ("de", "en"):
+        meta.add((DATASET, ADMS.versionNotes, Literal(changes.summary(found, lang), lang=lang)))
+    meta.add((DATASET, MPSC.changelog, iris.changelog(found.version)))
+
+
 def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
-                     files: list[dict]) -> Graph:
-    """The metadata graph of a release: the static description plus version, dates, counts, files."""
+                     files: list[dict], found: changes.Changes | None = None) -> Graph:
+    """The metadata graph of a release: the static description plus version, dates, counts, files, changes."""
     meta = Graph()
     for triple in static:
         meta.add(triple)
@@ -113,4 +122,6 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modi
     add_spatial(meta, graphs)
     for entry in files:
         add_distribution(meta, entry, version, modified)
+    if found is not None:
+        add_changes(meta, found)
     return meta

@@ -6,17 +6,21 @@ from collections import Counter
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from . import changes
 from .licences import LICENCES
 
-def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadata: Graph, files: list[dict]) -> str:
-    """Markdown notes: graphs with counts and provenance, files with licences, then all cited sources."""
+
+def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadata: Graph, files: list[dict],
+                  found: changes.Changes | None = None) -> str:
+    """Markdown notes: graphs with counts and provenance, changes since the previous release, files with
+    licences, then all cited sources."""
     lines = [f"# Release {version}", "", f"Modified: {modified}", "", "## Named graphs", "",
              "| graph | triples | licence | derived from |", "|---|---|---|---|"]
     for name, graph in sorted(graphs.items()):
         licence = metadata.value(URIRef(name), DCTERMS.license)
         derived = ", ".join(sorted(str(s) for s in metadata.objects(URIRef(name), PROV.wasDerivedFrom)))
         lines.append(f"| `{name}` | {len(graph):,} | {licence or ''} | {derived} |")
-    lines += ["", "## Files", "", "| file | bytes | licence | SHA-256 |", "|---|---|---|---|"]
+    lines += ["", *changes.notes_section(found), "## Files", "", "| file | bytes | licence | SHA-256 |", "|---|---|---|---|"]
     for entry in files:
         lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {LICENCES[entry['licence']].name} | `{entry.get('sha256', '')}` |")
     lines += ["", "Attribution for the reference data: © Statistisches Bundesamt (Destatis); Wikidata identifiers CC0 1.0.",

@@ -31,6 +31,7 @@ MANIFEST = "release.json"
 CHECKSUMS = "SHA256SUMS"
 NOTES = "RELEASE-NOTES.md"
 SEARCH_INDEX = "search.sqlite"  # the search index (build/search_index.py), which the web layer reads
+CHANGES = "changes.ttl"  # the changelog since the previous release (build/changes.py); a first release has none
 # Every named graph plus their merge as the default graph, in N-Quads: the file stores load.
 DATASET_FILE = "mpsc-all.nq.gz"
 MAX_VERSION_CHARS = 64  # build versions have 12; longer names are no version (and may exceed NAME_MAX)
@@ -145,6 +146,8 @@ class Release:
     def file(self, name: str) -> Path | None:
         """The path of a listed release file, or None for names the release does not have."""
         listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX}
+        if "changes" in self.manifest:
+            listed.add(CHANGES)
         return self.path / name if name in listed else None
 
 

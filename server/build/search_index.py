@@ -24,6 +24,7 @@ Tables (the API of the file, read by `web/finder.py` and by anything else that m
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -74,33 +75,57 @@ def pick(texts: dict[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("de") or next(iter(texts.values()), "")
 
 
-def texts(graph: Graph, node, props) -> dict[str, str]:
+class Facts:
+    """Graphs as plain dicts for the index's many small look-ups: subject → property → sorted objects, and for
+    the properties of CONTEXT_IN object → property → sorted subjects. Merging the programme and reference
+    graphs into one rdflib graph and asking it took 14 s of a build; the dicts take a few."""
+
+    def __init__(self, *graphs: Graph):
+        out: dict = defaultdict(lambda: defaultdict(set))
+        into: dict = defaultdict(lambda: defaultdict(set))
+        for graph in graphs:
+            for s, p, o in graph:
+                out[s][p].add(o)
+                if p in CONTEXT_IN:
+                    into[o][p].add(s)
+        self.out = {s: {p: sorted(os) for p, os in by.items()} for s, by in out.items()}
+        self.into = {o: {p: sorted(ss) for p, ss in by.items()} for o, by in into.items()}
+
+    def objects(self, node, prop) -> list:
+        return self.out.get(node, {}).get(prop, [])
+
+    def subjects(self, prop, node) -> list:
+        return self.into.get(node, {}).get(prop, [])
+
+    def value(self, node, prop):
+        found = self.objects(node, prop)
+        return found[0] if found else None
+
+
+def texts(facts: Facts, node, props) -> dict[str, str]:
     """{language: text} of the first of `props` that has a value per language (smallest text wins)."""
     found: dict[str, str] = {}
     for prop in props:
-        for value in sorted(graph.objects(node, prop)):
+        for value in facts.objects(node, prop):
             if isinstance(value, Literal):
                 found.setdefault(value.language or "", str(value))
     return found
 
 
-def main_type(graph: Graph, node) -> str:
+def main_type(facts: Facts, node) -> str:
     """The class a hit is shown as: ours first (in the order of KINDS), else any."""
-    types = sorted(graph.objects(node, RDF.type))
+    types = facts.objects(node, RDF.type)
     ours = [t for t in types if t in KINDS] or [t for t in types if str(t).startswith(str(MPSC))] or types
     return str(min(ours, key=lambda t: (KINDS.index(t) if t in KINDS else len(KINDS), str(t)))) if ours else ""
 
 
 def entries(graphs: dict[str, Graph]) -> list[Entry]:
     """Every named resource of the programme and reference graphs, with names, ids and a description."""
-    data = Graph(store="SimpleMemory")
-    for name in (PROGRAMME_GRAPH, REFERENCE_GRAPH):
-        for triple in graphs[name]:
-            data.add(triple)
+    data = Facts(graphs[PROGRAMME_GRAPH], graphs[REFERENCE_GRAPH])
+    ontology = Facts(graphs[ONTOLOGY_GRAPH])
     programme = {s for s in graphs[PROGRAMME_GRAPH].subjects() if isinstance(s, URIRef)}
-    ontology = graphs[ONTOLOGY_GRAPH]
     found = []
-    for node in sorted({s for s in data.subjects() if isinstance(s, URIRef)}):
+    for node in sorted(s for s in data.out if isinstance(s, URIRef)):
         if not str(node).startswith(ID) or "#" in str(node):
             continue
         labels = texts(data, node, LABEL_ORDER)
@@ -109,11 +134,11 @@ def entries(graphs: dict[str, Graph]) -> list[Entry]:
     return found
 
 
-def entry(data: Graph, ontology: Graph, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
+def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
     cls = main_type(data, node)
     kind_names = texts(ontology, URIRef(cls), (RDFS.label,)) if cls else {}
-    context = [o for p in CONTEXT_OUT for o in sorted(data.objects(node, p))]
-    context += [s for p in CONTEXT_IN for s in sorted(data.subjects(p, node))]
+    context = [o for p in CONTEXT_OUT for o in data.objects(node, p)]
+    context += [s for p in CONTEXT_IN for s in data.subjects(p, node)]
     descriptions = {}
     for lang in LANGUAGES:
         where = ", ".join(pick(texts(data, c, LABEL_ORDER), lang) for c in context)

@@ -39,10 +39,11 @@ def register(app: Flask, store: Store | None) -> None:
 
 def blueprints():
     """Every blueprint of the app; each URL family lives in its own module."""
-    from . import dumps, endpoint, harvest, health, openapi, pages, reconcile, resources, search, short_links
+    from . import (changelog, dumps, endpoint, harvest, health, openapi, pages, reconcile, resources, search,
+                   short_links)
 
-    return [endpoint.bp, short_links.bp, health.bp, pages.bp, resources.bp, dumps.bp, harvest.bp, openapi.bp,
-            search.bp, reconcile.bp]
+    return [endpoint.bp, short_links.bp, health.bp, pages.bp, resources.bp, dumps.bp, changelog.bp, harvest.bp,
+            openapi.bp, search.bp, reconcile.bp]
 
 
 def get_store() -> Store:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, redirect, send_file
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
 from ..namespaces import METADATA_GRAPH
-from ..build.release import CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
+from ..build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
@@ -23,7 +23,7 @@ bp = Blueprint("dumps", __name__)
 YEAR = 365 * 24 * 3600
 # Media types of the files about the release, which the manifest does not list.
 OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
-             SEARCH_INDEX: "application/vnd.sqlite3"}
+             SEARCH_INDEX: "application/vnd.sqlite3", CHANGES: "text/turtle"}
 
 
 @bp.route("/dumps/")

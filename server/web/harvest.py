@@ -27,7 +27,8 @@ bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
 CATALOG = BASE + "catalog"  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
-PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "limits")
+PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "changes",
+         "limits")
 
 
 @bp.route("/.well-known/void")

@@ -176,6 +176,24 @@ MESSAGES = {
     "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
     "dumps.current": ("aktuell", "current"),
     "count.rows": ("Zeilen", "rows"),
+    "changes.title": ("Änderungen", "Changes"),
+    "changes.link": ("Änderungen gegenüber der vorherigen Veröffentlichung", "Changes since the previous release"),
+    "changes.intro": ("Was sich in Veröffentlichung {version} gegenüber {previous} geändert hat, je benanntem Graphen. "
+                      "Eine Ressource umfasst ihre #-Fragmente; bei geänderten stehen die Eigenschaften dabei, deren "
+                      "Aussagen hinzukamen oder wegfielen.",
+                      "What changed in release {version} since {previous}, per named graph. A resource includes its "
+                      "# fragments; a modified one lists the properties whose statements were added or removed."),
+    "changes.first": ("Veröffentlichung {version} ist die erste in ihrem Ordner: Es gibt nichts, womit sie zu "
+                      "vergleichen wäre.", "Release {version} is the first in its folder: there is nothing to compare "
+                      "it with."),
+    "changes.added": ("Neu", "Added"),
+    "changes.removed": ("Entfernt", "Removed"),
+    "changes.modified": ("Geändert", "Modified"),
+    "changes.counts": ("{added} neu, {removed} entfernt, {modified} geändert; {triples_added} Tripel hinzugekommen, "
+                       "{triples_removed} weggefallen.", "{added} added, {removed} removed, {modified} modified; "
+                       "{triples_added} triples added, {triples_removed} removed."),
+    "changes.more": ("… und {n} weitere; das RDF nennt alle.", "… and {n} more; the RDF lists them all."),
+    "changes.rdf": ("Als RDF", "As RDF"),
     "exports.title": ("Tabellen (CSV)", "Tables (CSV)"),
     "exports.intro": ("Die Daten als Tabellen für Tabellenkalkulationen, jede mit CSVW-Metadaten (W3C CSV on the Web): "
                       "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
@@ -192,6 +210,8 @@ MESSAGES = {
     "error.home": ("Zur Startseite", "Go to the start page"),
     "error.no_release": ("Es wurde noch keine Veröffentlichung erstellt.", "No release has been built yet."),
     "error.no_version": ("Es gibt keine Veröffentlichung {version}.", "There is no release {version}."),
+    "error.no_changes": ("Veröffentlichung {version} ist die erste in ihrem Ordner und hat kein Änderungsprotokoll.",
+                         "Release {version} is the first in its folder and has no changelog."),
     "error.no_file": ("Diese Veröffentlichung hat keine Datei {name}.", "There is no file {name} in this release."),
     "error.no_facet": ("Keine Projekte für {facet}={value}.", "There are no projects for {facet}={value}."),
     "error.400": ("Ungültige Anfrage", "Bad request"),

@@ -21,7 +21,7 @@ from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS
 from ..formats import GRAPH_FORMATS, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
-from . import endpoint, get_settings, harvest, responses, search
+from . import changelog, endpoint, get_settings, harvest, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
@@ -468,6 +468,11 @@ def dump_media_types() -> list[str]:
 def metadata_routes() -> dict[str, dict]:
     html_redirect = see_other("a browser asking for HTML is sent to the page of the description.")
     rdf_only = tuple(f for f in harvest.OFFERED if f is not HTML)  # HTML is offered as a redirect to a page
+    # A first release's changelog page names no other formats: it has no RDF.
+    changes_answers = {"200": answer("The changelog in the chosen format.", content(*changelog.OFFERED),
+                                     ETag=header("ETag", True), Content_Location=header("Content-Location", True),
+                                     Link=header("Link"), Vary=header("Vary")), **not_modified(),
+                       "404": ref("responses", "DocumentNotFound"), **errors(406)}
     return {
         "/.well-known/void": {"get": operation(
             "void", "metadata", "VoID description",
@@ -483,6 +488,16 @@ def metadata_routes() -> dict[str, dict]:
             "catalogFile", "metadata", "DCAT-AP.de catalogue in one format", "The catalogue, whatever `Accept` says.",
             {"200": document_answer(rdf_only), **not_modified(), **errors(404, *STORE_ERRORS)},
             [extension(rdf_only), CONDITIONAL])},
+        "/changes": {"get": operation(
+            "changes", "metadata", "What changed in the served release",
+            "The changelog since the previous release, per named graph: resources added, removed and modified, "
+            "with the properties that changed. A page by default, RDF by `Accept`; a first release has none (its "
+            "page says so, its RDF is 404).", changes_answers, PAGE_PARAMETERS)},
+        "/changes/<name>": {"get": operation(
+            "releaseChanges", "metadata", "What changed in a release",
+            "The changelog of any release on the server; a format's extension after the version picks the format.",
+            changes_answers, [path("name", "A release version, optionally with a format's extension.",
+                                   examples=["0123456789ab", "0123456789ab.ttl"]), *PAGE_PARAMETERS])},
         "/context.jsonld": {"get": operation(
             "jsonldContext", "metadata", "The JSON-LD context",
             "The prefixes every compact JSON-LD document and dump uses (`@context`).",

@@ -1,0 +1,149 @@
+"""The changelog between releases: two consecutive builds of modified data, compared by the build
+(changes.ttl, RELEASE-NOTES.md, adms:versionNotes in the metadata graph) and shown at /changes."""
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from server.build import build
+from server.build.release import Releases
+from server.config import Settings
+from server.namespaces import ADMS, MPSC, PROGRAMME_GRAPH
+from tests.cdp import Browser, chromium_path
+from tests.conftest import serve_app
+from tests.sparql_support import fetch
+from tests.test_accessibility import violations
+from tests.test_catalog import dcat_ap_de, violations as dcat_violations  # noqa: F401 - dcat_ap_de is a fixture
+
+ID = "https://w3id.org/mpsc/id/"
+PROJECT = URIRef(ID + "project/bamberg")
+TOPIC = '<https://w3id.org/mpsc/id/topic/{name}> a <http://www.w3.org/2004/02/skos/core#Concept> ; ' \
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "{name}"@de ; <https://w3id.org/mpsc/id/topic/{name}#note> "x" .\n'
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    """Release A, then B: Bamberg's English label changed, topic `old` removed, topic `new` added."""
+    from tests.conftest import make_small_root
+    folder = tmp_path_factory.mktemp("changes")
+    root, out = make_small_root(folder), folder / "releases"
+    extra, data = root / "data" / "programme" / "extra.ttl", root / "data" / "programme" / "valid.ttl"
+    extra.write_text(TOPIC.format(name="old"), encoding="utf-8")
+    a = build(root, out)
+    data.write_text(data.read_text(encoding="utf-8").replace('"Bamberg"@en', '"Bamberg model project"@en'), encoding="utf-8")
+    extra.write_text(TOPIC.format(name="new"), encoding="utf-8")
+    b = build(root, out)
+    releases = Releases(out)
+    return root, out, releases.get(a.version), releases.get(b.version)
+
+
+def programme(release) -> set:
+    """The programme graph of a release, read from its N-Triples dump (not from changes.ttl)."""
+    return set(Graph().parse(data=gzip.decompress((release.path / "mpsc.nt.gz").read_bytes()), format="nt"))
+
+
+def changelog(release) -> Graph:
+    return Graph().parse(release.path / "changes.ttl", format="turtle")
+
+
+def change_of(log: Graph, resource: str):
+    node = log.value(None, MPSC.changedResource, URIRef(resource))
+    return log.value(node, RDF.type), set(log.objects(node, MPSC.changedProperty))
+
+
+def test_a_first_release_has_no_changelog(two):
+    _, _, a, _ = two
+    assert "previous" not in a.manifest and not (a.path / "changes.ttl").exists()
+    assert "The first release in its folder" in (a.path / "RELEASE-NOTES.md").read_text(encoding="utf-8")
+
+
+def test_the_changelog_names_each_resource_added_removed_and_modified(two):
+    _, _, a, b = two
+    log = changelog(b)
+    assert b.manifest["previous"] == a.version and b.version != a.version
+    assert change_of(log, ID + "topic/new") == (MPSC.ResourceAdded, set())
+    assert change_of(log, ID + "topic/old") == (MPSC.ResourceRemoved, set())
+    assert change_of(log, str(PROJECT)) == (MPSC.ResourceModified, {RDFS.label})
+    assert len(set(log.subjects(MPSC.changedResource, None))) == 3  # #note fragments belong to their topic
+
+
+def test_the_counts_are_the_differences_of_the_dumps(two):
+    _, _, a, b = two
+    before, after = programme(a), programme(b)
+    log = changelog(b)
+    summary = next(s for s in log.subjects(MPSC.inGraph, URIRef(PROGRAMME_GRAPH)) if (s, RDF.type, MPSC.GraphChange) in log)
+    assert log.value(summary, MPSC.triplesAdded).toPython() == len(after - before) == 4  # a label, a topic's three
+    assert log.value(summary, MPSC.triplesRemoved).toPython() == len(before - after) == 4
+    assert [log.value(summary, MPSC[f"resources{k}"]).toPython() for k in ("Added", "Removed", "Modified")] == [1, 1, 1]
+
+
+def test_notes_and_metadata_sum_the_changes_up(two):
+    _, _, a, b = two
+    notes = (b.path / "RELEASE-NOTES.md").read_text(encoding="utf-8")
+    assert f"Compared with release {a.version}" in notes
+    assert f"| `{PROGRAMME_GRAPH}` | 1 | 1 | 1 | 4 | 4 |" in notes
+    void = Graph().parse(b.path / "void.ttl", format="turtle")
+    dataset = URIRef(ID + "dataset")
+    assert (dataset, MPSC.changelog, URIRef(f"https://w3id.org/mpsc/changes/{b.version}")) in void
+    assert Literal(f"Since release {a.version}: programme: 1 added, 1 removed, 1 modified.", lang="en") \
+        in set(void.objects(dataset, ADMS.versionNotes))
+
+
+def test_a_rebuild_of_the_same_input_is_the_same_release(two):
+    root, out, _, b = two
+    again = build(root, out)
+    assert again.version == b.version and Releases(out).current().manifest["previous"] == b.manifest["previous"]
+
+
+@pytest.fixture(scope="module")
+def site(two):
+    root, out, _, _ = two
+    with serve_app(Settings.from_env(root=root, releases=out)) as url:
+        yield url
+
+
+def test_the_page_lists_the_changes_in_both_languages(two, site):
+    _, _, a, b = two
+    german = fetch(site + "changes", headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert german.status == 200 and german.headers["Content-Language"] == "de"
+    page = german.body.decode()
+    assert f"gegenüber {a.version}" in page and "Neu (1)" in page and "Entfernt (1)" in page
+    assert f'href="{site}doc/project/bamberg"' in page and "<code>rdfs:label</code>" in page
+    assert f"<code>{ID}topic/old</code>" in page  # removed: named, not linked
+    english = fetch(site + f"changes/{b.version}", headers={"Accept": "text/html"}, lang="en").body.decode()
+    assert f"since {a.version}" in english and "Modified (1)" in english
+    first = fetch(site + f"changes/{a.version}", headers={"Accept": "text/html"}, lang="en").body.decode()
+    assert "the first in its folder" in first
+
+
+def test_the_changelog_is_rdf_in_every_format(two, site):
+    _, _, a, b = two
+    expected = changelog(b)
+    turtle = fetch(site + "changes", headers={"Accept": "text/turtle"})
+    assert turtle.status == 200 and "Accept" in turtle.headers["Vary"]
+    assert set(Graph().parse(data=turtle.body, format="turtle")) == set(expected)
+    for extension, parser in (("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")):
+        answer = fetch(site + f"changes/{b.version}.{extension}")
+        assert answer.status == 200, extension
+        assert len(Graph().parse(data=answer.body, format=parser)) == len(expected), extension
+    assert turtle.headers["Content-Location"] == f"{site}changes/{b.version}.ttl"
+    assert fetch(site + "dumps/changes.ttl").body == (b.path / "changes.ttl").read_bytes()
+    assert fetch(site + f"changes/{a.version}.ttl").status == 404  # a first release has no changelog
+    assert fetch(site + "changes/000000000000", headers={"Accept": "text/html"}).status == 404
+    assert fetch(site + f"changes/{b.version}.exe").status == 404
+
+
+def test_the_catalogue_with_version_notes_passes_govdatas_shapes(site, dcat_ap_de):
+    catalog = Graph().parse(data=fetch(site + "catalog", headers={"Accept": "text/turtle"}).body, format="turtle")
+    assert set(catalog.objects(URIRef(ID + "dataset"), ADMS.versionNotes))
+    assert dcat_violations(catalog, dcat_ap_de) == []
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")
+def test_the_page_passes_axe(site):
+    with Browser(width=1280, height=900) as browser:
+        browser.open(site + "changes?lang=en")
+        assert violations(browser) == [] and browser.errors == []
