@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import pyshacl
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
@@ -78,6 +77,8 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
     A Dataset is checked as the union of its named graphs, because projects in the programme
     graph point to bodies whose keys live in the reference graph.
     """
+    import pyshacl  # here, not at the top: reading a release (build.release) must not load a SHACL engine
+
     data = _single_graph(data)
     _, report, _ = pyshacl.validate(
         OxigraphQueryGraph(data),

@@ -43,10 +43,12 @@ def load_dataset(store: ox.Store, path: str | Path) -> None:
     Store.load: as fast as bulk_load into memory, but single-threaded, and it leaves no thread behind,
     which the fork server needs (forking a process with threads copies only the calling one). Lenient: the
     file is our own writer's output and its SHA-256 was checked before serving, so checking every IRI and
-    language tag again would only slow the start (by a quarter).
+    language tag again would only slow the start (by a quarter). From bytes, not from the gzip stream: a
+    tenth of a second faster (the ~80 MB are freed before any executor is forked).
     """
     with gzip.open(path, "rb") as handle:
-        store.load(handle, format=ox.RdfFormat.N_QUADS, lenient=True)
+        data = handle.read()
+    store.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 @dataclass

@@ -1,0 +1,311 @@
+"""The build pipeline: ontology/ + data/ -> merged named graphs -> SHACL validation -> metadata -> a release.
+
+Pure functions over paths and graphs; no web framework. `mpsc build` is a thin wrapper around `build()`.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
+
+from .. import formats, iris, rdfio
+from . import changes, exports, metadata, notes, search_index, validation
+from .licences import LICENCES
+from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
+                      checksums_file, sha256, write_release)
+
+ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
+# Which folder feeds which named graph.
+SOURCES = {ONTOLOGY: "ontology", PROGRAMME: "data/programme", REFERENCE: "data/reference", METADATA: "data/metadata"}
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One downloadable serialisation of one or more named graphs."""
+
+    name: str
+    graphs: tuple[str, ...]
+    fmt: formats.Format
+    licence: str
+    title_de: str
+    title_en: str
+
+    @property
+    def compressed(self) -> bool:
+        return self.name.endswith(".gz")
+
+
+DUMPS = (
+    Dump("mpsc.ttl", (PROGRAMME,), formats.TURTLE, "cc-by-4.0",
+         "Programmdaten (Turtle)", "Programme data (Turtle)"),
+    Dump("mpsc.nt.gz", (PROGRAMME,), formats.NTRIPLES, "cc-by-4.0",
+         "Programmdaten (N-Triples, gzip)", "Programme data (N-Triples, gzip)"),
+    Dump("mpsc.jsonld", (PROGRAMME,), formats.JSONLD, "cc-by-4.0",
+         "Programmdaten (JSON-LD)", "Programme data (JSON-LD)"),
+    Dump("reference.ttl", (REFERENCE,), formats.TURTLE, "dl-by-de-2.0",
+         "Referenzdaten Gemeindeverzeichnis (Turtle)", "Reference data, municipal register (Turtle)"),
+    Dump("reference.nt.gz", (REFERENCE,), formats.NTRIPLES, "dl-by-de-2.0",
+         "Referenzdaten Gemeindeverzeichnis (N-Triples, gzip)", "Reference data, municipal register (N-Triples, gzip)"),
+    Dump("ontology.ttl", (ONTOLOGY,), formats.TURTLE, "cc-by-4.0",
+         "Vokabular (OWL, Turtle)", "Vocabulary (OWL, Turtle)"),
+)
+VOID_FILE = Dump("void.ttl", (METADATA,), formats.TURTLE, "cc-by-4.0",
+                 "Beschreibung des Datensatzes (VoID, DCAT)", "Dataset description (VoID, DCAT)")
+# Every named graph plus their merge as the default graph: what stores load (see rdfio.nquads_sorted).
+ALL_FILE = Dump(DATASET_FILE, (ONTOLOGY, PROGRAMME, REFERENCE, METADATA), formats.NQUADS,
+                "dl-by-de-2.0", "Alle Graphen (N-Quads, gzip)", "All named graphs (N-Quads, gzip)")
+
+
+class BuildError(Exception):
+    """A build that must not produce a release; `report` is the text to show the user."""
+
+    def __init__(self, summary: str, report: str = ""):
+        super().__init__(summary)
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    version: str
+    path: Path
+    triples: dict[str, int]
+    seconds: float
+    validation: validation.ValidationResult
+
+
+def read_file(path: Path, root: Path, graph: Graph | None = None) -> Graph:
+    """Parse one Turtle file into `graph`; a syntax error names file, line and column."""
+    graph = Graph(store="SimpleMemory") if graph is None else graph
+    try:
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            graph.add((rdfio.from_ox(triple.subject), rdfio.from_ox(triple.predicate), rdfio.from_ox(triple.object)))
+    except SyntaxError as error:
+        name = os.path.relpath(path, root)
+        where = f"{name}:{error.lineno}:{error.offset}" if error.lineno else name
+        raise BuildError(f"{where}: {error.msg}") from None
+    return graph
+
+
+def read_folder(folder: Path, root: Path) -> Graph:
+    """Parse every *.ttl in a folder into one graph (rdflib's context-free store: a third faster here)."""
+    graph = Graph(store="SimpleMemory")
+    for path in sorted(folder.glob("*.ttl")):
+        read_file(path, root, graph)
+    return graph
+
+
+def load_inputs(root: Path) -> dict[str, Graph]:
+    """The input graphs keyed by named-graph IRI; a missing or empty input folder is an error, so a
+    build run outside a checkout cannot publish an empty release."""
+    graphs = {name: read_folder(root / folder, root) for name, folder in SOURCES.items()}
+    empty = [SOURCES[name] for name, graph in graphs.items() if not len(graph) and name != REFERENCE]
+    if empty:
+        raise BuildError(f"no data in {', '.join(empty)} under {root}; set MPSC_ROOT to the project folder")
+    return graphs
+
+
+VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
+# The modules (paths relative to the package) whose code decides the bytes of a release.
+GENERATORS = ("build/pipeline.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py", "build/licences.py",
+              "build/search_index.py", "build/exports.py", "names.py", "rdfio.py", "jsonld.py", "formats.py",
+              "namespaces.py", "iris.py")
+LIBRARIES = ("pyoxigraph", "rdflib")
+
+
+def generator_fingerprint() -> bytes:
+    """What, besides the data, decides a release's bytes: our writer code and the libraries' versions."""
+    package = Path(__file__).parent.parent
+    code = b"".join((package / name).read_bytes() for name in GENERATORS)
+    versions = [importlib.metadata.version(lib) for lib in LIBRARIES] + [sqlite3.sqlite_version]  # sqlite: the index
+    return code + " ".join(versions).encode()
+
+
+def input_key(ordered: dict[str, list], modified: str) -> str:
+    """The SHA-256 of the input (sorted N-Quads), the date and the generator: what decides the data files."""
+    digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
+    digest.update(modified.encode())
+    digest.update(generator_fingerprint())
+    return digest.hexdigest()
+
+
+def content_version(key: str, previous: str | None) -> str:
+    """The release version: the first 12 hex digits of the input key, mixed with the previous release's
+    version when there is one, since the changelog (changes.ttl) compares with it.
+
+    Same version, same bytes: files under /dumps/{version}/ can be cached as immutable. The date is in
+    the files (void.ttl, release.json), so a rebuild on a later day is a new version.
+    """
+    if previous is None:
+        return key[:12]
+    return hashlib.sha256(f"{key} {previous}".encode()).hexdigest()[:12]
+
+
+def predecessor(out_dir: Path, key: str) -> Release | None:
+    """The release this one is compared with: the current one, unless that was built from the same input,
+    in which case the one it was compared with (so that a rebuild reproduces the current release)."""
+    releases = Releases(out_dir)
+    current = releases.current()
+    if current is None or current.manifest.get("input") != key:
+        return current
+    return releases.get(current.manifest["previous"]) if current.manifest.get("previous") else None
+
+
+def release_date(root: Path, static: Graph) -> str:
+    """The release's modification date, reproducible for the same input.
+
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; else the date of the last commit;
+    else the dataset's hand-written issue date.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc).date().isoformat()
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    issued = static.value(iris.dataset(), DCTERMS.issued)
+    if issued is None:
+        raise BuildError("data/metadata/ gives the dataset no dcterms:issued date to fall back on")
+    return str(issued)
+
+
+def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None) -> validation.ValidationResult:
+    """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
+    folder, in layers whose unchanged reference part is not checked again (validation.validate_layers)."""
+    if cache is not None:
+        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache)
+    union = Graph()  # pyshacl needs a context-aware store
+    for name in (ONTOLOGY, PROGRAMME, REFERENCE):
+        union += graphs[name]
+    return validation.validate(union, validation.load_shapes(shapes_dir))
+
+
+def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
+    entry = {"name": dump.name, "media_type": dump.fmt.media_type, "file_type": dump.fmt.eu_file_type,
+             "licence": dump.licence, "title_de": dump.title_de, "title_en": dump.title_en,
+             "graphs": list(dump.graphs), "triples": sum(counts[g] for g in dump.graphs),
+             "compressed": dump.compressed, "dump": dump is not VOID_FILE}
+    if dump.compressed:
+        entry["media_type"] = "application/gzip"
+        entry["content_type"] = dump.fmt.media_type
+    if data is not None:  # files that cannot list their own size: void.ttl and the file containing it
+        entry.update(bytes=len(data), sha256=sha256(data))
+    return entry
+
+
+def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
+    """The bytes of one dump file, from each graph's triples in canonical order."""
+    if dump.fmt == formats.NQUADS:
+        data = rdfio.nquads_sorted({g: ordered[g] for g in dump.graphs}, union_default=True)
+    else:
+        data = rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
+    return rdfio.gzip_bytes(data) if dump.compressed else data
+
+
+def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]]:
+    """The CSV exports and their CSVW metadata (build/exports.py), with their manifest entries."""
+    files, entries = {}, []
+    for table in exports.TABLES:
+        data, rows = table.csv_bytes(graphs[table.graph])
+        files[table.name] = data
+        files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de)
+        common = {"licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False}
+        entries.append({"name": table.name, "media_type": exports.CSV_MEDIA_TYPE, "file_type": "CSV",
+                        "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)", **common, "rows": rows,
+                        "bytes": len(data), "sha256": sha256(data)})
+        meta = files[table.metadata_name]
+        entries.append({"name": table.metadata_name, "media_type": exports.CSVW_MEDIA_TYPE, "file_type": "JSON",
+                        "title_de": f"{table.title_de} (CSVW-Metadaten)", "title_en": f"{table.title_en} (CSVW metadata)",
+                        **common, "describes": table.name, "bytes": len(meta), "sha256": sha256(meta)})
+    return files, entries
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What names a release besides its data: version, date, input key and the changes since its predecessor."""
+
+    version: str
+    modified: str
+    key: str
+    changes: changes.Changes | None
+
+
+def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> dict[str, bytes]:
+    """All files of a release; the metadata graph is computed from the data files before it is written."""
+    version, modified = revision.version, revision.modified
+    counts = {g: len(t) for g, t in ordered.items()}
+    files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
+    tables, table_entries = export_files(graphs)
+    files.update(tables)
+    entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
+               + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
+    content = {g: graphs[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE)}
+    meta = metadata.release_metadata(graphs[METADATA], content, version, modified, entries, revision.changes)
+    ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
+    counts[METADATA] = len(ordered[METADATA])
+    for dump in (VOID_FILE, ALL_FILE):
+        files[dump.name] = serialize_dump(dump, ordered)
+    # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
+    # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
+    # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
+    merged = len(rdfio.merge_sorted(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
+    default_graph = len(set().union(*ordered.values()))
+    files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
+    manifest = {"version": version, "modified": modified, "triples": merged, "default_graph": default_graph,
+                "graphs": dict(sorted(counts.items())),
+                "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
+                          *(_entry(d, files[d.name], counts) for d in (VOID_FILE, ALL_FILE))],
+                "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(files[SEARCH_INDEX]),
+                           "sha256": sha256(files[SEARCH_INDEX])},
+                "input": revision.key}
+    if revision.changes is not None:
+        files[CHANGES] = rdfio.serialize_sorted(rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)),
+                                                formats.TURTLE.ox_format)
+        manifest.update(previous=revision.changes.previous,
+                        changes={"name": CHANGES, "resources": len(revision.changes.resources),
+                                 "bytes": len(files[CHANGES]), "sha256": sha256(files[CHANGES])})
+    files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"], revision.changes).encode()
+    files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    files[CHECKSUMS] = checksums_file(files)
+    return files
+
+
+def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
+    """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
+
+    `validate=False` is for a caller that checks the same input on its own: the test suite builds its
+    release that way and validates the data in a test of its own, in parallel.
+    """
+    started = time.perf_counter()
+    graphs = load_inputs(root)
+    result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE) if validate
+              else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
+    if not result.conforms:
+        raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
+    ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
+    modified = release_date(root, graphs[METADATA])
+    key = input_key(ordered, modified)
+    previous = predecessor(out_dir, key)
+    version = content_version(key, previous.version if previous else None)
+    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
+             if previous else None)
+    files = release_files(graphs, ordered, Revision(version, modified, key, found))
+    try:
+        path = write_release(out_dir, version, files)
+    except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
+        raise BuildError(str(error)) from None
+    counts = json.loads(files[MANIFEST])["graphs"]
+    return BuildResult(version, path, counts, time.perf_counter() - started, result)
