@@ -55,7 +55,11 @@ def build(out):
     except OSError as error:
         io_failure(error)
     counts = ", ".join(f"{name.rsplit('/', 1)[-1]} {n:,}" for name, n in result.triples.items())
-    click.echo(f"release {result.version} written to {result.path} ({result.seconds:.1f} s)")
+    if result.written:
+        click.echo(f"release {result.version} written to {result.path} ({result.seconds:.1f} s)")
+    else:
+        click.echo(f"release {result.version} in {result.path} is current: the input has not changed "
+                   f"({result.seconds:.1f} s)")
     click.echo(f"triples: {counts}")
     if result.validation.warnings:
         click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")

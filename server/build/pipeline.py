@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS
 from .. import formats, iris, rdfio
 from . import changes, exports, metadata, notes, search_index, validation
 from .licences import LICENCES
+from ..errors import ReleaseCorrupt
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
                       checksums_file, sha256, write_release)
@@ -83,6 +84,7 @@ class BuildResult:
     triples: dict[str, int]
     seconds: float
     validation: validation.ValidationResult
+    written: bool = True  # False: the current release was built from the same input and is kept as it is
 
 
 def read_file(path: Path, root: Path, graph: Graph | None = None) -> Graph:
@@ -152,14 +154,17 @@ def content_version(key: str, previous: str | None) -> str:
     return hashlib.sha256(f"{key} {previous}".encode()).hexdigest()[:12]
 
 
-def predecessor(out_dir: Path, key: str) -> Release | None:
-    """The release this one is compared with: the current one, unless that was built from the same input,
-    in which case the one it was compared with (so that a rebuild reproduces the current release)."""
-    releases = Releases(out_dir)
-    current = releases.current()
+def unchanged(out_dir: Path, key: str) -> Release | None:
+    """The current release if it was built from this very input (data, date and generator, `input_key`):
+    building again would write the same bytes, so the build stops there. A damaged one is an error."""
+    current = Releases(out_dir).current()
     if current is None or current.manifest.get("input") != key:
-        return current
-    return releases.get(current.manifest["previous"]) if current.manifest.get("previous") else None
+        return None
+    try:
+        current.verify()
+    except ReleaseCorrupt as error:
+        raise BuildError(f"{error}; remove its folder and build again") from None
+    return current
 
 
 def release_date(root: Path, static: Graph) -> str:
@@ -298,7 +303,11 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
     modified = release_date(root, graphs[METADATA])
     key = input_key(ordered, modified)
-    previous = predecessor(out_dir, key)
+    same = unchanged(out_dir, key)
+    if same is not None:
+        return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started, result,
+                           written=False)
+    previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
     found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
              if previous else None)
