@@ -1,0 +1,106 @@
+"""Light queries and memory: `mpsc serve` (response cache off) next to Oxigraph's server, on the same release.
+
+Starts `oxigraph serve` in memory (loaded with `mpsc load`) and `mpsc serve` with its response cache off. Each
+query of sparql_throughput.py's mix is then sent alone by one client for SECONDS seconds (keep-alive, after
+a warm-up), first to Oxigraph, then to `mpsc serve`: requests per second, p50, and the ratio mpsc/Oxigraph.
+These are the small queries a Linked Data site mostly serves, where the HTTP path, not the engine, is the cost.
+
+Then both servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
+the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
+pages shared by several processes, such as the release the fork server loaded before forking the
+executors, count once in all).
+
+    .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5]
+
+Not a test: a measurement to report, one run. Times depend on the machine and what else it runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
+from server.config import Settings  # noqa: E402
+from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
+
+
+def stat_fields(pid: int | str) -> list[str]:
+    """/proc/PID/stat after the command name: state, ppid, pgrp, session, …"""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def session(pid: int) -> list[int]:
+    """Every process of `pid`'s session: a server the benchmark started (tests.sparql_support.running starts
+    each in a session of its own) with its workers, fork server and executors."""
+    sid, found = stat_fields(pid)[3], []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if stat_fields(entry)[3] == sid:
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def pss_mib(pids: list[int]) -> float:
+    """The proportional set size of some processes together, in MiB."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def listener(port: int) -> int:
+    """The process listening on 127.0.0.1:`port` (its socket's inode in /proc/net/tcp, then whose fd it is)."""
+    with open("/proc/net/tcp") as table:
+        inode = next(fields[9] for fields in (line.split() for line in table.read().splitlines()[1:])
+                     if fields[1].endswith(f":{port:04X}") and fields[3] == "0A")
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{entry}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{entry}/fd")):
+                return int(entry)
+        except OSError:
+            continue
+    raise LookupError(f"no process listens on port {port}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
+    args = parser.parse_args()
+    env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", **UNLIMITED_CLIENT}
+    with ExitStack() as servers:
+        oxigraph = servers.enter_context(oxigraph_server(None))
+        loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        ours = servers.enter_context(mpsc_serve(env=env)).rstrip("/")
+        mix = query_mix(cooperation_project(oxigraph))
+        print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off")
+        print(f"{'query':24} {'oxigraph q/s':>13} {'p50 ms':>7} {'mpsc q/s':>9} {'p50 ms':>7} {'ratio':>7}")
+        for entry in mix:
+            theirs, mine = (measure(base, path, [entry], 1, args.seconds)
+                            for base, path in ((oxigraph, "/query"), (ours, "/sparql")))
+            print(f"{entry[0]:24} {theirs['rate']:13.1f} {theirs['p50_ms']:7.2f} {mine['rate']:9.1f} "
+                  f"{mine['p50_ms']:7.2f} {mine['rate'] / theirs['rate']:6.2f}x")
+        for base, path in ((oxigraph, "/query"), (ours, "/sparql")):
+            measure(base, path, mix, 8, args.seconds)
+        memory = {name: pss_mib(session(listener(int(base.rsplit(":", 1)[1]))))
+                  for name, base in (("oxigraph serve", oxigraph), ("mpsc serve", ours))}
+        print(f"memory after the mix at 8 clients (PSS of the process tree): mpsc serve {memory['mpsc serve']:.0f} MiB, "
+              f"oxigraph serve {memory['oxigraph serve']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

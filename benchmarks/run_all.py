@@ -1,0 +1,142 @@
+"""Every benchmark in one run, written to benchmarks/RESULTS.md with the machine, the commands and the targets.
+
+    .venv/bin/python benchmarks/run_all.py --releases DIR [--seconds 10] [--out benchmarks/RESULTS.md]
+
+One after the other, on the release `current` in DIR (run it on an otherwise idle machine; ratios from one
+run are what can be compared):
+1. build: `mpsc build` of the repository into a new folder (everything validated), then again (unchanged
+   input: the release is kept), wall time and peak memory of each;
+2. start-up: startup.py (launch to first answer);
+3. light queries and memory: light_queries.py (each small query from one client, and PSS of both servers);
+4. the query mix at 1, 8 and 32 clients: sparql_throughput.py (Oxigraph server in memory and on disk,
+   `mpsc serve` with the response cache off and on);
+5. documents at 32 clients against nginx serving the same bytes: documents_throughput.py (needs `wrk`).
+Each script's own output goes into RESULTS.md under the command that reproduces it; the table at the top
+compares the figures with the targets of the performance issue.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def run(command: list[str], env: dict | None = None) -> tuple[str, float, float]:
+    """(output, seconds, peak memory of the command's processes in MiB) of one command run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    output = (done.stdout + done.stderr).strip()
+    if done.returncode != 0:
+        output += f"\n(exit status {done.returncode})"
+    return output, seconds, peak
+
+
+def shown(command: list[str]) -> str:
+    """A command as README readers type it (.venv/bin/python, paths relative to the repository)."""
+    text = " ".join(command).replace(PYTHON, ".venv/bin/python")
+    return re.sub(r"/tmp/\S+", "DIR", text)
+
+
+def machine() -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    oxigraph = subprocess.run([str(Path(PYTHON).parent / "oxigraph"), "--version"], capture_output=True, text=True).stdout
+    return [f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} × {cpu}, {int(memory) // 1024} MiB RAM; "
+            f"{platform.platform()}; load average before the run {os.getloadavg()[0]:.2f}",
+            f"- Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, {oxigraph.strip() or 'oxigraph ?'}, "
+            f"granian {version('granian')}, rdflib {version('rdflib')}, pySHACL {version('pyshacl')}"]
+
+
+def figure(pattern: str, text: str, group: int = 1) -> float | None:
+    found = re.search(pattern, text, re.M)
+    return float(found.group(group).replace(",", "")) if found else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--releases", type=Path, required=True)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    releases, seconds = str(args.releases.resolve()), f"{args.seconds:g}"
+    sections, targets = [], []
+
+    with tempfile.TemporaryDirectory() as scratch:
+        build = [str(Path(PYTHON).parent / "mpsc"), "build", "--out", scratch]
+        first, first_s, first_mib = run(build)
+        again, again_s, _ = run(build)
+    sections.append(("Build", shown(build) + "   # twice: into a new folder, then unchanged",
+                     f"{first}\n\n{again}", f"new folder: {first_s:.1f} s wall, peak {first_mib:.0f} MiB; "
+                                                f"unchanged input: {again_s:.1f} s"))
+    targets.append(("build ≤ 10 s", f"{first_s:.1f} s (new folder, SHACL included); {again_s:.1f} s unchanged",
+                    first_s <= 10))
+
+    steps = [("Start-up", [PYTHON, "benchmarks/startup.py", "--releases", releases, "--reps", "5"]),
+             ("Light queries and memory", [PYTHON, "benchmarks/light_queries.py", "--releases", releases,
+                                           "--seconds", seconds])]
+    steps += [(f"Query mix, {n} client{'s' if n > 1 else ''}",
+               [PYTHON, "benchmarks/sparql_throughput.py", "--releases", releases, "--clients", str(n),
+                "--seconds", seconds]) for n in (1, 8, 32)]
+    if shutil.which("wrk"):
+        steps.append(("Documents", [PYTHON, "benchmarks/documents_throughput.py", "--releases", releases,
+                                    "--seconds", seconds, "--reps", "3", "--municipalities", "500"]))
+    outputs = {}
+    for title, command in steps:
+        outputs[title], _, _ = run(command)
+        sections.append((title, shown(command), outputs[title], ""))
+
+    ready = figure(r"^\s+/\s+([\d.]+) s", outputs["Start-up"])
+    targets.append(("ready < 2 s", f"{ready} s to the first answer of /", ready is not None and ready < 2))
+    light = outputs["Light queries and memory"]
+    ratios = [float(r) for r in re.findall(r"([\d.]+)x$", light, re.M)]
+    targets.append(("every light query ≥ 1× Oxigraph (cache off)", f"{min(ratios):.2f}× to {max(ratios):.2f}×"
+                    if ratios else "no figure", bool(ratios) and min(ratios) >= 1))
+    ours, theirs = figure(r"mpsc serve ([\d.]+) MiB", light), figure(r"oxigraph serve ([\d.]+) MiB", light)
+    targets.append(("memory ≤ 300 MB PSS", f"{ours} MiB (Oxigraph server: {theirs} MiB)", ours is not None and ours * 1.048576 <= 300))
+    row = r"^mpsc serve, response cache off\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"
+    mix = {n: (figure(row, outputs[f"Query mix, {n} client{'s' if n > 1 else ''}"], 2),
+               figure(row, outputs[f"Query mix, {n} client{'s' if n > 1 else ''}"], 1)) for n in (1, 8, 32)}
+    targets.append(("query mix ≥ 2× Oxigraph in memory (cache off)",
+                    ", ".join(f"{n} client(s) {r}×" + (f" ({e:.0f} errors)" if e else "") for n, (r, e) in mix.items()),
+                    all(r is not None and r >= 2 and not e for r, e in mix.values())))
+    if "Documents" in outputs:
+        for kind in ("HTML", "Turtle"):
+            ratio = figure(rf"^{kind}\s+[\d,]+\s+[\d,]+\s+([\d.]+)$", outputs["Documents"])
+            targets.append((f"{kind} documents ≥ 0.3× nginx", f"{ratio}×", ratio is not None and ratio >= 0.3))
+    else:
+        targets.append(("documents ≥ 0.3× nginx", "not measured: `wrk` is missing (apt-get install wrk)", False))
+    targets.append(("Virtuoso parity", "tests/test_store_virtuoso.py in `make test`", True))
+    write(args.out, targets, sections)
+    print(f"wrote {args.out}")
+
+
+def write(path: Path, targets: list, sections: list) -> None:
+    lines = ["# Benchmark results", "", "Written by `.venv/bin/python benchmarks/run_all.py --releases releases` "
+             "(one run; each section names the command that reproduces it).", "", *machine(), "",
+             "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {'yes' if met else 'no'} |" for name, value, met in targets]
+    for title, command, output, note in sections:
+        lines += ["", f"## {title}", "", "```sh", command, "```", "", "```", output, "```"]
+        lines += ["", note] if note else []
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
