@@ -171,7 +171,10 @@ class Misbehaving(BaseHTTPRequestHandler):
             return self.trickle()
         status, body = {"/garbage": (200, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "liter'),
                         "/failing": (500, b"secret: db at 10.0.0.7"),
-                        "/refusing": (400, b"secret: unsupported by 10.0.0.7")}[self.path]
+                        "/refusing": (400, b"secret: unsupported by 10.0.0.7"),
+                        # Virtuoso's words for a query it cancelled at its time limit (seen on a busy machine)
+                        "/cancelling": (500, b"Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.\n\n"
+                                             b"SPARQL query:\nsecret")}[self.path]
         self.send_response(status)
         self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
         self.end_headers()
@@ -218,6 +221,7 @@ def misbehaving():
     ("/garbage", StoreFailed, 502, "The triplestore sent an answer that could not be read."),
     ("/failing", StoreFailed, 502, "The triplestore could not answer the query (HTTP 500)."),
     ("/refusing", QueryFailed, 400, "The triplestore refused the query (HTTP 400)."),
+    ("/cancelling", QueryTimeout, 503, "The triplestore stopped the query at its own time limit."),
 ])
 def test_a_misbehaving_store_is_answered_in_general_words(misbehaving, caplog, path, error, status, message):
     with pytest.raises(error) as raised:

@@ -48,6 +48,9 @@ VERSION_QUERY = f"""SELECT ?version WHERE {{
   GRAPH <{METADATA_GRAPH}> {{ <{iris.dataset()}> <{OWL.versionInfo}> ?version }}
 }}"""
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+# The SQL states in which Virtuoso reports a query it stopped at its time limit instead of answering what it had
+# found (see _complete): HY008 "Async statement killed by SQLCancel" (seen on a busy machine), S1T00 timed out.
+CANCELLED = ("Virtuoso HY008", "Virtuoso S1T00")
 
 
 def sibling(endpoint: str, name: str) -> str:
@@ -145,6 +148,8 @@ class RemoteStore(Store):
         if status == 400 and syntax_error(text).line is not None:
             return syntax_error(text)
         log.warning("%s answered HTTP %s: %s", self.endpoint, status, text[:2000])
+        if status == 500 and any(state in text for state in CANCELLED):
+            return QueryTimeout("The triplestore stopped the query at its own time limit.")
         if status == 400:
             return QueryFailed("The triplestore refused the query (HTTP 400).")
         if status == 503:
