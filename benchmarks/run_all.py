@@ -47,10 +47,11 @@ def run(command: list[str], env: dict | None = None) -> tuple[str, float, float]
     return output, seconds, peak
 
 
-def shown(command: list[str]) -> str:
-    """A command as README readers type it (.venv/bin/python, paths relative to the repository)."""
-    text = " ".join(command).replace(PYTHON, ".venv/bin/python")
-    return re.sub(r"/tmp/\S+", "DIR", text)
+def shown(text: str) -> str:
+    """A command or its output with no path of this machine: .venv/bin/…, paths relative to the repository,
+    temporary folders as DIR."""
+    text = text.replace(str(Path(PYTHON).parent) + "/", ".venv/bin/").replace(str(ROOT) + "/", "")
+    return re.sub(r"/tmp/[^/\s]+", "DIR", text.replace(str(ROOT), "."))
 
 
 def machine() -> list[str]:
@@ -82,8 +83,8 @@ def main() -> None:
         build = [str(Path(PYTHON).parent / "mpsc"), "build", "--out", scratch]
         first, first_s, first_mib = run(build)
         again, again_s, _ = run(build)
-    sections.append(("Build", shown(build) + "   # twice: into a new folder, then unchanged",
-                     f"{first}\n\n{again}", f"new folder: {first_s:.1f} s wall, peak {first_mib:.0f} MiB; "
+    sections.append(("Build", shown(" ".join(build)) + "   # twice: into a new folder, then unchanged",
+                     shown(f"{first}\n\n{again}"), f"new folder: {first_s:.1f} s wall, peak {first_mib:.0f} MiB; "
                                                 f"unchanged input: {again_s:.1f} s"))
     targets.append(("build ≤ 10 s", f"{first_s:.1f} s (new folder, SHACL included); {again_s:.1f} s unchanged",
                     first_s <= 10))
@@ -102,7 +103,7 @@ def main() -> None:
     outputs = {}
     for title, command in steps:
         outputs[title], _, _ = run(command)
-        sections.append((title, shown(command), outputs[title], ""))
+        sections.append((title, shown(" ".join(command)), shown(outputs[title]), ""))
 
     ready = figure(r"^\s+/\s+([\d.]+) s", outputs["Start-up"])
     targets.append(("ready < 2 s", f"{ready} s to the first answer of /", ready is not None and ready < 2))

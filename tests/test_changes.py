@@ -13,7 +13,7 @@ from server.build.release import Releases
 from server.config import Settings
 from server.namespaces import ADMS, MPSC, PROGRAMME_GRAPH
 from tests.cdp import Browser, chromium_path
-from tests.conftest import serve_app
+from tests.conftest import make_small_root, serve_app
 from tests.sparql_support import fetch
 from tests.test_accessibility import violations
 from tests.test_catalog import dcat_ap_de, violations as dcat_violations  # noqa: F401 - dcat_ap_de is a fixture
@@ -27,7 +27,6 @@ TOPIC = '<https://w3id.org/mpsc/id/topic/{name}> a <http://www.w3.org/2004/02/sk
 @pytest.fixture(scope="module")
 def two(tmp_path_factory):
     """Release A, then B: Bamberg's English label changed, topic `old` removed, topic `new` added."""
-    from tests.conftest import make_small_root
     folder = tmp_path_factory.mktemp("changes")
     root, out = make_small_root(folder), folder / "releases"
     extra, data = root / "data" / "programme" / "extra.ttl", root / "data" / "programme" / "valid.ttl"

@@ -5,8 +5,9 @@ graph, a resource is added (no statements before), removed (none now) or modifie
 removed); a modified resource names the properties whose statements changed. The comparison reads the
 previous release's N-Quads file and this release's sorted triples, so it costs a second or two.
 
-The changelog is published three ways, all written here: `changes.ttl` in the release (mpsc: terms of
-ontology 1.3.0), a summary in RELEASE-NOTES.md, and adms:versionNotes on the dataset (build/metadata.py).
+Written here: `changes.ttl` in the release (mpsc: terms of ontology 1.3.0), the table of RELEASE-NOTES.md and
+the words of adms:versionNotes on the dataset (build/metadata.py); `read` gives web/changelog.py the changelog
+back for /changes.
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def compare(previous: str, old: dict[str, set[ox.Triple]], version: str, new: di
     changes = Changes(previous, version)
     for graph in CONTENT_GRAPHS:
         before, after = old.get(graph, set()), set(new.get(graph, ()))
-        had, has = _by_resource(before), _by_resource(after)
+        had, has = ({resource_of(t.subject) for t in triples} for triples in (before, after))
         gone, came = _by_resource(before - after), _by_resource(after - before)
         for resource in sorted(gone.keys() | came.keys()):
             kind = "added" if resource not in had else "removed" if resource not in has else "modified"

