@@ -62,18 +62,17 @@ def small_root(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def releases_dir(tmp_path_factory, worker_id) -> Path:
-    """A releases folder holding one release of the real data (validated, as `mpsc build` does).
+    """A releases folder holding one release of the real data, validated as `mpsc build` does it.
 
     It is built once per run: under pytest-xdist (`make test` runs two workers) the workers share the
-    run's temporary folder, the first one builds and the others wait for it. The build skips SHACL, which
-    would hold up every worker for half a minute: test_build.py's second build validates the same data.
+    run's temporary folder, the first one builds and the others wait for it (the build uses both cores).
     """
     shared = tmp_path_factory.getbasetemp()
     shared = shared if worker_id == "master" else shared.parent
     out = shared / "releases"
     with FileLock(shared / "releases.lock"):
         if not (out / "current").exists():
-            build(ROOT, out, validate=False)
+            build(ROOT, out)
     return out
 
 

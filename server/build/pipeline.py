@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
 from . import changes, exports, metadata, notes, search_index, validation
+from .background import Background
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
@@ -90,9 +91,10 @@ class BuildResult:
 def read_file(path: Path, root: Path, graph: Graph | None = None) -> Graph:
     """Parse one Turtle file into `graph`; a syntax error names file, line and column."""
     graph = Graph(store="SimpleMemory") if graph is None else graph
+    term = rdfio.converting(rdfio.from_ox)
     try:
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            graph.add((rdfio.from_ox(triple.subject), rdfio.from_ox(triple.predicate), rdfio.from_ox(triple.object)))
+            graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     except SyntaxError as error:
         name = os.path.relpath(path, root)
         where = f"{name}:{error.lineno}:{error.offset}" if error.lineno else name
@@ -266,7 +268,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
     # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
     # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
-    merged = len(rdfio.merge_sorted(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
+    merged = len(set().union(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
     default_graph = len(set().union(*ordered.values()))
     files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
     manifest = {"version": version, "modified": modified, "triples": merged, "default_graph": default_graph,
@@ -291,30 +293,43 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
-    `validate=False` is for a caller that checks the same input on its own: the test suite builds its
-    release that way and validates the data in a test of its own, in parallel.
+    The release files are computed in a child process while this one validates (build/background.py):
+    on a fresh checkout each takes about half a minute. `validate=False` is for a caller that checks
+    the same input on its own.
     """
     started = time.perf_counter()
     graphs = load_inputs(root)
-    result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE) if validate
-              else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
-    if not result.conforms:
-        raise BuildError(f"{result.violations} SHACL violation(s); no release written", validation.render_text(result))
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
     modified = release_date(root, graphs[METADATA])
     key = input_key(ordered, modified)
     same = unchanged(out_dir, key)
-    if same is not None:
-        return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started, result,
-                           written=False)
-    previous = Releases(out_dir).current()  # what the changelog compares with
-    version = content_version(key, previous.version if previous else None)
-    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
-             if previous else None)
-    files = release_files(graphs, ordered, Revision(version, modified, key, found))
+    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key))
+    try:
+        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE) if validate
+                  else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
+        if not result.conforms:
+            raise BuildError(f"{result.violations} SHACL violation(s); no release written",
+                             validation.render_text(result))
+        if same is not None:
+            return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started,
+                               result, written=False)
+        version, files = writing.result()
+    finally:
+        if writing is not None:
+            writing.cancel()
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
     return BuildResult(version, path, counts, time.perf_counter() - started, result)
+
+
+def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list], modified: str,
+                key: str) -> tuple[str, dict[str, bytes]]:
+    """The version and files of the release that follows the current one in `out_dir` (if any)."""
+    previous = Releases(out_dir).current()  # what the changelog compares with
+    version = content_version(key, previous.version if previous else None)
+    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
+             if previous else None)
+    return version, release_files(graphs, ordered, Revision(version, modified, key, found))

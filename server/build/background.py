@@ -1,0 +1,78 @@
+"""Run one part of the build in a forked child process while the parent does another.
+
+SHACL validation and writing the release files each take half a minute of one core on the real data and
+do not depend on each other; only publishing waits for both. A forked child sees the loaded graphs as
+they are (copy-on-write, nothing is pickled on the way in), computes its part and sends the result back
+through a pipe. Where `os.fork` is missing the work simply runs when its result is asked for.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import traceback
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ChildFailed(Exception):
+    """The child ended without a result: it raised (the text is its traceback) or was killed."""
+
+
+class Background(Generic[T]):
+    """`work()` running in a child; `result()` waits for it, `cancel()` stops it (a no-op once done)."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._work, self._pid, self._reader = work, None, None
+        self._forked = hasattr(os, "fork")
+        if self._forked:
+            self._start()
+
+    def _start(self) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never return into the caller's code, never run its exit handlers
+            os.close(reader)
+            try:
+                payload = pickle.dumps((True, self._work()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # noqa: BLE001 - reported to the parent, which decides
+                payload = pickle.dumps((False, _portable(error)))
+            with os.fdopen(writer, "wb") as out:
+                out.write(payload)
+            os._exit(0)
+        os.close(writer)
+        self._pid, self._reader = pid, os.fdopen(reader, "rb")
+
+    def result(self) -> T:
+        if not self._forked:
+            return self._work()
+        try:
+            data = self._reader.read()
+        finally:
+            self._reap()
+        if not data:
+            raise ChildFailed("the child process ended without a result")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        self._reader.close()
+        os.waitpid(self._pid, 0)
+        self._pid = None
+
+
+def _portable(error: BaseException) -> BaseException:
+    """The child's exception if it survives pickling (the caller may catch it by type), else its traceback."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 - any failure to pickle means: send text instead
+        return ChildFailed("".join(traceback.format_exception(error)))
