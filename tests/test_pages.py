@@ -77,6 +77,15 @@ def test_language_follows_accept_language_and_the_switch(base_url):
     assert "accept-language" in vary(headers) and headers["Content-Language"] == "de"
 
 
+def test_an_unknown_url_is_the_sites_404_in_the_readers_language(base_url):
+    for lang, said in (("de", "Zu dieser Adresse gibt es keine Ressource."), ("en", "There is no resource at this address.")):
+        status, headers, body = fetch(base_url + "no/such/page", BROWSER, headers={"Accept-Language": lang})
+        assert status == 404 and media_type(headers) == "text/html"
+        assert said in body.decode() and "requested URL" not in body.decode()
+    status, headers, body = fetch(base_url + "no/such/page", "application/json")
+    assert status == 404 and json.loads(body)["detail"] == "There is no resource at this address."
+
+
 def test_english_labels_where_the_data_has_them(base_url):
     html = page(base_url + "doc/category/grossstadt", "en")
     assert "<h1>Large cities</h1>" in html and "Großstädte" in html  # the other label under the heading
@@ -213,6 +222,23 @@ def test_a_project_page_leads_with_its_description_in_the_readers_language(base_
     words = text(html)
     assert words.index(lead) < words.index("Angaben" if lang == "de" else "Facts")
     assert 'existing strategy "Digitale Stadt Cottbus"' in words.split(lead, 1)[1]  # the note, below the lead
+
+
+@pytest.mark.parametrize("path, lang, lead, note", [
+    ("doc/round/2019", "de", "Die 1. Staffel der Modellprojekte Smart Cities wurde am 10. Juli 2019", "Städtetag item"),
+    ("doc/round/2019", "en", "Round 1 of the Model Projects Smart Cities was announced on 10 July 2019", "Städtetag item"),
+    ("doc/charter", "de", "Die Smart City Charta erschien im Juni 2017", "details in programme.csv"),
+    ("doc/charter", "en", "The Smart City Charter appeared in June 2017", "details in programme.csv"),
+])
+def test_round_and_charta_pages_lead_with_our_description_not_the_collectors_note(base_url, path, lang, lead, note):
+    """Rounds and the Charta open with our editorial description, in the reader's language, as lead text and
+    schema.org description; the collector's note stays on the page below it (issue 10, audit)."""
+    html = page(base_url + path, lang)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["description"].startswith(lead) and note not in data["description"]
+    words = text(html)
+    assert words.index(lead) < words.index("Angaben" if lang == "de" else "Facts")
+    assert note in words.split(lead, 1)[1]
 
 
 def test_a_measure_page_names_its_project_status_and_what_it_reuses(base_url):

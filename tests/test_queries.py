@@ -147,6 +147,15 @@ def test_federal_grant_and_total_volume_by_category_and_state(store):
     assert rows[("grossstadt", "Hessen")] == (2, 2, 24274775, 2, 31549750)
     assert rows[("kooperation-landkreis", "Hamburg")] == (1, 1, 21000000, 1, 32400000)  # Connected Urban Twins
     assert rows[("grossstadt", "Berlin")] == (1, 1, 0, 0, 0)  # only "more than 11 Mio": counted, not summed
+    # "Up to" figures (schema:maxValue) are counted, not summed: Wolfsburg's "bis zu 11,3 Mio" (Niedersachsen),
+    # Würzburg's "bis zu 10 Mio" (Bayern), Wuppertal's "up to 15.75 / 17.5 Mio" and Oberhausen's "up to 13.6 Mio"
+    # (Nordrhein-Westfalen; sources/curation/funding.csv)
+    assert rows[("grossstadt", "Niedersachsen")] == (3, 3, 24212000, 2, 30656000)
+    assert rows[("grossstadt", "Bayern")] == (2, 2, 11000000, 1, 17000000)
+    assert rows[("grossstadt", "Nordrhein-Westfalen")] == (10, 9, 63500000, 6, 69200000)
+    # ... and so are "about" figures (mpsc:approximateAmount): Rhein-Neckar's about 11 of about 17 Mio, next to
+    # Aalen/Heidenheim's "über elf Millionen" federal and 17.5 Mio total
+    assert rows[("kooperation-landkreis", "Baden-Württemberg")] == (2, 2, 0, 2, 17500000)
 
 
 def test_strategies_by_year_of_adoption(store):

@@ -187,7 +187,7 @@ def test_ontology_version_iri_redirects_303_to_the_ontology(base_url, accept, ta
     """owl:versionIRI names the ontology's current version, so it is dereferenceable like the ontology."""
     _, _, body = fetch(f"{base_url}ontology.ttl")
     version = parse(body, "text/turtle").value(URIRef(BASE + "ontology"), OWL.versionIRI)
-    assert version == URIRef(BASE + "ontology/1.3.0")
+    assert version == URIRef(BASE + "ontology/1.4.0")
     status, headers, _ = fetch(base_url + document_path(str(version)), accept, follow=False)
     assert status == 303 and headers["Location"] == base_url + target and "accept" in vary(headers)
     status, headers, _ = fetch(f"{base_url}ontology/0.9.0", accept, follow=False)  # not a version of ours

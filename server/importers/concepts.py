@@ -10,7 +10,7 @@ from .. import iris
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 from .register import slugify
-from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris
+from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris, strip_parenthetical
 
 # The collector wrote reading remarks into some Charta labels; they become editorial notes instead.
 LABEL_REMARKS = [
@@ -132,7 +132,7 @@ def charter(sources: Sources) -> Graph:
         if row["kind"] == "vision" and row["id"] == "SCC-V":
             cite(graph, collections["vision"], [row], note=None)
         elif row["kind"] in ("vision", "guideline", "recommendation"):
-            _add_principle(graph, scheme, row, earlier, collections)
+            _add_principle(graph, scheme, row, earlier, collections, sources.translations)
     _edition_2021(graph, sources)
     return graph
 
@@ -156,7 +156,8 @@ def _document(graph: Graph, scheme: URIRef, sources: Sources, key: str, subject:
         graph.add((scheme, DCTERMS.publisher, iris.organisation(publisher)))
     graph.add((scheme, DCTERMS.creator, iris.organisation("dialogplattform")))
     used = [row, *earlier, issued, isbn, page, facts["publishers"], facts.get("author_body") or facts["adopted_by"]]
-    cite(graph, scheme, used, confidence=row["confidence"], note=clean_note(row["note"]), note_property=RDFS.comment)
+    # The collector's note on the document is a note, not its description (descriptions.py writes that).
+    cite(graph, scheme, used, confidence=row["confidence"], note=clean_note(row["note"]), note_property=SKOS.note)
 
 
 def _edition_2021(graph: Graph, sources: Sources) -> None:
@@ -184,13 +185,32 @@ def _collection(graph: Graph, slug: str, de: str, en: str) -> URIRef:
     return iri
 
 
-def _add_principle(graph: Graph, scheme: URIRef, row: dict, earlier: dict, collections: dict) -> None:
-    """One aim, vision attribute, guideline or recommendation, labelled as well as the sources allow."""
+def _add_principle(graph: Graph, scheme: URIRef, row: dict, earlier: dict, collections: dict,
+                   translations: dict) -> None:
+    """One aim, vision attribute, guideline or recommendation, labelled as well as the sources allow.
+
+    German and English label must say the same: where the fifth pass read a German heading but no English
+    one, the earlier pass's English stands in only if it translates that same German text; otherwise our
+    translation (translations.csv) does. A German paraphrase of the earlier pass loses its trailing
+    "(…)" elaboration, which the English does not carry either; the note keeps it.
+    """
     key = charter_key(row["id"])
     kind, iri = key.split("-")[0], iris.charter_principle(key)
     before = earlier.get(row["id"], {})
-    de, paraphrased = (row["title_de"], False) if row["title_de"] else (_clean_label(before.get("label_de", ""))[0], True)
-    en, translated = (row["title_en"], False) if row["title_en"] else (_clean_label(before.get("label_en", ""))[0], True)
+    earlier_de = _clean_label(before.get("label_de", ""))[0]
+    de, paraphrased = (row["title_de"], False) if row["title_de"] else (strip_parenthetical(earlier_de), True)
+    elaboration = earlier_de[len(de):].strip(" ()") if paraphrased and earlier_de != de else ""
+    translation = translations.get(("charter-2.csv", row["id"]))
+    if row["title_en"]:
+        en, translated = row["title_en"], ""
+    elif translation is not None:
+        en, translated = translation["label_en"], translation["reason"]
+    else:
+        en = _clean_label(before.get("label_en", ""))[0]
+        translated = "the English label is our translation; the official English heading was not read" if en else ""
+        if en and row["title_de"] and row["title_de"] != earlier_de:
+            raise ValueError(f"charter-2.csv {row['id']}: the earlier English label translates another German "
+                             f"heading ({earlier_de!r}); add our translation of {de!r} to translations.csv")
     if not de:
         raise ValueError(f"charter-2.csv {row['id']}: no German label in either pass")
     number = row["number"] if kind in ("guideline", "recommendation") else None
@@ -202,7 +222,8 @@ def _add_principle(graph: Graph, scheme: URIRef, row: dict, earlier: dict, colle
         graph.add((collections[kind], SKOS.member, iri))
     remarks = [clean_note(row["note"]),
                "the German label paraphrases the topic; the official heading was not read" if paraphrased else "",
-               "the English label is our translation; the official English heading was not read" if translated and en else ""]
+               f"the paraphrase also names: {elaboration}" if elaboration else "",
+               f"English label: {translated}" if translation is not None else translated]
     cite(graph, iri, [row, *([before] if before else [])], confidence=row["confidence"],
          note="; ".join(filter(None, remarks)))
 

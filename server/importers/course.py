@@ -64,13 +64,16 @@ class CourseImporter:
 
     def _runtime(self, graph: Graph, project: URIRef, rows: list[dict], table_row: dict) -> None:
         """Start and planned end (project sources, then projects.csv, then the round), and a decided extension."""
-        fallback = {"sources": table_row["sources"], "confidence": table_row["confidence"],
-                    "note": "from the project table (sources/mpsc/projects.csv)"}
-        start = best(project_rows(rows, "start_date")) or ({**fallback, "value": table_row["start_date"]}
-                                                           if table_row["start_date"] else None)
-        end = (best(project_rows(rows, "end_date"))
-               or ({**fallback, "value": table_row["end_date"]} if table_row["end_date"] else None)
-               or best(round_rows(rows, "end_date")))
+        def from_table(field: str) -> dict | None:
+            """The project table's cell, with our correction of its confidence where there is one."""
+            if not table_row[field]:
+                return None
+            row = {"sources": table_row["sources"], "confidence": table_row["confidence"], "field": field,
+                   "note": "from the project table (sources/mpsc/projects.csv)", "value": table_row[field]}
+            return self.sources.corrected("projects.csv", table_row["slug"], row)
+
+        start = best(project_rows(rows, "start_date")) or from_table("start_date")
+        end = best(project_rows(rows, "end_date")) or from_table("end_date") or best(round_rows(rows, "end_date"))
         extended = best(project_rows(rows, "end_date_extended"))
         for prop, key, row in ((SCHEMA.startDate, "start-date", start), (SCHEMA.endDate, "end-date", end),
                                (MPSC.extendedEndDate, "extended-end-date", extended)):

@@ -1,20 +1,28 @@
-"""Short descriptions of every project in German and English, written by us from its sourced facts.
+"""Short descriptions in German and English, written by us from sourced facts: of every project, of the
+three funding rounds and of the two documents the programme builds on (the Smart City Charta, the data
+strategies).
 
-A description says when and in which category the project was selected, how it started (phase model),
-what it focuses on and three of its measures. Nothing is quoted: the sentences are ours, the phrases are
-the measures' and focus terms' labels. Each description is an mpsc:EditorialStatement attributed to the
-publisher, derived from the facts it names and citing their sources; the project carries the text as
-dcterms:description, which pages and schema.org use as its lead text.
+A project's description says when and in which category the project was selected, how it started (phase
+model; hedged with "wohl"/"probably" where the phase is only inferred), what it focuses on and three of its
+measures. A round's says when it was announced, how many of how many applications were selected, per
+category, and its motto; a document's who published it when and how it is built. Nothing is quoted: the
+sentences are ours, the phrases are labels of the graph. Each description is an mpsc:EditorialStatement
+attributed to the publisher, derived from the facts it names and citing their sources; the resource carries
+the text as dcterms:description, which pages and schema.org use as its lead text. The collectors' notes
+stay skos:note and are never the lead text.
 """
 from __future__ import annotations
 
-from rdflib import Graph, Literal
+import re
+
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .. import iris
 from ..namespaces import MPSC
-from .concepts import CATEGORIES
+from .concepts import CATEGORIES, MONTHS, PUBLISHERS, month_year
 from .course import project_rows
+from .governance import ORGANISATIONS
 from .provenance import cite, weakest
 from .sources import RANK, Sources, and_list, best, split_list
 
@@ -25,6 +33,66 @@ PHASE_CLAUSES = {
     "direct-implementation": ("ging ohne eigene Strategiephase direkt in die Umsetzung",
                               "went straight into implementation without a strategy phase of its own"),
 }
+# Where the phase model is only inferred (confidence uncertain), the description says so.
+HEDGED_PHASE_CLAUSES = {
+    "strategy-first": ("begann wohl mit einer Strategiephase vor der Umsetzung",
+                       "probably began with a strategy phase before implementation"),
+    "direct-implementation": ("ging wohl ohne eigene Strategiephase direkt in die Umsetzung",
+                              "probably went straight into implementation without a strategy phase of its own"),
+}
+HEDGE_NOTE = ("the phase model is inferred, not stated by a source (see the project's #phase statement), so the "
+              "description says “wohl” / “probably”")
+# The subject of programme.csv behind each organisation slug (BBSR, BMUB, BMI publish the documents).
+ORGANISATION_SUBJECTS = {slug: subject for subject, slug in ORGANISATIONS.items()}
+MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+             "November", "Dezember"]
+
+
+def spoken_date(value: str, lang: str) -> str:
+    """'2020-09-08' as '8. September 2020' (de) or '8 September 2020' (en); '2017-06' as 'Juni 2017'."""
+    parts = [int(p) for p in value.split("-")]
+    months = MONTHS_DE if lang == "de" else MONTHS
+    if len(parts) == 1:
+        return str(parts[0])
+    month = f"{months[parts[1] - 1]} {parts[0]}"
+    return month if len(parts) == 2 else f"{parts[2]}{'.' if lang == 'de' else ''} {month}"
+
+
+def abbreviation(sources: Sources, subject: str) -> str:
+    """An organisation's short name as programme.csv gives it: its abbreviation row, else "(XYZ)" in its name."""
+    rows = {r["field"]: r["value"] for r in sources.programme if r["subject"] == subject}
+    if rows.get("abbreviation"):
+        return rows["abbreviation"]
+    match = re.search(r"\(([A-ZÄÖÜ]{2,})\)", rows.get("name", ""))
+    if match is None:
+        raise ValueError(f"programme.csv {subject}: no abbreviation to name it by")
+    return match.group(1)
+
+
+def short_german_name(name: str) -> str:
+    """The name a cell gives as "(also: …)", which needs no declension after "von der": "Dialogplattform Smart
+    Cities" from "Nationale Dialogplattform Smart Cities (also: Dialogplattform Smart Cities)"."""
+    match = re.search(r"\(also: ([^()]*)\)$", name)
+    return match.group(1) if match else name
+
+
+def write_editorial(graph: Graph, subject: URIRef, texts: dict[str, str], facts: list[URIRef], rows: list[dict],
+                    note: str = "", confidence: str | None = None) -> None:
+    """`subject` dcterms:description each text, each described as the publisher's mpsc:EditorialStatement
+    `subject#description-{lang}`, derived from `facts` and citing the sources of `rows`; its confidence is
+    the weakest of the rows' unless given."""
+    for lang, text in texts.items():
+        literal = Literal(text, lang=lang)
+        graph.add((subject, DCTERMS.description, literal))
+        statement = iris.fragment(subject, f"description-{lang}")
+        graph.add((statement, RDF.type, MPSC.EditorialStatement))
+        graph.add((statement, RDF.subject, subject))
+        graph.add((statement, RDF.predicate, DCTERMS.description))
+        graph.add((statement, RDF.object, literal))
+        graph.add((statement, PROV.wasAttributedTo, iris.publisher()))
+        for fact in facts:
+            graph.add((statement, PROV.wasDerivedFrom, fact))
+        cite(graph, statement, rows, note=note, confidence=confidence or weakest(rows))
 
 
 class DescriptionWriter:
@@ -37,6 +105,10 @@ class DescriptionWriter:
         graph = Graph()
         for project in self.sources.projects:
             self._describe(graph, project)
+        for row in self.sources.rounds:
+            self._describe_round(graph, row)
+        self._describe_charter(graph)
+        self._describe_data_strategies(graph)
         return graph
 
     def _describe(self, graph: Graph, project: dict) -> None:
@@ -46,28 +118,106 @@ class DescriptionWriter:
         measures = sorted((r for r in rows if r["kind"] == "measure" and r["confidence"] != "uncertain"),
                           key=lambda r: (-RANK[r["confidence"]], r["number"]))[:SHOWN]
         focus = next((r for r in rows if r["kind"] == "focus"), None)
-        texts = {lang: self._text(project, phase["value"], focus, measures, lang) for lang in ("de", "en")}
+        hedged = phase["confidence"] == "uncertain"
+        texts = {lang: self._text(project, phase["value"], hedged, focus, measures, lang) for lang in ("de", "en")}
         facts = [iris.round(project["year"]), iris.category(project["category"]), iris.fragment(iri, "phase"),
                  *(iris.measure(slug, m["number"]) for m in measures)]
-        for lang, text in texts.items():
-            literal = Literal(text, lang=lang)
-            graph.add((iri, DCTERMS.description, literal))
-            statement = iris.fragment(iri, f"description-{lang}")
-            graph.add((statement, RDF.type, MPSC.EditorialStatement))
-            graph.add((statement, RDF.subject, iri))
-            graph.add((statement, RDF.predicate, DCTERMS.description))
-            graph.add((statement, RDF.object, literal))
-            graph.add((statement, PROV.wasAttributedTo, iris.publisher()))
-            for fact in facts:
-                graph.add((statement, PROV.wasDerivedFrom, fact))
-            cite(graph, statement, [phase, *measures, *([focus] if focus else [])], note="",
-                 confidence=weakest([phase, *measures]))
+        # The confidence is the weakest of the facts named (the focus terms are a listing, not a claim).
+        write_editorial(graph, iri, texts, facts, [phase, *measures, *([focus] if focus else [])],
+                        note=HEDGE_NOTE if hedged else "", confidence=weakest([phase, *measures]))
 
-    def _text(self, project: dict, phase: str, focus: dict | None, measures: list[dict], lang: str) -> str:
+    # --- rounds and documents -------------------------------------------------------------------
+    def _programme_rows(self, subject: str) -> dict[str, dict]:
+        return {r["field"]: self.sources.corrected("programme.csv", subject, r)
+                for r in self.sources.programme if r["subject"] == subject}
+
+    def _describe_round(self, graph: Graph, row: dict) -> None:
+        """When the round was announced, how many of how many applications were selected, per category, motto."""
+        year, iri = row["year"], iris.round(row["year"])
+        facts = self._programme_rows(f"round-{year}")
+        names = self._programme_rows("programme")
+        per_category = {slug: sum(1 for p in self.sources.projects if p["year"] == year and p["category"] == slug)
+                        for slug in CATEGORIES}
+        applications = facts["applications"]["value"]
+        announced = row["announcement_date"] or facts["announcement_date"]["value"]
+        used = [self.sources.corrected("rounds.csv", row["staffel"], row), facts["applications"],
+                facts["announcement_date"]]
+        texts = {}
+        for lang in ("de", "en"):
+            de = lang == "de"
+            counts = ", ".join(f"{CATEGORIES[slug][0] if de else CATEGORIES[slug][1].lower()} {n}"
+                               for slug, n in per_category.items())
+            if de:
+                text = (f"Die {row['staffel']}. Staffel der {names['name']['value']} wurde am "
+                        f"{spoken_date(announced, lang)} bekannt gegeben: Von {applications} Bewerbungen wurden "
+                        f"{row['selected']} ausgewählt. Nach Kategorien: {counts}.")
+            else:
+                text = (f"Round {row['staffel']} of the {names['name_en']['value']} was announced on "
+                        f"{spoken_date(announced, lang)}: {row['selected']} of {applications} applications were "
+                        f"selected. By category: {counts}.")
+            if row["motto_de"]:
+                text += (f" Leitthema der Staffel: „{row['motto_de']}“." if de
+                         else f" The round's motto: “{row['motto_de']}”.")
+            texts[lang] = text
+        write_editorial(graph, iri, texts, [iris.fragment(iri, "announcement-date"), iris.programme(),
+                                            *(iris.category(slug) for slug, n in per_category.items() if n)], used)
+
+    def _document(self, subject: str, key: str, kind: str) -> dict:
+        """What a document's description names: its programme.csv facts (subject), its charter-2.csv row (key),
+        its guidelines (rows of `kind`), its publishers by their short names and the Dialogplattform's names."""
+        platform = self._programme_rows("dialogplattform")
+        return {"facts": self._programme_rows(subject),
+                "row": next(r for r in self.sources.charter2 if r["id"] == key),
+                "guidelines": [r for r in self.sources.charter2 if r["kind"] == kind],
+                "publishers": [abbreviation(self.sources, ORGANISATION_SUBJECTS[o]) for o in PUBLISHERS[subject]],
+                "platform": {"de": short_german_name(platform["name"]["value"]), "en": platform["name_en"]["value"]},
+                "publisher_iris": [*(iris.organisation(o) for o in PUBLISHERS[subject]),
+                                   iris.organisation("dialogplattform")]}
+
+    def _describe_charter(self, graph: Graph) -> None:
+        """Who published the Charta when and who drew it up, how it is built, and its revised edition."""
+        doc = self._document("smart-city-charta", "SCC", "guideline")
+        facts, guidelines, publishers, platform = doc["facts"], doc["guidelines"], doc["publishers"], doc["platform"]
+        issued, edition = (str(month_year(facts[f]["value"])) for f in ("published", "second_edition"))
+        texts = {
+            "de": (f"Die Smart City Charta erschien im {spoken_date(issued, 'de')}, herausgegeben von "
+                   f"{and_list(publishers, 'und')} und erarbeitet von der {platform['de']}. Sie verbindet ein "
+                   f"normatives Leitbild mit {len(guidelines)} Leitlinien, zu denen jeweils Handlungsempfehlungen "
+                   f"gehören. Im {spoken_date(edition, 'de')} folgte eine überarbeitete Neuauflage."),
+            "en": (f"The Smart City Charter appeared in {spoken_date(issued, 'en')}, published by "
+                   f"{and_list(publishers, 'and')} and drawn up by the {platform['en']}. It combines a normative "
+                   f"vision with {len(guidelines)} guidelines, each with recommendations for action. A revised "
+                   f"edition followed in {spoken_date(edition, 'en')}."),
+        }
+        used = [doc["row"], *(facts[f] for f in ("published", "publishers", "author_body", "structure",
+                                                 "second_edition")), *guidelines]
+        write_editorial(graph, iris.scheme("charter"), texts,
+                        [*doc["publisher_iris"], iris.document("smart-city-charta-2021"),
+                         *(iris.charter_principle(f"guideline-{r['number']}") for r in guidelines)], used)
+
+    def _describe_data_strategies(self, graph: Graph) -> None:
+        """Who adopted and published the data strategies when, and how many guidelines they hold."""
+        doc = self._document("datenstrategien", "DS", "data-guideline")
+        facts, guidelines, publishers, platform = doc["facts"], doc["guidelines"], doc["publishers"], doc["platform"]
+        year, title = facts["adopted_by"]["value"][-4:], doc["row"]
+        texts = {
+            "de": (f"Die „{title['title_de']}“ wurden {year} von der {platform['de']} verabschiedet und von "
+                   f"{and_list(publishers, 'und')} herausgegeben. Sie ergänzen die Smart City Charta um "
+                   f"{len(guidelines)} Leitlinien."),
+            "en": (f"The “{title['title_en']}” were adopted by the {platform['en']} in {year} and published by "
+                   f"{and_list(publishers, 'and')}. They add {len(guidelines)} guidelines to the Smart City Charter."),
+        }
+        used = [doc["row"], *(facts[f] for f in ("adopted_by", "publishers", "guideline_count"))]
+        write_editorial(graph, iris.scheme("data-strategies"), texts,
+                        [*doc["publisher_iris"], iris.scheme("charter"),
+                         *(iris.data_guideline(r["number"]) for r in guidelines)], used)
+
+    def _text(self, project: dict, phase: str, hedged: bool, focus: dict | None, measures: list[dict],
+              lang: str) -> str:
         de = lang == "de"
         name = self._name(project, lang)
         category = CATEGORIES[project["category"]][0 if de else 1]
-        clause = PHASE_CLAUSES[phase][0 if de else 1]
+        clause = (HEDGED_PHASE_CLAUSES if hedged else PHASE_CLAUSES)[phase][0 if de else 1]
         if de:
             sentences = [f"Das Modellprojekt {name} wurde {project['year']} in der {project['staffel']}. Staffel "
                          f"in der Kategorie „{category}“ ausgewählt und {clause}."]

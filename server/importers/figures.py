@@ -9,10 +9,12 @@ from .. import iris
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 
-# Where a source gives only a bound ("über", "bis zu"), the number is a schema:minValue or maxValue.
-VALUE = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue}
+# Where a source gives only a bound ("über", "bis zu"), the number is a schema:minValue or maxValue; where
+# it gives a round figure as such ("rund", "about"; sources/curation/funding.csv), an mpsc:approximateAmount.
+VALUE = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue, "about": MPSC.approximateAmount}
 KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
-BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to ")}
+BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to "),
+                "about": ("rund ", "about ")}
 
 
 def euros(amount: str, lang: str) -> str:

@@ -42,6 +42,7 @@ BUDGETS = {
 }
 THRESHOLDS = {"grossstadt": "category_grossstadt", "mittelstadt": "category_mittelstadt",
               "kleinstadt-landgemeinde": "category_kleinstadt"}
+ALSO_CALLED = re.compile(r"^(.*?)\s*\(also: ([^()]+)\)$")  # "Nationale Dialogplattform … (also: Dialogplattform …)"
 CALL_DATES = (("call_published", DCTERMS.issued, "issued"), ("deadline", SCHEMA.applicationDeadline, "deadline"),
               ("deadline_original", SCHEMA.applicationDeadline, "deadline"),
               ("deadline_extended", MPSC.extendedApplicationDeadline, "extended-deadline"),
@@ -179,10 +180,15 @@ class GovernanceImporter:
         return self._organisation(subject)
 
     def _organisation(self, subject: str) -> URIRef:
-        """A body of programme.csv with its German and English name; its abbreviation is an alternative name."""
+        """A body of programme.csv with its German and English name; its abbreviation is an alternative name,
+        and a second name the cell gives as "(also: …)" is a skos:altLabel, not part of the label."""
         name, name_en, abbreviation = (self.one(subject, f) for f in ("name", "name_en", "abbreviation"))
         rows = [r for r in (name, name_en, abbreviation) if r]
-        iri = self.organisations.add(name["value"], name_en["value"], rows, slug=ORGANISATIONS[subject])
+        also = ALSO_CALLED.match(name["value"])
+        german = also.group(1) if also else name["value"]
+        iri = self.organisations.add(german, name_en["value"], rows, slug=ORGANISATIONS[subject])
+        if also:
+            self.organisations.graph.add((iri, SKOS.altLabel, Literal(also.group(2), lang=name["lang"] or "de")))
         if abbreviation is not None:
             self.organisations.graph.add((iri, SCHEMA.alternateName, Literal(abbreviation["value"])))
         return iri

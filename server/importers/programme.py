@@ -199,8 +199,8 @@ class ProgrammeImporter:
                 add((iri, MPSC.fundingKind, iris.funding_kind("federal-grant")))
             if row["funding_note"]:
                 add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
-            if row["selection_note"]:
-                add((iri, RDFS.comment, Literal(clean_note(row["selection_note"]), lang="en")))
+            if row["selection_note"]:  # the collector's notes on the selection: a note, not a description
+                add((iri, SKOS.note, Literal(clean_note(row["selection_note"]), lang="en")))
             for source in source_iris(row["sources"]):
                 add((iri, DCTERMS.source, source))
         return graph

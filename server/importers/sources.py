@@ -101,7 +101,8 @@ class Sources:
         self.programme = self.left_out.kept("programme.csv", read_table(mpsc / "programme.csv"), "subject")
         course = numbered(read_table(mpsc / "course.csv"), "slug", "field")
         measures = numbered(read_table(mpsc / "measures.csv"), "slug", "kind")
-        self.course = by_slug(self.left_out.kept("course.csv", course))
+        self.stated_elsewhere = StatedElsewhere(read_table(curation / "stated-elsewhere.csv"), mpsc)
+        self.course = by_slug(self.left_out.kept("course.csv", course) + self.stated_elsewhere.rows(course))
         self.measures = by_slug(self.left_out.kept("measures.csv", measures, field="kind", value="value_de"))
         self.bodies = {row["name"]: row for row in read_table(curation / "bodies.csv")}
         self.project_curation = {row["slug"]: row for row in read_table(curation / "projects.csv")}
@@ -129,8 +130,8 @@ class Sources:
 
     def unused_curation(self) -> list[str]:
         """Curation entries that name no source row: a changed source must not silently void a decision."""
-        return self.left_out.unmatched() + [f"corrections.csv names no source row: {key}"
-                                            for key in sorted(set(self.corrections) - self.applied)]
+        return (self.left_out.unmatched() + self.stated_elsewhere.problems
+                + [f"corrections.csv names no source row: {key}" for key in sorted(set(self.corrections) - self.applied)])
 
 
 class LeftOut:
@@ -158,3 +159,43 @@ class LeftOut:
 
     def unmatched(self) -> list[str]:
         return [f"left-out.csv names no source row: {key}" for key in sorted(set(self.entries) - self.used)]
+
+
+class StatedElsewhere:
+    """Course facts a source states only in a note of another row or in a table's README
+    (stated-elsewhere.csv), added as rows of course.csv with the page, confidence and words that state them.
+
+    Each entry quotes the words that state the fact; the quote must still stand in the named file (in a row
+    of the project, for a table), so a changed source cannot keep a fact it no longer states. Added rows are
+    numbered after the table's own rows of the same project and field.
+    """
+
+    def __init__(self, entries: list[dict], folder: Path):
+        self.entries = entries
+        self.folder = folder
+        self.problems: list[str] = []
+
+    def rows(self, course: list[dict]) -> list[dict]:
+        counts: dict[tuple, int] = defaultdict(int)
+        for row in course:
+            counts[(row["slug"], row["field"])] += 1
+        added = []
+        for entry in self.entries:
+            if not self._still_stated(entry):
+                self.problems.append(f"stated-elsewhere.csv: {entry['stated_in']} no longer says "
+                                     f"{entry['quote']!r} for {entry['slug']}")
+                continue
+            counts[(entry["slug"], entry["field"])] += 1
+            added.append({"slug": entry["slug"], "field": entry["field"], "value": entry["value"],
+                          "source_url": entry["source_url"], "confidence": entry["confidence"],
+                          "note": entry["reason"], "number": counts[(entry["slug"], entry["field"])]})
+        return added
+
+    def _still_stated(self, entry: dict) -> bool:
+        path = self.folder / entry["stated_in"]
+        if not path.exists():
+            return False
+        if path.suffix == ".csv":
+            return any(entry["quote"] in " ".join(row.values()) for row in read_table(path)
+                       if entry["slug"] in (row.get("slug"), row.get("id")))
+        return entry["quote"] in path.read_text(encoding="utf-8")
