@@ -185,11 +185,12 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
             fail(str(error))
         except OSError as error:
             io_failure(error)
-    if settings.store == "embedded":
-        try:
-            Releases(settings.releases).current().verify()
-        except ReleaseCorrupt as error:
-            fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
+    release = Releases(settings.releases).current()  # over a remote store, /dumps still serves its files
+    try:
+        if release is not None:
+            release.verify()
+    except ReleaseCorrupt as error:
+        fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
     server.run(settings, dev=dev)
 
 

@@ -2,7 +2,7 @@
 
 Each `Settings` field documents itself once (`help` in its metadata): `mpsc serve --help` reads it
 (`flag_help`), tests/test_docs.py checks that the README's configuration table lists each variable, and
-the limits of the public endpoint (`LIMITS`, the block of fields marked `limit`) are what /limits and the
+the limits of the public service (`LIMITS`, the block of fields marked `limit`) are what /limits and the
 service description state and what every enforcement point reads.
 """
 from __future__ import annotations
@@ -47,7 +47,6 @@ class Settings:
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
     short_links: Path | None = setting(None, "SQLite file of the query editor's short links (default: "
                                        "RELEASES/short-links.sqlite3)")
-    max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507")
     map_tiles: str = setting("", "URL template of a tile layer under the result map, e.g. "
                              "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: the shipped outline only, offline)")
     map_attribution: str = setting("", "attribution the tile layer's licence asks for, shown on the map")
@@ -58,17 +57,24 @@ class Settings:
     store_user: str = setting("", "`mpsc load`: user name for the update and Graph Store URLs (Digest or Basic auth)")
     store_password: str = field(default="", repr=False, metadata={
         "help": "`mpsc load`: that user's password (environment only)", "limit": "", "status": None})
-    # Limits of the public SPARQL endpoint, each stated on /limits and in the service description.
+    # Limits of the public service, each stated on /limits and in the service description. Executors, queue and
+    # client budgets are kept by each web worker (MPSC_WORKERS) for itself.
     query_timeout: float = setting(10.0, "seconds a query may take, waiting in the queue included (503)", "s", 503)
     max_query_bytes: int = setting(100_000, "larger queries get 413", "bytes", 413)
-    max_query_depth: int = setting(64, "deeper nesting of { ( [ gets 400", "levels", 400)
+    max_query_depth: int = setting(64, "deeper nesting of { ( [ << gets 400", "levels", 400)
     max_rows: int = setting(100_000, "larger results get 400 with a hint to page", "rows", 400)
     query_memory: int = setting(512, "megabytes of memory one query may use (503)", "MB", 503)
     executors: int = setting(4, "queries run at once per worker; more wait in the queue", "queries")
-    queue: int = setting(64, "queries that may wait for an executor; more get 503", "queries", 503)
-    client_queries: int = setting(2, "queries one client may run or queue at once; more get 429", "queries", 429)
-    client_seconds: float = setting(60.0, "seconds of query time one client may use per minute; more get 429",
-                                    "s", 429)
+    queue: int = setting(64, "queries that may wait for an executor per worker; more get 503", "queries", 503)
+    client_queries: int = setting(2, "queries one client may run or queue at once per worker; more get 429", "queries",
+                                  429)
+    client_seconds: float = setting(60.0, "seconds of query time one client may use per minute per worker; more get "
+                                    "429", "s", 429)
+    header_timeout: float = setting(10.0, "seconds a client has to send a request's headers; then the connection is "
+                                    "closed (mpsc serve)", "s")
+    reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10); more get 400",
+                                   "queries", 400)
+    max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507", "links", 507)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -109,11 +115,11 @@ class Settings:
 _PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names}
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
-# The limits of the public endpoint: setting name -> (unit, status beyond it), in the order pages list them.
+# The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
-# The reconciliation service (/reconcile): queries one request may carry (OpenRefine sends 10; more is 400),
-# candidates one query may ask for (OpenRefine asks for 3 to 5), characters of a name compared for near misses.
-RECONCILE_BATCH, RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 100, 200
+# The reconciliation service (/reconcile): candidates one query may ask for (OpenRefine asks for 3 to 5),
+# characters of a name compared for near misses (the queries one request may carry: `reconcile_batch`).
+RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 200
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -39,9 +39,6 @@ def run(settings: Settings, dev: bool = False) -> None:
         run_granian(settings)
 
 
-HEADER_TIMEOUT_MS = 10_000  # a client that has not sent its headers by then is disconnected
-
-
 def run_granian(settings: Settings) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -49,7 +46,7 @@ def run_granian(settings: Settings) -> None:
 
     host, _, port = settings.bind.rpartition(":")
     # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
-    http1 = HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS,
+    http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
     server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,

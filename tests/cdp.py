@@ -15,8 +15,10 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+import pytest
 import websocket
 
+MIN_WINDOW = 500  # headless Chromium keeps windows at least this wide; narrower screens are emulated
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
          "--remote-allow-origins=*", "--remote-debugging-port=0",
@@ -28,16 +30,30 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def chromium() -> str:
+    """The chromium to run; a browser test without one fails (it does not skip), naming what to install."""
+    path = chromium_path()
+    if path is None:
+        pytest.fail("chromium is missing: the browser tests need Debian's chromium (make browser, which make test runs)",
+                    pytrace=False)
+    return path
+
+
 class Browser:
-    """One headless Chromium with one tab; use as a context manager."""
+    """One headless Chromium with one tab, its viewport `width` × `height` CSS pixels; use as a context manager.
+
+    Below MIN_WINDOW a phone is emulated (device metrics and `mobile`), so that a page really lays out at, say,
+    390 px; `open` then checks that the page sees the width asked for. (A phone's layout viewport widens to what
+    overflows, so there `innerWidth` is that width and a page wider than the screen fails to open.)"""
 
     def __init__(self, width: int = 1280, height: int = 900, lang: str = "de-DE", timeout: float = 30):
+        executable = chromium()
         self.profile = Path(tempfile.mkdtemp(prefix="mpsc-chromium-"))
         self.timeout = timeout
         self.errors: list[str] = []
         self._next_id = 0
         self.process = subprocess.Popen(
-            [chromium_path(), *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
+            [executable, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}",
              "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.ws = websocket.create_connection(self._page_socket(), timeout=timeout)
@@ -46,6 +62,9 @@ class Browser:
         # headless Chromium ignores --lang for Accept-Language; the protocol sets it reliably
         agent = self.call("Browser.getVersion")["userAgent"]
         self.call("Network.setUserAgentOverride", userAgent=agent, acceptLanguage=lang)
+        self.width, self.emulated = width, width < MIN_WINDOW
+        if self.emulated:
+            self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=2, mobile=True)
 
     def __enter__(self) -> "Browser":
         return self
@@ -102,6 +121,10 @@ class Browser:
         """Load a page and wait until it has loaded."""
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        if self.emulated:
+            seen = self.evaluate("window.innerWidth")
+            assert seen == self.width, (f"{url} lays out {seen} px wide on a {self.width} px screen: something is wider "
+                                        "than the screen (or the page lacks a viewport meta tag)")
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page."""

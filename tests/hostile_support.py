@@ -189,6 +189,29 @@ def foreign_links(html: str, page_url: str) -> list[tuple[str, str, str]]:
             if (scheme_of(value) or urlsplit(page_url).scheme) not in LINK_SCHEMES]
 
 
+# One page of each kind, an error page, and a document asked for twice (the second time it is answered from
+# memory, server/web/fastpath.py, past Flask's hooks).
+SECURED_PAGES = ("/", "/projects", "/doc/municipality/08421000", "/doc/municipality/08421000", "/sparql", "/limits",
+                 "/no/such/page")
+
+
+def assert_security_headers(base: str, banner: bool = True) -> None:
+    """The hardening issue's headers: every HTML answer forbids inline script and framing and sends no referrer
+    across origins, every answer forbids sniffing, and (`banner`) none names the server's software or version.
+    Werkzeug's development server, which the in-process test servers are, adds its own Server header."""
+    pages, turtle = [get(base, target, "text/html") for target in SECURED_PAGES], get(base, "/doc/municipality/08421000.ttl")
+    for answer in [*pages, turtle]:
+        assert answer.header("X-Content-Type-Options") == "nosniff", answer
+        assert not banner or answer.header("Server") == "mpsc", answer.header("Server")
+    for answer in pages:
+        policy = answer.header("Content-Security-Policy") or ""
+        assert answer.media_type == "text/html" and "script-src 'self'" in policy, answer
+        assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy, policy
+        assert answer.header("X-Frame-Options") == "DENY", answer
+        assert answer.header("Referrer-Policy") == "strict-origin-when-cross-origin", answer
+    assert turtle.header("Content-Security-Policy") is None, turtle
+
+
 def assert_healthy(base: str, timeout: float = 10) -> None:
     """The server answers normally: /healthz is 200 and a small query gives its known answer."""
     health = exchange(base, "GET", "/healthz", timeout=timeout)

@@ -3,24 +3,20 @@ phone screen, and logs nothing to the console.
 
 axe-core comes from npm and is committed as tests/vendor/axe.min.js (MPL-2.0, tests/vendor/axe-core.LICENSE;
 see tests/vendor/package.json, rebuild with `cd tests/vendor && npm ci && npm run build`), so the test
-needs no network. It is injected over the
-DevTools protocol, which the pages' Content-Security-Policy does not govern.
+needs no network; tests/axe.py injects it over the DevTools protocol, which the pages' Content-Security-Policy
+does not govern. The phone is emulated at 390 px (tests/cdp.py; headless Chromium's windows are at least 500).
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.cdp import Browser, chromium_path
+from tests.axe import violations
+from tests.cdp import Browser
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
+pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # One page of every kind the site has, in German (the default) and one in English.
 PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "cooperations", "charter", "ontology",
          "sparql", "dumps/", "limits", "search?q=Koeln", "search?q=stadt&page=2", "doc/project/connected-urban-twins",
@@ -33,16 +29,6 @@ REFUSED = ("no/such", "foo%3ABar")  # pages answered with an error status, which
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
-def violations(browser: Browser) -> list[str]:
-    """axe-core's violations on the open page, one line each: rule, impact, the first offending elements."""
-    if not browser.evaluate("typeof axe !== 'undefined'"):
-        browser.call("Runtime.evaluate", expression=AXE)
-    result = browser.call("Runtime.evaluate", awaitPromise=True, returnByValue=True, expression=(
-        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(RULES)}}}}})"
-        ".then(r => r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`))"))
-    return result["result"]["value"]
-
-
 @pytest.fixture(scope="module", params=list(SIZES))
 def browser(request):
     width, height = SIZES[request.param]
@@ -53,7 +39,7 @@ def browser(request):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_accessibility_violation(base_url, browser, path):
     browser.errors.clear()
-    browser.open(base_url + path)
+    browser.open(base_url + path)  # on the phone, open() checks that the page lays out at 390 px
     assert violations(browser) == []
     refused = any(part in path for part in REFUSED)
     assert [e for e in browser.errors if not (refused and "status of 4" in e)] == []

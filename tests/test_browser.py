@@ -9,11 +9,11 @@ import pytest
 
 from server.build import build
 from server.config import Settings
-from tests.cdp import Browser, chromium_path
+from tests import cdp
+from tests.cdp import Browser
 from tests.conftest import serve_app
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +69,18 @@ def test_project_list_filters_with_a_plain_form(base_url, browser):
 
 
 def test_phone_width_has_no_horizontal_scroll(base_url):
-    with Browser(width=390, height=844) as phone:
+    with Browser(width=390, height=844) as phone:  # narrower than headless Chromium's windows: emulated
         for path in ("", "doc/project/connected-urban-twins", "doc/municipality/09461000", "ontology", "dumps/"):
             phone.open(base_url + path)
-            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+            assert phone.evaluate("[window.innerWidth, screen.width]") == [390, 390], path
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
         assert phone.errors == []
+
+
+def test_without_chromium_a_browser_test_fails_and_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(cdp, "chromium_path", lambda: None)
+    with pytest.raises(pytest.fail.Exception, match="chromium is missing: .*make browser"):
+        Browser()
 
 
 def test_markup_in_a_label_is_shown_as_text(small_root, tmp_path):

@@ -12,10 +12,10 @@ from server.build import build
 from server.build.release import Releases
 from server.config import Settings
 from server.namespaces import ADMS, MPSC, PROGRAMME_GRAPH
-from tests.cdp import Browser, chromium_path
+from tests.axe import violations
+from tests.cdp import Browser
 from tests.conftest import make_small_root, serve_app
 from tests.sparql_support import fetch
-from tests.test_accessibility import violations
 from tests.test_catalog import dcat_ap_de, violations as dcat_violations  # noqa: F401 - dcat_ap_de is a fixture
 
 ID = "https://w3id.org/mpsc/id/"
@@ -141,7 +141,7 @@ def test_the_catalogue_with_version_notes_passes_govdatas_shapes(site, dcat_ap_d
     assert dcat_violations(catalog, dcat_ap_de) == []
 
 
-@pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")
+@pytest.mark.browser
 def test_the_page_passes_axe(site):
     with Browser(width=1280, height=900) as browser:
         browser.open(site + "changes?lang=en")

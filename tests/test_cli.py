@@ -64,6 +64,16 @@ def test_stats_prints_coverage_of_the_current_release(releases_dir):
     assert result.returncode == 0, result.stderr
     assert "Municipality" in result.stdout and "10,751" in result.stdout
     assert "ModelProject" in result.stdout
+    # descriptions per language, counted from the programme dump (VoID counts properties, not languages)
+    projects = next(t for t in result.stdout.split("\n\n") if "ModelProject" in t).splitlines()
+    header, row = projects[0].split(), projects[1]
+    assert "de" in header and "en" in header and row.count("73 (100 %)") >= 4
+    # English labels of the programme-level classes, one row per class
+    labels = next(t for t in result.stdout.split("\n\n") if "English label" in t).splitlines()
+    rows = {cells[1]: (cells[2], cells[3]) for cells in (line.split() for line in labels[1:])}
+    for cls in ("FundingRound", "CharterPrinciple", "Measure", "ProjectPhase", "Role", "FundingProgramme"):
+        entities, english = rows[cls]
+        assert english == entities, cls  # every one of them has an English label
 
 
 def test_stats_without_a_release_says_so(tmp_path):
@@ -96,10 +106,13 @@ def test_verify_names_a_damaged_file_and_fails(tmp_path):
 
 
 def test_serve_and_load_refuse_a_damaged_release(tmp_path):
+    """Over a remote store too: /dumps serves the local release's files there."""
     release = make_release(tmp_path, sample_quads("flipped"), "flipped")
     (release.path / DATASET_FILE).write_bytes((release.path / DATASET_FILE).read_bytes()[:-1])
     env = {"MPSC_RELEASES": str(tmp_path)}
-    for command in (["serve", "--port", str(free_port())], ["load", "--endpoint", "http://127.0.0.1:9/query"]):
+    store = "http://127.0.0.1:9/query"
+    for command in (["serve", "--port", str(free_port())], ["serve", "--port", str(free_port()), "--store", store],
+                    ["load", "--endpoint", store]):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr

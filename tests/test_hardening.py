@@ -2,23 +2,27 @@
 
 A query nested too deeply is refused before any engine sees it; one that grows without bound is stopped
 by the memory limit; a client over its budget gets 429 naming the limit; a full queue 503; pages and
-documents keep answering while the public lane is full; slow clients cannot hold the HTTP server; every
-HTML answer carries the security headers; the limits are stated on /limits and in the service description.
-The hostile-input corpus (test_hostile.py) covers the rest of the hardening issue.
+documents keep answering while the public lane is full; slow clients cannot hold the HTTP server; behind a
+trusted proxy each forwarded address has a budget of its own; every HTML answer carries the security headers;
+the limits are stated on /limits and in the service description. The hostile-input corpus (test_hostile.py)
+covers the rest of the hardening issue.
 """
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from rdflib import Graph, URIRef
 
 from server.config import Settings
+from server.web.admission import client_of
 from tests.conftest import serve_app
+from tests.hostile_support import assert_security_headers
 from tests.sparql_support import ENDLESS, fetch, make_release, mpsc_serve, sample_quads
 
 TIMEOUT = 3.0
@@ -44,9 +48,11 @@ def server(releases):
         yield url
 
 
-def ask(url: str, query: str, agent: str = "tester/1"):
-    """Send `query` as `agent`; a fresh comment makes its text new, so no answer comes from the cache."""
-    return fetch(url + "sparql", query=f"{query}\n# {uuid.uuid4()}", headers={"User-Agent": agent})
+def ask(url: str, query: str, agent: str = "tester/1", forwarded_for: str | None = None):
+    """Send `query` as `agent` (through a proxy that forwards `forwarded_for`); a fresh comment makes its text
+    new, so no answer comes from the cache."""
+    headers = {"User-Agent": agent, **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
+    return fetch(url + "sparql", query=f"{query}\n# {uuid.uuid4()}", headers=headers)
 
 
 def in_background(*calls) -> list[threading.Thread]:
@@ -61,7 +67,9 @@ def in_background(*calls) -> list[threading.Thread]:
     "ASK " + "{" * 5000 + "}" * 5000,
     "ASK { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }",
     "ASK { FILTER(" + "STR(" * 10000 + "1" + ")" * 10000 + ") }",
-])
+    # 150 quoted triples in one another parse for half a minute: without the limit, an executor is held to the end
+    "SELECT * WHERE { " + "<< " * 150 + "?s ?p ?o" + " >> ?p ?o" * 150 + " }",
+], ids=["braces", "parentheses", "functions", "quoted-triples"])
 def test_over_deep_nesting_is_refused_before_it_runs(server, query):
     started = time.monotonic()
     answer = fetch(server + "sparql", method="POST", data=query.encode(),
@@ -70,6 +78,22 @@ def test_over_deep_nesting_is_refused_before_it_runs(server, query):
     assert "nests brackets more than 64 levels deep" in answer.json()["detail"]
     assert answer.json()["line"] == 1
     assert fetch(server + "healthz").json()["store"]["executors"] == 4  # no executor was lost
+
+
+def test_quoted_triples_and_comparisons_within_the_limit_run(server):
+    """`<<` and `>>` count as brackets only as quoted triples: a `<` or `>` that compares, or that stands next to
+    an IRI, is none. A triple term `<<( … )>>` counts two levels, so 31 of them in one another, inside the
+    braces and BIND's parentheses, are exactly the 64 levels allowed."""
+    term = "<<( <a:s> <a:p> " * 31 + "<a:o>" + " )>>" * 31
+    query = ("SELECT ?t ?n WHERE { OPTIONAL { << ?s ?p << ?a ?b ?c >> >> ?q ?o } BIND(IF(1<2 && 2>1, 1, 0) AS ?n) "
+             f"FILTER(?n>0 || <a:x><<a:y>) BIND({term} AS ?t) }}")
+    answer = fetch(server + "sparql", query=query, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status == 200, answer.body
+    row = answer.json()["results"]["bindings"][0]
+    assert row["t"]["type"] == "triple" and row["n"]["value"] == "1"
+    deeper = fetch(server + "sparql", query=query.replace("{ OPTIONAL", "{ { OPTIONAL") + " }",
+                   headers={"Accept": "application/sparql-results+json"})
+    assert deeper.status == 400 and "more than 64 levels" in deeper.json()["detail"]
 
 
 def test_a_query_over_the_memory_limit_is_answered_in_words(server):
@@ -123,26 +147,85 @@ def test_waiting_in_the_queue_counts_against_the_time_limit(server):
     assert seconds < TIMEOUT + 1
 
 
+@pytest.mark.parametrize("remote, forwarded, trusted, client", [
+    ("192.0.2.1", "203.0.113.9", (), "192.0.2.1"),  # no proxy is trusted: the header is anyone's to write
+    ("192.0.2.1", "203.0.113.9", ("127.0.0.1",), "192.0.2.1"),  # not from the trusted proxy
+    ("127.0.0.1", None, ("127.0.0.1",), "127.0.0.1"),
+    ("127.0.0.1", "203.0.113.9", ("127.0.0.1",), "203.0.113.9"),
+    ("127.0.0.1", "198.51.100.7, 203.0.113.9", ("127.0.0.1",), "203.0.113.9"),  # the client wrote the first itself
+    ("10.0.0.2", "203.0.113.9, 10.0.0.1", ("10.0.0.0/8",), "203.0.113.9"),  # two proxies of a trusted network
+    ("10.0.0.2", "10.0.0.1", ("10.0.0.0/8",), "10.0.0.1"),  # only proxies: the farthest of them
+    ("::1", "2001:db8::1", ("::1",), "2001:db8::1"),
+    ("127.0.0.1", " , ", ("127.0.0.1",), "127.0.0.1"),
+    (None, "203.0.113.9", ("127.0.0.1",), "-"),
+], ids=["untrusted-setup", "untrusted-address", "no-header", "trusted", "spoofed-first-hop", "proxy-chain",
+        "only-proxies", "ipv6", "empty-header", "no-address"])
+def test_the_client_is_the_nearest_address_no_trusted_proxy_vouches_for(remote, forwarded, trusted, client):
+    assert client_of(remote, forwarded, "tool/1", trusted) == f"{client} tool/1"
+
+
+@pytest.mark.parametrize("trusted, separate", [(("127.0.0.1",), True), (("192.0.2.0/24",), False)],
+                         ids=["from-the-trusted-proxy", "from-an-untrusted-address"])
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget(releases, trusted, separate):
+    """Two clients with one User-Agent behind a proxy on 127.0.0.1: told apart by X-Forwarded-For only when the
+    proxy is trusted; from anywhere else the header is ignored and they share one budget."""
+    settings = Settings.from_env(releases=releases).with_(
+        trusted_proxies=trusted, query_timeout=1.0, client_seconds=0.5, executors=1, site_executors=1)
+    with serve_app(settings) as url:
+        assert ask(url, ENDLESS, forwarded_for="203.0.113.1").status == 503  # 1 s spent, the budget is 0.5 s
+        refused = ask(url, SMALL, forwarded_for="203.0.113.1")
+        assert refused.status == 429 and refused.json()["limit"] == "client_seconds"
+        assert ask(url, SMALL, forwarded_for="203.0.113.2").status == (200 if separate else 429)
+
+
 def test_html_answers_carry_the_security_headers(server):
-    for path in ("", "projects", "doc/municipality/08421000", "sparql", "limits", "no/such/page"):
-        answer = fetch(server + path, headers={"Accept": "text/html"})
-        policy = answer.headers["Content-Security-Policy"]
-        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
-        assert answer.headers["X-Frame-Options"] == "DENY" and answer.headers["X-Content-Type-Options"] == "nosniff"
-        assert answer.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    turtle = fetch(server + "doc/municipality/08421000.ttl")
-    assert turtle.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" not in turtle.headers
+    """On the development server; `mpsc serve` in test_hostile.py, without a banner."""
+    assert_security_headers(server, banner=False)
 
 
 def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description(server):
     page = fetch(server + "limits?lang=en").body.decode()
-    for text in ("MPSC_QUERY_TIMEOUT", "MPSC_CLIENT_SECONDS", "MPSC_MAX_QUERY_DEPTH", "HTTP 429", "256 MB"):
+    for text in ("MPSC_QUERY_TIMEOUT", "MPSC_CLIENT_SECONDS", "MPSC_MAX_QUERY_DEPTH", "HTTP 429", "256 MB",
+                 "MPSC_HEADER_TIMEOUT", "the connection is closed", "MPSC_MAX_SHORT_LINKS", "HTTP 507",
+                 "MPSC_RECONCILE_BATCH", "Queries per request to /reconcile", "per web worker process (here: 1)"):
         assert text in page
-    description = Graph().parse(data=fetch(server + "sparql", headers={"Accept": "text/turtle"}).body, format="turtle")
-    limits = {str(description.value(node, URIRef(SCHEMA + "identifier"))): float(description.value(node, URIRef(SCHEMA + "value")))
-              for node in description.objects(None, URIRef("https://w3id.org/mpsc/ontology#limit"))}
+    assert "je Web-Worker-Prozess (hier: 1)" in fetch(server + "limits?lang=de").body.decode()
+    limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == 256
-    assert limits["MPSC_CLIENT_QUERIES"] == 2 and len(limits) == 9
+    assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 12
+    assert {"Queries running at once per web worker", "Queries waiting for a free place, per web worker",
+            "Gleichzeitig laufende Abfragen je Web-Worker"} <= names
+
+
+def stated_limits(url: str) -> tuple[dict[str, float], set[str]]:
+    """The limits the service description states: variable -> value, and the names of all of them."""
+    description = Graph().parse(data=fetch(url + "sparql", headers={"Accept": "text/turtle"}).body, format="turtle")
+    nodes = list(description.objects(None, URIRef("https://w3id.org/mpsc/ontology#limit")))
+    values = {str(description.value(node, URIRef(SCHEMA + "identifier"))): float(description.value(node, URIRef(SCHEMA + "value")))
+              for node in nodes}
+    return values, {str(name) for node in nodes for name in description.objects(node, URIRef(SCHEMA + "name"))}
+
+
+def test_the_reconcile_batch_stated_is_the_one_enforced(server):
+    most = int(stated_limits(server)[0]["MPSC_RECONCILE_BATCH"])
+    for size, status in ((most, 200), (most + 1, 400)):
+        batch = json.dumps({f"q{i}": {"query": "Bamberg"} for i in range(size)})
+        answer = fetch(server + "reconcile", method="POST", data=urlencode({"queries": batch}).encode(),
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert answer.status == status, answer.body[:200]
+    assert f"at most {most} queries" in answer.json()["detail"]
+
+
+def test_the_header_timeout_is_what_the_http_server_enforces(releases):
+    """MPSC_HEADER_TIMEOUT, stated on /limits, is the time `mpsc serve` (granian) gives a client for its headers."""
+    env = {"MPSC_RELEASES": str(releases), "MPSC_SITE_EXECUTORS": "1", "MPSC_HEADER_TIMEOUT": "1"}
+    with mpsc_serve("--executors", "1", env=env) as url:
+        assert stated_limits(url)[0]["MPSC_HEADER_TIMEOUT"] == 1
+        with socket.create_connection(("127.0.0.1", urlsplit(url).port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: h\r\n")
+            started = time.monotonic()
+            assert sock.recv(65536) == b"" and time.monotonic() - started < 3  # closed, without an answer
 
 
 def test_slow_clients_cannot_hold_the_server(releases):

@@ -6,6 +6,7 @@ first.
 """
 from __future__ import annotations
 
+import csv
 import sqlite3
 
 import pytest
@@ -140,13 +141,49 @@ def test_the_index_is_a_release_file_with_a_checksum(release):
     assert release.manifest["search"]["entries"] > 10_000  # every register place and programme resource
 
 
+class RecordingFinder(Finder):
+    """A Finder that keeps every statement it runs, with its parameters."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.statements: list[tuple[str, dict]] = []
+
+    def _connect(self):
+        finder, db = self, super()._connect()
+
+        class Recording:
+            def execute(self, sql, parameters=()):
+                finder.statements.append((sql, parameters))
+                return db.execute(sql, parameters)
+
+            def close(self):
+                db.close()
+
+        return Recording()
+
+
 def test_the_index_is_searched_through_its_indexes_not_scanned(release):
+    finder = RecordingFinder(release.path / SEARCH_INDEX)
+    hits, _ = finder.search("Koeln", "de", limit=5)
+    assert KOELN in [hit.iri for hit in hits] and len(finder.statements) == 2  # the page and the total
     with sqlite3.connect(release.path / SEARCH_INDEX) as db:
-        plan = " ".join(row[-1] for row in db.execute(
-            "EXPLAIN QUERY PLAN SELECT entry FROM name WHERE form >= 'koeln' AND form < 'koelo'"))
-        assert "USING COVERING INDEX name_form" in plan
-        words = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN SELECT rowid FROM words WHERE words MATCH 'koeln*'"))
-        assert "VIRTUAL TABLE INDEX" in words
+        for sql, parameters in finder.statements:  # the search's own SQL, as it ran
+            plan = [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+            assert "SEARCH ident USING COVERING INDEX ident_id (id=?)" in plan
+            assert "SEARCH name USING COVERING INDEX name_form (form=?)" in plan
+            assert "SEARCH name USING COVERING INDEX name_form (form>? AND form<?)" in plan
+            assert any(step.startswith("SCAN words VIRTUAL TABLE INDEX") for step in plan)  # FTS5's own index
+            scans = [step for step in plan if step.startswith("SCAN ") and "VIRTUAL TABLE" not in step]
+            assert all(step.split()[1] in ("best", "hits") for step in scans), plan  # only the few hits are scanned
+
+
+def test_a_measure_is_found_by_its_title(base_url, release):
+    with open(release.path / "measures.csv", encoding="utf-8", newline="") as table:
+        measures = list(csv.DictReader(table))
+    for measure in measures[::100]:  # a few of some 500, spread over the projects
+        for lang in ("de", "en"):
+            answer = fetch(base_url + "search", q=measure[f"label_{lang}"][:200], lang=lang, format="json").json()
+            assert measure["id"] in [hit["iri"] for hit in answer["results"]], (lang, measure[f"label_{lang}"])
 
 
 def test_finder_is_usable_without_the_web_app(release):

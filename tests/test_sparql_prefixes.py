@@ -14,9 +14,9 @@ from rdflib.namespace import XSD
 
 from server.config import Settings
 from server.namespaces import PREFIXES, SH
-from server.sparql.prefixes import completed, undeclared
+from server.sparql.prefixes import PREDEFINED, completed, undeclared
 from tests.conftest import mpsc, serve_app
-from tests.sparql_support import fetch, make_release, sample_quads
+from tests.sparql_support import ROOT, fetch, make_release, sample_quads
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 COUNT_PROJECTS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a mpsc:ModelProject }"
@@ -83,6 +83,15 @@ def test_the_service_description_declares_the_prefixes(sparql):
     declared = {(str(graph.value(d, SH.prefix)), graph.value(d, SH.namespace))
                 for d in graph.objects(URIRef(sparql + "#service"), SH.declare)}
     assert declared == {(p, Literal(str(ns), datatype=XSD.anyURI)) for p, ns in PREFIXES.items()}
+
+
+def test_the_form_and_the_readme_list_exactly_the_predefined_prefixes(sparql):
+    form = fetch(sparql, headers={"Accept": BROWSER}).body.decode()
+    listed = form.split('<details class="sparql-prefixes">', 1)[1].split("</details>", 1)[0]
+    assert dict(re.findall(r"<dt><code>([\w-]+):</code></dt><dd><code>([^<]+)</code></dd>", listed)) == PREDEFINED
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    endpoint = readme.split("\n## SPARQL endpoint\n", 1)[1].split("\n## ", 1)[0]
+    assert dict(re.findall(r"\| `([\w-]+):` \| `([^`]+)`", endpoint)) == PREDEFINED
 
 
 def test_mpsc_query_uses_the_predefined_prefixes_too(releases):

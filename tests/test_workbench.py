@@ -8,6 +8,7 @@ WCAG 2.1 AA violation on the form and the result views at desktop and phone size
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlencode, parse_qs, urlsplit
@@ -17,10 +18,9 @@ import pytest
 
 from server.sparql.examples import examples
 from tests import axe
-from tests.cdp import Browser, chromium_path
+from tests.cdp import Browser
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(chromium_path() is None, reason="needs Debian's chromium (make browser)")]
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {e.key: e for e in examples(ROOT / "queries")}
@@ -35,9 +35,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def phone():
-    with Browser(width=390, height=844, lang="en") as b:
-        # headless Chromium keeps windows at least 500 px wide; the emulated phone is really 390 px
-        b.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    with Browser(width=390, height=844, lang="en") as b:  # emulated: headless windows are at least 500 px
         yield b
 
 
@@ -78,6 +76,7 @@ def completions(browser, query: str, typed: str, ready: str) -> list[str]:
 def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url, browser):
     open_editor(browser, base_url + "sparql")
     assert browser.evaluate("document.getElementById('sparql-query').hidden")  # the editor took its place
+    assert browser.evaluate("document.getElementById('sparql-history')") is None  # nothing run in this browser yet
     titles = browser.evaluate("[...document.querySelectorAll('#sparql-example option')].map(o => o.textContent)")
     assert EXAMPLES["projects-per-state"].title_in("de") in titles  # the examples in the reader's language
     index = list(EXAMPLES).index("projects-per-state")
@@ -93,6 +92,51 @@ def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url
     rows = browser.evaluate("document.querySelectorAll('table.sparql-results tbody tr').length")
     assert rows == len(solutions(base_url, "projects-per-state")) > 0
     assert browser.evaluate("mpscEditor.state.doc.toString()").replace("\r\n", "\n") == sent  # and the editor
+    # the downloads come before the table, in the document and on the screen
+    assert browser.evaluate("!!(document.querySelector('.downloads').compareDocumentPosition("
+                            "document.querySelector('table.sparql-results')) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    top = "document.querySelector('{}').getBoundingClientRect().top"
+    assert browser.evaluate(top.format(".downloads")) < browser.evaluate(top.format("table.sparql-results"))
+    # the query run is in the history picker now, named by its title
+    history = browser.evaluate("[...document.querySelectorAll('#sparql-history option')].map(o => o.textContent)")
+    assert len(history) == 2 and history[1].endswith(" – " + EXAMPLES["projects-per-state"].title_in("en"))
+    assert browser.errors == []
+
+
+def test_the_editor_highlights_the_syntax(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, 'SELECT ?s WHERE { ?s rdfs:label "Köln" } # a comment')
+    span = (f"[...{EDITOR}.querySelectorAll('.cm-content span')].find(e => e.textContent === {{}})")
+    style = f"(e => e && [e.className, getComputedStyle(e).color])({span})"
+    keyword = browser.until(style.format("'SELECT'"))  # each token a span with the highlight style's class
+    string, comment = (browser.evaluate(style.format(text)) for text in ("'\"Köln\"'", "'# a comment'"))
+    assert len({keyword[0], string[0], comment[0]} - {""}) == 3
+    # the colours of theme.js: keywords #7a1fa2, strings #a3180e, comments #5b6675
+    assert [keyword[1], string[1], comment[1]] == ["rgb(122, 31, 162)", "rgb(163, 24, 14)", "rgb(91, 102, 117)"]
+    assert browser.errors == []
+
+
+FORMAT_GROUPS = ("[...document.querySelectorAll('#sparql-format optgroup')].map(g => "
+                 "[g.dataset.kind, g.disabled, g.hidden, g.querySelectorAll('option').length > 0])")
+
+
+def test_the_format_list_offers_only_the_formats_that_fit_the_query(base_url, browser):
+    open_editor(browser, base_url + "sparql")
+    both = [["results", False, False, True], ["rdf", False, False, True]]
+    set_query(browser, "")
+    assert browser.evaluate(FORMAT_GROUPS) == both  # nothing to go by yet
+    set_query(browser, "PREFIX ex: <http://example.org/#>\n# CONSTRUCT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }")
+    assert browser.evaluate(FORMAT_GROUPS) == [["results", True, True, True], ["rdf", False, False, True]]
+    browser.evaluate("(s => s.value = s.querySelector('optgroup[data-kind=rdf] option').value)"
+                     "(document.getElementById('sparql-format'))")
+    for query in ("SELECT * WHERE { ?s ?p ?o }", "base <http://example.org/> ask { ?s ?p ?o }"):
+        set_query(browser, query)
+        assert browser.evaluate(FORMAT_GROUPS) == [["results", False, False, True], ["rdf", True, True, True]]
+        assert browser.evaluate("document.getElementById('sparql-format').value") == "html"  # no RDF for a SELECT
+    set_query(browser, "DESCRIBE <http://example.org/x>")
+    assert browser.evaluate(FORMAT_GROUPS) == [["results", True, True, True], ["rdf", False, False, True]]
+    set_query(browser, "# no form yet")
+    assert browser.evaluate(FORMAT_GROUPS) == both
     assert browser.errors == []
 
 
@@ -189,6 +233,8 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     outline = ROOT / "server" / "static" / "map" / "germany.geojson"
     if outline.exists():
         assert browser.until("document.querySelectorAll('#result-map .leaflet-overlay-pane path').length") > 0
+        credit = browser.until("document.querySelector('#result-map .leaflet-control-attribution').textContent")
+        assert credit.startswith("Karte: Natural Earth")  # in the page's language
     else:
         assert browser.evaluate("document.getElementById('result-map').dataset.outline") == ""
     titles = browser.evaluate("[...document.querySelectorAll('#result-map .result-marker')].map(m => m.title)")
@@ -210,7 +256,20 @@ def test_the_chart_view_draws_projects_per_round_and_category(base_url, browser)
     drawn = sum(value or 0 for dataset in chart["datasets"] for value in dataset["data"])
     assert drawn == sum(int(row["projects"]["value"]) for row in rows) == 73
     assert browser.evaluate("document.querySelector('#result-chart canvas').width") > 0
+    browser.evaluate("document.querySelector('.view-switch a[data-view=line]').click()")  # the line chart
+    line = browser.until("mpscViews.chartKind === 'line' && {type: mpscViews.chart.config.type, "
+                         "series: mpscViews.chart.data.datasets.length, canvas: document.querySelector('#result-chart canvas').width}")
+    assert line == {"type": "line", "series": len(chart["datasets"]), "canvas": line["canvas"]} and line["canvas"] > 0
+    assert parse_qs(urlsplit(browser.evaluate("location.href")).query)["view"] == ["line"]
     assert browser.errors == []
+
+
+def test_the_licences_name_every_bundled_dependency():
+    licences = (ROOT / "server" / "static" / "workbench" / "LICENSES.txt").read_text(encoding="utf-8")
+    dependencies = json.loads((ROOT / "frontend" / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    missing = [f"{name} {version}" for name, version in dependencies.items()
+               if not re.search(rf"^{re.escape(name)} {re.escape(version)} \(\S+\)$", licences, re.M)]
+    assert missing == []
 
 
 @pytest.mark.parametrize("size", ["browser", "phone"])
@@ -221,7 +280,7 @@ def test_the_form_and_the_result_views_pass_axe(base_url, size, request):
                 page(base_url, "projects-per-round-and-category", view="bar"),
                 page(base_url, "large-municipalities", embed="1")):
         tab.open(url)
-        assert tab.evaluate("window.innerWidth") == (390 if size == "phone" else 1280)
+        assert tab.evaluate("window.innerWidth") == tab.width == (390 if size == "phone" else 1280)
         assert axe.violations(tab) == [], url
-        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+        assert tab.evaluate("document.documentElement.scrollWidth") <= tab.width, url
     assert tab.errors == []

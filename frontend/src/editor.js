@@ -13,6 +13,7 @@ import { searchKeymap } from "@codemirror/search";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 import { completionSources } from "./completion.js";
 import { sparqlCheck } from "./check.js";
+import { formatFitter } from "./formats.js";
 import { highlighting, theme } from "./theme.js";
 import { setUpTools } from "./tools.js";
 
@@ -29,6 +30,7 @@ function submit(form) {
 
 function createEditor(textarea, config) {
   const form = textarea.form;
+  const fitFormats = formatFitter(form.elements.format);
   const host = document.createElement("div");
   host.className = "sparql-editor";
   textarea.before(host);
@@ -48,11 +50,14 @@ function createEditor(textarea, config) {
           ...historyKeymap, ...completionKeymap, ...searchKeymap]),
         EditorView.contentAttributes.of({ "aria-label": config.strings.query, "aria-multiline": "true" }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) textarea.value = update.state.doc.toString();
+          if (!update.docChanged) return;
+          textarea.value = update.state.doc.toString();
+          fitFormats(textarea.value);
         }),
       ],
     }),
   });
+  fitFormats(textarea.value);
   textarea.hidden = true;
   textarea.removeAttribute("required"); // a hidden required field would block submitting with a browser message
   return view;

@@ -27,15 +27,17 @@ function popup(row, data, labelColumn) {
   return content;
 }
 
-// The outline's source is credited from the file itself: a top-level "attribution" member (text), if it has one.
-function outline(map, url, attribution) {
+// The outline's source is credited in the page's language (words.outline, from the server), else as the file
+// itself credits it: a top-level "attribution" member (text), if it has one.
+function outline(map, url, attribution, credit) {
   fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
     .then((answer) => (answer.ok ? answer.json() : null))
     .then((geojson) => {
       if (!geojson) return;
       L.geoJSON(geojson, { interactive: false, style: { color: "#7b8694", weight: 1, fillColor: "#e3e8ee", fillOpacity: 1 } })
         .addTo(map).bringToBack();
-      if (typeof geojson.attribution === "string") attribution.addAttribution(escape(geojson.attribution));
+      const text = credit || geojson.attribution;
+      if (typeof text === "string" && text) attribution.addAttribution(escape(text));
     })
     .catch(() => {}); // the markers stand without the outline
 }
@@ -51,7 +53,7 @@ export function drawMap(container, data, words) {
     L.tileLayer(container.dataset.tiles, { maxZoom: 18 }).addTo(map);
     if (container.dataset.attribution) attribution.addAttribution(escape(container.dataset.attribution));
   }
-  if (container.dataset.outline) outline(map, container.dataset.outline, attribution);
+  if (container.dataset.outline) outline(map, container.dataset.outline, attribution, words.outline);
   const markers = L.featureGroup().addTo(map);
   for (const row of data.rows) {
     const point = parsePoint(row[pointColumn].text);

@@ -13,9 +13,10 @@ a word or a prefix that contains "service" without being the keyword SERVICE is 
 SERVICE endpoint not written as an IRI `<…>` — a variable can be bound to any IRI at run time, and a
 prefixed name may be split differently by the engine. Keywords are case-insensitive (SPARQL 1.1 §19.1).
 
-The lexer also measures how deeply `{`, `(` and `[` nest: the engine parses recursively and crashes its
-process on nesting a few thousand levels deep (well before that, some forms take seconds to parse), so
-queries nested deeper than `max_depth` are refused before any store sees them.
+The lexer also measures how deeply `{`, `(`, `[` and the quoted triples `<< >>` nest: the engine parses
+recursively and crashes its process on nesting a few thousand levels deep (well before that, some forms take
+seconds to parse, and 150 nested quoted triples hold an executor until the time limit), so queries nested
+deeper than `max_depth` are refused before any store sees them.
 """
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def _decoded_iri(token: str) -> str:
     return _UCHAR_RE.sub(lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
 
 
-OPENING, CLOSING = frozenset("{(["), frozenset("})]")
+OPENING, CLOSING = frozenset(("{", "(", "[", "<<")), frozenset(("}", ")", "]", ">>"))
 
 
 def inspect(text: str, max_depth: int | None = None) -> Inspection:
@@ -125,15 +126,35 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
 def _check_depth(text: str, found: list, max_depth: int) -> None:
     """QueryFailed at the first bracket that opens level `max_depth + 1`."""
     depth = 0
-    for kind, value, position in found:
-        if kind == "punct" and value in OPENING:
+    for value, position in _brackets(found):
+        if value in OPENING:
             depth += 1
             if depth > max_depth:
                 line, column = _location(text, position)
                 raise QueryFailed(f"The query nests brackets more than {max_depth} levels deep (line {line}, "
                                   f"column {column}); this endpoint allows at most {max_depth}.", line, column)
-        elif kind == "punct" and value in CLOSING:
+        elif value in CLOSING:
             depth -= 1
+
+
+def _brackets(found: list):
+    """(bracket, position) of every bracket among the tokens. The lexer reads a quoted triple's `<<` and `>>`
+    as two adjacent `<` or `>` (an IRI `<…>` is one token, a comparison one `<` or `>` alone), and the engine
+    takes them as brackets only when written without a space, as they are paired here. A triple term
+    `<<( … )>>` counts two levels, its `<<` and its `(`, so its brackets balance however it is spaced."""
+    pending = None  # a `<` or `>` that may be the first half of `<<` or `>>`
+    for kind, value, position in found:
+        if kind != "punct":
+            pending = None
+        elif pending and value == pending[0] and position == pending[1] + 1:
+            yield value * 2, pending[1]
+            pending = None
+        elif value in ("<", ">"):
+            pending = (value, position)
+        else:
+            pending = None
+            if value in OPENING or value in CLOSING:
+                yield value, position
 
 
 def _service_target(text: str, following: list) -> str:

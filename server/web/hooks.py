@@ -20,6 +20,8 @@ from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
+from .conneg import wants_html
+from .i18n import choose_language, message
 from .responses import RETRY_AFTER, cacheable, error_response, reason
 
 access_log = logging.getLogger("mpsc.access")
@@ -193,9 +195,13 @@ def _query_failed(error: QueryFailed) -> Response:
 
 
 def _http_exception(error: HTTPException) -> Response:
-    """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow."""
+    """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow. An unknown URL
+    says what the site's other 404s say, on a page in the reader's language (Werkzeug's texts are English)."""
     headers = {k: v for k, v in error.get_response().headers.items() if k in ("Allow", "Retry-After")}
-    return error_response(error.code or 500, error.description or reason(error.code or 500), headers)
+    text = error.description or reason(error.code or 500)
+    if error.code == 404:
+        text = message("error.404.text", choose_language()[0] if wants_html() else "en")
+    return error_response(error.code or 500, text, headers)
 
 
 def _unexpected(error: Exception) -> Response:

@@ -324,7 +324,14 @@ MESSAGES = {
     "limits.value": ("Wert", "Value"),
     "limits.beyond": ("Darüber hinaus", "Beyond it"),
     "limits.setting": ("Einstellung", "Setting"),
-    "limits.queued": ("warten in der Warteschlange", "wait in the queue"),
+    "limits.beyond.executors": ("warten in der Warteschlange", "wait in the queue"),
+    "limits.beyond.header_timeout": ("Verbindung wird geschlossen", "the connection is closed"),
+    "limits.workers": ("Ausführungsplätze, Warteschlange und Budgets der Clients gelten je Web-Worker-Prozess (hier: "
+                       "{workers}): Jeder Worker führt sie für sich, ein Client kann also bis zum {workers}-Fachen "
+                       "dieser Werte nutzen, je nachdem, welcher Worker seine Anfragen annimmt.",
+                       "Executors, queue and client budgets apply per web worker process (here: {workers}): each "
+                       "worker keeps them for itself, so a client may use up to {workers} times these values, "
+                       "depending on which worker takes its requests."),
     "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein; die HTML-Tabelle zeigt die ersten "
                     "{rows} Zeilen eines Ergebnisses, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
                     "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; 429 nennt die überschrittene "
@@ -336,13 +343,20 @@ MESSAGES = {
     "limit.query_timeout": ("Zeit je Abfrage, Warten in der Warteschlange eingeschlossen",
                             "Time per query, waiting in the queue included"),
     "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
-    "limit.max_query_depth": ("Verschachtelungstiefe von { ( [", "Nesting depth of { ( ["),
+    "limit.max_query_depth": ("Verschachtelungstiefe von { ( [ <<", "Nesting depth of { ( [ <<"),
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
     "limit.query_memory": ("Arbeitsspeicher je Abfrage", "Memory per query"),
-    "limit.executors": ("Gleichzeitig laufende Abfragen", "Queries running at once"),
-    "limit.queue": ("Abfragen, die auf einen freien Platz warten", "Queries waiting for a free place"),
-    "limit.client_queries": ("Laufende oder wartende Abfragen je Client", "Queries running or waiting per client"),
-    "limit.client_seconds": ("Abfragezeit je Client und Minute", "Query time per client and minute"),
+    "limit.executors": ("Gleichzeitig laufende Abfragen je Web-Worker", "Queries running at once per web worker"),
+    "limit.queue": ("Abfragen je Web-Worker, die auf einen freien Platz warten",
+                    "Queries waiting for a free place, per web worker"),
+    "limit.client_queries": ("Laufende oder wartende Abfragen je Client und Web-Worker",
+                             "Queries running or waiting per client and web worker"),
+    "limit.client_seconds": ("Abfragezeit je Client und Minute, je Web-Worker",
+                             "Query time per client and minute, per web worker"),
+    "limit.header_timeout": ("Zeit, in der ein Client die Kopfzeilen einer Anfrage senden muss",
+                             "Time a client has to send the headers of a request"),
+    "limit.reconcile_batch": ("Abfragen je Anfrage an /reconcile", "Queries per request to /reconcile"),
+    "limit.max_short_links": ("Gespeicherte Kurzlinks zu Abfragen", "Short links to queries kept"),
     "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
                        "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
 }

@@ -92,13 +92,14 @@ def charter() -> Response:
 
 @bp.route("/limits")
 def limits() -> Response:
-    """Every limit of the public endpoint, its value here, what happens beyond it, and its setting."""
+    """Every limit of the public service, its value here, what happens beyond it, and its setting."""
     settings = get_settings()
     rows = [{"key": name, "value": getattr(settings, name), "unit": unit, "status": status,
              "variable": ENVIRONMENT[name]} for name, (unit, status) in LIMITS.items()]
-    tag = page_tag(*(str(row["value"]) for row in rows))  # a restart may change them under one release
+    tag = page_tag(*(str(row["value"]) for row in rows), str(settings.workers))  # a restart may change them
     return responses.conditional(tag, lambda: render_page("limits.html", limits=rows, html_rows=HTML_ROWS,
-                                                          request_bytes=settings.request_bytes))
+                                                          request_bytes=settings.request_bytes,
+                                                          workers=settings.workers))
 
 
 @bp.route("/map/germany.svg")

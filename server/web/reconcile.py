@@ -14,12 +14,12 @@ import math
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..config import RECONCILE_BATCH, RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
+from ..config import RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
 from ..errors import HttpError
 from ..namespaces import ID, MPSC
 from ..queries import RECONCILED_CLASSES
 from .. import queries
-from . import get_store, per_release
+from . import get_settings, get_store, per_release
 from .i18n import preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Query, candidates
@@ -99,8 +99,9 @@ def class_labels() -> dict[str, dict[str, str]]:
 def reconcile_batch(batch) -> dict:
     if not isinstance(batch, dict):
         raise HttpError(400, "`queries` must be a JSON object of queries, e.g. {\"q0\": {\"query\": \"Köln\"}}.")
-    if len(batch) > RECONCILE_BATCH:
-        raise HttpError(400, f"A request may carry at most {RECONCILE_BATCH} queries; this one has {len(batch)}.")
+    most = get_settings().reconcile_batch
+    if len(batch) > most:
+        raise HttpError(400, f"A request may carry at most {most} queries; this one has {len(batch)}.")
     found = index()
     return {name: {"result": [candidate_json(found, c) for c in candidates(found, read_query(name, q))]}
             for name, q in batch.items()}
