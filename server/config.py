@@ -65,6 +65,9 @@ class Settings:
     max_rows: int = setting(100_000, "larger results get 400 with a hint to page", "rows", 400)
     query_memory: int = setting(512, "megabytes of memory one query may use (503)", "MB", 503)
     executors: int = setting(4, "queries run at once per worker; more wait in the queue", "queries")
+    busy_timeout: float = setting(1.5, "seconds a query may run on the last free executor (with two or more), so "
+                                  "that someone new gets in within that time even when the others are held (503)",
+                                  "s", 503)
     queue: int = setting(64, "queries that may wait for an executor per worker; more get 503", "queries", 503)
     client_queries: int = setting(2, "queries one client may run or queue at once per worker; more get 429", "queries",
                                   429)

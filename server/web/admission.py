@@ -9,6 +9,15 @@ MPSC_EXECUTORS queries run at once; MPSC_QUEUE more may wait for one (their wait
 limit); beyond that the answer is 503 with Retry-After. Only the time a query runs is charged to its
 client, not its wait in the queue, which others caused.
 
+Budgets cannot tell twenty clients with one runaway query each from twenty people. So that none of them can
+hold every executor for the whole time limit, the last free executor is kept for short work: a query that
+takes it (or that was waiting for one) may run MPSC_BUSY_TIMEOUT seconds. A freed executor goes to the query
+that has waited longest; but one freed because its query ran into that short limit goes to the newest
+waiting query (last in, first out, as load-shedding servers do under overload: behind runaway queries the
+longest waiters are runaway queries too, or closest to their time limit anyway). A newcomer thus gets in
+within about MPSC_BUSY_TIMEOUT seconds however many runaway queries arrived before it, while ordinary
+traffic, whose queries end by themselves, is served in order.
+
 The state is per web worker process, like the executors it guards.
 """
 from __future__ import annotations
@@ -21,7 +30,7 @@ from collections import defaultdict, deque
 from contextlib import contextmanager
 
 from ..config import Settings
-from ..errors import HttpError
+from ..errors import HttpError, QueryTimeout
 
 WINDOW = 60.0  # seconds over which a client's query time is summed
 MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries are forgotten first
@@ -52,7 +61,8 @@ class Admission:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._running = threading.BoundedSemaphore(settings.executors)
+        self._free = settings.executors  # executors no admitted query holds
+        self._waiting: list[threading.Event] = []  # queries waiting for an executor, the newest last
         self._lock = threading.Lock()
         self._in_flight = 0  # running or waiting
         self._active: dict[str, int] = defaultdict(int)
@@ -72,16 +82,54 @@ class Admission:
             self._active[client] += 1
         started = None
         try:
-            if not self._running.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            took = self._take(deadline)
+            if took is None:
                 yield deadline  # no executor in time: the store reports the time limit as it would
                 return
             started = time.monotonic()
+            short = took == "last" and self.settings.executors > 1
+            cut = False  # stopped by MPSC_BUSY_TIMEOUT: runaway queries hold the other executors
             try:
-                yield deadline
+                yield min(deadline, started + self.settings.busy_timeout) if short else deadline
+            except QueryTimeout as error:
+                cut = short and time.monotonic() < deadline
+                raise (QueryTimeout(self._busy_stop()) if cut else error) from None
             finally:
-                self._running.release()
+                self._give_back(newest=cut)
         finally:
             self._leave(client, time.monotonic() - started if started else 0.0)
+
+    def _take(self, deadline: float) -> str | None:
+        """Take an executor by `deadline`: "free" when others are left free, "last" when it was the last one
+        (or came from the queue); None when none came in time."""
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return "free" if self._free else "last"
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout=max(0.0, deadline - time.monotonic())):
+            return "last"
+        with self._lock:
+            if turn in self._waiting:
+                self._waiting.remove(turn)
+                return None
+        return "last"  # handed over just as the wait ran out
+
+    def _give_back(self, newest: bool) -> None:
+        """Hand the executor to the query waiting longest, or to the newest one (see the module docstring),
+        or leave it free."""
+        with self._lock:
+            if self._waiting:
+                self._waiting.pop(-1 if newest else 0).set()
+            else:
+                self._free += 1
+
+    def _busy_stop(self) -> str:
+        s = self.settings
+        return (f"The query was stopped after {s.busy_timeout:g} seconds, the time limit of this endpoint while all "
+                f"its executors are busy (else {s.query_timeout:g} seconds). Try again later, narrow it down, or "
+                "download the dumps at /dumps/.")
 
     def _check_budget(self, client: str) -> None:
         """429 when `client` already has its share of queries in flight or of query time this minute."""

@@ -347,6 +347,9 @@ MESSAGES = {
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
     "limit.query_memory": ("Arbeitsspeicher je Abfrage", "Memory per query"),
     "limit.executors": ("Gleichzeitig laufende Abfragen je Web-Worker", "Queries running at once per web worker"),
+    "limit.busy_timeout": ("Zeit je Abfrage auf dem letzten freien Ausführungsplatz (damit Neue schnell "
+                           "drankommen)", "Time per query on the last free executor (so that newcomers get in "
+                           "quickly)"),
     "limit.queue": ("Abfragen je Web-Worker, die auf einen freien Platz warten",
                     "Queries waiting for a free place, per web worker"),
     "limit.client_queries": ("Laufende oder wartende Abfragen je Client und Web-Worker",
