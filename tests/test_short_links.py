@@ -30,8 +30,8 @@ def server(settings):
         yield url
 
 
-def shorten(server: str, query: str, **fields):
-    return fetch(server + "sparql/links", method="POST", headers=FORM,
+def shorten(server: str, query: str, agent: str = "tester/1", **fields):
+    return fetch(server + "sparql/links", method="POST", headers={**FORM, "User-Agent": agent},
                  data=urlencode({"query": query, **fields}).encode())
 
 
@@ -81,3 +81,14 @@ def test_a_full_table_refuses_new_links_but_serves_the_old(settings, tmp_path):
         refused = shorten(url, QUERY + " LIMIT 1")
         assert refused.status == 507 and "permalink" in refused.json()["detail"]
         assert location_of(kept.json()["short"])[0] == 303
+
+
+def test_a_client_over_its_short_links_gets_429_and_others_go_on(settings, tmp_path):
+    budget = settings.with_(short_links=tmp_path / "links.sqlite3", client_short_links=2)
+    with serve_app(budget) as url:
+        assert [shorten(url, f"{QUERY} LIMIT {n}").status for n in (1, 2)] == [201, 201]
+        assert shorten(url, f"{QUERY} LIMIT 1").status == 201  # a link it stored already costs nothing
+        refused = shorten(url, f"{QUERY} LIMIT 3")
+        assert refused.status == 429 and refused.json()["limit"] == "client_short_links"
+        assert 3500 <= int(refused.headers["Retry-After"]) <= 3600
+        assert shorten(url, f"{QUERY} LIMIT 3", agent="other/1").status == 201  # another client

@@ -33,6 +33,7 @@ from ..config import Settings
 from ..errors import HttpError, QueryTimeout
 
 WINDOW = 60.0  # seconds over which a client's query time is summed
+LINK_WINDOW = 3600.0  # seconds over which a client's new short links are counted
 MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries are forgotten first
 
 
@@ -67,6 +68,7 @@ class Admission:
         self._in_flight = 0  # running or waiting
         self._active: dict[str, int] = defaultdict(int)
         self._spent: dict[str, deque[tuple[float, float]]] = {}  # client -> (ended at, seconds)
+        self._links: dict[str, deque[float]] = {}  # client -> when it stored each new short link
 
     @contextmanager
     def admit(self, client: str):
@@ -98,6 +100,24 @@ class Admission:
                 self._give_back(newest=cut)
         finally:
             self._leave(client, time.monotonic() - started if started else 0.0)
+
+    def admit_link(self, client: str) -> None:
+        """Count a new short link of `client`; 429 when it stored MPSC_CLIENT_SHORT_LINKS within the hour (each is
+        kept on disk, up to a query's size: without a budget one client could fill the table and the disk)."""
+        now, allowed = time.monotonic(), self.settings.client_short_links
+        with self._lock:
+            stored = self._links.setdefault(client, deque())
+            while stored and stored[0] < now - LINK_WINDOW:
+                stored.popleft()
+            if len(stored) >= allowed:
+                wait = max(1, math.ceil(stored[0] + LINK_WINDOW - now))
+                raise HttpError(429, f"You stored {allowed} new short links within the hour, the most one client may. "
+                                f"Try again in {wait} seconds; the permalink works meanwhile.", {"Retry-After": str(wait)},
+                                limit="client_short_links")
+            stored.append(now)
+            if len(self._links) > MAX_CLIENTS:  # forget clients without a link in the window
+                for other in [c for c, times in self._links.items() if times[-1] < now - LINK_WINDOW]:
+                    del self._links[other]
 
     def _take(self, deadline: float) -> str | None:
         """Take an executor by `deadline`: "free" when others are left free, "last" when it was the last one

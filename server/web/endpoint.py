@@ -168,12 +168,15 @@ def cached(key: str, compute) -> bytes:
     return body
 
 
+def requesting_client() -> str:
+    """The client the request counts for in the budgets (web/admission.py `client_of`)."""
+    return client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), request.user_agent.string,
+                     get_settings().trusted_proxies)
+
+
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:
     """The result bytes in `fmt`, or the HTML results page, once the client's budget and the queue admit it."""
-    settings = get_settings()
-    client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), request.user_agent.string,
-                       settings.trusted_proxies)
-    with current_app.extensions["mpsc.admission"].admit(client) as deadline:
+    with current_app.extensions["mpsc.admission"].admit(requesting_client()) as deadline:
         return RESULT_RENDERERS[fmt.kind](query_request, info, fmt, deadline)
 
 

@@ -404,7 +404,7 @@ def short_link_routes() -> dict[str, dict]:
         "/sparql/links": {"post": operation(
             "shortLinkCreate", "sparql", "Store a query for a short link",
             "Answers the short link `/q/{key}` of the query, whose key is derived from the query's text.",
-            {"201": created, **errors(400, 413, 415, 503, 507)}, requestBody={
+            {"201": created, **errors(400, 413, 415, 429, 503, 507)}, requestBody={
                 "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
         "/q/<key>": {"get": operation(
             "shortLinkFollow", "sparql", "Follow a short link",
@@ -611,8 +611,9 @@ ERROR_RESPONSES = {
     413: ("ContentTooLarge", "The query is longer than the endpoint's limit (see /limits)."),
     415: ("UnsupportedMediaType", "The body is neither form-encoded nor `application/sparql-query`, or not UTF-8."),
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
-    429: ("TooManyRequests", "This client has too many queries running or waiting, or used its query time for this "
-                             "minute; `limit` names which. Retry after `Retry-After` seconds."),
+    429: ("TooManyRequests", "This client has too many queries running or waiting, used its query time for this "
+                             "minute, or stored its new short links for this hour; `limit` names which. Retry after "
+                             "`Retry-After` seconds."),
     507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
                                  "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
