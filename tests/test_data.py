@@ -324,6 +324,8 @@ def test_every_term_the_programme_uses_is_defined_in_german_and_english(programm
 COLLECTOR_NOTES = {  # a phrase of the collector's note on each resource, which must not be its lead text
     "round/2019": "Städtetag item dated", "round/2020": "Kiel council paper", "round/2021": "6 Landkreise among",
     "charter": "details in programme.csv", "data-strategies": "structure: I Präambel",
+    "call/2019": "formally complete bids assessed", "call/2020": "two expert reviewers per bid",
+    "call/2021": "external expert reviewers",
 }
 
 
@@ -349,6 +351,37 @@ def test_round_descriptions_say_what_the_round_published(programme):
     assert rows["de"].startswith("Die 2. Staffel der Modellprojekte Smart Cities wurde am 8. September 2020 bekannt")
     assert "Von 86 Bewerbungen wurden 32 ausgewählt" in rows["de"] and "Großstädte 13" in rows["de"]
     assert "32 of 86 applications were selected" in rows["en"] and "large cities 13" in rows["en"]
+
+
+@pytest.mark.parametrize("year, de, en, derived", [
+    ("2019", ["erschien am 29. März 2019; Bewerbungsschluss war der 17. Mai 2019", "Die Jury tagte am 1. Juli 2019",
+              "Großstädte mit mehr als 100.000"],
+     ["published on 29 March 2019, with an application deadline of 17 May 2019", "The jury met on 1 July 2019",
+      "large cities of more than 100,000"],
+     {"call/2019#issued", "call/2019#deadline", "call/2019#jury-date", "category/grossstadt", "programme#rate"}),
+    ("2020", ["Bewerbungsschluss der 20. April 2020, verlängert bis zum 20. Mai 2020", "11 Mitglieder",
+              "„Gemeinwohl“", "mehr als 150 Mio. Euro"],
+     ["deadline of 20 April 2020, later extended to 20 May 2020", "11 members", "“Common good”",
+      "more than 150 million euros"],
+     {"call/2020#deadline", "call/2020#extended-deadline", "call/2020#jury-size", "criterion/k2020-gw",
+      "round/2020#budget-at-call"}),
+    ("2021", ["erschien am 16. Dezember 2020; Bewerbungsschluss war der 14. März 2021", "65 % der förderfähigen Kosten"],
+     ["published on 16 December 2020, with an application deadline of 14 March 2021", "65 % of eligible costs"],
+     {"call/2021#issued", "call/2021#deadline", "call/2021#jury-size", "programme#rate-budget-emergency"}),
+])
+def test_call_descriptions_say_what_the_call_set_and_name_those_facts(programme, year, de, en, derived):
+    """A call's description names its dates, jury, criteria, categories and funds as the graph states them, and
+    is derived from those statements, each of which the graph holds; a date the sources do not give (the 2020
+    call's publication) is not named."""
+    iri = f"https://w3id.org/mpsc/id/call/{year}"
+    texts = dict(values(programme, f"""SELECT (LANG(?text) AS ?lang) ?text WHERE {{ <{iri}> dcterms:description ?text }}"""))
+    assert all(phrase in texts["de"] for phrase in de) and all(phrase in texts["en"] for phrase in en)
+    facts = {f.split("/id/", 1)[1] for (f,) in values(programme, f"""SELECT DISTINCT ?fact WHERE {{
+          <{iri}#description-en> prov:wasDerivedFrom ?fact }}""")}
+    assert derived <= facts
+    assert all(programme.query(PREFIXES + f"ASK {{ <https://w3id.org/mpsc/id/{f}> ?p ?o }}") for f in facts)
+    if year == "2020":
+        assert "erschien" not in texts["de"] and "published" not in texts["en"]
 
 
 def test_a_description_hedges_a_phase_that_is_only_inferred_in_both_languages(programme):

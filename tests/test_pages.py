@@ -229,10 +229,16 @@ def test_a_project_page_leads_with_its_description_in_the_readers_language(base_
     ("doc/round/2019", "en", "Round 1 of the Model Projects Smart Cities was announced on 10 July 2019", "Städtetag item"),
     ("doc/charter", "de", "Die Smart City Charta erschien im Juni 2017", "details in programme.csv"),
     ("doc/charter", "en", "The Smart City Charter appeared in June 2017", "details in programme.csv"),
+    ("doc/call/2019", "de", "Der Förderaufruf zur 1. Staffel der Modellprojekte Smart Cities erschien am 29. März 2019",
+     "formally complete bids assessed"),
+    ("doc/call/2020", "en", "The call for round 2 of the Model Projects Smart Cities set an application deadline",
+     "two expert reviewers per bid"),
+    ("doc/call/2021", "en", "The call for round 3 of the Model Projects Smart Cities was published on 16 December 2020",
+     "external expert reviewers"),
 ])
 def test_round_and_charta_pages_lead_with_our_description_not_the_collectors_note(base_url, path, lang, lead, note):
-    """Rounds and the Charta open with our editorial description, in the reader's language, as lead text and
-    schema.org description; the collector's note stays on the page below it (issue 10, audit)."""
+    """Rounds, their calls and the Charta open with our editorial description, in the reader's language, as
+    lead text and schema.org description; the collector's note stays on the page below it (issue 10, audit)."""
     html = page(base_url + path, lang)
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["description"].startswith(lead) and note not in data["description"]

@@ -1,15 +1,17 @@
 """Short descriptions in German and English, written by us from sourced facts: of every project, of the
-three funding rounds and of the two documents the programme builds on (the Smart City Charta, the data
-strategies).
+three funding rounds and their calls, and of the two documents the programme builds on (the Smart City
+Charta, the data strategies).
 
 A project's description says when and in which category the project was selected, how it started (phase
 model; hedged with "wohl"/"probably" where the phase is only inferred), what it focuses on and three of its
 measures. A round's says when it was announced, how many of how many applications were selected, per
-category, and its motto; a document's who published it when and how it is built. Nothing is quoted: the
-sentences are ours, the phrases are labels of the graph. Each description is an mpsc:EditorialStatement
-attributed to the publisher, derived from the facts it names and citing their sources; the resource carries
-the text as dcterms:description, which pages and schema.org use as its lead text. The collectors' notes
-stay skos:note and are never the lead text.
+category, and its motto; a call's when it appeared, until when bids were accepted, its jury, criteria,
+size categories and funds as far as the sources state them, and the programme's funding rate; a document's
+who published it when and how it is built. Nothing is quoted: the sentences are ours, the phrases are
+labels of the graph. Each description is an mpsc:EditorialStatement attributed to the publisher, derived
+from the facts it names and citing their sources; the resource carries the text as dcterms:description,
+which pages and schema.org use as its lead text. The collectors' notes stay skos:note and are never the
+lead text.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .. import iris
 from ..namespaces import MPSC
 from .concepts import CATEGORIES, MONTHS, PUBLISHERS, month_year
 from .course import project_rows
-from .governance import ORGANISATIONS
+from .governance import CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .provenance import cite, weakest
 from .sources import RANK, Sources, and_list, best, split_list
 
@@ -76,6 +78,20 @@ def short_german_name(name: str) -> str:
     return match.group(1) if match else name
 
 
+def population_span(slug: str, bounds: tuple[int | None, int | None], lang: str) -> str:
+    """A size category with its population bounds: 'Mittelstädte mit 20.000 bis 100.000' or 'large cities of
+    more than 100,000' (the sentence adds 'Einwohnern' / 'inhabitants')."""
+    lower, upper = (None if n is None else (f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}") for n in bounds)
+    de = lang == "de"
+    if lower and upper:
+        span = f"{lower} bis {upper}" if de else f"{lower} to {upper}"
+    elif lower:
+        span = f"mehr als {lower}" if de else f"more than {lower}"
+    else:
+        span = f"weniger als {upper}" if de else f"fewer than {upper}"
+    return f"{CATEGORIES[slug][0]} mit {span}" if de else f"{CATEGORIES[slug][1].lower()} of {span}"
+
+
 def write_editorial(graph: Graph, subject: URIRef, texts: dict[str, str], facts: list[URIRef], rows: list[dict],
                     note: str = "", confidence: str | None = None) -> None:
     """`subject` dcterms:description each text, each described as the publisher's mpsc:EditorialStatement
@@ -107,6 +123,7 @@ class DescriptionWriter:
             self._describe(graph, project)
         for row in self.sources.rounds:
             self._describe_round(graph, row)
+            self._describe_call(graph, row)
         self._describe_charter(graph)
         self._describe_data_strategies(graph)
         return graph
@@ -161,6 +178,77 @@ class DescriptionWriter:
             texts[lang] = text
         write_editorial(graph, iri, texts, [iris.fragment(iri, "announcement-date"), iris.programme(),
                                             *(iris.category(slug) for slug, n in per_category.items() if n)], used)
+
+    def _describe_call(self, graph: Graph, row: dict) -> None:
+        """When the call appeared and until when bids were accepted, its jury, the criterion groups bids were
+        assessed under, the size categories (2019) and funds it names, and the programme's funding rate."""
+        year, iri = row["year"], iris.call(row["year"])
+        facts, programme = self._programme_rows(f"round-{year}"), self._programme_rows("programme")
+        dates = {key: facts[field] for field, _, key in CALL_DATES
+                 if field in facts and leading_date(facts[field]["value"]) is not None}
+        jury = facts.get("jury") if re.match(r"\d+ members", facts.get("jury", {}).get("value", "")) else None
+        groups = [c for c in self.sources.criteria if c["type"] == "criterion-group" and c["call_year"] == year]
+        sizes = {slug: programme[field] for slug, field in THRESHOLDS.items()} if year == "2019" else {}
+        funds, rate = facts.get("budget_at_call"), programme["grant_rate"]
+        call = {"staffel": row["staffel"], "dates": dates, "jury": jury, "groups": groups, "funds": funds,
+                "sizes": {slug: population_bounds(r["value"]) for slug, r in sizes.items()},
+                "rates": re.findall(r"(\d+) %", rate["value"])}
+        texts = {lang: self._call_text(call, programme["name" if lang == "de" else "name_en"]["value"], lang)
+                 for lang in ("de", "en")}
+        derived = [*(iris.fragment(iri, key) for key in dates), *([iris.fragment(iri, "jury-size")] if jury else []),
+                   *(iris.criterion(c["id"].lower()) for c in groups), *(iris.category(slug) for slug in sizes),
+                   *([iris.fragment(iris.round(year), "budget-at-call")] if funds else []),
+                   iris.programme(), iris.fragment(iris.programme(), "rate"),
+                   iris.fragment(iris.programme(), "rate-budget-emergency")]
+        used = [*dates.values(), *filter(None, [jury, funds]), *groups, *sizes.values(), rate]
+        write_editorial(graph, iri, texts, derived, used)
+
+    @staticmethod
+    def _call_text(call: dict, programme: str, lang: str) -> str:
+        """The sentences of a call's description in one language; what the sources do not state is not said."""
+        de, staffel = lang == "de", call["staffel"]
+        day = {key: spoken_date(str(leading_date(r["value"])), lang) for key, r in call["dates"].items()}
+        issued, deadline, extended = day.get("issued"), day["deadline"], day.get("extended-deadline")
+        if de:
+            text = (f"Der Förderaufruf zur {staffel}. Staffel der {programme} erschien am {issued}; "
+                    f"Bewerbungsschluss war der {deadline}" if issued else
+                    f"Im Förderaufruf zur {staffel}. Staffel der {programme} war Bewerbungsschluss der {deadline}")
+        else:
+            text = (f"The call for round {staffel} of the {programme} was published on {issued}, with an "
+                    f"application deadline of {deadline}" if issued else
+                    f"The call for round {staffel} of the {programme} set an application deadline of {deadline}")
+        if extended:
+            text += (", verlängert bis zum " if de else ", later extended to ") + extended
+        sentences = [text + "."]
+        size = re.match(r"\d+", call["jury"]["value"]).group(0) if call["jury"] else None
+        if "jury-date" in day:
+            jury = (f"Die Jury mit {size} Mitgliedern" if size else "Die Jury") if de else \
+                (f"The jury of {size} members" if size else "The jury")
+            sentences.append(f"{jury} tagte am {day['jury-date']}." if de else f"{jury} met on {day['jury-date']}.")
+        elif size:
+            sentences.append(f"Die Jury hatte {size} Mitglieder." if de else f"The jury had {size} members.")
+        if call["groups"]:
+            names = and_list([f"„{c['label_de']}“" if de else f"“{c['label_en']}”" for c in call["groups"]],
+                             "und" if de else "and")
+            sentences.append(f"Bewertet wurde nach den Kriteriengruppen {names}." if de
+                             else f"Bids were assessed under the criterion groups {names}.")
+        if call["sizes"]:
+            parts = and_list([population_span(slug, bounds, lang) for slug, bounds in call["sizes"].items()],
+                             "und" if de else "and")
+            sentences.append(f"Nach Einwohnerzahl unterschied der Aufruf {parts} Einwohnern." if de
+                             else f"By population the call distinguished {parts} inhabitants.")
+        if call["funds"] is not None and millions(call["funds"]["value"]) is not None:
+            bound, amount = millions(call["funds"]["value"])
+            figure = f"{int(amount) / 1_000_000:g}".replace(".", "," if de else ".")
+            more = ("mehr als " if de else "more than ") if bound == "min" else ""
+            sentences.append(f"Der Aufruf nannte Mittel von {more}{figure} Mio. Euro." if de
+                             else f"The call announced funds of {more}{figure} million euros.")
+        general, emergency = call["rates"]
+        sentences.append(f"Der Fördersatz des Programms beträgt {general} % der förderfähigen Kosten, bei "
+                         f"Haushaltsnotlage {emergency} %." if de else
+                         f"The programme's funding rate is {general} % of eligible costs, {emergency} % in a "
+                         f"budgetary emergency.")
+        return " ".join(sentences)
 
     def _document(self, subject: str, key: str, kind: str) -> dict:
         """What a document's description names: its programme.csv facts (subject), its charter-2.csv row (key),

@@ -64,6 +64,18 @@ def millions(text: str) -> tuple[str, str] | None:
     return ("min" if re.search(r"more than|über", text[:match.start()]) else ""), str(amount)
 
 
+def population_bounds(text: str) -> tuple[int | None, int | None] | None:
+    """Lower and upper bound of '> 100,000', '20,000–100,000' or '< 20,000 inhabitants'; None if neither."""
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+", text)]
+    if "–" in text and len(numbers) == 2:
+        return numbers[0], numbers[1]
+    if ">" in text and len(numbers) == 1:
+        return numbers[0], None
+    if "<" in text and len(numbers) == 1:
+        return None, numbers[0]
+    return None
+
+
 class GovernanceImporter:
     """Writes programme.ttl: the programme, its associations, budgets, calls and category thresholds."""
 
@@ -226,7 +238,8 @@ class GovernanceImporter:
 
     # --- calls ----------------------------------------------------------------------------------
     def _call(self, graph: Graph, year: int) -> None:
-        """The call of a round: publication, deadlines, jury, selection procedure, criteria."""
+        """The call of a round: publication, deadlines, jury, criteria; the collector's summary of the selection
+        procedure is a skos:note (descriptions.py writes the call's description)."""
         subject, call = f"round-{year}", iris.call(year)
         graph.add((iris.round(year), MPSC.call, call))
         graph.add((call, RDF.type, MPSC.Call))
@@ -247,8 +260,8 @@ class GovernanceImporter:
         if jury is not None and re.match(r"(\d+) members", jury["value"]):
             size = int(re.match(r"(\d+) members", jury["value"]).group(1))
             sourced(graph, call, MPSC.jurySize, Literal(size), "jury-size", [jury])
-        procedure = self.one(subject, "selection_procedure")
-        graph.add((call, RDFS.comment, Literal(procedure["value"], lang="en")))
+        procedure = self.one(subject, "selection_procedure")  # the collector's words: a note, not a description
+        graph.add((call, SKOS.note, Literal(procedure["value"], lang="en")))
         used.append(procedure)
         for criterion in self.sources.criteria:
             if criterion["type"] == "criterion-group" and criterion["call_year"] == str(year):
@@ -264,16 +277,11 @@ class GovernanceImporter:
     def _threshold(self, graph: Graph, slug: str, row: dict) -> None:
         """The population bounds of a size category as the 2019 call states them."""
         category = iris.category(slug)
-        numbers = [int(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+", row["value"])]
-        if "–" in row["value"] and len(numbers) == 2:
-            lower, upper = numbers
-        elif ">" in row["value"] and len(numbers) == 1:
-            lower, upper = numbers[0], None
-        elif "<" in row["value"] and len(numbers) == 1:
-            lower, upper = None, numbers[0]
-        else:
+        bounds = population_bounds(row["value"])
+        if bounds is None:
             self.problems.append(f"programme.csv {row['field']}: no population bounds in {row['value']!r}")
             return
+        lower, upper = bounds
         for prop, value in ((MPSC.populationLowerBound, lower), (MPSC.populationUpperBound, upper)):
             if value is not None:
                 graph.add((category, prop, Literal(value)))
