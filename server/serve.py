@@ -16,13 +16,19 @@ imported, and the landing page's per-release values are computed before the firs
 from __future__ import annotations
 
 import logging
+import math
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment
 from .build.release import Releases
 from .errors import QueryFailed
 from .store import open_store
+
+STOP_GRACE = 5  # seconds a stopping worker has beyond the time limit of the queries it still answers
 
 
 def needs_build(settings: Settings) -> bool:
@@ -48,14 +54,62 @@ def run_granian(settings: Settings) -> None:
     # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
+    # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
+    # could have run to their time limit; a stop during loading is handed over (StopWhileLoading).
     server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
-                    http1_settings=http1, log_access=False, respawn_failed_workers=True)
+                    http1_settings=http1, log_access=False, respawn_failed_workers=True,
+                    workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
     server.serve()
 
 
 def serving_app():
     """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
+    stop = StopWhileLoading()
+    try:
+        return _loaded_app()
+    finally:
+        stop.hand_over()
+
+
+class StopWhileLoading:
+    """Keeps a stop signal that arrives while a granian worker loads its app, and delivers it again once granian
+    listens for it.
+
+    Until granian installs a worker's own handlers (after this factory returns), the worker has the master's,
+    inherited through fork, which only mark the worker's copy of the master as stopping: a SIGTERM then is lost,
+    and the worker would wait for one forever (seen in about one of three stops right after a start)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self):
+        inherited = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)  # granian's master, if any
+        self.received: int | None = None
+        self.ours = self._note
+        for number in self.SIGNALS:
+            signal.signal(number, self.ours)
+        # A stop in the moments before this factory ran went to that handler, which marks the master object.
+        if getattr(inherited, "interrupt_signal", False):
+            self.received = signal.SIGTERM
+
+    def _note(self, number, frame) -> None:
+        self.received = number
+
+    def hand_over(self) -> None:
+        if self.received is not None:
+            threading.Thread(target=self._deliver, daemon=True).start()
+
+    def _deliver(self) -> None:
+        """Wait (a few seconds at most) for granian's handler to replace ours, then send the signal again."""
+        for _ in range(1000):
+            if signal.getsignal(self.received) is not self.ours:
+                break
+            time.sleep(0.01)
+        os.kill(os.getpid(), self.received)
+
+
+def _loaded_app():
+    """The app over the store of the settings' release, with the landing page prepared."""
     settings = Settings.from_env()
     with ThreadPoolExecutor(1) as opening:  # the fork server loads the release while the web layer imports
         store = opening.submit(open_store, settings, Releases(settings.releases))

@@ -1,13 +1,18 @@
 """`mpsc serve` (granian and --dev) and `mpsc query`, run as a user runs them."""
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
 from server.build.release import DATASET_FILE
 from tests.conftest import mpsc
-from tests.sparql_support import fetch, make_release, mpsc_serve, sample_quads
+from tests.sparql_support import fetch, free_port, make_release, mpsc_serve, sample_quads, stop_session
 
 PROJECTS = "SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> } ORDER BY ?p"
 
@@ -34,6 +39,28 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     assert len([line for line in lines if '"GET /sparql?query=ASK' in line and '400' in line and "probe/2" in line]) == 1
     assert len([line for line in lines if '"GET /sparql HTTP/1.1" 200' in line]) == 1
     assert len([line for line in lines if "Spawning worker-" in line]) == 2  # it really is granian, two workers
+
+
+def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_path):
+    # The workers inherit granian's master's handlers until their app is loaded: a stop then used to be lost, and the
+    # server waited for its workers for ever. Now the worker hands the stop over (serve.StopWhileLoading), and one
+    # that misses it anyway is killed by granian once its queries could have run to their time limit (1 s here,
+    # plus 5).
+    log = tmp_path / "server.log"
+    env = {**os.environ, "MPSC_RELEASES": str(releases), "MPSC_QUERY_TIMEOUT": "1"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(free_port()),
+                                    "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            while "Spawning worker-2" not in log.read_text():
+                assert process.poll() is None and time.sleep(0.01) is None
+            os.killpg(process.pid, signal.SIGTERM)  # the workers are loading their app now
+            started = time.monotonic()
+            process.wait(timeout=30)
+            assert time.monotonic() - started < 3 and "Killing worker" not in log.read_text()
+        finally:
+            stop_session(process)
 
 
 def test_serve_builds_a_release_on_a_fresh_clone(small_root, tmp_path):
