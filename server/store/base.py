@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..formats import NTRIPLES, SRJ, Format
-from ..rdfio import from_ox
+from ..rdfio import converting, from_ox
 
 
 class Store(ABC):
@@ -61,7 +61,7 @@ class Store(ABC):
 
     def construct(self, sparql: str) -> Graph:
         """The graph of a CONSTRUCT or DESCRIBE query as an rdflib graph."""
-        graph = Graph()
+        graph, term = Graph(), converting(from_ox)
         for t in ox.parse(io.BytesIO(self.query(sparql, NTRIPLES)), format=ox.RdfFormat.N_TRIPLES):
-            graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+            graph.add((term(t.subject), term(t.predicate), term(t.object)))
         return graph

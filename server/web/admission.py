@@ -68,7 +68,7 @@ class Admission:
         self._in_flight = 0  # running or waiting
         self._active: dict[str, int] = defaultdict(int)
         self._spent: dict[str, deque[tuple[float, float]]] = {}  # client -> (ended at, seconds)
-        self._links: dict[str, deque[float]] = {}  # client -> when it stored each new short link
+        self._links: dict[str, deque[tuple[float, int]]] = {}  # client -> (stored at, 1) per new short link
 
     @contextmanager
     def admit(self, client: str):
@@ -106,18 +106,13 @@ class Admission:
         kept on disk, up to a query's size: without a budget one client could fill the table and the disk)."""
         now, allowed = time.monotonic(), self.settings.client_short_links
         with self._lock:
-            stored = self._links.setdefault(client, deque())
-            while stored and stored[0] < now - LINK_WINDOW:
-                stored.popleft()
+            stored = _within(self._links, client, now - LINK_WINDOW)
             if len(stored) >= allowed:
-                wait = max(1, math.ceil(stored[0] + LINK_WINDOW - now))
+                wait = max(1, math.ceil(stored[0][0] + LINK_WINDOW - now))
                 raise HttpError(429, f"You stored {allowed} new short links within the hour, the most one client may. "
                                 f"Try again in {wait} seconds; the permalink works meanwhile.", {"Retry-After": str(wait)},
                                 limit="client_short_links")
-            stored.append(now)
-            if len(self._links) > MAX_CLIENTS:  # forget clients without a link in the window
-                for other in [c for c, times in self._links.items() if times[-1] < now - LINK_WINDOW]:
-                    del self._links[other]
+            _remember(self._links, client, (now, 1), now - LINK_WINDOW)
 
     def _take(self, deadline: float) -> str | None:
         """Take an executor by `deadline`: "free" when others are left free, "last" when it was the last one
@@ -158,7 +153,7 @@ class Admission:
             raise HttpError(429, f"You have {s.client_queries} queries running or waiting, the most one client "
                             "may have at once. Wait for them to finish.", {"Retry-After": "1"},
                             limit="client_queries")
-        spent = self._recent(client, time.monotonic())
+        spent = _within(self._spent, client, time.monotonic() - WINDOW)
         used = sum(seconds for _, seconds in spent)
         if used >= s.client_seconds:
             wait = self._recovery(spent, used - s.client_seconds)
@@ -176,13 +171,6 @@ class Admission:
                 return max(1, math.ceil(ended + WINDOW - now))
         return math.ceil(WINDOW)
 
-    def _recent(self, client: str, now: float):
-        """The client's (ended at, seconds) records within the window; older ones are dropped."""
-        spent = self._spent.get(client, ())
-        while spent and spent[0][0] < now - WINDOW:
-            spent.popleft()
-        return spent
-
     def _leave(self, client: str, seconds: float) -> None:
         now = time.monotonic()
         with self._lock:
@@ -190,7 +178,20 @@ class Admission:
             self._active[client] -= 1
             if not self._active[client]:
                 del self._active[client]
-            self._spent.setdefault(client, deque()).append((now, seconds))
-            if len(self._spent) > MAX_CLIENTS:  # forget clients without a query in the window
-                for other in [c for c, spent in self._spent.items() if spent[-1][0] < now - WINDOW]:
-                    del self._spent[other]
+            _remember(self._spent, client, (now, seconds), now - WINDOW)
+
+
+def _within(table: dict[str, deque], client: str, since: float):
+    """The client's (at, amount) records in `table` from `since` on; older ones are dropped."""
+    records = table.get(client, ())
+    while records and records[0][0] < since:
+        records.popleft()
+    return records
+
+
+def _remember(table: dict[str, deque], client: str, record: tuple, since: float) -> None:
+    """Add the client's record; beyond MAX_CLIENTS, forget the clients with none from `since` on."""
+    table.setdefault(client, deque()).append(record)
+    if len(table) > MAX_CLIENTS:
+        for other in [c for c, records in table.items() if records[-1][0] < since]:
+            del table[other]
