@@ -39,4 +39,4 @@ nginx:
 
 # Two workers (pytest-xdist), each taking whole test files, so a file's servers start once.
 test: setup browser virtuoso nginx
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder

@@ -5,9 +5,14 @@ module or per test where a test needs its own settings.
 """
 from __future__ import annotations
 
+import collections
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,20 +65,78 @@ def small_root(tmp_path) -> Path:
     return make_small_root(tmp_path)
 
 
+BUILD_LOG, BUILD_DONE = "release-build.log", "release-build.done"  # in the run's shared temporary folder
+_BUILDER = pytest.StashKey[subprocess.Popen]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Under pytest-xdist (`make test`), the controller starts the run's one build of the real release
+    before the workers exist, as `mpsc build` in a subprocess: the workers run the tests that need no
+    release meanwhile (`pytest_collection_modifyitems` puts them first) instead of waiting for it."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+    log = open(shared / BUILD_LOG, "wb")  # noqa: SIM115 (the subprocess writes it until it ends)
+    process = subprocess.Popen([sys.executable, "-m", "server.cli", "build", "--out", str(shared / "releases")],
+                               cwd=ROOT, env={**os.environ, "MPSC_ROOT": str(ROOT)}, stdout=log,
+                               stderr=subprocess.STDOUT)
+    config.stash[_BUILDER] = process
+
+    def report() -> None:
+        status = process.wait()
+        log.close()
+        (shared / "build.tmp").write_text(str(status))
+        (shared / "build.tmp").replace(shared / BUILD_DONE)  # whole or not there
+
+    threading.Thread(target=report, daemon=True).start()
+
+
+def pytest_sessionfinish(session):
+    """A run that ends early (a failure with -x, Ctrl-C) stops the build it started."""
+    process = session.config.stash.get(_BUILDER, None)
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+def pytest_collection_modifyitems(items):
+    """Test files that need no release of the real data run first, while it is built; in each group, files
+    with more tests first (`make test` turns xdist's own reordering off, which would ignore the groups)."""
+    needs = {item.path for item in items if "releases_dir" in item.fixturenames}
+    sizes = collections.Counter(item.path for item in items)
+    items.sort(key=lambda item: (item.path in needs, -sizes[item.path]))
+
+
 @pytest.fixture(scope="session")
 def releases_dir(tmp_path_factory, worker_id) -> Path:
     """A releases folder holding one release of the real data, validated as `mpsc build` does it.
 
-    It is built once per run: under pytest-xdist (`make test` runs two workers) the workers share the
-    run's temporary folder, the first one builds and the others wait for it (the build uses both cores).
+    It is built once per run: under pytest-xdist the controller has started the build
+    (`pytest_sessionstart`) and the workers wait for it; in a run without workers, the first test that
+    needs it builds it.
     """
     shared = tmp_path_factory.getbasetemp()
     shared = shared if worker_id == "master" else shared.parent
     out = shared / "releases"
-    with FileLock(shared / "releases.lock"):
-        if not (out / "current").exists():
-            build(ROOT, out)
+    if (shared / BUILD_LOG).exists():
+        _wait_for_build(shared)
+    else:
+        with FileLock(shared / "releases.lock"):
+            if not (out / "current").exists():
+                build(ROOT, out)
     return out
+
+
+def _wait_for_build(shared: Path, timeout: float = 900) -> None:
+    """Wait for the build the controller started; fail every test that needs it with its report."""
+    deadline = time.monotonic() + timeout
+    while not (shared / BUILD_DONE).exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the release build did not end within {timeout:.0f} s")
+        time.sleep(0.2)
+    if (shared / BUILD_DONE).read_text() != "0":
+        pytest.fail("mpsc build failed:\n" + (shared / BUILD_LOG).read_text(encoding="utf-8", errors="replace"))
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ or the ontology describe from the second run, all others from the first.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -64,10 +65,16 @@ class ValidationResult:
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
-    """Merge every *.ttl in the folder, in sorted order so the shapes graph is reproducible."""
+    """Merge every *.ttl in the folder, in sorted order so the shapes graph is reproducible. The graph is
+    parsed once per content of the files (the tests validate hundreds of small graphs): do not change it."""
+    return _parsed_shapes(tuple(path.read_text(encoding="utf-8") for path in sorted(Path(shapes_dir).glob("*.ttl"))))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_shapes(texts: tuple[str, ...]) -> Graph:
     shapes = _bind(Graph())
-    for path in sorted(Path(shapes_dir).glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+    for text in texts:
+        shapes.parse(data=text, format="turtle")
     return shapes
 
 

@@ -7,6 +7,7 @@ SPARQL endpoint uses `query`, which returns bytes already in the negotiated form
 from __future__ import annotations
 
 import io
+import json
 from abc import ABC, abstractmethod
 
 import pyoxigraph as ox
@@ -54,6 +55,12 @@ class Store(ABC):
         """Solutions of a SELECT query as dicts of rdflib terms (unbound variables are absent)."""
         results = ox.parse_query_results(self.query(sparql, SRJ, deadline=deadline), format=ox.QueryResultsFormat.JSON)
         return [{v.value: from_ox(s[v]) for v in results.variables if s[v] is not None} for s in results]
+
+    def bindings(self, sparql: str) -> list[dict]:
+        """Solutions of a SELECT query as SPARQL JSON bindings (`{var: {"type", "value", "xml:lang"}}`), for a
+        caller that reads only values: for the reconciliation index's 95,000 rows, a fifth of `select`'s time
+        (rdflib terms are costly to make)."""
+        return json.loads(self.query(sparql, SRJ))["results"]["bindings"]
 
     def ask(self, sparql: str) -> bool:
         """Answer of an ASK query."""

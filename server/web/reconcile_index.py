@@ -41,7 +41,7 @@ class Entity:
         return self.facts.get(key, set())
 
 
-ID_SPACE = str(ID)
+ID_SPACE, MPSC_SPACE, LABEL = str(ID), str(MPSC), str(RDFS.label)
 
 
 def entity_id(iri: str) -> str | None:
@@ -53,6 +53,7 @@ class Index:
     """Every reconciled resource, findable by name key, by word, by identifier and by key prefix."""
 
     def __init__(self, name_rows: list[dict], fact_rows: list[dict]):
+        """From the bindings (SPARQL JSON, `Store.bindings`) of queries.reconcile_names and reconcile_facts."""
         self.entities: dict[str, Entity] = {}
         for row in name_rows:
             self._add_name(row)
@@ -67,14 +68,14 @@ class Index:
         self.other_labels: dict[str, dict[str, str]] = {}
 
     def _add_name(self, row: dict) -> None:
-        ident = entity_id(str(row["s"]))
+        ident = entity_id(row["s"]["value"])
         if ident is None:
             return
         entity = self.entities.setdefault(ident, Entity(ident))
-        entity.types.add(str(row["class"])[len(str(MPSC)):])
-        name = str(row["name"])
-        if str(row["p"]) == str(RDFS.label):  # the display name; of several, the smallest, whatever the row order
-            lang = getattr(row["name"], "language", None) or ""
+        entity.types.add(row["class"]["value"][len(MPSC_SPACE):])
+        name = row["name"]["value"]
+        if row["p"]["value"] == LABEL:  # the display name; of several, the smallest, whatever the row order
+            lang = row["name"].get("xml:lang", "")
             entity.labels[lang] = min(name, entity.labels.get(lang, name))
         entity.names.add(name)
         for key in names.keys(name):
@@ -84,10 +85,10 @@ class Index:
                 entity.keys.setdefault(key, BASE_WEIGHT)
 
     def _add_fact(self, row: dict) -> None:
-        entity = self.entities.get(entity_id(str(row["s"])) or "")
+        entity = self.entities.get(entity_id(row["s"]["value"]) or "")
         if entity is None:
             return
-        key, value = str(row["key"]), str(row["o"])
+        key, value = row["key"]["value"], row["o"]["value"]
         if key == "wikidata":
             if not value.startswith(WIKIDATA):
                 return
@@ -135,7 +136,7 @@ def index() -> Index:
     """The index of the served release, built on first use by each worker."""
     def build() -> Index:
         store = get_store()
-        built = Index(store.select(queries.reconcile_names()), store.select(queries.reconcile_facts()))
+        built = Index(store.bindings(queries.reconcile_names()), store.bindings(queries.reconcile_facts()))
         unnamed = sorted(ID_SPACE + i for i in built.unnamed())
         if unnamed:
             labels = queries.labels_by_language(store.select(queries.labels(unnamed)))
