@@ -35,7 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from server.namespaces import GEO, MPSC, SH
-from server.build.validation import load_shapes, render_json, render_text, render_turtle, validate, validate_layers
+from server.build.validation import CACHE_ENTRIES, load_shapes, render_json, render_text, render_turtle, validate, validate_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -184,19 +184,37 @@ def test_layered_validation_finds_what_one_run_finds(path, shapes, layer_cache):
     assert layered.findings == _one_run(path).findings, render_text(layered)
 
 
-def test_layered_validation_reuses_an_unchanged_reference_layer(shapes, tmp_path):
+def _planted(focus: str) -> dict:
+    return {"severity": "Warning", "focus": focus, "focus_label": None, "path": None, "message": "from the cache",
+            "value": None, "shape": None}
+
+
+def test_layered_validation_reuses_the_runs_of_unchanged_input(shapes, tmp_path):
     programme, reference = _layers(Graph().parse(VALID))
     validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
-    (entry,) = tmp_path.glob("*.json")
-    planted = json.loads(entry.read_text())  # a finding only the cache knows proves the cache was read
-    planted.append({"severity": "Warning", "focus": "urn:x-test:planted", "focus_label": None, "path": None,
-                    "message": "from the cache", "value": None, "shape": None})
-    entry.write_text(json.dumps(planted))
+    entries = list(tmp_path.glob("*.json"))
+    assert len(entries) == 2  # the reference layer's run and the programme's
+    # Findings only the cache knows prove it was read: a node of the reference layer and one of the programme.
+    project = str(next(programme.subjects(RDF.type, MPSC.ModelProject)))
+    for entry in entries:
+        entry.write_text(json.dumps(json.loads(entry.read_text()) + [_planted("urn:x-test:planted"), _planted(project)]))
     again = validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
-    assert [f.message for f in again.findings] == ["from the cache"]
+    assert sorted(f.focus for f in again.findings) == sorted(["urn:x-test:planted", project])
+    programme.add((URIRef(project), RDFS.comment, Literal("changed")))  # the programme runs again, the layer not
+    edited = validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
+    assert [f.focus for f in edited.findings] == ["urn:x-test:planted"]
     reference.add((URIRef("https://w3id.org/mpsc/id/state/09"), RDFS.comment, Literal("changed")))
     changed = validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
-    assert changed.findings == [] and len(list(tmp_path.glob("*.json"))) == 2
+    assert changed.findings == [] and len(list(tmp_path.glob("*.json"))) >= 4
+
+
+def test_the_validation_cache_keeps_the_most_recently_used_entries(shapes, tmp_path):
+    programme, reference = _layers(Graph().parse(VALID))
+    project = URIRef(next(programme.subjects(RDF.type, MPSC.ModelProject)))
+    for n in range(CACHE_ENTRIES + 3):
+        programme.set((project, RDFS.comment, Literal(f"edit {n}")))
+        validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == CACHE_ENTRIES
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])

@@ -8,8 +8,9 @@ reference layer (12,000 administrative units), which changes only with a new off
 the programme changes often. A validation result is a function of its inputs and the shapes, so:
 - the ontology and the reference layer are validated together, and the result is kept in a cache keyed
   by the SHA-256 of those inputs, the shapes and pySHACL's version; an unchanged layer is not checked again;
-- the programme is validated on every run, together with the ontology and the part of the reference
-  layer it reaches (two hops from every node the programme names), which takes seconds.
+- the programme is validated together with the ontology and the part of the reference layer it reaches
+  (two hops from every node the programme names), which takes seconds; its result is kept the same way,
+  so a rebuild of unchanged input validates nothing again.
 Each node's findings come from the run that saw everything its shapes look at: the nodes the programme
 or the ontology describe from the second run, all others from the first.
 """
@@ -103,33 +104,51 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
 
 def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
                     cache: Path | None) -> ValidationResult:
-    """The findings of validating the three graphs together, with the reference layer's from `cache`
-    (a folder) when its inputs are unchanged; see the module docstring. The report graph holds only the
-    programme run's results (the cached layer keeps findings, not the report)."""
+    """The findings of validating the three graphs together, in two runs whose findings are taken from
+    `cache` (a folder) when their inputs are unchanged; see the module docstring. The report graph is
+    empty: a report of everything needs one run over everything (`mpsc validate --format turtle`)."""
     shapes = load_shapes(shapes_dir)
     layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
-    base = _layer_findings(layer, shapes, shapes_dir, cache)
-    recent = validate(_joined(ontology, programme, _reached(programme, reference)), shapes)
+    base = _cached_findings(layer, shapes, shapes_dir, cache)
+    recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache)
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
-    findings = [f for f in base if f.focus not in described] + [f for f in recent.findings if f.focus in described]
+    findings = [f for f in base if f.focus not in described] + [f for f in recent if f.focus in described]
     findings.sort(key=_sort_key)
     return ValidationResult(conforms=not any(f.severity == "Violation" for f in findings), findings=findings,
-                            report=recent.report)
+                            report=_bind(Graph()))
 
 
-def _layer_findings(layer: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
-    """The findings of the reference layer (with the ontology and what it uses of the programme), computed
-    only when the cache has none for exactly these inputs; the layer's parts are joined only then."""
-    cached = cache / f"{_layer_key(layer, shapes_dir)}.json" if cache else None
+CACHE_ENTRIES = 20  # findings files kept in the cache folder, the most recently used
+
+
+def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+    """The findings of validating the graphs together, computed only when the cache has none for exactly
+    these inputs (the graphs are joined only then). Each programme edit adds an entry, so the cache keeps
+    the CACHE_ENTRIES most recently used."""
+    cached = cache / f"{_layer_key(graphs, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
+        cached.touch()
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
-    findings = validate(_joined(*layer), shapes).findings
+    findings = validate(_joined(*graphs), shapes).findings
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = cached.with_suffix(f".{os.getpid()}.tmp")
         staging.write_text(json.dumps([asdict(f) for f in findings], ensure_ascii=False), encoding="utf-8")
         staging.replace(cached)  # a complete file or none, also when two builds race
+        _prune(cache)
     return findings
+
+
+def _prune(cache: Path) -> None:
+    """Keep the CACHE_ENTRIES most recently used entries (another build may be pruning at the same time)."""
+    entries = []
+    for path in cache.glob("*.json"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, old in sorted(entries)[:-CACHE_ENTRIES]:
+        old.unlink(missing_ok=True)
 
 
 def _layer_key(layer: tuple[Graph, ...], shapes_dir: Path) -> str:
