@@ -9,6 +9,7 @@ import collections
 import gzip
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -77,11 +78,11 @@ def pytest_sessionstart(session):
     config = session.config
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    shared = config._tmp_path_factory.getbasetemp()
+    shared = config._tmp_path_factory.getbasetemp()  # what tmp_path_factory is; no fixture runs here
     log = open(shared / BUILD_LOG, "wb")  # noqa: SIM115 (the subprocess writes it until it ends)
     process = subprocess.Popen([sys.executable, "-m", "server.cli", "build", "--out", str(shared / "releases")],
                                cwd=ROOT, env={**os.environ, "MPSC_ROOT": str(ROOT)}, stdout=log,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, start_new_session=True)  # a group: see sessionfinish
     config.stash[_BUILDER] = process
 
     def report() -> None:
@@ -94,10 +95,11 @@ def pytest_sessionstart(session):
 
 
 def pytest_sessionfinish(session):
-    """A run that ends early (a failure with -x, Ctrl-C) stops the build it started."""
+    """A run that ends early (a failure with -x, Ctrl-C) stops the build it started, with the child process
+    that writes the files (build/background.py)."""
     process = session.config.stash.get(_BUILDER, None)
     if process is not None and process.poll() is None:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def pytest_collection_modifyitems(items):
