@@ -136,9 +136,16 @@ def generator_fingerprint() -> bytes:
     return code + " ".join(versions).encode()
 
 
-def input_key(ordered: dict[str, list], modified: str) -> str:
-    """The SHA-256 of the input (sorted N-Quads), the date and the generator: what decides the data files."""
-    digest = hashlib.sha256(rdfio.nquads_sorted(ordered))
+def graph_digests(ordered: dict[str, list]) -> dict[str, str]:
+    """The SHA-256 of each input graph's triples (N-Triples in canonical order), keyed by graph name: what the
+    input key and the validation cache's keys are made of."""
+    return {name: hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+            for name, triples in ordered.items()}
+
+
+def input_key(digests: dict[str, str], modified: str) -> str:
+    """The SHA-256 of the input (`graph_digests`), the date and the generator: what decides the data files."""
+    digest = hashlib.sha256("".join(f"{name} {digests[name]}\n" for name in sorted(digests)).encode())
     digest.update(modified.encode())
     digest.update(generator_fingerprint())
     return digest.hexdigest()
@@ -189,11 +196,15 @@ def release_date(root: Path, static: Graph) -> str:
     return str(issued)
 
 
-def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None) -> validation.ValidationResult:
+def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
+          digests: dict[str, str] | None = None) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
-    folder, in layers whose unchanged reference part is not checked again (validation.validate_layers)."""
+    folder, in layers whose unchanged parts are not checked again (validation.validate_layers), keyed with
+    the graphs' `graph_digests` when the caller has them."""
     if cache is not None:
-        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache)
+        known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
+        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
+                                          known)
     union = Graph()  # pyshacl needs a context-aware store
     for name in (ONTOLOGY, PROGRAMME, REFERENCE):
         union += graphs[name]
@@ -301,11 +312,12 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     graphs = load_inputs(root)
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
     modified = release_date(root, graphs[METADATA])
-    key = input_key(ordered, modified)
+    digests = graph_digests(ordered)
+    key = input_key(digests, modified)
     same = unchanged(out_dir, key)
     writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key))
     try:
-        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE) if validate
+        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, digests) if validate
                   else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
         if not result.conforms:
             raise BuildError(f"{result.violations} SHACL violation(s); no release written",

@@ -103,14 +103,18 @@ def validate(data: Graph, shapes: Graph) -> ValidationResult:
 
 
 def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
-                    cache: Path | None) -> ValidationResult:
+                    cache: Path | None, digests: dict[int, str] | None = None) -> ValidationResult:
     """The findings of validating the three graphs together, in two runs whose findings are taken from
     `cache` (a folder) when their inputs are unchanged; see the module docstring. The report graph is
-    empty: a report of everything needs one run over everything (`mpsc validate --format turtle`)."""
+    empty: a report of everything needs one run over everything (`mpsc validate --format turtle`).
+
+    `digests` (`id(graph)` → the SHA-256 of its triples, from a caller that has serialised them anyway)
+    spares hashing the reference layer's triples again for the cache keys (`_layer_key`)."""
     shapes = load_shapes(shapes_dir)
     layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
-    base = _cached_findings(layer, shapes, shapes_dir, cache)
-    recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache)
+    base = _cached_findings(layer, shapes, shapes_dir, cache, digests or {})
+    recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache,
+                              digests or {})
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
     findings = [f for f in base if f.focus not in described] + [f for f in recent if f.focus in described]
     findings.sort(key=_sort_key)
@@ -121,11 +125,12 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
 CACHE_ENTRIES = 20  # findings files kept in the cache folder, the most recently used
 
 
-def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None) -> list[Finding]:
+def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None,
+                     digests: dict[int, str]) -> list[Finding]:
     """The findings of validating the graphs together, computed only when the cache has none for exactly
     these inputs (the graphs are joined only then). Each programme edit adds an entry, so the cache keeps
     the CACHE_ENTRIES most recently used."""
-    cached = cache / f"{_layer_key(graphs, shapes_dir)}.json" if cache else None
+    cached = cache / f"{_layer_key(graphs, shapes_dir, digests)}.json" if cache else None
     if cached is not None and cached.is_file():
         cached.touch()
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
@@ -151,15 +156,22 @@ def _prune(cache: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def _layer_key(layer: tuple[Graph, ...], shapes_dir: Path) -> str:
-    """SHA-256 of what the layer's findings depend on: its triples, the shapes, this module (which turns
-    reports into findings) and pySHACL's version."""
-    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for graph in layer for s, p, o in graph})
-    digest = hashlib.sha256("".join(lines).encode())
+def _layer_key(graphs: tuple[Graph, ...], shapes_dir: Path, digests: dict[int, str]) -> str:
+    """SHA-256 of what a run's findings depend on: its graphs' triples (the digest of each, `digests` or
+    `graph_digest`), the shapes, this module (which turns reports into findings) and pySHACL's version."""
+    digest = hashlib.sha256()
+    for graph in graphs:
+        digest.update((digests.get(id(graph)) or graph_digest(graph)).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
     return digest.hexdigest()
+
+
+def graph_digest(graph: Graph) -> str:
+    """SHA-256 of a graph's triples, each as N-Triples, in sorted order."""
+    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for s, p, o in graph})
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def _joined(*graphs: Graph) -> Graph:
