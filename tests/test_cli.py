@@ -19,6 +19,20 @@ def test_validate_without_files_checks_the_data(small_root):
     assert "Conforms" in result.stdout
 
 
+def test_validate_takes_the_builds_results_from_the_validation_cache(small_root, tmp_path):
+    env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(tmp_path / "releases")}
+    assert mpsc("build", env=env).returncode == 0
+    cache = tmp_path / "releases" / VALIDATION_CACHE
+    built = {path.name: path.read_text() for path in cache.glob("*.json")}
+    for entry in cache.glob("*.json"):  # a finding only the cache knows proves the cache was read
+        planted = {"severity": "Warning", "focus": "urn:x-test:planted", "focus_label": None, "path": None,
+                   "message": "from the cache", "value": None, "shape": None}
+        entry.write_text(json.dumps(json.loads(entry.read_text()) + [planted]))
+    result = mpsc("validate", "--format", "json", env=env)
+    assert len(built) == 2 and {path.name for path in cache.glob("*.json")} == set(built)
+    assert [f["message"] for f in json.loads(result.stdout)["findings"]] == ["from the cache"]
+
+
 def test_validate_reports_a_contributed_file_in_words(small_root, tmp_path):
     contribution = tmp_path / "contribution.ttl"
     contribution.write_text(BAD_AGS)

@@ -200,9 +200,12 @@ def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
           digests: dict[str, str] | None = None) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
     folder, in layers whose unchanged parts are not checked again (validation.validate_layers), keyed with
-    the graphs' `graph_digests` when the caller has them."""
+    the graphs' `graph_digests` (computed here unless the caller has them), so that `mpsc build` and
+    `mpsc validate` find each other's results."""
     if cache is not None:
-        known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
+        digests = digests or graph_digests({name: rdfio.sorted_triples(graphs[name])
+                                            for name in (ONTOLOGY, PROGRAMME, REFERENCE)})
+        known = {id(graphs[name]): digest for name, digest in digests.items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
     union = Graph()  # pyshacl needs a context-aware store
