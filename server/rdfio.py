@@ -7,6 +7,7 @@ graphs. That is what makes two builds of the same input byte-identical.
 from __future__ import annotations
 
 import gzip
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -78,6 +79,11 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
     triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
     triples.sort(key=triple_order)
     return triples
+
+
+def digest(triples: list[ox.Triple]) -> str:
+    """SHA-256 of triples already in canonical order (`sorted_triples`), as N-Triples: a graph's fingerprint."""
+    return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).hexdigest()
 
 
 def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:

@@ -136,15 +136,9 @@ def generator_fingerprint() -> bytes:
     return code + " ".join(versions).encode()
 
 
-def graph_digests(ordered: dict[str, list]) -> dict[str, str]:
-    """The SHA-256 of each input graph's triples (N-Triples in canonical order), keyed by graph name: what the
-    input key and the validation cache's keys are made of."""
-    return {name: hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).hexdigest()
-            for name, triples in ordered.items()}
-
-
 def input_key(digests: dict[str, str], modified: str) -> str:
-    """The SHA-256 of the input (`graph_digests`), the date and the generator: what decides the data files."""
+    """The SHA-256 of the input (each graph's `rdfio.digest`), the date and the generator: what decides the
+    data files."""
     digest = hashlib.sha256("".join(f"{name} {digests[name]}\n" for name in sorted(digests)).encode())
     digest.update(modified.encode())
     digest.update(generator_fingerprint())
@@ -200,12 +194,9 @@ def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
           digests: dict[str, str] | None = None) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
     folder, in layers whose unchanged parts are not checked again (validation.validate_layers), keyed with
-    the graphs' `graph_digests` (computed here unless the caller has them), so that `mpsc build` and
-    `mpsc validate` find each other's results."""
+    the graphs' digests (`rdfio.digest`; given by a caller that has them)."""
     if cache is not None:
-        digests = digests or graph_digests({name: rdfio.sorted_triples(graphs[name])
-                                            for name in (ONTOLOGY, PROGRAMME, REFERENCE)})
-        known = {id(graphs[name]): digest for name, digest in digests.items()}
+        known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
     union = Graph()  # pyshacl needs a context-aware store
@@ -315,7 +306,7 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     graphs = load_inputs(root)
     ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
     modified = release_date(root, graphs[METADATA])
-    digests = graph_digests(ordered)
+    digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
     key = input_key(digests, modified)
     same = unchanged(out_dir, key)
     writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key))

@@ -28,6 +28,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
+from .. import rdfio
 from ..namespaces import SH, bind_prefixes
 from .shacl_sparql import OxigraphQueryGraph
 
@@ -157,21 +158,15 @@ def _prune(cache: Path) -> None:
 
 
 def _layer_key(graphs: tuple[Graph, ...], shapes_dir: Path, digests: dict[int, str]) -> str:
-    """SHA-256 of what a run's findings depend on: its graphs' triples (the digest of each, `digests` or
-    `graph_digest`), the shapes, this module (which turns reports into findings) and pySHACL's version."""
+    """SHA-256 of what a run's findings depend on: its graphs' triples (the `rdfio.digest` of each, from
+    `digests` when known), the shapes, this module (which turns reports into findings) and pySHACL's version."""
     digest = hashlib.sha256()
     for graph in graphs:
-        digest.update((digests.get(id(graph)) or graph_digest(graph)).encode())
+        digest.update((digests.get(id(graph)) or rdfio.digest(rdfio.sorted_triples(graph))).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + version("pyshacl").encode())
     return digest.hexdigest()
-
-
-def graph_digest(graph: Graph) -> str:
-    """SHA-256 of a graph's triples, each as N-Triples, in sorted order."""
-    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}\n" for s, p, o in graph})
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def _joined(*graphs: Graph) -> Graph:
