@@ -15,6 +15,7 @@ imported, and the landing page's per-release values are computed before the firs
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -76,15 +77,18 @@ class StopWhileLoading:
     """Keeps a stop signal that arrives while a granian worker loads its app, and delivers it again once granian
     listens for it.
 
-    Until granian installs a worker's own handlers (after this factory returns), the worker has the master's,
-    inherited through fork, which only mark the worker's copy of the master as stopping: a SIGTERM then is lost,
-    and the worker would wait for one forever (seen in about one of three stops right after a start)."""
+    Until granian installs a worker's own handlers (a moment after this factory returns), the worker has the
+    master's, inherited through fork, which only mark the worker's copy of the master as stopping: a SIGTERM then is
+    lost, and the worker would wait for one until granian kills it (seen in about one of three stops right after a
+    start). Our handler stays until granian replaces it, so a stop in the moment between the two is kept as well."""
 
     SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
     def __init__(self):
         inherited = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)  # granian's master, if any
         self.received: int | None = None
+        self.loaded = False
+        self.deliveries = itertools.count()
         self.ours = self._note
         for number in self.SIGNALS:
             signal.signal(number, self.ours)
@@ -94,9 +98,17 @@ class StopWhileLoading:
 
     def _note(self, number, frame) -> None:
         self.received = number
+        if self.loaded:  # granian is about to install its handlers: hand this stop over now
+            self._start_delivery()
 
     def hand_over(self) -> None:
+        self.loaded = True
         if self.received is not None:
+            self._start_delivery()
+
+    def _start_delivery(self) -> None:
+        """Once, even if our handler interrupts hand_over() here: next() on a counter is one step for Python."""
+        if next(self.deliveries) == 0:
             threading.Thread(target=self._deliver, daemon=True).start()
 
     def _deliver(self) -> None:
