@@ -35,6 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from server.namespaces import GEO, MPSC, SH
+from server.build.shacl_sparql import batchable
 from server.build.validation import CACHE_ENTRIES, load_shapes, render_json, render_text, render_turtle, validate, validate_layers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,6 +183,50 @@ def test_layered_validation_finds_what_one_run_finds(path, shapes, layer_cache):
     programme, reference = _layers(_fixture_graph(path))
     layered = validate_layers(Graph(), programme, reference, SHAPES_DIR, layer_cache)
     assert layered.findings == _one_run(path).findings, render_text(layered)
+
+
+def _sparql_messages() -> list[str]:
+    shapes = load_shapes(SHAPES_DIR)
+    return [str(m) for c in shapes.subjects(RDF.type, SH.SPARQLConstraint) for m in shapes.objects(c, SH.message)]
+
+
+SPARQL_FIXTURES = [p for p in INVALID if any(_read_fixture(p).message in m for m in _sparql_messages())]
+
+
+@pytest.mark.parametrize("path", SPARQL_FIXTURES, ids=[p.stem for p in SPARQL_FIXTURES])
+def test_sparql_constraints_find_per_focus_node_what_they_find_at_once(path, shapes):
+    """shacl_sparql.py answers a constraint for all focus nodes in one query where that is the same: every
+    fixture that breaks a SPARQL constraint must come out as SHACL's pre-binding, one query per node, has it."""
+    assert validate(_fixture_graph(path), shapes, batch=False).findings == _one_run(path).findings
+
+
+BATCHING = [  # (the WHERE clause of a SELECT $this ?v, whether one query may answer for every focus node)
+    ("{ $this :p ?v ; :q/:r ?w FILTER (?v != ?w) BIND (:p AS ?path) }", True),
+    ("{ { $this :p ?v } UNION { $this :q ?v } FILTER NOT EXISTS { ?v :k $this } }", True),
+    ("{ $this :p ?v OPTIONAL { $this :q ?w } FILTER (!BOUND(?w)) } ORDER BY ?v", True),
+    ("{ $this :p+ ?v }", True),
+    ("{ $this :p ?v } LIMIT 1", False),  # a limit for all nodes is not one per node
+    ("{ $this :p ?v } GROUP BY $this ?v HAVING (COUNT(*) > 1)", False),
+    ("{ ?x :p ?v OPTIONAL { $this :q ?x } }", False),  # $this optional: free, it would be unbound
+    ("{ ?x :p ?v FILTER (?x = $this) }", False),
+    ("{ { $this :p ?v } UNION { ?v :q ?o } }", False),
+    ("{ $this :p* ?v }", False),  # pre-bound, a zero-step path matches a node the data does not hold
+    ("{ $this :p ?v { ?a :b ?c MINUS { $this :x ?c } } }", False),
+    ("{ $this :p ?v FILTER NOT EXISTS { ?v :k ?o MINUS { ?o :k $this } } }", False),
+    ("{ { SELECT $this ?v WHERE { $this :p ?v } } }", False),
+    ("{ VALUES ?v { 1 } $this :p ?v }", False),
+    ("{ GRAPH ?g { $this :p ?v } }", False),
+]
+
+
+@pytest.mark.parametrize("where, expected", BATCHING)
+def test_only_queries_that_keep_focus_nodes_apart_are_batched(where, expected):
+    assert batchable(f"PREFIX : <urn:x:> SELECT $this ?v WHERE {where}") is expected
+
+
+def test_a_query_without_this_in_its_answer_is_not_batched():
+    assert not batchable("PREFIX : <urn:x:> SELECT ?v WHERE { $this :p ?v }")
+    assert not batchable("PREFIX : <urn:x:> ASK { $this :p ?v }")
 
 
 def _planted(focus: str) -> dict:
