@@ -59,7 +59,9 @@ def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_pat
             os.killpg(process.pid, signal.SIGTERM)  # the workers are loading their app now
             started = time.monotonic()
             process.wait(timeout=30)
-            assert time.monotonic() - started < 3 and "Killing worker" not in log.read_text(), log.read_text()
+            # Not "Killing worker" absent from the log: granian prints it also for a worker that had just ended, when
+            # its watcher thread reaped the worker while the master checked (seen once in a stop after a start).
+            assert time.monotonic() - started < 3, log.read_text()
         finally:
             stop_session(process)
 
