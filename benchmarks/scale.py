@@ -113,17 +113,19 @@ def measure(factor: int, folder: Path, seconds: str) -> dict:
 
 
 def table(rows: list[dict], seconds: str) -> str:
-    lines = [f"synthetic programme data (benchmarks/scale.py); query mix at 8 clients and documents at 32, {seconds} s each",
+    lines = [f"synthetic programme data (benchmarks/scale.py); query mix at 8 clients and documents at 32, {seconds} s each", "",
              "| scale | programme triples | build s | build peak MiB | ready s | PSS MiB after the mix | mix q/s (× Oxigraph) "
              "| HTML req/s | Turtle req/s |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| ×{r['factor']} | {r['triples']:,} | {r['build']:.1f} | {r['peak']:.0f} | {r['ready']} | {r['memory']} "
-                     f"| {r['mix']} ({r['mix_ratio']}×) | {_count(r['html'])} | {_count(r['turtle'])} |")
+        mix = f"{r['mix']} ({r['mix_ratio']}×)" if r["mix"] is not None else "— (see its output)"
+        lines.append(f"| ×{r['factor']} | {r['triples']:,} | {r['build']:.1f} | {r['peak']:.0f} | {_or_dash(r['ready'])} "
+                     f"| {_or_dash(r['memory'])} | {mix} | {_or_dash(r['html'], ',.0f')} | {_or_dash(r['turtle'], ',.0f')} |")
     return "\n".join(lines)
 
 
-def _count(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.0f}"
+def _or_dash(value: float | None, spec: str = "") -> str:
+    """A figure, or a dash where its benchmark gave none (its output, below the table, says why)."""
+    return "—" if value is None else format(value, spec)
 
 
 def main() -> None:
@@ -142,14 +144,18 @@ def main() -> None:
         print(f"{generate(args.factor, args.out):,} programme triples in {args.out}")
         return
     seconds, rows, about = f"{args.seconds:g}", [], machine()
+    command = f".venv/bin/python benchmarks/scale.py run --factors {args.factors} --seconds {seconds}"
     with tempfile.TemporaryDirectory() as scratch:
         for factor in (int(f) for f in args.factors.split(",")):
             rows.append(measure(factor, Path(scratch) / f"x{factor}", seconds))
             print(table(rows, seconds), flush=True)
-    command = f".venv/bin/python benchmarks/scale.py run --factors {args.factors} --seconds {seconds}"
+            write(args.out, command, about, rows, seconds)  # after each scale: a larger one may run out of memory
+
+
+def write(path: Path, command: str, about: list[str], rows: list[dict], seconds: str) -> None:
     details = [f"### ×{r['factor']}: {name}\n\n```\n{shown(text)}\n```" for r in rows for name, text in r["outputs"].items()]
-    args.out.write_text("\n\n".join(["# Cost at scale", f"Written by `{command}` (one run).", "\n".join(about),
-                                      table(rows, seconds), *details]) + "\n")
+    path.write_text("\n\n".join(["# Cost at scale", f"Written by `{command}` (one run).", "\n".join(about),
+                                   table(rows, seconds), *details]) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ SHACL's pre-binding replaces `$this` by the focus node, which is what pyoxigraph
 Most constraints can be answered for every focus node at once: a query whose `$this` every solution binds
 through a triple pattern of its own (`batchable`) finds, with `$this` left free, exactly the solutions that
 pre-binding would find for each node, side by side. Such a query runs once; each focus node then gets its
-own rows. That halves the validation of the reference layer (12,000 places, four constraints each).
+own rows. Validating the real data took 17 s instead of 27 s that way (both measured in one process).
 """
 from __future__ import annotations
 
