@@ -1,4 +1,4 @@
-"""Throughput of /sparql under `mpsc serve` (gunicorn) next to Oxigraph's own server, on the same release.
+"""Throughput of /sparql under `mpsc serve` (granian) next to Oxigraph's own server, on the same release.
 
 Starts, on 127.0.0.1: `oxigraph serve` in memory (like our embedded store) and on disk, each loaded with
 `mpsc load`, and `mpsc serve` with and without its response cache. Each server then gets the same mix of five competency-style queries from CLIENTS client
