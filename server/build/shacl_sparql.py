@@ -19,7 +19,7 @@ import inspect
 from collections import defaultdict
 
 import pyoxigraph as ox
-from rdflib import Graph, Variable
+from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath, ZeroOrMore, ZeroOrOne
 from rdflib.query import Result
 
@@ -45,7 +45,9 @@ class OxigraphQueryGraph(Graph):
             return super().query(query_object, *args, **kwargs)
         bindings = kwargs.get("initBindings") or (args[_BINDINGS] if len(args) > _BINDINGS else None) or {}
         others = {Variable(str(name)): term for name, term in bindings.items() if name != THIS}
-        if self._batch and THIS in bindings and batchable(query_object):
+        # A literal focus node is looked up as given, but pyoxigraph keeps some literals in canonical form
+        # ("0.10"^^xsd:decimal as "0.1"): only IRIs and blank nodes are looked up among the batched rows.
+        if self._batch and isinstance(bindings.get(THIS), (URIRef, BNode)) and batchable(query_object):
             return self._rows_of(query_object, others, to_ox(bindings[THIS]))
         return _result(self._store().query(query_object, substitutions=_substitutions(bindings)))
 
@@ -73,8 +75,8 @@ class OxigraphQueryGraph(Graph):
 def batchable(query: str) -> bool:
     """Whether the solutions of `query` with `$this` free, taken per value of `$this`, are those of the query
     with `$this` pre-bound to that value. True when the SELECT projects `$this`, every solution binds it
-    through a triple pattern that is not optional, and the query is built only of what keeps each focus
-    node's solutions apart: triple patterns, joins, UNION, OPTIONAL, FILTER (with EXISTS over the same),
+    through a triple pattern that is not optional, every group that names `$this` binds it itself, and the
+    query is built only of what keeps each focus node's solutions apart: triple patterns, joins, UNION, OPTIONAL, FILTER (with EXISTS over the same),
     BIND, DISTINCT and ORDER BY. Anything else (GROUP BY, LIMIT, MINUS, a subquery, VALUES, GRAPH, SERVICE)
     is run per focus node. A path that may match zero steps binds nothing here: pre-bound, it also matches a
     focus node the data does not hold. A query rdflib cannot read is not batched either."""
@@ -97,8 +99,13 @@ def _certain(node) -> set | None:
     if name == "BGP":
         return {term for s, p, o in node["triples"] if not _may_be_empty(p) for term in (s, p, o)
                 if isinstance(term, Variable)}
-    parts = [_certain(node[key]) for key in ("p", "p1", "p2") if key in node]
+    operands = [node[key] for key in ("p", "p1", "p2") if key in node]
+    parts = [_certain(operand) for operand in operands]
     if None in parts or not _understood_exists(node.get("expr")):
+        return None
+    # A group that names $this without binding it is evaluated before $this has a value (a nested FILTER or
+    # BIND, an OPTIONAL inside an OPTIONAL), where pre-binding would have filled it in.
+    if any(_mentions_this(operand) and Variable(THIS) not in part for operand, part in zip(operands, parts)):
         return None
     if name in _SAME:
         return parts[0]
@@ -124,6 +131,12 @@ def _understood_exists(expression) -> bool:
 
 def _holds(node, names: set) -> bool:
     return getattr(node, "name", None) in names or any(_holds(child, names) for child in _children(node))
+
+
+def _mentions_this(node) -> bool:
+    if isinstance(node, Variable):
+        return node == Variable(THIS)
+    return any(_mentions_this(child) for child in _children(node))
 
 
 def _children(node):
