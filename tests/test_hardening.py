@@ -10,6 +10,7 @@ covers the rest of the hardening issue.
 from __future__ import annotations
 
 import json
+import random
 import socket
 import threading
 import time
@@ -20,7 +21,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from server.config import Settings
-from server.web.admission import client_of
+from server.web.admission import Window, client_of
 from tests.conftest import serve_app
 from tests.hostile_support import assert_security_headers
 from tests.sparql_support import ENDLESS, fetch, make_release, mpsc_serve, sample_quads
@@ -181,6 +182,23 @@ def test_runaway_queries_of_many_clients_leave_a_newcomer_a_way_in(releases):
         "only-proxies", "ipv6", "empty-header", "no-address"])
 def test_the_client_is_the_nearest_address_no_trusted_proxy_vouches_for(remote, forwarded, trusted, client):
     assert client_of(remote, forwarded, "tool/1", trusted) == f"{client} tool/1"
+
+
+def test_a_clients_budget_window_sums_exactly_the_records_it_keeps():
+    """The running sum behind the per-client budgets (admission.Window) against a sum of the kept records,
+    over records that come and go at random (amounts like query seconds, with their rounding)."""
+    rng, window, kept = random.Random(7), Window(), []
+    for step in range(5000):
+        at, amount = step * 0.01, rng.random() / 3
+        window.add(at, amount)
+        kept.append((at, amount))
+        if rng.random() < 0.3:
+            since = at - rng.uniform(0, 5)
+            window.drop_before(since)
+            kept = [record for record in kept if record[0] >= since]
+        assert list(window.records) == kept
+        assert window.total == pytest.approx(sum(amount for _, amount in kept), abs=1e-9)
+    assert window.drop_before(float("inf")).total == 0.0 and not window.records
 
 
 @pytest.mark.parametrize("trusted, separate", [(("127.0.0.1",), True), (("192.0.2.0/24",), False)],
