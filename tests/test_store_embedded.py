@@ -12,8 +12,10 @@ import pytest
 from rdflib import Literal, URIRef
 
 from server.formats import CSV, JSONLD, NTRIPLES, SRJ, TSV, TURTLE
-from server.build.release import DATASET_FILE
-from server.errors import MemoryLimit, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
+from server.build.release import DATASET_FILE, Releases
+from server.config import Settings
+from server.errors import MemoryLimit, ReleaseCorrupt, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
+from server.store import open_store
 from server.store.embedded import EmbeddedStore
 from server.store.pool import SITE
 from tests.sparql_support import ENDLESS, PROGRAMME, make_release, sample_quads, w3c_quads
@@ -203,6 +205,30 @@ def test_a_missing_dataset_file_fails_at_start_in_words(tmp_path):
     (broken.path / DATASET_FILE).unlink()
     with pytest.raises(RuntimeError, match="query executor failed to start: .*No such file"):
         EmbeddedStore(broken, executors=1)
+
+
+def _children() -> set[int]:
+    return {int(pid) for task in os.listdir("/proc/self/task")
+            for pid in open(f"/proc/self/task/{task}/children").read().split()}
+
+
+@pytest.mark.parametrize("damaged, old, new", [(DATASET_FILE, None, None), ("release.json", b"2026-01-01", b"2026-01-02")],
+                         ids=["dataset", "manifest"])
+def test_a_damaged_release_is_refused_and_leaves_no_process(tmp_path, damaged, old, new):
+    """open_store checks the checksums while the fork server loads the release: a damaged file is named
+    whether the load failed on it (the dataset: a flipped bit) or not (the manifest, still valid JSON, after a
+    fork server had started)."""
+    release = make_release(tmp_path, sample_quads("damaged"), "damaged")
+    data = bytearray((release.path / damaged).read_bytes())
+    if old is None:
+        data[-3] ^= 0x01
+    else:
+        data = data.replace(old, new)
+    (release.path / damaged).write_bytes(bytes(data))
+    before = _children()
+    with pytest.raises(ReleaseCorrupt, match=f"{damaged} does not match its checksum"):
+        open_store(Settings.from_env(releases=tmp_path), Releases(tmp_path))
+    assert _children() <= before
 
 
 def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):

@@ -8,10 +8,16 @@ cost a tenth of a second of each start-up (benchmarks/startup.py).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 
 def __getattr__(name: str):
-    """`from server.build import build` and the like: the pipeline's names, imported when first asked for."""
+    """`from server.build import build` and the like: the pipeline's names, imported when first asked for.
+
+    A module of the build (`from ..build import changes`) is imported by itself: Python asks this hook before
+    it imports a submodule, and answering from the pipeline loaded all of it into the web server."""
+    if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
     pipeline = importlib.import_module(f"{__name__}.pipeline")  # not `from . import`: that asks this hook again
     try:
         return getattr(pipeline, name)

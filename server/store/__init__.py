@@ -1,4 +1,6 @@
 """Stores answer SPARQL over the current release: embedded (pyoxigraph) or a remote SPARQL 1.1 server."""
+from concurrent.futures import ThreadPoolExecutor
+
 from .base import Store
 
 __all__ = ["Store", "open_store"]
@@ -18,7 +20,18 @@ def open_store(settings, releases) -> Store:
     release = releases.current()
     if release is None:
         raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
-    release.verify()
-    return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
-                         timeout=settings.query_timeout, memory_mb=settings.query_memory,
-                         store_path=settings.store_path, base_iri=settings.public_base + "sparql")
+    with ThreadPoolExecutor(1) as checking:  # the checksums are computed while the fork server loads the release
+        verified = checking.submit(release.verify)
+        try:
+            store = EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
+                                  timeout=settings.query_timeout, memory_mb=settings.query_memory,
+                                  store_path=settings.store_path, base_iri=settings.public_base + "sparql")
+        except BaseException:
+            verified.result()  # a damaged release explains a failed start best
+            raise
+    try:
+        verified.result()
+    except BaseException:
+        store.close()
+        raise
+    return store
