@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -169,6 +170,39 @@ def test_one_access_log_line_per_request(base, caplog):
     assert len(lines) == 2
     assert '"GET /text HTTP/1.1" 200 2800' in lines[0] and lines[0].endswith('"probe/1"')
     assert '"GET /missing HTTP/1.1" 404' in lines[1]
+
+
+def test_a_long_user_agent_and_target_are_cut_in_the_access_log(base, caplog):
+    with caplog.at_level(logging.INFO, logger="mpsc.access"):
+        fetch(base + "text?q=" + "x" * 3000, headers={"User-Agent": "a" * 3000})
+    line = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"][0]
+    assert f'"GET /text?q={"x" * 992}… HTTP/1.1" 200' in line and line.endswith(f'"{"a" * 500}…"')
+
+
+def test_access_log_lines_of_many_threads_stay_whole(tmp_path):
+    """hooks.LineWriter takes no lock: each line must still arrive whole, one after another."""
+    read, write = os.pipe()
+    log = logging.getLogger("test.linewriter")
+    log.addHandler(hooks.LineWriter(write))
+    log.propagate, lines = False, []
+    reader = threading.Thread(target=lambda: lines.extend(os.fdopen(read, encoding="utf-8").read().splitlines()))
+    reader.start()
+
+    def send(n: int) -> None:
+        for i in range(300):
+            log.warning("%s", f"{n}:{i}:" + chr(ord("a") + n) * ((n * 97 + i * 31) % 3000))
+
+    senders = [threading.Thread(target=send, args=(n,)) for n in range(16)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    os.close(write)
+    reader.join()
+    assert len(lines) == 16 * 300
+    for line in lines:
+        n, i, text = line.split(":")
+        assert text == chr(ord("a") + int(n)) * ((int(n) * 97 + int(i) * 31) % 3000), line[:80]
 
 
 def test_the_response_cache_evicts_the_least_recently_used_first():
