@@ -1,51 +1,30 @@
 """IRIs of the graph in one place: the canonical base, the vocabularies it reuses, and its named graphs."""
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD  # noqa: F401 (for importers)
 
-BASE = "https://w3id.org/mpsc/"
+from .prefixes import BASE, PREFIXES as PREFIX_IRIS
+
 ID = Namespace(BASE + "id/")
-MPSC = Namespace(BASE + "ontology#")
+MPSC = Namespace(PREFIX_IRIS["mpsc"])
 ONTOLOGY_IRI = BASE + "ontology"
 GRAPH = Namespace(BASE + "graph/")
 # The named graphs of every release (docs/model.md); a query without GRAPH sees their merge.
 ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH = (
     str(GRAPH[name]) for name in ("ontology", "programme", "reference", "metadata"))
 
-SCHEMA = Namespace("https://schema.org/")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-WD = Namespace("http://www.wikidata.org/entity/")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
+SCHEMA = Namespace(PREFIX_IRIS["schema"])
+GEO = Namespace(PREFIX_IRIS["geo"])
+VANN = Namespace(PREFIX_IRIS["vann"])
+WD = Namespace(PREFIX_IRIS["wd"])
+VCARD = Namespace(PREFIX_IRIS["vcard"])
+SD = Namespace(PREFIX_IRIS["sd"])
+SH = Namespace(PREFIX_IRIS["sh"])
+ADMS = Namespace(PREFIX_IRIS["adms"])
+DCATDE = Namespace(PREFIX_IRIS["dcatde"])
+SPDX = Namespace(PREFIX_IRIS["spdx"])
 
-PREFIXES = {
-    "mpsc": MPSC,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "dcat": DCAT,
-    "void": VOID,
-    "foaf": FOAF,
-    "org": ORG,
-    "prov": PROV,
-    "schema": SCHEMA,
-    "geo": GEO,
-    "vann": VANN,
-    "wd": WD,
-    "vcard": VCARD,
-    "sd": SD,
-    "sh": SH,
-    "adms": ADMS,
-    "dcatde": DCATDE,
-    "spdx": SPDX,
-}
+# The prefixes every serialisation binds (prefixes.py has them as strings).
+PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 
 # What names a thing, in order of preference: resources, concepts, DCAT records, agents.

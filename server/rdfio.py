@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import jsonld
-from .namespaces import PREFIXES
+from .prefixes import prefixes_used
 
 
 
@@ -89,12 +89,6 @@ def digest(triples: list[ox.Triple]) -> str:
 def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:
     """Parse triples straight into canonical order, without an rdflib graph (fast for large documents)."""
     return sorted(set(ox.parse(data, format=fmt)), key=triple_order)
-
-
-def prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
-    """The prefixes every RDF writer declares: only those the triples need, so files stay short and diff-friendly."""
-    text = "\n".join(str(t) for t in triples)
-    return {p: str(ns) for p, ns in PREFIXES.items() if str(ns) in text}
 
 
 def _spaced(data: bytes) -> bytes:

@@ -8,6 +8,8 @@ cannot hide a dependency.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "server"
 STAGES = ("importers", "build", "store", "web")
 # Modules that hold what several stages share (settings, vocabularies, formats, errors, SPARQL text and
 # inspection); they belong to no stage. The entry points (cli, serve, the app factory) may import anything.
-SHARED = {"config", "errors", "namespaces", "iris", "formats", "rdfio", "tables", "queries", "sparql", "names", "jsonld"}
+SHARED = {"config", "errors", "namespaces", "prefixes", "iris", "formats", "rdfio", "tables", "queries", "sparql", "names",
+          "jsonld"}
 ENTRY_POINTS = {"__init__", "cli", "serve"}
 
 
@@ -68,6 +71,14 @@ def test_no_import_from_a_later_stage(name):
     allowed = SHARED | set(STAGES[:STAGES.index(part) + 1]) if part in STAGES else SHARED
     wrong = sorted(target for target in GRAPH[name] if part_of(target) not in allowed)
     assert wrong == [], f"{name} ({'shared' if part in SHARED else 'stage ' + part}) imports {wrong}"
+
+
+def test_the_fork_server_and_its_executors_import_no_rdflib():
+    """The fork server starts before the release can load (store/forkserver.py): rdflib there cost a tenth of a
+    second of every start of `mpsc serve` (server/prefixes.py holds the writers' prefixes as plain strings)."""
+    code = "import sys, server.store.forkserver; print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'flask'}))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent)
+    assert found.stdout.strip() == "[]"
 
 
 def test_no_cycle_between_parts():

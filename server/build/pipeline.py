@@ -124,7 +124,7 @@ VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchange
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/pipeline.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py",
               "build/licences.py", "build/search_index.py", "build/exports.py", "names.py", "rdfio.py", "jsonld.py",
-              "formats.py", "namespaces.py", "iris.py")
+              "formats.py", "namespaces.py", "prefixes.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 

@@ -1,5 +1,5 @@
 """Predefined prefixes: a query may use the graph's well-known prefixes (`mpsc:`, `rdfs:`, `schema:`, …, the
-list is namespaces.PREFIXES) without declaring them, as on the Wikidata and DBpedia endpoints.
+list is server/prefixes.py) without declaring them, as on the Wikidata and DBpedia endpoints.
 
 Before a query runs, a declaration is prepended for each predefined prefix it uses but does not declare itself,
 one per line, and nothing else: a query's own PREFIX wins, a query that declares everything runs as sent, and
@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from ..errors import QueryFailed, moved_up
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES as PREDEFINED
 from .inspection import tokens
 
-PREDEFINED: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 T = TypeVar("T")
 
 

@@ -1,9 +1,23 @@
 """Stores answer SPARQL over the current release: embedded (pyoxigraph) or a remote SPARQL 1.1 server."""
-from concurrent.futures import ThreadPoolExecutor
+from __future__ import annotations
 
-from .base import Store
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Store
 
 __all__ = ["Store", "open_store"]
+
+
+def __getattr__(name: str):
+    """`Store` on first use: the fork server imports this package too (store/forkserver.py) and must not import
+    rdflib, which the base class needs for its rdflib conveniences."""
+    if name == "Store":
+        from .base import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(settings, releases) -> Store:

@@ -15,7 +15,7 @@ from typing import IO, Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from ..formats import TSV, Format
-from ..rdfio import prefixes_used
+from ..prefixes import prefixes_used
 from ..errors import QueryFailed, TooManyRows
 
 
