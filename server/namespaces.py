@@ -1,6 +1,7 @@
-"""IRIs of the graph in one place: the canonical base, the vocabularies it reuses, and its named graphs."""
+"""The graph's vocabularies as rdflib namespaces, its named graphs and the order of label properties (the base IRI
+and the prefixes, as plain strings, are in prefixes.py)."""
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD  # noqa: F401 (for importers)
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD  # noqa: F401 (re-exported)
 
 from .prefixes import BASE, PREFIXES as PREFIX_IRIS
 
