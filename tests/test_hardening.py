@@ -21,7 +21,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from server.config import Settings
-from server.web.admission import Window, client_of
+from server.web.admission import MAX_CLIENTS, Window, _remember, _within, client_of
 from tests.conftest import serve_app
 from tests.hostile_support import assert_security_headers
 from tests.sparql_support import ENDLESS, fetch, make_release, mpsc_serve, sample_quads
@@ -199,6 +199,19 @@ def test_a_clients_budget_window_sums_exactly_the_records_it_keeps():
         assert list(window.records) == kept
         assert window.total == pytest.approx(sum(amount for _, amount in kept), abs=1e-9)
     assert window.drop_before(float("inf")).total == 0.0 and not window.records
+
+
+def test_clients_without_recent_queries_are_forgotten_even_those_checked_since():
+    """Beyond MAX_CLIENTS remembered clients (a client is address and User-Agent, so one host can be many), the
+    idle ones are forgotten. A client whose old records a budget check had already dropped used to stop that with
+    an IndexError, and from then on every query of every client ended in a 500."""
+    table: dict[str, Window] = {}
+    for n in range(MAX_CLIENTS):
+        _remember(table, f"agent/{n}", (0.0, 1.0), -60.0)
+    _within(table, "agent/0", 100.0)  # its budget checked a minute later: nothing left in its window
+    _remember(table, "agent/new", (200.0, 1.0), 140.0)
+    _remember(table, "agent/new", (201.0, 1.0), 141.0)
+    assert list(table) == ["agent/new"] and table["agent/new"].total == 2.0
 
 
 @pytest.mark.parametrize("trusted, separate", [(("127.0.0.1",), True), (("192.0.2.0/24",), False)],

@@ -216,5 +216,5 @@ def _remember(table: dict[str, Window], client: str, record: tuple[float, float]
     """Add the client's record; beyond MAX_CLIENTS, forget the clients with none from `since` on."""
     table.setdefault(client, Window()).add(*record)
     if len(table) > MAX_CLIENTS:
-        for other in [c for c, window in table.items() if window.records[-1][0] < since]:
+        for other in [c for c, window in table.items() if not window.drop_before(since).records]:
             del table[other]
