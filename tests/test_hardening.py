@@ -15,13 +15,15 @@ import socket
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from rdflib import Graph, URIRef
 
 from server.config import Settings
-from server.web.admission import MAX_CLIENTS, Window, _remember, _within, client_of
+from server.errors import HttpError
+from server.web.admission import MAX_CLIENTS, Admission, Window, _remember, _within, client_of
 from tests.conftest import serve_app
 from tests.hostile_support import assert_security_headers
 from tests.sparql_support import ENDLESS, fetch, make_release, mpsc_serve, sample_quads
@@ -202,16 +204,42 @@ def test_a_clients_budget_window_sums_exactly_the_records_it_keeps():
 
 
 def test_clients_without_recent_queries_are_forgotten_even_those_checked_since():
-    """Beyond MAX_CLIENTS remembered clients (a client is address and User-Agent, so one host can be many), the
-    idle ones are forgotten. A client whose old records a budget check had already dropped used to stop that with
-    an IndexError, and from then on every query of every client ended in a 500."""
-    table: dict[str, Window] = {}
+    """Beyond MAX_CLIENTS remembered clients (a client is address and User-Agent, so one host can be many), an idle
+    one is forgotten for each new one. A client whose old records a budget check had already dropped used to stop
+    that with an IndexError, and from then on every query of every client ended in a 500."""
+    table: OrderedDict[str, Window] = OrderedDict()
     for n in range(MAX_CLIENTS):
         _remember(table, f"agent/{n}", (0.0, 1.0), -60.0)
     _within(table, "agent/0", 100.0)  # its budget checked a minute later: nothing left in its window
     _remember(table, "agent/new", (200.0, 1.0), 140.0)
     _remember(table, "agent/new", (201.0, 1.0), 141.0)
-    assert list(table) == ["agent/new"] and table["agent/new"].total == 2.0
+    assert len(table) == MAX_CLIENTS and "agent/0" not in table and table["agent/new"].total == 2.0
+
+
+def test_forgetting_idle_clients_looks_only_at_idle_ones():
+    """The clients are kept in the order of their latest record: a client active again is not forgotten, and when
+    nobody is idle, finding that out looks at one client, not at all of them, for every query."""
+    table: OrderedDict[str, Window] = OrderedDict()
+    for n in range(MAX_CLIENTS):
+        _remember(table, f"agent/{n}", (float(n), 1.0), -1.0)
+    _remember(table, "agent/0", (MAX_CLIENTS + 1.0, 1.0), -1.0)  # active again: now the last
+    _remember(table, "agent/new", (MAX_CLIENTS + 2.0, 1.0), 10.5)  # agent/1 … agent/10 are idle since 10.5
+    assert len(table) == MAX_CLIENTS and "agent/0" in table and "agent/1" not in table
+    checked = []
+    original = Window.drop_before
+    Window.drop_before = lambda self, since: checked.append(self) or original(self, since)
+    try:
+        _remember(table, "agent/newer", (MAX_CLIENTS + 3.0, 1.0), 1.5)  # over the limit, nobody idle since 1.5
+    finally:
+        Window.drop_before = original
+    assert len(checked) == 1 and len(table) == MAX_CLIENTS + 1
+
+
+def test_no_short_links_at_all_is_a_budget_too(releases):
+    admission = Admission(Settings.from_env(releases=releases).with_(client_short_links=0))
+    with pytest.raises(HttpError) as refused:
+        admission.admit_link("someone tool/1")
+    assert refused.value.status == 429 and refused.value.headers["Retry-After"] == "3600"
 
 
 @pytest.mark.parametrize("trusted, separate", [(("127.0.0.1",), True), (("192.0.2.0/24",), False)],

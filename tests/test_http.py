@@ -179,6 +179,26 @@ def test_a_long_user_agent_and_target_are_cut_in_the_access_log(base, caplog):
     assert f'"GET /text?q={"x" * 992}… HTTP/1.1" 200' in line and line.endswith(f'"{"a" * 500}…"')
 
 
+def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, caplog):
+    with caplog.at_level(logging.INFO, logger="mpsc.access"):
+        fetch(base + "text%0A127.0.0.1%20%22GET%20/forged%20HTTP/1.1%22%20200", headers={"User-Agent": "a\tb"})
+    line = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"][0]
+    assert "\n" not in line and '/text\\x0a127.0.0.1 "GET /forged' in line and line.endswith('"a\\x09b"')
+
+
+def test_a_long_access_log_line_is_cut_to_what_one_write_keeps_whole():
+    read, write = os.pipe()
+    log = logging.getLogger("test.linewriter.long")
+    log.addHandler(hooks.LineWriter(write))
+    log.propagate = False
+    log.warning("%s", "ü" * 5000)  # 10,000 bytes
+    os.close(write)
+    with os.fdopen(read, "rb") as written:
+        data = written.read()
+    assert len(data) == hooks.LINE_BYTES and data.endswith("…\n".encode())
+    assert data.decode("utf-8") == "ü" * ((hooks.LINE_BYTES - 4) // 2) + "…\n"
+
+
 def test_access_log_lines_of_many_threads_stay_whole(tmp_path):
     """hooks.LineWriter takes no lock: each line must still arrive whole, one after another."""
     read, write = os.pipe()

@@ -229,6 +229,10 @@ def test_a_damaged_release_is_refused_and_leaves_no_process(tmp_path, damaged, o
     with pytest.raises(ReleaseCorrupt, match=f"{damaged} does not match its checksum"):
         open_store(Settings.from_env(releases=tmp_path), Releases(tmp_path))
     assert _children() <= before
+    stores = tmp_path / "stores"  # an on-disk store is written only from a release checked whole
+    with pytest.raises(ReleaseCorrupt, match=f"{damaged} does not match its checksum"):
+        open_store(Settings.from_env(releases=tmp_path, store_path=stores), Releases(tmp_path))
+    assert not stores.exists() and _children() <= before
 
 
 def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):

@@ -34,12 +34,18 @@ def open_store(settings, releases) -> Store:
     release = releases.current()
     if release is None:
         raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
+    def embedded() -> EmbeddedStore:
+        return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
+                             timeout=settings.query_timeout, memory_mb=settings.query_memory,
+                             store_path=settings.store_path, base_iri=settings.public_base + "sparql")
+
+    if settings.store_path:  # an on-disk store outlives this start: it is written only from a release checked whole
+        release.verify()
+        return embedded()
     with ThreadPoolExecutor(1) as checking:  # the checksums are computed while the fork server loads the release
         verified = checking.submit(release.verify)
         try:
-            store = EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
-                                  timeout=settings.query_timeout, memory_mb=settings.query_memory,
-                                  store_path=settings.store_path, base_iri=settings.public_base + "sparql")
+            store = embedded()
         except BaseException:
             verified.result()  # a damaged release explains a failed start best
             raise

@@ -26,7 +26,7 @@ import ipaddress
 import math
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from contextlib import contextmanager
 
 from ..config import Settings
@@ -67,8 +67,8 @@ class Admission:
         self._lock = threading.Lock()
         self._in_flight = 0  # running or waiting
         self._active: dict[str, int] = defaultdict(int)
-        self._spent: dict[str, Window] = {}  # client -> (ended at, seconds) per query
-        self._links: dict[str, Window] = {}  # client -> (stored at, 1) per new short link
+        self._spent: OrderedDict[str, Window] = OrderedDict()  # client -> (ended at, seconds) per query
+        self._links: OrderedDict[str, Window] = OrderedDict()  # client -> (stored at, 1) per new short link
 
     @contextmanager
     def admit(self, client: str):
@@ -108,7 +108,8 @@ class Admission:
         with self._lock:
             stored = _within(self._links, client, now - LINK_WINDOW)
             if stored.total >= allowed:
-                wait = max(1, math.ceil(stored.records[0][0] + LINK_WINDOW - now))
+                oldest = stored.records[0][0] if stored.records else now  # MPSC_CLIENT_SHORT_LINKS=0: none at all
+                wait = max(1, math.ceil(oldest + LINK_WINDOW - now))
                 raise HttpError(429, f"You stored {allowed} new short links within the hour, the most one client may. "
                                 f"Try again in {wait} seconds; the permalink works meanwhile.", {"Retry-After": str(wait)},
                                 limit="client_short_links")
@@ -206,15 +207,21 @@ class Window:
         return self
 
 
-def _within(table: dict[str, Window], client: str, since: float) -> Window:
+def _within(table: OrderedDict[str, Window], client: str, since: float) -> Window:
     """The client's records in `table` from `since` on; older ones are dropped."""
     window = table.get(client)
     return window.drop_before(since) if window else Window()
 
 
-def _remember(table: dict[str, Window], client: str, record: tuple[float, float], since: float) -> None:
-    """Add the client's record; beyond MAX_CLIENTS, forget the clients with none from `since` on."""
+def _remember(table: OrderedDict[str, Window], client: str, record: tuple[float, float], since: float) -> None:
+    """Add the client's record; beyond MAX_CLIENTS, forget the clients with none from `since` on.
+
+    The table is ordered by each client's latest record, so the idle ones are at its front and forgetting them
+    never looks at the others (a client is an address and a User-Agent: one host can be thousands)."""
     table.setdefault(client, Window()).add(*record)
-    if len(table) > MAX_CLIENTS:
-        for other in [c for c, window in table.items() if not window.drop_before(since).records]:
-            del table[other]
+    table.move_to_end(client)
+    while len(table) > MAX_CLIENTS:
+        oldest, window = next(iter(table.items()))
+        if window.drop_before(since).records:
+            break
+        del table[oldest]

@@ -28,6 +28,8 @@ access_log = logging.getLogger("mpsc.access")
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
+LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
+CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
 # Pages load only their own scripts, styles and images (and the tiles of a configured map layer); forms post only
 # here; no one may frame them, except the embeddable views of query results (allow_framing).
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
@@ -56,9 +58,9 @@ class LineWriter(logging.Handler):
     """Writes each record as one line with a single write(2) on `fd`, taking no lock.
 
     logging's StreamHandler holds a lock per handler while it formats and writes, and granian's many request
-    threads queued on it: py-spy found most of a cached document's time in `Handler.acquire`. A line shorter
-    than PIPE_BUF (4096 bytes) is written whole by one write(2), so lines of different threads do not interleave;
-    the request target is cut at 1,000 characters and the User-Agent at 500 so that lines stay that short."""
+    threads queued on it: py-spy found most of a cached document's time in `Handler.acquire`. A line of at most
+    PIPE_BUF bytes is written whole by one write(2), so lines of different threads do not interleave; longer
+    ones are cut to that."""
 
     def __init__(self, fd: int):
         super().__init__()
@@ -72,7 +74,10 @@ class LineWriter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = (self.format(record) + "\n").encode("utf-8", "replace")
+            line = self.format(record).encode("utf-8", "replace")
+            if len(line) >= LINE_BYTES:  # cut at a character boundary, marked
+                line = line[:LINE_BYTES - 4].decode("utf-8", "ignore").encode("utf-8") + "…".encode("utf-8")
+            line += b"\n"
             while line:
                 line = line[os.write(self.fd, line):]
         except Exception:
@@ -215,7 +220,9 @@ def write_access_log(environ: dict, status: int, length: int | None, started: fl
 
 
 def _cut(text: str, most: int) -> str:
-    """`text`, shortened to `most` characters with an ellipsis: an access-log line stays one write (LineWriter)."""
+    """`text` as one line of the log: control characters escaped (a %0A in a URL must not start a line of its
+    own), shortened to `most` characters with an ellipsis (a line per request, not a copy of what was sent)."""
+    text = text.translate(CONTROL_ESCAPES)
     return text if len(text) <= most else text[:most] + "…"
 
 
