@@ -1,8 +1,9 @@
 """The prefixes of the vocabularies the graph uses, as plain strings, and which of them a text needs.
 
 namespaces.py makes rdflib namespaces of them. This module imports nothing, so that the query executors
-(store/executor.py), which write CONSTRUCT and DESCRIBE results with these prefixes, run without rdflib:
-importing it was a tenth of a second of every start of `mpsc serve`, before the release could load.
+(store/executor.py), which write CONSTRUCT and DESCRIBE results with these prefixes, run without rdflib: it
+doubled the fork server's import time, spent before the release can load
+(`python -X importtime -c "import server.store.forkserver"`).
 """
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ def open_store(settings, releases) -> Store:
     release = releases.current()
     if release is None:
         raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
+
     def embedded() -> EmbeddedStore:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
                              timeout=settings.query_timeout, memory_mb=settings.query_memory,

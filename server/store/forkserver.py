@@ -34,9 +34,8 @@ def main(argv: list[str]) -> int:
     except Exception as error:  # report any start-up failure in words instead of dying silently
         control.sendall(f"failed {type(error).__name__}: {error}".replace("\n", " ").encode() + b"\n")
         return 1
-    # Executors share the fork server's memory copy-on-write. A garbage collection in an executor would write to
-    # every object the fork server made (7 MB per executor after its first collection, measured); frozen objects
-    # are left out of collections.
+    # Executors share the fork server's memory copy-on-write. A full garbage collection in an executor would write
+    # to every object the fork server made, and so copy them; frozen objects are left out of collections.
     gc.freeze()
     control.sendall(f"ready {os.getpid()}\n".encode())
     executors: set[int] = set()

@@ -215,11 +215,11 @@ def write_access_log(environ: dict, status: int, length: int | None, started: fl
     target = f"{path}?{query}" if query else path
     agent = environ.get("HTTP_USER_AGENT", "")
     access_log.info('%s "%s %s %s" %s %s %.1fms "%s"', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"),
-                    _cut(target, 1000), environ.get("SERVER_PROTOCOL", "HTTP/1.1"), status,
-                    "-" if length is None else length, took, _cut(agent, 500))
+                    _log_text(target, 1000), environ.get("SERVER_PROTOCOL", "HTTP/1.1"), status,
+                    "-" if length is None else length, took, _log_text(agent, 500))
 
 
-def _cut(text: str, most: int) -> str:
+def _log_text(text: str, most: int) -> str:
     """`text` as one line of the log: control characters escaped (a %0A in a URL must not start a line of its
     own), shortened to `most` characters with an ellipsis (a line per request, not a copy of what was sent)."""
     text = text.translate(CONTROL_ESCAPES)
