@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from contextlib import suppress
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -208,8 +209,18 @@ def test_a_missing_dataset_file_fails_at_start_in_words(tmp_path):
 
 
 def _children() -> set[int]:
-    return {int(pid) for task in os.listdir("/proc/self/task")
-            for pid in open(f"/proc/self/task/{task}/children").read().split()}
+    """This process's living children, from each process's parent in /proc (a thread's own `children` list
+    vanishes when the thread ends, and a process may end while it is read)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if fields and int(fields[1]) == os.getpid():
+            found.add(int(entry))
+    return found
 
 
 @pytest.mark.parametrize("damaged, old, new", [(DATASET_FILE, None, None), ("release.json", b"2026-01-01", b"2026-01-02")],
