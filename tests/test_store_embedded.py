@@ -183,7 +183,7 @@ def test_long_flat_chains_do_not_overflow_the_stack(store, query):
 
 
 def test_public_queries_cannot_hold_up_the_sites_own(release):
-    store = EmbeddedStore(release, executors=1, site_executors=1, timeout=3.0)
+    store = EmbeddedStore(release, executors=1, site_executors=1, timeout=1.5)  # long enough to be busy
     try:
         busy = threading.Thread(target=_endless, args=(store,))
         busy.start()
