@@ -81,6 +81,17 @@ def test_the_fork_server_and_its_executors_import_no_rdflib():
     assert found.stdout.strip() == "[]"
 
 
+def test_the_builds_names_come_on_first_use_and_unknown_ones_are_attribute_errors():
+    """server.build offers its pipeline's names and submodules lazily (its __getattr__); a name it does not have,
+    dotted ones included, is an AttributeError as for any module, which getattr(module, name, default) needs."""
+    import server.build
+
+    assert server.build.BuildError.__module__ == "server.build.pipeline"
+    assert server.build.release.__name__ == "server.build.release"
+    for name in ("no_such_name", "a.b", "pipeline.BuildError"):
+        assert getattr(server.build, name, None) is None
+
+
 def test_no_cycle_between_parts():
     parts: dict[str, set[str]] = {}
     for name, targets in GRAPH.items():

@@ -16,7 +16,7 @@ def __getattr__(name: str):
 
     A module of the build (`from ..build import changes`) is imported by itself: Python asks this hook before
     it imports a submodule, and answering from the pipeline loaded all of it into the web server."""
-    if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+    if name.isidentifier() and importlib.util.find_spec(f"{__name__}.{name}") is not None:  # "a.b" names none
         return importlib.import_module(f"{__name__}.{name}")
     pipeline = importlib.import_module(f"{__name__}.pipeline")  # not `from . import`: that asks this hook again
     try:
