@@ -37,6 +37,6 @@ nginx:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } || \
 	  { echo "nginx is missing: install Debian's nginx-light package (apt-get install nginx-light)" >&2; exit 1; }
 
-# Two workers (pytest-xdist), each taking whole test files, so a file's servers start once.
+# Two workers (pytest-xdist), each taking whole test files, so a file's servers start once; --slow: every test.
 test: setup browser virtuoso nginx
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --slow

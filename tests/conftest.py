@@ -102,9 +102,19 @@ def pytest_sessionfinish(session):
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def pytest_collection_modifyitems(items):
-    """Test files that need no release of the real data run first, while it is built; in each group, files
-    with more tests first (`make test` turns xdist's own reordering off, which would ignore the groups)."""
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true",
+                     help="also run the tests marked slow (other stores compared over the full release); make test does")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow are left out unless --slow asks for them (`make test`, and so CI, does). Test files that
+    need no release of the real data run first, while it is built; in each group, files with more tests first
+    (`make test` turns xdist's own reordering off, which would ignore the groups)."""
+    if not config.getoption("slow"):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
     needs = {item.path for item in items if "releases_dir" in item.fixturenames}
     sizes = collections.Counter(item.path for item in items)
     items.sort(key=lambda item: (item.path in needs, -sizes[item.path]))

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from server.config import ENVIRONMENT, Settings
 from server.namespaces import ID, MPSC, PREFIXES
 from tests.conftest import NoStore
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def section(title: str) -> str:
@@ -27,6 +30,19 @@ def section(title: str) -> str:
 def first_cells(text: str) -> list[str]:
     """The backticked values in the first column of every table row of a section."""
     return [value for row in re.findall(r"^\| ((?:[^|\\]|\\.)+) \|", text, re.M) for value in re.findall(r"`([^`]+)`", row)]
+
+
+def test_plain_pytest_leaves_the_slow_comparisons_out_and_make_test_runs_them():
+    """What README's quick start says of `--slow`, for the two files that compare stores over the full release."""
+    files = ["tests/test_store_parity.py", "tests/test_store_virtuoso.py"]
+
+    def collected(*options: str) -> str:
+        command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:warnings", *options, *files]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+    assert re.match(r"no tests collected \(\d+ deselected\)", collected()), collected()
+    assert re.match(r"\d+ tests collected", collected("--slow"))
+    assert re.search(r"^\t\$\(BIN\)/python -m pytest .*--slow$", (ROOT / "Makefile").read_text(), re.M)
 
 
 @pytest.mark.parametrize("variable", sorted(ENVIRONMENT.values()))

@@ -1,8 +1,9 @@
 """The competency queries give the same answers from the embedded store and from a real Oxigraph server.
 
-The Oxigraph server is loaded with `mpsc load`, and served by `mpsc serve --store URL` (gunicorn), as an
+The Oxigraph server is loaded with `mpsc load`, and served by `mpsc serve --store URL` (granian), as an
 operator would run it; the embedded server is the session's live server over the same release. Both are
-asked through SPARQLWrapper.
+asked through SPARQLWrapper. Over the full release, so marked slow (`--slow`, which `make test` passes);
+test_store_remote.py compares the two over a small release in every run.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from SPARQLWrapper import JSON, POST, TURTLE
 
 from tests.conftest import ROOT, mpsc
 from tests.sparql_support import PARITY_QUERIES, QUERIES, ask, comparable, mpsc_serve, oxigraph_server
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

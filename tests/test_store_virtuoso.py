@@ -24,7 +24,8 @@ from tests.conftest import mpsc, serve_app
 from tests.sparql_support import (ENDLESS, PARITY_QUERIES, VIRTUOSO, ask, comparable, fetch, snapshot,
                                   snapshots_while, virtuoso_server, virtuoso_settings)
 
-pytestmark = pytest.mark.skipif(VIRTUOSO is None, reason="needs Debian's virtuoso-opensource (make virtuoso)")
+pytestmark = [pytest.mark.slow,  # the full release: run with --slow, as `make test` does
+              pytest.mark.skipif(VIRTUOSO is None, reason="needs Debian's virtuoso-opensource (make virtuoso)")]
 
 WINDOW = 2.0  # seconds in which a reader may see part of a release being committed (see graphstore.py)
 DOCUMENTS = ["doc/project/bamberg", "doc/project/connected-urban-twins", "doc/municipality/09461000", "doc/state/09",
