@@ -126,14 +126,16 @@ def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = F
     With `union_default`, the default graph is written too, as the RDF merge (a set) of all named
     graphs: stores then answer queries without GRAPH over that merge. A store's own "union default
     graph" mode is no substitute, as Oxigraph's yields a triple once per graph that holds it.
+
+    Written as N-Triples with each line's graph name added, which are the bytes pyoxigraph's N-Quads writer
+    gives (a default-graph quad is an N-Triples line, and only a line ends in " .\n": N-Triples escapes line
+    breaks in literals), without a Quad object per statement: half the time for a release's 486,000 quads.
     """
-    quads = []
-    if union_default:
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merge_sorted(*graphs.values()))
+    parts = [ox.serialize(merge_sorted(*graphs.values()), format=ox.RdfFormat.N_TRIPLES)] if union_default else []
     for name in sorted(graphs):
-        g = ox.NamedNode(name)
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in graphs[name])
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        named = f" {ox.NamedNode(name)} .\n".encode()
+        parts.append(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES).replace(b" .\n", named))
+    return b"".join(parts)
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -16,6 +16,7 @@ from server.build import DUMPS, VALIDATION_CACHE
 from server.build.background import Background, ChildFailed
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
+from server.rdfio import nquads_sorted, triple_order
 
 from .conftest import mpsc
 
@@ -57,6 +58,24 @@ def triples(path: Path) -> set[ox.Triple]:
 def test_dumps_hold_exactly_their_input_graph(release):
     programme = set().union(*(triples(path) for path in sorted((ROOT / "data" / "programme").glob("*.ttl"))))
     assert triples(release.path / "mpsc.nt.gz") == programme
+
+
+def test_the_dataset_file_has_the_bytes_of_pyoxigraphs_n_quads_writer():
+    """rdfio.nquads_sorted writes N-Triples lines and adds each line's graph: literals that hold " .", line breaks,
+    quotes and other escapes, language tags, datatypes and blank nodes must come out as the writer writes them."""
+    n = ox.NamedNode
+    s, p = n("https://w3id.org/mpsc/id/x"), n("http://www.w3.org/2000/01/rdf-schema#comment")
+    objects = [ox.Literal("ends with a dot .\nand a new line .\r\n\t\"quoted\" \\ ."), ox.Literal("Bamberg .", language="de"),
+               ox.Literal("1.5", datatype=n("http://www.w3.org/2001/XMLSchema#decimal")), ox.Literal("ä € 𝄞 \u0007"),
+               ox.BlankNode("b1"), n("https://w3id.org/mpsc/id/y")]
+    graphs = {"https://w3id.org/mpsc/graph/b": sorted((ox.Triple(s, p, o) for o in objects), key=triple_order),
+              "https://w3id.org/mpsc/graph/a": sorted([ox.Triple(s, p, objects[1]), ox.Triple(ox.BlankNode("b1"), p, s)],
+                                                      key=triple_order)}
+    merged = sorted({t for triples in graphs.values() for t in triples}, key=triple_order)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged]
+    quads += [ox.Quad(t.subject, t.predicate, t.object, n(g)) for g in sorted(graphs) for t in graphs[g]]
+    assert nquads_sorted(graphs, union_default=True) == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert nquads_sorted(graphs) == ox.serialize(quads[len(merged):], format=ox.RdfFormat.N_QUADS)
 
 
 def test_manifest_lists_every_file_with_its_checksum(release):
