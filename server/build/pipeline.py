@@ -274,8 +274,8 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
     counts[METADATA] = len(ordered[METADATA])
     files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
-    # zlib lets go of the GIL: the dataset file (80 MB of N-Quads, 2 s at level 9) is compressed on a thread
-    # while the search index is built.
+    # zlib lets go of the GIL: the dataset file (80 MB of N-Quads, gzip level 9) is compressed on a thread while
+    # the search index is built.
     with ThreadPoolExecutor(1) as compressing:
         dataset = compressing.submit(rdfio.gzip_bytes, dump_content(ALL_FILE, ordered))
         files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
