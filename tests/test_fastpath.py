@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from server.web.fastpath import DocumentCache, Entry
+from server.formats import TURTLE
+from server.web.fastpath import Choices, DocumentCache, Entry
 from tests.conftest import serve_app
 
 pytestmark = pytest.mark.serial
@@ -99,3 +100,17 @@ def test_the_cache_keeps_to_its_bound_and_to_one_release():
     assert list(cache._entries) == [("v2", "/doc/0", "", "turtle", None)]  # a new release empties it
     cache._store(("v2", "/doc/big", "", "turtle", None), entry(1_600))  # larger than an eighth: not kept
     assert len(cache._entries) == 1
+
+
+def test_remembered_header_decisions_are_conneg_and_i18n_decisions_and_stay_bounded():
+    choices = Choices()
+    assert choices.of(None, "", "text/html", "en-US,en;q=0.9") == ("html", "en", False)
+    assert choices.of(None, "lang=de", "text/html", "en") == ("html", "de", False)
+    assert choices.of(TURTLE, "", "text/html", None) == ("turtle", None, False)  # the suffix decides
+    assert choices.of(None, "", "image/png", None) is None  # 406: Flask answers it, every time
+    assert choices.of(None, "", "image/png", None) is None
+    assert choices.gzip("gzip, deflate") and not choices.gzip("gzip;q=0, br") and not choices.gzip(None)
+    for n in range(3 * Choices.SIZE):  # a client sending a new header every time
+        assert choices.of(None, "", f"text/turtle;x={n}", None) == ("turtle", None, False)
+        choices.gzip(f"gzip;x={n}")
+    assert len(choices._documents) <= Choices.SIZE and len(choices._encodings) <= Choices.SIZE

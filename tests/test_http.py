@@ -5,8 +5,8 @@ They are meant for every page, document and dump, so they are tested apart from 
 from __future__ import annotations
 
 import gzip
-import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from server.errors import HttpError
 from server.web import hooks, responses
+from server.web.access_log import LINE_BYTES, AccessLog
 from server.web.cache import ResponseCache
 from tests.conftest import free_port
 from tests.sparql_support import fetch
@@ -26,7 +27,7 @@ TEXT = "Modellprojekte Smart Cities " * 100  # 2,800 bytes: worth compressing
 
 def make_app(tmp_path: Path) -> Flask:
     app = Flask(__name__, template_folder=str(Path(hooks.__file__).parent.parent / "templates"))
-    hooks.init_app(app)
+    hooks.init_app(app, access_log=AccessLog(os.open(tmp_path / "access.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)))
     archive = tmp_path / "dump.nt.gz"
     archive.write_bytes(gzip.compress(TEXT.encode()))
 
@@ -54,9 +55,14 @@ def make_app(tmp_path: Path) -> Flask:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("http")
+
+
+@pytest.fixture(scope="module")
+def base(folder):
     port = free_port()
-    server = make_server("127.0.0.1", port, make_app(tmp_path_factory.mktemp("http")), threaded=True)
+    server = make_server("127.0.0.1", port, make_app(folder), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}/"
@@ -162,55 +168,54 @@ def test_405_keeps_its_allow_header(base):
     assert answer.status == 405 and "GET" in answer.headers["Allow"]
 
 
-def test_one_access_log_line_per_request(base, caplog):
-    with caplog.at_level(logging.INFO, logger="mpsc.access"):
-        fetch(base + "text", headers={"User-Agent": "probe/1"})
-        fetch(base + "missing")
-    lines = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"]
+def logged(folder: Path, text: str) -> list[str]:
+    """The access-log lines that contain `text`."""
+    return [line for line in (folder / "access.log").read_text().splitlines() if text in line]
+
+
+def test_one_access_log_line_per_request(base, folder):
+    fetch(base + "text", headers={"User-Agent": "probe/1"})
+    fetch(base + "missing", headers={"User-Agent": "probe/1"})
+    lines = logged(folder, "probe/1")
     assert len(lines) == 2
-    assert '"GET /text HTTP/1.1" 200 2800' in lines[0] and lines[0].endswith('"probe/1"')
-    assert '"GET /missing HTTP/1.1" 404' in lines[1]
+    assert re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} 127\.0\.0\.1 "GET /text HTTP/1\.1" 200 2800 \d+\.\dms "probe/1"',
+                        lines[0]), lines[0]
+    assert '"GET /missing HTTP/1.1" 404' in lines[1] and lines[1].endswith('"probe/1"')
 
 
-def test_a_long_user_agent_and_target_are_cut_in_the_access_log(base, caplog):
-    with caplog.at_level(logging.INFO, logger="mpsc.access"):
-        fetch(base + "text?q=" + "x" * 3000, headers={"User-Agent": "a" * 3000})
-    line = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"][0]
+def test_a_long_user_agent_and_target_are_cut_in_the_access_log(base, folder):
+    fetch(base + "text?q=" + "x" * 3000, headers={"User-Agent": "a" * 3000})
+    line = logged(folder, "/text?q=xxx")[0]
     assert f'"GET /text?q={"x" * 992}… HTTP/1.1" 200' in line and line.endswith(f'"{"a" * 500}…"')
 
 
-def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, caplog):
-    with caplog.at_level(logging.INFO, logger="mpsc.access"):
-        fetch(base + "text%0A127.0.0.1%20%22GET%20/forged%20HTTP/1.1%22%20200", headers={"User-Agent": "a\tb"})
-    line = [r.getMessage() for r in caplog.records if r.name == "mpsc.access"][0]
-    assert "\n" not in line and '/text\\x0a127.0.0.1 "GET /forged' in line and line.endswith('"a\\x09b"')
+def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, folder):
+    fetch(base + "text%0A127.0.0.1%20%22GET%20/forged%20HTTP/1.1%22%20200", headers={"User-Agent": "a\tb"})
+    [line] = logged(folder, "/forged")
+    assert '/text\\x0a127.0.0.1 "GET /forged' in line and line.endswith('"a\\x09b"')
 
 
 def test_a_long_access_log_line_is_cut_to_what_one_write_keeps_whole():
     read, write = os.pipe()
-    log = logging.getLogger("test.linewriter.long")
-    log.addHandler(hooks.LineWriter(write))
-    log.propagate = False
-    log.warning("%s", "ü" * 5000)  # 10,000 bytes
+    AccessLog(write).line("ü" * 5000)  # 10,000 bytes
     os.close(write)
     with os.fdopen(read, "rb") as written:
         data = written.read()
-    assert len(data) == hooks.LINE_BYTES and data.endswith("…\n".encode())
-    assert data.decode("utf-8") == "ü" * ((hooks.LINE_BYTES - 4) // 2) + "…\n"
+    assert len(data) == LINE_BYTES and data.endswith("…\n".encode())
+    stamp, text = data.decode("utf-8").split(" ", 2)[1:]
+    assert text == "ü" * ((LINE_BYTES - 4 - len("2026-12-03 ") - len(stamp) - 1) // 2) + "…\n"
 
 
 def test_access_log_lines_of_many_threads_stay_whole(tmp_path):
-    """hooks.LineWriter takes no lock: each line must still arrive whole, one after another."""
+    """AccessLog takes no lock: each line must still arrive whole, one after another."""
     read, write = os.pipe()
-    log = logging.getLogger("test.linewriter")
-    log.addHandler(hooks.LineWriter(write))
-    log.propagate, lines = False, []
+    log, lines = AccessLog(write), []
     reader = threading.Thread(target=lambda: lines.extend(os.fdopen(read, encoding="utf-8").read().splitlines()))
     reader.start()
 
     def send(n: int) -> None:
         for i in range(300):
-            log.warning("%s", f"{n}:{i}:" + chr(ord("a") + n) * ((n * 97 + i * 31) % 3000))
+            log.line(f"{n}:{i}:" + chr(ord("a") + n) * ((n * 97 + i * 31) % 3000))
 
     senders = [threading.Thread(target=send, args=(n,)) for n in range(16)]
     for sender in senders:
@@ -221,7 +226,7 @@ def test_access_log_lines_of_many_threads_stay_whole(tmp_path):
     reader.join()
     assert len(lines) == 16 * 300
     for line in lines:
-        n, i, text = line.split(":")
+        n, i, text = line.split(" ", 2)[2].split(":")
         assert text == chr(ord("a") + int(n)) * ((int(n) * 97 + int(i) * 31) % 3000), line[:80]
 
 

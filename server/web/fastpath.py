@@ -25,7 +25,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
 from .conneg import decide, expanded_jsonld
-from .hooks import gzipped, write_access_log
+from .hooks import gzipped
 from .i18n import language
 from .links import DOCUMENT_FORMATS, split_suffix
 
@@ -113,6 +113,7 @@ class FastPath:
 
     def __init__(self, app: Flask, cache: DocumentCache):
         self.app, self.flask, self.cache = app, app.wsgi_app, cache
+        self.choices = Choices()
 
     def __call__(self, environ, start_response):
         key = self.key(environ)
@@ -138,16 +139,14 @@ class FastPath:
             suffix = None
         else:
             return None
-        try:
-            fmt = decide(DOCUMENT_FORMATS, suffix=suffix, accept=environ.get("HTTP_ACCEPT")).format
-        except HttpError:
+        choice = self.choices.of(suffix, query, environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_LANGUAGE"))
+        if choice is None:
             return None
-        lang = language(query[5:] or None, environ.get("HTTP_ACCEPT_LANGUAGE"))[0] if fmt is HTML else None
         try:
             version = self.app.extensions["mpsc.store"].version  # a remote store may be away: Flask answers that
         except QueryFailed:
             return None
-        return version, path, query, fmt.key, lang, fmt.kind == "rdf" and expanded_jsonld(environ.get("HTTP_ACCEPT"))
+        return version, path, query, *choice
 
     def answer(self, key: tuple, entry: Entry, environ, start_response):
         """The remembered answer, 304 or gzipped as the request asks; Flask answers a 304 not yet seen."""
@@ -159,8 +158,55 @@ class FastPath:
                 environ[KEY] = key
                 return self.flask(environ, start_response)
             status, headers, body = "304 NOT MODIFIED", entry.not_modified, b""
-        elif entry.gzip_body is not None and parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0:
+        elif entry.gzip_body is not None and self.choices.gzip(environ.get("HTTP_ACCEPT_ENCODING")):
             headers, body = entry.gzip_headers, entry.gzip_body
         start_response(status, headers)
-        write_access_log(environ, int(status[:3]), len(body) if body else None, started)
+        self.app.extensions["mpsc.access_log"].request(environ, int(status[:3]), len(body) if body else None, started)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+class Choices:
+    """What conneg.py and i18n.py decide for a document request's headers, remembered by the headers' text.
+
+    Clients send the same few Accept, Accept-Language and Accept-Encoding values again and again, and parsing
+    them took a third of a cached document's time. The decisions are functions of the text alone, so a
+    remembered one is the same answer; at most SIZE texts of each kind are kept (a client sending a new header
+    on every request only empties the memo)."""
+
+    SIZE = 1024
+    REFUSED = ()  # conneg refuses the request (406 and the like): Flask answers it
+
+    def __init__(self):
+        self._documents: dict[tuple, tuple] = {}
+        self._encodings: dict[str | None, bool] = {}
+
+    def of(self, suffix, query: str, accept: str | None, accept_language: str | None) -> tuple | None:
+        """(format key, language, JSON-LD expanded) for a document, or None when Flask must answer."""
+        memo = (suffix, query, accept, accept_language)
+        choice = self._documents.get(memo)
+        if choice is None:
+            choice = self._remember(self._documents, memo, self._decide(suffix, query, accept, accept_language))
+        return choice or None
+
+    @classmethod
+    def _decide(cls, suffix, query: str, accept: str | None, accept_language: str | None) -> tuple:
+        try:
+            fmt = decide(DOCUMENT_FORMATS, suffix=suffix, accept=accept).format
+        except HttpError:
+            return cls.REFUSED
+        lang = language(query[5:] or None, accept_language)[0] if fmt is HTML else None
+        return fmt.key, lang, fmt.kind == "rdf" and expanded_jsonld(accept)
+
+    def gzip(self, accept_encoding: str | None) -> bool:
+        """Whether the client takes gzip."""
+        taken = self._encodings.get(accept_encoding)
+        if taken is None:
+            taken = self._remember(self._encodings, accept_encoding,
+                                   parse_accept_header(accept_encoding)["gzip"] > 0)
+        return taken
+
+    def _remember(self, memo: dict, text, value):
+        if len(memo) >= self.SIZE:
+            memo.clear()
+        memo[text] = value
+        return value

@@ -9,8 +9,6 @@ Accept, never a stack trace.
 from __future__ import annotations
 
 import gzip
-import logging
-import os
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,16 +18,14 @@ from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
+from .access_log import AccessLog
 from .conneg import wants_html
 from .i18n import choose_language, message
 from .responses import RETRY_AFTER, cacheable, error_response, reason
 
-access_log = logging.getLogger("mpsc.access")
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
-LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
-CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
 # Pages load only their own scripts, styles and images (and the tiles of a configured map layer); forms post only
 # here; no one may frame them, except the embeddable views of query results (allow_framing).
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
@@ -37,9 +33,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'se
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
 
 
-def init_app(app: Flask, map_tiles: str = "") -> None:
+def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None) -> None:
     """Register the app-wide hooks and error handlers; pages may show images from the origin of the result
-    map's tile layer (`map_tiles`, MPSC_MAP_TILES)."""
+    map's tile layer (`map_tiles`, MPSC_MAP_TILES). The access log goes to standard error unless given."""
     app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
     app.after_request(_finish)
@@ -47,41 +43,7 @@ def init_app(app: Flask, map_tiles: str = "") -> None:
     app.register_error_handler(QueryFailed, _query_failed)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
-    if not access_log.handlers:
-        handler = LineWriter(2)  # the process's standard error
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-        access_log.addHandler(handler)
-        access_log.setLevel(logging.INFO)
-
-
-class LineWriter(logging.Handler):
-    """Writes each record as one line with a single write(2) on `fd`, taking no lock.
-
-    logging's StreamHandler holds a lock per handler while it formats and writes, and granian's many request
-    threads queued on it: py-spy found most of a cached document's time in `Handler.acquire`. A line of at most
-    PIPE_BUF bytes is written whole by one write(2), so lines of different threads do not interleave; longer
-    ones are cut to that."""
-
-    def __init__(self, fd: int):
-        super().__init__()
-        self.fd = fd
-
-    def handle(self, record: logging.LogRecord) -> bool:
-        """Handler.handle without the handler's lock (emit needs none)."""
-        if self.filter(record):
-            self.emit(record)
-        return True
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record).encode("utf-8", "replace")
-            if len(line) >= LINE_BYTES:  # cut at a character boundary, marked
-                line = line[:LINE_BYTES - 4].decode("utf-8", "ignore").encode("utf-8") + "…".encode("utf-8")
-            line += b"\n"
-            while line:
-                line = line[os.write(self.fd, line):]
-        except Exception:
-            self.handleError(record)
+    app.extensions["mpsc.access_log"] = access_log or AccessLog()
 
 
 def _start_clock() -> Response | None:
@@ -202,28 +164,9 @@ def gzipped(body: bytes) -> bytes | None:
 
 
 def log_access(response: Response) -> Response:
-    write_access_log(request.environ, response.status_code, response.content_length, g.get("started"))
+    current_app.extensions["mpsc.access_log"].request(request.environ, response.status_code, response.content_length,
+                                                      g.get("started"))
     return response
-
-
-def write_access_log(environ: dict, status: int, length: int | None, started: float | None) -> None:
-    """One line per request: client, request line, status, bytes sent, milliseconds, user agent (also for
-    answers the document fast path gives without Flask)."""
-    took = (time.perf_counter() - (started or time.perf_counter())) * 1000
-    path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-    query = environ.get("QUERY_STRING", "")
-    target = f"{path}?{query}" if query else path
-    agent = environ.get("HTTP_USER_AGENT", "")
-    access_log.info('%s "%s %s %s" %s %s %.1fms "%s"', environ.get("REMOTE_ADDR"), environ.get("REQUEST_METHOD"),
-                    _log_text(target, 1000), environ.get("SERVER_PROTOCOL", "HTTP/1.1"), status,
-                    "-" if length is None else length, took, _log_text(agent, 500))
-
-
-def _log_text(text: str, most: int) -> str:
-    """`text` as one line of the log: control characters escaped (a %0A in a URL must not start a line of its
-    own), shortened to `most` characters with an ellipsis (a line per request, not a copy of what was sent)."""
-    text = text.translate(CONTROL_ESCAPES)
-    return text if len(text) <= most else text[:most] + "…"
 
 
 def _query_failed(error: QueryFailed) -> Response:

@@ -1,0 +1,64 @@
+"""The access log: one line per request, written straight to a file descriptor (standard error by default).
+
+Not through Python's `logging`: making a LogRecord (thread and process names, the caller's frame), formatting
+its time and passing it down the logger hierarchy took more time than answering a cached document did, and
+halved what the document fast path served (benchmarks/documents_throughput.py). The line looks as it did
+then: `logging`'s default time stamp, then client, request line, status, bytes sent, milliseconds, user agent.
+
+Each line is one write(2) and takes no lock: a line of at most PIPE_BUF bytes is written whole, so lines of
+granian's many request threads do not interleave; longer ones are cut to that.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
+CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+class AccessLog:
+    """Writes access-log lines to `fd`."""
+
+    def __init__(self, fd: int = 2):
+        self.fd = fd
+        self._second: tuple[int, str] = (-1, "")  # the last second stamped, and its text
+
+    def request(self, environ: dict, status: int, length: int | None, started: float | None) -> None:
+        """The line of one request (also of answers the document fast path gives without Flask)."""
+        took = (time.perf_counter() - (started or time.perf_counter())) * 1000
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        query = environ.get("QUERY_STRING", "")
+        target = _text(f"{path}?{query}" if query else path, 1000)
+        agent = _text(environ.get("HTTP_USER_AGENT", ""), 500)
+        size = "-" if length is None else length
+        self.line(f'{environ.get("REMOTE_ADDR")} "{environ.get("REQUEST_METHOD")} {target} '
+                  f'{environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" {status} {size} {took:.1f}ms "{agent}"')
+
+    def line(self, text: str) -> None:
+        """Write `text` after the time stamp as one line, with one write(2) when it fits PIPE_BUF."""
+        line = f"{self._stamp()} {text}".encode("utf-8", "replace")
+        if len(line) >= LINE_BYTES:  # cut at a character boundary, marked
+            line = line[:LINE_BYTES - 4].decode("utf-8", "ignore").encode("utf-8") + "…".encode("utf-8")
+        line += b"\n"
+        try:
+            while line:
+                line = line[os.write(self.fd, line):]
+        except OSError:  # a closed or full standard error must not fail the request
+            pass
+
+    def _stamp(self) -> str:
+        """Local time as `logging` writes it (2026-12-03 21:40:05,123); the date part is formatted once a second."""
+        now = time.time()
+        second, text = self._second
+        if int(now) != second:
+            second, text = int(now), time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+            self._second = (second, text)  # one assignment: other threads see the old pair or the new one
+        return f"{text},{int((now - second) * 1000):03d}"
+
+
+def _text(text: str, most: int) -> str:
+    """`text` as one line of the log: control characters escaped (a %0A in a URL must not start a line of its
+    own), shortened to `most` characters with an ellipsis (a line per request, not a copy of what was sent)."""
+    text = text.translate(CONTROL_ESCAPES)
+    return text if len(text) <= most else text[:most] + "…"
