@@ -84,7 +84,7 @@ def machine() -> list[str]:
 
 
 # The figures in the scripts' outputs (scale.py reads them too).
-READY = r"^\s+/\s+([\d.]+) s"  # startup.py: median seconds to the first answer of /
+READY = r"^\s+/\s+([\d.]+) s"  # startup.py: median seconds to the first answer of / (first start, then later ones)
 MEMORY = r"mpsc serve ([\d.]+) MiB"  # light_queries.py: PSS of the server's process tree (oxigraph serve alike)
 MIX = r"^mpsc serve, response cache off\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"  # q/s, errors, ratio
 
@@ -137,8 +137,9 @@ def main() -> None:
         outputs[title], _, _ = run(command)
         sections.append((title, shown(" ".join(command)), shown(outputs[title]), ""))
 
-    ready = figure(READY, outputs["Start-up"])
-    targets.append(("ready < 2 s", f"{ready} s to the first answer of /", ready is not None and ready < 2))
+    first, later = (float(seconds) for seconds in re.findall(READY, outputs["Start-up"], re.M))
+    targets.append(("ready < 2 s", f"{later} s to the first answer of / from the second start of a release on "
+                    f"(on-disk copy); {first} s at its first start", later < 2))
     light = outputs["Light queries and memory"]
     ratios = [float(r) for r in re.findall(r"([\d.]+)x$", light, re.M)]
     targets.append(("every light query ≥ 1× Oxigraph (cache off)", f"{min(ratios):.2f}× to {max(ratios):.2f}×"

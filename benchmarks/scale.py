@@ -114,7 +114,7 @@ def measure(factor: int, folder: Path, seconds: str) -> dict:
 
 def table(rows: list[dict], seconds: str) -> str:
     lines = [f"synthetic programme data (benchmarks/scale.py); query mix at 8 clients and documents at 32, {seconds} s each", "",
-             "| scale | programme triples | build s | build peak MiB | ready s | PSS MiB after the mix | mix q/s (× Oxigraph) "
+             "| scale | programme triples | build s | build peak MiB | ready s (first start) | PSS MiB after the mix | mix q/s (× Oxigraph) "
              "| HTML req/s | Turtle req/s |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         mix = f"{r['mix']} ({r['mix_ratio']}×)" if r["mix"] is not None else "— (see its output)"

@@ -1,5 +1,8 @@
 """Start-up of `mpsc serve`: from launch to the first TCP connection accepted, to the first answer of /healthz
-and of /, over a built release (median of REPS starts).
+and of /, over a built release (median of REPS starts), for the first start of a release (no on-disk copy
+yet: the release loads into memory first) and for later ones (the copy the first start writes is in place,
+server/store/embedded.py). The copy is written beforehand if there is none, as `mpsc serve` writes it, and
+set aside for each first start.
 
 A connection accepted long before the first answer is a server listening "into a void": clients connect and
 hang. Polls every 10 ms; each poll is one connection with a 0.2 s budget, so a hanging accept shows up as
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -25,8 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
+from server.store.embedded import QUICK_START, quick_start_copy, write_quick_start_copy  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
+
+CASES = {"first": "first start of the release (no on-disk copy yet)", "later": "later starts (on-disk copy in place)"}
 
 
 def answers(port: int, path: str) -> bool:
@@ -71,6 +79,17 @@ def start(releases: Path, code: Path, timeout: float = 120) -> dict[str, float]:
     return seen
 
 
+def first_start(releases: Path, code: Path) -> dict[str, float]:
+    """A start without the release's on-disk copy (set aside meanwhile; what the server began to write goes)."""
+    copies, aside = releases / QUICK_START, releases / f"{QUICK_START}-aside"
+    copies.rename(aside)
+    try:
+        return start(releases, code)
+    finally:
+        shutil.rmtree(copies, ignore_errors=True)
+        aside.rename(copies)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=3)
@@ -79,15 +98,21 @@ def main() -> None:
                         "(repeat to compare, e.g. with an export of another commit: starts alternate); default this one")
     args = parser.parse_args()
     codes = args.code or [ROOT]
-    runs: dict[Path, list[dict]] = {code: [] for code in codes}
+    release = Releases(args.releases).current()
+    if release is None:
+        parser.error(f"no current release in {args.releases}")
+    if quick_start_copy(release) is None:
+        write_quick_start_copy(release)
+    runs: dict[tuple[Path, str], list[dict]] = {(code, case): [] for code in codes for case in CASES}
     for _ in range(args.reps):
         for code in codes:
-            runs[code].append(start(args.releases, code))
+            runs[code, "first"].append(first_start(args.releases, code))
+            runs[code, "later"].append(start(args.releases, code))
     print(f"median of {args.reps} starts each, alternating; load average {os.getloadavg()[0]:.1f}")
-    for code in codes:
-        print(f"mpsc serve of {code}")
+    for (code, case), starts in runs.items():
+        print(f"mpsc serve of {code}, {CASES[case]}")
         for what in ("connect", "/healthz", "/"):
-            values = [run[what] for run in runs[code] if what in run]
+            values = [run[what] for run in starts if what in run]
             print(f"  {what:10} {statistics.median(values):6.2f} s   (each: {', '.join(f'{v:.2f}' for v in values)})")
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def _loaded_app():
     """The app over the store of the settings' release, with the landing page prepared."""
     settings = Settings.from_env()
     with ThreadPoolExecutor(1) as opening:  # the fork server loads the release while the web layer imports
-        store = opening.submit(open_store, settings, Releases(settings.releases))
+        store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True)
         from . import create_app
         from .web import pages
 

@@ -17,8 +17,9 @@ from server.build.release import DATASET_FILE, Releases
 from server.config import Settings
 from server.errors import MemoryLimit, ReleaseCorrupt, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
 from server.store import open_store
-from server.store.embedded import EmbeddedStore
-from server.store.pool import SITE
+from server.store.embedded import QUICK_START, EmbeddedStore, disk_store
+from server.store.executor import DISK, MEMORY
+from server.store.pool import PUBLIC, SITE, ExecutorPool
 from tests.sparql_support import ENDLESS, PROGRAMME, make_release, sample_quads, w3c_quads
 
 ULM = "https://w3id.org/mpsc/id/municipality/08421000"
@@ -145,7 +146,7 @@ def test_waiting_for_an_executor_counts_against_the_time_limit(release):
 def test_a_crashed_executor_is_reported_and_replaced(release):
     store = EmbeddedStore(release, executors=1, site_executors=1, timeout=5.0)
     try:
-        (pid,) = [pid for pid, lane in store._pool._alive.items() if lane == SITE]
+        (pid,) = [pid for pid, executor in store._pool._alive.items() if executor.lane == SITE]
         os.kill(pid, signal.SIGKILL)
         with pytest.raises(StoreUnavailable, match="stopped unexpectedly"):
             store.ask("ASK {}")
@@ -258,5 +259,74 @@ def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):
         assert count(second) == 33
         assert (tmp_path / release.version).stat().st_mtime_ns == built
         assert [p.name for p in tmp_path.iterdir()] == [release.version]  # no staging folder left
+    finally:
+        second.close()
+
+
+VERSION = "SELECT ?v WHERE { ?dataset <http://www.w3.org/2002/07/owl#versionInfo> ?v }"
+
+
+def version_of(pool: ExecutorPool, lane: str) -> str:
+    """The owl:versionInfo of the data an executor of `lane` answers from (sample_quads names it)."""
+    return pool.run((VERSION, CSV.key, None, None, None, None), lane).decode().splitlines()[1]
+
+
+def wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def bridged(tmp_path):
+    """A pool whose executors answer from an on-disk copy of one release while its fork server loads another
+    from a named pipe, which the test writes when it chooses: (pool, the release to write, the pipe)."""
+    copy = disk_store(make_release(tmp_path / "old", sample_quads("on-disk copy"), "copy"), tmp_path / "copies")
+    loaded = make_release(tmp_path / "new", sample_quads("in memory"), "memory")
+    pipe = tmp_path / "dataset.nq.gz"
+    os.mkfifo(pipe)
+    before = _children()
+    pool = ExecutorPool(MEMORY, str(pipe), {PUBLIC: 1, SITE: 1}, timeout=5.0, bridge=(DISK, str(copy)))
+    yield pool, loaded, pipe
+    pool.close()
+    assert _children() <= before
+
+
+def test_a_quick_start_answers_from_the_on_disk_copy_until_the_release_is_loaded(bridged):
+    pool, loaded, pipe = bridged
+    started = _children()
+    assert pool.health()["source"] == "disk" and len(started) >= 2  # both fork servers run
+    assert version_of(pool, PUBLIC) == version_of(pool, SITE) == "on-disk copy"
+    pipe.write_bytes((loaded.path / DATASET_FILE).read_bytes())  # the fork server has the release now
+    wait_for(lambda: pool.health()["source"] == "memory" and pool.health()["idle"] == 2)
+    assert version_of(pool, PUBLIC) == version_of(pool, SITE) == "in memory"
+    wait_for(lambda: len(_children() & started) == len(started) - 1)  # the copy's fork server has ended
+    assert pool.health()["executors"] == 2
+
+
+def test_a_release_that_cannot_be_loaded_leaves_the_copy_answering(bridged, caplog):
+    pool, _, pipe = bridged
+    pipe.write_bytes(b"not gzip at all")
+    wait_for(lambda: "answered from its on-disk copy" in caplog.text)
+    assert pool.health()["source"] == "disk" and version_of(pool, PUBLIC) == "on-disk copy"
+
+
+def test_the_first_quick_start_writes_the_copy_the_next_one_starts_from(tmp_path):
+    release = make_release(tmp_path, sample_quads("quick"), "quick")
+    copies = tmp_path / QUICK_START
+    (copies / "removed").mkdir(parents=True)  # the copy of a release no longer there
+    first = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
+    try:
+        assert first.health()["source"] == "memory"  # nothing to start from yet
+        first.keep_quick_start_copy()
+        wait_for(lambda: [p.name for p in copies.iterdir()] == ["quick"])
+    finally:
+        first.close()
+    second = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
+    try:
+        assert count(second) == 33
+        wait_for(lambda: second.health()["source"] == "memory")
+        assert count(second) == 33
     finally:
         second.close()

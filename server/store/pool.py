@@ -14,6 +14,7 @@ and per client, is decided in front of the store (web/admission.py).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import signal
@@ -32,10 +33,11 @@ PUBLIC, SITE = "public", "site"
 
 
 class Executor:
-    """One executor process (a child of the fork server) and the web worker's end of its socket."""
+    """One executor process (a child of `server`) and the web worker's end of its socket; the pool gives it a lane."""
 
-    def __init__(self, pid: int, conn: Connection):
-        self.pid, self.conn = pid, conn
+    def __init__(self, pid: int, conn: Connection, server: "ForkServer"):
+        self.pid, self.conn, self.server = pid, conn, server
+        self.lane: str | None = None
 
     def call(self, request: tuple, timeout: float):
         """Send one request and return the reply; TimeoutError if none comes within `timeout` seconds."""
@@ -46,16 +48,24 @@ class Executor:
 
 
 class ForkServer:
-    """The fork server process and requests to it (one at a time: the protocol is request, reply)."""
+    """The fork server process and requests to it (one at a time: the protocol is request, reply).
 
-    def __init__(self, kind: str, path: str, memory_bytes: int):
+    It is ready once constructed, unless `wait` is False: then `wait_ready` waits for it."""
+
+    def __init__(self, kind: str, path: str, memory_bytes: int, wait: bool = True):
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        self.kind = kind
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until the fork server has its store; RuntimeError with the reason if it has none."""
         self._socket.settimeout(START_TIMEOUT)
         try:
             status, _, detail = self._read().partition(" ")
@@ -84,7 +94,7 @@ class ForkServer:
             conn.close()
             self.end(int(pid))
             raise RuntimeError(f"query executor failed to start: {detail}")
-        return Executor(int(pid), conn)
+        return Executor(int(pid), conn, self)
 
     def end(self, pid: int) -> int:
         """Kill an executor (if it still runs) and return how it ended (negative: the signal)."""
@@ -95,7 +105,10 @@ class ForkServer:
 
     def close(self) -> None:
         """End the fork server; it kills its executors as it goes (closing the socket is its signal: both
-        the socket and the reader made from it hold the descriptor)."""
+        the socket and the reader made from it hold the descriptor). Shutting the socket down first wakes a
+        thread still waiting for the server to be ready (pool.py's take-over), whose read holds the reader."""
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
         self._lines.close()
         self._socket.close()
         try:
@@ -106,29 +119,65 @@ class ForkServer:
 
 
 class ExecutorPool:
-    """Executors over one store source, in lanes of given sizes; `run` sends a request to an idle one of a lane."""
+    """Executors over one store source, in lanes of given sizes; `run` sends a request to an idle one of a lane.
 
-    def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0):
+    With a `bridge` (an on-disk copy of the same release, which opens at once), the executors first answer from
+    the copy while the fork server loads `path`; once it has, each executor is replaced by one forked from it, an
+    idle one at once and a busy one when its query is answered (`_take_over`).
+    """
+
+    def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0,
+                 bridge: tuple[str, str] | None = None):
         self.timeout, self.memory_mb = timeout, memory_mb
-        self._server = ForkServer(kind, path, memory_mb * 1024 * 1024)
         self._idle = {lane: queue.Queue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
-        self._alive: dict[int, str] = {}  # pid -> lane
+        self._alive: dict[int, Executor] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self._server = ForkServer(kind, path, memory_mb * 1024 * 1024, wait=bridge is None)
+        self._servers = [self._server]
         try:
+            if bridge is not None:
+                loading, self._server = self._server, ForkServer(*bridge, memory_mb * 1024 * 1024)
+                self._servers.append(self._server)
             for lane, size in self._sizes.items():
                 for _ in range(size):
                     self._add(lane)
         except (OSError, RuntimeError):
             self.close()
             raise
+        if bridge is not None:
+            threading.Thread(target=self._take_over, args=(loading,), name="store-load", daemon=True).start()
 
     def _add(self, lane: str) -> None:
         executor = self._server.spawn()
+        executor.lane = lane
         with self._lock:
-            self._alive[executor.pid] = lane
+            self._alive[executor.pid] = executor
         self._idle[lane].put(executor)
+
+    def _take_over(self, loading: ForkServer) -> None:
+        """Once `loading` has the store in memory, replace the executors of the on-disk copy by its own."""
+        try:
+            loading.wait_ready()
+        except RuntimeError:  # the copy answers on, slower but right (unless the pool was closed meanwhile)
+            if not self._closed:
+                log.exception("the release could not be loaded into memory; queries are answered from its on-disk copy")
+            return
+        with self._lock:
+            if self._closed:
+                return
+            self._server = loading
+        for lane, idle in self._idle.items():
+            for _ in range(idle.qsize()):
+                try:
+                    executor = idle.get_nowait()
+                except queue.Empty:
+                    break
+                if executor.server is loading:
+                    idle.put(executor)
+                else:
+                    self._replace(executor, lane)
 
     def run(self, request: tuple, lane: str = SITE, deadline: float | None = None) -> bytes:
         """The answer of an executor of `lane` to `request`, by `deadline` (time.monotonic(); default: the
@@ -151,7 +200,10 @@ class ExecutorPool:
             raise QueryTimeout(self._stopped()) from None
         except (EOFError, OSError):
             raise self._crashed(self._replace(executor, lane)) from None
-        self._idle[lane].put(executor)
+        if executor.server is self._server:
+            self._idle[lane].put(executor)
+        else:  # one of the on-disk copy's, whose successor now comes from the loaded store
+            self._replace(executor, lane)
         if status == "error":
             raise payload
         return payload
@@ -169,12 +221,17 @@ class ExecutorPool:
         return StoreUnavailable("The query engine stopped unexpectedly; please try again.")
 
     def _replace(self, executor: Executor, lane: str) -> int:
-        """End an executor and fork its successor; return how the ended one exited."""
+        """End an executor and fork its successor; return how the ended one exited. A fork server left without
+        executors that no longer forks new ones (the on-disk copy's, after the take-over) is ended too."""
         executor.conn.close()
         with self._lock:
             self._alive.pop(executor.pid, None)
+            retired = executor.server is not self._server and all(
+                e.server is not executor.server for e in self._alive.values())
         try:
-            status = self._server.end(executor.pid)
+            status = executor.server.end(executor.pid)
+            if retired:
+                executor.server.close()
             if not self._closed:
                 self._add(lane)
         except (OSError, RuntimeError):
@@ -184,13 +241,14 @@ class ExecutorPool:
 
     def health(self) -> dict:
         with self._lock:
-            alive = len(self._alive)
+            alive, source = len(self._alive), self._server.kind
         return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
-                "lanes": dict(self._sizes)}
+                "lanes": dict(self._sizes), "source": source}
 
     def close(self) -> None:
-        """End every executor, busy or idle, and the fork server."""
-        self._closed = True
+        """End every executor, busy or idle, and the fork servers."""
         with self._lock:
+            self._closed = True
             self._alive.clear()
-        self._server.close()
+        for server in self._servers:
+            server.close()
