@@ -6,7 +6,7 @@ clients (one header line every few seconds, a chunked body that never comes) hol
 with 64 such clients a normal request still answers in milliseconds, where gunicorn's gthread workers
 stopped answering. It runs `workers` processes with `http_threads` threads each; each worker opens its own
 store, which for the embedded store means its own fork server and executors. The app writes the access log
-itself (one line per request, server/web/hooks.py), so granian's own access log stays off.
+itself (one line per request, server/web/access_log.py), so granian's own access log stays off.
 
 A worker opens its socket only once its app factory (`serving_app`) has returned, so nothing connects
 before it can be answered (benchmarks/startup.py: the first connection and the first answer come together).

@@ -114,3 +114,6 @@ def test_remembered_header_decisions_are_conneg_and_i18n_decisions_and_stay_boun
         assert choices.of(None, "", f"text/turtle;x={n}", None) == ("turtle", None, False)
         choices.gzip(f"gzip;x={n}")
     assert len(choices._documents) <= Choices.SIZE and len(choices._encodings) <= Choices.SIZE
+    choices = Choices()
+    long = "text/turtle;" + "x" * Choices.LONGEST  # decided, not kept: the memo holds no megabytes of headers
+    assert choices.of(None, "", long, None) == ("turtle", None, False) and not choices._documents

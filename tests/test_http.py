@@ -193,6 +193,9 @@ def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, folder):
     fetch(base + "text%0A127.0.0.1%20%22GET%20/forged%20HTTP/1.1%22%20200", headers={"User-Agent": "a\tb"})
     [line] = logged(folder, "/forged")
     assert '/text\\x0a127.0.0.1 "GET /forged' in line and line.endswith('"a\\x09b"')
+    fetch(base + "text%C2%85x%E2%80%A8y%E2%80%A9%1B[2J")  # NEL, line and paragraph separator, an escape sequence
+    [line] = logged(folder, "/text\\x85x")
+    assert '/text\\x85x\\u2028y\\u2029\\x1b[2J HTTP/1.1"' in line and len(line.splitlines()) == 1
 
 
 def test_a_long_access_log_line_is_cut_to_what_one_write_keeps_whole():

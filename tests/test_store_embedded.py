@@ -320,7 +320,7 @@ def test_the_first_quick_start_writes_the_copy_the_next_one_starts_from(tmp_path
     try:
         assert first.health()["source"] == "memory"  # nothing to start from yet
         first.keep_quick_start_copy()
-        wait_for(lambda: [p.name for p in copies.iterdir()] == ["quick"])
+        wait_for(lambda: [p.name for p in copies.iterdir() if not p.name.startswith(".")] == ["quick"])
     finally:
         first.close()
     second = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
@@ -330,3 +330,14 @@ def test_the_first_quick_start_writes_the_copy_the_next_one_starts_from(tmp_path
         assert count(second) == 33
     finally:
         second.close()
+
+
+def test_a_copy_that_cannot_serve_is_passed_over(tmp_path, caplog):
+    release = make_release(tmp_path, sample_quads("quick"), "quick")
+    (tmp_path / QUICK_START / "quick").mkdir(parents=True)  # damaged: no database in it
+    store = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
+    try:
+        assert store.health()["source"] == "memory" and count(store) == 33
+        assert "cannot serve" in caplog.text and not (tmp_path / QUICK_START / "quick").exists()  # written anew
+    finally:
+        store.close()

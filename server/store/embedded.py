@@ -13,6 +13,7 @@ at once while the fork server loads the release into memory, and then hands over
 """
 from __future__ import annotations
 
+import fcntl
 import gzip
 import logging
 import os
@@ -53,6 +54,7 @@ def disk_store(release: Release, root: Path) -> Path:
         store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
         store.flush()
         del store  # closes the database before the rename
+        os.chmod(staging, 0o755)  # as a release folder: a server running as another user may read it
         os.rename(staging, target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -72,14 +74,22 @@ def quick_start_copy(release: Release) -> Path | None:
 
 def write_quick_start_copy(release: Release) -> None:
     """Write the on-disk copy of a release checked whole (in the background, at low priority), and remove the
-    copies of releases that are gone. A folder where nothing may be written only costs the quick start."""
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # this thread, and the loader's threads
+    copies of releases that are gone. One writer at a time: the other web workers starting with this one leave
+    it to the first. A folder where nothing may be written only costs the quick start."""
     root = release.path.parent / QUICK_START
     try:
-        disk_store(release, root)
-        for copy in root.iterdir():
-            if not copy.name.startswith(".") and not (release.path.parent / copy.name).is_dir():
-                shutil.rmtree(copy, ignore_errors=True)
+        tid = threading.get_native_id()  # this thread's priority, which the loader's threads inherit
+        os.setpriority(os.PRIO_PROCESS, tid, max(10, os.getpriority(os.PRIO_PROCESS, tid)))
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another worker writes it
+                return
+            disk_store(release, root)
+            for copy in root.iterdir():
+                if not copy.name.startswith(".") and not (release.path.parent / copy.name).is_dir():
+                    shutil.rmtree(copy, ignore_errors=True)
     except OSError as error:
         log.warning("no on-disk copy of release %s for quick starts: %s", release.version, error)
 
@@ -102,6 +112,8 @@ class EmbeddedStore(Store):
             bridge = (DISK, str(copy)) if copy else None
         self._pool = ExecutorPool(*source, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
                                   memory_mb=memory_mb, bridge=bridge)
+        if bridge and not self._pool.bridged:  # a damaged copy, or one of another pyoxigraph: written anew
+            shutil.rmtree(bridge[1], ignore_errors=True)
 
     def keep_quick_start_copy(self) -> None:
         """Once the release is known to be whole: write its on-disk copy for the next start, if there is none."""

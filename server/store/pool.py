@@ -14,6 +14,7 @@ and per client, is decided in front of the store (web/admission.py).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import queue
@@ -58,7 +59,7 @@ class ForkServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-        self.kind = kind
+        self.kind, self.ready, self.closed = kind, False, False
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
         if wait:
@@ -75,6 +76,7 @@ class ForkServer:
             self.close()
             raise RuntimeError(f"query executor failed to start: {detail or f'exited with status {self.process.wait()}'}")
         self._socket.settimeout(30.0)
+        self.ready = True
 
     def _read(self) -> str:
         line = self._lines.readline()
@@ -86,6 +88,9 @@ class ForkServer:
         """A new executor, ready to answer; RuntimeError with its reason if it could not start."""
         ours, theirs = socket.socketpair()
         with theirs, self._lock:
+            if self.closed:
+                ours.close()
+                raise RuntimeError("query executor failed to start: its fork server has ended")
             socket.send_fds(self._socket, [b"spawn\n"], [theirs.fileno()])
             _, _, pid = self._read().partition(" ")
         conn = Connection(ours.detach())
@@ -97,8 +102,11 @@ class ForkServer:
         return Executor(int(pid), conn, self)
 
     def end(self, pid: int) -> int:
-        """Kill an executor (if it still runs) and return how it ended (negative: the signal)."""
+        """Kill an executor (if it still runs) and return how it ended (negative: the signal; 0 when the fork
+        server has ended, which ended its executors)."""
         with self._lock:
+            if self.closed:
+                return 0
             self._socket.sendall(f"end {pid}\n".encode())
             reply = self._read()
         return int(reply.rpartition(" ")[2]) if reply.startswith("ended ") else 0
@@ -106,11 +114,18 @@ class ForkServer:
     def close(self) -> None:
         """End the fork server; it kills its executors as it goes (closing the socket is its signal: both
         the socket and the reader made from it hold the descriptor). Shutting the socket down first wakes a
-        thread still waiting for the server to be ready (pool.py's take-over), whose read holds the reader."""
+        thread still waiting for the server to be ready (pool.py's take-over), whose read holds the reader. One
+        still loading its store has no executors and would notice only once loaded: it is killed."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
         with contextlib.suppress(OSError):
             self._socket.shutdown(socket.SHUT_RDWR)
         self._lines.close()
         self._socket.close()
+        if not self.ready:
+            self.process.kill()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -123,7 +138,8 @@ class ExecutorPool:
 
     With a `bridge` (an on-disk copy of the same release, which opens at once), the executors first answer from
     the copy while the fork server loads `path`; once it has, each executor is replaced by one forked from it, an
-    idle one at once and a busy one when its query is answered (`_take_over`).
+    idle one at once and a busy one when its query is answered (`_take_over`). A copy that cannot be opened is
+    passed over: then the start waits for the load, as without one.
     """
 
     def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0,
@@ -132,25 +148,57 @@ class ExecutorPool:
         self._idle = {lane: queue.Queue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
         self._alive: dict[int, Executor] = {}
+        self._spawning: dict[ForkServer, int] = collections.Counter()  # forks under way, by fork server
         self._lock = threading.Lock()
         self._closed = False
-        self._server = ForkServer(kind, path, memory_mb * 1024 * 1024, wait=bridge is None)
-        self._servers = [self._server]
+        self._loading: ForkServer | None = None  # the fork server loading the release while the copy answers
+        loading = self._server = ForkServer(kind, path, memory_mb * 1024 * 1024, wait=False)
+        self._servers = [loading]
+        self.bridged = False  # whether the executors started on the copy
         try:
-            if bridge is not None:
-                loading, self._server = self._server, ForkServer(*bridge, memory_mb * 1024 * 1024)
-                self._servers.append(self._server)
-            for lane, size in self._sizes.items():
-                for _ in range(size):
-                    self._add(lane)
+            if bridge is not None and self._start_from(bridge):
+                self.bridged, self._loading = True, loading
+                threading.Thread(target=self._take_over, args=(loading,), name="store-load", daemon=True).start()
+                return
+            loading.wait_ready()
+            self._fill()
         except (OSError, RuntimeError):
             self.close()
             raise
-        if bridge is not None:
-            threading.Thread(target=self._take_over, args=(loading,), name="store-load", daemon=True).start()
+
+    def _fill(self) -> None:
+        for lane, size in self._sizes.items():
+            for _ in range(size):
+                self._add(lane)
+
+    def _start_from(self, bridge: tuple[str, str]) -> bool:
+        """Fill the lanes with executors of the on-disk copy; False, with nothing of it left, if it cannot serve
+        (another owner's folder, a damaged copy, another storage format)."""
+        loading = self._server
+        try:
+            self._server = ForkServer(*bridge, self.memory_mb * 1024 * 1024)
+            self._servers.append(self._server)
+            self._fill()
+            return True
+        except (OSError, RuntimeError) as error:
+            log.warning("the on-disk copy %s cannot serve (%s); the release loads first", bridge[1], error)
+            for server in self._servers[1:]:
+                server.close()  # its executors end with it
+            self._servers, self._server, self._alive = [loading], loading, {}
+            self._idle = {lane: queue.Queue() for lane in self._idle}
+            return False
 
     def _add(self, lane: str) -> None:
-        executor = self._server.spawn()
+        with self._lock:
+            if self._closed:
+                return
+            server = self._server
+            self._spawning[server] += 1  # keeps it from being retired while the fork is under way
+        try:
+            executor = server.spawn()
+        finally:
+            with self._lock:
+                self._spawning[server] -= 1
         executor.lane = lane
         with self._lock:
             self._alive[executor.pid] = executor
@@ -167,7 +215,7 @@ class ExecutorPool:
         with self._lock:
             if self._closed:
                 return
-            self._server = loading
+            self._server, self._loading = loading, None
         for lane, idle in self._idle.items():
             for _ in range(idle.qsize()):
                 try:
@@ -200,9 +248,11 @@ class ExecutorPool:
             raise QueryTimeout(self._stopped()) from None
         except (EOFError, OSError):
             raise self._crashed(self._replace(executor, lane)) from None
-        if executor.server is self._server:
-            self._idle[lane].put(executor)
-        else:  # one of the on-disk copy's, whose successor now comes from the loaded store
+        with self._lock:  # either before the take-over, which then finds it idle, or after, and replaced here
+            current = executor.server is self._server
+            if current:
+                self._idle[lane].put(executor)
+        if not current:  # one of the on-disk copy's, whose successor now comes from the loaded store
             self._replace(executor, lane)
         if status == "error":
             raise payload
@@ -221,23 +271,30 @@ class ExecutorPool:
         return StoreUnavailable("The query engine stopped unexpectedly; please try again.")
 
     def _replace(self, executor: Executor, lane: str) -> int:
-        """End an executor and fork its successor; return how the ended one exited. A fork server left without
-        executors that no longer forks new ones (the on-disk copy's, after the take-over) is ended too."""
+        """End an executor and fork its successor; return how the ended one exited."""
         executor.conn.close()
         with self._lock:
             self._alive.pop(executor.pid, None)
-            retired = executor.server is not self._server and all(
-                e.server is not executor.server for e in self._alive.values())
+        status = 0
         try:
             status = executor.server.end(executor.pid)
-            if retired:
-                executor.server.close()
-            if not self._closed:
-                self._add(lane)
+        except (OSError, RuntimeError):
+            log.exception("could not end a query executor")
+        self._retire()
+        try:
+            self._add(lane)
         except (OSError, RuntimeError):
             log.exception("could not replace a query executor")
-            return 0
         return status
+
+    def _retire(self) -> None:
+        """End the fork servers that fork no more (the on-disk copy's, after the take-over) and have no executors."""
+        with self._lock:
+            busy = {e.server for e in self._alive.values()} | {s for s, n in self._spawning.items() if n}
+            retired = [s for s in self._servers if s not in (self._server, self._loading) and s not in busy]
+            self._servers = [s for s in self._servers if s not in retired]
+        for server in retired:
+            server.close()
 
     def health(self) -> dict:
         with self._lock:
@@ -250,5 +307,6 @@ class ExecutorPool:
         with self._lock:
             self._closed = True
             self._alive.clear()
-        for server in self._servers:
+            servers = list(self._servers)
+        for server in servers:
             server.close()

@@ -14,7 +14,10 @@ import os
 import time
 
 LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
-CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+# Everything a reader of the log could take for a line break or a terminal command: C0, DEL, C1 (NEL is one),
+# and the Unicode line and paragraph separators (Python's splitlines() breaks on them).
+CONTROL_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+                   for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
 class AccessLog:

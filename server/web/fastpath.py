@@ -171,9 +171,10 @@ class Choices:
     Clients send the same few Accept, Accept-Language and Accept-Encoding values again and again, and parsing
     them took a third of a cached document's time. The decisions are functions of the text alone, so a
     remembered one is the same answer; at most SIZE texts of each kind are kept (a client sending a new header
-    on every request only empties the memo)."""
+    on every request only empties the memo), none longer than LONGEST characters."""
 
     SIZE = 1024
+    LONGEST = 256  # characters of a header text worth keeping; a longer one (up to the request size) is decided afresh
     REFUSED = ()  # conneg refuses the request (406 and the like): Flask answers it
 
     def __init__(self):
@@ -205,8 +206,11 @@ class Choices:
                                    parse_accept_header(accept_encoding)["gzip"] > 0)
         return taken
 
-    def _remember(self, memo: dict, text, value):
+    def _remember(self, memo: dict, key, value):
+        texts = key if isinstance(key, tuple) else (key,)
+        if sum(len(text) for text in texts if isinstance(text, str)) > self.LONGEST:
+            return value
         if len(memo) >= self.SIZE:
             memo.clear()
-        memo[text] = value
+        memo[key] = value
         return value
