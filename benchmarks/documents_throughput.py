@@ -106,6 +106,7 @@ def main() -> None:
     if args.document_cache_bytes is not None:
         env["MPSC_DOCUMENT_CACHE_BYTES"] = str(args.document_cache_bytes)
     with tempfile.TemporaryDirectory() as tmp, mpsc_serve("--workers", str(args.workers), env=env) as base:
+        load.loaded(base)
         folder = Path(tmp)
         paths = documents(base, args.municipalities)
         export(base, paths, folder, urlsplit(base).netloc, f"127.0.0.1:{port}")

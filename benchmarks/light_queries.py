@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import load  # noqa: E402
 from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
 from server.config import Settings  # noqa: E402
 from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
@@ -85,7 +86,7 @@ def main() -> None:
         oxigraph = servers.enter_context(oxigraph_server(None))
         loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
-        ours = servers.enter_context(mpsc_serve(env=env)).rstrip("/")
+        ours = load.loaded(servers.enter_context(mpsc_serve(env=env))).rstrip("/")
         mix = query_mix(cooperation_project(oxigraph))
         print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off")
         print(f"{'query':24} {'oxigraph q/s':>13} {'p50 ms':>7} {'mpsc q/s':>9} {'p50 ms':>7} {'ratio':>7}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import statistics
 import threading
 import time
@@ -23,6 +24,23 @@ def send(connection: http.client.HTTPConnection, request: Request) -> tuple[int,
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     return response.status, len(response.read())
+
+
+def loaded(base: str, answers: int = 10, timeout: float = 120) -> str:
+    """`base` (an `mpsc serve`) once its workers answer from the release in memory, not from the on-disk copy a
+    quick start begins with (server/store/embedded.py): the throughput of a running server, not of its first
+    seconds, which benchmarks/startup.py measures. Each /healthz goes to some worker; ANSWERS in a row must say
+    "memory"."""
+    deadline, row = time.monotonic() + timeout, 0
+    while row < answers:
+        assert time.monotonic() < deadline, f"{base} did not load its release in {timeout} s"
+        connection = connect(base)
+        connection.request("GET", "/healthz")
+        source = json.loads(connection.getresponse().read())["store"].get("source", "memory")
+        connection.close()
+        row = row + 1 if source == "memory" else 0
+        time.sleep(0.05)
+    return base
 
 
 def warm_up(base: str, requests: list[Request]) -> None:

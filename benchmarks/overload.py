@@ -157,6 +157,7 @@ def main() -> None:
     if Releases(args.releases).current() is None:
         sys.exit(f"no release in {args.releases}; run `mpsc build` first")
     with mpsc_serve(env={"MPSC_RELEASES": str(args.releases)}) as base:
+        load.loaded(base)
         documents = municipalities(base)
         report_mixed(mixed(base, args.clients, args.seconds, documents), args.seconds)
         for label, agents in (("one client", ["runaway/1"]), ("20 clients", [f"runaway/{n}" for n in range(20)])):

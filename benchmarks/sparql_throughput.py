@@ -94,7 +94,7 @@ def main() -> None:
                 figures[label] = measure(oxigraph, "/query", mix, args.clients, args.seconds)
     for label, cache in (("mpsc serve, response cache off", "0"), ("mpsc serve, response cache on", None)):
         with mpsc_serve(*serve_args, env={**env, **({"MPSC_CACHE_BYTES": cache} if cache else {})}) as url:
-            figures[label] = measure(url.rstrip("/"), "/sparql", mix, args.clients, args.seconds)
+            figures[label] = measure(load.loaded(url).rstrip("/"), "/sparql", mix, args.clients, args.seconds)
     report(figures, args)
 
 
