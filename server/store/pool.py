@@ -94,7 +94,10 @@ class ForkServer:
             socket.send_fds(self._socket, [b"spawn\n"], [theirs.fileno()])
             _, _, pid = self._read().partition(" ")
         conn = Connection(ours.detach())
-        status, detail = conn.recv() if conn.poll(START_TIMEOUT) else ("failed", "did not start in time")
+        try:
+            status, detail = conn.recv() if conn.poll(START_TIMEOUT) else ("failed", "did not start in time")
+        except (EOFError, OSError):  # it died before it was ready (its fork server ended meanwhile, say)
+            status, detail = "failed", "it ended before it was ready"
         if status != "ready":
             conn.close()
             self.end(int(pid))
