@@ -14,7 +14,6 @@ at once while the fork server loads the release into memory, and then hands over
 from __future__ import annotations
 
 import fcntl
-import gzip
 import logging
 import os
 import shutil
@@ -27,11 +26,12 @@ import pyoxigraph as ox
 from ..formats import Format
 from ..build.release import DATASET_FILE, Release, clean_stale
 from .base import Store
-from .executor import DISK, MEMORY
+from .executor import DISK, MEMORY, load_dataset
 from .pool import PUBLIC, SITE, ExecutorPool
 
 log = logging.getLogger(__name__)
 QUICK_START = ".quick-start"  # in the releases folder: an on-disk copy of each release that has been served
+
 
 def disk_store(release: Release, root: Path) -> Path:
     """The on-disk store of `release` under `root`, written on first use.
@@ -47,11 +47,7 @@ def disk_store(release: Release, root: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-{os.getpid()}-", dir=target.parent))
     try:
         store = ox.Store(str(staging))
-        with gzip.open(release.path / DATASET_FILE, "rb") as handle:
-            data = handle.read()
-        # bulk_load writes sorted files at once: 5 s and 61 MB on disk for the real release, where load() took
-        # 12 s and 357 MB. Lenient, as executor.load_dataset: the release was checked whole before.
-        store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        load_dataset(store, release.path / DATASET_FILE, bulk=True)
         store.flush()
         del store  # closes the database before the rename
         os.chmod(staging, 0o755)  # as a release folder: a server running as another user may read it

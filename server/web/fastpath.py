@@ -186,7 +186,8 @@ class Choices:
         memo = (suffix, query, accept, accept_language)
         choice = self._documents.get(memo)
         if choice is None:
-            choice = self._remember(self._documents, memo, self._decide(suffix, query, accept, accept_language))
+            choice = self._decide(suffix, query, accept, accept_language)
+            self._remember(self._documents, memo, choice, len(accept or "") + len(accept_language or ""))
         return choice or None
 
     @classmethod
@@ -202,15 +203,14 @@ class Choices:
         """Whether the client takes gzip."""
         taken = self._encodings.get(accept_encoding)
         if taken is None:
-            taken = self._remember(self._encodings, accept_encoding,
-                                   parse_accept_header(accept_encoding)["gzip"] > 0)
+            taken = parse_accept_header(accept_encoding)["gzip"] > 0
+            self._remember(self._encodings, accept_encoding, taken, len(accept_encoding or ""))
         return taken
 
-    def _remember(self, memo: dict, key, value):
-        texts = key if isinstance(key, tuple) else (key,)
-        if sum(len(text) for text in texts if isinstance(text, str)) > self.LONGEST:
-            return value
+    def _remember(self, memo: dict, key, value, length: int) -> None:
+        """Keep `value` under `key`, whose header texts are `length` characters long."""
+        if length > self.LONGEST:
+            return
         if len(memo) >= self.SIZE:
             memo.clear()
         memo[key] = value
-        return value
