@@ -20,7 +20,7 @@ from server.store import open_store
 from server.store.embedded import QUICK_START, EmbeddedStore, disk_store
 from server.store.executor import DISK, MEMORY
 from server.store.pool import PUBLIC, SITE, ExecutorPool
-from tests.sparql_support import ENDLESS, PROGRAMME, make_release, sample_quads, w3c_quads
+from tests.sparql_support import ENDLESS, GROWING, PROGRAMME, make_release, sample_quads, w3c_quads
 
 ULM = "https://w3id.org/mpsc/id/municipality/08421000"
 # 10^12 solutions, produced one by one: only a limit that stops the writer early ends it before the time limit.
@@ -158,14 +158,12 @@ def test_a_crashed_executor_is_reported_and_replaced(release):
         store.close()
 
 
-# Doubles a string 30 times per solution of a 1,000-row VALUES: far beyond any memory limit.
-GROWING = ("SELECT (STRLEN(?s30) AS ?n) WHERE { VALUES ?i { " + " ".join(map(str, range(1000))) + " } BIND('xx' AS ?s0) "
-           + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30)) + " }")
-
-
-def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release):
+def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch):
+    monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first
     store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256)
     try:
+        environ = Path(f"/proc/{store._pool._server.process.pid}/environ").read_bytes().split(b"\0")
+        assert b"RUST_BACKTRACE=0" in environ
         started = time.monotonic()
         with pytest.raises(MemoryLimit, match="more memory than this endpoint allows per query .256 MB."):
             store.query(GROWING, SRJ, public=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+import os
 import queue
 import signal
 import socket
@@ -55,10 +56,13 @@ class ForkServer:
 
     def __init__(self, kind: str, path: str, memory_bytes: int, wait: bool = True):
         ours, theirs = socket.socketpair()
+        # An executor over the memory limit aborts. With RUST_BACKTRACE set, Rust would first symbolise a
+        # backtrace (0.5 s, seconds on a busy machine), and the answer could come after the time limit.
+        quiet = {**os.environ, "RUST_BACKTRACE": "0"}
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=quiet)
         self.kind, self.ready, self.closed = kind, False, False
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
