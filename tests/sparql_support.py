@@ -52,10 +52,10 @@ def mpsc(*args, env=None, cwd=ROOT, timeout=900, **options):
 W3C = ROOT / "tests" / "fixtures" / "w3c"
 PROGRAMME, METADATA = str(GRAPH["programme"]), str(GRAPH["metadata"])
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-# 10^12 combinations to count: runs for hours on any data, so only the time limit can end it.
 # Doubles a string 30 times per solution of a 1,000-row VALUES: far beyond any memory limit.
 GROWING = ("SELECT (STRLEN(?s30) AS ?n) WHERE { VALUES ?i { " + " ".join(map(str, range(1000))) + " } BIND('xx' AS ?s0) "
            + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(30)) + " }")
+# 10^12 combinations to count: runs for hours on any data, so only the time limit can end it.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(12)) + " }"
 VIRTUOSO = shutil.which("virtuoso-t")  # Debian's virtuoso-opensource; `make test` installs it where missing
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))  # the competency questions
