@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from . import changes
 from .licences import LICENCES
 from .. import iris
+from ..rdfio import RDF_TYPE, from_ox
 from ..namespaces import ADMS, BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 
 DATASET = iris.dataset()
@@ -23,37 +25,41 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-def add_statistics(meta: Graph, subset: URIRef, graph: Graph) -> None:
-    """Triple, entity and per-class/per-property counts of one named graph."""
-    meta.add((subset, VOID.triples, Literal(len(graph))))
-    meta.add((subset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    members = defaultdict(set)
-    for s, o in graph.subject_objects(RDF.type):
-        members[o].add(s)
-    for cls, subjects in sorted(members.items()):
-        name = compact(str(cls), "-")
+def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple]) -> None:
+    """Triple, entity and per-class/per-property counts of one named graph, from its triples (one pass over
+    pyoxigraph triples: a tenth of the time the same counts took through rdflib's indexes)."""
+    predicates, members = defaultdict(set), defaultdict(set)
+    for s, p, o in triples:
+        predicates[s].add(p)
+        if p.value == RDF_TYPE:
+            members[o].add(s)
+    meta.add((subset, VOID.triples, Literal(len(triples))))
+    meta.add((subset, VOID.distinctSubjects, Literal(len(predicates))))
+    for cls, subjects in sorted(members.items(), key=lambda item: item[0].value):
+        name = compact(cls.value, "-")
         if name is None:
             continue
         partition = iris.class_partition(subset, name)
         meta.add((subset, VOID.classPartition, partition))
-        meta.add((partition, VOID["class"], cls))
+        meta.add((partition, VOID["class"], from_ox(cls)))
         meta.add((partition, VOID.entities, Literal(len(subjects))))
-        for prop, count in _property_counts(graph, subjects):
-            prop_name = compact(str(prop), "-")
+        for prop, count in _property_counts(predicates, subjects):
+            prop_name = compact(prop.value, "-")
             if prop_name is None:
                 continue
             pp = iris.property_partition(partition, prop_name)
             meta.add((partition, VOID.propertyPartition, pp))
-            meta.add((pp, VOID.property, prop))
+            meta.add((pp, VOID.property, from_ox(prop)))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
 
 
-def _property_counts(graph: Graph, subjects: set) -> list[tuple[URIRef, int]]:
-    counts = defaultdict(set)
+def _property_counts(predicates: dict, subjects: set) -> list[tuple[ox.NamedNode, int]]:
+    """How many of `subjects` have each predicate (`predicates`: subject → its predicates)."""
+    counts = defaultdict(int)
     for s in subjects:
-        for p in graph.predicates(s, None):
-            counts[p].add(s)
-    return sorted((p, len(s)) for p, s in counts.items())
+        for p in predicates[s]:
+            counts[p] += 1
+    return sorted(counts.items(), key=lambda item: item[0].value)
 
 
 def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> None:
@@ -107,18 +113,19 @@ def add_changes(meta: Graph, found: changes.Changes) -> None:
     meta.add((DATASET, MPSC.changelog, iris.changelog(found.version)))
 
 
-def release_metadata(static: Graph, graphs: dict[str, Graph], version: str, modified: str,
-                     files: list[dict], found: changes.Changes | None = None) -> Graph:
-    """The metadata graph of a release: the static description plus version, dates, counts, files, changes."""
+def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str, list[ox.Triple]], version: str,
+                     modified: str, files: list[dict], found: changes.Changes | None = None) -> Graph:
+    """The metadata graph of a release: the static description plus version, dates, counts, files, changes.
+    `graphs` are the content graphs and `ordered` their triples in canonical order (rdfio.sorted_triples)."""
     meta = Graph()
     for triple in static:
         meta.add(triple)
     meta.add((DATASET, OWL.versionInfo, Literal(version)))
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     # The dataset is the merge of its graphs: triples held by two graphs count once.
-    meta.add((DATASET, VOID.triples, Literal(len(set().union(*graphs.values())))))
-    for name, graph in sorted(graphs.items()):
-        add_statistics(meta, URIRef(name), graph)
+    meta.add((DATASET, VOID.triples, Literal(len(set().union(*ordered.values())))))
+    for name, triples in sorted(ordered.items()):
+        add_statistics(meta, URIRef(name), triples)
     add_spatial(meta, graphs)
     for entry in files:
         add_distribution(meta, entry, version, modified)
