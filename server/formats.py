@@ -33,6 +33,15 @@ class Format:
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
 
+    @property
+    def iri(self) -> str:
+        """The format's IRI in W3C's "Unique URIs for File Formats" (what sd:resultFormat names)."""
+        return _W3C_IRIS.get(self.key) or self.ox_format.iri
+
+
+# pyoxigraph 0.5 gives JSON-LD's IRI as https://www.w3.org/ns/formats/data/JSON-LD, which is not W3C's.
+_W3C_IRIS = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
+
 
 TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle", ("application/x-turtle",), ox.RdfFormat.TURTLE,
                 "RDF_TURTLE", names=("n3",))

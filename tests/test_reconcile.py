@@ -169,6 +169,19 @@ def test_an_exact_key_scores_first_and_is_a_match(service):
     assert answer["q2"]["result"][0]["id"] == "municipality/09461000"
 
 
+def test_a_key_sent_as_a_number_has_its_leading_zero_back(service):
+    """OpenRefine sends the cells of a column it has read as numbers as JSON numbers: 09461000 becomes 9461000."""
+    batch = {"q0": {"query": "", "properties": [{"pid": "ags", "v": 9461000}]},
+             "q1": {"query": "", "properties": [{"pid": "ars", "v": 9471.0}]},
+             "q2": {"query": "", "properties": [{"pid": "ags", "v": 10041100}]},  # Saarbrücken: state 10, no zero lost
+             "q3": {"query": "", "properties": [{"pid": "ags", "v": 9461000.5}, {"pid": "ars", "v": 1e999}]}}
+    answer = post_form(service, queries=json.dumps(batch).replace("Infinity", "1e999"))
+    assert [c["id"] for c in answer["q0"]["result"] if c["match"]] == ["municipality/09461000"]
+    assert [c["id"] for c in answer["q1"]["result"] if c["match"]] == ["district/09471"]
+    assert [c["id"] for c in answer["q2"]["result"] if c["match"]] == ["municipality/10041100"]
+    assert answer["q3"]["result"] == []
+
+
 def test_an_ambiguous_name_is_no_match_and_the_state_decides(service):
     batch = {"q0": {"query": "Halle", "type": "Municipality"},
              "q1": {"query": "Halle (Saale)", "type": "Municipality", "properties": [{"pid": "state", "v": "15"}]}}
@@ -211,10 +224,13 @@ def test_suggest_entities_types_and_properties(service, manifest):
 
 
 def test_preview_is_a_small_page_with_a_content_security_policy(manifest):
+    """OpenRefine shows the preview in an iframe on its own origin (Reconciliation API, "Preview service"), so
+    any site may frame it; it holds no form and no script."""
     url = manifest["preview"]["url"].replace("{{id}}", urllib.parse.quote("municipality/09461000", safe=""))
     status, headers, body = fetch(url)
     assert status == 200 and media_type(headers) == "text/html"
-    assert "script-src" in headers["Content-Security-Policy"] or "default-src" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in headers["Content-Security-Policy"] and "X-Frame-Options" not in headers
     page = body.decode()
     assert "Bamberg" in page and "09461000" in page and "<script" not in page and "style=" not in page
     assert fetch(manifest["preview"]["url"].replace("{{id}}", "municipality%2F0"))[0] == 404
@@ -225,6 +241,11 @@ def test_data_extension_gives_the_graphs_values(service, manifest, release_store
     proposed = get_json(propose["service_url"] + propose["service_path"], type="Municipality")
     assert {"ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"} <= {
         p["id"] for p in proposed["properties"]} and all(p["name"] for p in proposed["properties"])
+    first = get_json(propose["service_url"] + propose["service_path"], type="Municipality", limit=2)
+    assert first["limit"] == 2 and first["properties"] == proposed["properties"][:2]
+    assert get_json(propose["service_url"] + propose["service_path"], limit=50)["properties"] == proposed["properties"]
+    for limit in ("0", "-1", "two", "%C2%B2", "9" * 5000):
+        assert fetch(propose["service_url"] + propose["service_path"] + f"?type=Municipality&limit={limit}")[0] == 400
     query = {"ids": ["municipality/09461000", "project/bamberg", "municipality/0"],
              "properties": [{"id": p["id"]} for p in proposed["properties"]]}
     valid("data-extension-query", query)

@@ -110,7 +110,8 @@ def test_search_page_answers_json_by_accept_and_links_resources(base_url):
 
 
 @pytest.mark.parametrize("path", ["search?q=" + "x" * 201, "search?q=a&page=0", "search/suggest?q=a&limit=51",
-                                  "search/suggest?q=a&limit=x"])
+                                  "search/suggest?q=a&limit=x", "search/suggest?q=a&limit=%C2%B2",  # "²": int() refuses
+                                  "search?q=a&page=" + "9" * 5000])
 def test_bad_parameters_are_400(base_url, path):
     response = fetch(base_url + path)
     assert response.status == 400

@@ -183,9 +183,9 @@ def test_service_description_lists_formats_language_and_graphs(description):
     service = next(description.subjects(RDF.type, SD.Service))
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in description
     assert (service, SD.feature, SD.UnionDefaultGraph) in description
-    formats = {str(f).rsplit("/", 1)[1] for f in description.objects(service, SD.resultFormat)}
-    assert {"SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
-            "N-Triples", "JSON-LD", "RDF_XML"} <= formats
+    formats = {str(f) for f in description.objects(service, SD.resultFormat)}  # W3C's Unique URIs for File Formats
+    assert {"http://www.w3.org/ns/formats/" + name for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML",
+            "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML")} <= formats
     dataset = description.value(service, SD.defaultDataset)
     assert (dataset, RDFS.seeAlso, iris.dataset()) in description
     sizes = {str(description.value(g, SD.name)): description.value(description.value(g, SD.graph), VOID.triples).toPython()

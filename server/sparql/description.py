@@ -45,7 +45,7 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     for fmt in formats:
-        graph.add((service, SD.resultFormat, URIRef(fmt.ox_format.iri)))
+        graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDFS.seeAlso, dataset_iri()))

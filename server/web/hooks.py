@@ -21,7 +21,7 @@ from ..formats import HTML
 from .access_log import AccessLog
 from .conneg import wants_html
 from .i18n import choose_language, message
-from .responses import RETRY_AFTER, cacheable, error_response, reason
+from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
@@ -108,8 +108,8 @@ def content_security_policy(tiles: str = "", framed: bool = False) -> str:
 
 
 def allow_framing() -> None:
-    """Let any site show this answer in a frame: for a result's view alone (?embed=1), which has no form or
-    link that acts on the reader's behalf."""
+    """Let any site show this answer in a frame: for pages that have no form or link that acts on the reader's
+    behalf and are meant to be embedded (a result's view alone, ?embed=1; the reconciliation preview)."""
     g.frameable = True
 
 
@@ -123,10 +123,15 @@ def tile_origin(template: str) -> str:
 
 def _any_tag_matches(response: Response) -> Response:
     """`If-None-Match: *` matches any current representation (RFC 9110 §13.1.2): answered 304 once a GET
-    has found one, never before (a resource that does not exist has none)."""
+    has found one, never before (a resource that does not exist has none). The 304 carries the validator,
+    Vary, Content-Location and freshness the 200 would have (§15.4.5), so caches store it under the same key."""
     if (request.if_none_match.star_tag and request.method in ("GET", "HEAD") and response.status_code == 200
             and response.get_etag()[0]):
-        return cacheable(Response(status=304), response.get_etag()[0])
+        unchanged = Response(status=304, mimetype=response.mimetype)
+        for name in ("ETag", "Vary", "Content-Location", "Cache-Control", "Expires", "Last-Modified"):
+            if name in response.headers:
+                unchanged.headers[name] = response.headers[name]
+        return unchanged
     return response
 
 

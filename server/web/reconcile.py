@@ -19,10 +19,11 @@ from ..errors import HttpError
 from ..namespaces import ID, MPSC
 from ..queries import RECONCILED_CLASSES
 from .. import queries
-from . import get_settings, get_store, per_release
+from . import get_settings, get_store, hooks, per_release
 from .i18n import preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Query, candidates
+from .search import number
 from .site import reader, render_page
 
 bp = Blueprint("reconcile", __name__)
@@ -193,7 +194,8 @@ def property_list() -> list[dict]:
 
 @bp.route("/reconcile/preview")
 def preview() -> Response:
-    """A small page about one entity, for OpenRefine's preview iframe."""
+    """A small page about one entity, for OpenRefine's preview iframe (which any site may show it in)."""
+    hooks.allow_framing()
     found = index()
     entity = found.entities.get(request.args.get("id", ""))
     if entity is None:
@@ -206,10 +208,18 @@ def preview() -> Response:
 
 # --- data extension ----------------------------------------------------------------------------------
 
+PROPOSALS_LIMIT = 1000  # the highest `limit` a property proposal takes: any larger number asks for them all
+
+
 @bp.route("/reconcile/extend/propose")
 def propose() -> Response:
-    kind = request.args.get("type", "")
-    return jsonify({"type": kind, "properties": property_list()})
+    """The properties a data extension may ask for; with `limit`, at most that many (Reconciliation API 0.2,
+    "Property proposals")."""
+    properties = property_list()
+    answer = {"type": request.args.get("type", "")}
+    if "limit" in request.args:
+        answer["limit"] = number("limit", len(properties), PROPOSALS_LIMIT)
+    return jsonify({**answer, "properties": properties[:answer.get("limit")]})
 
 
 def read_extension(query) -> tuple[list[str], list[str]]:

@@ -8,6 +8,7 @@ an identifier named it, or when its full name matched and no other candidate sco
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .. import names
@@ -55,8 +56,21 @@ def identify(index: Index, query: Query) -> set[str]:
     for prop, values in query.properties:
         if prop in IDENTIFIERS:
             for value in values:
-                found |= index.by_identifier.get((prop, identifier_value(prop, value)), set())
+                for text in identifier_texts(prop, value):
+                    found |= index.by_identifier.get((prop, text), set())
     return found
+
+
+def identifier_texts(prop: str, value) -> list[str]:
+    """How an identifier may be written in the index. A key sent as a number (OpenRefine sends the cells of a
+    column it has read as numbers so) has lost its leading zero if its state's number is 01 to 09: both
+    readings are looked up. They never name two places: the keys' lengths (AGS 2, 5, 8 digits; ARS 2, 5, 9, 12)
+    never differ by one."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and prop != "wikidata":
+        if not math.isfinite(value) or value != int(value) or value < 0:
+            return []
+        return [str(int(value)), f"0{int(value)}"]
+    return [identifier_value(prop, value)]
 
 
 def identifier_value(prop: str, value) -> str:
