@@ -317,11 +317,17 @@ def query(sparql, fmt):
 
 
 def read_query_text(argument: str) -> str:
-    """The query an argument names: itself, the file after '@', or stdin for '-'."""
-    if argument == "-":
-        return sys.stdin.read()
-    if argument.startswith("@"):
-        return Path(argument[1:]).read_text(encoding="utf-8")
+    """The query an argument names: itself, the file after '@', or stdin for '-'; a file that cannot be read
+    or is not UTF-8 ends the command with one plain line."""
+    try:
+        if argument == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
+        if argument.startswith("@"):
+            return Path(argument[1:]).read_text(encoding="utf-8")
+    except OSError as error:
+        io_failure(error)
+    except UnicodeDecodeError as error:
+        fail(f"the query is not UTF-8 text (byte {error.start})", USAGE)
     return argument
 
 

@@ -31,7 +31,7 @@ from SPARQLWrapper import SPARQLWrapper
 from server.iris import dataset
 from server.namespaces import GRAPH
 from server.rdfio import gzip_bytes
-from server.build.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, write_release
+from server.build.release import CHECKSUMS, DATASET_FILE, Release, checksums_file, open_release, sha256, write_release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def make_release(releases: Path, quads: list[ox.Quad], version: str) -> Release:
         if isinstance(quad.graph_name, ox.NamedNode):
             counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
     manifest = {"version": version, "modified": "2026-01-01", "graphs": counts,
-                "files": [{"name": DATASET_FILE, "bytes": len(data)}]}
+                "files": [{"name": DATASET_FILE, "bytes": len(data), "sha256": sha256(data)}]}
     files = {DATASET_FILE: data, "release.json": json.dumps(manifest).encode()}
     files[CHECKSUMS] = checksums_file(files)
     return open_release(write_release(releases, version, files))

@@ -116,7 +116,7 @@ def test_verify_names_a_damaged_file_and_fails(tmp_path):
     (release.path / DATASET_FILE).write_bytes(bytes(damaged))
     result = mpsc("verify", env={"MPSC_RELEASES": str(tmp_path)})
     assert result.returncode == 1
-    assert f"{DATASET_FILE} does not match its checksum" in result.stderr
+    assert f"{DATASET_FILE} does not match its checksum" in result.stderr and "disagree" not in result.stderr
 
 
 def test_serve_and_load_refuse_a_damaged_release(tmp_path):
@@ -130,3 +130,15 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_query_from_a_file_that_cannot_be_read_ends_in_one_plain_line(tmp_path):
+    make_release(tmp_path, sample_quads("read"), "read")
+    env = {"MPSC_RELEASES": str(tmp_path)}
+    missing = mpsc("query", f"@{tmp_path / 'missing.rq'}", env=env)
+    assert missing.returncode == 3 and missing.stderr.startswith("error: could not write or read a file")
+    latin1 = tmp_path / "latin1.rq"
+    latin1.write_bytes("SELECT * { ?s ?p 'Köln' }".encode("latin-1"))
+    with open(latin1, "rb") as stdin:
+        for wrong in (mpsc("query", f"@{latin1}", env=env), mpsc("query", "-", env=env, stdin=stdin)):
+            assert wrong.returncode == 2 and "not UTF-8" in wrong.stderr and wrong.stderr.count("\n") == 1, wrong.stderr
