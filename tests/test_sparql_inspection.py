@@ -2,11 +2,14 @@
 what it cannot account for is refused."""
 from __future__ import annotations
 
+import random
 import re
+import time
 
 import pyoxigraph as ox
 import pytest
 
+from server.sparql import inspection
 from server.sparql.inspection import inspect
 from server.errors import QueryFailed
 
@@ -130,3 +133,47 @@ def test_text_the_lexer_cannot_read_is_a_syntax_error_with_line_and_column(query
         inspect(query)
     assert (error.value.line, error.value.column) == (line, column)
     assert str(error.value).startswith(f"Syntax error at line {line}, column {column}:")
+
+
+def _tokens_without_shortcut(text: str) -> list[tuple]:
+    """The tokens as the lexer's terminals alone give them, trying every terminal at every position (quadratic
+    on some input, so only for short texts): what `tokens` must give."""
+    found, position = [], 0
+    while position < len(text):
+        match = inspection._TOKEN.match(text, position)
+        if match is None:
+            return found + [("unreadable", position)]
+        if match.lastgroup != "gap":
+            found.append((match.lastgroup, match.group(), position))
+        position = match.end()
+    return found
+
+
+def _lexed(text: str) -> list[tuple]:
+    """The tokens of a text on one line, and ("unreadable", position) where the lexer gave up."""
+    found = []
+    try:
+        found.extend(inspection.tokens(text))
+    except QueryFailed as error:
+        found.append(("unreadable", error.column - 1))
+    return found
+
+
+def test_the_lexer_skips_only_where_no_prefixed_name_can_start():
+    """Texts of name characters, dots, colons and the like, where prefixed names may or may not start."""
+    rng = random.Random(1919)
+    for _ in range(3000):
+        text = "".join(rng.choice(["a", "b", "1", ".", ":", "-", "_", " ", "é", "x:", "a.", "%41", "\\."])
+                       for _ in range(rng.randrange(1, 30)))
+        assert _lexed(text) == _tokens_without_shortcut(text), text
+
+
+@pytest.mark.parametrize("run", ["a-" * 50_000, "a." * 50_000 + ":", "ab" * 50_000 + "-", "é-" * 50_000])
+def test_the_lexer_takes_linear_time(run):
+    """Each token used to scan the rest of a run of name characters for a colon: 100 KB took minutes."""
+    started = time.perf_counter()
+    try:
+        list(inspection.tokens("ASK {" + run))
+    except QueryFailed:
+        pass
+    assert time.perf_counter() - started < 2

@@ -47,7 +47,7 @@ _STRINGS = (  # the long forms first: ''' is not the empty string followed by a 
     rf"'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'",
     rf'"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*"',
 )
-_TOKEN = re.compile("|".join((
+_TERMINALS = (
     r"(?P<gap>(?:[ \t\r\n]+|\#[^\r\n]*)+)",
     rf"(?P<string>{'|'.join(_STRINGS)})",
     rf"""(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)""",
@@ -58,7 +58,11 @@ _TOKEN = re.compile("|".join((
     rf"(?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)",
     r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
     r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*/+\-=!<>^|?])",
-)))
+)
+_TOKEN = re.compile("|".join(_TERMINALS))
+_NO_PNAME = re.compile("|".join(t for t in _TERMINALS if not t.startswith("(?P<pname>")))
+_PN_START = re.compile(f"[{_PN_CHARS_BASE}]")
+_PN_RUN = re.compile(f"[{_PN_CHARS}.]*")  # what a prefix may hold before its colon
 _UCHAR_RE = re.compile(_UCHAR)
 
 
@@ -71,12 +75,18 @@ class Inspection:
 
 
 def tokens(text: str):
-    """(kind, text, position) triples of the significant tokens; QueryFailed where no terminal of the grammar matches."""
-    position = 0
+    """(kind, text, position) triples of the significant tokens; QueryFailed where no terminal of the grammar matches.
+
+    In linear time: where a prefixed name could start but none does ("a-a-a-…"), the prefix failed because of
+    how the run of name characters after it ends (no colon, or a dot before it), so one starting later in the
+    same run fails too, and is not looked for again; else every token would scan the run to its end."""
+    position, plain_until = 0, 0
     while position < len(text):
-        match = _TOKEN.match(text, position)
+        match = (_TOKEN if position >= plain_until else _NO_PNAME).match(text, position)
         if match is None:
             raise _unreadable(text, position, f"{text[position]!r} starts no SPARQL token here")
+        if position >= plain_until and match.lastgroup != "pname" and _PN_START.match(text, position):
+            plain_until = _PN_RUN.match(text, position).end()
         if match.lastgroup != "gap":
             yield match.lastgroup, match.group(), position
         position = match.end()
