@@ -75,8 +75,8 @@ class Settings:
                                     "429", "s", 429)
     header_timeout: float = setting(10.0, "seconds a client has to send a request's headers; then the connection is "
                                     "closed (mpsc serve)", "s")
-    reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10); more get 400",
-                                   "queries", 400)
+    reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10), and ids one "
+                                   "data extension may ask for; more get 400", "queries", 400)
     max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507", "links", 507)
     client_short_links: int = setting(100, "new short links one client may store per hour per worker; more get 429",
                                       "links", 429)

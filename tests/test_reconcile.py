@@ -8,6 +8,7 @@ forms people type. Where name plus state is unique among municipalities, the rig
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -17,6 +18,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "reconciliation" / "0.2"
@@ -262,3 +264,37 @@ def test_data_extension_gives_the_graphs_values(service, manifest, release_store
     assert all(v == [] for v in answer["rows"]["municipality/0"].values())
     meta = {m["id"]: m for m in answer["meta"]}
     assert meta["state"]["type"]["id"] == "State" and "type" not in meta["ags"]
+
+
+# --- bounds ------------------------------------------------------------------------------------------
+
+def test_json_nested_too_deeply_is_refused_in_words(service):
+    for name in ("queries", "extend"):
+        status, _, body = fetch(service + "?" + urllib.parse.urlencode({name: "[" * 2000}))  # 6 KB
+        assert status == 400 and "nests arrays or objects too deeply" in json.loads(body)["detail"]
+        request = urllib.request.Request(service, data=urllib.parse.urlencode({name: "[" * 100_000}).encode(), method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 400 and "too deeply" in json.loads(refused.value.read())["detail"]
+
+
+def test_a_data_extension_asks_for_at_most_a_batch_of_ids(service, settings):
+    ids = [f"municipality/{n:08d}" for n in range(settings.reconcile_batch + 1)]
+    status, _, body = fetch(service + "?" + urllib.parse.urlencode(
+        {"extend": json.dumps({"ids": ids, "properties": [{"id": "ags"}] * 1000})}))
+    assert status == 400 and f"at most {settings.reconcile_batch} ids" in json.loads(body)["detail"]
+    answer = post_form(service, extend=json.dumps({"ids": ids[:2] * 2, "properties": [{"id": "ags"}] * 3}))
+    assert [m["id"] for m in answer["meta"]] == ["ags"] and len(answer["rows"]) == 2
+
+
+def test_a_batch_is_stopped_at_the_time_limit(settings):
+    """Names that share words with thousands of places are compared with each (about half a second per query):
+    a batch of them ends at the endpoint's time limit, in words, instead of holding a thread for a minute."""
+    common = "vgem stadt amt bad landkreis verbandsgemeinde samtgemeinde verwaltungsgemeinschaft kreisfreie gemeinde"
+    slow = {f"q{i}": {"query": common + " " * i} for i in range(100)}
+    with serve_app(settings.with_(query_timeout=0.5)) as url:
+        assert get_json(url + "reconcile/suggest/entity", prefix="Bam")["result"]  # the index is built meanwhile
+        started = time.monotonic()
+        status, headers, body = fetch(url + "reconcile?" + urllib.parse.urlencode({"queries": json.dumps(slow)}))
+        assert status == 503 and "Retry-After" in headers and time.monotonic() - started < 5
+        assert "stopped after 0.5 seconds" in json.loads(body)["detail"]

@@ -361,6 +361,20 @@ def test_a_chunked_query_without_content_length_is_limited_too(server):
     assert json.loads(body)["detail"] == "The query is larger than 2,000 bytes, the limit of this endpoint."
 
 
+@pytest.mark.parametrize("path", ["/sparql", "/sparql/links"])
+def test_a_whole_chunked_form_over_the_limit_is_413_not_cut_short(server, path):
+    """Werkzeug stops reading a body without Content-Length at the limit, silently: the query behind the padding
+    was dropped and the rest answered (the service description, a short link of half a form) with 200 or 201."""
+    parts = urlsplit(server)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    form = [b"pad=" + b"a" * 4096 for _ in range(10)] + [b"&query=ASK%7B%7D"]
+    connection.request("POST", path, body=iter(form), encode_chunked=True,
+                       headers={"Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked"})
+    response = connection.getresponse()
+    assert response.status == 413 and response.getheader("Content-Type") == "application/problem+json"
+    connection.close()
+
+
 def test_a_small_chunked_query_is_answered(server):
     parts = urlsplit(server)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)

@@ -13,6 +13,7 @@ from ..build.release import MANIFEST, Release, Releases
 from ..store import Store
 from . import hooks
 from .admission import Admission
+from .body_limit import BodyLimit
 from .cache import ResponseCache
 from .fastpath import DocumentCache, FastPath
 
@@ -28,9 +29,10 @@ def register(app: Flask, store: Store | None) -> None:
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
     app.extensions["mpsc.documents"] = DocumentCache(settings.document_cache_bytes)
-    app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
-    # Werkzeug refuses larger bodies while reading them, also chunked ones without a Content-Length.
+    # Werkzeug refuses larger bodies while reading them; chunked ones get their length first (body_limit.py).
     app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes)
+    app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
     hooks.init_app(app, settings.map_tiles)
     for blueprint in blueprints():

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import math
+import time
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..config import RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
-from ..errors import HttpError
+from ..errors import HttpError, QueryTimeout
 from ..namespaces import ID, MPSC
 from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release
+from .endpoint import requesting_client
 from .i18n import preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Query, candidates
@@ -48,13 +50,14 @@ def service() -> Response:
     """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`). Both
     parameters are checked when both are given (queries are answered), so a malformed one is never ignored."""
     values = request.values
-    batch = parse_json(values["queries"], "queries") if "queries" in values else None
+    batch = read_batch(parse_json(values["queries"], "queries")) if "queries" in values else None
     extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
-    if batch is not None:
-        return jsonify(reconcile_batch(batch))
-    if extension is not None:
-        return jsonify(extend(*extension))
-    return jsonify(manifest())
+    if batch is None and extension is None:
+        return jsonify(manifest())
+    # Matching names takes this process's time, up to seconds per batch: it counts as a query in the client's
+    # budget and the queue (web/admission.py), and a batch is stopped at the time limit.
+    with current_app.extensions["mpsc.admission"].admit(requesting_client()) as deadline:
+        return jsonify(reconcile_batch(batch, deadline) if batch is not None else extend(*extension))
 
 
 def parse_json(text: str, name: str):
@@ -62,6 +65,8 @@ def parse_json(text: str, name: str):
         return json.loads(text)
     except ValueError as error:
         raise HttpError(400, f"The parameter `{name}` is not JSON: {error}") from None
+    except RecursionError:
+        raise HttpError(400, f"The parameter `{name}` nests arrays or objects too deeply.") from None
 
 
 def service_url() -> str:
@@ -97,15 +102,26 @@ def class_labels() -> dict[str, dict[str, str]]:
 
 # --- reconciliation ------------------------------------------------------------------------------------
 
-def reconcile_batch(batch) -> dict:
+def read_batch(batch) -> dict[str, Query]:
+    """The queries of a batch, each checked (400 for the first one the specification's schema refuses)."""
     if not isinstance(batch, dict):
         raise HttpError(400, "`queries` must be a JSON object of queries, e.g. {\"q0\": {\"query\": \"Köln\"}}.")
     most = get_settings().reconcile_batch
     if len(batch) > most:
         raise HttpError(400, f"A request may carry at most {most} queries; this one has {len(batch)}.")
-    found = index()
-    return {name: {"result": [candidate_json(found, c) for c in candidates(found, read_query(name, q))]}
-            for name, q in batch.items()}
+    return {name: read_query(name, query) for name, query in batch.items()}
+
+
+def reconcile_batch(batch: dict[str, Query], deadline: float) -> dict:
+    """The candidates of each query; QueryTimeout (503) once the batch runs past `deadline` (time.monotonic())."""
+    found, answers = index(), {}
+    for name, query in batch.items():
+        if time.monotonic() > deadline:
+            raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
+                               f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send fewer "
+                               "queries per request.")
+        answers[name] = {"result": [candidate_json(found, c) for c in candidates(found, query)]}
+    return answers
 
 
 QUERY_FIELDS = {"query", "type", "limit", "properties", "type_strict"}
@@ -231,7 +247,10 @@ def read_extension(query) -> tuple[list[str], list[str]]:
                        for p in query["properties"])):
         raise HttpError(400, "`extend` must be {\"ids\": [...], \"properties\": [{\"id\": ...}]} with properties from "
                              "/reconcile/extend/propose: " + ", ".join(PROPERTIES) + ".")
-    return query["ids"], [p["id"] for p in query["properties"]]
+    most = get_settings().reconcile_batch
+    if len(query["ids"]) > most:
+        raise HttpError(400, f"A data extension may ask for at most {most} ids; this one asks for {len(query['ids'])}.")
+    return list(dict.fromkeys(query["ids"])), list(dict.fromkeys(p["id"] for p in query["properties"]))
 
 
 def extend(ids: list[str], asked: list[str]) -> dict:
