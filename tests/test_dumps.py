@@ -83,6 +83,21 @@ def test_byte_ranges(base_url):
     assert "bytes" in fetch(base_url + "dumps/mpsc.ttl", method="HEAD")[1]["Accept-Ranges"]
 
 
+@pytest.mark.parametrize("asked", ["items=0-1", "bytes=0-0,1-1", "bytes=nonsense"])
+def test_ranges_not_served_are_ignored(base_url, asked):
+    """RFC 9110 §14.2: another unit, or several ranges (no multipart answers here), get the whole file."""
+    _, _, full = fetch(base_url + "dumps/mpsc.ttl")
+    status, headers, body = fetch(base_url + "dumps/mpsc.ttl", headers={"Range": asked})
+    assert status == 200 and body == full and "Content-Range" not in headers
+
+
+def test_a_failed_if_match_is_a_short_error_nobody_keeps(base_url, release):
+    for path in (f"dumps/{release.version}/mpsc.ttl", "dumps/mpsc.ttl", "static/style.css"):
+        status, headers, body = fetch(base_url + path, headers={"If-Match": '"not-this-one"'})
+        assert status == 412 and len(body) < 1000 and "max-age" not in headers.get("Cache-Control", ""), path
+        assert "If-Match" in json.loads(body)["detail"]
+
+
 def test_versioned_files_are_immutable_and_current_ones_are_not(base_url, release):
     status, headers, body = fetch(f"{base_url}dumps/{release.version}/mpsc.ttl")
     assert status == 200 and "immutable" in headers["Cache-Control"]

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, redirect, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import parse_range_header
 from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed
@@ -51,6 +52,7 @@ def _start_clock() -> Response | None:
     slashes) with a relative Location, since Werkzeug builds an absolute one from the request's Host
     header, which a client may set to any other site."""
     g.started = time.perf_counter()
+    _ignore_ranges_not_served(request.environ)
     error = request.routing_exception
     if isinstance(error, RequestRedirect):
         target = urlsplit(error.new_url)
@@ -58,7 +60,22 @@ def _start_clock() -> Response | None:
     return None
 
 
+def _ignore_ranges_not_served(environ: dict) -> None:
+    """A Range of another unit than bytes, or of several ranges (no multipart answers here), is ignored, as RFC
+    9110 §14.2 asks: the whole file with 200, where Werkzeug's send_file would answer 416."""
+    if "HTTP_RANGE" in environ:
+        asked = parse_range_header(environ["HTTP_RANGE"])
+        if asked is None or asked.units != "bytes" or len(asked.ranges) != 1:
+            del environ["HTTP_RANGE"]
+
+
+PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-Since names (a release replaced "
+                       "it, or it never was). Ask again without them for the current one.")
+
+
 def _finish(response: Response) -> Response:
+    if response.status_code == 412:  # send_file's own 412 carries the whole file, fresh for a year
+        response = error_response(412, PRECONDITION_FAILED)
     response.vary.update(g.get("depends_on", ()))
     if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(RETRY_AFTER)
