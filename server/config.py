@@ -78,7 +78,7 @@ class Settings:
     reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10), and ids one "
                                    "data extension may ask for; more get 400", "queries", 400)
     max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507", "links", 507)
-    client_short_links: int = setting(100, "new short links one client may store per hour per worker; more get 429",
+    client_short_links: int = setting(100, "new short links one client address may store per hour per worker; more get 429",
                                       "links", 429)
 
     @classmethod

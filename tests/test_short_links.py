@@ -30,9 +30,9 @@ def server(settings):
         yield url
 
 
-def shorten(server: str, query: str, agent: str = "tester/1", **fields):
-    return fetch(server + "sparql/links", method="POST", headers={**FORM, "User-Agent": agent},
-                 data=urlencode({"query": query, **fields}).encode())
+def shorten(server: str, query: str, agent: str = "tester/1", forwarded_for: str | None = None, **fields):
+    headers = {**FORM, "User-Agent": agent, **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
+    return fetch(server + "sparql/links", method="POST", headers=headers, data=urlencode({"query": query, **fields}).encode())
 
 
 def location_of(url: str) -> tuple[int, str]:
@@ -84,11 +84,14 @@ def test_a_full_table_refuses_new_links_but_serves_the_old(settings, tmp_path):
 
 
 def test_a_client_over_its_short_links_gets_429_and_others_go_on(settings, tmp_path):
-    budget = settings.with_(short_links=tmp_path / "links.sqlite3", client_short_links=2)
+    """The budget is per address: another User-Agent from the same one would store a hundred more each (links
+    are kept on disk, up to a query's size each)."""
+    budget = settings.with_(short_links=tmp_path / "links.sqlite3", client_short_links=2, trusted_proxies=("127.0.0.1",))
     with serve_app(budget) as url:
         assert [shorten(url, f"{QUERY} LIMIT {n}").status for n in (1, 2)] == [201, 201]
         assert shorten(url, f"{QUERY} LIMIT 1").status == 201  # a link it stored already costs nothing
         refused = shorten(url, f"{QUERY} LIMIT 3")
         assert refused.status == 429 and refused.json()["limit"] == "client_short_links"
         assert 3500 <= int(refused.headers["Retry-After"]) <= 3600
-        assert shorten(url, f"{QUERY} LIMIT 3", agent="other/1").status == 201  # another client
+        assert shorten(url, f"{QUERY} LIMIT 3", agent="other/1").status == 429  # the same address
+        assert shorten(url, f"{QUERY} LIMIT 3", forwarded_for="203.0.113.9").status == 201  # another client

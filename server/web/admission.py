@@ -103,7 +103,8 @@ class Admission:
 
     def admit_link(self, client: str) -> None:
         """Count a new short link of `client`; 429 when it stored MPSC_CLIENT_SHORT_LINKS within the hour (each is
-        kept on disk, up to a query's size: without a budget one client could fill the table and the disk)."""
+        kept on disk, up to a query's size: without a budget one client could fill the table and the disk). The
+        caller names the client by its address alone: a new User-Agent per request is free to send."""
         now, allowed = time.monotonic(), self.settings.client_short_links
         with self._lock:
             stored = _within(self._links, client, now - LINK_WINDOW)

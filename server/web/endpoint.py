@@ -168,10 +168,11 @@ def cached(key: str, compute) -> bytes:
     return body
 
 
-def requesting_client() -> str:
-    """The client the request counts for in the budgets (web/admission.py `client_of`)."""
-    return client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), request.user_agent.string,
-                     get_settings().trusted_proxies)
+def requesting_client(by_agent: bool = True) -> str:
+    """The client the request counts for in the budgets (web/admission.py `client_of`); without `by_agent`, its
+    address alone."""
+    return client_of(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                     request.user_agent.string if by_agent else "", get_settings().trusted_proxies)
 
 
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:

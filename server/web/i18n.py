@@ -360,8 +360,8 @@ MESSAGES = {
                              "Time a client has to send the headers of a request"),
     "limit.reconcile_batch": ("Abfragen je Anfrage an /reconcile", "Queries per request to /reconcile"),
     "limit.max_short_links": ("Gespeicherte Kurzlinks zu Abfragen", "Short links to queries kept"),
-    "limit.client_short_links": ("Neue Kurzlinks je Client und Stunde, je Web-Worker",
-                                 "New short links per client and hour, per web worker"),
+    "limit.client_short_links": ("Neue Kurzlinks je Client-Adresse und Stunde, je Web-Worker",
+                                 "New short links per client address and hour, per web worker"),
     "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
                        "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
 }

@@ -6,7 +6,7 @@ the Wikidata Query Service hands such links to a shortener (w.wiki), this servic
 SQLite file (MPSC_SHORT_LINKS), shared by every worker. The ID is derived from the query's text (SHA-256, in
 base 32), so the same query always gets the same link, storing it again changes nothing, and an ID reveals
 nothing about other stored queries. The table holds at most MPSC_MAX_SHORT_LINKS queries (507 beyond), each
-no larger than a query the endpoint accepts (413); one client may store MPSC_CLIENT_SHORT_LINKS new ones per
+no larger than a query the endpoint accepts (413); one client address may store MPSC_CLIENT_SHORT_LINKS new ones per
 hour (429 beyond, counted per worker like the query budgets).
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def create():
         if db.execute("SELECT 1 FROM link WHERE id = ?", (key,)).fetchone() is None:
             if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= get_settings().max_short_links:
                 raise HttpError(507, "This server keeps no more short links; the permalink works.")
-            current_app.extensions["mpsc.admission"].admit_link(requesting_client())
+            current_app.extensions["mpsc.admission"].admit_link(requesting_client(by_agent=False))
             db.execute("INSERT OR IGNORE INTO link VALUES (?, ?, datetime('now'))", (key, query))
     short = get_settings().public_base + "q/" + key
     response = jsonify({"short": short, "permalink": permalink(query)})
