@@ -77,6 +77,18 @@ def test_language_follows_accept_language_and_the_switch(base_url):
     assert "accept-language" in vary(headers) and headers["Content-Language"] == "de"
 
 
+@pytest.mark.parametrize("path", ["", "projects?state=09", "doc/project/bamberg"])
+def test_every_page_names_itself_in_each_language_for_search_engines(base_url, path):
+    """<link rel="alternate" hreflang>: the page in German, in English, and as Accept-Language picks it."""
+    separator = "&" if "?" in path else "?"
+    for chosen in ("", f"{separator}lang=en"):
+        head = page(base_url + path + chosen).split("</head>")[0]
+        alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+        assert alternates == {"de": f"{base_url}{path}{separator}lang=de".replace("&", "&amp;"),
+                              "en": f"{base_url}{path}{separator}lang=en".replace("&", "&amp;"),
+                              "x-default": f"{base_url}{path}".replace("&", "&amp;")}, head
+
+
 def test_an_unknown_url_is_the_sites_404_in_the_readers_language(base_url):
     for lang, said in (("de", "Zu dieser Adresse gibt es keine Ressource."), ("en", "There is no resource at this address.")):
         status, headers, body = fetch(base_url + "no/such/page", BROWSER, headers={"Accept-Language": lang})

@@ -33,10 +33,14 @@ def reader() -> tuple[str, Linker]:
 
 
 def context() -> dict:
-    """Template globals: `lang`, `t(key, **values)`, `link` (a Linker), the navigation and the language switch."""
+    """Template globals: `lang`, `t(key, **values)`, `link` (a Linker), the navigation, the page's URL in each
+    language and the language switch."""
     lang, link = reader()
     other = next(code for code in LANGUAGES if code != lang)
-    params = {**request.args.to_dict(), "lang": other}
+    here, path = Linker(get_settings().public_base), request.path.lstrip("/")
+    params = {name: value for name, value in request.args.to_dict().items() if name != "lang"}
+    # The page in each language (hreflang alternates, the switch) and as negotiated by Accept-Language.
+    languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES} | {"x-default": here.url(path, **params)}
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -44,7 +48,8 @@ def context() -> dict:
         "degrees": lambda lat, lon: degrees(lat, lon, lang),
         "link": link,
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
-        "switch_url": Linker(get_settings().public_base).url(request.path.lstrip("/"), **params),
+        "language_urls": languages,
+        "switch_url": languages[other],
         "switch_lang": other,
     }
 
