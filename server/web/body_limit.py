@@ -12,13 +12,14 @@ import io
 
 
 class BodyLimit:
-    """WSGI middleware: gives a request without Content-Length its body (up to `limit` + 1 bytes) and its length."""
+    """WSGI middleware: gives a chunked request its body (up to `limit` + 1 bytes) and its length. Only a chunked
+    one: without either header a request has no body, and reading the stream would wait for the client."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
 
     def __call__(self, environ, start_response):
-        if not environ.get("CONTENT_LENGTH") and environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS"):
+        if not environ.get("CONTENT_LENGTH") and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             body = _read(environ["wsgi.input"], self.limit + 1)
             environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is whole now; Werkzeug would ignore the length
