@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -261,10 +260,8 @@ class Revision:
     changes: changes.Changes | None
 
 
-def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision,
-                  index: Callable[[], tuple[bytes, int]]) -> dict[str, bytes]:
-    """All files of a release; the metadata graph is computed from the data files before it is written.
-    `index` gives the search index and its size (search_index.build_index), computed elsewhere meanwhile."""
+def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> dict[str, bytes]:
+    """All files of a release; the metadata graph is computed from the data files before it is written."""
     version, modified = revision.version, revision.modified
     counts = {g: len(t) for g, t in ordered.items()}
     files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
@@ -279,10 +276,10 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     counts[METADATA] = len(ordered[METADATA])
     files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
     # zlib lets go of the GIL: the dataset file (80 MB of N-Quads, gzip level 9) is compressed on a thread while
-    # the search index is built or waited for.
+    # the search index is built.
     with ThreadPoolExecutor(1) as compressing:
         dataset = compressing.submit(rdfio.gzip_bytes, dump_content(ALL_FILE, ordered))
-        files[SEARCH_INDEX], indexed = index()
+        files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
         files[ALL_FILE.name] = dataset.result()
     # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
     # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
@@ -348,15 +345,11 @@ def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list
                 key: str) -> tuple[str, dict[str, bytes]]:
     """The version and files of the release that follows the current one in `out_dir` (if any).
 
-    The search index depends on the graphs alone: a process of its own builds it (~2.5 s of the real data's)
-    while this one compares with the previous release and writes the dumps and tables.
+    All in this one process: a third one for the search index, beside validation and this one, made builds slower
+    on two cores, not faster (it competes with validation and copies the pages of the graphs it reads).
     """
-    indexing = Background(lambda: search_index.build_index(graphs))
-    try:
-        previous = Releases(out_dir).current()  # what the changelog compares with
-        version = content_version(key, previous.version if previous else None)
-        found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
-                 if previous else None)
-        return version, release_files(graphs, ordered, Revision(version, modified, key, found), indexing.result)
-    finally:
-        indexing.cancel()
+    previous = Releases(out_dir).current()  # what the changelog compares with
+    version = content_version(key, previous.version if previous else None)
+    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
+             if previous else None)
+    return version, release_files(graphs, ordered, Revision(version, modified, key, found))

@@ -224,7 +224,7 @@ def preview() -> Response:
 
 # --- data extension ----------------------------------------------------------------------------------
 
-PROPOSALS_LIMIT = 1000  # the highest `limit` a property proposal takes: any larger number asks for them all
+PROPOSALS_LIMIT = 1000  # the highest `limit` a property proposal takes (400 beyond); one above their count gets all
 
 
 @bp.route("/reconcile/extend/propose")

@@ -1,0 +1,63 @@
+"""Where a build's time goes: each part of `mpsc build` timed on its own over the repository's data, in the
+order the build runs them (validation aside: `mpsc validate` and benchmarks/run_all.py time it).
+
+    .venv/bin/python benchmarks/build_parts.py [--root DIR] [--reps 3]
+
+Prints the best of REPS runs per part, in seconds. The parts that write a release run in the build's
+writer process while the main one validates (server/build/background.py), so their sum is that process's
+time, not the build's. Not a test: a measurement to read before optimising a part.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server import rdfio  # noqa: E402
+from server.build import metadata, pipeline, search_index  # noqa: E402
+
+
+def best(reps: int, work) -> float:
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    graphs = pipeline.load_inputs(args.root)
+    ordered = {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()}
+    content = {g: graphs[g] for g in (pipeline.ONTOLOGY, pipeline.PROGRAMME, pipeline.REFERENCE)}
+    parts = {
+        "read the inputs (rdflib)": lambda: pipeline.load_inputs(args.root),
+        "canonical order": lambda: {name: rdfio.sorted_triples(graph) for name, graph in graphs.items()},
+        "dumps": lambda: [pipeline.serialize_dump(dump, ordered) for dump in pipeline.DUMPS],
+        "CSV tables": lambda: pipeline.export_files(graphs),
+        "search index": lambda: search_index.build_index(graphs),
+        "metadata (VoID statistics)": lambda: metadata.release_metadata(
+            graphs[pipeline.METADATA], content, {g: ordered[g] for g in content}, "x", "2026-01-01", []),
+        "dataset file (N-Quads)": lambda: pipeline.dump_content(pipeline.ALL_FILE, ordered),
+    }
+    print(f"best of {args.reps}, seconds, {args.root}")
+    for name, work in parts.items():
+        print(f"  {name:28} {best(args.reps, work):6.2f}")
+    data = pipeline.dump_content(pipeline.ALL_FILE, ordered)
+    print(f"  {'gzip of the dataset file':28} {best(args.reps, lambda: rdfio.gzip_bytes(data)):6.2f}")
+    with tempfile.TemporaryDirectory() as scratch:
+        print(f"  {'a whole build, unvalidated':28} "
+              f"{best(1, lambda: pipeline.build(args.root, Path(scratch) / 'releases', validate=False)):6.2f}")
+
+
+if __name__ == "__main__":
+    main()
