@@ -52,7 +52,8 @@ def run_granian(settings: Settings) -> None:
     from granian.server import Server
 
     host, _, port = settings.bind.rpartition(":")
-    # GET carries a query in the URL: the buffer takes a request line as long as the largest request body.
+    # The buffer takes headers as large as the largest request body; a GET's request target itself stops at
+    # 65,534 bytes, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered

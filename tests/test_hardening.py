@@ -241,6 +241,26 @@ def test_no_short_links_at_all_is_a_budget_too(releases):
     assert refused.value.status == 429 and refused.value.headers["Retry-After"] == "3600"
 
 
+def test_work_in_the_web_worker_is_charged_to_the_client_but_takes_no_executor(releases):
+    """A reconciliation batch (admission.charge) counts in the client's budget and in the work in flight, but
+    leaves the executors to queries, whose short limit for the last free one it does not get either."""
+    admission = Admission(Settings.from_env(releases=releases).with_(
+        executors=1, queue=1, client_queries=1, query_timeout=TIMEOUT, busy_timeout=0.5))
+    with admission.charge("reconciler tool/1") as deadline:
+        assert deadline - time.monotonic() > TIMEOUT - 0.5  # the whole time limit
+        with pytest.raises(HttpError) as refused:
+            with admission.charge("reconciler tool/1"):
+                pass
+        assert refused.value.status == 429 and refused.value.details["limit"] == "client_queries"
+        with admission.admit("querier tool/1") as query_deadline:  # the executor is still free
+            assert query_deadline - time.monotonic() > TIMEOUT - 0.5
+            with pytest.raises(HttpError) as full:  # one running, one batch: the most in flight
+                with admission.charge("third tool/1"):
+                    pass
+            assert full.value.status == 503
+    assert admission.settings.client_queries == 1 and not admission._active  # all left
+
+
 @pytest.mark.parametrize("trusted, separate", [(("127.0.0.1",), True), (("192.0.2.0/24",), False)],
                          ids=["from-the-trusted-proxy", "from-an-untrusted-address"])
 def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget(releases, trusted, separate):
@@ -307,8 +327,10 @@ def test_the_header_timeout_is_what_the_http_server_enforces(releases):
 
 
 def test_slow_clients_cannot_hold_the_server(releases):
-    """64 clients sending one header line every 2 s, and a chunked body announced as 2^64 bytes that never
-    comes: `mpsc serve` (granian) reads requests asynchronously, so `GET /` still answers at once."""
+    """64 clients sending one header line every 2 s, a chunked body announced as 2^64 bytes that never comes,
+    and more GETs with a chunked body that never ends than the server has threads: `mpsc serve` (granian)
+    reads requests asynchronously, and a route that reads no body does not wait for one, so `GET /` still
+    answers at once."""
     with mpsc_serve("--executors", "1", env={"MPSC_RELEASES": str(releases), "MPSC_SITE_EXECUTORS": "1"}) as url:
         address = ("127.0.0.1", urlsplit(url).port)
         stop = threading.Event()
@@ -317,6 +339,10 @@ def test_slow_clients_cannot_hold_the_server(releases):
             sock.sendall(b"GET / HTTP/1.1\r\nHost: h\r\n")
         stalled = socket.create_connection(address)
         stalled.sendall(b"POST /sparql HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\n")
+        unfinished = [socket.create_connection(address) for _ in range(100)]  # threads: 16 + 1 + the queue's 64
+        for n, sock in enumerate(unfinished):
+            path = ("/healthz", "/", "/static/style.css", "/doc/project/bamberg")[n % 4]
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab".encode())
 
         def trickle():
             while not stop.wait(2):
@@ -333,5 +359,5 @@ def test_slow_clients_cannot_hold_the_server(releases):
         finally:
             stop.set()
             feeder.join()
-            for sock in (*slow, stalled):
+            for sock in (*slow, stalled, *unfinished):
                 sock.close()

@@ -87,6 +87,14 @@ def test_every_page_names_itself_in_each_language_for_search_engines(base_url, p
         assert alternates == {"de": f"{base_url}{path}{separator}lang=de".replace("&", "&amp;"),
                               "en": f"{base_url}{path}{separator}lang=en".replace("&", "&amp;"),
                               "x-default": f"{base_url}{path}".replace("&", "&amp;")}, head
+    long = page(base_url + "search?q=" + "x" * 190 + "&page=1&" + "&".join(f"p{n}=v" for n in range(200)))
+    assert 'hreflang="en"' in long and '<link rel="alternate" hreflang' not in long  # the switch only
+
+
+@pytest.mark.parametrize("path", ["projects?path=x&self=y", "?path=x", "doc/project/bamberg?self=1&lang=en"])
+def test_query_parameters_named_like_python_arguments_are_just_parameters(base_url, path):
+    """The language links carry every parameter on: `path` and `self` once reached Linker.url as arguments (500)."""
+    assert "path=x" in page(base_url + path) or "self=1" in page(base_url + path)
 
 
 def test_an_unknown_url_is_the_sites_404_in_the_readers_language(base_url):

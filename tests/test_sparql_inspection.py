@@ -168,7 +168,7 @@ def test_the_lexer_skips_only_where_no_prefixed_name_can_start():
         assert _lexed(text) == _tokens_without_shortcut(text), text
 
 
-@pytest.mark.parametrize("run", ["a-" * 50_000, "a." * 50_000 + ":", "ab" * 50_000 + "-", "é-" * 50_000])
+@pytest.mark.parametrize("run", ["a-" * 50_000, "a." * 50_000 + ":", "ab" * 50_000 + "-", "a_1-" * 25_000])
 def test_the_lexer_takes_linear_time(run):
     """Each token used to scan the rest of a run of name characters for a colon: 100 KB took minutes."""
     started = time.perf_counter()

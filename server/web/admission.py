@@ -74,14 +74,7 @@ class Admission:
     def admit(self, client: str):
         """Admit one query of `client`: yields its deadline (time.monotonic()) once an executor is free."""
         deadline = time.monotonic() + self.settings.query_timeout
-        with self._lock:
-            self._check_budget(client)
-            if self._in_flight >= self.settings.queue + self.settings.executors:
-                raise HttpError(503, f"The endpoint is busy: {self.settings.executors} queries are running and "
-                                f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
-                                {"Retry-After": "5"}, limit="queue")
-            self._in_flight += 1
-            self._active[client] += 1
+        self._enter(client)
         started = None
         try:
             took = self._take(deadline)
@@ -100,6 +93,30 @@ class Admission:
                 self._give_back(newest=cut)
         finally:
             self._leave(client, time.monotonic() - started if started else 0.0)
+
+    @contextmanager
+    def charge(self, client: str):
+        """Admit work of `client` that runs in the web worker itself, not in an executor (a reconciliation batch):
+        the client's budget and the bound on work in flight apply as to a query, the time limit too, but it takes
+        no executor, so the shorter limit of the last free one does not apply. Yields its deadline."""
+        deadline = time.monotonic() + self.settings.query_timeout
+        self._enter(client)
+        started = time.monotonic()
+        try:
+            yield deadline
+        finally:
+            self._leave(client, time.monotonic() - started)
+
+    def _enter(self, client: str) -> None:
+        """Count one query (or batch) of `client` in flight; 429 over its budget, 503 over the queue."""
+        with self._lock:
+            self._check_budget(client)
+            if self._in_flight >= self.settings.queue + self.settings.executors:
+                raise HttpError(503, f"The endpoint is busy: {self.settings.executors} queries are running and "
+                                f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
+                                {"Retry-After": "5"}, limit="queue")
+            self._in_flight += 1
+            self._active[client] += 1
 
     def admit_link(self, client: str) -> None:
         """Count a new short link of `client`; 429 when it stored MPSC_CLIENT_SHORT_LINKS within the hour (each is

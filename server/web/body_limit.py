@@ -1,29 +1,43 @@
-"""A request body sent without Content-Length (chunked) is read here, up to the size limit, before the app sees it.
+"""A chunked request body (no Content-Length) is read whole, up to the size limit, when the app first reads it.
 
 Werkzeug caps such a stream at MAX_CONTENT_LENGTH but stops there without an error: a form field behind the
 cap would be dropped, and the rest answered as if it were the whole request (a query lost, a short link
-stored from half a form). Read here up to one byte beyond the limit, the body is handed on with its length,
-as if the client had sent one (and without Transfer-Encoding, which would make Werkzeug ignore the length);
-Werkzeug then refuses one over the limit with 413, as it does any other.
+stored from half a form). Read whole here, a body over the limit is refused with 413 instead. Only when the
+app reads it: a route that reads no body never waits for one that a client announces and never sends, so such
+clients hold no thread of the pages, documents or /healthz.
 """
 from __future__ import annotations
 
 import io
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 
 class BodyLimit:
-    """WSGI middleware: gives a chunked request its body (up to `limit` + 1 bytes) and its length. Only a chunked
-    one: without either header a request has no body, and reading the stream would wait for the client."""
+    """WSGI middleware: a chunked request's body becomes a `WholeBody` of at most `limit` bytes."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
 
     def __call__(self, environ, start_response):
         if not environ.get("CONTENT_LENGTH") and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            body = _read(environ["wsgi.input"], self.limit + 1)
-            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
-            environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is whole now; Werkzeug would ignore the length
+            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], self.limit)
         return self.app(environ, start_response)
+
+
+class WholeBody:
+    """A request body read whole at its first read: RequestEntityTooLarge (413) if it is longer than `limit`."""
+
+    def __init__(self, stream, limit: int):
+        self._stream, self._limit, self._body = stream, limit, None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._body is None:
+            data = _read(self._stream, self._limit + 1)
+            if len(data) > self._limit:
+                raise RequestEntityTooLarge()
+            self._body = io.BytesIO(data)
+        return self._body.read(size)
 
 
 def _read(stream, most: int) -> bytes:

@@ -90,7 +90,7 @@ class Linker:
         self.base = public_base
         self.lang_param = lang_param  # "en" when the reader chose it with ?lang=, carried to every page
 
-    def url(self, path: str, **params) -> str:
+    def url(self, path: str, /, **params) -> str:
         """An absolute URL of a site path, with the language switch and any query parameters."""
         path, hash_, fragment = path.partition("#")
         params = {k: v for k, v in params.items() if v not in (None, "")}

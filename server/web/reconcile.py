@@ -56,7 +56,8 @@ def service() -> Response:
         return jsonify(manifest())
     # Matching names takes this process's time, up to seconds per batch: it counts as a query in the client's
     # budget and the queue (web/admission.py), and a batch is stopped at the time limit.
-    with current_app.extensions["mpsc.admission"].admit(requesting_client()) as deadline:
+    index()  # built once per release and worker (about 2 s): not charged to the first client's batch
+    with current_app.extensions["mpsc.admission"].charge(requesting_client()) as deadline:
         return jsonify(reconcile_batch(batch, deadline) if batch is not None else extend(*extension))
 
 

@@ -39,8 +39,10 @@ def context() -> dict:
     other = next(code for code in LANGUAGES if code != lang)
     here, path = Linker(get_settings().public_base), request.path.lstrip("/")
     params = {name: value for name, value in request.args.to_dict().items() if name != "lang"}
-    # The page in each language (hreflang alternates, the switch) and as negotiated by Accept-Language.
-    languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES} | {"x-default": here.url(path, **params)}
+    # The page in each language (the switch; hreflang alternates for search engines, on pages with a short URL:
+    # a result page of a long query is no page to index, and would carry it three times) and as negotiated.
+    languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES}
+    alternates = {**languages, "x-default": here.url(path, **params)} if len(request.query_string) <= 1000 else {}
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -48,7 +50,7 @@ def context() -> dict:
         "degrees": lambda lat, lon: degrees(lat, lon, lang),
         "link": link,
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
-        "language_urls": languages,
+        "language_urls": alternates,
         "switch_url": languages[other],
         "switch_lang": other,
     }
