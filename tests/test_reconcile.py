@@ -292,9 +292,9 @@ def test_a_batch_is_stopped_at_the_time_limit(settings):
     a batch of them ends at the endpoint's time limit, in words, instead of holding a thread for a minute."""
     common = "vgem stadt amt bad landkreis verbandsgemeinde samtgemeinde verwaltungsgemeinschaft kreisfreie gemeinde"
     slow = {f"q{i}": {"query": common + " " * i} for i in range(100)}
-    with serve_app(settings.with_(query_timeout=0.5)) as url:
+    with serve_app(settings.with_(query_timeout=2.0)) as url:  # the labels' queries must not meet it on a busy machine
         assert get_json(url + "reconcile/suggest/entity", prefix="Bam")["result"]  # the index is built meanwhile
         started = time.monotonic()
         status, headers, body = fetch(url + "reconcile?" + urllib.parse.urlencode({"queries": json.dumps(slow)}))
-        assert status == 503 and "Retry-After" in headers and time.monotonic() - started < 5
-        assert "stopped after 0.5 seconds" in json.loads(body)["detail"]
+        assert status == 503 and "Retry-After" in headers and time.monotonic() - started < 8
+        assert "The batch was stopped after 2 seconds" in json.loads(body)["detail"]
