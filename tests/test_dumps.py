@@ -93,9 +93,12 @@ def test_ranges_not_served_are_ignored(base_url, asked):
 
 def test_a_failed_if_match_is_a_short_error_nobody_keeps(base_url, release):
     for path in (f"dumps/{release.version}/mpsc.ttl", "dumps/mpsc.ttl", "static/style.css"):
-        status, headers, body = fetch(base_url + path, headers={"If-Match": '"not-this-one"'})
-        assert status == 412 and len(body) < 1000 and "max-age" not in headers.get("Cache-Control", ""), path
-        assert "If-Match" in json.loads(body)["detail"]
+        for ranged in ({}, {"Range": "bytes=0-9"}):  # the precondition first (RFC 9110 §13.2.2), then the range
+            status, headers, body = fetch(base_url + path, headers={"If-Match": '"not-this-one"', **ranged})
+            assert status == 412 and len(body) < 1000 and "max-age" not in headers.get("Cache-Control", ""), path
+            assert "If-Match" in json.loads(body)["detail"]
+        status, headers, _ = fetch(base_url + path)
+        assert fetch(base_url + path, headers={"If-Match": headers["ETag"], "Range": "bytes=0-9"})[0] == 206
 
 
 def test_versioned_files_are_immutable_and_current_ones_are_not(base_url, release):

@@ -73,8 +73,17 @@ PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-S
                        "it, or it never was). Ask again without them for the current one.")
 
 
+def _precondition_failed(response: Response) -> bool:
+    """Whether send_file answered a failed If-Match: with 412 and the whole file, fresh for a year, or, when a
+    Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first)."""
+    if response.status_code == 412:
+        return True
+    held = request.if_match
+    return response.status_code == 206 and bool(held) and not held.star_tag and not held.contains(response.get_etag()[0])
+
+
 def _finish(response: Response) -> Response:
-    if response.status_code == 412:  # send_file's own 412 carries the whole file, fresh for a year
+    if _precondition_failed(response):
         response = error_response(412, PRECONDITION_FAILED)
     response.vary.update(g.get("depends_on", ()))
     if response.status_code == 503 and "Retry-After" not in response.headers:
