@@ -152,6 +152,7 @@ class ExecutorPool:
     def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0,
                  bridge: tuple[str, str] | None = None):
         self.timeout, self.memory_mb = timeout, memory_mb
+        self._memory_bytes = memory_mb * 1024 * 1024  # what each fork server caps its executors at
         self._idle = {lane: queue.Queue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
         self._alive: dict[int, Executor] = {}
@@ -159,7 +160,7 @@ class ExecutorPool:
         self._lock = threading.Lock()
         self._closed = False
         self._loading: ForkServer | None = None  # the fork server loading the release while the copy answers
-        loading = self._server = ForkServer(kind, path, memory_mb * 1024 * 1024, wait=False)
+        loading = self._server = ForkServer(kind, path, self._memory_bytes, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
         try:
@@ -183,7 +184,7 @@ class ExecutorPool:
         (another owner's folder, a damaged copy, another storage format)."""
         loading = self._server
         try:
-            self._server = ForkServer(*bridge, self.memory_mb * 1024 * 1024)
+            self._server = ForkServer(*bridge, self._memory_bytes)
             self._servers.append(self._server)
             self._fill()
             return True

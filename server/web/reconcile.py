@@ -56,9 +56,9 @@ def service() -> Response:
         return jsonify(manifest())
     # Matching names takes this process's time, up to seconds per batch: it counts as a query in the client's
     # budget and the queue (web/admission.py), and a batch is stopped at the time limit.
-    index()  # built once per release and worker (about 2 s): not charged to the first client's batch
+    found = index()  # built once per release and worker (about 2 s): not charged to the first client's batch
     with current_app.extensions["mpsc.admission"].charge(requesting_client()) as deadline:
-        return jsonify(reconcile_batch(batch, deadline) if batch is not None else extend(*extension))
+        return jsonify(reconcile_batch(found, batch, deadline) if batch is not None else extend(found, *extension))
 
 
 def parse_json(text: str, name: str):
@@ -113,9 +113,9 @@ def read_batch(batch) -> dict[str, Query]:
     return {name: read_query(name, query) for name, query in batch.items()}
 
 
-def reconcile_batch(batch: dict[str, Query], deadline: float) -> dict:
+def reconcile_batch(found: Index, batch: dict[str, Query], deadline: float) -> dict:
     """The candidates of each query; QueryTimeout (503) once the batch runs past `deadline` (time.monotonic())."""
-    found, answers = index(), {}
+    answers = {}
     for name, query in batch.items():
         if time.monotonic() > deadline:
             raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
@@ -254,9 +254,8 @@ def read_extension(query) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(query["ids"])), list(dict.fromkeys(p["id"] for p in query["properties"]))
 
 
-def extend(ids: list[str], asked: list[str]) -> dict:
+def extend(found: Index, ids: list[str], asked: list[str]) -> dict:
     """The values of the asked properties for each asked id (an unknown id gets empty values)."""
-    found = index()
     rows = {i: {p: values(found, found.entities.get(i), p) for p in asked} for i in ids}
     return {"meta": [property_meta(p) for p in asked], "rows": rows}
 
