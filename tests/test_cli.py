@@ -6,6 +6,7 @@ import resource
 
 from server.build import VALIDATION_CACHE
 from server.build.release import DATASET_FILE, Releases
+from server.build.validation import ENGINE, ENGINES
 from tests.sparql_support import make_release, sample_quads
 
 from .conftest import free_port, mpsc
@@ -49,6 +50,18 @@ def test_validate_json_is_machine_readable(small_root, tmp_path):
     report = json.loads(result.stdout)
     assert report["conforms"] is False and report["violations"] >= 1
     assert any(f["focus"] == "https://w3id.org/mpsc/id/municipality/09461000" for f in report["findings"])
+
+
+def test_validate_with_the_reference_engine_finds_the_same(small_root, tmp_path):
+    """`--engine pyshacl` runs pySHACL over everything (the cache holds the build's engine's findings)."""
+    contribution = tmp_path / "contribution.ttl"
+    contribution.write_text(BAD_AGS)
+    env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(tmp_path / "releases")}
+    reports = [mpsc("validate", "--format", "json", "--engine", engine, str(contribution), env=env)
+               for engine in ENGINES]
+    assert [r.returncode for r in reports] == [1, 1] and reports[0].stdout == reports[1].stdout
+    usage = " ".join(mpsc("validate", "--help").stdout.split())
+    assert f"[{'|'.join(ENGINES)}]" in usage and f"[default: {ENGINE}]" in usage
 
 
 def test_validate_turtle_report_parses(small_root, tmp_path):

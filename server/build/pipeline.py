@@ -192,10 +192,10 @@ def release_date(root: Path, static: Graph) -> str:
 
 
 def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
-          digests: dict[str, str] | None = None) -> validation.ValidationResult:
-    """Validate ontology, programme and reference graphs against the shapes, as one graph; with a cache
-    folder, in layers whose unchanged parts are not checked again (validation.validate_layers), keyed with
-    the graphs' digests (`rdfio.digest`; given by a caller that has them)."""
+          digests: dict[str, str] | None = None, engine: str = validation.ENGINE) -> validation.ValidationResult:
+    """Validate ontology, programme and reference graphs against the shapes, as one graph with `engine`; with a
+    cache folder, with the build's engine in layers whose unchanged parts are not checked again
+    (validation.validate_layers), keyed with the graphs' digests (`rdfio.digest`; given by a caller that has them)."""
     if cache is not None:
         known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
@@ -203,7 +203,7 @@ def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
     union = Graph()  # pyshacl needs a context-aware store
     for name in (ONTOLOGY, PROGRAMME, REFERENCE):
         union += graphs[name]
-    return validation.validate(union, validation.load_shapes(shapes_dir))
+    return validation.validate(union, validation.load_shapes(shapes_dir), engine)
 
 
 def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
