@@ -120,18 +120,24 @@ def merge_sorted(*lists: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(set().union(*lists), key=triple_order) if len(lists) > 1 else lists[0]
 
 
-def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = False) -> bytes:
+def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = False,
+                  exclude: set[ox.Triple] = frozenset()) -> bytes:
     """Serialise named graphs (sorted triple lists) as N-Quads, graphs in name order.
 
     With `union_default`, the default graph is written too, as the RDF merge (a set) of all named
-    graphs: stores then answer queries without GRAPH over that merge. A store's own "union default
-    graph" mode is no substitute, as Oxigraph's yields a triple once per graph that holds it.
+    graphs, less the triples in `exclude` (written with the default graph elsewhere): stores then answer queries
+    without GRAPH over that merge. A store's own "union default graph" mode is no substitute, as Oxigraph's
+    yields a triple once per graph that holds it.
 
     Written as N-Triples with each line's graph name added, which are the bytes pyoxigraph's N-Quads writer
     gives (a default-graph quad is an N-Triples line, and only a line ends in " .\n": N-Triples escapes line
     breaks in literals), without making a Quad object per statement, which cost more than the writing itself.
     """
-    parts = [ox.serialize(merge_sorted(*graphs.values()), format=ox.RdfFormat.N_TRIPLES)] if union_default else []
+    parts = []
+    if union_default:
+        merged = merge_sorted(*graphs.values())
+        parts.append(ox.serialize([t for t in merged if t not in exclude] if exclude else merged,
+                                  format=ox.RdfFormat.N_TRIPLES))
     for name in sorted(graphs):
         named = f" {ox.NamedNode(name)} .\n".encode()
         parts.append(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES).replace(b" .\n", named))

@@ -13,9 +13,10 @@ import pytest
 from rdflib import Graph, URIRef
 
 from server.build import DUMPS, VALIDATION_CACHE
-from server.build.background import Background, ChildFailed
+from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
+from server.namespaces import PROGRAMME_GRAPH
 from server.rdfio import nquads_sorted, triple_order
 
 from .conftest import mpsc
@@ -53,6 +54,22 @@ def triples(path: Path) -> set[ox.Triple]:
     fmt = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}[Path(path.stem).suffix or path.suffix]
     data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     return {quad.triple for quad in ox.parse(data, format=fmt)}
+
+
+def test_the_dataset_file_holds_each_graph_and_their_merge_once(release):
+    """mpsc-all.nq.gz is two gzip members (the content graphs, then the metadata graph: pipeline.content_part),
+    read as one stream; its default graph is the merge of the four named graphs, each triple written once."""
+    data = gzip.decompress((release.path / "mpsc-all.nq.gz").read_bytes())
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    default = [q.triple for q in quads if q.graph_name == ox.DefaultGraph()]
+    named = {}
+    for quad in quads:
+        if quad.graph_name != ox.DefaultGraph():
+            named.setdefault(quad.graph_name.value, set()).add(quad.triple)
+    assert len(default) == len(set(default)) == release.manifest["default_graph"]
+    assert set(default) == set().union(*named.values())
+    assert {name: len(triples) for name, triples in named.items()} == release.manifest["graphs"]
+    assert named[PROGRAMME_GRAPH] == triples(release.path / "mpsc.nt.gz")
 
 
 def test_dumps_hold_exactly_their_input_graph(release):
@@ -182,6 +199,15 @@ def test_background_work_returns_its_result_and_its_exception():
         Background(lambda: 1 / 0).result()
     with pytest.raises(ChildFailed, match="without a result"):
         Background(lambda: os._exit(3)).result()
+
+
+def test_a_claim_is_taken_by_the_first_process_that_asks():
+    """The search index's Claim: the child took it, so the parent must not build the index again; and the other
+    way round."""
+    claim = Claim()
+    assert Background(claim.take).result() is True and claim.take() is False
+    claim = Claim()
+    assert claim.take() is True and Background(claim.take).result() is False
 
 
 def test_cancelled_background_work_stops_at_once():

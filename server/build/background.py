@@ -7,6 +7,7 @@ through a pipe. Where `os.fork` is missing the work simply runs when its result 
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import signal
@@ -76,3 +77,21 @@ def _portable(error: BaseException) -> BaseException:
         return error
     except Exception:  # noqa: BLE001 - any failure to pickle means: send text instead
         return ChildFailed("".join(traceback.format_exception(error)))
+
+
+class Claim:
+    """A piece of work that the parent or the child may do, whichever is free first: `take()` is True for the
+    first process that asks, False for the other (a flag in memory shared across the fork, set under a lock).
+
+    The build's search index takes ~2 s: the parent should build it when validation was quick (the reference
+    layer's findings cached), the child when validation keeps the parent busy (a fresh checkout)."""
+
+    def __init__(self):
+        self._taken = multiprocessing.Value("b", 0)
+
+    def take(self) -> bool:
+        with self._taken.get_lock():
+            if self._taken.value:
+                return False
+            self._taken.value = 1
+            return True

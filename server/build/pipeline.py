@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
 from . import changes, exports, metadata, notes, search_index, validation
-from .background import Background
+from .background import Background, Claim
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
@@ -226,10 +226,27 @@ def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
-    """A dump's serialisation before any compression."""
-    if dump.fmt == formats.NQUADS:
-        return rdfio.nquads_sorted({g: ordered[g] for g in dump.graphs}, union_default=True)
+    """A dump's serialisation before any compression (not the dataset file's: see `dataset_parts`)."""
     return rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
+
+
+CONTENT = (ONTOLOGY, PROGRAMME, REFERENCE)  # the graphs of the data, which the metadata graph describes
+
+
+def content_part(ordered: dict[str, list]) -> bytes:
+    """The dataset file's first gzip member: the content graphs (CONTENT) and their merge as default graph.
+
+    The dataset file (ALL_FILE) is two gzip members, which every gzip reader reads as one stream (RFC 1952
+    §2.2): this one needs no metadata, so it is compressed while the metadata is computed, and only the small
+    second one (`metadata_part`) waits for it."""
+    return rdfio.gzip_bytes(rdfio.nquads_sorted({g: ordered[g] for g in CONTENT}, union_default=True))
+
+
+def metadata_part(meta: list, content: set) -> bytes:
+    """The dataset file's second gzip member: the metadata graph, and its triples the content graphs do not hold
+    (`content`, their merge) added to the default graph, which so stays the merge of all four graphs."""
+    data = rdfio.nquads_sorted({METADATA: meta}, union_default=True, exclude=content)
+    return rdfio.gzip_bytes(data)
 
 
 def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]]:
@@ -260,38 +277,38 @@ class Revision:
     changes: changes.Changes | None
 
 
-def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> dict[str, bytes]:
-    """All files of a release; the metadata graph is computed from the data files before it is written."""
+def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision
+                  ) -> tuple[dict[str, bytes], dict]:
+    """All files of a release but the search index, the manifest and SHA256SUMS, and the manifest without the
+    index's entry (`seal` adds them); the metadata graph is computed from the data files before it is written."""
     version, modified = revision.version, revision.modified
     counts = {g: len(t) for g, t in ordered.items()}
-    files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
-    tables, table_entries = export_files(graphs)
-    files.update(tables)
-    entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
-               + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
-    content = {g: graphs[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE)}
-    meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version, modified,
-                                     entries, revision.changes)
-    ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
-    counts[METADATA] = len(ordered[METADATA])
-    files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
-    # zlib lets go of the GIL: the dataset file (80 MB of N-Quads, gzip level 9) is compressed on a thread while
-    # the search index is built.
+    # zlib lets go of the GIL: the content of the dataset file (80 MB of N-Quads, gzip level 9) is compressed on a
+    # thread while the other files are computed.
     with ThreadPoolExecutor(1) as compressing:
-        dataset = compressing.submit(rdfio.gzip_bytes, dump_content(ALL_FILE, ordered))
-        files[SEARCH_INDEX], indexed = search_index.build_index(graphs)
-        files[ALL_FILE.name] = dataset.result()
+        dataset = compressing.submit(content_part, ordered)
+        files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
+        tables, table_entries = export_files(graphs)
+        files.update(tables)
+        entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
+                   + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
+        content = {g: graphs[g] for g in CONTENT}
+        meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version,
+                                         modified, entries, revision.changes)
+        ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
+        counts[METADATA] = len(ordered[METADATA])
+        files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
+        merged = set().union(*(ordered[g] for g in CONTENT))
+        files[ALL_FILE.name] = dataset.result() + metadata_part(ordered[METADATA], merged)
     # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
     # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
     # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
-    merged = len(set().union(*(ordered[g] for g in (ONTOLOGY, PROGRAMME, REFERENCE))))
-    default_graph = len(set().union(*ordered.values()))
-    manifest = {"version": version, "modified": modified, "triples": merged, "default_graph": default_graph,
+    default_graph = len(merged.union(ordered[METADATA]))
+    manifest = {"version": version, "modified": modified, "triples": len(merged), "default_graph": default_graph,
                 "graphs": dict(sorted(counts.items())),
                 "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
                           *(_entry(d, files[d.name], counts) for d in (VOID_FILE, ALL_FILE))],
-                "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(files[SEARCH_INDEX]),
-                           "sha256": sha256(files[SEARCH_INDEX])},
+                "search": None,  # `seal`
                 "input": revision.key}
     if revision.changes is not None:
         files[CHANGES] = rdfio.serialize_sorted(rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)),
@@ -300,6 +317,16 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
                         changes={"name": CHANGES, "resources": len(revision.changes.resources),
                                  "bytes": len(files[CHANGES]), "sha256": sha256(files[CHANGES])})
     files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"], revision.changes).encode()
+    return files, manifest
+
+
+def seal(files: dict[str, bytes], manifest: dict, index: tuple[bytes, int]) -> dict[str, bytes]:
+    """A release's files with the search index (`search_index.build_index`: its bytes and entries), the manifest
+    naming it, and SHA256SUMS over all of them."""
+    data, indexed = index
+    files = {**files, SEARCH_INDEX: data}
+    manifest = {**manifest, "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data),
+                                       "sha256": sha256(data)}}
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)
     return files
@@ -308,9 +335,9 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
-    The release files are computed in a child process while this one validates (build/background.py):
-    on a fresh checkout each takes about half a minute. `validate=False` is for a caller that checks
-    the same input on its own.
+    The release files are computed in a child process while this one validates (build/background.py); the
+    search index by whichever of the two is free first (`new_release`). `validate=False` is for a caller that
+    checks the same input on its own.
     """
     started = time.perf_counter()
     graphs = load_inputs(root)
@@ -319,7 +346,8 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
     key = input_key(digests, modified)
     same = unchanged(out_dir, key)
-    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key))
+    indexing = Claim()  # the search index: built by whichever process is free first (see new_release)
+    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key, indexing))
     try:
         result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, digests) if validate
                   else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
@@ -329,10 +357,12 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
         if same is not None:
             return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started,
                                result, written=False)
-        version, files = writing.result()
+        index = search_index.build_index(graphs) if indexing.take() else None
+        version, files, manifest, built = writing.result()
     finally:
         if writing is not None:
             writing.cancel()
+    files = seal(files, manifest, index or built)
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
@@ -342,14 +372,17 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
 
 
 def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list], modified: str,
-                key: str) -> tuple[str, dict[str, bytes]]:
-    """The version and files of the release that follows the current one in `out_dir` (if any).
+                key: str, indexing: Claim) -> tuple[str, dict[str, bytes], dict, tuple[bytes, int] | None]:
+    """The version, files and manifest (`release_files`) of the release that follows the current one in
+    `out_dir` (if any), and the search index unless the parent has taken it (`indexing`).
 
-    All in this one process: a third one for the search index, beside validation and this one, made builds slower
-    on two cores, not faster (it competes with validation and copies the pages of the graphs it reads).
+    With the reference layer's findings cached, the parent validates in a second or two and then builds the index
+    while this child writes the rest (a build after a programme edit: 14 s instead of 18); on a fresh checkout it
+    validates for longer than this child needs, which then builds the index itself (builds/s in CHANGELOG.md).
     """
     previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
     found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
              if previous else None)
-    return version, release_files(graphs, ordered, Revision(version, modified, key, found))
+    files, manifest = release_files(graphs, ordered, Revision(version, modified, key, found))
+    return version, files, manifest, search_index.build_index(graphs) if indexing.take() else None
