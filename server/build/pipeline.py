@@ -200,7 +200,7 @@ def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
         known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
-    union = Graph()  # pyshacl needs a context-aware store
+    union = Graph(store="SimpleMemory")  # see validation._joined
     for name in (ONTOLOGY, PROGRAMME, REFERENCE):
         union += graphs[name]
     return validation.validate(union, validation.load_shapes(shapes_dir), engine)

@@ -118,6 +118,8 @@ def _turbo_report(data: Graph, shapes: Graph) -> Graph:
 def _pyshacl_report(data: Graph, shapes: Graph, batch: bool) -> Graph:
     import pyshacl
 
+    if not data.store.context_aware:  # pySHACL reads the data through a view that needs one
+        data = _joined(data, store="default")
     return pyshacl.validate(OxigraphQueryGraph(data, batch=batch), shacl_graph=shapes, **OPTIONS)[1]
 
 
@@ -187,8 +189,10 @@ def _layer_key(graphs: tuple[Graph, ...], shapes_dir: Path, digests: dict[int, s
     return digest.hexdigest()
 
 
-def _joined(*graphs: Graph) -> Graph:
-    joined = Graph()  # pyshacl needs a context-aware store
+def _joined(*graphs: Graph, store: str = "SimpleMemory") -> Graph:
+    """The graphs' triples in one graph: by default in rdflib's context-free store, which the reference layer fills
+    and pyshacl-turbo reads 1.4 s faster than the context-aware one ("default") that pySHACL needs."""
+    joined = Graph(store=store)
     for graph in graphs:
         joined += graph
     return joined
