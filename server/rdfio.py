@@ -81,6 +81,11 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
     return triples
 
 
+def canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """pyoxigraph triples as a set (each once) in canonical order: what `sorted_triples` gives for their graph."""
+    return sorted(set(triples), key=triple_order)
+
+
 def digest(triples: list[ox.Triple]) -> str:
     """SHA-256 of triples already in canonical order (`sorted_triples`), as N-Triples: a graph's fingerprint."""
     return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).hexdigest()
@@ -88,7 +93,7 @@ def digest(triples: list[ox.Triple]) -> str:
 
 def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:
     """Parse triples straight into canonical order, without an rdflib graph (fast for large documents)."""
-    return sorted(set(ox.parse(data, format=fmt)), key=triple_order)
+    return canonical(ox.parse(data, format=fmt))
 
 
 def _spaced(data: bytes) -> bytes:
@@ -117,7 +122,7 @@ def turtle_bytes(graph: Graph) -> bytes:
 
 def merge_sorted(*lists: list[ox.Triple]) -> list[ox.Triple]:
     """The RDF merge (set union) of sorted triple lists, in canonical order."""
-    return sorted(set().union(*lists), key=triple_order) if len(lists) > 1 else lists[0]
+    return canonical(set().union(*lists)) if len(lists) > 1 else lists[0]
 
 
 def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, union_default: bool = False,
