@@ -11,7 +11,6 @@ import os
 import sqlite3
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -249,8 +248,8 @@ def content_part(ordered: dict[str, list]) -> bytes:
     """The dataset file's first gzip member: the content graphs (CONTENT) and their merge as default graph.
 
     The dataset file (ALL_FILE) is two gzip members, which every gzip reader reads as one stream (RFC 1952
-    §2.2): this one needs no metadata, so it is compressed while the metadata is computed, and only the small
-    second one (`metadata_part`) waits for it."""
+    §2.2): this one needs no metadata, so it is computed while the metadata is (by whichever process is free
+    first, `Shared`), and only the small second one (`metadata_part`) waits for the metadata."""
     return rdfio.gzip_bytes(rdfio.nquads_sorted({g: ordered[g] for g in CONTENT}, union_default=True))
 
 
@@ -289,37 +288,42 @@ class Revision:
     changes: changes.Changes | None
 
 
-def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision
-                  ) -> tuple[dict[str, bytes], dict]:
-    """All files of a release but the search index, the manifest and SHA256SUMS, and the manifest without the
-    index's entry (`seal` adds them); the metadata graph is computed from the data files before it is written."""
+@dataclass
+class Written:
+    """What the writer child hands back (`release_files`): its files, the manifest without the dataset file's and
+    the search index's entries, the dataset file's metadata member, the metadata graph and the changes."""
+
+    files: dict[str, bytes]
+    manifest: dict
+    metadata_part: bytes
+    meta: Graph
+    changes: changes.Changes | None
+
+
+def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> Written:
+    """The files of a release that the metadata graph describes (dumps, tables, void.ttl) and the changelog; the
+    metadata graph is computed from the data files before it is written. `seal` adds the rest."""
     version, modified = revision.version, revision.modified
     counts = {g: len(t) for g, t in ordered.items()}
-    # zlib lets go of the GIL: the content of the dataset file (80 MB of N-Quads, gzip level 9) is compressed on a
-    # thread while the other files are computed.
-    with ThreadPoolExecutor(1) as compressing:
-        dataset = compressing.submit(content_part, ordered)
-        files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
-        tables, table_entries = export_files(graphs)
-        files.update(tables)
-        entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
-                   + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
-        content = {g: graphs[g] for g in CONTENT}
-        meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version,
-                                         modified, entries, revision.changes)
-        ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
-        counts[METADATA] = len(ordered[METADATA])
-        files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
-        merged = set().union(*(ordered[g] for g in CONTENT))
-        files[ALL_FILE.name] = dataset.result() + metadata_part(ordered[METADATA], merged)
+    files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
+    tables, table_entries = export_files(graphs)
+    files.update(tables)
+    entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
+               + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
+    content = {g: graphs[g] for g in CONTENT}
+    meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version,
+                                     modified, entries, revision.changes)
+    ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
+    counts[METADATA] = len(ordered[METADATA])
+    files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
+    merged = set().union(*(ordered[g] for g in CONTENT))
     # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
     # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
     # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
-    default_graph = len(merged.union(ordered[METADATA]))
-    manifest = {"version": version, "modified": modified, "triples": len(merged), "default_graph": default_graph,
-                "graphs": dict(sorted(counts.items())),
+    manifest = {"version": version, "modified": modified, "triples": len(merged),
+                "default_graph": len(merged.union(ordered[METADATA])), "graphs": dict(sorted(counts.items())),
                 "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
-                          *(_entry(d, files[d.name], counts) for d in (VOID_FILE, ALL_FILE))],
+                          _entry(VOID_FILE, files[VOID_FILE.name], counts)],  # `seal` adds ALL_FILE
                 "search": None,  # `seal`
                 "input": revision.key}
     if revision.changes is not None:
@@ -328,17 +332,33 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
         manifest.update(previous=revision.changes.previous,
                         changes={"name": CHANGES, "resources": len(revision.changes.resources),
                                  "bytes": len(files[CHANGES]), "sha256": sha256(files[CHANGES])})
-    files[NOTES] = notes.release_notes(version, modified, content, meta, manifest["files"], revision.changes).encode()
-    return files, manifest
+    return Written(files, manifest, metadata_part(ordered[METADATA], merged), meta, revision.changes)
 
 
-def seal(files: dict[str, bytes], manifest: dict, index: tuple[bytes, int]) -> dict[str, bytes]:
-    """A release's files with the search index (`search_index.build_index`: its bytes and entries), the manifest
-    naming it, and SHA256SUMS over all of them."""
-    data, indexed = index
-    files = {**files, SEARCH_INDEX: data}
-    manifest = {**manifest, "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data),
-                                       "sha256": sha256(data)}}
+@dataclass
+class Shared:
+    """The parts of a release that either process may compute, whichever is free first (background.Claim): the
+    search index (~2 s) and the dataset file's content member (~3 s)."""
+
+    indexing: Claim
+    compressing: Claim
+
+    def take(self, graphs: dict[str, Graph], ordered: dict[str, list]) -> tuple:
+        """The parts this process claimed (None for the others): (search index, content member)."""
+        index = search_index.build_index(graphs) if self.indexing.take() else None
+        return index, content_part(ordered) if self.compressing.take() else None
+
+
+def seal(written: Written, graphs: dict[str, Graph], index: tuple[bytes, int], content: bytes) -> dict[str, bytes]:
+    """A release's files: the writer's, the dataset file (its content and metadata members), the search index
+    (`search_index.build_index`: its bytes and entries), RELEASE-NOTES.md, the manifest naming them all, and
+    SHA256SUMS over all of them."""
+    manifest, (data, indexed) = written.manifest, index
+    files = {**written.files, ALL_FILE.name: content + written.metadata_part, SEARCH_INDEX: data}
+    manifest = {**manifest, "files": [*manifest["files"], _entry(ALL_FILE, files[ALL_FILE.name], manifest["graphs"])],
+                "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data), "sha256": sha256(data)}}
+    files[NOTES] = notes.release_notes(manifest["version"], manifest["modified"], {g: graphs[g] for g in CONTENT},
+                                       written.meta, manifest["files"], written.changes).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)
     return files
@@ -357,8 +377,8 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
     key = input_key(digests, modified)
     same = unchanged(out_dir, key)
-    indexing = Claim()  # the search index: built by whichever process is free first (see new_release)
-    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key, indexing))
+    shared = Shared(Claim(), Claim())
+    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key, shared))
     try:
         result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, digests) if validate
                   else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
@@ -368,12 +388,12 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
         if same is not None:
             return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started,
                                result, written=False)
-        index = search_index.build_index(graphs) if indexing.take() else None
-        version, files, manifest, built = writing.result()
+        index, content = shared.take(graphs, ordered)
+        version, written, (built, compressed) = writing.result()
     finally:
         if writing is not None:
             writing.cancel()
-    files = seal(files, manifest, index or built)
+    files = seal(written, graphs, index or built, content or compressed)
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
@@ -383,17 +403,17 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
 
 
 def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list], modified: str,
-                key: str, indexing: Claim) -> tuple[str, dict[str, bytes], dict, tuple[bytes, int] | None]:
-    """The version, files and manifest (`release_files`) of the release that follows the current one in
-    `out_dir` (if any), and the search index unless the parent has taken it (`indexing`).
+                key: str, shared: Shared) -> tuple[str, Written, tuple]:
+    """The version and the writer's part (`release_files`) of the release that follows the current one in
+    `out_dir` (if any), and the parts of `shared` the parent has not taken.
 
-    With the reference layer's findings cached, the parent validates in a second or two and then builds the index
-    while this child writes the rest; on a fresh checkout it validates for longer than this child needs, which then
-    builds the index itself (the figures are in CHANGELOG.md).
+    With the reference layer's findings cached, the parent validates in a second or two and then computes the
+    shared parts while this child writes the rest; on a fresh checkout it validates for longer than this child
+    needs, which then computes them itself (the figures are in CHANGELOG.md).
     """
     previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
     found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
              if previous else None)
-    files, manifest = release_files(graphs, ordered, Revision(version, modified, key, found))
-    return version, files, manifest, search_index.build_index(graphs) if indexing.take() else None
+    written = release_files(graphs, ordered, Revision(version, modified, key, found))
+    return version, written, shared.take(graphs, ordered)
