@@ -80,7 +80,8 @@ def machine() -> list[str]:
     return [f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} × {cpu}, {int(memory) // 1024} MiB RAM; "
             f"{platform.platform()}; load average (1 min) when the run began {os.getloadavg()[0]:.2f}",
             f"- Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, {oxigraph.strip() or 'oxigraph ?'}, "
-            f"granian {version('granian')}, rdflib {version('rdflib')}, pySHACL {version('pyshacl')}"]
+            f"granian {version('granian')}, rdflib {version('rdflib')}, pyshacl-turbo {version('pyshacl-turbo')}, "
+            f"pySHACL {version('pyshacl')}"]
 
 
 # The figures in the scripts' outputs (scale.py reads them too).

@@ -68,6 +68,8 @@ def build(out):
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+# validation.ENGINES and ENGINE, written out: importing validation (rdflib) would slow every command's start;
+# tests/test_cli.py checks that they agree.
 @click.option("--engine", type=click.Choice(["pyshacl-turbo", "pyshacl"]), default="pyshacl-turbo", show_default=True,
               help="SHACL engine: the build's, or pySHACL, the reference implementation (slower; same findings).")
 def validate(files, fmt, engine):
@@ -85,9 +87,8 @@ def validate(files, fmt, engine):
             read_file(path, Path.cwd(), graphs[PROGRAMME])
     except BuildError as error:
         fail(str(error))
-    # The turtle report needs the engine's whole report graph, which only a run over everything has; the cache
-    # holds the build's engine's findings.
-    cache = None if fmt == "turtle" or engine != validation.ENGINE else settings.releases / VALIDATION_CACHE
+    # The turtle report needs the engine's whole report graph, which only a run over everything has.
+    cache = None if fmt == "turtle" else settings.releases / VALIDATION_CACHE
     result = check(graphs, settings.root / "shapes", cache, engine=engine)
     render = {"text": validation.render_text, "json": validation.render_json, "turtle": validation.render_turtle}[fmt]
     click.echo(render(result))

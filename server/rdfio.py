@@ -82,7 +82,7 @@ def sorted_triples(graph: Graph) -> list[ox.Triple]:
 
 
 def canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """pyoxigraph triples as a set (each once) in canonical order: what `sorted_triples` gives for their graph."""
+    """pyoxigraph triples as a set (each once) in canonical order (`triple_order`)."""
     return sorted(set(triples), key=triple_order)
 
 

@@ -17,7 +17,8 @@ from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
 from server.namespaces import PROGRAMME_GRAPH
-from server.rdfio import nquads_sorted, triple_order
+from server.rdfio import canonical, nquads_sorted, triple_order
+from server.build.pipeline import Shared, new_release, read_inputs, seal
 
 from .conftest import mpsc
 
@@ -202,12 +203,44 @@ def test_background_work_returns_its_result_and_its_exception():
 
 
 def test_a_claim_is_taken_by_the_first_process_that_asks():
-    """The search index's Claim: the child took it, so the parent must not build the index again; and the other
-    way round."""
+    """A Claim the child took is not the parent's to take, and the other way round; a child killed after it
+    took one leaves nothing locked."""
     claim = Claim()
     assert Background(claim.take).result() is True and claim.take() is False
     claim = Claim()
     assert claim.take() is True and Background(claim.take).result() is False
+    claim = Claim()
+    with pytest.raises(ChildFailed):
+        Background(lambda: claim.take() and os._exit(3)).result()
+    assert claim.take() is False
+
+
+def test_the_shared_parts_are_the_same_whichever_process_computes_them(small_root, tmp_path):
+    """The search index and the dataset file's content member (pipeline.Shared) come from the child when the
+    parent is busy, from the parent when it is free: the release is the same either way."""
+    graphs, held = read_inputs(small_root)
+    ordered = {name: canonical(triples) for name, triples in held.items()}
+    sealed = []
+    for parent_first in (False, True):
+        shared = Shared(Claim(), Claim())
+        own = shared.take(graphs, ordered) if parent_first else (None, None)
+        version, written, theirs = Background(
+            lambda: new_release(tmp_path, graphs, ordered, "2026-01-01", "key", shared)).result()
+        parts = own if parent_first else theirs
+        assert None not in parts and (theirs if parent_first else shared.take(graphs, ordered)) == (None, None)
+        sealed.append(seal(written, graphs, *parts))
+    assert sealed[0] == sealed[1]
+
+
+def test_the_files_hold_literals_as_validation_saw_them(small_root, tmp_path):
+    """rdflib reads "01"^^xsd:integer as "1": the sorted triples, and so the dumps, must say the same."""
+    extra = small_root / "data" / "programme" / "numbers.ttl"
+    extra.write_text('<https://w3id.org/mpsc/id/x> <https://w3id.org/mpsc/ontology#n> "01"^^'
+                     '<http://www.w3.org/2001/XMLSchema#integer> , "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    graphs, held = read_inputs(small_root)
+    numbers = [t for t in held[PROGRAMME_GRAPH] if t.predicate.value.endswith("#n")]
+    assert {t.object.value for t in numbers} == {"1"} and len(canonical(numbers)) == 1 == len(
+        list(graphs[PROGRAMME_GRAPH].objects(None, URIRef("https://w3id.org/mpsc/ontology#n"))))
 
 
 def test_cancelled_background_work_stops_at_once():

@@ -1,13 +1,12 @@
 """Run one part of the build in a forked child process while the parent does another.
 
-SHACL validation and writing the release files each take half a minute of one core on the real data and
-do not depend on each other; only publishing waits for both. A forked child sees the loaded graphs as
+SHACL validation and writing the release files each take seconds of one core on the real data and do not
+depend on each other; only publishing waits for both. A forked child sees the loaded graphs as
 they are (copy-on-write, nothing is pickled on the way in), computes its part and sends the result back
 through a pipe. Where `os.fork` is missing the work simply runs when its result is asked for.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
@@ -81,17 +80,23 @@ def _portable(error: BaseException) -> BaseException:
 
 class Claim:
     """A piece of work that the parent or the child may do, whichever is free first: `take()` is True for the
-    first process that asks, False for the other (a flag in memory shared across the fork, set under a lock).
+    first process that asks, False for the other (and for any later call).
 
-    The build's search index takes ~2 s: the parent should build it when validation was quick (the reference
-    layer's findings cached), the child when validation keeps the parent busy (a fresh checkout)."""
+    The claim is one byte in a pipe made before the fork: a read of it is atomic, so exactly one process gets
+    it, and no lock is held that a killed child could leave behind. The build's shared parts (pipeline.Shared)
+    go to the parent when validation was quick and to the child when validation keeps the parent busy."""
 
     def __init__(self):
-        self._taken = multiprocessing.Value("b", 0)
+        self._reader, writer = os.pipe()
+        os.write(writer, b"1")
+        os.close(writer)
+        os.set_blocking(self._reader, False)
 
     def take(self) -> bool:
-        with self._taken.get_lock():
-            if self._taken.value:
-                return False
-            self._taken.value = 1
-            return True
+        try:
+            return os.read(self._reader, 1) == b"1"
+        except OSError:  # BlockingIOError: the other process has taken it
+            return False
+
+    def close(self) -> None:
+        os.close(self._reader)

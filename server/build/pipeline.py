@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
@@ -98,33 +98,41 @@ def parse_file(path: Path, root: Path) -> list[ox.Triple]:
         raise BuildError(f"{where}: {error.msg}") from None
 
 
-def add_triples(graph: Graph, triples: list[ox.Triple]) -> Graph:
+def add_triples(graph: Graph, triples: list[ox.Triple]) -> list[ox.Triple]:
     """Add pyoxigraph triples to an rdflib graph, each term converted once (`rdfio.converting`), straight into its
-    store: Graph.add's checks are for terms of any origin (a sixth of the time for the reference layer)."""
-    term, add = rdfio.converting(rdfio.from_ox), graph.store.add
+    store (Graph.add's checks are for terms of any origin: a sixth of the time for the reference layer). Returns
+    the triples as the graph holds them: rdflib keeps some typed literals in canonical form ("01"^^xsd:integer as
+    "1"), and the files must say what was validated."""
+    term, add, held = rdfio.converting(rdfio.from_ox), graph.store.add, []
     for triple in triples:
-        add((term(triple.subject), term(triple.predicate), term(triple.object)), graph, False)
-    return graph
+        s, p, o = term(triple.subject), term(triple.predicate), term(triple.object)
+        add((s, p, o), graph, False)
+        if isinstance(o, Literal) and str(o) != triple.object.value:
+            triple = ox.Triple(triple.subject, triple.predicate, rdfio.to_ox(o))
+        held.append(triple)
+    return held
 
 
 def read_file(path: Path, root: Path, graph: Graph | None = None) -> Graph:
     """Parse one Turtle file into `graph` (rdflib's context-free store by default: a third faster here)."""
-    return add_triples(Graph(store="SimpleMemory") if graph is None else graph, parse_file(path, root))
+    graph = Graph(store="SimpleMemory") if graph is None else graph
+    add_triples(graph, parse_file(path, root))
+    return graph
 
 
 def read_inputs(root: Path) -> tuple[dict[str, Graph], dict[str, list[ox.Triple]]]:
-    """The input graphs keyed by named-graph IRI, as rdflib graphs and as pyoxigraph triples in canonical order
-    (sorted as parsed, not converted back from rdflib: half the time). A missing or empty input folder is an
-    error, so a build run outside a checkout cannot publish an empty release."""
-    graphs, ordered = {}, {}
+    """The input graphs keyed by named-graph IRI, as rdflib graphs and as the pyoxigraph triples they hold
+    (`add_triples`; sorting these is half the time of converting the rdflib graphs back). A missing or empty
+    input folder is an error, so a build run outside a checkout cannot publish an empty release."""
+    graphs, held = {}, {}
     for name, folder in SOURCES.items():
-        triples = [t for path in sorted((root / folder).glob("*.ttl")) for t in parse_file(path, root)]
-        graphs[name] = add_triples(Graph(store="SimpleMemory"), triples)
-        ordered[name] = rdfio.canonical(triples)
+        graphs[name] = Graph(store="SimpleMemory")
+        held[name] = add_triples(graphs[name], [t for path in sorted((root / folder).glob("*.ttl"))
+                                                for t in parse_file(path, root)])
     empty = [SOURCES[name] for name, graph in graphs.items() if not len(graph) and name != REFERENCE]
     if empty:
         raise BuildError(f"no data in {', '.join(empty)} under {root}; set MPSC_ROOT to the project folder")
-    return graphs, ordered
+    return graphs, held
 
 
 def load_inputs(root: Path) -> dict[str, Graph]:
@@ -205,9 +213,10 @@ def release_date(root: Path, static: Graph) -> str:
 def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
           digests: dict[str, str] | None = None, engine: str = validation.ENGINE) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph with `engine`; with a
-    cache folder, with the build's engine in layers whose unchanged parts are not checked again
-    (validation.validate_layers), keyed with the graphs' digests (`rdfio.digest`; given by a caller that has them)."""
-    if cache is not None:
+    cache folder and the build's engine, in layers whose unchanged parts are not checked again (the cache holds
+    that engine's findings: validation.validate_layers), keyed with the graphs' digests (`rdfio.digest`; given by
+    a caller that has them)."""
+    if cache is not None and engine == validation.ENGINE:
         known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
@@ -237,7 +246,7 @@ def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
-    """A dump's serialisation before any compression (not the dataset file's: see `dataset_parts`)."""
+    """A dump's serialisation before any compression (not the dataset file's: `content_part`, `metadata_part`)."""
     return rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
 
 
@@ -343,6 +352,10 @@ class Shared:
     indexing: Claim
     compressing: Claim
 
+    def close(self) -> None:
+        self.indexing.close()
+        self.compressing.close()
+
     def take(self, graphs: dict[str, Graph], ordered: dict[str, list]) -> tuple:
         """The parts this process claimed (None for the others): (search index, content member)."""
         index = search_index.build_index(graphs) if self.indexing.take() else None
@@ -367,12 +380,13 @@ def seal(written: Written, graphs: dict[str, Graph], index: tuple[bytes, int], c
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
-    The release files are computed in a child process while this one validates (build/background.py); the
-    search index by whichever of the two is free first (`new_release`). `validate=False` is for a caller that
-    checks the same input on its own.
+    The release files are computed in a child process while this one validates (build/background.py); the search
+    index and the dataset file's content by whichever of the two is free first (`Shared`). `validate=False` is
+    for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
-    graphs, ordered = read_inputs(root)
+    graphs, held = read_inputs(root)
+    ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
     modified = release_date(root, graphs[METADATA])
     digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
     key = input_key(digests, modified)
@@ -393,6 +407,7 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     finally:
         if writing is not None:
             writing.cancel()
+        shared.close()
     files = seal(written, graphs, index or built, content or compressed)
     try:
         path = write_release(out_dir, version, files)

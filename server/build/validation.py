@@ -97,6 +97,8 @@ def validate(data: Graph, shapes: Graph, engine: str = ENGINE, batch: bool = Tru
     constraint once per focus node, as SHACL defines it, instead of once for all (shacl_sparql.py);
     the tests check that both find the same.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; one of {', '.join(ENGINES)}")
     data = _single_graph(data)
     report = _turbo_report(data, shapes) if engine == "pyshacl-turbo" else _pyshacl_report(data, shapes, batch)
     _bind(report)

@@ -126,9 +126,9 @@ class Admission:
         with self._lock:
             stored = _within(self._links, client, now - LINK_WINDOW)
             if stored.total >= allowed:
-                # MPSC_CLIENT_SHORT_LINKS=0: none at all, a whole window (`now + window - now` may round above it)
-                wait = (max(1, math.ceil(stored.records[0][0] + LINK_WINDOW - now)) if stored.records
-                        else math.ceil(LINK_WINDOW))
+                oldest = stored.records[0][0] if stored.records else now  # MPSC_CLIENT_SHORT_LINKS=0: none at all
+                # At most a whole window: `now + window - now` may round above it.
+                wait = min(math.ceil(LINK_WINDOW), max(1, math.ceil(oldest + LINK_WINDOW - now)))
                 raise HttpError(429, f"You stored {allowed} new short links within the hour, the most one client may. "
                                 f"Try again in {wait} seconds; the permalink works meanwhile.", {"Retry-After": str(wait)},
                                 limit="client_short_links")
