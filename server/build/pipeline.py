@@ -31,6 +31,7 @@ from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
 SOURCES = {ONTOLOGY: "ontology", PROGRAMME: "data/programme", REFERENCE: "data/reference", METADATA: "data/metadata"}
+CONTENT = (ONTOLOGY, PROGRAMME, REFERENCE)  # the graphs of the data, which the metadata graph describes
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,7 @@ def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
         known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
-    union = Graph(store="SimpleMemory")  # see validation._joined
-    for name in (ONTOLOGY, PROGRAMME, REFERENCE):
-        union += graphs[name]
+    union = validation.joined(*(graphs[name] for name in CONTENT))
     return validation.validate(union, validation.load_shapes(shapes_dir), engine)
 
 
@@ -248,9 +247,6 @@ def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
     """A dump's serialisation before any compression (not the dataset file's: `content_part`, `metadata_part`)."""
     return rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
-
-
-CONTENT = (ONTOLOGY, PROGRAMME, REFERENCE)  # the graphs of the data, which the metadata graph describes
 
 
 def content_part(ordered: dict[str, list]) -> bytes:
