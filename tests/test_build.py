@@ -17,8 +17,8 @@ from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
 from server.namespaces import PROGRAMME_GRAPH
-from server.rdfio import canonical, nquads_sorted, triple_order
-from server.build.pipeline import Shared, new_release, read_inputs, seal
+from server.rdfio import canonical, digest, nquads_sorted, triple_order
+from server.build.pipeline import CONTENT, SHARED_PARTS, Shared, new_release, read_inputs, seal
 
 from .conftest import mpsc
 
@@ -58,8 +58,8 @@ def triples(path: Path) -> set[ox.Triple]:
 
 
 def test_the_dataset_file_holds_each_graph_and_their_merge_once(release):
-    """mpsc-all.nq.gz is two gzip members (the content graphs, then the metadata graph: pipeline.content_part),
-    read as one stream; its default graph is the merge of the four named graphs, each triple written once
+    """mpsc-all.nq.gz is three gzip members (the content graphs' merge, the graphs themselves, then the metadata
+    graph: pipeline.merge_part), read as one stream; its default graph is the merge of the four named graphs, each triple written once
     (a line ends in " .\n" and nowhere else: N-Triples escapes line breaks)."""
     data = gzip.decompress((release.path / "mpsc-all.nq.gz").read_bytes())
     store = ox.Store()
@@ -91,11 +91,15 @@ def test_the_dataset_file_has_the_bytes_of_pyoxigraphs_n_quads_writer():
     graphs = {"https://w3id.org/mpsc/graph/b": sorted((ox.Triple(s, p, o) for o in objects), key=triple_order),
               "https://w3id.org/mpsc/graph/a": sorted([ox.Triple(s, p, objects[1]), ox.Triple(ox.BlankNode("b1"), p, s)],
                                                       key=triple_order)}
-    merged = sorted({t for triples in graphs.values() for t in triples}, key=triple_order)
+    merged = graphs["https://w3id.org/mpsc/graph/a"]  # the merge: each graph in name order, less what came before
+    merged = merged + [t for t in graphs["https://w3id.org/mpsc/graph/b"] if t not in merged]
+    assert len(merged) == 7
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged]
     quads += [ox.Quad(t.subject, t.predicate, t.object, n(g)) for g in sorted(graphs) for t in graphs[g]]
     assert nquads_sorted(graphs, union_default=True) == ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     assert nquads_sorted(graphs) == ox.serialize(quads[len(merged):], format=ox.RdfFormat.N_QUADS)
+    assert nquads_sorted(graphs, named=False, union_default=True) == ox.serialize(quads[:len(merged)],
+                                                                                format=ox.RdfFormat.N_QUADS)
 
 
 def test_manifest_lists_every_file_with_its_checksum(release):
@@ -218,20 +222,24 @@ def test_a_claim_is_taken_by_the_first_process_that_asks():
 
 
 def test_the_shared_parts_are_the_same_whichever_process_computes_them(small_root, tmp_path):
-    """The search index and the dataset file's content member (pipeline.Shared) come from the child when the
-    parent is busy, from the parent when it is free: the release is the same either way."""
+    """The search index and the dataset file's first members (pipeline.Shared) come from the child when the
+    parent is busy, from the parent when it is free, or from both: the release is the same either way."""
     graphs, held = read_inputs(small_root)
     ordered = {name: canonical(triples) for name, triples in held.items()}
+    digests = {name: digest(ordered[name]) for name in CONTENT}
     sealed = []
-    for parent_first in (False, True):
-        shared = Shared(Claim(), Claim())
-        own = shared.take(graphs, ordered) if parent_first else (None, None)
+    for parent_takes in ((), tuple(SHARED_PARTS), ("index",)):
+        shared = Shared()
+        for name, claim in shared.claims.items():  # what the parent is free for first
+            if name not in parent_takes:
+                continue
+            assert claim.take()
+        own = {name: SHARED_PARTS[name](graphs, ordered) for name in parent_takes}
         version, written, theirs = Background(
-            lambda: new_release(tmp_path, graphs, ordered, "2026-01-01", "key", shared)).result()
-        parts = own if parent_first else theirs
-        assert None not in parts and (theirs if parent_first else shared.take(graphs, ordered)) == (None, None)
-        sealed.append(seal(written, graphs, *parts))
-    assert sealed[0] == sealed[1]
+            lambda: new_release(tmp_path, graphs, ordered, "2026-01-01", "key", digests, shared)).result()
+        assert set(theirs) == set(SHARED_PARTS) - set(parent_takes) and shared.take(graphs, ordered) == {}
+        sealed.append(seal(written, graphs, {**own, **theirs}))
+    assert sealed[0] == sealed[1] == sealed[2]
 
 
 def test_the_files_hold_literals_as_validation_saw_them(small_root, tmp_path):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from server.build import build
-from server.build.release import Releases
+from server.build.changes import CONTENT_GRAPHS, compare, previous_triples, since
+from server.build.release import Releases, open_release
 from server.config import Settings
 from server.namespaces import ADMS, MPSC, PROGRAMME_GRAPH
+from server.rdfio import triple_order
 from tests.axe import violations
 from tests.cdp import Browser
 from tests.conftest import make_small_root, serve_app
@@ -95,6 +98,25 @@ def test_a_rebuild_of_the_same_input_is_the_same_release(two):
     root, out, _, b = two
     again = build(root, out)
     assert not again.written and again.version == b.version and Releases(out).current().manifest["previous"] == b.manifest["previous"]
+
+
+def test_only_the_graphs_whose_digest_changed_are_read_back(two, tmp_path):
+    """release.json names each content graph's digest; the next build reads back only the graphs whose digest
+    changed, each from the dump that holds it alone: here the previous release keeps nothing else, not even the
+    dataset file, and the changes are those found by comparing everything."""
+    _, _, a, b = two
+    digests = b.manifest["digests"]
+    assert set(digests) == set(CONTENT_GRAPHS)
+    assert [g for g in CONTENT_GRAPHS if a.manifest["digests"][g] != digests[g]] == [PROGRAMME_GRAPH]
+    new = {g: sorted(triples, key=triple_order) for g, triples in previous_triples(b).items()}
+    everything = compare(a.version, previous_triples(a), b.version, new)
+    shutil.copytree(a.path, tmp_path / "a")
+    for entry in a.files:
+        if entry.get("graphs") != [PROGRAMME_GRAPH]:
+            (tmp_path / "a" / entry["name"]).unlink()
+    assert not (tmp_path / "a" / "mpsc-all.nq.gz").exists()
+    found = since(open_release(tmp_path / "a"), b.version, new, digests)
+    assert found.resources == everything.resources and len(found.resources) == 3
 
 
 @pytest.fixture(scope="module")

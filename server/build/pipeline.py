@@ -11,7 +11,7 @@ import os
 import sqlite3
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -245,17 +245,24 @@ def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
-    """A dump's serialisation before any compression (not the dataset file's: `content_part`, `metadata_part`)."""
+    """A dump's serialisation before any compression (not the dataset file's: `merge_part`, `graphs_part`,
+    `metadata_part`)."""
     return rdfio.serialize_sorted(rdfio.merge_sorted(*(ordered[g] for g in dump.graphs)), dump.fmt.ox_format)
 
 
-def content_part(ordered: dict[str, list]) -> bytes:
-    """The dataset file's first gzip member: the content graphs (CONTENT) and their merge as default graph.
+def merge_part(ordered: dict[str, list]) -> bytes:
+    """The dataset file's first gzip member: the merge of the content graphs (CONTENT), each triple once, as its
+    default graph (`rdfio.nquads_sorted` writes that first).
 
-    The dataset file (ALL_FILE) is two gzip members, which every gzip reader reads as one stream (RFC 1952
-    §2.2): this one needs no metadata, so it is computed while the metadata is (by whichever process is free
-    first, `Shared`), and only the small second one (`metadata_part`) waits for the metadata."""
-    return rdfio.gzip_bytes(rdfio.nquads_sorted({g: ordered[g] for g in CONTENT}, union_default=True))
+    The dataset file (ALL_FILE) is three gzip members, which every gzip reader reads as one stream (RFC 1952
+    §2.2): the first two need no metadata, so they are computed while the metadata is (each by whichever process
+    is free first, `Shared`), and only the small third one (`metadata_part`) waits for the metadata."""
+    return rdfio.gzip_bytes(rdfio.nquads_sorted({g: ordered[g] for g in CONTENT}, named=False, union_default=True))
+
+
+def graphs_part(ordered: dict[str, list]) -> bytes:
+    """The dataset file's second gzip member: the content graphs as named graphs (see `merge_part`)."""
+    return rdfio.gzip_bytes(rdfio.nquads_sorted({g: ordered[g] for g in CONTENT}))
 
 
 def metadata_part(meta: list, content: set) -> bytes:
@@ -290,6 +297,7 @@ class Revision:
     version: str
     modified: str
     key: str
+    digests: dict[str, str]  # each content graph's rdfio.digest, for the next release's changelog (changes.since)
     changes: changes.Changes | None
 
 
@@ -330,7 +338,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
                 "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
                           _entry(VOID_FILE, files[VOID_FILE.name], counts)],  # `seal` adds ALL_FILE
                 "search": None,  # `seal`
-                "input": revision.key}
+                "input": revision.key, "digests": revision.digests}
     if revision.changes is not None:
         files[CHANGES] = rdfio.serialize_sorted(rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)),
                                                 formats.TURTLE.ox_format)
@@ -340,30 +348,37 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     return Written(files, manifest, metadata_part(ordered[METADATA], merged), meta, revision.changes)
 
 
+SHARED_PARTS = {  # name: what computes it from (graphs, ordered); taken in this order
+    "index": lambda graphs, ordered: search_index.build_index(graphs),
+    "merge": lambda graphs, ordered: merge_part(ordered),
+    "graphs": lambda graphs, ordered: graphs_part(ordered),
+}
+
+
 @dataclass
 class Shared:
     """The parts of a release that either process may compute, whichever is free first (background.Claim): the
-    search index (~2 s) and the dataset file's content member (~3 s)."""
+    search index (~2 s) and the dataset file's first two members (~1 s each). Small parts let both processes end
+    at about the same time."""
 
-    indexing: Claim
-    compressing: Claim
+    claims: dict[str, Claim] = field(default_factory=lambda: {name: Claim() for name in SHARED_PARTS})
 
     def close(self) -> None:
-        self.indexing.close()
-        self.compressing.close()
+        for claim in self.claims.values():
+            claim.close()
 
-    def take(self, graphs: dict[str, Graph], ordered: dict[str, list]) -> tuple:
-        """The parts this process claimed (None for the others): (search index, content member)."""
-        index = search_index.build_index(graphs) if self.indexing.take() else None
-        return index, content_part(ordered) if self.compressing.take() else None
+    def take(self, graphs: dict[str, Graph], ordered: dict[str, list]) -> dict:
+        """The parts this process claimed, by name."""
+        return {name: SHARED_PARTS[name](graphs, ordered) for name, claim in self.claims.items() if claim.take()}
 
 
-def seal(written: Written, graphs: dict[str, Graph], index: tuple[bytes, int], content: bytes) -> dict[str, bytes]:
-    """A release's files: the writer's, the dataset file (its content and metadata members), the search index
-    (`search_index.build_index`: its bytes and entries), RELEASE-NOTES.md, the manifest naming them all, and
-    SHA256SUMS over all of them."""
-    manifest, (data, indexed) = written.manifest, index
-    files = {**written.files, ALL_FILE.name: content + written.metadata_part, SEARCH_INDEX: data}
+def seal(written: Written, graphs: dict[str, Graph], parts: dict) -> dict[str, bytes]:
+    """A release's files: the writer's, the dataset file (its three members), the search index (`parts`, see
+    SHARED_PARTS; `search_index.build_index` gives its bytes and entries), RELEASE-NOTES.md, the manifest naming
+    them all, and SHA256SUMS over all of them."""
+    manifest, (data, indexed) = written.manifest, parts["index"]
+    files = {**written.files, ALL_FILE.name: parts["merge"] + parts["graphs"] + written.metadata_part,
+             SEARCH_INDEX: data}
     manifest = {**manifest, "files": [*manifest["files"], _entry(ALL_FILE, files[ALL_FILE.name], manifest["graphs"])],
                 "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data), "sha256": sha256(data)}}
     files[NOTES] = notes.release_notes(manifest["version"], manifest["modified"], {g: graphs[g] for g in CONTENT},
@@ -387,8 +402,10 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
     key = input_key(digests, modified)
     same = unchanged(out_dir, key)
-    shared = Shared(Claim(), Claim())
-    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key, shared))
+    shared = Shared()
+    content_digests = {g: digests[g] for g in CONTENT}
+    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
+                                                                content_digests, shared))
     try:
         result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, digests) if validate
                   else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
@@ -398,13 +415,13 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
         if same is not None:
             return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started,
                                result, written=False)
-        index, content = shared.take(graphs, ordered)
-        version, written, (built, compressed) = writing.result()
+        mine = shared.take(graphs, ordered)
+        version, written, theirs = writing.result()
     finally:
         if writing is not None:
             writing.cancel()
         shared.close()
-    files = seal(written, graphs, index or built, content or compressed)
+    files = seal(written, graphs, {**theirs, **mine})
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
@@ -414,7 +431,7 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
 
 
 def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list], modified: str,
-                key: str, shared: Shared) -> tuple[str, Written, tuple]:
+                key: str, digests: dict[str, str], shared: Shared) -> tuple[str, Written, dict]:
     """The version and the writer's part (`release_files`) of the release that follows the current one in
     `out_dir` (if any), and the parts of `shared` the parent has not taken.
 
@@ -424,7 +441,6 @@ def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list
     """
     previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
-    found = (changes.compare(previous.version, changes.previous_triples(previous), version, ordered)
-             if previous else None)
-    written = release_files(graphs, ordered, Revision(version, modified, key, found))
+    found = changes.since(previous, version, ordered, digests) if previous else None
+    written = release_files(graphs, ordered, Revision(version, modified, key, digests, found))
     return version, written, shared.take(graphs, ordered)
