@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -113,12 +114,27 @@ class StopWhileLoading:
             threading.Thread(target=self._deliver, daemon=True).start()
 
     def _deliver(self) -> None:
-        """Wait (a few seconds at most) for granian's handler to replace ours, then send the signal again."""
+        """Wait (ten seconds at most) until granian listens for the stop, then send it again.
+
+        Granian's worker installs its handler a moment before it starts the server that acts on what the handler
+        records: a stop in between was lost (once in about 60 stops right after a start, under load). Once that
+        server runs, the worker's main thread waits for the stop in threading.Event.wait, so that is what this
+        waits for, besides granian's handler in place of ours."""
+        main = threading.main_thread().ident
         for _ in range(1000):
-            if signal.getsignal(self.received) is not self.ours:
+            if signal.getsignal(self.received) is not self.ours and _waits_for_an_event(sys._current_frames().get(main)):
                 break
             time.sleep(0.01)
         os.kill(os.getpid(), self.received)
+
+
+def _waits_for_an_event(frame) -> bool:
+    """Whether a thread whose current frame is `frame` waits in threading.Event.wait."""
+    while frame is not None:
+        if frame.f_code is threading.Event.wait.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _loaded_app():
