@@ -26,7 +26,7 @@ from server import create_app
 from server.build import build
 from server.config import Settings
 from server.build.release import DATASET_FILE, Releases
-from server.store import Store
+from server.store import Store, open_store
 from tests.sparql_support import ROOT, free_port, mpsc  # noqa: F401  (fixtures' helpers, shared with benchmarks)
 
 
@@ -168,7 +168,8 @@ def release_store(release):
 @contextmanager
 def serve_app(settings: Settings, store=None, base_url: str | None = None):
     """Serve the app on 127.0.0.1 in a background thread; yields the URL it listens on (with trailing slash).
-    Its pages name that URL as their base, or `base_url` (another server's, to compare pages byte for byte)."""
+    Its pages name that URL as their base, or `base_url` (another server's, to compare pages byte for byte).
+    A `store` given stays open (its owner closes it); one the app opened is closed with the server."""
     port = free_port()
     settings = settings.with_(base_url=base_url or f"http://127.0.0.1:{port}/", bind=f"127.0.0.1:{port}")
     app = create_app(settings, store=store)
@@ -180,7 +181,8 @@ def serve_app(settings: Settings, store=None, base_url: str | None = None):
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        app.extensions["mpsc.store"].close()
+        if store is None:
+            app.extensions["mpsc.store"].close()
 
 
 @pytest.fixture(scope="session")
@@ -189,7 +191,17 @@ def settings(releases_dir) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def base_url(settings):
+def real_store(settings):
+    """The embedded store over the real release, opened once per worker: the apps that differ from `base_url`'s
+    only in web settings (the document cache off, another base URL) share it, since each store the app opens
+    loads the release again (~2 s of CPU)."""
+    store = open_store(settings, Releases(settings.releases))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(settings, real_store):
     """A live server over the real release, shared by the whole session."""
-    with serve_app(settings) as url:
+    with serve_app(settings, store=real_store) as url:
         yield url

@@ -37,14 +37,14 @@ LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, settings, releases_dir):
+def site(tmp_path_factory, settings, releases_dir, real_store):
     """(nginx base URL, app base URL, export folder): nginx over the export, the app behind it."""
     if NGINX is None:
         pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
     folder = tmp_path_factory.mktemp("export")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    with serve_app(settings, base_url=base) as app:
+    with serve_app(settings, store=real_store, base_url=base) as app:
         upstream = urlsplit(app).netloc
         result = mpsc("export-site", str(folder), "--base-url", base, "--listen", f"127.0.0.1:{port}",
                       "--upstream", upstream, "--only", "project/b", "--only", "project/connected-urban-twins",

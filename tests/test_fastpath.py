@@ -28,9 +28,9 @@ HEADERS = [{"Accept": "text/html", "Accept-Language": "en-US,en;q=0.9"}, {"Accep
 
 
 @pytest.fixture(scope="module")
-def uncached(settings, base_url):
-    """The app over the same release with the document cache off, under the session server's base URL."""
-    with serve_app(settings.with_(document_cache_bytes=0), base_url=base_url) as url:
+def uncached(settings, base_url, real_store):
+    """The app over the same release and store with the document cache off, under the session server's base URL."""
+    with serve_app(settings.with_(document_cache_bytes=0), store=real_store, base_url=base_url) as url:
         yield url
 
 
@@ -67,22 +67,19 @@ def test_head_and_conditional_requests(base_url, uncached):
             assert request(base_url, "doc/project/bamberg", conditional) == expected, (condition, attempt)
 
 
-def test_a_document_is_rendered_once_and_errors_never_kept(settings):
+def test_a_document_is_rendered_once_and_errors_never_kept(settings, real_store):
     from server import create_app
 
-    app = create_app(settings)
-    try:
-        client, documents = app.test_client(), app.extensions["mpsc.documents"]
-        first = client.get("/doc/project/bamberg.ttl")
-        assert len(documents._entries) == 1
-        assert client.get("/doc/project/bamberg.ttl").get_data() == first.get_data()
-        assert client.get("/doc/project/bamberg", headers={"Accept": "text/turtle"}).status_code == 200
-        client.get("/doc/project/no-such-project")
-        client.get("/doc/project/bamberg?format=ttl")  # other query parameters are not kept
-        client.get("/doc/project/bamberg", headers={"Accept": "image/png"})  # 406
-        assert len(documents._entries) == 2
-    finally:
-        app.extensions["mpsc.store"].close()
+    app = create_app(settings, store=real_store)
+    client, documents = app.test_client(), app.extensions["mpsc.documents"]
+    first = client.get("/doc/project/bamberg.ttl")
+    assert len(documents._entries) == 1
+    assert client.get("/doc/project/bamberg.ttl").get_data() == first.get_data()
+    assert client.get("/doc/project/bamberg", headers={"Accept": "text/turtle"}).status_code == 200
+    client.get("/doc/project/no-such-project")
+    client.get("/doc/project/bamberg?format=ttl")  # other query parameters are not kept
+    client.get("/doc/project/bamberg", headers={"Accept": "image/png"})  # 406
+    assert len(documents._entries) == 2
 
 
 def entry(size: int) -> Entry:
