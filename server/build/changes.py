@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from .. import iris, rdfio
 from ..namespaces import ID, MPSC, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
-from .release import CHANGES, DATASET_FILE, Release
+from .release import CHANGES, Release
 
 CONTENT_GRAPHS = (ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH)  # the metadata graph changes every release
 KINDS = ("added", "removed", "modified")
@@ -71,12 +71,10 @@ READABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)  # the dump formats rea
 
 
 def previous_triples(release: Release, graphs=CONTENT_GRAPHS) -> dict[str, set[ox.Triple]]:
-    """Content graphs of an earlier release, each read from a dump that holds it alone (smaller than the
-    N-Quads file of everything), or from that file where a release has no such dump."""
+    """Content graphs of an earlier release, each read from the dump that holds it alone (every release has one
+    per content graph, DUMPS), which is smaller than the N-Quads file of everything."""
     dumps = {entry["graphs"][0]: entry for entry in release.files
              if entry.get("dump") and len(entry.get("graphs", ())) == 1 and _format(entry) in READABLE}
-    if not all(graph in dumps for graph in graphs):
-        return _from_dataset_file(release, graphs)
     found = {}
     for graph in graphs:
         entry = dumps[graph]
@@ -87,16 +85,6 @@ def previous_triples(release: Release, graphs=CONTENT_GRAPHS) -> dict[str, set[o
 
 def _format(entry: dict) -> ox.RdfFormat | None:
     return ox.RdfFormat.from_media_type(entry.get("content_type") or entry["media_type"])
-
-
-def _from_dataset_file(release: Release, graphs) -> dict[str, set[ox.Triple]]:
-    found: dict[str, set[ox.Triple]] = {g: set() for g in graphs}
-    with gzip.open(release.path / DATASET_FILE) as stream:
-        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
-            into = found.get(getattr(quad.graph_name, "value", None))
-            if into is not None:
-                into.add(quad.triple)
-    return found
 
 
 def compare(previous: str, old: dict[str, set[ox.Triple]], version: str, new: dict[str, list[ox.Triple]]) -> Changes:
