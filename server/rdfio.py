@@ -127,7 +127,8 @@ def merge_sorted(*lists: list[ox.Triple]) -> list[ox.Triple]:
 
 def nquads_sorted(graphs: dict[str, list[ox.Triple]], *, named: bool = True, union_default: bool = False,
                   exclude: set[ox.Triple] = frozenset()) -> bytes:
-    """Serialise named graphs (sorted triple lists) as N-Quads, graphs in name order (not with `named=False`).
+    """Serialise named graphs (sorted triple lists, each triple once) as N-Quads, graphs in name order; with
+    `named=False`, only the default graph below.
 
     With `union_default`, the default graph is written first, as the RDF merge (a set) of all named
     graphs, less the triples in `exclude` (written with the default graph elsewhere): stores then answer queries

@@ -114,15 +114,20 @@ class StopWhileLoading:
             threading.Thread(target=self._deliver, daemon=True).start()
 
     def _deliver(self) -> None:
-        """Wait (ten seconds at most) until granian listens for the stop, then send it again.
+        """Wait (ten seconds at most) for granian's handler in place of ours, then (one second at most) until
+        granian listens for the stop, and send it again.
 
         Granian's worker installs its handler a moment before it starts the server that acts on what the handler
         records: a stop in between was lost (once in about 60 stops right after a start, under load). Once that
-        server runs, the worker's main thread waits for the stop in threading.Event.wait, so that is what this
-        waits for, besides granian's handler in place of ours."""
+        server runs, the worker's main thread waits for the stop in threading.Event.wait (granian 2.8), which is
+        what this looks for; a granian that waits elsewhere gets the stop after the second."""
         main = threading.main_thread().ident
         for _ in range(1000):
-            if signal.getsignal(self.received) is not self.ours and _waits_for_an_event(sys._current_frames().get(main)):
+            if signal.getsignal(self.received) is not self.ours:
+                break
+            time.sleep(0.01)
+        for _ in range(100):
+            if _waits_for_an_event(sys._current_frames().get(main)):
                 break
             time.sleep(0.01)
         os.kill(os.getpid(), self.received)

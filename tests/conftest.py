@@ -166,11 +166,11 @@ def release_store(release):
 
 
 @contextmanager
-def serve_app(settings: Settings, store=None, base_url: str | None = None):
-    """Serve the app on 127.0.0.1 in a background thread; yields the URL it listens on (with trailing slash).
-    Its pages name that URL as their base, or `base_url` (another server's, to compare pages byte for byte).
-    A `store` given stays open (its owner closes it); one the app opened is closed with the server."""
-    port = free_port()
+def serve_app(settings: Settings, store=None, base_url: str | None = None, port: int | None = None):
+    """Serve the app on 127.0.0.1 in a background thread, on `port` or a free one; yields the URL it listens on
+    (with trailing slash). Its pages name that URL as their base, or `base_url` (another server's, to compare pages
+    byte for byte). A `store` given stays open (its owner closes it); one the app opened is closed with the server."""
+    port = port or free_port()
     settings = settings.with_(base_url=base_url or f"http://127.0.0.1:{port}/", bind=f"127.0.0.1:{port}")
     app = create_app(settings, store=store)
     server = make_server("127.0.0.1", port, app, threaded=True)
@@ -190,18 +190,23 @@ def settings(releases_dir) -> Settings:
     return Settings.from_env(root=ROOT, releases=releases_dir)
 
 
+SESSION_PORT = pytest.StashKey[int]()
+
+
 @pytest.fixture(scope="session")
-def real_store(settings):
-    """The embedded store over the real release, opened once per worker: the apps that differ from `base_url`'s
-    only in web settings (the document cache off, another base URL) share it, since each store the app opens
-    loads the release again (~2 s of CPU)."""
-    store = open_store(settings, Releases(settings.releases))
+def real_store(settings, request):
+    """The embedded store over the real release, opened once per worker for the session's server (`base_url`),
+    whose endpoint URL it resolves relative IRIs against. Apps that differ from that server only in web settings
+    (the document cache off, the pages' base URL, the time limit of a reconciliation batch) share it, since each
+    store an app opens loads the release again (~2 s of CPU)."""
+    port = request.config.stash[SESSION_PORT] = free_port()
+    store = open_store(settings.with_(base_url=f"http://127.0.0.1:{port}/"), Releases(settings.releases))
     yield store
     store.close()
 
 
 @pytest.fixture(scope="session")
-def base_url(settings, real_store):
+def base_url(settings, real_store, request):
     """A live server over the real release, shared by the whole session."""
-    with serve_app(settings, store=real_store) as url:
+    with serve_app(settings, store=real_store, port=request.config.stash[SESSION_PORT]) as url:
         yield url

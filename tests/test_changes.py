@@ -117,6 +117,9 @@ def test_only_the_graphs_whose_digest_changed_are_read_back(two, tmp_path):
     assert not (tmp_path / "a" / "mpsc-all.nq.gz").exists()
     found = since(open_release(tmp_path / "a"), b.version, new, digests)
     assert found.resources == everything.resources and len(found.resources) == 3
+    unnamed = open_release(a.path)
+    del unnamed.manifest["digests"]  # a release built before `digests`: every graph is read and compared
+    assert since(unnamed, b.version, new, digests).resources == everything.resources
 
 
 @pytest.fixture(scope="module")

@@ -67,17 +67,19 @@ def since(previous: Release, version: str, new: dict[str, list[ox.Triple]], dige
     return compare(previous.version, previous_triples(previous, changed), version, {g: new[g] for g in changed})
 
 
-READABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)  # the dump formats read back (JSON-LD is slower)
+READABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)  # the dump formats read back, in this order (JSON-LD is slower)
 
 
 def previous_triples(release: Release, graphs=CONTENT_GRAPHS) -> dict[str, set[ox.Triple]]:
-    """Content graphs of an earlier release, each read from the dump that holds it alone (every release has one
+    """Content graphs of an earlier release, each read from a dump that holds it alone (every release has one
     per content graph, DUMPS), which is smaller than the N-Quads file of everything."""
-    dumps = {entry["graphs"][0]: entry for entry in release.files
-             if entry.get("dump") and len(entry.get("graphs", ())) == 1 and _format(entry) in READABLE}
+    alone = sorted((READABLE.index(_format(e)), e["name"], e) for e in release.files
+                   if e.get("dump") and len(e.get("graphs", ())) == 1 and _format(e) in READABLE)
     found = {}
     for graph in graphs:
-        entry = dumps[graph]
+        entry = next((e for _, _, e in alone if e["graphs"] == [graph]), None)
+        if entry is None:
+            raise ValueError(f"release {release.version} has no dump of {graph} alone to compare with")
         with (gzip.open if entry.get("compressed") else open)(release.path / entry["name"], "rb") as stream:
             found[graph] = {quad.triple for quad in ox.parse(stream, format=_format(entry))}
     return found

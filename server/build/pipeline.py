@@ -266,7 +266,7 @@ def graphs_part(ordered: dict[str, list]) -> bytes:
 
 
 def metadata_part(meta: list, content: set) -> bytes:
-    """The dataset file's second gzip member: the metadata graph, and its triples the content graphs do not hold
+    """The dataset file's third gzip member: the metadata graph, and its triples the content graphs do not hold
     (`content`, their merge) added to the default graph, which so stays the merge of all four graphs."""
     data = rdfio.nquads_sorted({METADATA: meta}, union_default=True, exclude=content)
     return rdfio.gzip_bytes(data)
@@ -392,8 +392,8 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
     The release files are computed in a child process while this one validates (build/background.py); the search
-    index and the dataset file's content by whichever of the two is free first (`Shared`). `validate=False` is
-    for a caller that checks the same input on its own.
+    index and the dataset file's first two members by whichever of the two is free first (`Shared`).
+    `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
     graphs, held = read_inputs(root)
