@@ -122,15 +122,17 @@ class StopWhileLoading:
         server runs, the worker's main thread waits for the stop in threading.Event.wait (granian 2.8), which is
         what this looks for; a granian that waits elsewhere gets the stop after the second."""
         main = threading.main_thread().ident
-        for _ in range(1000):
-            if signal.getsignal(self.received) is not self.ours:
-                break
-            time.sleep(0.01)
-        for _ in range(100):
-            if _waits_for_an_event(sys._current_frames().get(main)):
-                break
-            time.sleep(0.01)
+        _until(lambda: signal.getsignal(self.received) is not self.ours, seconds=10)
+        _until(lambda: _waits_for_an_event(sys._current_frames().get(main)), seconds=1)
         os.kill(os.getpid(), self.received)
+
+
+def _until(condition, seconds: float) -> None:
+    """Poll `condition` every 10 ms until it holds or `seconds` have passed."""
+    for _ in range(round(seconds * 100)):
+        if condition():
+            return
+        time.sleep(0.01)
 
 
 def _waits_for_an_event(frame) -> bool:

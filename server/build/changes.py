@@ -73,16 +73,20 @@ READABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)  # the dump formats rea
 def previous_triples(release: Release, graphs=CONTENT_GRAPHS) -> dict[str, set[ox.Triple]]:
     """Content graphs of an earlier release, each read from a dump that holds it alone (every release has one
     per content graph, DUMPS), which is smaller than the N-Quads file of everything."""
-    alone = sorted((READABLE.index(_format(e)), e["name"], e) for e in release.files
-                   if e.get("dump") and len(e.get("graphs", ())) == 1 and _format(e) in READABLE)
     found = {}
     for graph in graphs:
-        entry = next((e for _, _, e in alone if e["graphs"] == [graph]), None)
-        if entry is None:
-            raise ValueError(f"release {release.version} has no dump of {graph} alone to compare with")
+        entry = _dump_of(release, graph)
         with (gzip.open if entry.get("compressed") else open)(release.path / entry["name"], "rb") as stream:
             found[graph] = {quad.triple for quad in ox.parse(stream, format=_format(entry))}
     return found
+
+
+def _dump_of(release: Release, graph: str) -> dict:
+    """The manifest entry of the dump that holds `graph` alone, in the first of READABLE's formats it has."""
+    dumps = [e for e in release.files if e.get("dump") and e.get("graphs") == [graph] and _format(e) in READABLE]
+    if not dumps:
+        raise ValueError(f"release {release.version} has no dump of {graph} alone to compare with")
+    return min(dumps, key=lambda e: READABLE.index(_format(e)))
 
 
 def _format(entry: dict) -> ox.RdfFormat | None:
