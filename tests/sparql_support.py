@@ -120,14 +120,20 @@ def snapshot(store) -> set[tuple[str, int]]:
     return {(str(row.get("version", "")), int(row["n"])) for row in store.select(SNAPSHOT)}
 
 
+SNAPSHOT_EVERY = 0.25  # seconds between two reads of snapshots_while
+
+
 def snapshots_while(store, action):
-    """What a reader of `store` sees while `action()` runs, read from another thread every 100 ms (often enough
-    to catch a moment of the swap, seldom enough to leave the load the CPU) and once more when it is done:
-    a list of (time.monotonic(), version, default-graph size) in the order read; and what `action` returned."""
+    """What a reader of `store` sees while `action()` runs, read from another thread every SNAPSHOT_EVERY seconds
+    and once more when it is done: a list of (time.monotonic(), version, default-graph size) in the order read;
+    and what `action` returned.
+
+    Often enough for the tests' window (a swap must settle within 2 s of its first visible change), seldom enough
+    to leave the load the CPU: each read counts the whole default graph, which takes Virtuoso ~45 ms of CPU."""
     seen, done = [], threading.Event()
 
     def read():
-        while not done.wait(0.1):
+        while not done.wait(SNAPSHOT_EVERY):
             seen.extend((time.monotonic(), *pair) for pair in snapshot(store))
 
     reader = threading.Thread(target=read)

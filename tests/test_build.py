@@ -1,6 +1,7 @@
 """The build and its release: files, checksums, determinism, and refusal of invalid data."""
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import shutil
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FILES = {"mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld", "void.ttl", "SHA256SUMS"}
 
 
+@functools.cache
 def parse_dump(path: Path) -> Graph:
+    """A dump read by rdflib, once per file: the tests only read it."""
     fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".gz": "nt"}[path.suffix]
     data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     return Graph().parse(data=data, format=fmt)
@@ -57,13 +60,12 @@ def triples(path: Path) -> set[ox.Triple]:
     return {quad.triple for quad in ox.parse(data, format=fmt)}
 
 
-def test_the_dataset_file_holds_each_graph_and_their_merge_once(release):
+def test_the_dataset_file_holds_each_graph_and_their_merge_once(release, release_store):
     """mpsc-all.nq.gz is three gzip members (the content graphs' merge, the graphs themselves, then the metadata
     graph: pipeline.merge_part), read as one stream; its default graph is the merge of the four named graphs, each triple written once
-    (a line ends in " .\n" and nowhere else: N-Triples escapes line breaks)."""
+    (a line ends in " .\n" and nowhere else: N-Triples escapes line breaks). `release_store` is that file loaded."""
     data = gzip.decompress((release.path / "mpsc-all.nq.gz").read_bytes())
-    store = ox.Store()
-    store.load(data, format=ox.RdfFormat.N_QUADS)
+    store = release_store
     assert data.count(b" .\n") == data.count(b"\n") == len(store)  # no line twice
     count = "SELECT (COUNT(*) AS ?n) {{ {} }}"
     assert int(next(store.query(count.format("?s ?p ?o")))["n"].value) == release.manifest["default_graph"]
