@@ -86,9 +86,19 @@ def canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(set(triples), key=triple_order)
 
 
+def ntriples(triples: list[ox.Triple]) -> bytes:
+    """Triples as N-Triples, one line each, in the order given."""
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
 def digest(triples: list[ox.Triple]) -> str:
     """SHA-256 of triples already in canonical order (`sorted_triples`), as N-Triples: a graph's fingerprint."""
-    return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)).hexdigest()
+    return fingerprint(ntriples(triples))
+
+
+def fingerprint(ntriples_bytes: bytes) -> str:
+    """`digest` of the triples whose canonical N-Triples (`ntriples`) these are."""
+    return hashlib.sha256(ntriples_bytes).hexdigest()
 
 
 def parse_sorted(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list[ox.Triple]:

@@ -212,13 +212,13 @@ def release_date(root: Path, static: Graph) -> str:
 
 
 def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
-          digests: dict[str, str] | None = None, engine: str = validation.ENGINE) -> validation.ValidationResult:
+          ntriples: dict[str, bytes] | None = None, engine: str = validation.ENGINE) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph with `engine`; with a
     cache folder and the build's engine, in layers whose unchanged parts are not checked again (the cache holds
-    that engine's findings: validation.validate_layers), keyed with the graphs' digests (`rdfio.digest`; given by
-    a caller that has them)."""
+    that engine's findings: validation.validate_layers), keyed with the graphs' digests. `ntriples`: each graph's
+    canonical N-Triples (`rdfio.ntriples`), from a caller that has them."""
     if cache is not None and engine == validation.ENGINE:
-        known = {id(graphs[name]): digest for name, digest in (digests or {}).items()}
+        known = {id(graphs[name]): text for name, text in (ntriples or {}).items()}
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
                                           known)
     union = validation.joined(*(graphs[name] for name in CONTENT))
@@ -399,7 +399,8 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     graphs, held = read_inputs(root)
     ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
     modified = release_date(root, graphs[METADATA])
-    digests = {name: rdfio.digest(triples) for name, triples in ordered.items()}
+    ntriples = {name: rdfio.ntriples(triples) for name, triples in ordered.items()}
+    digests = {name: rdfio.fingerprint(text) for name, text in ntriples.items()}
     key = input_key(digests, modified)
     same = unchanged(out_dir, key)
     shared = Shared()
@@ -407,7 +408,7 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
     writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
                                                                 content_digests, shared))
     try:
-        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, digests) if validate
+        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, ntriples) if validate
                   else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
         if not result.conforms:
             raise BuildError(f"{result.violations} SHACL violation(s); no release written",

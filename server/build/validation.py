@@ -31,6 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
@@ -102,6 +103,11 @@ def validate(data: Graph, shapes: Graph, engine: str = ENGINE, batch: bool = Tru
         raise ValueError(f"unknown SHACL engine {engine!r}; one of {', '.join(ENGINES)}")
     data = _single_graph(data)
     report = _turbo_report(data, shapes) if engine == "pyshacl-turbo" else _pyshacl_report(data, shapes, batch)
+    return _result(report, data)
+
+
+def _result(report: Graph, data: Graph) -> ValidationResult:
+    """The findings of a report, sorted; `data` gives the focus nodes' labels."""
     _bind(report)
     findings = sorted(_findings(report, data), key=_sort_key)
     conforms = not any(f.severity == "Violation" for f in findings)
@@ -118,6 +124,16 @@ def _turbo_report(data: Graph, shapes: Graph) -> Graph:
     return pyshacl_turbo.validate(data, shacl_graph=shapes, **OPTIONS)[1]
 
 
+def _turbo_text_report(ntriples: str, shapes: Graph) -> Graph:
+    """The build's engine on N-Triples text, which it parses itself: filling one rdflib graph with the ~220,000
+    triples of the reference layer first took ~2 s (`joined`). `Input` is how pyshacl-turbo passes parsed
+    sources on internally; its version is pinned below 0.7 (pyproject.toml)."""
+    import pyshacl_turbo
+    from pyshacl_turbo.rdf import Input
+
+    return pyshacl_turbo.validate(Input(ntriples, "nt", None, {}, {}), shacl_graph=shapes, **OPTIONS)[1]
+
+
 def _pyshacl_report(data: Graph, shapes: Graph, batch: bool) -> Graph:
     import pyshacl
 
@@ -127,18 +143,18 @@ def _pyshacl_report(data: Graph, shapes: Graph, batch: bool) -> Graph:
 
 
 def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
-                    cache: Path | None, digests: dict[int, str] | None = None) -> ValidationResult:
+                    cache: Path | None, known: dict[int, bytes] | None = None) -> ValidationResult:
     """The findings of validating the three graphs together, in two runs whose findings are taken from
     `cache` (a folder) when their inputs are unchanged; see the module docstring. The report graph is
     empty: a report of everything needs one run over everything (`mpsc validate --format turtle`).
 
-    `digests` (`id(graph)` → the SHA-256 of its triples, from a caller that has serialised them anyway)
-    spares hashing the reference layer's triples again for the cache keys (`_layer_key`)."""
+    `known` (`id(graph)` → its triples as canonical N-Triples, `rdfio.ntriples`, from a caller that has
+    serialised them anyway) spares serialising the reference layer again for the cache keys and the engine."""
     shapes = load_shapes(shapes_dir)
     layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
-    base = _cached_findings(layer, shapes, shapes_dir, cache, digests or {})
+    base = _cached_findings(layer, shapes, shapes_dir, cache, known or {})
     recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache,
-                              digests or {})
+                              known or {})
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
     findings = [f for f in base if f.focus not in described] + [f for f in recent if f.focus in described]
     findings.sort(key=_sort_key)
@@ -150,15 +166,17 @@ CACHE_ENTRIES = 20  # findings files kept in the cache folder, the most recently
 
 
 def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None,
-                     digests: dict[int, str]) -> list[Finding]:
-    """The findings of validating the graphs together, computed only when the cache has none for exactly
-    these inputs (the graphs are joined only then). Each programme edit adds an entry, so the cache keeps
-    the CACHE_ENTRIES most recently used."""
-    cached = cache / f"{_layer_key(graphs, shapes_dir, digests)}.json" if cache else None
+                     known: dict[int, bytes]) -> list[Finding]:
+    """The findings of validating the graphs together (by the build's engine, ENGINE), computed only when the
+    cache has none for exactly these inputs. Each programme edit adds an entry, so the cache keeps the
+    CACHE_ENTRIES most recently used."""
+    texts = [known.get(id(graph)) or rdfio.ntriples(rdfio.sorted_triples(graph)) for graph in graphs]
+    cached = cache / f"{_layer_key(texts, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
         cached.touch()
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
-    findings = validate(joined(*graphs), shapes).findings
+    report = _turbo_text_report(b"".join(texts).decode("utf-8"), shapes)
+    findings = _result(report, ReadOnlyGraphAggregate(list(graphs))).findings
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -180,12 +198,12 @@ def _prune(cache: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def _layer_key(graphs: tuple[Graph, ...], shapes_dir: Path, digests: dict[int, str]) -> str:
-    """SHA-256 of what a run's findings depend on: its graphs' triples (the `rdfio.digest` of each, from
-    `digests` when known), the shapes, this module (which turns reports into findings) and the engine's version."""
+def _layer_key(texts: list[bytes], shapes_dir: Path) -> str:
+    """SHA-256 of what a run's findings depend on: its graphs' triples (the `rdfio.fingerprint` of each one's
+    canonical N-Triples), the shapes, this module (which turns reports into findings) and the engine's version."""
     digest = hashlib.sha256()
-    for graph in graphs:
-        digest.update((digests.get(id(graph)) or rdfio.digest(rdfio.sorted_triples(graph))).encode())
+    for text in texts:
+        digest.update(rdfio.fingerprint(text).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + f"{ENGINE} {version(ENGINE)}".encode())
