@@ -51,8 +51,12 @@ class Chromium:
         self.profile = Path(tempfile.mkdtemp(prefix="mpsc-chromium-"))
         self.process = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.port, path = self._devtools(timeout)
-        self.control = Connection(f"ws://127.0.0.1:{self.port}{path}", timeout)
+        try:
+            self.port, path = self._devtools(timeout)
+            self.control = Connection(f"ws://127.0.0.1:{self.port}{path}", timeout)
+        except BaseException:
+            self._end()
+            raise
         atexit.register(self.close)
 
     @classmethod
@@ -87,12 +91,15 @@ class Chromium:
         try:
             self.control.ws.close()
         finally:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            shutil.rmtree(self.profile, ignore_errors=True)
+            self._end()
+
+    def _end(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 class Connection:
