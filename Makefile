@@ -7,10 +7,14 @@ BIN = $(VENV)/bin
 
 setup: $(VENV)/.installed
 
+# The venv gets its pip from the host's pip when that can install into another interpreter (pip >= 22.3), else
+# from ensurepip and an upgrade: 2.4 s instead of 5.7 s (`time` of each way, 2026-12-04). A current pip then
+# resolves and installs the dependencies in about half the time the venv's bundled pip takes.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet --upgrade pip 2>/dev/null || \
+	  { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --upgrade pip; }
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 serve: setup
