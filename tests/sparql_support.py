@@ -129,7 +129,8 @@ def snapshots_while(store, action):
     and what `action` returned.
 
     Often enough for the tests' window (a swap must settle within 2 s of its first visible change), seldom enough
-    to leave the load the CPU: each read counts the whole default graph, which takes Virtuoso ~45 ms of CPU."""
+    to leave the load the CPU: each read counts the whole default graph, which takes Virtuoso ~45 ms of CPU
+    (its process's time in /proc/PID/stat around 20 counts on the loaded release)."""
     seen, done = [], threading.Event()
 
     def read():

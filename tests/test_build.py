@@ -62,8 +62,9 @@ def triples(path: Path) -> set[ox.Triple]:
 
 def test_the_dataset_file_holds_each_graph_and_their_merge_once(release, release_store):
     """mpsc-all.nq.gz is three gzip members (the content graphs' merge, the graphs themselves, then the metadata
-    graph: pipeline.merge_part), read as one stream; its default graph is the merge of the four named graphs, each triple written once
-    (a line ends in " .\n" and nowhere else: N-Triples escapes line breaks). `release_store` is that file loaded."""
+    graph: pipeline.merge_part), read as one stream; its default graph is the merge of the four named graphs,
+    each triple written once (a line ends in " .\n" and nowhere else: N-Triples escapes line breaks).
+    `release_store` is that file loaded."""
     data = gzip.decompress((release.path / "mpsc-all.nq.gz").read_bytes())
     store = release_store
     assert data.count(b" .\n") == data.count(b"\n") == len(store)  # no line twice
@@ -232,10 +233,8 @@ def test_the_shared_parts_are_the_same_whichever_process_computes_them(small_roo
     sealed = []
     for parent_takes in ((), tuple(SHARED_PARTS), ("index",)):
         shared = Shared()
-        for name, claim in shared.claims.items():  # what the parent is free for first
-            if name not in parent_takes:
-                continue
-            assert claim.take()
+        for name in parent_takes:  # what the parent is free for first
+            assert shared.claims[name].take()
         own = {name: SHARED_PARTS[name](graphs, ordered) for name in parent_takes}
         version, written, theirs = Background(
             lambda: new_release(tmp_path, graphs, ordered, "2026-01-01", "key", digests, shared)).result()
