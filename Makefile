@@ -42,5 +42,8 @@ nginx:
 	  { echo "nginx is missing: install Debian's nginx-light package (apt-get install nginx-light)" >&2; exit 1; }
 
 # Two workers (pytest-xdist), each taking whole test files, so a file's servers start once; --slow: every test.
+# A run starts ~140 Python interpreters (workers, servers, CLI runs, executors). With PYTHONDONTWRITEBYTECODE set,
+# a clean clone never caches the bytecode of server/ and tests/: each of them compiled what it imports, and each
+# worker's collection took 4.4 s instead of 2.9 s (`time pytest --collect-only` in a clean clone, 2026-12-04).
 test: setup browser virtuoso nginx
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --slow
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --slow
