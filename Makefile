@@ -52,7 +52,7 @@ nginx:
 # (MemAvailable); TEST_WORKERS=2 where memory is short. In the checkout, 2026-12-04.
 TEST_WORKERS ?= 3
 
-# A run starts ~140 Python interpreters (workers, servers, CLI runs, executors). With PYTHONDONTWRITEBYTECODE set,
+# A run starts ~140 Python interpreters (workers, servers, CLI runs, the executors' fork servers). With PYTHONDONTWRITEBYTECODE set,
 # a clean clone never caches the bytecode of server/ and tests/: each of them compiled what it imports, and each
 # worker's collection took 4.4 s instead of 2.9 s (`time pytest --collect-only` in a clean clone, 2026-12-04).
 test: setup browser virtuoso nginx

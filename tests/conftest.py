@@ -110,7 +110,11 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     """Tests marked slow are left out unless --slow asks for them (`make test`, and so CI, does). Test files that
     need no release of the real data run first, while it is built; in each group, files with more tests first
-    (`make test` turns xdist's own reordering off, which would ignore the groups)."""
+    (`make test` turns xdist's own reordering off, which would ignore the groups). Two tests with one node id
+    end the run: pytest-xdist runs one of them and says nothing (schemathesis's per-operation tests did that)."""
+    twice = sorted(nodeid for nodeid, n in collections.Counter(item.nodeid for item in items).items() if n > 1)
+    if twice:
+        raise pytest.UsageError("tests collected more than once under one node id: " + ", ".join(twice))
     if not config.getoption("slow"):
         slow = [item for item in items if item.get_closest_marker("slow")]
         config.hook.pytest_deselected(items=slow)
