@@ -8,7 +8,8 @@ These are the small queries a Linked Data site mostly serves, where the HTTP pat
 Then both servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
 the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
 pages shared by several processes, such as the release the fork server loaded before forking the
-executors, count once in all).
+executors, count once in all). It is read again IDLE seconds later, once `mpsc serve` has replaced the executors
+that the mix left holding memory of their own (server/store/pool.py, RECYCLE_AFTER).
 
     .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5]
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -28,7 +30,11 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import load  # noqa: E402
 from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
 from server.config import Settings  # noqa: E402
+from server.store.pool import RECYCLE_AFTER  # noqa: E402
 from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
+
+
+IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
 
 
 def stat_fields(pid: int | str) -> list[str]:
@@ -97,10 +103,16 @@ def main() -> None:
                   f"{mine['p50_ms']:7.2f} {mine['rate'] / theirs['rate']:6.2f}x")
         for base, path in ((oxigraph, "/query"), (ours, "/sparql")):
             measure(base, path, mix, 8, args.seconds)
-        memory = {name: pss_mib(session(listener(int(base.rsplit(":", 1)[1]))))
-                  for name, base in (("oxigraph serve", oxigraph), ("mpsc serve", ours))}
-        print(f"memory after the mix at 8 clients (PSS of the process tree): mpsc serve {memory['mpsc serve']:.0f} MiB, "
-              f"oxigraph serve {memory['oxigraph serve']:.0f} MiB")
+        print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(oxigraph, ours)}")
+        time.sleep(IDLE)
+        print(f"memory after {IDLE:.0f} s idle: {memory(oxigraph, ours)}")
+
+
+def memory(oxigraph: str, ours: str) -> str:
+    """PSS of each server's process tree, found by the port it listens on."""
+    mib = {name: pss_mib(session(listener(int(base.rsplit(":", 1)[1]))))
+           for name, base in (("oxigraph serve", oxigraph), ("mpsc serve", ours))}
+    return f"mpsc serve {mib['mpsc serve']:.0f} MiB, oxigraph serve {mib['oxigraph serve']:.0f} MiB"
 
 
 if __name__ == "__main__":

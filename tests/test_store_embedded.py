@@ -339,3 +339,25 @@ def test_a_copy_that_cannot_serve_is_passed_over(tmp_path, caplog):
         assert "cannot serve" in caplog.text and not (tmp_path / QUICK_START / "quick").exists()  # written anew
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("memory_of_its_own, replaced", [(0, True), (1 << 40, False)])
+def test_an_executor_idle_after_answering_is_replaced_once_it_holds_memory_of_its_own(release, memory_of_its_own,
+                                                                                      replaced):
+    """Reading the store copies shared pages into an executor (pool.RECYCLE_AFTER); a fresh fork shares them
+    again. Here after 0.4 s idle: replaced when any memory of its own is enough (0 bytes), kept when it would
+    need a terabyte."""
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 1, SITE: 1}, timeout=5.0,
+                        recycle=(0.4, memory_of_its_own))
+    try:
+        def executor(lane):
+            return next(e for e in pool._alive.values() if e.lane == lane)
+
+        before = {lane: executor(lane).pid for lane in (PUBLIC, SITE)}
+        assert version_of(pool, PUBLIC) == "embedded1"  # the public executor answers; the site's does not
+        time.sleep(1.5)  # 0.4 s idle, and the recycler looks every 0.2 s
+        assert (executor(PUBLIC).pid != before[PUBLIC]) is replaced
+        assert executor(SITE).pid == before[SITE]  # it answered nothing: nothing of its own to give back
+        assert version_of(pool, PUBLIC) == "embedded1" and pool.health()["executors"] == 2
+    finally:
+        pool.close()

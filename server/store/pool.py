@@ -32,6 +32,12 @@ from ..errors import MemoryLimit, QueryTimeout, StoreUnavailable
 log = logging.getLogger(__name__)
 START_TIMEOUT = 600.0  # seconds the fork server may take to load a release
 PUBLIC, SITE = "public", "site"
+# Reading the loaded store writes to the pages an executor shares with its fork server, which the kernel then
+# copies: after a query over the whole release an executor holds ~125 MB of its own, and keeps it. One that has
+# sat idle this long after its last answer, with at least this much memory of its own, is replaced by a fresh
+# fork, which shares everything again (`ExecutorPool._recycle`).
+RECYCLE_AFTER = 10.0  # seconds
+RECYCLE_BYTES = 32 * 1024 * 1024
 
 
 class Executor:
@@ -40,6 +46,15 @@ class Executor:
     def __init__(self, pid: int, conn: Connection, server: "ForkServer"):
         self.pid, self.conn, self.server = pid, conn, server
         self.lane: str | None = None
+        self.answered: float | None = None  # time.monotonic() of its last answer; None before its first
+
+    def private_bytes(self) -> int:
+        """The memory only this executor holds (Private_Dirty of /proc/PID/smaps_rollup); 0 where there is none."""
+        try:
+            with open(f"/proc/{self.pid}/smaps_rollup") as rollup:
+                return next((int(line.split()[1]) * 1024 for line in rollup if line.startswith("Private_Dirty:")), 0)
+        except OSError:
+            return 0
 
     def call(self, request: tuple, timeout: float):
         """Send one request and return the reply; TimeoutError if none comes within `timeout` seconds."""
@@ -147,11 +162,15 @@ class ExecutorPool:
     the copy while the fork server loads `path`; once it has, each executor is replaced by one forked from it, an
     idle one at once and a busy one when its query is answered (`_take_over`). A copy that cannot be opened is
     passed over: then the start waits for the load, as without one.
+
+    An executor left idle after answering, with memory of its own, is replaced by a fresh fork (`_recycle`).
     """
 
     def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0,
-                 bridge: tuple[str, str] | None = None):
+                 bridge: tuple[str, str] | None = None, recycle: tuple[float, int] = (RECYCLE_AFTER, RECYCLE_BYTES)):
         self.timeout, self.memory_mb = timeout, memory_mb
+        self._recycle_after, self._recycle_bytes = recycle
+        self._ended = threading.Event()
         self._memory_bytes = memory_mb * 1024 * 1024  # what each fork server caps its executors at
         self._idle = {lane: queue.Queue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
@@ -173,6 +192,9 @@ class ExecutorPool:
         except (OSError, RuntimeError):
             self.close()
             raise
+        finally:
+            if not self._closed:
+                threading.Thread(target=self._recycle, name="store-recycle", daemon=True).start()
 
     def _fill(self) -> None:
         for lane, size in self._sizes.items():
@@ -224,16 +246,7 @@ class ExecutorPool:
             if self._closed:
                 return
             self._server, self._loading = loading, None
-        for lane, idle in self._idle.items():
-            for _ in range(idle.qsize()):
-                try:
-                    executor = idle.get_nowait()
-                except queue.Empty:
-                    break
-                if executor.server is loading:
-                    idle.put(executor)
-                else:
-                    self._replace(executor, lane)
+        self._sweep(lambda executor: executor.server is not loading)
 
     def run(self, request: tuple, lane: str = SITE, deadline: float | None = None) -> bytes:
         """The answer of an executor of `lane` to `request`, by `deadline` (time.monotonic(); default: the
@@ -256,6 +269,7 @@ class ExecutorPool:
             raise QueryTimeout(self._stopped()) from None
         except (EOFError, OSError):
             raise self._crashed(self._replace(executor, lane)) from None
+        executor.answered = time.monotonic()
         with self._lock:  # either before the take-over, which then finds it idle, or after, and replaced here
             current = executor.server is self._server
             if current:
@@ -265,6 +279,33 @@ class ExecutorPool:
         if status == "error":
             raise payload
         return payload
+
+    def _recycle(self) -> None:
+        """Replace each idle executor that has answered nothing for RECYCLE_AFTER seconds and holds RECYCLE_BYTES
+        of its own (see there): memory after a burst of queries returns to what the idle pool holds. Under steady
+        load no executor sits idle that long, so none is replaced then. An idle one of a fork server that no longer
+        forks (the on-disk copy's, which the take-over did not find idle) is replaced too."""
+        while not self._ended.wait(self._recycle_after / 2):
+            self._sweep(self._stale)
+
+    def _sweep(self, outworn) -> None:
+        """Replace each idle executor for which `outworn(executor)` is true; a query meanwhile takes another."""
+        for lane, idle in self._idle.items():
+            for _ in range(idle.qsize()):
+                try:
+                    executor = idle.get_nowait()
+                except queue.Empty:
+                    break
+                if outworn(executor):
+                    self._replace(executor, lane)
+                else:
+                    idle.put(executor)
+
+    def _stale(self, executor: Executor) -> bool:
+        if executor.server is not self._server and executor.server is not self._loading:
+            return True
+        return (executor.answered is not None and time.monotonic() - executor.answered >= self._recycle_after
+                and executor.private_bytes() >= self._recycle_bytes)
 
     def _stopped(self) -> str:
         return (f"The query was stopped after {self.timeout:g} seconds, the time limit of this endpoint. "
@@ -312,6 +353,7 @@ class ExecutorPool:
 
     def close(self) -> None:
         """End every executor, busy or idle, and the fork servers."""
+        self._ended.set()
         with self._lock:
             self._closed = True
             self._alive.clear()
