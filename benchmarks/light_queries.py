@@ -1,6 +1,7 @@
 """Light queries and memory: `mpsc serve` (response cache off) next to Oxigraph's server, on the same release.
 
-Starts `oxigraph serve` in memory (loaded with `mpsc load`) and `mpsc serve` with its response cache off. Each
+Starts `oxigraph serve` in memory (loaded with `mpsc load`; without a time limit, which it could not keep up
+at this rate: tests/sparql_support.py, `oxigraph_server`) and `mpsc serve` with its response cache off. Each
 query of sparql_throughput.py's mix is then sent alone by one client for SECONDS seconds (keep-alive, after
 a warm-up), first to Oxigraph, then to `mpsc serve`: requests per second, p50, and the ratio mpsc/Oxigraph.
 These are the small queries a Linked Data site mostly serves, where the HTTP path, not the engine, is the cost.
@@ -89,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", **UNLIMITED_CLIENT}
     with ExitStack() as servers:
-        oxigraph = servers.enter_context(oxigraph_server(None))
+        oxigraph = servers.enter_context(oxigraph_server(None, timeout_s=None))  # see oxigraph_server
         loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
         ours = load.loaded(servers.enter_context(mpsc_serve(env=env))).rstrip("/")

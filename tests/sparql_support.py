@@ -193,12 +193,16 @@ def stop_session(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def oxigraph_server(location: Path | None):
+def oxigraph_server(location: Path | None, timeout_s: int | None = 10):
     """A real Oxigraph server (PyPI `oxigraph`) on a free port, on disk at `location` or else in memory;
-    yields its base URL. Its own time limit ends queries a client gave up on, as an operator would set it."""
+    yields its base URL. Its own time limit ends queries a client gave up on, as an operator would set it.
+    Without one (`timeout_s=None`) it can take thousands of queries a second: 0.5.13 starts a thread per query
+    that waits out the whole limit, and at ~3,000 small queries/s their stacks used up the kernel's memory
+    maps (vm.max_map_count, 65,530) within seconds and the server aborted ("Resource temporarily unavailable")."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "10"]
+    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
+    command += ["--timeout-s", str(timeout_s)] if timeout_s else []
     command += ["--location", str(location)] if location else []
     with running(command, f"{base}/query?query=ASK%7B%7D"):
         yield base
