@@ -196,9 +196,10 @@ def stop_session(process: subprocess.Popen) -> None:
 def oxigraph_server(location: Path | None, timeout_s: int | None = 10):
     """A real Oxigraph server (PyPI `oxigraph`) on a free port, on disk at `location` or else in memory;
     yields its base URL. Its own time limit ends queries a client gave up on, as an operator would set it.
-    Without one (`timeout_s=None`) it can take thousands of queries a second: 0.5.13 starts a thread per query
-    that waits out the whole limit, and at ~3,000 small queries/s their stacks used up the kernel's memory
-    maps (vm.max_map_count, 65,530) within seconds and the server aborted ("Resource temporarily unavailable")."""
+    Without one (`timeout_s=None`) it can take thousands of queries a second: with one, 0.5.13 starts a thread
+    per query that waits out the whole limit, and at ~3,000 small queries/s it aborted within seconds, unable
+    to start more ("Resource temporarily unavailable", then "failed to set up alternative stack guard page";
+    likely the kernel's limit on memory maps, vm.max_map_count 65,530 here, two per thread)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
