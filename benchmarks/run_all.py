@@ -87,7 +87,8 @@ def machine() -> list[str]:
 # The figures in the scripts' outputs (scale.py reads them too).
 READY = r"^\s+/\s+([\d.]+) s"  # startup.py: median seconds to the first answer of / (first start, then later ones)
 MEMORY = r"mpsc serve ([\d.]+) MiB"  # light_queries.py: PSS of the server's process tree (oxigraph serve alike)
-IDLE_MEMORY = r"after (\d+) s idle: mpsc serve ([\d.]+) MiB"  # light_queries.py: the same, once idle executors are replaced
+# light_queries.py: the same, once the idle executors are replaced (seconds idle, MiB)
+IDLE_MEMORY = r"after (\d+) s idle: mpsc serve ([\d.]+) MiB"
 MIX = r"^mpsc serve, response cache off\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"  # q/s, errors, ratio
 
 

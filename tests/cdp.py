@@ -42,8 +42,9 @@ def chromium() -> str:
 class Chromium:
     """One headless Chromium per test process, started on first use and ended when the process exits.
 
-    Starting Chromium costs ~0.7 s of CPU (its processes' time in /proc/PID/stat around a start); each Browser is instead a tab in a browser context of its own (as a
-    new incognito profile: its own cookies, storage and cache), which costs a tenth of that."""
+    Starting Chromium costs ~0.7 s of CPU (its processes' time in /proc/PID/stat around a start); each Browser is
+    instead a tab in a browser context of its own (as a new incognito profile: its own cookies, storage and
+    cache), which costs a tenth of that."""
 
     running: "Chromium | None" = None
 

@@ -42,7 +42,8 @@ def test_plain_pytest_leaves_the_slow_comparisons_out_and_make_test_runs_them():
 
     assert re.match(r"no tests collected \(\d+ deselected\)", collected()), collected()
     assert re.match(r"\d+ tests collected", collected("--slow"))
-    assert re.search(r"^\tenv -u PYTHONDONTWRITEBYTECODE \$\(BIN\)/python -m pytest .*--slow$", (ROOT / "Makefile").read_text(), re.M)
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^\tenv -u PYTHONDONTWRITEBYTECODE \$\(BIN\)/python -m pytest .*--slow$", makefile, re.M)
 
 
 @pytest.mark.parametrize("variable", sorted(ENVIRONMENT.values()))
