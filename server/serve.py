@@ -15,14 +15,10 @@ imported, and the landing page's per-release values are computed before the firs
 """
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import os
 import signal
-import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment
@@ -58,7 +54,7 @@ def run_granian(settings: Settings) -> None:
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
-    # could have run to their time limit; a stop during loading is handed over (StopWhileLoading).
+    # could have run to their time limit; a stop during loading ends the worker at once (EndOnStopWhileLoading).
     server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
                     http1_settings=http1, log_access=False, respawn_failed_workers=True,
@@ -68,80 +64,34 @@ def run_granian(settings: Settings) -> None:
 
 def serving_app():
     """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
-    stop = StopWhileLoading()
-    try:
-        return _loaded_app()
-    finally:
-        stop.hand_over()
+    EndOnStopWhileLoading()
+    return _loaded_app()
 
 
-class StopWhileLoading:
-    """Keeps a stop signal that arrives while a granian worker loads its app, and delivers it again once granian
-    listens for it.
+class EndOnStopWhileLoading:
+    """Ends a granian worker at once when a stop signal arrives before it serves.
 
     Until granian installs a worker's own handlers (a moment after this factory returns), the worker has the
-    master's, inherited through fork, which only mark the worker's copy of the master as stopping: a SIGTERM then is
-    lost, and the worker would wait for one until granian kills it (seen in about one of three stops right after a
-    start). Our handler stays until granian replaces it, so a stop in the moment between the two is kept as well."""
+    master's, inherited through fork, which only mark the worker's copy of the master as stopping: such a stop was
+    lost, and the worker loaded on and then waited until granian killed it. A worker that has not served has nothing
+    to finish, so this handler ends it at once (loading can take seconds on a busy machine); its fork server and
+    executors end with it when their socket closes. Granian's handler replaces this one just before its server runs.
+    A stop in that last moment reaches granian's handler before its server listens and is lost: granian kills such a
+    worker once its queries could have run to their time limit (workers_kill_timeout)."""
 
     SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
     def __init__(self):
         inherited = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)  # granian's master, if any
-        self.received: int | None = None
-        self.loaded = False
-        self.deliveries = itertools.count()
-        self.ours = self._note
         for number in self.SIGNALS:
-            signal.signal(number, self.ours)
+            signal.signal(number, self.end)
         # A stop in the moments before this factory ran went to that handler, which marks the master object.
         if getattr(inherited, "interrupt_signal", False):
-            self.received = signal.SIGTERM
+            self.end(signal.SIGTERM, None)
 
-    def _note(self, number, frame) -> None:
-        self.received = number
-        if self.loaded:  # granian is about to install its handlers: hand this stop over now
-            self._start_delivery()
-
-    def hand_over(self) -> None:
-        self.loaded = True
-        if self.received is not None:
-            self._start_delivery()
-
-    def _start_delivery(self) -> None:
-        """Once, even if our handler interrupts hand_over() here: next() on a counter is one step for Python."""
-        if next(self.deliveries) == 0:
-            threading.Thread(target=self._deliver, daemon=True).start()
-
-    def _deliver(self) -> None:
-        """Wait (ten seconds at most) for granian's handler in place of ours, then (one second at most) until
-        granian listens for the stop, and send it again.
-
-        Granian's worker installs its handler a moment before it starts the server that acts on what the handler
-        records: a stop in between was lost (once in about 60 stops right after a start, under load). Once that
-        server runs, the worker's main thread waits for the stop in threading.Event.wait (granian 2.8), which is
-        what this looks for; a granian that waits elsewhere gets the stop after the second."""
-        main = threading.main_thread().ident
-        _until(lambda: signal.getsignal(self.received) is not self.ours, seconds=10)
-        _until(lambda: _waits_for_an_event(sys._current_frames().get(main)), seconds=1)
-        os.kill(os.getpid(), self.received)
-
-
-def _until(condition, seconds: float) -> None:
-    """Poll `condition` every 10 ms until it holds or `seconds` have passed."""
-    for _ in range(round(seconds * 100)):
-        if condition():
-            return
-        time.sleep(0.01)
-
-
-def _waits_for_an_event(frame) -> bool:
-    """Whether a thread whose current frame is `frame` waits in threading.Event.wait."""
-    while frame is not None:
-        if frame.f_code is threading.Event.wait.__code__:
-            return True
-        frame = frame.f_back
-    return False
+    @staticmethod
+    def end(number, frame) -> None:
+        os._exit(128 + number)  # what a shell reports for a process ended by that signal; no clean-up to run
 
 
 def _loaded_app():

@@ -43,10 +43,9 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
 
 def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_path):
     # The workers inherit granian's master's handlers until their app is loaded: a stop then used to be lost, and the
-    # server waited for its workers for ever. Now the worker hands the stop over (serve.StopWhileLoading), also one that
-    # comes between the app's return and granian's handlers (seen once in 60 starts under load), and one
-    # that misses it anyway is killed by granian once its queries could have run to their time limit (1 s here,
-    # plus 5).
+    # server waited for its workers for ever. Now a worker ends at once (serve.EndOnStopWhileLoading); one that
+    # misses the stop anyway is killed by granian once its queries could have run to their time limit (1 s here,
+    # plus 5), which this test would see.
     log = tmp_path / "server.log"
     env = {**os.environ, "MPSC_RELEASES": str(releases), "MPSC_QUERY_TIMEOUT": "1"}
     with open(log, "wb") as out:
@@ -62,33 +61,37 @@ def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_pat
             # Not "Killing worker" absent from the log: granian prints it also for a worker that had just ended, when
             # its watcher thread reaped the worker while the master checked (seen once in a stop after a start).
             assert time.monotonic() - started < 3, log.read_text()
+            assert "Traceback" not in log.read_text()  # the fork servers, too, end quietly
         finally:
             stop_session(process)
 
 
-HANDED_OVER = """
-import os, signal, sys, threading, time
-from server.serve import StopWhileLoading
-stop = StopWhileLoading()
+STOPPED = """
+import os, signal, sys, threading
+
+class Master:  # granian's master: a worker inherits its handler through fork
+    interrupt_signal = False
+
+    def signal_handler_interrupt(self, *args):
+        self.interrupt_signal = True
+
+signal.signal(signal.SIGTERM, Master().signal_handler_interrupt)
 {before}
-stop.hand_over()
-{after}
-arrived, serving = threading.Event(), threading.Event()
-# granian's worker installs its own handler, then builds its server; a stop before that server runs is lost
-signal.signal(signal.SIGTERM, lambda *args: arrived.set() if serving.is_set() else None)
-time.sleep(0.3)
-serving.set()
-sys.exit(0 if arrived.wait(5) else 1)
+from server.serve import EndOnStopWhileLoading
+EndOnStopWhileLoading()
+{during}
+threading.Event().wait(5)  # the app would load on
+sys.exit(0)
 """
 
 
-@pytest.mark.parametrize("moment", ["before", "after"])
-def test_a_stop_just_before_or_after_the_app_is_loaded_reaches_granians_handler(moment):
-    # The window after the factory returned and before granian's handlers: a stop there was lost too; and one
-    # handed over as soon as granian's handler was in place, before its server ran (StopWhileLoading._deliver).
+@pytest.mark.parametrize("moment", ["before", "during"])
+def test_a_stop_before_or_while_a_worker_loads_its_app_ends_the_worker_at_once(moment):
     send = "os.kill(os.getpid(), signal.SIGTERM)"
-    code = HANDED_OVER.format(before=send if moment == "before" else "", after=send if moment == "after" else "")
-    assert subprocess.run([sys.executable, "-c", code], timeout=20).returncode == 0
+    code = STOPPED.format(before=send if moment == "before" else "", during=send if moment == "during" else "")
+    started = time.monotonic()
+    assert subprocess.run([sys.executable, "-c", code], timeout=20).returncode == 128 + signal.SIGTERM
+    assert time.monotonic() - started < 4
 
 
 def test_serve_builds_a_release_on_a_fresh_clone(small_root, tmp_path):

@@ -120,23 +120,31 @@ def run_executor(conn: Connection, engine: Engine | None, kind: str, path: str, 
 
 
 def _serve(conn: Connection, engine: Engine | None, kind: str, path: str, memory_bytes: int) -> None:
+    """Answer until the web worker closes its end, which can happen at any moment: it stopped, or it was stopped
+    while it loaded its app (serve.EndOnStopWhileLoading), before reading what this executor sent."""
+    try:
+        engine = _started(conn, engine, kind, path, memory_bytes)
+        while engine is not None:
+            request = conn.recv()
+            try:
+                conn.send(("ok", engine.run(*request)))
+            except QueryFailed as error:
+                conn.send(("error", error))
+    except (EOFError, ConnectionError):
+        return
+
+
+def _started(conn: Connection, engine: Engine | None, kind: str, path: str, memory_bytes: int) -> Engine | None:
+    """The engine, once the web worker has been told that this executor is ready; None if it could not start."""
     try:
         engine = engine or Engine.open(kind, path)
         engine.run("ASK {}", "json")  # the thread's allocator arena now exists and counts as start-up
         _cap_memory(memory_bytes)
     except Exception as error:  # report any start-up failure in words instead of dying silently
         conn.send(("failed", f"{type(error).__name__}: {error}"))
-        return
+        return None
     conn.send(("ready", os.getpid()))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, ConnectionResetError):  # the web worker closed its end
-            return
-        try:
-            conn.send(("ok", engine.run(*request)))
-        except QueryFailed as error:
-            conn.send(("error", error))
+    return engine
 
 
 def _cap_memory(memory_bytes: int) -> None:

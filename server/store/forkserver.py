@@ -32,12 +32,13 @@ def main(argv: list[str]) -> int:
     try:
         engine = Engine.open(kind, path) if kind == MEMORY else None
     except Exception as error:  # report any start-up failure in words instead of dying silently
-        control.sendall(f"failed {type(error).__name__}: {error}".replace("\n", " ").encode() + b"\n")
+        announce(control, f"failed {type(error).__name__}: {error}")
         return 1
     # Executors share the fork server's memory copy-on-write. A full garbage collection in an executor would write
     # to every object the fork server made, and so copy them; frozen objects are left out of collections.
     gc.freeze()
-    control.sendall(f"ready {os.getpid()}\n".encode())
+    if not announce(control, f"ready {os.getpid()}"):
+        return 0
     executors: set[int] = set()
     try:
         serve(control, executors, lambda conn: run_executor(conn, engine, kind, path, int(memory)))
@@ -47,10 +48,22 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def announce(control: socket.socket, line: str) -> bool:
+    """Send the start-up line; False if the web worker has gone meanwhile (stopped while it loaded its app)."""
+    try:
+        control.sendall(line.replace("\n", " ").encode() + b"\n")
+        return True
+    except ConnectionError:
+        return False
+
+
 def serve(control: socket.socket, executors: set[int], run) -> None:
     """Answer spawn and end requests until the control socket closes."""
     while True:
-        message, fds, _, _ = socket.recv_fds(control, 1024, 1)
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1024, 1)
+        except ConnectionResetError:  # the web worker ended before it read what was sent (stopped while loading)
+            return
         if not message:
             return
         command, _, argument = message.decode().strip().partition(" ")
