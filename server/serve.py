@@ -54,7 +54,7 @@ def run_granian(settings: Settings) -> None:
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
-    # could have run to their time limit; a stop during loading ends the worker at once (EndOnStopWhileLoading).
+    # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
     server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
                     port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
                     http1_settings=http1, log_access=False, respawn_failed_workers=True,
@@ -64,34 +64,32 @@ def run_granian(settings: Settings) -> None:
 
 def serving_app():
     """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
-    EndOnStopWhileLoading()
+    end_on_stop_while_loading()
     return _loaded_app()
 
 
-class EndOnStopWhileLoading:
-    """Ends a granian worker at once when a stop signal arrives before it serves.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
-    Until granian installs a worker's own handlers (a moment after this factory returns), the worker has the
-    master's, inherited through fork, which only mark the worker's copy of the master as stopping: such a stop was
-    lost, and the worker loaded on and then waited until granian killed it. A worker that has not served has nothing
-    to finish, so this handler ends it at once (loading can take seconds on a busy machine); its fork server and
-    executors end with it when their socket closes. Granian's handler replaces this one just before its server runs.
-    A stop in that last moment reaches granian's handler before its server listens and is lost: granian kills such a
-    worker once its queries could have run to their time limit (workers_kill_timeout)."""
 
-    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+def end_on_stop_while_loading() -> None:
+    """Have a stop signal end this granian worker at once until granian's own handlers replace ours.
 
-    def __init__(self):
-        inherited = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)  # granian's master, if any
-        for number in self.SIGNALS:
-            signal.signal(number, self.end)
-        # A stop in the moments before this factory ran went to that handler, which marks the master object.
-        if getattr(inherited, "interrupt_signal", False):
-            self.end(signal.SIGTERM, None)
+    Until then (a moment after this factory returns) a worker has its master's handlers, inherited through fork,
+    which only mark the worker's copy of the master as stopping: such a stop was lost, and the worker loaded on
+    and then waited until granian killed it. A worker that has not served has nothing to finish, so it ends at
+    once (loading can take seconds on a busy machine); its fork server and executors end with it when their
+    socket closes. A stop in the moment between granian's handler and its server reaches granian before it
+    listens and is lost: granian kills that worker once its queries could have run to their time limit."""
+    inherited = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)  # granian's master, if any
+    for number in STOP_SIGNALS:
+        signal.signal(number, _end_at_once)
+    # A stop in the moments before this factory ran went to that handler, which marks the master object.
+    if getattr(inherited, "interrupt_signal", False):
+        _end_at_once(signal.SIGTERM, None)
 
-    @staticmethod
-    def end(number, frame) -> None:
-        os._exit(128 + number)  # what a shell reports for a process ended by that signal; no clean-up to run
+
+def _end_at_once(number: int, frame) -> None:
+    os._exit(128 + number)  # what a shell reports for a process ended by that signal; nothing to clean up
 
 
 def _loaded_app():

@@ -43,7 +43,7 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
 
 def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_path):
     # The workers inherit granian's master's handlers until their app is loaded: a stop then used to be lost, and the
-    # server waited for its workers for ever. Now a worker ends at once (serve.EndOnStopWhileLoading); one that
+    # server waited for its workers for ever. Now a worker ends at once (serve.end_on_stop_while_loading); one that
     # misses the stop anyway is killed by granian once its queries could have run to their time limit (1 s here,
     # plus 5), which this test would see.
     log = tmp_path / "server.log"
@@ -77,8 +77,8 @@ class Master:  # granian's master: a worker inherits its handler through fork
 
 signal.signal(signal.SIGTERM, Master().signal_handler_interrupt)
 {before}
-from server.serve import EndOnStopWhileLoading
-EndOnStopWhileLoading()
+from server.serve import end_on_stop_while_loading
+end_on_stop_while_loading()
 {during}
 threading.Event().wait(5)  # the app would load on
 sys.exit(0)

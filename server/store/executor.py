@@ -121,7 +121,7 @@ def run_executor(conn: Connection, engine: Engine | None, kind: str, path: str, 
 
 def _serve(conn: Connection, engine: Engine | None, kind: str, path: str, memory_bytes: int) -> None:
     """Answer until the web worker closes its end, which can happen at any moment: it stopped, or it was stopped
-    while it loaded its app (serve.EndOnStopWhileLoading), before reading what this executor sent."""
+    while it loaded its app (serve.end_on_stop_while_loading), before reading what this executor sent."""
     try:
         engine = _started(conn, engine, kind, path, memory_bytes)
         while engine is not None:
