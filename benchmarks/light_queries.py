@@ -8,11 +8,15 @@ These are the small queries a Linked Data site mostly serves, where the HTTP pat
 
 Then both servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
 the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
-pages shared by several processes, such as the release the fork server loaded before forking the
-executors, count once in all). It is read again IDLE seconds later, once `mpsc serve` has replaced the executors
-that the mix left holding memory of their own (server/store/pool.py, RECYCLE_AFTER).
+pages shared by several processes, such as the on-disk copy in the page cache or the release a fork server
+loaded into memory before forking the executors, count once in all). It is read again IDLE seconds later,
+once `mpsc serve` has replaced the executors that the mix left holding memory of their own
+(server/store/pool.py, RECYCLE_AFTER).
 
-    .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5]
+    .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5] [--in-memory]
+
+`mpsc serve` answers from the release's on-disk copy (its default), or with --in-memory from the release
+loaded into memory (MPSC_STORE_IN_MEMORY=1).
 
 Not a test: a measurement to report, one run. Times depend on the machine and what else it runs.
 """
@@ -87,23 +91,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
+    parser.add_argument("--in-memory", action="store_true", help="mpsc serve with MPSC_STORE_IN_MEMORY=1")
     args = parser.parse_args()
-    env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", **UNLIMITED_CLIENT}
+    env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", "MPSC_STORE_IN_MEMORY": str(args.in_memory),
+           **UNLIMITED_CLIENT}
     with ExitStack() as servers:
         oxigraph = servers.enter_context(oxigraph_server(None, timeout_s=None))  # see oxigraph_server
         loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
-        ours = load.loaded(servers.enter_context(mpsc_serve(env=env))).rstrip("/")
+        source = "memory" if args.in_memory else "disk"
+        ours = load.loaded(servers.enter_context(mpsc_serve(env=env)), source=source).rstrip("/")
         mix = query_mix(cooperation_project(oxigraph))
-        print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off")
+        print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off, "
+              f"answering from {'the release in memory' if args.in_memory else 'the on-disk copy'}")
         print(f"{'query':24} {'oxigraph q/s':>13} {'p50 ms':>7} {'mpsc q/s':>9} {'p50 ms':>7} {'ratio':>7}")
         for entry in mix:
             theirs, mine = (measure(base, path, [entry], 1, args.seconds)
                             for base, path in ((oxigraph, "/query"), (ours, "/sparql")))
             print(f"{entry[0]:24} {theirs['rate']:13.1f} {theirs['p50_ms']:7.2f} {mine['rate']:9.1f} "
                   f"{mine['p50_ms']:7.2f} {mine['rate'] / theirs['rate']:6.2f}x")
-        for base, path in ((oxigraph, "/query"), (ours, "/sparql")):
-            measure(base, path, mix, 8, args.seconds)
+        theirs, mine = (measure(base, path, mix, 8, args.seconds)["rate"]
+                        for base, path in ((oxigraph, "/query"), (ours, "/sparql")))
+        print(f"the mix at 8 clients: oxigraph {theirs:.1f} q/s, mpsc {mine:.1f} q/s ({mine / theirs:.2f}x)")
         print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(oxigraph, ours)}")
         time.sleep(IDLE)
         print(f"memory after {IDLE:.0f} s idle: {memory(oxigraph, ours)}")

@@ -35,7 +35,10 @@ class Settings:
     releases: Path = setting(None, "releases folder (default ROOT/releases)")
     base_url: str = setting("http://127.0.0.1:8080/", "public base URL the server answers under")
     store: str = setting("embedded", '"embedded" or the query URL of a SPARQL 1.1 server')
-    store_path: Path | None = setting(None, "folder for on-disk stores, one per release version (default: in memory)")
+    store_path: Path | None = setting(None, "folder for on-disk stores, one per release version, written before the "
+                                      "start (default: RELEASES/.quick-start, written after the first start)")
+    store_in_memory: bool = setting(False, "1: answer from the release loaded into memory, not from its on-disk copy "
+                                    "(small queries faster, about three times the memory under load)")
     bind: str = setting("127.0.0.1:8080", "host:port to listen on")
     workers: int = setting(1, "HTTP worker processes (each with its own query executors)")
     threads: int = setting(16, "HTTP threads per worker for pages, documents and dumps, beyond executors + queue")
@@ -117,7 +120,8 @@ class Settings:
         return self.executors + self.queue + self.threads
 
 
-_PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names}
+_PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names,
+            "bool": lambda value: value.strip().lower() in ("1", "true", "yes", "on")}
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.

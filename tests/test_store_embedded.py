@@ -306,28 +306,58 @@ def test_a_quick_start_answers_from_the_on_disk_copy_until_the_release_is_loaded
 def test_a_release_that_cannot_be_loaded_leaves_the_copy_answering(bridged, caplog):
     pool, _, pipe = bridged
     pipe.write_bytes(b"not gzip at all")
-    wait_for(lambda: "answered from its on-disk copy" in caplog.text)
+    wait_for(lambda: "the executors answer from disk as before" in caplog.text)
     assert pool.health()["source"] == "disk" and version_of(pool, PUBLIC) == "on-disk copy"
 
 
-def test_the_first_quick_start_writes_the_copy_the_next_one_starts_from(tmp_path):
+def test_the_first_start_answers_from_memory_until_it_has_written_the_copy_the_next_one_starts_from(tmp_path):
     release = make_release(tmp_path, sample_quads("quick"), "quick")
     copies = tmp_path / QUICK_START
     (copies / "removed").mkdir(parents=True)  # the copy of a release no longer there
     first = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
     try:
-        assert first.health()["source"] == "memory"  # nothing to start from yet
+        assert first.health()["source"] == "memory" and count(first) == 33  # nothing to start from yet
         first.keep_quick_start_copy()
-        wait_for(lambda: [p.name for p in copies.iterdir() if not p.name.startswith(".")] == ["quick"])
+        wait_for(lambda: first.health()["source"] == "disk" and first.health()["idle"] == 2)
+        assert [p.name for p in copies.iterdir() if not p.name.startswith(".")] == ["quick"]
+        assert count(first) == 33 and first.health()["executors"] == 2
     finally:
         first.close()
     second = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
     try:
-        assert count(second) == 33
-        wait_for(lambda: second.health()["source"] == "memory")
-        assert count(second) == 33
+        assert second.health()["source"] == "disk" and count(second) == 33
+        second.keep_quick_start_copy()  # there is one: nothing to write, nothing to hand over
+        time.sleep(0.5)
+        assert second.health()["source"] == "disk" and count(second) == 33
     finally:
         second.close()
+
+
+def test_a_store_kept_in_memory_starts_from_the_copy_and_hands_over_to_memory(tmp_path):
+    release = make_release(tmp_path, sample_quads("quick"), "quick")
+    disk_store(release, tmp_path / QUICK_START)
+    store = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True, in_memory=True)
+    try:
+        assert count(store) == 33
+        wait_for(lambda: store.health()["source"] == "memory")
+        assert count(store) == 33
+    finally:
+        store.close()
+
+
+def test_a_source_that_cannot_serve_is_not_switched_to(release, tmp_path, caplog):
+    before = _children()
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 1, SITE: 1}, timeout=5.0)
+    try:
+        running = _children()
+        assert pool.switch_to(DISK, str(tmp_path / "no-store-here")) is False
+        assert "the executors answer from memory as before" in caplog.text
+        assert pool.health()["source"] == "memory" and pool.health()["executors"] == 2
+        assert version_of(pool, PUBLIC) == version_of(pool, SITE) == "embedded1"
+        wait_for(lambda: _children() == running)  # the fork server of the source that failed has ended
+    finally:
+        pool.close()
+    assert _children() <= before
 
 
 def test_a_copy_that_cannot_serve_is_passed_over(tmp_path, caplog):

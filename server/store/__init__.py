@@ -24,8 +24,8 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
     """The store the settings ask for: MPSC_STORE "embedded" over the current release, else a SPARQL endpoint URL.
 
     An embedded store serves only a release that matches its checksums (ReleaseCorrupt otherwise). With
-    `quick_start` (`mpsc serve`), it answers from the release's on-disk copy while loading, and writes that copy
-    for the next start if there is none (embedded.py).
+    `quick_start` (`mpsc serve`), it answers from the release's on-disk copy, which it writes once the release
+    is checked whole if there is none (embedded.py).
     """
     if settings.store != "embedded":
         from .remote import RemoteStore
@@ -41,7 +41,7 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
                              timeout=settings.query_timeout, memory_mb=settings.query_memory,
                              store_path=settings.store_path, base_iri=settings.public_base + "sparql",
-                             quick_start=quick_start)
+                             quick_start=quick_start, in_memory=settings.store_in_memory)
 
     if settings.store_path:  # an on-disk store outlives this start: it is written only from a release checked whole
         release.verify()

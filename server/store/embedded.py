@@ -1,22 +1,30 @@
 """The embedded store: pyoxigraph over the current release, in executor processes of this web worker.
 
 The release's dataset file carries the merge of all named graphs as its default graph, so queries
-without GRAPH see each triple once; the store's own union mode is not used. By default the fork server
-loads that file into memory once and its executors share it (pool.py); with a store path, the release is
-written once per version into an on-disk store there, which every executor opens read-only. A new release
-takes a new store, that is a restart of the server.
+without GRAPH see each triple once; the store's own union mode is not used. A new release takes a new store,
+that is a restart of the server. Where the executors read the release from:
 
-`mpsc serve` starts quickly: loading the release into memory takes about 1.5 s, opening an on-disk store a
-few milliseconds. So the first start of a release writes an on-disk copy of it beside the releases
-(QUICK_START), in the background once the release is checked whole; every later start answers from that copy
-at once while the fork server loads the release into memory, and then hands over to it (pool.py, `bridge`).
+- `mpsc serve` answers from an on-disk copy of the release (QUICK_START), which every executor opens
+  read-only: the copy's pages are the kernel's page cache, shared by all. The first start of a release has no
+  copy yet: it answers from the release loaded into memory, writes the copy in the background once the release
+  is checked whole, and then hands over to it (pool.py, `switch_to`). An executor reading the in-memory store
+  copies what it reads into memory of its own (copy-on-write): after the query mix from 8 clients the server held
+  677 MiB in memory, 187 MiB on disk, at the same throughput (benchmarks/light_queries.py).
+- With `in_memory` (MPSC_STORE_IN_MEMORY) the fork server loads the release into memory and its executors
+  share it (pool.py), which answers small queries faster; a start with a copy answers from it while the release
+  loads, then hands over to memory (pool.py, `bridge`).
+- With a store path (MPSC_STORE_PATH), the release is written there once per version before the start.
+- Elsewhere (`mpsc query`, the tests), the release is loaded into memory.
 """
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -24,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..formats import Format
-from ..build.release import DATASET_FILE, Release, clean_stale
+from ..build.release import DATASET_FILE, Release, clean_stale, open_release
 from .base import Store
 from .executor import DISK, MEMORY, load_dataset
 from .pool import PUBLIC, SITE, ExecutorPool
@@ -68,54 +76,78 @@ def quick_start_copy(release: Release) -> Path | None:
     return copy if copy.is_dir() else None
 
 
-def write_quick_start_copy(release: Release) -> None:
-    """Write the on-disk copy of a release checked whole (in the background, at low priority), and remove the
-    copies of releases that are gone. One writer at a time: the other web workers starting with this one leave
-    it to the first. A folder where nothing may be written only costs the quick start."""
+def write_quick_start_copy(release: Release) -> Path | None:
+    """Write the on-disk copy of a release checked whole (at low priority), remove the copies of releases that
+    are gone, and return the copy. One writer at a time: the other web workers starting with this one wait for
+    the first. A folder where nothing may be written leaves the server in memory (None)."""
     root = release.path.parent / QUICK_START
     try:
-        tid = threading.get_native_id()  # this thread's priority, which the loader's threads inherit
+        tid = threading.get_native_id()  # this thread's priority, which the writer process inherits
         os.setpriority(os.PRIO_PROCESS, tid, max(10, os.getpriority(os.PRIO_PROCESS, tid)))
         root.mkdir(parents=True, exist_ok=True)
         with open(root / ".lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # another worker writes it
-                return
-            disk_store(release, root)
-            for copy in root.iterdir():
-                if not copy.name.startswith(".") and not (release.path.parent / copy.name).is_dir():
-                    shutil.rmtree(copy, ignore_errors=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be writing it: then it is there afterwards
+            # In a process of its own: the memory of the bulk loader, which the allocator would keep, goes with it
+            # (~46 MiB more in the web worker otherwise).
+            writer = subprocess.run([sys.executable, "-m", __name__, str(release.path), str(root)],
+                                    stdin=subprocess.DEVNULL)
+            if writer.returncode:
+                raise OSError(f"the writer ended with status {writer.returncode}")
+            copy = root / release.version
+            for other in root.iterdir():
+                if not other.name.startswith(".") and not (release.path.parent / other.name).is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+            return copy
     except OSError as error:
-        log.warning("no on-disk copy of release %s for quick starts: %s", release.version, error)
+        log.warning("no on-disk copy of release %s: %s", release.version, error)
+        return None
 
 
 class EmbeddedStore(Store):
     """`executors` processes answer public queries over `release` and `site_executors` the site's own, each
     stopped after `timeout` seconds or beyond `memory_mb` of memory; relative IRIs in queries resolve against
-    `base_iri`, the URL of the endpoint (the protocol leaves the base to the service)."""
+    `base_iri`, the URL of the endpoint (the protocol leaves the base to the service). Where they read the release
+    from: the module docstring (`quick_start`: `mpsc serve`; `in_memory`: MPSC_STORE_IN_MEMORY)."""
 
     def __init__(self, release: Release, *, executors: int = 2, site_executors: int = 1, timeout: float = 10.0,
                  memory_mb: int = 0, store_path: Path | None = None, base_iri: str | None = None,
-                 quick_start: bool = False):
+                 quick_start: bool = False, in_memory: bool = False):
         self._release, self._base_iri = release, base_iri
-        bridge = None
+        self._to_disk = quick_start and not in_memory and not store_path  # once the on-disk copy is written
+        pool = functools.partial(ExecutorPool, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
+                                 memory_mb=memory_mb)
+        loaded = (MEMORY, str(release.path / DATASET_FILE))
+        copy = quick_start_copy(release) if quick_start else None
         if store_path:
-            source = (DISK, str(disk_store(release, store_path)))
+            self._pool = pool(DISK, str(disk_store(release, store_path)))
+        elif copy and self._to_disk:
+            self._pool = self._from_copy(pool, copy, loaded)
         else:
-            source = (MEMORY, str(release.path / DATASET_FILE))
-            copy = quick_start_copy(release) if quick_start else None
-            bridge = (DISK, str(copy)) if copy else None
-        self._pool = ExecutorPool(*source, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
-                                  memory_mb=memory_mb, bridge=bridge)
-        if bridge and not self._pool.bridged:  # a damaged copy, or one of another pyoxigraph: written anew
-            shutil.rmtree(bridge[1], ignore_errors=True)
+            self._pool = pool(*loaded, bridge=(DISK, str(copy)) if copy else None)
+            if copy and not self._pool.bridged:  # a damaged copy, or one of another pyoxigraph: written anew
+                shutil.rmtree(copy, ignore_errors=True)
+
+    @staticmethod
+    def _from_copy(pool, copy: Path, loaded: tuple[str, str]) -> ExecutorPool:
+        """A pool over the on-disk copy; over the release in memory if the copy cannot serve (it is then removed,
+        and written anew)."""
+        try:
+            return pool(DISK, str(copy))
+        except (OSError, RuntimeError) as error:
+            log.warning("the on-disk copy %s cannot serve (%s); the release loads into memory", copy, error)
+            shutil.rmtree(copy, ignore_errors=True)
+            return pool(*loaded)
 
     def keep_quick_start_copy(self) -> None:
-        """Once the release is known to be whole: write its on-disk copy for the next start, if there is none."""
-        if quick_start_copy(self._release) is None:
-            threading.Thread(target=write_quick_start_copy, args=(self._release,), name="quick-start-copy",
-                             daemon=True).start()
+        """Once the release is known to be whole: write its on-disk copy if there is none, and answer from it once
+        written (unless the release is to stay in memory)."""
+        if quick_start_copy(self._release) is None or (self._to_disk and self._pool.health()["source"] == MEMORY):
+            threading.Thread(target=self._write_copy, name="quick-start-copy", daemon=True).start()
+
+    def _write_copy(self) -> None:
+        copy = write_quick_start_copy(self._release)
+        if copy is not None and self._to_disk:
+            self._pool.switch_to(DISK, str(copy))
 
     @property
     def version(self) -> str:
@@ -136,3 +168,7 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._pool.close()
+
+
+if __name__ == "__main__":  # python -m server.store.embedded RELEASE_FOLDER ROOT: write_quick_start_copy's writer
+    disk_store(open_release(Path(sys.argv[1])), Path(sys.argv[2]))

@@ -161,7 +161,8 @@ class ExecutorPool:
     With a `bridge` (an on-disk copy of the same release, which opens at once), the executors first answer from
     the copy while the fork server loads `path`; once it has, each executor is replaced by one forked from it, an
     idle one at once and a busy one when its query is answered (`_take_over`). A copy that cannot be opened is
-    passed over: then the start waits for the load, as without one.
+    passed over: then the start waits for the load, as without one. `switch_to` takes over the same way later,
+    from a source written meanwhile (embedded.py: the on-disk copy a first start writes).
 
     An executor left idle after answering, with memory of its own, is replaced by a fresh fork (`_recycle`).
     """
@@ -234,19 +235,42 @@ class ExecutorPool:
             self._alive[executor.pid] = executor
         self._idle[lane].put(executor)
 
-    def _take_over(self, loading: ForkServer) -> None:
-        """Once `loading` has the store in memory, replace the executors of the on-disk copy by its own."""
-        try:
-            loading.wait_ready()
-        except RuntimeError:  # the copy answers on, slower but right (unless the pool was closed meanwhile)
-            if not self._closed:
-                log.exception("the release could not be loaded into memory; queries are answered from its on-disk copy")
-            return
+    def switch_to(self, kind: str, path: str) -> bool:
+        """Answer from another source of the same release from now on (`_take_over`); False, with the executors
+        answering as before, if it cannot serve."""
+        source = ForkServer(kind, path, self._memory_bytes, wait=False)
         with self._lock:
             if self._closed:
-                return
+                source.close()
+                return False
+            self._servers.append(source)
+            self._loading = source
+        return self._take_over(source)
+
+    def _take_over(self, loading: ForkServer) -> bool:
+        """Once `loading` is ready and one executor of it has started (an on-disk store opens in its executors
+        only), replace the executors of the current source by its own; False if it cannot serve."""
+        try:
+            loading.wait_ready()
+            probe = loading.spawn()
+            probe.conn.close()
+            loading.end(probe.pid)
+        except (OSError, RuntimeError) as error:  # the current source answers on (unless the pool was closed)
+            with self._lock:
+                self._loading = None
+                closed, current = self._closed, self._server.kind
+            loading.close()
+            self._retire()
+            if not closed:
+                log.error("the release could not be opened from %s (%s); the executors answer from %s as before",
+                          loading.kind, error, current)
+            return False
+        with self._lock:
+            if self._closed:
+                return False
             self._server, self._loading = loading, None
         self._sweep(lambda executor: executor.server is not loading)
+        return True
 
     def run(self, request: tuple, lane: str = SITE, deadline: float | None = None) -> bytes:
         """The answer of an executor of `lane` to `request`, by `deadline` (time.monotonic(); default: the
