@@ -36,7 +36,7 @@ class Settings:
     base_url: str = setting("http://127.0.0.1:8080/", "public base URL the server answers under")
     store: str = setting("embedded", '"embedded" or the query URL of a SPARQL 1.1 server')
     store_path: Path | None = setting(None, "folder for on-disk stores, one per release version, written before the "
-                                      "start (default: RELEASES/.quick-start, written after the first start)")
+                                      "start (unset: the copy in RELEASES/.quick-start, written after a first start)")
     store_in_memory: bool = setting(False, "1: answer from the release loaded into memory, not from its on-disk copy "
                                     "(small queries faster, about three times the memory under load)")
     bind: str = setting("127.0.0.1:8080", "host:port to listen on")
@@ -120,8 +120,15 @@ class Settings:
         return self.executors + self.queue + self.threads
 
 
-_PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names,
-            "bool": lambda value: value.strip().lower() in ("1", "true", "yes", "on")}
+def _flag(value: str) -> bool:
+    """1/true/yes/on or 0/false/no/off (empty); anything else is a mistake to report, not to read as off."""
+    word = value.strip().lower()
+    if word not in ("1", "true", "yes", "on", "0", "false", "no", "off", ""):
+        raise ValueError(f"{value!r} is neither 1 nor 0")
+    return word in ("1", "true", "yes", "on")
+
+
+_PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names, "bool": _flag}
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.

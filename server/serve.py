@@ -10,8 +10,9 @@ itself (one line per request, server/web/access_log.py), so granian's own access
 
 A worker opens its socket only once its app factory (`serving_app`) has returned, so nothing connects
 before it can be answered (benchmarks/startup.py: the first connection and the first answer come together).
-The factory therefore makes the app complete: the release loads in the fork server while the web layer is
-imported, and the landing page's per-release values are computed before the first visitor asks.
+The factory therefore makes the app complete: the store opens (its executors start, at a release's first start
+on the release loaded into memory) while the web layer is imported, and the landing page's per-release values
+are computed before the first visitor asks.
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def _end_at_once(number: int, frame) -> None:
 def _loaded_app():
     """The app over the store of the settings' release, with the landing page prepared."""
     settings = Settings.from_env()
-    with ThreadPoolExecutor(1) as opening:  # the fork server loads the release while the web layer imports
+    with ThreadPoolExecutor(1) as opening:  # the store opens while the web layer imports
         store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True)
         from . import create_app
         from .web import pages

@@ -321,13 +321,17 @@ def test_the_first_start_answers_from_memory_until_it_has_written_the_copy_the_n
         wait_for(lambda: first.health()["source"] == "disk" and first.health()["idle"] == 2)
         assert [p.name for p in copies.iterdir() if not p.name.startswith(".")] == ["quick"]
         assert count(first) == 33 and first.health()["executors"] == 2
+        # Only the writer ran at low priority, not the executors started after it (from the writer's thread).
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in first._pool._alive} == {ours}
+        wait_for(lambda: "quick-start-copy" not in {thread.name for thread in threading.enumerate()})
     finally:
         first.close()
     second = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
     try:
         assert second.health()["source"] == "disk" and count(second) == 33
         second.keep_quick_start_copy()  # there is one: nothing to write, nothing to hand over
-        time.sleep(0.5)
+        assert "quick-start-copy" not in {thread.name for thread in threading.enumerate()}
         assert second.health()["source"] == "disk" and count(second) == 33
     finally:
         second.close()

@@ -23,6 +23,7 @@ import functools
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -71,36 +72,45 @@ def disk_store(release: Release, root: Path) -> Path:
 
 
 def quick_start_copy(release: Release) -> Path | None:
-    """The on-disk copy of `release` a start may answer from while the release loads, if one was written."""
+    """The on-disk copy of `release` (the module docstring), if one was written."""
     copy = release.path.parent / QUICK_START / release.version
     return copy if copy.is_dir() else None
 
 
 def write_quick_start_copy(release: Release) -> Path | None:
-    """Write the on-disk copy of a release checked whole (at low priority), remove the copies of releases that
-    are gone, and return the copy. One writer at a time: the other web workers starting with this one wait for
-    the first. A folder where nothing may be written leaves the server in memory (None)."""
+    """Write the on-disk copy of a release checked whole if there is none (`_write_apart`), remove the copies of
+    releases that are gone, and return the copy. One writer at a time: the other web workers starting with this
+    one wait for the first. A folder where nothing may be written leaves the server in memory (None)."""
     root = release.path.parent / QUICK_START
     try:
-        tid = threading.get_native_id()  # this thread's priority, which the writer process inherits
-        os.setpriority(os.PRIO_PROCESS, tid, max(10, os.getpriority(os.PRIO_PROCESS, tid)))
         root.mkdir(parents=True, exist_ok=True)
         with open(root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be writing it: then it is there afterwards
-            # In a process of its own: the memory of the bulk loader, which the allocator would keep, goes with it
-            # (~46 MiB more in the web worker otherwise).
-            writer = subprocess.run([sys.executable, "-m", __name__, str(release.path), str(root)],
-                                    stdin=subprocess.DEVNULL)
-            if writer.returncode:
-                raise OSError(f"the writer ended with status {writer.returncode}")
-            copy = root / release.version
+            if quick_start_copy(release) is None:
+                _write_apart(release, root)
             for other in root.iterdir():
                 if not other.name.startswith(".") and not (release.path.parent / other.name).is_dir():
                     shutil.rmtree(other, ignore_errors=True)
-            return copy
+        return root / release.version
     except OSError as error:
         log.warning("no on-disk copy of release %s: %s", release.version, error)
         return None
+
+
+def _write_apart(release: Release, root: Path) -> None:
+    """`disk_store(release, root)` in a process of its own (`_writer`): the memory of the bulk loader, which the
+    allocator would keep, goes with it (~46 MiB more in the web worker otherwise)."""
+    writer = subprocess.run([sys.executable, "-m", __name__, str(release.path), str(root)], stdin=subprocess.DEVNULL)
+    if writer.returncode:
+        raise OSError(f"the writer ended with status {writer.returncode}")
+
+
+def _writer(argv: list[str]) -> None:
+    """The writer process: at nice 10 or lower priority, so that queries go first, and deaf to Ctrl-C in a
+    terminal, which reaches the whole process group (the web server decides when its children end)."""
+    os.setpriority(os.PRIO_PROCESS, 0, max(10, os.getpriority(os.PRIO_PROCESS, 0)))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    disk_store(open_release(Path(argv[0])), Path(argv[1]))
 
 
 class EmbeddedStore(Store):
@@ -170,5 +180,5 @@ class EmbeddedStore(Store):
         self._pool.close()
 
 
-if __name__ == "__main__":  # python -m server.store.embedded RELEASE_FOLDER ROOT: write_quick_start_copy's writer
-    disk_store(open_release(Path(sys.argv[1])), Path(sys.argv[2]))
+if __name__ == "__main__":  # python -m server.store.embedded RELEASE_FOLDER ROOT (`_write_apart`)
+    _writer(sys.argv[1:])

@@ -1,9 +1,10 @@
-"""The fork server of the embedded store: it loads the release once and forks query executors on request.
+"""The fork server of the embedded store: it forks query executors on request, over the release it loaded into
+memory (KIND memory) or over an on-disk store that each executor opens read-only (KIND disk).
 
 Started by pool.py as `python -m server.store.forkserver FD KIND PATH MEMORY_BYTES` (fork+exec: the web
 worker has threads and must not fork itself). It stays single-threaded, so forking it is safe, and each
-executor it forks starts in milliseconds with the loaded store shared copy-on-write, instead of loading the
-release again; a query stopped at its time limit or memory limit is therefore replaced at once.
+executor it forks starts in milliseconds (in memory, with the loaded store shared copy-on-write instead of
+loading the release again); a query stopped at its time limit or memory limit is therefore replaced at once.
 
 Protocol on the socket FD, one line per request, answered with one line:
     spawn            with an executor's socket attached (SCM_RIGHTS)  ->  spawned PID
@@ -32,12 +33,12 @@ def main(argv: list[str]) -> int:
     try:
         engine = Engine.open(kind, path) if kind == MEMORY else None
     except Exception as error:  # report any start-up failure in words instead of dying silently
-        announce(control, f"failed {type(error).__name__}: {error}")
+        send(control, f"failed {type(error).__name__}: {error}")
         return 1
     # Executors share the fork server's memory copy-on-write. A full garbage collection in an executor would write
     # to every object the fork server made, and so copy them; frozen objects are left out of collections.
     gc.freeze()
-    if not announce(control, f"ready {os.getpid()}"):
+    if not send(control, f"ready {os.getpid()}"):
         return 0
     executors: set[int] = set()
     try:
@@ -48,8 +49,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def announce(control: socket.socket, line: str) -> bool:
-    """Send the start-up line; False if the web worker has gone meanwhile (stopped while it loaded its app)."""
+def send(control: socket.socket, line: str) -> bool:
+    """Send one line; False if the web worker has gone meanwhile (stopped while it loaded its app, say)."""
     try:
         control.sendall(line.replace("\n", " ").encode() + b"\n")
         return True
@@ -78,7 +79,8 @@ def serve(control: socket.socket, executors: set[int], run) -> None:
             reply = "error unknown request"
         for extra in fds[1:] if command == "spawn" else fds:
             os.close(extra)
-        control.sendall(reply.encode() + b"\n")
+        if not send(control, reply):
+            return
 
 
 def spawn(fd: int, control: socket.socket, run) -> int:

@@ -4,8 +4,8 @@ the site's own queries never wait behind the public endpoint's.
 pyoxigraph evaluates a query in Rust without checking for interruption, so a thread running it cannot be
 stopped. Each query therefore runs in an executor process; the web thread waits on the executor's socket
 until the deadline, and when it passes kills the process, answers 503 and has a successor forked. All
-executors are forked from one fork server that holds the loaded release (forkserver.py), so a successor is
-ready in milliseconds and shares the release's memory copy-on-write instead of loading its own copy.
+executors are forked from one fork server (forkserver.py), so a successor is ready in milliseconds: it opens
+the release's on-disk store, or shares the release the fork server loaded into memory copy-on-write.
 
 Executors are grouped in lanes with their own size: PUBLIC for the SPARQL endpoint, SITE for the queries
 behind pages and documents. A crowd of slow public queries fills only its lane, so pages keep being
@@ -179,7 +179,7 @@ class ExecutorPool:
         self._spawning: dict[ForkServer, int] = collections.Counter()  # forks under way, by fork server
         self._lock = threading.Lock()
         self._closed = False
-        self._loading: ForkServer | None = None  # the fork server loading the release while the copy answers
+        self._loading: ForkServer | None = None  # the fork server of the source about to take over
         loading = self._server = ForkServer(kind, path, self._memory_bytes, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
@@ -238,10 +238,15 @@ class ExecutorPool:
     def switch_to(self, kind: str, path: str) -> bool:
         """Answer from another source of the same release from now on (`_take_over`); False, with the executors
         answering as before, if it cannot serve."""
-        source = ForkServer(kind, path, self._memory_bytes, wait=False)
+        try:
+            source = None if self._closed else ForkServer(kind, path, self._memory_bytes, wait=False)
+        except OSError as error:  # no process to be had (too many open files, no memory)
+            log.error("the executors answer from %s as before: %s", self._server.kind, error)
+            return False
         with self._lock:
-            if self._closed:
-                source.close()
+            if self._closed or source is None:
+                if source is not None:
+                    source.close()
                 return False
             self._servers.append(source)
             self._loading = source
@@ -298,7 +303,7 @@ class ExecutorPool:
             current = executor.server is self._server
             if current:
                 self._idle[lane].put(executor)
-        if not current:  # one of the on-disk copy's, whose successor now comes from the loaded store
+        if not current:  # one of the previous source's, whose successor now comes from the one that took over
             self._replace(executor, lane)
         if status == "error":
             raise payload
@@ -308,7 +313,7 @@ class ExecutorPool:
         """Replace each idle executor that has answered nothing for RECYCLE_AFTER seconds and holds RECYCLE_BYTES
         of its own (see there): memory after a burst of queries returns to what the idle pool holds. Under steady
         load no executor sits idle that long, so none is replaced then. An idle one of a fork server that no longer
-        forks (the on-disk copy's, which the take-over did not find idle) is replaced too."""
+        forks (the previous source's, which the take-over did not find idle) is replaced too."""
         while not self._ended.wait(self._recycle_after / 2):
             self._sweep(self._stale)
 
@@ -361,7 +366,7 @@ class ExecutorPool:
         return status
 
     def _retire(self) -> None:
-        """End the fork servers that fork no more (the on-disk copy's, after the take-over) and have no executors."""
+        """End the fork servers that fork no more (the previous source's, after a take-over) and have no executors."""
         with self._lock:
             busy = {e.server for e in self._alive.values()} | {s for s, n in self._spawning.items() if n}
             retired = [s for s in self._servers if s not in (self._server, self._loading) and s not in busy]
