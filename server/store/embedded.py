@@ -9,7 +9,7 @@ that is a restart of the server. Where the executors read the release from:
   copy yet: it answers from the release loaded into memory, writes the copy in the background once the release
   is checked whole, and then hands over to it (pool.py, `switch_to`). An executor reading the in-memory store
   copies what it reads into memory of its own (copy-on-write): after the query mix from 8 clients the server held
-  677 MiB in memory, 187 MiB on disk, at the same throughput (benchmarks/light_queries.py).
+  677 MiB in memory, 188 MiB on disk, at the same throughput (benchmarks/light_queries.py).
 - With `in_memory` (MPSC_STORE_IN_MEMORY) the fork server loads the release into memory and its executors
   share it (pool.py), which answers small queries faster; a start with a copy answers from it while the release
   loads, then hands over to memory (pool.py, `bridge`).
