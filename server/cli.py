@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .config import Settings, flag_help
-from .errors import ReleaseCorrupt
+from .errors import BadSetting, ReleaseCorrupt
 from .build.release import Releases
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -34,7 +34,17 @@ def io_failure(error: OSError) -> None:
     fail(f"could not write or read a file{where}: {error.strerror or error}", IO)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands of `mpsc`: an MPSC_* variable that cannot be read ends any of them with one plain line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BadSetting as error:
+            fail(str(error), USAGE)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Build, validate, release and serve the Modellprojekte Smart Cities knowledge graph."""
 

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .errors import BadSetting
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -93,7 +95,10 @@ class Settings:
         for f in fields(cls):
             name = "MPSC_" + f.name.upper()
             if f.name not in values and name in env:
-                values[f.name] = _PARSERS.get(f.type, str)(env[name])
+                try:
+                    values[f.name] = _PARSERS.get(f.type, str)(env[name])
+                except ValueError as error:
+                    raise BadSetting(f"{name}={env[name]!r} cannot be read: {error}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["root"], values["releases"] = Path(values["root"]), Path(values["releases"])
         return cls(**values)

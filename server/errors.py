@@ -103,3 +103,7 @@ def moved_up(error: QueryFailed, lines: int) -> QueryFailed:
 
 class ReleaseCorrupt(Exception):
     """A release whose files do not match its checksums; the message names each file."""
+
+
+class BadSetting(ValueError):
+    """An MPSC_* variable whose value cannot be read; the message names the variable, its value and why."""

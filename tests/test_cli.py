@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import resource
 
+import pytest
+
 from server.build import VALIDATION_CACHE
 from server.build.release import DATASET_FILE, Releases
 from server.build.validation import ENGINE, ENGINES
@@ -155,3 +157,14 @@ def test_query_from_a_file_that_cannot_be_read_ends_in_one_plain_line(tmp_path):
     with open(latin1, "rb") as stdin:
         for wrong in (mpsc("query", f"@{latin1}", env=env), mpsc("query", "-", env=env, stdin=stdin)):
             assert wrong.returncode == 2 and "not UTF-8" in wrong.stderr and wrong.stderr.count("\n") == 1, wrong.stderr
+
+
+@pytest.mark.parametrize("command, variable, value", [
+    (("query", "ASK {}"), "MPSC_QUERY_TIMEOUT", "soon"),
+    (("serve", "--port", "1"), "MPSC_WORKERS", "two"),
+    (("query", "ASK {}"), "MPSC_STORE_IN_MEMORY", "maybe"),
+])
+def test_a_setting_that_cannot_be_read_ends_any_command_in_one_plain_line(command, variable, value):
+    result = mpsc(*command, env={variable: value})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {variable}={value!r} cannot be read:"), result.stderr
