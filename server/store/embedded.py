@@ -99,7 +99,7 @@ def write_quick_start_copy(release: Release) -> Path | None:
 
 def _write_apart(release: Release, root: Path) -> None:
     """`disk_store(release, root)` in a process of its own (`_writer`): the memory of the bulk loader, which the
-    allocator would keep, goes with it (~46 MiB more in the web worker otherwise)."""
+    allocator would keep, goes with it instead of staying in the web worker."""
     writer = subprocess.run([sys.executable, "-m", __name__, str(release.path), str(root)], stdin=subprocess.DEVNULL)
     if writer.returncode:
         raise OSError(f"the writer ended with status {writer.returncode}")
@@ -151,7 +151,7 @@ class EmbeddedStore(Store):
     def keep_quick_start_copy(self) -> None:
         """Once the release is known to be whole: write its on-disk copy if there is none, and answer from it once
         written (unless the release is to stay in memory)."""
-        if quick_start_copy(self._release) is None or (self._to_disk and self._pool.health()["source"] == MEMORY):
+        if quick_start_copy(self._release) is None:
             threading.Thread(target=self._write_copy, name="quick-start-copy", daemon=True).start()
 
     def _write_copy(self) -> None:

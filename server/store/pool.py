@@ -239,14 +239,13 @@ class ExecutorPool:
         """Answer from another source of the same release from now on (`_take_over`); False, with the executors
         answering as before, if it cannot serve."""
         try:
-            source = None if self._closed else ForkServer(kind, path, self._memory_bytes, wait=False)
+            source = ForkServer(kind, path, self._memory_bytes, wait=False)
         except OSError as error:  # no process to be had (too many open files, no memory)
             log.error("the executors answer from %s as before: %s", self._server.kind, error)
             return False
         with self._lock:
-            if self._closed or source is None:
-                if source is not None:
-                    source.close()
+            if self._closed:
+                source.close()
                 return False
             self._servers.append(source)
             self._loading = source
