@@ -143,6 +143,29 @@ def test_waiting_for_an_executor_counts_against_the_time_limit(release):
         store.close()
 
 
+def test_a_lane_whose_executor_could_not_be_replaced_is_filled_up_again(release, tmp_path, caplog):
+    """An on-disk store away for a moment (another worker writing the copy anew, say): the successor of an executor
+    cannot start, and the lane is short until the recycler (every 0.2 s here) forks the one it lacks."""
+    store = disk_store(release, tmp_path / "copies")
+    pool = ExecutorPool(DISK, str(store), {PUBLIC: 1, SITE: 1}, timeout=5.0, recycle=(0.4, 1 << 40))
+    try:
+        store.rename(tmp_path / "away")
+        (pid,) = [pid for pid, executor in pool._alive.items() if executor.lane == SITE]
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(StoreUnavailable):
+            version_of(pool, SITE)
+        wait_for(lambda: "the site lane still lacks 1 executor(s)" in caplog.text)
+        assert pool.health()["executors"] == 1 and "could not replace a query executor of the site lane" in caplog.text
+        assert version_of(pool, PUBLIC) == "embedded1"  # the other lane answers on
+        (tmp_path / "away").rename(store)
+        wait_for(lambda: pool.health()["executors"] == 2)
+        assert version_of(pool, SITE) == "embedded1"
+        time.sleep(0.5)  # more rounds of the recycler add nothing beyond the lanes' sizes
+        assert pool.health()["executors"] == 2
+    finally:
+        pool.close()
+
+
 def test_a_crashed_executor_is_reported_and_replaced(release):
     store = EmbeddedStore(release, executors=1, site_executors=1, timeout=5.0)
     try:
@@ -364,15 +387,27 @@ def test_a_source_that_cannot_serve_is_not_switched_to(release, tmp_path, caplog
     assert _children() <= before
 
 
-def test_a_copy_that_cannot_serve_is_passed_over(tmp_path, caplog):
+def test_a_copy_that_cannot_serve_is_passed_over_then_checked_apart_and_written_anew(tmp_path, caplog):
     release = make_release(tmp_path, sample_quads("quick"), "quick")
-    (tmp_path / QUICK_START / "quick").mkdir(parents=True)  # damaged: no database in it
+    copy = tmp_path / QUICK_START / "quick"
+    copy.mkdir(parents=True)  # damaged: no database in it
     store = EmbeddedStore(release, executors=1, site_executors=1, quick_start=True)
     try:
         assert store.health()["source"] == "memory" and count(store) == 33
-        assert "cannot serve" in caplog.text and not (tmp_path / QUICK_START / "quick").exists()  # written anew
+        assert "cannot serve" in caplog.text and copy.is_dir()  # not removed here: it may serve another worker
+        store.keep_quick_start_copy()  # the writer finds that it cannot serve there either, and writes it anew
+        wait_for(lambda: store.health()["source"] == "disk" and store.health()["idle"] == 2)
+        assert count(store) == 33 and (copy / "CURRENT").is_file()
     finally:
         store.close()
+
+
+def test_a_copy_checked_apart_that_serves_is_kept(release, tmp_path):
+    """What `write_quick_start_copy(check=True)` does when only one worker could not open the copy: nothing."""
+    copy = disk_store(release, tmp_path)
+    files = {path.name: path.stat().st_ino for path in copy.iterdir()}
+    assert disk_store(release, tmp_path, check=True) == copy
+    assert {path.name: path.stat().st_ino for path in copy.iterdir()} == files
 
 
 @pytest.mark.parametrize("memory_of_its_own, replaced", [(0, True), (1 << 40, False)])

@@ -42,15 +42,17 @@ log = logging.getLogger(__name__)
 QUICK_START = ".quick-start"  # in the releases folder: an on-disk copy of each release that has been served
 
 
-def disk_store(release: Release, root: Path) -> Path:
-    """The on-disk store of `release` under `root`, written on first use.
+def disk_store(release: Release, root: Path, check: bool = False) -> Path:
+    """The on-disk store of `release` under `root`, written on first use; with `check`, also written anew if the
+    one there cannot be opened and asked (damaged, or written by a pyoxigraph with another storage format).
 
     The store is built in a temporary folder and renamed into place, so a folder named after a version is
     always complete; web workers starting together may both build it, and the first rename wins.
     """
     target = Path(root) / release.version
-    if target.is_dir():
+    if target.is_dir() and (not check or _answers(target)):
         return target
+    shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-{os.getpid()}-", dir=target.parent))
@@ -71,23 +73,34 @@ def disk_store(release: Release, root: Path) -> Path:
     return target
 
 
+def _answers(path: Path) -> bool:
+    """Whether an on-disk store opens read-only and answers a query."""
+    try:
+        ox.Store.read_only(str(path)).query("ASK {}")
+        return True
+    except (OSError, RuntimeError, ValueError) as error:
+        log.warning("the on-disk store %s cannot serve: %s", path, error)
+        return False
+
+
 def quick_start_copy(release: Release) -> Path | None:
     """The on-disk copy of `release` (the module docstring), if one was written."""
     copy = release.path.parent / QUICK_START / release.version
     return copy if copy.is_dir() else None
 
 
-def write_quick_start_copy(release: Release) -> Path | None:
-    """Write the on-disk copy of a release checked whole if there is none (`_write_apart`), remove the copies of
-    releases that are gone, and return the copy. One writer at a time: the other web workers starting with this
-    one wait for the first. A folder where nothing may be written leaves the server in memory (None)."""
+def write_quick_start_copy(release: Release, check: bool = False) -> Path | None:
+    """Write the on-disk copy of a release checked whole if there is none, or with `check` if the one there cannot
+    serve (`_write_apart`), remove the copies of releases that are gone, and return the copy. One writer at a time:
+    the other web workers starting with this one wait for the first. A folder where nothing may be written leaves
+    the server in memory (None)."""
     root = release.path.parent / QUICK_START
     try:
         root.mkdir(parents=True, exist_ok=True)
         with open(root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be writing it: then it is there afterwards
-            if quick_start_copy(release) is None:
-                _write_apart(release, root)
+            if check or quick_start_copy(release) is None:
+                _write_apart(release, root, check)
             for other in root.iterdir():
                 if not other.name.startswith(".") and not (release.path.parent / other.name).is_dir():
                     shutil.rmtree(other, ignore_errors=True)
@@ -97,10 +110,12 @@ def write_quick_start_copy(release: Release) -> Path | None:
         return None
 
 
-def _write_apart(release: Release, root: Path) -> None:
-    """`disk_store(release, root)` in a process of its own (`_writer`): the memory of the bulk loader, which the
-    allocator would keep, goes with it instead of staying in the web worker."""
-    writer = subprocess.run([sys.executable, "-m", __name__, str(release.path), str(root)], stdin=subprocess.DEVNULL)
+def _write_apart(release: Release, root: Path, check: bool) -> None:
+    """`disk_store(release, root, check)` in a process of its own (`_writer`): the memory of the bulk loader, which
+    the allocator would keep, goes with it instead of staying in the web worker; so does the store that `check`
+    opens, with the threads RocksDB starts."""
+    command = [sys.executable, "-m", __name__, str(release.path), str(root), *(["--check"] if check else [])]
+    writer = subprocess.run(command, stdin=subprocess.DEVNULL)
     if writer.returncode:
         raise OSError(f"the writer ended with status {writer.returncode}")
 
@@ -110,7 +125,7 @@ def _writer(argv: list[str]) -> None:
     terminal, which reaches the whole process group (the web server decides when its children end)."""
     os.setpriority(os.PRIO_PROCESS, 0, max(10, os.getpriority(os.PRIO_PROCESS, 0)))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    disk_store(open_release(Path(argv[0])), Path(argv[1]))
+    disk_store(open_release(Path(argv[0])), Path(argv[1]), check="--check" in argv[2:])
 
 
 class EmbeddedStore(Store):
@@ -124,6 +139,7 @@ class EmbeddedStore(Store):
                  quick_start: bool = False, in_memory: bool = False):
         self._release, self._base_iri = release, base_iri
         self._to_disk = quick_start and not in_memory and not store_path  # once the on-disk copy is written
+        self._recheck = False  # whether the copy failed to serve here (`_from_copy`)
         pool = functools.partial(ExecutorPool, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
                                  memory_mb=memory_mb)
         loaded = (MEMORY, str(release.path / DATASET_FILE))
@@ -134,28 +150,30 @@ class EmbeddedStore(Store):
             self._pool = self._from_copy(pool, copy, loaded)
         else:
             self._pool = pool(*loaded, bridge=(DISK, str(copy)) if copy else None)
-            if copy and not self._pool.bridged:  # a damaged copy, or one of another pyoxigraph: written anew
-                shutil.rmtree(copy, ignore_errors=True)
+            self._recheck = bool(copy) and not self._pool.bridged
 
-    @staticmethod
-    def _from_copy(pool, copy: Path, loaded: tuple[str, str]) -> ExecutorPool:
-        """A pool over the on-disk copy; over the release in memory if the copy cannot serve (it is then removed,
-        and written anew)."""
+    def _from_copy(self, pool, copy: Path, loaded: tuple[str, str]) -> ExecutorPool:
+        """A pool over the on-disk copy; over the release in memory if the copy cannot serve here.
+
+        Not removed on the spot: another web worker may be answering from it, and the cause may be this worker's
+        alone (no file descriptors left, say). `keep_quick_start_copy` has it checked apart, and written anew only
+        if it cannot serve there either (`write_quick_start_copy`)."""
         try:
             return pool(DISK, str(copy))
         except (OSError, RuntimeError) as error:
             log.warning("the on-disk copy %s cannot serve (%s); the release loads into memory", copy, error)
-            shutil.rmtree(copy, ignore_errors=True)
+            self._recheck = True
             return pool(*loaded)
 
     def keep_quick_start_copy(self) -> None:
-        """Once the release is known to be whole: write its on-disk copy if there is none, and answer from it once
-        written (unless the release is to stay in memory)."""
-        if quick_start_copy(self._release) is None:
+        """Once the release is known to be whole: write its on-disk copy if there is none, or check the one that
+        could not serve here (and write it anew if it cannot serve at all), and answer from it once written
+        (unless the release is to stay in memory)."""
+        if self._recheck or quick_start_copy(self._release) is None:
             threading.Thread(target=self._write_copy, name="quick-start-copy", daemon=True).start()
 
     def _write_copy(self) -> None:
-        copy = write_quick_start_copy(self._release)
+        copy = write_quick_start_copy(self._release, check=self._recheck)
         if copy is not None and self._to_disk:
             self._pool.switch_to(DISK, str(copy))
 

@@ -176,6 +176,7 @@ class ExecutorPool:
         self._idle = {lane: queue.Queue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
         self._alive: dict[int, Executor] = {}
+        self._members: collections.Counter[str] = collections.Counter()  # executors alive or forking, by lane
         self._spawning: dict[ForkServer, int] = collections.Counter()  # forks under way, by fork server
         self._lock = threading.Lock()
         self._closed = False
@@ -215,18 +216,24 @@ class ExecutorPool:
             log.warning("the on-disk copy %s cannot serve (%s); the release loads first", bridge[1], error)
             for server in self._servers[1:]:
                 server.close()  # its executors end with it
-            self._servers, self._server, self._alive = [loading], loading, {}
+            self._servers, self._server, self._alive, self._members = [loading], loading, {}, collections.Counter()
             self._idle = {lane: queue.Queue() for lane in self._idle}
             return False
 
-    def _add(self, lane: str) -> None:
+    def _add(self, lane: str, counted: bool = False) -> None:
+        """Fork an executor into `lane`; `counted`: its place there is already counted (a successor's, `_replace`)."""
         with self._lock:
             if self._closed:
                 return
             server = self._server
             self._spawning[server] += 1  # keeps it from being retired while the fork is under way
+            self._members[lane] += 0 if counted else 1
         try:
             executor = server.spawn()
+        except BaseException:
+            with self._lock:
+                self._members[lane] -= 1
+            raise
         finally:
             with self._lock:
                 self._spawning[server] -= 1
@@ -312,9 +319,24 @@ class ExecutorPool:
         """Replace each idle executor that has answered nothing for RECYCLE_AFTER seconds and holds RECYCLE_BYTES
         of its own (see there): memory after a burst of queries returns to what the idle pool holds. Under steady
         load no executor sits idle that long, so none is replaced then. An idle one of a fork server that no longer
-        forks (the previous source's, which the take-over did not find idle) is replaced too."""
+        forks (the previous source's, which the take-over did not find idle) is replaced too. And a lane that lost
+        executors which could not be replaced is filled up again (`_refill`)."""
         while not self._ended.wait(self._recycle_after / 2):
             self._sweep(self._stale)
+            self._refill()
+
+    def _refill(self) -> None:
+        """Fork the executors a lane lacks: a successor that could not start (`_replace`; say its on-disk store
+        was being written anew, or no process could be had) is tried again here, so a lane does not stay short."""
+        for lane, size in self._sizes.items():
+            with self._lock:
+                missing = 0 if self._closed else size - self._members[lane]
+            for _ in range(missing):
+                try:
+                    self._add(lane)
+                except (OSError, RuntimeError) as error:
+                    log.warning("the %s lane still lacks %d executor(s): %s", lane, missing, error)
+                    break
 
     def _sweep(self, outworn) -> None:
         """Replace each idle executor for which `outworn(executor)` is true; a query meanwhile takes another."""
@@ -351,7 +373,7 @@ class ExecutorPool:
         """End an executor and fork its successor; return how the ended one exited."""
         executor.conn.close()
         with self._lock:
-            self._alive.pop(executor.pid, None)
+            counted = self._alive.pop(executor.pid, None) is not None  # its successor takes its place in the lane
         status = 0
         try:
             status = executor.server.end(executor.pid)
@@ -359,9 +381,9 @@ class ExecutorPool:
             log.exception("could not end a query executor")
         self._retire()
         try:
-            self._add(lane)
-        except (OSError, RuntimeError):
-            log.exception("could not replace a query executor")
+            self._add(lane, counted)
+        except (OSError, RuntimeError) as error:  # `_refill` tries again
+            log.warning("could not replace a query executor of the %s lane: %s", lane, error)
         return status
 
     def _retire(self) -> None:
