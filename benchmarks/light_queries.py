@@ -13,10 +13,10 @@ loaded into memory before forking the executors, count once in all). It is read 
 once `mpsc serve` has replaced the executors that the mix left holding memory of their own
 (server/store/pool.py, RECYCLE_AFTER).
 
-    .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5] [--in-memory]
+    .venv/bin/python benchmarks/light_queries.py --releases DIR [--seconds 5] [--in-memory] [--workers N]
 
 `mpsc serve` answers from the release's on-disk copy (its default), or with --in-memory from the release
-loaded into memory (MPSC_STORE_IN_MEMORY=1).
+loaded into memory (MPSC_STORE_IN_MEMORY=1), with one worker (its default) or N.
 
 Not a test: a measurement to report, one run. Times depend on the machine and what else it runs.
 """
@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--releases", type=Path, default=Settings.from_env().releases)
     parser.add_argument("--in-memory", action="store_true", help="mpsc serve with MPSC_STORE_IN_MEMORY=1")
+    parser.add_argument("--workers", type=int, default=1, help="mpsc serve's workers (MPSC_WORKERS)")
     args = parser.parse_args()
     env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", "MPSC_STORE_IN_MEMORY": str(args.in_memory),
            **UNLIMITED_CLIENT}
@@ -100,10 +101,12 @@ def main() -> None:
         loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
         source = "memory" if args.in_memory else "disk"
-        ours = load.loaded(servers.enter_context(mpsc_serve(env=env)), source=source).rstrip("/")
+        ours = load.loaded(servers.enter_context(mpsc_serve("--workers", str(args.workers), env=env)),
+                           source=source).rstrip("/")
         mix = query_mix(cooperation_project(oxigraph))
         print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off, "
-              f"answering from {'the release in memory' if args.in_memory else 'the on-disk copy'}")
+              f"answering from {'the release in memory' if args.in_memory else 'the on-disk copy'}, "
+              f"{args.workers} worker(s)")
         print(f"{'query':24} {'oxigraph q/s':>13} {'p50 ms':>7} {'mpsc q/s':>9} {'p50 ms':>7} {'ratio':>7}")
         for entry in mix:
             theirs, mine = (measure(base, path, [entry], 1, args.seconds)

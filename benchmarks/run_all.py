@@ -92,9 +92,10 @@ IDLE_MEMORY = r"after (\d+) s idle: mpsc serve ([\d.]+) MiB"
 MIX = r"^mpsc serve, response cache off\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"  # q/s, errors, ratio
 
 
-def documents(kind: str) -> str:
-    """documents_throughput.py's row for HTML or Turtle: mpsc serve's requests per second, the ratio to nginx."""
-    return rf"^{kind}\s+([\d,]+)\s+[\d,]+\s+([\d.]+)$"
+def documents(kind: str, text: str) -> dict[int, float]:
+    """documents_throughput.py's rows for HTML or Turtle: the ratio to nginx by mpsc serve's number of workers."""
+    return {int(workers): float(ratio)
+            for workers, ratio in re.findall(rf"^{kind}\s+(\d+)\s+[\d,]+\s+[\d,]+\s+([\d.]+)$", text, re.M)}
 
 
 def figure(pattern: str, text: str, group: int = 1) -> float | None:
@@ -159,8 +160,12 @@ def main() -> None:
                     all(r is not None and r >= 2 and not e for r, e in mix.values())))
     if "Documents" in outputs:
         for kind in ("HTML", "Turtle"):
-            ratio = figure(documents(kind), outputs["Documents"], 2)
-            targets.append((f"{kind} documents ≥ 0.3× nginx", f"{ratio}×", ratio is not None and ratio >= 0.3))
+            ratios = documents(kind, outputs["Documents"])
+            like = ratios.get(os.cpu_count() or 1)  # as many workers as nginx's (worker_processes auto)
+            shown_ratios = "; ".join(f"{r}× with {w} worker{'s' if w > 1 else ''}" + (" (the default)" if w == 1 else "")
+                                     for w, r in ratios.items())
+            targets.append((f"{kind} documents ≥ 0.3× nginx", f"{shown_ratios or 'no figure'}; met if so with as many "
+                            "workers as nginx runs", like is not None and like >= 0.3))
     else:
         targets.append(("documents ≥ 0.3× nginx", "not measured: `wrk` is missing (apt-get install wrk)", False))
     targets.append(("Virtuoso parity", "tests/test_store_virtuoso.py in `make test`", True))
