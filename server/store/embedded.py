@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from ..formats import Format
 from ..build.release import DATASET_FILE, Release, clean_stale, open_release
 from .base import Store
-from .executor import DISK, MEMORY, load_dataset
+from .executor import DISK, MEMORY, Engine, load_dataset
 from .pool import PUBLIC, SITE, ExecutorPool
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,6 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
     target = Path(root) / release.version
     if target.is_dir() and (not check or _answers(target)):
         return target
-    shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-{os.getpid()}-", dir=target.parent))
@@ -62,7 +61,10 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
         store.flush()
         del store  # closes the database before the rename
         os.chmod(staging, 0o755)  # as a release folder: a server running as another user may read it
-        os.rename(staging, target)
+        if check and target.is_dir():  # the one that cannot serve: out of the way only now its successor is whole
+            _replace_folder(target, staging)
+        else:
+            os.rename(staging, target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         if not target.is_dir():  # not "another worker was first": a real failure
@@ -73,12 +75,21 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
     return target
 
 
+def _replace_folder(target: Path, successor: Path) -> None:
+    """Put `successor` in the place of `target`: `target` is renamed aside (a hidden name with this process's id,
+    which `clean_stale` removes should this process end first), `successor` renamed in, and the old one removed."""
+    aside = target.with_name(f".{target.name}-{os.getpid()}-old")
+    os.rename(target, aside)
+    os.rename(successor, target)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
 def _answers(path: Path) -> bool:
-    """Whether an on-disk store opens read-only and answers a query."""
+    """Whether an on-disk store serves: opened and asked as an executor does at its start (executor.py)."""
     try:
-        ox.Store.read_only(str(path)).query("ASK {}")
+        Engine.open(DISK, str(path)).run("ASK {}", "json")
         return True
-    except (OSError, RuntimeError, ValueError) as error:
+    except Exception as error:  # any failure to open or to answer: the executors would fail the same way
         log.warning("the on-disk store %s cannot serve: %s", path, error)
         return False
 

@@ -7,7 +7,7 @@ executor it forks starts in milliseconds (in memory, with the loaded store share
 loading the release again); a query stopped at its time limit or memory limit is therefore replaced at once.
 
 Protocol on the socket FD, one line per request, answered with one line:
-    spawn            with an executor's socket attached (SCM_RIGHTS)  ->  spawned PID
+    spawn            with an executor's socket attached (SCM_RIGHTS)  ->  spawned PID, or failed REASON
     end PID          kill the executor (if it still runs) and reap it  ->  ended STATUS
 STATUS is the exit code, or minus the signal that ended it (as subprocess reports it). The fork server
 reaps its executors only when asked, so a PID the pool holds can never belong to another process. It
@@ -69,9 +69,13 @@ def serve(control: socket.socket, executors: set[int], run) -> None:
             return
         command, _, argument = message.decode().strip().partition(" ")
         if command == "spawn" and fds:
-            pid = spawn(fds[0], control, run)
-            executors.add(pid)
-            reply = f"spawned {pid}"
+            try:
+                pid = spawn(fds[0], control, run)
+                executors.add(pid)
+                reply = f"spawned {pid}"
+            except OSError as error:  # no process to be had now (EAGAIN, ENOMEM): the pool tries again later
+                os.close(fds[0])
+                reply = f"failed {error}"
         elif command == "end" and argument.isdigit() and int(argument) in executors:
             executors.discard(int(argument))
             reply = f"ended {end(int(argument))}"

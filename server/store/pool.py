@@ -111,7 +111,10 @@ class ForkServer:
                 ours.close()
                 raise RuntimeError("query executor failed to start: its fork server has ended")
             socket.send_fds(self._socket, [b"spawn\n"], [theirs.fileno()])
-            _, _, pid = self._read().partition(" ")
+            reply, _, pid = self._read().partition(" ")
+        if reply != "spawned":  # the fork failed (forkserver.py)
+            ours.close()
+            raise RuntimeError(f"query executor failed to start: {pid}")
         conn = Connection(ours.detach())
         try:
             status, detail = conn.recv() if conn.poll(START_TIMEOUT) else ("failed", "did not start in time")
@@ -322,8 +325,11 @@ class ExecutorPool:
         forks (the previous source's, which the take-over did not find idle) is replaced too. And a lane that lost
         executors which could not be replaced is filled up again (`_refill`)."""
         while not self._ended.wait(self._recycle_after / 2):
-            self._sweep(self._stale)
-            self._refill()
+            try:
+                self._sweep(self._stale)
+                self._refill()
+            except Exception:  # an unforeseen failure must not end recycling and refilling for good
+                log.exception("the executor recycler failed; it tries again")
 
     def _refill(self) -> None:
         """Fork the executors a lane lacks: a successor that could not start (`_replace`; say its on-disk store
