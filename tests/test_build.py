@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import gzip
 import os
 import shutil
@@ -19,7 +20,7 @@ from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
 from server.namespaces import PROGRAMME_GRAPH
 from server.rdfio import canonical, digest, nquads_sorted, triple_order
-from server.build.pipeline import CONTENT, SHARED_PARTS, Shared, new_release, read_inputs, seal
+from server.build.pipeline import CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs, seal
 
 from .conftest import mpsc
 
@@ -260,3 +261,15 @@ def test_cancelled_background_work_stops_at_once():
     work.cancel()
     assert time.perf_counter() - started < 5
     work.cancel()  # a second cancel finds nothing to stop
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(small_root, tmp_path):
+    """The build keeps its input graphs out of the collector's sight (pipeline.long_lived); in a process that goes on
+    (these tests, a server that builds) the collector must see everything again afterwards, or what the build left
+    in reference cycles would never be freed. Also when the build fails."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build(small_root, tmp_path / "releases")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(BuildError):
+        build(small_root / "data", tmp_path / "none")  # no input folders there
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -151,7 +151,7 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
     `known` (`id(graph)` → its triples as canonical N-Triples, `rdfio.ntriples`, from a caller that has
     serialised them anyway) spares serialising the reference layer again for the cache keys and the engine."""
     shapes = load_shapes(shapes_dir)
-    layer = (ontology, reference, _reached(reference, programme))  # e.g. the unit-type code list
+    layer = (ontology, reference, _reached(reference, programme, small_source=True))  # e.g. the unit-type code list
     base = _cached_findings(layer, shapes, shapes_dir, cache, known or {})
     recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache,
                               known or {})
@@ -219,21 +219,35 @@ def joined(*graphs: Graph, store: str = "SimpleMemory") -> Graph:
     return joined
 
 
-def _reached(base: Graph, source: Graph, hops: int = 2) -> Graph:
-    """The statements of `source` about every node within `hops` links of a node that `base` names."""
+def _reached(base: Graph, source: Graph, hops: int = 2, small_source: bool = False) -> Graph:
+    """The statements of `source` about every node within `hops` links of a node that `base` names (as subject or
+    object). The first nodes are found from the smaller graph's side, which the caller knows (`len` of an rdflib
+    graph counts its triples): the programme's subjects are 2,200, the nodes the reference layer names 230,000
+    (collecting those took half a second of every build)."""
     reached = Graph()
-    seen = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
-    frontier = set(seen)
+    if small_source:
+        frontier = {s for s in set(source.subjects()) if isinstance(s, URIRef) and _names(base, s)}
+        named = functools.partial(_names, base)
+    else:
+        frontier = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
+        named = frozenset(frontier).__contains__
+    seen = set(frontier)
     for _ in range(hops):
         found = set()
         for node in frontier:
             for triple in source.triples((node, None, None)):
                 reached.add(triple)
-                if isinstance(triple[2], URIRef) and triple[2] not in seen:
+                if isinstance(triple[2], URIRef) and triple[2] not in seen and not named(triple[2]):
                     found.add(triple[2])
         seen |= found
         frontier = found
     return reached
+
+
+def _names(graph: Graph, node: URIRef) -> bool:
+    """Whether `node` is the subject or the object of a triple of `graph` (two index look-ups)."""
+    return (next(graph.triples((node, None, None)), None) is not None
+            or next(graph.triples((None, None, node)), None) is not None)
 
 
 def render_text(result: ValidationResult) -> str:
