@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from server.build import DUMPS, VALIDATION_CACHE
+from server.build import DUMPS, VALIDATION_CACHE, validation
 from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
@@ -266,10 +266,39 @@ def test_cancelled_background_work_stops_at_once():
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(small_root, tmp_path):
     """The build keeps its input graphs out of the collector's sight (pipeline.long_lived); in a process that goes on
     (these tests, a server that builds) the collector must see everything again afterwards, or what the build left
-    in reference cycles would never be freed. Also when the build fails."""
+    in reference cycles would never be freed. Also when the build fails; a collector that was off stays off, and
+    objects the process froze itself stay frozen."""
     assert gc.isenabled() and gc.get_freeze_count() == 0
     build(small_root, tmp_path / "releases")
     assert gc.isenabled() and gc.get_freeze_count() == 0
     with pytest.raises(BuildError):
         build(small_root / "data", tmp_path / "none")  # no input folders there
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        build(small_root, tmp_path / "off")
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build(small_root, tmp_path / "frozen")
+        assert gc.isenabled() and 0 < gc.get_freeze_count() <= frozen  # not unfrozen, nothing more frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_the_statements_reached_are_the_same_from_either_side():
+    """validation._reached finds the first nodes from the source's side when asked to (the reference layer names
+    230,000 nodes, the programme's subjects are a few thousand): the statements reached must be the same."""
+    base = Graph().parse(format="turtle", data="""@prefix : <http://example.org/> .
+        :a :p :b . :c :p "c" . :p2 :p :k .""")
+    source = Graph().parse(format="turtle", data="""@prefix : <http://example.org/> .
+        :b :q :d . :d :q :e . :e :q :f .           # two hops from :b, not three
+        :a :q [ :q :x ] . :b :q :c . :c :r :g .    # a blank node; :c is named in base, so not a hop of its own
+        :z :q :b . :p :q :y . :k :q :m .""")
+    reached = set(validation._reached(base, source, small_source=True))
+    assert reached == set(validation._reached(base, source))
+    named = {str(s).rsplit("/", 1)[-1] for s, _, _ in reached if isinstance(s, URIRef)}
+    assert named == {"a", "b", "c", "d", "k"}  # not :e (three hops), :z (points at :b), :p (a predicate in base)

@@ -391,29 +391,36 @@ def seal(written: Written, graphs: dict[str, Graph], parts: dict) -> dict[str, b
 
 
 @contextmanager
-def long_lived():
+def long_lived(freeze: bool = True):
     """Make the objects that live as long as the build (the input graphs) without Python's cyclic garbage
-    collector, and then keep them out of its sight (`gc.freeze`). Its full collections walked their millions of
-    objects again and again, while they were made and after: 1 to 2.5 s of a 12 s build (benchmarks/build_parts.py
-    prints a build with and without). Frozen objects are still freed once nothing refers to them; `build` lets the
-    collector see them again at its end, so that what a build leaves in a long-running process can be collected."""
+    collector, and then, with `freeze`, keep everything the process holds out of its sight (`gc.freeze`). Its full
+    collections walked the graphs' millions of objects again and again, while they were made and after: 1.5 to
+    2.5 s of CPU in a fresh build (`benchmarks/build_parts.py` times whole builds with and without). Frozen objects
+    are still freed once nothing refers to them; `build` lets the collector see them again at its end."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.enable()
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
-    """`_build`, then the garbage collector sees its objects again (`long_lived`)."""
+    """`_build`, with the input graphs out of the garbage collector's sight (`long_lived`) until it ends. A process
+    that has frozen objects of its own (`gc.freeze`, for copy-on-write) keeps them so: then nothing is frozen here,
+    since unfreezing would be for all."""
+    ours = gc.get_freeze_count() == 0
     try:
-        return _build(root, out_dir, shapes_dir, validate)
+        return _build(root, out_dir, shapes_dir, validate, ours)
     finally:
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
-def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool) -> BuildResult:
+def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, freeze: bool) -> BuildResult:
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
     The release files are computed in a child process while this one validates (build/background.py); the search
@@ -421,7 +428,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool) -
     `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
-    with long_lived():
+    with long_lived(freeze):
         graphs, held = read_inputs(root)
         ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
     modified = release_date(root, graphs[METADATA])
