@@ -230,7 +230,7 @@ def _reached(base: Graph, source: Graph, hops: int = 2, small_source: bool = Fal
         named = functools.partial(_names, base)
     else:
         frontier = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
-        named = frozenset(frontier).__contains__
+        named = frontier.__contains__  # every node `base` names (the loop below makes new sets, not this one)
     seen = set(frontier)
     for _ in range(hops):
         found = set()

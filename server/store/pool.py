@@ -111,10 +111,11 @@ class ForkServer:
                 ours.close()
                 raise RuntimeError("query executor failed to start: its fork server has ended")
             socket.send_fds(self._socket, [b"spawn\n"], [theirs.fileno()])
-            reply, _, pid = self._read().partition(" ")
+            reply, _, answer = self._read().partition(" ")  # "spawned PID" or "failed REASON"
         if reply != "spawned":  # the fork failed (forkserver.py)
             ours.close()
-            raise RuntimeError(f"query executor failed to start: {pid}")
+            raise RuntimeError(f"query executor failed to start: {answer}")
+        pid = int(answer)
         conn = Connection(ours.detach())
         try:
             status, detail = conn.recv() if conn.poll(START_TIMEOUT) else ("failed", "did not start in time")
@@ -122,9 +123,9 @@ class ForkServer:
             status, detail = "failed", "it ended before it was ready"
         if status != "ready":
             conn.close()
-            self.end(int(pid))
+            self.end(pid)
             raise RuntimeError(f"query executor failed to start: {detail}")
-        return Executor(int(pid), conn, self)
+        return Executor(pid, conn, self)
 
     def end(self, pid: int) -> int:
         """Kill an executor (if it still runs) and return how it ended (negative: the signal; 0 when the fork
