@@ -8,6 +8,7 @@ sees short, stable keys. Subjects in canonical order and keys sorted keep the by
 """
 from __future__ import annotations
 
+import functools
 import json
 
 import pyoxigraph as ox
@@ -28,8 +29,10 @@ def context() -> dict:
     return {"@context": dict(sorted(TERMS.items()))}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _compact_iri(iri: str) -> str:
-    """`prefix:local` for an IRI under a prefix whose local part is simple, else the IRI itself."""
+    """`prefix:local` for an IRI under a prefix whose local part is simple, else the IRI itself. Remembered: predicates
+    and classes recur in every node, and looking through all prefixes took a second of each build."""
     best = max(((p, n) for p, n in TERMS.items() if iri.startswith(n) and len(iri) > len(n)),
                key=lambda pn: len(pn[1]), default=None)
     if best is None:

@@ -302,3 +302,29 @@ def test_the_statements_reached_are_the_same_from_either_side():
     assert reached == set(validation._reached(base, source))
     named = {str(s).rsplit("/", 1)[-1] for s, _, _ in reached if isinstance(s, URIRef)}
     assert named == {"a", "b", "c", "d", "k"}  # not :e (three hops), :z (points at :b), :p (a predicate in base)
+
+
+def test_the_reference_layers_findings_name_the_triples_the_release_would_hold(small_root, tmp_path):
+    """The reference layer is validated in a child process from the triples as parsed, while the graphs are made
+    (validation.base_layer); where rdflib gives a literal its canonical form ("-01"^^xsd:integer as "-1"), the run
+    is repeated on the triples the release would hold. Its findings name each node by its label."""
+    (small_root / "data" / "reference" / "states.ttl").write_text(
+        '@prefix mpsc: <https://w3id.org/mpsc/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        '<https://w3id.org/mpsc/id/state/98> a mpsc:State ; <http://www.w3.org/2000/01/rdf-schema#label> '
+        '"Testland"@de ; mpsc:ags "98" ; mpsc:ars "98" ; mpsc:population "-01"^^xsd:integer .\n', encoding="utf-8")
+    failed = mpsc("build", "--out", str(tmp_path / "releases"), env={"MPSC_ROOT": str(small_root)})
+    assert failed.returncode == 1 and "no release written" in failed.stderr
+    assert '<https://w3id.org/mpsc/id/state/98> "Testland"' in failed.stderr
+    assert 'value: "-1"^^xsd:integer' in failed.stderr and '"-01"' not in failed.stderr, failed.stderr
+
+
+def test_the_build_and_mpsc_validate_share_the_validation_cache(small_root, tmp_path):
+    """The build keys the reference layer's run by its triples in the order of the files, `mpsc validate` by the
+    same triples in canonical order: the key must not depend on the order, or each would validate it again."""
+    out = tmp_path / "releases"
+    build(small_root, out)
+    entries = sorted(p.name for p in (out / VALIDATION_CACHE).glob("*.json"))
+    assert len(entries) == 2  # the base run's and the programme's
+    graphs = read_inputs(small_root)[0]
+    validation.validate_layers(*(graphs[g] for g in CONTENT), small_root / "shapes", out / VALIDATION_CACHE)
+    assert sorted(p.name for p in (out / VALIDATION_CACHE).glob("*.json")) == entries

@@ -123,19 +123,30 @@ def read_file(path: Path, root: Path, graph: Graph | None = None) -> Graph:
     return graph
 
 
-def read_inputs(root: Path) -> tuple[dict[str, Graph], dict[str, list[ox.Triple]]]:
-    """The input graphs keyed by named-graph IRI, as rdflib graphs and as the pyoxigraph triples they hold
-    (`add_triples`; sorting these is half the time of converting the rdflib graphs back). A missing or empty
+def parse_inputs(root: Path) -> dict[str, list[ox.Triple]]:
+    """The input files' triples keyed by named-graph IRI, in the order of the files (pyoxigraph). A missing or empty
     input folder is an error, so a build run outside a checkout cannot publish an empty release."""
-    graphs, held = {}, {}
-    for name, folder in SOURCES.items():
-        graphs[name] = Graph(store="SimpleMemory")
-        held[name] = add_triples(graphs[name], [t for path in sorted((root / folder).glob("*.ttl"))
-                                                for t in parse_file(path, root)])
-    empty = [SOURCES[name] for name, graph in graphs.items() if not len(graph) and name != REFERENCE]
+    parsed = {name: [t for path in sorted((root / folder).glob("*.ttl")) for t in parse_file(path, root)]
+              for name, folder in SOURCES.items()}
+    empty = [SOURCES[name] for name, triples in parsed.items() if not triples and name != REFERENCE]
     if empty:
         raise BuildError(f"no data in {', '.join(empty)} under {root}; set MPSC_ROOT to the project folder")
+    return parsed
+
+
+def to_graphs(parsed: dict[str, list[ox.Triple]]) -> tuple[dict[str, Graph], dict[str, list[ox.Triple]]]:
+    """Parsed triples (`parse_inputs`) as rdflib graphs and as the pyoxigraph triples these hold (`add_triples`;
+    sorting these is half the time of converting the rdflib graphs back)."""
+    graphs, held = {}, {}
+    for name, triples in parsed.items():
+        graphs[name] = Graph(store="SimpleMemory")
+        held[name] = add_triples(graphs[name], triples)
     return graphs, held
+
+
+def read_inputs(root: Path) -> tuple[dict[str, Graph], dict[str, list[ox.Triple]]]:
+    """The input graphs keyed by named-graph IRI, and the triples they hold (`parse_inputs`, `to_graphs`)."""
+    return to_graphs(parse_inputs(root))
 
 
 def load_inputs(root: Path) -> dict[str, Graph]:
@@ -214,15 +225,13 @@ def release_date(root: Path, static: Graph) -> str:
 
 
 def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
-          ntriples: dict[str, bytes] | None = None, engine: str = validation.ENGINE) -> validation.ValidationResult:
+          engine: str = validation.ENGINE) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph with `engine`; with a
     cache folder and the build's engine, in layers whose unchanged parts are not checked again (the cache holds
-    that engine's findings: validation.validate_layers), keyed with the graphs' digests. `ntriples`: each graph's
-    canonical N-Triples (`rdfio.ntriples`), from a caller that has them."""
+    that engine's findings: validation.validate_layers). `mpsc validate` calls this; the build runs the layers
+    apart (`_validated`)."""
     if cache is not None and engine == validation.ENGINE:
-        known = {id(graphs[name]): text for name, text in (ntriples or {}).items()}
-        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
-                                          known)
+        return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache)
     union = validation.joined(*(graphs[name] for name in CONTENT))
     return validation.validate(union, validation.load_shapes(shapes_dir), engine)
 
@@ -423,14 +432,21 @@ def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: b
 def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, freeze: bool) -> BuildResult:
     """Build, validate and release; raises BuildError (and writes nothing) on invalid input.
 
-    The release files are computed in a child process while this one validates (build/background.py); the search
-    index and the dataset file's first two members by whichever of the two is free first (`Shared`).
+    The base validation run (the reference layer's) starts in a child process as soon as the files are parsed, the
+    release files in another once the graphs are made (build/background.py); this one validates the programme and
+    computes whichever of the search index and the dataset file's first two members it claims first (`Shared`).
     `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
+    shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
-        graphs, held = read_inputs(root)
+        parsed = parse_inputs(root)
+        base = _base_run(parsed, shapes_dir, cache) if validate else None
+        graphs, held = to_graphs(parsed)
         ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
+    if base is not None and any(held[name] != parsed[name] for name in CONTENT):
+        base.cancel()  # rdflib gave a literal its canonical form: validate the triples the release holds
+        base = _base_run(held, shapes_dir, cache)
     modified = release_date(root, graphs[METADATA])
     ntriples = {name: rdfio.ntriples(triples) for name, triples in ordered.items()}
     digests = {name: rdfio.fingerprint(text) for name, text in ntriples.items()}
@@ -441,19 +457,19 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
                                                                 content_digests, shared))
     try:
-        result = (check(graphs, shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE, ntriples) if validate
-                  else validation.ValidationResult(conforms=True, findings=[], report=Graph()))
+        result, mine = _validated(graphs, base, shapes_dir, cache, ntriples,
+                                  (lambda: {}) if same else lambda: shared.take(graphs, ordered))
         if not result.conforms:
             raise BuildError(f"{result.violations} SHACL violation(s); no release written",
                              validation.render_text(result))
         if same is not None:
             return BuildResult(same.version, same.path, same.manifest["graphs"], time.perf_counter() - started,
                                result, written=False)
-        mine = shared.take(graphs, ordered)
         version, written, theirs = writing.result()
     finally:
-        if writing is not None:
-            writing.cancel()
+        for child in (writing, base):
+            if child is not None:
+                child.cancel()
         shared.close()
     files = seal(written, graphs, {**theirs, **mine})
     try:
@@ -462,6 +478,26 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
     return BuildResult(version, path, counts, time.perf_counter() - started, result)
+
+
+def _base_run(triples: dict[str, list[ox.Triple]], shapes_dir: Path, cache: Path) -> Background:
+    """The base validation run (`validation.base_layer`) in a child process."""
+    return Background(lambda: validation.base_layer(triples[ONTOLOGY], triples[PROGRAMME], triples[REFERENCE],
+                                                    shapes_dir, cache))
+
+
+def _validated(graphs: dict[str, Graph], base: Background | None, shapes_dir: Path, cache: Path,
+               ntriples: dict[str, bytes], meanwhile) -> tuple[validation.ValidationResult, dict]:
+    """The findings of both validation runs (none without `base`) and what `meanwhile()` returns. That runs while
+    the base run may still be going on, once the programme's run has found no violation: a contributor's mistake in
+    the programme is reported without first doing work that would be thrown away."""
+    if base is None:
+        return validation.ValidationResult(conforms=True, findings=[], report=Graph()), meanwhile()
+    known = {id(graphs[name]): text for name, text in ntriples.items()}
+    recent = validation.programme_layer(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache,
+                                        known)
+    done = {} if any(f.severity == "Violation" for f in recent) else meanwhile()
+    return validation.layered(base.result(), recent, graphs[ONTOLOGY], graphs[PROGRAMME]), done
 
 
 def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list], modified: str,

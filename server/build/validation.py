@@ -12,11 +12,12 @@ run both on every shapes fixture and on the programme data and require the same 
 `validate_layers` checks a release's inputs in two layers, because nearly all of the time goes into the
 reference layer (12,000 administrative units), which changes only with a new official register, while
 the programme changes often. A validation result is a function of its inputs and the shapes, so:
-- the ontology and the reference layer are validated together, and the result is kept in a cache keyed
-  by the SHA-256 of those inputs, the shapes and the engine's version; an unchanged layer is not checked again;
+- the ontology and the reference layer are validated together (`base_layer`), and the result is kept in a
+  cache keyed by the SHA-256 of those inputs, the shapes and the engine's version; an unchanged layer is not
+  checked again. The build starts this run in a child process as soon as it has parsed the files;
 - the programme is validated together with the ontology and the part of the reference layer it reaches
-  (two hops from every node the programme names), which takes seconds; its result is kept the same way,
-  so a rebuild of unchanged input validates nothing again.
+  (two hops from every node the programme names, `programme_layer`), which takes a second; its result is kept
+  the same way, so a rebuild of unchanged input validates nothing again.
 Each node's findings come from the run that saw everything its shapes look at: the nodes the programme
 or the ontology describe from the second run, all others from the first.
 """
@@ -26,10 +27,13 @@ import functools
 import hashlib
 import json
 import os
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.collection import Collection
@@ -41,6 +45,7 @@ from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+LABEL = ox.NamedNode(str(RDFS.label))  # what names a focus node in a report (`_label`)
 
 
 @dataclass(frozen=True)
@@ -149,12 +154,42 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
     empty: a report of everything needs one run over everything (`mpsc validate --format turtle`).
 
     `known` (`id(graph)` → its triples as canonical N-Triples, `rdfio.ntriples`, from a caller that has
-    serialised them anyway) spares serialising the reference layer again for the cache keys and the engine."""
-    shapes = load_shapes(shapes_dir)
-    layer = (ontology, reference, _reached(reference, programme, small_source=True))  # e.g. the unit-type code list
-    base = _cached_findings(layer, shapes, shapes_dir, cache, known or {})
-    recent = _cached_findings((ontology, programme, _reached(programme, reference)), shapes, shapes_dir, cache,
-                              known or {})
+    serialised them anyway) spares serialising them again for the programme's run. The build runs the two
+    runs apart (`base_layer` in a child process from the triples as read, `programme_layer` here)."""
+    recent = programme_layer(ontology, programme, reference, shapes_dir, cache, known)
+    base = base_layer(*(rdfio.sorted_triples(graph) for graph in (ontology, programme, reference)), shapes_dir, cache)
+    return layered(base, recent, ontology, programme)
+
+
+def base_layer(ontology: list[ox.Triple], programme: list[ox.Triple], reference: list[ox.Triple], shapes_dir: Path,
+               cache: Path | None) -> list[Finding]:
+    """The findings of the run over the ontology, the reference layer and what of the programme the reference layer
+    reaches (e.g. the unit-type code list), from pyoxigraph triples: the build starts it as soon as the files are
+    parsed, before it has made rdflib graphs of them (~2 s of the reference layer's 220,000 triples)."""
+    names = {node for triple in reference for node in (triple.subject, triple.object)}
+    outgoing = defaultdict(list)
+    for triple in programme:
+        outgoing[triple.subject].append(triple)
+    first = {s for s in outgoing if isinstance(s, ox.NamedNode) and s in names}
+    reached = _walk(first, lambda node: outgoing.get(node, ()), names.__contains__)
+    layer = (ontology, reference, sorted(set(reached), key=rdfio.triple_order))
+    return _cached_findings([rdfio.ntriples(triples) for triples in layer], functools.partial(_label_graph, layer),
+                            load_shapes(shapes_dir), shapes_dir, cache)
+
+
+def programme_layer(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path, cache: Path | None,
+                    known: dict[int, bytes] | None = None) -> list[Finding]:
+    """The findings of the run over the ontology, the programme and the reference layer's statements within two
+    hops of the programme (`validate_layers`)."""
+    graphs = (ontology, programme, _reached(programme, reference))
+    texts = [(known or {}).get(id(graph)) or rdfio.ntriples(rdfio.sorted_triples(graph)) for graph in graphs]
+    return _cached_findings(texts, lambda report: ReadOnlyGraphAggregate(list(graphs)), load_shapes(shapes_dir),
+                            shapes_dir, cache)
+
+
+def layered(base: list[Finding], recent: list[Finding], ontology: Graph, programme: Graph) -> ValidationResult:
+    """The two runs' findings as one result: each node's from the run that saw everything its shapes look at, the
+    nodes the programme or the ontology describe from the programme's run, all others from the base run."""
     described = {str(s) for graph in (ontology, programme) for s in graph.subjects()}
     findings = [f for f in base if f.focus not in described] + [f for f in recent if f.focus in described]
     findings.sort(key=_sort_key)
@@ -165,18 +200,18 @@ def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_
 CACHE_ENTRIES = 20  # findings files kept in the cache folder, the most recently used
 
 
-def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path, cache: Path | None,
-                     known: dict[int, bytes]) -> list[Finding]:
-    """The findings of validating the graphs together (by the build's engine, ENGINE), computed only when the
-    cache has none for exactly these inputs. Each programme edit adds an entry, so the cache keeps the
-    CACHE_ENTRIES most recently used."""
-    texts = [known.get(id(graph)) or rdfio.ntriples(rdfio.sorted_triples(graph)) for graph in graphs]
+def _cached_findings(texts: list[bytes], labelled: Callable[[Graph], Graph], shapes: Graph, shapes_dir: Path,
+                     cache: Path | None) -> list[Finding]:
+    """The findings of validating the graphs whose N-Triples are `texts` together (by the build's engine, ENGINE),
+    computed only when the cache has none for exactly these inputs; `labelled(report)` gives a graph with the
+    labels of the report's focus nodes. Each programme edit adds an entry, so the cache keeps the CACHE_ENTRIES
+    most recently used."""
     cached = cache / f"{_layer_key(texts, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
         cached.touch()
         return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
     report = _turbo_text_report(b"".join(texts).decode("utf-8"), shapes)
-    findings = _result(report, ReadOnlyGraphAggregate(list(graphs))).findings
+    findings = _result(report, labelled(report)).findings
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -184,6 +219,15 @@ def _cached_findings(graphs: tuple[Graph, ...], shapes: Graph, shapes_dir: Path,
         staging.replace(cached)  # a complete file or none, also when two builds race
         _prune(cache)
     return findings
+
+
+def _label_graph(layer: tuple[list[ox.Triple], ...], report: Graph) -> Graph:
+    """The labels of the report's focus nodes from pyoxigraph triples, as the graph `_result` reads them from."""
+    focus = {rdfio.to_ox(node) for node in report.objects(None, SH.focusNode)}
+    labels = Graph(store="SimpleMemory")
+    for triple in (t for triples in layer for t in triples if t.predicate == LABEL and t.subject in focus):
+        labels.add(tuple(rdfio.from_ox(term) for term in triple))
+    return labels
 
 
 def _prune(cache: Path) -> None:
@@ -199,15 +243,21 @@ def _prune(cache: Path) -> None:
 
 
 def _layer_key(texts: list[bytes], shapes_dir: Path) -> str:
-    """SHA-256 of what a run's findings depend on: its graphs' triples (the `rdfio.fingerprint` of each one's
-    canonical N-Triples), the shapes, this module (which turns reports into findings) and the engine's version."""
+    """SHA-256 of what a run's findings depend on: its graphs' triples (`_set_digest`), the shapes, this module
+    (which turns reports into findings) and the engine's version."""
     digest = hashlib.sha256()
     for text in texts:
-        digest.update(rdfio.fingerprint(text).encode())
+        digest.update(_set_digest(text).encode())
     for path in sorted(Path(shapes_dir).glob("*.ttl")):
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes() + f"{ENGINE} {version(ENGINE)}".encode())
     return digest.hexdigest()
+
+
+def _set_digest(ntriples: bytes) -> str:
+    """SHA-256 of a graph's N-Triples lines, each once and sorted as bytes: the same for the same triples in any
+    order, so the build (triples in the order of the files) and `mpsc validate` (canonical order) share entries."""
+    return hashlib.sha256(b"\n".join(sorted(set(ntriples.splitlines())))).hexdigest()
 
 
 def joined(*graphs: Graph, store: str = "SimpleMemory") -> Graph:
@@ -221,24 +271,33 @@ def joined(*graphs: Graph, store: str = "SimpleMemory") -> Graph:
 
 def _reached(base: Graph, source: Graph, hops: int = 2, small_source: bool = False) -> Graph:
     """The statements of `source` about every node within `hops` links of a node that `base` names (as subject or
-    object). The first nodes are found from the smaller graph's side, which the caller knows (`len` of an rdflib
-    graph counts its triples): the programme's subjects are 2,200, the nodes the reference layer names 230,000
-    (collecting those took half a second of every build)."""
-    reached = Graph()
+    object), as `_walk` finds them. The first nodes are found from the smaller graph's side, which the caller knows
+    (`len` of an rdflib graph counts its triples)."""
     if small_source:
         frontier = {s for s in set(source.subjects()) if isinstance(s, URIRef) and _names(base, s)}
         named = functools.partial(_names, base)
     else:
         frontier = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
-        named = frontier.__contains__  # every node `base` names (the loop below makes new sets, not this one)
-    seen = set(frontier)
+        named = frontier.__contains__  # every node `base` names (`_walk` makes new sets, not this one)
+    reached = Graph()
+    for triple in _walk(frontier, lambda node: source.triples((node, None, None)), named, hops):
+        reached.add(triple)
+    return reached
+
+
+def _walk(frontier: set, outgoing: Callable, named: Callable, hops: int = 2) -> list:
+    """The statements `outgoing(node)` gives about the nodes of `frontier` and about every IRI they lead to within
+    `hops` links, but for IRIs `named` claims (the other layer describes them: not a hop of their own). Terms may
+    be rdflib's or pyoxigraph's, as long as they are one kind."""
+    reached, seen = [], set(frontier)
     for _ in range(hops):
         found = set()
         for node in frontier:
-            for triple in source.triples((node, None, None)):
-                reached.add(triple)
-                if isinstance(triple[2], URIRef) and triple[2] not in seen and not named(triple[2]):
-                    found.add(triple[2])
+            for triple in outgoing(node):
+                reached.append(triple)
+                obj = triple[2]
+                if isinstance(obj, (URIRef, ox.NamedNode)) and obj not in seen and not named(obj):
+                    found.add(obj)
         seen |= found
         frontier = found
     return reached
