@@ -19,7 +19,7 @@ from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases
 from server.namespaces import PROGRAMME_GRAPH
-from server.rdfio import canonical, digest, nquads_sorted, triple_order
+from server.rdfio import canonical, digest, from_ox, nquads_sorted, sorted_triples, triple_order
 from server.build.pipeline import CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs, seal
 
 from .conftest import mpsc
@@ -290,16 +290,19 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(small_root, tmp_pat
 
 
 def test_the_statements_reached_are_the_same_from_either_side():
-    """validation._reached finds the first nodes from the source's side when asked to (the reference layer names
-    230,000 nodes, the programme's subjects are a few thousand): the statements reached must be the same."""
+    """The base run finds the programme's statements the reference layer reaches from the programme's side, over
+    pyoxigraph triples (validation._reached_triples; the reference layer names 230,000 nodes, the programme's
+    subjects are a few thousand); the programme's run the reference layer's from the other side, over rdflib
+    graphs (validation._reached). Both must find the same statements."""
     base = Graph().parse(format="turtle", data="""@prefix : <http://example.org/> .
         :a :p :b . :c :p "c" . :p2 :p :k .""")
     source = Graph().parse(format="turtle", data="""@prefix : <http://example.org/> .
         :b :q :d . :d :q :e . :e :q :f .           # two hops from :b, not three
         :a :q [ :q :x ] . :b :q :c . :c :r :g .    # a blank node; :c is named in base, so not a hop of its own
         :z :q :b . :p :q :y . :k :q :m .""")
-    reached = set(validation._reached(base, source, small_source=True))
-    assert reached == set(validation._reached(base, source))
+    reached = set(validation._reached(base, source))
+    from_source = validation._reached_triples(sorted_triples(base), sorted_triples(source))
+    assert {tuple(from_ox(term) for term in triple) for triple in from_source} == reached
     named = {str(s).rsplit("/", 1)[-1] for s, _, _ in reached if isinstance(s, URIRef)}
     assert named == {"a", "b", "c", "d", "k"}  # not :e (three hops), :z (points at :b), :p (a predicate in base)
 
@@ -328,3 +331,19 @@ def test_the_build_and_mpsc_validate_share_the_validation_cache(small_root, tmp_
     graphs = read_inputs(small_root)[0]
     validation.validate_layers(*(graphs[g] for g in CONTENT), small_root / "shapes", out / VALIDATION_CACHE)
     assert sorted(p.name for p in (out / VALIDATION_CACHE).glob("*.json")) == entries
+
+
+def test_the_canonical_order_is_by_subject_type_first_then_predicate_and_object():
+    """rdfio.triple_order sorts by one string per triple; it must order as the tuple of the terms' N-Triples forms
+    (subject, not rdf:type, predicate, object) would, also where one blank node's label is a prefix of another's
+    and for literals with quotes, languages and datatypes."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    subjects = [ox.BlankNode("b1"), ox.BlankNode("b10"), ox.BlankNode("b1a"), ox.NamedNode("http://example.org/a"),
+                ox.NamedNode("http://example.org/a-b"), ox.NamedNode("http://example.org/a/b")]
+    predicates = [rdf_type, ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/p2"),
+                  ox.NamedNode("http://example.org/"), ox.NamedNode("http://a.example/z")]
+    objects = [*subjects, ox.Literal("x"), ox.Literal('x "quoted"'), ox.Literal("x", language="de"),
+               ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ox.Literal("")]
+    triples = [ox.Triple(s, p, o) for s in subjects for p in predicates for o in objects]
+    spec = sorted(triples, key=lambda t: (str(t.subject), t.predicate != rdf_type, str(t.predicate), str(t.object)))
+    assert sorted(reversed(triples), key=triple_order) == spec
