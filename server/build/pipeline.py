@@ -505,9 +505,8 @@ def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list
     """The version and the writer's part (`release_files`) of the release that follows the current one in
     `out_dir` (if any), and the parts of `shared` the parent has not taken.
 
-    With the reference layer's findings cached, the parent validates in a second or two and then computes the
-    shared parts while this child writes the rest; on a fresh checkout it validates for longer than this child
-    needs, which then computes them itself (the figures are in CHANGELOG.md).
+    The parent validates the programme in about a second and then computes the shared parts while this child
+    writes the rest; the reference layer's validation runs in a third process meanwhile (`_base_run`).
     """
     previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
