@@ -29,10 +29,11 @@ def context() -> dict:
     return {"@context": dict(sorted(TERMS.items()))}
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _compact_iri(iri: str) -> str:
-    """`prefix:local` for an IRI under a prefix whose local part is simple, else the IRI itself. Remembered: predicates
-    and classes recur in every node, and looking through all prefixes took a second of each build."""
+    """`prefix:local` for an IRI under a prefix whose local part is simple, else the IRI itself. The most recently
+    used are remembered: predicates and classes recur in every node, and looking through all prefixes took a second
+    of each build. Few, since every web worker keeps them (65,536 typical IRIs took ~17 MB)."""
     best = max(((p, n) for p, n in TERMS.items() if iri.startswith(n) and len(iri) > len(n)),
                key=lambda pn: len(pn[1]), default=None)
     if best is None:

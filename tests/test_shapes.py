@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +39,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 from server.namespaces import GEO, MPSC, SH
 from server.build.pipeline import read_file
 from server.build.shacl_sparql import OxigraphQueryGraph, batchable
-from server.build.validation import (CACHE_ENTRIES, ENGINE, ENGINES, load_shapes, render_json, render_text, render_turtle,
-                                     validate, validate_layers)
+from server.build.validation import (CACHE_ENTRIES, ENGINE, ENGINES, STALE_SECONDS, load_shapes, render_json,
+                                     render_text, render_turtle, validate, validate_layers)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -311,6 +313,17 @@ def test_the_validation_cache_keeps_the_most_recently_used_entries(shapes, tmp_p
         programme.set((project, RDFS.comment, Literal(f"edit {n}")))
         validate_layers(Graph(), programme, reference, SHAPES_DIR, tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == CACHE_ENTRIES
+
+
+def test_the_validation_cache_drops_what_a_stopped_run_left_half_written(shapes, tmp_path):
+    """A run stopped while writing its entry (the build cancels a base run whose input it replaces) leaves a staging
+    file; the next run that writes an entry removes those old enough to belong to no running build."""
+    stale, recent = tmp_path / "a.123.tmp", tmp_path / "b.456.tmp"
+    for staging in (stale, recent):
+        staging.write_text("[")
+    os.utime(stale, (time.time() - STALE_SECONDS - 60,) * 2)
+    validate_layers(Graph(), *_layers(_valid_copy()), SHAPES_DIR, tmp_path)
+    assert not stale.exists() and recent.exists()
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])

@@ -38,9 +38,11 @@ class Background(Generic[T]):
                 payload = pickle.dumps((True, self._work()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # noqa: BLE001 - reported to the parent, which decides
                 payload = pickle.dumps((False, _portable(error)))
-            with os.fdopen(writer, "wb") as out:
-                out.write(payload)
-            os._exit(0)
+            try:
+                with os.fdopen(writer, "wb") as out:
+                    out.write(payload)
+            finally:  # also when nobody reads any more (the parent ended): BrokenPipeError must not unwind
+                os._exit(0)
         os.close(writer)
         self._pid, self._reader = pid, os.fdopen(reader, "rb")
 

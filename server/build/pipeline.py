@@ -441,22 +441,24 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
-        base = _base_run(parsed, shapes_dir, cache) if validate else None
-        graphs, held = to_graphs(parsed)
-        ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
-    if base is not None and any(held[name] != parsed[name] for name in CONTENT):
-        base.cancel()  # rdflib gave a literal its canonical form: validate the triples the release holds
-        base = _base_run(held, shapes_dir, cache)
-    modified = release_date(root, graphs[METADATA])
-    ntriples = {name: rdfio.ntriples(triples) for name, triples in ordered.items()}
-    digests = {name: rdfio.fingerprint(text) for name, text in ntriples.items()}
-    key = input_key(digests, modified)
-    same = unchanged(out_dir, key)
+    base = writing = None
     shared = Shared()
-    content_digests = {g: digests[g] for g in CONTENT}
-    writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
-                                                                content_digests, shared))
     try:
+        base = _base_run(parsed, shapes_dir, cache) if validate else None
+        with long_lived(freeze):
+            graphs, held = to_graphs(parsed)
+            ordered = {name: rdfio.canonical(triples) for name, triples in held.items()}
+        if base is not None and any(held[name] != parsed[name] for name in CONTENT):
+            base.cancel()  # rdflib gave a literal its canonical form: validate the triples the release holds
+            base = _base_run(held, shapes_dir, cache)
+        modified = release_date(root, graphs[METADATA])
+        ntriples = {name: rdfio.ntriples(triples) for name, triples in ordered.items()}
+        digests = {name: rdfio.fingerprint(text) for name, text in ntriples.items()}
+        key = input_key(digests, modified)
+        same = unchanged(out_dir, key)
+        content_digests = {g: digests[g] for g in CONTENT}
+        writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
+                                                                    content_digests, shared))
         result, mine = _validated(graphs, base, shapes_dir, cache, ntriples,
                                   (lambda: {}) if same else lambda: shared.take(graphs, ordered))
         if not result.conforms:

@@ -27,6 +27,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -148,17 +149,15 @@ def _pyshacl_report(data: Graph, shapes: Graph, batch: bool) -> Graph:
 
 
 def validate_layers(ontology: Graph, programme: Graph, reference: Graph, shapes_dir: Path,
-                    cache: Path | None, known: dict[int, bytes] | None = None) -> ValidationResult:
+                    cache: Path | None) -> ValidationResult:
     """The findings of validating the three graphs together, in two runs whose findings are taken from
     `cache` (a folder) when their inputs are unchanged; see the module docstring. The report graph is
-    empty: a report of everything needs one run over everything (`mpsc validate --format turtle`).
-
-    `known` (`id(graph)` → its triples as canonical N-Triples, `rdfio.ntriples`, from a caller that has
-    serialised them anyway) spares serialising them again for the programme's run. The build runs the two
-    runs apart (`base_layer` in a child process from the triples as read, `programme_layer` here)."""
+    empty: a report of everything needs one run over everything (`mpsc validate --format turtle`). The build
+    runs the two runs apart (`base_layer` in a child process from the triples as read, `programme_layer`)."""
+    triples = [rdfio.sorted_triples(graph) for graph in (ontology, programme, reference)]
+    known = {id(graph): rdfio.ntriples(held) for graph, held in zip((ontology, programme), triples)}
     recent = programme_layer(ontology, programme, reference, shapes_dir, cache, known)
-    base = base_layer(*(rdfio.sorted_triples(graph) for graph in (ontology, programme, reference)), shapes_dir, cache)
-    return layered(base, recent, ontology, programme)
+    return layered(base_layer(*triples, shapes_dir, cache), recent, ontology, programme)
 
 
 def base_layer(ontology: list[ox.Triple], programme: list[ox.Triple], reference: list[ox.Triple], shapes_dir: Path,
@@ -192,6 +191,7 @@ def layered(base: list[Finding], recent: list[Finding], ontology: Graph, program
 
 
 CACHE_ENTRIES = 20  # findings files kept in the cache folder, the most recently used
+STALE_SECONDS = 600  # a staging file this old belongs to no running build
 
 
 def _cached_findings(texts: list[bytes], labelled: Callable[[Graph], Graph], shapes: Graph, shapes_dir: Path,
@@ -234,6 +234,12 @@ def _prune(cache: Path) -> None:
             continue
     for _, old in sorted(entries)[:-CACHE_ENTRIES]:
         old.unlink(missing_ok=True)
+    for staging in cache.glob("*.tmp"):  # left by a run that was stopped while writing its entry
+        try:
+            if time.time() - staging.stat().st_mtime > STALE_SECONDS:
+                staging.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def _layer_key(texts: list[bytes], shapes_dir: Path) -> str:
@@ -303,12 +309,6 @@ def _walk(frontier: set, outgoing: Callable, named: Callable, hops: int = 2) -> 
         seen |= found
         frontier = found
     return reached
-
-
-def _names(graph: Graph, node: URIRef) -> bool:
-    """Whether `node` is the subject or the object of a triple of `graph` (two index look-ups)."""
-    return (next(graph.triples((node, None, None)), None) is not None
-            or next(graph.triples((None, None, node)), None) is not None)
 
 
 def render_text(result: ValidationResult) -> str:
