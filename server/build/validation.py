@@ -281,7 +281,8 @@ def _reached(base: Graph, source: Graph, hops: int = 2) -> Graph:
 
 
 def _reached_triples(base: list[ox.Triple], source: list[ox.Triple], hops: int = 2) -> list[ox.Triple]:
-    """`_reached` over pyoxigraph triples, in canonical order. The first nodes are found from the source's side,
+    """`_reached` over pyoxigraph triples, each once, in no particular order (the engine and the cache key,
+    `_set_digest`, take them in any). The first nodes are found from the source's side,
     for a source much smaller than `base`: the programme's subjects are 2,200, the nodes the reference layer
     names 230,000."""
     names = {node for triple in base for node in (triple.subject, triple.object)}
@@ -289,8 +290,7 @@ def _reached_triples(base: list[ox.Triple], source: list[ox.Triple], hops: int =
     for triple in source:
         outgoing[triple.subject].append(triple)
     first = {s for s in outgoing if isinstance(s, ox.NamedNode) and s in names}
-    return sorted(set(_walk(first, lambda node: outgoing.get(node, ()), names.__contains__, hops)),
-                  key=rdfio.triple_order)
+    return list(set(_walk(first, lambda node: outgoing.get(node, ()), names.__contains__, hops)))
 
 
 def _walk(frontier: set, outgoing: Callable, named: Callable, hops: int = 2) -> list:
