@@ -434,3 +434,17 @@ def test_an_executor_idle_after_answering_is_replaced_once_it_holds_memory_of_it
         assert version_of(pool, PUBLIC) == "embedded1" and pool.health()["executors"] == 2
     finally:
         pool.close()
+
+
+def test_the_executor_that_answered_last_answers_next(release):
+    """The idle executors of a lane are taken last in, first out: one client's queries all go to the one whose
+    caches are warm, and the others stay idle. Taken in turn, each of the three would have answered one."""
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 3, SITE: 1}, timeout=5.0)
+    try:
+        wait_for(lambda: pool.health()["idle"] == 4)
+        for _ in range(3):
+            assert version_of(pool, PUBLIC) == "embedded1"
+        answered = [e for e in list(pool._alive.values()) if e.lane == PUBLIC and e.answered is not None]
+        assert len(answered) == 1
+    finally:
+        pool.close()
