@@ -1,12 +1,15 @@
 """Light queries and memory: `mpsc serve` (response cache off) next to Oxigraph's server, on the same release.
 
-Starts `oxigraph serve` in memory (loaded with `mpsc load`; without a time limit, which it could not keep up
-at this rate: tests/sparql_support.py, `oxigraph_server`) and `mpsc serve` with its response cache off. Each
-query of sparql_throughput.py's mix is then sent alone by one client for SECONDS seconds (keep-alive, after
-a warm-up), first to Oxigraph, then to `mpsc serve`: requests per second, p50, and the ratio mpsc/Oxigraph.
-These are the small queries a Linked Data site mostly serves, where the HTTP path, not the engine, is the cost.
+Two Oxigraph servers are the peers: `oxigraph serve` in memory (loaded with `mpsc load`; without a time limit,
+which it could not keep up at this rate: tests/sparql_support.py, `oxigraph_server`), and `oxigraph
+serve-read-only` over the very on-disk copy `mpsc serve` answers from (server/store/embedded.py, QUICK_START), as
+the performance issue measured it. Each query of sparql_throughput.py's mix is then sent alone by one client for
+SECONDS seconds (keep-alive, after a warm-up), to each server in turn: requests per second, p50, and the ratio of
+`mpsc serve` to each peer. These are the small queries a Linked Data site mostly serves, where the HTTP path,
+not the engine, is the cost. A last row is the floor of `mpsc serve` itself: the same project's Turtle document,
+answered from memory without a query (server/web/fastpath.py); no query can be answered faster than that.
 
-Then both servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
+Then the three servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
 the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
 pages shared by several processes, such as the on-disk copy in the page cache or the release a fork server
 loaded into memory before forking the executors, count once in all). It is read again IDLE seconds later,
@@ -26,7 +29,7 @@ import argparse
 import os
 import sys
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +37,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
 from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
+from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
+from server.store.embedded import quick_start_copy  # noqa: E402
 from server.store.pool import RECYCLE_AFTER  # noqa: E402
-from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
+from tests.sparql_support import OXIGRAPH, free_port, mpsc, mpsc_serve, oxigraph_server, running  # noqa: E402
 
 
 IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
@@ -97,28 +102,55 @@ def main() -> None:
     env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", "MPSC_STORE_IN_MEMORY": str(args.in_memory),
            **UNLIMITED_CLIENT}
     with ExitStack() as servers:
-        oxigraph = servers.enter_context(oxigraph_server(None, timeout_s=None))  # see oxigraph_server
-        loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
+        in_memory = servers.enter_context(oxigraph_server(None, timeout_s=None))  # see oxigraph_server
+        loaded = mpsc("load", "--endpoint", in_memory + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
-        source = "memory" if args.in_memory else "disk"
         ours = load.loaded(servers.enter_context(mpsc_serve("--workers", str(args.workers), env=env)),
-                           source=source).rstrip("/")
-        mix = query_mix(cooperation_project(oxigraph))
+                           source="memory" if args.in_memory else "disk").rstrip("/")
+        read_only = servers.enter_context(oxigraph_read_only(args.releases))
+        peers = {"oxigraph in memory": (in_memory, "/query"), "oxigraph read-only": (read_only, "/query")}
+        project = cooperation_project(in_memory)
+        mix = query_mix(project)
         print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off, "
               f"answering from {'the release in memory' if args.in_memory else 'the on-disk copy'}, "
-              f"{args.workers} worker(s)")
-        print(f"{'query':24} {'oxigraph q/s':>13} {'p50 ms':>7} {'mpsc q/s':>9} {'p50 ms':>7} {'ratio':>7}")
+              f"{args.workers} worker(s); oxigraph read-only: serve-read-only over that on-disk copy")
+        print(f"{'query':24} {'in memory q/s':>13} {'p50 ms':>7} {'read-only q/s':>13} {'p50 ms':>7} "
+              f"{'mpsc q/s':>9} {'p50 ms':>7} {'vs memory':>10} {'vs read-only':>13}")
         for entry in mix:
-            theirs, mine = (measure(base, path, [entry], 1, args.seconds)
-                            for base, path in ((oxigraph, "/query"), (ours, "/sparql")))
-            print(f"{entry[0]:24} {theirs['rate']:13.1f} {theirs['p50_ms']:7.2f} {mine['rate']:9.1f} "
-                  f"{mine['p50_ms']:7.2f} {mine['rate'] / theirs['rate']:6.2f}x")
-        theirs, mine = (measure(base, path, mix, 8, args.seconds)["rate"]
-                        for base, path in ((oxigraph, "/query"), (ours, "/sparql")))
-        print(f"the mix at 8 clients: oxigraph {theirs:.1f} q/s, mpsc {mine:.1f} q/s ({mine / theirs:.2f}x)")
-        print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(oxigraph, ours)}")
+            theirs = [measure(base, path, [entry], 1, args.seconds) for base, path in peers.values()]
+            mine = measure(ours, "/sparql", [entry], 1, args.seconds)
+            print(f"{entry[0]:24} " + " ".join(f"{t['rate']:13.1f} {t['p50_ms']:7.2f}" for t in theirs)
+                  + f" {mine['rate']:9.1f} {mine['p50_ms']:7.2f} "
+                  + " ".join(f"{mine['rate'] / t['rate']:{w}.2f}x" for t, w in zip(theirs, (9, 12))))
+        document = [(document_path(project), {"Accept": "text/turtle"})]
+        load.warm_up(ours, document)
+        floor = load.run(ours, document, 1, args.seconds)
+        print(f"floor: mpsc serve answers the project's Turtle document from memory, no query: {floor['rate']:.1f} "
+              f"q/s, p50 {floor['p50_ms']:.2f} ms")
+        rates = {name: measure(base, path, mix, 8, args.seconds)["rate"] for name, (base, path) in peers.items()}
+        mine = measure(ours, "/sparql", mix, 8, args.seconds)["rate"]
+        print(f"the mix at 8 clients: mpsc {mine:.1f} q/s; "
+              + "; ".join(f"{name} {rate:.1f} q/s ({mine / rate:.2f}x)" for name, rate in rates.items()))
+        print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(in_memory, ours)}")
         time.sleep(IDLE)
-        print(f"memory after {IDLE:.0f} s idle: {memory(oxigraph, ours)}")
+        print(f"memory after {IDLE:.0f} s idle: {memory(in_memory, ours)}")
+
+
+def document_path(project: str) -> str:
+    """The request path of a project's Turtle document, for a project IRI (…/id/project/KEY)."""
+    return "/doc/" + project.split("/id/", 1)[1] + ".ttl"
+
+
+@contextmanager
+def oxigraph_read_only(releases: Path):
+    """`oxigraph serve-read-only` over the on-disk copy of the current release that `mpsc serve` wrote."""
+    copy = quick_start_copy(Releases(releases).current())
+    assert copy is not None, f"no on-disk copy of the current release under {releases}"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([str(OXIGRAPH), "serve-read-only", "--location", str(copy), "--bind", f"127.0.0.1:{port}"],
+                 f"{base}/query?query=ASK%7B%7D"):
+        yield base
 
 
 def memory(oxigraph: str, ours: str) -> str:
