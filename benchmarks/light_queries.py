@@ -29,7 +29,7 @@ import argparse
 import os
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.store.embedded import quick_start_copy  # noqa: E402
 from server.store.pool import RECYCLE_AFTER  # noqa: E402
-from tests.sparql_support import OXIGRAPH, free_port, mpsc, mpsc_serve, oxigraph_server, running  # noqa: E402
+from tests.sparql_support import mpsc, mpsc_serve, oxigraph_read_only, oxigraph_server  # noqa: E402
 
 
 IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
@@ -107,7 +107,8 @@ def main() -> None:
         assert loaded.returncode == 0, loaded.stderr
         ours = load.loaded(servers.enter_context(mpsc_serve("--workers", str(args.workers), env=env)),
                            source="memory" if args.in_memory else "disk").rstrip("/")
-        read_only = servers.enter_context(oxigraph_read_only(args.releases))
+        copy = quick_start_copy(Releases(args.releases).current())  # written by mpsc serve's first start
+        read_only = servers.enter_context(oxigraph_read_only(copy))
         peers = {"oxigraph in memory": (in_memory, "/query"), "oxigraph read-only": (read_only, "/query")}
         project = cooperation_project(in_memory)
         mix = query_mix(project)
@@ -139,18 +140,6 @@ def main() -> None:
 def document_path(project: str) -> str:
     """The request path of a project's Turtle document, for a project IRI (…/id/project/KEY)."""
     return "/doc/" + project.split("/id/", 1)[1] + ".ttl"
-
-
-@contextmanager
-def oxigraph_read_only(releases: Path):
-    """`oxigraph serve-read-only` over the on-disk copy of the current release that `mpsc serve` wrote."""
-    copy = quick_start_copy(Releases(releases).current())
-    assert copy is not None, f"no on-disk copy of the current release under {releases}"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running([str(OXIGRAPH), "serve-read-only", "--location", str(copy), "--bind", f"127.0.0.1:{port}"],
-                 f"{base}/query?query=ASK%7B%7D"):
-        yield base
 
 
 def memory(oxigraph: str, ours: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import statistics
 import threading
@@ -53,15 +54,18 @@ def warm_up(base: str, requests: list[Request]) -> None:
 
 
 def run(base: str, requests: list[Request], clients: int, seconds: float,
-        offset: Callable[[int], int] = lambda n: n) -> dict:
-    """CLIENTS threads send round robin for SECONDS; returns requests, rate, p50/p95 ms, mean kB, errors."""
-    stop, latencies, sizes, errors = threading.Event(), [], [], []
+        offset: Callable[[int], int] = lambda n: n, vary: Callable[[Request, int], Request] | None = None) -> dict:
+    """CLIENTS threads send round robin for SECONDS; returns requests, rate, p50/p95 ms, mean kB, errors.
+    With `vary`, each request is sent as `vary(request, n)`, n counting all requests of the run."""
+    stop, latencies, sizes, errors, numbers = threading.Event(), [], [], [], itertools.count()
 
     def client(n: int) -> None:
         connection, i = connect(base), offset(n)
         while not stop.is_set():
+            request = requests[i % len(requests)]
+            request = vary(request, next(numbers)) if vary else request
             started = time.perf_counter()
-            status, size = send(connection, requests[i % len(requests)])
+            status, size = send(connection, request)
             latencies.append(time.perf_counter() - started)
             sizes.append(size)
             if status != 200:

@@ -8,9 +8,11 @@ run are what can be compared):
    input: the release is kept), then of a copy with one label of the programme changed (a new release, the
    reference layer's validation taken from the cache), wall time and peak memory of each;
 2. start-up: startup.py (launch to first answer);
-3. light queries and memory: light_queries.py (each small query from one client, and PSS of both servers);
-4. the query mix at 1, 8 and 32 clients: sparql_throughput.py (Oxigraph server in memory and on disk,
-   `mpsc serve` with the response cache off and on);
+3. light queries and memory: light_queries.py (each small query from one client to Oxigraph in memory,
+   `oxigraph serve-read-only` and `mpsc serve`, and PSS of the servers);
+4. the query mix at 1, 8 and 32 clients, each query with text of its own: sparql_throughput.py (Oxigraph server
+   in memory and read-only on disk, rdflib-endpoint, `mpsc serve` with the response cache off and on; whether
+   their answers agree);
 5. documents at 32 clients against nginx serving the same bytes: documents_throughput.py (needs `wrk`).
 Each script's own output goes into RESULTS.md under the command that reproduces it; the table at the top
 compares the figures with the targets of the performance issue.
@@ -90,7 +92,7 @@ MEMORY = r"mpsc serve ([\d.]+) MiB"  # light_queries.py: PSS of the server's pro
 # light_queries.py: the same, once the idle executors are replaced (seconds idle, MiB)
 IDLE_MEMORY = r"after (\d+) s idle: mpsc serve ([\d.]+) MiB"
 MIX = r"^mpsc serve, response cache off\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"  # q/s, errors, ratio
-ON_DISK = r"^oxigraph serve \(on disk\)\s+\d+\s+([\d.]+)"  # sparql_throughput.py: q/s of Oxigraph's on-disk store
+ON_DISK = r"^oxigraph serve-read-only \(on disk\)\s+\d+\s+([\d.]+)"  # sparql_throughput.py: q/s of Oxigraph's on-disk store
 # light_queries.py: a query's row, ending with the ratios to Oxigraph in memory and to serve-read-only
 LIGHT = r"^\S.*?\s([\d.]+)x\s+([\d.]+)x$"
 

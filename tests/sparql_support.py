@@ -209,6 +209,17 @@ def oxigraph_server(location: Path | None, timeout_s: int | None = 10):
         yield base
 
 
+
+@contextmanager
+def oxigraph_read_only(location: Path):
+    """`oxigraph serve-read-only` over an on-disk store written by pyoxigraph (e.g. `mpsc serve`'s copy of a
+    release, server/store/embedded.py): the peer the performance issue measured against; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                 f"{base}/query?query=ASK%7B%7D"):
+        yield base
+
 # Virtuoso's documented account of a new database (user dba, password dba): the test server listens on
 # 127.0.0.1 only and its database lives in a temporary folder.
 VIRTUOSO_ACCOUNT = ("dba", "dba")
