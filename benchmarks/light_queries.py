@@ -4,10 +4,11 @@ Two Oxigraph servers are the peers: `oxigraph serve` in memory (loaded with `mps
 which it could not keep up at this rate: tests/sparql_support.py, `oxigraph_server`), and `oxigraph
 serve-read-only` over the very on-disk copy `mpsc serve` answers from (server/store/embedded.py, QUICK_START), as
 the performance issue measured it. Each query of sparql_throughput.py's mix is then sent alone by one client for
-SECONDS seconds (keep-alive, after a warm-up), to each server in turn: requests per second, p50, and the ratio of
-`mpsc serve` to each peer. These are the small queries a Linked Data site mostly serves, where the HTTP path,
-not the engine, is the cost. A last row is the floor of `mpsc serve` itself: the same project's Turtle document,
-answered from memory without a query (server/web/fastpath.py); no query can be answered faster than that.
+SECONDS seconds (keep-alive, after a warm-up; each time with a text of its own, as there), to each server in
+turn: requests per second, p50, and the ratio of `mpsc serve` to each peer. These are the small queries a Linked
+Data site mostly serves, where the HTTP path, not the engine, is the cost. A last row is the floor of `mpsc
+serve` itself: the same project's Turtle document, answered from memory without a query
+(server/web/fastpath.py); no query can be answered faster than that.
 
 Then the three servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
 the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
