@@ -2,8 +2,8 @@
 
 Two Oxigraph servers are the peers: `oxigraph serve` in memory (loaded with `mpsc load`; without a time limit,
 which it could not keep up at this rate: tests/sparql_support.py, `oxigraph_server`), and `oxigraph
-serve-read-only` over the very on-disk copy `mpsc serve` answers from (server/store/embedded.py, QUICK_START), as
-the performance issue measured it. Each query of sparql_throughput.py's mix is then sent alone by one client for
+serve-read-only` over the very on-disk copy `mpsc serve` answers from (server/store/embedded.py, QUICK_START; with
+--in-memory, one written the same way), as the performance issue measured it. Each query of sparql_throughput.py's mix is then sent alone by one client for
 SECONDS seconds (keep-alive, after a warm-up; each time with a text of its own, as there), to each server in
 turn: requests per second, p50, and the ratio of `mpsc serve` to each peer. These are the small queries a Linked
 Data site mostly serves, where the HTTP path, not the engine, is the cost. A last row is the floor of `mpsc
@@ -11,7 +11,8 @@ serve` itself: the same project's Turtle document, answered from memory without 
 (server/web/fastpath.py); no query can be answered faster than that.
 
 Then the three servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
-the memory of each whole process tree is read from /proc/PID/smaps_rollup as PSS (proportional set size:
+the memory of the whole process trees of `mpsc serve` and of Oxigraph in memory is read from
+/proc/PID/smaps_rollup as PSS (proportional set size:
 pages shared by several processes, such as the on-disk copy in the page cache or the release a fork server
 loaded into memory before forking the executors, count once in all). It is read again IDLE seconds later,
 once `mpsc serve` has replaced the executors that the mix left holding memory of their own
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -40,9 +42,11 @@ from benchmarks import load  # noqa: E402
 from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
 from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
-from server.store.embedded import quick_start_copy  # noqa: E402
+from server.formats import TURTLE  # noqa: E402
+from server.store.embedded import disk_store, quick_start_copy  # noqa: E402
 from server.store.pool import RECYCLE_AFTER  # noqa: E402
-from tests.sparql_support import mpsc, mpsc_serve, oxigraph_read_only, oxigraph_server  # noqa: E402
+from server.web.links import document_path  # noqa: E402
+from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
 
 
 IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
@@ -108,8 +112,10 @@ def main() -> None:
         assert loaded.returncode == 0, loaded.stderr
         ours = load.loaded(servers.enter_context(mpsc_serve("--workers", str(args.workers), env=env)),
                            source="memory" if args.in_memory else "disk").rstrip("/")
-        copy = quick_start_copy(Releases(args.releases).current())  # written by mpsc serve's first start
-        read_only = servers.enter_context(oxigraph_read_only(copy))
+        release = Releases(args.releases).current()  # its on-disk copy, or (--in-memory) one written the same way
+        copy = quick_start_copy(release) or disk_store(release,
+                                                       Path(servers.enter_context(tempfile.TemporaryDirectory())))
+        read_only = servers.enter_context(oxigraph_server(copy, timeout_s=None, read_only=True))
         peers = {"oxigraph in memory": (in_memory, "/query"), "oxigraph read-only": (read_only, "/query")}
         project = cooperation_project(in_memory)
         mix = query_mix(project)
@@ -124,7 +130,7 @@ def main() -> None:
             print(f"{entry[0]:24} " + " ".join(f"{t['rate']:13.1f} {t['p50_ms']:7.2f}" for t in theirs)
                   + f" {mine['rate']:9.1f} {mine['p50_ms']:7.2f} "
                   + " ".join(f"{mine['rate'] / t['rate']:{w}.2f}x" for t, w in zip(theirs, (9, 12))))
-        document = [(document_path(project), {"Accept": "text/turtle"})]
+        document = [("/" + document_path(project, TURTLE), {"Accept": "text/turtle"})]
         load.warm_up(ours, document)
         floor = load.run(ours, document, 1, args.seconds)
         print(f"floor: mpsc serve answers the project's Turtle document from memory, no query: {floor['rate']:.1f} "
@@ -136,11 +142,6 @@ def main() -> None:
         print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(in_memory, ours)}")
         time.sleep(IDLE)
         print(f"memory after {IDLE:.0f} s idle: {memory(in_memory, ours)}")
-
-
-def document_path(project: str) -> str:
-    """The request path of a project's Turtle document, for a project IRI (…/id/project/KEY)."""
-    return "/doc/" + project.split("/id/", 1)[1] + ".ttl"
 
 
 def memory(oxigraph: str, ours: str) -> str:

@@ -53,19 +53,27 @@ def warm_up(base: str, requests: list[Request]) -> None:
     connection.close()
 
 
+NUMBERS = itertools.count()  # every request `run` varies in this process gets a number of its own
+
+
 def run(base: str, requests: list[Request], clients: int, seconds: float,
         offset: Callable[[int], int] = lambda n: n, vary: Callable[[Request, int], Request] | None = None) -> dict:
     """CLIENTS threads send round robin for SECONDS; returns requests, rate, p50/p95 ms, mean kB, errors.
-    With `vary`, each request is sent as `vary(request, n)`, n counting all requests of the run."""
-    stop, latencies, sizes, errors, numbers = threading.Event(), [], [], [], itertools.count()
+    With `vary`, each request is sent as `vary(request, n)`, n numbering the requests of all runs of this process.
+    A request that fails (no answer within the connection's timeout, a closed connection) counts as an error."""
+    stop, latencies, sizes, errors = threading.Event(), [], [], []
 
     def client(n: int) -> None:
         connection, i = connect(base), offset(n)
         while not stop.is_set():
             request = requests[i % len(requests)]
-            request = vary(request, next(numbers)) if vary else request
+            request = vary(request, next(NUMBERS)) if vary else request
             started = time.perf_counter()
-            status, size = send(connection, request)
+            try:
+                status, size = send(connection, request)
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection, status, size = connect(base), 0, 0
             latencies.append(time.perf_counter() - started)
             sizes.append(size)
             if status != 200:

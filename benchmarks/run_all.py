@@ -97,10 +97,11 @@ ON_DISK = r"^oxigraph serve-read-only \(on disk\)\s+\d+\s+([\d.]+)"  # sparql_th
 LIGHT = r"^\S.*?\s([\d.]+)x\s+([\d.]+)x$"
 
 
-def documents(kind: str, text: str) -> dict[int, float]:
-    """documents_throughput.py's rows for HTML or Turtle: the ratio to nginx by mpsc serve's number of workers."""
-    return {int(workers): float(ratio)
-            for workers, ratio in re.findall(rf"^{kind}\s+(\d+)\s+[\d,]+\s+[\d,]+\s+([\d.]+)$", text, re.M)}
+def documents(kind: str, text: str) -> dict[int, tuple[float, float]]:
+    """documents_throughput.py's rows for HTML or Turtle: mpsc serve's requests per second and their ratio to
+    nginx's, by mpsc serve's number of workers."""
+    return {int(workers): (float(rate.replace(",", "")), float(ratio))
+            for workers, rate, ratio in re.findall(rf"^{kind}\s+(\d+)\s+([\d,]+)\s+[\d,]+\s+([\d.]+)$", text, re.M)}
 
 
 def figure(pattern: str, text: str, group: int = 1) -> float | None:
@@ -164,14 +165,15 @@ def main() -> None:
     mixes = {n: outputs[f"Query mix, {n} client{'s' if n > 1 else ''}"] for n in (1, 8, 32)}
     mix = {n: (figure(MIX, text, 3), figure(MIX, text, 2), figure(MIX, text), figure(ON_DISK, text))
            for n, text in mixes.items()}
-    on_disk = ", ".join(f"{mine / disk:.2f}×" for _, _, mine, disk in mix.values() if mine and disk)
+    on_disk = ", ".join(f"{n} client(s) {mine / disk:.2f}×" if mine and disk else f"{n} client(s) no figure"
+                        for n, (_, _, mine, disk) in mix.items())
     targets.append(("query mix ≥ 2× Oxigraph in memory (cache off)",
                     ", ".join(f"{n} client(s) {r}×" + (f" ({e:.0f} errors)" if e else "") for n, (r, e, _, _) in mix.items())
-                    + f" (of Oxigraph on disk: {on_disk})",
+                    + f" (of Oxigraph serve-read-only: {on_disk})",
                     all(r is not None and r >= 2 and not e for r, e, _, _ in mix.values())))
     if "Documents" in outputs:
         for kind in ("HTML", "Turtle"):
-            ratios = documents(kind, outputs["Documents"])
+            ratios = {workers: ratio for workers, (_, ratio) in documents(kind, outputs["Documents"]).items()}
             like = ratios.get(os.cpu_count() or 1)  # as many workers as nginx's (worker_processes auto)
             shown_ratios = "; ".join(f"{r}× with {w} worker{'s' if w > 1 else ''}" + (" (the default)" if w == 1 else "")
                                      for w, r in ratios.items())

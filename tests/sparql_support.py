@@ -193,32 +193,23 @@ def stop_session(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def oxigraph_server(location: Path | None, timeout_s: int | None = 10):
+def oxigraph_server(location: Path | None, timeout_s: int | None = 10, read_only: bool = False):
     """A real Oxigraph server (PyPI `oxigraph`) on a free port, on disk at `location` or else in memory;
-    yields its base URL. Its own time limit ends queries a client gave up on, as an operator would set it.
+    yields its base URL. `read_only`: `oxigraph serve-read-only` over a store pyoxigraph wrote at `location`
+    (e.g. `mpsc serve`'s copy of a release, server/store/embedded.py), the peer the performance issue measured.
+    Its own time limit ends queries a client gave up on, as an operator would set it.
     Without one (`timeout_s=None`) it can take thousands of queries a second: with one, 0.5.13 starts a thread
     per query that waits out the whole limit, and at ~3,000 small queries/s it aborted within seconds, unable
     to start more ("Resource temporarily unavailable", then "failed to set up alternative stack guard page";
     likely the kernel's limit on memory maps, vm.max_map_count 65,530 here, two per thread)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"]
+    command = [str(OXIGRAPH), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
     command += ["--timeout-s", str(timeout_s)] if timeout_s else []
     command += ["--location", str(location)] if location else []
     with running(command, f"{base}/query?query=ASK%7B%7D"):
         yield base
 
-
-
-@contextmanager
-def oxigraph_read_only(location: Path):
-    """`oxigraph serve-read-only` over an on-disk store written by pyoxigraph (e.g. `mpsc serve`'s copy of a
-    release, server/store/embedded.py): the peer the performance issue measured against; yields its base URL."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running([str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                 f"{base}/query?query=ASK%7B%7D"):
-        yield base
 
 # Virtuoso's documented account of a new database (user dba, password dba): the test server listens on
 # 127.0.0.1 only and its database lives in a temporary folder.

@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
@@ -446,5 +447,38 @@ def test_the_executor_that_answered_last_answers_next(release):
             assert version_of(pool, PUBLIC) == "embedded1"
         answered = [e for e in list(pool._alive.values()) if e.lane == PUBLIC and e.answered is not None]
         assert len(answered) == 1
+    finally:
+        pool.close()
+
+
+def test_a_take_over_replaces_every_idle_executor_of_a_lane(tmp_path):
+    """The idle executors are a stack: a take-over must look at all of them, not only at the one on top."""
+    copy = disk_store(make_release(tmp_path / "old", sample_quads("on-disk copy"), "copy"), tmp_path / "copies")
+    loaded = make_release(tmp_path / "new", sample_quads("in memory"), "memory")
+    pool = ExecutorPool(DISK, str(copy), {PUBLIC: 3, SITE: 2}, timeout=5.0)
+    try:
+        wait_for(lambda: pool.health()["idle"] == 5)
+        assert pool.switch_to(MEMORY, str(loaded.path / DATASET_FILE)) is True
+        assert all(e.server is pool._server for e in list(pool._alive.values())) and pool.health()["executors"] == 5
+        assert {version_of(pool, lane) for lane in (PUBLIC, SITE)} == {"in memory"}
+    finally:
+        pool.close()
+
+
+def test_every_executor_left_holding_memory_by_a_burst_is_replaced(release):
+    """After a burst used all three executors of a lane, each is replaced once idle (here any memory of its own is
+    enough), the one on top of the stack and the ones below it."""
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 3, SITE: 1}, timeout=5.0,
+                        recycle=(0.4, 0))
+    try:
+        wait_for(lambda: pool.health()["idle"] == 4)
+        burst = {pid for pid, e in list(pool._alive.items()) if e.lane == PUBLIC}
+        counting = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}"
+                                                                for i in range(6)) + " }"  # long enough to overlap
+        with ThreadPoolExecutor(3) as clients:  # three at once: each executor answers one
+            answers = clients.map(lambda _: pool.run((counting, CSV.key, None, None, None, None), PUBLIC), range(3))
+            assert {answer.split()[1] for answer in answers} == {b"1000000"}
+        assert all(pool._alive[pid].answered is not None for pid in burst)
+        wait_for(lambda: not burst & set(pool._alive) and pool.health()["idle"] == 4)
     finally:
         pool.close()

@@ -179,8 +179,8 @@ class ExecutorPool:
         self._memory_bytes = memory_mb * 1024 * 1024  # what each fork server caps its executors at
         # The executor that answered last answers next (last in, first out): its store's block cache and pages are
         # the warmest, and under light load the others stay idle, so what a burst left them is given back
-        # (`_recycle`). Taken in turn, one client's light queries were 5-10 % slower (one client sending each query
-        # of benchmarks/light_queries.py's mix for 2 s, alternating the two orders twice).
+        # (`_recycle`, which looks at every idle one: `_sweep`). Taken in turn, one client's light queries were
+        # slower: DESCRIBE 390 against 536 answers/s (benchmarks/light_queries.py).
         self._idle = {lane: queue.LifoQueue() for lane in lanes}
         self._sizes = {lane: max(1, size) for lane, size in lanes.items()}
         self._alive: dict[int, Executor] = {}
@@ -350,17 +350,26 @@ class ExecutorPool:
                     break
 
     def _sweep(self, outworn) -> None:
-        """Replace each idle executor for which `outworn(executor)` is true; a query meanwhile takes another."""
+        """Replace each idle executor for which `outworn(executor)` is true.
+
+        A lane's idle executors are all taken out and looked at, and the others put back in their order before any
+        is replaced: put back one by one, the last one in would be the next one out, and only it would be looked
+        at again and again (the idle executors are a stack, `__init__`). A query that comes meanwhile waits the
+        moment this takes (reading each one's memory, `_stale`), and none waits for a successor's fork; the
+        successors come on top, to be used next."""
         for lane, idle in self._idle.items():
-            for _ in range(idle.qsize()):
+            taken = []  # the most recently used first
+            while True:
                 try:
-                    executor = idle.get_nowait()
+                    taken.append(idle.get_nowait())
                 except queue.Empty:
                     break
-                if outworn(executor):
+            kept = [executor for executor in taken if not outworn(executor)]
+            for executor in reversed(kept):  # the most recently used on top again
+                idle.put(executor)
+            for executor in taken:
+                if executor not in kept:
                     self._replace(executor, lane)
-                else:
-                    idle.put(executor)
 
     def _stale(self, executor: Executor) -> bool:
         if executor.server is not self._server and executor.server is not self._loading:
