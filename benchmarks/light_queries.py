@@ -39,14 +39,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
-from benchmarks.sparql_throughput import UNLIMITED_CLIENT, cooperation_project, measure, query_mix  # noqa: E402
+from benchmarks.sparql_throughput import (UNLIMITED_CLIENT, cooperation_project, loaded_oxigraph, measure,  # noqa: E402
+                                         query_mix)
 from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.formats import TURTLE  # noqa: E402
 from server.store.embedded import disk_store, quick_start_copy  # noqa: E402
 from server.store.pool import RECYCLE_AFTER  # noqa: E402
 from server.web.links import document_path  # noqa: E402
-from tests.sparql_support import mpsc, mpsc_serve, oxigraph_server  # noqa: E402
+from tests.sparql_support import mpsc_serve, oxigraph_server  # noqa: E402
 
 
 IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
@@ -107,9 +108,7 @@ def main() -> None:
     env = {"MPSC_RELEASES": str(args.releases), "MPSC_CACHE_BYTES": "0", "MPSC_STORE_IN_MEMORY": str(args.in_memory),
            **UNLIMITED_CLIENT}
     with ExitStack() as servers:
-        in_memory = servers.enter_context(oxigraph_server(None, timeout_s=None))  # see oxigraph_server
-        loaded = mpsc("load", "--endpoint", in_memory + "/query", env=env)
-        assert loaded.returncode == 0, loaded.stderr
+        in_memory, _ = servers.enter_context(loaded_oxigraph(env, timeout_s=None))  # see oxigraph_server
         ours = load.loaded(servers.enter_context(mpsc_serve("--workers", str(args.workers), env=env)),
                            source="memory" if args.in_memory else "disk").rstrip("/")
         release = Releases(args.releases).current()  # its on-disk copy, or (--in-memory) one written the same way

@@ -6,7 +6,7 @@ memory. The release's dataset file is loaded as it is: its default graph is the 
 
     .venv/bin/python benchmarks/rdflib_peer.py --releases DIR --port PORT
 
-Needs the `bench` extra (`pip install -e '.[bench]'`). Serves /sparql on 127.0.0.1 until stopped.
+Needs the `bench` extra (`.venv/bin/pip install -e '.[test,bench]'`). Serves /sparql on 127.0.0.1 until stopped.
 """
 from __future__ import annotations
 

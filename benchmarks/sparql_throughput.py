@@ -204,8 +204,9 @@ def endpoint(server, path: str, ready=lambda url: url):
 
 
 @contextmanager
-def loaded_oxigraph(env: dict):
-    with oxigraph_server(None) as oxigraph:
+def loaded_oxigraph(env: dict, timeout_s: int | None = 10):
+    """Oxigraph's server in memory with the release `mpsc load`ed into it (`oxigraph_server`, on its time limit)."""
+    with oxigraph_server(None, timeout_s=timeout_s) as oxigraph:
         loaded = mpsc("load", "--endpoint", oxigraph + "/query", env=env)
         assert loaded.returncode == 0, loaded.stderr
         yield oxigraph, "/query"

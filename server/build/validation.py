@@ -46,7 +46,7 @@ from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
 SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
-LABEL = ox.NamedNode(str(RDFS.label))  # what names a focus node in a report (`_label`)
+LABEL = ox.NamedNode(str(RDFS.label))  # what names a focus node in a report (`_label_graph`)
 
 
 @dataclass(frozen=True)
