@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test browser virtuoso nginx
+.PHONY: setup serve build test browser virtuoso nginx jemalloc
 
 setup: $(VENV)/.installed
 
@@ -45,6 +45,13 @@ nginx:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } || \
 	  { echo "nginx is missing: install Debian's nginx-light package (apt-get install nginx-light)" >&2; exit 1; }
 
+# The query executors allocate with jemalloc where it is installed (server/store/malloc.py, found the same way as
+# here); the tests check that they do, so install Debian's libjemalloc2 the same way.
+jemalloc:
+	@$(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('jemalloc'))" || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjemalloc2 >/dev/null; } || \
+	  { echo "libjemalloc.so.2 is missing: install Debian's libjemalloc2 package (apt-get install libjemalloc2)" >&2; exit 1; }
+
 # Workers (pytest-xdist) take whole test files, so a file's servers start once; --slow: every test. Three on two
 # cores: the suite also waits (for time limits to run out, Virtuoso to load, slow clients), and a third worker
 # fills most of that time: 149-159 s of pytest in four runs instead of 160-163 s in five with two, ~6 instead of
@@ -55,5 +62,5 @@ TEST_WORKERS ?= 3
 # A run starts ~140 Python interpreters (workers, servers, CLI runs, the executors' fork servers). With PYTHONDONTWRITEBYTECODE set,
 # a clean clone never caches the bytecode of server/ and tests/: each of them compiled what it imports, and each
 # worker's collection took 4.4 s instead of 2.9 s (`time pytest --collect-only` in a clean clone, 2026-12-04).
-test: setup browser virtuoso nginx
+test: setup browser virtuoso nginx jemalloc
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --slow

@@ -33,7 +33,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
+
+from server.config import Settings  # noqa: E402
+from server.store import malloc  # noqa: E402
 
 
 def run(command: list[str], env: dict | None = None) -> tuple[str, float, float]:
@@ -83,7 +87,8 @@ def machine() -> list[str]:
             f"{platform.platform()}; load average (1 min) when the run began {os.getloadavg()[0]:.2f}",
             f"- Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, {oxigraph.strip() or 'oxigraph ?'}, "
             f"granian {version('granian')}, rdflib {version('rdflib')}, pyshacl-turbo {version('pyshacl-turbo')}, "
-            f"pySHACL {version('pyshacl')}"]
+            f"pySHACL {version('pyshacl')}; the query executors' malloc: {malloc.described(Settings.from_env().executor_malloc)} "
+            f"(server/store/malloc.py)"]
 
 
 # The figures in the scripts' outputs (scale.py reads them too).

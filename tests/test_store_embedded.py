@@ -182,9 +182,10 @@ def test_a_crashed_executor_is_reported_and_replaced(release):
         store.close()
 
 
-def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch):
+@pytest.mark.parametrize("allocator", ["", "jemalloc"])
+def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, allocator):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first
-    store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256)
+    store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256, allocator=allocator)
     try:
         environ = Path(f"/proc/{store._pool._server.process.pid}/environ").read_bytes().split(b"\0")
         assert b"RUST_BACKTRACE=0" in environ
@@ -193,6 +194,28 @@ def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatc
             store.query(GROWING, SRJ, public=True)
         assert time.monotonic() - started < 10  # the cap stopped it, not the time limit
         assert store.query("ASK {}", SRJ, public=True)  # and its successor answers
+    finally:
+        store.close()
+
+
+def _libraries(pid: int) -> set[str]:
+    """The file names of the shared libraries process `pid` has loaded."""
+    return {Path(line.split()[-1]).name for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
+            if ".so" in line}
+
+
+# Debian's libjemalloc2 is installed by `make test` (Makefile: jemalloc).
+@pytest.mark.parametrize("allocator, loaded", [("jemalloc", "libjemalloc.so.2"), ("no-such-allocator", None),
+                                               ("", None)])
+def test_executors_allocate_with_the_allocator_named_if_it_is_installed(release, allocator, loaded):
+    store = EmbeddedStore(release, executors=1, site_executors=1, allocator=allocator)
+    try:
+        assert store.query("ASK { ?s ?p ?o }", SRJ, public=True) == b'{"head":{},"boolean":true}'
+        executors = list(store._pool._alive)
+        assert len(executors) == 2
+        for pid in executors:
+            assert {name for name in _libraries(pid) if "malloc" in name} == ({loaded} if loaded else set())
+        assert store.health()["malloc"] == (loaded or "libc")
     finally:
         store.close()
 

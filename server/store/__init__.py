@@ -40,6 +40,7 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
     def embedded() -> EmbeddedStore:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
                              timeout=settings.query_timeout, memory_mb=settings.query_memory,
+                             allocator=settings.executor_malloc,
                              store_path=settings.store_path, base_iri=settings.public_base + "sparql",
                              quick_start=quick_start, in_memory=settings.store_in_memory)
 

@@ -141,18 +141,19 @@ def _writer(argv: list[str]) -> None:
 
 class EmbeddedStore(Store):
     """`executors` processes answer public queries over `release` and `site_executors` the site's own, each
-    stopped after `timeout` seconds or beyond `memory_mb` of memory; relative IRIs in queries resolve against
-    `base_iri`, the URL of the endpoint (the protocol leaves the base to the service). Where they read the release
-    from: the module docstring (`quick_start`: `mpsc serve`; `in_memory`: MPSC_STORE_IN_MEMORY)."""
+    stopped after `timeout` seconds or beyond `memory_mb` of memory, with `allocator` as malloc (malloc.py);
+    relative IRIs in queries resolve against `base_iri`, the URL of the endpoint (the protocol leaves the base to
+    the service). Where they read the release from: the module docstring (`quick_start`: `mpsc serve`;
+    `in_memory`: MPSC_STORE_IN_MEMORY)."""
 
     def __init__(self, release: Release, *, executors: int = 2, site_executors: int = 1, timeout: float = 10.0,
-                 memory_mb: int = 0, store_path: Path | None = None, base_iri: str | None = None,
-                 quick_start: bool = False, in_memory: bool = False):
+                 memory_mb: int = 0, allocator: str = "", store_path: Path | None = None,
+                 base_iri: str | None = None, quick_start: bool = False, in_memory: bool = False):
         self._release, self._base_iri = release, base_iri
         self._to_disk = quick_start and not in_memory and not store_path  # once the on-disk copy is written
         self._recheck = False  # whether the copy failed to serve here (`_from_copy`)
         pool = functools.partial(ExecutorPool, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
-                                 memory_mb=memory_mb)
+                                 memory_mb=memory_mb, allocator=allocator)
         loaded = (MEMORY, str(release.path / DATASET_FILE))
         copy = quick_start_copy(release) if quick_start else None
         if store_path:

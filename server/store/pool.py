@@ -28,6 +28,7 @@ import time
 from multiprocessing.connection import Connection
 
 from ..errors import MemoryLimit, QueryTimeout, StoreUnavailable
+from . import malloc
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 600.0  # seconds the fork server may take to load a release
@@ -69,15 +70,15 @@ class ForkServer:
 
     It is ready once constructed, unless `wait` is False: then `wait_ready` waits for it."""
 
-    def __init__(self, kind: str, path: str, memory_bytes: int, wait: bool = True):
+    def __init__(self, kind: str, path: str, memory_bytes: int, allocator: str = "", wait: bool = True):
         ours, theirs = socket.socketpair()
         # An executor over the memory limit aborts. With RUST_BACKTRACE set, Rust would first symbolise a
         # backtrace (0.5 s, seconds on a busy machine), and the answer could come after the time limit.
-        quiet = {**os.environ, "RUST_BACKTRACE": "0"}
+        environment = {**os.environ, "RUST_BACKTRACE": "0", **malloc.preloading(allocator)}
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=quiet)
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=environment)
         self.kind, self.ready, self.closed = kind, False, False
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
@@ -172,8 +173,9 @@ class ExecutorPool:
     """
 
     def __init__(self, kind: str, path: str, lanes: dict[str, int], timeout: float, memory_mb: int = 0,
-                 bridge: tuple[str, str] | None = None, recycle: tuple[float, int] = (RECYCLE_AFTER, RECYCLE_BYTES)):
-        self.timeout, self.memory_mb = timeout, memory_mb
+                 allocator: str = "", bridge: tuple[str, str] | None = None,
+                 recycle: tuple[float, int] = (RECYCLE_AFTER, RECYCLE_BYTES)):
+        self.timeout, self.memory_mb, self.allocator = timeout, memory_mb, allocator
         self._recycle_after, self._recycle_bytes = recycle
         self._ended = threading.Event()
         self._memory_bytes = memory_mb * 1024 * 1024  # what each fork server caps its executors at
@@ -189,7 +191,7 @@ class ExecutorPool:
         self._lock = threading.Lock()
         self._closed = False
         self._loading: ForkServer | None = None  # the fork server of the source about to take over
-        loading = self._server = ForkServer(kind, path, self._memory_bytes, wait=False)
+        loading = self._server = self._fork_server(kind, path, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
         try:
@@ -206,6 +208,10 @@ class ExecutorPool:
             if not self._closed:
                 threading.Thread(target=self._recycle, name="store-recycle", daemon=True).start()
 
+    def _fork_server(self, kind: str, path: str, wait: bool = True) -> ForkServer:
+        """A fork server over `path` whose executors keep this pool's memory limit and allocator (malloc.py)."""
+        return ForkServer(kind, path, self._memory_bytes, self.allocator, wait=wait)
+
     def _fill(self) -> None:
         for lane, size in self._sizes.items():
             for _ in range(size):
@@ -216,7 +222,7 @@ class ExecutorPool:
         (another owner's folder, a damaged copy, another storage format)."""
         loading = self._server
         try:
-            self._server = ForkServer(*bridge, self._memory_bytes)
+            self._server = self._fork_server(*bridge)
             self._servers.append(self._server)
             self._fill()
             return True
@@ -254,7 +260,7 @@ class ExecutorPool:
         """Answer from another source of the same release from now on (`_take_over`); False, with the executors
         answering as before, if it cannot serve."""
         try:
-            source = ForkServer(kind, path, self._memory_bytes, wait=False)
+            source = self._fork_server(kind, path, wait=False)
         except OSError as error:  # no process to be had (too many open files, no memory)
             log.error("the executors answer from %s as before: %s", self._server.kind, error)
             return False
@@ -419,7 +425,7 @@ class ExecutorPool:
         with self._lock:
             alive, source = len(self._alive), self._server.kind
         return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
-                "lanes": dict(self._sizes), "source": source}
+                "lanes": dict(self._sizes), "source": source, "malloc": malloc.described(self.allocator)}
 
     def close(self) -> None:
         """End every executor, busy or idle, and the fork servers."""
