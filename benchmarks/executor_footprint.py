@@ -44,7 +44,7 @@ def start(kind: str, path: str) -> tuple[ForkServer, Executor, float]:
     """A fork server with one ready executor, and the seconds from starting the fork server (which loads a
     dataset file into memory, or opens nothing for an on-disk store) to the executor's being ready."""
     started = time.perf_counter()
-    server = ForkServer(kind, path, 0)
+    server = ForkServer(kind, path, 0, Settings.from_env().executor_malloc)  # the allocator `mpsc serve` gives them
     executor = server.spawn()
     return server, executor, time.perf_counter() - started
 
