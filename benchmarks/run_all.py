@@ -87,8 +87,8 @@ def machine() -> list[str]:
             f"{platform.platform()}; load average (1 min) when the run began {os.getloadavg()[0]:.2f}",
             f"- Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, {oxigraph.strip() or 'oxigraph ?'}, "
             f"granian {version('granian')}, rdflib {version('rdflib')}, pyshacl-turbo {version('pyshacl-turbo')}, "
-            f"pySHACL {version('pyshacl')}; the query executors' malloc: {malloc.described(Settings.from_env().executor_malloc)} "
-            f"(server/store/malloc.py)"]
+            f"pySHACL {version('pyshacl')}; the query executors' malloc: "
+            f"{malloc.library(Settings.from_env().executor_malloc) or 'the C library'} (server/store/malloc.py)"]
 
 
 # The figures in the scripts' outputs (scale.py reads them too).

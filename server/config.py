@@ -45,7 +45,7 @@ class Settings:
     workers: int = setting(1, "HTTP worker processes (each with its own query executors)")
     threads: int = setting(16, "HTTP threads per worker for pages, documents and dumps, beyond executors + queue")
     executor_malloc: str = setting("jemalloc", "memory allocator of the query executors when installed (Debian: "
-                                   "libjemalloc2), by library name or path; empty: the C library's malloc")
+                                   "libjemalloc2), named as `cc -l` takes it or by path; empty: the C library's")
     site_executors: int = setting(2, "query executors per worker for the site's own pages and documents")
     cache_bytes: int = setting(32_000_000, "in-process SPARQL response cache per worker (0: off)")
     document_cache_bytes: int = setting(64_000_000, "in-process cache of rendered documents (/doc/, /id/) per worker "

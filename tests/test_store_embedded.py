@@ -20,6 +20,7 @@ from server.errors import MemoryLimit, ReleaseCorrupt, QueryFailed, QueryTimeout
 from server.store import open_store
 from server.store.embedded import QUICK_START, EmbeddedStore, disk_store, write_quick_start_copy
 from server.store.executor import DISK, MEMORY
+from server.store import malloc
 from server.store.pool import PUBLIC, SITE, ExecutorPool
 from tests.sparql_support import ENDLESS, GROWING, PROGRAMME, make_release, sample_quads, w3c_quads
 
@@ -185,10 +186,11 @@ def test_a_crashed_executor_is_reported_and_replaced(release):
 @pytest.mark.parametrize("allocator", ["", "jemalloc"])
 def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, allocator):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first
-    store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256, allocator=allocator)
+    store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256, allocator=allocator and jemalloc())
     try:
         environ = Path(f"/proc/{store._pool._server.process.pid}/environ").read_bytes().split(b"\0")
         assert b"RUST_BACKTRACE=0" in environ
+        assert store.health()["malloc"] == ("libjemalloc.so.2" if allocator else "libc.so.6")
         started = time.monotonic()
         with pytest.raises(MemoryLimit, match="more memory than this endpoint allows per query .256 MB."):
             store.query(GROWING, SRJ, public=True)
@@ -198,24 +200,61 @@ def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatc
         store.close()
 
 
-def _libraries(pid: int) -> set[str]:
-    """The file names of the shared libraries process `pid` has loaded."""
+def jemalloc() -> str:
+    """"jemalloc", which `make test` installs (Makefile: jemalloc); the test fails in words where it is missing."""
+    if malloc.library("jemalloc") is None:
+        pytest.fail("jemalloc is missing: install Debian's libjemalloc2 (apt-get install libjemalloc2, or make test)")
+    return "jemalloc"
+
+
+def _mallocs(pid: int) -> set[str]:
+    """The file names of the allocator libraries process `pid` has loaded (the C library's malloc aside)."""
     return {Path(line.split()[-1]).name for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
-            if ".so" in line}
+            if ".so" in line and "malloc" in line}
 
 
-# Debian's libjemalloc2 is installed by `make test` (Makefile: jemalloc).
-@pytest.mark.parametrize("allocator, loaded", [("jemalloc", "libjemalloc.so.2"), ("no-such-allocator", None),
-                                               ("", None)])
-def test_executors_allocate_with_the_allocator_named_if_it_is_installed(release, allocator, loaded):
+@pytest.fixture
+def plain_environment(monkeypatch):
+    """No allocator preloaded or configured where the tests run."""
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    monkeypatch.delenv("MALLOC_CONF", raising=False)
+
+
+@pytest.mark.parametrize("allocator, in_use", [("jemalloc", "libjemalloc.so.2"), ("no-such-allocator", None),
+                                               ("a file that is no library", None)])
+def test_executors_allocate_with_the_allocator_named_where_it_can_be_loaded(release, plain_environment, tmp_path,
+                                                                          allocator, in_use):
+    if allocator == "jemalloc":
+        jemalloc()
+    elif " " in allocator:
+        (tmp_path / "libnot.so").write_text("not a shared library\n")
+        allocator = str(tmp_path / "libnot.so")  # the loader says it cannot preload it, and goes on without
     store = EmbeddedStore(release, executors=1, site_executors=1, allocator=allocator)
     try:
         assert store.query("ASK { ?s ?p ?o }", SRJ, public=True) == b'{"head":{},"boolean":true}'
         executors = list(store._pool._alive)
         assert len(executors) == 2
         for pid in executors:
-            assert {name for name in _libraries(pid) if "malloc" in name} == ({loaded} if loaded else set())
-        assert store.health()["malloc"] == (loaded or "libc")
+            assert _mallocs(pid) == ({in_use} if in_use else set())
+        assert store.health()["malloc"] == (in_use or "libc.so.6")  # what the fork server found, not the setting
+    finally:
+        store.close()
+
+
+def test_the_allocator_goes_first_and_the_fork_server_stays_one_thread(release, monkeypatch):
+    monkeypatch.setenv("LD_PRELOAD", "libother.so")
+    monkeypatch.setenv("MALLOC_CONF", "background_thread:true")  # would start a jemalloc thread in the fork server
+    assert malloc.preloading(jemalloc()) == {
+        "LD_PRELOAD": f"{malloc.library('jemalloc')} libother.so",
+        "MALLOC_CONF": "retain:false,background_thread:true,background_thread:false"}
+    assert malloc.preloading("") == {} and malloc.preloading("  ") == {}
+    monkeypatch.delenv("LD_PRELOAD")  # the loader would only complain about libother.so
+    store = EmbeddedStore(release, executors=2, site_executors=1, allocator="jemalloc")
+    try:
+        assert store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", SRJ, public=True)
+        server = store._pool._server.process.pid
+        assert store.health()["malloc"] == "libjemalloc.so.2"
+        assert os.listdir(f"/proc/{server}/task") == [str(server)]
     finally:
         store.close()
 

@@ -11,7 +11,8 @@ Protocol on the socket FD, one line per request, answered with one line:
     end PID          kill the executor (if it still runs) and reap it  ->  ended STATUS
 STATUS is the exit code, or minus the signal that ended it (as subprocess reports it). The fork server
 reaps its executors only when asked, so a PID the pool holds can never belong to another process. It
-announces itself with `ready PID` or `failed REASON`, and exits with its executors when the socket closes.
+announces itself with `ready PID MALLOC` (MALLOC: the library its malloc comes from, malloc.py) or
+`failed REASON`, and exits with its executors when the socket closes.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 
+from . import malloc
 from .executor import MEMORY, Engine, run_executor
 
 
@@ -38,7 +40,7 @@ def main(argv: list[str]) -> int:
     # Executors share the fork server's memory copy-on-write. A full garbage collection in an executor would write
     # to every object the fork server made, and so copy them; frozen objects are left out of collections.
     gc.freeze()
-    if not send(control, f"ready {os.getpid()}"):
+    if not send(control, f"ready {os.getpid()} {malloc.in_use()}"):
         return 0
     executors: set[int] = set()
     try:

@@ -79,7 +79,7 @@ class ForkServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=environment)
-        self.kind, self.ready, self.closed = kind, False, False
+        self.kind, self.ready, self.closed, self.malloc = kind, False, False, ""
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
         if wait:
@@ -96,6 +96,7 @@ class ForkServer:
             self.close()
             raise RuntimeError(f"query executor failed to start: {detail or f'exited with status {self.process.wait()}'}")
         self._socket.settimeout(30.0)
+        self.malloc = detail.partition(" ")[2]  # `ready PID MALLOC`: where its malloc comes from (malloc.py)
         self.ready = True
 
     def _read(self) -> str:
@@ -423,9 +424,9 @@ class ExecutorPool:
 
     def health(self) -> dict:
         with self._lock:
-            alive, source = len(self._alive), self._server.kind
+            alive, server = len(self._alive), self._server
         return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
-                "lanes": dict(self._sizes), "source": source, "malloc": malloc.described(self.allocator)}
+                "lanes": dict(self._sizes), "source": server.kind, "malloc": server.malloc}
 
     def close(self) -> None:
         """End every executor, busy or idle, and the fork servers."""
