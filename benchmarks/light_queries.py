@@ -3,9 +3,9 @@
 Two Oxigraph servers are the peers: `oxigraph serve` in memory (loaded with `mpsc load`; without a time limit,
 which it could not keep up at this rate: tests/sparql_support.py, `oxigraph_server`), and `oxigraph
 serve-read-only` over the very on-disk copy `mpsc serve` answers from (server/store/embedded.py, QUICK_START; with
---in-memory, one written the same way), as the performance issue measured it. Each query of sparql_throughput.py's mix is then sent alone by one client for
-SECONDS seconds (keep-alive, after a warm-up; each time with a text of its own, as there), to each server in
-turn: requests per second, p50, and the ratio of `mpsc serve` to each peer. These are the small queries a Linked
+--in-memory, one written the same way), as the performance issue measured it. Each query of sparql_throughput.py's
+mix is then sent alone by one client for SECONDS seconds (keep-alive, after a warm-up; each time with a text of its
+own, as there), to each server in turn: requests per second, p50, and the ratio of `mpsc serve` to each peer. These are the small queries a Linked
 Data site mostly serves, where the HTTP path, not the engine, is the cost. A last row is the floor of `mpsc
 serve` itself: the same project's Turtle document, answered from memory without a query
 (server/web/fastpath.py); no query can be answered faster than that.

@@ -101,7 +101,8 @@ def measure(factor: int, folder: Path, seconds: str) -> dict:
     outputs = {"build": built}
     for name, script, extra in (("startup", "startup.py", ["--reps", "3"]),
                                 ("light", "light_queries.py", ["--seconds", seconds]),
-                                ("mix", "sparql_throughput.py", ["--clients", "8", "--seconds", seconds, "--peers", "oxigraph"]),
+                                ("mix", "sparql_throughput.py", ["--clients", "8", "--seconds", seconds,
+                                                                 "--peers", "oxigraph"]),
                                 ("documents", "documents_throughput.py", ["--seconds", seconds, "--reps", "1",
                                                                           "--municipalities", "500"])):
         outputs[name], _, _ = run([PYTHON, f"benchmarks/{script}", "--releases", releases, *extra])

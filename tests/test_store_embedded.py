@@ -17,10 +17,9 @@ from server.formats import CSV, JSONLD, NTRIPLES, SRJ, TSV, TURTLE
 from server.build.release import DATASET_FILE, Releases
 from server.config import Settings
 from server.errors import MemoryLimit, ReleaseCorrupt, QueryFailed, QueryTimeout, StoreUnavailable, TooManyRows
-from server.store import open_store
+from server.store import malloc, open_store
 from server.store.embedded import QUICK_START, EmbeddedStore, disk_store, write_quick_start_copy
 from server.store.executor import DISK, MEMORY
-from server.store import malloc
 from server.store.pool import PUBLIC, SITE, ExecutorPool
 from tests.sparql_support import ENDLESS, GROWING, PROGRAMME, make_release, sample_quads, w3c_quads
 
@@ -184,7 +183,7 @@ def test_a_crashed_executor_is_reported_and_replaced(release):
 
 
 @pytest.mark.parametrize("allocator", ["", "jemalloc"])
-def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, allocator):
+def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, plain_environment, allocator):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first
     store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256, allocator=allocator and jemalloc())
     try:
@@ -221,14 +220,14 @@ def plain_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("allocator, in_use", [("jemalloc", "libjemalloc.so.2"), ("no-such-allocator", None),
-                                               ("a file that is no library", None)])
+                                               ("libnot.so", None)])
 def test_executors_allocate_with_the_allocator_named_where_it_can_be_loaded(release, plain_environment, tmp_path,
                                                                           allocator, in_use):
     if allocator == "jemalloc":
         jemalloc()
-    elif " " in allocator:
-        (tmp_path / "libnot.so").write_text("not a shared library\n")
-        allocator = str(tmp_path / "libnot.so")  # the loader says it cannot preload it, and goes on without
+    elif allocator.endswith(".so"):  # a file that is no library: the loader says it cannot preload it, goes on without
+        (tmp_path / allocator).write_text("not a shared library\n")
+        allocator = str(tmp_path / allocator)
     store = EmbeddedStore(release, executors=1, site_executors=1, allocator=allocator)
     try:
         assert store.query("ASK { ?s ?p ?o }", SRJ, public=True) == b'{"head":{},"boolean":true}'

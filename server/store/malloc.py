@@ -3,9 +3,11 @@
 pyoxigraph allocates and frees small blocks at a high rate while it evaluates a query (RocksDB iterators, the
 evaluator's tuples): with glibc's malloc, malloc, free and their thread-local look-ups took a sixth of the CPU of
 the query mix's heaviest query ("municipalities > 100k", `py-spy record --native`). With jemalloc that query took
-80 instead of 90 ms in-process, and the whole mix from 8 clients made 103.7 instead of 88.7 queries/s for 11 MiB
-more memory (benchmarks/light_queries.py, 2026-12-05). mimalloc gave the same within noise; the web workers
-gained nothing measurable from it, so only executors get it.
+80 instead of 90 ms in-process (pyoxigraph on the on-disk copy, median of 15, with and without LD_PRELOAD), and the
+whole mix from 8 clients made 103.7 instead of 88.7 queries/s for 11 MiB more memory (2026-12-05;
+`.venv/bin/python benchmarks/light_queries.py --releases DIR`, with MPSC_EXECUTOR_MALLOC= for glibc's). mimalloc
+(MPSC_EXECUTOR_MALLOC=mimalloc) gave the same within noise; the web workers gained nothing measurable from it, so
+only executors get it.
 
 An allocator replaces malloc only if it is loaded before the C library resolves it, so the fork server is
 started with LD_PRELOAD (pool.py); every executor forked from it inherits it. The fork server then reports the
