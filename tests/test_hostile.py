@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import statistics
 import time
 import urllib.parse
 
@@ -824,8 +825,13 @@ def test_a_body_never_sent_blocks_no_one(served_url, head):
         for sock in stalled:
             sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: h\r\nContent-Type: application/sparql-query\r\n" + head)
         time.sleep(0.2)
-        answer = exchange(served_url, "GET", "/healthz", timeout=3)
-        assert answer.status == 200 and answer.seconds < 2, answer
+        # A server that waits for those bodies never answers while they are pending, so each request gets a
+        # generous timeout and the median time of five is what must be short: one stall of a busy host (a CI
+        # run once took over 3 s for one of them, with 45 ms the worst of 300 such rounds under a full suite
+        # run here) says nothing about waiting for the stalled clients.
+        answers = [exchange(served_url, "GET", "/healthz", timeout=15) for _ in range(5)]
+        assert all(answer.status == 200 for answer in answers), answers
+        assert statistics.median(answer.seconds for answer in answers) < 1, answers
         stalled[0].settimeout(0.5)
         try:
             reply = stalled[0].recv(65536)
