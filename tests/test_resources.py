@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from server.config import Settings
 from server.formats import TURTLE
 from server.web.links import document_path
+from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type, parse, vary
+from tests.sparql_support import make_release, sample_quads
 
 BASE = "https://w3id.org/mpsc/"
 ORG_HAS_MEMBER = URIRef("http://www.w3.org/ns/org#hasMember")
@@ -156,6 +160,18 @@ def test_hash_iris_belong_to_their_base_document(base_url):
     assert 'id="geometry"' in page.decode()
     _, headers, body = fetch(f"{base_url}doc/publisher.ttl")  # a fragment nothing in its base links to
     assert (URIRef(BASE + "id/publisher#contact"), RDF.type, URIRef("http://www.w3.org/2006/vcard/ns#Organization")) in parse(body, "text/turtle")
+
+
+def test_a_release_without_a_fragment_list_finds_fragments_by_query(tmp_path):
+    """A release whose index does not list the #fragments (here: one with no index at all, built before there
+    was one) still has them in its documents (web/resources.py, `fragments`)."""
+    base, fragment = ox.NamedNode(BASE + "id/municipality/09999999"), ox.NamedNode(BASE + "id/municipality/09999999#note")
+    extra = [ox.Triple(base, ox.NamedNode(str(RDFS.label)), ox.Literal("Beispiel", language="de")),
+             ox.Triple(fragment, ox.NamedNode(str(RDFS.comment)), ox.Literal("nur hier", language="de"))]
+    make_release(tmp_path, sample_quads("fragments", extra), "fragments")
+    with serve_app(Settings.from_env(releases=tmp_path)) as url:
+        _, headers, body = fetch(f"{url}doc/municipality/09999999.ttl")
+    assert (URIRef(fragment.value), RDFS.comment, Literal("nur hier", lang="de")) in parse(body, media_type(headers))
 
 
 @pytest.mark.parametrize("accept, expected", [("text/turtle", "text/turtle"), ("application/rdf+xml", "application/rdf+xml"),

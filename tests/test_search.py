@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from server import names
+from server import names, queries
 from server.build.release import SEARCH_INDEX, read_checksums
 from server.web.finder import Finder
 from tests.sparql_support import fetch
@@ -191,3 +191,31 @@ def test_finder_is_usable_without_the_web_app(release):
     hits, total = Finder(release.path / SEARCH_INDEX).search("Koeln", "en", limit=5)
     assert total >= 3 and KOELN in [hit.iri for hit in hits]
     assert {hit.match for hit in hits} <= {"id", "exact", "prefix", "words"}
+
+
+def test_the_index_lists_every_fragment_the_store_holds(release, release_store):
+    """Documents take their #fragment resources from the index (web/resources.py): exactly those a query over
+    every statement finds, each under the document it belongs to."""
+    scanned = {solution["s"].value for solution in release_store.query(queries.fragment_resources())}
+    with sqlite3.connect(release.path / SEARCH_INDEX) as db:
+        listed = db.execute("SELECT base, iri FROM fragment").fetchall()
+    assert len(scanned) > 10_000 and {iri for _, iri in listed} == scanned and len(listed) == len(scanned)
+    assert all(iri.startswith(base + "#") for base, iri in listed)
+    assert Finder(release.path / SEARCH_INDEX).fragments(KOELN) == [KOELN + "#geometry"]
+    assert Finder(release.path / SEARCH_INDEX).fragments(KOELN + "0") == []
+
+
+def test_fragments_are_looked_up_through_the_index(release):
+    finder = RecordingFinder(release.path / SEARCH_INDEX)
+    finder.fragments(KOELN)
+    with sqlite3.connect(release.path / SEARCH_INDEX) as db:
+        (sql, parameters), = finder.statements
+        plan = [row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+    assert plan == ["SEARCH fragment USING COVERING INDEX fragment_base (base=?)"], plan
+
+
+def test_an_index_without_fragments_says_so(tmp_path):
+    """A release built before the index listed fragments: None, and its documents find them by a query."""
+    with sqlite3.connect(tmp_path / SEARCH_INDEX) as db:
+        db.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY)")
+    assert Finder(tmp_path / SEARCH_INDEX).fragments(KOELN) is None

@@ -20,6 +20,10 @@ Tables (the API of the file, read by `web/finder.py` and by anything else that m
 * `ident(entry, id)` – identifiers (AGS, ARS, Wikidata id in lower case `q365`), indexed.
 * `words(text)` – FTS5 table whose rowid is the entry's id: all names in both foldings, for matches
   by words (each query word a prefix of a word of the name).
+* `fragment(base, iri)` – every #fragment resource under `…/id/` that some graph says something about, by the
+  IRI of the document it belongs to (`…/id/municipality/05315000#geometry` under `…/id/municipality/05315000`),
+  indexed by base. A document shows its fragments (web/resources.py), and a store can only list them by reading
+  every statement: 15 s over the ×100 synthetic data (benchmarks/scale.py), beyond the query time limit.
 """
 from __future__ import annotations
 
@@ -52,6 +56,8 @@ CREATE INDEX name_form ON name (form, entry);
 CREATE TABLE ident (entry INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE INDEX ident_id ON ident (id, entry);
 CREATE VIRTUAL TABLE words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE fragment (base TEXT NOT NULL, iri TEXT NOT NULL);
+CREATE INDEX fragment_base ON fragment (base, iri);
 """
 
 
@@ -123,9 +129,8 @@ def main_type(facts: Facts, node) -> str:
     return str(min(ours, key=lambda t: (KINDS.index(t) if t in KINDS else len(KINDS), str(t)))) if ours else ""
 
 
-def entries(graphs: dict[str, Graph]) -> list[Entry]:
-    """Every named resource of the programme and reference graphs, with names, ids and a description."""
-    data = Facts(graphs[PROGRAMME_GRAPH], graphs[REFERENCE_GRAPH])
+def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
+    """Every named resource of the programme and reference graphs (`data`), with names, ids and a description."""
     ontology = Facts(graphs[ONTOLOGY_GRAPH])
     programme = {s for s in graphs[PROGRAMME_GRAPH].subjects() if isinstance(s, URIRef)}
     found = []
@@ -162,7 +167,17 @@ def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], pa
     return found
 
 
-def write(found: list[Entry]) -> bytes:
+def fragments(graphs: dict[str, Graph], data: Facts) -> list[tuple[str, str]]:
+    """(base, fragment) for every #fragment IRI under …/id/ that is the subject of a statement in any of `graphs`
+    (the programme and reference graphs' subjects are the keys of `data`), sorted."""
+    subjects = set(data.out)
+    for name in sorted(set(graphs) - {PROGRAMME_GRAPH, REFERENCE_GRAPH}):
+        subjects.update(graphs[name].subjects(unique=True))
+    found = {str(s) for s in subjects if isinstance(s, URIRef) and "#" in s and s.startswith(ID)}
+    return sorted((iri.partition("#")[0], iri) for iri in found)
+
+
+def write(found: list[Entry], fragmented: list[tuple[str, str]]) -> bytes:
     """The index file's bytes; the same entries always give the same bytes (for reproducible releases).
     Built in memory and serialised, so only the release writer touches the disk (and reports a full one)."""
     db = sqlite3.connect(":memory:")
@@ -175,6 +190,7 @@ def write(found: list[Entry]) -> bytes:
             db.executemany("INSERT INTO name VALUES (?,?)", [(number, form) for form in sorted(e.forms)])
             db.executemany("INSERT INTO ident VALUES (?,?)", [(number, i) for i in sorted(e.ids)])
             db.execute("INSERT INTO words (rowid, text) VALUES (?,?)", (number, " ".join(sorted(e.forms))))
+        db.executemany("INSERT INTO fragment VALUES (?,?)", fragmented)
         db.execute("INSERT INTO words (words) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
@@ -185,5 +201,6 @@ def write(found: list[Entry]) -> bytes:
 
 def build_index(graphs: dict[str, Graph]) -> tuple[bytes, int]:
     """The search index of a release's graphs, and how many resources it holds."""
-    found = entries(graphs)
-    return write(found), len(found)
+    data = Facts(graphs[PROGRAMME_GRAPH], graphs[REFERENCE_GRAPH])
+    found = entries(graphs, data)
+    return write(found, fragments(graphs, data)), len(found)

@@ -7,6 +7,9 @@ service, say):
     hits, total = finder.search("Koeln", lang="de", limit=10, offset=0)
     hits[0].iri, hits[0].label, hits[0].type, hits[0].description, hits[0].match  # "exact", …
 
+`finder.fragments(iri)` lists the #fragment resources of a resource's document (`…#geometry`), which the build
+indexed so that no store has to read every statement to find them.
+
 `search` ranks, best first: an identifier (AGS, ARS, state or district key, Wikidata id such as
 `Q365`), then a name equal to the query (`names.fold`: "koeln" = "Köln" = "Köln, Stadt"), then names
 beginning with it, then names containing each of its words at the start of a word ("Freiburg i. Br."
@@ -89,3 +92,15 @@ class Finder:
             total = db.execute(_TOTAL, params).fetchone()[0]
         return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population)
                 for iri, cls, label, description, tier, participant, population in rows], total
+
+    def fragments(self, base: str) -> list[str] | None:
+        """The #fragment resources that belong to the document about `base`, sorted (the index's `fragment`
+        table); None if the index has no such table (a release built before it had one)."""
+        with closing(self._connect()) as db:
+            try:
+                rows = db.execute("SELECT iri FROM fragment WHERE base = ? ORDER BY iri", (base,)).fetchall()
+            except sqlite3.OperationalError as error:
+                if "no such table" in str(error):
+                    return None
+                raise
+        return [iri for (iri,) in rows]
