@@ -14,7 +14,11 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
 
+from server import create_app
+from server.web import harvest
+from server.web.export import export_site
 from server.web.links import document_path
+from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dcat-ap-de"
@@ -166,3 +170,48 @@ def test_sitemap_lists_every_document(base_url):
     assert len([u for u in urls if "/doc/project/" in u]) == 73
     assert len([u for u in urls if "/doc/municipality/" in u]) > 10_000
     assert not [u for u in urls if "#" in u]
+
+
+@pytest.mark.parametrize("part", ["1", "0", "01", "2", "x", "1234567890123", "-1"])
+def test_no_sitemap_parts_while_one_file_holds_the_sitemap(base_url, part):
+    status, _, _ = fetch(f"{base_url}sitemap-{part}.xml")
+    assert status == 404
+
+
+def locs(body: bytes, root: str) -> list[str]:
+    tree = ET.fromstring(body)
+    assert tree.tag == SITEMAP + root
+    return [loc.text for loc in tree.iter(SITEMAP + "loc")]
+
+
+def test_a_sitemap_too_long_for_one_file_is_split_into_parts_its_index_names(base_url, settings, real_store,
+                                                                             monkeypatch):
+    """sitemaps.org allows 50,000 URLs per file; the real data has ~12,000, so the limit is lowered here."""
+    _, _, whole = fetch(base_url + "sitemap.xml")
+    expected = locs(whole, "urlset")
+    monkeypatch.setattr(harvest, "SITEMAP_URLS", 5_000)
+    with serve_app(settings, store=real_store) as url:
+        status, headers, body = fetch(url + "sitemap.xml")
+        assert status == 200 and media_type(headers) == "application/xml"
+        parts = locs(body, "sitemapindex")
+        assert parts == [f"{url}sitemap-{n}.xml" for n in range(1, -(-len(expected) // 5_000) + 1)]
+        listed = []
+        for part in parts:
+            status, headers, body = fetch(part)
+            assert status == 200 and media_type(headers) == "application/xml" and headers.get("ETag")
+            listed += locs(body, "urlset")
+            assert len(locs(body, "urlset")) <= 5_000
+        assert [u.replace(url, base_url, 1) for u in listed] == expected
+        for beyond in (f"sitemap-{len(parts) + 1}.xml", "sitemap-01.xml", "sitemap-0.xml"):
+            assert fetch(url + beyond)[0] == 404
+
+
+def test_the_export_holds_the_sitemaps_parts(settings, real_store, release, tmp_path, monkeypatch):
+    monkeypatch.setattr(harvest, "SITEMAP_URLS", 5_000)
+    app = create_app(settings.with_(base_url="https://example.org/mpsc/"), store=real_store)
+    export_site(app, release, tmp_path, only=("round/",))
+    parts = locs((tmp_path / "site" / "sitemap.xml").read_bytes(), "sitemapindex")
+    assert len(parts) >= 3 and all(part.startswith("https://example.org/mpsc/sitemap-") for part in parts)
+    for n in range(1, len(parts) + 1):
+        assert len(locs((tmp_path / "site" / f"sitemap-{n}.xml").read_bytes(), "urlset")) <= 5_000
+    assert not (tmp_path / "site" / f"sitemap-{len(parts) + 1}.xml").exists()

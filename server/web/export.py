@@ -11,7 +11,7 @@ server configuration (static_config.py) follows:
     doc/X.lang-de.html, .lang-en.html  the page of /doc/X?lang=de and ?lang=en (its links keep the choice)
     index.de.html, projects.de.html …  the site's pages, in the same four language variants
     .well-known/void.ttl, catalog.ttl  the metadata, in every RDF format
-    dumps/…, dumps/VERSION/…           the release's files; static/…, robots.txt, sitemap.xml
+    dumps/…, dumps/VERSION/…           the release's files; static/…, robots.txt, sitemap.xml (sitemap-N.xml)
 
 Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
 modification time is the release date, so every export of one release gives every static host the same
@@ -33,7 +33,7 @@ from .. import queries
 from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
-from .harvest import PAGES
+from .harvest import PAGES, sitemap_parts
 from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
 from .i18n import LANGUAGES
 from .links import document_path
@@ -68,7 +68,7 @@ def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] =
             writer.fetch(path, f"{path}.{fmt.extension}", headers={"Accept": fmt.media_type})
     for fmt in GRAPH_FORMATS:
         writer.fetch(f"ontology.{fmt.extension}", f"ontology.{fmt.extension}")
-    for path in ("robots.txt", "sitemap.xml", "map/germany.svg"):
+    for path in ("robots.txt", "sitemap.xml", *sitemap_part_paths(app), "map/germany.svg"):
         writer.fetch(path, path)
     copy_files(release, app, site, writer)
     return writer.done
@@ -92,6 +92,12 @@ def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
         rows = app.extensions["mpsc.store"].select(queries.documents())
     iris = [str(row["s"]) for row in rows]
     return [iri for iri in iris if not only or document_path(iri)[len("doc/"):].startswith(only)]
+
+
+def sitemap_part_paths(app: Flask) -> list[str]:
+    """The parts of a sitemap too long for one file (harvest.py), which sitemap.xml then names."""
+    with app.test_request_context():
+        return [f"sitemap-{n}.xml" for n in range(1, sitemap_parts() + 1)]
 
 
 def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:

@@ -76,21 +76,73 @@ def robots() -> Response:
                                  lambda: Response(body, content_type="text/plain; charset=utf-8"))
 
 
+# sitemaps.org 0.9: at most 50,000 URLs in one sitemap. A site with more has a sitemap index at /sitemap.xml naming
+# its parts /sitemap-1.xml, /sitemap-2.xml, … (the real data has ~12,000; the ×10 and ×100 synthetic data of
+# benchmarks/scale.py ~23,000 and ~100,000).
+SITEMAP_URLS = 50_000
+SITEMAP_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n'
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
 @bp.route("/sitemap.xml")
 def sitemap() -> Response:
-    """Every document: the site's pages, each list filter, and the page of every resource (sitemaps.org 0.9)."""
-    return responses.conditional(responses.etag(get_store().version, "sitemap", reader()[1].base), lambda: Response(
-        per_release.value("sitemap", sitemap_xml), content_type="application/xml; charset=utf-8"))
+    """Every document: the site's pages, each list filter, and the page of every resource (sitemaps.org 0.9); the
+    index of the parts that list them where they are more than one sitemap may hold."""
+    return _sitemap_answer("sitemap", sitemap_xml)
+
+
+@bp.route("/sitemap-<part>.xml")
+def sitemap_part(part: str) -> Response:
+    """Part `part` (1, 2, …) of a sitemap too long for one file; 404 for any other number, and for every number
+    while one file holds the whole sitemap."""
+    number = int(part) if part.isascii() and part.isdigit() and len(part) < 10 and not part.startswith("0") else 0
+    if not 1 <= number <= sitemap_parts():  # "01" too: one URL per part
+        missing("error.404.text")
+    start = (number - 1) * SITEMAP_URLS
+    return _sitemap_answer(f"sitemap-{part}", lambda: urlset(sitemap_urls()[start:start + SITEMAP_URLS]))
 
 
 def sitemap_xml() -> str:
-    link = Linker(reader()[1].base)  # without the reader's ?lang=: the sitemap is the same for everyone
+    urls = sitemap_urls()
+    return urlset(urls) if len(urls) <= SITEMAP_URLS else sitemap_index(sitemap_parts())
+
+
+def _sitemap_answer(name: str, body) -> Response:
+    """A sitemap file, made once per release (`body()`), with its validator."""
+    return responses.conditional(responses.etag(get_store().version, name, reader()[1].base), lambda: Response(
+        per_release.value(name, body), content_type="application/xml; charset=utf-8"))
+
+
+def sitemap_parts() -> int:
+    """How many parts the sitemap has: 0 while one file holds it."""
+    total = len(sitemap_urls())
+    return 0 if total <= SITEMAP_URLS else -(-total // SITEMAP_URLS)
+
+
+def sitemap_urls() -> list[str]:
+    """The URL of every page, list filter and resource document, in the sitemap's order (once per release)."""
+    def compute() -> list[str]:
+        link = Linker(reader()[1].base)  # without the reader's ?lang=: the sitemap is the same for everyone
+        urls = [link.url(page) for page in PAGES]
+        urls += [link.url("projects", **{facet: facet_key(row["value"])}) for facet in FACETS
+                 for row in get_store().select(queries.counts_by(facet))]
+        return urls + [link.url(document_path(str(row["s"]))) for row in get_store().select(queries.documents())]
+    return per_release.value("sitemap-urls", compute)
+
+
+def _lastmod() -> str:
     release = served_release()
-    lastmod = f"<lastmod>{release.modified}</lastmod>" if release else ""
-    urls = [link.url(page) for page in PAGES]
-    urls += [link.url("projects", **{facet: facet_key(row["value"])}) for facet in FACETS
-             for row in get_store().select(queries.counts_by(facet))]
-    urls += [link.url(document_path(str(row["s"]))) for row in get_store().select(queries.documents())]
+    return f"<lastmod>{release.modified}</lastmod>" if release else ""
+
+
+def urlset(urls: list[str]) -> str:
+    lastmod = _lastmod()
     entries = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
+    return f'{SITEMAP_PROLOGUE}<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
+
+
+def sitemap_index(parts: int) -> str:
+    link, lastmod = Linker(reader()[1].base), _lastmod()
+    entries = "".join(f"<sitemap><loc>{escape(link.url(f'sitemap-{n}.xml'))}</loc>{lastmod}</sitemap>\n"
+                      for n in range(1, parts + 1))
+    return f'{SITEMAP_PROLOGUE}<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'

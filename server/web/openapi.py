@@ -508,9 +508,18 @@ def metadata_routes() -> dict[str, dict]:
             {"200": answer("The rules.", content("text/plain"), ETag=header("ETag", True)), **not_modified()},
             [CONDITIONAL])},
         "/sitemap.xml": {"get": operation(
-            "sitemap", "metadata", "Sitemap", "Every page, each project-list filter and every resource document.",
-            {"200": answer("The sitemap (sitemaps.org 0.9).", content("application/xml"), ETag=header("ETag", True)),
-             **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+            "sitemap", "metadata", "Sitemap", "Every page, each project-list filter and every resource document; "
+            f"where they are more than {harvest.SITEMAP_URLS:,} (the most one sitemap may list), the sitemap index of "
+            "the parts that list them.",
+            {"200": answer("The sitemap, or the sitemap index (sitemaps.org 0.9).", content("application/xml"),
+                           ETag=header("ETag", True)), **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
+        "/sitemap-<part>.xml": {"get": operation(
+            "sitemapPart", "metadata", "Part of the sitemap",
+            f"Part 1, 2, … of a sitemap with more than {harvest.SITEMAP_URLS:,} URLs, as its index names them; "
+            "there are none while one file holds the whole sitemap.",
+            {"200": answer("The part (sitemaps.org 0.9).", content("application/xml"), ETag=header("ETag", True)),
+             **not_modified(), **errors(404, *STORE_ERRORS)},
+            [path("part", "The part's number, from 1.", examples=["1"]), CONDITIONAL])},
         "/healthz": {"get": operation(
             "health", "metadata", "Health",
             "Whether this server can answer: its store, the release version the store serves and the current "
