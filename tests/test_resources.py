@@ -12,6 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from server import queries
 from server.config import Settings
 from server.formats import TURTLE
 from server.web.links import document_path
@@ -160,6 +161,19 @@ def test_hash_iris_belong_to_their_base_document(base_url):
     assert 'id="geometry"' in page.decode()
     _, headers, body = fetch(f"{base_url}doc/publisher.ttl")  # a fragment nothing in its base links to
     assert (URIRef(BASE + "id/publisher#contact"), RDF.type, URIRef("http://www.w3.org/2006/vcard/ns#Organization")) in parse(body, "text/turtle")
+
+
+def test_a_built_release_lists_its_fragments_so_no_query_looks_for_them(settings, real_store, monkeypatch):
+    """The release's index says which #fragments a document has (web/resources.py, `fragments`): the query over
+    every statement that finds them otherwise is not asked."""
+    def unasked():
+        raise AssertionError("the fragments were looked for by a query over every statement")
+    monkeypatch.setattr(queries, "fragment_resources", unasked)
+    with serve_app(settings.with_(document_cache_bytes=0), store=real_store) as url:
+        _, headers, body = fetch(f"{url}doc/municipality/09461000.ttl")
+    geometry = URIRef(BASE + "id/municipality/09461000#geometry")
+    assert str(parse(body, media_type(headers)).value(geometry, URIRef("http://www.opengis.net/ont/geosparql#asWKT"))
+               ).startswith("POINT(")
 
 
 def test_a_release_without_a_fragment_list_finds_fragments_by_query(tmp_path):

@@ -169,7 +169,8 @@ def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], pa
 
 def fragments(graphs: dict[str, Graph], data: Facts) -> list[tuple[str, str]]:
     """(base, fragment) for every #fragment IRI under …/id/ that is the subject of a statement in any of `graphs`
-    (the programme and reference graphs' subjects are the keys of `data`), sorted."""
+    (the programme and reference graphs' subjects are the keys of `data`), sorted. These are the input graphs: the
+    metadata the build generates on top has no such IRIs (tests/test_search.py compares with the released store)."""
     subjects = set(data.out)
     for name in sorted(set(graphs) - {PROGRAMME_GRAPH, REFERENCE_GRAPH}):
         subjects.update(graphs[name].subjects(unique=True))

@@ -5,11 +5,13 @@ response cache, the request size limit, the app-wide hooks and template globals,
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from .. import store as stores
 from ..config import Settings
-from ..build.release import MANIFEST, Release, Releases
+from ..build.release import MANIFEST, SEARCH_INDEX, Release, Releases
 from ..store import Store
 from . import hooks
 from .admission import Admission
@@ -78,3 +80,10 @@ def served_release() -> Release | None:
 
     served = per_release.value("served_release", lambda: get_releases().get(get_store().version))
     return served if served is not None and (served.path / MANIFEST).exists() else current_release()
+
+
+def served_index() -> Path | None:
+    """The search index file of the served release (`served_release`), if it has one."""
+    release = served_release()
+    index = release.path / SEARCH_INDEX if release else None
+    return index if index is not None and index.is_file() else None

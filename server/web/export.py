@@ -33,7 +33,7 @@ from .. import queries
 from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
-from .harvest import PAGES, sitemap_parts
+from .harvest import PAGES, sitemap_part_path, sitemap_parts
 from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
 from .i18n import LANGUAGES
 from .links import document_path
@@ -97,7 +97,7 @@ def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
 def sitemap_part_paths(app: Flask) -> list[str]:
     """The parts of a sitemap too long for one file (harvest.py), which sitemap.xml then names."""
     with app.test_request_context():
-        return [f"sitemap-{n}.xml" for n in range(1, sitemap_parts() + 1)]
+        return [sitemap_part_path(n) for n in range(1, sitemap_parts() + 1)]
 
 
 def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:

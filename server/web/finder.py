@@ -20,6 +20,7 @@ call (SQLite opens in microseconds), so one Finder serves every thread.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from .. import names
 
+log = logging.getLogger(__name__)
 MATCHES = ("id", "exact", "prefix", "words")  # the tiers of the ranking, best first
 _HITS = """
 WITH hits(entry, tier) AS (
@@ -95,12 +97,13 @@ class Finder:
 
     def fragments(self, base: str) -> list[str] | None:
         """The #fragment resources that belong to the document about `base`, sorted (the index's `fragment`
-        table); None if the index has no such table (a release built before it had one)."""
-        with closing(self._connect()) as db:
-            try:
+        table); None if the index cannot say: it has no such table (a release built before it had one), or the
+        file cannot be read (damaged: logged), so that the caller finds them another way."""
+        try:
+            with closing(self._connect()) as db:
                 rows = db.execute("SELECT iri FROM fragment WHERE base = ? ORDER BY iri", (base,)).fetchall()
-            except sqlite3.OperationalError as error:
-                if "no such table" in str(error):
-                    return None
-                raise
+        except sqlite3.DatabaseError as error:
+            if "no such table" not in str(error):
+                log.warning("the search index %s cannot list fragments: %s", self.path, error)
+            return None
         return [iri for (iri,) in rows]

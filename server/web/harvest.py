@@ -99,18 +99,24 @@ def sitemap_part(part: str) -> Response:
     if not 1 <= number <= sitemap_parts():  # "01" too: one URL per part
         missing("error.404.text")
     start = (number - 1) * SITEMAP_URLS
-    return _sitemap_answer(f"sitemap-{part}", lambda: urlset(sitemap_urls()[start:start + SITEMAP_URLS]))
+    return _sitemap_answer(sitemap_part_path(number), lambda: urlset(sitemap_urls()[start:start + SITEMAP_URLS]))
 
 
 def sitemap_xml() -> str:
-    urls = sitemap_urls()
-    return urlset(urls) if len(urls) <= SITEMAP_URLS else sitemap_index(sitemap_parts())
+    parts = sitemap_parts()
+    return sitemap_index(parts) if parts else urlset(sitemap_urls())
 
 
 def _sitemap_answer(name: str, body) -> Response:
-    """A sitemap file, made once per release (`body()`), with its validator."""
-    return responses.conditional(responses.etag(get_store().version, name, reader()[1].base), lambda: Response(
-        per_release.value(name, body), content_type="application/xml; charset=utf-8"))
+    """A sitemap file, made once per release (`body()`), with its validator (which the split depends on too)."""
+    validator = responses.etag(get_store().version, name, reader()[1].base, str(SITEMAP_URLS))
+    return responses.conditional(validator, lambda: Response(per_release.value(name, body),
+                                                             content_type="application/xml; charset=utf-8"))
+
+
+def sitemap_part_path(number: int) -> str:
+    """The site path of part `number` of the sitemap."""
+    return f"sitemap-{number}.xml"
 
 
 def sitemap_parts() -> int:
@@ -136,13 +142,15 @@ def _lastmod() -> str:
 
 
 def urlset(urls: list[str]) -> str:
+    """A sitemap listing `urls`, each with the served release's date."""
     lastmod = _lastmod()
     entries = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in urls)
     return f'{SITEMAP_PROLOGUE}<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
 
 
 def sitemap_index(parts: int) -> str:
+    """A sitemap index naming parts 1 to `parts`, each with the served release's date."""
     link, lastmod = Linker(reader()[1].base), _lastmod()
-    entries = "".join(f"<sitemap><loc>{escape(link.url(f'sitemap-{n}.xml'))}</loc>{lastmod}</sitemap>\n"
+    entries = "".join(f"<sitemap><loc>{escape(link.url(sitemap_part_path(n)))}</loc>{lastmod}</sitemap>\n"
                       for n in range(1, parts + 1))
     return f'{SITEMAP_PROLOGUE}<sitemapindex xmlns="{SITEMAP_NS}">\n{entries}</sitemapindex>\n'

@@ -13,10 +13,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
-from ..build.release import SEARCH_INDEX
 from ..formats import HTML, Format, by_extension
 from ..namespaces import BASE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from . import get_store, per_release, responses, served_release
+from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .finder import Finder
@@ -130,12 +129,13 @@ def description_query(iri: str, sample: dict[str, int] | None = None) -> str | N
 
 
 def fragments(iri: str) -> list[str]:
-    """The #fragment resources of `iri`'s document, as the build listed them in the release's index. A release
-    without that list (built before it) has them found by a query over every statement, once per release: 1.2 s
-    over the real data on disk, 15 s (more than the time limit) over the ×100 synthetic data."""
+    """The #fragment resources of `iri`'s document, as the build listed them in the release's index. Without that
+    list (a release built before it, or the store serving a release that is not in the releases folder, whose
+    current one may differ) they are found by a query over every statement, once per release: 1.2 s over the real
+    data on disk, 15 s (more than the time limit) over the ×100 synthetic data."""
     release = served_release()
-    index = release.path / SEARCH_INDEX if release else None
-    listed = Finder(index).fragments(iri) if index is not None and index.is_file() else None
+    index = served_index() if release is not None and release.version == get_store().version else None
+    listed = Finder(index).fragments(iri) if index is not None else None
     if listed is not None:
         return listed
     return per_release.value("fragments", lambda: queries.fragments_by_base(

@@ -10,10 +10,9 @@ import json
 
 from flask import Blueprint, Response, request
 
-from ..build.release import SEARCH_INDEX
 from ..errors import HttpError
 from ..formats import HTML, JSON
-from . import responses, served_release
+from . import responses, served_index
 from .conneg import choose, not_acceptable
 from .finder import Finder, Hit
 from .site import page_tag, reader, render_page
@@ -28,9 +27,8 @@ SUGGEST_LIMIT, SUGGEST_MAX = 10, 50
 
 def finder() -> Finder:
     """The index of the served release; 503 when the release has none (built before search existed)."""
-    release = served_release()
-    path = release.path / SEARCH_INDEX if release else None
-    if path is None or not path.is_file():
+    path = served_index()
+    if path is None:
         raise HttpError(503, "Search is not available: the served release has no search index. Run `mpsc build`.")
     return Finder(path)
 
