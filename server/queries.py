@@ -175,10 +175,10 @@ def catalog() -> str:
 
 
 def documents() -> str:
-    """Every resource with a document of its own, for the sitemap."""
+    """Every resource with a document of its own, for the sitemap; in no order (`harvest.document_iris` sorts)."""
     return f"""SELECT DISTINCT ?s WHERE {{
   ?s a ?type FILTER(STRSTARTS(STR(?s), "{ID}") && !CONTAINS(STR(?s), "#"))
-}} ORDER BY ?s"""
+}}"""
 
 
 # --- landing and list pages ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
 
-from server import create_app
+from server import create_app, queries
 from server.web import harvest
 from server.web.export import export_site
 from server.web.links import document_path
@@ -216,3 +216,11 @@ def test_the_export_holds_the_sitemaps_parts(settings, real_store, release, tmp_
     for n in range(1, len(parts) + 1):
         assert len(locs((tmp_path / "site" / f"sitemap-{n}.xml").read_bytes(), "urlset")) <= 5_000
     assert not (tmp_path / "site" / f"sitemap-{len(parts) + 1}.xml").exists()
+
+
+def test_documents_are_listed_in_the_order_sparql_gives_iris(settings, real_store, release_store):
+    """The sitemap sorts the resources itself (harvest.document_iris): as ORDER BY would, which Oxigraph does slowly."""
+    with create_app(settings, store=real_store).app_context():
+        listed = harvest.document_iris()
+    ordered = [solution["s"].value for solution in release_store.query(queries.documents() + " ORDER BY ?s")]
+    assert len(listed) > 10_000 and listed == ordered

@@ -29,11 +29,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from .. import queries
 from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
-from .harvest import PAGES, sitemap_part_path, sitemap_parts
+from .harvest import PAGES, document_iris, sitemap_part_path, sitemap_parts
 from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
 from .i18n import LANGUAGES
 from .links import document_path
@@ -89,8 +88,7 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
 def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
     """The IRIs of every resource with a document (as in the sitemap), limited to the `only` prefixes."""
     with app.app_context():
-        rows = app.extensions["mpsc.store"].select(queries.documents())
-    iris = [str(row["s"]) for row in rows]
+        iris = document_iris()
     return [iri for iri in iris if not only or document_path(iri)[len("doc/"):].startswith(only)]
 
 
