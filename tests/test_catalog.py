@@ -180,6 +180,7 @@ def test_no_sitemap_parts_while_one_file_holds_the_sitemap(base_url, part):
 
 
 def locs(body: bytes, root: str) -> list[str]:
+    """The <loc>s of a sitemap (`root` "urlset") or a sitemap index ("sitemapindex"), checking which it is."""
     tree = ET.fromstring(body)
     assert tree.tag == SITEMAP + root
     return [loc.text for loc in tree.iter(SITEMAP + "loc")]

@@ -829,8 +829,8 @@ def test_a_body_never_sent_blocks_no_one(served_url, head):
         # generous timeout and the median time of five is what must be short: one stall of a busy host (a CI
         # run once took over 3 s for one of them, with 45 ms the worst of 300 such rounds under a full suite
         # run here) says nothing about waiting for the stalled clients.
-        # A wait that ends (a deadline for bodies, after which the stalled connections are closed) would make the
-        # first answer slow and leave the stalled clients without a connection: neither may happen.
+        # A wait that ends (a deadline for bodies) would make an answer take 5 s or more, and closing a stalled
+        # connection without a word is no answer either: both fail here.
         answers = [exchange(served_url, "GET", "/healthz", timeout=15) for _ in range(5)]
         assert all(answer.status == 200 for answer in answers), answers
         assert statistics.median(answer.seconds for answer in answers) < 1, answers

@@ -179,7 +179,8 @@ def test_a_built_release_lists_its_fragments_so_no_query_looks_for_them(settings
 def test_a_release_without_a_fragment_list_finds_fragments_by_query(tmp_path):
     """A release whose index does not list the #fragments (here: one with no index at all, built before there
     was one) still has them in its documents (web/resources.py, `fragments`)."""
-    base, fragment = ox.NamedNode(BASE + "id/municipality/09999999"), ox.NamedNode(BASE + "id/municipality/09999999#note")
+    base = ox.NamedNode(BASE + "id/municipality/09999999")
+    fragment = ox.NamedNode(base.value + "#note")
     extra = [ox.Triple(base, ox.NamedNode(str(RDFS.label)), ox.Literal("Beispiel", language="de")),
              ox.Triple(fragment, ox.NamedNode(str(RDFS.comment)), ox.Literal("nur hier", language="de"))]
     make_release(tmp_path, sample_quads("fragments", extra), "fragments")

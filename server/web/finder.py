@@ -72,7 +72,7 @@ def _words(text: str) -> str:
 
 
 class Finder:
-    """Search over one release's index file."""
+    """Search over one release's index file, and the #fragments it lists per document."""
 
     def __init__(self, path: Path):
         self.path = Path(path)

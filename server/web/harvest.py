@@ -1,5 +1,6 @@
 """What harvesters and crawlers read: VoID (/.well-known/void), the DCAT-AP.de catalogue (/catalog),
-robots.txt, sitemap.xml and the JSON-LD context (/context.jsonld).
+robots.txt, sitemap.xml (with its parts, sitemap-N.xml, once it lists more than one file may) and the JSON-LD
+context (/context.jsonld).
 
 VoID and the catalogue are the build's metadata graph as the store serves it (the build's metadata.py and
 data/metadata/ write it); nothing is regenerated here. Both default to Turtle, which is what harvesters
@@ -95,14 +96,16 @@ def sitemap() -> Response:
 def sitemap_part(part: str) -> Response:
     """Part `part` (1, 2, …) of a sitemap too long for one file; 404 for any other number, and for every number
     while one file holds the whole sitemap."""
+    # Digits only, and no leading zero ("01"): one URL per part.
     number = int(part) if part.isascii() and part.isdigit() and len(part) < 10 and not part.startswith("0") else 0
-    if not 1 <= number <= sitemap_parts():  # "01" too: one URL per part
+    if not 1 <= number <= sitemap_parts():
         missing("error.404.text")
     start = (number - 1) * SITEMAP_URLS
     return _sitemap_answer(sitemap_part_path(number), lambda: urlset(sitemap_urls()[start:start + SITEMAP_URLS]))
 
 
 def sitemap_xml() -> str:
+    """/sitemap.xml: the sitemap itself, or the index of its parts when one file cannot hold it."""
     parts = sitemap_parts()
     return sitemap_index(parts) if parts else urlset(sitemap_urls())
 
@@ -128,6 +131,7 @@ def sitemap_parts() -> int:
 def sitemap_urls() -> list[str]:
     """The URL of every page, list filter and resource document, in the sitemap's order (once per release)."""
     def compute() -> list[str]:
+        """The site's pages first, then each project-list filter, then every document."""
         link = Linker(reader()[1].base)  # without the reader's ?lang=: the sitemap is the same for everyone
         urls = [link.url(page) for page in PAGES]
         urls += [link.url("projects", **{facet: facet_key(row["value"])}) for facet in FACETS

@@ -1,7 +1,8 @@
 """Values derived from one release and reused by every request until the store serves another one.
 
 Term labels, the index of #fragment resources (where the release's search index has none), the dots of the map,
-the sitemap and the list pages' query results only change with a release, so each is computed once per release version and web worker.
+the sitemap and the list pages' query results only change with a release, so each is computed once per release
+version and web worker.
 """
 from __future__ import annotations
 
