@@ -172,8 +172,9 @@ def fragments(graphs: dict[str, Graph], data: Facts) -> list[tuple[str, str]]:
     (the programme and reference graphs' subjects are the keys of `data`), sorted. These are the input graphs: the
     metadata the build generates on top has no such IRIs (tests/test_search.py compares with the released store)."""
     subjects = set(data.out)
-    for name in sorted(set(graphs) - {PROGRAMME_GRAPH, REFERENCE_GRAPH}):
-        subjects.update(graphs[name].subjects(unique=True))
+    for name, graph in graphs.items():
+        if name not in (PROGRAMME_GRAPH, REFERENCE_GRAPH):
+            subjects.update(graph.subjects(unique=True))
     found = {str(s) for s in subjects if isinstance(s, URIRef) and "#" in s and s.startswith(ID)}
     return sorted((iri.partition("#")[0], iri) for iri in found)
 

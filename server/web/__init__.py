@@ -82,8 +82,8 @@ def served_release() -> Release | None:
     return served if served is not None and (served.path / MANIFEST).exists() else current_release()
 
 
-def served_index() -> Path | None:
-    """The search index file of the served release (`served_release`), if it has one."""
-    release = served_release()
+def served_index(release: Release | None = None) -> Path | None:
+    """The search index file of `release` (by default the served one, `served_release`), if it has one."""
+    release = release or served_release()
     index = release.path / SEARCH_INDEX if release else None
     return index if index is not None and index.is_file() else None

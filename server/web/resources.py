@@ -134,7 +134,7 @@ def fragments(iri: str) -> list[str]:
     current one may differ) they are found by a query over every statement, once per release: 1.2 s over the real
     data on disk, 15 s (more than the time limit) over the ×100 synthetic data."""
     release = served_release()
-    index = served_index() if release is not None and release.version == get_store().version else None
+    index = served_index(release) if release is not None and release.version == get_store().version else None
     listed = Finder(index).fragments(iri) if index is not None else None
     if listed is not None:
         return listed
