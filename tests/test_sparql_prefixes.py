@@ -14,7 +14,8 @@ from rdflib.namespace import XSD
 
 from server.config import Settings
 from server.namespaces import PREFIXES, SH
-from server.sparql.prefixes import PREDEFINED, completed, undeclared
+from server.sparql.inspection import inspect
+from server.sparql.prefixes import PREDEFINED, completed
 from tests.conftest import mpsc, serve_app
 from tests.sparql_support import ROOT, fetch, make_release, sample_quads
 
@@ -42,10 +43,12 @@ def count(answer) -> int:
 
 def test_only_used_and_undeclared_prefixes_are_added():
     query = 'PREFIX rdfs: <urn:own#>\nSELECT * { ?s a mpsc:X ; rdfs:label "a:b" ; <urn:c:d> ?o } # skos:x'
-    assert undeclared(query) == ["mpsc"]  # not rdfs (declared), nor what strings, IRIs and comments contain
-    text, added = completed(query)
+    info = inspect(query)
+    assert info.undeclared == ("mpsc",)  # not rdfs (declared), nor what strings, IRIs and comments contain
+    text, added = completed(query, info)
     assert added == 1 and text == f"PREFIX mpsc: <{PREFIXES['mpsc']}>\n" + query
-    assert completed("SELECT * { ?s ?p ?o }") == ("SELECT * { ?s ?p ?o }", 0)
+    plain = "SELECT * { ?s ?p ?o }"
+    assert completed(plain, inspect(plain)) == (plain, 0)
 
 
 def test_a_query_runs_without_declaring_the_predefined_prefixes(sparql):

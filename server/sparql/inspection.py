@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import QueryFailed
+from ..prefixes import PREFIXES as PREDEFINED
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 # Every keyword that starts an update operation (SPARQL 1.1 Update §3); none of them occurs in a query.
@@ -72,6 +73,7 @@ class Inspection:
     update: bool  # an update keyword occurs outside comments, strings and IRIs
     services: tuple[str, ...]  # the IRI of each SERVICE endpoint, escapes decoded
     dataset: bool = False  # FROM or FROM NAMED occurs: the query names its own dataset
+    undeclared: tuple[str, ...] = ()  # predefined prefixes (server/prefixes.py) used but not declared, in its order
 
 
 def tokens(text: str):
@@ -130,7 +132,19 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
             raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
             services.append(_service_target(text, found[i + 1:]))
-    return Inspection(form, update, tuple(services), dataset)
+    return Inspection(form, update, tuple(services), dataset, _undeclared(found))
+
+
+def _undeclared(found: list) -> tuple[str, ...]:
+    """The predefined prefixes the tokens use without declaring them, for server/sparql/prefixes.py, which
+    declares them before the query runs; found here so that a query is lexed once."""
+    declared, used, previous = set(), set(), None
+    for kind, value, _ in found:
+        if kind == "pname":
+            prefix = value.partition(":")[0]
+            (declared if previous == "PREFIX" else used).add(prefix)
+        previous = value.upper() if kind == "word" else None
+    return tuple(prefix for prefix in PREDEFINED if prefix in used and prefix not in declared)
 
 
 def _check_depth(text: str, found: list, max_depth: int) -> None:

@@ -6,7 +6,8 @@ one per line, and nothing else: a query's own PREFIX wins, a query that declares
 the text still reads well in a store's log. The engine then counts lines from the first declaration, so a syntax
 error it reports is moved up by as many lines as were prepended and points at the reader's own line and column.
 
-The endpoint, the HTML results and `mpsc query` all run queries through `run`.
+The endpoint, the HTML results and `mpsc query` all run queries through `run`, with the query's inspection
+(server/sparql/inspection.py), which lists the prefixes it uses undeclared: the query is lexed once.
 """
 from __future__ import annotations
 
@@ -14,31 +15,22 @@ from typing import Callable, TypeVar
 
 from ..errors import QueryFailed, moved_up
 from ..prefixes import PREFIXES as PREDEFINED
-from .inspection import tokens
+from .inspection import Inspection
 
 T = TypeVar("T")
 
 
-def undeclared(query: str) -> list[str]:
-    """The predefined prefixes `query` uses without declaring them, in the order of PREDEFINED."""
-    declared, used, previous = set(), set(), None
-    for kind, value, _ in tokens(query):
-        if kind == "pname":
-            prefix = value.partition(":")[0]
-            (declared if previous == "PREFIX" else used).add(prefix)
-        previous = value.upper() if kind == "word" else None
-    return [prefix for prefix in PREDEFINED if prefix in used and prefix not in declared]
+def completed(query: str, info: Inspection) -> tuple[str, int]:
+    """`query` with a declaration prepended for each predefined prefix it needs (`info.undeclared`, which the
+    inspection found: server/sparql/inspection.py), and how many lines that added."""
+    declarations = "".join(f"PREFIX {prefix}: <{PREDEFINED[prefix]}>\n" for prefix in info.undeclared)
+    return declarations + query, len(info.undeclared)
 
 
-def completed(query: str) -> tuple[str, int]:
-    """`query` with a declaration prepended for each predefined prefix it needs, and how many lines that added."""
-    missing = undeclared(query)
-    return "".join(f"PREFIX {prefix}: <{PREDEFINED[prefix]}>\n" for prefix in missing) + query, len(missing)
-
-
-def run(query: str, execute: Callable[[str], T]) -> T:
-    """`execute(text)` on the completed query; a syntax error it raises names the line in `query`."""
-    text, added = completed(query)
+def run(query: str, info: Inspection, execute: Callable[[str], T]) -> T:
+    """`execute(text)` on the completed query (`info` is its inspection); a syntax error it raises names the
+    line in `query`."""
+    text, added = completed(query, info)
     try:
         return execute(text)
     except QueryFailed as error:

@@ -182,11 +182,11 @@ def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes
 
 
 def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
-    return sparql_pages.results_page(query_request, info.form, deadline).encode("utf-8")
+    return sparql_pages.results_page(query_request, info, deadline).encode("utf-8")
 
 
 def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
-    return prefixes.run(query_request.query, lambda text: get_store().query(
+    return prefixes.run(query_request.query, info, lambda text: get_store().query(
         text, fmt, default_graphs=query_request.default_graphs, named_graphs=query_request.named_graphs,
         max_rows=get_settings().max_rows, public=True, deadline=deadline))
 

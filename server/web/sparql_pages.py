@@ -23,6 +23,7 @@ from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
 from ..sparql import prefixes
 from ..sparql.examples import example, examples
+from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..errors import QueryFailed
 from . import get_settings, get_store, result_views, sparql_editor
@@ -120,7 +121,7 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
     return {"text": text, "line_text": line_text, "caret": error.column, "detail": error.message}
 
 
-def results_page(query_request, form: str | None, deadline: float) -> str:
+def results_page(query_request, info: Inspection, deadline: float) -> str:
     """The form with the query, then its result as a table (ASK: the answer), in the reader's language, with the
     views that fit it (result_views); with ?embed=1 only the chosen view."""
     store, settings = get_store(), get_settings()
@@ -129,13 +130,13 @@ def results_page(query_request, form: str | None, deadline: float) -> str:
                "public": True, "deadline": deadline}
 
     def run(fmt, **options) -> bytes:
-        return prefixes.run(query_request.query, lambda text: store.query(text, fmt, **dataset, **options))
+        return prefixes.run(query_request.query, info, lambda text: store.query(text, fmt, **dataset, **options))
 
     table = {"boolean": None, "variables": [], "rows": [], "total": 0}
-    if form == "ASK":
+    if info.form == "ASK":
         table["boolean"] = bool(ox.parse_query_results(run(SRJ), format=ox.QueryResultsFormat.JSON))
         formats = RESULT_FORMATS[:2]
-    elif form in ("CONSTRUCT", "DESCRIBE"):
+    elif info.form in ("CONSTRUCT", "DESCRIBE"):
         table.update(_triple_table(run(NTRIPLES, max_rows=settings.max_rows), lang))
         formats = GRAPH_FORMATS
     else:
