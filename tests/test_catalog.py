@@ -208,6 +208,20 @@ def test_a_sitemap_too_long_for_one_file_is_split_into_parts_its_index_names(bas
             assert fetch(url + beyond)[0] == 404
 
 
+@pytest.mark.parametrize("spare, parts", [(0, 0), (-1, 2)])
+def test_a_sitemap_is_split_only_beyond_the_limit(base_url, settings, real_store, monkeypatch, spare, parts):
+    """Exactly as many URLs as one file may hold stay one file (no part exists); one more makes two parts."""
+    _, _, whole = fetch(base_url + "sitemap.xml")
+    monkeypatch.setattr(harvest, "SITEMAP_URLS", len(locs(whole, "urlset")) + spare)
+    with serve_app(settings, store=real_store) as url:
+        _, _, body = fetch(url + "sitemap.xml")
+        if parts:
+            assert locs(body, "sitemapindex") == [f"{url}sitemap-1.xml", f"{url}sitemap-2.xml"]
+            assert len(locs(fetch(url + "sitemap-2.xml")[2], "urlset")) == 1
+        else:
+            assert len(locs(body, "urlset")) == harvest.SITEMAP_URLS and fetch(url + "sitemap-1.xml")[0] == 404
+
+
 def test_the_export_holds_the_sitemaps_parts(settings, real_store, release, tmp_path, monkeypatch):
     monkeypatch.setattr(harvest, "SITEMAP_URLS", 5_000)
     app = create_app(settings.with_(base_url="https://example.org/mpsc/"), store=real_store)

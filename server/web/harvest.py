@@ -12,6 +12,7 @@ import json
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, redirect
+from werkzeug.routing import BaseConverter
 
 from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
@@ -92,13 +93,27 @@ def sitemap() -> Response:
     return _sitemap_answer("sitemap", sitemap_xml)
 
 
-@bp.route("/sitemap-<part>.xml")
-def sitemap_part(part: str) -> Response:
-    """Part `part` (1, 2, …) of a sitemap too long for one file; 404 for any other number, and for every number
+class PartNumber(BaseConverter):
+    """A sitemap part's number in its URL: ASCII digits without a leading zero ("01", "²" and "١" match no
+    route, so each part has one URL), at most nine; the OpenAPI description takes the pattern from here."""
+    regex = "[1-9][0-9]{0,8}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+# Before the routes: a rule finds its converter when the blueprint adds it to the app.
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("part", PartNumber))
+
+
+@bp.route("/sitemap-<part:number>.xml")
+def sitemap_part(number: int) -> Response:
+    """Part `number` (1, 2, …) of a sitemap too long for one file; 404 beyond the last part, and for every part
     while one file holds the whole sitemap."""
-    # Digits only, and no leading zero ("01"): one URL per part.
-    number = int(part) if part.isascii() and part.isdigit() and len(part) < 10 and not part.startswith("0") else 0
-    if not 1 <= number <= sitemap_parts():
+    if number > sitemap_parts():
         missing("error.404.text")
     start = (number - 1) * SITEMAP_URLS
     return _sitemap_answer(sitemap_part_path(number), lambda: urlset(sitemap_urls()[start:start + SITEMAP_URLS]))

@@ -513,13 +513,13 @@ def metadata_routes() -> dict[str, dict]:
             "the parts that list them.",
             {"200": answer("The sitemap, or the sitemap index (sitemaps.org 0.9).", content("application/xml"),
                            ETag=header("ETag", True)), **not_modified(), **errors(*STORE_ERRORS)}, [CONDITIONAL])},
-        "/sitemap-<part>.xml": {"get": operation(
+        "/sitemap-<part:number>.xml": {"get": operation(
             "sitemapPart", "metadata", "Part of the sitemap",
             f"Part 1, 2, … of a sitemap with more than {harvest.SITEMAP_URLS:,} URLs, as its index names them; "
             "there are none while one file holds the whole sitemap.",
             {"200": answer("The part (sitemaps.org 0.9).", content("application/xml"), ETag=header("ETag", True)),
              **not_modified(), **errors(404, *STORE_ERRORS)},
-            [path("part", "The part's number, from 1.", examples=["1"]), CONDITIONAL])},
+            [path("number", "The part's number, from 1.", examples=["1"]), CONDITIONAL])},
         "/healthz": {"get": operation(
             "health", "metadata", "Health",
             "Whether this server can answer: its store, the release version the store serves and the current "
