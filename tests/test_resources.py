@@ -6,6 +6,7 @@ parses every RDF body with rdflib using the Content-Type the server sent.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pyoxigraph as ox
 import pytest
@@ -13,8 +14,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from server import queries
+from server.build.release import SEARCH_INDEX
 from server.config import Settings
 from server.formats import TURTLE
+from server.store.embedded import EmbeddedStore
 from server.web.links import document_path
 from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type, parse, vary
@@ -176,17 +179,38 @@ def test_a_built_release_lists_its_fragments_so_no_query_looks_for_them(settings
                ).startswith("POINT(")
 
 
+FRAGMENT_BASE = ox.NamedNode(BASE + "id/municipality/09999999")
+FRAGMENT = ox.NamedNode(FRAGMENT_BASE.value + "#note")  # nothing in its base links to it
+WITH_FRAGMENT = [ox.Triple(FRAGMENT_BASE, ox.NamedNode(str(RDFS.label)), ox.Literal("Beispiel", language="de")),
+                 ox.Triple(FRAGMENT, ox.NamedNode(str(RDFS.comment)), ox.Literal("nur hier", language="de"))]
+
+
+def shows_the_fragment(url: str) -> bool:
+    _, headers, body = fetch(f"{url}doc/municipality/09999999.ttl")
+    return (URIRef(FRAGMENT.value), RDFS.comment, Literal("nur hier", lang="de")) in parse(body, media_type(headers))
+
+
 def test_a_release_without_a_fragment_list_finds_fragments_by_query(tmp_path):
     """A release whose index does not list the #fragments (here: one with no index at all, built before there
     was one) still has them in its documents (web/resources.py, `fragments`)."""
-    base = ox.NamedNode(BASE + "id/municipality/09999999")
-    fragment = ox.NamedNode(base.value + "#note")
-    extra = [ox.Triple(base, ox.NamedNode(str(RDFS.label)), ox.Literal("Beispiel", language="de")),
-             ox.Triple(fragment, ox.NamedNode(str(RDFS.comment)), ox.Literal("nur hier", language="de"))]
-    make_release(tmp_path, sample_quads("fragments", extra), "fragments")
+    make_release(tmp_path, sample_quads("fragments", WITH_FRAGMENT), "fragments")
     with serve_app(Settings.from_env(releases=tmp_path)) as url:
-        _, headers, body = fetch(f"{url}doc/municipality/09999999.ttl")
-    assert (URIRef(fragment.value), RDFS.comment, Literal("nur hier", lang="de")) in parse(body, media_type(headers))
+        assert shows_the_fragment(url)
+
+
+def test_the_fragment_list_of_another_release_is_not_used(tmp_path):
+    """A store serving a release that is not in the releases folder (loaded from elsewhere): the current
+    release's index lists the fragments of other data (here none), so the served one's are found by query."""
+    served = make_release(tmp_path / "elsewhere", sample_quads("served", WITH_FRAGMENT), "served")
+    newest = make_release(tmp_path / "releases", sample_quads("newest"), "newest")
+    with sqlite3.connect(newest.path / SEARCH_INDEX) as db:
+        db.execute("CREATE TABLE fragment (base TEXT, iri TEXT, PRIMARY KEY (base, iri)) WITHOUT ROWID")
+    store = EmbeddedStore(served, executors=1)
+    try:
+        with serve_app(Settings.from_env(releases=tmp_path / "releases"), store=store) as url:
+            assert shows_the_fragment(url)
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("accept, expected", [("text/turtle", "text/turtle"), ("application/rdf+xml", "application/rdf+xml"),

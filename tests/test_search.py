@@ -214,6 +214,14 @@ def test_fragments_are_looked_up_through_the_index(release):
     assert plan == ["SEARCH fragment USING PRIMARY KEY (base=?)"], plan
 
 
+def test_a_damaged_index_says_it_cannot_list_fragments_once(tmp_path, caplog):
+    """None (documents then find them by a query), and one warning, not one per document rendered."""
+    (tmp_path / SEARCH_INDEX).write_bytes(b"not a database at all" * 100)
+    assert [Finder(tmp_path / SEARCH_INDEX).fragments(KOELN) for _ in range(3)] == [None] * 3
+    assert [r.getMessage() for r in caplog.records if "cannot list fragments" in r.getMessage()] == [
+        f"the search index {tmp_path / SEARCH_INDEX} cannot list fragments: file is not a database"]
+
+
 def test_an_index_without_fragments_says_so(tmp_path):
     """A release built before the index listed fragments: None, and its documents find them by a query."""
     with sqlite3.connect(tmp_path / SEARCH_INDEX) as db:

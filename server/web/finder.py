@@ -29,6 +29,7 @@ from pathlib import Path
 from .. import names
 
 log = logging.getLogger(__name__)
+_UNREADABLE: set[Path] = set()  # index files whose fragment list could not be read, already logged
 MATCHES = ("id", "exact", "prefix", "words")  # the tiers of the ranking, best first
 _HITS = """
 WITH hits(entry, tier) AS (
@@ -103,7 +104,8 @@ class Finder:
             with closing(self._connect()) as db:
                 rows = db.execute("SELECT iri FROM fragment WHERE base = ? ORDER BY iri", (base,)).fetchall()
         except sqlite3.DatabaseError as error:
-            if "no such table" not in str(error):
+            if "no such table" not in str(error) and self.path not in _UNREADABLE:
+                _UNREADABLE.add(self.path)  # said once: every document rendered from this release asks again
                 log.warning("the search index %s cannot list fragments: %s", self.path, error)
             return None
         return [iri for (iri,) in rows]
