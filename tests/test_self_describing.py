@@ -7,7 +7,7 @@ import json
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
-from tests.ld_support import fetch, media_type, parse
+from tests.ld_support import fetch, media_type, parse, vary
 
 PROGRAMME = URIRef("https://w3id.org/mpsc/graph/programme")
 EXPANDED = 'application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"'
@@ -48,6 +48,22 @@ def test_json_ld_documents_are_compacted_with_the_published_context(base_url):
     assert isinstance(expanded, list) and expanded[0]["@id"].startswith("https://")
     assert set(Graph().parse(data=expanded_body, format="json-ld")) == set(compact)
     assert fetch(base_url + "doc/project/bamberg", "application/ld+json")[1]["ETag"] != headers["ETag"]
+
+
+def test_the_expanded_form_is_negotiated_and_a_jsonld_url_is_always_compacted(base_url):
+    """Accept's profile picks the form where Accept picks the format (which the answer then varies on); it has
+    no URL of its own, so it names none (Content-Location). A `.jsonld` URL alone decides: compacted."""
+    _, headers, _ = fetch(base_url + "doc/project/bamberg", EXPANDED)
+    assert "json-ld#expanded" in headers["Content-Type"] and "accept" in vary(headers)
+    assert "Content-Location" not in headers
+    _, compacted, _ = fetch(base_url + "doc/project/bamberg", "application/ld+json")
+    assert compacted["Content-Location"] == base_url + "doc/project/bamberg.jsonld"
+    for path in ("doc/project/bamberg.jsonld", "doc/round/2020.jsonld", "catalog.jsonld",
+                 "ontology.jsonld"):
+        status, headers, body = fetch(base_url + path, EXPANDED)
+        assert status == 200 and media_type(headers) == "application/ld+json", path
+        assert "profile" not in headers["Content-Type"], path
+        assert "accept" not in vary(headers) and "@context" in json.loads(body), path
 
 
 def test_plain_json_and_xml_get_rdf(base_url):

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
-from flask import request
+from flask import g, request
 
 from ..errors import HttpError
 from ..jsonld import EXPANDED
-from ..formats import HTML, PROBLEM, Format, by_name
+from ..formats import HTML, JSONLD, PROBLEM, Format, by_name
 
 
 class Choice(NamedTuple):
@@ -26,8 +26,12 @@ class Choice(NamedTuple):
 
 def choose(offered: Sequence[Format], default: Format | None = None, *, suffix: Format | None = None,
            requested: Iterable[str] = ()) -> Choice:
-    """The format to answer the current request in among `offered` (default: the first), or HttpError 406."""
-    return decide(offered, default, suffix=suffix, requested=requested, accept=request.headers.get("Accept"))
+    """The format to answer the current request in among `offered` (default: the first), or HttpError 406.
+    JSON-LD's form is decided with it and kept for the request (`wants_expanded_jsonld`)."""
+    accept = request.headers.get("Accept")
+    choice = decide(offered, default, suffix=suffix, requested=requested, accept=accept)
+    g.expanded_jsonld = expanded(choice, accept)
+    return choice
 
 
 def decide(offered: Sequence[Format], default: Format | None = None, *, suffix: Format | None = None,
@@ -124,13 +128,20 @@ def negotiate(accept: str | None, offered: Sequence[Format], default: Format) ->
 
 
 def wants_expanded_jsonld() -> bool:
-    """Whether the client asks for JSON-LD's expanded form (`Accept: application/ld+json;
-    profile="http://www.w3.org/ns/json-ld#expanded"`); documents are compacted otherwise."""
-    return expanded_jsonld(request.headers.get("Accept"))
+    """Whether the current request is answered in JSON-LD's expanded form, as `choose` decided."""
+    return g.get("expanded_jsonld", False)
+
+
+def expanded(choice: Choice, accept: str | None) -> bool:
+    """Whether `choice` is JSON-LD's expanded form: where Accept chose JSON-LD and asks for it (`Accept:
+    application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`); compacted otherwise. A suffix or
+    `format=` names the compacted document whatever Accept says: the URL alone decides, as for the format,
+    so that a `.jsonld` URL has one representation (what a cache or a static export of it holds)."""
+    return choice.negotiated and choice.format is JSONLD and expanded_jsonld(accept)
 
 
 def expanded_jsonld(accept: str | None) -> bool:
-    """`wants_expanded_jsonld` for an Accept header given as such (for the document fast path, fastpath.py)."""
+    """Whether an Accept header asks for JSON-LD's expanded profile."""
     for part in (accept or "").split(","):
         fields = [f.strip() for f in part.split(";")]
         if fields[0].lower() == "application/ld+json":

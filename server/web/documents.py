@@ -42,9 +42,11 @@ def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple
 
 
 def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS) -> Response:
-    """Name the concrete document (Content-Location) and its other formats (Link) on a response."""
+    """Name the concrete document (Content-Location) and its other formats (Link) on a response. JSON-LD's
+    expanded form has no URL of its own (the `.jsonld` document is compacted), so it names none."""
     _, link = reader()
-    return document_headers(response, negotiated=negotiated, location=link.document(iri, fmt),
+    location = None if wants_expanded_jsonld() else link.document(iri, fmt)
+    return document_headers(response, negotiated=negotiated, location=location,
                              alternates=alternates(iri, fmt, offered))
 
 

@@ -24,7 +24,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
-from .conneg import decide, expanded_jsonld
+from .conneg import decide, expanded
 from .hooks import gzipped
 from .i18n import language
 from .links import DOCUMENT_FORMATS, split_suffix
@@ -193,11 +193,12 @@ class Choices:
     @classmethod
     def _decide(cls, suffix, query: str, accept: str | None, accept_language: str | None) -> tuple:
         try:
-            fmt = decide(DOCUMENT_FORMATS, suffix=suffix, accept=accept).format
+            choice = decide(DOCUMENT_FORMATS, suffix=suffix, accept=accept)
         except HttpError:
             return cls.REFUSED
+        fmt = choice.format
         lang = language(query[5:] or None, accept_language)[0] if fmt is HTML else None
-        return fmt.key, lang, fmt.kind == "rdf" and expanded_jsonld(accept)
+        return fmt.key, lang, expanded(choice, accept)
 
     def gzip(self, accept_encoding: str | None) -> bool:
         """Whether the client takes gzip."""
