@@ -65,11 +65,12 @@ def _address(base: str) -> tuple[str, int]:
 
 
 def exchange(base: str, method: str, target: str, headers: dict | None = None, body: bytes | None = None,
-             timeout: float = 10, host: bool = True) -> Answer:
+             timeout: float = 10, host: bool = True, source: str | None = None) -> Answer:
     """One request with `target` and `headers` exactly as given (Host: the server's own unless overridden or
-    `host` is False); no Accept-Encoding, so bodies arrive as sent."""
+    `host` is False), from the local address `source` if given; no Accept-Encoding, so bodies arrive as sent."""
     hostname, port = _address(base)
-    conn = http.client.HTTPConnection(hostname, port, timeout=timeout)
+    conn = http.client.HTTPConnection(hostname, port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     started = time.monotonic()
     try:
         conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)

@@ -290,10 +290,12 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 14
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 15
+    assert limits["MPSC_CLIENT_BODIES"] == 4
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT
     assert {"Queries running at once per web worker", "Queries waiting for a free place, per web worker",
-            "Gleichzeitig laufende Abfragen je Web-Worker"} <= names
+            "Gleichzeitig laufende Abfragen je Web-Worker",
+            "Request bodies one client address is sending at once, per web worker"} <= names
 
 
 def stated_limits(url: str) -> tuple[dict[str, float], set[str]]:

@@ -31,9 +31,10 @@ def register(app: Flask, store: Store | None) -> None:
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
     app.extensions["mpsc.documents"] = DocumentCache(settings.document_cache_bytes)
-    # Werkzeug refuses larger bodies while reading them; chunked ones are read whole first (body_limit.py).
+    # Werkzeug refuses larger bodies while reading them; every body is read whole first, counted per client
+    # address (body_limit.py).
     app.config.update(MAX_CONTENT_LENGTH=settings.request_bytes, MAX_FORM_MEMORY_SIZE=settings.request_bytes)
-    app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes)
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes, settings.client_bodies, settings.trusted_proxies)
     app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
     hooks.init_app(app, settings.map_tiles)

@@ -1,43 +1,99 @@
-"""A chunked request body (no Content-Length) is read whole, up to the size limit, when the app first reads it.
+"""Request bodies: each is read whole when the app first reads it, up to the size limit, and one client address
+sends at most MPSC_CLIENT_BODIES of them at once.
 
-Werkzeug caps such a stream at MAX_CONTENT_LENGTH but stops there without an error: a form field behind the
-cap would be dropped, and the rest answered as if it were the whole request (a query lost, a short link
-stored from half a form). Read whole here, a body over the limit is refused with 413 instead. Only when the
-app reads it: a route that reads no body never waits for one that a client announces and never sends, so such
-clients hold no thread of the pages, documents or /healthz.
+Granian calls the app as soon as a request's headers are in; reading the body then waits, in the app's HTTP
+thread, for bytes still on their way. A client that announces bodies and never sends them held one thread
+each, so that 85 such requests from one address stopped every route of a worker (81–84 threads by default),
+/healthz included. Here the body is read in one go while it counts for its client's address: the next
+request of a client already sending MPSC_CLIENT_BODIES bodies gets 429 at once instead of a thread to wait
+in. Only when the app reads it: a route that reads no body never waits for one, so such clients hold no
+thread of the pages, documents or /healthz. Many addresses together can still take every thread: that is
+what a buffering proxy in front is for (docs/deployment.md).
+
+Werkzeug caps a chunked stream (no Content-Length) at MAX_CONTENT_LENGTH but stops there without an error: a
+form field behind the cap would be dropped, and the rest answered as if it were the whole request (a query
+lost, a short link stored from half a form). Read whole here, a body over the limit is refused with 413.
 """
 from __future__ import annotations
 
+import collections
 import io
+import threading
+from contextlib import contextmanager
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..errors import HttpError
+from .admission import client_of
+
 
 class BodyLimit:
-    """WSGI middleware: a chunked request's body becomes a `WholeBody` of at most `limit` bytes."""
+    """WSGI middleware: a request's body becomes a `WholeBody` of at most `limit` bytes, sent by its client
+    address (behind `trusted` proxies, the one they forward) while it has fewer than `per_client` others."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, per_client: int, trusted: tuple[str, ...]):
+        self.app, self.limit, self.trusted = app, limit, trusted
+        self.senders = Senders(per_client)
 
     def __call__(self, environ, start_response):
-        if not environ.get("CONTENT_LENGTH") and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], self.limit)
+        most = self._most(environ)
+        if most:
+            client = client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), "", self.trusted)
+            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], most, self.limit, self.senders, client)
         return self.app(environ, start_response)
+
+    def _most(self, environ) -> int:
+        """How many bytes to read of the body: its Content-Length (werkzeug refuses more than the limit before
+        reading), or for a chunked one the limit and one more, to see one too long; 0 for none (or a length
+        werkzeug will refuse)."""
+        length = environ.get("CONTENT_LENGTH", "").strip()
+        if not length:
+            chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+            return self.limit + 1 if chunked else 0
+        return min(int(length), self.limit + 1) if length.isascii() and length.isdigit() else 0
 
 
 class WholeBody:
-    """A request body read whole at its first read: RequestEntityTooLarge (413) if it is longer than `limit`."""
+    """A request body read whole at its first read (RequestEntityTooLarge, 413, if longer than `limit`), while
+    it counts among the bodies its client is sending."""
 
-    def __init__(self, stream, limit: int):
-        self._stream, self._limit, self._body = stream, limit, None
+    def __init__(self, stream, most: int, limit: int, senders: Senders, client: str):
+        self._stream, self._most, self._limit, self._body = stream, most, limit, None
+        self._senders, self._client = senders, client
 
     def read(self, size: int = -1) -> bytes:
         if self._body is None:
-            data = _read(self._stream, self._limit + 1)
+            with self._senders.sending(self._client):
+                data = _read(self._stream, self._most)
             if len(data) > self._limit:
                 raise RequestEntityTooLarge()
             self._body = io.BytesIO(data)
         return self._body.read(size)
+
+
+class Senders:
+    """How many request bodies each client address is sending now, in this worker."""
+
+    def __init__(self, per_client: int):
+        self.per_client = per_client
+        self._lock, self._sending = threading.Lock(), collections.Counter()
+
+    @contextmanager
+    def sending(self, client: str):
+        """Count one body of `client` while it arrives; 429 if it already sends `per_client`."""
+        with self._lock:
+            if self._sending[client] >= self.per_client:
+                raise HttpError(429, f"Your address is sending {self.per_client} request bodies already, the most "
+                                "one client may send at once. Finish sending those first.", {"Retry-After": "1"},
+                                limit="client_bodies")
+            self._sending[client] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._sending[client] -= 1
+                if not self._sending[client]:
+                    del self._sending[client]
 
 
 def _read(stream, most: int) -> bytes:

@@ -356,6 +356,8 @@ MESSAGES = {
                              "Queries running or waiting per client and web worker"),
     "limit.client_seconds": ("Abfragezeit je Client und Minute, je Web-Worker",
                              "Query time per client and minute, per web worker"),
+    "limit.client_bodies": ("Anfrageinhalte, die eine Client-Adresse gleichzeitig sendet, je Web-Worker",
+                            "Request bodies one client address is sending at once, per web worker"),
     "limit.header_timeout": ("Zeit, in der ein Client die Kopfzeilen einer Anfrage senden muss",
                              "Time a client has to send the headers of a request"),
     "limit.reconcile_batch": ("Abfragen je Anfrage an /reconcile", "Queries per request to /reconcile"),

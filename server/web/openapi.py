@@ -576,7 +576,7 @@ def reconcile_routes() -> dict[str, dict]:
             "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
                 "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
     prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
-    refused = errors(400, *STORE_ERRORS)
+    refused = errors(400, 429, *STORE_ERRORS)  # a batch counts in the client's budget (web/admission.py)
 
     def suggest(kind: str, schema: str, parameters=()) -> dict:
         return {"get": operation(f"suggest{kind.title()}", "reconciliation", f"Complete {kind} names",
@@ -621,8 +621,8 @@ ERROR_RESPONSES = {
     415: ("UnsupportedMediaType", "The body is neither form-encoded nor `application/sparql-query`, or not UTF-8."),
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
     429: ("TooManyRequests", "This client has too many queries running or waiting, used its query time for this "
-                             "minute, or stored its new short links for this hour; `limit` names which. Retry after "
-                             "`Retry-After` seconds."),
+                             "minute, stored its new short links for this hour, or (by its address) is sending too "
+                             "many request bodies at once; `limit` names which. Retry after `Retry-After` seconds."),
     507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
                                  "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
