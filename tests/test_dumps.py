@@ -91,6 +91,36 @@ def test_ranges_not_served_are_ignored(base_url, asked):
     assert status == 200 and body == full and "Content-Range" not in headers
 
 
+def test_if_range_compares_strongly(base_url):
+    """RFC 9110 §13.1.5: the range of the current file under If-Range with its tag; a weak tag never matches,
+    so the whole file."""
+    _, headers, full = fetch(base_url + "dumps/mpsc.ttl")
+    tag = headers["ETag"]
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"Range": "bytes=0-9", "If-Range": tag})[0] == 206
+    status, headers, body = fetch(base_url + "dumps/mpsc.ttl", headers={"Range": "bytes=0-9", "If-Range": "W/" + tag})
+    assert status == 200 and body == full and "Content-Range" not in headers
+
+
+def test_a_range_beyond_the_file_names_its_length(base_url):
+    """RFC 9110 §15.5.17: 416 with `Content-Range: bytes */length`, so the client learns how long it is."""
+    _, _, full = fetch(base_url + "dumps/mpsc.ttl")
+    status, headers, _ = fetch(base_url + "dumps/mpsc.ttl", headers={"Range": f"bytes={len(full)}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(full)}"
+
+
+def test_if_unmodified_since_is_evaluated_without_if_match(base_url):
+    """RFC 9110 §13.1.4: a file modified after the date is 412 (with a Range too); with If-Match, that decides."""
+    _, headers, _ = fetch(base_url + "dumps/mpsc.ttl")
+    before, after = "Sat, 05 Dec 1990 00:00:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"
+    for ranged in ({}, {"Range": "bytes=0-9"}):
+        status, _, body = fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": before, **ranged})
+        assert status == 412 and "If-Unmodified-Since" in json.loads(body)["detail"]
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": after})[0] == 200
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": headers["Last-Modified"]})[0] == 200
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": before,
+                                                       "If-Match": headers["ETag"]})[0] == 200
+
+
 def test_a_failed_if_match_is_a_short_error_nobody_keeps(base_url, release):
     for path in (f"dumps/{release.version}/mpsc.ttl", "dumps/mpsc.ttl", "static/style.css"):
         for ranged in ({}, {"Range": "bytes=0-9"}):  # the precondition first (RFC 9110 §13.2.2), then the range

@@ -180,6 +180,17 @@ def test_a_built_release_lists_its_fragments_so_no_query_looks_for_them(settings
                ).startswith("POINT(")
 
 
+@pytest.mark.parametrize("path, target", [("doc/project/bamberg%23phase", "doc/project/bamberg#phase"),
+                                          ("doc/project/bamberg%23phase.ttl", "doc/project/bamberg.ttl"),
+                                          ("doc/municipality/09461000%23geometry.html",
+                                           "doc/municipality/09461000.html#geometry")])
+def test_a_fragment_sent_as_part_of_a_document_path_leads_to_its_base_document(base_url, path, target):
+    """`#` sent as %23 names a #fragment resource, which its base's document describes: 301 there (a Location
+    may carry a fragment; a Content-Location may not, RFC 9110 §8.7)."""
+    status, headers, _ = fetch(base_url + path, follow=False)
+    assert status == 301 and headers["Location"] == base_url + target and "Content-Location" not in headers
+
+
 FRAGMENT_BASE = ox.NamedNode(BASE + "id/municipality/09999999")
 FRAGMENT = ox.NamedNode(FRAGMENT_BASE.value + "#note")  # nothing in its base links to it
 WITH_FRAGMENT = [ox.Triple(FRAGMENT_BASE, ox.NamedNode(str(RDFS.label)), ox.Literal("Beispiel", language="de")),

@@ -62,10 +62,12 @@ def _start_clock() -> Response | None:
 
 def _ignore_ranges_not_served(environ: dict) -> None:
     """A Range of another unit than bytes, or of several ranges (no multipart answers here), is ignored, as RFC
-    9110 §14.2 asks: the whole file with 200, where Werkzeug's send_file would answer 416."""
+    9110 §14.2 asks: the whole file with 200, where Werkzeug's send_file would answer 416. So is a Range under
+    an If-Range with a weak tag, which never matches (§13.1.5 compares strongly), where Werkzeug's would."""
     if "HTTP_RANGE" in environ:
         asked = parse_range_header(environ["HTTP_RANGE"])
-        if asked is None or asked.units != "bytes" or len(asked.ranges) != 1:
+        weak = environ.get("HTTP_IF_RANGE", "").lstrip().startswith("W/")
+        if asked is None or asked.units != "bytes" or len(asked.ranges) != 1 or weak:
             del environ["HTTP_RANGE"]
 
 
@@ -75,11 +77,16 @@ PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-S
 
 def _precondition_failed(response: Response) -> bool:
     """Whether send_file answered a failed If-Match: with 412 and the whole file, fresh for a year, or, when a
-    Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first)."""
+    Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first); or a failed
+    If-Unmodified-Since, which Werkzeug does not evaluate (§13.1.4: only without If-Match, on a file with a
+    Last-Modified that is later)."""
     if response.status_code == 412:
         return True
     held = request.if_match
-    return response.status_code == 206 and bool(held) and not held.star_tag and not held.contains(response.get_etag()[0])
+    if not held:
+        since, modified = request.if_unmodified_since, response.last_modified
+        return 200 <= response.status_code < 300 and bool(since and modified) and modified > since
+    return response.status_code == 206 and not held.star_tag and not held.contains(response.get_etag()[0])
 
 
 def _finish(response: Response) -> Response:
@@ -209,7 +216,8 @@ def _query_failed(error: QueryFailed) -> Response:
 def _http_exception(error: HTTPException) -> Response:
     """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow. An unknown URL
     says what the site's other 404s say, on a page in the reader's language (Werkzeug's texts are English)."""
-    headers = {k: v for k, v in error.get_response().headers.items() if k in ("Allow", "Retry-After")}
+    kept = ("Allow", "Retry-After", "Content-Range")  # 416 names the file's length (RFC 9110 §15.5.17)
+    headers = {k: v for k, v in error.get_response().headers.items() if k in kept}
     text = error.description or reason(error.code or 500)
     if error.code == 404:
         text = message("error.404.text", choose_language()[0] if wants_html() else "en")

@@ -50,9 +50,14 @@ def see_other(iri: str, fmt) -> Response:
 
 @bp.route("/doc/<path:path>")
 def document(path: str) -> Response:
-    """The document about a resource, as an HTML page or in an RDF format."""
+    """The document about a resource, as an HTML page or in an RDF format. A #fragment resource (its `#` sent
+    as %23) has no document of its own: it is described in its base's, where this sends the reader (301)."""
     stem, suffix = split_suffix(path)
-    return serve_document(iri_for(stem), suffix)
+    iri = iri_for(stem)
+    if "#" in stem:
+        _, link = reader()
+        return redirect(link.document(iri, suffix) if suffix else link.resource(iri), code=301)
+    return serve_document(iri, suffix)
 
 
 @bp.route("/graph/<path:path>")
