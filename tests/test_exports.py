@@ -7,6 +7,9 @@ empty cell means the graph holds none. Small tables are checked whole, the regis
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
 import urllib.request
 
 import pytest
@@ -36,6 +39,17 @@ def test_metadata_validates_with_csvw(release, table):
     csvw = read_table(release.path / table.metadata_name)
     assert csvw.is_valid, [str(w.message) for w in csvw.warnings]
     assert not csvw.warnings, [str(w.message) for w in csvw.warnings]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_each_header_cell_is_a_title_of_its_column(release, table):
+    """CSVW Metadata §5.5.1: the header row's column descriptions (titles, no name) are compatible with the
+    metadata's only where their titles intersect (an `und` title matching any language); a validator reports
+    every other column as an error."""
+    header = next(csv.reader(io.StringIO((release.path / table.name).read_text(encoding="utf-8"))))
+    described = json.loads((release.path / table.metadata_name).read_text(encoding="utf-8"))
+    columns = [column for column in described["tableSchema"]["columns"] if not column.get("virtual")]
+    assert [column["titles"]["und"] for column in columns] == header
 
 
 def term(value):

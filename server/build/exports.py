@@ -47,7 +47,10 @@ class Column:
 
     def metadata(self) -> dict:
         """The column's CSVW description."""
-        described = {"name": self.name, "titles": {"de": self.de, "en": self.en}, "datatype": self.datatype}
+        # The header row holds the names; a title of undetermined language equal to it makes the header and this
+        # description compatible (CSVW Metadata §5.5.1: titles must intersect, `und` matching any language).
+        titles = {"und": self.name, "de": self.de, "en": self.en}
+        described = {"name": self.name, "titles": titles, "datatype": self.datatype}
         if self.note:
             described["dc:description"] = self.note
         if self.prop is None:
