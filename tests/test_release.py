@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -19,6 +20,16 @@ def test_a_release_becomes_current(tmp_path):
     path = write_release(tmp_path, "abc123", files("one"))
     assert Releases(tmp_path).current().path == path.resolve()
     assert (tmp_path / "current").is_symlink()
+
+
+def test_the_current_version_is_read_from_the_link_or_a_copied_folder(tmp_path):
+    releases = Releases(tmp_path)
+    assert releases.current_version() is None
+    write_release(tmp_path, "abc123", files("one"))
+    assert releases.current_version() == releases.current().version == "abc123"
+    (tmp_path / "current").unlink()
+    shutil.copytree(tmp_path / "abc123", tmp_path / "current")  # as a copy without links leaves it
+    assert releases.current_version() == "abc123"
 
 
 def test_rebuilding_a_version_reuses_its_folder(tmp_path):

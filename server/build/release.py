@@ -194,6 +194,15 @@ class Releases:
         link = self.root / CURRENT
         return open_release(link) if (link / MANIFEST).exists() else None
 
+    def current_version(self) -> str | None:
+        """The version of `current`: the name of the folder it points to (`_point_current`), without reading
+        the manifest, which took a third of each /healthz answer; None before the first build. A `current`
+        that is a folder itself (a copy made without links) is read."""
+        link = self.root / CURRENT
+        if not (link / MANIFEST).exists():
+            return None
+        return Path(os.readlink(link)).name if link.is_symlink() else open_release(link).version
+
     def get(self, version: str) -> Release | None:
         """One release by version; None for unknown or malformed versions and for the `current` link,
         which names no fixed release."""

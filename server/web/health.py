@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import current_release, get_store
+from . import get_releases, get_store
 
 bp = Blueprint("health", __name__)
 
@@ -15,9 +15,8 @@ bp = Blueprint("health", __name__)
 @bp.route("/healthz")
 def healthz():
     store = get_store().health()
-    release = current_release()
     body = {"status": "ok" if store["ok"] else "unavailable", "store": store,
-            "release": release.version if release else None}
+            "release": get_releases().current_version()}
     response = jsonify(body)
     response.status_code = 200 if store["ok"] else 503
     response.cache_control.no_store = True
