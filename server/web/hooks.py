@@ -82,6 +82,8 @@ def _precondition_failed(response: Response) -> bool:
     Last-Modified that is later)."""
     if response.status_code == 412:
         return True
+    if "If-Match" not in request.headers and "If-Unmodified-Since" not in request.headers:
+        return False  # nearly every request: nothing to parse
     held = request.if_match
     if not held:
         since, modified = request.if_unmodified_since, response.last_modified
