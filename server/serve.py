@@ -4,8 +4,9 @@ Granian, chosen by measurement (docs/deployment.md, "Choice of HTTP server"): it
 asynchronous I/O, so a request reaches a Python thread only once its headers have arrived. Slow clients (one
 header line every few seconds) hold a socket, not a thread: with 64 such clients a normal request still
 answers in milliseconds, where gunicorn's gthread workers stopped answering. A body is read when the app reads
-it, on its thread; server/web/body_limit.py bounds how many of those one client address may hold. It runs `workers` processes with `http_threads` threads each; each worker opens its own
-store, which for the embedded store means its own fork server and executors. The app writes the access log
+it, on its thread; server/web/body_limit.py bounds how many of those one client address may hold. It runs
+`workers` processes with `http_threads` threads each; each worker opens its own store, which for the embedded
+store means its own fork server and executors. The app writes the access log
 itself (one line per request, server/web/access_log.py), so granian's own access log stays off.
 
 A worker opens its socket only once its app factory (`serving_app`) has returned, so nothing connects

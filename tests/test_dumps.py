@@ -119,6 +119,9 @@ def test_if_unmodified_since_is_evaluated_without_if_match(base_url):
     assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": headers["Last-Modified"]})[0] == 200
     assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": before,
                                                        "If-Match": headers["ETag"]})[0] == 200
+    # Evaluated before If-None-Match (§13.2.2), so a file that would be 304 is 412.
+    assert fetch(base_url + "dumps/mpsc.ttl", headers={"If-Unmodified-Since": before,
+                                                       "If-None-Match": headers["ETag"]})[0] == 412
 
 
 def test_a_failed_if_match_is_a_short_error_nobody_keeps(base_url, release):

@@ -58,6 +58,16 @@ def test_the_expanded_form_is_negotiated_and_a_jsonld_url_is_always_compacted(ba
     assert "Content-Location" not in headers
     _, compacted, _ = fetch(base_url + "doc/project/bamberg", "application/ld+json")
     assert compacted["Content-Location"] == base_url + "doc/project/bamberg.jsonld"
+    assert compacted["ETag"] != headers["ETag"]
+    status, redirected, _ = fetch(base_url + "id/project/bamberg", EXPANDED, follow=False)
+    assert status == 303 and redirected["Location"] == base_url + "doc/project/bamberg"
+    assert "json-ld#expanded" in fetch(base_url + "id/project/bamberg", EXPANDED)[1]["Content-Type"]  # followed
+    for path in ("catalog", ".well-known/void"):
+        _, expanded_headers, _ = fetch(base_url + path, EXPANDED)
+        _, compacted_headers, _ = fetch(base_url + path, "application/ld+json")
+        assert "json-ld#expanded" in expanded_headers["Content-Type"], path
+        assert expanded_headers["ETag"] != compacted_headers["ETag"], path
+        assert "Content-Location" not in expanded_headers, path
     for path in ("doc/project/bamberg.jsonld", "doc/round/2020.jsonld", "catalog.jsonld",
                  "ontology.jsonld"):
         status, headers, body = fetch(base_url + path, EXPANDED)

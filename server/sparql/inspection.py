@@ -1,4 +1,5 @@
-"""Look at a query before it runs: its form, whether it is an update, and which endpoints SERVICE calls.
+"""Look at a query before it runs: its form, whether it is an update, which endpoints SERVICE calls, and which
+predefined prefixes it uses without declaring them (for server/sparql/prefixes.py, so that a query is lexed once).
 
 The endpoint needs these answers before execution: the form decides which formats are offered (and so the
 406), and updates and unlisted SERVICE calls are refused without touching the store. The lexer follows the

@@ -43,9 +43,9 @@ class BodyLimit:
         return self.app(environ, start_response)
 
     def _most(self, environ) -> int:
-        """How many bytes to read of the body: its Content-Length (werkzeug refuses more than the limit before
-        reading), or for a chunked one the limit and one more, to see one too long; 0 for none (or a length
-        werkzeug will refuse)."""
+        """How many bytes to read of the body: its Content-Length, at most the limit and one more (werkzeug
+        refuses a longer one before reading), or for a chunked one the limit and one more, to see one too long;
+        0 for none, and for a Content-Length that is not a number (which werkzeug reads as no body)."""
         length = environ.get("CONTENT_LENGTH", "").strip()
         if not length:
             chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()

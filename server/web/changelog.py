@@ -14,7 +14,7 @@ from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML, by_extension
 from ..namespaces import compact
 from . import per_release, responses, served_release
-from .conneg import choose
+from .conneg import choose, form_tag
 from .documents import document_headers, rdf_response
 from .dumps import release_of
 from .site import missing, not_found, page_tag, reader, render_page
@@ -48,7 +48,7 @@ def answer(release: Release, suffix) -> Response:
     elif found is None:
         return not_found("error.no_changes", fmt, version=release.version)
     else:
-        response = responses.conditional(responses.etag(release.version, "changes", fmt.key),
+        response = responses.conditional(responses.etag(release.version, "changes", fmt.key, form_tag()),
                                          lambda: rdf_response(found[1], fmt))
     _, link = reader()
     url = {f: link.url(f"changes/{release.version}" + ("" if f is HTML else f".{f.extension}")) for f in OFFERED}

@@ -132,6 +132,11 @@ def wants_expanded_jsonld() -> bool:
     return g.get("expanded_jsonld", False)
 
 
+def form_tag() -> str | None:
+    """What an ETag adds for JSON-LD's form: "expanded" for the expanded one, nothing for any other answer."""
+    return "expanded" if wants_expanded_jsonld() else None
+
+
 def expanded(choice: Choice, accept: str | None) -> bool:
     """Whether `choice` is JSON-LD's expanded form: where Accept chose JSON-LD and asks for it (`Accept:
     application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`); compacted otherwise. A suffix or

@@ -25,10 +25,11 @@ def link_header(alternates: list[tuple[Format, str]]) -> str:
 
 def document_headers(response: Response, *, negotiated: bool, location: str | None = None,
                       alternates: list[tuple[Format, str]] = ()) -> Response:
-    """Add Vary, Content-Location and Link headers to a document response."""
+    """Add Vary, Content-Location and Link headers to a document response. JSON-LD's expanded form has no URL of
+    its own (a `.jsonld` document is compacted), so it names none."""
     if negotiated:
         response.vary.add("Accept")
-    if location:
+    if location and not wants_expanded_jsonld():
         response.headers["Content-Location"] = location
     if alternates:
         response.headers["Link"] = link_header(alternates)
@@ -42,11 +43,9 @@ def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple
 
 
 def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS) -> Response:
-    """Name the concrete document (Content-Location) and its other formats (Link) on a response. JSON-LD's
-    expanded form has no URL of its own (the `.jsonld` document is compacted), so it names none."""
+    """Name the concrete document (Content-Location) and its other formats (Link) on a response."""
     _, link = reader()
-    location = None if wants_expanded_jsonld() else link.document(iri, fmt)
-    return document_headers(response, negotiated=negotiated, location=location,
+    return document_headers(response, negotiated=negotiated, location=link.document(iri, fmt),
                              alternates=alternates(iri, fmt, offered))
 
 

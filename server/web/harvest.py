@@ -20,7 +20,7 @@ from .. import iris, jsonld
 from ..namespaces import BASE, METADATA_GRAPH
 from ..queries import FACETS, facet_key
 from . import get_store, per_release, responses, served_release
-from .conneg import choose
+from .conneg import choose, form_tag
 from .documents import construct_sorted, document_headers, rdf_response, with_alternates
 from .links import Linker, document_path
 from .site import missing, reader
@@ -54,8 +54,9 @@ def metadata(name: str, sparql: str, page, suffix) -> Response:
     fmt, negotiated = choose(OFFERED, TURTLE, suffix=suffix)
     if fmt is HTML:
         return document_headers(redirect(reader()[1].resource(str(page)), code=303), negotiated=True)
-    response = responses.conditional(responses.etag(get_store().version, name, fmt.key), lambda: rdf_response(
-        per_release.value(name, lambda: construct_sorted(sparql)), fmt))
+    tag = responses.etag(get_store().version, name, fmt.key, form_tag())
+    response = responses.conditional(tag, lambda: rdf_response(per_release.value(name, lambda: construct_sorted(sparql)),
+                                                               fmt))
     if name == "catalog":
         return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS)
     return document_headers(response, negotiated=negotiated)

@@ -78,17 +78,19 @@ PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-S
 def _precondition_failed(response: Response) -> bool:
     """Whether send_file answered a failed If-Match: with 412 and the whole file, fresh for a year, or, when a
     Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first); or a failed
-    If-Unmodified-Since, which Werkzeug does not evaluate (§13.1.4: only without If-Match, on a file with a
-    Last-Modified that is later)."""
+    If-Unmodified-Since, which Werkzeug does not evaluate (§13.1.4: only without an If-Match header, on a file
+    with a Last-Modified that is later; before If-None-Match, so a 304 fails it too)."""
     if response.status_code == 412:
         return True
-    if "If-Match" not in request.headers and "If-Unmodified-Since" not in request.headers:
-        return False  # nearly every request: nothing to parse
-    held = request.if_match
-    if not held:
+    if "If-Match" in request.headers:
+        held = request.if_match
+        return (response.status_code == 206 and bool(held) and not held.star_tag
+                and not held.contains(response.get_etag()[0]))
+    if "If-Unmodified-Since" in request.headers:
         since, modified = request.if_unmodified_since, response.last_modified
-        return 200 <= response.status_code < 300 and bool(since and modified) and modified > since
-    return response.status_code == 206 and not held.star_tag and not held.contains(response.get_etag()[0])
+        status = response.status_code
+        return (200 <= status < 300 or status == 304) and bool(since and modified) and modified > since
+    return False
 
 
 def _finish(response: Response) -> Response:

@@ -16,7 +16,7 @@ from .. import iris, queries, rdfio
 from ..formats import HTML, Format, by_extension
 from ..namespaces import BASE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
-from .conneg import choose, wants_expanded_jsonld
+from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .finder import Finder
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
@@ -40,9 +40,11 @@ def identify(path: str) -> Response:
 
 
 def see_other(iri: str, fmt) -> Response:
-    """303 to the document about `iri` in the negotiated format (the HTML page keeps the reader's ?lang=)."""
+    """303 to the document about `iri` in the negotiated format (the HTML page keeps the reader's ?lang=); for
+    JSON-LD's expanded form to the document without a suffix, which negotiates it again (`.jsonld` is compacted)."""
     _, link = reader()
-    response = redirect(link.resource(iri) if fmt is HTML else link.document(iri, fmt), code=303)
+    concrete = fmt is not HTML and not wants_expanded_jsonld()
+    response = redirect(link.document(iri, fmt) if concrete else link.resource(iri), code=303)
     response.cache_control.public = True
     response.cache_control.max_age = responses.MAX_AGE
     return document_headers(response, negotiated=True)
@@ -54,6 +56,8 @@ def document(path: str) -> Response:
     as %23) has no document of its own: it is described in its base's, where this sends the reader (301)."""
     stem, suffix = split_suffix(path)
     iri = iri_for(stem)
+    if stem.startswith("#"):  # a fragment of nothing
+        missing("error.404.text")
     if "#" in stem:
         _, link = reader()
         return redirect(link.document(iri, suffix) if suffix else link.resource(iri), code=301)
@@ -93,7 +97,7 @@ def tag(iri: str, fmt: Format) -> str:
     form asked for (compacted or expanded)."""
     if fmt is HTML:
         return page_tag(fmt.key)
-    return responses.etag(get_store().version, iri, fmt.key, "expanded" if wants_expanded_jsonld() else None)
+    return responses.etag(get_store().version, iri, fmt.key, form_tag())
 
 
 def ontology_page(fmt: Format) -> Response:
