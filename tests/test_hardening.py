@@ -176,11 +176,14 @@ def test_runaway_queries_of_many_clients_leave_a_newcomer_a_way_in(releases):
     ("127.0.0.1", "198.51.100.7, 203.0.113.9", ("127.0.0.1",), "203.0.113.9"),  # the client wrote the first itself
     ("10.0.0.2", "203.0.113.9, 10.0.0.1", ("10.0.0.0/8",), "203.0.113.9"),  # two proxies of a trusted network
     ("10.0.0.2", "10.0.0.1", ("10.0.0.0/8",), "10.0.0.1"),  # only proxies: the farthest of them
-    ("::1", "2001:db8::1", ("::1",), "2001:db8::1"),
+    ("::1", "2001:db8::1", ("::1",), "2001:db8::/64"),  # an IPv6 client: its /64
+    ("::1", "2001:db8:0:0:ffff::2", ("::1",), "2001:db8::/64"),  # another address of that /64: the same client
+    ("2001:db8:1::5", None, (), "2001:db8:1::/64"),
+    ("::ffff:192.0.2.1", None, (), "192.0.2.1"),  # IPv4 written as IPv6
     ("127.0.0.1", " , ", ("127.0.0.1",), "127.0.0.1"),
     (None, "203.0.113.9", ("127.0.0.1",), "-"),
 ], ids=["untrusted-setup", "untrusted-address", "no-header", "trusted", "spoofed-first-hop", "proxy-chain",
-        "only-proxies", "ipv6", "empty-header", "no-address"])
+        "only-proxies", "ipv6", "ipv6-same-64", "ipv6-direct", "ipv4-mapped", "empty-header", "no-address"])
 def test_the_client_is_the_nearest_address_no_trusted_proxy_vouches_for(remote, forwarded, trusted, client):
     assert client_of(remote, forwarded, "tool/1", trusted) == f"{client} tool/1"
 
@@ -273,6 +276,16 @@ def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget(releas
         refused = ask(url, SMALL, forwarded_for="203.0.113.1")
         assert refused.status == 429 and refused.json()["limit"] == "client_seconds"
         assert ask(url, SMALL, forwarded_for="203.0.113.2").status == (200 if separate else 429)
+
+
+def test_the_addresses_of_one_ipv6_64_share_a_budget(releases):
+    """A host may send from any address of its /64: they count as one client, another /64 as another."""
+    settings = Settings.from_env(releases=releases).with_(
+        trusted_proxies=("127.0.0.1",), query_timeout=1.0, client_seconds=0.5, executors=1, site_executors=1)
+    with serve_app(settings) as url:
+        assert ask(url, ENDLESS, forwarded_for="2001:db8::1").status == 503  # 1 s spent, the budget is 0.5 s
+        assert ask(url, SMALL, forwarded_for="2001:db8::ffff:2").json()["limit"] == "client_seconds"
+        assert ask(url, SMALL, forwarded_for="2001:db8:0:1::1").status == 200
 
 
 def test_html_answers_carry_the_security_headers(server):

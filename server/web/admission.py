@@ -2,7 +2,8 @@
 
 Modelled on the Wikidata Query Service's limits. A client is its address plus its User-Agent (so that
 people behind one NAT with different tools are told apart, as there); behind a proxy listed in
-MPSC_TRUSTED_PROXIES, the address is the one the proxy forwards. Each client may have
+MPSC_TRUSTED_PROXIES, the address is the one the proxy forwards. An IPv6 address counts as its /64: one host
+or home is given a whole /64 and may send from any address in it, which would be as many budgets. Each client may have
 MPSC_CLIENT_QUERIES queries running or queued at once and may use MPSC_CLIENT_SECONDS of query time per
 minute; beyond either it gets 429 with Retry-After and a problem+json body naming the limit. At most
 MPSC_EXECUTORS queries run at once; MPSC_QUEUE more may wait for one (their wait counts against the time
@@ -39,14 +40,28 @@ MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries
 
 def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: str, trusted: tuple[str, ...]) -> str:
     """The client a request counts for: its address (behind trusted proxies, the nearest untrusted address
-    they forward) and its User-Agent."""
+    they forward; an IPv6 one as its /64) and its User-Agent."""
     address = remote_addr or "-"
     if forwarded_for and _trusted(address, trusted):
         for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
             address = hop
             if not _trusted(hop, trusted):
                 break
-    return f"{address} {user_agent}"
+    return f"{_network(address)} {user_agent}"
+
+
+def _network(address: str) -> str:
+    """An IPv6 address as its /64 (`2001:db8::/64`), an IPv4-mapped one as its IPv4 address; any other text as
+    it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def _trusted(address: str, trusted: tuple[str, ...]) -> bool:
