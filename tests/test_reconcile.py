@@ -202,6 +202,13 @@ def test_types_constrain_the_candidates(service):
     assert all(t["id"] == "ModelProject" for c in answer["q0"]["result"] for t in c["type"])
 
 
+def test_states_reconcile_by_their_english_names(service):
+    """Our English names of the states (sources/curation/translations.csv), as an English table has them."""
+    answer = get_json(service, queries=json.dumps({"q0": {"query": "Bavaria", "type": "State"},
+                                                    "q1": {"query": "North Rhine-Westphalia"}}))
+    assert answer["q0"]["result"][0]["id"] == "state/09" and answer["q1"]["result"][0]["id"] == "state/05"
+
+
 def test_malformed_batches_are_refused(service):
     """By GET and by POST (the fuzz run leaves POST's invalid data to this test: tests/test_openapi.py)."""
     for bad in ("not json", json.dumps(["Köln"]), json.dumps({"q0": {"query": 5}})):

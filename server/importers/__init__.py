@@ -19,7 +19,7 @@ from .organisations import Organisations
 from .programme import ProgrammeImporter
 from .reference import reference_graphs
 from .register import load_register
-from .sources import Sources
+from .sources import Sources, read_translations, unit_names_en
 
 
 def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
@@ -58,9 +58,15 @@ def write_programme(root: Path, data_dir: Path) -> list[str]:
     return problems
 
 
+def reference_layer(root: Path) -> dict[str, Graph]:
+    """The graphs of `data/reference/`: the register, with our English names of its states."""
+    names_en = unit_names_en(read_translations(root / "sources" / "curation"))
+    return reference_graphs(load_register(root / "sources" / "reference"), names_en)
+
+
 def write_reference(root: Path, data_dir: Path) -> dict[str, int]:
     """Regenerate `data/reference/*.ttl`; returns the triple count per file."""
-    graphs = reference_graphs(load_register(root / "sources" / "reference"))
+    graphs = reference_layer(root)
     for name, graph in graphs.items():
         write_turtle(graph, data_dir / "reference" / name)
     return {name: len(graph) for name, graph in graphs.items()}

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from .. import iris
 from ..namespaces import GEO, MPSC, SCHEMA, WD
@@ -34,10 +34,12 @@ def unit_label(unit: Unit) -> str:
 
 
 class PlaceWriter:
-    """Adds register units to a graph; knows which roles share a Wikidata item."""
+    """Adds register units to a graph; knows which roles share a Wikidata item, and our English names of some
+    (`names_en`: translations.csv rows by unit key, sources.unit_names_en)."""
 
-    def __init__(self, register: Register):
+    def __init__(self, register: Register, names_en: dict[str, dict] | None = None):
         self.register = register
+        self.names_en = names_en or {}
         self.qid_uses = Counter(u.qid for u in register.units.values() if u.qid)
 
     def add(self, graph: Graph, unit: Unit) -> URIRef:
@@ -45,6 +47,7 @@ class PlaceWriter:
         iri = iris.unit(unit.level, unit.key)
         graph.add((iri, RDF.type, LEVEL_CLASS[unit.level]))
         graph.add((iri, RDFS.label, Literal(unit_label(unit), lang="de")))
+        self._add_name_en(graph, iri, unit)
         graph.add((iri, MPSC.registerName, Literal(unit.register_name)))
         graph.add((iri, DCTERMS.type, iris.unit_type(slugify(unit.type_label))))
         graph.add((iri, DCTERMS.source, DESTATIS_GV))
@@ -71,6 +74,13 @@ class PlaceWriter:
         if unit.state in CITY_STATES and unit.key in (unit.state, unit.state + "000", unit.state + "000000"):
             keys += [("state", unit.state), ("district", unit.state + "000"), ("municipality", unit.state + "000000")]
         return sorted({iris.unit(level, key) for level, key in keys if key != unit.key})
+
+    def _add_name_en(self, graph: Graph, iri: URIRef, unit: Unit) -> None:
+        """Our English name of a state (the register gives German ones only), marked as ours by a note."""
+        translation = self.names_en.get(unit.key) if unit.level == "state" else None
+        if translation:
+            graph.add((iri, RDFS.label, Literal(translation["label_en"], lang="en")))
+            graph.add((iri, SKOS.editorialNote, Literal(f"English label: {translation['reason']}", lang="en")))
 
     @staticmethod
     def _add_geocoding(graph: Graph, iri: URIRef, unit: Unit) -> None:

@@ -13,7 +13,8 @@ from ..namespaces import MPSC, SCHEMA
 from .places import PlaceWriter
 from .register import Register
 from .provenance import add_sources, sourced, weakest
-from .sources import CONFIDENCE, Sources, and_list, clean_note, source_iris, split_list, strip_parenthetical
+from .sources import (CONFIDENCE, Sources, and_list, clean_note, source_iris, split_list, strip_parenthetical,
+                      unit_names_en)
 
 OTHER_BODY_CLASS = {"regional-association": MPSC.RegionalAssociation, "municipal-company": MPSC.MunicipalCompany}
 LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, then counts the rest
@@ -25,7 +26,7 @@ class ProgrammeImporter:
     def __init__(self, sources: Sources, register: Register):
         self.sources = sources
         self.register = register
-        self.places = PlaceWriter(register)
+        self.places = PlaceWriter(register, unit_names_en(sources.translations))
         self.problems: list[str] = []
 
     # --- bodies -------------------------------------------------------------------------------

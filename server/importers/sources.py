@@ -21,6 +21,19 @@ def read_table(path: Path) -> list[dict]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+REGISTER_TABLE = "de_admin_units_merged.csv"  # sources/reference/: the official register
+
+
+def read_translations(curation: Path) -> dict[tuple[str, str], dict]:
+    """Our English labels (translations.csv), by the table and key of the entry they translate."""
+    return {(r["table"], r["id"]): r for r in read_table(curation / "translations.csv")}
+
+
+def unit_names_en(translations: dict[tuple[str, str], dict]) -> dict[str, dict]:
+    """The translations of register units (the states' English names), by the unit's key."""
+    return {key: row for (table, key), row in translations.items() if table == REGISTER_TABLE}
+
+
 def source_iris(cell: str) -> list[URIRef]:
     """The source URLs of a cell; split only before a new URL, as some URLs contain ';'.
 
@@ -112,7 +125,7 @@ class Sources:
         self.partners = {(r["slug"], r["name"]): r for r in read_table(curation / "partners.csv")}
         self.reuse = read_table(curation / "reuse.csv")
         self.coverage = read_table(curation / "coverage.csv")
-        self.translations = {(r["table"], r["id"]): r for r in read_table(curation / "translations.csv")}
+        self.translations = read_translations(curation)
         self.corrections = {(r["table"], r["key"], r["field"]): r for r in read_table(curation / "corrections.csv")}
         self.applied: set[tuple] = set()
 
