@@ -108,6 +108,17 @@ def test_a_range_beyond_the_file_names_its_length(base_url):
     assert status == 416 and headers["Content-Range"] == f"bytes */{len(full)}"
 
 
+@pytest.mark.parametrize("path", ["doc/state/09", "doc/state/09.ttl", "id/state/09", "projects"])
+def test_if_match_fails_on_every_answer_with_another_or_a_weak_tag(base_url, path):
+    """RFC 9110 §13.1.1: If-Match compares strongly, so a page's or document's weak tag never matches; `*` does."""
+    status, headers, _ = fetch(base_url + path)
+    tag = headers.get("ETag")
+    assert fetch(base_url + path, headers={"If-Match": '"not-this-one"'})[0] == 412
+    if tag:
+        assert fetch(base_url + path, headers={"If-Match": tag})[0] == (412 if tag.startswith("W/") else status)
+    assert fetch(base_url + path, headers={"If-Match": "*"})[0] == status
+
+
 def test_if_unmodified_since_is_evaluated_without_if_match(base_url):
     """RFC 9110 §13.1.4: a file modified after the date is 412 (with a Range too); with If-Match, that decides."""
     _, headers, _ = fetch(base_url + "dumps/mpsc.ttl")

@@ -180,10 +180,15 @@ def test_runaway_queries_of_many_clients_leave_a_newcomer_a_way_in(releases):
     ("::1", "2001:db8:0:0:ffff::2", ("::1",), "2001:db8::/64"),  # another address of that /64: the same client
     ("2001:db8:1::5", None, (), "2001:db8:1::/64"),
     ("::ffff:192.0.2.1", None, (), "192.0.2.1"),  # IPv4 written as IPv6
+    ("::ffff:127.0.0.1", "203.0.113.9", ("127.0.0.1",), "203.0.113.9"),  # a proxy seen on [::] is still trusted
+    ("::1", None, (), "::1"),  # loopback and link-local are no /64 of anyone's
+    ("127.0.0.1", "[2001:db8::1]:443", ("127.0.0.1",), "2001:db8::/64"),  # hops with ports
+    ("127.0.0.1", "203.0.113.9:5678", ("127.0.0.1",), "203.0.113.9"),
     ("127.0.0.1", " , ", ("127.0.0.1",), "127.0.0.1"),
     (None, "203.0.113.9", ("127.0.0.1",), "-"),
 ], ids=["untrusted-setup", "untrusted-address", "no-header", "trusted", "spoofed-first-hop", "proxy-chain",
-        "only-proxies", "ipv6", "ipv6-same-64", "ipv6-direct", "ipv4-mapped", "empty-header", "no-address"])
+        "only-proxies", "ipv6", "ipv6-same-64", "ipv6-direct", "ipv4-mapped", "mapped-proxy", "loopback-v6",
+        "v6-hop-with-port", "v4-hop-with-port", "empty-header", "no-address"])
 def test_the_client_is_the_nearest_address_no_trusted_proxy_vouches_for(remote, forwarded, trusted, client):
     assert client_of(remote, forwarded, "tool/1", trusted) == f"{client} tool/1"
 

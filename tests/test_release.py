@@ -28,6 +28,10 @@ def test_the_current_version_is_read_from_the_link_or_a_copied_folder(tmp_path):
     write_release(tmp_path, "abc123", files("one"))
     assert releases.current_version() == releases.current().version == "abc123"
     (tmp_path / "current").unlink()
+    (tmp_path / "latest").symlink_to("abc123")
+    (tmp_path / "current").symlink_to("latest")  # a chain of links: the folder at its end
+    assert releases.current_version() == "abc123"
+    (tmp_path / "current").unlink()
     shutil.copytree(tmp_path / "abc123", tmp_path / "current")  # as a copy without links leaves it
     assert releases.current_version() == "abc123"
 

@@ -201,7 +201,8 @@ class Releases:
         link = self.root / CURRENT
         if not (link / MANIFEST).exists():
             return None
-        return Path(os.readlink(link)).name if link.is_symlink() else open_release(link).version
+        target = link.resolve()  # through chains of links; one pointing elsewhere is read
+        return target.name if link.is_symlink() and target.parent == self.root.resolve() else open_release(link).version
 
     def get(self, version: str) -> Release | None:
         """One release by version; None for unknown or malformed versions and for the `current` link,

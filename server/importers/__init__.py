@@ -47,6 +47,8 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
         "codelists.ttl": concepts.code_lists(sources),
     }
     problems += sources.unused_curation()
+    problems += [f"translations.csv names no state of the register: {key}"  # only states are translated
+                 for key in unit_names_en(sources.translations) if ("state", key) not in importer.register.units]
     return graphs, sorted(set(problems))
 
 

@@ -37,9 +37,9 @@ class PlaceWriter:
     """Adds register units to a graph; knows which roles share a Wikidata item, and our English names of some
     (`names_en`: translations.csv rows by unit key, sources.unit_names_en)."""
 
-    def __init__(self, register: Register, names_en: dict[str, dict] | None = None):
+    def __init__(self, register: Register, names_en: dict[str, dict]):
         self.register = register
-        self.names_en = names_en or {}
+        self.names_en = names_en
         self.qid_uses = Counter(u.qid for u in register.units.values() if u.qid)
 
     def add(self, graph: Graph, unit: Unit) -> URIRef:

@@ -10,7 +10,7 @@ LEVEL_FILES = {"state": "states.ttl", "district": "districts.ttl",
                "association": "municipal-associations.ttl", "municipality": "municipalities.ttl"}
 
 
-def reference_graphs(register: Register, names_en: dict[str, dict] | None = None) -> dict[str, Graph]:
+def reference_graphs(register: Register, names_en: dict[str, dict]) -> dict[str, Graph]:
     """One graph per level, keyed by the file name it is written to (rdflib's context-free store: 218,000
     triples go in a third faster); `names_en`: our English names of units (sources.unit_names_en)."""
     places = PlaceWriter(register, names_en)

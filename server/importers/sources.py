@@ -10,6 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import iris
+from .register import REGISTER_FILE
 
 CONFIDENCE = {level: iris.confidence(level) for level in ("confirmed", "single-source", "uncertain")}
 RANK = {"uncertain": 0, "single-source": 1, "confirmed": 2}
@@ -21,9 +22,6 @@ def read_table(path: Path) -> list[dict]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
-REGISTER_TABLE = "de_admin_units_merged.csv"  # sources/reference/: the official register
-
-
 def read_translations(curation: Path) -> dict[tuple[str, str], dict]:
     """Our English labels (translations.csv), by the table and key of the entry they translate."""
     return {(r["table"], r["id"]): r for r in read_table(curation / "translations.csv")}
@@ -31,7 +29,7 @@ def read_translations(curation: Path) -> dict[tuple[str, str], dict]:
 
 def unit_names_en(translations: dict[tuple[str, str], dict]) -> dict[str, dict]:
     """The translations of register units (the states' English names), by the unit's key."""
-    return {key: row for (table, key), row in translations.items() if table == REGISTER_TABLE}
+    return {key: row for (table, key), row in translations.items() if table == REGISTER_FILE}
 
 
 def source_iris(cell: str) -> list[URIRef]:

@@ -51,25 +51,35 @@ def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: st
 
 
 def _network(address: str) -> str:
-    """An IPv6 address as its /64 (`2001:db8::/64`), an IPv4-mapped one as its IPv4 address; any other text as
-    it is."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    """The client key of an address: a global IPv6 address as its /64 (`2001:db8::/64`), any other address as
+    itself (IPv4, loopback, link-local; an IPv4-mapped one as IPv4), text that is no address as it is."""
+    ip = _ip(address)
+    if ip is None:
         return address
-    if ip.version == 4:
-        return address
-    if ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    if ip.version == 6 and not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _trusted(address: str, trusted: tuple[str, ...]) -> bool:
+    ip = _ip(address)
+    return ip is not None and any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in trusted)
+
+
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a peer or X-Forwarded-For hop names: an IPv4-mapped IPv6 address as IPv4 (a server
+    listening on `[::]` sees IPv4 peers so), without a port (`1.2.3.4:5`, `[2001:db8::1]:443`, as some proxies
+    forward) or zone id (`fe80::1%eth0`); None for text that names none."""
+    text = address.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:  # IPv4 with a port; an IPv6 address has at least two colons
+        text = text.partition(":")[0]
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(text.partition("%")[0])
     except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in trusted)
+        return None
+    return ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped else ip
 
 
 class Admission:

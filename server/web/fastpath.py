@@ -108,6 +108,11 @@ def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]
     return [*headers, ("Content-Length", str(len(body)))]
 
 
+def _preconditions(environ) -> bool:
+    """Whether a request sends If-Match or If-Unmodified-Since, which the app's hooks evaluate (hooks.py)."""
+    return "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ
+
+
 class FastPath:
     """WSGI middleware answering GET and HEAD of /doc/ and /id/ from the DocumentCache when it can."""
 
@@ -116,7 +121,7 @@ class FastPath:
         self.choices = Choices()
 
     def __call__(self, environ, start_response):
-        key = self.key(environ)
+        key = None if _preconditions(environ) else self.key(environ)
         if key is None:
             return self.flask(environ, start_response)
         entry = self.cache.get(key)

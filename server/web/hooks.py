@@ -76,16 +76,17 @@ PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-S
 
 
 def _precondition_failed(response: Response) -> bool:
-    """Whether send_file answered a failed If-Match: with 412 and the whole file, fresh for a year, or, when a
-    Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first); or a failed
+    """Whether a request's If-Match failed: send_file answers that with 412 and the whole file, fresh for a
+    year, or, when a Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first), and any
+    other answer with its 2xx; or a failed
     If-Unmodified-Since, which Werkzeug does not evaluate (§13.1.4: only without an If-Match header, on a file
     with a Last-Modified that is later; before If-None-Match, so a 304 fails it too)."""
     if response.status_code == 412:
         return True
-    if "If-Match" in request.headers:
-        held = request.if_match
-        return (response.status_code == 206 and bool(held) and not held.star_tag
-                and not held.contains(response.get_etag()[0]))
+    if "If-Match" in request.headers:  # any answer's, send_file's 200 included; a weak tag never matches (§13.1.1)
+        held, (tag, weak) = request.if_match, response.get_etag()
+        return (200 <= response.status_code < 300 and bool(held) and not held.star_tag
+                and (weak or not held.contains(tag)))
     if "If-Unmodified-Since" in request.headers:
         since, modified = request.if_unmodified_since, response.last_modified
         status = response.status_code
