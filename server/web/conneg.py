@@ -142,10 +142,10 @@ def expanded(choice: Choice, accept: str | None) -> bool:
     application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"`); compacted otherwise. A suffix or
     `format=` names the compacted document whatever Accept says: the URL alone decides, as for the format,
     so that a `.jsonld` URL has one representation (what a cache or a static export of it holds)."""
-    return choice.negotiated and choice.format is JSONLD and expanded_jsonld(accept)
+    return choice.negotiated and choice.format is JSONLD and _asks_expanded(accept)
 
 
-def expanded_jsonld(accept: str | None) -> bool:
+def _asks_expanded(accept: str | None) -> bool:
     """Whether an Accept header asks for JSON-LD's expanded profile."""
     for part in (accept or "").split(","):
         fields = [f.strip() for f in part.split(";")]

@@ -60,6 +60,6 @@ def construct_sorted(sparql: str) -> list[ox.Triple]:
 def rdf_response(triples: list[ox.Triple], fmt: Format) -> Response:
     """Sorted triples serialised in an RDF format, with the project's prefixes; JSON-LD compacted unless the
     client asked for the expanded profile (which the answer then names in its Content-Type)."""
-    expanded = fmt.ox_format == ox.RdfFormat.JSON_LD and wants_expanded_jsonld()
+    expanded = wants_expanded_jsonld()  # JSON-LD only: conneg.expanded
     content_type = f'{fmt.content_type}; profile="{EXPANDED}"' if expanded else fmt.content_type
     return Response(serialize_sorted(triples, fmt.ox_format, expanded), content_type=content_type)

@@ -55,9 +55,9 @@ def document(path: str) -> Response:
     """The document about a resource, as an HTML page or in an RDF format. A #fragment resource (its `#` sent
     as %23) has no document of its own: it is described in its base's, where this sends the reader (301)."""
     stem, suffix = split_suffix(path)
-    iri = iri_for(stem)
     if stem.startswith("#"):  # a fragment of nothing
         missing("error.404.text")
+    iri = iri_for(stem)
     if "#" in stem:
         _, link = reader()
         return redirect(link.document(iri, suffix) if suffix else link.resource(iri), code=301)
