@@ -221,6 +221,12 @@ def class_partition(graph: URIRef | str, class_name: str) -> URIRef:
     return URIRef(f"{graph}/class/{class_name}")
 
 
+def linkset(graph: URIRef | str, target_name: str, property_name: str) -> URIRef:
+    """The VoID linkset of a named graph's links by one property into another dataset (`target_name`, its
+    dcterms:identifier in data/metadata/), e.g. …/graph/reference/linkset/wikidata/owl-sameAs."""
+    return URIRef(f"{graph}/linkset/{target_name}/{property_name}")
+
+
 def property_partition(partition: URIRef, property_name: str) -> URIRef:
     """A VoID property partition within a class partition: …/class/mpsc-ModelProject/property/mpsc-phase."""
     return URIRef(f"{partition}/property/{property_name}")

@@ -147,8 +147,10 @@ def exists(resource: str) -> str:
 
 
 def document_licences(resource: str) -> str:
-    """The licences of the named graphs that hold statements about a resource: what its document is under."""
-    return PROLOGUE + f"""SELECT DISTINCT ?licence WHERE {{ GRAPH ?g {{ {iri(resource)} ?p ?o }} ?g dcterms:license ?licence }}"""
+    """The licences of the named graphs that hold statements about a resource, what its document is under, with
+    the attribution a licence asks for (dl-de/by: with every copy)."""
+    return PROLOGUE + f"""SELECT DISTINCT ?licence ?attribution WHERE {{ GRAPH ?g {{ {iri(resource)} ?p ?o }}
+  ?g dcterms:license ?licence OPTIONAL {{ ?g dcatde:licenseAttributionByText ?attribution }} }}"""
 
 
 def named_graph(name: str) -> str:
@@ -164,12 +166,13 @@ def ontology_versions() -> str:
 
 
 def catalog() -> str:
-    """The DCAT catalogue: the metadata graph without the VoID class and property partitions."""
+    """The DCAT catalogue: the metadata graph without VoID's statistics (class and property partitions, linksets)."""
     return PROLOGUE + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   GRAPH {iri(METADATA_GRAPH)} {{
     ?s ?p ?o
     FILTER(?p NOT IN (void:classPartition, void:propertyPartition))
     FILTER NOT EXISTS {{ ?any void:classPartition|void:propertyPartition ?s }}
+    FILTER NOT EXISTS {{ ?s a void:Linkset }} FILTER NOT EXISTS {{ ?o a void:Linkset }}
   }}
 }}"""
 

@@ -15,7 +15,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
 
-from server import create_app, queries
+from server import create_app, iris, queries
 from server.web import harvest
 from server.web.export import export_site
 from server.web.links import document_path
@@ -111,6 +111,22 @@ def test_catalogue_describes_dataset_distributions_service_publisher(catalog, re
     assert not list(catalog.triples((None, VOID.classPartition, None)))  # statistics live in VoID
 
 
+ATTRIBUTION = URIRef("http://dcat-ap.de/def/dcatde/licenseAttributionByText")
+REGISTER_FACTS = {"https://w3id.org/mpsc/graph/reference", "https://w3id.org/mpsc/graph/programme"}
+
+
+def test_every_file_with_register_facts_names_destatis(catalog, release):
+    """dl-de/by asks for the source with every copy: the reference graph and the programme graph (whose bodies
+    carry their register facts) say whom to name, and so does each file that holds either."""
+    holding = [f["name"] for f in release.files if REGISTER_FACTS & set(f["graphs"])]
+    assert len(holding) > 5
+    for name in holding:
+        texts = [str(t) for t in catalog.objects(iris.distribution(name), ATTRIBUTION)]
+        assert texts and all("Destatis" in t for t in texts), name
+    for graph in REGISTER_FACTS:
+        assert "Destatis" in str(catalog.value(URIRef(graph), ATTRIBUTION)), graph
+
+
 def test_download_urls_name_the_version_and_resolve_here_to_the_described_bytes(base_url, catalog, release):
     """dcat:byteSize describes one version's file, so the download URL names that version; the access URL is
     the dumps page. Mapped to this server (links.document_path), each gives exactly the bytes described."""
@@ -145,6 +161,28 @@ def test_void_at_the_well_known_location(base_url, release_store):
     assert void.value(DATASET, VOID.triples) == Literal(int(merged.value))
     assert void.value(DATASET, VOID.sparqlEndpoint) is not None
     assert list(void.triples((None, VOID.classPartition, None)))
+
+
+def test_void_counts_the_links_into_wikidata_and_the_geocoding_lists(base_url, release_store, catalog):
+    """One linkset (VoID §4) per graph, property and target dataset, with the number of links the store holds;
+    the vocabularies the data uses are listed; the catalogue leaves these statistics out."""
+    void = Graph().parse(data=fetch(base_url + ".well-known/void")[2], format="turtle")
+    linksets = {(str(void.value(ls, VOID.subjectsTarget)), str(void.value(ls, VOID.linkPredicate)),
+                 str(void.value(void.value(ls, VOID.objectsTarget), VOID.uriSpace))): void.value(ls, VOID.triples)
+                for ls in void.subjects(RDF.type, VOID.Linkset)}
+    reference, same_as = "https://w3id.org/mpsc/graph/reference", "http://www.w3.org/2002/07/owl#sameAs"
+    geocoding = "https://w3id.org/mpsc/ontology#politicalGeocoding"
+    for (graph, link, space), count in linksets.items():
+        found = next(iter(release_store.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{
+            ?s <{link}> ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{space}")) }} }}""")))["n"]
+        assert count == Literal(int(found.value)) and count.toPython() > 0, (graph, link)
+    assert linksets[reference, same_as, "http://www.wikidata.org/entity/"].toPython() > 10_000
+    assert linksets[reference, geocoding, "http://dcat-ap.de/def/politicalGeocoding/"].toPython() > 20_000
+    vocabularies = set(void.objects(DATASET, VOID.vocabulary))
+    assert {URIRef("http://www.w3.org/ns/org#"), URIRef("https://schema.org/"),
+            URIRef("https://w3id.org/mpsc/ontology#")} <= vocabularies
+    assert not list(catalog.subjects(RDF.type, VOID.Linkset))
+    assert not [o for o in catalog.objects(None, VOID.subset) if (o, RDF.type, VOID.Linkset) in void]
 
 
 def test_metadata_sends_browsers_to_the_pages(base_url):

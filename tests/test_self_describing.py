@@ -90,6 +90,8 @@ def test_documents_state_their_topic_licences_and_dataset(base_url):
     assert graph.value(doc, VOID.inDataset) == URIRef("https://w3id.org/mpsc/id/dataset")
     assert set(graph.objects(doc, DCTERMS.license)) == {  # register facts and programme facts
         URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0"), URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0")}
+    attribution = URIRef("http://dcat-ap.de/def/dcatde/licenseAttributionByText")  # dl-de/by: with every copy
+    assert "Statistisches Bundesamt (Destatis)" in str(graph.value(doc, attribution))
     charter = parse(fetch(base_url + "doc/charter/aim-1.ttl")[2], "text/turtle")
     assert set(charter.objects(URIRef("https://w3id.org/mpsc/doc/charter/aim-1"), DCTERMS.license)) == {
         URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0")}

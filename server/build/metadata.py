@@ -18,6 +18,7 @@ from .licences import LICENCES
 from .. import iris
 from ..rdfio import RDF_TYPE, from_ox
 from ..namespaces import ADMS, BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
+from ..prefixes import PREFIXES
 
 DATASET = iris.dataset()
 
@@ -51,6 +52,44 @@ def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple]) -> Non
             meta.add((partition, VOID.propertyPartition, pp))
             meta.add((pp, VOID.property, from_ox(prop)))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
+
+
+def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets: dict[str, tuple[URIRef, str]]) -> None:
+    """One VoID linkset (VoID §4) per property by which the graph `subset` links into another dataset: a target
+    is described in data/metadata/ with its void:uriSpace (`link_targets`), and a link is a triple whose object
+    IRI lies in it."""
+    counts: dict[tuple[str, ox.NamedNode], int] = defaultdict(int)
+    for _, p, o in triples:
+        if isinstance(o, ox.NamedNode):
+            target = next((name for name, (_, space) in targets.items() if o.value.startswith(space)), None)
+            if target is not None:
+                counts[target, p] += 1
+    for (target, prop), count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1].value)):
+        name = compact(prop.value, "-")
+        if name is None:
+            continue
+        linkset = iris.linkset(subset, target, name)
+        meta.add((subset, VOID.subset, linkset))
+        meta.add((linkset, RDF.type, VOID.Linkset))
+        meta.add((linkset, VOID.subjectsTarget, subset))
+        meta.add((linkset, VOID.objectsTarget, targets[target][0]))
+        meta.add((linkset, VOID.linkPredicate, from_ox(prop)))
+        meta.add((linkset, VOID.triples, Literal(count)))
+
+
+def link_targets(static: Graph) -> dict[str, tuple[URIRef, str]]:
+    """The other datasets the graphs link into, by their dcterms:identifier: (IRI, void:uriSpace) of each."""
+    return {str(name): (target, str(space)) for target, space in static.subject_objects(VOID.uriSpace)
+            if target != DATASET for name in static.objects(target, DCTERMS.identifier)}
+
+
+def add_vocabularies(meta: Graph, ordered: dict[str, list[ox.Triple]]) -> None:
+    """void:vocabulary for each well-known vocabulary (server/prefixes.py) whose properties or classes the
+    content graphs use."""
+    used = {t.predicate.value for triples in ordered.values() for t in triples}
+    used |= {t.object.value for triples in ordered.values() for t in triples if t.predicate.value == RDF_TYPE}
+    for namespace in sorted({ns for ns in PREFIXES.values() for term in used if term.startswith(ns)}):
+        meta.add((DATASET, VOID.vocabulary, URIRef(namespace)))
 
 
 def _property_counts(predicates: dict, subjects: set) -> list[tuple[ox.NamedNode, int]]:
@@ -124,8 +163,11 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str,
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     # The dataset is the merge of its graphs: triples held by two graphs count once.
     meta.add((DATASET, VOID.triples, Literal(len(set().union(*ordered.values())))))
+    targets = link_targets(static)
     for name, triples in sorted(ordered.items()):
         add_statistics(meta, URIRef(name), triples)
+        add_linksets(meta, URIRef(name), triples, targets)
+    add_vocabularies(meta, ordered)
     add_spatial(meta, graphs)
     for entry in files:
         add_distribution(meta, entry, version, modified)

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
 from ..formats import HTML, Format, by_extension
-from ..namespaces import BASE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
@@ -163,13 +163,16 @@ def rdf_document(iri: str, fmt: Format) -> Response:
 
 def about_document(iri: str) -> set[ox.Triple]:
     """The document's own statements: its primary topic (unless the IRI is the document, as for a graph), the
-    licences of the graphs its statements come from, and the dataset it belongs to."""
+    licences of the graphs its statements come from with their attributions, and the dataset it belongs to."""
     doc = ox.NamedNode(BASE + document_path(iri))
     statements = {ox.Triple(doc, ox.NamedNode(str(VOID.inDataset)), ox.NamedNode(str(iris.dataset())))}
     if doc.value != iri:
         statements.add(ox.Triple(doc, ox.NamedNode(str(FOAF.primaryTopic)), ox.NamedNode(iri)))
     for row in get_store().select(queries.document_licences(iri)):
         statements.add(ox.Triple(doc, ox.NamedNode(str(DCTERMS.license)), ox.NamedNode(str(row["licence"]))))
+        if "attribution" in row:
+            statements.add(ox.Triple(doc, ox.NamedNode(str(DCATDE.licenseAttributionByText)),
+                                     rdfio.to_ox(row["attribution"])))
     return statements
 
 
