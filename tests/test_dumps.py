@@ -143,6 +143,11 @@ def test_a_failed_if_match_is_a_short_error_nobody_keeps(base_url, release):
             assert "If-Match" in json.loads(body)["detail"]
         status, headers, _ = fetch(base_url + path)
         assert fetch(base_url + path, headers={"If-Match": headers["ETag"], "Range": "bytes=0-9"})[0] == 206
+        # A passed If-Match (`*` or the tag) gives the file; If-None-Match is evaluated next (§13.2.2): 304.
+        for held in ("*", headers["ETag"]):
+            assert fetch(base_url + path, headers={"If-Match": held})[0] == 200, (path, held)
+            assert fetch(base_url + path, method="HEAD", headers={"If-Match": held})[0] == 200, (path, held)
+            assert fetch(base_url + path, headers={"If-Match": held, "If-None-Match": headers["ETag"]})[0] == 304
 
 
 def test_versioned_files_are_immutable_and_current_ones_are_not(base_url, release):

@@ -107,6 +107,8 @@ def test_search_page_answers_json_by_accept_and_links_resources(base_url):
     html = fetch(base_url + "search?q=Koeln", headers={"Accept": "text/html"})
     assert html.media_type == "text/html"
     assert f'href="{base_url}doc/municipality/05315000"' in html.body.decode()
+    for answer in (response, html):  # one URL, two forms by Accept: a shared cache must keep them apart
+        assert "Accept" in {v.strip() for v in answer.headers.get("Vary", "").split(",")}, answer.headers
 
 
 @pytest.mark.parametrize("path", ["search?q=" + "x" * 201, "search?q=a&page=0", "search/suggest?q=a&limit=51",

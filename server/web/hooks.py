@@ -94,7 +94,21 @@ def _precondition_failed(response: Response) -> bool:
     return False
 
 
+def _file_preconditions(response: Response) -> None:
+    """A file's answer to a request with If-Match in the order RFC 9110 §13.2.2 gives: Werkzeug's send_file
+    answers 412 where If-Match passes (`*`, or the file's tag, when no Range came), and then ignores
+    If-None-Match. A passed If-Match gives the file, or 304 where If-None-Match names it; a failed one is
+    `_precondition_failed`'s."""
+    if not response.direct_passthrough or "If-Match" not in request.headers or response.status_code not in (200, 412):
+        return
+    (tag, weak), held = response.get_etag(), request.if_match
+    if held.star_tag or (tag and not weak and held.contains(tag)):
+        matched = request.method in ("GET", "HEAD") and bool(tag) and request.if_none_match.contains_weak(tag)
+        response.status_code = 304 if matched else 200
+
+
 def _finish(response: Response) -> Response:
+    _file_preconditions(response)
     if _precondition_failed(response):
         response = error_response(412, PRECONDITION_FAILED)
     response.vary.update(g.get("depends_on", ()))

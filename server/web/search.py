@@ -56,10 +56,11 @@ def search() -> Response:
     if named is not None and named not in BY_NAME:
         raise not_acceptable(OFFERED)
     fmt = choose(OFFERED, suffix=BY_NAME.get(named or "")).format
+    if named is None:  # the same URL answers a page or JSON by Accept: a shared cache must tell them apart
+        responses.depends_on("Accept")
     text, page = query_text(), number("page", 1, 10_000)
     if fmt is HTML:
         return responses.conditional(page_tag(), lambda: results_page(text, page))
-    responses.depends_on("Accept")
     return responses.conditional(page_tag("json"), lambda: results_json(text, page))
 
 
