@@ -43,8 +43,10 @@ class Format:
 _W3C_IRIS = {"jsonld": "http://www.w3.org/ns/formats/JSON-LD"}
 
 
-TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle", ("application/x-turtle",), ox.RdfFormat.TURTLE,
-                "RDF_TURTLE", names=("n3",))
+# Turtle is a subset of N3, so a client asking for N3 (older clients and SPARQLWrapper's N3 do) can read it.
+TURTLE = Format("turtle", "text/turtle", "ttl", "rdf", "Turtle",
+                ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+                ox.RdfFormat.TURTLE, "RDF_TURTLE", names=("n3",))
 NTRIPLES = Format("ntriples", "application/n-triples", "nt", "rdf", "N-Triples", ("text/plain",), ox.RdfFormat.N_TRIPLES,
                   "RDF_N_TRIPLES")
 # application/json and application/xml also select JSON-LD and RDF/XML where RDF is offered (a client asking a

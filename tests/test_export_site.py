@@ -32,7 +32,7 @@ DOCUMENTS = ["doc/project/bamberg", "doc/project/connected-urban-twins", "doc/ro
 ACCEPTS = ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/turtle",
            "application/ld+json", "application/rdf+xml", "application/n-triples", "text/plain", "*/*", None,
            "application/rdf+xml, text/rdf+xml, text/xml;q=0.1", "text/turtle;q=1.0, application/ld+json;q=0.5",
-           "application/x-turtle", "text/*"]
+           "application/x-turtle", "text/n3", "text/*"]
 LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-GB,de;q=0.5", None]
 
 

@@ -53,6 +53,7 @@ ACCEPT = [
     ('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', "application/ld+json"),  # parameters
     ("text/turtle; charset=utf-8", "text/turtle"),
     ("application/x-turtle", "text/turtle"),  # an alias
+    ("text/n3", "text/turtle"),  # N3 asked for: Turtle is N3
 ]
 
 

@@ -136,6 +136,22 @@ def test_the_format_parameter_beats_accept(sparql, query, fmt, expected):
     assert answer.status == 200 and answer.media_type == expected
 
 
+def test_output_is_another_name_for_format(sparql):
+    """Fuseki's name: SPARQLWrapper sends format=, output= and results= with the same value."""
+    answer = fetch(sparql, query=PROJECTS, output="csv", headers={"Accept": "application/sparql-results+json"})
+    assert answer.status == 200 and answer.media_type == "text/csv"
+    both = fetch(sparql, query=PROJECTS, output="csv", format="tsv")  # `format` is read first
+    assert both.media_type == "text/tab-separated-values"
+    assert fetch(sparql, output="json-ld").media_type == "application/ld+json"  # the service description
+    assert fetch(sparql, query=PROJECTS, output="excel").status == 406
+
+
+def test_a_client_asking_for_n3_gets_turtle(sparql):
+    answer = fetch(sparql, query=ROUNDS, headers={"Accept": "text/n3"})
+    assert answer.status == 200 and answer.media_type == "text/turtle"
+    assert isomorphic(Graph().parse(data=answer.body, format="n3"), rounds_graph())
+
+
 def test_ask_answers_in_json_and_xml(sparql):
     ask = "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"
     assert fetch(sparql, query=ask).json()["boolean"] is True

@@ -3,8 +3,8 @@
 A query arrives by GET (`query=`), POST form (`query=`) or POST `application/sparql-query`; the protocol's
 `default-graph-uri`/`named-graph-uri` replace the query's own dataset. Before anything runs, the query is
 inspected (server.sparql.inspection): updates and unlisted SERVICE calls are refused, and its form decides
-which formats are offered. The format comes from the `format` parameter, else from Accept (q-values), else
-the form's default; nothing acceptable is 406 with the offered types. Without a query, GET answers the
+which formats are offered. The format comes from the `format` parameter (or `output`, Fuseki's name for it,
+which SPARQLWrapper sends too), else from Accept (q-values), else the form's default; nothing acceptable is 406 with the offered types. Without a query, GET answers the
 service description, or for browsers the query form. Answers carry an ETag from release version, the exact
 query text, dataset and format (and, for HTML, the reader's language), so a repeated request can be
 answered 304 without running it; the response cache uses the same key.
@@ -40,6 +40,7 @@ OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
            None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
 DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+FORMAT_PARAMETERS = ("format", "output")  # Virtuoso's and Fuseki's names; SPARQLWrapper sends both
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class QueryRequest:
     query: str
     default_graphs: list[str]
     named_graphs: list[str]
-    formats: list[str]  # values of the `format` parameter, in request order
+    formats: list[str]  # values of the FORMAT_PARAMETERS, in request order
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -103,7 +104,12 @@ def read_request() -> QueryRequest | None:
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
         raise too_large()
     return QueryRequest(queries[0], params.getlist("default-graph-uri"), params.getlist("named-graph-uri"),
-                        [f for f in params.getlist("format") if f])
+                        requested_formats(params))
+
+
+def requested_formats(params) -> list[str]:
+    """The non-empty values of the FORMAT_PARAMETERS, `format` first: its values decide where both are given."""
+    return [value for name in FORMAT_PARAMETERS for value in params.getlist(name) if value]
 
 
 def form_fields(body: bytes) -> list[tuple[str, str]]:
@@ -197,7 +203,7 @@ RESULT_RENDERERS = {"html": results_page, "results": results, "rdf": results}
 
 def describe() -> Response:
     """The service description in RDF, or the query form for browsers (also with ?example=key)."""
-    fmt = choose(DESCRIPTION_FORMATS, requested=request.args.getlist("format")).format
+    fmt = choose(DESCRIPTION_FORMATS, requested=requested_formats(request.args)).format
     return DESCRIPTION_RENDERERS[fmt.kind](fmt)
 
 

@@ -188,6 +188,7 @@ LANGUAGE = ref("parameters", "Accept-Language")
 PAGE_PARAMETERS = (LANG, LANGUAGE, CONDITIONAL)
 STORE_ERRORS = (502, 503)  # what a view that reads the store can meet: an external store failing or away
 SPARQL_FORMATS = endpoint.OFFERED[None]  # every form's formats: what a query or the service description may answer in
+FORMAT_PARAMETERS = endpoint.FORMAT_PARAMETERS  # `format` and its other names
 
 
 def page(operation_id: str, summary: str, description: str, parameters=(), extra: tuple[int, ...] = ()) -> dict:
@@ -346,11 +347,13 @@ def sparql_routes() -> dict[str, dict]:
                      {"type": "array", "items": {"type": "string"}}, explode=True),
                query("named-graph-uri", "Replaces the query's named graphs by these (IRIs).",
                      {"type": "array", "items": {"type": "string"}}, explode=True)]
-    fmt = query("format", "The answer's format; wins over `Accept`. A key (" + ", ".join(
-        f"`{f.key}`" for f in SPARQL_FORMATS) + "), a media type, a file extension or a name SPARQLWrapper sends; "
-                "for CONSTRUCT and DESCRIBE `json` and `xml` mean JSON-LD and RDF/XML. Several: the first one "
-                "that fits the query's form. None that fits: 406.",
-                {"type": "array", "items": {"type": "string"}}, explode=True)
+    fmt_text = ("The answer's format; wins over `Accept`. A key (" + ", ".join(f"`{f.key}`" for f in SPARQL_FORMATS)
+                + "), a media type, a file extension or a name SPARQLWrapper sends; for CONSTRUCT and DESCRIBE "
+                "`json` and `xml` mean JSON-LD and RDF/XML. Several: the first one that fits the query's form "
+                "(`format` before `output`). None that fits: 406.")
+    fmts = [query(name, fmt_text if name == "format" else "Another name for `format` (Fuseki's; SPARQLWrapper "
+                  "sends both).", {"type": "array", "items": {"type": "string"}}, explode=True)
+            for name in FORMAT_PARAMETERS]
     text_query = query("query", "The SPARQL 1.1 query (UTF-8). Without one, GET answers the service description "
                        "(RDF) or, for browsers, the query form.", examples=["ASK {}"])
     example = query("example", "Without `query`: the query form filled with this example query (a file name in "
@@ -364,11 +367,12 @@ def sparql_routes() -> dict[str, dict]:
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
         "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "format": {"type": "array", "items": {"type": "string"}}}}
+        **{name: {"type": "array", "items": {"type": "string"}} for name in FORMAT_PARAMETERS}}}
     body = {"required": True, "description": "The query, form-encoded or as the body itself (UTF-8); other media "
             "types are 415, `application/sparql-update` (and an `update` field) 400.",
             "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
-                name: {"style": "form", "explode": True} for name in ("default-graph-uri", "named-graph-uri", "format")}},
+                name: {"style": "form", "explode": True}
+                for name in ("default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS)}},
                         "application/sparql-query": {"schema": {"type": "string"}}}}
     results = answer("The result: SELECT as SPARQL results (JSON by default), ASK as JSON or XML, CONSTRUCT and "
                      "DESCRIBE as RDF (Turtle by default), an HTML table for browsers; without a query the "
@@ -385,10 +389,10 @@ def sparql_routes() -> dict[str, dict]:
     return {"/sparql": {
         "get": endpoint("get", "Run a query (or describe the service)",
                         "A query in the URL. The answer is cached and validated by its ETag.",
-                        [text_query, *dataset, fmt, example, view, embed]),
+                        [text_query, *dataset, *fmts, example, view, embed]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
-                         "be given in the URL.", [*dataset, fmt], requestBody=body),
+                         "be given in the URL.", [*dataset, *fmts], requestBody=body),
     }}
 
 
