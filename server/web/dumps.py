@@ -15,7 +15,8 @@ from flask import Blueprint, Response, redirect, send_file
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
 from ..namespaces import METADATA_GRAPH
-from ..build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums, sha256
+from ..build.release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums,
+                             sha256)
 from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
@@ -121,5 +122,6 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
              for entry in release.files if is_table_file(entry) or not tables_only]
     own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
     earlier = [r for r in everything if r.version != release.version] if not tables_only else []
+    dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
-                       metadata_graph=str(METADATA_GRAPH), heading="exports.title" if tables_only else "dumps.title")
+                       dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH), heading="exports.title" if tables_only else "dumps.title")

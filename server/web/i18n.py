@@ -86,6 +86,7 @@ MESSAGES = {
     "home.release": ("Veröffentlichung", "Release"),
     "count.projects": ("Projekte", "projects"),
     "count.triples": ("Tripel", "triples"),
+    "count.quads": ("Quads", "quads"),
     "count.dataset_triples": ("Tripel im Datensatz", "triples in the dataset"),
     "list.filter": ("Filtern", "Filter"),
     "list.all": ("alle", "all"),
@@ -163,10 +164,12 @@ MESSAGES = {
                             "Veröffentlichung ({metadata} Tripel, wenige davon auch im Datensatz). So zählt",
                             "{n} triples in the SPARQL endpoint's default graph: also this release's metadata "
                             "({metadata} triples, a few of them also in the dataset). That is what counts"),
-    "dumps.count_quads": ("{n} Quads hat mpsc-all.nq.gz: jedes Tripel einmal je benanntem Graphen, in dem es steht; "
-                          "die Zahlen der einzelnen Dateien oben sind die Tripel ihrer Graphen.",
-                          "{n} quads in mpsc-all.nq.gz: each triple once per named graph it is in; the figures of "
-                          "the single files above are the triples of their graphs."),
+    "dumps.count_quads": ("{n} Quads hat mpsc-all.nq.gz: jedes Tripel einmal je benanntem Graphen, in dem es steht, "
+                          "und noch einmal im Standardgraphen, der Vereinigung aller Graphen, die Triplestores "
+                          "laden; die Zahlen der einzelnen Dateien oben sind die Tripel ihrer Graphen.",
+                          "{n} quads in mpsc-all.nq.gz: each triple once per named graph it is in, and once more in "
+                          "the default graph, the merge of all graphs, which triplestores load; the figures of the "
+                          "single files above are the triples of their graphs."),
     "dumps.intro": ("Alle Dateien einer Veröffentlichung; prüfen mit", "Every file of a release; verify with"),
     "dumps.file": ("Datei", "File"),
     "dumps.size": ("Größe", "Size"),
