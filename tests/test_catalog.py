@@ -97,14 +97,19 @@ def test_spatial_coverage_uses_the_political_geocoding_govdatas_facets_read(cata
 def test_catalogue_describes_dataset_distributions_service_publisher(catalog, release):
     catalogue = URIRef("https://w3id.org/mpsc/id/catalog")
     assert (catalogue, RDF.type, DCAT.Catalog) in catalog and (catalogue, DCAT.dataset, DATASET) in catalog
+    assert catalog.value(catalogue, DCTERMS.modified) == catalog.value(DATASET, DCTERMS.modified) is not None
     distributions = set(catalog.objects(DATASET, DCAT.distribution))
-    assert len(distributions) == len(release.files)
+    files = {d for d in distributions if catalog.value(d, DCAT.downloadURL) is not None}
+    assert len(files) == len(release.files)
     for distribution in distributions:
         assert str(catalog.value(distribution, DCTERMS.license)).startswith("http://dcat-ap.de/def/licenses/")
-        assert catalog.value(distribution, DCAT.downloadURL) is not None
     service = catalog.value(catalogue, DCAT.service)
     assert (service, RDF.type, DCAT.DataService) in catalog
     assert catalog.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/mpsc/sparql")
+    endpoint, = distributions - files  # the endpoint, listed beside the files as GovData lists distributions
+    assert catalog.value(endpoint, DCAT.accessService) == service
+    assert catalog.value(endpoint, DCAT.accessURL) == URIRef("https://w3id.org/mpsc/sparql")
+    assert "Destatis" in catalog.value(endpoint, ATTRIBUTION)  # it serves the register facts too
     assert catalog.value(DATASET, DCTERMS.publisher) is not None and catalog.value(DATASET, DCAT.contactPoint) is not None
     assert (DATASET, DCTERMS.spatial, URIRef("http://publications.europa.eu/resource/authority/country/DEU")) in catalog
     assert len(set(catalog.objects(DATASET, DCAT.theme))) >= 1
@@ -131,6 +136,8 @@ def test_download_urls_name_the_version_and_resolve_here_to_the_described_bytes(
     """dcat:byteSize describes one version's file, so the download URL names that version; the access URL is
     the dumps page. Mapped to this server (links.document_path), each gives exactly the bytes described."""
     for distribution in catalog.objects(DATASET, DCAT.distribution):
+        if catalog.value(distribution, DCAT.accessService) is not None:
+            continue  # the SPARQL endpoint, whose access URL is the endpoint
         url = str(catalog.value(distribution, DCAT.downloadURL))
         assert url.startswith(f"https://w3id.org/mpsc/dumps/{release.version}/")
         assert catalog.value(distribution, DCAT.accessURL) == URIRef("https://w3id.org/mpsc/dumps/")

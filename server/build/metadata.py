@@ -122,13 +122,26 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     meta.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + entry["file_type"])))
     meta.add((dist, DCTERMS.license, URIRef(LICENCES[entry["licence"]].dcat_ap_de)))
     meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-    for graph in entry["graphs"]:  # dl-de/by asks for the attribution with every copy
-        for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText):
-            meta.add((dist, DCATDE.licenseAttributionByText, text))
+    add_attributions(meta, dist, map(URIRef, entry["graphs"]))
     if entry.get("compressed"):
         meta.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
     if "bytes" in entry:
         meta.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.decimal)))
+
+
+def add_endpoint_distribution(meta: Graph, modified: str) -> None:
+    """The SPARQL endpoint's distribution (data/metadata/dataset.ttl) gets the release date and, since it
+    serves every graph, the attribution of each (dl-de/by asks for it wherever the data goes)."""
+    dist = iris.distribution("sparql")
+    meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    add_attributions(meta, dist, list(meta.objects(DATASET, VOID.subset)))
+
+
+def add_attributions(meta: Graph, dist: URIRef, graphs) -> None:
+    """The attributions of `graphs` on a distribution of them: dl-de/by asks for it with every copy."""
+    for graph in graphs:
+        for text in meta.objects(graph, DCATDE.licenseAttributionByText):
+            meta.add((dist, DCATDE.licenseAttributionByText, text))
 
 
 def add_spatial(meta: Graph, graphs: dict[str, Graph]) -> None:
@@ -161,6 +174,7 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str,
         meta.add(triple)
     meta.add((DATASET, OWL.versionInfo, Literal(version)))
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    meta.add((iris.catalog(), DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     # The dataset is the merge of its graphs: triples held by two graphs count once.
     meta.add((DATASET, VOID.triples, Literal(len(set().union(*ordered.values())))))
     targets = link_targets(static)
@@ -171,6 +185,7 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str,
     add_spatial(meta, graphs)
     for entry in files:
         add_distribution(meta, entry, version, modified)
+    add_endpoint_distribution(meta, modified)
     if found is not None:
         add_changes(meta, found)
     return meta
