@@ -80,6 +80,8 @@ class Settings:
                                   429)
     client_seconds: float = setting(60.0, "seconds of query time one client may use per minute per worker; more get "
                                     "429", "s", 429)
+    address_seconds: float = setting(120.0, "seconds of query time the clients of one address may use together per "
+                                     "minute per worker, whatever User-Agents they send; more get 429", "s", 429)
     client_bodies: int = setting(4, "request bodies one client address may be sending at once per worker; more get "
                                  "429 (a body still on its way holds an HTTP thread)", "bodies", 429)
     header_timeout: float = setting(10.0, "seconds a client has to send a request's headers; then the connection is "

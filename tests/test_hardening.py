@@ -283,6 +283,21 @@ def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget(releas
         assert ask(url, SMALL, forwarded_for="203.0.113.2").status == (200 if separate else 429)
 
 
+def test_the_clients_of_one_address_share_its_seconds_whatever_their_user_agents(releases):
+    """A new User-Agent per request costs nothing to send: past MPSC_ADDRESS_SECONDS, every User-Agent of that
+    address gets 429, while another address is still served."""
+    settings = Settings.from_env(releases=releases).with_(
+        trusted_proxies=("127.0.0.1",), query_timeout=1.0, client_seconds=0.9, address_seconds=1.5, executors=1,
+        site_executors=1)
+    with serve_app(settings) as url:
+        for agent in ("rotating/1", "rotating/2"):  # each within its own budget, 2 s together
+            assert ask(url, ENDLESS, agent=agent, forwarded_for="203.0.113.1").status == 503
+        refused = ask(url, SMALL, agent="rotating/3", forwarded_for="203.0.113.1")
+        assert refused.status == 429 and refused.json()["limit"] == "address_seconds"
+        assert "whatever their User-Agents" in refused.json()["detail"] and int(refused.headers["Retry-After"]) >= 1
+        assert ask(url, SMALL, agent="rotating/3", forwarded_for="203.0.113.2").status == 200
+
+
 def test_the_addresses_of_one_ipv6_64_share_a_budget(releases):
     """A host may send from any address of its /64: they count as one client, another /64 as another."""
     settings = Settings.from_env(releases=releases).with_(
@@ -308,7 +323,7 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 15
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 16
     assert limits["MPSC_CLIENT_BODIES"] == 4
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT
     assert {"Queries running at once per web worker", "Queries waiting for a free place, per web worker",

@@ -5,7 +5,9 @@ people behind one NAT with different tools are told apart, as there); behind a p
 MPSC_TRUSTED_PROXIES, the address is the one the proxy forwards. An IPv6 address counts as its /64: one host
 or home is given a whole /64 and may send from any address in it, which would be as many budgets. Each client may have
 MPSC_CLIENT_QUERIES queries running or queued at once and may use MPSC_CLIENT_SECONDS of query time per
-minute; beyond either it gets 429 with Retry-After and a problem+json body naming the limit. At most
+minute; beyond either it gets 429 with Retry-After and a problem+json body naming the limit. The clients of
+one address share MPSC_ADDRESS_SECONDS per minute besides, so that a new User-Agent per request, which costs
+nothing to send, buys no more than that. At most
 MPSC_EXECUTORS queries run at once; MPSC_QUEUE more may wait for one (their wait counts against the time
 limit); beyond that the answer is 503 with Retry-After. Only the time a query runs is charged to its
 client, not its wait in the queue, which others caused.
@@ -40,7 +42,7 @@ MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries
 
 def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: str, trusted: tuple[str, ...]) -> str:
     """The client a request counts for: its address (behind trusted proxies, the nearest untrusted address
-    they forward; an IPv6 one as its /64) and its User-Agent."""
+    they forward; an IPv6 one as its /64) and its User-Agent, after the first space (see `address_of`)."""
     address = remote_addr or "-"
     if forwarded_for and _trusted(address, trusted):
         for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
@@ -48,6 +50,12 @@ def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: st
             if not _trusted(hop, trusted):
                 break
     return f"{_network(address)} {user_agent}"
+
+
+def address_of(client: str) -> str:
+    """The key under which the clients of one address share MPSC_ADDRESS_SECONDS: the client key's address
+    part, marked so that it is no client key (those always have a space after the address)."""
+    return client.partition(" ")[0] + "*"
 
 
 def _network(address: str) -> str:
@@ -198,13 +206,15 @@ class Admission:
             raise HttpError(429, f"You have {s.client_queries} queries running or waiting, the most one client "
                             "may have at once. Wait for them to finish.", {"Retry-After": "1"},
                             limit="client_queries")
-        spent = _within(self._spent, client, time.monotonic() - WINDOW)
-        used = spent.total
-        if used >= s.client_seconds:
-            wait = self._recovery(spent.records, used - s.client_seconds)
-            raise HttpError(429, f"Your queries took {used:.0f} seconds in the last minute; one client may use "
-                            f"{s.client_seconds:g} seconds per minute. Try again in {wait} seconds.",
-                            {"Retry-After": str(wait)}, limit="client_seconds")
+        for key, allowed, limit, who in ((client, s.client_seconds, "client_seconds", "one client"),
+                                         (address_of(client), s.address_seconds, "address_seconds",
+                                          "the clients of one address together, whatever their User-Agents,")):
+            spent = _within(self._spent, key, time.monotonic() - WINDOW)
+            if spent.total >= allowed:
+                wait = self._recovery(spent.records, spent.total - allowed)
+                raise HttpError(429, f"Your queries took {spent.total:.0f} seconds in the last minute; {who} may "
+                                f"use {allowed:g} seconds per minute. Try again in {wait} seconds.",
+                                {"Retry-After": str(wait)}, limit=limit)
 
     @staticmethod
     def _recovery(spent, excess: float) -> int:
@@ -223,7 +233,8 @@ class Admission:
             self._active[client] -= 1
             if not self._active[client]:
                 del self._active[client]
-            _remember(self._spent, client, (now, seconds), now - WINDOW)
+            for key in (client, address_of(client)):
+                _remember(self._spent, key, (now, seconds), now - WINDOW)
 
 
 class Window:
