@@ -69,6 +69,18 @@ class TooManyRows(QueryFailed):
         self.args = (limit,)
 
 
+class NotInXml(QueryFailed):
+    """A result holding a character that XML 1.0 cannot carry, not even as a character reference (XML 1.0
+    §2.2), asked for in an XML format: refused in words rather than sent as XML that no parser reads."""
+
+    status = 406
+
+    def __init__(self, code_point: int):
+        super().__init__(f"The result holds the character U+{code_point:04X}, which XML cannot carry; ask for it "
+                         "in JSON, CSV, TSV, Turtle or N-Triples instead.")
+        self.args = (code_point,)
+
+
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _MAX_MESSAGE = 300  # pyoxigraph lists every expected token; beyond this the list helps nobody
 

@@ -10,6 +10,7 @@ import http.client
 import json
 import re
 import socket
+import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pyoxigraph
@@ -150,6 +151,20 @@ def test_a_client_asking_for_n3_gets_turtle(sparql):
     answer = fetch(sparql, query=ROUNDS, headers={"Accept": "text/n3"})
     assert answer.status == 200 and answer.media_type == "text/turtle"
     assert isomorphic(Graph().parse(data=answer.body, format="n3"), rounds_graph())
+
+
+@pytest.mark.parametrize("query, xml, other", [
+    ('SELECT ("a\\u0001b" AS ?x) {}', "application/sparql-results+xml", "application/sparql-results+json"),
+    ('CONSTRUCT { <http://example.org/a> <http://example.org/b> "a\\u0001b" } WHERE {}', "application/rdf+xml",
+     "text/turtle"),
+])
+def test_a_character_xml_cannot_carry_is_refused_in_words_not_sent_as_broken_xml(sparql, query, xml, other):
+    refused = fetch(sparql, query=query, headers={"Accept": xml})
+    assert refused.status == 406 and refused.media_type == "application/problem+json"
+    assert "U+0001" in refused.json()["detail"]
+    assert fetch(sparql, query=query, headers={"Accept": other}).status == 200  # formats that can carry it
+    fine = fetch(sparql, query=query.replace("\\u0001", "\\t\\n"), headers={"Accept": xml})
+    assert fine.status == 200 and ET.fromstring(fine.body) is not None  # tab and newline are XML characters
 
 
 def test_ask_answers_in_json_and_xml(sparql):

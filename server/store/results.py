@@ -10,13 +10,17 @@ format written, by pyoxigraph. A TSV line is one solution because TSV escapes ne
 from __future__ import annotations
 
 import io
+import re
 from typing import IO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from ..formats import TSV, Format
 from ..prefixes import prefixes_used
-from ..errors import QueryFailed, TooManyRows
+from ..errors import NotInXml, QueryFailed, TooManyRows
+
+# What XML 1.0 cannot carry (§2.2 Char), as UTF-8: C0 controls but tab, newline and return; U+FFFE, U+FFFF.
+NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 class _RowLimit(io.BytesIO):
@@ -45,7 +49,8 @@ def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: i
     write_tsv(buffer)
     if fmt is TSV and not reencode:
         return buffer.getvalue()
-    return ox.parse_query_results(buffer.getvalue(), format=ox.QueryResultsFormat.TSV).serialize(format=fmt.ox_format)
+    return xml_checked(ox.parse_query_results(buffer.getvalue(), format=ox.QueryResultsFormat.TSV)
+                       .serialize(format=fmt.ox_format), fmt)
 
 
 def write_tsv(answer: ox.QuerySolutions, output: IO[bytes], convert: Callable = lambda term: term) -> None:
@@ -72,7 +77,16 @@ def triples(stream: Iterable[ox.Triple], fmt: Format, max_rows: int | None) -> b
     """A CONSTRUCT/DESCRIBE result in `fmt`, stopping with TooManyRows as soon as it exceeds `max_rows`."""
     _expect(fmt, "rdf")
     triples = list(_counted(stream, max_rows))
-    return ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes_used(triples))
+    return xml_checked(ox.serialize(triples, format=fmt.ox_format, prefixes=prefixes_used(triples)), fmt)
+
+
+def xml_checked(data: bytes, fmt: Format) -> bytes:
+    """`data`, unless it is XML holding a character XML cannot carry (NotInXml, 406): pyoxigraph writes such
+    characters of literals as they are, which makes the whole answer unreadable to XML parsers."""
+    found = NOT_IN_XML.search(data) if fmt.media_type.endswith("xml") else None
+    if found:
+        raise NotInXml(ord(found.group().decode("utf-8")))
+    return data
 
 
 def _counted(stream: Iterable[ox.Triple], max_rows: int | None) -> Iterator[ox.Triple]:
