@@ -255,6 +255,10 @@ def test_data_extension_gives_the_graphs_values(service, manifest, release_store
     proposed = get_json(propose["service_url"] + propose["service_path"], type="Municipality")
     assert {"ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"} <= {
         p["id"] for p in proposed["properties"]} and all(p["name"] for p in proposed["properties"])
+    for_projects = {p["id"] for p in get_json(propose["service_url"] + propose["service_path"],
+                                                  type="ModelProject")["properties"]}
+    assert {"round", "category", "state"} <= for_projects and not {"ags", "population"} & for_projects
+    assert get_json(propose["service_url"] + propose["service_path"], type="Nothing")["properties"] == []
     first = get_json(propose["service_url"] + propose["service_path"], type="Municipality", limit=2)
     assert first["limit"] == 2 and first["properties"] == proposed["properties"][:2]
     assert get_json(propose["service_url"] + propose["service_path"], limit=50)["properties"] == proposed["properties"]

@@ -204,9 +204,25 @@ def suggest_property() -> Response:
     return jsonify({"result": [p for p in property_list() if prefix in p["name"].casefold() or prefix in p["id"]]})
 
 
-def property_list() -> list[dict]:
+def property_list(kind: str = "") -> list[dict]:
+    """The properties a data extension may ask for; for a type, only those that at least one of its entities has
+    a value of, so that OpenRefine offers no column that would stay empty (a project has no AGS)."""
     lang = reader()[0]
-    return [{"id": pid, "name": de if lang == "de" else en} for pid, (de, en, _) in PROPERTIES.items()]
+    wanted = PROPERTIES
+    if kind:
+        wanted = per_release.value("reconcile.properties_by_type", lambda: properties_by_type(index())).get(
+            kind.removeprefix(str(MPSC)), set())
+    return [{"id": pid, "name": de if lang == "de" else en} for pid, (de, en, _) in PROPERTIES.items() if pid in wanted]
+
+
+def properties_by_type(found: Index) -> dict[str, set[str]]:
+    """For each type, the properties with a value (as `values` gives them) for at least one of its entities."""
+    held: dict[str, set[str]] = {}
+    for entity in found.entities.values():
+        have = {pid for pid in PROPERTIES if values(found, entity, pid)}
+        for kind in entity.types:
+            held.setdefault(kind, set()).update(have)
+    return held
 
 
 @bp.route("/reconcile/preview")
@@ -232,7 +248,7 @@ PROPOSALS_LIMIT = 1000  # the highest `limit` a property proposal takes (400 bey
 def propose() -> Response:
     """The properties a data extension may ask for; with `limit`, at most that many (Reconciliation API 0.2,
     "Property proposals")."""
-    properties = property_list()
+    properties = property_list(request.args.get("type", ""))
     answer = {"type": request.args.get("type", "")}
     if "limit" in request.args:
         answer["limit"] = number("limit", len(properties), PROPOSALS_LIMIT)
