@@ -125,6 +125,15 @@ def test_a_client_over_its_query_seconds_waits_for_the_window(server):
     assert ask(server, SMALL, agent="heavy/2").status == 200  # another client (same address, other tool)
 
 
+def test_a_client_over_its_budget_is_refused_before_its_query_is_even_read(server):
+    """Lexing a long query takes the web worker's own time, so it is charged like a query: a client past its
+    budget gets 429 for a query that would otherwise be refused for its syntax."""
+    assert ask(server, ENDLESS, agent="lexer/1").status == 503  # 2 s spent, the budget is 1.5 s
+    refused = ask(server, "ASK { FILTER(" + "1+" * 3000 + "1 }", agent="lexer/1")
+    assert refused.status == 429 and refused.json()["limit"] == "client_seconds"
+    assert ask(server, "ASK { FILTER(1 }", agent="lexer/2").status == 400  # another client: read, and refused
+
+
 def test_a_full_queue_answers_503_and_pages_keep_answering(server):
     runaway = [lambda n=n: ask(server, ENDLESS, agent=f"crowd/{n}") for n in range(4)]
     threads = in_background(*runaway)  # 3 run, 1 waits: the queue (1) is full
