@@ -116,12 +116,15 @@ def read_batch(batch) -> dict[str, Query]:
 def reconcile_batch(found: Index, batch: dict[str, Query], deadline: float) -> dict:
     """The candidates of each query; QueryTimeout (503) once the batch runs past `deadline` (time.monotonic())."""
     answers = {}
-    for name, query in batch.items():
-        if time.monotonic() > deadline:
-            raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
-                               f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send fewer "
-                               "queries per request.")
-        answers[name] = {"result": [candidate_json(found, c) for c in candidates(found, query)]}
+    try:
+        for name, query in batch.items():
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            answers[name] = {"result": [candidate_json(found, c) for c in candidates(found, query, deadline)]}
+    except TimeoutError:
+        raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
+                           f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send fewer "
+                           "queries per request.") from None
     return answers
 
 

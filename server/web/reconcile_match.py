@@ -9,6 +9,7 @@ an identifier named it, or when its full name matched and no other candidate sco
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 from .. import names
@@ -16,6 +17,7 @@ from .reconcile_index import BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHO
 
 PLACE_CONSTRAINTS = {"state": "State", "district": "District"}  # property -> the type of its values
 MAX_NEAR = 5000  # resources sharing a word with the query that are compared for near misses, at most
+CHECK_EVERY = 256  # near misses compared between two looks at the deadline (a few milliseconds)
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,11 @@ class Candidate:
     match: bool
 
 
-def candidates(index: Index, query: Query) -> list[Candidate]:
-    """The best candidates of a query, best first."""
+def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[Candidate]:
+    """The best candidates of a query, best first; TimeoutError once `deadline` (time.monotonic()) has passed."""
     identified = identify(index, query)
     scores = {ident: 100.0 for ident in identified}
-    for ident, score in by_name(index, query.text, query.limit + 20).items():
+    for ident, score in by_name(index, query.text, query.limit + 20, deadline).items():
         scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
@@ -79,9 +81,10 @@ def identifier_value(prop: str, value) -> str:
     return text.removeprefix(WIKIDATA).removeprefix("https://www.wikidata.org/wiki/") if prop == "wikidata" else text
 
 
-def by_name(index: Index, text: str, wanted: int) -> dict[str, float]:
+def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) -> dict[str, float]:
     """Scores by name: exact and base-form keys, then, while fewer than `wanted` were found, near misses
-    among the resources sharing a word that is not common (searching all of "stadt" finds nothing)."""
+    among the resources sharing a word that is not common (searching all of "stadt" finds nothing). Comparing
+    thousands of near misses with a long query takes up to seconds: past `deadline`, TimeoutError."""
     query_keys = names.keys(text)
     scores: dict[str, float] = {}
     for key in query_keys:
@@ -92,7 +95,9 @@ def by_name(index: Index, text: str, wanted: int) -> dict[str, float]:
     words = {word for key in query_keys for word in key.split()}
     sharing = [index.by_word.get(word, set()) for word in words]
     pool = set().union(*(ids for ids in sharing if len(ids) <= COMMON_WORD)) - set(scores)
-    for ident in sorted(pool)[:MAX_NEAR]:
+    for n, ident in enumerate(sorted(pool)[:MAX_NEAR]):
+        if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
+            raise TimeoutError
         entity = index.entities[ident]
         similarity = max(names.similarity(q, k) for q in query_keys for k in entity.keys)
         if similarity >= NEAR_THRESHOLD:
