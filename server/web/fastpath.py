@@ -25,7 +25,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
 from .conneg import decide, expanded
-from .hooks import gzipped
+from .hooks import gzipped, host_error
 from .i18n import language
 from .links import DOCUMENT_FORMATS, split_suffix
 
@@ -133,7 +133,7 @@ class FastPath:
     def key(self, environ) -> tuple | None:
         """(release, path, query, format, language, JSON-LD expanded) of a document request, or None for anything
         else."""
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.cache.capacity:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.cache.capacity or host_error(environ):
             return None
         path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
         if query not in _EXPORTED_QUERIES:

@@ -9,6 +9,7 @@ Accept, never a stack trace.
 from __future__ import annotations
 
 import gzip
+import re
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,6 +40,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     map's tile layer (`map_tiles`, MPSC_MAP_TILES). The access log goes to standard error unless given."""
     app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
+    app.before_request(_refuse_unclear_host)
     app.after_request(_finish)
     app.register_error_handler(HttpError, lambda e: error_response(e.status, e.message, e.headers, **e.details))
     app.register_error_handler(QueryFailed, _query_failed)
@@ -58,6 +60,28 @@ def _start_clock() -> Response | None:
         target = urlsplit(error.new_url)
         return redirect(urlunsplit(("", "", target.path, target.query, "")), code=error.code)
     return None
+
+
+# A Host value: a name, an IPv4 address or a bracketed IP literal, and a port (RFC 3986 §3.2.2 without the comma,
+# which is how servers join two Host lines into one value).
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?")
+
+
+def host_error(environ: dict) -> str | None:
+    """Why the request's Host breaks RFC 9112 §3.2 (none in HTTP/1.1, two, or no host at all), else None. The
+    RFC asks for 400: a proxy in front could read another host from such a request than the one this server
+    would. Granian gives a missing Host as empty and two as one value joined by a comma."""
+    host = environ.get("HTTP_HOST", "")
+    if not host:
+        return "A request must name its host (the Host header)." if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" \
+            else None
+    return None if _HOST.fullmatch(host) else "A request must name one host, once, in its Host header."
+
+
+def _refuse_unclear_host() -> None:
+    reason = host_error(request.environ)
+    if reason:
+        raise HttpError(400, reason)
 
 
 def _ignore_ranges_not_served(environ: dict) -> None:
