@@ -5,7 +5,9 @@ IRI or literal with datatype or language); the same declaration writes the CSV f
 `*.csv-metadata.json` (W3C CSVW: `aboutUrl`, `propertyUrl`, `valueUrl`, datatypes, languages), so a
 CSVW-to-RDF converter reproduces exactly the triples the cells were read from. Columns that are derived
 for readers rather than read from one triple (the states of a project, a body's projects) are marked
-`suppressOutput`: CSVW cannot map a list of IRIs, and they would otherwise produce triples we do not publish.
+`suppressOutput`: CSVW cannot map a list of IRIs, and they would otherwise produce triples we do not publish. So
+is a column of IRIs that a URI template would change (a measure's source: RFC 6570 percent-encodes non-ASCII,
+and RDF compares IRIs by their characters); each such column's `dc:description` says why.
 """
 from __future__ import annotations
 
@@ -193,14 +195,21 @@ def _projects(graph: Graph, row: dict) -> str:
     return " ".join(sorted(str(p).rsplit("/", 1)[-1] for c in carriers for p in graph.subjects(MPSC.grantee, c)))
 
 
-def _dates(prop: URIRef) -> Callable[[Graph, dict], str]:
-    """A date as precise as the sources give it: a year, a year and month, or a day."""
+def _all(prop: URIRef) -> Callable[[Graph, dict], str]:
+    """Every value of a property as written, space-separated, for a column not mapped to RDF (a date as precise as
+    the sources give it: a year, a year and month, or a day; a web page's IRI)."""
     return lambda graph, row: " ".join(sorted(str(o) for o in graph.objects(URIRef(row["id"]), prop)))
 
 
 # Why the date columns are not mapped to RDF: CSVW gives a column one datatype, the data three precisions.
 DATE_NOTE = ("Year (2021), month (2021-03) or day (2021-03-15), as precise as the sources; in RDF typed "
              "xsd:gYear, xsd:gYearMonth or xsd:date, which one CSVW column cannot say, so not mapped to RDF.")
+
+
+# Why a measure's source is not mapped: `{+source}` would change some of the graph's IRIs (RFC 6570, RFC 3987 §3.1).
+SOURCE_NOTE = ("Web page the measure is described on (dcterms:source), as the IRI the graph holds. Not mapped to RDF: "
+               "some of these IRIs hold non-ASCII characters, which a CSVW processor percent-encodes when it expands a "
+               "URI template, and so would make other IRIs than the graph's.")
 
 
 def _point(index: int) -> Callable[[Graph, dict], str]:
@@ -264,9 +273,9 @@ TABLES = (
               Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
               Column("states", "Länder (Schlüssel)", "states (keys)", read=_states),
               Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template("phase", "phase")),
-              Column("start", "Beginn", "start", read=_dates(SCHEMA.startDate), note=DATE_NOTE),
-              Column("end", "Geplantes Ende", "planned end", read=_dates(SCHEMA.endDate), note=DATE_NOTE),
-              Column("extended_end", "Verlängert bis", "extended until", read=_dates(MPSC.extendedEndDate), note=DATE_NOTE),
+              Column("start", "Beginn", "start", read=_all(SCHEMA.startDate), note=DATE_NOTE),
+              Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
+              Column("extended_end", "Verlängert bis", "extended until", read=_all(MPSC.extendedEndDate), note=DATE_NOTE),
               Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal"),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
                      template=_key_template("funding-kind", "funding_kind")),
@@ -299,7 +308,7 @@ TABLES = (
               Column("product_name", "Produktname", "product name", MPSC.productName),
               Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template("measure-status", "status")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic)),
-              Column("source", "Quelle", "source", DCTERMS.source, iri=True),
+              Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
           )),
     Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
           "Municipalities of the official register", _of_class(MPSC.Municipality), (
