@@ -63,6 +63,15 @@ def test_each_header_cell_is_a_title_of_its_column(release, table):
     assert [column["titles"]["und"] for column in columns] == header
 
 
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_each_column_not_mapped_to_rdf_says_why(release, table):
+    """README: a `suppressOutput` column's `dc:description` says why it gives no triples, in every table."""
+    described = json.loads((release.path / table.metadata_name).read_text(encoding="utf-8"))
+    columns = described["tableSchema"]["columns"]
+    unsaid = [c["name"] for c in columns if c.get("suppressOutput") and not c.get("dc:description")]
+    assert not unsaid
+
+
 def term(value) -> str:
     """A term (rdflib's or pyoxigraph's) as RDF compares it, in N-Triples: an IRI by its characters (`lübeck` and
     `l%C3%BCbeck` are two IRIs), a literal by lexical form, datatype and language (`"4.00"` and `"4"` are two)."""

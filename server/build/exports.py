@@ -206,6 +206,18 @@ DATE_NOTE = ("Year (2021), month (2021-03) or day (2021-03-15), as precise as th
              "xsd:gYear, xsd:gYearMonth or xsd:date, which one CSVW column cannot say, so not mapped to RDF.")
 
 
+# Why the other columns give no triple of their own (README: every suppressOutput column says why).
+SUBJECT_NOTE = "The row's resource: the subject of the row's triples (aboutUrl), not a triple of its own."
+TOPICS_NOTE = ("Keys of the fields of action (mpsc:topic, https://w3id.org/mpsc/id/topic/{key}), space-separated. Not "
+               "mapped to RDF: a CSVW cell gives one IRI at most.")
+STATES_NOTE = ("Keys of the states the project lies in (its grantee's, or its cooperation members'), space-separated; "
+               "derived for readers from where the bodies lie, not a triple of the graph.")
+PROJECTS_NOTE = ("Keys of the projects the body takes part in, as grantee or as member of a cooperation that is one, "
+                 "space-separated; derived for readers from mpsc:grantee and org:hasMember, not a triple of the graph.")
+POINT_NOTE = ("{0} of the unit's point (WGS 84), read from its geometry's WKT (geo:hasGeometry/geo:asWKT); the graph "
+              "holds the point as one WKT literal, not this number, so not mapped to RDF.")
+
+
 # Why a measure's source is not mapped: `{+source}` would change some of the graph's IRIs (RFC 6570, RFC 3987 §3.1).
 SOURCE_NOTE = ("Web page the measure is described on (dcterms:source), as the IRI the graph holds. Not mapped to RDF: "
                "some of these IRIs hold non-ASCII characters, which a CSVW processor percent-encodes when it expands a "
@@ -223,7 +235,7 @@ def _point(index: int) -> Callable[[Graph, dict], str]:
 
 # --- the tables -----------------------------------------------------------------------------------------
 
-ID = Column("id", "IRI", "IRI", datatype="anyURI")
+ID = Column("id", "IRI", "IRI", datatype="anyURI", note=SUBJECT_NOTE)
 LABEL_DE = Column("label_de", "Bezeichnung (deutsch)", "label (German)", RDFS.label, lang="de")
 LABEL_EN = Column("label_en", "Bezeichnung (englisch)", "label (English)", RDFS.label, lang="en")
 ID_BASE = str(iris.dataset()).rsplit("/", 1)[0] + "/"
@@ -271,7 +283,7 @@ TABLES = (
               Column("category", "Kategorie", "category", MPSC.category, iri=True, template=_key_template("category", "category")),
               Column("grantee", "Zuwendungsempfänger", "grantee", MPSC.grantee, iri=True),
               Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
-              Column("states", "Länder (Schlüssel)", "states (keys)", read=_states),
+              Column("states", "Länder (Schlüssel)", "states (keys)", read=_states, note=STATES_NOTE),
               Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template("phase", "phase")),
               Column("start", "Beginn", "start", read=_all(SCHEMA.startDate), note=DATE_NOTE),
               Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
@@ -279,7 +291,7 @@ TABLES = (
               Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal"),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
                      template=_key_template("funding-kind", "funding_kind")),
-              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic)),
+              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
           )),
     Table("bodies.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Beteiligte Körperschaften", "Participating bodies",
@@ -290,11 +302,11 @@ TABLES = (
               _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
                          "municipality key (DCAT-AP.de)"),
               _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
-              Column("projects", "Projekte", "projects", read=_projects),
+              Column("projects", "Projekte", "projects", read=_projects, note=PROJECTS_NOTE),
           )),
     Table("memberships.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Mitglieder der Kooperationen",
           "Cooperation memberships", _memberships, (
-              Column("cooperation", "Kooperation", "cooperation", datatype="anyURI"),
+              Column("cooperation", "Kooperation", "cooperation", datatype="anyURI", note=SUBJECT_NOTE),
               Column("cooperation_label", "Name der Kooperation", "cooperation's name", RDFS.label, about="cooperation", lang="de"),
               Column("member", "Mitglied", "member", ORG.hasMember, about="cooperation", iri=True),
               Column("member_label", "Name des Mitglieds", "member's name", RDFS.label, about="member", lang="de"),
@@ -307,7 +319,7 @@ TABLES = (
               ID, Column("project", "Projekt", "project", MPSC.measure, about="project", value_of="id"), LABEL_DE, LABEL_EN,
               Column("product_name", "Produktname", "product name", MPSC.productName),
               Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template("measure-status", "status")),
-              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic)),
+              Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
           )),
     Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
@@ -318,7 +330,9 @@ TABLES = (
               _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
                          "municipality key (DCAT-AP.de)"),
               _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
-              Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0)),
-              Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1)),
+              Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
+                     note=POINT_NOTE.format("Longitude")),
+              Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),
+                     note=POINT_NOTE.format("Latitude")),
           )),
 )
