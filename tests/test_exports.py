@@ -14,12 +14,13 @@ import gzip
 import io
 import json
 import re
+import shutil
 import urllib.request
 
 import pytest
 from rdflib import URIRef
 
-from server.build.exports import TABLES
+from server.build.exports import GROUP, TABLES
 from server.build.release import DATASET_FILE, read_checksums
 from server.rdfio import to_ox
 from tests.csvw_support import cell_object, language, parsed_rows, predicate, read_table, subject
@@ -70,6 +71,30 @@ def test_each_column_not_mapped_to_rdf_says_why(release, table):
     columns = described["tableSchema"]["columns"]
     unsaid = [c["name"] for c in columns if c.get("suppressOutput") and not c.get("dc:description")]
     assert not unsaid
+
+
+def test_the_group_validates_with_its_foreign_keys(release):
+    """csv-metadata.json: every programme table, a member naming a row of bodies.csv and a measure's project a row of
+    projects.csv; csvw checks each reference against the referenced table's primary key."""
+    described = json.loads((release.path / GROUP.name).read_text(encoding="utf-8"))
+    keys = {(t["url"], k["columnReference"], k["reference"]["resource"], k["reference"]["columnReference"])
+            for t in described["tables"] for k in t["tableSchema"].get("foreignKeys", [])}
+    assert keys == {("memberships.csv", "member", "bodies.csv", "id"),
+                    ("measures.csv", "project", "projects.csv", "id")}
+    assert [t["url"] for t in described["tables"]] == [t.name for t in TABLES if t.graph == GROUP.graph]
+    csvw = read_table(release.path / GROUP.name)
+    assert csvw.is_valid and not csvw.warnings, [str(w.message) for w in csvw.warnings]
+
+
+def test_a_reference_to_no_row_fails_the_groups_validation(release, tmp_path):
+    for table in GROUP.tables:
+        shutil.copy(release.path / table.name, tmp_path / table.name)
+    shutil.copy(release.path / GROUP.name, tmp_path / GROUP.name)
+    measures = (tmp_path / "measures.csv").read_text(encoding="utf-8")
+    project = ",https://w3id.org/mpsc/id/project/"  # the first row's project, made one that projects.csv lacks
+    (tmp_path / "measures.csv").write_text(measures.replace(project, project + "no-", 1), encoding="utf-8", newline="")
+    with pytest.raises(ValueError, match="not found in table projects.csv"):
+        read_table(tmp_path / GROUP.name).is_valid
 
 
 def term(value) -> str:
@@ -131,14 +156,16 @@ def test_every_table_is_in_the_release_checksums_and_manifest(release):
     names = {entry["name"] for entry in release.files}
     for table in TABLES:
         assert {table.name, table.metadata_name} <= names and {table.name, table.metadata_name} <= set(sums)
+    assert GROUP.name in names and GROUP.name in sums
 
 
 def test_exports_are_served_with_their_metadata_next_to_them(base_url):
     with urllib.request.urlopen(base_url + "exports/projects.csv") as answer:
         assert answer.headers.get_content_type() == "text/csv"
         assert answer.read().startswith(b"id,label_de,")
-    with urllib.request.urlopen(base_url + "exports/projects.csv-metadata.json") as answer:
-        assert answer.headers.get_content_type() == "application/csvm+json"
+    for metadata in ("projects.csv-metadata.json", GROUP.name):
+        with urllib.request.urlopen(base_url + "exports/" + metadata) as answer:
+            assert answer.headers.get_content_type() == "application/csvm+json"
     with urllib.request.urlopen(base_url + "exports/") as answer:
         page = answer.read().decode()
     assert all(f'href="{base_url}exports/{t.name}"' in page for t in TABLES)

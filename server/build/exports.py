@@ -26,7 +26,7 @@ from ..namespaces import ADMS, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
 
 CSV_MEDIA_TYPE = "text/csv"
 CSVW_MEDIA_TYPE = "application/csvm+json"
-CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
+CSVW_CONTEXT = ("http://www.w3.org/ns/csvw", {"@language": "en"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class Table:
     rows: Callable[[Graph], list[dict]]
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ("id",)
+    references: tuple[tuple[str, str], ...] = ()  # (column, table whose `id` it holds): foreign keys, see `Group`
 
     @property
     def metadata_name(self) -> str:
@@ -130,8 +131,12 @@ class Table:
 
     def metadata_bytes(self, licence_iri: str) -> bytes:
         """The table's CSVW metadata; `url` is relative, so it holds wherever the pair of files is served."""
+        return _json({"@context": CSVW_CONTEXT, **self.description(licence_iri)})
+
+    def description(self, licence_iri: str, keys: bool = False) -> dict:
+        """The table's CSVW description; with `keys`, its foreign keys, which only a table group may state (a key's
+        `resource` must be a table of the same group, CSVW Metadata §5.5.2.1)."""
         described = {
-            "@context": [CSVW_CONTEXT, {"@language": "en"}],
             "url": self.name,
             "dc:title": [{"@value": self.title_de, "@language": "de"}, {"@value": self.title_en, "@language": "en"}],
             "dc:license": {"@id": licence_iri},
@@ -141,7 +146,39 @@ class Table:
         }
         if any(c.name == "id" for c in self.columns):  # the row's resource; other tables name it per column
             described["tableSchema"]["aboutUrl"] = "{+id}"
-        return (json.dumps(described, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        if keys and self.references:
+            described["tableSchema"]["foreignKeys"] = [
+                {"columnReference": column, "reference": {"resource": table, "columnReference": "id"}}
+                for column, table in self.references]
+        return described
+
+
+@dataclass(frozen=True)
+class Group:
+    """Tables in one CSVW table group (`csv-metadata.json`), so that a validating processor checks the foreign keys
+    between them; one licence and graph, as the group file is one distribution."""
+
+    name: str
+    licence: str
+    graph: str
+    title_de: str
+    title_en: str
+    tables: tuple[Table, ...]
+
+    def __post_init__(self):
+        if any((t.licence, t.graph) != (self.licence, self.graph) for t in self.tables):
+            raise ValueError(f"the tables of {self.name} must share its licence and graph")
+
+    def metadata_bytes(self, licence_iri: str) -> bytes:
+        """The group's CSVW metadata: each table's description, with its foreign keys."""
+        return _json({"@context": CSVW_CONTEXT,
+                      "dc:title": [{"@value": self.title_de, "@language": "de"},
+                                   {"@value": self.title_en, "@language": "en"}],
+                      "tables": [t.description(licence_iri, keys=True) for t in self.tables]})
+
+
+def _json(described: dict) -> bytes:
+    return (json.dumps(described, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # A row's resource as an rdflib term, made once for all its cells: making a URIRef checks its characters, a quarter
@@ -308,20 +345,22 @@ TABLES = (
           "Cooperation memberships", _memberships, (
               Column("cooperation", "Kooperation", "cooperation", datatype="anyURI", note=SUBJECT_NOTE),
               Column("cooperation_label", "Name der Kooperation", "cooperation's name", RDFS.label, about="cooperation", lang="de"),
-              Column("member", "Mitglied", "member", ORG.hasMember, about="cooperation", iri=True),
+              Column("member", "Mitglied", "member", ORG.hasMember, about="cooperation", iri=True, datatype="anyURI"),
               Column("member_label", "Name des Mitglieds", "member's name", RDFS.label, about="member", lang="de"),
               Column("lead", "federführend", "lead member", MPSC.leadMember, about="cooperation", datatype="boolean",
                      null="false", value_of="member",
                      read=lambda g, row: "true" if (URIRef(row["cooperation"]), MPSC.leadMember, URIRef(row["member"])) in g else "false"),
-          ), key=("cooperation", "member")),
+          ), key=("cooperation", "member"), references=(("member", "bodies.csv"),)),
     Table("measures.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Maßnahmen der Projekte", "Measures of the projects",
           _measures, (
-              ID, Column("project", "Projekt", "project", MPSC.measure, about="project", value_of="id"), LABEL_DE, LABEL_EN,
+              ID, Column("project", "Projekt", "project", MPSC.measure, about="project", value_of="id",
+                         datatype="anyURI"),
+              LABEL_DE, LABEL_EN,
               Column("product_name", "Produktname", "product name", MPSC.productName),
               Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template("measure-status", "status")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
-          )),
+          ), references=(("project", "projects.csv"),)),
     Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
           "Municipalities of the official register", _of_class(MPSC.Municipality), (
               ID, LABEL_DE, *_register_columns(False),
@@ -336,3 +375,9 @@ TABLES = (
                      note=POINT_NOTE.format("Latitude")),
           )),
 )
+
+# The foreign keys that hold in the data: a member is a body, a measure's project a project. A grantee is not always
+# a body of bodies.csv (it may be a cooperation, which has no table), nor a body a municipality (bodies.csv also holds
+# districts, associations and companies), so neither is a key.
+GROUP = Group("csv-metadata.json", "cc-by-4.0", PROGRAMME_GRAPH, "Tabellen des Programms", "The programme's tables",
+              tuple(t for t in TABLES if t.graph == PROGRAMME_GRAPH))

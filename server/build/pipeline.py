@@ -285,21 +285,30 @@ def metadata_part(meta: list, content: set) -> bytes:
 
 
 def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]]:
-    """The CSV exports and their CSVW metadata (build/exports.py), with their manifest entries."""
+    """The CSV exports and their CSVW metadata (build/exports.py), each table's and the group's that states the
+    foreign keys between them, with their manifest entries."""
     files, entries = {}, []
     for table in exports.TABLES:
         data, rows = table.csv_bytes(graphs[table.graph])
         files[table.name] = data
         files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de)
-        common = {"licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False}
         entries.append({"name": table.name, "media_type": exports.CSV_MEDIA_TYPE, "file_type": "CSV",
-                        "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)", **common, "rows": rows,
-                        "bytes": len(data), "sha256": sha256(data)})
-        meta = files[table.metadata_name]
-        entries.append({"name": table.metadata_name, "media_type": exports.CSVW_MEDIA_TYPE, "file_type": "JSON",
-                        "title_de": f"{table.title_de} (CSVW-Metadaten)", "title_en": f"{table.title_en} (CSVW metadata)",
-                        **common, "describes": table.name, "bytes": len(meta), "sha256": sha256(meta)})
+                        "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)",
+                        "licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False,
+                        "rows": rows, "bytes": len(data), "sha256": sha256(data)})
+        entries.append(_metadata_entry(table.metadata_name, files[table.metadata_name], table, table.name))
+    group = exports.GROUP
+    files[group.name] = group.metadata_bytes(LICENCES[group.licence].dcat_ap_de)
+    entries.append(_metadata_entry(group.name, files[group.name], group, [t.name for t in group.tables]))
     return files, entries
+
+
+def _metadata_entry(name: str, data: bytes, owner: exports.Table | exports.Group, describes: str | list) -> dict:
+    """The manifest entry of a CSVW metadata file; `owner`, a table or the group, gives titles, licence and graph."""
+    return {"name": name, "media_type": exports.CSVW_MEDIA_TYPE, "file_type": "JSON",
+            "title_de": f"{owner.title_de} (CSVW-Metadaten)", "title_en": f"{owner.title_en} (CSVW metadata)",
+            "licence": owner.licence, "graphs": [owner.graph], "compressed": False, "dump": False,
+            "describes": describes, "bytes": len(data), "sha256": sha256(data)}
 
 
 @dataclass(frozen=True)

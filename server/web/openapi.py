@@ -455,7 +455,8 @@ def dump_routes() -> dict[str, dict]:
         "/exports/<name>": {"get": operation(
             "export", "dumps", "A CSV table or its CSVW metadata",
             "A table of the served release (`projects.csv`) or its CSV on the Web metadata "
-            "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell. The same "
+            "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell; or the "
+            "table group's (`csv-metadata.json`), with the foreign keys between the programme's tables. The same "
             "file as under /dumps/.", {**file_answers, "200": answer(
                 "The file as built.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
                 Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
