@@ -282,9 +282,18 @@ def _key_template(path: str, column: str) -> str:
     return f"{ID_BASE}{path}/{{{column}}}"
 
 
-def _geocoding(name: str, scheme: str, de: str, en: str) -> Column:
-    return Column(name, de, en, MPSC.politicalGeocoding, iri=True,
-                  template=f"{iris.POLITICAL_GEOCODING}{scheme}/{{{name}}}")
+# The political-geocoding lists of DCAT-AP.de a register unit has an entry in: column suffix -> (list, de, en).
+GEOCODINGS = {"district": ("districtKey", "Kreisschlüssel", "district key"),
+              "association": ("municipalAssociationKey", "Gemeindeverbandsschlüssel", "municipal association key"),
+              "municipality": ("municipalityKey", "Gemeindeschlüssel", "municipality key"),
+              "regional": ("regionalKey", "Regionalschlüssel", "regional key")}
+
+
+def _geocodings(*kinds: str) -> tuple[Column, ...]:
+    """A column per list (`GEOCODINGS`): the unit's entry there, by its key."""
+    return tuple(Column(f"geocoding_{kind}", f"{de} (DCAT-AP.de)", f"{en} (DCAT-AP.de)", MPSC.politicalGeocoding,
+                        iri=True, template=f"{iris.POLITICAL_GEOCODING}{scheme}/{{geocoding_{kind}}}")
+                 for kind in kinds for scheme, de, en in [GEOCODINGS[kind]])
 
 
 def _register_columns(roles: bool) -> tuple[Column, ...]:
@@ -308,6 +317,11 @@ def _register_columns(roles: bool) -> tuple[Column, ...]:
 
 def _within(name: str, path: str, de: str, en: str) -> Column:
     return Column(name, de, en, SCHEMA.containedInPlace, iri=True, template=_key_template(path, name))
+
+
+# Where a register unit lies, for bodies and municipalities alike (a municipality may lie in a municipal association).
+PLACES = (_within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
+          _within("association", "municipal-association", "Gemeindeverband", "municipal association"))
 
 
 TABLES = (
@@ -334,11 +348,7 @@ TABLES = (
     Table("bodies.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Beteiligte Körperschaften", "Participating bodies",
           _bodies, (
               ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, *_register_columns(True),
-              _within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
-              _geocoding("geocoding_district", "districtKey", "Kreisschlüssel (DCAT-AP.de)", "district key (DCAT-AP.de)"),
-              _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
-                         "municipality key (DCAT-AP.de)"),
-              _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
+              *PLACES, *_geocodings("district", "association", "municipality", "regional"),
               Column("projects", "Projekte", "projects", read=_projects, note=PROJECTS_NOTE),
           )),
     Table("memberships.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Mitglieder der Kooperationen",
@@ -364,11 +374,7 @@ TABLES = (
     Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
           "Municipalities of the official register", _of_class(MPSC.Municipality), (
               ID, LABEL_DE, *_register_columns(False),
-              _within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
-              _within("association", "municipal-association", "Gemeindeverband", "municipal association"),
-              _geocoding("geocoding_municipality", "municipalityKey", "Gemeindeschlüssel (DCAT-AP.de)",
-                         "municipality key (DCAT-AP.de)"),
-              _geocoding("geocoding_regional", "regionalKey", "Regionalschlüssel (DCAT-AP.de)", "regional key (DCAT-AP.de)"),
+              *PLACES, *_geocodings("municipality", "regional"),
               Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
                      note=POINT_NOTE.format("Longitude")),
               Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),
