@@ -175,6 +175,16 @@ def test_a_syntax_error_names_file_line_and_column(small_root, tmp_path):
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
 
 
+def test_an_earlier_ontology_version_that_is_not_what_its_name_says_fails_the_build(small_root, tmp_path):
+    """The release keeps the earlier versions so that /ontology/{version} answers them: a file that names another
+    version (or none) would answer for the wrong one, so the build stops and says which file."""
+    versions = small_root / "ontology" / "versions"
+    (versions / "1.3.0.ttl").rename(versions / "1.3.1.ttl")
+    result = mpsc("build", "--out", str(tmp_path / "r"), env={"MPSC_ROOT": str(small_root)})
+    assert result.returncode == 1
+    assert "ontology/versions/1.3.1.ttl does not name itself https://w3id.org/mpsc/ontology/1.3.1" in result.stderr
+
+
 def test_unknown_option_is_a_usage_error():
     assert mpsc("build", "--no-such-option").returncode == 2
 

@@ -265,6 +265,23 @@ def test_ontology_version_iri_redirects_303_to_the_ontology(base_url, accept, ta
     assert status == 404 and media_type(headers) == type_
 
 
+def test_every_earlier_version_of_the_ontology_dereferences(base_url):
+    """Following owl:priorVersion from the current ontology reaches 1.0.0, each version answering in every RDF
+    format as the file the release keeps, naming itself by its version IRI (a browser gets RDF: there is no page)."""
+    _, _, body = fetch(f"{base_url}ontology.ttl")
+    prior, seen = parse(body, "text/turtle").value(URIRef(BASE + "ontology"), OWL.priorVersion), []
+    while prior is not None:
+        for fmt in RDF_TYPES.values():
+            status, headers, body = fetch(base_url + document_path(str(prior)), fmt)
+            assert status == 200 and media_type(headers) == fmt and "accept" in vary(headers), (prior, fmt)
+            graph = parse(body, fmt)
+            assert graph.value(URIRef(BASE + "ontology"), OWL.versionIRI) == prior
+        assert media_type(fetch(base_url + document_path(str(prior)), BROWSER)[1]) in RDF_TYPES.values()
+        seen.append(str(prior).rsplit("/", 1)[1])
+        prior = graph.value(URIRef(BASE + "ontology"), OWL.priorVersion)
+    assert seen == ["1.3.0", "1.2.0", "1.1.0", "1.0.0"]
+
+
 @pytest.mark.parametrize("iri, path", [
     (BASE + "id/project/bamberg#x", "doc/project/bamberg#x"),
     (BASE + "ontology#grantee", "ontology#grantee"),

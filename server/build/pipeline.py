@@ -22,7 +22,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
-from . import changes, exports, metadata, notes, search_index, validation
+from . import changes, exports, metadata, notes, ontology_versions, search_index, validation
 from .background import Background, Claim
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
@@ -400,14 +400,17 @@ def dataset_file_entry(data: bytes, manifest: dict) -> dict:
     return {**entry, "triples": entry["triples"] + manifest["default_graph"]}
 
 
-def seal(written: Written, graphs: dict[str, Graph], parts: dict) -> dict[str, bytes]:
+def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[str, bytes] | None = None
+         ) -> dict[str, bytes]:
     """A release's files: the writer's, the dataset file (its three members), the search index (`parts`, see
-    SHARED_PARTS; `search_index.build_index` gives its bytes and entries), RELEASE-NOTES.md, the manifest naming
-    them all, and SHA256SUMS over all of them."""
+    SHARED_PARTS; `search_index.build_index` gives its bytes and entries), the `earlier` versions of the ontology
+    (build/ontology_versions.py), RELEASE-NOTES.md, the manifest naming them all, and SHA256SUMS over all."""
     manifest, (data, indexed) = written.manifest, parts["index"]
+    earlier = earlier or {}
     files = {**written.files, ALL_FILE.name: parts["merge"] + parts["graphs"] + written.metadata_part,
-             SEARCH_INDEX: data}
+             SEARCH_INDEX: data, **{ontology_versions.file_name(v): d for v, d in earlier.items()}}
     manifest = {**manifest, "files": [*manifest["files"], dataset_file_entry(files[ALL_FILE.name], manifest)],
+                "ontology_versions": {v: ontology_versions.file_name(v) for v in sorted(earlier)},
                 "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data), "sha256": sha256(data)}}
     files[NOTES] = notes.release_notes(manifest["version"], manifest["modified"], {g: graphs[g] for g in CONTENT},
                                        written.meta, manifest["files"], written.changes).encode()
@@ -458,6 +461,10 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
+    try:
+        earlier = ontology_versions.read(root)
+    except ontology_versions.UnfitVersion as error:
+        raise BuildError(str(error)) from None
     base = writing = None
     shared = Shared()
     try:
@@ -471,7 +478,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
         modified = release_date(root, graphs[METADATA])
         ntriples = {name: rdfio.ntriples(triples) for name, triples in ordered.items()}
         digests = {name: rdfio.fingerprint(text) for name, text in ntriples.items()}
-        key = input_key(digests, modified)
+        key = input_key({**digests, **{f"ontology {v}": sha256(d) for v, d in earlier.items()}}, modified)
         same = unchanged(out_dir, key)
         content_digests = {g: digests[g] for g in CONTENT}
         writing = None if same else Background(lambda: new_release(out_dir, graphs, ordered, modified, key,
@@ -490,7 +497,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
             if child is not None:
                 child.cancel()
         shared.close()
-    files = seal(written, graphs, {**theirs, **mine})
+    files = seal(written, graphs, {**theirs, **mine}, earlier)
     try:
         path = write_release(out_dir, version, files)
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite

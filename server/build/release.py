@@ -142,9 +142,19 @@ class Release:
         if problems:
             raise ReleaseCorrupt(f"release {self.path.name} is damaged: " + "; ".join(problems))
 
+    def ontology_version(self, version: str) -> Path | None:
+        """The file of an earlier version of the ontology the release keeps (build/ontology_versions.py), or None."""
+        name = self.manifest.get("ontology_versions", {}).get(version)
+        return self.path / name if name else None
+
+    @property
+    def ontology_files(self) -> list[str]:
+        """The files of the earlier versions of the ontology (Turtle), in version order."""
+        return list(self.manifest.get("ontology_versions", {}).values())
+
     def file(self, name: str) -> Path | None:
         """The path of a listed release file, or None for names the release does not have."""
-        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX}
+        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, *self.ontology_files}
         if "changes" in self.manifest:
             listed.add(CHANGES)
         return self.path / name if name in listed else None

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, redirect, send_file
 
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
+from ..formats import TURTLE
 from ..namespaces import METADATA_GRAPH
 from ..build.release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums,
                              sha256)
@@ -90,8 +91,8 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
         missing("error.no_file", name=name)
     entry = next((e for e in release.files if e["name"] == name), None)
     digest = entry["sha256"] if entry else own_digests(release)[name]
-    return send_file(path, mimetype=entry["media_type"] if entry else OWN_FILES[name], conditional=True,
-                     etag=digest, max_age=max_age)
+    media_type = entry["media_type"] if entry else OWN_FILES.get(name) or TURTLE.media_type  # else: ontology_files
+    return send_file(path, mimetype=media_type, conditional=True, etag=digest, max_age=max_age)
 
 
 def own_digests(release: Release) -> dict[str, str]:
@@ -120,7 +121,7 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
     files = [{**entry, "url": base + entry["name"], "title": entry[f"title_{lang}"],
               "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
              for entry in release.files if is_table_file(entry) or not tables_only]
-    own = [(name, base + name) for name in OWN_FILES if (release.path / name).is_file()]
+    own = [(name, base + name) for name in [*OWN_FILES, *release.ontology_files] if (release.path / name).is_file()]
     earlier = [r for r in everything if r.version != release.version] if not tables_only else []
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,

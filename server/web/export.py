@@ -100,7 +100,8 @@ def sitemap_part_paths(app: Flask) -> list[str]:
 
 def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:
     """The release's files under /dumps/ and /dumps/VERSION/, and the static assets under /static/."""
-    for name in [entry["name"] for entry in release.files] + ["release.json", "SHA256SUMS", "RELEASE-NOTES.md"]:
+    for name in [entry["name"] for entry in release.files] + ["release.json", "SHA256SUMS", "RELEASE-NOTES.md",
+                                                              *release.ontology_files]:
         if (release.path / name).is_file():
             for folder in ("dumps", f"dumps/{release.version}"):
                 writer.copy(release.path / name, f"{folder}/{name}")

@@ -334,8 +334,11 @@ def document_routes() -> dict[str, dict]:
             [extension(DOCUMENT_FORMATS), *PAGE_PARAMETERS])},
         "/ontology/<version>": {"get": operation(
             "ontologyVersion", "documents", "A version IRI of the vocabulary",
-            "The ontology's `owl:versionIRI`: 303 to `/ontology` in the negotiated format; 404 for other versions.",
-            {"303": see_other("the vocabulary in the negotiated format."), **unknown,
+            "The ontology's `owl:versionIRI`: 303 to `/ontology` in the negotiated format; an earlier version "
+            "(an `owl:priorVersion`) answers that version in RDF, as the release keeps it; 404 for other versions.",
+            {"200": answer("An earlier version of the vocabulary.", content(*GRAPH_FORMATS),
+                           ETag=header("ETag", True), Vary=header("Vary")), **not_modified(),
+             "303": see_other("the vocabulary in the negotiated format."), **unknown,
              **errors(406, *STORE_ERRORS)}, [path("version", "The vocabulary's version.", {"type": "string"},
                                                    examples=["1.0.0"]), LANG])},
     }

@@ -1,5 +1,6 @@
 """Dereferenceable URIs: /id/… answers 303 See Other to /doc/…, the document in HTML or RDF; /ontology,
-and its version IRI /ontology/{version}, which answers 303 to /ontology the same way.
+and its version IRI /ontology/{version}, which answers 303 to /ontology the same way (an earlier version's IRI
+answers that version, which the release keeps).
 
 Cool URIs for the Semantic Web, 303 pattern: an IRI names the thing, its document describes it. The
 document is the resource's description from `queries.document` (the same graph for every format), shown
@@ -13,7 +14,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
-from ..formats import HTML, Format, by_extension
+from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
@@ -112,13 +113,23 @@ def ontology_rdf(fmt: Format) -> Response:
 
 @bp.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
-    """A version IRI of the ontology (owl:versionIRI): 303 to the ontology document in the negotiated format."""
-    fmt = choose(DOCUMENT_FORMATS).format
+    """A version IRI of the ontology (owl:versionIRI): the current one 303 to the ontology document in the
+    negotiated format; an earlier one, which the release keeps as a file, answers that version in RDF."""
     versions = per_release.value("ontology-versions", lambda: {
         str(row["version"]) for row in get_store().select(queries.ontology_versions())})
-    if f"{ONTOLOGY_IRI}/{version}" not in versions:
+    if f"{ONTOLOGY_IRI}/{version}" in versions:
+        return see_other(ONTOLOGY_IRI, choose(DOCUMENT_FORMATS).format)
+    release = served_release()
+    path = release.ontology_version(version) if release else None
+    if path is None:
+        fmt = choose(DOCUMENT_FORMATS).format
         return document_headers(not_found(fmt=fmt, details={"iri": f"{ONTOLOGY_IRI}/{version}"}), negotiated=True)
-    return see_other(ONTOLOGY_IRI, fmt)
+    fmt = choose(GRAPH_FORMATS).format
+    triples = per_release.value(f"ontology-version {version}", lambda: rdfio.canonical(
+        [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]))
+    response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
+                                     lambda: rdf_response(triples, fmt))
+    return document_headers(response, negotiated=True)
 
 
 def known(iri: str) -> bool:
