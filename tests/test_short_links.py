@@ -57,6 +57,25 @@ def test_a_short_link_redirects_to_the_permalink_that_runs_the_query(server):
     assert fetch(target, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
 
 
+def test_a_long_querys_short_link_answers_the_query_itself(settings):
+    """A permalink longer than proxies pass on (nginx: an 8 KB request line) would end in 414 there, so the short
+    link of such a query answers it in place, in the negotiated format, as /sparql would."""
+    long_query = QUERY + "\n# " + "ä" * 3000  # 18,000 bytes once percent-encoded
+    with serve_app(settings.with_(max_query_bytes=20_000)) as url:
+        created = shorten(url, long_query)
+        assert created.status == 201 and len(created.json()["permalink"]) > 8000
+        status, location = location_of(created.json()["short"])
+        assert status == 200 and location == ""
+        answer = fetch(created.json()["short"], headers={"Accept": "application/sparql-results+json"})
+        assert answer.status == 200 and answer.json()["results"]["bindings"]
+        assert "accept" in answer.headers["Vary"].lower()
+        direct = fetch(url + "sparql", method="POST", data=urlencode({"query": long_query}).encode(),
+                       headers={**FORM, "Accept": "application/sparql-results+json"})
+        assert answer.json() == direct.json()
+        page = fetch(created.json()["short"], headers={"Accept": "text/html"})
+        assert page.status == 200 and page.media_type == "text/html"
+
+
 def test_the_same_query_gets_the_same_link_and_another_query_another(server):
     first = shorten(server, QUERY).json()["short"]
     assert shorten(server, QUERY).json()["short"] == first

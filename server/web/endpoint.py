@@ -56,8 +56,13 @@ def endpoint():
     """Answer a query, or describe the service when there is none."""
     responses.depends_on("Accept")
     query_request = read_request()
-    if query_request is None:
-        return describe()
+    return describe() if query_request is None else answer(query_request)
+
+
+def answer(query_request: "QueryRequest") -> Response:
+    """The answer to a query in the negotiated format (also a short link's, short_links.py); for browsers, errors
+    are shown on the query form."""
+    responses.depends_on("Accept")
     try:
         info = inspected(query_request.query)
         refuse_unsafe(info)

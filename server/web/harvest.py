@@ -74,7 +74,7 @@ def jsonld_context() -> Response:
 def robots() -> Response:
     """Crawl everything but the query endpoint (its answers are computed per request), and read the sitemap."""
     base = reader()[1].base
-    body = f"User-agent: *\nDisallow: /sparql\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+    body = f"User-agent: *\nDisallow: /sparql\nDisallow: /q/\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
     return responses.conditional(responses.etag(base, "robots"),
                                  lambda: Response(body, content_type="text/plain; charset=utf-8"))
 

@@ -418,8 +418,10 @@ def short_link_routes() -> dict[str, dict]:
                 "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
         "/q/<key>": {"get": operation(
             "shortLinkFollow", "sparql", "Follow a short link",
-            "Redirects to the permalink that runs the stored query.",
-            {"303": see_other("the permalink `/sparql?query=…`"), **errors(404, 503)}, [key])},
+            "Redirects to the permalink that runs the stored query; a query whose permalink is longer than 8,000 "
+            "bytes (more than proxies pass on) is answered here, as `/sparql` would.",
+            {"200": answer("The query's result, as `/sparql` answers it.", content(*SPARQL_FORMATS), Vary=header("Vary")),
+             "303": see_other("the permalink `/sparql?query=…`"), **errors(404, 503)}, [key])},
     }
 
 

@@ -1,5 +1,7 @@
 """Short links to queries: `POST /sparql/links` (query=…) stores a query and answers its short URL, `/q/ID`,
-which redirects (303) to the permalink that runs the query (`/sparql?query=…`).
+which redirects (303) to the permalink that runs the query (`/sparql?query=…`). A permalink longer than proxies
+pass on (PERMALINK_MOST) would end in 414 there (granian's own limit is 65,534 bytes): such a short link answers
+the query itself, as /sparql would, so that every link works for every query the endpoint accepts.
 
 The permalink alone carries the whole query in the URL, which mail and chat programs break or truncate;
 the Wikidata Query Service hands such links to a shortener (w.wiki), this service keeps them itself, in one
@@ -21,11 +23,12 @@ from flask import Blueprint, current_app, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
-from .endpoint import form_fields, requesting_client, too_large
+from .endpoint import QueryRequest, answer, form_fields, requested_formats, requesting_client, too_large
 from .site import not_found
 
 bp = Blueprint("short_links", __name__)
 ID_CHARS = 10  # 50 bits: collisions are out of reach for any number of links this table may hold
+PERMALINK_MOST = 8000  # bytes of a permalink's path and query; nginx's default buffer for a request line is 8 KB
 SCHEMA = "CREATE TABLE IF NOT EXISTS link (id TEXT PRIMARY KEY, query TEXT NOT NULL, created TEXT NOT NULL)"
 
 
@@ -77,7 +80,10 @@ def follow(key: str):
         row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
     if row is None:
         return not_found()
-    return redirect(permalink(row[0]), code=303)
+    target = permalink(row[0])
+    if len(target.encode("ascii")) - len(get_settings().public_base) < PERMALINK_MOST:
+        return redirect(target, code=303)
+    return answer(QueryRequest(row[0], [], [], requested_formats(request.args)))
 
 
 def permalink(query: str) -> str:

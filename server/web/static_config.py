@@ -71,6 +71,8 @@ default_type application/octet-stream;
 charset utf-8;
 charset_types {CHARSET_TYPES};
 server_tokens off;
+# A permalink carries its query in the URL (up to granian's 65,534 bytes); nginx's default line buffer is 8 KB.
+large_client_header_buffers 4 64k;
 gzip_static on;
 gzip_vary on;
 
