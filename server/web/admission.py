@@ -130,9 +130,9 @@ class Admission:
     @contextmanager
     def charge(self, client: str):
         """Admit work of `client` that runs in the web worker itself, not in an executor (a reconciliation batch,
-        the lexing of a query):
-        the client's budget and the bound on work in flight apply as to a query, the time limit too, but it takes
-        no executor, so the shorter limit of the last free one does not apply. Yields its deadline."""
+        the lexing of a query): the client's budget and the bound on work in flight apply as to a query, the time
+        limit too, but it takes no executor, so the shorter limit of the last free one does not apply. Yields its
+        deadline."""
         deadline = time.monotonic() + self.settings.query_timeout
         self._enter(client)
         started = time.monotonic()
