@@ -303,24 +303,18 @@ def test_a_data_extension_asks_for_at_most_a_batch_of_ids(service, settings):
     assert [m["id"] for m in answer["meta"]] == ["ags"] and len(answer["rows"]) == 2
 
 
-def test_a_batch_is_stopped_at_the_time_limit_even_within_a_query(service, settings, real_store):
+def test_a_batch_is_stopped_at_the_time_limit_even_within_a_query(settings, real_store):
     """A name of two hundred characters that shares words with thousands of places is compared with each of them,
     which takes up to seconds: the batch ends at the endpoint's time limit, within that query, in words."""
     words = "m vgem st landkreis amt bad vvg verbandsgemeinde gvv samtgemeinde verwaltungsgemeinschaft kreisfreie " \
             "gemeinde kreis land gross and flecken erfuellende erfullende rhein smart main neustadt gkst hansest"
     slow = {f"q{i}": {"query": words + " " * i} for i in range(100)}
-    times = []
-    for _ in range(2):  # the first request may build the index
-        started = time.monotonic()
-        assert fetch(service + "?" + urllib.parse.urlencode({"queries": json.dumps({"q0": slow["q0"]})}))[0] == 200
-        times.append(time.monotonic() - started)
-    single = min(times)  # one such query, under the shared server's 10 s
-    limit = 0.3
+    limit = 0.3  # one such query alone takes 1 s (2 s on a slow host): the batch ends within the first
     # The batch's limit is the app's (Admission.charge); the labels' queries run in the shared store, under its 10 s.
     with serve_app(settings.with_(query_timeout=limit), store=real_store) as url:
         assert get_json(url + "reconcile/suggest/entity", prefix="Bam")["result"]  # the index is built meanwhile
         started = time.monotonic()
         status, headers, body = fetch(url + "reconcile?" + urllib.parse.urlencode({"queries": json.dumps(slow)}))
         assert status == 503 and "Retry-After" in headers
-        assert time.monotonic() - started < limit + single / 2, single  # not after the query it was in
+        assert time.monotonic() - started < limit + 0.6  # not after the query it was in
         assert "The batch was stopped after 0.3 seconds" in json.loads(body)["detail"]
