@@ -12,6 +12,7 @@ import gzip
 import http.client
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -167,6 +168,18 @@ def test_what_was_not_exported_is_answered_by_the_app(site):
         assert static.status == dynamic.status, path
         if static.status == 200 and path != "healthz":
             assert static.body == dynamic.body, path
+
+
+def test_an_http_1_0_client_without_host_is_served_through_nginx(site):
+    """HTTP/1.0 needs no Host; nginx asks the app in HTTP/1.1, which does, so it names the host it answered for."""
+    nginx, _, _ = site
+    url = urlsplit(nginx)
+    with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith((b"HTTP/1.0 200", b"HTTP/1.1 200")), answer[:200]
 
 
 def test_nginx_negotiation_matches_conneg_for_common_clients():

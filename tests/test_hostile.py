@@ -170,7 +170,8 @@ HOST_LINES = {"none": b"", "two": b"Host: 127.0.0.1\r\nHost: evil.example\r\n", 
               "spaces": b"Host: a b\r\n", "listed": b"Host: a, b\r\n"}
 
 
-@pytest.mark.parametrize("target", ["/healthz", "/doc/project/bamberg", "/id/project/bamberg", "/sparql?query=ASK%7B%7D"])
+@pytest.mark.parametrize("target", ["/healthz", "/doc/project/bamberg", "/id/project/bamberg", "/sparql?query=ASK%7B%7D",
+                                    "/dumps"])  # the last one a redirect of Werkzeug's (a missing slash)
 @pytest.mark.parametrize("lines", HOST_LINES)
 def test_a_request_without_one_clear_host_is_400(base_url, lines, target):
     """RFC 9112 §3.2: an HTTP/1.1 request without a Host, with two, or with one that names no host is answered
@@ -179,7 +180,7 @@ def test_a_request_without_one_clear_host_is_400(base_url, lines, target):
     answer = raw(base_url, request)
     assert answer is not None and answer.status == 400, answer
     assert "Host" in answer.text
-    assert raw(base_url, f"GET {target} HTTP/1.0\r\n\r\n".encode()).status in (200, 303)
+    assert raw(base_url, f"GET {target} HTTP/1.0\r\n\r\n".encode()).status in (200, 303, 308)
 
 
 def test_host_injection_leaves_the_server_healthy(base_url):

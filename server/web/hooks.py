@@ -41,6 +41,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
+    app.before_request(_relative_redirect)
     app.after_request(_finish)
     app.register_error_handler(HttpError, lambda e: error_response(e.status, e.message, e.headers, **e.details))
     app.register_error_handler(QueryFailed, _query_failed)
@@ -49,12 +50,16 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.extensions["mpsc.access_log"] = access_log or AccessLog()
 
 
-def _start_clock() -> Response | None:
-    """Note when the request began; answer Werkzeug's own redirects (a missing trailing slash, doubled
-    slashes) with a relative Location, since Werkzeug builds an absolute one from the request's Host
-    header, which a client may set to any other site."""
+def _start_clock() -> None:
+    """Note when the request began, and drop a Range this server does not serve."""
     g.started = time.perf_counter()
     _ignore_ranges_not_served(request.environ)
+
+
+def _relative_redirect() -> Response | None:
+    """Answer Werkzeug's own redirects (a missing trailing slash, doubled slashes) with a relative Location,
+    since Werkzeug builds an absolute one from the request's Host header, which a client may set to any other
+    site."""
     error = request.routing_exception
     if isinstance(error, RequestRedirect):
         target = urlsplit(error.new_url)

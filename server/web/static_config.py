@@ -15,6 +15,7 @@ The static server does what the app does for the common requests, and hands ever
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from ..formats import GRAPH_FORMATS, HTML
 from .dumps import YEAR
@@ -151,6 +152,7 @@ map $mpsc_html_only $mpsc_referrer_policy {{
 
 server {{
     listen {listen};
+    server_name {urlsplit(base).hostname};  # also $host for a request that names none (HTTP/1.0)
     root site;
     error_page 418 = @mpsc;
     set $mpsc_none "";
@@ -174,7 +176,7 @@ server {{
         proxy_pass http://mpsc;
         proxy_http_version 1.1;
         proxy_set_header Connection "";
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;  # the request's host, else the server name: HTTP/1.0 clients may send none
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_buffering off;
     }}
