@@ -81,6 +81,19 @@ class NotInXml(QueryFailed):
         self.args = (code_point,)
 
 
+class NotInRdfXml(QueryFailed):
+    """A graph RDF/XML cannot write: a predicate whose IRI ends in no XML name (`http://a/p/`, `http://a/1`),
+    which RDF/XML must write as an element name (RDF 1.1 XML Syntax §2.1)."""
+
+    status = 406
+
+    def __init__(self):
+        super().__init__("The result has a predicate RDF/XML cannot write (an IRI that does not end in an XML name, "
+                         "such as http://example.org/p/ or http://example.org/1); ask for Turtle, N-Triples or "
+                         "JSON-LD instead.")
+        self.args = ()
+
+
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _MAX_MESSAGE = 300  # pyoxigraph lists every expected token; beyond this the list helps nobody
 

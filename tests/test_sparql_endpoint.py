@@ -167,6 +167,18 @@ def test_a_character_xml_cannot_carry_is_refused_in_words_not_sent_as_broken_xml
     assert fine.status == 200 and ET.fromstring(fine.body) is not None  # tab and newline are XML characters
 
 
+@pytest.mark.parametrize("predicate", ["http://example.org/p/", "http://example.org/1"])
+def test_a_predicate_rdf_xml_cannot_write_is_refused_in_words(sparql, predicate):
+    """RDF/XML writes a predicate as an element name, which an IRI ending in no XML name cannot give (RDF 1.1 XML
+    Syntax §2.1): 406 naming the other formats, rather than 200 with XML no parser reads."""
+    query = f'CONSTRUCT {{ <http://example.org/s> <{predicate}> "x" }} WHERE {{}}'
+    refused = fetch(sparql, query=query, headers={"Accept": "application/rdf+xml"})
+    assert refused.status == 406 and "RDF/XML cannot write" in refused.json()["detail"]
+    assert fetch(sparql, query=query, headers={"Accept": "text/turtle"}).status == 200
+    fine = fetch(sparql, query=query.replace(predicate, "http://example.org/p"), headers={"Accept": "application/rdf+xml"})
+    assert fine.status == 200 and ET.fromstring(fine.body) is not None
+
+
 def test_ask_answers_in_json_and_xml(sparql):
     ask = "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"
     assert fetch(sparql, query=ask).json()["boolean"] is True

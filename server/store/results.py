@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 import re
 from typing import IO, Callable, Iterable, Iterator
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from ..formats import TSV, Format
+from ..formats import RDFXML, TSV, Format
 from ..prefixes import prefixes_used
-from ..errors import NotInXml, QueryFailed, TooManyRows
+from ..errors import NotInRdfXml, NotInXml, QueryFailed, TooManyRows
 
 # What XML 1.0 cannot carry (§2.2 Char), as UTF-8: C0 controls but tab, newline and return; U+FFFE, U+FFFF.
 NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
@@ -81,11 +82,20 @@ def triples(stream: Iterable[ox.Triple], fmt: Format, max_rows: int | None) -> b
 
 
 def xml_checked(data: bytes, fmt: Format) -> bytes:
-    """`data`, unless it is XML holding a character XML cannot carry (NotInXml, 406): pyoxigraph writes such
-    characters of literals as they are, which makes the whole answer unreadable to XML parsers."""
-    found = NOT_IN_XML.search(data) if fmt.media_type.endswith("xml") else None
+    """`data`, unless it is XML holding a character XML cannot carry (NotInXml, 406), or RDF/XML that is not
+    well-formed (NotInRdfXml, 406): pyoxigraph writes such characters of literals as they are, and a predicate
+    with no XML name at its end as an element no parser reads. SPARQL results XML has no element named by the
+    data, so only RDF/XML is parsed (by expat, in C)."""
+    if not fmt.media_type.endswith("xml"):
+        return data
+    found = NOT_IN_XML.search(data)
     if found:
         raise NotInXml(ord(found.group().decode("utf-8")))
+    if fmt is RDFXML:
+        try:
+            expat.ParserCreate(namespace_separator=" ").Parse(data, True)  # names checked as namespaced ones
+        except expat.ExpatError:
+            raise NotInRdfXml() from None
     return data
 
 
