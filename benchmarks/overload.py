@@ -2,8 +2,8 @@
 
 Starts `mpsc serve` (default settings) over the current release of RELEASES on 127.0.0.1 and runs three
 scenarios in one go:
-1. mixed traffic: CLIENTS keep-alive clients for SECONDS, each a client of its own (own User-Agent, as
-   distinct people would be), cycling through a SPARQL query with text no one sent before (so no cache
+1. mixed traffic: CLIENTS keep-alive clients for SECONDS, each a client of its own (own User-Agent and own
+   address, forwarded as by a trusted proxy: `client`), as distinct people would be, cycling through a SPARQL query with text no one sent before (so no cache
    helps), an HTML page and a Turtle document of a municipality (a different one each time) and a dump
    file; reports requests, errors (anything but 200) and p50/p99 per kind;
 2. 20 runaway queries (each runs into the time limit) sent at once, first by one client, then by 20
@@ -63,19 +63,25 @@ def kinds(documents: list[str]):
         yield "dump", "/dumps/ontology.ttl", {}
 
 
+def client(name: str, n: int) -> dict[str, str]:
+    """The headers of client `n`: its User-Agent and its address, which the server, trusting 127.0.0.1 as a proxy
+    (`main`), takes from X-Forwarded-For; from one address, the clients would share one address's budgets."""
+    return {"User-Agent": f"{name}/{n}", "X-Forwarded-For": f"198.51.100.{n + 1}"}
+
+
 def mixed(base: str, clients: int, seconds: float, documents: list[str]) -> dict[str, list]:
     """Scenario 1: latencies per kind and the statuses that were not 200."""
     stop, lock = threading.Event(), threading.Lock()
     latencies: dict[str, list[float]] = {"query": [], "html": [], "turtle": [], "dump": []}
     errors: list[tuple[str, int, str]] = []
 
-    def client(n: int) -> None:
+    def run(n: int) -> None:
         connection, requests = load.connect(base), kinds(documents[n:] + documents[:n])
         for kind, path, headers in itertools.islice(requests, n % 4, None):  # clients start at different kinds
             if stop.is_set():
                 break
             started = time.perf_counter()
-            connection.request("GET", path, headers={**headers, "User-Agent": f"overload/{n}"})
+            connection.request("GET", path, headers={**headers, **client("overload", n)})
             response = connection.getresponse()
             body = response.read()
             with lock:
@@ -84,7 +90,7 @@ def mixed(base: str, clients: int, seconds: float, documents: list[str]) -> dict
                     errors.append((kind, response.status, body[:120].decode("utf-8", "replace")))
         connection.close()
 
-    load.for_seconds(client, clients, seconds, stop)
+    load.for_seconds(run, clients, seconds, stop)
     return {"latencies": latencies, "errors": errors}
 
 
@@ -95,18 +101,18 @@ def timed(base: str, path: str, headers: dict) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def runaway(base: str, documents: list[str], agents: list[str]) -> dict[str, tuple[int, float]]:
-    """Scenario 2: 20 runaway queries by `agents` (cycled), and the others' requests timed meanwhile."""
+def runaway(base: str, documents: list[str], senders: int) -> dict[str, tuple[int, float]]:
+    """Scenario 2: 20 runaway queries by `senders` clients (taking turns), and the others' requests timed
+    meanwhile."""
     threads = [threading.Thread(target=timed, args=(base, "/sparql?" + urlencode({"query": fresh(ENDLESS)}),
-                                                    {"User-Agent": agents[n % len(agents)]})) for n in range(20)]
+                                                    client("runaway", n % senders))) for n in range(20)]
     for thread in threads:
         thread.start()
     time.sleep(1.0)
     others = {"page /": timed(base, "/", {"Accept": "text/html"}),
               "document (HTML)": timed(base, documents[7], {"Accept": "text/html"}),
               "document (Turtle)": timed(base, documents[8], {"Accept": "text/turtle"}),
-              "small query": timed(base, "/sparql?" + urlencode({"query": fresh(SMALL)}),
-                                   {"User-Agent": "bystander/1"})}
+              "small query": timed(base, "/sparql?" + urlencode({"query": fresh(SMALL)}), client("bystander", 200))}
     for thread in threads:
         thread.join()
     return others
@@ -156,13 +162,13 @@ def main() -> None:
     args = parser.parse_args()
     if Releases(args.releases).current() is None:
         sys.exit(f"no release in {args.releases}; run `mpsc build` first")
-    with mpsc_serve(env={"MPSC_RELEASES": str(args.releases)}) as base:
+    with mpsc_serve(env={"MPSC_RELEASES": str(args.releases), "MPSC_TRUSTED_PROXIES": "127.0.0.1"}) as base:
         load.loaded(base)
         documents = municipalities(base)
         report_mixed(mixed(base, args.clients, args.seconds, documents), args.seconds)
-        for label, agents in (("one client", ["runaway/1"]), ("20 clients", [f"runaway/{n}" for n in range(20)])):
+        for label, senders in (("one client", 1), ("20 clients", 20)):
             print(f"2. 20 runaway queries by {label}; meanwhile:")
-            for what, (status, seconds) in runaway(base, documents, agents).items():
+            for what, (status, seconds) in runaway(base, documents, senders).items():
                 print(f"   {what:18} HTTP {status}  {seconds * 1000:8.1f} ms")
         times = slow_clients(base)
         print(f"3. GET / with 64 slow clients: worst of 5 {max(times) * 1000:.1f} ms, median {statistics.median(times) * 1000:.1f} ms")

@@ -80,6 +80,8 @@ class Settings:
                                   429)
     client_seconds: float = setting(60.0, "seconds of query time one client may use per minute per worker; more get "
                                     "429", "s", 429)
+    address_queries: int = setting(8, "queries the clients of one address may run or queue at once per worker, "
+                                   "whatever User-Agents they send; more get 429", "queries", 429)
     address_seconds: float = setting(120.0, "seconds of query time the clients of one address may use together per "
                                      "minute per worker, whatever User-Agents they send; more get 429", "s", 429)
     client_bodies: int = setting(4, "request bodies one client address may be sending at once per worker; more get "

@@ -159,16 +159,19 @@ def test_waiting_in_the_queue_counts_against_the_time_limit(server):
 
 
 def test_runaway_queries_of_many_clients_leave_a_newcomer_a_way_in(releases):
-    # Twenty clients, one runaway query each: budgets see nobody greedy. The last free executor is kept for short
-    # work (MPSC_BUSY_TIMEOUT) and freed executors go to the newest query, so a small query gets in quickly.
+    # Twenty clients (each an address of its own, forwarded by a trusted proxy), one runaway query each: budgets
+    # see nobody greedy. The last free executor is kept for short work (MPSC_BUSY_TIMEOUT) and freed executors go
+    # to the newest query, so a small query gets in quickly.
     settings = Settings.from_env(releases=releases).with_(
-        query_timeout=TIMEOUT, busy_timeout=0.5, executors=3, site_executors=1, queue=40, client_queries=2)
+        query_timeout=TIMEOUT, busy_timeout=0.5, executors=3, site_executors=1, queue=40, client_queries=2,
+        trusted_proxies=("127.0.0.1",))
     with serve_app(settings) as url:
         answers = {}
-        threads = in_background(*[lambda n=n: answers.setdefault(n, ask(url, ENDLESS, agent=f"crowd/{n}"))
+        threads = in_background(*[lambda n=n: answers.setdefault(n, ask(url, ENDLESS, agent=f"crowd/{n}",
+                                                                        forwarded_for=f"203.0.113.{n + 1}"))
                                   for n in range(20)])
         started = time.monotonic()
-        small = ask(url, SMALL, agent="newcomer/1")
+        small = ask(url, SMALL, agent="newcomer/1", forwarded_for="198.51.100.1")
         seconds = time.monotonic() - started
         for thread in threads:
             thread.join()
@@ -307,6 +310,23 @@ def test_the_clients_of_one_address_share_its_seconds_whatever_their_user_agents
         assert ask(url, SMALL, agent="rotating/3", forwarded_for="203.0.113.2").status == 200
 
 
+def test_the_clients_of_one_address_share_how_many_queries_they_may_have_at_once(releases):
+    """A new User-Agent per request would otherwise be a new client with room for more: past
+    MPSC_ADDRESS_QUERIES, any User-Agent of that address gets 429, while another address still gets in."""
+    settings = Settings.from_env(releases=releases).with_(
+        trusted_proxies=("127.0.0.1",), query_timeout=TIMEOUT, busy_timeout=TIMEOUT, executors=3, site_executors=1,
+        client_queries=2, address_queries=2)
+    with serve_app(settings) as url:
+        threads = in_background(*(lambda n=n: ask(url, ENDLESS, agent=f"swarm/{n}", forwarded_for="203.0.113.9")
+                                  for n in range(2)))
+        refused = ask(url, SMALL, agent="swarm/2", forwarded_for="203.0.113.9")
+        other = ask(url, SMALL, agent="swarm/2", forwarded_for="203.0.113.10")
+        for thread in threads:
+            thread.join()
+    assert refused.status == 429 and refused.json()["limit"] == "address_queries"
+    assert "whatever their User-Agents" in refused.json()["detail"] and other.status == 200
+
+
 def test_the_addresses_of_one_ipv6_64_share_a_budget(releases):
     """A host may send from any address of its /64: they count as one client, another /64 as another."""
     settings = Settings.from_env(releases=releases).with_(
@@ -332,7 +352,7 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 16
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 17
     assert limits["MPSC_CLIENT_BODIES"] == 4
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT
     assert {"Queries running at once per web worker", "Queries waiting for a free place, per web worker",

@@ -6,8 +6,8 @@ MPSC_TRUSTED_PROXIES, the address is the one the proxy forwards. An IPv6 address
 or home is given a whole /64 and may send from any address in it, which would be as many budgets. Each client may have
 MPSC_CLIENT_QUERIES queries running or queued at once and may use MPSC_CLIENT_SECONDS of query time per
 minute; beyond either it gets 429 with Retry-After and a problem+json body naming the limit. The clients of
-one address share MPSC_ADDRESS_SECONDS per minute besides, so that a new User-Agent per request, which costs
-nothing to send, buys no more than that. At most
+one address share MPSC_ADDRESS_QUERIES at once and MPSC_ADDRESS_SECONDS per minute besides, so that a new
+User-Agent per request, which costs nothing to send, buys no more than that. At most
 MPSC_EXECUTORS queries run at once; MPSC_QUEUE more may wait for one (their wait counts against the time
 limit); beyond that the answer is 503 with Retry-After. Only the time a query runs is charged to its
 client, not its wait in the queue, which others caused.
@@ -150,7 +150,8 @@ class Admission:
                                 f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
                                 {"Retry-After": "5"}, limit="queue")
             self._in_flight += 1
-            self._active[client] += 1
+            for key in (client, address_of(client)):
+                self._active[key] += 1
 
     def admit_link(self, client: str) -> None:
         """Count a new short link of `client`; 429 when it stored MPSC_CLIENT_SHORT_LINKS within the hour (each is
@@ -203,10 +204,12 @@ class Admission:
     def _check_budget(self, client: str) -> None:
         """429 when `client` already has its share of queries in flight or of query time this minute."""
         s = self.settings
-        if self._active.get(client, 0) >= s.client_queries:
-            raise HttpError(429, f"You have {s.client_queries} queries running or waiting, the most one client "
-                            "may have at once. Wait for them to finish.", {"Retry-After": "1"},
-                            limit="client_queries")
+        for key, allowed, limit, who in ((client, s.client_queries, "client_queries", "one client"),
+                                         (address_of(client), s.address_queries, "address_queries",
+                                          "the clients of one address together, whatever their User-Agents,")):
+            if self._active.get(key, 0) >= allowed:
+                raise HttpError(429, f"You have {allowed} queries running or waiting, the most {who} may have at "
+                                "once. Wait for them to finish.", {"Retry-After": "1"}, limit=limit)
         for key, allowed, limit, who in ((client, s.client_seconds, "client_seconds", "one client"),
                                          (address_of(client), s.address_seconds, "address_seconds",
                                           "the clients of one address together, whatever their User-Agents,")):
@@ -231,10 +234,10 @@ class Admission:
         now = time.monotonic()
         with self._lock:
             self._in_flight -= 1
-            self._active[client] -= 1
-            if not self._active[client]:
-                del self._active[client]
             for key in (client, address_of(client)):
+                self._active[key] -= 1
+                if not self._active[key]:
+                    del self._active[key]
                 _remember(self._spent, key, (now, seconds), now - WINDOW)
 
 

@@ -359,6 +359,9 @@ MESSAGES = {
                              "Queries running or waiting per client and web worker"),
     "limit.client_seconds": ("Abfragezeit je Client und Minute, je Web-Worker",
                              "Query time per client and minute, per web worker"),
+    "limit.address_queries": ("Laufende oder wartende Abfragen je Client-Adresse, alle User-Agents zusammen, je "
+                              "Web-Worker", "Queries running or waiting per client address, all User-Agents together, "
+                              "per web worker"),
     "limit.address_seconds": ("Abfragezeit je Client-Adresse und Minute, alle User-Agents zusammen, je Web-Worker",
                               "Query time per client address and minute, all User-Agents together, per web worker"),
     "limit.client_bodies": ("Anfrageinhalte, die eine Client-Adresse gleichzeitig sendet, je Web-Worker",
