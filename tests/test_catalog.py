@@ -110,6 +110,7 @@ def test_catalogue_describes_dataset_distributions_service_publisher(catalog, re
     assert catalog.value(endpoint, DCAT.accessService) == service
     assert catalog.value(endpoint, DCAT.accessURL) == URIRef("https://w3id.org/mpsc/sparql")
     assert "Destatis" in catalog.value(endpoint, ATTRIBUTION)  # it serves the register facts too
+    assert catalog.value(endpoint, DCTERMS.license) == catalog.value(service, DCTERMS.license)  # one access, one licence
     assert catalog.value(DATASET, DCTERMS.publisher) is not None and catalog.value(DATASET, DCAT.contactPoint) is not None
     assert (DATASET, DCTERMS.spatial, URIRef("http://publications.europa.eu/resource/authority/country/DEU")) in catalog
     assert len(set(catalog.objects(DATASET, DCAT.theme))) >= 1

@@ -47,6 +47,7 @@ def get_json(url: str, **params):
     status, headers, body = fetch(url + ("?" + urllib.parse.urlencode(params) if params else ""))
     assert status == 200 and media_type(headers) == "application/json", (status, body[:300])
     assert headers.get("Access-Control-Allow-Origin") == "*"
+    assert "accept-language" in headers.get("Vary", "").lower()  # names are in the reader's language
     return json.loads(body)
 
 

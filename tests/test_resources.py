@@ -280,6 +280,8 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
         seen.append(str(prior).rsplit("/", 1)[1])
         prior = graph.value(URIRef(BASE + "ontology"), OWL.priorVersion)
     assert seen == ["1.3.0", "1.2.0", "1.1.0", "1.0.0"]
+    status, headers, _ = fetch(f"{base_url}ontology/1.3.0", "text/html")  # no page: 406, which varies too
+    assert status == 406 and "accept" in vary(headers)
 
 
 @pytest.mark.parametrize("iri, path", [

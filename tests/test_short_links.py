@@ -39,7 +39,7 @@ def location_of(url: str) -> tuple[int, str]:
     """The status and Location of a GET, without following the redirect."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("GET", parts.path)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
     answer = connection.getresponse()
     answer.read()
     connection.close()
@@ -55,6 +55,8 @@ def test_a_short_link_redirects_to_the_permalink_that_runs_the_query(server):
     assert status == 303 and target == answer.json()["permalink"]
     assert parse_qs(urlsplit(target).query)["query"] == [QUERY]
     assert fetch(target, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    status, target = location_of(short + "?output=csv")  # a format asked of the short link goes along
+    assert status == 303 and parse_qs(urlsplit(target).query) == {"query": [QUERY], "format": ["csv"]}
 
 
 def test_a_long_querys_short_link_answers_the_query_itself(settings):

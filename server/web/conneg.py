@@ -55,7 +55,7 @@ def not_acceptable(offered: Sequence[Format]) -> HttpError:
     """The 406 for a request none of `offered` can answer; its body lists their media types."""
     types = [f.media_type for f in offered]
     return HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
-                     offered=types)
+                     {"Vary": "Accept"}, offered=types)  # another Accept may be answered: caches must tell them apart
 
 
 def wants_html() -> bool:

@@ -20,7 +20,7 @@ from ..errors import HttpError, QueryTimeout
 from ..namespaces import ID, MPSC
 from ..queries import RECONCILED_CLASSES
 from .. import queries
-from . import get_settings, get_store, hooks, per_release
+from . import get_settings, get_store, hooks, per_release, responses
 from .endpoint import requesting_client
 from .i18n import preferred
 from .reconcile_index import Entity, Index, index
@@ -43,6 +43,13 @@ PROPERTIES = {
     "round": ("Staffel", "funding round", "FundingRound"),
     "category": ("Kategorie", "category", "ProjectCategory"),
 }
+
+
+@bp.before_request
+def _named_in_the_readers_language() -> None:
+    """Every answer here names types and properties in the reader's language (`reader`), which Accept-Language
+    may choose: shared caches must keep the languages apart."""
+    responses.depends_on("Accept-Language")
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])

@@ -80,11 +80,13 @@ def follow(key: str):
         row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
     if row is None:
         return not_found()
-    target = permalink(row[0])
+    formats = requested_formats(request.args)  # `/q/KEY?format=csv` asks for CSV either way
+    target = permalink(row[0], formats)
     if len(target.encode("ascii")) - len(get_settings().public_base) < PERMALINK_MOST:
         return redirect(target, code=303)
-    return answer(QueryRequest(row[0], [], [], requested_formats(request.args)))
+    return answer(QueryRequest(row[0], [], [], formats))
 
 
-def permalink(query: str) -> str:
-    return get_settings().public_base + "sparql?" + urlencode({"query": query})
+def permalink(query: str, formats: list[str] = ()) -> str:
+    """The URL that runs `query`, in the first of `formats` that fits it (see endpoint.py)."""
+    return get_settings().public_base + "sparql?" + urlencode([("query", query), *(("format", f) for f in formats)])
