@@ -3,6 +3,7 @@ redirecting to the permalink that runs it, bounded in size and number."""
 from __future__ import annotations
 
 import http.client
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -76,6 +77,12 @@ def test_a_long_querys_short_link_answers_the_query_itself(settings):
         assert answer.json() == direct.json()
         page = fetch(created.json()["short"], headers={"Accept": "text/html"})
         assert page.status == 200 and page.media_type == "text/html"
+        html = page.body.decode()
+        assert '<form class="sparql-form" method="post"' in html  # a GET would carry the query in the URL
+        links = re.findall(r'href="([^"]+)"', html)
+        assert links and all(len(link) < 8000 for link in links)  # downloads go through the short link
+        csv = next(link for link in links if "format=csv" in link).replace("&amp;", "&")
+        assert csv.startswith(created.json()["short"] + "?") and fetch(csv).media_type == "text/csv"
 
 
 def test_the_same_query_gets_the_same_link_and_another_query_another(server):

@@ -1,6 +1,6 @@
 """Short links to queries: `POST /sparql/links` (query=…) stores a query and answers its short URL, `/q/ID`,
 which redirects (303) to the permalink that runs the query (`/sparql?query=…`). A permalink longer than proxies
-pass on (PERMALINK_MOST) would end in 414 there (granian's own limit is 65,534 bytes): such a short link answers
+pass on (sparql_pages.LONGEST_LINK) would end in 414 there (granian's own limit is 65,534 bytes): such a short link answers
 the query itself, as /sparql would, so that every link works for every query the endpoint accepts.
 
 The permalink alone carries the whole query in the URL, which mail and chat programs break or truncate;
@@ -17,18 +17,17 @@ import base64
 import hashlib
 import sqlite3
 from contextlib import closing
-from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, redirect, request
+from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
 from .endpoint import QueryRequest, answer, form_fields, requested_formats, requesting_client, too_large
 from .site import not_found
+from .sparql_pages import link_fits, permalink
 
 bp = Blueprint("short_links", __name__)
 ID_CHARS = 10  # 50 bits: collisions are out of reach for any number of links this table may hold
-PERMALINK_MOST = 8000  # bytes of a permalink's path and query; nginx's default buffer for a request line is 8 KB
 SCHEMA = "CREATE TABLE IF NOT EXISTS link (id TEXT PRIMARY KEY, query TEXT NOT NULL, created TEXT NOT NULL)"
 
 
@@ -82,11 +81,7 @@ def follow(key: str):
         return not_found()
     formats = requested_formats(request.args)  # `/q/KEY?format=csv` asks for CSV either way
     target = permalink(row[0], formats)
-    if len(target.encode("ascii")) - len(get_settings().public_base) < PERMALINK_MOST:
+    if link_fits(target):
         return redirect(target, code=303)
+    g.short_link = get_settings().public_base + "q/" + key  # the page's links to this query go through it
     return answer(QueryRequest(row[0], [], [], formats))
-
-
-def permalink(query: str, formats: list[str] = ()) -> str:
-    """The URL that runs `query`, in the first of `formats` that fits it (see endpoint.py)."""
-    return get_settings().public_base + "sparql?" + urlencode([("query", query), *(("format", f) for f in formats)])

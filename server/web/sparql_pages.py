@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Response, render_template, request
+from flask import Response, g, render_template, request
 
 from .. import queries
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
@@ -33,6 +33,9 @@ from .site import reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
+# The longest URL (path and query) a link to a query may be: nginx's default buffer for a request line is 8 KB,
+# and links longer than that end in 414 behind it (granian's own limit is 65,534 bytes).
+LONGEST_LINK = 8000
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -75,7 +78,7 @@ def page_values(query: str) -> dict:
     endpoint = settings.public_base + "sparql"
     found = examples(settings.root / "queries")
     return {"query": query, "formats": FORM_FORMATS, "endpoint": endpoint, "prefixes": PREDEFINED,
-            "examples": found, "run_url": run_url,
+            "examples": found, "run_url": run_url, "method": "get" if link_fits(permalink(query)) else "post",
             "editor": sparql_editor.config(lang, link, endpoint, found)}
 
 
@@ -227,4 +230,18 @@ def run_url(query: str, fmt_key: str = "html", query_request=None, **more) -> st
     lang_param = reader()[1].lang_param
     if fmt_key == "html" and lang_param:
         params.append(("lang", lang_param))
-    return get_settings().public_base + "sparql?" + urlencode(params)
+    url = get_settings().public_base + "sparql?" + urlencode(params)
+    short = g.get("short_link")  # the page answers a short link (short_links.py), which names the same query
+    if short and not link_fits(url):
+        return short + "?" + urlencode([(key, value) for key, value in params if key != "query"])
+    return url
+
+
+def permalink(query: str, formats: list[str] = ()) -> str:
+    """The URL that runs `query`, in the first of `formats` that fits it (see endpoint.py)."""
+    return get_settings().public_base + "sparql?" + urlencode([("query", query), *(("format", f) for f in formats)])
+
+
+def link_fits(url: str) -> bool:
+    """Whether a URL of this server is no longer than proxies pass on (LONGEST_LINK, without the base)."""
+    return len(url) - len(get_settings().public_base) <= LONGEST_LINK
