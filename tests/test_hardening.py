@@ -135,9 +135,12 @@ def test_a_client_over_its_budget_is_refused_before_its_query_is_even_read(serve
 
 
 def test_a_full_queue_answers_503_and_pages_keep_answering(server):
+    repeated = SMALL + "\n# asked before the queue filled"
+    assert fetch(server + "sparql", query=repeated, headers={"User-Agent": "early/1"}).status == 200
     runaway = [lambda n=n: ask(server, ENDLESS, agent=f"crowd/{n}") for n in range(4)]
     threads = in_background(*runaway)  # 3 run, 1 waits: the queue (1) is full
     refused = ask(server, SMALL, agent="late/1")
+    again = fetch(server + "sparql", query=repeated, headers={"User-Agent": "early/2"})  # from the response cache
     started = time.monotonic()
     page, document = fetch(server), fetch(server + "doc/municipality/08421000.ttl")
     page_seconds = time.monotonic() - started
@@ -145,6 +148,7 @@ def test_a_full_queue_answers_503_and_pages_keep_answering(server):
         thread.join()
     assert refused.status == 503 and refused.json()["limit"] == "queue" and refused.headers["Retry-After"] == "5"
     assert page.status == 200 and document.status == 200 and page_seconds < 2
+    assert again.status == 200  # a repeated query is neither lexed nor admitted again
 
 
 def test_waiting_in_the_queue_counts_against_the_time_limit(server):

@@ -16,7 +16,7 @@ from ..store import Store
 from . import hooks
 from .admission import Admission
 from .body_limit import BodyLimit
-from .cache import ResponseCache
+from .cache import INSPECTIONS, Recent, ResponseCache
 from .fastpath import DocumentCache, FastPath
 
 
@@ -30,6 +30,7 @@ def register(app: Flask, store: Store | None) -> None:
     app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
+    app.extensions["mpsc.inspections"] = Recent(INSPECTIONS)  # endpoint.inspected
     app.extensions["mpsc.documents"] = DocumentCache(settings.document_cache_bytes)
     # Werkzeug refuses larger bodies while reading them; every body is read whole first, counted per client
     # address (body_limit.py).

@@ -1,4 +1,4 @@
-"""An in-process LRU cache of response bodies, bounded by total bytes.
+"""An in-process LRU cache of response bodies, bounded by total bytes (and `Recent`, one of small values by count).
 
 Data changes only with a release, and every key (the answer's ETag) includes the release version the store
 reports, so an entry answers only while that version is served: the embedded store's until the server
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+
+INSPECTIONS = 4096  # query texts whose inspection a web worker keeps (web/endpoint.py `inspected`)
 
 
 class ResponseCache:
@@ -38,3 +40,26 @@ class ResponseCache:
             while self._size > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self._size -= len(evicted)
+
+
+class Recent:
+    """The last `size` values put, by key (least recently used first out): for small values, counted not sized."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)

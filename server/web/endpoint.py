@@ -11,6 +11,7 @@ answered 304 without running it; the response cache uses the same key.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -82,9 +83,16 @@ def answer(query_request: "QueryRequest") -> Response:
 def inspected(query: str) -> Inspection:
     """The query's inspection (sparql/inspection.py), charged to the client like a query: lexing takes the web
     worker's own time (up to a quarter of a second for 100 KB of `1+1+…`), so it is done only within the
-    client's budget, and counts in it."""
-    with current_app.extensions["mpsc.admission"].charge(requesting_client()):
-        return inspect(query, get_settings().max_query_depth)
+    client's budget, and counts in it. A query text seen recently is not lexed again (INSPECTIONS, by its
+    SHA-256): its answer may come from the response cache or be a 304, which wait behind no budget or queue."""
+    depth = get_settings().max_query_depth
+    key, recent = hashlib.sha256(f"{depth} {query}".encode("utf-8")).digest(), current_app.extensions["mpsc.inspections"]
+    found = recent.get(key)
+    if found is None:
+        with current_app.extensions["mpsc.admission"].charge(requesting_client()):
+            found = inspect(query, depth)
+        recent.put(key, found)
+    return found
 
 
 def read_request() -> QueryRequest | None:
