@@ -103,6 +103,25 @@ def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url
     assert browser.errors == []
 
 
+def test_a_query_too_long_for_a_link_is_posted(base_url, browser):
+    """Past LONGEST_LINK (8,000 bytes, what nginx passes on by default), the editor posts the query: a GET would
+    end in 414 behind a proxy (here, past 65,534 bytes, at the server itself). A short one keeps its URL."""
+    long_query = EXAMPLES["projects-per-state"].query + "\n# " + "x" * 70_000
+    open_editor(browser, base_url + "sparql")
+    set_query(browser, long_query)
+    browser.press("Enter", 13, modifiers=2)  # Ctrl+Enter
+    browser.wait_for("Page.loadEventFired")
+    assert urlsplit(browser.evaluate("location.href")).query == ""  # posted
+    rows = browser.evaluate("document.querySelectorAll('table.sparql-results tbody tr').length")
+    assert rows == len(solutions(base_url, "projects-per-state")) > 0
+    assert browser.evaluate("document.querySelector('form.sparql-form').method") == "post"  # as the page shows it
+    set_query(browser, EXAMPLES["projects-per-state"].query)
+    browser.press("Enter", 13, modifiers=2)
+    browser.wait_for("Page.loadEventFired")
+    assert "query=" in urlsplit(browser.evaluate("location.href")).query  # a short query stays a link
+    assert browser.errors == []
+
+
 def test_the_editor_highlights_the_syntax(base_url, browser):
     open_editor(browser, base_url + "sparql")
     set_query(browser, 'SELECT ?s WHERE { ?s rdfs:label "Köln" } # a comment')

@@ -73,6 +73,17 @@ function showRefusal(view) {
   view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
 }
 
+// A query whose link would be longer than proxies pass on (config.longestLink, server/config.py LONGEST_LINK) is
+// posted, since a GET of it would end in 414; a shorter one keeps a URL that can be shared. The form's method is
+// set as it is submitted, by the button or Mod-Enter alike, with the query as it stands then.
+function postLongQueries(form, config) {
+  form.addEventListener("submit", () => {
+    const target = new URL(form.action);
+    const link = `${target.pathname}?${new URLSearchParams(new FormData(form))}`;
+    form.method = link.length > config.longestLink ? "post" : "get";
+  });
+}
+
 function start() {
   const config = readConfig();
   const textarea = document.getElementById("sparql-query");
@@ -80,6 +91,7 @@ function start() {
   const view = createEditor(textarea, config);
   window.mpscEditor = view; // for the browser tests and for readers' own scripts in the console
   showRefusal(view);
+  postLongQueries(textarea.form, config);
   setUpTools(view, textarea.form, config);
 }
 

@@ -1,6 +1,6 @@
 """Short links to queries: `POST /sparql/links` (query=…) stores a query and answers its short URL, `/q/ID`,
 which redirects (303) to the permalink that runs the query (`/sparql?query=…`). A permalink longer than proxies
-pass on (sparql_pages.LONGEST_LINK) would end in 414 there (granian's own limit is 65,534 bytes): such a short link answers
+pass on (config.LONGEST_LINK) would end in 414 there (granian's own limit is 65,534 bytes): such a short link answers
 the query itself, as /sparql would, so that every link works for every query the endpoint accepts.
 
 The permalink alone carries the whole query in the URL, which mail and chat programs break or truncate;

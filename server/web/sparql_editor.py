@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app
 
 from .. import queries
+from ..config import LONGEST_LINK
 from ..namespaces import compact
 from ..sparql.examples import Example
 from ..sparql.prefixes import PREDEFINED
@@ -29,6 +30,7 @@ def config(lang: str, link, endpoint: str, examples: list[Example]) -> dict:
         "lang": lang,
         "endpoint": endpoint,
         "links": endpoint + "/links",  # short links (short_links.py)
+        "longestLink": LONGEST_LINK,  # a query with a longer link is posted (editor.js)
         "suggest": link.url(SUGGEST_PATH) if has_suggest() else None,
         "prefixes": PREDEFINED,
         "terms": per_release.value(f"editor-terms-{lang}", lambda: terms(lang)),

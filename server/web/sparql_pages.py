@@ -25,6 +25,7 @@ from ..sparql import prefixes
 from ..sparql.examples import example, examples
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
+from ..config import LONGEST_LINK
 from ..errors import QueryFailed
 from . import get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
@@ -33,9 +34,6 @@ from .site import reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
-# The longest URL (path and query) a link to a query may be: nginx's default buffer for a request line is 8 KB,
-# and links longer than that end in 414 behind it (granian's own limit is 65,534 bytes).
-LONGEST_LINK = 8000
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -224,8 +222,8 @@ def run_url(query: str, fmt_key: str = "html", query_request=None, **more) -> st
     the HTML table keeps the reader's explicit language choice (the machine formats have no language)."""
     params = [("query", query), ("format", fmt_key)]
     if query_request is not None:
-        params += [("default-graph-uri", g) for g in query_request.default_graphs]
-        params += [("named-graph-uri", g) for g in query_request.named_graphs]
+        params += [("default-graph-uri", graph) for graph in query_request.default_graphs]
+        params += [("named-graph-uri", graph) for graph in query_request.named_graphs]
     params += [(key, value) for key, value in more.items() if value not in (None, "")]
     lang_param = reader()[1].lang_param
     if fmt_key == "html" and lang_param:
