@@ -75,10 +75,10 @@ class NotInXml(QueryFailed):
 
     status = 406
 
-    def __init__(self, code_point: int):
+    def __init__(self, code_point: int, instead: str):
         super().__init__(f"The result holds the character U+{code_point:04X}, which XML cannot carry; ask for it "
-                         "in JSON, CSV, TSV, Turtle or N-Triples instead.")
-        self.args = (code_point,)
+                         f"in {instead} instead.")
+        self.args = (code_point, instead)
 
 
 class NotInRdfXml(QueryFailed):
@@ -87,11 +87,10 @@ class NotInRdfXml(QueryFailed):
 
     status = 406
 
-    def __init__(self):
+    def __init__(self, instead: str):
         super().__init__("The result has a predicate RDF/XML cannot write (an IRI that does not end in an XML name, "
-                         "such as http://example.org/p/ or http://example.org/1); ask for Turtle, N-Triples or "
-                         "JSON-LD instead.")
-        self.args = ()
+                         f"such as http://example.org/p/ or http://example.org/1); ask for it in {instead} instead.")
+        self.args = (instead,)
 
 
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)

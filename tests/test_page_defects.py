@@ -128,7 +128,7 @@ def test_the_three_triple_counts_are_named_and_explained(base_url, release):
     endpoint = fetch(base_url + "sparql", query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                      headers={"Accept": "application/sparql-results+json"}).json()
     in_endpoint = int(endpoint["results"]["bindings"][0]["n"]["value"])
-    quads = next(f["triples"] for f in manifest["files"] if f["name"] == "mpsc-all.nq.gz")
+    quads = next(f["quads"] for f in manifest["files"] if f["name"] == "mpsc-all.nq.gz")
     with gzip.open(release.path / "mpsc-all.nq.gz") as dataset:  # what `zcat … | wc -l` shows a reader
         assert quads == sum(1 for _ in dataset) == sum(manifest["graphs"].values()) + manifest["default_graph"]
     assert in_endpoint == manifest["default_graph"] != manifest["triples"]

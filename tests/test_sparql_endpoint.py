@@ -162,6 +162,7 @@ def test_a_character_xml_cannot_carry_is_refused_in_words_not_sent_as_broken_xml
     refused = fetch(sparql, query=query, headers={"Accept": xml})
     assert refused.status == 406 and refused.media_type == "application/problem+json"
     assert "U+0001" in refused.json()["detail"]
+    assert ("Turtle" in refused.json()["detail"]) == (xml == "application/rdf+xml")  # only formats that fit the form
     assert fetch(sparql, query=query, headers={"Accept": other}).status == 200  # formats that can carry it
     fine = fetch(sparql, query=query.replace("\\u0001", "\\t\\n"), headers={"Accept": xml})
     assert fine.status == 200 and ET.fromstring(fine.body) is not None  # tab and newline are XML characters

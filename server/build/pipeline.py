@@ -158,8 +158,8 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/pipeline.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py",
-              "build/licences.py", "build/search_index.py", "build/exports.py", "names.py", "rdfio.py", "jsonld.py",
-              "formats.py", "namespaces.py", "prefixes.py", "iris.py")
+              "build/licences.py", "build/search_index.py", "build/exports.py", "build/ontology_versions.py", "names.py",
+              "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "prefixes.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 
@@ -172,8 +172,8 @@ def generator_fingerprint() -> bytes:
 
 
 def input_key(digests: dict[str, str], modified: str) -> str:
-    """The SHA-256 of the input (each graph's `rdfio.digest`), the date and the generator: what decides the
-    data files."""
+    """The SHA-256 of the input (each graph's `rdfio.digest`, and each earlier version of the ontology's), the date
+    and the generator: what decides the data files."""
     digest = hashlib.sha256("".join(f"{name} {digests[name]}\n" for name in sorted(digests)).encode())
     digest.update(modified.encode())
     digest.update(generator_fingerprint())
@@ -394,10 +394,11 @@ class Shared:
 
 
 def dataset_file_entry(data: bytes, manifest: dict) -> dict:
-    """The dataset file's entry: its count is of the quads it holds, each triple once per named graph and once
-    more in the default graph (the merge), which is what `zcat mpsc-all.nq.gz | wc -l` shows its reader."""
+    """The dataset file's entry: it counts `quads`, not triples, each triple once per named graph and once more in
+    the default graph (the merge), which is what `zcat mpsc-all.nq.gz | wc -l` shows its reader."""
     entry = _entry(ALL_FILE, data, manifest["graphs"])
-    return {**entry, "triples": entry["triples"] + manifest["default_graph"]}
+    triples = entry.pop("triples")
+    return {**entry, "quads": triples + manifest["default_graph"]}
 
 
 def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[str, bytes] | None = None

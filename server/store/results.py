@@ -16,7 +16,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from ..formats import RDFXML, TSV, Format
+from ..formats import GRAPH_FORMATS, RDFXML, RESULT_FORMATS, TSV, Format
 from ..prefixes import prefixes_used
 from ..errors import NotInRdfXml, NotInXml, QueryFailed, TooManyRows
 
@@ -88,14 +88,16 @@ def xml_checked(data: bytes, fmt: Format) -> bytes:
     data, so only RDF/XML is parsed (by expat, in C)."""
     if not fmt.media_type.endswith("xml"):
         return data
+    instead = " or ".join(f.label for f in (RESULT_FORMATS if fmt.kind == "results" else GRAPH_FORMATS)
+                          if not f.media_type.endswith("xml"))
     found = NOT_IN_XML.search(data)
     if found:
-        raise NotInXml(ord(found.group().decode("utf-8")))
+        raise NotInXml(ord(found.group().decode("utf-8")), instead)
     if fmt is RDFXML:
         try:
             expat.ParserCreate(namespace_separator=" ").Parse(data, True)  # names checked as namespaced ones
         except expat.ExpatError:
-            raise NotInRdfXml() from None
+            raise NotInRdfXml(instead) from None
     return data
 
 

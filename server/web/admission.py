@@ -41,8 +41,9 @@ MAX_CLIENTS = 10_000  # clients remembered; beyond, those without recent queries
 
 
 def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: str, trusted: tuple[str, ...]) -> str:
-    """The client a request counts for: its address (behind trusted proxies, the nearest untrusted address
-    they forward; an IPv6 one as its /64) and its User-Agent, after the first space (see `address_of`)."""
+    """The client a request counts for: "ADDRESS USER-AGENT", its address (behind trusted proxies, the nearest
+    untrusted address they forward; an IPv6 one as its /64), a space, and its User-Agent (`address_of` reads the
+    address back as what comes before the first space)."""
     address = remote_addr or "-"
     if forwarded_for and _trusted(address, trusted):
         for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
@@ -53,8 +54,8 @@ def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: st
 
 
 def address_of(client: str) -> str:
-    """The key under which the clients of one address share MPSC_ADDRESS_SECONDS: the client key's address
-    part, marked so that it is no client key (those always have a space after the address)."""
+    """The key under which the clients of one address share MPSC_ADDRESS_QUERIES and MPSC_ADDRESS_SECONDS: the
+    client key's address part, marked so that it is no client key (those always have a space after the address)."""
     return client.partition(" ")[0] + "*"
 
 

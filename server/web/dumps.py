@@ -91,7 +91,8 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
         missing("error.no_file", name=name)
     entry = next((e for e in release.files if e["name"] == name), None)
     digest = entry["sha256"] if entry else own_digests(release)[name]
-    media_type = entry["media_type"] if entry else OWN_FILES.get(name) or TURTLE.media_type  # else: ontology_files
+    media_type = (entry["media_type"] if entry else TURTLE.media_type if name in release.ontology_files
+                  else OWN_FILES[name])
     return send_file(path, mimetype=media_type, conditional=True, etag=digest, max_age=max_age)
 
 

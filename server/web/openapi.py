@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app
 
-from ..config import LIMITS
+from ..config import LIMITS, LONGEST_LINK
 from ..formats import GRAPH_FORMATS, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
 from . import changelog, endpoint, get_settings, harvest, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
@@ -418,10 +418,16 @@ def short_link_routes() -> dict[str, dict]:
                 "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
         "/q/<key>": {"get": operation(
             "shortLinkFollow", "sparql", "Follow a short link",
-            "Redirects to the permalink that runs the stored query; a query whose permalink is longer than 8,000 "
-            "bytes (more than proxies pass on) is answered here, as `/sparql` would.",
+            f"Redirects to the permalink that runs the stored query (with the `format` or `output` given here); a "
+            f"query whose permalink is longer than {LONGEST_LINK:,} bytes (more than proxies pass on) is answered "
+            "here, as `/sparql` would, with its parameters.",
             {"200": answer("The query's result, as `/sparql` answers it.", content(*SPARQL_FORMATS), Vary=header("Vary")),
-             "303": see_other("the permalink `/sparql?query=…`"), **errors(404, 503)}, [key])},
+             **not_modified(), "303": see_other("the permalink `/sparql?query=…`"),
+             **errors(400, 404, 406, 429, 502, 503)},
+            [key, *(query(name, "The answer's format, as on `/sparql`.", {"type": "array", "items": {"type": "string"}},
+                          explode=True) for name in FORMAT_PARAMETERS),
+             query("view", "HTML results only, as on `/sparql`.", examples=["map"]),
+             query("embed", "HTML results only, as on `/sparql`.", examples=["1"]), LANG])},
     }
 
 
@@ -610,7 +616,8 @@ def reconcile_routes() -> dict[str, dict]:
         "/reconcile/suggest/type": suggest("type", "suggest-types-response"),
         "/reconcile/suggest/property": suggest("property", "suggest-properties-response"),
         "/reconcile/extend/propose": {"get": operation(
-            "proposeProperties", "reconciliation", "Properties to fetch", "The properties data extension offers.",
+            "proposeProperties", "reconciliation", "Properties to fetch", "The properties data extension offers; "
+            "for a `type`, those that at least one resource of that type has a value of.",
             {"200": json_answer("`type` and `properties`.", "data-extension-property-proposal"),
              **errors(*STORE_ERRORS)}, [query("type", "The type the properties are for.", examples=["Municipality"])])},
         "/reconcile/preview": {"get": operation(
@@ -629,13 +636,16 @@ ERROR_RESPONSES = {
     400: ("BadRequest", "The query is refused: a syntax error (with `line` and `column`), an update, a SERVICE "
                         "call not allowed here, nesting too deep, too many rows, not UTF-8, or several queries."),
     404: ("NotFound", "Nothing here, or a filter value or file name that does not exist."),
-    406: ("NotAcceptable", "None of the acceptable formats is offered; `offered` lists the media types that are."),
+    406: ("NotAcceptable", "None of the acceptable formats is offered (`offered` lists the media types that are), "
+                           "or the result cannot be written in the chosen XML format (a character XML cannot carry, "
+                           "a predicate RDF/XML cannot write); `detail` names the formats to ask for instead."),
     413: ("ContentTooLarge", "The query is longer than the endpoint's limit (see /limits)."),
     415: ("UnsupportedMediaType", "The body is neither form-encoded nor `application/sparql-query`, or not UTF-8."),
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
-    429: ("TooManyRequests", "This client has too many queries running or waiting, used its query time for this "
-                             "minute, stored its new short links for this hour, or (by its address) is sending too "
-                             "many request bodies at once; `limit` names which. Retry after `Retry-After` seconds."),
+    429: ("TooManyRequests", "This client (or all clients of its address together, whatever their User-Agents) "
+                             "has too many queries running or waiting or used its query time for this minute, or it "
+                             "stored its new short links for this hour, or (by its address) is sending too many "
+                             "request bodies at once; `limit` names which. Retry after `Retry-After` seconds."),
     507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
                                  "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),

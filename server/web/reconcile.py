@@ -24,7 +24,7 @@ from . import get_settings, get_store, hooks, per_release, responses
 from .endpoint import requesting_client
 from .i18n import preferred
 from .reconcile_index import Entity, Index, index
-from .reconcile_match import Query, candidates
+from .reconcile_match import Overrun, Query, candidates
 from .search import number
 from .site import reader, render_page
 
@@ -126,9 +126,9 @@ def reconcile_batch(found: Index, batch: dict[str, Query], deadline: float) -> d
     try:
         for name, query in batch.items():
             if time.monotonic() > deadline:
-                raise TimeoutError
+                raise Overrun
             answers[name] = {"result": [candidate_json(found, c) for c in candidates(found, query, deadline)]}
-    except TimeoutError:
+    except Overrun:
         raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
                            f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send fewer "
                            "queries per request.") from None

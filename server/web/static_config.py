@@ -103,6 +103,11 @@ map $arg_lang $mpsc_lang_query {{
     de "?lang=de";
     en "?lang=en";
 }}
+# The Host the app is asked with: the client's, else (HTTP/1.0 needs none, the app's HTTP/1.1 does) the base's.
+map $http_host $mpsc_host {{
+    default $http_host;
+    "" "{urlsplit(base).netloc or 'localhost'}";
+}}
 # Only bare URLs and ?lang= are exported; any other query goes to the app.
 map $args $mpsc_exported_args {{
     default 0;
@@ -152,7 +157,6 @@ map $mpsc_html_only $mpsc_referrer_policy {{
 
 server {{
     listen {listen};
-    server_name {urlsplit(base).hostname};  # also $host for a request that names none (HTTP/1.0)
     root site;
     error_page 418 = @mpsc;
     set $mpsc_none "";
@@ -176,7 +180,7 @@ server {{
         proxy_pass http://mpsc;
         proxy_http_version 1.1;
         proxy_set_header Connection "";
-        proxy_set_header Host $host;  # the request's host, else the server name: HTTP/1.0 clients may send none
+        proxy_set_header Host $mpsc_host;
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_buffering off;
     }}
