@@ -282,6 +282,9 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
     assert seen == ["1.3.0", "1.2.0", "1.1.0", "1.0.0"]
     status, headers, _ = fetch(f"{base_url}ontology/1.3.0", "text/html")  # no page: 406, which varies too
     assert status == 406 and "accept" in vary(headers)
+    status, headers, body = fetch(f"{base_url}ontology/1.3.0.jsonld", "text/turtle")  # a suffix names the format
+    assert status == 200 and media_type(headers) == "application/ld+json" and "accept" not in vary(headers)
+    assert fetch(f"{base_url}ontology/1.3.0.html")[0] == 404
 
 
 @pytest.mark.parametrize("iri, path", [

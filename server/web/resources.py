@@ -114,22 +114,24 @@ def ontology_rdf(fmt: Format) -> Response:
 @bp.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
     """A version IRI of the ontology (owl:versionIRI): the current one 303 to the ontology document in the
-    negotiated format; an earlier one, which the release keeps as a file, answers that version in RDF."""
+    negotiated format; an earlier one, which the release keeps as a file, answers that version in RDF (a suffix,
+    `/ontology/1.3.0.ttl`, names one format as on documents)."""
+    version, suffix = split_suffix(version)
     versions = per_release.value("ontology-versions", lambda: {
         str(row["version"]) for row in get_store().select(queries.ontology_versions())})
     if f"{ONTOLOGY_IRI}/{version}" in versions:
-        return see_other(ONTOLOGY_IRI, choose(DOCUMENT_FORMATS).format)
+        return see_other(ONTOLOGY_IRI, choose(DOCUMENT_FORMATS, suffix=suffix).format)
     release = served_release()
     path = release.ontology_version(version) if release else None
-    if path is None:
+    if path is None or suffix is HTML:  # an earlier version has no page
         fmt = choose(DOCUMENT_FORMATS).format
         return document_headers(not_found(fmt=fmt, details={"iri": f"{ONTOLOGY_IRI}/{version}"}), negotiated=True)
-    fmt = choose(GRAPH_FORMATS).format
+    fmt, negotiated = choose(GRAPH_FORMATS, suffix=suffix)
     triples = per_release.value(f"ontology-version {version}", lambda: rdfio.canonical(
         [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]))
     response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
                                      lambda: rdf_response(triples, fmt))
-    return document_headers(response, negotiated=True)
+    return document_headers(response, negotiated=negotiated)
 
 
 def known(iri: str) -> bool:
