@@ -185,6 +185,14 @@ def test_an_earlier_ontology_version_that_is_not_what_its_name_says_fails_the_bu
     assert "ontology/versions/1.3.1.ttl does not name itself https://w3id.org/mpsc/ontology/1.3.1" in result.stderr
 
 
+def test_a_prior_version_without_its_file_fails_the_build(small_root, tmp_path):
+    """Every owl:priorVersion reached from the current ontology must dereference, so it needs its file."""
+    (small_root / "ontology" / "versions" / "1.2.0.ttl").unlink()
+    result = mpsc("build", "--out", str(tmp_path / "r"), env={"MPSC_ROOT": str(small_root)})
+    assert result.returncode == 1
+    assert "owl:priorVersion https://w3id.org/mpsc/ontology/1.2.0 has no file ontology/versions/1.2.0.ttl" in result.stderr
+
+
 def test_unknown_option_is_a_usage_error():
     assert mpsc("build", "--no-such-option").returncode == 2
 

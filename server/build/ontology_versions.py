@@ -15,25 +15,39 @@ from ..namespaces import ONTOLOGY_IRI
 
 FOLDER = "ontology/versions"  # under the project folder
 VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+PRIOR_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#priorVersion")
+ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
 
 
 class UnfitVersion(ValueError):
     """An earlier version that does not parse or does not name itself by its version IRI."""
 
 
-def read(root: Path) -> dict[str, bytes]:
-    """The earlier versions under `root`, by version, each checked (UnfitVersion, in words)."""
-    found = {}
+def read(root: Path, ontology: list) -> dict[str, bytes]:
+    """The earlier versions under `root`, by version, each checked, and every owl:priorVersion reached from the
+    current `ontology` (its triples) among them (UnfitVersion, in words)."""
+    found, prior = {}, {}
     for path in sorted((Path(root) / FOLDER).glob("*.ttl")):
         data = path.read_bytes()
         try:
-            named = {t.object for t in ox.parse(data, format=ox.RdfFormat.TURTLE) if t.predicate == VERSION_IRI}
+            triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
         except SyntaxError as error:
             raise UnfitVersion(f"{FOLDER}/{path.name} does not parse: {error}") from None
-        if ox.NamedNode(f"{ONTOLOGY_IRI}/{path.stem}") not in named:
+        if ox.NamedNode(f"{ONTOLOGY_IRI}/{path.stem}") not in {t.object for t in triples if t.predicate == VERSION_IRI}:
             raise UnfitVersion(f"{FOLDER}/{path.name} does not name itself {ONTOLOGY_IRI}/{path.stem} (owl:versionIRI)")
-        found[path.stem] = data
+        found[path.stem], prior[path.stem] = data, _prior_version(triples)
+    version = _prior_version(ontology)
+    while version is not None:
+        if version not in found:
+            raise UnfitVersion(f"owl:priorVersion {ONTOLOGY_IRI}/{version} has no file {FOLDER}/{version}.ttl")
+        version = prior.pop(version, None)  # popped: a chain that comes back to a version ends there
     return found
+
+
+def _prior_version(triples: list) -> str | None:
+    """The version the ontology among `triples` names as its owl:priorVersion (`1.3.0`), or None."""
+    named = [t.object.value for t in triples if t.predicate == PRIOR_VERSION and t.subject == ONTOLOGY]
+    return named[0].removeprefix(ONTOLOGY_IRI + "/") if named else None
 
 
 def file_name(version: str) -> str:

@@ -463,7 +463,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     with long_lived(freeze):
         parsed = parse_inputs(root)
     try:
-        earlier = ontology_versions.read(root)
+        earlier = ontology_versions.read(root, parsed[ONTOLOGY])
     except ontology_versions.UnfitVersion as error:
         raise BuildError(str(error)) from None
     base = writing = None
