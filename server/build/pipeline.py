@@ -158,8 +158,8 @@ def load_inputs(root: Path) -> dict[str, Graph]:
 VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchanged input layers (validation.py)
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/pipeline.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py",
-              "build/licences.py", "build/search_index.py", "build/exports.py", "build/ontology_versions.py", "names.py",
-              "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "prefixes.py", "iris.py")
+              "build/licences.py", "build/search_index.py", "build/exports.py", "build/ontology_versions.py",
+              "names.py", "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "prefixes.py", "iris.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 

@@ -154,7 +154,8 @@ class Release:
 
     def file(self, name: str) -> Path | None:
         """The path of a listed release file, or None for names the release does not have."""
-        listed = {entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, *self.ontology_files}
+        listed = ({entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX}
+                  | set(self.ontology_files))
         if "changes" in self.manifest:
             listed.add(CHANGES)
         return self.path / name if name in listed else None

@@ -88,17 +88,21 @@ def xml_checked(data: bytes, fmt: Format) -> bytes:
     data, so only RDF/XML is parsed (by expat, in C)."""
     if not fmt.media_type.endswith("xml"):
         return data
-    instead = " or ".join(f.label for f in (RESULT_FORMATS if fmt.kind == "results" else GRAPH_FORMATS)
-                          if not f.media_type.endswith("xml"))
     found = NOT_IN_XML.search(data)
     if found:
-        raise NotInXml(ord(found.group().decode("utf-8")), instead)
+        raise NotInXml(ord(found.group().decode("utf-8")), _other_formats(fmt))
     if fmt is RDFXML:
         try:
             expat.ParserCreate(namespace_separator=" ").Parse(data, True)  # names checked as namespaced ones
         except expat.ExpatError:
-            raise NotInRdfXml(instead) from None
+            raise NotInRdfXml(_other_formats(fmt)) from None
     return data
+
+
+def _other_formats(fmt: Format) -> str:
+    """The formats of `fmt`'s kind that are no XML, in words: what a refused XML answer can be asked for in."""
+    return " or ".join(f.label for f in (RESULT_FORMATS if fmt.kind == "results" else GRAPH_FORMATS)
+                       if not f.media_type.endswith("xml"))
 
 
 def _counted(stream: Iterable[ox.Triple], max_rows: int | None) -> Iterator[ox.Triple]:

@@ -126,4 +126,5 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
     earlier = [r for r in everything if r.version != release.version] if not tables_only else []
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
-                       dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH), heading="exports.title" if tables_only else "dumps.title")
+                       dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH),
+                       heading="exports.title" if tables_only else "dumps.title")

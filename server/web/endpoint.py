@@ -4,8 +4,8 @@ A query arrives by GET (`query=`), POST form (`query=`) or POST `application/spa
 `default-graph-uri`/`named-graph-uri` replace the query's own dataset. Before anything runs, the query is
 inspected (server.sparql.inspection): updates and unlisted SERVICE calls are refused, and its form decides
 which formats are offered. The format comes from the `format` parameter (or `output`, Fuseki's name for it,
-which SPARQLWrapper sends too), else from Accept (q-values), else the form's default; nothing acceptable is 406 with the offered types. Without a query, GET answers the
-service description, or for browsers the query form. Answers carry an ETag from release version, the exact
+which SPARQLWrapper sends too), else from Accept (q-values), else the form's default; nothing acceptable is 406
+with the offered types. Without a query, GET answers the service description, or for browsers the query form. Answers carry an ETag from release version, the exact
 query text, dataset and format (and, for HTML, the reader's language), so a repeated request can be
 answered 304 without running it; the response cache uses the same key.
 """
@@ -85,8 +85,8 @@ def inspected(query: str) -> Inspection:
     worker's own time (up to a quarter of a second for 100 KB of `1+1+…`), so it is done only within the
     client's budget, and counts in it. A query text seen recently is not lexed again (INSPECTIONS, by its
     SHA-256): its answer may come from the response cache or be a 304, which wait behind no budget or queue."""
-    depth = get_settings().max_query_depth
-    key, recent = hashlib.sha256(f"{depth} {query}".encode("utf-8")).digest(), current_app.extensions["mpsc.inspections"]
+    depth, recent = get_settings().max_query_depth, current_app.extensions["mpsc.inspections"]
+    key = hashlib.sha256(f"{depth} {query}".encode("utf-8")).digest()
     found = recent.get(key)
     if found is None:
         with current_app.extensions["mpsc.admission"].charge(requesting_client()):

@@ -3,8 +3,8 @@
 CORS for every origin (the data is public and read-only, and no request carries credentials), gzip for
 compressible bodies, one access-log line per request, Retry-After on every 503, security headers (a
 Content-Security-Policy that allows no inline script, no framing, nosniff, no server banner), relative
-redirects, 400 for a request without one clear Host (`host_error`), and every error answered by responses.error_response: problem details (RFC 9457) or HTML by
-Accept, never a stack trace.
+redirects, 400 for a request without one clear Host (`host_error`), and every error answered by
+responses.error_response: problem details (RFC 9457) or HTML by Accept, never a stack trace.
 """
 from __future__ import annotations
 

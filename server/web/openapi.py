@@ -421,7 +421,8 @@ def short_link_routes() -> dict[str, dict]:
             f"Redirects to the permalink that runs the stored query (with the `format` or `output` given here); a "
             f"query whose permalink is longer than {LONGEST_LINK:,} bytes (more than proxies pass on) is answered "
             "here, as `/sparql` would, with its parameters.",
-            {"200": answer("The query's result, as `/sparql` answers it.", content(*SPARQL_FORMATS), Vary=header("Vary")),
+            {"200": answer("The query's result, as `/sparql` answers it.", content(*SPARQL_FORMATS),
+                           Vary=header("Vary")),
              **not_modified(), "303": see_other("the permalink `/sparql?query=…`"),
              **errors(400, 404, 406, 429, 502, 503)},
             [key, *(query(name, "The answer's format, as on `/sparql`.", {"type": "array", "items": {"type": "string"}},
