@@ -10,6 +10,7 @@ from rdflib.namespace import RDFS
 
 from server.importers import programme_graphs, reference_layer
 from server.importers.register import load_register
+from server.importers.sources import Sources, read_table
 from server.rdfio import turtle_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,32 @@ def test_data_folder_is_what_the_importers_generate():
         assert (ROOT / "data" / name).read_bytes() == turtle_bytes(graph), f"data/{name} differs; run `mpsc import`"
 
 
+@pytest.fixture(scope="module")
+def sources():
+    """The source and curation tables as the importer reads them."""
+    return Sources(ROOT)
+
+
+@pytest.mark.parametrize("term, field", [
+    ("knowledge management", "energy"),  # "LED" is a word in capitals, not "led" inside "knowledge"
+    ("online skilled-labour platform for companies and job seekers (jobs, internships)", "energy"),
+    ("AI-assisted video monitoring at a problem hotspot (Lederhof)", "energy"),
+    ("autonomous street sweeper collecting real-time street-space data", "climate-environment"),  # not "tree"
+    ("e-government ++ (all administrative services on mobile devices)", "mobility"),  # a mobile phone is no mobility
+    ("digital skills workshops", "economy"),  # a workshop is no shop
+    ("digital workshop for children and young people", "economy"),
+])
+def test_a_field_of_action_matches_words_not_fragments(sources, term, field):
+    assert field not in sources.fields_of(term)
+
+
+@pytest.mark.parametrize("term, field", [("adaptive LED street lighting", "energy"), ("tree planting", "climate-environment"),
+                                         ("mobility hubs", "mobility"), ("MobileStadt", "mobility"),
+                                         ("village shops", "economy"), ("digital knowledge quarter", "urban-development")])
+def test_a_field_of_action_still_matches_its_words(sources, term, field):
+    assert field in sources.fields_of(term)
+
+
 def test_importer_resolves_every_body_and_topic():
     _, problems = programme_graphs(ROOT)
     assert problems == []
@@ -227,10 +254,28 @@ def test_rhein_neckar_funding_names_its_page_rate_and_why_it_is_uncertain(progra
 
 def test_project_level_funding_kinds_follow_the_corrections(programme):
     rows = dict(values(programme, """SELECT ?p ?kind WHERE {
-          VALUES ?p { <https://w3id.org/mpsc/id/project/kassel> <https://w3id.org/mpsc/id/project/aalen-heidenheim> }
+          VALUES ?p { <https://w3id.org/mpsc/id/project/ulm> <https://w3id.org/mpsc/id/project/aalen-heidenheim> }
           ?p mpsc:fundingKind ?kind }"""))
     assert {p.rsplit("/", 1)[1]: k.rsplit("/", 1)[1] for p, k in rows.items()} == {
-        "kassel": "federal-grant", "aalen-heidenheim": "total-volume"}
+        "ulm": "federal-grant", "aalen-heidenheim": "total-volume"}
+
+
+def test_only_amounts_a_source_states_are_project_or_round_amounts(programme):
+    """A bound ("bis zu", "über"), an approximation ("~", "rund"), an amount the collector computed or one only applied
+    for is no `mpsc:fundingAmount` of a project or round (sources/curation/projects.csv and rounds.csv,
+    `funding_stated`); its note keeps what the source says."""
+    stated = {row["slug"]: row["funding_stated"] for row in read_table(ROOT / "sources/curation/projects.csv")}
+    rows = dict(values(programme, """SELECT ?p ?amount WHERE { ?p a mpsc:ModelProject ; mpsc:fundingAmount ?amount }"""))
+    published = {p.rsplit("/", 1)[1] for p in rows}
+    assert published == {slug for slug, how in stated.items() if how == "amount"}
+    assert {"dresden", "kempten", "oberhausen", "potsdam", "solingen", "eichenzell"}.isdisjoint(published)
+    assert float(rows["https://w3id.org/mpsc/id/project/ulm"]) == 8_000_000
+    noted = dict(values(programme, """SELECT ?p ?note WHERE { ?p a mpsc:ModelProject ; mpsc:fundingNote ?note }"""))
+    assert "computed" in noted["https://w3id.org/mpsc/id/project/dresden"]
+    rounds = values(programme, """SELECT ?year ?amount ?kind WHERE {
+          ?r a mpsc:FundingRound ; mpsc:year ?year ; mpsc:fundingAmount ?amount ; mpsc:fundingKind ?kind }""")
+    assert [(y, float(a), k.rsplit("/", 1)[1]) for y, a, k in sorted(rounds)] == [
+        ("2021", 300_000_000, "federal-budget")]  # 2020's "über 350 Mio" is round/2020#budget-final's minValue
 
 
 def test_the_2019_announcement_date_is_confirmed(programme):

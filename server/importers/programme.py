@@ -18,6 +18,9 @@ from .sources import (CONFIDENCE, Sources, and_list, clean_note, source_iris, sp
 
 OTHER_BODY_CLASS = {"regional-association": MPSC.RegionalAssociation, "municipal-company": MPSC.MunicipalCompany}
 LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, then counts the rest
+# How a source states a project's or round's amount (sources/curation/projects.csv and rounds.csv, funding_stated):
+# only an "amount" is published as mpsc:fundingAmount (`Importer._stated_amount`).
+FUNDING_STATED = ("amount", "approximate", "min", "max", "computed", "expected")
 
 
 class ProgrammeImporter:
@@ -118,11 +121,24 @@ class ProgrammeImporter:
             add((iri, DCTERMS.source, source))
 
     def _add_funding(self, graph: Graph, iri: URIRef, row: dict, curated: dict) -> None:
-        if row["funding_eur"]:
+        if self._stated_amount(row["slug"], row["funding_eur"], curated["funding_stated"]):
             graph.add((iri, MPSC.fundingAmount, Literal(row["funding_eur"], datatype=XSD.decimal)))
             graph.add((iri, MPSC.fundingKind, iris.funding_kind(curated["funding_kind"])))
         if row["funding_note"]:
             graph.add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
+
+    def _stated_amount(self, what: str, amount: str, stated: str) -> bool:
+        """Whether `amount` is published as an amount: only where the curation says the source states it as one
+        (FUNDING_STATED). A bound ("bis zu", "über"), an approximation ("rund", "~"), an amount computed by the
+        collector or one only applied for or expected is no published amount; the note keeps what the source says,
+        and the funding figures (mpsc:funding) carry bounds and approximations."""
+        if not amount and not stated:
+            return False
+        if not amount or stated not in FUNDING_STATED:
+            self.problems.append(f"{what}: funding_stated {stated!r} does not fit the amount {amount!r} "
+                                 f"(one of {', '.join(FUNDING_STATED)} where there is an amount, else empty)")
+            return False
+        return stated == "amount"
 
     def _add_topics(self, graph: Graph, iri: URIRef, row: dict) -> None:
         for term in split_list(row["topics"]):
@@ -195,9 +211,10 @@ class ProgrammeImporter:
                 add((iri, MPSC.announcementDate, Literal(row["announcement_date"], datatype=XSD.date)))
             if row["applications"].isdigit():  # "~100" (2019) is an estimate, not a count
                 add((iri, MPSC.applicationCount, Literal(int(row["applications"]))))
-            if row["funding_volume_eur"]:
+            stated = self.sources.round_curation.get(row["staffel"], {}).get("funding_stated", "")
+            if self._stated_amount(f"round {row['staffel']}", row["funding_volume_eur"], stated):
                 add((iri, MPSC.fundingAmount, Literal(row["funding_volume_eur"], datatype=XSD.decimal)))
-                add((iri, MPSC.fundingKind, iris.funding_kind("federal-grant")))
+                add((iri, MPSC.fundingKind, iris.funding_kind("federal-budget")))  # the programme's funds for the round
             if row["funding_note"]:
                 add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
             if row["selection_note"]:  # the collector's notes on the selection: a note, not a description

@@ -117,6 +117,7 @@ class Sources:
         self.measures = by_slug(self.left_out.kept("measures.csv", measures, field="kind", value="value_de"))
         self.bodies = {row["name"]: row for row in read_table(curation / "bodies.csv")}
         self.project_curation = {row["slug"]: row for row in read_table(curation / "projects.csv")}
+        self.round_curation = {row["staffel"]: row for row in read_table(curation / "rounds.csv")}
         self.topics = read_table(curation / "topics.csv")
         self.unit_types = read_table(curation / "unit-types.csv")
         self.funding = {(r["slug"], r["field"], r["value"]): r for r in read_table(curation / "funding.csv")}
