@@ -20,8 +20,10 @@ API:
   the name without the qualifier after its last comma.
 * `keys(name) -> set[str]` – for matching rather than finding (the reconciliation service): both foldings
   with the filler words left out ("Frankfurt am Main" ~ "Frankfurt a. Main" ~ "Frankfurt Main").
-* `base_forms(name)` – the name without the register's designation after the comma and without a
-  parenthesised qualifier ("Halle (Saale), Stadt" → "Halle (Saale)", "Halle"); `similarity(a, b)` of keys.
+* `base_forms(name)` – the name without the register's designation after the comma, without a
+  parenthesised qualifier and without what it is named by ("Halle (Saale), Stadt" → "Halle (Saale)", "Halle";
+  "Frankfurt am Main" → "Frankfurt"); `without_designation(text)` – a query without "Stadt", "Hansestadt",
+  "Landeshauptstadt" … before the name; `similarity(a, b)` of keys.
 * `identifier(text) -> str | None` – the normalised identifier when the text is one: an AGS, ARS or
   state/district key (digits, 2 to 12 of them) or a Wikidata id (`Q365`, `wd:Q365`, or the entity
   IRI); None for ordinary text.
@@ -93,9 +95,19 @@ def keys(name: str) -> set[str]:
     return {" ".join(w for w in form.split() if w not in FILLERS) for form in (fold(name), loose(name))} - {""}
 
 
+# What a place is named by after its name: "Frankfurt am Main", "Freiburg im Breisgau", "Mülheim an der Ruhr",
+# "Kirchheim b.München", "Bad Homburg v.d.Höhe" (whole words or the register's dotted abbreviations).
+_LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|in|ob|bei|auf|vor)\s+|[abiov]\.\s*)(?:(?:der|dem|den)\s+|d\.\s*)?\S.*$",
+                      re.IGNORECASE)
+# What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first.
+_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universitätsstadt|hochschulstadt|"
+                          r"große kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)\s+(?=\S)", re.IGNORECASE)
+
+
 def base_forms(name: str) -> set[str]:
-    """The name without the register's designation after the comma and without a parenthesised qualifier:
-    "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; empty if the name has neither."""
+    """The name without the register's designation after the comma, without a parenthesised qualifier and
+    without what it is named by: "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; "Frankfurt am Main" ->
+    "Frankfurt"; empty if the name has none of these."""
     forms = set()
     head = name.split(",", 1)[0].strip()
     if head != name.strip():
@@ -103,7 +115,16 @@ def base_forms(name: str) -> set[str]:
     unqualified = re.sub(r"\s*\([^)]*\)", " ", head).strip()
     if unqualified and unqualified != head:
         forms.add(unqualified)
+    located = _LOCATED.match(unqualified)
+    if located:
+        forms.add(located.group(1))
     return forms
+
+
+def without_designation(text: str) -> str:
+    """A query without the designation a table writes before a town's name ("Hansestadt Rostock" -> "Rostock");
+    the text itself if it has none."""
+    return _DESIGNATION.sub("", text.strip())
 
 
 def similarity(query_key: str, name_key: str) -> float:

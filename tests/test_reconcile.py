@@ -186,6 +186,43 @@ def test_a_key_sent_as_a_number_has_its_leading_zero_back(service):
     assert answer["q3"]["result"] == []
 
 
+def test_identifiers_written_as_tables_have_them_identify(service):
+    """A key whose leading zero a spreadsheet dropped, sent as text (OpenRefine sends CSV cells so); a Wikidata item
+    in any of its usual spellings; and an identifier or entity id typed where the name goes."""
+    batch = {"q0": {"query": "Köln", "properties": [{"pid": "ags", "v": "5315000"}]},
+             "q1": {"query": "", "properties": [{"pid": "wikidata", "v": "q365"}]},
+             "q2": {"query": "", "properties": [{"pid": "wikidata", "v": "wd:Q365"}]},
+             "q3": {"query": "05315000"}, "q4": {"query": "Q365"}, "q5": {"query": "municipality/05315000"},
+             "q6": {"query": "", "properties": [{"pid": "ags", "v": "xyz"}]}}
+    answer = post_form(service, queries=json.dumps(batch))
+    valid("reconciliation-result-batch", answer)
+    for name in ("q0", "q1", "q2", "q3", "q4", "q5"):
+        assert [c["id"] for c in answer[name]["result"] if c["match"]] == ["municipality/05315000"], name
+    assert answer["q6"]["result"] == []
+
+
+@pytest.mark.parametrize("text, ags", [
+    ("Frankfurt", "06412000"), ("Freiburg", "08311000"),  # the larger of two namesakes named by a river or region
+    ("Landeshauptstadt München", "09162000"), ("Hansestadt Rostock", "13003000"),  # a designation before the name
+])
+def test_common_spellings_put_the_meant_town_first(service, text, ags):
+    """Found by a review: "Frankfurt" gave Frankfurt (Oder) 90 and Frankfurt am Main 68, "Landeshauptstadt
+    München" gave Kiel first, "Hansestadt Rostock" nothing. Neither is sure enough to be a match."""
+    answer = post_form(service, queries=json.dumps({"q0": {"query": text, "type": "Municipality"}}))
+    best = answer["q0"]["result"][0]
+    assert best["id"] == f"municipality/{ags}" and best["score"] == 90 and not best["match"]
+
+
+def test_a_post_that_is_no_form_is_refused(service):
+    """Before, a JSON body got the manifest with 200, hiding the client's mistake."""
+    for content_type in ("application/json", "text/plain"):
+        request = urllib.request.Request(service, data=json.dumps({"q0": {"query": "Köln"}}).encode(), method="POST",
+                                         headers={"Content-Type": content_type})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 415 and "form" in refused.value.read().decode()
+
+
 def test_an_ambiguous_name_is_no_match_and_the_state_decides(service):
     batch = {"q0": {"query": "Halle", "type": "Municipality"},
              "q1": {"query": "Halle (Saale)", "type": "Municipality", "properties": [{"pid": "state", "v": "15"}]}}
@@ -236,6 +273,23 @@ def test_suggest_entities_types_and_properties(service, manifest):
     props = get_json(suggest["property"]["service_url"] + suggest["property"]["service_path"], prefix="ag")
     valid("suggest-properties-response", props)
     assert [p["id"] for p in props["result"]][:1] == ["ags"]
+
+
+def test_suggest_filters_by_type_before_it_cuts_and_pages_with_cursor(service):
+    """A type's entities are found behind those of other types (Reconciliation API 0.2: `cursor` skips that many)."""
+    projects = get_json(service + "/suggest/entity", prefix="Bad", type="ModelProject")["result"]
+    assert "project/bad-belzig-wiesenburg" in [e["id"] for e in projects]  # behind 50 towns named "Bad …"
+    assert projects and all(e["notable"][0]["id"] == "ModelProject" for e in projects)
+    first, second = (get_json(service + "/suggest/entity", prefix="Neustadt", cursor=n)["result"] for n in (0, 10))
+    assert len(first) == len(second) == 10 and not {e["id"] for e in first} & {e["id"] for e in second}
+    assert fetch(service + "/suggest/entity?prefix=Neustadt&cursor=-1")[0] == 400
+
+
+def test_preview_of_what_a_data_extension_names(manifest):
+    """A round or category in an extended column has a preview too, as OpenRefine shows one on hover."""
+    status, headers, body = fetch(manifest["preview"]["url"].replace("{{id}}", "round/2020"))
+    assert status == 200 and media_type(headers) == "text/html"
+    assert "2020" in body.decode() and "id/round/2020" in body.decode()
 
 
 def test_preview_is_a_small_page_with_a_content_security_policy(manifest):

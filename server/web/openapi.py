@@ -598,10 +598,10 @@ def reconcile_routes() -> dict[str, dict]:
     prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
     refused = errors(400, 429, *STORE_ERRORS)  # a batch counts in the client's budget (web/admission.py)
 
-    def suggest(kind: str, schema: str, parameters=()) -> dict:
+    def suggest(kind: str, schema: str, parameters=(), statuses=()) -> dict:
         return {"get": operation(f"suggest{kind.title()}", "reconciliation", f"Complete {kind} names",
                                  f"{kind.title()}s whose name begins (or, for types and properties, contains) the prefix.",
-                                 {"200": json_answer("The suggestions.", schema), **errors(*STORE_ERRORS)},
+                                 {"200": json_answer("The suggestions.", schema), **errors(*statuses, *STORE_ERRORS)},
                                  [prefix, *parameters])}
 
     return {
@@ -610,10 +610,12 @@ def reconcile_routes() -> dict[str, dict]:
                              "Match names to the graph's resources, as OpenRefine does.",
                              {"200": service_answer, **refused}, [batch, extend]),
             "post": operation("reconcilePost", "reconciliation", "Reconciliation queries or extension in the body",
-                              "The same as GET, form-encoded.", {"200": service_answer, **refused},
+                              "The same as GET, form-encoded.", {"200": service_answer, **refused, **errors(415)},
                               [batch, extend], requestBody=body)},
         "/reconcile/suggest/entity": suggest("entity", "suggest-entities-response", [query(
-            "type", "Only entities of this type (a type id such as `Municipality`).", examples=["Municipality"])]),
+            "type", "Only entities of this type (a type id such as `Municipality`).", examples=["Municipality"]),
+            query("cursor", "How many suggestions to skip (ten come at a time).",
+                  {"type": "integer", "minimum": 0, "maximum": 1000})], statuses=(400,)),
         "/reconcile/suggest/type": suggest("type", "suggest-types-response"),
         "/reconcile/suggest/property": suggest("property", "suggest-properties-response"),
         "/reconcile/extend/propose": {"get": operation(

@@ -31,6 +31,9 @@ from .site import reader, render_page
 bp = Blueprint("reconcile", __name__)
 
 DEFAULT_LIMIT = 5  # candidates of a query that names no limit
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what a POST may carry its parameters in
+SUGGESTIONS = 10  # entities a suggest answer holds; `cursor` pages on, up to MAX_CURSOR
+MAX_CURSOR = 1000
 # Properties to match by and to fetch: id -> (German name, English name, kind of value).
 PROPERTIES = {
     "ags": ("Amtlicher Gemeindeschlüssel (AGS)", "official municipality key (AGS)", "str"),
@@ -56,6 +59,9 @@ def _named_in_the_readers_language() -> None:
 def service() -> Response:
     """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`). Both
     parameters are checked when both are given (queries are answered), so a malformed one is never ignored."""
+    if request.method == "POST" and request.mimetype and request.mimetype not in FORM_TYPES:  # parameters in the URL
+        raise HttpError(415, "Send `queries` or `extend` as a form (application/x-www-form-urlencoded), as OpenRefine "
+                             "does: queries={\"q0\": {\"query\": \"Köln\"}}.")
     values = request.values
     batch = read_batch(parse_json(values["queries"], "queries")) if "queries" in values else None
     extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
@@ -194,9 +200,12 @@ def description(found: Index, entity: Entity) -> str:
 
 @bp.route("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
+    """Entities whose name begins with `prefix`, of the wanted `type`s, SUGGESTIONS at a time after skipping `cursor`
+    (Reconciliation API 0.2, "Suggest Services")."""
     found, prefix = index(), request.args.get("prefix", "")
     wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
-    ids = [i for i in found.with_prefix(prefix, 50) if not wanted or wanted & found.entities[i].types][:10]
+    skip = number("cursor", 0, MAX_CURSOR, lowest=0)
+    ids = found.with_prefix(prefix, skip + SUGGESTIONS, lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
     return jsonify({"result": [{"id": i, "name": found.entities[i].label(), "description": description(found, found.entities[i]),
                                 "notable": [type_of(t) for t in sorted(found.entities[i].types)]} for i in ids]})
 
@@ -240,12 +249,17 @@ def preview() -> Response:
     """A small page about one entity, for OpenRefine's preview iframe (which any site may show it in)."""
     hooks.allow_framing()
     found = index()
-    entity = found.entities.get(request.args.get("id", ""))
+    ident = request.args.get("id", "")
+    entity = found.entities.get(ident)
     if entity is None:
-        raise HttpError(404, "No reconciled resource has this id.")
+        if found.label_of(ident) == ident:
+            raise HttpError(404, "No reconciled resource has this id.")
+        # a round or category, as a data extension names them: its name links to its page
+        return render_page("reconcile_preview.html", ident=ident, name=found.label_of(ident, reader()[0]),
+                           description="", keys=[])
     keys = [(PROPERTIES[p][0 if reader()[0] == "de" else 1], v) for p in ("ags", "ars", "wikidata", "population")
             for v in sorted(entity.values(p))]
-    return render_page("reconcile_preview.html", entity=entity, name=entity.label(reader()[0]),
+    return render_page("reconcile_preview.html", ident=entity.id, name=entity.label(reader()[0]),
                        description=description(found, entity), keys=keys)
 
 

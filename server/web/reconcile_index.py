@@ -21,6 +21,7 @@ BASE_WEIGHT = 0.9  # a name without the register's designation or qualifier ("Ha
 NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
 NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
 COMMON_WORD = 500  # a word in more names than this ("stadt", "landkreis", "bad") finds no near misses
+PREFIX_SCAN = 5000  # name keys a prefix completion looks at, at most (`Index.with_prefix`)
 
 
 @dataclass
@@ -119,16 +120,19 @@ class Index:
         """The resources named in facts that are not reconciled themselves (rounds, categories)."""
         return {v for e in self.entities.values() for k in ("round", "category") for v in e.values(k)} - set(self.entities)
 
-    def with_prefix(self, prefix: str, limit: int) -> list[str]:
-        """Ids whose name key starts with the folded prefix, shortest key first (the closest completion)."""
+    def with_prefix(self, prefix: str, limit: int, keep=lambda ident: True) -> list[str]:
+        """Ids whose name key starts with the folded prefix and that `keep` keeps, shortest key first (the closest
+        completion). Kept before the cut, so that a type's entities are found behind those of others; at most
+        PREFIX_SCAN keys are looked at (a one-letter prefix begins thousands)."""
         found: dict[str, int] = {}
         for key_form in names.keys(prefix):
             start = bisect.bisect_left(self.sorted_keys, key_form)
-            for key in self.sorted_keys[start:start + 20 * limit]:
+            for key in self.sorted_keys[start:start + PREFIX_SCAN]:
                 if not key.startswith(key_form):
                     break
                 for ident in self.by_key[key]:
-                    found[ident] = min(found.get(ident, len(key)), len(key))
+                    if ident in found or keep(ident):
+                        found[ident] = min(found.get(ident, len(key)), len(key))
         return sorted(found, key=lambda i: (found[i], self.entities[i].label(), i))[:limit]
 
 

@@ -2,7 +2,8 @@
 
 An exact identifier (AGS, ARS, Wikidata item given as a property) identifies; otherwise a name scores 100
 when one of the resource's names has the same key (server/names.py), 90 when it equals a base form ("Halle"
-for "Halle (Saale)"), and up to 85 by similarity. Types and the state or district (given as a property: name,
+for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main") or when the query without its designation
+("Hansestadt Rostock") equals a name, and up to 85 by similarity. Types and the state or district (given as a property: name,
 key or id) constrain the candidates. A candidate is a `match` – OpenRefine accepts it without asking – when
 an identifier named it, or when its full name matched and no other candidate scores 90 or more.
 """
@@ -13,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from .. import names
-from .reconcile_index import BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, WIKIDATA, Entity, Index, entity_id
+from .reconcile_index import BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, Entity, Index, entity_id
 
 PLACE_CONSTRAINTS = {"state": "State", "district": "District"}  # property -> the type of its values
 MAX_NEAR = 5000  # resources sharing a word with the query that are compared for near misses, at most
@@ -57,32 +58,39 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
 
 
 def identify(index: Index, query: Query) -> set[str]:
-    """The resources an identifier property of the query names exactly."""
+    """The resources an identifier property of the query names exactly, or the query's text when it is an
+    identifier itself (an AGS, ARS, Wikidata id or entity id typed as the name: the specification's "A Note on
+    Candidate Retrieval")."""
     found: set[str] = set()
     for prop, values in query.properties:
         if prop in IDENTIFIERS:
             for value in values:
                 for text in identifier_texts(prop, value):
                     found |= index.by_identifier.get((prop, text), set())
+    named = entity_id(query.text.strip()) or query.text.strip()
+    if named in index.entities:
+        found.add(named)
+    elif names.identifier(query.text):
+        for prop in IDENTIFIERS:
+            for text in identifier_texts(prop, query.text):
+                found |= index.by_identifier.get((prop, text), set())
     return found
 
 
 def identifier_texts(prop: str, value) -> list[str]:
-    """How an identifier may be written in the index. A key sent as a number (OpenRefine sends the cells of a
-    column it has read as numbers so) has lost its leading zero if its state's number is 01 to 09: both
-    readings are looked up. They never name two places: the keys' lengths (AGS 2, 5, 8 digits; ARS 2, 5, 9, 12)
-    never differ by one."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and prop != "wikidata":
-        if not math.isfinite(value) or value != int(value) or value < 0:
+    """How an identifier may be written in the index. A key that has lost its leading zero (OpenRefine sends the
+    cells of a column it has read as numbers so, and spreadsheets drop it from text) is looked up in both readings
+    if its state's number is 01 to 09. They never name two places: the keys' lengths (AGS 2, 5, 8 digits; ARS 2, 5,
+    9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if prop == "wikidata" or not math.isfinite(value) or value != int(value) or value < 0:
             return []
-        return [str(int(value)), f"0{int(value)}"]
-    return [identifier_value(prop, value)]
-
-
-def identifier_value(prop: str, value) -> str:
-    """An identifier as the index keeps it: Wikidata items as `Q…` (also given as IRI), keys as text."""
+        value = str(int(value))
     text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
-    return text.removeprefix(WIKIDATA).removeprefix("https://www.wikidata.org/wiki/") if prop == "wikidata" else text
+    normal = names.identifier(text)
+    if prop == "wikidata":
+        return [normal.upper()] if normal and normal.startswith("q") else [text]
+    return [normal, f"0{normal}"] if normal and normal.isdigit() else [text]
 
 
 def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) -> dict[str, float]:
@@ -94,6 +102,9 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     for key in query_keys:
         for ident, weight in index.by_key.get(key, {}).items():
             scores[ident] = max(scores.get(ident, 0.0), 100 * weight)
+    for key in names.keys(names.without_designation(text)) - query_keys:  # "Hansestadt Rostock": Rostock, at 90
+        for ident, weight in index.by_key.get(key, {}).items():
+            scores[ident] = max(scores.get(ident, 0.0), 100 * weight * BASE_WEIGHT)
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}

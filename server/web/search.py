@@ -40,12 +40,12 @@ def query_text() -> str:
     return text
 
 
-def number(name: str, default: int, highest: int) -> int:
-    """A positive integer parameter, at most `highest`; 400 for anything else (such as "²", a digit to
+def number(name: str, default: int, highest: int, lowest: int = 1) -> int:
+    """An integer parameter from `lowest` to `highest`; 400 for anything else (such as "²", a digit to
     str.isdigit but not to int, or a thousand digits, more than int reads)."""
     value = request.args.get(name, str(default))
-    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not 1 <= int(value) <= highest:
-        raise HttpError(400, f"`{name}` must be a whole number from 1 to {highest}.")
+    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not lowest <= int(value) <= highest:
+        raise HttpError(400, f"`{name}` must be a whole number from {lowest} to {highest}.")
     return int(value)
 
 
