@@ -352,7 +352,9 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
                  "MPSC_HEADER_TIMEOUT", "the connection is closed", "MPSC_MAX_SHORT_LINKS", "HTTP 507",
                  "MPSC_RECONCILE_BATCH", "Queries per request to /reconcile", "per web worker process (here: 1)"):
         assert text in page
-    assert "je Web-Worker-Prozess (hier: 1)" in fetch(server + "limits?lang=de").body.decode()
+    german = fetch(server + "limits?lang=de").body.decode()
+    assert "je Web-Worker-Prozess (hier: 1)" in german
+    assert "100.000 Bytes" in german and "64 Ebenen" in german and " bytes<" not in german  # units in German too
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10

@@ -539,7 +539,9 @@ def test_every_executor_left_holding_memory_by_a_burst_is_replaced(release):
         with ThreadPoolExecutor(3) as clients:  # three at once: each executor answers one
             answers = clients.map(lambda _: pool.run((counting, CSV.key, None, None, None, None), PUBLIC), range(3))
             assert {answer.split()[1] for answer in answers} == {b"1000000"}
-        assert all(pool._alive[pid].answered is not None for pid in burst)
+        # each answered; on a busy host the first may already be idle long enough to be replaced (it answered then)
+        alive = dict(pool._alive)
+        assert all(alive[pid].answered is not None for pid in burst if pid in alive)
         wait_for(lambda: not burst & set(pool._alive) and pool.health()["idle"] == 4)
     finally:
         pool.close()

@@ -345,6 +345,10 @@ MESSAGES = {
                     "(application/problem+json)."),
     "limit.query_timeout": ("Zeit je Abfrage, Warten in der Warteschlange eingeschlossen",
                             "Time per query, waiting in the queue included"),
+    # the units the limits count in (server/config.py, the `limit` of each setting)
+    "unit.MB": ("MB", "MB"), "unit.bodies": ("Anfragekörper", "bodies"), "unit.bytes": ("Bytes", "bytes"),
+    "unit.levels": ("Ebenen", "levels"), "unit.links": ("Links", "links"), "unit.queries": ("Abfragen", "queries"),
+    "unit.rows": ("Zeilen", "rows"), "unit.s": ("s", "s"),
     "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
     "limit.max_query_depth": ("Verschachtelungstiefe von { ( [ <<", "Nesting depth of { ( [ <<"),
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
