@@ -132,6 +132,14 @@ def test_data_folder_is_what_the_importers_generate():
         assert (ROOT / "data" / name).read_bytes() == turtle_bytes(graph), f"data/{name} differs; run `mpsc import`"
 
 
+def test_a_project_without_a_strategy_document_has_none(programme):
+    """Connected Urban Twins' row names the partner cities' own strategies and says there is no joint document
+    (sources/curation/left-out.csv); before, it was published as a strategy document titled with that phrase."""
+    assert not values(programme, """SELECT ?s WHERE { <https://w3id.org/mpsc/id/project/connected-urban-twins> ?p ?s .
+          FILTER(STRSTARTS(STR(?s), "https://w3id.org/mpsc/id/strategy/")) }""")
+    assert not values(programme, """SELECT ?p WHERE { <https://w3id.org/mpsc/id/strategy/connected-urban-twins> ?p ?o }""")
+
+
 @pytest.fixture(scope="module")
 def sources():
     """The source and curation tables as the importer reads them."""
