@@ -57,6 +57,18 @@ ACCEPT = [
 ]
 
 
+def test_a_pages_content_location_names_its_language(base_url):
+    """Found by a crawl: `.../cottbus.html?lang=en` said Content-Language en and Content-Location `.../cottbus.html`,
+    whose answer is German for a reader without Accept-Language (RFC 9110 §8.7: the URL of this representation)."""
+    for asked, lang in (("?lang=en", "en"), ("", "de")):
+        status, headers, _ = fetch(f"{base_url}doc/project/cottbus.html{asked}")
+        assert status == 200 and headers["Content-Language"] == lang
+        assert headers["Content-Location"] == f"{base_url}doc/project/cottbus.html?lang={lang}"
+        assert fetch(headers["Content-Location"])[1]["Content-Language"] == lang
+    english = fetch(f"{base_url}doc/project/cottbus", "text/html", headers={"Accept-Language": "en"})[1]
+    assert english["Content-Location"] == f"{base_url}doc/project/cottbus.html?lang=en"
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("accept, expected", ACCEPT)
 def test_document_negotiates_the_format(base_url, kind, accept, expected):
@@ -67,7 +79,8 @@ def test_document_negotiates_the_format(base_url, kind, accept, expected):
     assert "accept" in vary(headers)
     extension = {v: k for k, v in RDF_TYPES.items()}.get(expected, "html")
     if "#expanded" not in (accept or ""):  # that form has no URL of its own (test_self_describing.py)
-        assert headers["Content-Location"] == f"{base_url}doc/{path}.{extension}"
+        language = "?lang=de" if extension == "html" else ""  # a page is one of two languages; RDF holds both
+        assert headers["Content-Location"] == f"{base_url}doc/{path}.{extension}{language}"
     if expected == "text/html":
         assert f'<code>{BASE}id/{path}</code>' in body.decode()
     else:

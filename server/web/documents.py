@@ -44,8 +44,8 @@ def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple
 
 def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS) -> Response:
     """Name the concrete document (Content-Location) and its other formats (Link) on a response."""
-    _, link = reader()
-    return document_headers(response, negotiated=negotiated, location=link.document(iri, fmt),
+    lang, link = reader()
+    return document_headers(response, negotiated=negotiated, location=link.document(iri, fmt, lang),
                              alternates=alternates(iri, fmt, offered))
 
 

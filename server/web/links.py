@@ -104,6 +104,9 @@ class Linker:
         path = document_path(str(iri))
         return None if path is None else self.url(path)
 
-    def document(self, iri: str, fmt: Format) -> str:
-        """The absolute URL of one concrete representation (no language parameter: RDF is multilingual)."""
-        return to_uri(self.base + document_path(str(iri), fmt))
+    def document(self, iri: str, fmt: Format, lang: str | None = None) -> str:
+        """The absolute URL of one concrete representation: for a page with `lang`, the page in that language
+        (`?lang=`), which is what a Content-Location names; RDF is multilingual and has no language parameter."""
+        path, hash_, fragment = document_path(str(iri), fmt).partition("#")
+        query = f"?lang={lang}" if lang and fmt is HTML else ""
+        return to_uri(self.base + path) + query + (hash_ + to_uri(fragment) if hash_ else "")
