@@ -57,6 +57,15 @@ ACCEPT = [
 ]
 
 
+def test_a_heading_in_another_language_says_so(base_url):
+    """WCAG 3.1.2 (found by the crawl): a strategy has only its German title, so its English page marks the heading
+    as German; the German page needs no mark."""
+    english = fetch(f"{base_url}doc/strategy/wolfsburg?lang=en")[2].decode()
+    german = fetch(f"{base_url}doc/strategy/wolfsburg?lang=de")[2].decode()
+    assert '<html lang="en"' in english and '<h1 lang="de">Smart City Strategie der Stadt Wolfsburg</h1>' in english
+    assert "<h1>Smart City Strategie der Stadt Wolfsburg</h1>" in german
+
+
 def test_a_pages_content_location_names_its_language(base_url):
     """Found by a crawl: `.../cottbus.html?lang=en` said Content-Language en and Content-Location `.../cottbus.html`,
     whose answer is German for a reader without Accept-Language (RFC 9110 §8.7: the URL of this representation)."""

@@ -66,6 +66,8 @@ class Page:
     projects: list[Value] = field(default_factory=list)
     participants: list[Value] = field(default_factory=list)
     point: tuple[float, float] | None = None
+    label_lang: str = ""  # the heading's and the description's language where it is not the page's (WCAG 3.1.2)
+    description_lang: str = ""
 
 
 class Namer:
@@ -125,9 +127,11 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
     node = URIRef(iri)
     lang = namer.lang
     heading = title(graph, node, lang) or namer.label(node)
+    description = prose(graph, node, lang)
     page = Page(iri=iri, label=heading, other_labels=other_labels(graph, node, heading),
-                types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))],
-                description=prose(graph, node, lang))
+                types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))], description=description,
+                label_lang=other_language(graph, node, (MPSC.title, *LABEL_PROPERTIES), heading, lang),
+                description_lang=other_language(graph, node, PROSE, description, lang))
     page.sections = property_sections(graph, node, namer)
     name_the_key(graph, node, namer, page.sections)
     page.sections += fragment_sections(graph, node, namer)
@@ -162,13 +166,23 @@ def other_labels(graph: Graph, node, heading: str) -> list[Value]:
     return [Value(text, note=f"@{lang}" if lang else "") for text, lang in texts]
 
 
+PROSE = (DCTERMS.description, SKOS.definition, RDFS.comment)  # what describes a resource, in this order
+
+
 def prose(graph: Graph, node, lang: str) -> str:
     """The description or comment in the reader's language, else German, else any."""
-    for prop in (DCTERMS.description, SKOS.definition, RDFS.comment):
+    for prop in PROSE:
         text = preferred({v.language or "": str(v) for v in graph.objects(node, prop)}, lang)
         if text:
             return text
     return ""
+
+
+def other_language(graph: Graph, node, props, text: str, lang: str) -> str:
+    """The language tag of `text` among the node's values of `props` when the text is in another language than
+    the page's, so that the page can say so (WCAG 3.1.2); "" when it is the page's language or has no tag."""
+    tags = {v.language or "" for p in props for v in graph.objects(node, p) if isinstance(v, Literal) and str(v) == text}
+    return "" if not text or lang in tags or "" in tags else min(tags, default="")
 
 
 def in_language(values: list, lang: str) -> list:
