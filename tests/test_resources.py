@@ -57,6 +57,14 @@ ACCEPT = [
 ]
 
 
+def test_reused_classes_are_named_not_shown_as_iris(base_url):
+    """Found by the crawl: the kicker of a Charta page showed `http://www.w3.org/2004/02/skos/core#Concept`."""
+    for lang, name in (("en", ">concept<"), ("de", ">Begriff<")):
+        page = fetch(f"{base_url}doc/charter/guideline-1?lang={lang}")[2].decode()
+        kicker = page.split('<p class="kicker">', 1)[1].split("</p>", 1)[0]
+        assert name in kicker and ">http://www.w3.org/2004/02/skos/core#Concept<" not in kicker  # the link's text
+
+
 def test_a_heading_in_another_language_says_so(base_url):
     """WCAG 3.1.2 (found by the crawl): a strategy has only its German title, so its English page marks the heading
     as German; the German page needs no mark."""

@@ -471,6 +471,21 @@ TERMS = {
     VOID.exampleResource: ("Beispiel", "example resource"),
     VCARD.fn: ("Name", "name"),
     VCARD.hasURL: ("Website", "website"),
+    # classes of reused vocabularies, as a page's kicker names a resource's types
+    SKOS.Concept: ("Begriff", "concept"),
+    SKOS.ConceptScheme: ("Begriffssystem", "concept scheme"),
+    VOID.Dataset: ("Datensatz (VoID)", "dataset (VoID)"),
+    VOID.Linkset: ("Verknüpfungsmenge", "linkset"),
+    VOID.distinctSubjects: ("verschiedene Subjekte", "distinct subjects"),
+    VOID.distinctObjects: ("verschiedene Objekte", "distinct objects"),
+    VOID.properties: ("Eigenschaften", "properties"),
+    VOID.classes: ("Klassen", "classes"),
+    VOID.entities: ("Entitäten", "entities"),
+    DCAT.Catalog: ("Katalog", "catalogue"),
+    DCAT.Dataset: ("Datensatz", "dataset"),
+    DCAT.Distribution: ("Distribution", "distribution"),
+    DCAT.DataService: ("Datendienst", "data service"),
+    FOAF.Organization: ("Organisation", "organisation"),
 }
 
 
