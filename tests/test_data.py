@@ -132,6 +132,16 @@ def test_data_folder_is_what_the_importers_generate():
         assert (ROOT / "data" / name).read_bytes() == turtle_bytes(graph), f"data/{name} differs; run `mpsc import`"
 
 
+def test_a_second_site_of_a_project_is_a_page_of_it(programme):
+    """Where the course table names another site than the project table's homepage, it is published as a page of
+    the project with its source (it used to be dropped without a record)."""
+    rows = values(programme, """SELECT ?home ?page ?source WHERE { <https://w3id.org/mpsc/id/project/detmold>
+          foaf:homepage ?home ; foaf:page ?page . <https://w3id.org/mpsc/id/project/detmold#page> rdf:object ?page ;
+          dcterms:source ?source }""")
+    assert [(page, source) for _, page, source in rows] == [("https://smartcity-detmold.de/",) * 2]
+    assert rows[0][0] != rows[0][1]
+
+
 def test_a_project_without_a_strategy_document_has_none(programme):
     """Connected Urban Twins' row names the partner cities' own strategies and says there is no joint document
     (sources/curation/left-out.csv); before, it was published as a strategy document titled with that phrase."""
@@ -175,6 +185,7 @@ def test_importer_resolves_every_body_and_topic():
 MORE_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 """
 
 

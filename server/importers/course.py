@@ -92,8 +92,12 @@ class CourseImporter:
         if status is not None:
             sourced(graph, project, MPSC.statusNote, Literal(status["value"], lang="en"), "status", [status])
         homepage = best(project_rows(rows, "homepage"))
-        if homepage is not None and not table_row["website"]:  # the project table's site stays the homepage
+        if homepage is None or homepage["value"] == table_row["website"]:
+            return
+        if not table_row["website"]:
             sourced(graph, project, FOAF.homepage, URIRef(homepage["value"]), "homepage", [homepage])
+        else:  # the project table's site stays the homepage; another site a source names is a page of the project
+            sourced(graph, project, FOAF.page, URIRef(homepage["value"]), "page", [homepage])
 
     # --- strategy -------------------------------------------------------------------------------
     def _strategy(self, graph: Graph, project: URIRef, slug: str, rows: list[dict]) -> None:
