@@ -261,6 +261,24 @@ def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bou
     assert all(f": {words} " in label for _, _, label in rows)
 
 
+@pytest.mark.parametrize("figure, amount", [
+    ("project/gera#federal-grant-1", 7_500_000),  # "rund 7,5 Millionen Euro" (sources/curation/funding.csv)
+    ("project/halle-saale#federal-grant-1", 15_000_000), ("project/bad-belzig-wiesenburg#total-volume-1", 6_000_000),
+    ("programme#budget-2019", 170_000_000), ("programme#budget-2023", 125_000_000),  # "about … Mio EUR" in
+    ("programme#budget-plan-2019", 750_000_000), ("round/2019#budget", 170_000_000),  # programme.csv's cell
+])
+def test_amounts_a_source_calls_approximate_are_no_exact_amounts(programme, figure, amount):
+    """Found by a researcher's review: these were published as exact `mpsc:fundingAmount`s."""
+    rows = values(programme, f"""SELECT ?p ?amount WHERE {{ <https://w3id.org/mpsc/id/{figure}> ?p ?amount
+          VALUES ?p {{ mpsc:fundingAmount mpsc:approximateAmount }} }}""")
+    assert [(p.rsplit("#", 1)[1], float(a)) for p, a in rows] == [("approximateAmount", amount)]
+
+
+def test_the_2023_budget_figure_is_named_a_draft(programme):
+    labels = values(programme, """SELECT ?label WHERE { <https://w3id.org/mpsc/id/programme#budget-2023> rdfs:label ?label }""")
+    assert sorted(label for label, in labels) == ["Haushaltsentwurf 2023", "draft federal budget 2023"]
+
+
 def test_rhein_neckar_funding_names_its_page_rate_and_why_it_is_uncertain(programme):
     rows = values(programme, """SELECT ?figure ?source ?rate ?note WHERE {
           <https://w3id.org/mpsc/id/project/verband-region-rhein-neckar> mpsc:funding ?figure .

@@ -56,12 +56,14 @@ def leading_date(text: str) -> Literal | None:
 
 
 def millions(text: str) -> tuple[str, str] | None:
-    """('min' for 'more than', or '') and the euros of the first 'N Mio EUR' in a cell, as written there."""
+    """('min' for 'more than', 'about' for 'about', or '') and the euros of the first 'N Mio EUR' in a cell, as
+    written there: a bound or an approximation is no amount (add_figure publishes it as such)."""
     match = re.search(r"(\d+(?:[.,]\d+)?) Mio EUR", text)
     if match is None:
         return None
-    amount = int(round(float(match.group(1).replace(",", ".")) * 1_000_000))
-    return ("min" if re.search(r"more than|über", text[:match.start()]) else ""), str(amount)
+    amount, before = int(round(float(match.group(1).replace(",", ".")) * 1_000_000)), text[:match.start()]
+    kind = "min" if re.search(r"more than|über", before) else "about" if re.search(r"\b(?:about|rund|ca\.)", before) else ""
+    return kind, str(amount)
 
 
 def population_bounds(text: str) -> tuple[int | None, int | None] | None:
@@ -300,7 +302,7 @@ FIGURE_LABELS = {
     "budget-plan-2019": ("Programmplanung 2019", "programme plan of 2019"),
     "budget-2019": ("Haushaltsansatz 2019", "federal budget 2019"),
     "budget-2022-draft": ("Haushaltsentwurf 2022", "draft federal budget 2022"),
-    "budget-2023": ("Haushaltsansatz 2023", "federal budget 2023"),
+    "budget-2023": ("Haushaltsentwurf 2023", "draft federal budget 2023"),  # the source: "draft budget 2023"
     "budget": ("Mittel der Staffel", "funds of the round"),
     "budget-at-call": ("Mittel laut Aufruf", "funds announced with the call"),
     "budget-final": ("Mittel nach Aufstockung", "funds after the increase"),
