@@ -241,10 +241,15 @@ def test_types_constrain_the_candidates(service):
 
 
 def test_states_reconcile_by_their_english_names(service):
-    """Our English names of the states (sources/curation/translations.csv), as an English table has them."""
-    answer = get_json(service, queries=json.dumps({"q0": {"query": "Bavaria", "type": "State"},
-                                                    "q1": {"query": "North Rhine-Westphalia"}}))
+    """Our English names of the states (sources/curation/translations.csv), as an English table has them; a reader
+    who asks in English gets the English name back (OpenRefine compares the query with it), in German the German."""
+    batch = json.dumps({"q0": {"query": "Bavaria", "type": "State"}, "q1": {"query": "North Rhine-Westphalia"}})
+    answer = get_json(service, queries=batch)
     assert answer["q0"]["result"][0]["id"] == "state/09" and answer["q1"]["result"][0]["id"] == "state/05"
+    assert answer["q0"]["result"][0]["name"] == "Bayern"
+    english = json.loads(fetch(service + "?" + urllib.parse.urlencode({"queries": batch}),
+                               headers={"Accept-Language": "en"})[2])
+    assert english["q0"]["result"][0]["name"] == "Bavaria"
 
 
 def test_malformed_batches_are_refused(service):

@@ -184,7 +184,7 @@ def property_condition(condition) -> bool:
 
 def candidate_json(found: Index, candidate) -> dict:
     entity = candidate.entity
-    return {"id": entity.id, "name": entity.label(), "description": description(found, entity),
+    return {"id": entity.id, "name": entity.label(reader()[0]), "description": description(found, entity),
             "score": candidate.score, "match": candidate.match, "type": [type_of(t) for t in sorted(entity.types)]}
 
 
@@ -192,7 +192,7 @@ def description(found: Index, entity: Entity) -> str:
     """What tells namesakes apart: the type, and the district and state a place lies in."""
     parts = [type_of(t)["name"] for t in sorted(entity.types)]
     for prop in ("district", "state"):
-        parts += sorted(found.entities[i].label() for i in entity.values(prop) if i in found.entities)
+        parts += sorted(found.entities[i].label(reader()[0]) for i in entity.values(prop) if i in found.entities)
     return " · ".join(parts)
 
 
@@ -206,7 +206,7 @@ def suggest_entity() -> Response:
     wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
     skip = number("cursor", 0, MAX_CURSOR, lowest=0)
     ids = found.with_prefix(prefix, skip + SUGGESTIONS, lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
-    return jsonify({"result": [{"id": i, "name": found.entities[i].label(), "description": description(found, found.entities[i]),
+    return jsonify({"result": [{"id": i, "name": found.entities[i].label(reader()[0]), "description": description(found, found.entities[i]),
                                 "notable": [type_of(t) for t in sorted(found.entities[i].types)]} for i in ids]})
 
 
@@ -318,4 +318,4 @@ def values(found: Index, entity: Entity | None, pid: str) -> list[dict]:
         return [{"str": v} for v in sorted(raw)]
     if kind == "int":
         return [{"int": int(v)} for v in sorted(raw)]
-    return [{"id": v, "name": found.label_of(v)} for v in sorted(raw)]
+    return [{"id": v, "name": found.label_of(v, reader()[0])} for v in sorted(raw)]
