@@ -99,6 +99,16 @@ def test_search_pages_through_many_results(base_url):
     assert 'rel="next"' in page and 'rel="prev"' in page and "Seite 2 von" in page
 
 
+def test_a_page_beyond_the_last_is_404(base_url):
+    """Found by a crawl: page 999 of four hits was 200 with "4 results" and none shown."""
+    total = fetch(base_url + "search", q="Köln", format="json").json()["total"]
+    assert 0 < total <= 20
+    for params in ({"format": "json"}, {}):
+        beyond = fetch(base_url + "search", q="Köln", page=2, **params)
+        assert beyond.status == 404 and "1 page of results" in beyond.body.decode()
+    assert fetch(base_url + "search", q="xyzzyqq", format="json").json()["total"] == 0  # nothing found: page 1
+
+
 def test_search_page_answers_json_by_accept_and_links_resources(base_url):
     response = fetch(base_url + "search?q=Koeln", headers={"Accept": "application/json"})
     assert response.media_type == "application/json"

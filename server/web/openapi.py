@@ -272,8 +272,9 @@ def search_routes() -> dict[str, dict]:
             "name, names beginning with it, names with all its words; the programme's resources first. An HTML "
             "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
             {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
-                           ETag=header("ETag", True)), **not_modified(), **errors(400, 406, 503)},
-            [text, query("page", "The page of results.", {"type": "integer", "minimum": 1, "maximum": 10000}),
+                           ETag=header("ETag", True)), **not_modified(), **errors(400, 404, 406, 503)},
+            [text, query("page", "The page of results (404 beyond the last).", {"type": "integer", "minimum": 1,
+                                                                                 "maximum": 10000}),
              query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": ["json", "html"]}),
              LANG, LANGUAGE, CONDITIONAL])},
         "/search/suggest": {"get": operation(

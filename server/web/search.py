@@ -65,7 +65,13 @@ def search() -> Response:
 
 
 def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
-    return finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
+    """The hits on `page` and how many there are in all; 404 for a page beyond the last (the first page of no
+    hits is an answer: nothing found)."""
+    hits, total = finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
+    last = max(1, -(-total // PAGE_SIZE))
+    if page > last:
+        raise HttpError(404, f"This search has {last} page{'s' if last > 1 else ''} of results; there is no page {page}.")
+    return hits, total
 
 
 def results_page(text: str, page: int) -> Response:
