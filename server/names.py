@@ -96,9 +96,10 @@ def keys(name: str) -> set[str]:
 
 
 # What a place is named by after its name: "Frankfurt am Main", "Freiburg im Breisgau", "Mülheim an der Ruhr",
-# "Kirchheim b.München", "Bad Homburg v.d.Höhe" (whole words or the register's dotted abbreviations).
-_LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|in|ob|bei|auf|vor)\s+|[abiov]\.\s*)(?:(?:der|dem|den)\s+|d\.\s*)?\S.*$",
-                      re.IGNORECASE)
+# "Neumarkt in der Oberpfalz", "Kirchheim b.München", "Bad Homburg v.d.Höhe": small words in lower case (so not
+# "Amt Am Peenestrom"), "in" only before an article (not "Hamburg in Kooperation mit …").
+_LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|ob|bei|auf|vor)\s+(?:(?:der|dem|den)\s+)?|in\s+(?:der|dem|den)\s+|"
+                      r"[abiov]\.\s*(?:d\.\s*)?)\S.*$")
 # What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first.
 _DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universitätsstadt|hochschulstadt|"
                           r"große kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)\s+(?=\S)", re.IGNORECASE)

@@ -213,6 +213,14 @@ def test_common_spellings_put_the_meant_town_first(service, text, ags):
     assert best["id"] == f"municipality/{ags}" and best["score"] == 90 and not best["match"]
 
 
+def test_a_designation_that_is_part_of_the_name_still_matches_exactly(service):
+    """"Markt Erlbach" is the municipality's name, not "Erlbach" with a designation (found by a review: the form
+    without "Markt" gave two places named Erlbach 90, and the exact name lost its match)."""
+    answer = post_form(service, queries=json.dumps({"q0": {"query": "Markt Erlbach", "type": "Municipality"}}))
+    assert [(c["id"], c["match"]) for c in answer["q0"]["result"]][:1] == [("municipality/09575145", True)]
+    assert all(c["score"] < 90 for c in answer["q0"]["result"][1:])
+
+
 def test_a_post_that_is_no_form_is_refused(service):
     """Before, a JSON body got the manifest with 200, hiding the client's mistake."""
     for content_type in ("application/json", "text/plain"):

@@ -44,6 +44,16 @@ def test_name_forms_drop_the_register_qualifier_only_for_official_names():
     assert names.name_forms("Kooperation Hamburg, Leipzig") == {"kooperation hamburg leipzig"}
 
 
+@pytest.mark.parametrize("name, forms", [
+    ("Frankfurt am Main", {"Frankfurt"}), ("Neumarkt i.d.OPf.", {"Neumarkt"}), ("Mülheim an der Ruhr, Stadt",
+                                                                             {"Mülheim an der Ruhr", "Mülheim"}),
+    ("Amt Am Peenestrom", set()), ("Verbandsgemeinde An der Finne", set()),  # capitals: part of the name
+    ("Hamburg in Kooperation mit Leipzig und München", set()), ("Hand in Hand", set()),  # "in" only before an article
+])
+def test_base_forms_leave_out_what_a_place_is_named_by(name, forms):
+    assert names.base_forms(name) == forms
+
+
 @pytest.mark.parametrize("text, normalised", [("05315000", "05315000"), ("09", "09"), ("Q365", "q365"),
                                               ("wd:Q365", "q365"), ("http://www.wikidata.org/entity/Q365", "q365"),
                                               ("Köln", None), ("1", None), ("Q0", None)])

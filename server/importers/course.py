@@ -8,6 +8,8 @@ extension, which the round was only offered. Every fact carries its row's source
 """
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
@@ -92,7 +94,7 @@ class CourseImporter:
         if status is not None:
             sourced(graph, project, MPSC.statusNote, Literal(status["value"], lang="en"), "status", [status])
         homepage = best(project_rows(rows, "homepage"))
-        if homepage is None or homepage["value"] == table_row["website"]:
+        if homepage is None or same_site(homepage["value"], table_row["website"]):
             return
         if not table_row["website"]:
             sourced(graph, project, FOAF.homepage, URIRef(homepage["value"]), "homepage", [homepage])
@@ -151,3 +153,10 @@ class CourseImporter:
         stated = {(slug, r["field"], r["value"]) for slug, rows in self.sources.course.items() for r in rows}
         for key in sorted(set(self.sources.funding) - stated):
             self.problems.append(f"funding.csv names no figure of course.csv: {key}")
+
+
+def same_site(one: str, other: str) -> bool:
+    """Whether two addresses name the same site, whatever their scheme, `www.` or trailing slash."""
+    def bare(url: str) -> str:
+        return re.sub(r"^https?://(?:www\.)?", "", url.strip()).rstrip("/").lower()
+    return bool(one) and bool(other) and bare(one) == bare(other)

@@ -19,7 +19,7 @@ from .sources import (CONFIDENCE, Sources, and_list, clean_note, source_iris, sp
 OTHER_BODY_CLASS = {"regional-association": MPSC.RegionalAssociation, "municipal-company": MPSC.MunicipalCompany}
 LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, then counts the rest
 # How a source states a project's or round's amount (sources/curation/projects.csv and rounds.csv, funding_stated):
-# only an "amount" is published as mpsc:fundingAmount (`Importer._stated_amount`).
+# only an "amount" is published as mpsc:fundingAmount (`ProgrammeImporter._stated_amount`).
 FUNDING_STATED = ("amount", "approximate", "min", "max", "computed", "expected")
 
 

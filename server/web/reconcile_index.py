@@ -17,7 +17,7 @@ from . import get_store, per_release
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 IDENTIFIERS = ("ags", "ars", "wikidata")  # properties whose exact value identifies a resource
-BASE_WEIGHT = 0.9  # a name without the register's designation or qualifier ("Halle" for "Halle (Saale)")
+BASE_WEIGHT = 0.9  # a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main"; names.base_forms)
 NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
 NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
 COMMON_WORD = 500  # a word in more names than this ("stadt", "landkreis", "bad") finds no near misses

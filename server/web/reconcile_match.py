@@ -1,9 +1,9 @@
 """Scoring the candidates of one reconciliation query: identifiers first, then names, then near misses.
 
-An exact identifier (AGS, ARS, Wikidata item given as a property) identifies; otherwise a name scores 100
+An exact identifier (AGS, ARS, Wikidata item given as a property, or typed as the name) identifies; otherwise a name scores 100
 when one of the resource's names has the same key (server/names.py), 90 when it equals a base form ("Halle"
 for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main") or when the query without its designation
-("Hansestadt Rostock") equals a name, and up to 85 by similarity. Types and the state or district (given as a property: name,
+("Hansestadt Rostock") equals a name where the query itself is no name, and up to 85 by similarity. Types and the state or district (given as a property: name,
 key or id) constrain the candidates. A candidate is a `match` – OpenRefine accepts it without asking – when
 an identifier named it, or when its full name matched and no other candidate scores 90 or more.
 """
@@ -102,9 +102,10 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     for key in query_keys:
         for ident, weight in index.by_key.get(key, {}).items():
             scores[ident] = max(scores.get(ident, 0.0), 100 * weight)
-    for key in names.keys(names.without_designation(text)) - query_keys:  # "Hansestadt Rostock": Rostock, at 90
-        for ident, weight in index.by_key.get(key, {}).items():
-            scores[ident] = max(scores.get(ident, 0.0), 100 * weight * BASE_WEIGHT)
+    if max(scores.values(), default=0.0) < 100:  # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name
+        for key in names.keys(names.without_designation(text)) - query_keys:
+            for ident, weight in index.by_key.get(key, {}).items():
+                scores[ident] = max(scores.get(ident, 0.0), 100 * weight * BASE_WEIGHT)
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}
