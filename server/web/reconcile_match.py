@@ -80,8 +80,8 @@ def identify(index: Index, query: Query) -> set[str]:
 def identifier_texts(prop: str, value) -> list[str]:
     """How an identifier may be written in the index. A key that has lost its leading zero (OpenRefine sends the
     cells of a column it has read as numbers so, and spreadsheets drop it from text) is looked up in both readings
-    if its state's number is 01 to 09. They never name two places: the keys' lengths (AGS 2, 5, 8 digits; ARS 2, 5,
-    9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
+    if its state's number is 01 to 09. Within one property they never name two places: its keys' lengths (AGS 2, 5,
+    8 digits; ARS 2, 5, 9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if prop == "wikidata" or not math.isfinite(value) or value != int(value) or value < 0:
             return []
@@ -99,13 +99,9 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
     query_keys = names.keys(text)
     scores: dict[str, float] = {}
-    for key in query_keys:
-        for ident, weight in index.by_key.get(key, {}).items():
-            scores[ident] = max(scores.get(ident, 0.0), 100 * weight)
+    keyed(index, query_keys, 100, scores)
     if max(scores.values(), default=0.0) < 100:  # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name
-        for key in names.keys(names.without_designation(text)) - query_keys:
-            for ident, weight in index.by_key.get(key, {}).items():
-                scores[ident] = max(scores.get(ident, 0.0), 100 * weight * BASE_WEIGHT)
+        keyed(index, names.keys(names.without_designation(text)) - query_keys, 100 * BASE_WEIGHT, scores)
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}
@@ -119,6 +115,13 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
         if similarity >= NEAR_THRESHOLD:
             scores[ident] = 100 * NEAR_WEIGHT * similarity
     return scores
+
+
+def keyed(index: Index, keys: set[str], top: float, scores: dict[str, float]) -> None:
+    """Raise `scores` to what the resources with one of `keys` score: `top` for a name, less for a base form."""
+    for key in keys:
+        for ident, weight in index.by_key.get(key, {}).items():
+            scores[ident] = max(scores.get(ident, 0.0), top * weight)
 
 
 def resolve(index: Index, prop: str, values) -> set[str]:
