@@ -245,6 +245,12 @@ def test_curation_notes_are_notes_not_descriptions(programme):
     # about 11 of about 17 Mio EUR (measures-README.md, rnz.de 2021): approximate, known only at second hand
     ("verband-region-rhein-neckar", "federal-grant", "11000000", "about", "uncertain"),
     ("verband-region-rhein-neckar", "total-volume", "17000000", "about", "uncertain"),
+    # course.csv's notes quote "rund", "etwa", "knapp", "bis zu" (a researcher's review; sources/curation/funding.csv)
+    ("solingen", "federal-grant", "9000000", "about", "confirmed"),
+    ("regensburg", "federal-grant", "11000000", "about", "confirmed"),
+    ("muenster", "total-volume", "15000000", "about", "single-source"),
+    ("koeln", "total-volume", "11000000", "about", "confirmed"),
+    ("kaiserslautern", "federal-grant", "15000000", "max", "confirmed"),
 ])
 def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bound, confidence):
     prop = {"federal-grant": "mpsc:federalGrant", "total-volume": "mpsc:totalVolume"}[kind]
