@@ -132,6 +132,17 @@ def serialize_sorted(triples: list[ox.Triple], fmt: ox.RdfFormat, expanded: bool
     return _spaced(data) if fmt == ox.RdfFormat.TURTLE else data
 
 
+def empty_document(fmt: ox.RdfFormat, note: str) -> bytes:
+    """A well-formed document without triples that says `note` in a comment where the syntax has comments
+    (`#` in Turtle and the N-formats, `<!-- -->` in RDF/XML; JSON-LD has none), so that an RDF client reads an
+    empty graph and a person reading the bytes of a 404 reads why."""
+    body = serialize_sorted([], fmt)
+    if fmt == ox.RdfFormat.RDF_XML:
+        declaration, _, rest = body.partition(b"\n")
+        return b"%s\n<!-- %s -->\n%s" % (declaration, note.replace("--", "-").encode(), rest)
+    return body if fmt == ox.RdfFormat.JSON_LD else f"# {note}\n".encode() + body
+
+
 def turtle_bytes(graph: Graph) -> bytes:
     """Serialise a graph as deterministic, readable Turtle."""
     return serialize_sorted(sorted_triples(graph), ox.RdfFormat.TURTLE)

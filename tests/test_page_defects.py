@@ -193,3 +193,13 @@ def test_example_queries_are_listed_in_german_on_german_pages(base_url):
         shown = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)  # the editor's data holds the queries' own comments
         assert "Kooperationen und ihre Mitglieder" in shown and "Cooperations and their members" not in shown
     assert "Cooperations and their members" in page(base_url, "", lang="en")
+
+
+def test_amounts_of_a_projects_funding_figures_carry_their_unit(base_url):
+    """Found by a review: a figure's amount, bound or rate (a #fragment of the project) was shown as a bare
+    number ("9,880,000"), though the same property on a resource of its own had its unit."""
+    german = main(page(base_url, "doc/project/bochum"))
+    assert re.search(r"<dd>\s*9\.880\.000 €\s*</dd>", german)  # schema:maxValue, "up to"
+    english = main(page(base_url, "doc/project/solingen", lang="en"))
+    assert re.search(r"<dd>\s*9,000,000 €\s*</dd>", english)  # mpsc:approximateAmount, "rund 9 Mio"
+    assert re.search(r"<dd>\s*65 %\s*</dd>", main(page(base_url, "doc/project/kassel", lang="en")))  # mpsc:fundingRate

@@ -158,6 +158,8 @@ def test_unknown_iri_is_404_in_the_negotiated_format(base_url, path, accept, exp
     assert media_type(headers) == expected
     if expected != "text/html":
         assert len(parse(body, expected)) == 0
+        # a person reading the bytes learns why, where the syntax has comments (found by a crawl of the site)
+        assert ("There is no resource at this address." in body.decode()) == (expected != "application/ld+json")
     else:
         page = body.decode()
         assert "<h1>404 Not found</h1>" in page and "There is no resource at this address." in page

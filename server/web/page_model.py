@@ -28,7 +28,8 @@ IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MP
 FIRST = (MPSC.title, SCHEMA.alternateName, MPSC.fundingRound, MPSC.category, MPSC.grantee, ORG.hasMember,
          MPSC.leadMember, DCTERMS.type, SCHEMA.containedInPlace, MPSC.fundingAmount, MPSC.fundingKind)
 BACKLINKS_SHOWN = 50
-UNITS = {MPSC.fundingAmount: "€", SCHEMA.minValue: "€", SCHEMA.maxValue: "€", MPSC.fundingRate: "%", MPSC.area: "km²"}
+UNITS = {MPSC.fundingAmount: "€", MPSC.approximateAmount: "€", SCHEMA.minValue: "€", SCHEMA.maxValue: "€",
+         MPSC.fundingRate: "%", MPSC.area: "km²"}
 
 
 @dataclass
@@ -232,7 +233,8 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     sections = []
     prefix = str(node) + "#"
     for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
-        rows = [namer.row(p, [namer.value(o) for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
+        rows = [namer.row(p, [namer.value(o, UNITS.get(p, ""))
+                              for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
                 for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
         key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
         sections.append(Section(key, rows, anchor=str(fragment)[len(prefix):]))

@@ -12,7 +12,7 @@ from typing import NoReturn
 from flask import Response, abort, g, render_template, request
 
 from ..formats import HTML, Format
-from ..rdfio import serialize_sorted
+from ..rdfio import empty_document
 from . import get_settings, get_store, responses
 from .conneg import wants_html
 from .i18n import LANGUAGES, choose_language, message
@@ -91,10 +91,11 @@ def conditional_page(view):
 def not_found(key: str = "error.404.text", fmt: Format | None = None, details: dict | None = None,
               **values) -> Response:
     """The one 404 of the site, never cached: an empty but well-formed RDF document when an RDF format was
-    negotiated; the page in the reader's language for browsers (Werkzeug's own texts are English); else
+    negotiated (its comment says why); the page in the reader's language for browsers (Werkzeug's own texts are English); else
     problem details in English, as every API error is. `key` names the message, `values` fill it in."""
     if fmt is not None and fmt.kind == "rdf":
-        response = Response(serialize_sorted([], fmt.ox_format), status=404, content_type=fmt.content_type)
+        text = message(key, "en").format(**values)
+        response = Response(empty_document(fmt.ox_format, text), status=404, content_type=fmt.content_type)
     elif fmt is HTML or (fmt is None and wants_html()):
         lang, _ = reader()
         response = render_page("error.html", code=404, status=404, title=message("error.404", lang),
