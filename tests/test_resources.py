@@ -86,6 +86,17 @@ def test_a_pages_content_location_names_its_language(base_url):
     assert english["Content-Location"] == f"{base_url}doc/project/cottbus.html?lang=en"
 
 
+def test_each_language_version_of_a_page_is_its_own_canonical_page(base_url):
+    """Found by a crawl: the English page named the negotiated URL, which a crawler reads in German, as its
+    canonical, so a search engine would fold it into the German page (hreflang alternates need self-canonicals)."""
+    for asked, lang in (("?lang=en", "en"), ("?lang=de", "de"), ("", "de")):
+        page = fetch(f"{base_url}doc/project/cottbus{asked}")[2].decode()
+        own = f"{base_url}doc/project/cottbus?lang={lang}"
+        assert f'<link rel="canonical" href="{own}">' in page
+        assert f'<link rel="alternate" hreflang="{lang}" href="{own}">' in page
+        assert f'"url": "{own}"' in page  # schema.org's url of the page
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("accept, expected", ACCEPT)
 def test_document_negotiates_the_format(base_url, kind, accept, expected):
