@@ -530,3 +530,35 @@ def test_runtime_facts_read_from_notes_or_corrected(programme, slug, prop, value
           ?s rdf:subject <https://w3id.org/mpsc/id/project/{slug}> ; rdf:predicate schema:{prop} ; rdf:object ?value ;
              mpsc:confidence ?confidence ; skos:editorialNote ?note ; dcterms:source <{source}> }}""")
     assert [(v, c.rsplit("/", 1)[1]) for v, c, _ in rows] == [(value, confidence)]
+
+
+def test_a_date_only_the_project_table_gives_has_no_confidence_of_its_whole_row(programme):
+    """Found by a researcher's review: Hildesheim's end (31 Dec 2026) was `confirmed` with the seven pages of its
+    project-table row, though course.csv found only the round's period; each such date is curated."""
+    rows = values(programme, """SELECT ?date ?confidence WHERE {
+          ?date skos:editorialNote ?note ; mpsc:confidence ?confidence
+          FILTER(STRSTARTS(STR(?note), "from the project table")) }""")
+    found = {date.rsplit("/", 1)[1]: confidence.rsplit("/", 1)[1] for date, confidence in rows}
+    assert found == {"hildesheim#end-date": "uncertain", "iserlohn#end-date": "single-source", "koeln#start-date": "uncertain",
+                     "lemgo-kalletal#end-date": "single-source", "landkreis-mayen-koblenz#start-date": "single-source"}
+
+
+def test_a_partner_named_with_a_list_in_brackets_is_one_organisation(programme):
+    """measures.csv's Hildesheim row names 'Stiftung Universität Hildesheim (Institut für Informatik;
+    Wirtschaftsinformatik)': the ';' in brackets made an organisation 'Wirtschaftsinformatik)'."""
+    labels = [label for label, in values(programme, """SELECT ?label WHERE {
+          <https://w3id.org/mpsc/id/project/hildesheim> prov:wasAssociatedWith ?agent . ?agent rdfs:label ?label }""")]
+    assert "Stiftung Universität Hildesheim (Institut für Informatik; Wirtschaftsinformatik)" in labels
+    assert not [label for label in labels if label.count("(") != label.count(")")]
+
+
+def test_every_partner_with_an_english_name_in_the_source_has_an_english_label(programme):
+    """measures.csv gives each partner row in English too; a name the same in both languages ("Arup") and a
+    name first mentioned without English (the coordination office's Fraunhofer IESE) had no @en label."""
+    missing = values(programme, """SELECT ?agent WHERE {
+          ?project a mpsc:ModelProject ; prov:qualifiedAssociation/prov:agent ?agent .
+          ?agent a mpsc:Organisation FILTER NOT EXISTS { ?agent rdfs:label ?en FILTER(LANG(?en) = "en") } }""")
+    # Potsdam's one row names five partners in German and four in English: they cannot be paired
+    assert {agent.rsplit("/", 1)[1] for agent, in missing} == {
+        "propotsdam", "klinikum-ernst-von-bergmann", "vip-verkehrsbetrieb-potsdam", "entwicklungstraeger-potsdam",
+        "sanierungstraeger-potsdam"}

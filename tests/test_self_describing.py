@@ -92,6 +92,10 @@ def test_documents_state_their_topic_licences_and_dataset(base_url):
         URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0"), URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0")}
     attribution = URIRef("http://dcat-ap.de/def/dcatde/licenseAttributionByText")  # dl-de/by: with every copy
     assert "Statistisches Bundesamt (Destatis)" in str(graph.value(doc, attribution))
+    # a partner's document holds programme facts only: CC BY asks to name the publisher, not only Destatis
+    partner = parse(fetch(base_url + "doc/organisation/city-bits-gmbh.ttl")[2], "text/turtle")
+    credit = str(partner.value(URIRef("https://w3id.org/mpsc/doc/organisation/city-bits-gmbh"), attribution))
+    assert credit.startswith("Projekt Offener Wissensgraph Modellprojekte Smart Cities (CC BY 4.0); Registerangaben ©")
     charter = parse(fetch(base_url + "doc/charter/aim-1.ttl")[2], "text/turtle")
     assert set(charter.objects(URIRef("https://w3id.org/mpsc/doc/charter/aim-1"), DCTERMS.license)) == {
         URIRef("http://dcat-ap.de/def/licenses/cc-by/4.0")}

@@ -1,8 +1,9 @@
 """Organisations outside the register: ministries, agencies, offices and the partners projects name.
 
 Several importers name the same organisation (Fraunhofer IESE is in the coordination office and a
-project partner), so they all add it here and it is written once, to organisations.ttl, with the label
-of its first mention and the sources of every mention.
+project partner), so they all add it here and it is written once, to organisations.ttl, with the German
+label of its first mention, the English one of the first mention that gives one, and the sources of every
+mention.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Organisations:
     def __init__(self):
         self.graph = Graph()
         self.labelled: set[URIRef] = set()
+        self.english: set[URIRef] = set()
 
     def add(self, name_de: str, name_en: str, rows: list[dict], slug: str | None = None) -> URIRef:
         """The organisation called `name_de` (English name `name_en`, our translation where it differs),
@@ -32,8 +34,11 @@ class Organisations:
             self.labelled.add(iri)
             self.graph.add((iri, RDF.type, MPSC.Organisation))
             self.graph.add((iri, RDFS.label, Literal(name_de, lang="de")))
-            english = strip_parenthetical(name_en)  # our role remarks ("Arup (planning firm)") are no name
-            if english and english not in (name_de, strip_parenthetical(name_de)):
-                self.graph.add((iri, RDFS.label, Literal(english, lang="en")))
+        # our role remarks ("Arup (planning firm)") are no name; a name the same in both languages is labelled
+        # in both, so that a query for English labels finds every organisation that has an English name
+        english = strip_parenthetical(name_en)
+        if english and iri not in self.english:
+            self.english.add(iri)
+            self.graph.add((iri, RDFS.label, Literal(english, lang="en")))
         add_sources(self.graph, iri, rows)
         return iri

@@ -42,8 +42,9 @@ def source_iris(cell: str) -> list[URIRef]:
 
 
 def split_list(cell: str) -> list[str]:
-    """A ';'-separated list cell as clean items."""
-    return [item.strip() for item in cell.split(";") if item.strip()]
+    """A ';'-separated list cell as clean items; a ';' inside brackets belongs to its item ("Stiftung
+    Universität Hildesheim (Institut für Informatik; Wirtschaftsinformatik)" is one partner, not two)."""
+    return [item.strip() for item in re.split(r";(?![^()]*\))", cell) if item.strip()]
 
 
 def and_list(items: list[str], conjunction: str) -> str:
