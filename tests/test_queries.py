@@ -72,9 +72,18 @@ def test_population_share(store):
 
 
 def test_projects_by_topic(store):
-    rows = run(store, "projects-by-topic")
-    assert (short(rows[0][0]), rows[0][2]) == ("mobility", "50")
+    """By the project's own topics, by its measures, and by either: found by a researcher's review, the query had
+    counted the project table's topics only, missing Partheland and Rhein-Neckar, which have none of their own."""
+    rows = {short(topic): tuple(int(n) for n in counts) for topic, _, *counts in run(store, "projects-by-topic")}
     assert len(rows) == 19
+    assert next(iter(rows)) == "data-platforms" and rows["data-platforms"] == (62, 37, 62)
+    assert rows["mobility"] == (60, 50, 52)  # 50 by their topics, as the query counted before
+    assert all(max(by_topics, by_measures) <= either <= by_topics + by_measures
+               for either, by_topics, by_measures in rows.values())
+    untagged = {short(s["p"].value) for s in store.query("""PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
+          SELECT DISTINCT ?p WHERE { ?p a mpsc:ModelProject ; mpsc:measure/mpsc:topic ?t
+          FILTER NOT EXISTS { ?p mpsc:topic ?any } }""")}
+    assert untagged == {"partheland", "verband-region-rhein-neckar"}  # counted by their measures alone
 
 
 def test_charter_guidelines(store):
