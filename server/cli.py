@@ -50,7 +50,9 @@ def main():
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Releases folder [MPSC_RELEASES, default ./releases].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Releases folder [MPSC_RELEASES; default: releases/ in the project folder, MPSC_ROOT, which is the "
+                   "checkout the package runs from].")
 def build(out):
     """Merge ontology/ and data/, validate with SHACL, and write a new release to OUT/<version>."""
     from .build import BuildError, build as run_build
@@ -185,8 +187,9 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     settings = Settings.from_env(bind=bind, workers=workers, threads=threads, executors=executors, store=store,
                                  store_path=store_path, store_engine=store_engine, query_timeout=timeout,
                                  max_rows=max_rows, cache_bytes=cache_bytes)
-    if port is not None and bind is None:
+    if port is not None:
         settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0] or '127.0.0.1'}:{port}")
+    known_engine(settings.store_engine)
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
         base_url = f"http://{settings.bind}/"
     settings = settings.with_(base_url=base_url)
@@ -199,6 +202,17 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     except ReleaseCorrupt as error:
         fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
     server.run(settings, dev=dev)
+
+
+def known_engine(engine: str) -> None:
+    """Stop with one line before anything starts when MPSC_STORE_ENGINE names no engine the store knows (the
+    workers would each fail on it)."""
+    from .store.dialects import dialect
+
+    try:
+        dialect(engine)
+    except ValueError as error:
+        fail(str(error), USAGE)
 
 
 def build_first(settings: Settings) -> None:
@@ -234,6 +248,10 @@ def export_site(folder, base_url, listen, upstreams, only):
     release = Releases(settings.releases).current()
     if release is None:
         fail(f"no release in {settings.releases}; run `mpsc build` first")
+    try:
+        release.verify()
+    except ReleaseCorrupt as error:
+        fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
     app = create_app(settings)
     try:
         exported = run_export(app, release, folder, only)

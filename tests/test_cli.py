@@ -141,10 +141,20 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
     env = {"MPSC_RELEASES": str(tmp_path)}
     store = "http://127.0.0.1:9/query"
     for command in (["serve", "--port", str(free_port())], ["serve", "--port", str(free_port()), "--store", store],
-                    ["load", "--endpoint", store]):
+                    ["load", "--endpoint", store], ["export-site", str(tmp_path / "export")]):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_an_unknown_store_engine_in_one_line(tmp_path):
+    """Found by an operator: over a remote store each worker failed with a traceback; the embedded store took it."""
+    make_release(tmp_path, sample_quads("engine"), "engine")
+    for store in ([], ["--store", "http://127.0.0.1:9/query"]):
+        result = mpsc("serve", "--port", str(free_port()), "--store-engine", "bogus", *store,
+                      env={"MPSC_RELEASES": str(tmp_path)}, timeout=60)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("error: unknown store engine 'bogus'; known: '', 'virtuoso'")
 
 
 def test_query_from_a_file_that_cannot_be_read_ends_in_one_plain_line(tmp_path):

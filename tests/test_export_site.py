@@ -9,6 +9,7 @@ base URL, so the two are compared byte for byte.
 from __future__ import annotations
 
 import gzip
+import json
 import http.client
 import os
 import shutil
@@ -52,6 +53,7 @@ def site(tmp_path_factory, settings, releases_dir, real_store):
                       "--only", "round/",
                       env={"MPSC_RELEASES": str(releases_dir)})
         assert result.returncode == 0, result.stderr
+        assert '"GET /' not in result.stderr  # the export's own requests are not logged (an operator's review)
         checked = subprocess.run([str(NGINX), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS, "-t"],
                                  capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
@@ -132,6 +134,23 @@ def test_suffix_urls_pages_and_explicit_language(site):
         assert static.getheader("Server") == "nginx", path
         assert static.body == dynamic.body, path
         assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), path
+
+
+def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(site):
+    """Found by an operator: nginx sent CSV tables and SHA256SUMS as application/octet-stream and CSVW metadata as
+    plain JSON, varied every file by Accept and Accept-Language, and left /exports/ to the replicas."""
+    nginx, app, _ = site
+    version = json.loads(get(app, "healthz").body)["release"]
+    for folder in ("dumps/", f"dumps/{version}/", "exports/"):
+        names = ["projects.csv", "projects.csv-metadata.json", "csv-metadata.json"] + (
+            ["SHA256SUMS", "search.sqlite", "RELEASE-NOTES.md"] if folder != "exports/" else [])
+        for path in [folder + name for name in names] + [folder]:
+            static, dynamic = get(nginx, path), get(app, path)
+            assert static.status == dynamic.status == 200 and static.getheader("Server") == "nginx", path
+            assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), path
+            assert static.getheader("Cache-Control") == dynamic.getheader("Cache-Control"), path
+            assert vary(static) - {"accept-encoding"} == vary(dynamic) - {"accept-encoding"}, path
+            assert static.body == dynamic.body, path
 
 
 def test_etag_and_304_and_gzip(site):

@@ -41,6 +41,12 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     assert len([line for line in lines if "Spawning worker-" in line]) == 2  # it really is granian, two workers
 
 
+def test_port_keeps_the_host_of_bind_and_replaces_its_port(releases):
+    """Found by an operator's walk through the README: `--bind 127.0.0.1:A --port B` listened on A."""
+    with mpsc_serve("--bind", f"127.0.0.1:{free_port()}", env={"MPSC_RELEASES": str(releases)}) as url:
+        assert fetch(url + "healthz").status == 200
+
+
 def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_path):
     # The workers inherit granian's master's handlers until their app is loaded: a stop then used to be lost, and the
     # server waited for its workers for ever. Now a worker ends at once (serve.end_on_stop_while_loading); one that

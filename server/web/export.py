@@ -11,7 +11,8 @@ server configuration (static_config.py) follows:
     doc/X.lang-de.html, .lang-en.html  the page of /doc/X?lang=de and ?lang=en (its links keep the choice)
     index.de.html, projects.de.html …  the site's pages, in the same four language variants
     .well-known/void.ttl, catalog.ttl  the metadata, in every RDF format
-    dumps/…, dumps/VERSION/…           the release's files; static/…, robots.txt, sitemap.xml (sitemap-N.xml)
+    dumps/…, dumps/VERSION/…           the release's files; exports/… its CSV tables and their listing
+    static/…, robots.txt, sitemap.xml  the assets, crawl rules and sitemap (with its parts, sitemap-N.xml)
 
 Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
 modification time is the release date, so every export of one release gives every static host the same
@@ -32,6 +33,8 @@ from flask import Flask
 from ..build.release import Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
+from .access_log import AccessLog
+from .dumps import OWN_FILES, is_table_file
 from .harvest import PAGES, document_iris, sitemap_part_path, sitemap_parts
 from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
 from .i18n import LANGUAGES
@@ -52,15 +55,23 @@ class Exported:
 
 def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] = ()) -> Exported:
     """Write the site of `release` as `app` answers it into `out`/site; `only` limits the documents to those
-    whose path under /id/ starts with one of these prefixes (the rest is left to mpsc serve)."""
-    site = Path(out) / "site"
+    whose path under /id/ starts with one of these prefixes (the rest is left to mpsc serve). The export's own
+    requests, tens of thousands, are no clients': `app` logs none of them."""
+    logged, app.extensions["mpsc.access_log"] = app.extensions["mpsc.access_log"], _Unlogged()
+    try:
+        return _export(app, release, Path(out) / "site", only)
+    finally:
+        app.extensions["mpsc.access_log"] = logged
+
+
+def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> Exported:
     writer = _Writer(app, site, _release_time(release))
     for iri in documents(app, only):
         path = document_path(iri)
         for fmt in GRAPH_FORMATS:
             writer.fetch(f"{path}.{fmt.extension}", f"{path}.{fmt.extension}")
         writer.page(path)
-    for page in (*PAGES, f"dumps/{release.version}/"):
+    for page in (*PAGES, f"dumps/{release.version}/", "exports/"):
         writer.page(page)
     for path in METADATA:
         for fmt in GRAPH_FORMATS:
@@ -99,15 +110,23 @@ def sitemap_part_paths(app: Flask) -> list[str]:
 
 
 def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:
-    """The release's files under /dumps/ and /dumps/VERSION/, and the static assets under /static/."""
-    for name in [entry["name"] for entry in release.files] + ["release.json", "SHA256SUMS", "RELEASE-NOTES.md",
-                                                              *release.ontology_files]:
+    """The release's files under /dumps/ and /dumps/VERSION/, its tables under /exports/ too, and the static
+    assets under /static/."""
+    tables = {entry["name"] for entry in release.files if is_table_file(entry)}
+    for name in [entry["name"] for entry in release.files] + [*OWN_FILES, *release.ontology_files]:
         if (release.path / name).is_file():
-            for folder in ("dumps", f"dumps/{release.version}"):
+            for folder in ("dumps", f"dumps/{release.version}", *(["exports"] if name in tables else [])):
                 writer.copy(release.path / name, f"{folder}/{name}")
     static = Path(app.static_folder)
     for source in sorted(p for p in static.rglob("*") if p.is_file()):
         writer.copy(source, "static/" + source.relative_to(static).as_posix())
+
+
+class _Unlogged(AccessLog):
+    """An access log that writes nothing."""
+
+    def line(self, text: str) -> None:
+        pass
 
 
 class _Writer:

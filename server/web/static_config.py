@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ..build.exports import CSVW_MEDIA_TYPE
 from ..formats import GRAPH_FORMATS, HTML
 from .dumps import YEAR
 from .hooks import EXPOSED
@@ -28,7 +29,7 @@ from .responses import MAX_AGE
 TYPES = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
          "application/n-triples": "nt", "text/css": "css", "application/javascript": "js", "image/svg+xml": "svg",
          "application/xml": "xml", "text/plain": "txt", "application/json": "json", "text/markdown": "md",
-         "application/gzip": "gz"}
+         "application/gzip": "gz", "text/csv": "csv", "application/vnd.sqlite3": "sqlite"}
 # Textual types get "; charset=utf-8" as formats.Format.content_type gives it (nginx adds text/html itself).
 CHARSET_TYPES = " ".join(t for t in TYPES if (t.startswith("text/") or t.endswith(("json", "xml"))) and t != "text/html")
 
@@ -146,6 +147,15 @@ map $mpsc_lang $mpsc_page_lang {{
     lang-de de;
     lang-en en;
 }}
+# Release files: immutable under their version, a listing (a path ending in /) by the reader's language.
+map $uri $mpsc_file_cache {{
+    default "public, max-age={MAX_AGE}";
+    "~^/dumps/{version}/." "public, max-age={YEAR}, immutable";
+}}
+map $uri $mpsc_file_vary {{
+    default "";
+    "~/$" Accept-Language;
+}}
 map $mpsc_html_only $mpsc_frame_options {{
     default "";
     1 DENY;
@@ -204,8 +214,22 @@ server {{
         set $mpsc_cache no-cache;
         try_files $uri @mpsc;
     }}
-    location /dumps/{version}/ {{
-        set $mpsc_cache "public, max-age={YEAR}, immutable";
+    # The release's files and their listings, with the media types dumps.py sends where no suffix tells them.
+    location ~ "^/(?:dumps|exports)/(?:{version}/)?[^/]*-metadata\\.json$" {{
+        types {{ {CSVW_MEDIA_TYPE} json; }}
+        set $mpsc_cache $mpsc_file_cache;
+        if ($mpsc_exported_args = 0) {{ return 418; }}
+        try_files $uri @mpsc;
+    }}
+    location ~ "^/dumps/(?:{version}/)?SHA256SUMS$" {{
+        default_type text/plain;
+        set $mpsc_cache $mpsc_file_cache;
+        if ($mpsc_exported_args = 0) {{ return 418; }}
+        try_files $uri @mpsc;
+    }}
+    location ~ "^/(?:dumps|exports)/" {{
+        set $mpsc_cache $mpsc_file_cache;
+        set $mpsc_vary $mpsc_file_vary;
         if ($mpsc_exported_args = 0) {{ return 418; }}
         try_files $uri $mpsc_stem.$mpsc_lang.html @mpsc;
     }}
