@@ -192,3 +192,18 @@ def test_exports_are_served_with_their_metadata_next_to_them(base_url):
     with pytest.raises(urllib.error.HTTPError) as refused:  # the RDF dumps stay under /dumps/ only
         urllib.request.urlopen(base_url + "exports/mpsc.ttl")
     assert refused.value.code == 404
+
+
+def test_memberships_are_of_cooperations_and_every_body_takes_part_in_a_project(release, release_store):
+    """Found by a review of the dumps: the coordination office's consortium (an organisation with firms as members)
+    gave memberships.csv a cooperation "KTS" and bodies.csv eleven rows that take part in no project."""
+    with open(release.path / "memberships.csv", encoding="utf-8", newline="") as handle:
+        memberships = list(csv.DictReader(handle))
+    cooperations = {s["c"].value for s in release_store.query(
+        "SELECT ?c WHERE { ?c a <https://w3id.org/mpsc/ontology#Cooperation> }")}
+    assert memberships and {row["cooperation"] for row in memberships} == cooperations
+    asked = release_store.query("""SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/mpsc/ontology#Cooperation> ;
+        <http://www.w3.org/ns/org#hasMember> ?m }""")
+    assert len(memberships) == int(next(asked)["n"].value)
+    with open(release.path / "bodies.csv", encoding="utf-8", newline="") as handle:
+        assert all(row["projects"] for row in csv.DictReader(handle))

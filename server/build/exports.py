@@ -196,12 +196,18 @@ def _of_class(cls: URIRef) -> Callable[[Graph], list[dict]]:
 
 def _bodies(graph: Graph) -> list[dict]:
     """Grantees and cooperation members that are not themselves cooperations."""
-    found = set(graph.objects(None, MPSC.grantee)) | set(graph.objects(None, ORG.hasMember))
+    found = set(graph.objects(None, MPSC.grantee)) | {m for _, m in _cooperation_members(graph)}
     return [{"id": str(b)} for b in found if (b, RDF.type, MPSC.Cooperation) not in graph]
 
 
 def _memberships(graph: Graph) -> list[dict]:
-    return [{"cooperation": str(c), "member": str(m)} for c, m in graph.subject_objects(ORG.hasMember)]
+    return [{"cooperation": str(c), "member": str(m)} for c, m in _cooperation_members(graph)]
+
+
+def _cooperation_members(graph: Graph) -> list[tuple[URIRef, URIRef]]:
+    """(cooperation, member) pairs: org:hasMember of cooperations only, not of the coordination office's
+    consortium (an mpsc:Organisation whose members are firms and institutes, not participating bodies)."""
+    return [(c, m) for c, m in graph.subject_objects(ORG.hasMember) if (c, RDF.type, MPSC.Cooperation) in graph]
 
 
 def _measures(graph: Graph) -> list[dict]:

@@ -413,8 +413,13 @@ def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[
     manifest = {**manifest, "files": [*manifest["files"], dataset_file_entry(files[ALL_FILE.name], manifest)],
                 "ontology_versions": {v: ontology_versions.file_name(v) for v in sorted(earlier)},
                 "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data), "sha256": sha256(data)}}
+    # The notes list every file SHA256SUMS lists but those about the release: the search index holds register
+    # names (dl-de/by), earlier ontologies are our vocabulary (CC BY).
+    listed = [*manifest["files"], {**manifest["search"], "licence": "dl-by-de-2.0"},
+              *({"name": ontology_versions.file_name(v), "bytes": len(d), "sha256": sha256(d), "licence": "cc-by-4.0"}
+                for v, d in sorted(earlier.items()))]
     files[NOTES] = notes.release_notes(manifest["version"], manifest["modified"], {g: graphs[g] for g in CONTENT},
-                                       written.meta, manifest["files"], written.changes).encode()
+                                       written.meta, listed, written.changes).encode()
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     files[CHECKSUMS] = checksums_file(files)
     return files
