@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
+from benchmarks.sparql_throughput import UNLIMITED_CLIENT  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.web import static_config  # noqa: E402
 from server.web.hooks import content_security_policy, gzipped  # noqa: E402
@@ -117,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     nginx_base = f"http://127.0.0.1:{port}/"
-    env = {"MPSC_RELEASES": str(args.releases), "MPSC_BASE_URL": nginx_base}
+    env = {"MPSC_RELEASES": str(args.releases), "MPSC_BASE_URL": nginx_base, **UNLIMITED_CLIENT}  # 32 clients, one address
     if args.document_cache_bytes is not None:
         env["MPSC_DOCUMENT_CACHE_BYTES"] = str(args.document_cache_bytes)
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:

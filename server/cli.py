@@ -13,7 +13,7 @@ import click
 
 from .config import Settings, flag_help
 from .errors import BadSetting, ReleaseCorrupt
-from .build.release import Releases
+from .build.release import Release, Releases
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
@@ -195,13 +195,22 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     settings = settings.with_(base_url=base_url)
     if server.needs_build(settings):
         build_first(settings)
-    release = Releases(settings.releases).current()  # over a remote store, /dumps still serves its files
+    current_release(settings, required=False)  # over a remote store, /dumps still serves its files
+    server.run(settings, dev=dev)
+
+
+def current_release(settings: Settings, required: bool = True) -> Release | None:
+    """The current release, its files checked against SHA256SUMS; ends the command with one line when it is
+    damaged, or missing where the command needs one."""
+    release = Releases(settings.releases).current()
+    if release is None and required:
+        fail(f"no release in {settings.releases}; run `mpsc build` first")
     try:
         if release is not None:
             release.verify()
     except ReleaseCorrupt as error:
         fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
-    server.run(settings, dev=dev)
+    return release
 
 
 def known_engine(engine: str) -> None:
@@ -245,13 +254,7 @@ def export_site(folder, base_url, listen, upstreams, only):
     from .web.export import export_site as run_export, write_configs
 
     settings = Settings.from_env(base_url=base_url)
-    release = Releases(settings.releases).current()
-    if release is None:
-        fail(f"no release in {settings.releases}; run `mpsc build` first")
-    try:
-        release.verify()
-    except ReleaseCorrupt as error:
-        fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
+    release = current_release(settings)
     app = create_app(settings)
     try:
         exported = run_export(app, release, folder, only)
@@ -285,13 +288,7 @@ def load(endpoint, update_endpoint, store_endpoint, engine, user, graphs):
                                  store_engine=engine, store_user=user)
     if settings.store == "embedded":
         fail("name the triplestore with --endpoint URL (its SPARQL query URL)", USAGE)
-    release = Releases(settings.releases).current()
-    if release is None:
-        fail(f"no release in {settings.releases}; run `mpsc build` first")
-    try:
-        release.verify()
-    except ReleaseCorrupt as error:
-        fail(str(error))
+    release = current_release(settings)
     unknown = set(graphs) - set(release.manifest["graphs"])
     if unknown:
         fail(f"the release has no graph {', '.join(sorted(unknown))}", USAGE)

@@ -86,6 +86,9 @@ class Settings:
                                      "minute per worker, whatever User-Agents they send; more get 429", "s", 429)
     client_bodies: int = setting(4, "request bodies one client address may be sending at once per worker; more get "
                                  "429 (a body still on its way holds an HTTP thread)", "bodies", 429)
+    address_pages: int = setting(8, "pages and documents the clients of one address may be waiting for at once per "
+                                 "worker, whatever User-Agents they send (answers from the document cache are not "
+                                 "counted); more get 429", "requests", 429)
     header_timeout: float = setting(10.0, "seconds a client has to send a request's headers; then the connection is "
                                     "closed (mpsc serve)", "s")
     reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10), and ids one "

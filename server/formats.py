@@ -26,8 +26,7 @@ class Format:
     @property
     def content_type(self) -> str:
         """Media type with charset for textual formats, as sent in Content-Type."""
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
-        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+        return f"{self.media_type}; charset=utf-8" if textual(self.media_type) else self.media_type
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -37,6 +36,11 @@ class Format:
     def iri(self) -> str:
         """The format's IRI in W3C's "Unique URIs for File Formats" (what sd:resultFormat names)."""
         return _W3C_IRIS.get(self.key) or self.ox_format.iri
+
+
+def textual(media_type: str) -> bool:
+    """Whether a media type is text: it gets a charset, and is worth compressing."""
+    return media_type.startswith("text/") or media_type.endswith(("json", "xml"))
 
 
 # pyoxigraph 0.5 gives JSON-LD's IRI as https://www.w3.org/ns/formats/data/JSON-LD, which is not W3C's.
@@ -69,6 +73,10 @@ PROBLEM = Format("problem", "application/problem+json", "json", "error", "Proble
 
 # Search results (web/search.py); plain JSON, not a data format, so not in FORMATS either.
 JSON = Format("json", "application/json", "json", "json", "JSON")
+
+# Media types of release files that are no format the server negotiates: a gzipped dump is a download
+# (dcat:compressFormat), a CSV table's CSVW metadata (W3C Metadata Vocabulary for Tabular Data, §A).
+GZIP_MEDIA_TYPE, CSVW_MEDIA_TYPE = "application/gzip", "application/csvm+json"
 
 FORMATS = (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES, NQUADS, SRJ, SRX, CSV, TSV)
 # What a graph document (resource description, CONSTRUCT/DESCRIBE result) can be rendered as, in

@@ -66,18 +66,6 @@ def state(key: str) -> URIRef:
     return unit("state", key)
 
 
-def district(key: str) -> URIRef:
-    return unit("district", key)
-
-
-def municipal_association(key: str) -> URIRef:
-    return unit("association", key)
-
-
-def municipality(ags: str) -> URIRef:
-    return unit("municipality", ags)
-
-
 # The code lists of DCAT-AP.de's political geocoding (dcatde:politicalGeocodingURI), one per key of the register;
 # the patterns are those of GovData's own test cases and reference examples (tests/fixtures/dcat-ap-de/README.md).
 POLITICAL_GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
@@ -175,11 +163,6 @@ def measure_status(slug: str) -> URIRef:
 def role(slug: str) -> URIRef:
     """A role an organisation plays in the programme or a project (prov:Role)."""
     return concept("role", slug)
-
-
-def stage(slug: str) -> URIRef:
-    """A funding stage of the programme: Phase A (strategy) or Phase B (implementation)."""
-    return concept("stage", slug)
 
 
 # --- the dataset and its description ------------------------------------------------------------

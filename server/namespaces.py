@@ -15,14 +15,12 @@ ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH = (
 
 SCHEMA = Namespace(PREFIX_IRIS["schema"])
 GEO = Namespace(PREFIX_IRIS["geo"])
-VANN = Namespace(PREFIX_IRIS["vann"])
 WD = Namespace(PREFIX_IRIS["wd"])
 VCARD = Namespace(PREFIX_IRIS["vcard"])
 SD = Namespace(PREFIX_IRIS["sd"])
 SH = Namespace(PREFIX_IRIS["sh"])
 ADMS = Namespace(PREFIX_IRIS["adms"])
 DCATDE = Namespace(PREFIX_IRIS["dcatde"])
-SPDX = Namespace(PREFIX_IRIS["spdx"])
 
 # The prefixes every serialisation binds (prefixes.py has them as strings).
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}

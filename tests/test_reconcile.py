@@ -231,6 +231,19 @@ def test_a_post_that_is_no_form_is_refused(service):
         assert refused.value.code == 415 and "form" in refused.value.read().decode()
 
 
+def test_a_form_post_without_queries_or_extend_is_refused(service):
+    """Found by an attack: a multipart form that did not parse, or `queries` sent as a file, got the manifest (a
+    POST without a body still gets it: nothing is dropped)."""
+    bodies = (b"garbage", b'--xx\r\nContent-Disposition: form-data; name="queries"; filename="a"\r\n\r\n'
+                          b'{"q0":{"query":"K"}}\r\n--xx--\r\n')
+    for body in bodies:
+        request = urllib.request.Request(service, data=body, method="POST",
+                                         headers={"Content-Type": "multipart/form-data; boundary=xx"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 400 and "`queries` or `extend`" in refused.value.read().decode()
+
+
 def test_an_ambiguous_name_is_no_match_and_the_state_decides(service):
     batch = {"q0": {"query": "Halle", "type": "Municipality"},
              "q1": {"query": "Halle (Saale)", "type": "Municipality", "properties": [{"pid": "state", "v": "15"}]}}

@@ -123,3 +123,14 @@ def test_a_client_over_its_short_links_gets_429_and_others_go_on(settings, tmp_p
         assert 3500 <= int(refused.headers["Retry-After"]) <= 3600
         assert shorten(url, f"{QUERY} LIMIT 3", agent="other/1").status == 429  # the same address
         assert shorten(url, f"{QUERY} LIMIT 3", forwarded_for="203.0.113.9").status == 201  # another client
+
+
+def test_following_a_link_writes_nothing(settings, tmp_path):
+    """Found by an attack: a GET of /q/anything made the database file (a safe request wrote to disk)."""
+    database = tmp_path / "links.sqlite3"
+    with serve_app(settings.with_(short_links=database)) as url:
+        assert location_of(url + "q/aaaaaaaaaa")[0] == 404
+        assert not database.exists()
+        database.touch()  # a file without the table yet
+        assert location_of(url + "q/aaaaaaaaaa")[0] == 404
+        assert shorten(url, QUERY).status == 201 and location_of(url + "q/aaaaaaaaaa")[0] == 404

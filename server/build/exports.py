@@ -22,10 +22,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
 
 from .. import iris
+from ..formats import CSV, CSVW_MEDIA_TYPE
 from ..namespaces import ADMS, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
 
-CSV_MEDIA_TYPE = "text/csv"
-CSVW_MEDIA_TYPE = "application/csvm+json"
+CSV_MEDIA_TYPE = CSV.media_type
 CSVW_CONTEXT = ("http://www.w3.org/ns/csvw", {"@language": "en"})
 
 

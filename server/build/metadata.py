@@ -16,6 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 from . import changes
 from .licences import LICENCES
 from .. import iris
+from ..formats import GZIP_MEDIA_TYPE
 from ..rdfio import RDF_TYPE, from_ox
 from ..namespaces import ADMS, BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 from ..prefixes import PREFIXES
@@ -124,7 +125,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     add_attributions(meta, dist, map(URIRef, entry["graphs"]))
     if entry.get("compressed"):
-        meta.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        meta.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP_MEDIA_TYPE)))
     if "bytes" in entry:
         meta.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.decimal)))
 

@@ -243,7 +243,7 @@ def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
              "graphs": list(dump.graphs), "triples": sum(counts[g] for g in dump.graphs),
              "compressed": dump.compressed, "dump": dump is not VOID_FILE}
     if dump.compressed:
-        entry["media_type"] = "application/gzip"
+        entry["media_type"] = formats.GZIP_MEDIA_TYPE
         entry["content_type"] = dump.fmt.media_type
     if data is not None:  # files that cannot list their own size: void.ttl and the file containing it
         entry.update(bytes=len(data), sha256=sha256(data))

@@ -141,7 +141,7 @@ class GovernanceImporter:
 
     def _association(self, graph: Graph, slug: str, subject: str, role: str) -> None:
         """The programme associated with a body in a role, dated where a source dates it."""
-        agent = self._agent(slug, subject)
+        agent = self._agent(subject)
         iri = iris.fragment(iris.programme(), slug)
         graph.add((iris.programme(), PROV.wasAssociatedWith, agent))
         graph.add((iris.programme(), PROV.qualifiedAssociation, iri))
@@ -184,7 +184,7 @@ class GovernanceImporter:
         if len(dates) > 1:
             graph.add((association, SCHEMA.endDate, date_literal(dates[1])))
 
-    def _agent(self, slug: str, subject: str) -> URIRef:
+    def _agent(self, subject: str) -> URIRef:
         """The organisation behind an association: the evaluation's is its evaluator, Prognos."""
         if subject == "evaluation":
             row = self.one("evaluation", "evaluator")

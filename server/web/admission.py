@@ -25,6 +25,7 @@ The state is per web worker process, like the executors it guards.
 """
 from __future__ import annotations
 
+import collections
 import ipaddress
 import math
 import threading
@@ -89,6 +90,35 @@ def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     except ValueError:
         return None
     return ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped else ip
+
+
+class AtOnce:
+    """How many requests of one kind each client address has in hand at once, in this worker: at most `most`;
+    the next gets 429 at once (`refusal` says why, `limit` names the setting) instead of a thread to wait in."""
+
+    def __init__(self, most: int, refusal: str, limit: str):
+        self.most, self.refusal, self.limit = most, refusal, limit
+        self._lock, self._held = threading.Lock(), collections.Counter()
+
+    def enter(self, address: str) -> None:
+        with self._lock:
+            if self._held[address] >= self.most:
+                raise HttpError(429, self.refusal.format(most=self.most), {"Retry-After": "1"}, limit=self.limit)
+            self._held[address] += 1
+
+    def leave(self, address: str) -> None:
+        with self._lock:
+            self._held[address] -= 1
+            if not self._held[address]:
+                del self._held[address]
+
+    @contextmanager
+    def holding(self, address: str):
+        self.enter(address)
+        try:
+            yield
+        finally:
+            self.leave(address)
 
 
 class Admission:

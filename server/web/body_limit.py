@@ -16,15 +16,11 @@ lost, a short link stored from half a form). Read whole here, a body over the li
 """
 from __future__ import annotations
 
-import collections
 import io
-import threading
-from contextlib import contextmanager
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import HttpError
-from .admission import client_of
+from .admission import AtOnce, client_of
 
 
 class BodyLimit:
@@ -33,7 +29,8 @@ class BodyLimit:
 
     def __init__(self, app, limit: int, per_client: int, trusted: tuple[str, ...]):
         self.app, self.limit, self.trusted = app, limit, trusted
-        self.senders = Senders(per_client)
+        self.senders = AtOnce(per_client, "Your address is sending {most} request bodies already, the most one client "
+                                             "may send at once. Finish sending those first.", "client_bodies")
 
     def __call__(self, environ, start_response):
         most = self._most(environ)
@@ -57,43 +54,18 @@ class WholeBody:
     """A request body read whole at its first read (RequestEntityTooLarge, 413, if longer than `limit`), while
     it counts among the bodies its client is sending."""
 
-    def __init__(self, stream, most: int, limit: int, senders: Senders, client: str):
+    def __init__(self, stream, most: int, limit: int, senders: AtOnce, client: str):
         self._stream, self._most, self._limit, self._body = stream, most, limit, None
         self._senders, self._client = senders, client
 
     def read(self, size: int = -1) -> bytes:
         if self._body is None:
-            with self._senders.sending(self._client):
+            with self._senders.holding(self._client):
                 data = _read(self._stream, self._most)
             if len(data) > self._limit:
                 raise RequestEntityTooLarge()
             self._body = io.BytesIO(data)
         return self._body.read(size)
-
-
-class Senders:
-    """How many request bodies each client address is sending now, in this worker."""
-
-    def __init__(self, per_client: int):
-        self.per_client = per_client
-        self._lock, self._sending = threading.Lock(), collections.Counter()
-
-    @contextmanager
-    def sending(self, client: str):
-        """Count one body of `client` while it arrives; 429 if it already sends `per_client`."""
-        with self._lock:
-            if self._sending[client] >= self.per_client:
-                raise HttpError(429, f"Your address is sending {self.per_client} request bodies already, the most "
-                                "one client may send at once. Finish sending those first.", {"Retry-After": "1"},
-                                limit="client_bodies")
-            self._sending[client] += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sending[client] -= 1
-                if not self._sending[client]:
-                    del self._sending[client]
 
 
 def _read(stream, most: int) -> bytes:

@@ -80,7 +80,7 @@ def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> 
         writer.fetch(f"ontology.{fmt.extension}", f"ontology.{fmt.extension}")
     for path in ("robots.txt", "sitemap.xml", *sitemap_part_paths(app), "map/germany.svg"):
         writer.fetch(path, path)
-    copy_files(release, app, site, writer)
+    copy_files(release, app, writer)
     return writer.done
 
 
@@ -109,7 +109,7 @@ def sitemap_part_paths(app: Flask) -> list[str]:
         return [sitemap_part_path(n) for n in range(1, sitemap_parts() + 1)]
 
 
-def copy_files(release: Release, app: Flask, site: Path, writer: "_Writer") -> None:
+def copy_files(release: Release, app: Flask, writer: "_Writer") -> None:
     """The release's files under /dumps/ and /dumps/VERSION/, its tables under /exports/ too, and the static
     assets under /static/."""
     tables = {entry["name"] for entry in release.files if is_table_file(entry)}

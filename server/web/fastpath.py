@@ -26,11 +26,11 @@ from ..errors import HttpError, QueryFailed
 from ..formats import HTML
 from .conneg import decide, expanded
 from .hooks import gzipped, host_error
-from .i18n import language
+from .i18n import LANGUAGES, language
 from .links import DOCUMENT_FORMATS, split_suffix
 
 KEY = "mpsc.document_key"  # where FastPath leaves the key of a missed request for DocumentCache.remember
-_EXPORTED_QUERIES = ("", "lang=de", "lang=en")  # the only query strings answered from the cache
+_EXPORTED_QUERIES = ("", *(f"lang={lang}" for lang in LANGUAGES))  # the only query strings answered from the cache
 
 
 @dataclass

@@ -19,10 +19,8 @@ from werkzeug.http import parse_range_header
 from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed
-from ..formats import HTML
+from ..formats import HTML, textual
 from .access_log import AccessLog
-from .conneg import wants_html
-from .i18n import choose_language, message
 from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
@@ -33,6 +31,9 @@ GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
                            "connect-src 'self'; form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'")
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
+# What every answer says (no MIME sniffing), and every HTML answer (no framing, referrers only to this origin in
+# full); the static site's configuration sends the same (static_config.py).
+NOSNIFF, FRAME_OPTIONS, REFERRER_POLICY = "nosniff", "DENY", "strict-origin-when-cross-origin"
 
 
 def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None) -> None:
@@ -171,15 +172,15 @@ def add_cors(response: Response) -> Response:
 def add_security_headers(response: Response) -> Response:
     """No MIME sniffing and no server banner anywhere; on HTML, the content security policy, no framing, and referrers only
     to this origin in full."""
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Content-Type-Options"] = NOSNIFF
     response.headers["Server"] = "mpsc"  # instead of a server's name and version
     if response.mimetype == HTML.media_type:
         framed = g.get("frameable", False)
         response.headers["Content-Security-Policy"] = content_security_policy(
             current_app.extensions.get("mpsc.tile_origin", ""), framed)
         if not framed:
-            response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+            response.headers["X-Frame-Options"] = FRAME_OPTIONS
+        response.headers["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
@@ -217,7 +218,7 @@ def _any_tag_matches(response: Response) -> Response:
 
 
 def compressible(mimetype: str) -> bool:
-    return mimetype.startswith("text/") or mimetype.endswith(("json", "xml")) or mimetype in _COMPRESSIBLE
+    return textual(mimetype) or mimetype in _COMPRESSIBLE
 
 
 def vary_on_encoding(response: Response) -> bool:
@@ -263,13 +264,13 @@ def _query_failed(error: QueryFailed) -> Response:
 
 def _http_exception(error: HTTPException) -> Response:
     """Werkzeug's own errors (404, 405, 413, …) in our format, keeping headers such as Allow. An unknown URL
-    says what the site's other 404s say, on a page in the reader's language (Werkzeug's texts are English)."""
+    is the site's one 404 (site.not_found: a page in the reader's language; Werkzeug's texts are English)."""
+    if error.code == 404:
+        from .site import not_found  # site needs the package's accessors, which import this module first
+        return not_found()
     kept = ("Allow", "Retry-After", "Content-Range")  # 416 names the file's length (RFC 9110 §15.5.17)
     headers = {k: v for k, v in error.get_response().headers.items() if k in kept}
-    text = error.description or reason(error.code or 500)
-    if error.code == 404:
-        text = message("error.404.text", choose_language()[0] if wants_html() else "en")
-    return error_response(error.code or 500, text, headers)
+    return error_response(error.code or 500, error.description or reason(error.code or 500), headers)
 
 
 def _unexpected(error: Exception) -> Response:

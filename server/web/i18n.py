@@ -370,6 +370,8 @@ MESSAGES = {
                               "Query time per client address and minute, all User-Agents together, per web worker"),
     "limit.client_bodies": ("Anfrageinhalte, die eine Client-Adresse gleichzeitig sendet, je Web-Worker",
                             "Request bodies one client address is sending at once, per web worker"),
+    "limit.address_pages": ("Seiten und Dokumente, auf die die Clients einer Adresse gleichzeitig warten, je Web-Worker",
+                            "Pages and documents the clients of one address are waiting for at once, per web worker"),
     "limit.header_timeout": ("Zeit, in der ein Client die Kopfzeilen einer Anfrage senden muss",
                              "Time a client has to send the headers of a request"),
     "limit.reconcile_batch": ("Abfragen je Anfrage an /reconcile", "Queries per request to /reconcile"),

@@ -20,11 +20,12 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS, LONGEST_LINK
-from ..formats import GRAPH_FORMATS, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
+from ..formats import GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
 from . import changelog, endpoint, get_settings, harvest, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
+from .page_limit import OWN_BUDGETS
 
 bp = Blueprint("openapi", __name__)
 MEDIA_TYPE = "application/json"  # what browsers show and every OpenAPI tool reads; the +json type is unregistered
@@ -107,7 +108,9 @@ def path_item(app: Flask, rule: str, methods: dict) -> dict:
     its URL converter unless the operation lists the values (`enum`)."""
     patterns = {name: f"^(?:{app.url_map.converters[converter or 'default'].regex})$"
                 for converter, name in _ARGUMENT.findall(rule)}
-    return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]]}
+    limited = errors(429) if not openapi_path(rule).startswith(OWN_BUDGETS) else {}  # web/page_limit.py
+    return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]],
+                     "responses": {**described["responses"], **limited}}
             for method, described in methods.items()}
 
 
@@ -482,7 +485,7 @@ def dump_routes() -> dict[str, dict]:
 def dump_media_types() -> list[str]:
     """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
     the release (checksums, manifest, notes)."""
-    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {"application/gzip", CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {GZIP_MEDIA_TYPE, CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
                   | set(OWN_FILES.values()))
 
 
@@ -592,8 +595,9 @@ def reconcile_routes() -> dict[str, dict]:
 
     service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
                                  "`extend` the values of the properties.", "manifest")
-    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}}
-    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them).",
+    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}, "additionalProperties": False}
+    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); "
+                                              "a body with neither is refused (400).",
             "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
                 "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
     prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
@@ -649,7 +653,8 @@ ERROR_RESPONSES = {
     429: ("TooManyRequests", "This client (or all clients of its address together, whatever their User-Agents) "
                              "has too many queries running or waiting or used its query time for this minute, or it "
                              "stored its new short links for this hour, or (by its address) is sending too many "
-                             "request bodies at once; `limit` names which. Retry after `Retry-After` seconds."),
+                             "request bodies at once or waiting for too many pages and documents at once; `limit` "
+                             "names which. Retry after `Retry-After` seconds."),
     507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
                                  "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),

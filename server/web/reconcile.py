@@ -65,6 +65,9 @@ def service() -> Response:
     values = request.values
     batch = read_batch(parse_json(values["queries"], "queries")) if "queries" in values else None
     extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
+    if batch is None and extension is None and request.content_length:  # a form that did not parse, or a file
+        raise HttpError(400, "A POST to /reconcile carries `queries` or `extend` as form fields (not as files); "
+                             "its body has neither. The manifest is at GET /reconcile.")
     if batch is None and extension is None:
         return jsonify(manifest())
     # Matching names takes this process's time, up to seconds per batch: it counts as a query in the client's

@@ -62,10 +62,12 @@ def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
     return response
 
 
-def error_response(status: int, message: str, headers: dict | None = None, **details) -> Response:
-    """An error as an HTML page for browsers, else as problem details JSON with any `details` as members."""
+def error_response(status: int, message: str, headers: dict | None = None, *, page: bool | None = None,
+                   **details) -> Response:
+    """An error as an HTML page for browsers (or where `page` says so), else as problem details JSON with any
+    `details` as members."""
     title = reason(status)
-    if wants_html():
+    if wants_html() if page is None else page:
         response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
     else:
         problem = {"type": "about:blank", "title": title, "status": status, "detail": message, **details}

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 
 from ..namespaces import GEO, XSD
 
-VIEWS = ("table", "map", "bar", "line")
 WDQS_NAMES = {"table": "table", "map": "map", "barchart": "bar", "linechart": "line"}
 _DEFAULT_VIEW = re.compile(r"^\s*#\s*defaultView\s*:\s*(\w+)", re.IGNORECASE | re.MULTILINE)
 _POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(", re.IGNORECASE)

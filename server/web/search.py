@@ -1,8 +1,8 @@
 """/search (HTML and JSON) and /search/suggest (JSON, for completion in the query editor).
 
 Both read the served release's search index through `finder.Finder`; ranking and name matching are
-decided there and in `server/names.py`. Answers depend only on the release and the URL (and, for the
-page, the reader's language), so they are cached like pages.
+decided there and in `server/names.py`. Answers depend only on the release, the URL and the reader's
+language (the names of the page, of JSON hits and of suggestions), so they are cached like pages.
 """
 from __future__ import annotations
 

@@ -36,13 +36,18 @@ def link_id(query: str) -> str:
     return base64.b32encode(digest).decode("ascii")[:ID_CHARS].lower()
 
 
-def database() -> sqlite3.Connection:
+def database(create: bool = True) -> sqlite3.Connection | None:
+    """The short links' database, made where it is missing only when a link is stored (`create`): following a
+    link is a safe request, which writes nothing; None when there is none to read."""
     settings = get_settings()
     path = settings.short_links or settings.releases / "short-links.sqlite3"
+    if not create and not path.exists():
+        return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=5, isolation_level=None)
-        connection.execute(SCHEMA)
+        if create:
+            connection.execute(SCHEMA)
     except (OSError, sqlite3.Error):
         raise HttpError(503, "Short links are not available on this server; the permalink works.") from None
     return connection
@@ -75,8 +80,14 @@ def create():
 @bp.route("/q/<key>")
 def follow(key: str):
     """Redirect a short link to the permalink of its query; 404 for an unknown one."""
-    with closing(database()) as db:
-        row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
+    db = database(create=False)
+    if db is None:
+        return not_found()
+    with closing(db):
+        try:
+            row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
+        except sqlite3.Error:  # a file without the table yet: no link stored
+            row = None
     if row is None:
         return not_found()
     formats = requested_formats(request.args)  # `/q/KEY?format=csv` asks for CSV either way

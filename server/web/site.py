@@ -97,9 +97,10 @@ def not_found(key: str = "error.404.text", fmt: Format | None = None, details: d
         text = message(key, "en").format(**values)
         response = Response(empty_document(fmt.ox_format, text), status=404, content_type=fmt.content_type)
     elif fmt is HTML or (fmt is None and wants_html()):
-        lang, _ = reader()
-        response = render_page("error.html", code=404, status=404, title=message("error.404", lang),
-                               message=message(key, lang).format(**values), details=details or {})
+        lang = choose_language()[0]
+        response = responses.error_response(404, message(key, lang).format(**values), page=True, **(details or {}))
+        response.headers["Content-Language"] = lang
+        response.vary.add("Accept-Language")
     else:
         response = responses.error_response(404, message(key, "en").format(**values), **(details or {}))
     response.cache_control.no_store = True

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..build.exports import CSVW_MEDIA_TYPE
-from ..formats import GRAPH_FORMATS, HTML
+from ..formats import CSVW_MEDIA_TYPE, GRAPH_FORMATS, HTML, textual
 from .dumps import YEAR
-from .hooks import EXPOSED
+from .hooks import EXPOSED, FRAME_OPTIONS, NOSNIFF, REFERRER_POLICY
 from .i18n import DEFAULT, LANGUAGES
 from .links import DOCUMENT_FORMATS
 from .responses import MAX_AGE
@@ -31,7 +30,7 @@ TYPES = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "json
          "application/xml": "xml", "text/plain": "txt", "application/json": "json", "text/markdown": "md",
          "application/gzip": "gz", "text/csv": "csv", "application/vnd.sqlite3": "sqlite"}
 # Textual types get "; charset=utf-8" as formats.Format.content_type gives it (nginx adds text/html itself).
-CHARSET_TYPES = " ".join(t for t in TYPES if (t.startswith("text/") or t.endswith(("json", "xml"))) and t != "text/html")
+CHARSET_TYPES = " ".join(t for t in TYPES if textual(t) and t != "text/html")
 
 
 def accept_rules() -> list[tuple[str, str]]:
@@ -96,13 +95,11 @@ map $http_accept_language $mpsc_accept_lang {{
 # ?lang= chosen by the reader: another page, whose links keep the choice.
 map $arg_lang $mpsc_lang {{
     default $mpsc_accept_lang;
-    de lang-de;
-    en lang-en;
+{_map_lines([(lang, f"lang-{lang}") for lang in LANGUAGES])}
 }}
 map $arg_lang $mpsc_lang_query {{
     default "";
-    de "?lang=de";
-    en "?lang=en";
+{_map_lines([(lang, f"?lang={lang}") for lang in LANGUAGES])}
 }}
 # The Host the app is asked with: the client's, else (HTTP/1.0 needs none, the app's HTTP/1.1 does) the base's.
 map $http_host $mpsc_host {{
@@ -113,8 +110,7 @@ map $http_host $mpsc_host {{
 map $args $mpsc_exported_args {{
     default 0;
     "" 1;
-    "lang=de" 1;
-    "lang=en" 1;
+{_map_lines([(f"lang={lang}", "1") for lang in LANGUAGES])}
 }}
 map $mpsc_format $mpsc_variant {{
     default "";
@@ -144,8 +140,7 @@ map $mpsc_html_only $mpsc_content_language {{
 }}
 map $mpsc_lang $mpsc_page_lang {{
     default $mpsc_lang;
-    lang-de de;
-    lang-en en;
+{_map_lines([(f"lang-{lang}", lang) for lang in LANGUAGES])}
 }}
 # Release files: immutable under their version, a listing (a path ending in /) by the reader's language.
 map $uri $mpsc_file_cache {{
@@ -158,11 +153,11 @@ map $uri $mpsc_file_vary {{
 }}
 map $mpsc_html_only $mpsc_frame_options {{
     default "";
-    1 DENY;
+    1 {FRAME_OPTIONS};
 }}
 map $mpsc_html_only $mpsc_referrer_policy {{
     default "";
-    1 strict-origin-when-cross-origin;
+    1 {REFERRER_POLICY};
 }}
 
 server {{
@@ -176,7 +171,7 @@ server {{
     add_header Cache-Control $mpsc_cache;
     add_header Access-Control-Allow-Origin "*" always;
     add_header Access-Control-Expose-Headers "{EXPOSED}" always;
-    add_header X-Content-Type-Options nosniff always;
+    add_header X-Content-Type-Options {NOSNIFF} always;
     add_header Content-Language $mpsc_content_language;
     add_header Content-Security-Policy $mpsc_csp always;
     add_header X-Frame-Options $mpsc_frame_options always;
@@ -306,10 +301,14 @@ http://{listen} {{
     header {{
         Access-Control-Allow-Origin *
         Access-Control-Expose-Headers "{EXPOSED}"
-        X-Content-Type-Options nosniff
+        X-Content-Type-Options {NOSNIFF}
     }}
     @html header Content-Type text/html*
-    header @html Content-Security-Policy "{csp}"
+    header @html {{
+        Content-Security-Policy "{csp}"
+        X-Frame-Options {FRAME_OPTIONS}
+        Referrer-Policy {REFERRER_POLICY}
+    }}
 
     # Only bare URLs and ?lang= were exported; /sparql and /healthz are always the app's.
     @dynamic expression `{{query}} != "" && {{query}} != "lang=de" && {{query}} != "lang=en"`

@@ -1,0 +1,39 @@
+"""Pages and documents: the clients of one address may be waiting for MPSC_ADDRESS_PAGES of them at once.
+
+Queries (/sparql, /q/, /reconcile) have budgets of their own (admission.py); pages and documents had none, so one
+address sending uncached requests in parallel took every HTTP thread and the site's executors, and everyone else
+waited seconds for a page (a helper's attack, 2026-12-06: 32 loops from one address asking for a document with a
+new junk parameter each time, which no cache holds, kept another address's document 4-9 s from its usual 0.02 s).
+The next request of an address that is waiting for as many gets 429 at once. Answers the document cache holds
+never reach the app (fastpath.py), so they count for nothing; nor do static files and /healthz.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from .admission import AtOnce, address_of, client_of
+
+OWN_BUDGETS = ("/sparql", "/q/", "/reconcile", "/static/", "/healthz")  # counted elsewhere, or cheap
+
+
+def init_app(app: Flask, most: int) -> None:
+    app.extensions["mpsc.pages"] = AtOnce(most, "Your address is waiting for {most} pages or documents already, the "
+                                                "most one address may wait for at once. Ask again when those are "
+                                                "answered.", "address_pages")
+    app.before_request(_enter)
+    app.teardown_request(_leave)
+
+
+def _enter() -> None:
+    if request.path.startswith(OWN_BUDGETS):
+        return
+    client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), "",
+                       current_app.config["MPSC"].trusted_proxies)
+    current_app.extensions["mpsc.pages"].enter(address_of(client))
+    g.page_address = address_of(client)
+
+
+def _leave(error: BaseException | None = None) -> None:
+    address = g.pop("page_address", None)
+    if address is not None:
+        current_app.extensions["mpsc.pages"].leave(address)
