@@ -22,7 +22,7 @@ from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release, responses
 from .endpoint import requesting_client
-from .i18n import preferred
+from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
 from .search import number
@@ -234,7 +234,8 @@ def property_list(kind: str = "") -> list[dict]:
     if kind:
         wanted = per_release.value("reconcile.properties_by_type", lambda: properties_by_type(index())).get(
             kind.removeprefix(str(MPSC)), set())
-    return [{"id": pid, "name": de if lang == "de" else en} for pid, (de, en, _) in PROPERTIES.items() if pid in wanted]
+    return [{"id": pid, "name": names[LANGUAGES.index(lang)]}
+            for pid, (*names, _) in PROPERTIES.items() if pid in wanted]
 
 
 def properties_by_type(found: Index) -> dict[str, set[str]]:
@@ -260,7 +261,7 @@ def preview() -> Response:
         # a round or category, as a data extension names them: its name links to its page
         return render_page("reconcile_preview.html", ident=ident, name=found.label_of(ident, reader()[0]),
                            description="", keys=[])
-    keys = [(PROPERTIES[p][0 if reader()[0] == "de" else 1], v) for p in ("ags", "ars", "wikidata", "population")
+    keys = [(PROPERTIES[p][LANGUAGES.index(reader()[0])], v) for p in ("ags", "ars", "wikidata", "population")
             for v in sorted(entity.values(p))]
     return render_page("reconcile_preview.html", ident=entity.id, name=entity.label(reader()[0]),
                        description=description(found, entity), keys=keys)
