@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,7 +140,7 @@ def empty_document(fmt: ox.RdfFormat, note: str) -> bytes:
     body = serialize_sorted([], fmt)
     if fmt == ox.RdfFormat.RDF_XML:
         declaration, _, rest = body.partition(b"\n")
-        return b"%s\n<!-- %s -->\n%s" % (declaration, note.replace("--", "-").encode(), rest)
+        return b"%s\n<!-- %s -->\n%s" % (declaration, re.sub("-{2,}", "-", note).encode(), rest)
     return body if fmt == ox.RdfFormat.JSON_LD else f"# {note}\n".encode() + body
 
 

@@ -143,7 +143,8 @@ def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(sit
     version = json.loads(get(app, "healthz").body)["release"]
     for folder in ("dumps/", f"dumps/{version}/", "exports/"):
         names = ["projects.csv", "projects.csv-metadata.json", "csv-metadata.json"] + (
-            ["SHA256SUMS", "search.sqlite", "RELEASE-NOTES.md"] if folder != "exports/" else [])
+            ["SHA256SUMS", "search.sqlite", "RELEASE-NOTES.md", "release.json", "mpsc.jsonld", "mpsc.ttl",
+             "mpsc.nt.gz"] if folder != "exports/" else [])
         for path in [folder + name for name in names] + [folder]:
             static, dynamic = get(nginx, path), get(app, path)
             assert static.status == dynamic.status == 200 and static.getheader("Server") == "nginx", path

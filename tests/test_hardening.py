@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 
 from server.config import Settings
 from server.errors import HttpError
+from server.web import page_limit
 from server.web.admission import MAX_CLIENTS, Admission, Window, _remember, _within, client_of
 from tests.conftest import serve_app
 from tests.hostile_support import assert_security_headers
@@ -463,3 +464,12 @@ def test_one_address_waits_for_so_many_pages_at_once_and_others_go_on(releases):
         assert fetch(url + "doc/project/ulm?junk=other", headers={"X-Forwarded-For": "198.51.100.7"}).status == 200
         assert fetch(url + "doc/project/ulm.ttl").status == 200  # now in the document cache ...
         assert {a.status for a in burst("doc/project/ulm.ttl", "192.0.2.9")} == {200}  # ... which counts for nothing
+
+
+@pytest.mark.parametrize("path, is_counted", [("/doc/project/ulm", True), ("/reconcile/preview", True),
+                                              ("/reconcile/suggest/entity", True), ("/search", True),
+                                              ("/reconcile", False), ("/sparql", False), ("/q/abc", False),
+                                              ("/static/style.css", False), ("/healthz", False)])
+def test_which_requests_count_among_an_addresses_pages(path, is_counted):
+    """Batches and queries have budgets of their own; /reconcile's suggestions and previews had none (a review)."""
+    assert page_limit.counted(path) is is_counted

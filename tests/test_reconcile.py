@@ -7,6 +7,7 @@ forms people type. Where name plus state is unique among municipalities, the rig
 """
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -242,6 +243,12 @@ def test_a_form_post_without_queries_or_extend_is_refused(service):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request)
         assert refused.value.code == 400 and "`queries` or `extend`" in refused.value.read().decode()
+    parts = urllib.parse.urlsplit(service)  # the same body sent chunked, without Content-Length (a review of the fix)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("POST", parts.path, body=iter([bodies[0]]), encode_chunked=True,
+                       headers={"Content-Type": "multipart/form-data; boundary=xx", "Transfer-Encoding": "chunked"})
+    assert connection.getresponse().status == 400
+    connection.close()
 
 
 def test_an_ambiguous_name_is_no_match_and_the_state_decides(service):

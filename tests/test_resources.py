@@ -88,13 +88,18 @@ def test_a_pages_content_location_names_its_language(base_url):
 
 def test_each_language_version_of_a_page_is_its_own_canonical_page(base_url):
     """Found by a crawl: the English page named the negotiated URL, which a crawler reads in German, as its
-    canonical, so a search engine would fold it into the German page (hreflang alternates need self-canonicals)."""
-    for asked, lang in (("?lang=en", "en"), ("?lang=de", "de"), ("", "de")):
-        page = fetch(f"{base_url}doc/project/cottbus{asked}")[2].decode()
-        own = f"{base_url}doc/project/cottbus?lang={lang}"
-        assert f'<link rel="canonical" href="{own}">' in page
-        assert f'<link rel="alternate" hreflang="{lang}" href="{own}">' in page
+    canonical, so a search engine would fold it into the German page. Now the English page is canonical under
+    ?lang=en and the German one under the bare URL (what a crawler gets, and what the sitemap lists), and the
+    hreflang alternates name exactly these."""
+    bare = f"{base_url}doc/project/cottbus"
+    for asked, accept, own in (("?lang=en", "de", f"{bare}?lang=en"), ("", "en", f"{bare}?lang=en"),
+                               ("?lang=de", "en", bare), ("", "de", bare)):
+        page = fetch(f"{bare}{asked}", headers={"Accept-Language": accept})[2].decode()
+        assert f'<link rel="canonical" href="{own}">' in page, (asked, accept)
         assert f'"url": "{own}"' in page  # schema.org's url of the page
+        for lang, url in (("de", bare), ("en", f"{bare}?lang=en"), ("x-default", bare)):
+            assert f'<link rel="alternate" hreflang="{lang}" href="{url}">' in page
+    assert bare in fetch(f"{base_url}sitemap.xml")[2].decode()
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -25,7 +25,7 @@ from . import changelog, endpoint, get_settings, harvest, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
-from .page_limit import OWN_BUDGETS
+from .page_limit import counted
 
 bp = Blueprint("openapi", __name__)
 MEDIA_TYPE = "application/json"  # what browsers show and every OpenAPI tool reads; the +json type is unregistered
@@ -108,7 +108,7 @@ def path_item(app: Flask, rule: str, methods: dict) -> dict:
     its URL converter unless the operation lists the values (`enum`)."""
     patterns = {name: f"^(?:{app.url_map.converters[converter or 'default'].regex})$"
                 for converter, name in _ARGUMENT.findall(rule)}
-    limited = errors(429) if not openapi_path(rule).startswith(OWN_BUDGETS) else {}  # web/page_limit.py
+    limited = errors(429) if counted(openapi_path(rule)) else {}  # web/page_limit.py
     return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]],
                      "responses": {**described["responses"], **limited}}
             for method, described in methods.items()}

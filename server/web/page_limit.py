@@ -1,11 +1,12 @@
 """Pages and documents: the clients of one address may be waiting for MPSC_ADDRESS_PAGES of them at once.
 
-Queries (/sparql, /q/, /reconcile) have budgets of their own (admission.py); pages and documents had none, so one
-address sending uncached requests in parallel took every HTTP thread and the site's executors, and everyone else
-waited seconds for a page (a helper's attack, 2026-12-06: 32 loops from one address asking for a document with a
+Queries (/sparql, /q/) and reconciliation batches (/reconcile) have budgets of their own (admission.py); pages
+and documents had none, so one address sending uncached requests in parallel took every HTTP thread and the
+site's executors, and everyone else waited seconds for a page (a helper's attack, 2026-12-06: 32 loops from one address asking for a document with a
 new junk parameter each time, which no cache holds, kept another address's document 4-9 s from its usual 0.02 s).
 The next request of an address that is waiting for as many gets 429 at once. Answers the document cache holds
-never reach the app (fastpath.py), so they count for nothing; nor do static files and /healthz.
+never reach the app (fastpath.py), so they count for nothing; nor do static files and /healthz. Behind a proxy
+or CDN, MPSC_TRUSTED_PROXIES must name it, or all its visitors are one address.
 """
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from flask import Flask, current_app, g, request
 
 from .admission import AtOnce, address_of, client_of
 
-OWN_BUDGETS = ("/sparql", "/q/", "/reconcile", "/static/", "/healthz")  # counted elsewhere, or cheap
+# Counted elsewhere (a query's or a batch's budget, admission.py), or cheap: by path prefix, and /reconcile itself
+# (its suggestions, previews and proposals are counted here).
+OWN_BUDGETS, OWN_BUDGET = ("/sparql", "/q/", "/static/", "/healthz"), "/reconcile"
+
+
+def counted(path: str) -> bool:
+    """Whether a request for `path` counts among its address's pages and documents."""
+    return not path.startswith(OWN_BUDGETS) and path != OWN_BUDGET
 
 
 def init_app(app: Flask, most: int) -> None:
@@ -25,7 +33,7 @@ def init_app(app: Flask, most: int) -> None:
 
 
 def _enter() -> None:
-    if request.path.startswith(OWN_BUDGETS):
+    if not counted(request.path):
         return
     client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), "",
                        current_app.config["MPSC"].trusted_proxies)

@@ -65,7 +65,8 @@ def service() -> Response:
     values = request.values
     batch = read_batch(parse_json(values["queries"], "queries")) if "queries" in values else None
     extension = read_extension(parse_json(values["extend"], "extend")) if "extend" in values else None
-    if batch is None and extension is None and request.content_length:  # a form that did not parse, or a file
+    sent = request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if batch is None and extension is None and sent:  # a body: a form that did not parse, or a file
         raise HttpError(400, "A POST to /reconcile carries `queries` or `extend` as form fields (not as files); "
                              "its body has neither. The manifest is at GET /reconcile.")
     if batch is None and extension is None:

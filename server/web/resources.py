@@ -20,11 +20,11 @@ from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .finder import Finder
-from .links import DOCUMENT_FORMATS, Linker, document_path, graph_iri_for, iri_for, split_suffix
+from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
 from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, build_page
 from .schemaorg import schema_org
-from .site import missing, not_found, page_tag, reader, render_page
+from .site import canonical_url, missing, not_found, page_tag, reader, render_page
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -209,9 +209,9 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
         return not_found(fmt=HTML, details={"iri": iri})
     names = namer(graph)
     page = build_page(graph, iri, names, totals)
-    # Each language version is its own page for search engines, named as the hreflang alternates name it: a
-    # canonical without ?lang= would fold the English page into the German one, which a crawler gets by default.
-    canonical = Linker(names.link.base).url(document_path(iri), lang=names.lang)
+    # Each language version is its own page for search engines, named as the hreflang alternates name it: the
+    # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
+    canonical = canonical_url(document_path(iri), names.lang)
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML), canonical=canonical,
                        map=place_map(iri, page.point, district_points(graph, iri, page.point),

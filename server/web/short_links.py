@@ -86,8 +86,10 @@ def follow(key: str):
     with closing(db):
         try:
             row = db.execute("SELECT query FROM link WHERE id = ?", (key,)).fetchone()
-        except sqlite3.Error:  # a file without the table yet: no link stored
-            row = None
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):  # locked, damaged: the link may well exist
+                raise HttpError(503, "Short links are not available on this server; the permalink works.") from None
+            row = None  # a file without the table yet: no link stored
     if row is None:
         return not_found()
     formats = requested_formats(request.args)  # `/q/KEY?format=csv` asks for CSV either way

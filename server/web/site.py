@@ -15,7 +15,7 @@ from ..formats import HTML, Format
 from ..rdfio import empty_document
 from . import get_settings, get_store, responses
 from .conneg import wants_html
-from .i18n import LANGUAGES, choose_language, message
+from .i18n import DEFAULT, LANGUAGES, choose_language, message
 from .links import Linker
 from .maps import degrees
 
@@ -39,10 +39,12 @@ def context() -> dict:
     other = next(code for code in LANGUAGES if code != lang)
     here, path = Linker(get_settings().public_base), request.path.lstrip("/")
     params = {name: value for name, value in request.args.to_dict().items() if name != "lang"}
-    # The page in each language (the switch; hreflang alternates for search engines, on pages with a short URL:
-    # a result page of a long query is no page to index, and would carry it three times) and as negotiated.
+    # The page in each language (the switch) and, for search engines, each language's canonical URL (hreflang
+    # alternates, on pages with a short URL: a result page of a long query is no page to index, and would carry
+    # it three times) and the negotiated one.
     languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES}
-    alternates = {**languages, "x-default": here.url(path, **params)} if len(request.query_string) <= 1000 else {}
+    alternates = ({**{code: canonical_url(path, code, **params) for code in LANGUAGES},
+                   "x-default": here.url(path, **params)} if len(request.query_string) <= 1000 else {})
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -60,6 +62,13 @@ def number(value, lang: str) -> str:
     """A number with the reader's digit grouping: 77.150 in German, 77,150 in English."""
     grouped = f"{value:,}"
     return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
+
+
+def canonical_url(path: str, lang: str, /, **params) -> str:
+    """The URL search engines should index for a page in `lang`: without ?lang= for German, which is what the
+    bare URL answers a crawler (it sends no Accept-Language), so that the sitemap's URLs are canonical too;
+    with ?lang= for the other language."""
+    return Linker(get_settings().public_base).url(path, **params, **({} if lang == DEFAULT else {"lang": lang}))
 
 
 def render_page(template: str, code: int = 200, **values) -> Response:

@@ -29,8 +29,10 @@ TYPES = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "json
          "application/n-triples": "nt", "text/css": "css", "application/javascript": "js", "image/svg+xml": "svg",
          "application/xml": "xml", "text/plain": "txt", "application/json": "json", "text/markdown": "md",
          "application/gzip": "gz", "text/csv": "csv", "application/vnd.sqlite3": "sqlite"}
-# Textual types get "; charset=utf-8" as formats.Format.content_type gives it (nginx adds text/html itself).
+# Textual types get "; charset=utf-8" as formats.Format.content_type gives it (nginx adds text/html itself);
+# release files as the app sends them (Werkzeug's send_file: text/* only, JSON and JSON-LD without).
 CHARSET_TYPES = " ".join(t for t in TYPES if textual(t) and t != "text/html")
+FILE_CHARSET_TYPES = " ".join(t for t in TYPES if t.startswith("text/") and t != "text/html")
 
 
 def accept_rules() -> list[tuple[str, str]]:
@@ -212,17 +214,20 @@ server {{
     # The release's files and their listings, with the media types dumps.py sends where no suffix tells them.
     location ~ "^/(?:dumps|exports)/(?:{version}/)?[^/]*-metadata\\.json$" {{
         types {{ {CSVW_MEDIA_TYPE} json; }}
+        charset_types {FILE_CHARSET_TYPES};
         set $mpsc_cache $mpsc_file_cache;
         if ($mpsc_exported_args = 0) {{ return 418; }}
         try_files $uri @mpsc;
     }}
     location ~ "^/dumps/(?:{version}/)?SHA256SUMS$" {{
         default_type text/plain;
+        charset_types {FILE_CHARSET_TYPES};
         set $mpsc_cache $mpsc_file_cache;
         if ($mpsc_exported_args = 0) {{ return 418; }}
         try_files $uri @mpsc;
     }}
     location ~ "^/(?:dumps|exports)/" {{
+        charset_types {FILE_CHARSET_TYPES};
         set $mpsc_cache $mpsc_file_cache;
         set $mpsc_vary $mpsc_file_vary;
         if ($mpsc_exported_args = 0) {{ return 418; }}
@@ -303,11 +308,12 @@ http://{listen} {{
         Access-Control-Expose-Headers "{EXPOSED}"
         X-Content-Type-Options {NOSNIFF}
     }}
-    @html header Content-Type text/html*
-    header @html {{
-        Content-Security-Policy "{csp}"
-        X-Frame-Options {FRAME_OPTIONS}
-        Referrer-Policy {REFERRER_POLICY}
+    # On pages (a response matcher), unless the app's answer set them (it lets embeddable views be framed)
+    header {{
+        ?Content-Security-Policy "{csp}"
+        ?X-Frame-Options {FRAME_OPTIONS}
+        ?Referrer-Policy {REFERRER_POLICY}
+        match header Content-Type text/html*
     }}
 
     # Only bare URLs and ?lang= were exported; /sparql and /healthz are always the app's.
