@@ -89,6 +89,9 @@ class Settings:
     address_pages: int = setting(8, "pages and documents the clients of one address may be waiting for at once per "
                                  "worker, whatever User-Agents they send (answers from the document cache are not "
                                  "counted); more get 429", "requests", 429)
+    address_batches: int = setting(2, "reconciliation batches the clients of one address may have matched at once "
+                                   "per worker, whatever User-Agents they send (matching runs in the web worker and "
+                                   "holds its interpreter); more get 429", "batches", 429)
     header_timeout: float = setting(10.0, "seconds a client has to send a request's headers; then the connection is "
                                     "closed (mpsc serve)", "s")
     reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10), and ids one "

@@ -372,6 +372,9 @@ MESSAGES = {
                             "Request bodies one client address is sending at once, per web worker"),
     "limit.address_pages": ("Seiten und Dokumente, auf die die Clients einer Adresse gleichzeitig warten, je Web-Worker",
                             "Pages and documents the clients of one address are waiting for at once, per web worker"),
+    "limit.address_batches": ("Abgleich-Stapel (/reconcile), die für die Clients einer Adresse gleichzeitig laufen, "
+                              "je Web-Worker", "Reconciliation batches matched at once for the clients of one "
+                              "address, per web worker"),
     "limit.header_timeout": ("Zeit, in der ein Client die Kopfzeilen einer Anfrage senden muss",
                              "Time a client has to send the headers of a request"),
     "limit.reconcile_batch": ("Abfragen je Anfrage an /reconcile", "Queries per request to /reconcile"),

@@ -21,6 +21,7 @@ from ..namespaces import ID, MPSC
 from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release, responses
+from .admission import AtOnce, address_of
 from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
@@ -55,6 +56,11 @@ def _named_in_the_readers_language() -> None:
     responses.depends_on("Accept-Language")
 
 
+bp.record_once(lambda state: state.app.extensions.setdefault("mpsc.batches", AtOnce(
+    state.app.config["MPSC"].address_batches, "Your address has {most} reconciliation batches being matched "
+    "already, the most one address may have at once. Send the next when one is answered.", "address_batches")))
+
+
 @bp.route("/reconcile", methods=["GET", "POST"])
 def service() -> Response:
     """The manifest, or the answer to a batch of queries (`queries`) or to a data extension (`extend`). Both
@@ -72,9 +78,13 @@ def service() -> Response:
     if batch is None and extension is None:
         return jsonify(manifest())
     # Matching names takes this process's time, up to seconds per batch: it counts as a query in the client's
-    # budget and the queue (web/admission.py), and a batch is stopped at the time limit.
+    # budget and the queue (web/admission.py), and a batch is stopped at the time limit. Pure Python, it holds the
+    # worker's interpreter while it runs, so one address may have MPSC_ADDRESS_BATCHES matched at once (eight
+    # from one address slowed everyone's queries from 3 ms to 200 ms and documents to a second; an attack).
     found = index()  # built once per release and worker (about 2 s): not charged to the first client's batch
-    with current_app.extensions["mpsc.admission"].charge(requesting_client()) as deadline:
+    client = requesting_client()
+    with current_app.extensions["mpsc.batches"].holding(address_of(client)), \
+            current_app.extensions["mpsc.admission"].charge(client) as deadline:
         return jsonify(reconcile_batch(found, batch, deadline) if batch is not None else extend(found, *extension))
 
 
