@@ -118,7 +118,8 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     nginx_base = f"http://127.0.0.1:{port}/"
-    env = {"MPSC_RELEASES": str(args.releases), "MPSC_BASE_URL": nginx_base, **UNLIMITED_CLIENT}  # 32 clients, one address
+    # 32 clients from one address: no per-address limits
+    env = {"MPSC_RELEASES": str(args.releases), "MPSC_BASE_URL": nginx_base, **UNLIMITED_CLIENT}
     if args.document_cache_bytes is not None:
         env["MPSC_DOCUMENT_CACHE_BYTES"] = str(args.document_cache_bytes)
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:

@@ -595,9 +595,11 @@ def reconcile_routes() -> dict[str, dict]:
 
     service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
                                  "`extend` the values of the properties.", "manifest")
-    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION}, "additionalProperties": False}
-    body = {"required": False, "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); "
-                                              "a body with neither is refused (400).",
+    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION},
+            "additionalProperties": False}
+    body = {"required": False,
+            "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); a body with "
+                           "neither is refused (400).",
             "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
                 "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
     prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])

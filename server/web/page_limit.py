@@ -2,8 +2,9 @@
 
 Queries (/sparql, /q/) and reconciliation batches (/reconcile) have budgets of their own (admission.py); pages
 and documents had none, so one address sending uncached requests in parallel took every HTTP thread and the
-site's executors, and everyone else waited seconds for a page (a helper's attack, 2026-12-06: 32 loops from one address asking for a document with a
-new junk parameter each time, which no cache holds, kept another address's document 4-9 s from its usual 0.02 s).
+site's executors, and everyone else waited seconds for a page (a helper's attack, 2026-12-06: 32 loops from one
+address asking for a document with a new junk parameter each time, which no cache holds, kept another address's
+document 4-9 s from its usual 0.02 s).
 The next request of an address that is waiting for as many gets 429 at once. Answers the document cache holds
 never reach the app (fastpath.py), so they count for nothing; nor do static files and /healthz. Behind a proxy
 or CDN, MPSC_TRUSTED_PROXIES must name it, or all its visitors are one address.
@@ -35,10 +36,10 @@ def init_app(app: Flask, most: int) -> None:
 def _enter() -> None:
     if not counted(request.path):
         return
-    client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), "",
-                       current_app.config["MPSC"].trusted_proxies)
-    current_app.extensions["mpsc.pages"].enter(address_of(client))
-    g.page_address = address_of(client)
+    address = address_of(client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), "",
+                                   current_app.config["MPSC"].trusted_proxies))
+    current_app.extensions["mpsc.pages"].enter(address)
+    g.page_address = address
 
 
 def _leave(error: BaseException | None = None) -> None:

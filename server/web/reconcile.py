@@ -219,9 +219,11 @@ def suggest_entity() -> Response:
     found, prefix = index(), request.args.get("prefix", "")
     wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
     skip = number("cursor", 0, MAX_CURSOR, lowest=0)
-    ids = found.with_prefix(prefix, skip + SUGGESTIONS, lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
-    return jsonify({"result": [{"id": i, "name": found.entities[i].label(reader()[0]), "description": description(found, found.entities[i]),
-                                "notable": [type_of(t) for t in sorted(found.entities[i].types)]} for i in ids]})
+    ids = found.with_prefix(prefix, skip + SUGGESTIONS,
+                            lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
+    lang, entities = reader()[0], [found.entities[i] for i in ids]
+    return jsonify({"result": [{"id": e.id, "name": e.label(lang), "description": description(found, e),
+                                "notable": [type_of(t) for t in sorted(e.types)]} for e in entities]})
 
 
 @bp.route("/reconcile/suggest/type")

@@ -100,8 +100,9 @@ def conditional_page(view):
 def not_found(key: str = "error.404.text", fmt: Format | None = None, details: dict | None = None,
               **values) -> Response:
     """The one 404 of the site, never cached: an empty but well-formed RDF document when an RDF format was
-    negotiated (its comment says why); the page in the reader's language for browsers (Werkzeug's own texts are English); else
-    problem details in English, as every API error is. `key` names the message, `values` fill it in."""
+    negotiated (its comment says why); the page in the reader's language for browsers (Werkzeug's own texts are
+    English); else problem details in English, as every API error is. `key` names the message, `values` fill it
+    in."""
     if fmt is not None and fmt.kind == "rdf":
         text = message(key, "en").format(**values)
         response = Response(empty_document(fmt.ox_format, text), status=404, content_type=fmt.content_type)
