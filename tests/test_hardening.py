@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -355,6 +356,8 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
         assert text in page
     german = fetch(server + "limits?lang=de").body.decode()
     assert "je Web-Worker-Prozess (hier: 1)" in german
+    for text in (page, german):  # a missing UI text shows its key (i18n.message), e.g. "8 unit.requests"
+        assert not re.findall(r"\b(?:unit|limit)\.[a-z_]+", text)
     assert "100.000 Bytes" in german and "64 Ebenen" in german and " bytes<" not in german  # units in German too
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB

@@ -348,7 +348,8 @@ MESSAGES = {
     # the units the limits count in (server/config.py, the `limit` of each setting)
     "unit.MB": ("MB", "MB"), "unit.bodies": ("Anfragekörper", "bodies"), "unit.bytes": ("Bytes", "bytes"),
     "unit.levels": ("Ebenen", "levels"), "unit.links": ("Links", "links"), "unit.queries": ("Abfragen", "queries"),
-    "unit.rows": ("Zeilen", "rows"), "unit.s": ("s", "s"),
+    "unit.rows": ("Zeilen", "rows"), "unit.s": ("s", "s"), "unit.requests": ("Anfragen", "requests"),
+    "unit.batches": ("Stapel", "batches"),
     "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
     "limit.max_query_depth": ("Verschachtelungstiefe von { ( [ <<", "Nesting depth of { ( [ <<"),
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
