@@ -25,6 +25,7 @@ class QueryFailed(Exception):
     """
 
     status = 400
+    limit: str | None = None  # the setting (server/config.py LIMITS) a refusal is due to, named in problem details
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         super().__init__(message, line, column)
@@ -36,6 +37,13 @@ class QueryFailed(Exception):
 
 class QueryTimeout(QueryFailed):
     status = 503
+    limit = "query_timeout"
+
+
+class BusyTimeout(QueryTimeout):
+    """A query stopped on the last free executor (MPSC_BUSY_TIMEOUT), before its own time limit."""
+
+    limit = "busy_timeout"
 
 
 class StoreUnavailable(QueryFailed):
@@ -54,6 +62,7 @@ class MemoryLimit(QueryFailed):
     """A query that needed more memory than an executor may use (MPSC_QUERY_MEMORY)."""
 
     status = 503
+    limit = "query_memory"
 
     def __init__(self, limit_mb: int | None = None):
         amount = f" ({limit_mb:,} MB)" if limit_mb else ""
@@ -63,10 +72,12 @@ class MemoryLimit(QueryFailed):
 
 
 class TooManyRows(QueryFailed):
-    def __init__(self, limit: int):
-        super().__init__(f"The result has more than {limit:,} rows; add LIMIT/OFFSET to page through it, "
-                         "or download the dumps at /dumps/.")
-        self.args = (limit,)
+    limit = "max_rows"
+
+    def __init__(self, most: int):
+        super().__init__(f"The result has more than {most:,} rows; page through it with ORDER BY and LIMIT/OFFSET "
+                         "(the order keeps the pages apart), or download the dumps at /dumps/.")
+        self.args = (most,)
 
 
 class NotInXml(QueryFailed):

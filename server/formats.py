@@ -91,7 +91,7 @@ def by_name(name: str, kind: str | None = None) -> Format | None:
     A name that fits a format of `kind` means that one: for graphs ("rdf") "json" is JSON-LD and "xml"
     RDF/XML, as on Virtuoso and in SPARQLWrapper; otherwise a key wins ("json": SPARQL Results JSON).
     """
-    name = name.strip().lower()
+    name = name.partition(";")[0].strip().lower()  # a media type's parameters ("text/csv; charset=utf-8") aside
     matches = [f for f in FORMATS if name in (f.key, f.extension, *f.media_types, *f.names)]
     return (next((f for f in matches if f.kind == kind), None) or next((f for f in matches if f.key == name), None)
             or next(iter(matches), None))

@@ -195,7 +195,36 @@ def test_nothing_acceptable_is_406_listing_the_offered_types(sparql, query, acce
 
 
 def test_an_unknown_format_parameter_is_406(sparql):
-    assert fetch(sparql, query=PROJECTS, format="excel").status == 406
+    refused = fetch(sparql, query=PROJECTS, format="excel")
+    assert refused.status == 406 and refused.json()["detail"].startswith("format=excel names no format offered")
+    spelled = fetch(sparql, query=PROJECTS, format="text/csv; charset=utf-8")  # as it would be in Accept
+    assert spelled.status == 200 and spelled.media_type == "text/csv"
+
+
+def test_a_query_string_that_is_not_utf8_is_400_not_another_query(sparql):
+    """Werkzeug keeps an undecodable escape as it is ("M%FCnchen"), so another query than the one sent ran."""
+    answer = fetch(sparql + "?query=SELECT%20(%22M%FCnchen%22%20AS%20%3Fx)%20%7B%7D")
+    assert answer.status == 400 and "UTF-8" in answer.json()["detail"]
+
+
+def test_a_post_carries_exactly_one_query(sparql):
+    """SPARQL 1.1 Protocol §2.1: one query, in the body of a direct POST or in the form, never also in the URL;
+    a POST without one is no request for the service description."""
+    direct = fetch(sparql + "?query=ASK%7B%7D", method="POST", data=PROJECTS.encode(),
+                   headers={"Content-Type": "application/sparql-query"})
+    assert direct.status == 400 and "not both" in direct.json()["detail"]
+    for body in (b"Query=ASK%7B%7D", b""):  # a misspelt parameter, nothing
+        form = fetch(sparql, method="POST", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert form.status == 400 and "must carry a query" in form.json()["detail"], body
+    assert fetch(sparql, method="POST", data=b"query=ASK%7B%7D",
+                 headers={"Content-Type": "application/x-www-form-urlencoded"}).json()["boolean"] is True
+
+
+def test_a_function_the_store_lacks_is_named(sparql):
+    """Not the general words of other evaluation errors, which may be about a SERVICE endpoint."""
+    refused = fetch(sparql, query="SELECT (<http://example.org/fn>(1) AS ?x) {}")
+    assert refused.status == 400
+    assert refused.json()["detail"] == "The custom function <http://example.org/fn> is not supported by this store."
 
 
 # --- service description and form ---------------------------------------------------------------------
@@ -217,7 +246,7 @@ def test_service_description_conforms_to_the_vocabulary(description):
     # W3C "conforms-to-schema": every sd: term used is defined by the SD vocabulary
     defined = {"Service", "Dataset", "Graph", "NamedGraph", "endpoint", "supportedLanguage", "resultFormat",
                "feature", "defaultEntailmentRegime", "defaultDataset", "defaultGraph", "namedGraph", "name",
-               "graph", "SPARQL11Query", "UnionDefaultGraph"}
+               "graph", "SPARQL11Query", "UnionDefaultGraph", "extensionFunction", "Function"}
     used = {str(term)[len(str(SD)):] for triple in description for term in triple
             if isinstance(term, URIRef) and str(term).startswith(str(SD))}
     assert used <= defined
@@ -236,6 +265,23 @@ def test_service_description_lists_formats_language_and_graphs(description):
              for g in description.objects(dataset, SD.namedGraph)}
     assert sizes == {PROGRAMME: 32, "https://w3id.org/mpsc/graph/metadata": 1}
     assert (description.value(dataset, SD.defaultGraph), RDF.type, SD.Graph) in description
+
+
+def test_every_extension_function_named_is_evaluated(sparql, description):
+    """Service Description §3.2.5: the GeoSPARQL functions the embedded store evaluates, each called here on a
+    polygon and a point (geof:distance on two points with a unit) and giving a value."""
+    from server.store.embedded import GEOF, OF_ONE, RELATIONS
+
+    named = {str(f) for f in description.objects(None, SD.extensionFunction)}
+    assert named == {GEOF + name for name in (*RELATIONS, *OF_ONE, "distance")}
+    wkt = ' "{}"^^<http://www.opengis.net/ont/geosparql#wktLiteral>'
+    polygon, point = wkt.format("POLYGON((0 0, 20 0, 20 60, 0 60, 0 0))"), wkt.format("POINT(11.5 48.1)")
+    calls = {GEOF + name: f"{polygon},{point}" for name in RELATIONS}
+    calls |= {GEOF + name: polygon for name in OF_ONE}
+    calls[GEOF + "distance"] = f"{point},{wkt.format('POINT(13.4 52.5)')}, <http://www.opengis.net/def/uom/OGC/1.0/metre>"
+    for function in sorted(named):
+        answer = fetch(sparql, query=f"SELECT (<{function}>({calls[function]}) AS ?x) {{}}")
+        assert answer.status == 200 and answer.json()["results"]["bindings"][0].get("x"), function
 
 
 def test_service_description_in_json_ld(sparql, description):

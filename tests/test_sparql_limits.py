@@ -78,6 +78,7 @@ def test_an_endless_query_is_stopped_while_another_client_is_served(server):
     thread.join()
     assert endless["answer"].status == 503
     assert f"stopped after {TIMEOUT:g} seconds" in endless["answer"].json()["detail"]
+    assert endless["answer"].json()["limit"] == "query_timeout"
     assert TIMEOUT <= endless["seconds"] < TIMEOUT + 2
     assert answered >= 10 and slowest < 1.0
 
@@ -95,6 +96,7 @@ def test_a_huge_result_stops_at_the_row_limit_before_the_time_limit(server):
     started = time.monotonic()
     answer = fetch(server + "sparql", query=HUGE)
     assert answer.status == 400 and "more than 100,000 rows" in answer.json()["detail"]
+    assert answer.json()["limit"] == "max_rows" and "ORDER BY" in answer.json()["detail"]  # pages that stay apart
     assert time.monotonic() - started < TIMEOUT
 
 

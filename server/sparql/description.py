@@ -33,8 +33,10 @@ class Limit:
 
 
 def service_description(endpoint: str, formats: list[Format], version: str, sizes: dict[str, int],
-                        federated: bool, limits: list[Limit] = (), limits_page: str | None = None) -> Graph:
-    """The description of `endpoint`; `sizes` counts triples per named graph."""
+                        federated: bool, limits: list[Limit] = (), limits_page: str | None = None,
+                        functions: tuple[str, ...] = ()) -> Graph:
+    """The description of `endpoint`; `sizes` counts triples per named graph, `functions` are the IRIs of the
+    extension functions the store evaluates (GeoSPARQL's on the embedded store)."""
     service, dataset, default = (URIRef(f"{endpoint}#{part}") for part in ("service", "dataset", "default-graph"))
     graph = Graph()
     graph.add((service, RDF.type, SD.Service))
@@ -46,6 +48,9 @@ def service_description(endpoint: str, formats: list[Format], version: str, size
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     for fmt in formats:
         graph.add((service, SD.resultFormat, URIRef(fmt.iri)))
+    for function in functions:
+        graph.add((service, SD.extensionFunction, URIRef(function)))
+        graph.add((URIRef(function), RDF.type, SD.Function))
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDFS.seeAlso, dataset_iri()))

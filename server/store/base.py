@@ -20,6 +20,8 @@ from ..rdfio import converting, from_ox
 class Store(ABC):
     """A read-only view on one release of the graph."""
 
+    extension_functions: tuple[str, ...] = ()  # IRIs of functions beyond SPARQL 1.1 it evaluates, as far as known
+
     @property
     @abstractmethod
     def version(self) -> str:

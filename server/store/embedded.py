@@ -39,6 +39,15 @@ from .executor import DISK, MEMORY, Engine, load_dataset
 from .pool import PUBLIC, SITE, ExecutorPool
 
 log = logging.getLogger(__name__)
+GEOF = "http://www.opengis.net/def/function/geosparql/"
+# The GeoSPARQL functions pyoxigraph 0.5 evaluates (the service description names them; tests/test_sparql_endpoint.py
+# calls each): relations of two geometries, functions of one, and geof:distance between points with a unit.
+RELATIONS = (*(f"sf{n}" for n in ("Equals", "Disjoint", "Intersects", "Touches", "Crosses", "Within", "Contains",
+                                  "Overlaps")),
+             *(f"eh{n}" for n in ("Equals", "Disjoint", "Meet", "Overlap", "Covers", "CoveredBy", "Inside", "Contains")),
+             *(f"rcc8{n}" for n in ("eq", "dc", "ec", "po", "tppi", "tpp", "ntpp", "ntppi")))
+OF_ONE = ("asGeoJSON", "centroid", "convexHull", "coordinateDimension", "dimension", "envelope", "getSRID", "isEmpty",
+          "isSimple", "spatialDimension")
 QUICK_START = ".quick-start"  # in the releases folder: an on-disk copy of each release that has been served
 
 
@@ -145,6 +154,8 @@ class EmbeddedStore(Store):
     relative IRIs in queries resolve against `base_iri`, the URL of the endpoint (the protocol leaves the base to
     the service). Where they read the release from: the module docstring (`quick_start`: `mpsc serve`;
     `in_memory`: MPSC_STORE_IN_MEMORY)."""
+
+    extension_functions = tuple(GEOF + name for name in (*RELATIONS, *OF_ONE, "distance"))
 
     def __init__(self, release: Release, *, executors: int = 2, site_executors: int = 1, timeout: float = 10.0,
                  memory_mb: int = 0, allocator: str = "", store_path: Path | None = None,

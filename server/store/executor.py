@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+import re
 import resource
 import threading
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ from ..errors import MemoryLimit, QueryFailed, syntax_error
 
 log = logging.getLogger(__name__)
 MEMORY, DISK = "memory", "disk"
+# pyoxigraph's error for a function it does not know, which may be shown: it names nothing but the query's own IRI
+# (other evaluation errors are not shown, since they may tell what answers behind a SERVICE endpoint).
+UNKNOWN_FUNCTION = re.compile(r"The custom function <[^<>\s]*> is not supported")
 QUERY_STACK = 256 * 1024 * 1024  # bytes; reserved address space, touched only as deep as a query recurses
 
 
@@ -93,6 +97,8 @@ class Engine:
             raise MemoryLimit() from None
         except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
+            if UNKNOWN_FUNCTION.fullmatch(str(error)):  # names only what the query itself names
+                raise QueryFailed(f"{error} by this store.") from None
             raise QueryFailed("The query could not be evaluated; if it calls SERVICE, that endpoint did not "
                               "give a usable answer.") from None
 

@@ -34,7 +34,7 @@ from collections import OrderedDict, defaultdict, deque
 from contextlib import contextmanager
 
 from ..config import Settings
-from ..errors import HttpError, QueryTimeout
+from ..errors import BusyTimeout, HttpError, QueryTimeout
 
 WINDOW = 60.0  # seconds over which a client's query time is summed
 LINK_WINDOW = 3600.0  # seconds over which a client's new short links are counted
@@ -152,7 +152,7 @@ class Admission:
                 yield min(deadline, started + self.settings.busy_timeout) if short else deadline
             except QueryTimeout as error:
                 cut = short and time.monotonic() < deadline
-                raise (QueryTimeout(self._busy_stop()) if cut else error) from None
+                raise (BusyTimeout(self._busy_stop()) if cut else error) from None
             finally:
                 self._give_back(newest=cut)
         finally:

@@ -47,14 +47,17 @@ def decide(offered: Sequence[Format], default: Format | None = None, *, suffix: 
             return Choice(fmt, False)
     fmt = None if requested else negotiate(accept, offered, default or offered[0])
     if fmt is None:
-        raise not_acceptable(offered)
+        raise not_acceptable(offered, requested)
     return Choice(fmt, True)
 
 
-def not_acceptable(offered: Sequence[Format]) -> HttpError:
-    """The 406 for a request none of `offered` can answer; its body lists their media types."""
+def not_acceptable(offered: Sequence[Format], requested: Sequence[str] = ()) -> HttpError:
+    """The 406 for a request none of `offered` can answer; its body names the `format` values asked for, if any,
+    and lists the media types offered."""
     types = [f.media_type for f in offered]
-    return HttpError(406, "None of the requested formats is offered here; offered are: " + ", ".join(types) + ".",
+    asked = (f"format={' or '.join(requested)} names no format offered here" if requested
+             else "None of the requested formats is offered here")
+    return HttpError(406, f"{asked}; offered are: " + ", ".join(types) + ".",
                      {"Vary": "Accept"}, offered=types)  # another Accept may be answered: caches must tell them apart
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
@@ -97,7 +98,7 @@ def inspected(query: str) -> Inspection:
 
 def read_request() -> QueryRequest | None:
     """The query and its protocol parameters (SPARQL 1.1 Protocol §2.1), or None for a request without a query."""
-    params = request.args.copy()
+    params = MultiDict(form_fields(request.query_string))  # request.args keeps what is not UTF-8 undecoded
     if request.method == "POST":
         content_type = request.mimetype
         if content_type == "application/sparql-update":
@@ -111,6 +112,8 @@ def read_request() -> QueryRequest | None:
             if content_type == FORM_MEDIA_TYPE:
                 for name, value in form_fields(request.get_data()):
                     params.add(name, value)  # after those of the URL
+            elif "query" in params:
+                raise HttpError(400, "Send the query either in the body or as query= in the URL, not both.")
             else:
                 params.setlist("query", [decode(request.get_data())])
         except RequestEntityTooLarge:
@@ -120,6 +123,9 @@ def read_request() -> QueryRequest | None:
     queries = params.getlist("query")
     if len(queries) > 1:
         raise HttpError(400, "Send exactly one query parameter.")
+    if not queries and request.method == "POST":  # a GET without one asks for the service description
+        raise HttpError(400, "A POST must carry a query: query=… in a form, or the query itself as "
+                             "application/sparql-query.")
     if not queries:
         return None
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
@@ -134,8 +140,9 @@ def requested_formats(params) -> list[str]:
 
 
 def form_fields(body: bytes) -> list[tuple[str, str]]:
-    """The fields of a form-encoded body; 400 if any is not UTF-8 (Werkzeug's parser would drop it silently,
-    and a dropped query would be answered as a request without one)."""
+    """The fields of a form-encoded body or query string; 400 if any is not UTF-8 (Werkzeug's parser would drop
+    it from a body silently, and a dropped query would be answered as a request without one; in a URL it keeps
+    the undecoded text, and another query than the one sent would run)."""
     try:
         return parse_qsl(decode(body), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
@@ -244,7 +251,7 @@ def description_bytes(fmt: Format) -> bytes:
               for name, (unit, _) in LIMITS.items()]
     graph = service_description(settings.public_base + "sparql", formats, store.version, store.graph_sizes(),
                                 federated=bool(settings.service_allow), limits=limits,
-                                limits_page=settings.public_base + "limits")
+                                limits_page=settings.public_base + "limits", functions=store.extension_functions)
     return serialize_sorted(sorted_triples(graph), fmt.ox_format)
 
 

@@ -259,6 +259,8 @@ def log_access(response: Response) -> Response:
 def _query_failed(error: QueryFailed) -> Response:
     """A store's refusal (syntax error with line and column, timeout, too many rows)."""
     where = {"line": error.line, "column": error.column} if error.line else {}
+    if error.limit:
+        where["limit"] = error.limit
     return error_response(error.status, error.message, **where)
 
 

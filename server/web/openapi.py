@@ -357,7 +357,7 @@ def sparql_routes() -> dict[str, dict]:
     fmt_text = ("The answer's format; wins over `Accept`. A key (" + ", ".join(f"`{f.key}`" for f in SPARQL_FORMATS)
                 + "), a media type, a file extension or a name SPARQLWrapper sends; for CONSTRUCT and DESCRIBE "
                 "`json` and `xml` mean JSON-LD and RDF/XML. Several: the first one that fits the query's form "
-                "(`format` before `output`). None that fits: 406.")
+                "(`format` before `output`). None that fits: 406, naming the value.")
     fmts = [query(name, fmt_text if name == "format" else "Another name for `format` (Fuseki's; SPARQLWrapper "
                   "sends both).", {"type": "array", "items": {"type": "string"}}, explode=True)
             for name in FORMAT_PARAMETERS]
@@ -382,7 +382,7 @@ def sparql_routes() -> dict[str, dict]:
                 for name in ("default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS)}},
                         "application/sparql-query": {"schema": {"type": "string"}}}}
     results = answer("The result: SELECT as SPARQL results (JSON by default), ASK as JSON or XML, CONSTRUCT and "
-                     "DESCRIBE as RDF (Turtle by default), an HTML table for browsers; without a query the "
+                     "DESCRIBE as RDF (Turtle by default), an HTML table for browsers; a GET without a query the "
                      "service description (Turtle by default) or the query form.",
                      {**content(*SPARQL_FORMATS), SRJ.media_type: {"schema": ref("schemas", "SparqlResults")}},
                      ETag=header("ETag"), Vary=header("Vary"))
@@ -399,7 +399,8 @@ def sparql_routes() -> dict[str, dict]:
                         [text_query, *dataset, *fmts, example, view, embed]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
-                         "be given in the URL.", [*dataset, *fmts], requestBody=body),
+                         "be given in the URL, the query not (400). A POST without a query is 400.",
+                         [*dataset, *fmts], requestBody=body),
     }}
 
 
