@@ -203,3 +203,38 @@ def test_amounts_of_a_projects_funding_figures_carry_their_unit(base_url):
     english = main(page(base_url, "doc/project/solingen", lang="en"))
     assert re.search(r"<dd>\s*9,000,000 €\s*</dd>", english)  # mpsc:approximateAmount, "rund 9 Mio"
     assert re.search(r"<dd>\s*65 %\s*</dd>", main(page(base_url, "doc/project/kassel", lang="en")))  # mpsc:fundingRate
+
+
+def test_the_parts_of_a_description_are_headed_by_what_they_are(base_url):
+    """A browser review: sixteen headings "Teil dieser Beschreibung #…" on a project page told a screen reader's
+    list of headings nothing. A labelled part is headed by its label, a statement by what it is about."""
+    headings = re.findall(r"<h2[^>]*>([^<]*)", page(base_url, "doc/project/cottbus"))
+    assert "Bundeszuwendung: 13.480.000 € " in headings and "Aussage: Phase " in headings
+    assert "Redaktionelle Aussage: Beschreibung (en) " in headings
+    assert any(h.startswith("Beteiligung: Esri Deutschland") for h in headings)
+    assert "Teil dieser Beschreibung " not in headings
+    english = re.findall(r"<h2[^>]*>([^<]*)", page(base_url, "doc/project/cottbus", lang="en"))
+    assert "Federal grant: EUR 13,480,000 " in english and "Statement: end " in english
+
+
+def test_german_names_on_english_lists_say_their_language(base_url):
+    """WCAG 3.1.2: projects have German names and titles only; the project pages marked them, the lists not."""
+    english = page(base_url, "projects", lang="en")
+    assert re.search(r'/doc/project/jena\?lang=en" lang="de">Jena</a><br><small lang="de">Jena digitalisiert', english)
+    assert 'lang="de"' in page(base_url, "cooperations", lang="en")
+    assert not re.search(r'<(?:a|small)[^>]* lang="de"', main(page(base_url, "projects")))  # the page's own language
+
+
+def test_file_sizes_are_written_as_the_reader_writes_numbers(base_url):
+    german, english = (re.findall(r'<td class="num">([\d.,]+) (?:kB|MB)', page(base_url, "dumps/", lang=lang))
+                       for lang in ("de", "en"))
+    assert german and all("." not in size for size in german) and any("," in size for size in german)
+    assert english and all("," not in size for size in english)
+
+
+def test_the_example_links_say_which_query_they_open(base_url):
+    """WCAG 2.4.4: in a screen reader's list of links, 30 links read "Bearbeiten" and "Ausführen"."""
+    html = page(base_url, "sparql", format="html")
+    examples = html.split('<dl class="sparql-examples">', 1)[1].split("</dl>", 1)[0]
+    texts = [re.sub(r"<[^>]+>", "", text) for text in re.findall(r"<a [^>]*>(.*?)</a>", examples)]
+    assert len(texts) >= 30 and len(set(texts)) == len(texts)

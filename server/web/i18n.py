@@ -507,6 +507,14 @@ def preferred(texts: dict[str, str], lang: str) -> str | None:
     return texts.get(lang) or texts.get(DEFAULT) or next(iter(texts.values()), None)
 
 
+def other_tag(texts: dict[str, str], chosen: str, lang: str) -> str:
+    """The language tag of `chosen` among `texts` ({tag: text}) when it is not the reader's `lang`, for a `lang`
+    attribute (WCAG 3.1.2); "" when it is the reader's or untagged."""
+    if not chosen or texts.get(lang) == chosen:
+        return ""
+    return next((tag for tag, text in sorted(texts.items()) if text == chosen), "")
+
+
 def term_label(iri, lang: str) -> str | None:
     """The label of a reused vocabulary term, if we name it."""
     pair = TERMS.get(URIRef(str(iri)))

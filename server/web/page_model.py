@@ -54,6 +54,8 @@ class Section:
     key: str  # message key of the heading
     rows: list[Row]
     anchor: str = ""
+    title: str = ""  # the heading itself where the section has a name of its own (a #fragment's label)
+    title_lang: str = ""  # its language where it is not the page's (WCAG 3.1.2)
 
 
 @dataclass
@@ -229,7 +231,8 @@ def order(prop, namer: Namer):
 
 
 def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
-    """One section per #fragment resource of this document, anchored by its fragment."""
+    """One section per #fragment resource of this document, anchored by its fragment and headed by its label
+    (`#federal-grant-1` is "Bundeszuwendung: 13.480.000 €"), where it has one."""
     sections = []
     prefix = str(node) + "#"
     for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
@@ -237,8 +240,31 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
                               for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
                 for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
         key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
-        sections.append(Section(key, rows, anchor=str(fragment)[len(prefix):]))
+        title = fragment_title(graph, fragment, namer)
+        sections.append(Section(key, rows, anchor=str(fragment)[len(prefix):], title=title,
+                                title_lang=other_language(graph, fragment, LABEL_PROPERTIES, namer.label(fragment),
+                                                          namer.lang)))
     return sections
+
+
+def fragment_title(graph: Graph, fragment, namer: Namer) -> str:
+    """A #fragment's heading: its label; else what it is and what about ("Aussage: Ende", "Beteiligung: Esri
+    Deutschland", with the language of a text it states); "" for the general heading. Sixteen headings
+    "Part of this description" on one page told a screen reader's list of headings nothing."""
+    if any((fragment, p, None) in graph for p in LABEL_PROPERTIES):
+        return _capitalised(namer.label(fragment))
+    kind = next(iter(sorted(graph.objects(fragment, RDF.type))), None)
+    about = graph.value(fragment, RDF.predicate) or graph.value(fragment, PROV.agent)
+    if kind is None or about is None:
+        return ""
+    stated = graph.value(fragment, RDF.object)
+    language = f" ({stated.language})" if isinstance(stated, Literal) and stated.language else ""
+    about_text = namer.term(about) if (fragment, RDF.predicate, about) in graph else namer.label(about)
+    return _capitalised(f"{namer.term(kind)}: {about_text}{language}")
+
+
+def _capitalised(heading: str) -> str:
+    return heading[:1].upper() + heading[1:]
 
 
 def by_text(values) -> list[Value]:

@@ -13,7 +13,7 @@ from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
 from . import get_settings, per_release, responses, served_release
-from .i18n import preferred
+from .i18n import other_tag, preferred
 from . import maps
 from .site import conditional_page, missing, page_tag, reader, render_page
 from .sparql_pages import HTML_ROWS
@@ -48,7 +48,9 @@ def projects() -> Response:
     rows = per_release.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
     for entry in entries:
-        entry["title"] = preferred(entry.pop("titles"), reader()[0]) or ""
+        titles = entry.pop("titles")
+        entry["title"] = preferred(titles, reader()[0]) or ""
+        entry["title_lang"] = other_tag(titles, entry["title"], reader()[0])
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})
@@ -109,9 +111,22 @@ def germany() -> Response:
                                  lambda: Response(maps.background(), content_type="image/svg+xml"), max_age=86400)
 
 
-def labels(iris: set[str]):
-    """A function naming each of `iris` in the reader's language (one query for the whole page)."""
-    lang, _ = reader()
+def labels(iris: set[str]) -> "Names":
+    """Names for each of `iris` in the reader's language (one query for the whole page)."""
     iris = {i for i in iris if i}
-    table = queries.labels_by_language(per_release.select(queries.labels(iris))) if iris else {}
-    return lambda iri: preferred(table.get(str(iri), {}), lang) or str(iri)
+    return Names(queries.labels_by_language(per_release.select(queries.labels(iris))) if iris else {}, reader()[0])
+
+
+class Names:
+    """`names(iri)` is the name of `iri` for the reader; `names.lang(iri)` its language where that is not the
+    page's, for a `lang` attribute (WCAG 3.1.2: projects have German names only, also on English pages)."""
+
+    def __init__(self, table: dict[str, dict[str, str]], lang: str):
+        self.table, self.reader = table, lang
+
+    def __call__(self, iri) -> str:
+        return preferred(self.table.get(str(iri), {}), self.reader) or str(iri)
+
+    def lang(self, iri) -> str:
+        texts = self.table.get(str(iri), {})
+        return other_tag(texts, self(iri), self.reader)

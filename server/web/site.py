@@ -10,6 +10,7 @@ from functools import wraps
 from typing import NoReturn
 
 from flask import Response, abort, g, render_template, request
+from markupsafe import Markup
 
 from ..formats import HTML, Format
 from ..rdfio import empty_document
@@ -32,6 +33,12 @@ def reader() -> tuple[str, Linker]:
     return g.mpsc_reader
 
 
+def lang_attribute(tag: str) -> Markup:
+    """` lang="de"` for an element whose text is in another language than the page's (`tag` from i18n.other_tag),
+    else nothing."""
+    return Markup(' lang="{}"').format(tag) if tag else Markup("")
+
+
 def context() -> dict:
     """Template globals: `lang`, `t(key, **values)`, `link` (a Linker), the navigation, the page's URL in each
     language and the language switch."""
@@ -50,6 +57,8 @@ def context() -> dict:
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
         "number": lambda n: number(n, lang),
         "degrees": lambda lat, lon: degrees(lat, lon, lang),
+        "lang_of": lang_attribute,
+        "file_size": lambda size: file_size(size, lang),
         "link": link,
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
         "language_urls": alternates,
@@ -62,6 +71,14 @@ def number(value, lang: str) -> str:
     """A number with the reader's digit grouping: 77.150 in German, 77,150 in English."""
     grouped = f"{value:,}"
     return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
+
+
+def file_size(size: int, lang: str) -> str:
+    """A file's size in decimal units (as Jinja's filesizeformat, which writes "1.8 MB" also in German)."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return number(round(size / scale, 1), lang) + " " + unit
+    return number(size, lang) + (" Bytes" if lang == DEFAULT else " bytes")
 
 
 def canonical_url(path: str, lang: str, /, **params) -> str:
