@@ -451,9 +451,9 @@ def test_round_descriptions_say_what_the_round_published(programme):
 
 
 @pytest.mark.parametrize("year, de, en, derived", [
-    ("2019", ["erschien am 29. März 2019; Bewerbungsschluss war der 17. Mai 2019", "Die Jury tagte am 1. Juli 2019",
+    ("2019", ["erschien am 29. März 2019; Bewerbungsschluss war der 17. Mai 2019", "Die Jury sollte am 1. Juli 2019 tagen",
               "Großstädte mit mehr als 100.000"],
-     ["published on 29 March 2019, with an application deadline of 17 May 2019", "The jury met on 1 July 2019",
+     ["published on 29 March 2019, with an application deadline of 17 May 2019", "The jury was to meet on 1 July 2019",
       "large cities of more than 100,000"],
      {"call/2019#issued", "call/2019#deadline", "call/2019#jury-date", "category/grossstadt", "programme#rate"}),
     ("2020", ["Bewerbungsschluss der 20. April 2020, verlängert bis zum 20. Mai 2020", "11 Mitglieder",
@@ -562,3 +562,17 @@ def test_every_partner_with_an_english_name_in_the_source_has_an_english_label(p
     assert {agent.rsplit("/", 1)[1] for agent, in missing} == {
         "propotsdam", "klinikum-ernst-von-bergmann", "vip-verkehrsbetrieb-potsdam", "entwicklungstraeger-potsdam",
         "sanierungstraeger-potsdam"}
+
+
+def test_a_project_amount_whose_sources_conflict_is_uncertain_and_says_why(programme):
+    """A provenance review: Jena's 17.5 Mio was published beside the project's `confirmed`, which rates the row
+    that selected it, while the sources give 15.7 Mio too. Every headline amount now has its own statement."""
+    amounts = values(programme, """SELECT ?project ?confidence ?note WHERE { ?project mpsc:fundingAmount ?amount ;
+          a mpsc:ModelProject . ?statement rdf:subject ?project ; rdf:predicate mpsc:fundingAmount ;
+          rdf:object ?amount ; mpsc:confidence ?confidence . OPTIONAL { ?statement skos:editorialNote ?note } }""")
+    projects = values(programme, "SELECT ?p WHERE { ?p a mpsc:ModelProject ; mpsc:fundingAmount ?a }")
+    assert len(amounts) == len(projects) > 25
+    by_project = {project.rsplit("/", 1)[1]: (confidence.rsplit("/", 1)[1], note) for project, confidence, note
+                  in (row + (None,) * (3 - len(row)) for row in amounts)}
+    assert by_project["jena"][0] == "uncertain" and "15.7 Mio" in by_project["jena"][1]
+    assert by_project["darmstadt"][0] == "uncertain" and by_project["ulm"] == ("confirmed", None)

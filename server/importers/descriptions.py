@@ -224,7 +224,11 @@ class DescriptionWriter:
         if "jury-date" in day:
             jury = (f"Die Jury mit {size} Mitgliedern" if size else "Die Jury") if de else \
                 (f"The jury of {size} members" if size else "The jury")
-            sentences.append(f"{jury} tagte am {day['jury-date']}." if de else f"{jury} met on {day['jury-date']}.")
+            # A date its source gives only as planned ("planned date of the comparative jury evaluation") is said so.
+            planned = call["dates"]["jury-date"]["note"].startswith("planned")
+            met = ("sollte am {} tagen" if planned else "tagte am {}") if de else \
+                ("was to meet on {}" if planned else "met on {}")
+            sentences.append(f"{jury} {met.format(day['jury-date'])}.")
         elif size:
             sentences.append(f"Die Jury hatte {size} Mitglieder." if de else f"The jury had {size} members.")
         if call["groups"]:

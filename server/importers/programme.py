@@ -121,8 +121,14 @@ class ProgrammeImporter:
             add((iri, DCTERMS.source, source))
 
     def _add_funding(self, graph: Graph, iri: URIRef, row: dict, curated: dict) -> None:
+        """The project's headline amount, as the statement `#funding-amount`: the row's confidence rates the
+        selection of the project as a whole, so an amount whose sources conflict (the collector lists them in
+        sources/mpsc/README.md) is lowered by sources/curation/corrections.csv, and says why."""
         if self._stated_amount(row["slug"], row["funding_eur"], curated["funding_stated"]):
-            graph.add((iri, MPSC.fundingAmount, Literal(row["funding_eur"], datatype=XSD.decimal)))
+            fact = self.sources.corrected("projects.csv", row["slug"], {
+                "sources": row["sources"], "confidence": row["confidence"], "field": "funding_eur", "note": ""})
+            sourced(graph, iri, MPSC.fundingAmount, Literal(row["funding_eur"], datatype=XSD.decimal),
+                    "funding-amount", [fact])
             graph.add((iri, MPSC.fundingKind, iris.funding_kind(curated["funding_kind"])))
         if row["funding_note"]:
             graph.add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
