@@ -281,11 +281,13 @@ def _point(index: int) -> Callable[[Graph, dict], str]:
 ID = Column("id", "IRI", "IRI", datatype="anyURI", note=SUBJECT_NOTE)
 LABEL_DE = Column("label_de", "Bezeichnung (deutsch)", "label (German)", RDFS.label, lang="de")
 LABEL_EN = Column("label_en", "Bezeichnung (englisch)", "label (English)", RDFS.label, lang="en")
-ID_BASE = str(iris.dataset()).rsplit("/", 1)[0] + "/"
+SLOT = "KEY"  # stands for a column's value while a URI template is made from the IRI pattern that mints it
 
 
-def _key_template(path: str, column: str) -> str:
-    return f"{ID_BASE}{path}/{{{column}}}"
+def _key_template(mint: Callable[[str], URIRef], column: str) -> str:
+    """The CSVW URI template of a column whose cells are keys, from the function of `server/iris.py` that mints
+    the IRIs (the one place of each pattern): `iris.round` gives `…/id/round/{round}`."""
+    return str(mint(SLOT)).replace(SLOT, "{" + column + "}")
 
 
 # The political-geocoding lists of DCAT-AP.de a register unit has an entry in: column suffix -> (list, de, en).
@@ -311,7 +313,7 @@ def _register_columns(roles: bool) -> tuple[Column, ...]:
         Column("register_name", "Name im Gemeindeverzeichnis", "register name", MPSC.registerName),
         Column("ags", "Amtlicher Gemeindeschlüssel", "official municipality key (AGS)", MPSC.ags),
         Column("ars", "Amtlicher Regionalschlüssel", "official regional key (ARS)", MPSC.ars),
-        Column("unit_type", "Art", "type of unit", DCTERMS.type, iri=True, template=_key_template("unit-type", "unit_type")),
+        Column("unit_type", "Art", "type of unit", DCTERMS.type, iri=True, template=_key_template(iris.unit_type, "unit_type")),
         Column("population", "Einwohner", "population", MPSC.population, datatype="integer"),
         Column("population_date", "Stichtag Einwohner", "population as of", MPSC.populationDate, datatype="date"),
         Column("area_km2", "Fläche (km²)", "area (km²)", MPSC.area, datatype="decimal"),
@@ -321,13 +323,14 @@ def _register_columns(roles: bool) -> tuple[Column, ...]:
     )
 
 
-def _within(name: str, path: str, de: str, en: str) -> Column:
-    return Column(name, de, en, SCHEMA.containedInPlace, iri=True, template=_key_template(path, name))
+def _within(level: str, de: str, en: str) -> Column:
+    return Column(level, de, en, SCHEMA.containedInPlace, iri=True,
+                  template=_key_template(functools.partial(iris.unit, level), level))
 
 
 # Where a register unit lies, for bodies and municipalities alike (a municipality may lie in a municipal association).
-PLACES = (_within("state", "state", "Land", "state"), _within("district", "district", "Kreis", "district"),
-          _within("association", "municipal-association", "Gemeindeverband", "municipal association"))
+PLACES = (_within("state", "Land", "state"), _within("district", "Kreis", "district"),
+          _within("association", "Gemeindeverband", "municipal association"))
 
 
 TABLES = (
@@ -336,19 +339,19 @@ TABLES = (
               ID, LABEL_DE,
               Column("title_de", "Projekttitel (deutsch)", "project title (German)", MPSC.title, lang="de"),
               Column("title_en", "Projekttitel (englisch)", "project title (English)", MPSC.title, lang="en"),
-              Column("round", "Staffel", "funding round", MPSC.fundingRound, iri=True, template=_key_template("round", "round")),
-              Column("category", "Kategorie", "category", MPSC.category, iri=True, template=_key_template("category", "category")),
+              Column("round", "Staffel", "funding round", MPSC.fundingRound, iri=True, template=_key_template(iris.round, "round")),
+              Column("category", "Kategorie", "category", MPSC.category, iri=True, template=_key_template(iris.category, "category")),
               Column("grantee", "Zuwendungsempfänger", "grantee", MPSC.grantee, iri=True),
               Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
               Column("states", "Länder (Schlüssel)", "states (keys)", read=_states, note=STATES_NOTE),
-              Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template("phase", "phase")),
+              Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template(iris.phase, "phase")),
               Column("start", "Beginn", "start", read=_all(SCHEMA.startDate), note=DATE_NOTE),
               Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
               Column("extended_end", "Verlängert bis", "extended until", read=_all(MPSC.extendedEndDate),
                      note=DATE_NOTE),
               Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal"),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
-                     template=_key_template("funding-kind", "funding_kind")),
+                     template=_key_template(iris.funding_kind, "funding_kind")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
           )),
@@ -374,7 +377,7 @@ TABLES = (
                          datatype="anyURI"),
               LABEL_DE, LABEL_EN,
               Column("product_name", "Produktname", "product name", MPSC.productName),
-              Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template("measure-status", "status")),
+              Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template(iris.measure_status, "status")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
           ), references=(("project", "projects.csv"),)),
