@@ -80,6 +80,22 @@ class TooManyRows(QueryFailed):
         self.args = (most,)
 
 
+class TooDeep(QueryFailed):
+    """A query whose brackets nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
+
+    limit = "max_query_depth"
+
+
+READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
+
+
+class ReadOnly(QueryFailed):
+    """An update sent to the read-only endpoint."""
+
+    def __init__(self, message: str = READ_ONLY, line: int | None = None, column: int | None = None):
+        super().__init__(message, line, column)
+
+
 class NotInXml(QueryFailed):
     """A result holding a character that XML 1.0 cannot carry, not even as a character reference (XML 1.0
     §2.2), asked for in an XML format: refused in words rather than sent as XML that no parser reads."""

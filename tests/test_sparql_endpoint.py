@@ -558,3 +558,17 @@ def test_healthz_reports_store_and_release(server):
     assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
     assert answer.json()["release"] == "sample1" and answer.json()["store"]["version"] == "sample1"
     assert answer.json()["store"]["store"] == "embedded" and answer.json()["store"]["lanes"] == {"public": 2, "site": 1}
+
+
+@pytest.mark.parametrize("query, german, english", [
+    ("SELECT * WHERE { ?s ?p ?o }", "mehr als 20 Zeilen, mehr als dieser Endpunkt ausgibt", "more than 20 rows"),
+    ("INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }", "schreibgeschützt", "read-only"),
+    ("SELECT * WHERE " + "{" * 70 + "}" * 70, "tiefer als 64 Ebenen", "more than 64 levels deep"),
+])
+def test_a_refused_query_is_explained_on_the_form_in_the_readers_language(sparql, query, german, english):
+    """A browser review: these refusals came in English on German pages, and the nesting limit only under the
+    parser's message, below "the query cannot be read at the marked point"."""
+    for lang, text in (("de", german), ("en", english)):
+        page = fetch(sparql, query=query, lang=lang, headers={"Accept": BROWSER}).body.decode()
+        explained = page.split('<p><strong>', 1)[1].split("</p>", 1)[0]
+        assert text in explained and "marked point" not in explained and "markierten Stelle" not in explained, page

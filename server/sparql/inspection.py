@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import QueryFailed
+from ..errors import QueryFailed, TooDeep
 from ..prefixes import PREFIXES as PREDEFINED
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -156,7 +156,7 @@ def _check_depth(text: str, found: list, max_depth: int) -> None:
             depth += 1
             if depth > max_depth:
                 line, column = _location(text, position)
-                raise QueryFailed(f"The query nests brackets more than {max_depth} levels deep (line {line}, "
+                raise TooDeep(f"The query nests brackets more than {max_depth} levels deep (line {line}, "
                                   f"column {column}); this endpoint allows at most {max_depth}.", line, column)
         elif value in CLOSING:
             depth -= 1

@@ -25,7 +25,7 @@ from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect
-from ..errors import HttpError, QueryFailed
+from ..errors import READ_ONLY, HttpError, QueryFailed, ReadOnly
 from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_of
 from .cache import ResponseCache
@@ -35,7 +35,6 @@ from .site import reader
 
 bp = Blueprint("endpoint", __name__)
 
-READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
 OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
            "CONSTRUCT": (*GRAPH_FORMATS, HTML), "DESCRIBE": (*GRAPH_FORMATS, HTML),
            # No recognisable form: accept any format, so the parser's syntax error is what the client sees.
@@ -164,7 +163,7 @@ def too_large() -> HttpError:
 def refuse_unsafe(info: Inspection) -> None:
     """Refuse updates, and SERVICE calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
     if info.update:
-        raise QueryFailed(READ_ONLY)
+        raise ReadOnly()
     allowed = get_settings().service_allow
     for service in info.services:
         if service not in allowed:

@@ -249,6 +249,33 @@ MESSAGES = {
                       "Prüfen Sie an dieser Stelle Klammern, Punkte, Anführungszeichen und Schreibweise.",
                       "The query cannot be read at the marked point: SPARQL expects something else there. "
                       "Check brackets, full stops, quotes and spelling at that point."),
+    # a store's or the endpoint's refusal of a query, on the form (errors.QueryFailed.limit, errors.ReadOnly)
+    "sparql.refused.max_rows": (
+        "Das Ergebnis hat mehr als {n} Zeilen, mehr als dieser Endpunkt ausgibt. Fragen Sie es mit ORDER BY und "
+        "LIMIT/OFFSET seitenweise ab, oder laden Sie die Dumps unter /dumps/.",
+        "The result has more than {n} rows, more than this endpoint gives. Page through it with ORDER BY and "
+        "LIMIT/OFFSET, or download the dumps at /dumps/."),
+    "sparql.refused.query_timeout": (
+        "Die Abfrage wurde nach {n} Sekunden angehalten, der Zeitgrenze dieses Endpunkts. Grenzen Sie sie ein, oder "
+        "laden Sie die Dumps unter /dumps/.",
+        "The query was stopped after {n} seconds, the time limit of this endpoint. Narrow it down, or download the "
+        "dumps at /dumps/."),
+    "sparql.refused.busy_timeout": (
+        "Die Abfrage wurde nach {n} Sekunden angehalten: Alle Ausführungsplätze sind belegt, und auf dem letzten gilt "
+        "diese kürzere Zeitgrenze. Versuchen Sie es später noch einmal, oder grenzen Sie die Abfrage ein.",
+        "The query was stopped after {n} seconds: all executors are busy, and this shorter time limit holds on the "
+        "last one. Try again later, or narrow the query down."),
+    "sparql.refused.query_memory": (
+        "Die Abfrage brauchte mehr als {n} MB Arbeitsspeicher, die Grenze je Abfrage, und wurde angehalten. Grenzen "
+        "Sie sie ein, oder laden Sie die Dumps unter /dumps/.",
+        "The query needed more than {n} MB of memory, the limit per query, and was stopped. Narrow it down, or "
+        "download the dumps at /dumps/."),
+    "sparql.refused.max_query_depth": (
+        "Die Abfrage schachtelt Klammern tiefer als {n} Ebenen; dieser Endpunkt erlaubt höchstens {n}.",
+        "The query nests brackets more than {n} levels deep; this endpoint allows at most {n}."),
+    "sparql.refused.read_only": (
+        "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.",
+        "This endpoint is read-only; SPARQL Update is not accepted."),
     "sparql.for_select": ("für SELECT und ASK", "for SELECT and ASK"),
     "sparql.for_construct": ("für CONSTRUCT und DESCRIBE", "for CONSTRUCT and DESCRIBE"),
     "sparql.parser": ("Meldung des Parsers", "The parser's message"),

@@ -26,11 +26,11 @@ from ..sparql.examples import example, examples
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
-from ..errors import QueryFailed
+from ..errors import QueryFailed, ReadOnly
 from . import get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
-from .site import reader, render_page
+from .site import number, reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
@@ -110,16 +110,27 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
     """What went wrong, in the reader's words: {text, line_text, caret (column, 1-based), detail (the raw message)}."""
     if isinstance(error, UnfitFormat):
         return {"text": message("sparql.unfit", lang).format(form=error.form, offered=error.offered), "detail": ""}
+    if error.limit or isinstance(error, ReadOnly):  # a refusal the reader is told in words of the page's language
+        key = f"sparql.refused.{error.limit or 'read_only'}"
+        value = getattr(get_settings(), error.limit) if error.limit else 0
+        text = message(key, lang).format(n=number(int(value) if float(value).is_integer() else value, lang))
+        where = _located(error, query) if error.line else {}
+        return {"text": text, "detail": "", **where}
     if error.line is None:
         return {"text": error.message, "detail": ""}
-    lines = query.splitlines() or [""]
-    line_text = lines[min(error.line, len(lines)) - 1]
-    before = _UNDECLARED.search(line_text[:error.column].rstrip())
+    where = _located(error, query)
+    before = _UNDECLARED.search(where["line_text"][:error.column].rstrip())
     if "Prefix not found" in error.message and before:
         text = message("sparql.undeclared", lang).format(prefix=(before.group(1) or "") + ":")
     else:
         text = message("sparql.syntax", lang)
-    return {"text": text, "line_text": line_text, "caret": error.column, "detail": error.message}
+    return {"text": text, **where, "detail": error.message}
+
+
+def _located(error: QueryFailed, query: str) -> dict:
+    """The line of `query` the error names, and the column to put the caret under."""
+    lines = query.splitlines() or [""]
+    return {"line_text": lines[min(error.line, len(lines)) - 1], "caret": error.column}
 
 
 def results_page(query_request, info: Inspection, deadline: float) -> str:
