@@ -133,6 +133,12 @@ def test_every_file_with_register_facts_names_destatis(catalog, release):
         assert "Destatis" in str(catalog.value(URIRef(graph), ATTRIBUTION)), graph
 
 
+def test_every_distribution_says_how_to_attribute_it(catalog):
+    """CC BY and dl-de/by ask for the attribution with every copy; the ontology and void.ttl had none."""
+    for distribution in catalog.objects(DATASET, DCAT.distribution):
+        assert catalog.value(distribution, ATTRIBUTION) is not None, distribution
+
+
 def test_download_urls_name_the_version_and_resolve_here_to_the_described_bytes(base_url, catalog, release):
     """dcat:byteSize describes one version's file, so the download URL names that version; the access URL is
     the dumps page. Mapped to this server (links.document_path), each gives exactly the bytes described."""
