@@ -576,3 +576,12 @@ def test_a_project_amount_whose_sources_conflict_is_uncertain_and_says_why(progr
                   in (row + (None,) * (3 - len(row)) for row in amounts)}
     assert by_project["jena"][0] == "uncertain" and "15.7 Mio" in by_project["jena"][1]
     assert by_project["darmstadt"][0] == "uncertain" and by_project["ulm"] == ("confirmed", None)
+
+
+def test_a_translated_name_of_an_organisation_says_so(programme):
+    """A provenance review: 191 English labels of partners were translations no note marked as such."""
+    notes = {row[0]: row[1] if len(row) > 1 else None for row in values(programme, """SELECT ?o ?note WHERE {
+          ?o a mpsc:Organisation . OPTIONAL { ?o skos:editorialNote ?note } }""")}
+    base = "https://w3id.org/mpsc/id/organisation/"
+    assert notes[base + "abfallwirtschaftsbetriebe-muenster"].startswith("English label: translated")
+    assert base + "esri-deutschland" in notes and notes[base + "esri-deutschland"] is None  # one name in both

@@ -8,13 +8,18 @@ mention.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from .. import iris
 from ..namespaces import MPSC
 from .provenance import add_sources
 from .register import slugify
 from .sources import strip_parenthetical
+
+
+# Where an organisation's English label differs from its name, it is the collector's translation (the README of
+# sources/mpsc/measures.csv: `value_en` is "our own translation"), which the data says, as of states' English names.
+TRANSLATED = "English label: translated by the collector of the source table, not a name the organisation uses"
 
 
 class Organisations:
@@ -40,5 +45,7 @@ class Organisations:
         if english and iri not in self.english:
             self.english.add(iri)
             self.graph.add((iri, RDFS.label, Literal(english, lang="en")))
+            if english != strip_parenthetical(name_de):  # a translation, not a name the organisation is known by
+                self.graph.add((iri, SKOS.editorialNote, Literal(TRANSLATED, lang="en")))
         add_sources(self.graph, iri, rows)
         return iri
