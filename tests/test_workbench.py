@@ -80,9 +80,12 @@ def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url
     titles = browser.evaluate("[...document.querySelectorAll('#sparql-example option')].map(o => o.textContent)")
     assert EXAMPLES["projects-per-state"].title_in("de") in titles  # the examples in the reader's language
     index = list(EXAMPLES).index("projects-per-state")
-    browser.evaluate(f"(s => {{ s.value = '{index}'; s.dispatchEvent(new Event('change')); }})"
+    browser.evaluate(f"(s => {{ s.focus(); s.value = '{index}'; s.dispatchEvent(new Event('change')); }})"
                      "(document.getElementById('sparql-example'))")
     assert browser.evaluate("mpscEditor.state.doc.toString()") == EXAMPLES["projects-per-state"].query
+    # a keyboard user steps on through the examples: focus stays on the picker, which shows what is loaded
+    assert browser.evaluate("[document.activeElement.id, document.activeElement.value]") == ["sparql-example",
+                                                                                             str(index)]
     browser.evaluate("mpscEditor.focus()")
     browser.press("Enter", 13, modifiers=2)  # Ctrl+Enter
     browser.wait_for("Page.loadEventFired")
