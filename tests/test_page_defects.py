@@ -238,3 +238,10 @@ def test_the_example_links_say_which_query_they_open(base_url):
     examples = html.split('<dl class="sparql-examples">', 1)[1].split("</dl>", 1)[0]
     texts = [re.sub(r"<[^>]+>", "", text) for text in re.findall(r"<a [^>]*>(.*?)</a>", examples)]
     assert len(texts) >= 30 and len(set(texts)) == len(texts)
+
+
+def test_dates_are_written_as_the_reader_writes_them(base_url):
+    """A browser review: the round's page said "8 September 2020" in its description and "2020-09-08" beside it."""
+    german, english = (main(page(base_url, "doc/round/2020", lang=lang)) for lang in ("de", "en"))
+    assert "8. September 2020" in german and "8 September 2020" in english
+    assert not re.search(r">\s*\d{4}-\d\d-\d\d\s*<", german + english)

@@ -7,6 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .. import iris
+from ..dates import MONTHS
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 from .register import slugify
@@ -19,8 +20,6 @@ LABEL_REMARKS = [
 ]
 # Source id prefixes of the Charta's kinds of principle; the empty prefix (1.1, 4.3) comes last.
 CHARTER_IDS = (("SCC-AIM-", "aim"), ("SCC-V", "vision"), ("L", "guideline"), ("", "recommendation"))
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
 # Publishers of the documents as programme.csv names them (BBSR with BMUB in 2017, with BMI in 2021).
 PUBLISHERS = {"smart-city-charta": ("bbsr", "bmub"), "datenstrategien": ("bbsr", "bmi")}
 CATEGORIES = {

@@ -21,8 +21,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .. import iris
+from ..dates import spoken_date
 from ..namespaces import MPSC
-from .concepts import CATEGORIES, MONTHS, PUBLISHERS, month_year
+from .concepts import CATEGORIES, PUBLISHERS, month_year
 from .course import project_rows
 from .governance import CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .provenance import cite, weakest
@@ -46,20 +47,6 @@ HEDGE_NOTE = ("the phase model is inferred, not stated by a source (see the proj
               "description says “wohl” / “probably”")
 # The subject of programme.csv behind each organisation slug (BBSR, BMUB, BMI publish the documents).
 ORGANISATION_SUBJECTS = {slug: subject for subject, slug in ORGANISATIONS.items()}
-MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-             "November", "Dezember"]
-
-
-def spoken_date(value: str, lang: str) -> str:
-    """'2020-09-08' as '8. September 2020' (de) or '8 September 2020' (en); '2017-06' as 'Juni 2017'."""
-    parts = [int(p) for p in value.split("-")]
-    months = MONTHS_DE if lang == "de" else MONTHS
-    if len(parts) == 1:
-        return str(parts[0])
-    month = f"{months[parts[1] - 1]} {parts[0]}"
-    return month if len(parts) == 2 else f"{parts[2]}{'.' if lang == 'de' else ''} {month}"
-
-
 def abbreviation(sources: Sources, subject: str) -> str:
     """An organisation's short name as programme.csv gives it: its abbreviation row, else "(XYZ)" in its name."""
     rows = {r["field"]: r["value"] for r in sources.programme if r["subject"] == subject}

@@ -7,6 +7,7 @@ projects a body takes part in, and everything else that links here.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -15,12 +16,14 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .. import queries
+from ..dates import spoken_date
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
 from .site import number
 
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
+DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")  # what spoken_date reads; others as written
 SOURCE_PATH_CHARS = 48  # of a source URL's path shown as its name
 IDENTIFIERS = {OWL.sameAs, SCHEMA.sameAs, FOAF.homepage, FOAF.page, MPSC.ags, MPSC.ars, SKOS.notation,
                DCTERMS.identifier, MPSC.registerName}
@@ -116,10 +119,12 @@ class Namer:
 
 
 def literal_value(literal: Literal, lang: str, unit: str = "") -> Value:
-    """A literal as shown: numbers grouped in the reader's style with their unit, a language tag that
-    differs from the page's or a datatype as a note."""
+    """A literal as shown: numbers grouped in the reader's style with their unit, a day or a month in words
+    ("8. September 2020", as the descriptions say it), a language tag that differs from the page's as a note."""
     if literal.datatype in (XSD.integer, XSD.decimal) and literal.value is not None:
         return Value(f"{number(literal.value, lang)} {unit}".strip())
+    if literal.datatype in (XSD.date, XSD.gYearMonth) and DATE.fullmatch(str(literal)):
+        return Value(spoken_date(str(literal), lang))
     note = f"@{literal.language}" if literal.language and literal.language != lang else ""
     return Value(str(literal), note=note)
 
