@@ -106,6 +106,7 @@ def test_catalogue_describes_dataset_distributions_service_publisher(catalog, re
     service = catalog.value(catalogue, DCAT.service)
     assert (service, RDF.type, DCAT.DataService) in catalog
     assert catalog.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/mpsc/sparql")
+    assert catalog.value(service, DCTERMS.conformsTo) == URIRef("https://www.w3.org/TR/sparql11-protocol/")
     endpoint, = distributions - files  # the endpoint, listed beside the files as GovData lists distributions
     assert catalog.value(endpoint, DCAT.accessService) == service
     assert catalog.value(endpoint, DCAT.accessURL) == URIRef("https://w3id.org/mpsc/sparql")

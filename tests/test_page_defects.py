@@ -245,3 +245,15 @@ def test_dates_are_written_as_the_reader_writes_them(base_url):
     german, english = (main(page(base_url, "doc/round/2020", lang=lang)) for lang in ("de", "en"))
     assert "8. September 2020" in german and "8 September 2020" in english
     assert not re.search(r">\s*\d{4}-\d\d-\d\d\s*<", german + english)
+
+
+def test_a_filtered_list_says_its_filter_and_tables_and_searches_are_named(base_url):
+    """A browser review: `/projects?round=2019` was headed "Projekte"; list tables had no caption; the header's
+    and the search page's search landmarks had no names to tell them apart (axe: landmark-unique)."""
+    filtered = page(base_url, "projects", round="2019", state="05")
+    assert "<h1>Projekte: 1. Staffel (2019), Nordrhein-Westfalen</h1>" in filtered
+    assert "<title>Projekte: 1. Staffel (2019), Nordrhein-Westfalen" in filtered
+    for path in ("projects", "municipalities", "dumps/", "limits"):
+        assert '<caption class="sr-only">' in page(base_url, path), path
+    names = re.findall(r'role="search" aria-label="([^"]+)"', page(base_url, "search", q="Bamberg"))
+    assert len(names) == len(set(names)) == 2
