@@ -177,3 +177,13 @@ def test_the_lexer_takes_linear_time(run):
     except QueryFailed:
         pass
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("query, star", [
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?p2 ?o2 } }", ("s", "p", "o", "p2", "o2")),
+    ("PREFIX a: <http://a/> select DISTINCT*{ $b a:x ?a . ?b ?c '?not' } # ?comment", ("b", "a", "c")),
+    ("SELECT ?o ?s WHERE { ?s ?p ?o }", ()),  # its own projection: the engine keeps that order
+    ("ASK { ?s ?p ?o }", ()),
+])
+def test_a_select_star_knows_its_variables_in_the_order_they_occur(query, star):
+    assert inspect(query).star == star

@@ -68,6 +68,8 @@ def test_the_store_holds_the_release_graphs_and_its_merge(store):
 
 def test_queries_answer_in_every_format_with_the_row_limit(store):
     assert store.query("SELECT ?y { ?r <https://w3id.org/mpsc/ontology#year> ?y } ORDER BY ?y", CSV) == b"y\r\n2019\r\n2020\r\n"
+    star = store.query("SELECT * { ?round <https://w3id.org/mpsc/ontology#year> ?a } LIMIT 1", CSV)
+    assert star.startswith(b"round,a\r\n")  # a SELECT *'s columns as its variables first occur (not by name)
     assert store.ask(f"ASK {{ <{ULM}> ?p ?o }}") and len(store.construct(f"DESCRIBE <{ULM}>")) == 4
     assert store.query("CONSTRUCT WHERE { ?r <https://w3id.org/mpsc/ontology#year> ?y }", TURTLE).startswith(b"@prefix")
     with pytest.raises(TooManyRows):

@@ -75,6 +75,9 @@ class Inspection:
     services: tuple[str, ...]  # the IRI of each SERVICE endpoint, escapes decoded
     dataset: bool = False  # FROM or FROM NAMED occurs: the query names its own dataset
     undeclared: tuple[str, ...] = ()  # predefined prefixes (server/prefixes.py) used but not declared, in its order
+    # SELECT *: the variables in the order they first occur, which is the order of the result's columns (the engine
+    # would sort them by name: "o, p, s" for `?s ?p ?o`); empty for any other projection
+    star: tuple[str, ...] = ()
 
 
 def tokens(text: str):
@@ -133,7 +136,21 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
             raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
             services.append(_service_target(text, found[i + 1:]))
-    return Inspection(form, update, tuple(services), dataset, _undeclared(found))
+    return Inspection(form, update, tuple(services), dataset, _undeclared(found),
+                      _star_variables(found) if form == "SELECT" else ())
+
+
+def _star_variables(found: list) -> tuple[str, ...]:
+    """For `SELECT *` (or `SELECT DISTINCT *`, `REDUCED *`), the names of the variables after it in the order of
+    their first occurrence; () for a query that projects its own list."""
+    words = [(i, value.upper()) for i, (kind, value, _) in enumerate(found) if kind == "word"]
+    start = next(i for i, word in words if word.startswith("SELECT"))
+    rest = [(kind, value) for kind, value, _ in found[start + 1:] if kind != "gap"]
+    while rest and rest[0][0] == "word" and rest[0][1].upper() in ("DISTINCT", "REDUCED"):
+        rest = rest[1:]
+    if not rest or rest[0] != ("punct", "*"):
+        return ()
+    return tuple(dict.fromkeys(value[1:] for kind, value in rest if kind == "var"))
 
 
 def _undeclared(found: list) -> tuple[str, ...]:

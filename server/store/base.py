@@ -30,7 +30,7 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, fmt: Format, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, max_rows: int | None = None, public: bool = False,
-              deadline: float | None = None) -> bytes:
+              deadline: float | None = None, order: tuple[str, ...] = ()) -> bytes:
         """Run a query and return the result serialised in `fmt` (results format or RDF format).
 
         Raises QueryFailed (syntax, evaluation), TooManyRows (more than `max_rows` solutions or triples),
@@ -39,7 +39,8 @@ class Store(ABC):
         query's own dataset (SPARQL 1.1 Protocol §2.1.4); without them the default graph is the union of
         all graphs. Relative IRIs in a query without BASE resolve against the URL of the endpoint that
         runs it. `public` marks queries of the SPARQL endpoint, which a store may run apart from the site's
-        own, so that they cannot hold up pages.
+        own, so that they cannot hold up pages. `order` puts a SELECT's columns in that order of variable names
+        (a `SELECT *`'s order of first occurrence, which engines do not keep).
         """
 
     @abstractmethod

@@ -205,8 +205,8 @@ class EmbeddedStore(Store):
         return self._release.version
 
     def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
-              public=False, deadline=None) -> bytes:
-        request = (sparql, fmt.key, default_graphs, named_graphs, max_rows, self._base_iri)
+              public=False, deadline=None, order=()) -> bytes:
+        request = (sparql, fmt.key, default_graphs, named_graphs, max_rows, self._base_iri, tuple(order))
         return self._pool.run(request, PUBLIC if public else SITE, deadline)
 
     def graph_sizes(self) -> dict[str, int]:

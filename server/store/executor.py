@@ -76,8 +76,10 @@ class Engine:
         return cls(store, union=not has_default)
 
     def run(self, sparql: str, fmt_key: str, default_graphs: list[str] | None = None,
-            named_graphs: list[str] | None = None, max_rows: int | None = None, base_iri: str | None = None) -> bytes:
-        """Execute a query and serialise the result in the format keyed `fmt_key`, within `max_rows`.
+            named_graphs: list[str] | None = None, max_rows: int | None = None, base_iri: str | None = None,
+            order: tuple[str, ...] = ()) -> bytes:
+        """Execute a query and serialise the result in the format keyed `fmt_key`, within `max_rows`, a SELECT's
+        columns in `order` where given (results.solutions).
 
         Evaluation errors are answered in general terms and logged: their text would tell whoever sent a
         SERVICE call whether something listens behind the endpoint it names.
@@ -87,7 +89,7 @@ class Engine:
             result = self.store.query(sparql, base_iri=base_iri, **dataset)
             if isinstance(result, ox.QuerySolutions):
                 return results.solutions(lambda out: result.serialize(out, format=ox.QueryResultsFormat.TSV),
-                                         fmt, max_rows)
+                                         fmt, max_rows, order=order)
             if isinstance(result, ox.QueryTriples):
                 return results.triples(result, fmt, max_rows)
             return results.boolean(result, fmt)

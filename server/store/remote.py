@@ -89,7 +89,7 @@ class RemoteStore(Store):
         return value
 
     def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
-              public=False, deadline=None) -> bytes:
+              public=False, deadline=None, order=()) -> bytes:
         info = inspect(sparql)
         dataset = self._dataset(info, default_graphs or [], named_graphs or [])
         deadline = deadline or time.monotonic() + self.timeout
@@ -104,7 +104,7 @@ class RemoteStore(Store):
             if info.form == "ASK":
                 return results.boolean(truth(answer), fmt)
             write = partial(results.write_tsv, answer, convert=self.dialect.as_loaded)
-            return results.solutions(write, fmt, max_rows, reencode=True)
+            return results.solutions(write, fmt, max_rows, reencode=True, order=tuple(order) or info.star)
 
     def _dataset(self, info: Inspection, default_graphs: list[str], named_graphs: list[str]) -> dict:
         """The protocol dataset to send: the client's; else, when the merge lives in a named graph and the

@@ -39,19 +39,34 @@ class _RowLimit(io.BytesIO):
 
 
 def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: int | None, *,
-              reencode: bool = False) -> bytes:
+              reencode: bool = False, order: tuple[str, ...] = ()) -> bytes:
     """SELECT results in `fmt`; `write_tsv(output)` writes them as TSV, and is stopped beyond `max_rows`.
 
     TSV written by pyoxigraph is passed on as it is; other TSV (`reencode`, from `write_tsv` below) is
-    rewritten by pyoxigraph too, so that every store's TSV abbreviates numbers the same way.
+    rewritten by pyoxigraph too, so that every store's TSV abbreviates numbers the same way. `order` names the
+    variables in the order their columns should have (a `SELECT *`'s, `Inspection.star`).
     """
     _expect(fmt, "results")
     buffer = _RowLimit(max_rows)
     write_tsv(buffer)
+    tsv = reordered(buffer.getvalue(), order) if order else buffer.getvalue()
     if fmt is TSV and not reencode:
-        return buffer.getvalue()
-    return xml_checked(ox.parse_query_results(buffer.getvalue(), format=ox.QueryResultsFormat.TSV)
+        return tsv
+    return xml_checked(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
                        .serialize(format=fmt.ox_format), fmt)
+
+
+def reordered(tsv: bytes, order: tuple[str, ...]) -> bytes:
+    """TSV results with their columns in `order` (variable names), those it does not name after them as they
+    were. A TSV field holds no tab (§3 escapes it), so a line splits into its fields at tabs."""
+    lines = tsv.split(b"\n")
+    header = [name.decode("utf-8").lstrip("?") for name in lines[0].split(b"\t")] if lines[0] else []
+    ranked = {name: n for n, name in enumerate(order)}
+    columns = sorted(range(len(header)), key=lambda i: (ranked.get(header[i], len(order)), i))
+    if columns == list(range(len(header))):
+        return tsv
+    return b"\n".join(b"\t".join(fields[i] for i in columns) if len(fields) == len(columns) else line
+                      for line in lines for fields in [line.split(b"\t")])
 
 
 def write_tsv(answer: ox.QuerySolutions, output: IO[bytes], convert: Callable = lambda term: term) -> None:

@@ -221,7 +221,7 @@ def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, dea
 def results(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:
     return prefixes.run(query_request.query, info, lambda text: get_store().query(
         text, fmt, default_graphs=query_request.default_graphs, named_graphs=query_request.named_graphs,
-        max_rows=get_settings().max_rows, public=True, deadline=deadline))
+        max_rows=get_settings().max_rows, public=True, deadline=deadline, order=info.star))
 
 
 # What renders a query's answer, by the kind of the negotiated format.

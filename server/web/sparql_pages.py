@@ -139,7 +139,7 @@ def results_page(query_request, info: Inspection, deadline: float) -> str:
     store, settings = get_store(), get_settings()
     lang, linker = reader()
     dataset = {"default_graphs": query_request.default_graphs, "named_graphs": query_request.named_graphs,
-               "public": True, "deadline": deadline}
+               "public": True, "deadline": deadline, "order": info.star}
 
     def run(fmt, **options) -> bytes:
         return prefixes.run(query_request.query, info, lambda text: store.query(text, fmt, **dataset, **options))
