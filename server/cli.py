@@ -338,7 +338,8 @@ def query(sparql, fmt):
         else:
             chosen = by_name(fmt, kind) if fmt else TURTLE if kind == "rdf" else TSV
         engine = Engine.open(MEMORY, str(release.path / DATASET_FILE))
-        data = prefixes.run(text, info, lambda completed: engine.run(completed, chosen.key)).decode("utf-8")
+        data = prefixes.run(text, info, lambda completed: engine.run(completed, chosen.key, order=info.star))
+        data = data.decode("utf-8")
     except QueryFailed as error:
         fail(str(error), USAGE)
     output = aligned([line.split("\t") for line in data.splitlines()]) if fmt == "table" else data

@@ -40,6 +40,12 @@ class QueryTimeout(QueryFailed):
     limit = "query_timeout"
 
 
+class StoreTimeout(QueryTimeout):
+    """An external store stopped the query at a time limit of its own, which is none of this endpoint's."""
+
+    limit = None
+
+
 class BusyTimeout(QueryTimeout):
     """A query stopped on the last free executor (MPSC_BUSY_TIMEOUT), before its own time limit."""
 

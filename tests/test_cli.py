@@ -157,6 +157,12 @@ def test_serve_refuses_an_unknown_store_engine_in_one_line(tmp_path):
         assert result.stderr.startswith("error: unknown store engine 'bogus'; known: '', 'virtuoso'")
 
 
+def test_query_gives_a_select_stars_columns_in_the_order_they_occur(tmp_path):
+    make_release(tmp_path, sample_quads("star"), "star")
+    answer = mpsc("query", "SELECT * { ?s ?p ?o } LIMIT 1", env={"MPSC_RELEASES": str(tmp_path)})
+    assert answer.returncode == 0 and answer.stdout.startswith("?s\t?p\t?o\n"), answer.stderr
+
+
 def test_query_from_a_file_that_cannot_be_read_ends_in_one_plain_line(tmp_path):
     make_release(tmp_path, sample_quads("read"), "read")
     env = {"MPSC_RELEASES": str(tmp_path)}

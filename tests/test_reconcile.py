@@ -460,3 +460,26 @@ def test_requests_that_arrive_together_build_the_index_once(settings, real_store
     for thread in threads:
         thread.join()
     assert len(computed) == 1 and len(got) == 4 and len({id(value) for value in got}) == 1
+
+    def failing():
+        computed.append(threading.get_ident())
+        time.sleep(0.3)
+        raise TimeoutError("the store was busy")
+
+    def ask_failing():
+        with app.app_context():
+            try:
+                per_release.value("test.failing", failing)
+            except TimeoutError as error:
+                got.append(error)
+
+    computed.clear(), got.clear()
+    threads = [threading.Thread(target=ask_failing) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1 and len(got) == 4  # the waiters share the error instead of trying one after another
+    with app.app_context(), pytest.raises(TimeoutError):
+        per_release.value("test.failing", failing)  # and it is not remembered
+    assert len(computed) == 2

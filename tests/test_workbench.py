@@ -106,6 +106,21 @@ def test_the_editor_runs_an_example_with_ctrl_enter_and_shows_the_table(base_url
     assert browser.errors == []
 
 
+def test_the_picker_shows_what_it_loaded_until_the_query_is_edited(base_url, browser):
+    """Then it is blank again, so that picking the same example loads it anew (a review of the change that keeps
+    the pick shown)."""
+    open_editor(browser, base_url + "sparql")
+    pick = "(s => { s.focus(); s.value = '1'; s.dispatchEvent(new Event('change', {bubbles: true})); })" \
+           "(document.getElementById('sparql-example'))"
+    browser.evaluate(pick)
+    assert browser.evaluate("document.getElementById('sparql-example').value") == "1"
+    browser.evaluate("mpscEditor.focus()")
+    browser.type(" ")
+    assert browser.until("document.getElementById('sparql-example').value === '' || null") is True
+    browser.evaluate(pick)
+    assert browser.evaluate("mpscEditor.state.doc.toString()") == list(EXAMPLES.values())[1].query
+
+
 def test_a_query_too_long_for_a_link_is_posted(base_url, browser):
     """Past LONGEST_LINK (8,000 bytes, what nginx passes on by default), the editor posts the query: a GET would
     end in 414 behind a proxy (here, past 65,534 bytes, at the server itself). A short one keeps its URL."""

@@ -102,6 +102,11 @@ function links(view, config) {
 
 export function setUpTools(view, form, config) {
   const bar = element("div", { class: "sparql-tools" });
+  // A picker shows what it loaded until the query is edited or another picker loads one: then it is blank again,
+  // and picking the same entry loads it anew.
+  const blank = (except) => bar.querySelectorAll("select").forEach((s) => { if (s !== except) s.value = ""; });
+  view.contentDOM.addEventListener("input", () => blank(null));
+  bar.addEventListener("change", (event) => blank(event.target));
   const examples = config.examples.map((e, i) => [String(i), e.title]);
   bar.append(picker("sparql-example", config.strings.examples, config.strings.choose, examples,
     (i) => replaceQuery(view, config.examples[Number(i)].query)));

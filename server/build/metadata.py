@@ -140,10 +140,11 @@ def add_endpoint_distribution(meta: Graph, modified: str) -> None:
 
 def add_attributions(meta: Graph, dist: URIRef, graphs) -> None:
     """The attributions of `graphs` on a distribution of them: dl-de/by asks for it with every copy. One that
-    another already says (the publisher's alone, within the programme graph's) is left out."""
+    another of its language already says is left out: the publisher's alone and the reference graph's Destatis
+    line are both within the programme graph's."""
     texts = {text for graph in graphs for text in meta.objects(graph, DCATDE.licenseAttributionByText)}
     for text in texts:
-        if not any(text != other and str(text) in str(other) for other in texts):
+        if not any(text != other and text.language == other.language and str(text) in str(other) for other in texts):
             meta.add((dist, DCATDE.licenseAttributionByText, text))
 
 

@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from .. import iris
-from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreUnavailable, syntax_error
+from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreTimeout, StoreUnavailable, syntax_error
 from ..formats import NTRIPLES, SRJ, Format
 from ..namespaces import GRAPH, METADATA_GRAPH, OWL
 from ..sparql.inspection import Inspection, inspect
@@ -149,7 +149,7 @@ class RemoteStore(Store):
             return syntax_error(text)
         log.warning("%s answered HTTP %s: %s", self.endpoint, status, text[:2000])
         if status == 500 and any(state in text for state in CANCELLED):
-            return QueryTimeout("The triplestore stopped the query at its own time limit.")
+            return StoreTimeout("The triplestore stopped the query at its own time limit.")
         if status == 400:
             return QueryFailed("The triplestore refused the query (HTTP 400).")
         if status == 503:
@@ -213,7 +213,7 @@ def _complete(response, endpoint: str) -> None:
     state = response.headers.get("X-SQL-State")
     if state:
         log.warning("%s sent an incomplete answer (%s): %s", endpoint, state, response.headers.get("X-SQL-Message"))
-        raise QueryTimeout("The triplestore stopped the query at its own time limit.")
+        raise StoreTimeout("The triplestore stopped the query at its own time limit.")
 
 
 class _Deadline:

@@ -10,6 +10,7 @@ format written, by pyoxigraph. A TSV line is one solution because TSV escapes ne
 from __future__ import annotations
 
 import io
+import operator
 import re
 from typing import IO, Callable, Iterable, Iterator
 from xml.parsers import expat
@@ -59,14 +60,14 @@ def solutions(write_tsv: Callable[[IO[bytes]], object], fmt: Format, max_rows: i
 def reordered(tsv: bytes, order: tuple[str, ...]) -> bytes:
     """TSV results with their columns in `order` (variable names), those it does not name after them as they
     were. A TSV field holds no tab (§3 escapes it), so a line splits into its fields at tabs."""
-    lines = tsv.split(b"\n")
-    header = [name.decode("utf-8").lstrip("?") for name in lines[0].split(b"\t")] if lines[0] else []
+    lines = tsv.rstrip(b"\n").split(b"\n")  # every line ends in a newline, the last one too
+    header = [name.decode("utf-8").lstrip("?$") for name in lines[0].split(b"\t")] if lines[0] else []
     ranked = {name: n for n, name in enumerate(order)}
     columns = sorted(range(len(header)), key=lambda i: (ranked.get(header[i], len(order)), i))
-    if columns == list(range(len(header))):
+    if len(columns) < 2 or columns == list(range(len(header))):
         return tsv
-    return b"\n".join(b"\t".join(fields[i] for i in columns) if len(fields) == len(columns) else line
-                      for line in lines for fields in [line.split(b"\t")])
+    pick = operator.itemgetter(*columns)
+    return b"".join(b"\t".join(pick(line.split(b"\t"))) + b"\n" for line in lines)
 
 
 def write_tsv(answer: ox.QuerySolutions, output: IO[bytes], convert: Callable = lambda term: term) -> None:

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .. import queries
 from ..dates import spoken_date
-from .i18n import message, preferred, term_label
+from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
 from .site import number
@@ -189,8 +189,9 @@ def prose(graph: Graph, node, lang: str) -> str:
 def other_language(graph: Graph, node, props, text: str, lang: str) -> str:
     """The language tag of `text` among the node's values of `props` when the text is in another language than
     the page's, so that the page can say so (WCAG 3.1.2); "" when it is the page's language or has no tag."""
-    tags = {v.language or "" for p in props for v in graph.objects(node, p) if isinstance(v, Literal) and str(v) == text}
-    return "" if not text or lang in tags or "" in tags else min(tags, default="")
+    same = {v.language or "": text for p in props for v in graph.objects(node, p) if isinstance(v, Literal)
+            and str(v) == text}
+    return other_tag(same, text, lang)
 
 
 def in_language(values: list, lang: str) -> list:

@@ -13,7 +13,7 @@ from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
 from . import get_settings, per_release, responses, served_release
-from .i18n import other_tag, preferred
+from .i18n import message, other_tag, preferred
 from . import maps
 from .site import conditional_page, missing, page_tag, reader, render_page
 from .sparql_pages import HTML_ROWS
@@ -55,7 +55,10 @@ def projects() -> Response:
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})
     entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
-    return render_page("projects.html", entries=entries, names=names, chosen=chosen,
+    # a filtered list names its filters in heading and title ("Projekte: 1. Staffel (2019), Nordrhein-Westfalen")
+    filters = [names(r["value"]) for facet, rows in options.items() for r in rows if facet_key(r["value"]) == chosen[facet]]
+    heading = message("nav.projects", reader()[0]) + (": " + ", ".join(filters) if filters else "")
+    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading,
                        options={f: [(facet_key(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
 
 
