@@ -245,6 +245,8 @@ def test_dates_are_written_as_the_reader_writes_them(base_url):
     german, english = (main(page(base_url, "doc/round/2020", lang=lang)) for lang in ("de", "en"))
     assert "8. September 2020" in german and "8 September 2020" in english
     assert not re.search(r">\s*\d{4}-\d\d-\d\d\s*<", german + english)
+    for path in ("", "dumps/"):  # the release's day too
+        assert not re.search(r"· (Stand )?\d{4}-\d\d-\d\d", main(page(base_url, path))), path
 
 
 def test_a_filtered_list_says_its_filter_and_tables_and_searches_are_named(base_url):

@@ -12,6 +12,7 @@ from typing import NoReturn
 from flask import Response, abort, g, render_template, request
 from markupsafe import Markup
 
+from ..dates import spoken_date
 from ..formats import HTML, Format
 from ..rdfio import empty_document
 from . import get_settings, get_store, responses
@@ -59,6 +60,7 @@ def context() -> dict:
         "degrees": lambda lat, lon: degrees(lat, lon, lang),
         "lang_of": lang_attribute,
         "file_size": lambda size: file_size(size, lang),
+        "date": lambda value: spoken_date(value, lang),  # a release's day, as the data's days are written
         "link": link,
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
         "language_urls": alternates,
