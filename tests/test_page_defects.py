@@ -259,3 +259,15 @@ def test_a_filtered_list_says_its_filter_and_tables_and_searches_are_named(base_
         assert '<caption class="sr-only">' in page(base_url, path), path
     names = re.findall(r'role="search" aria-label="([^"]+)"', page(base_url, "search", q="Bamberg"))
     assert len(names) == len(set(names)) == 2
+
+
+def test_a_long_result_pages_through_its_rows(base_url):
+    """A browser review: 10,751 rows showed the first 1,000 and no way on but editing LIMIT/OFFSET."""
+    query = "PREFIX mpsc: <https://w3id.org/mpsc/ontology#> SELECT ?m WHERE { ?m a mpsc:Municipality } ORDER BY ?m"
+    first, second = (page(base_url, "sparql", query=query, format="html", **extra) for extra in ({}, {"page": "2"}))
+    assert "angezeigt werden die Zeilen 1.001 bis 2.000" in second and 'rel="prev"' in second
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    municipalities = re.compile(r"/doc/municipality/(\d{8})")
+    assert municipalities.findall(main(first))[-1] < municipalities.findall(main(second))[0]  # on, in order
+    beyond = fetch(base_url + "sparql", query=query, format="html", page="12")
+    assert beyond.status == 404 and fetch(base_url + "sparql", query=query, format="html", page="x").status == 400

@@ -295,7 +295,10 @@ MESSAGES = {
                            "The service description lists the graphs and their sizes."),
     "sparql.rows": ("{n} Zeilen", "{n} rows"),
     "sparql.row": ("1 Zeile", "1 row"),
-    "sparql.shown": ("die ersten {n} werden angezeigt", "the first {n} are shown"),
+    "sparql.shown_rows": ("angezeigt werden die Zeilen {first} bis {last}", "rows {first} to {last} are shown"),
+    "sparql.pages": ("Seiten des Ergebnisses", "Pages of the result"),
+    "sparql.previous_rows": ("vorige {n} Zeilen", "previous {n} rows"),
+    "sparql.next_rows": ("nächste {n} Zeilen", "next {n} rows"),
     "sparql.answer": ("Antwort", "Answer"),
     "sparql.true": ("ja (true)", "yes (true)"),
     "sparql.false": ("nein (false)", "no (false)"),
@@ -362,13 +365,13 @@ MESSAGES = {
                        "Executors, queue and client budgets apply per web worker process (here: {workers}): each "
                        "worker keeps them for itself, so a client may use up to {workers} times these values, "
                        "depending on which worker takes its requests."),
-    "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein; die HTML-Tabelle zeigt die ersten "
-                    "{rows} Zeilen eines Ergebnisses, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
-                    "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; 429 nennt die überschrittene "
-                    "Grenze im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
-                    "Requests and forms may be up to {n} bytes long; the HTML table shows the first {rows} rows of "
-                    "a result, the result downloads hold all of them. Answers 429 and 503 say in Retry-After when "
-                    "to try again; 429 names the exceeded limit in the field “limit” of its problem details "
+    "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein; die HTML-Tabelle zeigt ein Ergebnis "
+                    "zu je {rows} Zeilen auf Seiten, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
+                    "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; die überschrittene Grenze "
+                    "steht im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
+                    "Requests and forms may be up to {n} bytes long; the HTML table shows a result in pages of {rows} "
+                    "rows, the result downloads hold all of them. Answers 429 and 503 say in Retry-After when "
+                    "to try again; the exceeded limit is named in the field “limit” of the problem details "
                     "(application/problem+json)."),
     "limit.query_timeout": ("Zeit je Abfrage, Warten in der Warteschlange eingeschlossen",
                             "Time per query, waiting in the queue included"),

@@ -370,6 +370,8 @@ def sparql_routes() -> dict[str, dict]:
                  "it, else the one a `#defaultView:` comment in the query names, else the table.", examples=["map"])
     embed = query("embed", "HTML results only: anything but empty or `0` shows the view alone, a page other sites "
                   "may frame.", examples=["1"])
+    page = query("page", "HTML results only (elsewhere ignored): which 1,000 rows the table shows, from 1; 400 if "
+                 "not a whole number from 1 to 10,000, 404 beyond the result.", examples=["2"])
     form = {"type": "object", "properties": {
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
@@ -396,7 +398,7 @@ def sparql_routes() -> dict[str, dict]:
     return {"/sparql": {
         "get": endpoint("get", "Run a query (or describe the service)",
                         "A query in the URL. The answer is cached and validated by its ETag.",
-                        [text_query, *dataset, *fmts, example, view, embed]),
+                        [text_query, *dataset, *fmts, example, view, embed, page]),
         "post": endpoint("post", "Run a query sent in the body",
                          "The query form-encoded or as `application/sparql-query`; the dataset and format may also "
                          "be given in the URL, the query not (400). A POST without a query is 400.",

@@ -10,6 +10,7 @@ results pages keep an explicit ?lang= choice.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..sparql.examples import example, examples
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
-from ..errors import QueryFailed, ReadOnly
+from ..errors import HttpError, QueryFailed, ReadOnly
 from . import get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
@@ -144,22 +145,27 @@ def results_page(query_request, info: Inspection, deadline: float) -> str:
     def run(fmt, **options) -> bytes:
         return prefixes.run(query_request.query, info, lambda text: store.query(text, fmt, **dataset, **options))
 
-    table = {"boolean": None, "variables": [], "rows": [], "total": 0}
+    table, start = {"boolean": None, "variables": [], "rows": [], "total": 0}, (page_number() - 1) * HTML_ROWS
     if info.form == "ASK":
         table["boolean"] = bool(ox.parse_query_results(run(SRJ), format=ox.QueryResultsFormat.JSON))
         formats = RESULT_FORMATS[:2]
     elif info.form in ("CONSTRUCT", "DESCRIBE"):
-        table.update(_triple_table(run(NTRIPLES, max_rows=settings.max_rows), lang))
+        table.update(_triple_table(run(NTRIPLES, max_rows=settings.max_rows), lang, start))
         formats = GRAPH_FORMATS
     else:
-        table.update(_solution_table(run(TSV, max_rows=settings.max_rows)))
+        table.update(_solution_table(run(TSV, max_rows=settings.max_rows), start))
         formats = RESULT_FORMATS
     views = result_views.choose(query_request.query, table["rows"], len(table["variables"]),
                                 request.args.get("view"))
     name = _namer(table["rows"], lang)
     table["rows"] = [[_cell(term, linker, name) for term in row] for row in table["rows"]]
+    if start and start >= table["total"]:
+        raise HttpError(404, f"The result has {table['total']:,} rows: page {start // HTML_ROWS + 1} holds none.")
     downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
-    values = {**page_values(query_request.query), **table, "downloads": downloads, "limit": HTML_ROWS,
+    pages = {"first": start + 1, "last": start + len(table["rows"]),
+             "previous": page_url(query_request, start // HTML_ROWS) if start else None,
+             "next": page_url(query_request, start // HTML_ROWS + 2) if start + HTML_ROWS < table["total"] else None}
+    values = {**page_values(query_request.query), **table, "downloads": downloads, "limit": HTML_ROWS, "pages": pages,
               "error": None, "views": views, "view_url": lambda view, **more: view_url(query_request, view, **more),
               "map": _map_settings(settings)}
     return render_template("sparql/embed.html" if embedded() else "sparql/results.html", **values)
@@ -177,16 +183,30 @@ def _map_settings(settings) -> dict:
             "tiles": settings.map_tiles, "attribution": settings.map_attribution}
 
 
-def _solution_table(tsv: bytes) -> dict:
+def page_number() -> int:
+    """Which HTML_ROWS rows of a result the table shows (`page`, from 1); the views and downloads have all."""
+    text = request.args.get("page", "1")
+    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+        raise HttpError(400, "page must be a whole number from 1 to 10,000.")
+    return int(text)
+
+
+def page_url(query_request, number: int) -> str:
+    """The results page of the same query showing its `number`-th HTML_ROWS rows, in the same view."""
+    return run_url(query_request.query, "html", query_request, view=request.args.get("view"),
+                   page=number if number > 1 else None)
+
+
+def _solution_table(tsv: bytes, start: int = 0) -> dict:
     results = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     variables = list(results.variables)
-    rows = [[solution[v] for v in variables] for _, solution in zip(range(HTML_ROWS), results)]
+    rows = [[solution[v] for v in variables] for solution in itertools.islice(results, start, start + HTML_ROWS)]
     return {"variables": [v.value for v in variables], "rows": rows, "total": tsv.count(b"\n") - 1}
 
 
-def _triple_table(ntriples: bytes, lang: str) -> dict:
+def _triple_table(ntriples: bytes, lang: str, start: int = 0) -> dict:
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    rows = [[t.subject, t.predicate, t.object] for _, t in zip(range(HTML_ROWS), triples)]
+    rows = [[t.subject, t.predicate, t.object] for t in itertools.islice(triples, start, start + HTML_ROWS)]
     return {"variables": [message(f"sparql.{part}", lang) for part in ("subject", "predicate", "object")],
             "rows": rows, "total": ntriples.count(b"\n")}
 
