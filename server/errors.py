@@ -96,10 +96,7 @@ READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
 
 
 class ReadOnly(QueryFailed):
-    """An update sent to the read-only endpoint."""
-
-    def __init__(self, message: str = READ_ONLY, line: int | None = None, column: int | None = None):
-        super().__init__(message, line, column)
+    """An update sent to the read-only endpoint (READ_ONLY); the query form says so in the reader's language."""
 
 
 class NotInXml(QueryFailed):

@@ -144,8 +144,7 @@ def _star_variables(found: list) -> tuple[str, ...]:
     """For `SELECT *` (or `SELECT DISTINCT *`, `REDUCED *`), the names of the variables after it in the order of
     their first occurrence; () for a query that projects its own list. A variable a subquery uses but does not
     project counts where it first occurs too (an order only: columns the result lacks are not added)."""
-    words = [(i, value.upper()) for i, (kind, value, _) in enumerate(found) if kind == "word"]
-    start = next(i for i, word in words if word.startswith("SELECT"))
+    start = next(i for i, (kind, value, _) in enumerate(found) if kind == "word" and value.upper().startswith("SELECT"))
     rest = [(kind, value) for kind, value, _ in found[start + 1:]]
     while rest and rest[0][0] == "word" and rest[0][1].upper() in ("DISTINCT", "REDUCED"):
         rest = rest[1:]

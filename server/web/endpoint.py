@@ -163,7 +163,7 @@ def too_large() -> HttpError:
 def refuse_unsafe(info: Inspection) -> None:
     """Refuse updates, and SERVICE calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
     if info.update:
-        raise ReadOnly()
+        raise ReadOnly(READ_ONLY)
     allowed = get_settings().service_allow
     for service in info.services:
         if service not in allowed:

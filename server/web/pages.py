@@ -55,11 +55,11 @@ def projects() -> Response:
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})
     entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
+    choices = {facet: [(facet_key(r["value"]), names(r["value"])) for r in rows] for facet, rows in options.items()}
     # a filtered list names its filters in heading and title ("Projekte: 1. Staffel (2019), Nordrhein-Westfalen")
-    filters = [names(r["value"]) for facet, rows in options.items() for r in rows if facet_key(r["value"]) == chosen[facet]]
+    filters = [label for facet, pairs in choices.items() for key, label in pairs if key == chosen[facet]]
     heading = message("nav.projects", reader()[0]) + (": " + ", ".join(filters) if filters else "")
-    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading,
-                       options={f: [(facet_key(r["value"]), names(r["value"])) for r in rows] for f, rows in options.items()})
+    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading, options=choices)
 
 
 @bp.route("/municipalities", defaults={"cls": "Municipality"})

@@ -78,8 +78,9 @@ def number(value, lang: str) -> str:
 def file_size(size: int, lang: str) -> str:
     """A file's size in decimal units (as Jinja's filesizeformat, which writes "1.8 MB" also in German)."""
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
-        if round(size / scale, 1) >= 1:  # 999,960,000 bytes are "1,0 GB", not "1.000,0 MB"
-            return number(round(size / scale, 1), lang) + " " + unit
+        scaled = round(size / scale, 1)
+        if scaled >= 1:  # 999,960,000 bytes are "1,0 GB", not "1.000,0 MB"
+            return f"{number(scaled, lang)} {unit}"
     unit = "Byte" if lang == DEFAULT else "byte"
     return f"{number(size, lang)} {unit}{'' if size == 1 else 's'}"
 

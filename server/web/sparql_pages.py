@@ -35,6 +35,7 @@ from .site import number, reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
+MOST_PAGES = 10_000  # the highest `page` of a results page read as a number (a page beyond the result is 404)
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -184,10 +185,10 @@ def _map_settings(settings) -> dict:
 
 
 def page_number() -> int:
-    """Which HTML_ROWS rows of a result the table shows (`page`, from 1); the views and downloads have all."""
+    """Which HTML_ROWS rows of a result the table and its views show (`page`, from 1); the downloads have all."""
     text = request.args.get("page", "1")
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
-        raise HttpError(400, "page must be a whole number from 1 to 10,000.")
+    if not text.isdigit() or not 1 <= int(text) <= MOST_PAGES:
+        raise HttpError(400, f"page must be a whole number from 1 to {MOST_PAGES:,}.")
     return int(text)
 
 
