@@ -81,8 +81,9 @@ class TooManyRows(QueryFailed):
     limit = "max_rows"
 
     def __init__(self, most: int):
-        super().__init__(f"The result has more than {most:,} rows; page through it with ORDER BY and LIMIT/OFFSET "
-                         "(the order keeps the pages apart), or download the dumps at /dumps/.")
+        super().__init__(f"The result has more than {most:,} rows. Narrow it down, or page through it with LIMIT and "
+                         "OFFSET (ORDER BY keeps the pages apart, but each page then sorts the whole result, which can "
+                         "outlast the time limit), or download the dumps at /dumps/.")
         self.args = (most,)
 
 

@@ -56,6 +56,18 @@ def test_release_notes_list_every_file_of_the_checksums_but_those_about_the_rele
     assert listed >= expected and not (listed - expected) - {g for g in listed if g.startswith("https://")}
 
 
+def test_release_notes_count_each_resource_citing_a_page_once(release):
+    """Found by an offline user's review: a body described in the programme and the register was counted twice."""
+    notes = (release.path / NOTES).read_text(encoding="utf-8")
+    destatis = "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
+    count = int(next(line for line in notes.splitlines() if line.startswith(f"- <{destatis}>")).rsplit("(", 1)[1][:-1])
+    source = ox.NamedNode("http://purl.org/dc/terms/source")
+    citing = {q.subject for q in ox.parse(gzip.decompress((release.path / "mpsc-all.nq.gz").read_bytes()),
+                                          format=ox.RdfFormat.N_QUADS)
+              if q.predicate == source and q.object.value == destatis and isinstance(q.graph_name, ox.NamedNode)}
+    assert count == len(citing)
+
+
 def test_programme_dumps_parse_to_the_same_graph(release):
     graphs = [parse_dump(release.path / name) for name in ("mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld")]
     assert len(graphs[0]) > 5000

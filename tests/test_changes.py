@@ -87,6 +87,7 @@ def test_notes_and_metadata_sum_the_changes_up(two):
     notes = (b.path / "RELEASE-NOTES.md").read_text(encoding="utf-8")
     assert f"Compared with release {a.version}" in notes
     assert f"| `{PROGRAMME_GRAPH}` | 1 | 1 | 1 | 4 | 4 |" in notes
+    assert "| `changes.ttl` |" in notes  # the file table names every file of SHA256SUMS (an offline user's review)
     void = Graph().parse(b.path / "void.ttl", format="turtle")
     dataset = URIRef(ID + "dataset")
     assert (dataset, MPSC.changelog, URIRef(f"https://w3id.org/mpsc/changes/{b.version}")) in void

@@ -113,6 +113,24 @@ def test_reference_layer_holds_every_municipality_and_district(release_store):
     assert counts["State"] == 16
 
 
+def test_labels_have_their_spaces_as_a_reader_writes_them(release_store):
+    """Found by an offline user's review: the register's "Nortorfer  Land" (kept verbatim as mpsc:registerName)."""
+    rows = select(release_store, r"""SELECT ?x ?label WHERE { ?x rdfs:label ?label
+          FILTER(REGEX(?label, "\\s\\s|^\\s|\\s$")) }""")
+    assert rows == []
+    assert select(release_store, r"""SELECT ?x WHERE { ?x mpsc:registerName "Nortorfer  Land" }""")  # the register's
+
+
+def test_everything_the_ontology_describes_has_labels_in_both_languages(release_store):
+    """docs/contract.md: labels on everything with an IRI of its own; the ontology itself had titles only (an offline
+    user's review)."""
+    rows = select(release_store, """SELECT DISTINCT ?s WHERE { GRAPH <https://w3id.org/mpsc/graph/ontology> {
+          ?s ?p ?o FILTER(STRSTARTS(STR(?s), "https://w3id.org/mpsc/"))
+          FILTER(!EXISTS { ?s rdfs:label ?de FILTER(LANG(?de) = "de") } || !EXISTS { ?s rdfs:label ?en FILTER(LANG(?en) = "en") })
+          } }""")
+    assert rows == []
+
+
 def test_every_state_has_our_english_name_marked_as_ours(release_store):
     rows = select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?state ?en ?note WHERE { GRAPH <https://w3id.org/mpsc/graph/reference> {
@@ -251,6 +269,8 @@ def test_curation_notes_are_notes_not_descriptions(programme):
     ("muenster", "total-volume", "15000000", "about", "single-source"),
     ("koeln", "total-volume", "11000000", "about", "confirmed"),
     ("kaiserslautern", "federal-grant", "15000000", "max", "confirmed"),
+    # "not stated whether grant or total": uncertain by course-README.md's own rule (corrections.csv)
+    ("guben", "federal-grant", "2600000", "", "uncertain"),
 ])
 def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bound, confidence):
     prop = {"federal-grant": "mpsc:federalGrant", "total-volume": "mpsc:totalVolume"}[kind]
@@ -297,10 +317,25 @@ def test_rhein_neckar_funding_names_its_page_rate_and_why_it_is_uncertain(progra
 
 def test_project_level_funding_kinds_follow_the_corrections(programme):
     rows = dict(values(programme, """SELECT ?p ?kind WHERE {
-          VALUES ?p { <https://w3id.org/mpsc/id/project/ulm> <https://w3id.org/mpsc/id/project/aalen-heidenheim> }
+          VALUES ?p { <https://w3id.org/mpsc/id/project/ulm> <https://w3id.org/mpsc/id/project/aalen-heidenheim>
+                      <https://w3id.org/mpsc/id/project/eifelkreis-bitburg-pruem>
+                      <https://w3id.org/mpsc/id/project/landkreis-st-wendel> <https://w3id.org/mpsc/id/project/guben>
+                      <https://w3id.org/mpsc/id/project/osnabrueck> }
           ?p mpsc:fundingKind ?kind }"""))
     assert {p.rsplit("/", 1)[1]: k.rsplit("/", 1)[1] for p, k in rows.items()} == {
-        "ulm": "federal-grant", "aalen-heidenheim": "total-volume"}
+        "ulm": "federal-grant", "aalen-heidenheim": "total-volume", "eifelkreis-bitburg-pruem": "federal-grant",
+        "landkreis-st-wendel": "total-volume", "guben": "unspecified", "osnabrueck": "federal-grant"}
+
+
+def test_a_headline_amount_of_a_kind_agrees_with_the_figure_of_that_kind_where_it_is_the_same_amount(programme):
+    """Found by a researcher's review: a project's amount was "unspecified" while the course table gives the same
+    amount as a federal grant (Eifelkreis, Osnabrück) or total volume (St. Wendel). Guben's single source leaves it open."""
+    rows = values(programme, """SELECT ?p WHERE {
+          ?p a mpsc:ModelProject ; mpsc:fundingAmount ?amount ;
+             mpsc:fundingKind <https://w3id.org/mpsc/id/funding-kind/unspecified> ; mpsc:funding ?figure .
+          ?figure mpsc:fundingAmount ?amount ; mpsc:confidence ?level
+          FILTER(?level != <https://w3id.org/mpsc/id/confidence/uncertain>) }""")
+    assert rows == []
 
 
 def test_only_amounts_a_source_states_are_project_or_round_amounts(programme):

@@ -46,9 +46,9 @@ def test_projects_per_round_and_category(store):
 
 
 def test_projects_per_state(store):
-    rows = {label: (int(projects), int(with_figure)) for _, label, projects, _, with_figure in run(store, "projects-per-state")}
-    # projects whose amount a source states (funding_stated = amount in sources/curation/projects.csv): 5 of 17
-    assert rows["Nordrhein-Westfalen"] == (17, 5)
+    rows = {label: (int(projects), int(with_grant)) for _, label, projects, _, with_grant in run(store, "projects-per-state")}
+    # projects whose leading federal grant is an exact amount (course.csv; not "bis zu", "rund", "über"): 7 of 17
+    assert rows["Nordrhein-Westfalen"] == (17, 7)
     assert rows["Bayern"][0] == 11
     assert "Bremen" not in rows  # no Bremen body takes part
     assert len(rows) == 15
@@ -56,8 +56,11 @@ def test_projects_per_state(store):
 
 def test_cooperations_and_members(store):
     rows = run(store, "cooperations-and-members")
-    cut = [(label, lead) for project, _, _, label, _, lead in rows if project.endswith("/connected-urban-twins")]
-    assert cut == [("Hamburg", "true"), ("Leipzig", "false"), ("München", "false")]
+    cut = [(label, key, lead) for project, _, _, label, key, lead in rows if project.endswith("/connected-urban-twins")]
+    # the AGS, as the description says (it gave the 12-digit ARS, found by a researcher's review)
+    assert cut == [("Hamburg", "02000000", "true"), ("Leipzig", "14713000", "false"), ("München", "09162000", "false")]
+    keys = {label: key for _, _, _, label, key, _ in rows}
+    assert keys["Verbandsgemeinde Arzfeld"] == "072325001"  # a municipal association's ARS, as it has no AGS
     assert len({r[0] for r in rows}) == 19  # 18 from projects.csv, and Rhein-Neckar's from measures.csv
 
 
@@ -97,10 +100,20 @@ def test_municipalities_without_wikidata(store):
 
 
 def test_funding_by_round(store):
-    rows = {(year, kind): int(n) for year, _, kind, n, _ in run(store, "funding-by-round")}
-    # only amounts a source states (funding_stated = amount): not "up to", "~", computed or applied-for ones
-    assert rows[("2020", "federal grant")] == 10
-    assert sum(rows.values()) == 31
+    """Found by a researcher's review: the query summed the project table's amounts (31 projects, of three kinds)
+    while funding-by-category-and-state summed the leading figures, and it showed no funds for 2019 and 2020, whose
+    figures are "about" and "more than" ones."""
+    rows = run(store, "funding-by-round")
+    sums = {(year, kind): (int(n), int(float(total))) for year, _, _, kind, n, total in rows}
+    # the leading figures' exact amounts (sources/mpsc/course.csv); bounds and approximations are not summed
+    assert sums[("2019", "federal grant")] == (5, 46_517_000)
+    assert sums[("2020", "federal grant")] == (20, 215_769_775)
+    assert sums[("2021", "federal grant")] == (10, 76_222_000)
+    funds = {year: (set(text.split("; ")), int(selected)) for year, text, selected, *_ in rows}
+    assert funds == {"2019": ({"funds of the round: about EUR 170000000"}, 13),
+                     "2020": ({"funds announced with the call: more than EUR 150000000",
+                               "funds after the increase: more than EUR 350000000"}, 32),
+                     "2021": ({"funds of the round: EUR 300000000"}, 28)}
 
 
 # --- the programme's course and content (ontology 1.1.0) ----------------------------------------

@@ -248,6 +248,11 @@ def _all(prop: URIRef) -> Callable[[Graph, dict], str]:
 DATE_NOTE = ("Year (2021), month (2021-03) or day (2021-03-15), as precise as the sources; in RDF typed "
              "xsd:gYear, xsd:gYearMonth or xsd:date, which one CSVW column cannot say, so not mapped to RDF.")
 
+# A mapped column whose cells do not all give a triple (an offline user's review: read as null, unexplained).
+LEAD_NOTE = ("True for the cooperation's lead member: the cell stands for mpsc:leadMember with the member as its "
+             "value. \"false\" is this column's null, so a CSVW processor reads the other members' cells as empty and "
+             "writes no triple for them.")
+
 
 # Why the other columns give no triple of their own (README: every suppressOutput column says why).
 SUBJECT_NOTE = "The row's resource: the subject of the row's triples (aboutUrl), not a triple of its own."
@@ -368,7 +373,7 @@ TABLES = (
               Column("member", "Mitglied", "member", ORG.hasMember, about="cooperation", iri=True, datatype="anyURI"),
               Column("member_label", "Name des Mitglieds", "member's name", RDFS.label, about="member", lang="de"),
               Column("lead", "federführend", "lead member", MPSC.leadMember, about="cooperation", datatype="boolean",
-                     null="false", value_of="member",
+                     null="false", value_of="member", note=LEAD_NOTE,
                      read=lambda g, row: "true" if (URIRef(row["cooperation"]), MPSC.leadMember, URIRef(row["member"])) in g else "false"),
           ), key=("cooperation", "member"), references=(("member", "bodies.csv"),)),
     Table("measures.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Maßnahmen der Projekte", "Measures of the projects",

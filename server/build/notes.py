@@ -25,6 +25,7 @@ def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadat
         lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {LICENCES[entry['licence']].name} | `{entry.get('sha256', '')}` |")
     lines += ["", "Attribution for the reference data: © Statistisches Bundesamt (Destatis); Wikidata identifiers CC0 1.0.",
               "", "## Sources", "", "Every page a published fact was read from, with the number of resources citing it.", ""]
-    cited = Counter(str(o) for g in graphs.values() for o in g.objects(None, DCTERMS.source))
+    # A resource described in two graphs (a body in the programme and the register) cites a page once.
+    cited = Counter(url for url, _ in {(str(o), s) for g in graphs.values() for s, o in g.subject_objects(DCTERMS.source)})
     lines += [f"- <{url}> ({count})" for url, count in sorted(cited.items())]
     return "\n".join(lines) + "\n"

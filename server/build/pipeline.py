@@ -414,8 +414,9 @@ def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[
                 "ontology_versions": {v: ontology_versions.file_name(v) for v in sorted(earlier)},
                 "search": {"name": SEARCH_INDEX, "entries": indexed, "bytes": len(data), "sha256": sha256(data)}}
     # The notes list every file SHA256SUMS lists but those about the release: the search index holds register
-    # names (dl-de/by), earlier ontologies are our vocabulary (CC BY).
-    listed = [*manifest["files"], {**manifest["search"], "licence": "dl-by-de-2.0"},
+    # names (dl-de/by), the changelog names resources and counts (CC BY), earlier ontologies are our vocabulary.
+    changelog = [{**manifest["changes"], "licence": "cc-by-4.0"}] if "changes" in manifest else []
+    listed = [*manifest["files"], {**manifest["search"], "licence": "dl-by-de-2.0"}, *changelog,
               *({"name": ontology_versions.file_name(v), "bytes": len(d), "sha256": sha256(d), "licence": "cc-by-4.0"}
                 for v, d in sorted(earlier.items()))]
     files[NOTES] = notes.release_notes(manifest["version"], manifest["modified"], {g: graphs[g] for g in CONTENT},

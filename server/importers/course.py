@@ -136,6 +136,7 @@ class CourseImporter:
         """Every published figure with its source; the best supported one per kind leads (federalGrant, totalVolume)."""
         for field, (kind, leading) in FIGURES.items():
             figures = project_rows(rows, field)
+            figures = [self.sources.corrected("course.csv", slug, row) for row in figures]
             for row in figures:
                 curated = self.sources.funding.get((slug, field, row["value"]), {})
                 bound = curated.get("bound", "")

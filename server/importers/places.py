@@ -25,12 +25,14 @@ CITY_STATES = {"11", "02"}
 
 
 def unit_label(unit: Unit) -> str:
-    """A German label that tells the roles of one territory apart ('Bamberg' vs 'Landkreis Bamberg')."""
-    if unit.level == "district" and not re.search(r"kreis|region", unit.name, re.I):
-        return f"{unit.type_label} {unit.name}"
-    if unit.level == "association" and not re.search(r"(?i)\b(VG|VVG|GVV|Amt|Verband|gemeinde|Verwaltungs)", unit.name):
-        return f"{unit.type_label} {unit.name}"
-    return unit.name
+    """A German label that tells the roles of one territory apart ('Bamberg' vs 'Landkreis Bamberg'), its spaces
+    as a reader writes them (the register has "Nortorfer  Land"; `mpsc:registerName` keeps its text verbatim)."""
+    name = " ".join(unit.name.split())
+    if unit.level == "district" and not re.search(r"kreis|region", name, re.I):
+        return f"{unit.type_label} {name}"
+    if unit.level == "association" and not re.search(r"(?i)\b(VG|VVG|GVV|Amt|Verband|gemeinde|Verwaltungs)", name):
+        return f"{unit.type_label} {name}"
+    return name
 
 
 class PlaceWriter:

@@ -251,10 +251,12 @@ MESSAGES = {
                       "Check brackets, full stops, quotes and spelling at that point."),
     # a store's or the endpoint's refusal of a query, on the form (errors.QueryFailed.limit, errors.ReadOnly)
     "sparql.refused.max_rows": (
-        "Das Ergebnis hat mehr als {n} Zeilen, mehr als dieser Endpunkt ausgibt. Fragen Sie es mit ORDER BY und "
-        "LIMIT/OFFSET seitenweise ab, oder laden Sie die Dumps unter /dumps/.",
-        "The result has more than {n} rows, more than this endpoint gives. Page through it with ORDER BY and "
-        "LIMIT/OFFSET, or download the dumps at /dumps/."),
+        "Das Ergebnis hat mehr als {n} Zeilen, mehr als dieser Endpunkt ausgibt. Grenzen Sie es ein, fragen Sie es "
+        "mit LIMIT und OFFSET seitenweise ab (ORDER BY hält die Seiten auseinander, sortiert dann aber für jede Seite "
+        "das ganze Ergebnis, was länger als die Zeitgrenze dauern kann), oder laden Sie die Dumps unter /dumps/.",
+        "The result has more than {n} rows, more than this endpoint gives. Narrow it down, page through it with "
+        "LIMIT and OFFSET (ORDER BY keeps the pages apart, but each page then sorts the whole result, which can "
+        "outlast the time limit), or download the dumps at /dumps/."),
     "sparql.refused.query_timeout": (
         "Die Abfrage wurde nach {n} Sekunden angehalten, der Zeitgrenze dieses Endpunkts. Grenzen Sie sie ein, oder "
         "laden Sie die Dumps unter /dumps/.",
