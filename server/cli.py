@@ -148,7 +148,9 @@ def verify(folder):
     from .build.release import MANIFEST, open_release
 
     if folder is None:
-        release = Releases(Settings.from_env().releases).current()
+        settings = Settings.from_env()
+        no_dangling_current(settings)
+        release = Releases(settings.releases).current()
         releases = [release] if release else fail("no release yet; run `mpsc build` first")
     elif (folder / MANIFEST).is_file():
         releases = [open_release(folder)]
@@ -193,15 +195,27 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
         base_url = f"http://{settings.bind}/"
     settings = settings.with_(base_url=base_url)
+    no_dangling_current(settings)
+    if not dev:
+        server.refuse_a_taken_address(settings.bind)
     if server.needs_build(settings):
         build_first(settings)
     current_release(settings, required=False)  # over a remote store, /dumps still serves its files
     server.run(settings, dev=dev)
 
 
+def no_dangling_current(settings: Settings) -> None:
+    """End the command with one line when `current` is a link to no release."""
+    target = Releases(settings.releases).dangling()
+    if target is not None:
+        fail(f"{settings.releases / 'current'} points to {target}, which holds no release; point it at a release "
+             f"folder (`ln -sfn VERSION current` in {settings.releases}) or remove the link to build one")
+
+
 def current_release(settings: Settings, required: bool = True) -> Release | None:
     """The current release, its files checked against SHA256SUMS; ends the command with one line when it is
     damaged, or missing where the command needs one."""
+    no_dangling_current(settings)
     release = Releases(settings.releases).current()
     if release is None and required:
         fail(f"no release in {settings.releases}; run `mpsc build` first")

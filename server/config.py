@@ -7,9 +7,11 @@ service description state and what every enforcement point reads.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import BadSetting
 
@@ -115,11 +117,22 @@ class Settings:
                     raise BadSetting(f"{name}={env[name]!r} cannot be read: {error}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["root"], values["releases"] = Path(values["root"]), Path(values["releases"])
-        return cls(**values)
+        return cls(**values).checked()
+
+    def checked(self) -> "Settings":
+        """These settings, or BadSetting naming the first value a server would start with and then fail every
+        request on, or crash over (an operator's review: a negative time limit answered every query with 503, a
+        proxy named `localhost` made every request a 500, a base URL without a scheme every page a 400)."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            problem = _number_problem(f.name, value) if f.type in ("int", "float") else _CHECKS.get(f.name, _fine)(value)
+            if problem:
+                raise BadSetting(f"{ENVIRONMENT[f.name]}={_shown(value)}: {problem}")
+        return self
 
     def with_(self, **changes) -> "Settings":
         """A copy with the given non-None values changed."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return replace(self, **{k: v for k, v in changes.items() if v is not None}).checked()
 
     @property
     def public_base(self) -> str:
@@ -148,6 +161,73 @@ def _flag(value: str) -> bool:
 
 
 _PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names, "bool": _flag}
+# Numbers a setting may be 0 for, where 0 turns something off; every other number must be positive.
+OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links", "client_short_links"}
+
+
+def _number_problem(name: str, value: float) -> str:
+    least = 0 if name in OFF_AT_ZERO else 1
+    if isinstance(value, float):
+        return "" if value > 0 or (least == 0 and value == 0) else "must be more than 0 seconds"
+    return "" if value >= least else f"must be {least} or more"
+
+
+def _url_problem(url: str) -> str:
+    """Why `url` is no http(s) URL a server can be reached at ("" if it is one)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host"
+    try:
+        parts.port
+    except ValueError:
+        return "has a port that is no number from 1 to 65535"
+    if parts.username is not None:  # urllib would take it for the host, and every log line would show it
+        return "must not carry a user name or password (MPSC_STORE_USER and MPSC_STORE_PASSWORD, for `mpsc load`)"
+    return ""
+
+
+def _bind_problem(bind: str) -> str:
+    host, _, port = bind.rpartition(":")
+    return "" if port.isdigit() and 0 < int(port) < 65536 and host else "must be host:port, the port from 1 to 65535"
+
+
+def _proxies_problem(proxies: tuple[str, ...]) -> str:
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            return f"{proxy!r} is no IP address or network (such as 127.0.0.1 or 10.0.0.0/8); names are not resolved"
+    return ""
+
+
+def _store_problem(store: str) -> str:
+    return "" if store == "embedded" else _url_problem(store).replace("must be", 'must be "embedded" or', 1)
+
+
+def _optional_url_problem(url: str) -> str:
+    return url and _url_problem(url)
+
+
+def _fine(value) -> str:
+    return ""
+
+
+_CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,
+           "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem}
+
+
+def _shown(value) -> str:
+    """A setting's value as the operator wrote it, without a password a URL may carry."""
+    text = ",".join(value) if isinstance(value, tuple) else str(value)
+    return repr(redacted(text))
+
+
+def redacted(url: str) -> str:
+    """`url` with the password of its user part replaced by ***, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.

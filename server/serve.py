@@ -21,11 +21,12 @@ import logging
 import math
 import os
 import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment
 from .build.release import Releases
-from .errors import QueryFailed
+from .errors import BadSetting, QueryFailed
 from .store import open_store
 
 STOP_GRACE = 5  # seconds a stopping worker has beyond the time limit of the queries it still answers
@@ -62,6 +63,22 @@ def run_granian(settings: Settings) -> None:
                     http1_settings=http1, log_access=False, respawn_failed_workers=True,
                     workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
     server.serve()
+
+
+def refuse_a_taken_address(bind: str) -> None:
+    """BadSetting if another program listens at `bind` (host:port). Granian binds with SO_REUSEPORT, so a second
+    server on a port a first one held started without a word and the kernel shared the requests between the two
+    (an operator's review); a port another program held ended in a backtrace. A plain bind fails on either."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections of an earlier run do not count
+        try:
+            probe.bind((host, int(port)))
+        except OSError as error:
+            raise BadSetting(f"cannot listen at {bind}: {error.strerror or error} (another server, or an earlier "
+                             "one still running, holds it; stop it or choose another --port or MPSC_BIND)") from None
 
 
 def serving_app():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import resource
+import socket
 
 import pytest
 
@@ -184,3 +185,55 @@ def test_a_setting_that_cannot_be_read_ends_any_command_in_one_plain_line(comman
     result = mpsc(*command, env={variable: value})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {variable}={value!r} cannot be read:"), result.stderr
+
+
+@pytest.mark.parametrize("variable, value, words", [
+    ("MPSC_QUERY_TIMEOUT", "-5", "must be more than 0 seconds"),  # every page and query answered 503
+    ("MPSC_MAX_ROWS", "-1", "must be 1 or more"),
+    ("MPSC_CLIENT_QUERIES", "0", "must be 1 or more"),  # every query 429
+    ("MPSC_THREADS", "-100", "must be 1 or more"),  # a traceback and a crash loop of the workers
+    ("MPSC_BIND", "foo", "must be host:port"),
+    ("MPSC_BIND", "127.0.0.1:99999", "the port from 1 to 65535"),
+    ("MPSC_STORE", "bogus", 'must be "embedded" or an http:// or https:// URL'),
+    ("MPSC_TRUSTED_PROXIES", "10.0.0.1,localhost", "'localhost' is no IP address or network"),  # every request 500
+    ("MPSC_BASE_URL", "mpsc.example.org/", "must be an http:// or https:// URL"),  # every page 400
+])
+def test_a_setting_a_server_would_fail_on_ends_serve_in_one_plain_line(tmp_path, variable, value, words):
+    """Found by an operator's review: these started a server that failed every request (or crashed its workers)."""
+    result = mpsc("serve", "--port", str(free_port()), env={variable: value, "MPSC_RELEASES": str(tmp_path)},
+                  timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {variable}=") and words in result.stderr, result.stderr
+    assert not list(tmp_path.iterdir())  # refused before anything was built
+
+
+def test_a_store_url_with_a_password_is_refused_without_showing_it(tmp_path):
+    """It was logged on every request, and urllib took the user part for the host."""
+    result = mpsc("serve", "--port", str(free_port()), env={"MPSC_STORE": "http://loader:s3cret@127.0.0.1:9/query",
+                                                            "MPSC_RELEASES": str(tmp_path)}, timeout=60)
+    assert result.returncode == 2 and "must not carry a user name or password" in result.stderr, result.stderr
+    assert "s3cret" not in result.stderr and "loader:***@" in result.stderr
+
+
+def test_serve_refuses_a_port_another_program_listens_on(tmp_path):
+    """Granian binds with SO_REUSEPORT: a second server on a taken port started silently and the kernel shared the
+    requests between the two (an operator's review)."""
+    port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a running granian holds its port
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        result = mpsc("serve", "--port", str(port), env={"MPSC_RELEASES": str(tmp_path)}, timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: cannot listen at 127.0.0.1:{port}: Address already in use")
+
+
+def test_a_current_link_to_no_release_is_named_not_built_over(tmp_path):
+    """A mistyped version in a rollback (`ln -sfn c09a6ef00f1 current`) had `mpsc serve` build and serve a new
+    release."""
+    (tmp_path / "current").symlink_to("c09a6ef00f1")
+    for command in (["serve", "--port", str(free_port())], ["verify"]):
+        result = mpsc(*command, env={"MPSC_RELEASES": str(tmp_path)}, timeout=60)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "points to c09a6ef00f1, which holds no release" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["current"]

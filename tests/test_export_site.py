@@ -15,12 +15,16 @@ import os
 import shutil
 import socket
 import subprocess
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from server.build.release import Releases
 from server.web.conneg import negotiate
+from server.web.export import release_time
 from server.web.links import DOCUMENT_FORMATS
 from tests.conftest import free_port, mpsc, serve_app
 from tests.sparql_support import running
@@ -163,6 +167,18 @@ def test_etag_and_304_and_gzip(site):
     again = get(nginx, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip", "If-None-Match": tag})
     assert again.status == 304 and again.body == b""
     assert again.getheader("Cache-Control") == first.getheader("Cache-Control") == "public, max-age=300"
+
+
+def test_two_releases_of_one_day_get_other_validators_and_one_release_the_same(site, releases_dir):
+    """Found by an operator's review: files were stamped at midnight of the release day, so nginx gave a document
+    that changed but kept its length the same ETag in the next release of the day, and a CDN kept the old one."""
+    _, _, folder = site
+    release = Releases(releases_dir).current()
+    stamp = (folder / "site" / "doc" / "round" / "2020.ttl").stat().st_mtime
+    assert stamp == release_time(release)  # every export of a release gives the same validators
+    day = datetime.fromisoformat(release.modified).replace(tzinfo=timezone.utc).timestamp()
+    others = {release_time(replace(release, manifest={**release.manifest, "version": f"{n:012x}"})) for n in range(50)}
+    assert len(others) == 50 and all(day <= t < day + 86_400 for t in others)  # another second, the same day
 
 
 def test_security_and_cors_headers_as_the_app_sends_them(site):

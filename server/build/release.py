@@ -205,6 +205,12 @@ class Releases:
         link = self.root / CURRENT
         return open_release(link) if (link / MANIFEST).exists() else None
 
+    def dangling(self) -> Path | None:
+        """Where `current` points if it is a link to no release (a mistyped version in a rollback), else None: such a
+        link is a mistake to report, not "no release yet" (a new release was built and served over it)."""
+        link = self.root / CURRENT
+        return Path(os.readlink(link)) if link.is_symlink() and not (link / MANIFEST).exists() else None
+
     def current_version(self) -> str | None:
         """The version of `current`: the name of the folder it points to (`_point_current`), without reading
         the manifest, which took a third of each /healthz answer; None before the first build. A `current`
