@@ -181,6 +181,29 @@ def test_two_releases_of_one_day_get_other_validators_and_one_release_the_same(s
     assert len(others) == 50 and all(day <= t < day + 86_400 for t in others)  # another second, the same day
 
 
+@pytest.mark.parametrize("path", ["doc/round/2020", "id/round/2020", "catalog.ttl", "dumps/mpsc.ttl"])
+def test_a_cors_preflight_is_answered_as_the_app_answers_it(site, path):
+    """Found by an operator's review: nginx answered 405 (303 under /id/), so a browser could not send, say,
+    If-None-Match or a JSON-LD profile in Accept from another origin."""
+    nginx, app, _ = site
+    headers = {"Origin": "https://portal.example", "Access-Control-Request-Method": "GET",
+               "Access-Control-Request-Headers": "if-none-match"}
+    static, dynamic = options(nginx, path, headers), options(app, path, headers)
+    assert static.status == dynamic.status and 200 <= static.status < 300, (static.status, dynamic.status)
+    for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"):
+        assert static.getheader(header) == dynamic.getheader(header) is not None, header
+
+
+def options(base: str, path: str, headers: dict) -> http.client.HTTPResponse:
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    connection.request("OPTIONS", "/" + path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
 def test_security_and_cors_headers_as_the_app_sends_them(site):
     nginx, app, _ = site
     static, dynamic = get(nginx, "doc/project/bamberg", {"Accept": "text/html"}), get(app, "doc/project/bamberg", {"Accept": "text/html"})

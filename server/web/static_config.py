@@ -168,6 +168,8 @@ server {{
     error_page 418 = @mpsc;
     set $mpsc_none "";
     set $mpsc_vary "";
+    # CORS preflights (and any OPTIONS) are the app's to answer: nginx refused them with 405 (an operator's review).
+    if ($request_method = OPTIONS) {{ return 418; }}
     set $mpsc_cache "public, max-age={MAX_AGE}";
     add_header Vary $mpsc_vary always;
     add_header Cache-Control $mpsc_cache;
@@ -317,6 +319,11 @@ http://{listen} {{
         match header Content-Type text/html*
     }}
 
+    # CORS preflights (and any OPTIONS) are the app's to answer, as behind nginx.
+    @options method OPTIONS
+    handle @options {{
+        {proxy}
+    }}
     # Only bare URLs and ?lang= were exported; /sparql and /healthz are always the app's.
     @dynamic expression `{{query}} != ""{exported}`
     handle @dynamic {{
@@ -331,11 +338,14 @@ http://{listen} {{
     @id path_regexp id ^/id/(.+)$
     handle @id {{
         map {{mpsc_format}} {{mpsc_see_other}} {{
-            html {base}doc/{{re.id.1}}{{query}}
+            html {base}doc/{{re.id.1}}{{?query}}
 {see_other}
             default ""
         }}
-        @exported file /doc/{{re.id.1}}.nt
+        @exported {{
+            file /doc/{{re.id.1}}.nt
+            expression `{{mpsc_see_other}} != ""`
+        }}
         header @exported Vary Accept
         header @exported Cache-Control "public, max-age={MAX_AGE}"
         redir @exported {{mpsc_see_other}} 303
