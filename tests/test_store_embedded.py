@@ -157,10 +157,12 @@ def test_a_lane_whose_executor_could_not_be_replaced_is_filled_up_again(release,
             version_of(pool, SITE)
         wait_for(lambda: "the site lane still lacks 1 executor(s)" in caplog.text)
         assert pool.health()["executors"] == 1 and "could not replace a query executor of the site lane" in caplog.text
+        # /healthz says so: a lane with none left answers nothing (an operator's review: it said ok)
+        assert pool.health()["missing"] == {SITE: 1} and pool.health()["answers"] is False
         assert version_of(pool, PUBLIC) == "embedded1"  # the other lane answers on
         (tmp_path / "away").rename(store)
         wait_for(lambda: pool.health()["executors"] == 2)
-        assert version_of(pool, SITE) == "embedded1"
+        assert version_of(pool, SITE) == "embedded1" and pool.health()["missing"] == {} and pool.health()["answers"]
         time.sleep(0.5)  # more rounds of the recycler add nothing beyond the lanes' sizes
         assert pool.health()["executors"] == 2
     finally:

@@ -215,7 +215,7 @@ class EmbeddedStore(Store):
 
     def health(self) -> dict:
         pool = self._pool.health()
-        return {"store": "embedded", "version": self.version, "ok": pool["executors"] > 0, **pool}
+        return {"store": "embedded", "version": self.version, "ok": pool.pop("answers"), **pool}
 
     def close(self) -> None:
         self._pool.close()

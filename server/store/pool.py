@@ -423,10 +423,14 @@ class ExecutorPool:
             server.close()
 
     def health(self) -> dict:
+        """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
+        copy removed under a running server, say): a lane with none left answers nothing (`answers`)."""
         with self._lock:
-            alive, server = len(self._alive), self._server
+            alive, server, members = len(self._alive), self._server, dict(self._members)
+        missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items() if members.get(lane, 0) < size}
         return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
-                "lanes": dict(self._sizes), "source": server.kind, "malloc": server.malloc}
+                "lanes": dict(self._sizes), "missing": missing, "source": server.kind, "malloc": server.malloc,
+                "answers": all(members.get(lane, 0) > 0 for lane in self._sizes)}
 
     def close(self) -> None:
         """End every executor, busy or idle, and the fork servers."""
