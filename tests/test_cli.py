@@ -106,6 +106,15 @@ def test_stats_prints_coverage_of_the_current_release(releases_dir):
         assert english == entities, cls  # every one of them has an English label
 
 
+def test_stats_says_100_and_0_percent_only_for_all_and_nothing():
+    """Found by an operator's review: 10,743 of 10,751 showed as "(100 %)", 2 of 503 as "(0 %)"."""
+    from server.build.stats import share
+
+    assert [share(10_743, 10_751), share(2, 503), share(10_751, 10_751), share(0, 503), share(1, 2)] == [
+        "99.9", "0.4", "100", "0", "50"]
+    assert share(1, 100_000) == "0.1" and share(99_999, 100_000) == "99.9"
+
+
 def test_stats_without_a_release_says_so(tmp_path):
     result = mpsc("stats", "--out", str(tmp_path))
     assert result.returncode == 1

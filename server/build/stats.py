@@ -120,6 +120,15 @@ def tagged_subjects(release: Release) -> dict[tuple[str, str, str], set[str]]:
     return found
 
 
+def share(part: int, whole: int) -> str:
+    """A percentage that says 100 and 0 only when it is all or nothing: 10,743 of 10,751 is "99.9", not "100" (an
+    operator's review: the rounding hid the gaps the table is for)."""
+    percent = 100 * part / whole
+    if 0 < part < whole and (round(percent) in (0, 100)):
+        return f"{min(max(percent, 0.1), 99.9):.1f}"
+    return f"{percent:.0f}"
+
+
 def render_table(rows: list[dict]) -> str:
     """Plain-text tables, one per group, with counts and percentages."""
     out = []
@@ -130,7 +139,7 @@ def render_table(rows: list[dict]) -> str:
         header = ["graph", "class", "entities", *columns]
         lines = [header]
         for r in selected:
-            cells = [f"{r['covered'][c]:,} ({100 * r['covered'][c] / r['entities']:.0f} %)" for c in columns]
+            cells = [f"{r['covered'][c]:,} ({share(r['covered'][c], r['entities'])} %)" for c in columns]
             lines.append([r["graph"], r["class"], f"{r['entities']:,}", *cells])
         out.append(aligned(lines))
     languages = ", ".join(name for columns in COLUMNS.values() for name, props in columns.items()
