@@ -12,6 +12,7 @@ from flask import Flask
 
 from server.web import per_release
 from server.web.i18n import preferred
+from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type, vary
 
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -273,3 +274,11 @@ def test_a_measure_page_names_its_project_status_and_what_it_reuses(base_url):
     assert "in operation" in words and "HageNOW" in words
     assert "interactive municipal app (further development of the Smart Village App)" in words  # reuses
     assert "Hagenow" in words.split("Links to this resource", 1)[1]
+
+
+def test_a_replica_without_the_release_folder_states_no_count_it_cannot_know(settings, real_store, tmp_path):
+    """Found by an operator's review: over a store without the release folder the home page said "0 triples in the
+    dataset" (the count is in the release manifest) and linked the missing /dumps/."""
+    with serve_app(settings.with_(releases=tmp_path), store=real_store) as base:
+        html = page(base, "en")
+    assert "73" in html and "triples in the dataset" not in html and "dumps/#counts" not in html

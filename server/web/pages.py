@@ -32,7 +32,7 @@ def home() -> Response:
                       for row in rows] for facet, rows in counts.items()}
     release = served_release()
     return render_page("index.html", facets=facets, totals={k: int(v) for k, v in totals.items()},
-                       release=release, triples=release.manifest.get("triples", 0) if release else 0,
+                       release=release, triples=release.manifest.get("triples") if release else None,
                        examples=examples(get_settings().root / "queries"))
 
 
