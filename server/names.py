@@ -101,14 +101,15 @@ def keys(name: str) -> set[str]:
 _LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|ob|bei|auf|vor)\s+(?:(?:der|dem|den)\s+)?|in\s+(?:der|dem|den)\s+|"
                       r"[abiov]\.\s*(?:d\.\s*)?)\S.*$")
 # What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first.
-_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universitätsstadt|hochschulstadt|"
-                          r"große kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)\s+(?=\S)", re.IGNORECASE)
+# Also as tables spell them without ä and ß ("Universitaetsstadt", "Grosse Kreisstadt"; a wrangler's review).
+_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universit(?:ä|ae)tsstadt|hochschulstadt|"
+                          r"gro(?:ß|ss)e kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)\s+(?=\S)", re.IGNORECASE)
 
 
 def base_forms(name: str) -> set[str]:
-    """The name without the register's designation after the comma, without a parenthesised qualifier and
-    without what it is named by: "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; "Frankfurt am Main" ->
-    "Frankfurt"; empty if the name has none of these."""
+    """The name without the register's designation after the comma, without a parenthesised qualifier, without
+    what it is named by and without what follows a slash: "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle";
+    "Frankfurt am Main" -> "Frankfurt"; "Cottbus/Chóśebuz" -> "Cottbus"; empty if the name has none of these."""
     forms = set()
     head = name.split(",", 1)[0].strip()
     if head != name.strip():
@@ -119,6 +120,9 @@ def base_forms(name: str) -> set[str]:
     located = _LOCATED.match(unqualified)
     if located:
         forms.add(located.group(1))
+    german = unqualified.split("/", 1)[0].strip()  # "Cottbus/Chóśebuz", "Mühlhausen/Thüringen": the German name first
+    if german and german != unqualified:
+        forms.add(german)
     return forms
 
 

@@ -49,6 +49,7 @@ def test_name_forms_drop_the_register_qualifier_only_for_official_names():
                                                                              {"Mülheim an der Ruhr", "Mülheim"}),
     ("Amt Am Peenestrom", set()), ("Verbandsgemeinde An der Finne", set()),  # capitals: part of the name
     ("Hamburg in Kooperation mit Leipzig und München", set()), ("Hand in Hand", set()),  # "in" only before an article
+    ("Cottbus/Chóśebuz", {"Cottbus"}), ("Mühlhausen/Thüringen, Stadt", {"Mühlhausen/Thüringen", "Mühlhausen"}),
 ])
 def test_base_forms_leave_out_what_a_place_is_named_by(name, forms):
     assert names.base_forms(name) == forms

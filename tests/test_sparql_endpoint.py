@@ -402,6 +402,15 @@ def test_a_syntax_error_in_the_browser_shows_the_form_again(sparql):
     assert "Syntax error at line 1, column 18" in page and "SELECT ?s WHERE {</textarea>" in page
 
 
+def test_the_form_shows_the_line_the_parser_names(sparql):
+    """Found by an attacker's review: a U+2028 (or a lone CR) in a string made the form show another line than the
+    parser's "line 2"; the parser counts lines at newlines alone."""
+    answer = fetch(sparql, query='SELECT ("a\u2028b" AS ?x) {}\r\nLIMIT x', headers={"Accept": BROWSER})
+    page = answer.body.decode()
+    assert answer.status == 400 and "line 2, column" in page
+    assert '<pre class="error-line"><code>LIMIT x' in page
+
+
 UPDATE = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
 
 

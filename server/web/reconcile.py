@@ -26,7 +26,7 @@ from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
-from .search import number
+from .params import whole_number
 from .site import reader, render_page
 
 bp = Blueprint("reconcile", __name__)
@@ -92,6 +92,8 @@ def parse_json(text: str, name: str):
     try:
         return json.loads(text)
     except ValueError as error:
+        if "int_max_str_digits" in str(error):  # Python's own advice on raising its limit, not the client's
+            raise HttpError(400, f"The parameter `{name}` holds a number of more than 4,300 digits.") from None
         raise HttpError(400, f"The parameter `{name}` is not JSON: {error}") from None
     except RecursionError:
         raise HttpError(400, f"The parameter `{name}` nests arrays or objects too deeply.") from None
@@ -180,7 +182,8 @@ def well_formed(query) -> bool:
     number = query.get("limit", 1)
     return (isinstance(query.get("query", ""), str)
             and (isinstance(types, str) or isinstance(types, list) and all(isinstance(t, str) for t in types))
-            and isinstance(number, (int, float)) and not isinstance(number, bool) and math.isfinite(number)
+            and isinstance(number, (int, float)) and not isinstance(number, bool)
+            and (isinstance(number, int) or math.isfinite(number))  # isfinite cannot take an int beyond a float's range
             and query.get("type_strict", "any") in ("any", "should", "all")
             and isinstance(properties, list) and all(property_condition(p) for p in properties)
             and ("query" in query or bool(properties)))
@@ -218,7 +221,7 @@ def suggest_entity() -> Response:
     (Reconciliation API 0.2, "Suggest Services")."""
     found, prefix = index(), request.args.get("prefix", "")
     wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
-    skip = number("cursor", 0, MAX_CURSOR, lowest=0)
+    skip = whole_number("cursor", 0, MAX_CURSOR, lowest=0)
     ids = found.with_prefix(prefix, skip + SUGGESTIONS,
                             lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
     lang, entities = reader()[0], [found.entities[i] for i in ids]
@@ -292,7 +295,7 @@ def propose() -> Response:
     properties = property_list(request.args.get("type", ""))
     answer = {"type": request.args.get("type", "")}
     if "limit" in request.args:
-        answer["limit"] = number("limit", len(properties), PROPOSALS_LIMIT)
+        answer["limit"] = whole_number("limit", len(properties), PROPOSALS_LIMIT)
     return jsonify({**answer, "properties": properties[:answer.get("limit")]})
 
 

@@ -52,7 +52,10 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
     kept.sort(key=lambda i: (i not in identified, -scores[i], -population(index.entities[i]), index.entities[i].label(), i))
     close = [i for i in kept if scores[i] >= 100 * BASE_WEIGHT]
-    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 else []
+    # A state or district the service could not read ("BB", "Kreis Oberhavel") constrains nothing, so a namesake in
+    # another state is no certain match (a wrangler's review: Fürstenberg in Niedersachsen was accepted unasked).
+    unread = any(not allowed for _, allowed in places)
+    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 and not unread else []
     return [Candidate(index.entities[i], round(scores[i], 1), i in identified or i in certain)
             for i in kept[:query.limit]]
 
@@ -83,8 +86,8 @@ def identifier_texts(prop: str, value) -> list[str]:
     if its state's number is 01 to 09. Within one property they never name two places: its keys' lengths (AGS 2, 5,
     8 digits; ARS 2, 5, 9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if prop == "wikidata" or not math.isfinite(value) or value != int(value) or value < 0:
-            return []
+        if prop == "wikidata" or value < 0 or isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+            return []  # (an int needs no such test, and math.isfinite cannot take one beyond a float's range)
         value = str(int(value))
     text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
     normal = names.identifier(text)
@@ -125,14 +128,19 @@ def keyed(index: Index, keys: set[str], top: float, scores: dict[str, float]) ->
 
 
 def resolve(index: Index, prop: str, values) -> set[str]:
-    """The states (or districts) a constraint names, by id, IRI, key or name; empty if none is known, so an
-    unknown value does not hide every candidate."""
+    """The states (or districts) a constraint names, by id, IRI, key (AGS or ARS, also sent as a number that lost
+    its leading zero: 9 for Bayern's 09) or name; empty if none is known, so an unknown value does not hide every
+    candidate (but keeps them from being a certain `match`, `candidates`)."""
     wanted = PLACE_CONSTRAINTS[prop]
     found: set[str] = set()
     for value in values:
         text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
         text = entity_id(text) or text
-        found |= {text} if text in index.entities else index.by_identifier.get(("ags", text), set())
+        if text in index.entities:
+            found.add(text)
+        keys = identifier_texts("ars", value) + (["0" + text] if text.isdigit() and len(text) == 1 else [])
+        for key in {text, *keys}:
+            found |= index.by_identifier.get(("ags", key), set()) | index.by_identifier.get(("ars", key), set())
         for key in names.keys(text):
             found |= set(index.by_key.get(key, {}))
     return {i for i in found if wanted in index.entities[i].types}

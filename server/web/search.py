@@ -15,6 +15,7 @@ from ..formats import HTML, JSON
 from . import responses, served_index
 from .conneg import choose, not_acceptable
 from .finder import Finder, Hit
+from .params import whole_number
 from .site import page_tag, reader, render_page
 
 bp = Blueprint("search", __name__)
@@ -40,15 +41,6 @@ def query_text() -> str:
     return text
 
 
-def number(name: str, default: int, highest: int, lowest: int = 1) -> int:
-    """An integer parameter from `lowest` to `highest`; 400 for anything else (such as "²", a digit to
-    str.isdigit but not to int, or a thousand digits, more than int reads)."""
-    value = request.args.get(name, str(default))
-    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not lowest <= int(value) <= highest:
-        raise HttpError(400, f"`{name}` must be a whole number from {lowest} to {highest}.")
-    return int(value)
-
-
 @bp.route("/search")
 def search() -> Response:
     """Resources whose names, official names or identifiers match `q`, as a page or JSON (`format=json`)."""
@@ -58,7 +50,7 @@ def search() -> Response:
     fmt = choose(OFFERED, suffix=BY_NAME.get(named or "")).format
     if named is None:  # the same URL answers a page or JSON by Accept: a shared cache must tell them apart
         responses.depends_on("Accept")
-    text, page = query_text(), number("page", 1, 10_000)
+    text, page = query_text(), whole_number("page", 1, 10_000)
     if fmt is HTML:
         return responses.conditional(page_tag(), lambda: results_page(text, page))
     return responses.conditional(page_tag("json"), lambda: results_json(text, page))
@@ -94,7 +86,7 @@ def results_json(text: str, page: int) -> Response:
 @bp.route("/search/suggest")
 def suggest() -> Response:
     """The best matches for `q` as [{iri, label, type, description}], for completing names while typing."""
-    text, limit = query_text(), number("limit", SUGGEST_LIMIT, SUGGEST_MAX)
+    text, limit = query_text(), whole_number("limit", SUGGEST_LIMIT, SUGGEST_MAX)
     lang = reader()[0]
 
     def compute() -> Response:

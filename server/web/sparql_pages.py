@@ -31,6 +31,7 @@ from ..errors import HttpError, QueryFailed, ReadOnly
 from . import get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
+from .params import whole_number
 from .site import number, reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -130,9 +131,11 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
 
 
 def _located(error: QueryFailed, query: str) -> dict:
-    """The line of `query` the error names, and the column to put the caret under."""
-    lines = query.splitlines() or [""]
-    return {"line_text": lines[min(error.line, len(lines)) - 1], "caret": error.column}
+    """The line of `query` the error names, and the column to put the caret under. Lines end at "\n" alone, as
+    the parser counts them: str.splitlines also breaks at "\r", "\f" and U+2028, and showed another line than
+    the one named (an attacker's review)."""
+    lines = query.split("\n")
+    return {"line_text": lines[min(error.line, len(lines)) - 1].removesuffix("\r"), "caret": error.column}
 
 
 def results_page(query_request, info: Inspection, deadline: float) -> str:
@@ -186,10 +189,7 @@ def _map_settings(settings) -> dict:
 
 def page_number() -> int:
     """Which HTML_ROWS rows of a result the table and its views show (`page`, from 1); the downloads have all."""
-    text = request.args.get("page", "1")
-    if not text.isdigit() or not 1 <= int(text) <= MOST_PAGES:
-        raise HttpError(400, f"page must be a whole number from 1 to {MOST_PAGES:,}.")
-    return int(text)
+    return whole_number("page", 1, MOST_PAGES)
 
 
 def page_url(query_request, number: int) -> str:
