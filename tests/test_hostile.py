@@ -847,6 +847,23 @@ def test_ambiguous_framing_is_refused(served_url, framing):
     assert answer.status in (0, 400), answer  # 0: closed the connection without an answer
 
 
+@pytest.mark.parametrize("path", ["/sparql", "/sparql/links"])
+def test_a_body_that_ends_before_its_content_length_is_refused_not_answered_as_whole(served_url, path):
+    """Found by an attacker's review: a client that stopped one byte short had `… LIMIT 1` run for `… LIMIT 12`,
+    and a short link stored for it."""
+    body = b"query=SELECT+%3Fs+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D+LIMIT+12"
+    head = (f"POST {path} HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Accept: {JSON}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", urllib.parse.urlsplit(served_url).port), timeout=10) as sock:
+        sock.sendall(head + body[:-1])
+        sock.shutdown(socket.SHUT_WR)  # the client sends no more
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400 "), reply[:200]
+    assert b"ended after 54 of the 55 bytes its Content-Length announced" in reply
+
+
 @pytest.mark.parametrize("head", [
     b"Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\n",
     b"Transfer-Encoding: chunked\r\n\r\n10\r\nASK",

@@ -82,6 +82,15 @@ def test_the_embedded_view_is_the_view_alone_and_may_be_framed(server):
     assert "embed" not in parse_qs(urlsplit(unescape(full)).query)  # "open in the query service" leaves the frame
 
 
+@pytest.mark.parametrize("params", [{"query": "SELECT"}, {"query": POINTS, "page": "0"}])
+def test_a_refusal_may_not_be_framed_even_with_embed(server, params):
+    """Found by an attacker's review: ?embed=1 let any site frame the query form of a refused query."""
+    answer = fetch(server + "sparql", format="html", embed="1", headers={"Accept": "text/html"}, **params)
+    assert answer.status == 400 and "<form" in answer.body.decode()
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["X-Frame-Options"] == "DENY"
+
+
 def test_the_full_page_may_not_be_framed_and_offers_the_embed_code(server):
     answer, page = results(server, POINTS, view="map")
     policy = answer.headers["Content-Security-Policy"]

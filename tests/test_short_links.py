@@ -58,6 +58,10 @@ def test_a_short_link_redirects_to_the_permalink_that_runs_the_query(server):
     assert fetch(target, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
     status, target = location_of(short + "?output=csv")  # a format asked of the short link goes along
     assert status == 303 and parse_qs(urlsplit(target).query) == {"query": [QUERY], "format": ["csv"]}
+    # and so does what the results page reads (an attacker's review: page, view, lang and embed were dropped)
+    status, target = location_of(short + "?page=2&view=table&lang=en&embed=1&other=x")
+    assert status == 303 and parse_qs(urlsplit(target).query) == {
+        "query": [QUERY], "view": ["table"], "page": ["2"], "embed": ["1"], "lang": ["en"]}
 
 
 def test_a_long_querys_short_link_answers_the_query_itself(settings):

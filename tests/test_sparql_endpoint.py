@@ -6,12 +6,13 @@ merge as default graph), small limits so each one can be hit, and a project fold
 from __future__ import annotations
 
 import gzip
+import html
 import http.client
 import json
 import re
 import socket
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph
 import pytest
@@ -400,6 +401,15 @@ def test_a_syntax_error_in_the_browser_shows_the_form_again(sparql):
     page = answer.body.decode()
     assert answer.status == 400 and answer.media_type == "text/html"
     assert "Syntax error at line 1, column 18" in page and "SELECT ?s WHERE {</textarea>" in page
+
+
+def test_the_language_switch_keeps_every_graph_of_the_dataset(sparql):
+    """Found by an attacker's review: the other language's page had only the first default-graph-uri."""
+    graphs = ["https://w3id.org/mpsc/graph/ontology", "https://w3id.org/mpsc/graph/programme"]
+    answer = fetch(sparql, query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", headers={"Accept": BROWSER},
+                   **{"default-graph-uri": graphs})
+    switch = html.unescape(re.search(r'<a class="lang" href="([^"]+)"', answer.body.decode()).group(1))
+    assert answer.status == 200 and parse_qs(urlsplit(switch).query)["default-graph-uri"] == graphs
 
 
 def test_the_form_shows_the_line_the_parser_names(sparql):

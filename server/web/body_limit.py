@@ -12,13 +12,14 @@ what a buffering proxy in front is for (docs/deployment.md).
 
 Werkzeug caps a chunked stream (no Content-Length) at MAX_CONTENT_LENGTH but stops there without an error: a
 form field behind the cap would be dropped, and the rest answered as if it were the whole request (a query
-lost, a short link stored from half a form). Read whole here, a body over the limit is refused with 413.
+lost, a short link stored from half a form). Read whole here, a body over the limit is refused with 413, and one
+that ends before its Content-Length with 400 (it had been answered as the whole request: an attacker's review).
 """
 from __future__ import annotations
 
 import io
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .admission import AtOnce, client_of
 
@@ -36,7 +37,8 @@ class BodyLimit:
         most = self._most(environ)
         if most:
             client = client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), "", self.trusted)
-            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], most, self.limit, self.senders, client)
+            announced = bool(environ.get("CONTENT_LENGTH", "").strip())
+            environ["wsgi.input"] = WholeBody(environ["wsgi.input"], most, self.limit, self.senders, client, announced)
         return self.app(environ, start_response)
 
     def _most(self, environ) -> int:
@@ -54,9 +56,9 @@ class WholeBody:
     """A request body read whole at its first read (RequestEntityTooLarge, 413, if longer than `limit`), while
     it counts among the bodies its client is sending."""
 
-    def __init__(self, stream, most: int, limit: int, senders: AtOnce, client: str):
+    def __init__(self, stream, most: int, limit: int, senders: AtOnce, client: str, announced: bool):
         self._stream, self._most, self._limit, self._body = stream, most, limit, None
-        self._senders, self._client = senders, client
+        self._senders, self._client, self._announced = senders, client, announced
 
     def read(self, size: int = -1) -> bytes:
         if self._body is None:
@@ -64,6 +66,9 @@ class WholeBody:
                 data = _read(self._stream, self._most)
             if len(data) > self._limit:
                 raise RequestEntityTooLarge()
+            if self._announced and len(data) < self._most:  # the client stopped sending before its Content-Length
+                raise BadRequest(f"The request body ended after {len(data):,} of the {self._most:,} bytes its "
+                                 "Content-Length announced; send it whole.")
             self._body = io.BytesIO(data)
         return self._body.read(size)
 

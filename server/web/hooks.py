@@ -175,7 +175,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = NOSNIFF
     response.headers["Server"] = "mpsc"  # instead of a server's name and version
     if response.mimetype == HTML.media_type:
-        framed = g.get("frameable", False)
+        # Only the embeddable answer itself: a refusal is the query form again (an attacker's review: ?embed=1 let
+        # any site frame the form and its error pages).
+        framed = g.get("frameable", False) and response.status_code < 400
         response.headers["Content-Security-Policy"] = content_security_policy(
             current_app.extensions.get("mpsc.tile_origin", ""), framed)
         if not framed:

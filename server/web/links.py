@@ -91,12 +91,13 @@ class Linker:
         self.lang_param = lang_param  # "en" when the reader chose it with ?lang=, carried to every page
 
     def url(self, path: str, /, **params) -> str:
-        """An absolute URL of a site path, with the language switch and any query parameters."""
+        """An absolute URL of a site path, with the language switch and any query parameters (a list: the
+        parameter repeated)."""
         path, hash_, fragment = path.partition("#")
-        params = {k: v for k, v in params.items() if v not in (None, "")}
+        params = {k: v for k, v in params.items() if v not in (None, "", [])}
         if self.lang_param and "lang" not in params:
             params["lang"] = self.lang_param
-        query = "?" + urlencode(params) if params else ""
+        query = "?" + urlencode(params, doseq=True) if params else ""
         return to_uri(self.base + path) + query + hash_ + to_uri(fragment)
 
     def resource(self, iri: str) -> str | None:

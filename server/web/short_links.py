@@ -24,7 +24,7 @@ from ..errors import HttpError
 from . import get_settings
 from .endpoint import QueryRequest, answer, form_fields, requested_formats, requesting_client, too_large
 from .site import not_found
-from .sparql_pages import link_fits, permalink
+from .sparql_pages import PAGE_PARAMETERS, link_fits, permalink
 
 bp = Blueprint("short_links", __name__)
 ID_CHARS = 10  # 50 bits: collisions are out of reach for any number of links this table may hold
@@ -93,7 +93,8 @@ def follow(key: str):
     if row is None:
         return not_found()
     formats = requested_formats(request.args)  # `/q/KEY?format=csv` asks for CSV either way
-    target = permalink(row[0], formats)
+    shown = [(name, value) for name in PAGE_PARAMETERS for value in request.args.getlist(name)]
+    target = permalink(row[0], formats, shown)
     if link_fits(target):
         return redirect(target, code=303)
     g.short_link = get_settings().public_base + "q/" + key  # the page's links to this query go through it

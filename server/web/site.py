@@ -46,7 +46,9 @@ def context() -> dict:
     lang, link = reader()
     other = next(code for code in LANGUAGES if code != lang)
     here, path = Linker(get_settings().public_base), request.path.lstrip("/")
-    params = {name: value for name, value in request.args.to_dict().items() if name != "lang"}
+    # Every value of a repeated parameter: a results page's two default-graph-uri (an attacker's review: the other
+    # language's page had only the first, and counted another dataset).
+    params = {name: values for name, values in request.args.lists() if name != "lang"}
     # The page in each language (the switch) and, for search engines, each language's canonical URL (hreflang
     # alternates, on pages with a short URL: a result page of a long query is no page to index, and would carry
     # it three times) and the negotiated one.

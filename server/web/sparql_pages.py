@@ -267,9 +267,16 @@ def run_url(query: str, fmt_key: str = "html", query_request=None, **more) -> st
     return url
 
 
-def permalink(query: str, formats: list[str] = ()) -> str:
-    """The URL that runs `query`, in the first of `formats` that fits it (see endpoint.py)."""
-    return get_settings().public_base + "sparql?" + urlencode([("query", query), *(("format", f) for f in formats)])
+# What the results page reads besides the query and its format; a short link passes them on (an attacker's review:
+# `/q/KEY?page=2&lang=en` showed page 1 in German).
+PAGE_PARAMETERS = ("view", "page", "embed", "lang")
+
+
+def permalink(query: str, formats: list[str] = (), shown: list[tuple[str, str]] = ()) -> str:
+    """The URL that runs `query`, in the first of `formats` that fits it (see endpoint.py), and with the
+    PAGE_PARAMETERS in `shown`."""
+    return get_settings().public_base + "sparql?" + urlencode([("query", query), *(("format", f) for f in formats),
+                                                               *shown])
 
 
 def link_fits(url: str) -> bool:
