@@ -92,7 +92,17 @@ FILLERS = frozenset({"a", "b", "d", "i", "den", "dem", "die", "das", "ob", "o", 
 def keys(name: str) -> set[str]:
     """The forms two names are matched in: `fold` and `loose`, without filler words (they are spelled in
     many ways and seldom tell places apart)."""
-    return {" ".join(w for w in form.split() if w not in FILLERS) for form in (fold(name), loose(name))} - {""}
+    return {_unfilled(form) for form in (fold(name), loose(name))} - {""}
+
+
+def spelling_key(name: str) -> str:
+    """The `fold` key alone: two names with it in common are spelt alike but for case, ß and punctuation, where
+    their `loose` keys also match "Munster" with "Münster"."""
+    return _unfilled(fold(name))
+
+
+def _unfilled(form: str) -> str:
+    return " ".join(w for w in form.split() if w not in FILLERS)
 
 
 # What a place is named by after its name: "Frankfurt am Main", "Freiburg im Breisgau", "Mülheim an der Ruhr",

@@ -5,6 +5,9 @@ Checks what only a browser shows: pages render with their styles, links navigate
 """
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 
 from server.build import build
@@ -76,6 +79,18 @@ def test_phone_width_has_no_horizontal_scroll(base_url):
             assert phone.evaluate("[window.innerWidth, screen.width]") == [360, 360], path
             assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
         assert phone.errors == []
+
+
+def test_the_reconciliation_preview_fits_the_frame_the_manifest_names(base_url):
+    """Found by a wrangler's review: unstyled, a municipality's preview was ~270 px tall, and OpenRefine's frame
+    (the manifest's 400 × 140) showed its name, description and AGS only."""
+    frame = json.loads(urllib.request.urlopen(base_url + "reconcile").read())["preview"]
+    with Browser(width=frame["width"], height=frame["height"]) as preview:
+        preview.open(base_url + "reconcile/preview?id=municipality/09461000")
+        assert preview.evaluate("document.documentElement.scrollHeight") <= frame["height"]
+        assert preview.evaluate("document.querySelectorAll('.preview-keys dd').length") == 4
+        assert preview.evaluate("document.documentElement.scrollWidth") <= frame["width"]
+        assert preview.errors == []
 
 
 def test_without_chromium_a_browser_test_fails_and_says_what_to_install(monkeypatch):

@@ -104,16 +104,14 @@ def test_funding_by_round(store):
     while funding-by-category-and-state summed the leading figures, and it showed no funds for 2019 and 2020, whose
     figures are "about" and "more than" ones."""
     rows = run(store, "funding-by-round")
-    sums = {(year, kind): (int(n), int(float(total))) for year, _, _, kind, n, total in rows}
+    sums = {(year, kind): (int(n), int(float(total))) for year, _, _, _, kind, n, total in rows}
     # the leading figures' exact amounts (sources/mpsc/course.csv); bounds and approximations are not summed
     assert sums[("2019", "federal grant")] == (5, 46_517_000)
     assert sums[("2020", "federal grant")] == (20, 215_769_775)
     assert sums[("2021", "federal grant")] == (10, 76_222_000)
-    funds = {year: (set(text.split("; ")), int(selected)) for year, text, selected, *_ in rows}
-    assert funds == {"2019": ({"funds of the round: about EUR 170000000"}, 13),
-                     "2020": ({"funds announced with the call: more than EUR 150000000",
-                               "funds after the increase: more than EUR 350000000"}, 32),
-                     "2021": ({"funds of the round: EUR 300000000"}, 28)}
+    funds = {year: (int(float(amount)), stated, int(selected)) for year, amount, stated, selected, *_ in rows}
+    assert funds == {"2019": (170_000_000, "about", 13), "2020": (350_000_000, "more than", 32),  # raised after the
+                     "2021": (300_000_000, "exactly", 28)}                                        # call's "über 150"
 
 
 # --- the programme's course and content (ontology 1.1.0) ----------------------------------------

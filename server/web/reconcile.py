@@ -27,7 +27,7 @@ from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
 from .params import whole_number
-from .site import reader, render_page
+from .site import number, reader, render_page
 
 bp = Blueprint("reconcile", __name__)
 
@@ -277,8 +277,9 @@ def preview() -> Response:
         # a round or category, as a data extension names them: its name links to its page
         return render_page("reconcile_preview.html", ident=ident, name=found.label_of(ident, reader()[0]),
                            description="", keys=[])
-    keys = [(PROPERTIES[p][LANGUAGES.index(reader()[0])], v) for p in ("ags", "ars", "wikidata", "population")
-            for v in sorted(entity.values(p))]
+    lang = reader()[0]
+    keys = [(PROPERTIES[p][LANGUAGES.index(lang)], number(int(v), lang) if p == "population" else v)
+            for p in ("ags", "ars", "wikidata", "population") for v in sorted(entity.values(p))]
     return render_page("reconcile_preview.html", ident=entity.id, name=entity.label(reader()[0]),
                        description=description(found, entity), keys=keys)
 

@@ -50,7 +50,9 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
         scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
-    kept.sort(key=lambda i: (i not in identified, -scores[i], -population(index.entities[i]), index.entities[i].label(), i))
+    spelt = names.spelling_key(query.text)
+    kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
+                             -population(index.entities[i]), index.entities[i].label(), i))
     close = [i for i in kept if scores[i] >= 100 * BASE_WEIGHT]
     # A state or district the service could not read ("BB", "Kreis Oberhavel") constrains nothing, so a namesake in
     # another state is no certain match (a wrangler's review: Fürstenberg in Niedersachsen was accepted unasked).
@@ -151,6 +153,13 @@ def fits(entity: Entity, types: frozenset[str], places: list[tuple[str, set[str]
     if types and not types & entity.types:
         return False
     return all(entity.id in allowed or entity.values(prop) & allowed for prop, allowed in places)
+
+
+def spelt_alike(entity: Entity, spelling: str) -> bool:
+    """Whether one of the entity's names is spelt as the query, umlauts included: of namesakes at one score,
+    "Munster" puts Munster before Münster (a wrangler's review: the larger Münster came first). No more than
+    order: a table that drops umlauts may mean Münster, so neither is a certain match."""
+    return any(names.spelling_key(name) == spelling for name in entity.names)
 
 
 def population(entity: Entity) -> int:
