@@ -205,6 +205,20 @@ def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, folder):
     assert '/text\\x85x\\u2028y\\u2029\\x1b[2J HTTP/1.1"' in line and len(line.splitlines()) == 1
 
 
+def test_the_access_log_names_the_client_a_trusted_proxy_forwards(tmp_path):
+    """Found by an operator's review: behind the documented nginx every line named nginx, not the client whose
+    budgets the request counted in; an untrusted X-Forwarded-For is still no client."""
+    fd = os.open(tmp_path / "access.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    request = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/x", "HTTP_USER_AGENT": "probe"}
+    AccessLog(fd, trusted=("127.0.0.1",)).request({**request, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"},
+                                                 200, 1, None)
+    AccessLog(fd).request({**request, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, 200, 1, None)
+    AccessLog(fd, trusted=("127.0.0.1",)).request({**request, "HTTP_X_FORWARDED_FOR": "a\nb"}, 200, 1, None)
+    os.close(fd)
+    first, second, third = (line.split(" ", 3)[2] for line in (tmp_path / "access.log").read_text().splitlines())
+    assert (first, second, third) == ("203.0.113.9", "127.0.0.1", "a\\x0ab")
+
+
 def test_a_long_access_log_line_is_cut_to_what_one_write_keeps_whole():
     read, write = os.pipe()
     AccessLog(write).line("ü" * 5000)  # 10,000 bytes

@@ -228,6 +228,14 @@ def test_names_as_tables_write_them_find_their_place_at_90(service, text, iri):
     assert best(post_form(service, queries=json.dumps({"q0": {"query": text, "type": "Municipality"}}))) == (iri, 90, False)
 
 
+def test_a_namesake_scores_less_than_the_place_an_identifier_names(service):
+    answer = post_form(service, queries=json.dumps({"q0": {"query": "Kirchberg", "properties": [
+        {"pid": "ags", "v": "14524130"}]}}))
+    first, *others = answer["q0"]["result"]
+    assert (first["id"], first["score"], first["match"]) == ("municipality/14524130", 100, True)
+    assert others and all(c["score"] < 100 and not c["match"] for c in others)
+
+
 def test_integers_beyond_a_floats_range_are_answered_not_a_500(service):
     """Found by an attack: math.isfinite raised OverflowError on a limit or key of 400 digits (500); a number of
     more than 4,300 digits was refused with Python's advice to raise its own limit."""

@@ -38,7 +38,7 @@ def register(app: Flask, store: Store | None) -> None:
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes, settings.client_bodies, settings.trusted_proxies)
     app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
-    hooks.init_app(app, settings.map_tiles)
+    hooks.init_app(app, settings.map_tiles, trusted=settings.trusted_proxies)
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import time
 
+from .admission import forwarded_address
+
 LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
 # Everything a reader of the log could take for a line break or a terminal command: C0, DEL, C1 (NEL is one),
 # and the Unicode line and paragraph separators (Python's splitlines() breaks on them).
@@ -23,8 +25,8 @@ CONTROL_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 class AccessLog:
     """Writes access-log lines to `fd`."""
 
-    def __init__(self, fd: int = 2):
-        self.fd = fd
+    def __init__(self, fd: int = 2, trusted: tuple[str, ...] = ()):
+        self.fd, self.trusted = fd, trusted  # behind these proxies the client is the one they forward
         self._second: tuple[int, str] = (-1, "")  # the last second stamped, and its text
 
     def request(self, environ: dict, status: int, length: int | None, started: float | None) -> None:
@@ -35,7 +37,9 @@ class AccessLog:
         target = _text(f"{path}?{query}" if query else path, 1000)
         agent = _text(environ.get("HTTP_USER_AGENT", ""), 500)
         size = "-" if length is None else length
-        self.line(f'{environ.get("REMOTE_ADDR")} "{environ.get("REQUEST_METHOD")} {target} '
+        client = forwarded_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
+        client = _text(client, 100)
+        self.line(f'{client} "{environ.get("REQUEST_METHOD")} {target} '
                   f'{environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" {status} {size} {took:.1f}ms "{agent}"')
 
     def line(self, text: str) -> None:

@@ -45,13 +45,19 @@ def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: st
     """The client a request counts for: "ADDRESS USER-AGENT", its address (behind trusted proxies, the nearest
     untrusted address they forward; an IPv6 one as its /64), a space, and its User-Agent (`address_of` reads the
     address back as what comes before the first space)."""
+    return f"{_network(forwarded_address(remote_addr, forwarded_for, trusted))} {user_agent}"
+
+
+def forwarded_address(remote_addr: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str:
+    """The address a request comes from: the connection's, or behind `trusted` proxies the nearest untrusted
+    address they forward (X-Forwarded-For, read from its right end)."""
     address = remote_addr or "-"
     if forwarded_for and _trusted(address, trusted):
         for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
             address = hop
             if not _trusted(hop, trusted):
                 break
-    return f"{_network(address)} {user_agent}"
+    return address
 
 
 def address_of(client: str) -> str:

@@ -36,9 +36,11 @@ _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
 NOSNIFF, FRAME_OPTIONS, REFERRER_POLICY = "nosniff", "DENY", "strict-origin-when-cross-origin"
 
 
-def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None) -> None:
+def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None,
+             trusted: tuple[str, ...] = ()) -> None:
     """Register the app-wide hooks and error handlers; pages may show images from the origin of the result
-    map's tile layer (`map_tiles`, MPSC_MAP_TILES). The access log goes to standard error unless given."""
+    map's tile layer (`map_tiles`, MPSC_MAP_TILES). The access log goes to standard error unless given, naming
+    the client that `trusted` proxies (MPSC_TRUSTED_PROXIES) forward."""
     app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
@@ -48,7 +50,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.register_error_handler(QueryFailed, _query_failed)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
-    app.extensions["mpsc.access_log"] = access_log or AccessLog()
+    app.extensions["mpsc.access_log"] = access_log or AccessLog(trusted=trusted)
 
 
 def _start_clock() -> None:
@@ -274,6 +276,9 @@ def _http_exception(error: HTTPException) -> Response:
         return not_found()
     kept = ("Allow", "Retry-After", "Content-Range")  # 416 names the file's length (RFC 9110 §15.5.17)
     headers = {k: v for k, v in error.get_response().headers.items() if k in kept}
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if error.code == 413 and limit:  # Werkzeug's words name no limit (a wrangler's review); it refuses bodies so
+        return error_response(413, f"The request body is larger than {limit:,} bytes, the most this server takes.")
     return error_response(error.code or 500, error.description or reason(error.code or 500), headers)
 
 

@@ -47,7 +47,9 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     identified = identify(index, query)
     scores = {ident: 100.0 for ident in identified}
     for ident, score in by_name(index, query.text, query.limit + 20, deadline).items():
-        scores[ident] = max(scores.get(ident, 0.0), score)
+        # Where an identifier settles the query, a namesake scores less than the place it names (a wrangler's
+        # review: Kirchberg in Bayern scored 100 beside the Kirchberg an AGS named).
+        scores[ident] = max(scores.get(ident, 0.0), min(score, 99.0) if identified else score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
     spelt = names.spelling_key(query.text)
