@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .config import Settings, flag_help
+from .config import Settings, bind_url, flag_help
 from .errors import BadSetting, ReleaseCorrupt
 from .build.release import Release, Releases
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -189,11 +189,11 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     settings = Settings.from_env(bind=bind, workers=workers, threads=threads, executors=executors, store=store,
                                  store_path=store_path, store_engine=store_engine, query_timeout=timeout,
                                  max_rows=max_rows, cache_bytes=cache_bytes)
-    if port is not None:
-        settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0] or '127.0.0.1'}:{port}")
+    if port is not None:  # the host of MPSC_BIND (checked by from_env), with this port
+        settings = settings.with_(bind=f"{settings.bind.rpartition(':')[0]}:{port}")
     known_engine(settings.store_engine)
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
-        base_url = f"http://{settings.bind}/"
+        base_url = bind_url(settings.bind)
     settings = settings.with_(base_url=base_url)
     no_dangling_current(settings)
     if not dev:

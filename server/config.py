@@ -8,6 +8,7 @@ service description state and what every enforcement point reads.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -125,7 +126,8 @@ class Settings:
         proxy named `localhost` made every request a 500, a base URL without a scheme every page a 400)."""
         for f in fields(self):
             value = getattr(self, f.name)
-            problem = _number_problem(f.name, value) if f.type in ("int", "float") else _CHECKS.get(f.name, _fine)(value)
+            numeric = f.type in ("int", "float")
+            problem = _number_problem(f.name, value) if numeric else _CHECKS.get(f.name, _fine)(value)
             if problem:
                 raise BadSetting(f"{ENVIRONMENT[f.name]}={_shown(value)}: {problem}")
         return self
@@ -161,15 +163,37 @@ def _flag(value: str) -> bool:
 
 
 _PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names, "bool": _flag}
-# Numbers a setting may be 0 for, where 0 turns something off; every other number must be positive.
-OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links", "client_short_links"}
+# Numbers a setting may be 0 for, where 0 turns something off (no cache, no queue, no new short links, no memory
+# cap: README); every other number must be positive.
+OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links", "client_short_links",
+               "query_memory"}
 
 
 def _number_problem(name: str, value: float) -> str:
+    """Why a number is no value for setting `name` ("" if it is one): below 1 (or 0, OFF_AT_ZERO) a limit refuses
+    every request, and seconds that are not finite crash granian's setup (math.ceil, round)."""
     least = 0 if name in OFF_AT_ZERO else 1
     if isinstance(value, float):
-        return "" if value > 0 or (least == 0 and value == 0) else "must be more than 0 seconds"
+        fits = math.isfinite(value) and (value > 0 or least == 0 and value == 0)
+        return "" if fits else "must be a finite number of seconds above 0"
     return "" if value >= least else f"must be {least} or more"
+
+
+def split_bind(bind: str) -> tuple[str, int]:
+    """The IP address and port of `host:port` (IPv6 as `[::1]:8080`); ValueError for anything else. The one
+    reading of MPSC_BIND: granian takes an IP address only, not a name."""
+    host, _, port = bind.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    ipaddress.ip_address(host)  # ValueError for a name, or an IPv6 address without its brackets
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(port)
+    return host, int(port)
+
+
+def bind_url(bind: str) -> str:
+    """The http:// URL of an address to listen on, an IPv6 one in brackets."""
+    host, port = split_bind(bind)
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def _url_problem(url: str) -> str:
@@ -187,11 +211,17 @@ def _url_problem(url: str) -> str:
 
 
 def _bind_problem(bind: str) -> str:
-    host, _, port = bind.rpartition(":")
-    return "" if port.isdigit() and 0 < int(port) < 65536 and host else "must be host:port, the port from 1 to 65535"
+    """Why MPSC_BIND is no address granian can listen at ("" if it is one)."""
+    try:
+        split_bind(bind)
+    except ValueError:
+        return "must be IP:port (such as 127.0.0.1:8080 or [::1]:8080), the port from 1 to 65535"
+    return ""
 
 
 def _proxies_problem(proxies: tuple[str, ...]) -> str:
+    """Why MPSC_TRUSTED_PROXIES is unusable: each request compares its address with every entry, and a name
+    there made each one a 500."""
     for proxy in proxies:
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -201,14 +231,17 @@ def _proxies_problem(proxies: tuple[str, ...]) -> str:
 
 
 def _store_problem(store: str) -> str:
+    """Why MPSC_STORE is neither "embedded" nor a store's URL ("" if it is either)."""
     return "" if store == "embedded" else _url_problem(store).replace("must be", 'must be "embedded" or', 1)
 
 
 def _optional_url_problem(url: str) -> str:
+    """Why a URL that may be left empty is no usable one."""
     return url and _url_problem(url)
 
 
 def _fine(value) -> str:
+    """For the settings no value of which can keep a server from answering."""
     return ""
 
 

@@ -112,8 +112,9 @@ _LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|ob|bei|auf|vor)\s+(?:(?:der|dem|
                       r"[abiov]\.\s*(?:d\.\s*)?)\S.*$")
 # What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first.
 # Also as tables spell them without ä and ß ("Universitaetsstadt", "Grosse Kreisstadt"; a wrangler's review).
-_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universit(?:ä|ae)tsstadt|hochschulstadt|"
-                          r"gro(?:ß|ss)e kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)\s+(?=\S)", re.IGNORECASE)
+_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universit(?:ä|ae)tsstadt|"
+                          r"hochschulstadt|gro(?:ß|ss)e kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)"
+                          r"\s+(?=\S)", re.IGNORECASE)
 
 
 def base_forms(name: str) -> set[str]:

@@ -24,7 +24,7 @@ import signal
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
-from .config import Settings, environment
+from .config import Settings, environment, split_bind
 from .build.release import Releases
 from .errors import BadSetting, QueryFailed
 from .store import open_store
@@ -51,15 +51,15 @@ def run_granian(settings: Settings) -> None:
     from granian.http import HTTP1Settings
     from granian.server import Server
 
-    host, _, port = settings.bind.rpartition(":")
+    host, port = split_bind(settings.bind)
     # The buffer takes headers as large as the largest request body; a GET's request target itself stops at
     # 65,534 bytes, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
     # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
-    server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host or "127.0.0.1",
-                    port=int(port), workers=settings.workers, blocking_threads=settings.http_threads,
+    server = Server("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host,
+                    port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                     http1_settings=http1, log_access=False, respawn_failed_workers=True,
                     workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
     server.serve()
@@ -69,13 +69,12 @@ def refuse_a_taken_address(bind: str) -> None:
     """BadSetting if another program listens at `bind` (host:port). Granian binds with SO_REUSEPORT, so a second
     server on a port a first one held started without a word and the kernel shared the requests between the two
     (an operator's review); a port another program held ended in a backtrace. A plain bind fails on either."""
-    host, _, port = bind.rpartition(":")
-    host = host.strip("[]")
+    host, port = split_bind(bind)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections of an earlier run do not count
         try:
-            probe.bind((host, int(port)))
+            probe.bind((host, port))
         except OSError as error:
             raise BadSetting(f"cannot listen at {bind}: {error.strerror or error} (another server, or an earlier "
                              "one still running, holds it; stop it or choose another --port or MPSC_BIND)") from None
@@ -138,10 +137,10 @@ def run_dev(settings: Settings) -> None:
         def log_request(self, *args) -> None:
             """The app's access log has the line already."""
 
-    host, _, port = settings.bind.rpartition(":")
+    host, port = split_bind(settings.bind)
     # The reloader's parent process only watches files; opening the store there would start executors twice.
     app = create_app(settings) if is_running_from_reloader() else _not_serving
-    run_simple(host or "127.0.0.1", int(port), app, use_reloader=True, use_debugger=False, threaded=True,
+    run_simple(host, port, app, use_reloader=True, use_debugger=False, threaded=True,
                request_handler=QuietHandler)
 
 

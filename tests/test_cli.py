@@ -10,6 +10,7 @@ import pytest
 from server.build import VALIDATION_CACHE
 from server.build.release import DATASET_FILE, Releases
 from server.build.validation import ENGINE, ENGINES
+from server.config import Settings, bind_url, split_bind
 from tests.sparql_support import make_release, sample_quads
 
 from .conftest import free_port, mpsc
@@ -197,11 +198,13 @@ def test_a_setting_that_cannot_be_read_ends_any_command_in_one_plain_line(comman
 
 
 @pytest.mark.parametrize("variable, value, words", [
-    ("MPSC_QUERY_TIMEOUT", "-5", "must be more than 0 seconds"),  # every page and query answered 503
+    ("MPSC_QUERY_TIMEOUT", "-5", "must be a finite number of seconds above 0"),  # every page and query: 503
+    ("MPSC_HEADER_TIMEOUT", "inf", "must be a finite number of seconds above 0"),  # an OverflowError in granian
     ("MPSC_MAX_ROWS", "-1", "must be 1 or more"),
     ("MPSC_CLIENT_QUERIES", "0", "must be 1 or more"),  # every query 429
     ("MPSC_THREADS", "-100", "must be 1 or more"),  # a traceback and a crash loop of the workers
-    ("MPSC_BIND", "foo", "must be host:port"),
+    ("MPSC_BIND", "foo", "must be IP:port"),
+    ("MPSC_BIND", "localhost:8080", "must be IP:port"),  # granian takes no name: a traceback after the build
     ("MPSC_BIND", "127.0.0.1:99999", "the port from 1 to 65535"),
     ("MPSC_STORE", "bogus", 'must be "embedded" or an http:// or https:// URL'),
     ("MPSC_TRUSTED_PROXIES", "10.0.0.1,localhost", "'localhost' is no IP address or network"),  # every request 500
@@ -214,6 +217,14 @@ def test_a_setting_a_server_would_fail_on_ends_serve_in_one_plain_line(tmp_path,
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {variable}=") and words in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())  # refused before anything was built
+
+
+def test_settings_that_turn_something_off_at_0_take_0():
+    """README: MPSC_QUERY_MEMORY=0 is no memory cap, MPSC_CACHE_BYTES=0 no response cache (the review of the checks
+    found the first refused)."""
+    settings = Settings.from_env(query_memory=0, cache_bytes=0, queue=0, bind="[::1]:8080")
+    assert (settings.query_memory, settings.cache_bytes, settings.queue) == (0, 0, 0)
+    assert split_bind(settings.bind) == ("::1", 8080) and bind_url(settings.bind) == "http://[::1]:8080/"
 
 
 def test_a_store_url_with_a_password_is_refused_without_showing_it(tmp_path):

@@ -46,7 +46,8 @@ def test_projects_per_round_and_category(store):
 
 
 def test_projects_per_state(store):
-    rows = {label: (int(projects), int(with_grant)) for _, label, projects, _, with_grant in run(store, "projects-per-state")}
+    rows = {label: (int(projects), int(with_grant))
+            for _, label, projects, _, with_grant in run(store, "projects-per-state")}
     # projects whose leading federal grant is an exact amount (course.csv; not "bis zu", "rund", "über"): 7 of 17
     assert rows["Nordrhein-Westfalen"] == (17, 7)
     assert rows["Bayern"][0] == 11

@@ -225,7 +225,8 @@ def test_of_namesakes_at_one_score_the_one_spelt_as_asked_comes_first(service, t
 def test_names_as_tables_write_them_find_their_place_at_90(service, text, iri):
     """Found by a wrangler's review: these scored 68, or found Saarlouis and Ulm (the designation was recognised
     only as spelt with ß and ä)."""
-    assert best(post_form(service, queries=json.dumps({"q0": {"query": text, "type": "Municipality"}}))) == (iri, 90, False)
+    answer = post_form(service, queries=json.dumps({"q0": {"query": text, "type": "Municipality"}}))
+    assert best(answer) == (iri, 90, False)
 
 
 def test_a_namesake_scores_less_than_the_place_an_identifier_names(service):
@@ -244,7 +245,8 @@ def test_integers_beyond_a_floats_range_are_answered_not_a_500(service):
     assert [c["id"] for c in limit["q0"]["result"]][:1] == ["municipality/05315000"]
     key = post_form(service, queries='{"q0": {"query": "", "properties": [{"pid": "ags", "v": %s}]}}' % huge)
     assert key["q0"]["result"] == []
-    status, _, body = fetch(service + "?" + urllib.parse.urlencode({"queries": '{"q0": {"limit": 1%s}}' % ("0" * 5000)}))
+    longest = '{"q0": {"limit": 1%s}}' % ("0" * 5000)
+    status, _, body = fetch(service + "?" + urllib.parse.urlencode({"queries": longest}))
     assert status == 400 and "more than 4,300 digits" in json.loads(body)["detail"]
     assert "sys." not in json.loads(body)["detail"]
 

@@ -26,6 +26,7 @@ def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadat
     lines += ["", "Attribution for the reference data: © Statistisches Bundesamt (Destatis); Wikidata identifiers CC0 1.0.",
               "", "## Sources", "", "Every page a published fact was read from, with the number of resources citing it.", ""]
     # A resource described in two graphs (a body in the programme and the register) cites a page once.
-    cited = Counter(url for url, _ in {(str(o), s) for g in graphs.values() for s, o in g.subject_objects(DCTERMS.source)})
+    citing = {(str(page), s) for g in graphs.values() for s, page in g.subject_objects(DCTERMS.source)}
+    cited = Counter(page for page, _ in citing)
     lines += [f"- <{url}> ({count})" for url, count in sorted(cited.items())]
     return "\n".join(lines) + "\n"

@@ -427,7 +427,8 @@ class ExecutorPool:
         copy removed under a running server, say): a lane with none left answers nothing (`answers`)."""
         with self._lock:
             alive, server, members = len(self._alive), self._server, dict(self._members)
-        missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items() if members.get(lane, 0) < size}
+        missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items()
+                   if members.get(lane, 0) < size}
         return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
                 "lanes": dict(self._sizes), "missing": missing, "source": server.kind, "malloc": server.malloc,
                 "answers": all(members.get(lane, 0) > 0 for lane in self._sizes)}

@@ -22,6 +22,7 @@ import io
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .admission import AtOnce, client_of
+from .hooks import body_too_large
 
 
 class BodyLimit:
@@ -65,7 +66,7 @@ class WholeBody:
             with self._senders.holding(self._client):
                 data = _read(self._stream, self._most)
             if len(data) > self._limit:
-                raise RequestEntityTooLarge()
+                raise RequestEntityTooLarge(body_too_large(self._limit))
             if self._announced and len(data) < self._most:  # the client stopped sending before its Content-Length
                 raise BadRequest(f"The request body ended after {len(data):,} of the {self._most:,} bytes its "
                                  "Content-Length announced; send it whole.")

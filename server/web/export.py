@@ -15,23 +15,23 @@ server configuration (static_config.py) follows:
     static/…, robots.txt, sitemap.xml  the assets, crawl rules and sitemap (with its parts, sitemap-N.xml)
 
 Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
-modification time is the release date, so every export of one release gives every static host the same
-validators (nginx's ETag is made of modification time and size).
+modification time is the time the release was written (`release_time`), so every export of one release gives
+every static host the same validators (nginx's ETag is made of modification time and size), and a later release
+other ones.
 """
 from __future__ import annotations
 
 import gzip
-import hashlib
 import mimetypes
 import os
 import shutil
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask
 
-from ..build.release import Release
+from ..build.release import MANIFEST, Release
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
 from .access_log import AccessLog
@@ -179,9 +179,9 @@ class _Writer:
 
 
 def release_time(release: Release) -> float:
-    """A timestamp on the release's day (UTC) at a second of that day derived from its version: nginx's ETag is the
-    file's time and size, so two releases of one day stamped at midnight gave a changed document of the same length
-    the same ETag and Last-Modified, and clients and CDNs a 304 for the old one (an operator's review). Every
-    export of one release still gives the same validators."""
-    midnight = datetime.fromisoformat(release.modified).replace(tzinfo=timezone.utc).timestamp()
-    return midnight + int(hashlib.sha256(release.version.encode()).hexdigest(), 16) % 86_400
+    """When the release was written (its manifest's modification time, whole seconds, never later than now).
+    nginx's ETag is a file's time and size: stamped with the release day, two releases of one day gave a changed
+    document of the same length the same ETag and Last-Modified, and clients and CDNs a 304 for the old one (an
+    operator's review). So a later release has a later stamp, every export of one release folder (or of a copy
+    that keeps its times: `cp -a`, `rsync -a`) the same, and no Last-Modified lies in the future (RFC 9110)."""
+    return float(min(int((release.path / MANIFEST).stat().st_mtime), int(time.time())))

@@ -277,9 +277,15 @@ def _http_exception(error: HTTPException) -> Response:
     kept = ("Allow", "Retry-After", "Content-Range")  # 416 names the file's length (RFC 9110 §15.5.17)
     headers = {k: v for k, v in error.get_response().headers.items() if k in kept}
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if error.code == 413 and limit:  # Werkzeug's words name no limit (a wrangler's review); it refuses bodies so
-        return error_response(413, f"The request body is larger than {limit:,} bytes, the most this server takes.")
+    if error.code == 413 and limit and (request.content_length or 0) > limit:  # Werkzeug's words name no limit (a
+        # wrangler's review); its other 413, a form of over 1,000 parts, keeps its own words
+        return error_response(413, body_too_large(limit))
     return error_response(error.code or 500, error.description or reason(error.code or 500), headers)
+
+
+def body_too_large(limit: int) -> str:
+    """The words of a 413 for a request body over `limit` bytes (Werkzeug's refusal and `body_limit.py`'s)."""
+    return f"The request body is larger than {limit:,} bytes, the most this server takes."
 
 
 def _unexpected(error: Exception) -> Response:

@@ -179,11 +179,11 @@ def well_formed(query) -> bool:
     if not isinstance(query, dict) or not set(query) <= QUERY_FIELDS:
         return False
     types, properties = query.get("type", []), query.get("properties", [])
-    number = query.get("limit", 1)
+    limit = query.get("limit", 1)
     return (isinstance(query.get("query", ""), str)
             and (isinstance(types, str) or isinstance(types, list) and all(isinstance(t, str) for t in types))
-            and isinstance(number, (int, float)) and not isinstance(number, bool)
-            and (isinstance(number, int) or math.isfinite(number))  # isfinite cannot take an int beyond a float's range
+            and isinstance(limit, (int, float)) and not isinstance(limit, bool)
+            and (isinstance(limit, int) or math.isfinite(limit))  # isfinite cannot take an int beyond a float's range
             and query.get("type_strict", "any") in ("any", "should", "all")
             and isinstance(properties, list) and all(property_condition(p) for p in properties)
             and ("query" in query or bool(properties)))

@@ -1,11 +1,13 @@
 """Scoring the candidates of one reconciliation query: identifiers first, then names, then near misses.
 
-An exact identifier (AGS, ARS, Wikidata item given as a property, or typed as the name) identifies; otherwise a name scores 100
-when one of the resource's names has the same key (server/names.py), 90 when it equals a base form ("Halle"
-for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main") or when the query without its designation
-("Hansestadt Rostock") equals a name where the query itself is no name, and up to 85 by similarity. Types and the state or district (given as a property: name,
-key or id) constrain the candidates. A candidate is a `match` – OpenRefine accepts it without asking – when
-an identifier named it, or when its full name matched and no other candidate scores 90 or more.
+An exact identifier (AGS, ARS, Wikidata item given as a property, or typed as the name) identifies, and a namesake
+then scores 99 at most; otherwise a name scores 100 when one of the resource's names has the same key
+(server/names.py), 90 when it equals a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am
+Main", "Cottbus" for "Cottbus/Chóśebuz") or when the query without its designation ("Hansestadt Rostock") equals
+a name where the query itself is no name, and up to 85 by similarity. Types and the state or district (given as a
+property: name, key or id) constrain the candidates; one the service cannot read constrains nothing. A candidate
+is a `match` – OpenRefine accepts it without asking – when an identifier named it, or when its full name matched,
+no other candidate scores 90 or more and no state or district went unread.
 """
 from __future__ import annotations
 
@@ -47,11 +49,12 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     identified = identify(index, query)
     scores = {ident: 100.0 for ident in identified}
     for ident, score in by_name(index, query.text, query.limit + 20, deadline).items():
-        # Where an identifier settles the query, a namesake scores less than the place it names (a wrangler's
-        # review: Kirchberg in Bayern scored 100 beside the Kirchberg an AGS named).
-        scores[ident] = max(scores.get(ident, 0.0), min(score, 99.0) if identified else score)
+        scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
+    if identified & set(kept):  # an identifier settles the query: a namesake scores less than the place it names
+        for ident in set(kept) - identified:  # (a wrangler's review: Kirchberg in Bayern scored 100 beside the
+            scores[ident] = min(scores[ident], 99.0)  # Kirchberg an AGS named)
     spelt = names.spelling_key(query.text)
     kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
                              -population(index.entities[i]), index.entities[i].label(), i))
@@ -88,13 +91,15 @@ def identifier_texts(prop: str, value) -> list[str]:
     """How an identifier may be written in the index. A key that has lost its leading zero (OpenRefine sends the
     cells of a column it has read as numbers so, and spreadsheets drop it from text) is looked up in both readings
     if its state's number is 01 to 09. Within one property they never name two places: its keys' lengths (AGS 2, 5,
-    8 digits; ARS 2, 5, 9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
+    8 digits; ARS 2, 5, 9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or
+    as its IRI."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if prop == "wikidata" or value < 0 or isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-            return []  # (an int needs no such test, and math.isfinite cannot take one beyond a float's range)
+        whole = isinstance(value, int) or math.isfinite(value) and value.is_integer()  # isfinite takes no huge int
+        if prop == "wikidata" or value < 0 or not whole:
+            return []
         value = str(int(value))
     text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
-    normal = names.identifier(text)
+    normal = names.identifier(text) or (text if len(text) == 1 and text.isdigit() else None)  # a state's 9 for 09
     if prop == "wikidata":
         return [normal.upper()] if normal and normal.startswith("q") else [text]
     return [normal, f"0{normal}"] if normal and normal.isdigit() else [text]
@@ -142,8 +147,7 @@ def resolve(index: Index, prop: str, values) -> set[str]:
         text = entity_id(text) or text
         if text in index.entities:
             found.add(text)
-        keys = identifier_texts("ars", value) + (["0" + text] if text.isdigit() and len(text) == 1 else [])
-        for key in {text, *keys}:
+        for key in {text, *identifier_texts("ars", value)}:
             found |= index.by_identifier.get(("ags", key), set()) | index.by_identifier.get(("ars", key), set())
         for key in names.keys(text):
             found |= set(index.by_key.get(key, {}))
