@@ -237,6 +237,20 @@ def test_a_namesake_scores_less_than_the_place_an_identifier_names(service):
     assert others and all(c["score"] < 100 and not c["match"] for c in others)
 
 
+@pytest.mark.parametrize("body, words", [
+    (b"queries=%7B%22q0%22%3A%7B%22query%22%3A%22K%F6ln%22%7D%7D", "not valid UTF-8"),  # a Latin-1 "ö"
+    (b"queries=%7B%7D&queries=%7B%22q0%22%3A%7B%22query%22%3A%22x%22%7D%7D", "`queries` is given more than once"),
+])
+def test_a_form_is_read_as_sparql_reads_one(service, body, words):
+    """Found by an attacker's review: text that is not UTF-8 was replaced and answered, and of two `queries` the
+    first; /sparql answers both with 400."""
+    request = urllib.request.Request(service, data=body, method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 400 and words in json.loads(refused.value.read())["detail"]
+
+
 def test_integers_beyond_a_floats_range_are_answered_not_a_500(service):
     """Found by an attack: math.isfinite raised OverflowError on a limit or key of 400 digits (500); a number of
     more than 4,300 digits was refused with Python's advice to raise its own limit."""

@@ -145,7 +145,7 @@ def form_fields(body: bytes) -> list[tuple[str, str]]:
     try:
         return parse_qsl(decode(body), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise HttpError(400, "The query is not valid UTF-8.") from None
+        raise HttpError(400, "The request is not valid UTF-8 (its URL, or its form-encoded body).") from None
 
 
 def decode(body: bytes) -> str:
