@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http.client
 import re
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 
@@ -127,6 +127,15 @@ def test_a_client_over_its_short_links_gets_429_and_others_go_on(settings, tmp_p
         assert 3500 <= int(refused.headers["Retry-After"]) <= 3600
         assert shorten(url, f"{QUERY} LIMIT 3", agent="other/1").status == 429  # the same address
         assert shorten(url, f"{QUERY} LIMIT 3", forwarded_for="203.0.113.9").status == 201  # another client
+
+
+def test_a_form_in_another_charset_is_refused_as_on_sparql(server):
+    """Found by an attacker's review: a Latin-1 form was stored as another query (its "ö" undecodable)."""
+    latin1 = "query=" + quote("SELECT * { ?s ?p 'Köln' }", encoding="latin-1")
+    for path in ("sparql/links", "sparql", "reconcile"):
+        answer = fetch(server + path, method="POST", data=latin1.encode(),
+                       headers={"Content-Type": "application/x-www-form-urlencoded; charset=iso-8859-1"})
+        assert answer.status == 415 and "UTF-8" in answer.json()["detail"], path
 
 
 def test_following_a_link_writes_nothing(settings, tmp_path):

@@ -105,8 +105,7 @@ def read_request() -> QueryRequest | None:
         if content_type not in (FORM_MEDIA_TYPE, "application/sparql-query"):
             raise HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…) or "
                                       "as application/sparql-query.")
-        if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
-            raise HttpError(415, "Queries must be encoded in UTF-8.")
+        refuse_other_charsets()
         try:
             if content_type == FORM_MEDIA_TYPE:
                 for name, value in form_fields(request.get_data()):
@@ -146,6 +145,13 @@ def form_fields(body: bytes) -> list[tuple[str, str]]:
         return parse_qsl(decode(body), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
         raise HttpError(400, "The request is not valid UTF-8 (its URL, or its form-encoded body).") from None
+
+
+def refuse_other_charsets() -> None:
+    """415 for a body whose Content-Type names a charset other than UTF-8, the only one its fields are read in
+    (`/sparql`, `/sparql/links` and `/reconcile` alike: the links took a Latin-1 form and stored another query)."""
+    if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
+        raise HttpError(415, "Queries must be encoded in UTF-8.")
 
 
 def decode(body: bytes) -> str:

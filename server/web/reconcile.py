@@ -22,7 +22,7 @@ from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release, responses
 from .admission import AtOnce, address_of
-from .endpoint import form_fields, requesting_client
+from .endpoint import form_fields, refuse_other_charsets, requesting_client
 from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
@@ -93,6 +93,8 @@ def parameters() -> dict[str, str]:
     (endpoint.form_fields): an attacker's review found text that is not UTF-8 replaced, and the first of two
     `queries` answered, where /sparql answers 400."""
     fields = form_fields(request.query_string)
+    if request.method == "POST":
+        refuse_other_charsets()
     if request.method == "POST" and request.mimetype == "multipart/form-data":
         fields += list(request.form.items(multi=True))
     elif request.method == "POST":

@@ -22,7 +22,8 @@ from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
-from .endpoint import QueryRequest, answer, form_fields, requested_formats, requesting_client, too_large
+from .endpoint import (QueryRequest, answer, form_fields, refuse_other_charsets, requested_formats, requesting_client,
+                       too_large)
 from .site import not_found
 from .sparql_pages import PAGE_PARAMETERS, link_fits, permalink
 
@@ -58,6 +59,7 @@ def create():
     """Store the query of a form-encoded body; answer its short URL (201, Location) as JSON."""
     if request.mimetype != "application/x-www-form-urlencoded":
         raise HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…).")
+    refuse_other_charsets()
     queries = [value for name, value in form_fields(request.get_data()) if name == "query"]
     if len(queries) != 1 or not queries[0].strip():
         raise HttpError(400, "Send exactly one non-empty query parameter.")
