@@ -100,6 +100,13 @@ class Facts:
                     into[o][key].add(s)
         self.out = {s: {p: sorted(os) for p, os in by.items()} for s, by in out.items()}
         self.into = {o: {p: sorted(ss) for p, ss in by.items()} for o, by in into.items()}
+        self._labels: dict = {}
+
+    def labels(self, node) -> dict[str, str]:
+        """`texts` of LABEL_ORDER, kept: thousands of municipalities name the same district and state as context."""
+        if node not in self._labels:
+            self._labels[node] = texts(self, node, LABEL_ORDER)
+        return self._labels[node]
 
     def objects(self, node, prop) -> list:
         return self.out.get(node, {}).get(str(prop), [])
@@ -137,7 +144,7 @@ def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
     for node in sorted(s for s in data.out if isinstance(s, URIRef)):
         if not str(node).startswith(ID) or "#" in str(node):
             continue
-        labels = texts(data, node, LABEL_ORDER)
+        labels = data.labels(node)
         if labels:
             found.append(entry(data, ontology, node, labels, node in programme))
     return found
@@ -150,7 +157,7 @@ def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], pa
     context += [s for p in CONTEXT_IN for s in data.subjects(p, node)]
     descriptions = {}
     for lang in LANGUAGES:
-        where = ", ".join(pick(texts(data, c, LABEL_ORDER), lang) for c in context)
+        where = ", ".join(pick(data.labels(c), lang) for c in context)
         # A project is shown by its title; its label (the grantee's name) says why "Köln" finds it.
         label = pick(texts(data, node, (RDFS.label,)), lang)
         also = label if label and label != pick(labels, lang) else ""
