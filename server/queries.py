@@ -381,13 +381,15 @@ def reconcile_names() -> str:
 
 
 def reconcile_facts() -> str:
-    """What reconciliation matches and extends by, as (?s ?key ?o): keys, Wikidata item, population, the state
+    """What reconciliation matches and extends by, as (?s ?key ?o): keys, Wikidata item (of a district or state that
+    is also a city: "wikidata-role", its schema:sameAs), population, the state
     and district a place lies in (a project's: its grantee's or its cooperation members'), a body's projects
     (as grantee or cooperation member), a project's round and category. Subjects are not restricted to the
     reconciled classes (the join made the query slow); the index keeps the facts of its resources."""
     return PROLOGUE + f"""SELECT DISTINCT ?s ?key ?o WHERE {{
-  {{ VALUES (?key ?p) {{ ("ags" mpsc:ags) ("ars" mpsc:ars) ("wikidata" owl:sameAs) ("population" mpsc:population)
-                       ("round" mpsc:fundingRound) ("category" mpsc:category) }} ?s ?p ?o }}
+  {{ VALUES (?key ?p) {{ ("ags" mpsc:ags) ("ars" mpsc:ars) ("wikidata" owl:sameAs) ("wikidata-role" schema:sameAs)
+                       ("population" mpsc:population) ("round" mpsc:fundingRound) ("category" mpsc:category) }}
+     ?s ?p ?o }}
   UNION {{ VALUES (?key ?level) {{ ("state" mpsc:State) ("district" mpsc:District) }}
           ?s schema:containedInPlace ?o . ?o a ?level }}
   UNION {{ ?s mpsc:grantee ?grantee . {_PROJECT_STATE} BIND(?state AS ?o) BIND("state" AS ?key) }}

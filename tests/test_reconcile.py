@@ -175,6 +175,25 @@ def test_an_exact_key_scores_first_and_is_a_match(service):
     assert answer["q2"]["result"][0]["id"] == "municipality/09461000"
 
 
+def test_a_citys_wikidata_item_also_names_its_district_role(service):
+    """Bamberg's Q3936 is the city (owl:sameAs on the municipality) and the kreisfreie Stadt (schema:sameAs on
+    district/09461). A linker's review: with type District, Landkreis Bamberg came first and nothing matched."""
+    batch = {"q0": {"query": "Bamberg", "type": "District", "properties": [{"pid": "wikidata", "v": "Q3936"}]},
+             "q1": {"query": "Q3936", "type": "District"},
+             "q2": {"query": "Bamberg", "properties": [{"pid": "wikidata", "v": "Q3936"}]},
+             "q3": {"query": "Berlin", "type": "State", "properties": [{"pid": "wikidata", "v": "Q64"}]}}
+    answer = get_json(service, queries=json.dumps(batch))
+    valid("reconciliation-result-batch", answer)
+    matched = {name: [c["id"] for c in answer[name]["result"] if c["match"]] for name in batch}
+    assert matched == {"q0": ["district/09461"], "q1": ["district/09461"], "q2": ["municipality/09461000"],
+                       "q3": ["state/11"]}
+    assert [c["id"] for c in answer["q2"]["result"][:2]] == ["municipality/09461000", "district/09461"]
+    extended = post_form(service, extend=json.dumps({"ids": ["district/09461", "state/11", "district/09471"],
+                                                     "properties": [{"id": "wikidata"}]}))
+    assert {ident: row["wikidata"] for ident, row in extended["rows"].items()} == {
+        "district/09461": [{"str": "Q3936"}], "state/11": [{"str": "Q64"}], "district/09471": [{"str": "Q10444"}]}
+
+
 def test_a_key_sent_as_a_number_has_its_leading_zero_back(service):
     """OpenRefine sends the cells of a column it has read as numbers as JSON numbers: 09461000 becomes 9461000."""
     batch = {"q0": {"query": "", "properties": [{"pid": "ags", "v": 9461000}]},

@@ -34,6 +34,7 @@ class Entity:
     names: set[str] = field(default_factory=set)  # every name, labels included
     keys: dict[str, float] = field(default_factory=dict)  # folded name -> weight (1 full, 0.9 base form)
     facts: dict[str, set[str]] = field(default_factory=dict)
+    roles: set[str] = field(default_factory=set)  # Wikidata items of the city this district or state also is
 
     def label(self, lang: str = "de") -> str:
         return self.labels.get(lang) or self.labels.get("de") or self.labels.get("") or min(self.names)
@@ -90,10 +91,13 @@ class Index:
         if entity is None:
             return
         key, value = row["key"]["value"], row["o"]["value"]
-        if key == "wikidata":
+        if key in ("wikidata", "wikidata-role"):
             if not value.startswith(WIKIDATA):
                 return
             value = value[len(WIKIDATA):]
+            if key == "wikidata-role":  # the item identifies this role too, and is given by data extension
+                key = "wikidata"
+                entity.roles.add(value)
         elif key not in ("ags", "ars", "population"):
             value = entity_id(value) or value
         entity.facts.setdefault(key, set()).add(value)

@@ -55,6 +55,7 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     if identified & set(kept):  # an identifier settles the query: a namesake scores less than the place it names
         for ident in set(kept) - identified:  # (a wrangler's review: Kirchberg in Bayern scored 100 beside the
             scores[ident] = min(scores[ident], 99.0)  # Kirchberg an AGS named)
+    identified = certainly_identified(index, identified & set(kept))
     spelt = names.spelling_key(query.text)
     kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
                              -population(index.entities[i]), index.entities[i].label(), i))
@@ -85,6 +86,14 @@ def identify(index: Index, query: Query) -> set[str]:
             for text in identifier_texts(prop, query.text):
                 found |= index.by_identifier.get((prop, text), set())
     return found
+
+
+def certainly_identified(index: Index, identified: set[str]) -> set[str]:
+    """Of the kept candidates an identifier named, those it names for certain. A city's Wikidata item also names
+    the district or state the city is (Bamberg's Q3936 its district role, schema:sameAs): when a query keeps both
+    (no type given), the city is the certain match, and the role is a candidate at 100."""
+    primary = {i for i in identified if not index.entities[i].roles}
+    return primary if primary and len(identified) > 1 else identified
 
 
 def identifier_texts(prop: str, value) -> list[str]:
