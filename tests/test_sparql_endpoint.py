@@ -542,6 +542,18 @@ def test_a_repeated_query_is_answered_304_and_cacheable(sparql):
     assert again.status == 304 and again.body == b"" and again.headers["ETag"] == tag
 
 
+def test_a_query_calling_now_rand_or_struuid_is_answered_anew_and_kept_by_no_cache(sparql):
+    """A SPARQL client developer's review: NOW(), RAND() and STRUUID() came back the same from the response cache,
+    with an ETag and max-age=300 (SPARQL 1.1 §17.4.5.1, §17.4.4.5, §17.4.2.9 ask for each run's own values)."""
+    query = "SELECT (NOW() AS ?t) (RAND() AS ?r) (STRUUID() AS ?u) WHERE {}"
+    for params in ({"query": query}, {"query": query, "format": "csv"}):
+        answers = [fetch(sparql, **params) for _ in range(2)]
+        assert answers[0].body != answers[1].body
+        assert all("ETag" not in a.headers and a.headers["Cache-Control"] == "no-store" for a in answers)
+    page = fetch(sparql, query=query, headers={"Accept": "text/html"})
+    assert page.status == 200 and page.headers["Cache-Control"] == "no-store" and "ETag" not in page.headers
+
+
 def test_the_etag_follows_the_exact_query_the_dataset_and_the_format(sparql):
     tag = lambda **params: fetch(sparql, **params).headers["ETag"]
     assert tag(query=PROJECTS) == tag(query=PROJECTS)

@@ -69,6 +69,20 @@ def test_a_dataset_of_the_querys_own_is_noticed(query, dataset):
     assert inspect(query).dataset is dataset
 
 
+@pytest.mark.parametrize("query, volatile", [
+    ("SELECT (NOW() AS ?t) {}", True),
+    ("SELECT ?s { ?s ?p ?o } ORDER BY rand() LIMIT 3", True),
+    ("SELECT (STRUUID() AS ?u) (uuid() AS ?v) {}", True),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o < NOW()) }", True),
+    ("SELECT (BNODE() AS ?b) {}", False),  # a fresh blank node is the same answer under another label
+    ('SELECT ?now ?rand { ?now ex:rand "NOW()" } # RAND()', False),
+    ("SELECT ?s { ?s <http://x/NOW> ?o }", False),
+])
+def test_functions_new_at_each_run_are_noticed(query, volatile):
+    """A SPARQL client developer's review: NOW(), RAND() and STRUUID() were answered from the response cache."""
+    assert inspect(query).volatile is volatile
+
+
 def test_service_endpoints_are_iris_with_escapes_decoded():
     query = r"""SELECT * { SERVICE SILENT <http://svc.example/sparql> { ?a ?b ?c }
                            SERVICE<http://other.example/\u0071> { } }"""

@@ -28,6 +28,10 @@ from ..errors import QueryFailed, TooDeep
 from ..prefixes import PREFIXES as PREDEFINED
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+# Functions whose value is new at each run (SPARQL 1.1 §17.4.5.1 NOW, §17.4.4.5 RAND, §17.4.2.8–9 UUID, STRUUID): a
+# query that calls one is answered fresh, never from a cache (web/endpoint.py). BNODE() is not among them: fresh
+# blank nodes give the same answer under other labels.
+VOLATILE = ("NOW", "RAND", "UUID", "STRUUID")
 # Every keyword that starts an update operation (SPARQL 1.1 Update §3); none of them occurs in a query.
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
@@ -78,6 +82,7 @@ class Inspection:
     # SELECT *: the variables in the order they first occur, which is the order of the result's columns (the engine
     # would sort them by name: "o, p, s" for `?s ?p ?o`); empty for any other projection
     star: tuple[str, ...] = ()
+    volatile: bool = False  # NOW(), RAND(), UUID() or STRUUID() occurs: each run answers anew (VOLATILE)
 
 
 def tokens(text: str):
@@ -123,7 +128,7 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
     found = list(tokens(text))
     if max_depth is not None:
         _check_depth(text, found, max_depth)
-    form, update, services, dataset, in_prologue = None, False, [], False, True
+    form, update, services, dataset, volatile, in_prologue = None, False, [], False, False, True
     for i, (kind, value, position) in enumerate(found):
         word = value.upper() if kind == "word" else None
         if in_prologue and word not in (None, "PREFIX", "BASE"):
@@ -131,13 +136,14 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
             form = next((f for f in FORMS if word.startswith(f)), None)
         update = update or word in UPDATE_KEYWORDS
         dataset = dataset or (word or "").startswith("FROM")  # FROMNAMED too: the engine needs no space
+        volatile = volatile or (word or "").startswith(VOLATILE)  # as the engine reads keywords: no word boundary
         hidden = value.partition(":")[0] if kind == "pname" else value if kind == "word" else ""
         if "SERVICE" in hidden.upper() and word != "SERVICE":
             raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
         if word == "SERVICE":
             services.append(_service_target(text, found[i + 1:]))
     return Inspection(form, update, tuple(services), dataset, _undeclared(found),
-                      _star_variables(found) if form == "SELECT" else ())
+                      _star_variables(found) if form == "SELECT" else (), volatile)
 
 
 def _star_variables(found: list) -> tuple[str, ...]:

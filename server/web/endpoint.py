@@ -69,7 +69,7 @@ def answer(query_request: "QueryRequest") -> Response:
         refuse_unsafe(info)
         fmt = choose(OFFERED[info.form], requested=query_request.formats).format
         return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
-                       query_request.default_graphs, query_request.named_graphs)
+                       query_request.default_graphs, query_request.named_graphs, volatile=info.volatile)
     except QueryFailed as error:
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
@@ -177,11 +177,13 @@ def refuse_unsafe(info: Inspection) -> None:
                               f"{'only ' + ', '.join(allowed) if allowed else 'no other endpoints'}.")
 
 
-def respond(fmt: Format, compute, *request_parts) -> Response:
+def respond(fmt: Format, compute, *request_parts, volatile: bool = False) -> Response:
     """The answer in `fmt`: 304 for a matching conditional request, else the body from the cache or `compute()`.
 
     Its ETag, also the cache key, is made of the release version, `request_parts` exactly as sent, the format
     and for HTML the reader's language and the URL, which its links (language switch, ?lang=) are made from.
+    A `volatile` query (one calling NOW(), RAND(), UUID() or STRUUID(): sparql/inspection.py) is computed for
+    each request and kept by no cache: a notebook sampling with ORDER BY RAND() had got one sample.
     """
     parts, language = [get_store().version, *request_parts, fmt.key], None
     if fmt is HTML:
@@ -190,8 +192,12 @@ def respond(fmt: Format, compute, *request_parts) -> Response:
         parts += [language, request.full_path]
         if sparql_pages.embedded():
             hooks.allow_framing()
-    tag = responses.etag(*parts)
-    response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
+    if volatile:
+        response = Response(compute(), content_type=fmt.content_type)
+        response.cache_control.no_store = True
+    else:
+        tag = responses.etag(*parts)
+        response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))
     if language:
         response.headers["Content-Language"] = language
     return response
