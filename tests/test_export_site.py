@@ -274,6 +274,8 @@ def test_nginx_language_rules_match_the_app_for_common_headers():
     from server.web.i18n import DEFAULT, language
     from server.web.static_config import language_rules
 
-    for header in [h for h in LANGUAGES if h] + ["en", "de", "en-GB", "de-AT,en-GB", "en;q=0.8,fr"]:
+    for header in [h for h in LANGUAGES if h] + ["en", "de", "en-GB", "de-AT,en-GB", "en;q=0.8,fr", "de-DE,en;q=0.5",
+                                                 "de-CH, en;q=0.8", "en-US,de;q=0.5", "fr, en-GB;q=0.5, de;q=0.3",
+                                                 "dex,en", "enx, de", " en ; q=0.9 , de;q=0.8", "fr-FR,fr;q=0.9"]:
         picked = next((lang for pattern, lang in language_rules() if re.search(pattern[2:], header, re.IGNORECASE)), DEFAULT)
         assert picked == language(None, header)[0], header

@@ -76,6 +76,10 @@ def test_language_follows_accept_language_and_the_switch(base_url):
     assert f'href="{base_url}projects?lang=en"' in chosen  # the choice is carried on
     _, headers, _ = fetch(base_url, BROWSER)
     assert "accept-language" in vary(headers) and headers["Content-Language"] == "de"
+    # A regional tag counts for its language at its own quality (an English reader's review: these gave the other)
+    for header, lang in (("de-DE,en;q=0.5", "de"), ("de-AT,en-US;q=0.7,en;q=0.3", "de"), ("en-US,de;q=0.5", "en"),
+                         ("en-GB,en-US;q=0.9,de;q=0.8", "en"), ("de;q=0, *", "en"), ("fr", "de")):
+        assert f'<html lang="{lang}">' in page(base_url, header), header
 
 
 @pytest.mark.parametrize("path", ["", "projects?state=09", "doc/project/bamberg"])

@@ -27,7 +27,22 @@ def language(lang_param: str | None, accept_language: str | None) -> tuple[str, 
     """`choose_language` for a request given by its parts (for the document fast path in fastpath.py)."""
     if lang_param in LANGUAGES:
         return lang_param, lang_param
-    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES, default=DEFAULT), None
+    return accepted_language(accept_language), None
+
+
+def accepted_language(header: str | None) -> str:
+    """The first of LANGUAGES the Accept-Language header ranks highest, a regional tag counting for its language
+    (RFC 4647 §3.4 lookup): "de-DE,en;q=0.5" is German. Werkzeug's best_match tries exact tags before regional
+    ones and gave English there (an English reader's review); `*` is the first language not refused with q=0."""
+    ranges = sorted(parse_accept_header(header, LanguageAccept), key=lambda r: -r[1])  # Werkzeug puts `*` last
+    refused = {tag.lower().partition("-")[0] for tag, quality in ranges if quality <= 0}
+    for tag, quality in ranges:
+        primary = tag.lower().partition("-")[0]
+        if quality > 0 and primary in LANGUAGES:
+            return primary
+        if quality > 0 and tag == "*":
+            return next((code for code in (DEFAULT, *LANGUAGES) if code not in refused), DEFAULT)
+    return DEFAULT
 
 
 MESSAGES = {

@@ -5,7 +5,8 @@ The static server does what the app does for the common requests, and hands ever
   and their media types come from formats.py, in the order conneg.py prefers them); wildcards only, or no
   Accept, give the page. q-values are not weighed: a header that ranks its types by q against the order it
   lists them in may get the first-listed one here. An Accept naming nothing offered goes to the app (406).
-- the language of pages: `?lang=de|en`, else the first of de and en that Accept-Language names, else German;
+- the language of pages: `?lang=de|en`, else the first of de and en that Accept-Language names (a regional tag
+  for its language), else German;
 - `/id/X` answers 303 to `/doc/X` (with the reader's `?lang=`) or `/doc/X.ttl` etc. when the document was
   exported; unknown resources, other query parameters, `/sparql`, `/healthz` and anything not exported
   go to the `mpsc serve` replicas, so a partial export is still a whole site;
@@ -47,12 +48,12 @@ def accept_rules() -> list[tuple[str, str]]:
 
 
 def language_rules() -> list[tuple[str, str]]:
-    """(PCRE, language) pairs for Accept-Language, tried in order, as Werkzeug's best_match decides for the
-    usual headers: a language named exactly (`en`) wins over one with a region (`en-GB`), the first such wins."""
+    """(PCRE, language) pairs for Accept-Language, tried in order, as i18n.accepted_language decides for headers
+    that list their ranges by falling quality, as browsers send them: the language of the first range that names
+    one of LANGUAGES, a regional tag (`de-DE`) counting for its language; none, German."""
     other = next(lang for lang in LANGUAGES if lang != DEFAULT)
-    exact = r"(?:^|,)\s*{}\s*(?:;|,|$)"
-    return [(rf"~*^(?:(?!{exact.format(DEFAULT)}).)*{exact.format(other)}", other), (f"~*{exact.format(DEFAULT)}", DEFAULT),
-            (rf"~*^(?:(?!\b{DEFAULT}\b).)*\b{other}\b", other)]
+    starts = r"{}(?:[-;,\s]|$)"
+    return [(rf"~*^(?:\s*(?!{starts.format(DEFAULT)})[^,]*,)*\s*{starts.format(other)}", other)]
 
 
 def _map_lines(rules: list[tuple[str, str]]) -> str:
