@@ -112,15 +112,18 @@ def validate(files, fmt, engine):
 @click.option("--reference/--no-reference", default=True, help="Regenerate data/reference/ from sources/reference.")
 def import_(programme, reference):
     """Regenerate data/ from the source tables (deterministic; commit the result)."""
-    from .importers import write_programme, write_reference
+    from .importers import SourceError, write_programme, write_reference
 
     settings = Settings.from_env()
     data = settings.root / "data"
     if programme:
-        problems = write_programme(settings.root, data)
-        for problem in problems:
-            click.echo(f"warning: {problem}", err=True)
-        click.echo(f"data/programme written ({len(problems)} unresolved item(s))")
+        try:
+            write_programme(settings.root, data)
+        except SourceError as error:
+            for line in str(error).splitlines():
+                click.echo(f"error: {line}", err=True)
+            fail("nothing written: data/programme is as it was; mend the sources and run `mpsc import` again")
+        click.echo("data/programme written")
     if reference:
         counts = write_reference(settings.root, data)
         click.echo("data/reference written: " + ", ".join(f"{k} {v:,} triples" for k, v in counts.items()))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -187,9 +186,3 @@ GZIP_LEVEL = 6  # gzip's default: level 9 made the dataset file 9 % smaller (3.5
 def gzip_bytes(data: bytes) -> bytes:
     """Gzip with a zero timestamp and no file name, so the archive bytes depend on content only."""
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
-
-
-def write_turtle(graph: Graph, path: Path) -> None:
-    """Write a graph as deterministic Turtle, creating folders as needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(turtle_bytes(graph))

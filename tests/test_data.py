@@ -8,10 +8,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from server.importers import programme_graphs, reference_layer
+from server.importers import generated_turtle, programme_graphs, reference_layer
 from server.importers.register import load_register
 from server.importers.sources import Sources, read_table
-from server.rdfio import turtle_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """
@@ -148,7 +147,7 @@ def test_data_folder_is_what_the_importers_generate():
     generated = {f"programme/{name}": g for name, g in graphs.items()}
     generated.update({f"reference/{name}": g for name, g in reference_layer(ROOT).items()})
     for name, graph in generated.items():
-        assert (ROOT / "data" / name).read_bytes() == turtle_bytes(graph), f"data/{name} differs; run `mpsc import`"
+        assert (ROOT / "data" / name).read_bytes() == generated_turtle(graph), f"data/{name} differs; run `mpsc import`"
 
 
 def test_a_second_site_of_a_project_is_a_page_of_it(programme):

@@ -19,6 +19,7 @@ from .provenance import add_sources, cite, sourced
 from .sources import Sources, split_list
 
 STATUS = {"planned": "planned", "in implementation": "in-implementation", "in operation": "in-operation"}
+KINDS = ("measure", "focus", "title_en", "partner")  # of measures.csv's rows (checks.py refuses others)
 
 
 class MeasureImporter:
@@ -42,7 +43,7 @@ class MeasureImporter:
                     self._focus(measures, project, row)
                 elif row["kind"] == "title_en":
                     sourced(measures, project, MPSC.title, Literal(row["value_en"], lang="en"), "title-en", [row])
-                else:
+                elif row["kind"] == "partner":
                     self._partners(partners, project, slug, row)
         self._reuse(measures)
         return {"measures.ttl": measures, "partners.ttl": partners}

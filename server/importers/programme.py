@@ -66,9 +66,15 @@ class ProgrammeImporter:
 
     def _add_register_body(self, graph: Graph, name: str, row: dict) -> None:
         level = {"municipal-association": "association"}.get(row["kind"], row["kind"])
-        unit = self.register.get(level, row["key"])
+        try:
+            unit = self.register.get(level, row["key"])
+        except KeyError as missing:
+            self.problems.append(f"{row.where}: {name}: {missing.args[0]}; the key must be its AGS (its ARS for a "
+                                 "municipal association)")
+            return
         if unit.register_name != row["register_name"]:
-            self.problems.append(f"{name}: register name is {unit.register_name!r}, curation says {row['register_name']!r}")
+            self.problems.append(f"{row.where}: {name}: the register names {row['key']} {unit.register_name!r}, "
+                                 f"this row {row['register_name']!r}; is the key right?")
         state = self.register.get("state", unit.state).name
         stated = self.sources.entities.get(name, {}).get("bundesland")
         if stated and stated != state:

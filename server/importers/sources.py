@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -16,10 +18,50 @@ CONFIDENCE = {level: iris.confidence(level) for level in ("confirmed", "single-s
 RANK = {"uncertain": 0, "single-source": 1, "confirmed": 2}
 
 
-def read_table(path: Path) -> list[dict]:
-    """Rows of a UTF-8 CSV file as dicts with stripped values."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+class SourceError(Exception):
+    """Source tables that cannot be imported as they stand; the message names each file and line."""
+
+
+class Row(dict):
+    """A row of a table as {column: stripped cell}; `where` names its file and first line for messages, and
+    `left_out` is set for a row left-out.csv keeps from the graph (its cells are not checked: they may be what
+    the source wrote, a day without its year)."""
+
+    where = ""
+    left_out = False
+
+
+def read_table(path: Path) -> list[Row]:
+    """The rows of a CSV file. What a spreadsheet may save instead of plain comma-separated UTF-8 is refused with
+    its file and line (SourceError), where it had been a traceback or a fact silently lost (a contributor's
+    review): another encoding, ';' between columns, a row of more or fewer cells than the header (a comma in an
+    unquoted value), a row repeated. A byte-order mark (Excel's "CSV UTF-8") is read past."""
+    name = "/".join(path.parts[-3:])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{name}: not UTF-8 (byte {error.start}); save it as UTF-8 (\"CSV UTF-8\" in Excel)") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader, [])]
+    if len(header) == 1 and ";" in header[0]:
+        raise SourceError(f"{name}:1: the columns are separated by ';'; save the file with ',' between them")
+    rows, first, start = [], {}, reader.line_num + 1
+    for cells in reader:
+        line, start = start, reader.line_num + 1
+        while len(cells) > len(header) and not cells[-1].strip():  # empty cells a spreadsheet added at the end
+            cells = cells[:-1]
+        if not cells:
+            continue
+        if len(cells) != len(header):
+            raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; "
+                              "a value that contains a comma must be in double quotes")
+        if tuple(cells) in first:
+            raise SourceError(f"{name}:{line}: repeats line {first[tuple(cells)]}")
+        first[tuple(cells)] = line
+        row = Row(zip(header, (cell.strip() for cell in cells)))
+        row.where = f"{name}:{line}"
+        rows.append(row)
+    return rows
 
 
 def read_translations(curation: Path) -> dict[tuple[str, str], dict]:
@@ -63,10 +105,15 @@ def clean_note(text: str) -> str:
 
 
 def date_literal(text: str) -> Literal | None:
-    """A date as precise as the source gives it (year, month or day); remarks like '(planned)' are dropped."""
+    """A date as precise as the source gives it (year, month or day); remarks like '(planned)' are dropped. None
+    for anything else, a month or day that no calendar has (2020-13, 2020-02-30) too."""
     value = strip_parenthetical(text)
     for pattern, datatype in ((r"\d{4}", XSD.gYear), (r"\d{4}-\d{2}", XSD.gYearMonth), (r"\d{4}-\d{2}-\d{2}", XSD.date)):
         if re.fullmatch(pattern, value):
+            try:
+                datetime.date.fromisoformat((value + "-01-01")[:10])
+            except ValueError:
+                return None
             return Literal(value, datatype=datatype)
     return None
 
@@ -99,35 +146,41 @@ def by_slug(rows: list[dict]) -> dict[str, list[dict]]:
 
 
 class Sources:
-    """All tables the programme importer reads, loaded once."""
+    """All tables the programme importer reads, loaded once; `tables` keeps each as read, by its folder and name
+    (`mpsc/course.csv`), for the checks of their cells (checks.py)."""
 
     def __init__(self, root: Path):
         mpsc, curation = root / "sources" / "mpsc", root / "sources" / "curation"
-        self.left_out = LeftOut(read_table(curation / "left-out.csv"))
-        self.projects = read_table(mpsc / "projects.csv")
-        self.entities = {row["name"]: row for row in read_table(mpsc / "entities.csv")}
-        self.rounds = [row for row in read_table(mpsc / "rounds.csv") if row["staffel"].isdigit()]
-        self.charter = read_table(mpsc / "charter.csv")
-        self.charter2 = self.left_out.kept("charter-2.csv", read_table(mpsc / "charter-2.csv"), "id", "kind", "number")
-        self.criteria = read_table(mpsc / "criteria.csv")
-        self.programme = self.left_out.kept("programme.csv", read_table(mpsc / "programme.csv"), "subject")
-        course = numbered(read_table(mpsc / "course.csv"), "slug", "field")
-        measures = numbered(read_table(mpsc / "measures.csv"), "slug", "kind")
-        self.stated_elsewhere = StatedElsewhere(read_table(curation / "stated-elsewhere.csv"), mpsc)
+        self.tables: dict[str, list[Row]] = {}
+        self.left_out = LeftOut(self._read(curation / "left-out.csv"))
+        self.projects = self._read(mpsc / "projects.csv")
+        self.entities = {row["name"]: row for row in self._read(mpsc / "entities.csv")}
+        self.rounds = [row for row in self._read(mpsc / "rounds.csv") if row["staffel"].isdigit()]
+        self.charter = self._read(mpsc / "charter.csv")
+        self.charter2 = self.left_out.kept("charter-2.csv", self._read(mpsc / "charter-2.csv"), "id", "kind", "number")
+        self.criteria = self._read(mpsc / "criteria.csv")
+        self.programme = self.left_out.kept("programme.csv", self._read(mpsc / "programme.csv"), "subject")
+        course = numbered(self._read(mpsc / "course.csv"), "slug", "field")
+        measures = numbered(self._read(mpsc / "measures.csv"), "slug", "kind")
+        self.stated_elsewhere = StatedElsewhere(self._read(curation / "stated-elsewhere.csv"), mpsc)
         self.course = by_slug(self.left_out.kept("course.csv", course) + self.stated_elsewhere.rows(course))
         self.measures = by_slug(self.left_out.kept("measures.csv", measures, field="kind", value="value_de"))
-        self.bodies = {row["name"]: row for row in read_table(curation / "bodies.csv")}
-        self.project_curation = {row["slug"]: row for row in read_table(curation / "projects.csv")}
-        self.round_curation = {row["staffel"]: row for row in read_table(curation / "rounds.csv")}
-        self.topics = read_table(curation / "topics.csv")
-        self.unit_types = read_table(curation / "unit-types.csv")
-        self.funding = {(r["slug"], r["field"], r["value"]): r for r in read_table(curation / "funding.csv")}
-        self.partners = {(r["slug"], r["name"]): r for r in read_table(curation / "partners.csv")}
-        self.reuse = read_table(curation / "reuse.csv")
-        self.coverage = read_table(curation / "coverage.csv")
+        self.bodies = {row["name"]: row for row in self._read(curation / "bodies.csv")}
+        self.project_curation = {row["slug"]: row for row in self._read(curation / "projects.csv")}
+        self.round_curation = {row["staffel"]: row for row in self._read(curation / "rounds.csv")}
+        self.topics = self._read(curation / "topics.csv")
+        self.unit_types = self._read(curation / "unit-types.csv")
+        self.funding = {(r["slug"], r["field"], r["value"]): r for r in self._read(curation / "funding.csv")}
+        self.partners = {(r["slug"], r["name"]): r for r in self._read(curation / "partners.csv")}
+        self.reuse = self._read(curation / "reuse.csv")
+        self.coverage = self._read(curation / "coverage.csv")
         self.translations = read_translations(curation)
-        self.corrections = {(r["table"], r["key"], r["field"]): r for r in read_table(curation / "corrections.csv")}
+        self.corrections = {(r["table"], r["key"], r["field"]): r for r in self._read(curation / "corrections.csv")}
         self.applied: set[tuple] = set()
+
+    def _read(self, path: Path) -> list[Row]:
+        self.tables[f"{path.parent.name}/{path.name}"] = read_table(path)
+        return self.tables[f"{path.parent.name}/{path.name}"]
 
     def fields_of(self, term: str) -> list[str]:
         """The fields of action whose curated pattern (topics.csv) matches an English term or phrase."""
@@ -166,6 +219,7 @@ class LeftOut:
             key = (table, row[slug], row[field], row[value])
             if key in self.entries:
                 self.used.add(key)
+                row.left_out = True
             else:
                 kept.append(row)
         return kept

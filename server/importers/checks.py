@@ -1,0 +1,98 @@
+"""What the cells of the source tables must hold, checked before anything is imported from them.
+
+A cell outside its column's rule had been dropped without a word (a start date written 01.11.2020, a slug or a
+field misspelt), taken for something else (a measure of the kind "Measure" became a partner organisation) or
+ended the import in a traceback (a confidence "Confirmed", an amount "15.750.000"); a second row with the key
+of another silently replaced it (a contributor's review). `source_errors` names each such cell by file, line and
+column with what the column takes, and `mpsc import` then writes nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .course import FIGURES, PHASES
+from .measures import KINDS, STATUS
+from .programme import OTHER_BODY_CLASS
+from .sources import CONFIDENCE, Row, Sources, date_literal, source_iris
+
+Rule = tuple[Callable[[str], bool], str]  # whether a cell is right, and what its column takes
+
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
+def one_of(values, empty: bool = False) -> Rule:
+    return (lambda cell: cell in values or (empty and not cell),
+            ("empty or " if empty else "") + "one of " + ", ".join(sorted(values)))
+
+
+def _addresses(cell: str) -> bool:
+    found = source_iris(cell)
+    return bool(found) and all(_URL.fullmatch(str(url)) for url in found)
+
+
+ADDRESSES: Rule = (_addresses, "one or more web addresses (https://…), separated by ';'")
+ADDRESS: Rule = (lambda cell: bool(_URL.fullmatch(cell)), "one web address (https://…)")
+DATE: Rule = (lambda cell: date_literal(cell) is not None, "a year, year-month or date, such as 2020, 2020-11 or "
+                                                           "2020-11-01 (a remark in brackets may follow)")
+AMOUNT: Rule = (lambda cell: cell.isascii() and cell.isdigit(), "a whole number of euros in digits, without points "
+                                                                  "or spaces: 15750000")
+# The rule of the `value` of a course fact, by its `field` (course.csv, stated-elsewhere.csv, funding.csv).
+COURSE_VALUES: dict[str, Rule] = {
+    **{field: DATE for field in ("start_date", "end_date", "end_date_extended", "strategy_decision_date",
+                                 "strategy_year")},
+    **{field: AMOUNT for field in FIGURES},
+    "phase_model": one_of(PHASES), "homepage": ADDRESS, "strategy_url": ADDRESS, "status": (bool, "a text"),
+    "strategy_title": (bool, "a text"),
+}
+REGISTER_KINDS = ("municipality", "municipal-association", "district", "state")  # bodies.csv's kinds in the register
+VALUE_TABLES = ("mpsc/course.csv", "curation/stated-elsewhere.csv", "curation/funding.csv")  # facts of course.csv
+PROJECT_COLUMNS = {"mpsc/course.csv": ("slug",), "mpsc/measures.csv": ("slug",), "curation/projects.csv": ("slug",),
+                   "curation/funding.csv": ("slug",), "curation/partners.csv": ("slug",),
+                   "curation/coverage.csv": ("slug",), "curation/reuse.csv": ("slug", "reuses_slug"),
+                   "curation/stated-elsewhere.csv": ("slug",)}
+# The columns whose values the importer looks rows up by: two rows with one key, and the second replaced the first.
+KEYS = {"mpsc/projects.csv": ("slug",), "mpsc/entities.csv": ("name",), "curation/bodies.csv": ("name",),
+        "curation/projects.csv": ("slug",), "curation/rounds.csv": ("staffel",), "curation/topics.csv": ("slug",),
+        "curation/funding.csv": ("slug", "field", "value"), "curation/partners.csv": ("slug", "name"),
+        "curation/corrections.csv": ("table", "key", "field")}
+
+
+def source_errors(sources: Sources) -> list[str]:
+    """`file:line: …` for every cell of `sources.tables` that breaks its column's rule, and every repeated key."""
+    slugs = {row["slug"] for row in sources.tables["mpsc/projects.csv"]}
+    projects = (slugs.__contains__, "the slug of a project of sources/mpsc/projects.csv")
+    errors = []
+    for name, rows in sources.tables.items():
+        rules = {"confidence": one_of(CONFIDENCE), "source_url": ADDRESSES, "sources": ADDRESSES,
+                 **{column: projects for column in PROJECT_COLUMNS.get(name, ())}}
+        if name == "mpsc/course.csv":
+            rules["field"] = one_of(COURSE_VALUES)
+        if name == "curation/bodies.csv":
+            rules["kind"] = one_of({*REGISTER_KINDS, *OTHER_BODY_CLASS})
+        if name == "mpsc/measures.csv":
+            rules |= {"kind": one_of(KINDS), "status": one_of(STATUS, empty=True)}
+        for row in (row for row in rows if not row.left_out):
+            errors += [broken(row, column, rule) for column, rule in rules.items()
+                       if column in row and not rule[0](row[column])]
+            if name in VALUE_TABLES and row["field"] in COURSE_VALUES:
+                rule = COURSE_VALUES[row["field"]]
+                errors += [] if rule[0](row["value"]) else [broken(row, "value", rule, f" ({row['field']})")]
+        errors += repeated_keys(rows, KEYS.get(name, ()))
+    return sorted(errors, key=lambda error: (error.split(":")[0], int(error.split(":")[1])))  # by file and line
+
+
+def broken(row: Row, column: str, rule: Rule, what: str = "") -> str:
+    return f"{row.where}: {column}{what} is {row[column]!r}; it must be {rule[1]}"
+
+
+def repeated_keys(rows: list[Row], columns: tuple[str, ...]) -> list[str]:
+    first: dict[tuple, str] = {}
+    errors = []
+    for row in rows if columns else ():
+        key = tuple(row[c] for c in columns)
+        if key in first:
+            errors.append(f"{row.where}: {', '.join(columns)} {', '.join(key)} as on line {first[key]}; "
+                          "merge the two rows")
+        first.setdefault(key, row.where.rpartition(":")[2])
+    return errors

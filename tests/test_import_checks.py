@@ -1,0 +1,106 @@
+"""`mpsc import` with the mistakes a contributor makes in the source tables (a contributor's review): each is
+refused with the file, line and what the column takes, nothing in data/ changes, and no traceback is shown.
+Before, a start date written 01.11.2020 or a misspelt slug dropped a published fact with exit status 0, a
+measure of the kind "Measure" became a partner organisation, and a BOM, a semicolon or "Confirmed" ended in a
+traceback."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.importers import SourceError, programme_graphs
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = "sources/mpsc/course.csv"
+BAMBERG_START = "bamberg,start_date,"
+
+
+@pytest.fixture
+def root(tmp_path):
+    """A copy of the sources, with data/programme to see that nothing is written."""
+    shutil.copytree(ROOT / "sources", tmp_path / "sources", ignore=shutil.ignore_patterns("maps"))
+    shutil.copytree(ROOT / "data" / "programme", tmp_path / "data" / "programme")
+    return tmp_path
+
+
+def edit(root: Path, name: str, old: str, new: str) -> int:
+    """Replace the first line of `name` that starts with `old` by `new`; the line's number (from 1)."""
+    path = root / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith(old))
+    lines[number] = new(lines[number]) if callable(new) else new
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def refused(root: Path) -> str:
+    with pytest.raises(SourceError) as error:
+        programme_graphs(root)
+    return str(error.value)
+
+
+def test_a_date_in_another_form_is_refused_with_its_line(root):
+    line = edit(root, COURSE, BAMBERG_START, lambda row: row.replace(",2020-11,", ",01.11.2020,", 1))
+    assert refused(root) == (f"{COURSE}:{line}: value (start_date) is '01.11.2020'; it must be a year, year-month "
+                             "or date, such as 2020, 2020-11 or 2020-11-01 (a remark in brackets may follow)")
+
+
+@pytest.mark.parametrize("column, old, new, says", [
+    ("slug", "bamberg,", "bambreg,", "slug is 'bambreg'; it must be the slug of a project of sources/mpsc/projects.csv"),
+    ("field", "bamberg,start_date,", "bamberg,startdate,", "field is 'startdate'; it must be one of"),
+    ("confidence", "", ",Confirmed,", "confidence is 'Confirmed'; it must be one of confirmed, single-source, uncertain"),
+    ("source_url", ",https://www.bambergguide.de/", ",www.bambergguide.de/",
+     "source_url is 'www.bambergguide.de/?p=47995'; it must be one or more web addresses (https://…)"),
+])
+def test_a_misspelt_slug_field_confidence_or_address_is_refused(root, column, old, new, says):
+    def misspelt(row):
+        return row.replace(",single-source,", new, 1) if column == "confidence" else row.replace(old, new, 1)
+    line = edit(root, COURSE, BAMBERG_START, misspelt)
+    assert refused(root).startswith(f"{COURSE}:{line}: {says}")
+
+
+def test_an_amount_with_points_and_a_measure_of_an_unknown_kind_are_refused_together(root):
+    amount = edit(root, COURSE, "bamberg,federal_grant_eur,", lambda row: row.replace(",15750000,", ',"15.750.000",'))
+    kind = edit(root, "sources/mpsc/measures.csv", "bamberg,measure,", lambda row: row.replace(",measure,", ",Measure,", 1))
+    assert refused(root).split("\n") == [
+        f"{COURSE}:{amount}: value (federal_grant_eur) is '15.750.000'; it must be a whole number of euros in "
+        "digits, without points or spaces: 15750000",
+        f"sources/mpsc/measures.csv:{kind}: kind is 'Measure'; it must be one of focus, measure, partner, title_en"]
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda text: text.replace("\n", ",extra\n", 2).replace(",extra\n", "\n", 1), ":2: 7 cells, but the header names 6"),
+    (lambda text: text.replace(",", ";"), ":1: the columns are separated by ';'"),
+    (lambda text: text + text.split("\n")[1] + "\n", ": repeats line 2"),
+])
+def test_a_table_a_spreadsheet_saved_otherwise_is_refused_in_one_line(root, damage, says):
+    path = root / COURSE
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert refused(root).startswith(COURSE) and says in refused(root)
+
+
+def test_a_byte_order_mark_is_read_past_and_another_encoding_refused(root):
+    path = root / COURSE
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    assert programme_graphs(root)[1] == []
+    path.write_bytes(text.encode("cp1252", errors="replace"))  # as Excel's plain "CSV" saves it
+    assert refused(root).startswith(f"{COURSE}: not UTF-8 (byte ")
+
+
+def test_a_wrong_key_in_the_curated_bodies_stops_the_import_and_changes_nothing(root):
+    """bodies.csv with Bayreuth's AGS for Bamberg had been a warning: Bayreuth became Bamberg's grantee."""
+    before = {p.name: p.read_bytes() for p in (root / "data" / "programme").iterdir()}
+    line = edit(root, "sources/curation/bodies.csv", "Bamberg,", "Bamberg,municipality,09462000,Bamberg,Bayern")
+    run = subprocess.run([sys.executable, "-m", "server.cli", "import", "--no-reference"], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, "MPSC_ROOT": str(root)}, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert (f"error: sources/curation/bodies.csv:{line}: Bamberg: the register names 09462000 'Bayreuth', this row "
+            "'Bamberg'; is the key right?") in run.stderr.splitlines()
+    assert run.stderr.splitlines()[-1].startswith("error: nothing written")
+    assert {p.name: p.read_bytes() for p in (root / "data" / "programme").iterdir()} == before
