@@ -169,6 +169,18 @@ def test_a_character_xml_cannot_carry_is_refused_in_words_not_sent_as_broken_xml
     assert fine.status == 200 and ET.fromstring(fine.body) is not None  # tab and newline are XML characters
 
 
+def test_a_carriage_return_survives_both_xml_formats(sparql):
+    """XML readers turn a raw CR into a newline (XML 1.0 §2.11); SPARQLWrapper's and rdflib's default format is XML
+    (a SPARQL client developer's review: "x\\r\\ny" came back as "x\\n\\ny")."""
+    value = "x\r\ny\rz"
+    select = fetch(sparql, query='SELECT ?c { BIND("x\\r\\ny\\rz" AS ?c) }',
+                   headers={"Accept": "application/sparql-results+xml"})
+    assert [e.text for e in ET.fromstring(select.body).iter("{http://www.w3.org/2005/sparql-results#}literal")] == [value]
+    construct = fetch(sparql, query='CONSTRUCT { <http://example.org/s> <http://example.org/p> "x\\r\\ny\\rz" } WHERE {}',
+                      headers={"Accept": "application/rdf+xml"})
+    assert list(Graph().parse(data=construct.body, format="xml").objects()) == [Literal(value)]
+
+
 @pytest.mark.parametrize("predicate", ["http://example.org/p/", "http://example.org/1"])
 def test_a_predicate_rdf_xml_cannot_write_is_refused_in_words(sparql, predicate):
     """RDF/XML writes a predicate as an element name, which an IRI ending in no XML name cannot give (RDF 1.1 XML
@@ -452,6 +464,8 @@ def test_a_query_over_the_size_limit_is_413(sparql):
     big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2000
     assert fetch(sparql, query=big).status == 413
     assert fetch(sparql, method="POST", data=big.encode(), headers={"Content-Type": "application/sparql-query"}).status == 413
+    assert fetch(sparql, query=big).json()["limit"] == "max_query_bytes"
+    assert fetch(sparql, query=big).json()["title"] == "Content Too Large"  # RFC 9110 §15.5.14
 
 
 def test_a_chunked_query_without_content_length_is_limited_too(server):
@@ -570,6 +584,17 @@ def test_queries_differing_after_an_escaped_hash_have_their_own_answers(sparql):
     values = [a.json()["results"]["bindings"][0]["x"]["value"] for a in answers]
     assert values == ["http://x/A#one", "http://x/A#two"]
     assert answers[0].headers["ETag"] != answers[1].headers["ETag"]
+
+
+def test_a_query_file_with_a_byte_order_mark_and_an_empty_dataset_parameter_are_read(sparql):
+    """A SPARQL client developer's review: a .rq file a Windows editor saved (with a BOM) and Virtuoso's forms and
+    permalinks (an empty `default-graph-uri=`) were 400s."""
+    plain = fetch(sparql, query=PROJECTS).json()
+    posted = fetch(sparql, method="POST", data=("\ufeff" + PROJECTS).encode(),
+                   headers={"Content-Type": "application/sparql-query"})
+    assert posted.status == 200 and posted.json() == plain
+    empty = fetch(sparql, query=PROJECTS, **{"default-graph-uri": "", "named-graph-uri": ""})
+    assert empty.status == 200 and empty.json() == plain
 
 
 def test_post_is_never_answered_304(sparql):

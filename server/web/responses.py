@@ -87,8 +87,13 @@ def _error_page(status: int, title: str, message: str, details: dict) -> str:
         return f"<!doctype html><title>{heading}</title><h1>{heading}</h1><p>{escape(message)}</p>"
 
 
+RFC_9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}  # Python's are RFC 7231's
+
+
 def reason(status: int) -> str:
-    """The standard phrase of an HTTP status."""
+    """The standard phrase of an HTTP status (RFC 9110 §15)."""
+    if status in RFC_9110_PHRASES:
+        return RFC_9110_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:
