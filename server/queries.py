@@ -177,6 +177,15 @@ def catalog() -> str:
 }}"""
 
 
+def retired() -> str:
+    """Every identifier under /id/ the graph no longer uses (data/programme/retired.ttl): what replaced it, if
+    anything, since when and why."""
+    return PROLOGUE + f"""SELECT ?old ?new ?day ?reason WHERE {{
+  ?old owl:deprecated true ; dcterms:modified ?day ; skos:changeNote ?reason FILTER(STRSTARTS(STR(?old), "{ID}"))
+  OPTIONAL {{ ?old dcterms:isReplacedBy ?new }}
+}}"""
+
+
 def documents() -> str:
     """Every resource with a document of its own, for the sitemap; in no order (`harvest.document_iris` sorts)."""
     return f"""SELECT DISTINCT ?s WHERE {{

@@ -104,3 +104,14 @@ def test_a_wrong_key_in_the_curated_bodies_stops_the_import_and_changes_nothing(
             "'Bamberg'; is the key right?") in run.stderr.splitlines()
     assert run.stderr.splitlines()[-1].startswith("error: nothing written")
     assert {p.name: p.read_bytes() for p in (root / "data" / "programme").iterdir()} == before
+
+
+def test_a_retired_identifier_must_be_unused_and_its_successor_described(root):
+    """sources/curation/retired.csv: a retired identifier the data still describes, or one replaced by nothing the
+    data describes, would answer 301 where a document stands, or lead nowhere."""
+    with open(root / "sources/curation/retired.csv", "a", encoding="utf-8") as table:
+        table.write('project/bamberg,,2026-12-06,"a test"\norganisation/x,organisation/nowhere,2026-12-06,"a test"\n')
+    _, problems = programme_graphs(root)
+    assert [p.partition(": ")[2] for p in problems] == [
+        "project/bamberg is retired, but the data still describes it",
+        "organisation/x is to be replaced by organisation/nowhere, which the data does not describe"]

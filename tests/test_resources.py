@@ -5,8 +5,10 @@ parses every RDF body with rdflib using the Content-Type the server sent.
 """
 from __future__ import annotations
 
+import csv
 import re
 import sqlite3
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -241,6 +243,33 @@ def test_a_fragment_sent_as_part_of_a_document_path_leads_to_its_base_document(b
     status, headers, _ = fetch(base_url + path, follow=False)
     assert status == 301 and headers["Location"] == base_url + target and "Content-Location" not in headers
     assert fetch(base_url + "doc/%23" + path.rpartition("%23")[2], follow=False)[0] == 404  # a fragment of nothing
+
+
+def retired_rows() -> list[dict]:
+    with open(Path(__file__).parent.parent / "sources" / "curation" / "retired.csv", encoding="utf-8") as table:
+        return list(csv.DictReader(table))
+
+
+@pytest.mark.parametrize("row", retired_rows(), ids=lambda row: row["id"])
+def test_a_retired_identifier_moves_to_its_successor_or_is_gone(base_url, row):
+    """A linker's review: two organisations' IRIs had become 404s between releases. A retired identifier answers
+    301 to the one that replaced it (suffix and ?lang= kept), or 410 saying why; the successor's document names it."""
+    old, new = row["id"], row["replaced_by"]
+    for path, target in ((f"id/{old}", f"id/{new}"), (f"doc/{old}.ttl", f"doc/{new}.ttl"),
+                         (f"doc/{old}?lang=en", f"doc/{new}?lang=en")):
+        status, headers, body = fetch(base_url + path, accept="text/html", follow=False)
+        if new:
+            assert (status, headers["Location"]) == (301, base_url + target) and "max-age" in headers["Cache-Control"]
+        else:
+            assert status == 410 and "no-store" in headers["Cache-Control"] and row["reason"][:40].encode() in body
+    if new:
+        status, headers, body = fetch(f"{base_url}doc/{new}.ttl")
+        assert (URIRef(BASE + "id/" + old), URIRef("http://purl.org/dc/terms/isReplacedBy"), URIRef(BASE + "id/" + new)
+                ) in parse(body, media_type(headers))
+    else:
+        status, headers, body = fetch(f"{base_url}id/{old}", accept="text/turtle")  # an empty document saying why
+        assert status == 410 and f"# This identifier was withdrawn on {row['date']}".encode() in body
+        assert len(parse(body, media_type(headers))) == 0
 
 
 FRAGMENT_BASE = ox.NamedNode(BASE + "id/municipality/09999999")

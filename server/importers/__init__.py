@@ -19,6 +19,7 @@ from .organisations import Organisations
 from .programme import ProgrammeImporter
 from .reference import reference_graphs
 from .register import load_register
+from .retired import retired
 from .sources import SourceError, Sources, read_translations, unit_names_en
 
 
@@ -30,7 +31,7 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
         raise SourceError("\n".join(errors))
     importer = ProgrammeImporter(sources, load_register(root / "sources" / "reference"))
     problems = importer.problems
-    organisations = Organisations()
+    organisations = Organisations(sources.organisation_names)
     projects, cooperations = importer.projects()
     graphs = {
         "programme.ttl": GovernanceImporter(sources, organisations, problems).graph(),
@@ -49,7 +50,9 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
         "topics.ttl": concepts.fields_of_action(sources, importer.terms_by_field()),
         "codelists.ttl": concepts.code_lists(sources),
     }
-    problems += sources.unused_curation()
+    deprecated, unresolved = retired(sources, graphs)
+    graphs["retired.ttl"] = deprecated
+    problems += sources.unused_curation() + organisations.unused_aliases() + unresolved
     problems += [f"translations.csv names no state of the register: {key}"  # only states are translated
                  for key in unit_names_en(sources.translations) if ("state", key) not in importer.register.units]
     return graphs, sorted(set(problems))

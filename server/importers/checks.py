@@ -37,6 +37,10 @@ DATE: Rule = (lambda cell: date_literal(cell) is not None, "a year, year-month o
                                                            "2020-11-01 (a remark in brackets may follow)")
 AMOUNT: Rule = (lambda cell: cell.isascii() and cell.isdigit(), "a whole number of euros in digits, without points "
                                                                   "or spaces: 15750000")
+IDENTIFIER: Rule = (lambda cell: bool(re.fullmatch(r"[a-z-]+/[^\s#?<>\"]+", cell)),
+                    "an identifier's path under https://w3id.org/mpsc/id/, such as organisation/zebralog")
+DAY: Rule = (lambda cell: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell)) and date_literal(cell) is not None,
+             "a date: 2026-12-06")
 # The rule of the `value` of a course fact, by its `field` (course.csv, stated-elsewhere.csv, funding.csv).
 COURSE_VALUES: dict[str, Rule] = {
     **{field: DATE for field in ("start_date", "end_date", "end_date_extended", "strategy_decision_date",
@@ -55,7 +59,8 @@ PROJECT_COLUMNS = {"mpsc/course.csv": ("slug",), "mpsc/measures.csv": ("slug",),
 KEYS = {"mpsc/projects.csv": ("slug",), "mpsc/entities.csv": ("name",), "curation/bodies.csv": ("name",),
         "curation/projects.csv": ("slug",), "curation/rounds.csv": ("staffel",), "curation/topics.csv": ("slug",),
         "curation/funding.csv": ("slug", "field", "value"), "curation/partners.csv": ("slug", "name"),
-        "curation/corrections.csv": ("table", "key", "field")}
+        "curation/corrections.csv": ("table", "key", "field"), "curation/organisations.csv": ("name",),
+        "curation/retired.csv": ("id",)}
 
 
 def source_errors(sources: Sources) -> list[str]:
@@ -68,6 +73,9 @@ def source_errors(sources: Sources) -> list[str]:
                  **{column: projects for column in PROJECT_COLUMNS.get(name, ())}}
         if name == "mpsc/course.csv":
             rules["field"] = one_of(COURSE_VALUES)
+        if name == "curation/retired.csv":
+            rules |= {"id": IDENTIFIER, "replaced_by": (lambda cell: not cell or IDENTIFIER[0](cell), "empty or "
+                                                        + IDENTIFIER[1]), "date": DAY, "reason": (bool, "a text")}
         if name == "curation/bodies.csv":
             rules["kind"] = one_of({*REGISTER_KINDS, *OTHER_BODY_CLASS})
         if name == "mpsc/measures.csv":

@@ -23,17 +23,27 @@ TRANSLATED = "English label: translated by the collector of the source table, no
 
 
 class Organisations:
-    """Collects organisations by IRI; `graph` holds each once."""
+    """Collects organisations by IRI; `graph` holds each once. `aliases` maps a name the sources give an
+    organisation besides its own to the slug of that organisation (sources/curation/organisations.csv): the
+    name is then an alternative label (skos:altLabel) of it, not an organisation of its own."""
 
-    def __init__(self):
+    def __init__(self, aliases: dict[str, str] | None = None):
         self.graph = Graph()
         self.labelled: set[URIRef] = set()
         self.english: set[URIRef] = set()
+        self.aliases = aliases or {}
+        self.aliased: set[str] = set()  # the aliases met, to report those of no organisation (`unused_aliases`)
 
     def add(self, name_de: str, name_en: str, rows: list[dict], slug: str | None = None) -> URIRef:
         """The organisation called `name_de` (English name `name_en`, our translation where it differs),
         citing `rows`. The slug is the German name's without a trailing remark unless given, so
         "Creative Climate Cities (CCC)" and "Creative Climate Cities" are one organisation."""
+        if name_de in self.aliases:
+            self.aliased.add(name_de)
+            iri = iris.organisation(self.aliases[name_de])
+            self.graph.add((iri, SKOS.altLabel, Literal(strip_parenthetical(name_de), lang="de")))
+            add_sources(self.graph, iri, rows)
+            return iri
         iri = iris.organisation(slug or slugify(strip_parenthetical(name_de)))
         if iri not in self.labelled:
             self.labelled.add(iri)
@@ -49,3 +59,11 @@ class Organisations:
                 self.graph.add((iri, SKOS.editorialNote, Literal(TRANSLATED, lang="en")))
         add_sources(self.graph, iri, rows)
         return iri
+
+    def unused_aliases(self) -> list[str]:
+        """Aliases no source row named, and those naming an organisation no row names by its own name."""
+        named = {str(iri) for iri in self.labelled}
+        return ([f"organisations.csv names no partner of the sources: {name!r}"
+                 for name in sorted(set(self.aliases) - self.aliased)]
+                + [f"organisations.csv: {name!r} is to be {slug}, which no source names by its own name"
+                   for name, slug in sorted(self.aliases.items()) if str(iris.organisation(slug)) not in named])

@@ -176,6 +176,8 @@ class Sources:
         self.coverage = self._read(curation / "coverage.csv")
         self.translations = read_translations(curation)
         self.corrections = {(r["table"], r["key"], r["field"]): r for r in self._read(curation / "corrections.csv")}
+        self.organisation_names = {r["name"]: r["slug"] for r in self._read(curation / "organisations.csv")}
+        self.retired = self._read(curation / "retired.csv")
         self.applied: set[tuple] = set()
 
     def _read(self, path: Path) -> list[Row]:

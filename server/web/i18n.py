@@ -225,6 +225,9 @@ MESSAGES = {
     "onto.namespace": ("Namensraum", "Namespace"),
     "error.404": ("Nicht gefunden", "Not found"),
     "error.404.text": ("Zu dieser Adresse gibt es keine Ressource.", "There is no resource at this address."),
+    "error.410": ("Zurückgezogen", "Gone"),
+    "error.410.text": ("Diese Kennung ist seit dem {day} zurückgezogen, ohne Nachfolger (Grund, auf Englisch: "
+                       "{reason}).", "This identifier was withdrawn on {day}, with none to replace it: {reason}."),
     "error.home": ("Zur Startseite", "Go to the start page"),
     "error.no_release": ("Es wurde noch keine Veröffentlichung erstellt.", "No release has been built yet."),
     "error.no_version": ("Es gibt keine Veröffentlichung {version}.", "There is no release {version}."),

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
-from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
@@ -35,6 +35,8 @@ def identify(path: str) -> Response:
     """Redirect (303) from a resource IRI to the document in the negotiated format."""
     iri = iri_for(path)
     fmt = choose(DOCUMENT_FORMATS).format
+    if iri in retired():
+        return moved(iri, fmt, lambda new: reader()[1].url("id/" + new[len(ID):]))
     if not known(iri):
         return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
     return see_other(iri, fmt)
@@ -62,7 +64,32 @@ def document(path: str) -> Response:
     if "#" in stem:
         _, link = reader()
         return redirect(link.document(iri, suffix) if suffix else link.resource(iri), code=301)
+    if iri in retired():
+        link = reader()[1]
+        fmt = choose(DOCUMENT_FORMATS, suffix=suffix).format
+        return moved(iri, fmt, lambda new: link.document(new, suffix) if suffix else link.resource(new))
     return serve_document(iri, suffix)
+
+
+def retired() -> dict[str, tuple[str | None, str, str]]:
+    """The identifiers the served release no longer uses (sources/curation/retired.csv), each with the IRI that
+    replaced it or None, the day and the reason; read once per release."""
+    return per_release.value("resources.retired", lambda: {
+        row["old"]["value"]: (row["new"]["value"] if "new" in row else None, row["day"]["value"], row["reason"]["value"])
+        for row in get_store().bindings(queries.retired())})
+
+
+def moved(iri: str, fmt: Format, address) -> Response:
+    """301 Moved Permanently to `address(new)` for a retired identifier that another replaced, cacheable like a
+    303; 410 Gone saying why for one withdrawn (a linker's review: their IRIs had become 404s between releases)."""
+    new, day, reason = retired()[iri]
+    if new is None:
+        return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=day,
+                                          reason=reason), negotiated=True)
+    response = redirect(address(new), code=301)
+    response.cache_control.public = True
+    response.cache_control.max_age = responses.MAX_AGE
+    return document_headers(response, negotiated=True)
 
 
 @bp.route("/graph/<path:path>")

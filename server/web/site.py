@@ -121,21 +121,22 @@ def conditional_page(view):
 
 
 def not_found(key: str = "error.404.text", fmt: Format | None = None, details: dict | None = None,
-              **values) -> Response:
-    """The one 404 of the site, never cached: an empty but well-formed RDF document when an RDF format was
-    negotiated (its comment says why); the page in the reader's language for browsers (Werkzeug's own texts are
-    English); else problem details in English, as every API error is. `key` names the message, `values` fill it
-    in."""
+              status: int = 404, **values) -> Response:
+    """The one 404 of the site (and 410 for an identifier withdrawn), never cached: an empty but well-formed RDF
+    document when an RDF format was negotiated (its comment says why); the page in the reader's language for
+    browsers (Werkzeug's own texts are English); else problem details in English, as every API error is. `key`
+    names the message, `values` fill it in."""
     if fmt is not None and fmt.kind == "rdf":
         text = message(key, "en").format(**values)
-        response = Response(empty_document(fmt.ox_format, text), status=404, content_type=fmt.content_type)
+        response = Response(empty_document(fmt.ox_format, text), status=status, content_type=fmt.content_type)
     elif fmt is HTML or (fmt is None and wants_html()):
         lang = choose_language()[0]
-        response = responses.error_response(404, message(key, lang).format(**values), page=True, **(details or {}))
+        response = responses.error_response(status, message(key, lang).format(**values), page=True,
+                                            **(details or {}))
         response.headers["Content-Language"] = lang
         response.vary.add("Accept-Language")
     else:
-        response = responses.error_response(404, message(key, "en").format(**values), **(details or {}))
+        response = responses.error_response(status, message(key, "en").format(**values), **(details or {}))
     response.cache_control.no_store = True
     return response
 
