@@ -80,6 +80,8 @@ def test_language_follows_accept_language_and_the_switch(base_url):
     for header, lang in (("de-DE,en;q=0.5", "de"), ("de-AT,en-US;q=0.7,en;q=0.3", "de"), ("en-US,de;q=0.5", "en"),
                          ("en-GB,en-US;q=0.9,de;q=0.8", "en"), ("de;q=0, *", "en"), ("fr", "de")):
         assert f'<html lang="{lang}">' in page(base_url, header), header
+    for typed in ("EN", "en-GB", " en"):  # as a reader may type it
+        assert '<html lang="en">' in page(base_url + "?lang=" + typed.replace(" ", "%20"), "de"), typed
 
 
 @pytest.mark.parametrize("path", ["", "projects?state=09", "doc/project/bamberg"])

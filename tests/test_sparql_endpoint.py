@@ -314,6 +314,17 @@ def test_a_browser_gets_the_query_form_with_the_examples(sparql):
                            for attributes, body in scripts)
 
 
+def test_a_form_posted_from_an_english_page_answers_in_english(sparql):
+    """The editor posts a long query with the form's fields in the body; the form's address keeps ?lang= (an
+    English reader's review: the results came back in German)."""
+    page = fetch(sparql, lang="en", headers={"Accept": BROWSER}).body.decode()
+    action = html.unescape(re.search(r'<form class="sparql-form" method="\w+" action="([^"]+)"', page).group(1))
+    assert action == sparql + "?lang=en"
+    answer = fetch(action, method="POST", data=b"query=ASK%7B%7D&format=html&lang=en",
+                   headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": BROWSER})
+    assert answer.status == 200 and '<html lang="en">' in answer.body.decode()
+
+
 def test_an_example_opens_in_the_form(sparql):
     page = fetch(sparql, example="all-projects", headers={"Accept": BROWSER}).body.decode()
     assert "SELECT ?p WHERE { ?p a &lt;https://w3id.org/mpsc/ontology#ModelProject&gt; }" in page

@@ -25,8 +25,9 @@ def choose_language() -> tuple[str, str | None]:
 
 def language(lang_param: str | None, accept_language: str | None) -> tuple[str, str | None]:
     """`choose_language` for a request given by its parts (for the document fast path in fastpath.py)."""
-    if lang_param in LANGUAGES:
-        return lang_param, lang_param
+    chosen = (lang_param or "").strip().lower().partition("-")[0]  # ?lang=EN or en-GB as a reader may type it
+    if chosen in LANGUAGES:
+        return chosen, chosen
     return accepted_language(accept_language), None
 
 

@@ -78,7 +78,10 @@ def page_values(query: str) -> dict:
     lang, link = reader()
     endpoint = settings.public_base + "sparql"
     found = examples(settings.root / "queries")
-    return {"query": query, "formats": FORM_FORMATS, "endpoint": endpoint, "prefixes": PREDEFINED,
+    # The form's address keeps ?lang=: a GET form sends the hidden field instead, but a POST (the editor posts a
+    # long query) sends its fields in the body, where the language is not read (an English reader's review).
+    return {"query": query, "formats": FORM_FORMATS, "endpoint": endpoint, "action": link.url("sparql"),
+            "prefixes": PREDEFINED,
             "examples": found, "run_url": run_url, "method": "get" if link_fits(permalink(query)) else "post",
             "editor": sparql_editor.config(lang, link, endpoint, found)}
 
