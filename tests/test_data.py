@@ -285,8 +285,8 @@ def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bou
           FILTER NOT EXISTS {{ VALUES ?other {{ mpsc:fundingAmount schema:minValue schema:maxValue
                                                mpsc:approximateAmount }} ?figure ?other ?x FILTER(?other != {value}) }} }}""")
     assert {(float(a), c.rsplit("/", 1)[1]) for a, c, _ in rows} == {(float(amount), confidence)}
-    words = {"": "EUR", "min": "more than EUR", "max": "up to EUR", "about": "about EUR"}[bound]
-    assert all(f": {words} " in label for _, _, label in rows)
+    words = {"": "", "min": "more than ", "max": "up to ", "about": "about "}[bound]
+    assert all(f": {words}€{int(float(amount)):,}" in label for _, _, label in rows)
 
 
 @pytest.mark.parametrize("figure, amount", [
@@ -500,7 +500,7 @@ def test_round_descriptions_say_what_the_round_published(programme):
      {"call/2020#deadline", "call/2020#extended-deadline", "call/2020#jury-size", "criterion/k2020-gw",
       "round/2020#budget-at-call"}),
     ("2021", ["erschien am 16. Dezember 2020; Bewerbungsschluss war der 14. März 2021", "65 % der förderfähigen Kosten"],
-     ["published on 16 December 2020, with an application deadline of 14 March 2021", "65 % of eligible costs"],
+     ["published on 16 December 2020, with an application deadline of 14 March 2021", "65% of eligible costs"],
      {"call/2021#issued", "call/2021#deadline", "call/2021#jury-size", "programme#rate-budget-emergency"}),
 ])
 def test_call_descriptions_say_what_the_call_set_and_name_those_facts(programme, year, de, en, derived):

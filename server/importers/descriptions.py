@@ -237,7 +237,7 @@ class DescriptionWriter:
         general, emergency = call["rates"]
         sentences.append(f"Der Fördersatz des Programms beträgt {general} % der förderfähigen Kosten, bei "
                          f"Haushaltsnotlage {emergency} %." if de else
-                         f"The programme's funding rate is {general} % of eligible costs, {emergency} % in a "
+                         f"The programme's funding rate is {general}% of eligible costs, {emergency}% in a "
                          f"budgetary emergency.")
         return " ".join(sentences)
 

@@ -18,13 +18,14 @@ BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis z
 
 
 def euros(amount: str, lang: str) -> str:
-    """'9000000' as '9.000.000 €' (de) or 'EUR 9,000,000' (en) for labels."""
+    """'9000000' as '9.000.000 €' (de) or '€9,000,000' (en) for labels, as the pages write amounts
+    (web/site.py, `quantity`)."""
     grouped = f"{int(amount):,}"
-    return f"{grouped.replace(',', '.')} €" if lang == "de" else f"EUR {grouped}"
+    return f"{grouped.replace(',', '.')} €" if lang == "de" else f"€{grouped}"
 
 
 def amount_labels(kind: str, bound: str, amount: str) -> tuple[str, str]:
-    """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than EUR 11,000,000'."""
+    """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than €11,000,000'."""
     return tuple(f"{KIND_LABELS[kind][i]}: {BOUND_LABELS[bound][i]}{euros(amount, lang)}"
                  for i, lang in enumerate(("de", "en")))
 

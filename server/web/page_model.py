@@ -20,7 +20,7 @@ from ..dates import spoken_date
 from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
-from .site import number
+from .site import quantity
 
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
 DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")  # what spoken_date reads; others as written
@@ -122,7 +122,7 @@ def literal_value(literal: Literal, lang: str, unit: str = "") -> Value:
     """A literal as shown: numbers grouped in the reader's style with their unit, a day or a month in words
     ("8. September 2020", as the descriptions say it), a language tag that differs from the page's as a note."""
     if literal.datatype in (XSD.integer, XSD.decimal) and literal.value is not None:
-        return Value(f"{number(literal.value, lang)} {unit}".strip())
+        return Value(quantity(literal.value, unit, lang))
     if literal.datatype in (XSD.date, XSD.gYearMonth) and DATE.fullmatch(str(literal)):
         return Value(spoken_date(str(literal), lang))
     note = f"@{literal.language}" if literal.language and literal.language != lang else ""

@@ -77,6 +77,15 @@ def number(value, lang: str) -> str:
     return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
 
 
+def quantity(value, unit: str, lang: str) -> str:
+    """A number with its unit as the reader writes it: "15.750.000 €" and "65 %" in German, "€15,750,000" and
+    "65%" in English (an English reader's review: "15,750,000 €"); other units follow after a space ("54.62 km²")."""
+    text = number(value, lang)
+    if lang != DEFAULT and unit == "€":
+        return unit + text
+    return text + unit if lang != DEFAULT and unit == "%" else f"{text} {unit}".strip()
+
+
 def file_size(size: int, lang: str) -> str:
     """A file's size in decimal units (as Jinja's filesizeformat, which writes "1.8 MB" also in German)."""
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
