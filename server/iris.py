@@ -66,6 +66,19 @@ def state(key: str) -> URIRef:
     return unit("state", key)
 
 
+# The digits of each register level's key (AGS; a municipal association's 9-digit ARS).
+KEY_DIGITS = {"state": 2, "district": 5, "municipal-association": 9, "municipality": 8}
+
+
+def key_restored(path: str) -> str | None:
+    """The path of a register unit whose key lost its leading zero (`municipality/9461000` for
+    `municipality/09461000`: spreadsheets drop it), else None; whether the unit exists is for the caller."""
+    level, _, key = path.partition("/")
+    if key.isascii() and key.isdigit() and len(key) == KEY_DIGITS.get(level, 0) - 1:
+        return f"{level}/0{key}"
+    return None
+
+
 # The code lists of DCAT-AP.de's political geocoding (dcatde:politicalGeocodingURI), one per key of the register;
 # the patterns are those of GovData's own test cases and reference examples (tests/fixtures/dcat-ap-de/README.md).
 POLITICAL_GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"

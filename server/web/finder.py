@@ -33,7 +33,7 @@ _UNREADABLE: set[Path] = set()  # index files whose fragment list could not be r
 MATCHES = ("id", "exact", "prefix", "words")  # the tiers of the ranking, best first
 _HITS = """
 WITH hits(entry, tier) AS (
-  SELECT entry, 0 FROM ident WHERE id = :id
+  SELECT entry, 0 FROM ident WHERE id IN (:id, :padded)
   UNION ALL SELECT entry, 1 FROM name WHERE form IN (:fold, :loose)
   UNION ALL SELECT entry, 2 FROM name WHERE (form >= :fold AND form < :fold_end) OR (form >= :loose AND form < :loose_end)
   UNION ALL SELECT rowid, 3 FROM words WHERE words MATCH :words
@@ -87,7 +87,9 @@ class Finder:
         if not words:
             return [], 0
         fold, loose = names.fold(text), names.loose(text)
-        params = {"id": names.identifier(text) or "", "fold": fold, "loose": loose, "fold_end": _after(fold),
+        key = names.identifier(text) or ""
+        # a key that lost its leading zero in a spreadsheet ("9461000") is looked up with it, too
+        params = {"id": key, "padded": "0" + key if key.isdigit() else "", "fold": fold, "loose": loose, "fold_end": _after(fold),
                   "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
         column = "en" if lang == "en" else "de"
         with closing(self._connect()) as db:

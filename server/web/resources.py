@@ -38,8 +38,20 @@ def identify(path: str) -> Response:
     if iri in retired():
         return moved(iri, fmt, lambda new: reader()[1].url("id/" + new[len(ID):]))
     if not known(iri):
+        meant = written_otherwise(path)
+        if meant is not None:
+            return moved_to(reader()[1].url("id/" + meant))
         return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
     return see_other(iri, fmt)
+
+
+def written_otherwise(path: str) -> str | None:
+    """The path of a known resource an unknown /id/ path means: with a trailing slash, or with a key that lost
+    its leading zero (a linker's review: `municipality/9461000` from a spreadsheet was a 404)."""
+    for candidate in (path.rstrip("/") if path.endswith("/") else None, iris.key_restored(path.rstrip("/"))):
+        if candidate and known(iri_for(candidate)):
+            return candidate
+    return None
 
 
 def see_other(iri: str, fmt) -> Response:
@@ -86,7 +98,12 @@ def moved(iri: str, fmt: Format, address) -> Response:
     if new is None:
         return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=day,
                                           reason=reason), negotiated=True)
-    response = redirect(address(new), code=301)
+    return moved_to(address(new))
+
+
+def moved_to(address: str) -> Response:
+    """301 Moved Permanently, cacheable like a 303."""
+    response = redirect(address, code=301)
     response.cache_control.public = True
     response.cache_control.max_age = responses.MAX_AGE
     return document_headers(response, negotiated=True)
