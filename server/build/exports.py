@@ -190,8 +190,8 @@ WKT = URIRef("http://www.opengis.net/ont/geosparql#asWKT")
 
 # --- rows -----------------------------------------------------------------------------------------------
 
-def _of_class(cls: URIRef) -> Callable[[Graph], list[dict]]:
-    return lambda graph: [{"id": str(s)} for s in set(graph.subjects(RDF.type, cls))]
+def _of_classes(*classes: URIRef) -> Callable[[Graph], list[dict]]:
+    return lambda graph: [{"id": str(s)} for cls in classes for s in set(graph.subjects(RDF.type, cls))]
 
 
 def _bodies(graph: Graph) -> list[dict]:
@@ -340,7 +340,7 @@ PLACES = (_within("state", "Land", "state"), _within("district", "Kreis", "distr
 
 TABLES = (
     Table("projects.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Modellprojekte", "Model projects",
-          _of_class(MPSC.ModelProject), (
+          _of_classes(MPSC.ModelProject), (
               ID, LABEL_DE,
               Column("title_de", "Projekttitel (deutsch)", "project title (German)", MPSC.title, lang="de"),
               Column("title_en", "Projekttitel (englisch)", "project title (English)", MPSC.title, lang="en"),
@@ -387,9 +387,21 @@ TABLES = (
               Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
           ), references=(("project", "projects.csv"),)),
     Table("municipalities.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Gemeinden des Gemeindeverzeichnisses",
-          "Municipalities of the official register", _of_class(MPSC.Municipality), (
+          "Municipalities of the official register", _of_classes(MPSC.Municipality), (
               ID, LABEL_DE, *_register_columns(False),
               *PLACES, *_geocodings("municipality", "regional"),
+              Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
+                     note=POINT_NOTE.format("Longitude")),
+              Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),
+                     note=POINT_NOTE.format("Latitude")),
+          )),
+    # Every identifier of the register that is no municipality, for those who link to them (a linker's review:
+    # Wikidata's Mix'n'match and a property proposal want identifier, name and description of each).
+    Table("places.csv", "dl-by-de-2.0", REFERENCE_GRAPH, "Länder, Kreise und Gemeindeverbände des Gemeindeverzeichnisses",
+          "States, districts and municipal associations of the official register",
+          _of_classes(MPSC.State, MPSC.District, MPSC.MunicipalAssociation), (
+              ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, LABEL_EN, *_register_columns(True),
+              *PLACES, *_geocodings("district", "association", "regional"),
               Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
                      note=POINT_NOTE.format("Longitude")),
               Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),
