@@ -1,6 +1,7 @@
 """The published facts: counts the programme announced, resolution against the register, sources."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from server.importers import generated_turtle, programme_graphs, reference_layer
+from server.importers.programme import CONNECTIVES_NOTE
 from server.importers.register import load_register
 from server.importers.sources import Sources, read_table
 
@@ -622,3 +624,11 @@ def test_a_translated_name_of_an_organisation_says_so(programme):
     base = "https://w3id.org/mpsc/id/organisation/"
     assert notes[base + "abfallwirtschaftsbetriebe-muenster"].startswith("English label: translated")
     assert base + "esri-deutschland" in notes and notes[base + "esri-deutschland"] is None  # one name in both
+
+
+def test_a_project_named_after_several_places_has_an_english_name_marked_as_ours(programme):
+    """An English reader's review: seven projects' English names were German sentences ("Dortmund und Schwerte")."""
+    rows = values(programme, """SELECT ?de ?en ?note WHERE { ?p a mpsc:ModelProject ; rdfs:label ?de , ?en
+        FILTER(LANG(?de) = "de" && LANG(?en) = "en") OPTIONAL { ?p skos:editorialNote ?note } }""")
+    assert len(rows) == 7 and ("Dortmund und Schwerte", "Dortmund and Schwerte", CONNECTIVES_NOTE) in rows
+    assert all(not re.search(r"\b(und|Kooperation|mit)\b", en) and note == CONNECTIVES_NOTE for _, en, note in rows)

@@ -21,6 +21,12 @@ LISTED_MEMBERS = 4  # a cooperation's label lists this many members at most, the
 # How a source states a project's or round's amount (sources/curation/projects.csv and rounds.csv, funding_stated):
 # only an "amount" is published as mpsc:fundingAmount (`ProgrammeImporter._stated_amount`).
 FUNDING_STATED = ("amount", "approximate", "min", "max", "computed", "expected")
+# A project named after several places ("Aalen und Heidenheim an der Brenz") has an English label with the German
+# words between the names in English, the names as they are (an English reader's review: seven English names were
+# German sentences); a project named after one place has its name in both languages alike, and no English label.
+CONNECTIVES = ((" in Kooperation mit ", " in cooperation with "), (" und ", " and "))
+CONNECTIVES_NOTE = ("English label: the German words between the places' names put in English by us; the names are "
+                    "the places' own")
 
 
 class ProgrammeImporter:
@@ -105,6 +111,10 @@ class ProgrammeImporter:
         add = graph.add
         add((iri, RDF.type, MPSC.ModelProject))
         add((iri, RDFS.label, Literal(row["name_de"], lang="de")))
+        english = in_english(row["name_de"])
+        if english != row["name_de"]:
+            add((iri, RDFS.label, Literal(english, lang="en")))
+            add((iri, SKOS.editorialNote, Literal(CONNECTIVES_NOTE, lang="en")))
         add((iri, MPSC.fundingRound, iris.round(row["year"])))
         add((iri, MPSC.category, iris.category(row["category"])))
         add((iri, MPSC.grantee, grantee))
@@ -242,3 +252,13 @@ def listing(names: list[str], conjunction: str, rest: str) -> str:
         shown = LISTED_MEMBERS - 1
         return and_list([*names[:shown], f"{len(names) - shown} {rest}"], conjunction)
     return and_list(names, conjunction)
+
+
+def in_english(name: str) -> str:
+    """A project's name with the German words between places' names in English (CONNECTIVES), and a leading
+    "Kooperation" as "Cooperation of"."""
+    if name.startswith("Kooperation "):
+        name = "Cooperation of " + name.removeprefix("Kooperation ")
+    for german, english in CONNECTIVES:
+        name = name.replace(german, english)
+    return name
