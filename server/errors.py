@@ -10,11 +10,15 @@ import re
 
 
 class HttpError(Exception):
-    """An error answer: status, a message in plain words, and details for the JSON body (line, column, …)."""
+    """An error answer: status, a message in plain words, and details for the JSON body (line, column, …).
+    `words` names the message in the site's languages (a key of web/i18n.py's MESSAGES and its values) for an
+    error a reader meets on a page: the error page says it in the page's language, programs get `message`."""
 
-    def __init__(self, status: int, message: str, headers: dict | None = None, **details):
+    def __init__(self, status: int, message: str, headers: dict | None = None, *,
+                 words: tuple[str, dict] | None = None, **details):
         super().__init__(message)
         self.status, self.message, self.headers, self.details = status, message, headers or {}, details
+        self.words = words
 
 
 class QueryFailed(Exception):

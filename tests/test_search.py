@@ -251,3 +251,20 @@ def test_an_index_without_fragments_says_so(tmp_path):
     with sqlite3.connect(tmp_path / SEARCH_INDEX) as db:
         db.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY)")
     assert Finder(tmp_path / SEARCH_INDEX).fragments(KOELN) is None
+
+
+@pytest.mark.parametrize("path, german, english", [
+    ("search?q=x&page=0", "`page` muss eine ganze Zahl von 1 bis 10.000 sein.",
+     "`page` must be a whole number from 1 to 10,000."),
+    ("search?q=Bamberg&page=999", "eine Seite 999 gibt es nicht.", "there is no page 999."),
+    ("search?q=x&format=xml", "Keines der verlangten Formate wird hier angeboten.",
+     "None of the requested formats is offered here"),
+    ("reconcile/preview?id=nothing", "Zu dieser Kennung gibt es keine abgeglichene Ressource.",
+     "No reconciled resource has this id."),
+])
+def test_an_error_a_reader_meets_is_said_in_the_pages_language(base_url, path, german, english):
+    """An English reader's review, the other way round: German error pages said these in English."""
+    for lang, words in (("de", german), ("en", english)):
+        answer = fetch(f"{base_url}{path}&lang={lang}", headers={"Accept": "text/html"})
+        assert answer.status in (400, 404, 406) and words in answer.body.decode(), (lang, answer.body[:300])
+    assert english in fetch(f"{base_url}{path}&lang=de").json()["detail"]  # programs get English, as before

@@ -57,8 +57,10 @@ def not_acceptable(offered: Sequence[Format], requested: Sequence[str] = ()) -> 
     types = [f.media_type for f in offered]
     asked = (f"format={' or '.join(requested)} names no format offered here" if requested
              else "None of the requested formats is offered here")
-    return HttpError(406, f"{asked}; offered are: " + ", ".join(types) + ".",
-                     {"Vary": "Accept"}, offered=types)  # another Accept may be answered: caches must tell them apart
+    return HttpError(406, f"{asked}; offered are: " + ", ".join(types) + ".",  # another Accept may be answered:
+                     {"Vary": "Accept"}, offered=types,  # caches must tell them apart
+                     words=("error.unfit_format", {"asked": " or ".join(requested)}) if requested else
+                     ("error.no_format", {}))
 
 
 def wants_html() -> bool:

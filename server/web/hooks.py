@@ -21,6 +21,7 @@ from werkzeug.routing import RequestRedirect
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML, textual
 from .access_log import AccessLog
+from .conneg import wants_html
 from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
@@ -46,7 +47,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.before_request(_refuse_unclear_host)
     app.before_request(_relative_redirect)
     app.after_request(_finish)
-    app.register_error_handler(HttpError, lambda e: error_response(e.status, e.message, e.headers, **e.details))
+    app.register_error_handler(HttpError, _http_error)
     app.register_error_handler(QueryFailed, _query_failed)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
@@ -258,6 +259,15 @@ def log_access(response: Response) -> Response:
     current_app.extensions["mpsc.access_log"].request(request.environ, response.status_code, response.content_length,
                                                       g.get("started"))
     return response
+
+
+def _http_error(error: HttpError) -> Response:
+    """An HttpError; on a page in the reader's language where it names its words (an English reader's review, the
+    other way round: German error pages said "`page` must be a whole number …")."""
+    if error.words and wants_html():
+        from .site import spoken  # site needs the package's accessors, which import this module first
+        return error_response(error.status, spoken(*error.words), error.headers, page=True, **error.details)
+    return error_response(error.status, error.message, error.headers, **error.details)
 
 
 def _query_failed(error: QueryFailed) -> Response:

@@ -16,5 +16,6 @@ def whole_number(name: str, default: int, highest: int, lowest: int = 1) -> int:
     """The integer parameter `name` from `lowest` to `highest` (`default` when absent); 400 for anything else."""
     value = request.args.get(name, str(default))
     if not (value.isascii() and value.isdigit() and len(value) <= MOST_DIGITS) or not lowest <= int(value) <= highest:
-        raise HttpError(400, f"`{name}` must be a whole number from {lowest:,} to {highest:,}.")
+        raise HttpError(400, f"`{name}` must be a whole number from {lowest:,} to {highest:,}.",
+                        words=("error.whole_number", {"name": name, "lowest": lowest, "highest": highest}))
     return int(value)

@@ -293,7 +293,7 @@ def preview() -> Response:
     entity = found.entities.get(ident)
     if entity is None:
         if found.label_of(ident) == ident:
-            raise HttpError(404, "No reconciled resource has this id.")
+            raise HttpError(404, "No reconciled resource has this id.", words=("error.not_reconciled", {}))
         # a round or category, as a data extension names them: its name links to its page
         return render_page("reconcile_preview.html", ident=ident, name=found.label_of(ident, reader()[0]),
                            description="", keys=[])

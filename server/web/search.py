@@ -62,7 +62,8 @@ def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
     hits, total = finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
     last = max(1, -(-total // PAGE_SIZE))
     if page > last:
-        raise HttpError(404, f"This search has {last} page{'s' if last > 1 else ''} of results; there is no page {page}.")
+        raise HttpError(404, f"This search has {last} page{'s' if last > 1 else ''} of results; there is no page {page}.",
+                        words=("error.no_such_page", {"last": last, "page": page}))
     return hits, total
 
 

@@ -77,6 +77,14 @@ def number(value, lang: str) -> str:
     return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
 
 
+def spoken(key: str, values: dict) -> str:
+    """The message `key` (i18n.MESSAGES) in the reader's language, its whole numbers grouped as the reader writes
+    them: an HttpError's `words` on an error page."""
+    lang = choose_language()[0]
+    shown = {name: number(value, lang) if isinstance(value, int) else value for name, value in values.items()}
+    return message(key, lang).format(**shown)
+
+
 def quantity(value, unit: str, lang: str) -> str:
     """A number with its unit as the reader writes it: "15.750.000 €" and "65 %" in German, "€15,750,000" and
     "65%" in English (an English reader's review: "15,750,000 €"); other units follow after a space ("54.62 km²")."""
