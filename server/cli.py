@@ -281,7 +281,8 @@ def export_site(folder, base_url, listen, upstreams, only):
     finally:
         app.extensions["mpsc.store"].close()
     click.echo(f"{exported.files:,} files ({exported.bytes / 1e6:,.1f} MB) written to {folder}/site, "
-               f"{exported.missing} URLs not answered with 200 left to the replicas; "
+               f"{exported.missing} URLs not answered with 200 left to the replicas, "
+               f"{exported.removed:,} files of an earlier export removed; "
                f"nginx: nginx -p {folder} -c nginx/nginx.conf; Caddy: {folder}/Caddyfile")
 
 

@@ -39,6 +39,7 @@ ACCEPTS = ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "t
            "application/ld+json", "application/rdf+xml", "application/n-triples", "text/plain", "*/*", None,
            "application/rdf+xml, text/rdf+xml, text/xml;q=0.1", "text/turtle;q=1.0, application/ld+json;q=0.5",
            "application/x-turtle", "text/n3", "text/*"]
+STALE = "site/doc/organisation/zebralog.nt"  # left by an "earlier export" into the folder (`site`)
 LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-GB,de;q=0.5", None]
 
 
@@ -48,6 +49,8 @@ def site(tmp_path_factory, settings, releases_dir, real_store):
     if NGINX is None:
         pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
     folder = tmp_path_factory.mktemp("export")
+    (folder / STALE).parent.mkdir(parents=True)
+    (folder / STALE).write_text("an earlier export's document of an identifier since retired")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     with serve_app(settings, store=real_store, base_url=base) as app:
@@ -218,6 +221,15 @@ def test_security_and_cors_headers_as_the_app_sends_them(site):
     assert get(nginx, "doc/project/bamberg.ttl").getheader("Content-Security-Policy") is None
 
 
+def test_an_export_removes_what_an_earlier_one_left_so_a_retired_identifier_moves(site):
+    """A reviewer's finding: nginx answers /id/X with 303 wherever doc/X was exported, so a stale document of a
+    retired identifier was served where the app answers 301 to its successor."""
+    base, _, folder = site
+    assert not (folder / STALE).exists()
+    moved = get(base, "id/organisation/zebralog")
+    assert moved.status == 301 and moved.getheader("Location").endswith("/id/organisation/zebralog-gmbh")
+
+
 def test_what_was_not_exported_is_answered_by_the_app(site):
     nginx, app, _ = site
     for path, headers in [("sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
@@ -276,6 +288,7 @@ def test_nginx_language_rules_match_the_app_for_common_headers():
 
     for header in [h for h in LANGUAGES if h] + ["en", "de", "en-GB", "de-AT,en-GB", "en;q=0.8,fr", "de-DE,en;q=0.5",
                                                  "de-CH, en;q=0.8", "en-US,de;q=0.5", "fr, en-GB;q=0.5, de;q=0.3",
-                                                 "dex,en", "enx, de", " en ; q=0.9 , de;q=0.8", "fr-FR,fr;q=0.9"]:
+                                                 "dex,en", "enx, de", " en ; q=0.9 , de;q=0.8", "fr-FR,fr;q=0.9",
+                                                 "fr, de, en", "fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7", "fr,  en, de"]:
         picked = next((lang for pattern, lang in language_rules() if re.search(pattern[2:], header, re.IGNORECASE)), DEFAULT)
         assert picked == language(None, header)[0], header

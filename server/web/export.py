@@ -52,6 +52,7 @@ class Exported:
     files: int = 0
     bytes: int = 0
     missing: int = 0  # URLs the app did not answer with 200 (left to mpsc serve)
+    removed: int = 0  # files an earlier export into the folder left that this one did not write
 
 
 def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] = ()) -> Exported:
@@ -82,6 +83,7 @@ def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> 
     for path in ("robots.txt", "sitemap.xml", *sitemap_part_paths(app), "map/germany.svg"):
         writer.fetch(path, path)
     copy_files(release, app, writer)
+    writer.remove_others()
     return writer.done
 
 
@@ -136,6 +138,15 @@ class _Writer:
     def __init__(self, app: Flask, site: Path, mtime: float):
         self.client, self.site, self.mtime = app.test_client(), site, mtime
         self.done = Exported()
+        self.written: set[Path] = set()
+
+    def remove_others(self) -> None:
+        """Remove what an earlier export into this folder left that this one did not write: nginx answers /id/X with
+        303 wherever doc/X was exported, so a document of a resource since retired would be served as it was
+        (a reviewer's finding), where the app answers 301 or 410."""
+        for file in [f for f in self.site.rglob("*") if f.is_file() and f not in self.written]:
+            file.unlink()
+            self.done.removed += 1
 
     def page(self, path: str) -> None:
         """The four language variants of an HTML page (a path ending in / is stored as …/index)."""
@@ -173,6 +184,7 @@ class _Writer:
         self._stamp(file, file.stat().st_size)
 
     def _stamp(self, file: Path, size: int) -> None:
+        self.written.add(file)
         os.utime(file, (self.mtime, self.mtime))
         self.done.files += 1
         self.done.bytes += size

@@ -53,7 +53,7 @@ def language_rules() -> list[tuple[str, str]]:
     one of LANGUAGES, a regional tag (`de-DE`) counting for its language; none, German."""
     other = next(lang for lang in LANGUAGES if lang != DEFAULT)
     starts = r"{}(?:[-;,\s]|$)"
-    return [(rf"~*^(?:\s*(?!{starts.format(DEFAULT)})[^,]*,)*\s*{starts.format(other)}", other)]
+    return [(rf"~*^(?:(?!\s*{starts.format(DEFAULT)})[^,]*,)*\s*{starts.format(other)}", other)]
 
 
 def _map_lines(rules: list[tuple[str, str]]) -> str:
