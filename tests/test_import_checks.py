@@ -77,6 +77,8 @@ def test_an_amount_with_points_and_a_measure_of_an_unknown_kind_are_refused_toge
     (lambda text: text.replace("\n", ",extra\n", 2).replace(",extra\n", "\n", 1), ":2: 7 cells, but the header names 6"),
     (lambda text: text.replace(",", ";"), ":1: the columns are separated by ';'"),
     (lambda text: text + text.split("\n")[1] + "\n", ": repeats line 2"),
+    (lambda text: text + 'x,start_date,"2020\n', ": unexpected end of data"),  # a quote left open
+    (lambda text: text.replace(",confidence,", ",confidnce,", 1), "the table has no column 'confidence'"),
 ])
 def test_a_table_a_spreadsheet_saved_otherwise_is_refused_in_one_line(root, damage, says):
     path = root / COURSE
@@ -115,3 +117,10 @@ def test_a_retired_identifier_must_be_unused_and_its_successor_described(root):
     assert [p.partition(": ")[2] for p in problems] == [
         "project/bamberg is retired, but the data still describes it",
         "organisation/x is to be replaced by organisation/nowhere, which the data does not describe"]
+
+
+def test_a_misspelt_field_in_a_curation_table_of_course_facts_is_refused(root):
+    """A reviewer's finding: `start_dat` in stated-elsewhere.csv dropped Potsdam's start without a word."""
+    line = edit(root, "sources/curation/stated-elsewhere.csv", "potsdam,start_date,",
+                lambda row: row.replace(",start_date,", ",start_dat,", 1))
+    assert refused(root).startswith(f"sources/curation/stated-elsewhere.csv:{line}: field is 'start_dat'; it must be one of")

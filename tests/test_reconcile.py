@@ -181,12 +181,14 @@ def test_a_citys_wikidata_item_also_names_its_district_role(service):
     batch = {"q0": {"query": "Bamberg", "type": "District", "properties": [{"pid": "wikidata", "v": "Q3936"}]},
              "q1": {"query": "Q3936", "type": "District"},
              "q2": {"query": "Bamberg", "properties": [{"pid": "wikidata", "v": "Q3936"}]},
-             "q3": {"query": "Berlin", "type": "State", "properties": [{"pid": "wikidata", "v": "Q64"}]}}
+             "q3": {"query": "Berlin", "type": "State", "properties": [{"pid": "wikidata", "v": "Q64"}]},
+             "q4": {"query": "", "type": "District", "properties": [{"pid": "ags", "v": "09461"},
+                                                                    {"pid": "wikidata", "v": "Q3936"}]}}
     answer = get_json(service, queries=json.dumps(batch))
     valid("reconciliation-result-batch", answer)
     matched = {name: [c["id"] for c in answer[name]["result"] if c["match"]] for name in batch}
     assert matched == {"q0": ["district/09461"], "q1": ["district/09461"], "q2": ["municipality/09461000"],
-                       "q3": ["state/11"]}
+                       "q3": ["state/11"], "q4": ["district/09461"]}
     assert [c["id"] for c in answer["q2"]["result"][:2]] == ["municipality/09461000", "district/09461"]
     extended = post_form(service, extend=json.dumps({"ids": ["district/09461", "state/11", "district/09471"],
                                                      "properties": [{"id": "wikidata"}]}))

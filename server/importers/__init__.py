@@ -24,7 +24,8 @@ from .sources import SourceError, Sources, read_translations, unit_names_en
 
 
 def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
-    """The programme graph's files and the problems met while resolving the sources."""
+    """The programme graph's files and the problems met while resolving the sources; SourceError for a table that
+    cannot be read or a cell no rule admits (checks.py)."""
     sources = Sources(root)
     errors = checks.source_errors(sources)
     if errors:

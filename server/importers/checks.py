@@ -37,7 +37,7 @@ DATE: Rule = (lambda cell: date_literal(cell) is not None, "a year, year-month o
                                                            "2020-11-01 (a remark in brackets may follow)")
 AMOUNT: Rule = (lambda cell: cell.isascii() and cell.isdigit(), "a whole number of euros in digits, without points "
                                                                   "or spaces: 15750000")
-IDENTIFIER: Rule = (lambda cell: bool(re.fullmatch(r"[a-z-]+/[^\s#?<>\"]+", cell)),
+IDENTIFIER: Rule = (lambda cell: bool(re.fullmatch(r"[a-z-]+(?:/[^\s#?<>\"/]+)+", cell)),
                     "an identifier's path under https://w3id.org/mpsc/id/, such as organisation/zebralog")
 DAY: Rule = (lambda cell: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell)) and date_literal(cell) is not None,
              "a date: 2026-12-06")
@@ -71,8 +71,8 @@ def source_errors(sources: Sources) -> list[str]:
     for name, rows in sources.tables.items():
         rules = {"confidence": one_of(CONFIDENCE), "source_url": ADDRESSES, "sources": ADDRESSES,
                  **{column: projects for column in PROJECT_COLUMNS.get(name, ())}}
-        if name == "mpsc/course.csv":
-            rules["field"] = one_of(COURSE_VALUES)
+        if name in VALUE_TABLES:  # a fact of course.csv, or a decision about one of its funding figures
+            rules["field"] = one_of(FIGURES if name == "curation/funding.csv" else COURSE_VALUES)
         if name == "curation/retired.csv":
             rules |= {"id": IDENTIFIER, "replaced_by": (lambda cell: not cell or IDENTIFIER[0](cell), "empty or "
                                                         + IDENTIFIER[1]), "date": DAY, "reason": (bool, "a text")}

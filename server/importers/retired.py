@@ -13,14 +13,16 @@ from .sources import Sources
 
 
 def retired(sources: Sources, graphs: dict[str, Graph]) -> tuple[Graph, list[str]]:
-    """The deprecated identifiers, and the problems: one still described by `graphs`, or replaced by one they do
-    not describe."""
+    """The deprecated identifiers, and the problems: one still described by `graphs` or linked to from them, or one
+    replaced by one they do not describe."""
     graph, problems = Graph(), []
     described = {s for g in graphs.values() for s in g.subjects(unique=True) if isinstance(s, URIRef)}
+    linked = {o for g in graphs.values() for o in g.objects(unique=True) if isinstance(o, URIRef)}
     for row in sources.retired:
         old = URIRef(ID + row["id"])
-        if old in described:
-            problems.append(f"{row.where}: {row['id']} is retired, but the data still describes it")
+        if old in described or old in linked:
+            problems.append(f"{row.where}: {row['id']} is retired, but the data still "
+                            f"{'describes' if old in described else 'links to'} it")
         graph.add((old, OWL.deprecated, Literal(True)))
         graph.add((old, DCTERMS.modified, Literal(row["date"], datatype=XSD.date)))
         graph.add((old, SKOS.changeNote, Literal(row["reason"], lang="en")))

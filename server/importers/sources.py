@@ -30,6 +30,12 @@ class Row(dict):
     where = ""
     left_out = False
 
+    def __missing__(self, column: str):
+        """A column the importer reads that the table lacks: its header was renamed or lost (a reviewer's
+        finding: `confidnce` for `confidence` was a KeyError traceback)."""
+        raise SourceError(f"{self.where}: the table has no column {column!r}; its header names "
+                          f"{', '.join(self)}")
+
 
 def read_table(path: Path) -> list[Row]:
     """The rows of a CSV file. What a spreadsheet may save instead of plain comma-separated UTF-8 is refused with
@@ -41,7 +47,15 @@ def read_table(path: Path) -> list[Row]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(f"{name}: not UTF-8 (byte {error.start}); save it as UTF-8 (\"CSV UTF-8\" in Excel)") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _rows(reader, name)
+    except csv.Error as error:  # a quote left open takes in every line after it
+        raise SourceError(f"{name}:{reader.line_num}: {error}; a double quote inside a value is written twice "
+                          "(\"\")") from None
+
+
+def _rows(reader, name: str) -> list[Row]:
     header = [cell.strip() for cell in next(reader, [])]
     if len(header) == 1 and ";" in header[0]:
         raise SourceError(f"{name}:1: the columns are separated by ';'; save the file with ',' between them")

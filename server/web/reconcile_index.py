@@ -17,6 +17,7 @@ from . import get_store, per_release
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 IDENTIFIERS = ("ags", "ars", "wikidata")  # properties whose exact value identifies a resource
+ROLE = "wikidata-role"  # `by_identifier`'s key for the Wikidata item of the city a district or state also is
 BASE_WEIGHT = 0.9  # a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main"; names.base_forms)
 NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
 NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
@@ -95,7 +96,7 @@ class Index:
             if not value.startswith(WIKIDATA):
                 return
             value = value[len(WIKIDATA):]
-            if key == "wikidata-role":  # the item identifies this role too, and is given by data extension
+            if key == ROLE:  # the item identifies this role too (`by_identifier`), and data extension gives it
                 key = "wikidata"
                 entity.roles.add(value)
         elif key not in ("ags", "ars", "population"):
@@ -110,7 +111,8 @@ class Index:
                 self.by_word.setdefault(word, set()).add(entity.id)
         for prop in IDENTIFIERS:
             for value in entity.values(prop):
-                self.by_identifier.setdefault((prop, value), set()).add(entity.id)
+                key = ROLE if prop == "wikidata" and value in entity.roles else prop
+                self.by_identifier.setdefault((key, value), set()).add(entity.id)
 
     def label_of(self, ident: str, lang: str = "de") -> str:
         """The label of a resource named in the facts: an entity's, else one fetched for it (rounds,

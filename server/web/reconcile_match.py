@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 
 from .. import names
-from .reconcile_index import BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, Entity, Index, entity_id
+from .reconcile_index import (BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, ROLE, Entity,
+                              Index, entity_id)
 
 PLACE_CONSTRAINTS = {"state": "State", "district": "District"}  # property -> the type of its values
 MAX_NEAR = 5000  # resources sharing a word with the query that are compared for near misses, at most
@@ -46,16 +47,19 @@ class Candidate:
 
 def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[Candidate]:
     """The best candidates of a query, best first; Overrun once `deadline` (time.monotonic()) has passed."""
-    identified = identify(index, query)
-    scores = {ident: 100.0 for ident in identified}
+    identified, roles = identify(index, query)
+    scores = {ident: 100.0 for ident in identified | roles}
     for ident, score in by_name(index, query.text, query.limit + 20, deadline).items():
         scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
-    if identified & set(kept):  # an identifier settles the query: a namesake scores less than the place it names
-        for ident in set(kept) - identified:  # (a wrangler's review: Kirchberg in Bayern scored 100 beside the
-            scores[ident] = min(scores[ident], 99.0)  # Kirchberg an AGS named)
-    identified = certainly_identified(index, identified & set(kept))
+    if (identified | roles) & set(kept):  # an identifier settles the query: a namesake scores less than the place
+        for ident in set(kept) - identified - roles:  # it names (a wrangler's review: Kirchberg in Bayern scored 100
+            scores[ident] = min(scores[ident], 99.0)  # beside the Kirchberg an AGS named)
+    # A city's Wikidata item also names the district or state the city is (Bamberg's Q3936 its district role,
+    # schema:sameAs): that role is the certain match only where the query keeps no resource an identifier names
+    # as itself (with type District; without a type the city is, and the role a candidate at 100).
+    identified = identified & set(kept) or roles & set(kept)
     spelt = names.spelling_key(query.text)
     kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
                              -population(index.entities[i]), index.entities[i].label(), i))
@@ -68,32 +72,29 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
             for i in kept[:query.limit]]
 
 
-def identify(index: Index, query: Query) -> set[str]:
+def identify(index: Index, query: Query) -> tuple[set[str], set[str]]:
     """The resources an identifier property of the query names exactly, or the query's text when it is an
     identifier itself (an AGS, ARS, Wikidata id or entity id typed as the name: the specification's "A Note on
-    Candidate Retrieval")."""
+    Candidate Retrieval"); and apart, those only a city's Wikidata item names, as the role the city also is."""
     found: set[str] = set()
+    roles: set[str] = set()
+
+    def look_up(prop: str, value) -> None:
+        for text in identifier_texts(prop, value):
+            found.update(index.by_identifier.get((prop, text), ()))
+            if prop == "wikidata":
+                roles.update(index.by_identifier.get((ROLE, text), ()))
+
     for prop, values in query.properties:
-        if prop in IDENTIFIERS:
-            for value in values:
-                for text in identifier_texts(prop, value):
-                    found |= index.by_identifier.get((prop, text), set())
+        for value in values if prop in IDENTIFIERS else ():
+            look_up(prop, value)
     named = entity_id(query.text.strip()) or query.text.strip()
     if named in index.entities:
         found.add(named)
     elif names.identifier(query.text):
         for prop in IDENTIFIERS:
-            for text in identifier_texts(prop, query.text):
-                found |= index.by_identifier.get((prop, text), set())
-    return found
-
-
-def certainly_identified(index: Index, identified: set[str]) -> set[str]:
-    """Of the kept candidates an identifier named, those it names for certain. A city's Wikidata item also names
-    the district or state the city is (Bamberg's Q3936 its district role, schema:sameAs): when a query keeps both
-    (no type given), the city is the certain match, and the role is a candidate at 100."""
-    primary = {i for i in identified if not index.entities[i].roles}
-    return primary if primary and len(identified) > 1 else identified
+            look_up(prop, query.text)
+    return found, roles - found
 
 
 def identifier_texts(prop: str, value) -> list[str]:

@@ -14,6 +14,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
+from ..dates import spoken_date
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
 from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
@@ -32,16 +33,19 @@ bp = Blueprint("resources", __name__)
 
 @bp.route("/id/<path:path>")
 def identify(path: str) -> Response:
-    """Redirect (303) from a resource IRI to the document in the negotiated format."""
+    """Redirect (303) from a resource IRI to the document in the negotiated format; 301 for a retired one, and
+    for one written otherwise (`written_otherwise`), straight to what it means."""
     iri = iri_for(path)
     fmt = choose(DOCUMENT_FORMATS).format
+    if not known(iri):  # a retired identifier is known: the graph says it is deprecated
+        meant = written_otherwise(path)
+        if meant is None:
+            return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
+        iri = iri_for(meant)
+        if iri not in retired():
+            return moved_to(reader()[1].url("id/" + meant))
     if iri in retired():
         return moved(iri, fmt, lambda new: reader()[1].url("id/" + new[len(ID):]))
-    if not known(iri):
-        meant = written_otherwise(path)
-        if meant is not None:
-            return moved_to(reader()[1].url("id/" + meant))
-        return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
     return see_other(iri, fmt)
 
 
@@ -79,7 +83,8 @@ def document(path: str) -> Response:
     if iri in retired():
         link = reader()[1]
         fmt = choose(DOCUMENT_FORMATS, suffix=suffix).format
-        return moved(iri, fmt, lambda new: link.document(new, suffix) if suffix else link.resource(new))
+        return moved(iri, fmt, lambda new: link.document(new, suffix, lang=link.lang_param) if suffix else
+                     link.resource(new), negotiated=suffix is None)
     return serve_document(iri, suffix)
 
 
@@ -91,22 +96,24 @@ def retired() -> dict[str, tuple[str | None, str, str]]:
         for row in get_store().bindings(queries.retired())})
 
 
-def moved(iri: str, fmt: Format, address) -> Response:
+def moved(iri: str, fmt: Format, address, negotiated: bool = True) -> Response:
     """301 Moved Permanently to `address(new)` for a retired identifier that another replaced, cacheable like a
-    303; 410 Gone saying why for one withdrawn (a linker's review: their IRIs had become 404s between releases)."""
+    303; 410 Gone saying why for one withdrawn (a linker's review: their IRIs had become 404s between releases).
+    `negotiated`: the answer's format was chosen by Accept (not by a suffix), so it varies by it."""
     new, day, reason = retired()[iri]
     if new is None:
-        return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=day,
-                                          reason=reason), negotiated=True)
-    return moved_to(address(new))
+        said = spoken_date(day, reader()[0]) if fmt is HTML else day  # a page writes days as the reader does
+        return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=said,
+                                          reason=reason), negotiated=negotiated)
+    return moved_to(address(new), negotiated)
 
 
-def moved_to(address: str) -> Response:
+def moved_to(address: str, negotiated: bool = True) -> Response:
     """301 Moved Permanently, cacheable like a 303."""
     response = redirect(address, code=301)
     response.cache_control.public = True
     response.cache_control.max_age = responses.MAX_AGE
-    return document_headers(response, negotiated=True)
+    return document_headers(response, negotiated=negotiated)
 
 
 @bp.route("/graph/<path:path>")
