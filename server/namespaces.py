@@ -21,6 +21,7 @@ SD = Namespace(PREFIX_IRIS["sd"])
 SH = Namespace(PREFIX_IRIS["sh"])
 ADMS = Namespace(PREFIX_IRIS["adms"])
 DCATDE = Namespace(PREFIX_IRIS["dcatde"])
+VANN = Namespace(PREFIX_IRIS["vann"])
 
 # The prefixes every serialisation binds (prefixes.py has them as strings).
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}

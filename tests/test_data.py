@@ -11,6 +11,7 @@ from rdflib.namespace import RDFS
 
 from server.importers import generated_turtle, programme_graphs, reference_layer
 from server.importers.programme import CONNECTIVES_NOTE
+from server.web.i18n import TERMS
 from server.importers.register import load_register
 from server.importers.sources import Sources, read_table
 
@@ -632,3 +633,13 @@ def test_a_project_named_after_several_places_has_an_english_name_marked_as_ours
         FILTER(LANG(?de) = "de" && LANG(?en) = "en") OPTIONAL { ?p skos:editorialNote ?note } }""")
     assert len(rows) == 7 and ("Dortmund und Schwerte", "Dortmund and Schwerte", CONNECTIVES_NOTE) in rows
     assert all(not re.search(r"\b(und|Kooperation|mit)\b", en) and note == CONNECTIVES_NOTE for _, en, note in rows)
+
+
+def test_every_property_the_release_uses_has_a_name_in_both_languages(release_store):
+    """An English reader's review: pages showed some properties by their prefixed name ("skos:hiddenLabel",
+    "void:uriSpace"). Ours are named by the ontology, reused ones by web/i18n.py's TERMS."""
+    used = {r["p"].value for r in release_store.query("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    named = {r["p"].value for r in release_store.query(
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?de , ?en "
+        "FILTER(LANG(?de) = 'de' && LANG(?en) = 'en') } }")}
+    assert sorted(used - named - {str(term) for term in TERMS}) == []

@@ -12,7 +12,7 @@ from rdflib import URIRef
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from ..namespaces import ADMS, DCAT, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, VOID
+from ..namespaces import ADMS, DCAT, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VANN, VCARD, VOID
 
 LANGUAGES = ("de", "en")
 DEFAULT = "de"
@@ -208,9 +208,9 @@ MESSAGES = {
     "changes.added": ("Neu", "Added"),
     "changes.removed": ("Entfernt", "Removed"),
     "changes.modified": ("Geändert", "Modified"),
-    "changes.counts": ("{added} neu, {removed} entfernt, {modified} geändert; {triples_added} Tripel hinzugekommen, "
+    "changes.counts": ("{added} neu, {removed} entfernt, {modified} geändert; Tripel: {triples_added} hinzugekommen, "
                        "{triples_removed} weggefallen.", "{added} added, {removed} removed, {modified} modified; "
-                       "{triples_added} triples added, {triples_removed} removed."),
+                       "triples: {triples_added} added, {triples_removed} removed."),  # no "1 triples"
     "changes.more": ("… und {n} weitere; das RDF nennt alle.", "… and {n} more; the RDF lists them all."),
     "changes.rdf": ("Als RDF", "As RDF"),
     "exports.title": ("Tabellen (CSV)", "Tables (CSV)"),
@@ -553,6 +553,43 @@ TERMS = {
     DCAT.Distribution: ("Distribution", "distribution"),
     DCAT.DataService: ("Datendienst", "data service"),
     FOAF.Organization: ("Organisation", "organisation"),
+    # Terms the pages showed as their prefixed names (an English reader's review: "skos:hiddenLabel").
+    SKOS.hiddenLabel: ("Suchform", "hidden label"),
+    SKOS.changeNote: ("Änderungsnotiz", "change note"),
+    SKOS.closeMatch: ("entspricht weitgehend", "close match"),
+    SKOS.member: ("Mitglied", "member"),
+    SCHEMA.slogan: ("Motto", "slogan"),
+    SCHEMA.domainIncludes: ("Bereich", "domain includes"),
+    SCHEMA.rangeIncludes: ("Wertebereich", "range includes"),
+    DCTERMS.isReplacedBy: ("ersetzt durch", "replaced by"),
+    DCTERMS.rightsHolder: ("Rechteinhaber", "rights holder"),
+    OWL.deprecated: ("nicht mehr verwendet", "deprecated"),
+    OWL.priorVersion: ("frühere Version", "prior version"),
+    OWL.versionIRI: ("Versions-IRI", "version IRI"),
+    RDFS.domain: ("Definitionsbereich", "domain"),
+    RDFS.range: ("Wertebereich", "range"),
+    RDFS.subClassOf: ("Unterklasse von", "subclass of"),
+    RDFS.subPropertyOf: ("Untereigenschaft von", "subproperty of"),
+    RDFS.isDefinedBy: ("definiert in", "defined by"),
+    DCAT.accessService: ("Zugangsdienst", "access service"),
+    DCAT.compressFormat: ("Kompressionsformat", "compression format"),
+    DCAT.endpointDescription: ("Beschreibung des Endpunkts", "endpoint description"),
+    DCAT.startDate: ("Beginn", "start date"),
+    DCATDE.licenseAttributionByText: ("Namensnennung", "attribution text"),
+    DCATDE.politicalGeocodingLevelURI: ("Geokodierungsebene", "political geocoding level"),
+    DCATDE.politicalGeocodingURI: ("politische Geokodierung", "political geocoding"),
+    VANN.preferredNamespacePrefix: ("bevorzugtes Präfix", "preferred namespace prefix"),
+    VANN.preferredNamespaceUri: ("bevorzugter Namensraum", "preferred namespace URI"),
+    VOID.classPartition: ("Teilmenge nach Klasse", "class partition"),
+    VOID.propertyPartition: ("Teilmenge nach Eigenschaft", "property partition"),
+    VOID["class"]: ("Klasse", "class"),
+    VOID.property: ("Eigenschaft", "property"),
+    VOID.inDataset: ("im Datensatz", "in dataset"),
+    VOID.linkPredicate: ("verknüpfende Eigenschaft", "link predicate"),
+    VOID.objectsTarget: ("Ziel der Objekte", "objects target"),
+    VOID.subjectsTarget: ("Ziel der Subjekte", "subjects target"),
+    VOID.uriSpace: ("IRI-Raum", "URI space"),
+    VOID.vocabulary: ("Vokabular", "vocabulary"),
 }
 
 
