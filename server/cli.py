@@ -5,6 +5,7 @@ usage errors), 3 a file could not be written or read (full disk, permissions).
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -47,6 +48,9 @@ class Commands(click.Group):
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Build, validate, release and serve the Modellprojekte Smart Cities knowledge graph."""
+    # rdflib logs a traceback for every literal its datatype does not admit ("2020-02-30"^^xsd:date); the SHACL
+    # report names each such value in words (a contributor's review: the tracebacks came first)
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 @main.command()

@@ -47,6 +47,15 @@ def test_validate_reports_a_contributed_file_in_words(small_root, tmp_path):
     assert "mpsc:ags" in result.stdout and "0946100" in result.stdout
 
 
+def test_a_date_no_calendar_has_is_reported_in_words_without_a_traceback(small_root, tmp_path):
+    """A contributor's review: rdflib's tracebacks for "2020-02-30"^^xsd:date came before the report."""
+    contribution = tmp_path / "contribution.ttl"
+    contribution.write_text('<https://w3id.org/mpsc/id/project/x> a <https://w3id.org/mpsc/ontology#ModelProject> ; '
+                            '<https://schema.org/startDate> "2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n')
+    result = mpsc("validate", str(contribution), env={"MPSC_ROOT": str(small_root)})
+    assert "Traceback" not in result.stderr + result.stdout and "2020-02-30" in result.stdout, result.stderr
+
+
 def test_validate_json_is_machine_readable(small_root, tmp_path):
     contribution = tmp_path / "contribution.ttl"
     contribution.write_text(BAD_AGS)
