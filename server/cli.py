@@ -93,19 +93,24 @@ def validate(files, fmt, engine):
 
     Without FILES, validates the data as it is. Exit status 1 if there is any violation.
     """
+    from rdflib import Graph
+
     from .build import validation
     from .build import PROGRAMME, VALIDATION_CACHE, BuildError, check, load_inputs, read_file
 
     settings = Settings.from_env()
     try:
         graphs = load_inputs(settings.root)
+        contributed = Graph()
         for path in files:
-            read_file(path, Path.cwd(), graphs[PROGRAMME])
+            read_file(path, Path.cwd(), contributed)
     except BuildError as error:
         fail(str(error))
+    unknown = validation.untyped(contributed, graphs.values())
+    graphs[PROGRAMME] += contributed
     # The turtle report needs the engine's whole report graph, which only a run over everything has.
     cache = None if fmt == "turtle" else settings.releases / VALIDATION_CACHE
-    result = check(graphs, settings.root / "shapes", cache, engine=engine)
+    result = validation.with_findings(check(graphs, settings.root / "shapes", cache, engine=engine), unknown)
     render = {"text": validation.render_text, "json": validation.render_json, "turtle": validation.render_turtle}[fmt]
     click.echo(render(result))
     sys.exit(0 if result.conforms else 1)

@@ -56,6 +56,17 @@ def test_a_date_no_calendar_has_is_reported_in_words_without_a_traceback(small_r
     assert "Traceback" not in result.stderr + result.stdout and "2020-02-30" in result.stdout, result.stderr
 
 
+def test_statements_about_a_resource_nobody_declares_are_a_violation(small_root, tmp_path):
+    """A contributor's review: a start date for `project/bambreg` (a misspelt slug) conformed, since no shape
+    targets a node without a class."""
+    contribution = tmp_path / "contribution.ttl"
+    contribution.write_text('<https://w3id.org/mpsc/id/project/bambreg> <https://schema.org/startDate> "2020" .\n')
+    result = mpsc("validate", "--format", "json", str(contribution), env={"MPSC_ROOT": str(small_root)})
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and [f["focus"] for f in report["findings"] if f["severity"] == "Violation"] == [
+        "https://w3id.org/mpsc/id/project/bambreg"]
+
+
 def test_validate_json_is_machine_readable(small_root, tmp_path):
     contribution = tmp_path / "contribution.ttl"
     contribution.write_text(BAD_AGS)

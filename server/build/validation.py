@@ -41,7 +41,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import rdfio
-from ..namespaces import SH, bind_prefixes
+from ..namespaces import ID, SH, bind_prefixes
 from .shacl_sparql import OxigraphQueryGraph
 
 SHAPES = Namespace("https://w3id.org/mpsc/shapes#")
@@ -178,6 +178,26 @@ def programme_layer(ontology: Graph, programme: Graph, reference: Graph, shapes_
     texts = [(known or {}).get(id(graph)) or rdfio.ntriples(rdfio.sorted_triples(graph)) for graph in graphs]
     return _cached_findings(texts, lambda report: ReadOnlyGraphAggregate(list(graphs)), load_shapes(shapes_dir),
                             shapes_dir, cache)
+
+
+def untyped(contributed: Graph, graphs) -> list[Finding]:
+    """A violation for each resource under /id/ that contributed statements describe but neither they nor `graphs`
+    give a class: in all likelihood a misspelt or retired identifier, which no shape targets (a contributor's
+    review: statements about `project/bambreg` conformed)."""
+    typed = {s for graph in (contributed, *graphs) for s in graph.subjects(RDF.type, None, unique=True)}
+    return sorted((Finding("Violation", str(s), None, None, "This file describes a resource the data does not have "
+                           "and this file gives no class (rdf:type): is its identifier misspelt, or retired?", None, None)
+                   for s in set(contributed.subjects(unique=True))
+                   if isinstance(s, URIRef) and s.startswith(str(ID)) and "#" not in s and s not in typed),
+                  key=_sort_key)
+
+
+def with_findings(result: ValidationResult, findings: list[Finding]) -> ValidationResult:
+    """`result` with more findings (`untyped`'s)."""
+    if not findings:
+        return result
+    merged = sorted(result.findings + findings, key=_sort_key)
+    return ValidationResult(not any(f.severity == "Violation" for f in merged), merged, result.report)
 
 
 def layered(base: list[Finding], recent: list[Finding], ontology: Graph, programme: Graph) -> ValidationResult:
