@@ -92,6 +92,9 @@ def by_name(name: str, kind: str | None = None) -> Format | None:
     RDF/XML, as on Virtuoso and in SPARQLWrapper; otherwise a key wins ("json": SPARQL Results JSON).
     """
     name = name.partition(";")[0].strip().lower()  # a media type's parameters ("text/csv; charset=utf-8") aside
+    # a "+" written into a URL by hand arrives as a space ("application/sparql-results json": a client developer's
+    # review); no name has a space of its own
+    name = name.replace(" ", "+")
     matches = [f for f in FORMATS if name in (f.key, f.extension, *f.media_types, *f.names)]
     return (next((f for f in matches if f.kind == kind), None) or next((f for f in matches if f.key == name), None)
             or next(iter(matches), None))

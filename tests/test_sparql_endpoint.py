@@ -146,6 +146,9 @@ def test_output_is_another_name_for_format(sparql):
     assert both.media_type == "text/tab-separated-values"
     assert fetch(sparql, output="json-ld").media_type == "application/ld+json"  # the service description
     assert fetch(sparql, query=PROJECTS, output="excel").status == 406
+    # a "+" left unencoded in a hand-written URL arrives as a space (a SPARQL client developer's review: 406)
+    assert fetch(sparql, query=PROJECTS, format="application/sparql-results json").media_type == \
+        "application/sparql-results+json"
 
 
 def test_a_client_asking_for_n3_gets_turtle(sparql):
