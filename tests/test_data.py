@@ -643,3 +643,10 @@ def test_every_property_the_release_uses_has_a_name_in_both_languages(release_st
         "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?de , ?en "
         "FILTER(LANG(?de) = 'de' && LANG(?en) = 'en') } }")}
     assert sorted(used - named - {str(term) for term in TERMS}) == []
+
+
+def test_a_measures_labels_say_they_are_the_collectors_phrases(programme):
+    """An English reader's review: a measure's page was headed by our translation as if it were a name."""
+    rows = values(programme, """SELECT (COUNT(?m) AS ?all) (COUNT(?note) AS ?noted) WHERE { ?m a mpsc:Measure
+        OPTIONAL { ?m skos:editorialNote ?note FILTER(STRSTARTS(STR(?note), "Labels: the collector's")) } }""")
+    assert rows[0][0] == rows[0][1] and int(rows[0][0]) > 400

@@ -479,6 +479,7 @@ def test_a_query_over_the_size_limit_is_413(sparql):
     assert fetch(sparql, query=big).status == 413
     assert fetch(sparql, method="POST", data=big.encode(), headers={"Content-Type": "application/sparql-query"}).status == 413
     assert fetch(sparql, query=big).json()["limit"] == "max_query_bytes"
+    assert fetch(sparql, query=big).json()["type"] == sparql.removesuffix("sparql") + "limits#max_query_bytes"
     assert fetch(sparql, query=big).json()["title"] == "Content Too Large"  # RFC 9110 §15.5.14
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from .. import iris
 from ..namespaces import ADMS, MPSC
@@ -20,6 +20,10 @@ from .sources import Sources, split_list
 
 STATUS = {"planned": "planned", "in implementation": "in-implementation", "in operation": "in-operation"}
 KINDS = ("measure", "focus", "title_en", "partner")  # of measures.csv's rows (checks.py refuses others)
+# What a measure's labels are (measures-README.md: short German noun phrases read from the sources, `value_en` the
+# collector's translation); a page headed by one says so (an English reader's review: it looked like a name).
+LABELS_NOTE = ("Labels: the collector's short phrase for what the source describes, and its English translation; "
+               "not the project's name for it, which is the product name where a source gives one")
 
 
 class MeasureImporter:
@@ -54,6 +58,7 @@ class MeasureImporter:
         graph.add((iri, RDF.type, MPSC.Measure))
         graph.add((iri, RDFS.label, Literal(row["value_de"], lang="de")))
         graph.add((iri, RDFS.label, Literal(row["value_en"], lang="en")))
+        graph.add((iri, SKOS.editorialNote, Literal(LABELS_NOTE, lang="en")))
         if row["product_name"]:
             graph.add((iri, MPSC.productName, Literal(row["product_name"])))
         if row["status"]:

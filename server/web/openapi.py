@@ -694,7 +694,8 @@ SCHEMAS = {
         "type": "object", "description": "RFC 9457 problem details.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
-            "type": {"type": "string", "description": "Always `about:blank`: the status says what happened."},
+            "type": {"type": "string", "description": "For a limit exceeded, its row of /limits (`…/limits#max_rows`); "
+                                                      "else `about:blank`: the status says what happened."},
             "title": {"type": "string", "description": "The status's reason phrase."},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "detail": {"type": "string", "description": "What went wrong, in plain words."},

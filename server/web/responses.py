@@ -70,11 +70,21 @@ def error_response(status: int, message: str, headers: dict | None = None, *, pa
     if wants_html() if page is None else page:
         response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
     else:
-        problem = {"type": "about:blank", "title": title, "status": status, "detail": message, **details}
+        problem = {"type": problem_type(details.get("limit")), "title": title, "status": status, "detail": message,
+                   **details}
         response = Response(json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM.media_type)
     response.headers.update(headers or {})
     response.cache_control.no_store = True
     return response
+
+
+def problem_type(limit: str | None) -> str:
+    """A problem's `type` (RFC 9457 §3.1.1): for a limit exceeded, that limit's row of the limits page, so that a
+    program tells the limits apart by one member and its reader finds what each means (a SPARQL client
+    developer's review: every problem was `about:blank`); else `about:blank`, the status saying what happened."""
+    from . import get_settings  # the package's accessors import this module first
+
+    return f"{get_settings().public_base}limits#{limit}" if limit else "about:blank"
 
 
 def _error_page(status: int, title: str, message: str, details: dict) -> str:
