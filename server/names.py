@@ -75,6 +75,13 @@ def name_forms(name: str, official: bool = False) -> set[str]:
     return {form for text in {name, bare} for form in (fold(text), loose(text)) if form}
 
 
+def key_forms(key: str) -> list[str]:
+    """A key as written and, when it is all digits, with the leading zero a spreadsheet may have dropped
+    (`5315000` for `05315000`): search and reconciliation look up both. Within AGS or ARS two forms never name two
+    places, as their lengths (2, 5, 8; 2, 5, 9, 12 digits) never differ by one."""
+    return [key, "0" + key] if key.isascii() and key.isdigit() else [key]
+
+
 def identifier(text: str) -> str | None:
     """The identifier `text` is, normalised (`05315000`, `q365`), or None."""
     text = text.strip()

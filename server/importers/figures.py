@@ -6,6 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import iris
+from ..numbers import quantity
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 
@@ -18,10 +19,8 @@ BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis z
 
 
 def euros(amount: str, lang: str) -> str:
-    """'9000000' as '9.000.000 €' (de) or '€9,000,000' (en) for labels, as the pages write amounts
-    (web/site.py, `quantity`)."""
-    grouped = f"{int(amount):,}"
-    return f"{grouped.replace(',', '.')} €" if lang == "de" else f"€{grouped}"
+    """'9000000' as '9.000.000 €' (de) or '€9,000,000' (en) for labels, as the pages write amounts."""
+    return quantity(int(amount), "€", lang)
 
 
 def amount_labels(kind: str, bound: str, amount: str) -> tuple[str, str]:

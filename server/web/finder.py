@@ -87,9 +87,8 @@ class Finder:
         if not words:
             return [], 0
         fold, loose = names.fold(text), names.loose(text)
-        key = names.identifier(text) or ""
-        # a key that lost its leading zero in a spreadsheet ("9461000") is looked up with it, too
-        params = {"id": key, "padded": "0" + key if key.isdigit() else "", "fold": fold, "loose": loose, "fold_end": _after(fold),
+        key, padded, *_ = names.key_forms(names.identifier(text) or "") + [""]  # "9461000" is found as 09461000 too
+        params = {"id": key, "padded": padded, "fold": fold, "loose": loose, "fold_end": _after(fold),
                   "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
         column = "en" if lang == "en" else "de"
         with closing(self._connect()) as db:

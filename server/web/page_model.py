@@ -17,10 +17,10 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .. import queries
 from ..dates import spoken_date
+from ..numbers import quantity
 from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import parse_point
-from .site import quantity
 
 SOURCES = {DCTERMS.source, PROV.wasDerivedFrom}
 DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")  # what spoken_date reads; others as written

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from ..config import RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
 from ..errors import HttpError, QueryTimeout
 from ..namespaces import ID, MPSC
+from ..numbers import number
 from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release, responses
@@ -27,7 +28,7 @@ from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
 from .params import whole_number
-from .site import number, reader, render_page
+from .site import reader, render_page
 
 bp = Blueprint("reconcile", __name__)
 

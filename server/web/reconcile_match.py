@@ -100,9 +100,7 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str]]:
 def identifier_texts(prop: str, value) -> list[str]:
     """How an identifier may be written in the index. A key that has lost its leading zero (OpenRefine sends the
     cells of a column it has read as numbers so, and spreadsheets drop it from text) is looked up in both readings
-    if its state's number is 01 to 09. Within one property they never name two places: its keys' lengths (AGS 2, 5,
-    8 digits; ARS 2, 5, 9, 12) never differ by one. A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or
-    as its IRI."""
+    (`names.key_forms`). A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         whole = isinstance(value, int) or math.isfinite(value) and value.is_integer()  # isfinite takes no huge int
         if prop == "wikidata" or value < 0 or not whole:
@@ -112,7 +110,7 @@ def identifier_texts(prop: str, value) -> list[str]:
     normal = names.identifier(text) or (text if len(text) == 1 and text.isdigit() else None)  # a state's 9 for 09
     if prop == "wikidata":
         return [normal.upper()] if normal and normal.startswith("q") else [text]
-    return [normal, f"0{normal}"] if normal and normal.isdigit() else [text]
+    return names.key_forms(normal) if normal and normal.isdigit() else [text]
 
 
 def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) -> dict[str, float]:

@@ -13,6 +13,7 @@ from flask import Response, abort, g, render_template, request
 from markupsafe import Markup
 
 from ..dates import spoken_date
+from ..numbers import number
 from ..formats import HTML, Format
 from ..rdfio import empty_document
 from . import get_settings, get_store, responses
@@ -71,27 +72,12 @@ def context() -> dict:
     }
 
 
-def number(value, lang: str) -> str:
-    """A number with the reader's digit grouping: 77.150 in German, 77,150 in English."""
-    grouped = f"{value:,}"
-    return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
-
-
 def spoken(key: str, values: dict) -> str:
     """The message `key` (i18n.MESSAGES) in the reader's language, its whole numbers grouped as the reader writes
     them: an HttpError's `words` on an error page."""
     lang = choose_language()[0]
     shown = {name: number(value, lang) if isinstance(value, int) else value for name, value in values.items()}
     return message(key, lang).format(**shown)
-
-
-def quantity(value, unit: str, lang: str) -> str:
-    """A number with its unit as the reader writes it: "15.750.000 €" and "65 %" in German, "€15,750,000" and
-    "65%" in English (an English reader's review: "15,750,000 €"); other units follow after a space ("54.62 km²")."""
-    text = number(value, lang)
-    if lang != DEFAULT and unit == "€":
-        return unit + text
-    return text + unit if lang != DEFAULT and unit == "%" else f"{text} {unit}".strip()
 
 
 def file_size(size: int, lang: str) -> str:

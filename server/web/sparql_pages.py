@@ -22,6 +22,7 @@ from flask import Response, g, render_template, request
 from .. import queries
 from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
+from ..numbers import number
 from ..sparql import prefixes
 from ..sparql.examples import example, examples
 from ..sparql.inspection import Inspection
@@ -32,7 +33,7 @@ from . import get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
 from .params import whole_number
-from .site import number, reader, render_page
+from .site import reader, render_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000

@@ -1,0 +1,19 @@
+"""Numbers and amounts as people write them in German and English: pages show the data's numbers with them
+(web/site.py, web/page_model.py) and the importers write the labels of funding figures with them
+(importers/figures.py), so that a page and a label say "€15,750,000" (and "15.750.000 €") alike."""
+from __future__ import annotations
+
+
+def number(value, lang: str) -> str:
+    """A number with the reader's digit grouping: 77.150 in German, 77,150 in English."""
+    grouped = f"{value:,}"
+    return grouped.translate(str.maketrans(",.", ".,")) if lang == "de" else grouped
+
+
+def quantity(value, unit: str, lang: str) -> str:
+    """A number with its unit as the reader writes it: "15.750.000 €" and "65 %" in German, "€15,750,000" and
+    "65%" in English (an English reader's review: "15,750,000 €"); other units follow after a space ("54.62 km²")."""
+    text = number(value, lang)
+    if lang != "de" and unit == "€":
+        return unit + text
+    return text + unit if lang != "de" and unit == "%" else f"{text} {unit}".strip()
