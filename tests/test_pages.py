@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import html
 import re
 import threading
 from html.parser import HTMLParser
@@ -288,3 +289,17 @@ def test_a_replica_without_the_release_folder_states_no_count_it_cannot_know(set
     with serve_app(settings.with_(releases=tmp_path), store=real_store) as base:
         html = page(base, "en")
     assert "73" in html and "triples in the dataset" not in html and "dumps/#counts" not in html
+
+
+def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):
+    """An English reader's review: no page had a <meta name="description">. A resource's is the start of its own
+    description in the reader's language, any other page's the site's."""
+    descriptions = {}
+    for path, lang in (("", "de"), ("", "en"), ("projects", "en"), ("doc/project/bamberg", "de"),
+                       ("doc/project/bamberg", "en")):
+        found = re.findall(r'<meta name="description" content="([^"]+)">', page(base_url + path, lang))
+        assert len(found) == 1 and len(found[0]) > 40, (path, lang, found)
+        descriptions[path, lang] = html.unescape(found[0])
+    assert descriptions["", "de"] != descriptions["", "en"] == descriptions["projects", "en"]
+    assert descriptions["doc/project/bamberg", "en"].startswith("The model project “Smart City Bamberg”")
+    assert descriptions["doc/project/bamberg", "de"] != descriptions["doc/project/bamberg", "en"]

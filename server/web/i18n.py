@@ -49,6 +49,12 @@ def accepted_language(header: str | None) -> str:
 MESSAGES = {
     "site.title": ("Modellprojekte Smart Cities", "Smart Cities Model Projects"),
     "site.tagline": ("Offener Wissensgraph", "Open knowledge graph"),
+    # what search engines and link previews show of a page without a description of its own (<meta name=description>)
+    "site.description": ("Die Modellprojekte Smart Cities des Bundes als offener Wissensgraph: Projekte, Staffeln, "
+                         "Kommunen, Förderung und Smart City Charta, mit Quellen; SPARQL, Downloads, DCAT-AP.de.",
+                         "Germany's Smart Cities model projects as an open knowledge graph: projects, rounds, "
+                         "municipalities, funding and the Smart City Charter, with sources; SPARQL, downloads, "
+                         "DCAT-AP.de."),
     "nav.projects": ("Projekte", "Projects"),
     "nav.municipalities": ("Gemeinden", "Municipalities"),
     "nav.districts": ("Kreise", "Districts"),
