@@ -63,23 +63,31 @@ KEYS = {"mpsc/projects.csv": ("slug",), "mpsc/entities.csv": ("name",), "curatio
         "curation/retired.csv": ("id",)}
 
 
+# The rules of the columns only one table has.
+TABLE_RULES: dict[str, dict[str, Rule]] = {
+    "curation/retired.csv": {"id": IDENTIFIER, "date": DAY, "reason": (bool, "a text"),
+                             "replaced_by": (lambda cell: not cell or IDENTIFIER[0](cell), "empty or " + IDENTIFIER[1])},
+    "curation/bodies.csv": {"kind": one_of({*REGISTER_KINDS, *OTHER_BODY_CLASS})},
+    "mpsc/measures.csv": {"kind": one_of(KINDS), "status": one_of(STATUS, empty=True)},
+}
+
+
+def column_rules(name: str, projects: Rule) -> dict[str, Rule]:
+    """The rule of each checked column of the table `name` (`mpsc/course.csv`); `projects` admits project slugs."""
+    rules = {"confidence": one_of(CONFIDENCE), "source_url": ADDRESSES, "sources": ADDRESSES,
+             **{column: projects for column in PROJECT_COLUMNS.get(name, ())}, **TABLE_RULES.get(name, {})}
+    if name in VALUE_TABLES:  # a fact of course.csv, or a decision about one of its funding figures
+        rules["field"] = one_of(FIGURES if name == "curation/funding.csv" else COURSE_VALUES)
+    return rules
+
+
 def source_errors(sources: Sources) -> list[str]:
     """`file:line: …` for every cell of `sources.tables` that breaks its column's rule, and every repeated key."""
     slugs = {row["slug"] for row in sources.tables["mpsc/projects.csv"]}
     projects = (slugs.__contains__, "the slug of a project of sources/mpsc/projects.csv")
     errors = []
     for name, rows in sources.tables.items():
-        rules = {"confidence": one_of(CONFIDENCE), "source_url": ADDRESSES, "sources": ADDRESSES,
-                 **{column: projects for column in PROJECT_COLUMNS.get(name, ())}}
-        if name in VALUE_TABLES:  # a fact of course.csv, or a decision about one of its funding figures
-            rules["field"] = one_of(FIGURES if name == "curation/funding.csv" else COURSE_VALUES)
-        if name == "curation/retired.csv":
-            rules |= {"id": IDENTIFIER, "replaced_by": (lambda cell: not cell or IDENTIFIER[0](cell), "empty or "
-                                                        + IDENTIFIER[1]), "date": DAY, "reason": (bool, "a text")}
-        if name == "curation/bodies.csv":
-            rules["kind"] = one_of({*REGISTER_KINDS, *OTHER_BODY_CLASS})
-        if name == "mpsc/measures.csv":
-            rules |= {"kind": one_of(KINDS), "status": one_of(STATUS, empty=True)}
+        rules = column_rules(name, projects)
         for row in (row for row in rows if not row.left_out):
             errors += [broken(row, column, rule) for column, rule in rules.items()
                        if column in row and not rule[0](row[column])]
