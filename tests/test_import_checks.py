@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from server.importers import SourceError, programme_graphs
+from server.importers import SourceError, programme_graphs, write_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = "sources/mpsc/course.csv"
@@ -124,3 +124,62 @@ def test_a_misspelt_field_in_a_curation_table_of_course_facts_is_refused(root):
     line = edit(root, "sources/curation/stated-elsewhere.csv", "potsdam,start_date,",
                 lambda row: row.replace(",start_date,", ",start_dat,", 1))
     assert refused(root).startswith(f"sources/curation/stated-elsewhere.csv:{line}: field is 'start_dat'; it must be one of")
+
+
+@pytest.mark.parametrize("name, old, new, says", [
+    ("sources/curation/funding.csv", "ulm,federal_grant_eur,", lambda row: row.replace(",8000000,,65,", ",8000000,upper,65,"),
+     "bound is 'upper'; it must be empty or one of about, max, min"),
+    ("sources/curation/partners.csv", "verband-region-rhein-neckar,Rhein-Neckar-Kreis,", lambda row: row.replace(",yes,", ",Yes,"),
+     "member is 'Yes'; it must be empty or one of yes"),
+    ("sources/curation/partners.csv", "iserlohn,", lambda row: row.replace(",Südwestfalen Agentur,,", ",Südwestfalen,,"),
+     "body is 'Südwestfalen'; it must be empty or a name of sources/curation/bodies.csv"),
+    ("sources/mpsc/projects.csv", "1,2019,", lambda row: row.replace("1,2019,", "1,2022,", 1),
+     "year is '2022'; it must be one of 2019, 2020, 2021"),
+    ("sources/curation/topics.csv", "", lambda row: row, None),
+])
+def test_a_curation_or_project_cell_no_rule_admits_is_refused(root, name, old, new, says):
+    """A contributor's re-test: each of these had been a traceback, or silently ignored or published."""
+    if says is None:  # a pattern that is no regular expression
+        path = root / name
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lines[1] = lines[1].rsplit(",", 1)[0] + ",(unclosed"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        assert refused(root).startswith(f"{name}:2: pattern is '(unclosed'; it must be a regular expression")
+        return
+    line = edit(root, name, old, new)
+    assert f"{name}:{line}: {says}" in refused(root).split("\n")
+
+
+def test_a_stray_quote_is_named_at_the_line_its_row_begins(root):
+    line = edit(root, COURSE, BAMBERG_START, lambda row: row.replace(",single-source,", ',"single-source,', 1))
+    message = refused(root)  # the quote is closed by one rows later, and the csv module stops there
+    assert message.startswith(f"{COURSE}:{line}: ") and "in the row beginning here" in message
+
+
+def test_two_source_addresses_with_a_space_after_the_semicolon_are_read(root):
+    edit(root, COURSE, BAMBERG_START, lambda row: row.replace("https://www.bambergguide.de/?p=47995",
+                                                              "https://www.bambergguide.de/?p=47995; https://example.org/x"))
+    graphs, problems = programme_graphs(root)
+    assert problems == [] and "https://example.org/x" in graphs["course.ttl"].serialize(format="nt")
+
+
+def test_an_identifier_of_the_data_is_not_lost_without_being_retired(root):
+    """A contributor's re-test: renaming a partner dropped `organisation/stadtwerke-halle` without a word; retiring
+    an identifier that was never published passed too."""
+    edit(root, "sources/mpsc/measures.csv", "halle-saale,partner,Stadtwerke Halle,",
+         lambda row: row.replace(",Stadtwerke Halle,", ",Stadtwerke Halle GmbH,", 1))
+    with open(root / "sources/curation/retired.csv", "a", encoding="utf-8") as table:
+        table.write('organisation/never-published,,2026-12-06,"a test"\n')
+    with pytest.raises(SourceError) as error:
+        write_programme(root, root / "data")
+    assert str(error.value).split("\n") == [
+        "organisation/stadtwerke-halle is in data/ but no longer in the sources: keep its name, give the name it has "
+        "now as another name (sources/curation/organisations.csv for an organisation), or retire it with its "
+        "successor (sources/curation/retired.csv)",
+        "sources/curation/retired.csv retires organisation/never-published, which data/ never had"]
+
+
+def test_a_body_whose_state_is_not_the_registers_is_refused(root):
+    line = edit(root, "sources/curation/bodies.csv", "Bamberg,", "Bamberg,municipality,09461000,Bamberg,Bavaria")
+    assert f"sources/curation/bodies.csv:{line}: Bamberg: the register puts 09461000 in Bayern, this row in " \
+           "'Bavaria'" in programme_graphs(root)[1]

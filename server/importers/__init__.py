@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
+from ..namespaces import ID
 from ..rdfio import turtle_bytes
 from . import checks, concepts
 from .course import CourseImporter
@@ -80,9 +82,29 @@ def write_programme(root: Path, data_dir: Path) -> None:
     """Regenerate `data/programme/*.ttl`; SourceError, and nothing written, for a cell no rule admits (checks.py)
     or a problem met while resolving the sources (a register name that is not the curated one, say)."""
     graphs, problems = programme_graphs(root)
+    problems += kept_identifiers(data_dir / "programme", graphs)
     if problems:
         raise SourceError("\n".join(problems))
     write_graphs(graphs, data_dir / "programme")
+
+
+def kept_identifiers(folder: Path, graphs: dict[str, Graph]) -> list[str]:
+    """Identifiers the data in `folder` has that `graphs` would lose without retiring them, and retired ones the data
+    never had: identifiers are kept (README, "URLs and pages"; a contributor's re-test: renaming a partner dropped
+    its organisation's IRI without a word)."""
+    files = sorted(folder.glob("*.ttl"))
+    if not files:  # a first import: nothing was published yet
+        return []
+    before = {q.subject.value for path in files for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+              if isinstance(q.subject, ox.NamedNode)}
+    after = {str(s) for graph in graphs.values() for s in graph.subjects(unique=True) if isinstance(s, URIRef)}
+    ours = lambda iri: iri.startswith(str(ID)) and "#" not in iri  # noqa: E731 - documents' identifiers only
+    retired_now = {str(s) for s in graphs["retired.ttl"].subjects(unique=True)}
+    return ([f"{iri[len(ID):]} is in data/ but no longer in the sources: keep its name, give the name it has now as "
+             "another name (sources/curation/organisations.csv for an organisation), or retire it with its successor "
+             "(sources/curation/retired.csv)" for iri in sorted(filter(ours, before - after))]
+            + [f"sources/curation/retired.csv retires {iri[len(ID):]}, which data/ never had" for iri in
+               sorted(retired_now - before)])
 
 
 def reference_layer(root: Path) -> dict[str, Graph]:

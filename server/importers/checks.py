@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .concepts import CATEGORIES, CODE_LISTS
 from .course import FIGURES, PHASES
+from .figures import VALUE
 from .measures import KINDS, STATUS
-from .programme import OTHER_BODY_CLASS
+from .programme import FUNDING_STATED, OTHER_BODY_CLASS
 from .sources import CONFIDENCE, Row, Sources, date_literal, source_iris
 
 Rule = tuple[Callable[[str], bool], str]  # whether a cell is right, and what its column takes
@@ -41,6 +43,23 @@ IDENTIFIER: Rule = (lambda cell: bool(re.fullmatch(r"[a-z-]+(?:/[^\s#?<>\"/]+)+"
                     "an identifier's path under https://w3id.org/mpsc/id/, such as organisation/zebralog")
 DAY: Rule = (lambda cell: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell)) and date_literal(cell) is not None,
              "a date: 2026-12-06")
+NUMBER: Rule = (lambda cell: bool(re.fullmatch(r"\d+(?:\.\d+)?", cell)), "a number in digits, a point before "
+                                                                         "decimals: 65 or 7.5")
+TEXT: Rule = (bool, "a text")
+
+
+def empty_or(rule: Rule) -> Rule:
+    return (lambda cell: not cell or rule[0](cell), "empty or " + rule[1])
+
+
+def _pattern(cell: str) -> bool:
+    try:
+        re.compile(cell)
+    except re.error:
+        return False
+    return bool(cell)
+
+
 # The rule of the `value` of a course fact, by its `field` (course.csv, stated-elsewhere.csv, funding.csv).
 COURSE_VALUES: dict[str, Rule] = {
     **{field: DATE for field in ("start_date", "end_date", "end_date_extended", "strategy_decision_date",
@@ -63,19 +82,32 @@ KEYS = {"mpsc/projects.csv": ("slug",), "mpsc/entities.csv": ("name",), "curatio
         "curation/retired.csv": ("id",)}
 
 
-# The rules of the columns only one table has.
+# The rules of the columns only one table has (a contributor's re-test: each of these had been a traceback, or
+# a value silently ignored or published as it was).
 TABLE_RULES: dict[str, dict[str, Rule]] = {
-    "curation/retired.csv": {"id": IDENTIFIER, "date": DAY, "reason": (bool, "a text"),
-                             "replaced_by": (lambda cell: not cell or IDENTIFIER[0](cell), "empty or " + IDENTIFIER[1])},
+    "curation/retired.csv": {"id": IDENTIFIER, "date": DAY, "reason": TEXT, "replaced_by": empty_or(IDENTIFIER)},
     "curation/bodies.csv": {"kind": one_of({*REGISTER_KINDS, *OTHER_BODY_CLASS})},
-    "mpsc/measures.csv": {"kind": one_of(KINDS), "status": one_of(STATUS, empty=True)},
+    "mpsc/measures.csv": {"kind": one_of(KINDS), "status": one_of(STATUS, empty=True), "value_de": TEXT},
+    "mpsc/projects.csv": {"category": one_of(CATEGORIES), "funding_eur": empty_or(AMOUNT)},
+    "curation/projects.csv": {"funding_kind": one_of(CODE_LISTS["funding-kind"][3], empty=True),
+                              "funding_stated": one_of(FUNDING_STATED, empty=True)},
+    "curation/funding.csv": {"bound": one_of(set(VALUE) - {""}, empty=True), "preferred": one_of({"no"}, empty=True),
+                             "rate": empty_or(NUMBER)},
+    "curation/partners.csv": {"member": one_of({"yes"}, empty=True)},
+    "curation/coverage.csv": {"municipalities": (str.isdigit, "a whole number in digits")},
+    "curation/topics.csv": {"pattern": (_pattern, "a regular expression (Python's)")},
 }
 
 
-def column_rules(name: str, projects: Rule) -> dict[str, Rule]:
-    """The rule of each checked column of the table `name` (`mpsc/course.csv`); `projects` admits project slugs."""
+def column_rules(name: str, shared: dict[str, Rule]) -> dict[str, Rule]:
+    """The rule of each checked column of the table `name` (`mpsc/course.csv`); `shared` has the rules that the
+    other tables decide: project slugs, rounds, body names."""
     rules = {"confidence": one_of(CONFIDENCE), "source_url": ADDRESSES, "sources": ADDRESSES,
-             **{column: projects for column in PROJECT_COLUMNS.get(name, ())}, **TABLE_RULES.get(name, {})}
+             **{column: shared["projects"] for column in PROJECT_COLUMNS.get(name, ())}, **TABLE_RULES.get(name, {})}
+    if name == "mpsc/projects.csv":
+        rules |= {"year": shared["years"], "staffel": shared["rounds"]}
+    if name == "curation/partners.csv":
+        rules["body"] = empty_or(shared["bodies"])
     if name in VALUE_TABLES:  # a fact of course.csv, or a decision about one of its funding figures
         rules["field"] = one_of(FIGURES if name == "curation/funding.csv" else COURSE_VALUES)
     return rules
@@ -83,11 +115,16 @@ def column_rules(name: str, projects: Rule) -> dict[str, Rule]:
 
 def source_errors(sources: Sources) -> list[str]:
     """`file:line: …` for every cell of `sources.tables` that breaks its column's rule, and every repeated key."""
-    slugs = {row["slug"] for row in sources.tables["mpsc/projects.csv"]}
-    projects = (slugs.__contains__, "the slug of a project of sources/mpsc/projects.csv")
+    tables = sources.tables
+    rounds = [row for row in tables["mpsc/rounds.csv"] if row["staffel"].isdigit()]
+    shared = {"projects": ({row["slug"] for row in tables["mpsc/projects.csv"]}.__contains__,
+                           "the slug of a project of sources/mpsc/projects.csv"),
+              "years": one_of({row["year"] for row in rounds}), "rounds": one_of({row["staffel"] for row in rounds}),
+              "bodies": ({row["name"] for row in tables["curation/bodies.csv"]}.__contains__,
+                         "a name of sources/curation/bodies.csv")}
     errors = []
-    for name, rows in sources.tables.items():
-        rules = column_rules(name, projects)
+    for name, rows in tables.items():
+        rules = column_rules(name, shared)
         for row in (row for row in rows if not row.left_out):
             errors += [broken(row, column, rule) for column, rule in rules.items()
                        if column in row and not rule[0](row[column])]

@@ -82,6 +82,9 @@ class ProgrammeImporter:
             self.problems.append(f"{row.where}: {name}: the register names {row['key']} {unit.register_name!r}, "
                                  f"this row {row['register_name']!r}; is the key right?")
         state = self.register.get("state", unit.state).name
+        if row["register_state"] != state:  # the curation README: repeated so that the importer checks the match
+            self.problems.append(f"{row.where}: {name}: the register puts {row['key']} in {state}, this row in "
+                                 f"{row['register_state']!r}")
         stated = self.sources.entities.get(name, {}).get("bundesland")
         if stated and stated != state:
             self.problems.append(f"{name}: the sources say {stated}, the register says {state}")

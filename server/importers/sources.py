@@ -47,28 +47,39 @@ def read_table(path: Path) -> list[Row]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(f"{name}: not UTF-8 (byte {error.start}); save it as UTF-8 (\"CSV UTF-8\" in Excel)") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        return _rows(reader, name)
-    except csv.Error as error:  # a quote left open takes in every line after it
-        raise SourceError(f"{name}:{reader.line_num}: {error}; a double quote inside a value is written twice "
-                          "(\"\")") from None
+    return _rows(csv.reader(io.StringIO(text, newline=""), strict=True), name)
+
+
+def _records(reader, name: str):
+    """(first line, cells) of each record; a quote left open (it takes in every line after it) is named at the line
+    its record begins on."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise SourceError(f"{name}:{start}: {error} in the row beginning here; a double quote inside a value is "
+                              "written twice (\"\"), and a quoted value ends with one") from None
+        yield start, cells
+        start = reader.line_num + 1
 
 
 def _rows(reader, name: str) -> list[Row]:
     header = [cell.strip() for cell in next(reader, [])]
     if len(header) == 1 and ";" in header[0]:
         raise SourceError(f"{name}:1: the columns are separated by ';'; save the file with ',' between them")
-    rows, first, start = [], {}, reader.line_num + 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
-        while len(cells) > len(header) and not cells[-1].strip():  # empty cells a spreadsheet added at the end
-            cells = cells[:-1]
+    rows, first = [], {}
+    for line, cells in _records(reader, name):
         if not cells:
             continue
-        if len(cells) != len(header):
+        if len(cells) > len(header):
             raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; "
                               "a value that contains a comma must be in double quotes")
+        if len(cells) < len(header):
+            raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; a row "
+                              "has a cell for every column, an empty one too (a comma at the end)")
         if tuple(cells) in first:
             raise SourceError(f"{name}:{line}: repeats line {first[tuple(cells)]}")
         first[tuple(cells)] = line
@@ -93,7 +104,7 @@ def source_iris(cell: str) -> list[URIRef]:
 
     A `;jsessionid=…` path parameter is somebody's server session, not part of the page's address.
     """
-    urls = (re.sub(r";jsessionid=[^?#]*", "", url.strip(), flags=re.I) for url in re.split(r";(?=https?://)", cell))
+    urls = (re.sub(r";jsessionid=[^?#]*", "", url.strip(), flags=re.I) for url in re.split(r";\s*(?=https?://)", cell))
     return [URIRef(url) for url in urls if url]
 
 
