@@ -268,3 +268,6 @@ def test_an_error_a_reader_meets_is_said_in_the_pages_language(base_url, path, g
         answer = fetch(f"{base_url}{path}&lang={lang}", headers={"Accept": "text/html"})
         assert answer.status in (400, 404, 406) and words in answer.body.decode(), (lang, answer.body[:300])
     assert english in fetch(f"{base_url}{path}&lang=de").json()["detail"]  # programs get English, as before
+    page = fetch(f"{base_url}{path}", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert page.headers["Content-Language"] == "en" and {"accept", "accept-language"} <= {
+        v.strip().lower() for v in page.headers["Vary"].split(",")}  # an attacker's review: neither was said

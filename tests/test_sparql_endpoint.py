@@ -100,6 +100,7 @@ def test_queries_without_graph_see_each_triple_once(sparql):
     ("application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),  # q=0 excludes
     ("text/*;q=0.5, text/tab-separated-values", "text/tab-separated-values"),  # specific beats wildcard
     (BROWSER, "text/html"),  # a browser gets the results table
+    ("text/csv;q=NaN, application/sparql-results+xml;q=0.5", "application/sparql-results+xml"),  # NaN: no weight
 ])
 def test_select_is_negotiated(sparql, accept, expected):
     answer = fetch(sparql, query=PROJECTS, headers={"Accept": accept} if accept else {})
@@ -608,6 +609,8 @@ def test_a_query_file_with_a_byte_order_mark_and_an_empty_dataset_parameter_are_
     posted = fetch(sparql, method="POST", data=("\ufeff" + PROJECTS).encode(),
                    headers={"Content-Type": "application/sparql-query"})
     assert posted.status == 200 and posted.json() == plain
+    for sent in ({"query": "\ufeff" + PROJECTS}, ):  # in a form or a URL too (`--data-urlencode query@file.rq`)
+        assert fetch(sparql, **sent).json() == plain
     empty = fetch(sparql, query=PROJECTS, **{"default-graph-uri": "", "named-graph-uri": ""})
     assert empty.status == 200 and empty.json() == plain
 

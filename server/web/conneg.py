@@ -99,9 +99,10 @@ def parse_accept(header: str | None) -> list[_Range]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value)))
+                    q = float(value)
                 except ValueError:
                     q = 0.0
+                q = max(0.0, min(1.0, q)) if q == q else 0.0  # NaN (q=nan) is no weight: min() had made it 1
         main, _, sub = media.partition("/")
         ranges.append(_Range(main, sub, q))
     return ranges

@@ -112,8 +112,8 @@ def read_request() -> QueryRequest | None:
                     params.add(name, value)  # after those of the URL
             elif "query" in params:
                 raise HttpError(400, "Send the query either in the body or as query= in the URL, not both.")
-            else:  # a .rq file saved by a Windows editor begins with a byte-order mark, which no parser reads
-                params.setlist("query", [decode(request.get_data()).removeprefix("\ufeff")])
+            else:
+                params.setlist("query", [decode(request.get_data())])
         except RequestEntityTooLarge:
             raise too_large() from None
     if "update" in params:
@@ -128,8 +128,9 @@ def read_request() -> QueryRequest | None:
         return None
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
         raise too_large()
-    return QueryRequest(queries[0], given(params, "default-graph-uri"), given(params, "named-graph-uri"),
-                        requested_formats(params))
+    # a .rq file saved by a Windows editor begins with a byte-order mark, which no parser reads, however it is sent
+    return QueryRequest(queries[0].removeprefix("\ufeff"), given(params, "default-graph-uri"),
+                        given(params, "named-graph-uri"), requested_formats(params))
 
 
 def given(params, name: str) -> list[str]:

@@ -22,6 +22,7 @@ from ..errors import HttpError, QueryFailed
 from ..formats import HTML, textual
 from .access_log import AccessLog
 from .conneg import wants_html
+from .i18n import choose_language
 from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
@@ -266,7 +267,10 @@ def _http_error(error: HttpError) -> Response:
     other way round: German error pages said "`page` must be a whole number …")."""
     if error.words and wants_html():
         from .site import spoken  # site needs the package's accessors, which import this module first
-        return error_response(error.status, spoken(*error.words), error.headers, page=True, **error.details)
+        response = error_response(error.status, spoken(*error.words), error.headers, page=True, **error.details)
+        response.headers["Content-Language"] = choose_language()[0]
+        response.vary.update(("Accept", "Accept-Language"))
+        return response
     return error_response(error.status, error.message, error.headers, **error.details)
 
 

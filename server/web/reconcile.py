@@ -159,7 +159,8 @@ def read_batch(batch) -> dict[str, Query]:
         raise HttpError(400, "`queries` must be a JSON object of queries, e.g. {\"q0\": {\"query\": \"Köln\"}}.")
     most = get_settings().reconcile_batch
     if len(batch) > most:
-        raise HttpError(400, f"A request may carry at most {most} queries; this one has {len(batch)}.")
+        raise HttpError(400, f"A request may carry at most {most} queries; this one has {len(batch)}.",
+                        limit="reconcile_batch")
     return {name: read_query(name, query) for name, query in batch.items()}
 
 
@@ -332,7 +333,8 @@ def read_extension(query) -> tuple[list[str], list[str]]:
                              "/reconcile/extend/propose: " + ", ".join(PROPERTIES) + ".")
     most = get_settings().reconcile_batch
     if len(query["ids"]) > most:
-        raise HttpError(400, f"A data extension may ask for at most {most} ids; this one asks for {len(query['ids'])}.")
+        raise HttpError(400, f"A data extension may ask for at most {most} ids; this one asks for {len(query['ids'])}.",
+                        limit="reconcile_batch")
     return list(dict.fromkeys(query["ids"])), list(dict.fromkeys(p["id"] for p in query["properties"]))
 
 

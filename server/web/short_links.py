@@ -70,7 +70,8 @@ def create():
     with closing(database()) as db:
         if db.execute("SELECT 1 FROM link WHERE id = ?", (key,)).fetchone() is None:
             if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= get_settings().max_short_links:
-                raise HttpError(507, "This server keeps no more short links; the permalink works.")
+                raise HttpError(507, "This server keeps no more short links; the permalink works.",
+                                limit="max_short_links")
             current_app.extensions["mpsc.admission"].admit_link(requesting_client(by_agent=False))
             db.execute("INSERT OR IGNORE INTO link VALUES (?, ?, datetime('now'))", (key, query))
     short = get_settings().public_base + "q/" + key
