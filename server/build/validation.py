@@ -187,7 +187,7 @@ def untyped(contributed: Graph, graphs) -> list[Finding]:
     typed = {s for graph in (contributed, *graphs) for s in graph.subjects(RDF.type, None, unique=True)}
     return sorted((Finding("Violation", str(s), None, None, "This file describes a resource the data does not have "
                            "and this file gives no class (rdf:type): is its identifier misspelt, or retired?", None, None)
-                   for s in set(contributed.subjects(unique=True))
+                   for s in contributed.subjects(unique=True)
                    if isinstance(s, URIRef) and s.startswith(str(ID)) and "#" not in s and s not in typed),
                   key=_sort_key)
 

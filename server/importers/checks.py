@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..iris import LEVEL_PATHS
 from .concepts import CATEGORIES, CODE_LISTS
 from .course import FIGURES, PHASES
 from .figures import VALUE
@@ -65,10 +66,9 @@ COURSE_VALUES: dict[str, Rule] = {
     **{field: DATE for field in ("start_date", "end_date", "end_date_extended", "strategy_decision_date",
                                  "strategy_year")},
     **{field: AMOUNT for field in FIGURES},
-    "phase_model": one_of(PHASES), "homepage": ADDRESS, "strategy_url": ADDRESS, "status": (bool, "a text"),
-    "strategy_title": (bool, "a text"),
+    "phase_model": one_of(PHASES), "homepage": ADDRESS, "strategy_url": ADDRESS, "status": TEXT, "strategy_title": TEXT,
 }
-REGISTER_KINDS = ("municipality", "municipal-association", "district", "state")  # bodies.csv's kinds in the register
+REGISTER_KINDS = tuple(LEVEL_PATHS.values())  # bodies.csv's kinds of the register, named as their IRIs' paths
 VALUE_TABLES = ("mpsc/course.csv", "curation/stated-elsewhere.csv", "curation/funding.csv")  # facts of course.csv
 PROJECT_COLUMNS = {"mpsc/course.csv": ("slug",), "mpsc/measures.csv": ("slug",), "curation/projects.csv": ("slug",),
                    "curation/funding.csv": ("slug",), "curation/partners.csv": ("slug",),
@@ -94,7 +94,7 @@ TABLE_RULES: dict[str, dict[str, Rule]] = {
     "curation/funding.csv": {"bound": one_of(set(VALUE) - {""}, empty=True), "preferred": one_of({"no"}, empty=True),
                              "rate": empty_or(NUMBER)},
     "curation/partners.csv": {"member": one_of({"yes"}, empty=True)},
-    "curation/coverage.csv": {"municipalities": (str.isdigit, "a whole number in digits")},
+    "curation/coverage.csv": {"municipalities": (AMOUNT[0], "a whole number in digits")},
     "curation/topics.csv": {"pattern": (_pattern, "a regular expression (Python's)")},
 }
 
@@ -115,13 +115,11 @@ def column_rules(name: str, shared: dict[str, Rule]) -> dict[str, Rule]:
 
 def source_errors(sources: Sources) -> list[str]:
     """`file:line: …` for every cell of `sources.tables` that breaks its column's rule, and every repeated key."""
-    tables = sources.tables
-    rounds = [row for row in tables["mpsc/rounds.csv"] if row["staffel"].isdigit()]
-    shared = {"projects": ({row["slug"] for row in tables["mpsc/projects.csv"]}.__contains__,
+    tables, rounds = sources.tables, sources.rounds
+    shared = {"projects": ({row["slug"] for row in sources.projects}.__contains__,
                            "the slug of a project of sources/mpsc/projects.csv"),
               "years": one_of({row["year"] for row in rounds}), "rounds": one_of({row["staffel"] for row in rounds}),
-              "bodies": ({row["name"] for row in tables["curation/bodies.csv"]}.__contains__,
-                         "a name of sources/curation/bodies.csv")}
+              "bodies": (sources.bodies.__contains__, "a name of sources/curation/bodies.csv")}
     errors = []
     for name, rows in tables.items():
         rules = column_rules(name, shared)

@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from .. import iris
 from ..dates import spoken_date
 from ..namespaces import MPSC
+from ..numbers import number, quantity
 from .concepts import CATEGORIES, PUBLISHERS, month_year
 from .course import project_rows
 from .governance import CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
@@ -68,7 +69,7 @@ def short_german_name(name: str) -> str:
 def population_span(slug: str, bounds: tuple[int | None, int | None], lang: str) -> str:
     """A size category with its population bounds: 'Mittelstädte mit 20.000 bis 100.000' or 'large cities of
     more than 100,000' (the sentence adds 'Einwohnern' / 'inhabitants')."""
-    lower, upper = (None if n is None else (f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}") for n in bounds)
+    lower, upper = (None if n is None else number(n, lang) for n in bounds)
     de = lang == "de"
     if lower and upper:
         span = f"{lower} bis {upper}" if de else f"{lower} to {upper}"
@@ -235,9 +236,10 @@ class DescriptionWriter:
             sentences.append(f"Der Aufruf nannte Mittel von {more}{figure} Mio. Euro." if de
                              else f"The call announced funds of {more}{figure} million euros.")
         general, emergency = call["rates"]
-        sentences.append(f"Der Fördersatz des Programms beträgt {general} % der förderfähigen Kosten, bei "
-                         f"Haushaltsnotlage {emergency} %." if de else
-                         f"The programme's funding rate is {general}% of eligible costs, {emergency}% in a "
+        general, emergency = (quantity(int(rate), "%", lang) for rate in (general, emergency))
+        sentences.append(f"Der Fördersatz des Programms beträgt {general} der förderfähigen Kosten, bei "
+                         f"Haushaltsnotlage {emergency}." if de else
+                         f"The programme's funding rate is {general} of eligible costs, {emergency} in a "
                          f"budgetary emergency.")
         return " ".join(sentences)
 

@@ -62,8 +62,7 @@ class Organisations:
 
     def unused_aliases(self) -> list[str]:
         """Aliases no source row named, and those naming an organisation no row names by its own name."""
-        named = {str(iri) for iri in self.labelled}
         return ([f"organisations.csv names no partner of the sources: {name!r}"
                  for name in sorted(set(self.aliases) - self.aliased)]
                 + [f"organisations.csv: {name!r} is to be {slug}, which no source names by its own name"
-                   for name, slug in sorted(self.aliases.items()) if str(iris.organisation(slug)) not in named])
+                   for name, slug in sorted(self.aliases.items()) if iris.organisation(slug) not in self.labelled])

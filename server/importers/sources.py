@@ -74,12 +74,10 @@ def _rows(reader, name: str) -> list[Row]:
     for line, cells in _records(reader, name):
         if not cells:
             continue
-        if len(cells) > len(header):
-            raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; "
-                              "a value that contains a comma must be in double quotes")
-        if len(cells) < len(header):
-            raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; a row "
-                              "has a cell for every column, an empty one too (a comma at the end)")
+        if len(cells) != len(header):
+            hint = ("a value that contains a comma must be in double quotes" if len(cells) > len(header) else
+                    "a row has a cell for every column, an empty one too (a comma at the end)")
+            raise SourceError(f"{name}:{line}: {len(cells)} cells, but the header names {len(header)} columns; {hint}")
         if tuple(cells) in first:
             raise SourceError(f"{name}:{line}: repeats line {first[tuple(cells)]}")
         first[tuple(cells)] = line

@@ -22,7 +22,6 @@ from ..errors import HttpError, QueryFailed
 from ..formats import HTML, textual
 from .access_log import AccessLog
 from .conneg import wants_html
-from .i18n import choose_language
 from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
@@ -266,10 +265,9 @@ def _http_error(error: HttpError) -> Response:
     """An HttpError; on a page in the reader's language where it names its words (an English reader's review, the
     other way round: German error pages said "`page` must be a whole number …")."""
     if error.words and wants_html():
-        from .site import spoken  # site needs the package's accessors, which import this module first
-        response = error_response(error.status, spoken(*error.words), error.headers, page=True, **error.details)
-        response.headers["Content-Language"] = choose_language()[0]
-        response.vary.update(("Accept", "Accept-Language"))
+        from .site import error_page  # site needs the package's accessors, which import this module first
+        response = error_page(error.status, *error.words, headers=error.headers, details=error.details)
+        response.vary.add("Accept")  # a program asking for JSON gets the problem details
         return response
     return error_response(error.status, error.message, error.headers, **error.details)
 

@@ -92,7 +92,7 @@ class Index:
         if entity is None:
             return
         key, value = row["key"]["value"], row["o"]["value"]
-        if key in ("wikidata", "wikidata-role"):
+        if key in ("wikidata", ROLE):
             if not value.startswith(WIKIDATA):
                 return
             value = value[len(WIKIDATA):]

@@ -33,8 +33,8 @@ bp = Blueprint("resources", __name__)
 
 @bp.route("/id/<path:path>")
 def identify(path: str) -> Response:
-    """Redirect (303) from a resource IRI to the document in the negotiated format; 301 for a retired one, and
-    for one written otherwise (`written_otherwise`), straight to what it means."""
+    """Redirect (303) from a resource IRI to the document in the negotiated format; for a retired one 301 to its
+    successor or 410, and for one written otherwise (`written_otherwise`) 301 straight to what it means."""
     iri = iri_for(path)
     fmt = choose(DOCUMENT_FORMATS).format
     if not known(iri):  # a retired identifier is known: the graph says it is deprecated

@@ -72,12 +72,17 @@ def context() -> dict:
     }
 
 
-def spoken(key: str, values: dict) -> str:
-    """The message `key` (i18n.MESSAGES) in the reader's language, its whole numbers grouped as the reader writes
-    them: an HttpError's `words` on an error page."""
+def error_page(status: int, key: str, values: dict, headers: dict | None = None, details: dict | None = None) -> Response:
+    """The site's error page saying the message `key` (i18n.MESSAGES) in the reader's language, its whole numbers
+    grouped as the reader writes them, and that it depends on that language (`not_found`'s page, an HttpError's
+    `words`)."""
     lang = choose_language()[0]
     shown = {name: number(value, lang) if isinstance(value, int) else value for name, value in values.items()}
-    return message(key, lang).format(**shown)
+    response = responses.error_response(status, message(key, lang).format(**shown), headers, page=True,
+                                        **(details or {}))
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
+    return response
 
 
 def file_size(size: int, lang: str) -> str:
@@ -133,11 +138,7 @@ def not_found(key: str = "error.404.text", fmt: Format | None = None, details: d
         text = message(key, "en").format(**values)
         response = Response(empty_document(fmt.ox_format, text), status=status, content_type=fmt.content_type)
     elif fmt is HTML or (fmt is None and wants_html()):
-        lang = choose_language()[0]
-        response = responses.error_response(status, message(key, lang).format(**values), page=True,
-                                            **(details or {}))
-        response.headers["Content-Language"] = lang
-        response.vary.add("Accept-Language")
+        response = error_page(status, key, values, details=details)
     else:
         response = responses.error_response(status, message(key, "en").format(**values), **(details or {}))
     response.cache_control.no_store = True
