@@ -91,15 +91,17 @@ def tokens(text: str):
     In linear time: where a prefixed name could start but none does ("a-a-a-…"), the prefix failed because of
     how the run of name characters after it ends (no colon, or a dot before it), so one starting later in the
     same run fails too, and is not looked for again; else every token would scan the run to its end."""
-    position, plain_until = 0, 0
-    while position < len(text):
+    position, plain_until, end = 0, 0, len(text)
+    while position < end:
         match = (_TOKEN if position >= plain_until else _NO_PNAME).match(text, position)
         if match is None:
             raise _unreadable(text, position, f"{text[position]!r} starts no SPARQL token here")
-        if position >= plain_until and match.lastgroup != "pname" and _PN_START.match(text, position):
+        kind = match.lastgroup
+        # Of the other tokens only a word starts with a letter, where a prefixed name could have started.
+        if kind == "word" and position >= plain_until and _PN_START.match(text, position):
             plain_until = _PN_RUN.match(text, position).end()
-        if match.lastgroup != "gap":
-            yield match.lastgroup, match.group(), position
+        if kind != "gap":
+            yield kind, match.group(), position
         position = match.end()
 
 
@@ -130,20 +132,28 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
         _check_depth(text, found, max_depth)
     form, update, services, dataset, volatile, in_prologue = None, False, [], False, False, True
     for i, (kind, value, position) in enumerate(found):
-        word = value.upper() if kind == "word" else None
-        if in_prologue and word not in (None, "PREFIX", "BASE"):
+        if kind == "pname" and "SERVICE" in value.partition(":")[0].upper():
+            raise _not_keyword(text, position, value)
+        if kind != "word":
+            continue
+        word = value.upper()
+        if in_prologue and word not in ("PREFIX", "BASE"):
             in_prologue = False
             form = next((f for f in FORMS if word.startswith(f)), None)
         update = update or word in UPDATE_KEYWORDS
-        dataset = dataset or (word or "").startswith("FROM")  # FROMNAMED too: the engine needs no space
-        volatile = volatile or (word or "").startswith(VOLATILE)  # as the engine reads keywords: no word boundary
-        hidden = value.partition(":")[0] if kind == "pname" else value if kind == "word" else ""
-        if "SERVICE" in hidden.upper() and word != "SERVICE":
-            raise _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
+        dataset = dataset or word.startswith("FROM")  # FROMNAMED too: the engine needs no space
+        volatile = volatile or word.startswith(VOLATILE)  # as the engine reads keywords: no word boundary
         if word == "SERVICE":
             services.append(_service_target(text, found[i + 1:]))
+        elif "SERVICE" in word:
+            raise _not_keyword(text, position, value)
     return Inspection(form, update, tuple(services), dataset, _undeclared(found),
                       _star_variables(found) if form == "SELECT" else (), volatile)
+
+
+def _not_keyword(text: str, position: int, value: str) -> QueryFailed:
+    """A word or prefix that holds "service" without being the keyword SERVICE (the module docstring)."""
+    return _unreadable(text, position, f"{value} is not a keyword; write SERVICE apart from other words")
 
 
 def _star_variables(found: list) -> tuple[str, ...]:

@@ -237,12 +237,12 @@ def vary_on_encoding(response: Response) -> bool:
 def compress(response: Response) -> Response:
     """Gzip a buffered, compressible body when the client accepts gzip; files and gzip dumps pass through."""
     if (response.direct_passthrough or response.is_streamed or "Content-Encoding" in response.headers
-            or request.accept_encodings["gzip"] <= 0 or response.status_code != 200):
+            or response.status_code != 200):
         return response
-    body = gzipped(response.get_data())
-    if body is None:
+    data = response.get_data()
+    if len(data) < GZIP_MIN_BYTES or request.accept_encodings["gzip"] <= 0:  # the length first: the cheaper test
         return response
-    response.set_data(body)
+    response.set_data(gzipped(data))
     response.headers["Content-Encoding"] = "gzip"
     tag, weak = response.get_etag()
     if tag and not weak:  # the bytes changed, so only a weak validator still holds (RFC 9110 §8.8.1)

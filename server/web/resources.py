@@ -64,9 +64,7 @@ def see_other(iri: str, fmt) -> Response:
     _, link = reader()
     concrete = fmt is not HTML and not wants_expanded_jsonld()
     response = redirect(link.document(iri, fmt) if concrete else link.resource(iri), code=303)
-    response.cache_control.public = True
-    response.cache_control.max_age = responses.MAX_AGE
-    return document_headers(response, negotiated=True)
+    return document_headers(responses.public(response), negotiated=True)
 
 
 @bp.route("/doc/<path:path>")
@@ -110,10 +108,7 @@ def moved(iri: str, fmt: Format, address, negotiated: bool = True) -> Response:
 
 def moved_to(address: str, negotiated: bool = True) -> Response:
     """301 Moved Permanently, cacheable like a 303."""
-    response = redirect(address, code=301)
-    response.cache_control.public = True
-    response.cache_control.max_age = responses.MAX_AGE
-    return document_headers(response, negotiated=negotiated)
+    return document_headers(responses.public(redirect(address, code=301)), negotiated=negotiated)
 
 
 @bp.route("/graph/<path:path>")

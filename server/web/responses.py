@@ -57,8 +57,13 @@ def conditional(tag: str, compute: Callable[[], Response], max_age: int = MAX_AG
 def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
     """Mark a response public and cacheable for `max_age` seconds, validated by `tag` (weak: gzip may re-encode)."""
     response.set_etag(tag, weak=True)
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
+    return public(response, max_age)
+
+
+def public(response: Response, max_age: int = MAX_AGE) -> Response:
+    """Let any cache keep a response for `max_age` seconds. The header is written as a whole: Werkzeug's
+    `cache_control` parses and rewrites it at each attribute set, which cost a small query's answer 40 µs."""
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
