@@ -184,3 +184,33 @@ def test_a_body_whose_state_is_not_the_registers_is_refused(root):
     line = edit(root, "sources/curation/bodies.csv", "Bamberg,", "Bamberg,municipality,09461000,Bamberg,Bavaria")
     assert f"sources/curation/bodies.csv:{line}: Bamberg: the register puts 09461000 in Bayern, this row in " \
            "'Bavaria'" in programme_graphs(root)[1]
+
+
+PROGRAMME = "sources/mpsc/programme.csv"
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("round-2021,applications,", lambda row: row.replace(",94,", ",94 (BMI),", 1),
+     "value (round-2021 applications) is '94 (BMI)'; it must be a whole number in digits"),
+    ("round-2021,deadline,", lambda row: row.replace(",2021-03-14 24:00,", ",14.03.2021,", 1),
+     "value (round-2021 deadline) is '14.03.2021'; it must be a date first, such as 2021-03-14"),
+    ("round-2021,budget_eur,", lambda row: row.replace('"300 Mio EUR', '"300.000.000 EUR', 1),
+     "value (round-2021 budget_eur) is '300.000.000 EUR"),
+    ("programme,category_mittelstadt,", lambda row: row.replace("–", " to ", 1),
+     "value (programme category_mittelstadt) is 'Mittlere Städte / Mittelstädte: 20,000 to 100,000"),
+])
+def test_a_programme_fact_the_import_reads_is_refused_unless_it_is_readable(root, old, new, says):
+    """A contributor's finding: the first two were tracebacks, the third dropped the round's budget without a word
+    (programme.csv's rows are facts of one subject each, whose values only the importer's reading tells apart)."""
+    line = edit(root, PROGRAMME, old, new)
+    assert any(error.startswith(f"{PROGRAMME}:{line}: {says}") for error in refused(root).split("\n"))
+
+
+def test_a_programme_fact_the_import_reads_is_refused_when_missing_or_twice(root):
+    applications = edit(root, PROGRAMME, "round-2021,applications,", lambda row: row.replace(",applications,", ",aplications,"))
+    twice = edit(root, PROGRAMME, "programme,start_year,", lambda row: row + "\n" + row.replace(",2019,", ",2020,", 1))
+    assert refused(root).split("\n") == [
+        f"{PROGRAMME}: no row of subject round-2021, field applications; the import needs one, whose value is a "
+        "whole number in digits",
+        f"{PROGRAMME}:{twice + 1}: subject programme, field start_year as on line {twice}; keep one of the two rows"]
+    assert applications

@@ -15,6 +15,7 @@ from ..iris import LEVEL_PATHS
 from .concepts import CATEGORIES, CODE_LISTS
 from .course import FIGURES, PHASES
 from .figures import VALUE
+from .governance import BUDGETS, CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .measures import KINDS, STATUS
 from .programme import FUNDING_STATED, OTHER_BODY_CLASS
 from .sources import CONFIDENCE, Row, Sources, date_literal, source_iris
@@ -68,6 +69,34 @@ COURSE_VALUES: dict[str, Rule] = {
     **{field: AMOUNT for field in FIGURES},
     "phase_model": one_of(PHASES), "homepage": ADDRESS, "strategy_url": ADDRESS, "status": TEXT, "strategy_title": TEXT,
 }
+# What the import reads from programme.csv, whose rows are facts of one subject each: (subject, field) -> the rule
+# of its value. Each must be there, once (a contributor's review: "94 (BMI)" applications, a deadline "14.03.2021"
+# or a misspelt field had ended the import in a traceback; "300.000.000 EUR" had dropped the round's budget).
+LEADING_DAY: Rule = (lambda cell: leading_date(cell) is not None, "a date first, such as 2021-03-14 (a time or a "
+                                                                  "remark may follow)")
+MILLIONS: Rule = (lambda cell: millions(cell) is not None, "text with the amount written 'N Mio EUR', such as "
+                                                           "'about 170 Mio EUR (…)'")
+BUDGET: Rule = (lambda cell: AMOUNT[0](cell) or MILLIONS[0](cell), f"{AMOUNT[1]}, or {MILLIONS[1]}")
+RATES: Rule = (lambda cell: len(re.findall(r"(\d+) %", cell)) == 2, "the two rates written 'N %': the general one, "
+                                                                      "then the one in a budgetary emergency")
+BOUNDS: Rule = (lambda cell: population_bounds(cell) is not None, "population bounds: '> 100,000', "
+                                                                  "'20,000–100,000' or '< 20,000 inhabitants'")
+PROGRAMME_VALUES: dict[tuple[str, str], Rule] = {
+    **{("programme", field): TEXT for field in ("name", "name_en", "abbreviation", "name_long", "condition_charta",
+                                                "call_brand")},
+    ("programme", "start_year"): (lambda cell: bool(re.fullmatch(r"\d{4}", cell)), "a year: 2019"),
+    ("programme", "official_website"): ADDRESS, ("programme", "call_website"): ADDRESS,
+    ("programme", "grant_rate"): RATES, ("programme", "grant_cap_phase_a"): MILLIONS,
+    ("programme", "grant_cap_phase_b"): MILLIONS, **{key: BUDGET for key in BUDGETS},
+    **{("programme", field): BOUNDS for field in THRESHOLDS.values()},
+    **{(f"round-{year}", field): rule for year in (2019, 2020, 2021)
+       for field, rule in (("applications", (AMOUNT[0], "a whole number in digits")),
+                           ("announcement_date", LEADING_DAY), ("selection_procedure", TEXT))},
+    ("kfw", "programme_number"): TEXT, ("evaluation", "name_en"): TEXT, ("evaluation", "evaluator"): TEXT,
+    ("kts", "lead"): TEXT, **{(subject, field): TEXT for subject in ORGANISATIONS for field in ("name", "name_en")},
+}
+PROGRAMME_FILE = "sources/mpsc/programme.csv"
+CALL_DATE_FIELDS = tuple(field for field, _, _ in CALL_DATES)  # optional, but a date first where given
 REGISTER_KINDS = tuple(LEVEL_PATHS.values())  # bodies.csv's kinds of the register, named as their IRIs' paths
 VALUE_TABLES = ("mpsc/course.csv", "curation/stated-elsewhere.csv", "curation/funding.csv")  # facts of course.csv
 PROJECT_COLUMNS = {"mpsc/course.csv": ("slug",), "mpsc/measures.csv": ("slug",), "curation/projects.csv": ("slug",),
@@ -130,7 +159,39 @@ def source_errors(sources: Sources) -> list[str]:
                 rule = COURSE_VALUES[row["field"]]
                 errors += [] if rule[0](row["value"]) else [broken(row, "value", rule, f" ({row['field']})")]
         errors += repeated_keys(rows, KEYS.get(name, ()))
-    return sorted(errors, key=lambda error: (error.split(":")[0], int(error.split(":")[1])))  # by file and line
+    errors += programme_errors([row for row in tables["mpsc/programme.csv"] if not row.left_out])
+    return sorted(errors, key=_file_and_line)
+
+
+def _file_and_line(error: str) -> tuple[str, int]:
+    """The file and line an error names (line 0 where it names the file only), to list errors in that order."""
+    file, _, rest = error.partition(":")
+    line = rest.partition(":")[0]
+    return file, int(line) if line.isdigit() else 0
+
+
+def programme_errors(rows: list[Row]) -> list[str]:
+    """The rows of programme.csv the import reads that break PROGRAMME_VALUES or a call's date, come twice or are
+    missing; a round needs an application deadline."""
+    found: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        found.setdefault((row["subject"], row["field"]), []).append(row)
+    errors = []
+    for (subject, field), rule in PROGRAMME_VALUES.items():
+        given = found.get((subject, field), [])
+        if not given:
+            errors.append(f"{PROGRAMME_FILE}: no row of subject {subject}, field {field}; the import needs one, "
+                          f"whose value is {rule[1]}")
+        errors += [f"{row.where}: subject {subject}, field {field} as on line {given[0].where.rpartition(':')[2]}; "
+                   "keep one of the two rows" for row in given[1:]]
+    errors += [broken(row, "value", rule, f" ({subject} {field})") for (subject, field), rule in PROGRAMME_VALUES.items()
+               for row in found.get((subject, field), [])[:1] if not rule[0](row["value"])]
+    errors += [broken(row, "value", LEADING_DAY, f" ({row['subject']} {row['field']})") for row in rows
+               if row["field"] in CALL_DATE_FIELDS and not LEADING_DAY[0](row["value"])]
+    errors += [f"{PROGRAMME_FILE}: no row of subject round-{year}, field deadline or deadline_original; "
+               "the call of each round has an application deadline" for year in (2019, 2020, 2021)
+               if not any((f"round-{year}", field) in found for field in ("deadline", "deadline_original"))]
+    return errors
 
 
 def broken(row: Row, column: str, rule: Rule, what: str = "") -> str:
