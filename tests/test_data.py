@@ -625,6 +625,9 @@ def test_a_translated_name_of_an_organisation_says_so(programme):
     base = "https://w3id.org/mpsc/id/organisation/"
     assert notes[base + "abfallwirtschaftsbetriebe-muenster"].startswith("English label: translated")
     assert base + "esri-deutschland" in notes and notes[base + "esri-deutschland"] is None  # one name in both
+    # A fact-checker's audit: the English names of the ministries and offices are those English pages use (the
+    # rows of programme.csv cite them), not the collector's translations
+    assert all(notes[base + slug] is None for slug in ("bmi", "bmwsb", "bmub", "kts", "bbsr", "dialogplattform"))
 
 
 def test_a_project_named_after_several_places_has_an_english_name_marked_as_ours(programme):
@@ -650,3 +653,17 @@ def test_a_measures_labels_say_they_are_the_collectors_phrases(programme):
     rows = values(programme, """SELECT (COUNT(?m) AS ?all) (COUNT(?note) AS ?noted) WHERE { ?m a mpsc:Measure
         OPTIONAL { ?m skos:editorialNote ?note FILTER(STRSTARTS(STR(?note), "Labels: the collector's")) } }""")
     assert rows[0][0] == rows[0][1] and int(rows[0][0]) > 400
+
+
+def test_a_lead_member_says_how_surely_a_source_names_it(programme):
+    """A fact-checker's audit: Arnsberg as lead of 5 für Südwestfalen (one source; the consortium's own pages name
+    none) and the Kreis as lead of its cross-border project (no source says so explicitly) were published as surely
+    as the selection of the projects."""
+    rows = dict(values(programme, """SELECT ?cooperation ?confidence WHERE {
+          ?cooperation mpsc:leadMember ?lead .
+          ?statement rdf:subject ?cooperation ; rdf:predicate mpsc:leadMember ; rdf:object ?lead ;
+                     mpsc:confidence ?confidence ; dcterms:source [] }"""))
+    base, rated = "https://w3id.org/mpsc/id/cooperation/", "https://w3id.org/mpsc/id/confidence/"
+    assert rows[base + "5-fuer-suedwestfalen"] == rated + "single-source"
+    assert rows[base + "kreis-schleswig-flensburg"] == rated + "uncertain"
+    assert len(rows) == len(values(programme, "SELECT DISTINCT ?c WHERE { ?c mpsc:leadMember [] }")) > 5

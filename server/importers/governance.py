@@ -200,7 +200,8 @@ class GovernanceImporter:
         rows = [r for r in (name, name_en, abbreviation) if r]
         also = ALSO_CALLED.match(name["value"])
         german = also.group(1) if also else name["value"]
-        iri = self.organisations.add(german, name_en["value"], rows, slug=ORGANISATIONS[subject])
+        # its English name is the one English pages use (the row cites them), not the collector's translation
+        iri = self.organisations.add(german, name_en["value"], rows, slug=ORGANISATIONS[subject], translated=False)
         if also:
             self.organisations.graph.add((iri, SKOS.altLabel, Literal(also.group(2), lang=name["lang"] or "de")))
         if abbreviation is not None:

@@ -34,10 +34,12 @@ class Organisations:
         self.aliases = aliases or {}
         self.aliased: set[str] = set()  # the aliases met, to report those of no organisation (`unused_aliases`)
 
-    def add(self, name_de: str, name_en: str, rows: list[dict], slug: str | None = None) -> URIRef:
-        """The organisation called `name_de` (English name `name_en`, our translation where it differs),
-        citing `rows`. The slug is the German name's without a trailing remark unless given, so
-        "Creative Climate Cities (CCC)" and "Creative Climate Cities" are one organisation."""
+    def add(self, name_de: str, name_en: str, rows: list[dict], slug: str | None = None,
+            translated: bool = True) -> URIRef:
+        """The organisation called `name_de` (English name `name_en`, the collector's translation where it differs
+        unless not `translated`: a name English pages use), citing `rows`. The slug is the German name's without a
+        trailing remark unless given, so "Creative Climate Cities (CCC)" and "Creative Climate Cities" are one
+        organisation."""
         if name_de in self.aliases:
             self.aliased.add(name_de)
             iri = iris.organisation(self.aliases[name_de])
@@ -55,7 +57,7 @@ class Organisations:
         if english and iri not in self.english:
             self.english.add(iri)
             self.graph.add((iri, RDFS.label, Literal(english, lang="en")))
-            if english != strip_parenthetical(name_de):  # a translation, not a name the organisation is known by
+            if translated and english != strip_parenthetical(name_de):  # not a name the organisation is known by
                 self.graph.add((iri, SKOS.editorialNote, Literal(TRANSLATED, lang="en")))
         add_sources(self.graph, iri, rows)
         return iri

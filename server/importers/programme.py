@@ -195,8 +195,10 @@ class ProgrammeImporter:
         for member in members:
             graph.add((iri, ORG.hasMember, member))
         lead = self.body_iri(row["lead"]) if row["lead"] else None
-        if lead in members:
-            graph.add((iri, MPSC.leadMember, lead))
+        if lead in members:  # the statement `#lead`: a source may name the lead less surely than the members
+            fact = self.sources.corrected("projects.csv", row["slug"], {
+                "sources": row["sources"], "confidence": row["confidence"], "field": "lead", "note": ""})
+            sourced(graph, iri, MPSC.leadMember, lead, "lead", [fact])
         elif row["lead"]:
             self.problems.append(f"{row['slug']}: lead {row['lead']!r} is not among the members")
         joined = [partner for _, partner in self.joined_members(row["slug"])]
