@@ -667,3 +667,17 @@ def test_a_lead_member_says_how_surely_a_source_names_it(programme):
     assert rows[base + "5-fuer-suedwestfalen"] == rated + "single-source"
     assert rows[base + "kreis-schleswig-flensburg"] == rated + "uncertain"
     assert len(rows) == len(values(programme, "SELECT DISTINCT ?c WHERE { ?c mpsc:leadMember [] }")) > 5
+
+
+def test_the_english_labels_of_the_criteria_say_they_are_translations(programme):
+    """A fact-checker's audit: the collector's English labels of the 2020 criteria carried no note, and one added
+    a word ("transferability") the German heading does not have; the call's description repeated it."""
+    rows = values(programme, """SELECT ?criterion ?en ?note WHERE { ?criterion a mpsc:EvaluationCriterion ;
+          rdfs:label ?en ; skos:editorialNote ?note FILTER(LANG(?en) = "en") }""")
+    criteria = values(programme, "SELECT ?c WHERE { ?c a mpsc:EvaluationCriterion }")
+    assert len(rows) == len(criteria) > 5 and all("English label: " in note for _, _, note in rows)
+    network = {en: note for criterion, en, note in rows if criterion.endswith("/k2020-sn")}
+    assert list(network) == ["City network: model character"] and "our translation" in network["City network: model character"]
+    description = values(programme, """SELECT ?text WHERE { <https://w3id.org/mpsc/id/call/2020> dcterms:description ?text
+          FILTER(LANG(?text) = "en") }""")
+    assert "“City network: model character”" in description[0][0] and "transferability" not in description[0][0]

@@ -246,6 +246,16 @@ def data_strategies(sources: Sources) -> Graph:
     return graph
 
 
+# The call describes its criteria in German only: their English labels are the collector's (a fact-checker's audit).
+CRITERION_ENGLISH = "translated by the collector of the source table; the call names its criteria in German only"
+
+
+def criterion_english(sources: Sources, row: dict) -> tuple[str, str]:
+    """A criterion's English label (ours where translations.csv gives one), and how it came about."""
+    translation = sources.translations.get(("criteria.csv", row["id"]))
+    return (translation["label_en"], translation["reason"]) if translation else (row["label_en"], CRITERION_ENGLISH)
+
+
 def criteria(sources: Sources) -> Graph:
     """The evaluation criteria of the 2020 call: four groups with the sub-criteria the sources list."""
     graph, scheme = Graph(), iris.scheme("criterion")
@@ -258,15 +268,16 @@ def criteria(sources: Sources) -> Graph:
         iri = iris.criterion(row["id"].lower())
         group = row["type"] == "criterion-group"
         broader = None if group else iris.criterion(row["parent"].lower())
-        for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=group, broader=broader):
+        english, translated = criterion_english(sources, row)
+        for triple in concept_triples(iri, scheme, row["label_de"], english, top=group, broader=broader):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.EvaluationCriterion))
         graph.add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if group:
             graph.add((iris.round(2020), MPSC.evaluationCriterion, iri))
-        note = "; ".join(filter(None, [row["note"], "call year probable, not certain" if "probable" in row["call_year"] else ""]))
-        if note:
-            graph.add((iri, SKOS.editorialNote, Literal(clean_note(note), lang="en")))
+        note = "; ".join(filter(None, [row["note"], "call year probable, not certain" if "probable" in row["call_year"] else "",
+                                       f"English label: {translated}"]))
+        graph.add((iri, SKOS.editorialNote, Literal(clean_note(note), lang="en")))
         for source in source_iris(row["sources"]):
             graph.add((iri, DCTERMS.source, source))
     return graph

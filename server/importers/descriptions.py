@@ -24,7 +24,7 @@ from .. import iris
 from ..dates import spoken_date
 from ..namespaces import MPSC
 from ..numbers import number, quantity
-from .concepts import CATEGORIES, PUBLISHERS, month_year
+from .concepts import CATEGORIES, PUBLISHERS, criterion_english, month_year
 from .course import project_rows
 from .governance import CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .provenance import cite, weakest
@@ -175,7 +175,8 @@ class DescriptionWriter:
         dates = {key: facts[field] for field, _, key in CALL_DATES
                  if field in facts and leading_date(facts[field]["value"]) is not None}
         jury = facts.get("jury") if re.match(r"\d+ members", facts.get("jury", {}).get("value", "")) else None
-        groups = [c for c in self.sources.criteria if c["type"] == "criterion-group" and c["call_year"] == year]
+        groups = [{**c, "label_en": criterion_english(self.sources, c)[0]} for c in self.sources.criteria
+                  if c["type"] == "criterion-group" and c["call_year"] == year]
         sizes = {slug: programme[field] for slug, field in THRESHOLDS.items()} if year == "2019" else {}
         funds, rate = facts.get("budget_at_call"), programme["grant_rate"]
         call = {"staffel": row["staffel"], "dates": dates, "jury": jury, "groups": groups, "funds": funds,
