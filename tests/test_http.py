@@ -104,6 +104,22 @@ def test_images_and_gzip_files_are_sent_as_they_are(base):
     assert "Content-Encoding" not in dump.headers and gzip.decompress(dump.body).decode() == TEXT
 
 
+def test_a_file_sent_as_it_is_does_not_vary_on_accept_encoding(base):
+    """An operator's review: a CDN kept one copy of an 11.9 MB dump per Accept-Encoding a client sent."""
+    assert "Accept-Encoding" not in fetch(base + "dump", headers={"Accept-Encoding": "gzip"}).headers.get("Vary", "")
+    assert "Accept-Encoding" in fetch(base + "text").headers["Vary"]
+
+
+def test_a_304_of_another_type_than_html_gains_no_html_headers(base):
+    """An operator's review: a Turtle document's 304 carried the HTML pages' Content-Security-Policy, which a cache
+    then added to the stored answer (RFC 9111 §4.3.4)."""
+    first = fetch(base + "tagged")
+    again = fetch(base + "tagged", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert name not in first.headers and name not in again.headers, name
+
+
 def test_a_matching_etag_is_answered_304_and_only_for_get(base):
     first = fetch(base + "tagged")
     assert first.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")

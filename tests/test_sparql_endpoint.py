@@ -38,14 +38,18 @@ SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> }
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server_settings(tmp_path_factory) -> Settings:
     root = tmp_path_factory.mktemp("project")
     (root / "queries").mkdir()
     (root / "queries" / "all-projects.rq").write_text(EXAMPLE, encoding="utf-8")
     releases = root / "releases"
     make_release(releases, sample_quads("sample1"), "sample1")
-    settings = Settings.from_env(root=root, releases=releases, executors=2, site_executors=1, max_rows=20, max_query_bytes=2000)
-    with serve_app(settings) as url:
+    return Settings.from_env(root=root, releases=releases, executors=2, site_executors=1, max_rows=20, max_query_bytes=2000)
+
+
+@pytest.fixture(scope="module")
+def server(server_settings):
+    with serve_app(server_settings) as url:
         yield url
 
 
@@ -299,6 +303,15 @@ def test_every_extension_function_named_is_evaluated(sparql, description):
     for function in sorted(named):
         answer = fetch(sparql, query=f"SELECT (<{function}>({calls[function]}) AS ?x) {{}}")
         assert answer.status == 200 and answer.json()["results"]["bindings"][0].get("x"), function
+
+
+def test_the_service_descriptions_tag_changes_with_the_limits_it_states(server, server_settings):
+    """An operator's review: after a restart with another MPSC_MAX_ROWS the description stated the new limit under
+    the old ETag, and a cache revalidating it kept the old one."""
+    first = fetch(server + "sparql")
+    with serve_app(server_settings.with_(max_rows=5000), base_url=server) as other:
+        again = fetch(other + "sparql", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 200 and b"5000" in again.body and again.headers["ETag"] != first.headers["ETag"]
 
 
 def test_service_description_in_json_ld(sparql, description):

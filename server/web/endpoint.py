@@ -258,7 +258,11 @@ def query_form(fmt: Format) -> Response:
 
 
 def service_description_answer(fmt: Format) -> Response:
-    return respond(fmt, lambda: description_bytes(fmt), "service-description", get_settings().public_base)
+    """The service description, tagged by what its bytes depend on besides the release: the settings it states
+    (an operator's review: a changed MPSC_MAX_ROWS kept the old tag, and caches kept the old limits)."""
+    settings = get_settings()
+    stated = [str(getattr(settings, name)) for name in LIMITS] + sorted(settings.service_allow)
+    return respond(fmt, lambda: description_bytes(fmt), "service-description", settings.public_base, stated)
 
 
 def description_bytes(fmt: Format) -> bytes:

@@ -177,7 +177,9 @@ def add_security_headers(response: Response) -> Response:
     to this origin in full."""
     response.headers["X-Content-Type-Options"] = NOSNIFF
     response.headers["Server"] = "mpsc"  # instead of a server's name and version
-    if response.mimetype == HTML.media_type:
+    # Not on a 304, whose media type is Werkzeug's default whatever the answer it confirms: a cache updates the
+    # stored answer's headers from it (RFC 9111 §4.3.4), and a Turtle document had gained an HTML policy.
+    if response.mimetype == HTML.media_type and response.status_code != 304:
         # Only the embeddable answer itself: a refusal is the query form again (an attacker's review: ?embed=1 let
         # any site frame the form and its error pages).
         framed = g.get("frameable", False) and response.status_code < 400
@@ -227,8 +229,9 @@ def compressible(mimetype: str) -> bool:
 
 
 def vary_on_encoding(response: Response) -> bool:
-    """Whether the body may be gzipped; if so, the answer varies on Accept-Encoding (whether or not it is)."""
-    if not compressible(response.mimetype or ""):
+    """Whether the body may be gzipped; if so, the answer varies on Accept-Encoding (whether or not it is). A file
+    sent as it is never is (`compress`): an operator's review found a CDN keeping a dump once per Accept-Encoding."""
+    if response.direct_passthrough or not compressible(response.mimetype or ""):
         return False
     response.vary.add("Accept-Encoding")
     return True

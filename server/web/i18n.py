@@ -498,6 +498,7 @@ TERMS = {
     SCHEMA.endDate: ("Ende", "end"),
     ORG.hasMember: ("Mitglied", "member"),
     GEO.hasGeometry: ("Geometrie", "geometry"),
+    GEO.Geometry: ("Geometrie", "geometry"),
     GEO.asWKT: ("Koordinaten (WKT)", "coordinates (WKT)"),
     GEO.sfEquals: ("gleiches Gebiet wie", "same territory as"),
     PROV.wasDerivedFrom: ("abgeleitet von", "derived from"),

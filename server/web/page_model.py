@@ -79,8 +79,10 @@ class Page:
 class Namer:
     """Names and links terms for one reader: labels from the graph or the ontology, else prefixed names."""
 
-    def __init__(self, graph: Graph, lang: str, link: Linker, term_labels: dict[str, dict[str, str]]):
+    def __init__(self, graph: Graph, lang: str, link: Linker, term_labels: dict[str, dict[str, str]],
+                 page: str = ""):
         self.graph, self.lang, self.link, self.term_labels = graph, lang, link, term_labels
+        self.page = page  # the resource whose page this is: its own #fragments need not name it
 
     def label(self, node) -> str:
         """The node's label in the reader's language, else German, else any, else a short form of the IRI."""
@@ -91,8 +93,20 @@ class Namer:
         if found:
             return preferred(found, self.lang)
         if "#" in str(node) and self.link.resource(str(node)):  # a fragment of one of our documents
-            return "#" + str(node).partition("#")[2]
+            return self.fragment_name(node)
         return self.term(node)
+
+    def fragment_name(self, node) -> str:
+        """A #fragment without a label, named by what it is about ("Esri Deutschland (Projektpartner)",
+        "Beschreibung (de)"), after the resource it belongs to unless that is the page's ("Bamberg: Beschreibung
+        (de)"); its fragment where the graph tells neither. A journalist's review: partners, the ministries of
+        the programme and the descriptions citing a round were links reading "#partner-1", "#bmi",
+        "#description-de"."""
+        about = fragment_about(self.graph, node, self)
+        owner = URIRef(str(node).partition("#")[0])
+        if owner == URIRef(self.page) or not any((owner, p, None) in self.graph for p in LABEL_PROPERTIES):
+            return about or "#" + str(node).partition("#")[2]
+        return f"{self.label(owner)}: {about}" if about else self.label(owner)
 
     def term(self, iri) -> str:
         """A vocabulary term's label: ours from the ontology, well-known ones from i18n, else prefix:name."""
@@ -260,13 +274,26 @@ def fragment_title(graph: Graph, fragment, namer: Namer) -> str:
     if any((fragment, p, None) in graph for p in LABEL_PROPERTIES):
         return _capitalised(namer.label(fragment))
     kind = next(iter(sorted(graph.objects(fragment, RDF.type))), None)
-    about = graph.value(fragment, RDF.predicate) or graph.value(fragment, PROV.agent)
-    if kind is None or about is None:
-        return ""
-    stated = graph.value(fragment, RDF.object)
-    language = f" ({stated.language})" if isinstance(stated, Literal) and stated.language else ""
-    about_text = namer.term(about) if (fragment, RDF.predicate, about) in graph else namer.label(about)
-    return _capitalised(f"{namer.term(kind)}: {about_text}{language}")
+    about = fragment_about(graph, fragment, namer, full=False)
+    return _capitalised(f"{namer.term(kind)}: {about}") if kind is not None and about else ""
+
+
+def fragment_about(graph: Graph, fragment, namer: Namer, full: bool = True) -> str:
+    """What a #fragment without a label is about: a statement's property (with the language of a text it states),
+    an association's agent, and if `full` its role, else its kind ("Geometrie"); "" where the graph tells none of
+    these (a heading names the kind itself, so not `full`)."""
+    predicate, agent = graph.value(fragment, RDF.predicate), graph.value(fragment, PROV.agent)
+    if predicate is not None:
+        stated = graph.value(fragment, RDF.object)
+        language = f" ({stated.language})" if isinstance(stated, Literal) and stated.language else ""
+        return f"{namer.term(predicate)}{language}"
+    if agent is not None:
+        played = graph.value(fragment, PROV.hadRole) if full else None
+        if str(agent) == namer.page:  # on the agent's own page: the role it played
+            return namer.label(played) if played is not None else ""
+        return namer.label(agent) + (f" ({namer.label(played)})" if played is not None else "")
+    kind = next(iter(sorted(graph.objects(fragment, RDF.type))), None)
+    return namer.term(kind) if kind is not None and full else ""
 
 
 def _capitalised(heading: str) -> str:

@@ -235,12 +235,12 @@ def about_document(iri: str) -> set[ox.Triple]:
     return statements
 
 
-def namer(graph: Graph) -> Namer:
-    """Names for the reader: labels from `graph`, our terms' labels from the ontology."""
+def namer(graph: Graph, page: str = "") -> Namer:
+    """Names for the reader of `page`: labels from `graph`, our terms' labels from the ontology."""
     lang, link = reader()
     labels = per_release.value("term-labels", lambda: queries.labels_by_language(
         get_store().select(queries.term_labels())))
-    return Namer(graph, lang, link, labels)
+    return Namer(graph, lang, link, labels, page)
 
 
 def resource_page(iri: str, fmt: Format = HTML) -> Response:
@@ -253,7 +253,7 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     graph = get_store().construct(sparql) if sparql else Graph()
     if (URIRef(iri), None, None) not in graph:
         return not_found(fmt=HTML, details={"iri": iri})
-    names = namer(graph)
+    names = namer(graph, iri)
     page = build_page(graph, iri, names, totals)
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
