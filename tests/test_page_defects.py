@@ -275,3 +275,27 @@ def test_a_long_result_pages_through_its_rows(base_url):
     # digits to str.isdigit but not to int, or more than int reads, were 500s (an attacker's review)
     for number in ("²", "①", "١", "１", "1" * 4400):
         assert fetch(base_url + "sparql", query="ASK {}", format="html", page=number).status == 400, number
+
+
+def test_links_to_parts_of_a_resource_say_what_they_are_about(base_url):
+    """A journalist's review: partners, the programme's ministries and the descriptions citing a round were links
+    reading "#partner-1", "#bmi", "#description-de"."""
+    links = lambda html: [text for href, text in re.findall(r'<a [^>]*href="([^"]*#[^"]*)"[^>]*>([^<]*)</a>', main(html))
+                          if "/doc/" in href]
+    bamberg = links(page(base_url, "doc/project/bamberg"))
+    assert "Stadtwerke Bamberg (Projektpartner)" in bamberg and not any(t.startswith("#partner") for t in bamberg)
+    programme = links(page(base_url, "doc/programme", lang="en"))
+    assert any(t.startswith("KfW (") for t in programme) and "#kfw" not in programme
+    round_2020 = links(page(base_url, "doc/round/2020"))
+    assert "Bamberg: redaktionelle Aussage" in round_2020 and "#description-de" not in round_2020
+
+
+def test_a_fact_rated_below_confirmed_says_so_beside_its_value(base_url):
+    """A journalist's review: Darmstadt's amount stood beside the project's own "Beleglage: bestätigt", while its
+    statement further down rated it "unsicher"."""
+    facts = main(page(base_url, "doc/project/darmstadt")).split("Förderbetrag", 1)[1].split("</tr>", 1)[0]
+    assert "13.500.000 €" in facts and "Beleglage: unsicher" in facts
+
+
+def test_the_programme_is_in_the_navigation(base_url):
+    assert re.search(r'<nav [^>]*>.*?<a href="[^"]*/doc/programme[^"]*">Programm</a>', page(base_url, ""), re.S)

@@ -254,7 +254,27 @@ LEAD_NOTE = ("True for the cooperation's lead member: the cell stands for mpsc:l
              "writes no triple for them.")
 
 
+# A journalist's review: the column's total for a round differed from the example query's, which sums the course's
+# figures, and nothing said why.
+FUNDING_NOTE = ("The project's headline amount as the project table states it (mpsc:fundingAmount), its kind in "
+                "funding_kind, how sure in funding_confidence; empty where no source states one exact amount. The "
+                "figures of the project's course, each with its source (federal grant, total volume, mpsc:funding in "
+                "the graph), are what queries/funding-by-round.rq sums: the two can differ.")
+
+
+def _statement_confidence(key: str) -> Callable[[Graph, dict], str]:
+    """The confidence (its key: confirmed, single-source, uncertain) of the statement `#key` about the row's resource,
+    for a column not mapped to RDF; empty where there is no such statement."""
+    def read(graph: Graph, row: dict) -> str:
+        confidence = graph.value(URIRef(f"{row['id']}#{key}"), MPSC.confidence)
+        return str(confidence).rsplit("/", 1)[-1] if confidence is not None else ""
+    return read
+
+
 # Why the other columns give no triple of their own (README: every suppressOutput column says why).
+CONFIDENCE_NOTE = ("How sure the sources make the amount: confirmed, single-source or uncertain (the statement "
+                   "{project}#funding-amount's mpsc:confidence, https://w3id.org/mpsc/id/confidence/{key}); not mapped "
+                   "to RDF here, as the statement is a resource of its own.")
 SUBJECT_NOTE = "The row's resource: the subject of the row's triples (aboutUrl), not a triple of its own."
 TOPICS_NOTE = ("Keys of the fields of action (mpsc:topic, https://w3id.org/mpsc/id/topic/{key}), space-separated. Not "
                "mapped to RDF: a CSVW cell gives one IRI at most.")
@@ -354,7 +374,10 @@ TABLES = (
               Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
               Column("extended_end", "Verlängert bis", "extended until", read=_all(MPSC.extendedEndDate),
                      note=DATE_NOTE),
-              Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal"),
+              Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount, datatype="decimal",
+                     note=FUNDING_NOTE),
+              Column("funding_confidence", "Beleglage der Fördersumme", "confidence of the funding amount",
+                     read=_statement_confidence("funding-amount"), note=CONFIDENCE_NOTE),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
                      template=_key_template(iris.funding_kind, "funding_kind")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),

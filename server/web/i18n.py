@@ -55,6 +55,7 @@ MESSAGES = {
                          "Germany's Smart Cities model projects as an open knowledge graph: projects, rounds, "
                          "municipalities, funding and the Smart City Charter, with sources; SPARQL, downloads, "
                          "DCAT-AP.de."),
+    "nav.programme": ("Programm", "Programme"),
     "nav.projects": ("Projekte", "Projects"),
     "nav.municipalities": ("Gemeinden", "Municipalities"),
     "nav.districts": ("Kreise", "Districts"),

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
-from .. import queries
+from .. import iris, queries
 from ..dates import spoken_date
 from ..numbers import quantity
 from .i18n import message, other_tag, preferred, term_label
@@ -40,7 +40,7 @@ class Value:
     text: str
     href: str | None = None
     external: bool = False
-    note: str = ""  # a literal's language tag (@en) where it differs from the page's
+    note: str = ""  # a literal's language tag (@en) where it differs from the page's, or a confidence "– Beleglage: unsicher …"
 
 
 @dataclass
@@ -218,9 +218,10 @@ def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_P
                                                                SKOS.definition, RDFS.comment)) -> list[Section]:
     """The resource's own statements, grouped into facts, relations, identifiers and sources."""
     groups = {"res.facts": [], "res.relations": [], "res.identifiers": [], "res.sources": []}
+    rated = less_than_confirmed(graph, node)
     for prop in sorted(set(graph.predicates(node, None)) - set(skip), key=lambda p: order(p, namer)):
         objects = in_language(sorted(graph.objects(node, prop)), namer.lang)
-        values = [namer.value(o, UNITS.get(prop, "")) for o in objects]
+        values = [rated_value(namer.value(o, UNITS.get(prop, "")), rated.get((prop, o)), namer) for o in objects]
         if prop in SOURCES:
             group = "res.sources"
             values = [source_value(v) for v in values]
@@ -232,6 +233,28 @@ def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_P
             group = "res.facts"
         groups[group].append(namer.row(prop, values))
     return [Section(key, rows) for key, rows in groups.items() if rows]
+
+
+CONFIRMED = iris.confidence("confirmed")
+
+
+def less_than_confirmed(graph: Graph, node) -> dict:
+    """(property, value) -> confidence of the resource's facts whose statement (`#start-date`, `#funding-amount`)
+    rates them below confirmed. A journalist's review: a project's amount was shown beside the project's own
+    "Beleglage: bestätigt" while its statement, further down, said "unsicher"."""
+    rated = {}
+    for statement in graph.subjects(RDF.subject, node):
+        confidence = graph.value(statement, MPSC.confidence)
+        if confidence is not None and confidence != CONFIRMED:
+            rated[(graph.value(statement, RDF.predicate), graph.value(statement, RDF.object))] = confidence
+    return rated
+
+
+def rated_value(value: Value, confidence, namer: Namer) -> Value:
+    """The value with its confidence as a note where its statement rates it below confirmed."""
+    if confidence is not None and not value.note:
+        value.note = f"– {namer.term(MPSC.confidence)}: {namer.label(confidence)}"
+    return value
 
 
 def source_value(value: Value) -> Value:

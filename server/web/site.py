@@ -22,7 +22,9 @@ from .i18n import DEFAULT, LANGUAGES, choose_language, message
 from .links import Linker
 from .maps import degrees
 
-NAVIGATION = (("projects", "nav.projects"), ("municipalities", "nav.municipalities"),
+# The programme first: a journalist's review found who runs it and pays linked only from the pages of rounds,
+# calls and organisations.
+NAVIGATION = (("doc/programme", "nav.programme"), ("projects", "nav.projects"), ("municipalities", "nav.municipalities"),
               ("districts", "nav.districts"), ("cooperations", "nav.cooperations"), ("charter", "nav.charter"),
               ("sparql", "nav.sparql"), ("dumps/", "nav.dumps"))
 
