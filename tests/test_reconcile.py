@@ -23,6 +23,7 @@ from referencing.jsonschema import DRAFT7
 
 from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type
+from tests.sparql_support import fetch as fetch_with
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "reconciliation" / "0.2"
 MUNICIPALITY = "https://w3id.org/mpsc/id/municipality/"
@@ -581,3 +582,15 @@ def test_requests_that_arrive_together_build_the_index_once(settings, real_store
     with app.app_context(), pytest.raises(TimeoutError):
         per_release.value("test.failing", failing)  # and it is not remembered
     assert len(computed) == 2
+
+
+def test_answers_by_get_say_how_long_caches_may_keep_them(service):
+    """An operator's review: no answer here stated its freshness, so a CDN's own default decided; a POST's answer
+    and a refusal are kept by no cache."""
+    query = json.dumps({"q0": {"query": "Bamberg"}})
+    for answer in (fetch_with(service), fetch_with(service, queries=query), fetch_with(service + "/suggest/entity", prefix="Bamb")):
+        assert answer.status == 200 and answer.headers["Cache-Control"] == "public, max-age=300"
+    posted = fetch_with(service, method="POST", data=urllib.parse.urlencode({"queries": query}).encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert posted.status == 200 and "public" not in posted.headers.get("Cache-Control", "")
+    assert fetch_with(service, queries="{").headers["Cache-Control"] == "no-store"

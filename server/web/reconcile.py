@@ -57,6 +57,16 @@ def _named_in_the_readers_language() -> None:
     responses.depends_on("Accept-Language")
 
 
+@bp.after_request
+def _fresh_like_the_rest(response: Response) -> Response:
+    """A GET answered here is fresh for MAX_AGE, as documents and query results are: it changes only with a release.
+    An operator's review: with no freshness stated, a CDN's own default (an hour at some) decided how long an answer
+    outlived its release. A batch stopped at the time limit is a 503, never a partial 200."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and "Cache-Control" not in response.headers:
+        responses.public(response)
+    return response
+
+
 bp.record_once(lambda state: state.app.extensions.setdefault("mpsc.batches", AtOnce(
     state.app.config["MPSC"].address_batches, "Your address has {most} reconciliation batches being matched "
     "already, the most one address may have at once. Send the next when one is answered.", "address_batches")))
