@@ -212,7 +212,7 @@ def test_the_parts_of_a_description_are_headed_by_what_they_are(base_url):
     headings = re.findall(r"<h2[^>]*>([^<]*)", page(base_url, "doc/project/cottbus"))
     assert "Bundeszuwendung: 13.480.000 € " in headings and "Aussage: Phase " in headings
     assert "Redaktionelle Aussage: Beschreibung (en) " in headings
-    assert any(h.startswith("Beteiligung: Esri Deutschland") for h in headings)
+    assert any(h.startswith("Beteiligung: Lohmann und Robinski") for h in headings)
     assert "Teil dieser Beschreibung " not in headings
     english = re.findall(r"<h2[^>]*>([^<]*)", page(base_url, "doc/project/cottbus", lang="en"))
     assert "Federal grant: €13,480,000 " in english and "Statement: end " in english
