@@ -275,8 +275,8 @@ def criteria(sources: Sources) -> Graph:
         graph.add((iri, MPSC.confidence, CONFIDENCE[row["confidence"]]))
         if group:
             graph.add((iris.round(2020), MPSC.evaluationCriterion, iri))
-        note = "; ".join(filter(None, [row["note"], "call year probable, not certain" if "probable" in row["call_year"] else "",
-                                       f"English label: {translated}"]))
+        probable = "call year probable, not certain" if "probable" in row["call_year"] else ""
+        note = "; ".join(filter(None, [row["note"], probable, f"English label: {translated}"]))
         graph.add((iri, SKOS.editorialNote, Literal(clean_note(note), lang="en")))
         for source in source_iris(row["sources"]):
             graph.add((iri, DCTERMS.source, source))

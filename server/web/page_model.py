@@ -40,7 +40,8 @@ class Value:
     text: str
     href: str | None = None
     external: bool = False
-    note: str = ""  # a literal's language tag (@en) where it differs from the page's, or a confidence "– Beleglage: unsicher …"
+    # a literal's language tag (@en) where it differs from the page's, or a confidence ("– Beleglage: unsicher …")
+    note: str = ""
 
 
 @dataclass

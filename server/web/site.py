@@ -24,9 +24,10 @@ from .maps import degrees
 
 # The programme first: a journalist's review found who runs it and pays linked only from the pages of rounds,
 # calls and organisations.
-NAVIGATION = (("doc/programme", "nav.programme"), ("projects", "nav.projects"), ("municipalities", "nav.municipalities"),
-              ("districts", "nav.districts"), ("cooperations", "nav.cooperations"), ("charter", "nav.charter"),
-              ("sparql", "nav.sparql"), ("dumps/", "nav.dumps"))
+NAVIGATION = (("doc/programme", "nav.programme"), ("projects", "nav.projects"),
+              ("municipalities", "nav.municipalities"), ("districts", "nav.districts"),
+              ("cooperations", "nav.cooperations"), ("charter", "nav.charter"), ("sparql", "nav.sparql"),
+              ("dumps/", "nav.dumps"))
 
 
 def reader() -> tuple[str, Linker]:
