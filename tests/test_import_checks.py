@@ -207,10 +207,9 @@ def test_a_programme_fact_the_import_reads_is_refused_unless_it_is_readable(root
 
 
 def test_a_programme_fact_the_import_reads_is_refused_when_missing_or_twice(root):
-    applications = edit(root, PROGRAMME, "round-2021,applications,", lambda row: row.replace(",applications,", ",aplications,"))
+    edit(root, PROGRAMME, "round-2021,applications,", lambda row: row.replace(",applications,", ",aplications,"))
     twice = edit(root, PROGRAMME, "programme,start_year,", lambda row: row + "\n" + row.replace(",2019,", ",2020,", 1))
     assert refused(root).split("\n") == [
         f"{PROGRAMME}: no row of subject round-2021, field applications; the import needs one, whose value is a "
         "whole number in digits",
         f"{PROGRAMME}:{twice + 1}: subject programme, field start_year as on line {twice}; keep one of the two rows"]
-    assert applications

@@ -182,11 +182,11 @@ def programme_errors(rows: list[Row]) -> list[str]:
         if not given:
             errors.append(f"{PROGRAMME_FILE}: no row of subject {subject}, field {field}; the import needs one, "
                           f"whose value is {rule[1]}")
+            continue
+        if not rule[0](given[0]["value"]):
+            errors.append(broken(given[0], "value", rule, f" ({subject} {field})"))
         errors += [f"{row.where}: subject {subject}, field {field} as on line {given[0].where.rpartition(':')[2]}; "
                    "keep one of the two rows" for row in given[1:]]
-    errors += [broken(row, "value", rule, f" ({subject} {field})")
-               for (subject, field), rule in PROGRAMME_VALUES.items()
-               for row in found.get((subject, field), [])[:1] if not rule[0](row["value"])]
     errors += [broken(row, "value", LEADING_DAY, f" ({row['subject']} {row['field']})") for row in rows
                if row["field"] in CALL_DATE_FIELDS and not LEADING_DAY[0](row["value"])]
     errors += [f"{PROGRAMME_FILE}: no row of subject round-{year}, field deadline or deadline_original; "
