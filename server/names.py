@@ -49,7 +49,8 @@ _QUALIFIER = re.compile(r",[^,]*$")
 
 def _fold(text: str, table: dict) -> str:
     text = unicodedata.normalize("NFC", text).lower().translate(table)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():  # accents left after the table's letters (Évry): most names have none by now
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = _NON_WORD.sub(" ", text).split()
     return " ".join(ABBREVIATIONS.get(word, word) for word in words)
 

@@ -7,6 +7,7 @@ of resources that have the property. `mpsc stats` prints exactly these numbers.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -59,12 +60,18 @@ def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets:
     """One VoID linkset (VoID §4) per property by which the graph `subset` links into another dataset: a target
     is described in data/metadata/ with its void:uriSpace (`link_targets`), and a link is a triple whose object
     IRI lies in it."""
+    if not targets:
+        return
     counts: dict[tuple[str, ox.NamedNode], int] = defaultdict(int)
+    names = list(targets)
+    # The first target whose space begins the IRI, as one regular expression of the spaces in that order (a Python
+    # loop over the targets for each of the reference layer's 180,000 object IRIs was half of the metadata's time).
+    space = re.compile("|".join(f"({re.escape(targets[name][1])})" for name in names))
     for _, p, o in triples:
         if isinstance(o, ox.NamedNode):
-            target = next((name for name, (_, space) in targets.items() if o.value.startswith(space)), None)
-            if target is not None:
-                counts[target, p] += 1
+            found = space.match(o.value)
+            if found is not None:
+                counts[names[found.lastindex - 1], p] += 1
     for (target, prop), count in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1].value)):
         name = compact(prop.value, "-")
         if name is None:

@@ -42,12 +42,15 @@ NAME_PROPERTIES = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.n
                    SCHEMA.alternateName, MPSC.registerName)
 LABEL_ORDER = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)  # what a hit is called
 IDENTIFIERS = (MPSC.ags, MPSC.ars)
+# Module constants, not attributes looked up in the loop over 12,000 entries (rdflib's Namespace makes its term anew).
+REGISTER_NAME, POPULATION, LABEL = MPSC.registerName, MPSC.population, (RDFS.label,)
 SAME_AS = (OWL.sameAs, SCHEMA.sameAs)
 # Where a hit lies or belongs, named in its description: outgoing, and incoming (project → measure).
 CONTEXT_OUT = (SCHEMA.containedInPlace, MPSC.fundingRound)
 CONTEXT_IN = (MPSC.measure, MPSC.strategy)
 KINDS = (MPSC.ModelProject, MPSC.Municipality, MPSC.District, MPSC.State, MPSC.Cooperation,
          MPSC.MunicipalAssociation, MPSC.RegionalAssociation, MPSC.Measure, MPSC.SmartCityStrategy)
+KIND_RANK = {str(kind): rank for rank, kind in enumerate(KINDS)}  # by plain string: rdflib compares in Python
 LANGUAGES = ("de", "en")
 SCHEMA_SQL = """
 CREATE TABLE entry (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT, label_de TEXT, label_en TEXT,
@@ -93,12 +96,12 @@ class Facts:
         into: dict = defaultdict(lambda: defaultdict(set))
         incoming = {str(p) for p in CONTEXT_IN}
         for graph in graphs:
-            for s, p, o in graph:
+            for (s, p, o), _ in graph.store.triples((None, None, None), graph):  # Graph's own iterator: a layer more
                 key = str(p)
                 out[s][key].add(o)
                 if key in incoming:
                     into[o][key].add(s)
-        self.out = {s: {p: sorted(os) for p, os in by.items()} for s, by in out.items()}
+        self.out = {s: {p: sorted(os) if len(os) > 1 else list(os) for p, os in by.items()} for s, by in out.items()}
         self.into = {o: {p: sorted(ss) for p, ss in by.items()} for o, by in into.items()}
         self._labels: dict = {}
 
@@ -131,9 +134,9 @@ def texts(facts: Facts, node, props) -> dict[str, str]:
 
 def main_type(facts: Facts, node) -> str:
     """The class a hit is shown as: ours first (in the order of KINDS), else any."""
-    types = facts.objects(node, RDF.type)
-    ours = [t for t in types if t in KINDS] or [t for t in types if str(t).startswith(str(MPSC))] or types
-    return str(min(ours, key=lambda t: (KINDS.index(t) if t in KINDS else len(KINDS), str(t)))) if ours else ""
+    types = [str(t) for t in facts.objects(node, RDF.type)]
+    ours = [t for t in types if t in KIND_RANK] or [t for t in types if t.startswith(MPSC)] or types
+    return min(ours, key=lambda t: (KIND_RANK.get(t, len(KINDS)), t)) if ours else ""
 
 
 def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
@@ -152,24 +155,24 @@ def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
 
 def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
     cls = main_type(data, node)
-    kind_names = texts(ontology, URIRef(cls), (RDFS.label,)) if cls else {}
+    kind_names = texts(ontology, URIRef(cls), LABEL) if cls else {}
     context = [o for p in CONTEXT_OUT for o in data.objects(node, p)]
     context += [s for p in CONTEXT_IN for s in data.subjects(p, node)]
     descriptions = {}
     for lang in LANGUAGES:
         where = ", ".join(pick(data.labels(c), lang) for c in context)
         # A project is shown by its title; its label (the grantee's name) says why "Köln" finds it.
-        label = pick(texts(data, node, (RDFS.label,)), lang)
+        label = pick(texts(data, node, LABEL), lang)
         also = label if label and label != pick(labels, lang) else ""
         descriptions[lang] = " · ".join(part for part in (pick(kind_names, lang), also, where) if part)
     found = Entry(str(node), cls, {lang: pick(labels, lang) for lang in LANGUAGES}, descriptions,
-                  participant=participant, kind=KINDS.index(URIRef(cls)) if URIRef(cls) in KINDS else len(KINDS))
+                  participant=participant, kind=KIND_RANK.get(cls, len(KINDS)))
     for prop in NAME_PROPERTIES:
         for value in data.objects(node, prop):
-            found.forms |= names.name_forms(str(value), official=prop == MPSC.registerName)
+            found.forms |= names.name_forms(str(value), official=prop == REGISTER_NAME)
     found.ids = {str(v) for p in IDENTIFIERS for v in data.objects(node, p)}
     found.ids |= {names.identifier(str(v)) for p in SAME_AS for v in data.objects(node, p)} - {None}
-    population = data.value(node, MPSC.population)
+    population = data.value(node, POPULATION)
     found.population = int(population) if population is not None else None
     return found
 
