@@ -39,8 +39,9 @@ from rdflib.namespace import RDF, RDFS, XSD
 from server.namespaces import GEO, MPSC, SH
 from server.build.pipeline import read_file
 from server.build.shacl_sparql import OxigraphQueryGraph, batchable
-from server.build.validation import (CACHE_ENTRIES, ENGINE, ENGINES, STALE_SECONDS, load_shapes, render_json,
-                                     render_text, render_turtle, validate, validate_layers)
+from server.build import validation
+from server.build.validation import (CACHE_ENTRIES, ENGINE, ENGINES, STALE_SECONDS, TARGETS, by_target, load_shapes,
+                                     render_json, render_text, render_turtle, validate, validate_layers)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -209,6 +210,27 @@ def test_the_builds_engine_finds_what_pyshacl_finds(path):
     """pyshacl-turbo validates the build; pySHACL, the reference implementation, must find exactly the same on
     every fixture (each breaks one rule, and every rule is broken by one)."""
     assert _one_run(path).findings == _one_run(path, "pyshacl").findings
+
+
+@pytest.mark.parametrize("path", [VALID, *INVALID], ids=[p.stem for p in [VALID, *INVALID]])
+def test_shapes_grouped_by_target_find_what_the_shapes_as_written_find(path, shapes):
+    """The build's engine runs the property shapes grouped under one node shape per target (`by_target`, for speed):
+    on the shapes as written in shapes/ it must find exactly the same on every fixture."""
+    data = _fixture_graph(path)
+    as_written = validation._result(validation._turbo_report(data, shapes), data)
+    assert as_written.findings == _one_run(path).findings
+
+
+def test_grouping_by_target_leaves_no_property_shape_with_targets_of_another(shapes):
+    """Each group gathers every property shape with exactly its targets, and only those."""
+    grouped = by_target(shapes)
+    parents = set(grouped.subjects(SH.property, None)) - set(shapes.subjects(SH.property, None))
+    assert parents, "no property shapes share their targets: the grouping is not exercised"
+    for parent in parents:
+        targets = {(p, o) for p in TARGETS for o in grouped.objects(parent, p)}
+        for member in grouped.objects(parent, SH.property):
+            assert {(p, o) for p in TARGETS for o in shapes.objects(member, p)} == targets
+            assert all((member, p, None) not in grouped for p in TARGETS)
 
 
 def test_both_engines_find_the_same_on_the_programme_data(shapes):
