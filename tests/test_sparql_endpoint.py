@@ -410,6 +410,8 @@ def test_error_pages_are_in_the_readers_language(sparql):
     refused = fetch(sparql, query=UPDATE, headers={"Accept": BROWSER, "Accept-Language": "en"})
     assert refused.status == 400 and "The query was not answered (400):" in refused.body.decode()
     assert "INSERT DATA" in refused.body.decode()  # the reader keeps the query
+    # never stored, as no other error is (an operator's review behind caches found these pages without a word)
+    assert english.headers["Cache-Control"] == refused.headers["Cache-Control"] == "no-store"
 
 
 def test_html_escapes_what_the_query_returns(sparql):
