@@ -213,5 +213,11 @@ def test_memberships_are_of_cooperations_and_every_body_takes_part_in_a_project(
     asked = release_store.query("""SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/mpsc/ontology#Cooperation> ;
         <http://www.w3.org/ns/org#hasMember> ?m }""")
     assert len(memberships) == int(next(asked)["n"].value)
+    # the lead's confidence beside it (the graph's {cooperation}#lead statement), on the lead member's row only
+    leads = {(row["cooperation"].rsplit("/", 1)[-1], row["member"].rsplit("/", 1)[-1]): row["lead_confidence"]
+             for row in memberships if row["lead"] == "true"}
+    assert leads[("5-fuer-suedwestfalen", "05958004")] == "single-source"  # Arnsberg: one source names it
+    assert leads[("connected-urban-twins", "02000000")] == "confirmed"
+    assert all(row["lead_confidence"] == "" for row in memberships if row["lead"] != "true")
     with open(release.path / "bodies.csv", encoding="utf-8", newline="") as handle:
         assert all(row["projects"] for row in csv.DictReader(handle))

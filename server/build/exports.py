@@ -295,6 +295,18 @@ def _statement_confidence(key: str) -> Callable[[Statements, dict], str]:
     return read
 
 
+def _lead_confidence(statements: Statements, row: dict) -> str:
+    """On the lead member's row, the confidence of the statement {cooperation}#lead (a fact-checker's finding: a lead
+    one source names had been as certain as the selection); empty on the other members' rows."""
+    if row["lead"] != "true":
+        return ""
+    return _statement_confidence("lead")(statements, {"id": row["cooperation"]})
+
+
+LEAD_CONFIDENCE_NOTE = ("How sure the sources make the lead, on the lead member's row: confirmed, single-source or "
+                        "uncertain (the statement {cooperation}#lead's mpsc:confidence, "
+                        "https://w3id.org/mpsc/id/confidence/{key}); not mapped to RDF here, as the statement is a "
+                        "resource of its own.")
 # Why the other columns give no triple of their own (README: every suppressOutput column says why).
 CONFIDENCE_NOTE = ("How sure the sources make the amount: confirmed, single-source or uncertain (the statement "
                    "{project}#funding-amount's mpsc:confidence, https://w3id.org/mpsc/id/confidence/{key}); not mapped "
@@ -423,6 +435,8 @@ TABLES = (
                      null="false", value_of="member", note=LEAD_NOTE,
                      read=lambda statements, row: "true" if URIRef(row["member"]) in statements.objects(
                          row["cooperation"], MPSC.leadMember) else "false"),
+              Column("lead_confidence", "Beleglage der Federführung", "confidence of the lead",
+                     read=_lead_confidence, note=LEAD_CONFIDENCE_NOTE),
           ), key=("cooperation", "member"), references=(("member", "bodies.csv"),)),
     Table("measures.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Maßnahmen der Projekte", "Measures of the projects",
           _measures, (
