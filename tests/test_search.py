@@ -13,7 +13,7 @@ import pytest
 
 from server import names, queries
 from server.build.release import SEARCH_INDEX, read_checksums
-from server.web.finder import Finder
+from server.web.finder import MATCHES, Finder
 from tests.sparql_support import fetch
 
 KOELN = "https://w3id.org/mpsc/id/municipality/05315000"
@@ -95,11 +95,33 @@ def test_suggestions_have_exactly_the_editors_keys_in_the_readers_language(base_
 def test_ranking_exact_then_prefix_then_words_programme_first(base_url):
     body = fetch(base_url + "search", q="Bamberg", format="json").json()
     tiers = [hit["match"] for hit in body["results"]]
-    assert tiers == sorted(tiers, key=["id", "exact", "prefix", "words"].index)
+    assert tiers == sorted(tiers, key=MATCHES.index)
     exact = [hit["iri"] for hit in body["results"] if hit["match"] == "exact"]
     # the project and the town taking part come before the district of the same name, which does not
     assert exact.index("https://w3id.org/mpsc/id/municipality/09461000") < exact.index("https://w3id.org/mpsc/id/district/09471")
     assert exact[0] == "https://w3id.org/mpsc/id/project/bamberg"
+
+
+def test_a_part_of_a_compound_is_found_after_whole_words(base_url):
+    """A journalist's review: "Ministerium" found none of the ministries ("Bundesministerium des Innern"), since
+    words match from their beginning; the trigram table finds a part within a word, ranked after every other tier."""
+    ministries = fetch(base_url + "search", q="Ministerium", format="json").json()["results"]
+    assert ministries and all(hit["match"] == "part" and "inisterium" in hit["label"] for hit in ministries)
+    assert any(hit["label"].startswith("Bundesministerium") for hit in ministries)
+    town = fetch(base_url + "search", q="stadt", format="json").json()
+    tiers = [hit["match"] for hit in town["results"]]
+    assert tiers == sorted(tiers, key=MATCHES.index) and town["total"] > 2000  # Darmstadt, Neustadt, … too
+    assert fetch(base_url + "search", q="ab", format="json").status == 200  # too short for a trigram: no part tier
+
+
+def test_an_index_without_the_trigram_table_is_searched_without_it(release, tmp_path):
+    """A release built before the index had the `parts` table: searched by the other tiers, no error."""
+    copy = tmp_path / SEARCH_INDEX
+    copy.write_bytes((release.path / SEARCH_INDEX).read_bytes())
+    with sqlite3.connect(copy) as db:
+        db.execute("DROP TABLE parts")
+    assert Finder(copy).search("Ministerium")[1] == 0
+    assert KOELN in [hit.iri for hit in Finder(copy).search("Koeln")[0]]
 
 
 def test_search_pages_through_many_results(base_url):
@@ -189,6 +211,8 @@ class RecordingFinder(Finder):
 
 def test_the_index_is_searched_through_its_indexes_not_scanned(release):
     finder = RecordingFinder(release.path / SEARCH_INDEX)
+    finder.search("Bamberg", "de", limit=5)  # the first search also asks whether the index has the trigram table
+    finder.statements.clear()
     hits, _ = finder.search("Koeln", "de", limit=5)
     assert KOELN in [hit.iri for hit in hits] and len(finder.statements) == 2  # the page and the total
     with sqlite3.connect(release.path / SEARCH_INDEX) as db:
@@ -198,6 +222,7 @@ def test_the_index_is_searched_through_its_indexes_not_scanned(release):
             assert "SEARCH name USING COVERING INDEX name_form (form=?)" in plan
             assert "SEARCH name USING COVERING INDEX name_form (form>? AND form<?)" in plan
             assert any(step.startswith("SCAN words VIRTUAL TABLE INDEX") for step in plan)  # FTS5's own index
+            assert any(step.startswith("SCAN parts VIRTUAL TABLE INDEX") for step in plan)  # its trigrams
             scans = [step for step in plan if step.startswith("SCAN ") and "VIRTUAL TABLE" not in step]
             assert all(step.split()[1] in ("best", "hits") for step in scans), plan  # only the few hits are scanned
 
@@ -214,7 +239,7 @@ def test_a_measure_is_found_by_its_title(base_url, release):
 def test_finder_is_usable_without_the_web_app(release):
     hits, total = Finder(release.path / SEARCH_INDEX).search("Koeln", "en", limit=5)
     assert total >= 3 and KOELN in [hit.iri for hit in hits]
-    assert {hit.match for hit in hits} <= {"id", "exact", "prefix", "words"}
+    assert {hit.match for hit in hits} <= set(MATCHES)
 
 
 def test_the_index_lists_every_fragment_the_store_holds(release, release_store):

@@ -20,6 +20,8 @@ Tables (the API of the file, read by `web/finder.py` and by anything else that m
 * `ident(entry, id)` – identifiers (AGS, ARS, Wikidata id in lower case `q365`), indexed.
 * `words(text)` – FTS5 table whose rowid is the entry's id: all names in both foldings, for matches
   by words (each query word a prefix of a word of the name).
+* `parts(text)` – the same texts in an FTS5 table of trigrams, for matches within a word: German compounds
+  ("ministerium" in "Bundesministerium", "stadt" in "Darmstadt"), which `words` cannot find.
 * `fragment(base, iri)` – every #fragment resource under `…/id/` that some graph says something about, by the
   IRI of the document it belongs to (`…/id/municipality/05315000#geometry` under `…/id/municipality/05315000`),
   keyed by base (a table without rowid: the key is the table, 1.3 MB for the real data's 11,664). A document
@@ -60,6 +62,7 @@ CREATE INDEX name_form ON name (form, entry);
 CREATE TABLE ident (entry INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE INDEX ident_id ON ident (id, entry);
 CREATE VIRTUAL TABLE words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE parts USING fts5 (text, tokenize = 'trigram');
 CREATE TABLE fragment (base TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (base, iri)) WITHOUT ROWID;
 """
 
@@ -201,9 +204,12 @@ def write(found: list[Entry], fragmented: list[tuple[str, str]]) -> bytes:
                         e.descriptions["en"], int(e.participant), e.population, e.kind))
             db.executemany("INSERT INTO name VALUES (?,?)", [(number, form) for form in sorted(e.forms)])
             db.executemany("INSERT INTO ident VALUES (?,?)", [(number, i) for i in sorted(e.ids)])
-            db.execute("INSERT INTO words (rowid, text) VALUES (?,?)", (number, " ".join(sorted(e.forms))))
+            text = " ".join(sorted(e.forms))
+            db.execute("INSERT INTO words (rowid, text) VALUES (?,?)", (number, text))
+            db.execute("INSERT INTO parts (rowid, text) VALUES (?,?)", (number, text))
         db.executemany("INSERT INTO fragment VALUES (?,?)", fragmented)
         db.execute("INSERT INTO words (words) VALUES ('optimize')")
+        db.execute("INSERT INTO parts (parts) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
         return db.serialize()

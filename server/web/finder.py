@@ -13,7 +13,9 @@ indexed so that no store has to read every statement to find them.
 `search` ranks, best first: an identifier (AGS, ARS, state or district key, Wikidata id such as
 `Q365`), then a name equal to the query (`names.fold`: "koeln" = "Köln" = "Köln, Stadt"), then names
 beginning with it, then names containing each of its words at the start of a word ("Freiburg i. Br."
-finds "Freiburg im Breisgau"); within each of these, resources of the programme (projects and the
+finds "Freiburg im Breisgau"), then names holding each of its words somewhere, also within a word ("ministerium"
+finds "Bundesministerium", "stadt" finds "Darmstadt"; words of three letters or more, as the index is of
+trigrams); within each of these, resources of the programme (projects and the
 bodies taking part) before other register places, then projects, municipalities, districts, states,
 …, then by population, then by label. `total` counts every match. The file is opened read-only per
 call (SQLite opens in microseconds), so one Finder serves every thread.
@@ -30,20 +32,22 @@ from .. import names
 
 log = logging.getLogger(__name__)
 _UNREADABLE: set[Path] = set()  # index files whose fragment list could not be read, already logged
-MATCHES = ("id", "exact", "prefix", "words")  # the tiers of the ranking, best first
+MATCHES = ("id", "exact", "prefix", "words", "part")  # the tiers of the ranking, best first
 _HITS = """
 WITH hits(entry, tier) AS (
   SELECT entry, 0 FROM ident WHERE id IN (:id, :padded)
   UNION ALL SELECT entry, 1 FROM name WHERE form IN (:fold, :loose)
   UNION ALL SELECT entry, 2 FROM name WHERE (form >= :fold AND form < :fold_end) OR (form >= :loose AND form < :loose_end)
-  UNION ALL SELECT rowid, 3 FROM words WHERE words MATCH :words
+  UNION ALL SELECT rowid, 3 FROM words WHERE words MATCH :words{parts}
 ), best AS (SELECT entry, MIN(tier) AS tier FROM hits GROUP BY entry)
 """
-_PAGE = _HITS + """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population
+_PARTS = "\n  UNION ALL SELECT rowid, 4 FROM parts WHERE parts MATCH :parts"
+PART_LENGTH = 3  # a trigram index finds no shorter part of a word
+_PAGE = """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population
 FROM best JOIN entry e ON e.id = best.entry
 ORDER BY best.tier, e.participant DESC, e.kind, e.population DESC NULLS LAST, e.label_{lang}, e.iri
 LIMIT :limit OFFSET :offset"""
-_TOTAL = _HITS + "SELECT COUNT(*) FROM best"
+_TOTAL = "SELECT COUNT(*) FROM best"
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,26 @@ def _words(text: str) -> str:
     return " OR ".join(f"({a})" for a in sorted(alternatives) if a)
 
 
+def _parts(text: str) -> str:
+    """An FTS5 query of the trigram table: every word somewhere in a name, in either folding; empty when a word is
+    too short for trigrams (the other tiers find it as a word's beginning)."""
+    forms = sorted({names.fold(text), names.loose(text)} - {""})
+    if not forms or any(len(word) < PART_LENGTH for form in forms for word in form.split()):
+        return ""
+    return " OR ".join("(" + " ".join(f'"{word}"' for word in form.split()) + ")" for form in forms)
+
+
+def _has_parts(db) -> bool:
+    """Whether the index has the trigram table (`build/search_index.py`; releases built before it had none)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'parts'").fetchone() is not None
+
+
 class Finder:
     """Search over one release's index file, and the #fragments it lists per document."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._parts: bool | None = None  # whether the index has the trigram table, once asked (`_has_parts`)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
@@ -90,10 +109,13 @@ class Finder:
         key, padded, *_ = names.key_forms(names.identifier(text) or "") + [""]  # "9461000" is found as 09461000 too
         params = {"id": key, "padded": padded, "fold": fold, "loose": loose, "fold_end": _after(fold),
                   "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
-        column = "en" if lang == "en" else "de"
+        column, params["parts"] = ("en" if lang == "en" else "de"), _parts(text)
         with closing(self._connect()) as db:
-            rows = db.execute(_PAGE.format(lang=column), params).fetchall()
-            total = db.execute(_TOTAL, params).fetchone()[0]
+            if self._parts is None:
+                self._parts = _has_parts(db)
+            hits = _HITS.format(parts=_PARTS if params["parts"] and self._parts else "")
+            rows = db.execute(hits + _PAGE.format(lang=column), params).fetchall()
+            total = db.execute(hits + _TOTAL, params).fetchone()[0]
         return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population)
                 for iri, cls, label, description, tier, participant, population in rows], total
 

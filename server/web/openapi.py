@@ -272,7 +272,8 @@ def search_routes() -> dict[str, dict]:
         "/search": {"get": operation(
             "search", "pages", "Search",
             "Resources whose names, titles, official names or identifiers match `q`, ranked: identifier, exact "
-            "name, names beginning with it, names with all its words; the programme's resources first. An HTML "
+            "name, names beginning with it, names with all its words, names with its words within a word (`stadt` in "
+            "Darmstadt); the programme's resources first. An HTML "
             "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
             {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
                            ETag=header("ETag", True)), **not_modified(), **errors(400, 404, 406, 503)},
