@@ -6,7 +6,9 @@ language (the names of the page, of JSON hits and of suggestions), so they are c
 """
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 
 from flask import Blueprint, Response, request
 
@@ -31,6 +33,12 @@ def finder() -> Finder:
     path = served_index()
     if path is None:
         raise HttpError(503, "Search is not available: the served release has no search index. Run `mpsc build`.")
+    return _finder_of(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _finder_of(path: Path) -> Finder:
+    """One Finder per index file: it asks the file once which tables it has (`Finder.search`)."""
     return Finder(path)
 
 
