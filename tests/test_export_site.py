@@ -12,6 +12,7 @@ import gzip
 import json
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,6 +30,7 @@ from server.web.links import DOCUMENT_FORMATS
 from tests.conftest import free_port, mpsc, serve_app
 from tests.sparql_support import running
 
+STATIC = Path(__file__).resolve().parent.parent / "server" / "static"
 NGINX = shutil.which("nginx") or (Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.serial
 # Run as root, nginx's workers would become `nobody`, who may not read pytest's private temporary folder.
@@ -159,6 +161,21 @@ def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(sit
             assert static.getheader("Cache-Control") == dynamic.getheader("Cache-Control"), path
             assert vary(static) - {"accept-encoding"} == vary(dynamic) - {"accept-encoding"}, path
             assert static.body == dynamic.body, path
+
+
+def test_static_assets_are_kept_as_long_as_the_app_says(site):
+    """Versioned assets and esbuild's chunks for a year, anything else asked again (server/web/assets.py)."""
+    nginx, app, _ = site
+    page = get(app, "sparql", {"Accept": "text/html"}).body.decode()
+    versioned = sorted(set(re.findall(r'"[^"]*/(static/[\w./-]+\?v=\w+)"', page)))
+    chunk = next((STATIC / "workbench").glob("chunk-*.js")).name
+    assert len(versioned) == 3  # the style sheets and the editor's script
+    for path in [*versioned, "static/style.css", "static/style.css?v=000000000000", f"static/workbench/{chunk}"]:
+        static, dynamic = get(nginx, path), get(app, path)
+        assert static.status == dynamic.status == 200 and static.getheader("Server") == "nginx", path
+        assert static.getheader("Cache-Control") == dynamic.getheader("Cache-Control"), path
+        assert static.body == dynamic.body, path
+    assert get(nginx, versioned[0]).getheader("Cache-Control") == "public, max-age=31536000, immutable"
 
 
 def test_etag_and_304_and_gzip(site):

@@ -1,11 +1,13 @@
 """HTML pages: landing page counts, list filters, German and English, resource pages for people and search engines."""
 from __future__ import annotations
 
+import hashlib
 import json
 import html
 import re
 import threading
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -303,3 +305,29 @@ def test_every_page_describes_itself_for_search_engines_and_link_previews(base_u
     assert descriptions["", "de"] != descriptions["", "en"] == descriptions["projects", "en"]
     assert descriptions["doc/project/bamberg", "en"].startswith("The model project “Smart City Bamberg”")
     assert descriptions["doc/project/bamberg", "de"] != descriptions["doc/project/bamberg", "en"]
+
+
+STATIC = Path(__file__).resolve().parent.parent / "server" / "static"
+FOR_A_YEAR = "public, max-age=31536000, immutable"
+
+
+def test_pages_name_assets_by_version_which_caches_keep_for_a_year(base_url):
+    """An operator's review: every page view asked again for the style sheet and the editor's half megabyte of
+    script (`no-cache`). Pages name each asset by its content's version; that answer never changes."""
+    named = set()
+    for path in ("", "sparql", "sparql?query=ASK%7B%7D&format=html"):
+        html_page = fetch(base_url + path, "text/html")[2].decode()
+        named |= set(re.findall(r'(?:href|src)="' + re.escape(base_url) + r'static/([\w./-]+)\?v=(\w+)"', html_page))
+    assert {path for path, _ in named} == {"style.css", "workbench/workbench.css", "workbench/editor.js",
+                                           "workbench/views.js"}
+    for path, version in named:
+        assert version == hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:12], path
+        status, headers, _ = fetch(f"{base_url}static/{path}?v={version}")
+        assert status == 200 and headers["Cache-Control"] == FOR_A_YEAR, path
+        again = fetch(f"{base_url}static/{path}?v={version}", headers={"If-None-Match": headers["ETag"]})
+        assert again[0] == 304 and again[1]["Cache-Control"] == FOR_A_YEAR, path
+        for other in ("", "?v=" + "0" * 12):  # no version, or one the file no longer has: asked again each time
+            status, headers, _ = fetch(f"{base_url}static/{path}{other}")
+            assert status == 200 and headers["Cache-Control"] == "no-cache", (path, other)
+    chunk = next(STATIC.glob("workbench/chunk-*.js")).relative_to(STATIC).as_posix()  # named by esbuild by content
+    assert fetch(f"{base_url}static/{chunk}")[1]["Cache-Control"] == FOR_A_YEAR

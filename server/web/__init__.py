@@ -13,7 +13,7 @@ from .. import store as stores
 from ..config import Settings
 from ..build.release import MANIFEST, SEARCH_INDEX, Release, Releases
 from ..store import Store
-from . import hooks, page_limit
+from . import assets, hooks, page_limit
 from .admission import Admission
 from .body_limit import BodyLimit
 from .cache import INSPECTIONS, Recent, ResponseCache
@@ -39,6 +39,7 @@ def register(app: Flask, store: Store | None) -> None:
     app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
     hooks.init_app(app, settings.map_tiles, trusted=settings.trusted_proxies)
+    assets.init_app(app)
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

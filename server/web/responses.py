@@ -19,6 +19,7 @@ from ..formats import HTML, PROBLEM
 from .conneg import wants_html
 
 MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
+YEAR = 365 * 24 * 3600  # for what never changes under its URL: a release's files by version, versioned assets
 RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
 
 
@@ -64,6 +65,12 @@ def public(response: Response, max_age: int = MAX_AGE) -> Response:
     """Let any cache keep a response for `max_age` seconds. The header is written as a whole: Werkzeug's
     `cache_control` parses and rewrites it at each attribute set, which cost a small query's answer 40 µs."""
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def immutable(response: Response) -> Response:
+    """Let any cache keep a response for a year without asking again (RFC 8246): its URL names what it holds."""
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
 
 

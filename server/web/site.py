@@ -16,7 +16,7 @@ from ..dates import spoken_date
 from ..numbers import number
 from ..formats import HTML, Format
 from ..rdfio import empty_document
-from . import get_settings, get_store, responses
+from . import assets, get_settings, get_store, responses
 from .conneg import wants_html
 from .i18n import DEFAULT, LANGUAGES, choose_language, message
 from .links import Linker
@@ -68,6 +68,7 @@ def context() -> dict:
         "file_size": lambda size: file_size(size, lang),
         "date": lambda value: spoken_date(value, lang),  # a release's day, as the data's days are written
         "link": link,
+        "asset": lambda path: assets.url(link.base, path),  # a static file, by its version (assets.py)
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
         "language_urls": alternates,
         "switch_url": languages[other],

@@ -19,11 +19,11 @@ import re
 from urllib.parse import urlsplit
 
 from ..formats import CSVW_MEDIA_TYPE, GRAPH_FORMATS, HTML, textual
-from .dumps import YEAR
+from .assets import immutable_keys
 from .hooks import EXPOSED, FRAME_OPTIONS, NOSNIFF, REFERRER_POLICY
 from .i18n import DEFAULT, LANGUAGES
 from .links import DOCUMENT_FORMATS
-from .responses import MAX_AGE
+from .responses import MAX_AGE, YEAR
 
 # The file suffix of each format's variant (HTML's depends on the language too, see export.PAGE_VARIANTS).
 TYPES = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
@@ -60,6 +60,9 @@ def _map_lines(rules: list[tuple[str, str]]) -> str:
     return "\n".join(f'    "{pattern}" "{value}";' for pattern, value in rules)
 
 
+IMMUTABLE = f"public, max-age={YEAR}, immutable"  # as responses.immutable writes it
+
+
 def nginx_site(base: str, listen: str, upstreams: tuple[str, ...], version: str, csp: str) -> str:
     """The http-level configuration of the exported site (maps, upstream, server), for `include`; `csp` is
     the app's Content-Security-Policy for pages (hooks.content_security_policy)."""
@@ -75,6 +78,8 @@ default_type application/octet-stream;
 charset utf-8;
 charset_types {CHARSET_TYPES};
 server_tokens off;
+# The keys of $mpsc_static_cache (a path and its version) are longer than the default bucket holds.
+map_hash_bucket_size 128;
 # A permalink carries its query in the URL (up to granian's 65,534 bytes); nginx's default line buffer is 8 KB.
 large_client_header_buffers 4 64k;
 gzip_static on;
@@ -148,7 +153,13 @@ map $mpsc_lang $mpsc_page_lang {{
 # Release files: immutable under their version, a listing (a path ending in /) by the reader's language.
 map $uri $mpsc_file_cache {{
     default "public, max-age={MAX_AGE}";
-    "~^/dumps/{version}/." "public, max-age={YEAR}, immutable";
+    "~^/dumps/{version}/." "{IMMUTABLE}";
+}}
+# Static assets: immutable under the version pages name them by, and chunks named by their content (assets.py).
+map "$uri?$arg_v" $mpsc_static_cache {{
+    default no-cache;
+    "~-[0-9A-Z]{{8}}\\.js\\?" "{IMMUTABLE}";
+{_map_lines([(key, IMMUTABLE) for key in immutable_keys()])}
 }}
 map $uri $mpsc_file_vary {{
     default "";
@@ -211,7 +222,7 @@ server {{
         try_files $uri @mpsc;
     }}
     location /static/ {{
-        set $mpsc_cache no-cache;
+        set $mpsc_cache $mpsc_static_cache;
         try_files $uri @mpsc;
     }}
     # The release's files and their listings, with the media types dumps.py sends where no suffix tells them.

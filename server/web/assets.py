@@ -1,0 +1,65 @@
+"""Static assets (server/static/): the URLs pages name them by, and how long an answer may be kept.
+
+A page names an asset with `?v=` and the first 12 hex digits of the file's SHA-256 (`url`). The answer to exactly
+that version never changes, so any cache may keep it for a year without asking again (`immutable`, RFC 8246), and
+a changed file is a new URL. So are the chunks esbuild names by their content (`chart-QQPY3UDV.js`), which the
+entry scripts import by name. Any other request (no version, or another one) stays `no-cache` with the file's
+ETag: a browser asks again and gets a 304 (an operator's review: every page view asked again for the
+editor's half megabyte of script and the style sheet). The static site's nginx configuration sends the same
+(static_config.py, from `immutable_keys`).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Flask, request
+
+from . import responses
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CONTENT_NAMED = re.compile(r"-[0-9A-Z]{8}\.js$")  # esbuild's chunk names, [name]-[hash] (server/static/workbench)
+
+
+def version(path: str) -> str:
+    """The version pages name the asset `path` (relative to server/static/) by: its content's, so that a file
+    changed while the server runs (a developer's edit) is a new version at once."""
+    stat = (STATIC / path).stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: str, modified: int, size: int) -> str:
+    return hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:12]
+
+
+def url(base: str, path: str) -> str:
+    """The URL a page names the asset `path` by, under the deployment's `base`."""
+    return f"{base}static/{path}?v={version(path)}"
+
+
+def immutable(path: str, asked: str | None) -> bool:
+    """Whether the answer for the existing asset `path`, asked for as version `asked`, never changes."""
+    return CONTENT_NAMED.search(path) is not None or asked == version(path)
+
+
+def immutable_keys() -> list[str]:
+    """`/static/{path}?{version}` of every asset, for the static site's configuration (static_config.py)."""
+    return [f"/static/{path}?{version(path)}" for path in
+            sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())]
+
+
+def init_app(app: Flask) -> None:
+    """Have Flask's own static view say `immutable` where `immutable` holds (Werkzeug sends the file and its ETag)."""
+    serve = app.view_functions["static"]
+
+    @functools.wraps(serve)
+    def static(filename: str):
+        response = serve(filename=filename)
+        if response.status_code in (200, 304) and immutable(filename, request.args.get("v")):
+            responses.immutable(response)
+        return response
+
+    app.view_functions["static"] = static
