@@ -7,6 +7,7 @@ WCAG 2.1 AA violation on the form and the result views at desktop and phone size
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -270,6 +271,9 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     outline = ROOT / "server" / "static" / "map" / "germany.geojson"
     if outline.exists():
         assert browser.until("document.querySelectorAll('#result-map .leaflet-overlay-pane path').length") > 0
+        # named by its version, so the browser keeps it (server/web/assets.py)
+        assert browser.evaluate("document.getElementById('result-map').dataset.outline").endswith(
+            "static/map/germany.geojson?v=" + hashlib.sha256(outline.read_bytes()).hexdigest()[:12])
         credit = browser.until("document.querySelector('#result-map .leaflet-control-attribution').textContent")
         assert credit.startswith("Karte: Natural Earth")  # in the page's language
     else:

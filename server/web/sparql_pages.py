@@ -29,7 +29,7 @@ from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
 from ..errors import HttpError, QueryFailed, ReadOnly
-from . import get_settings, get_store, result_views, sparql_editor
+from . import assets, get_settings, get_store, result_views, sparql_editor
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
 from .params import whole_number
@@ -191,7 +191,7 @@ def embedded() -> bool:
 def _map_settings(settings) -> dict:
     """The map's base layers: the shipped outline of Germany where it exists, and the configured tiles."""
     outline = STATIC / "map" / "germany.geojson"
-    return {"outline": settings.public_base + "static/map/germany.geojson" if outline.exists() else "",
+    return {"outline": assets.url(settings.public_base, "map/germany.geojson") if outline.exists() else "",
             "tiles": settings.map_tiles, "attribution": settings.map_attribution}
 
 
