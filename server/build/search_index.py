@@ -45,7 +45,7 @@ NAME_PROPERTIES = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.n
 LABEL_ORDER = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)  # what a hit is called
 IDENTIFIERS = (MPSC.ags, MPSC.ars)
 # Module constants, not attributes looked up in the loop over 12,000 entries (rdflib's Namespace makes its term anew).
-REGISTER_NAME, POPULATION, LABEL = MPSC.registerName, MPSC.population, (RDFS.label,)
+REGISTER_NAME, POPULATION, LABEL_ONLY = MPSC.registerName, MPSC.population, (RDFS.label,)
 SAME_AS = (OWL.sameAs, SCHEMA.sameAs)
 # Where a hit lies or belongs, named in its description: outgoing, and incoming (project → measure).
 CONTEXT_OUT = (SCHEMA.containedInPlace, MPSC.fundingRound)
@@ -158,14 +158,14 @@ def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
 
 def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
     cls = main_type(data, node)
-    kind_names = texts(ontology, URIRef(cls), LABEL) if cls else {}
+    kind_names = texts(ontology, URIRef(cls), LABEL_ONLY) if cls else {}
     context = [o for p in CONTEXT_OUT for o in data.objects(node, p)]
     context += [s for p in CONTEXT_IN for s in data.subjects(p, node)]
     descriptions = {}
     for lang in LANGUAGES:
         where = ", ".join(pick(data.labels(c), lang) for c in context)
         # A project is shown by its title; its label (the grantee's name) says why "Köln" finds it.
-        label = pick(texts(data, node, LABEL), lang)
+        label = pick(texts(data, node, LABEL_ONLY), lang)
         also = label if label and label != pick(labels, lang) else ""
         descriptions[lang] = " · ".join(part for part in (pick(kind_names, lang), also, where) if part)
     found = Entry(str(node), cls, {lang: pick(labels, lang) for lang in LANGUAGES}, descriptions,

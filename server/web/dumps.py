@@ -22,7 +22,6 @@ from . import get_releases, per_release, responses, served_release
 from .site import missing, page_tag, reader, render_page
 
 bp = Blueprint("dumps", __name__)
-YEAR = responses.YEAR
 # Media types of the files about the release, which the manifest does not list.
 OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
              SEARCH_INDEX: "application/vnd.sqlite3", CHANGES: "text/turtle"}
@@ -51,7 +50,7 @@ def current_file(name: str) -> Response:
 @bp.route("/dumps/<version>/<name>")
 def versioned_file(version: str, name: str) -> Response:
     """A file of a given release; it never changes."""
-    return responses.immutable(send_release_file(release_of(version), name, max_age=YEAR))
+    return responses.immutable(send_release_file(release_of(version), name, max_age=responses.YEAR))
 
 
 @bp.route("/exports/")

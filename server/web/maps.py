@@ -12,9 +12,10 @@ import json
 import math
 import re
 from functools import cache
-from pathlib import Path
 
-GEOJSON = Path(__file__).resolve().parent.parent / "static" / "map" / "germany.geojson"
+from .assets import STATIC
+
+GEOJSON = STATIC / "map" / "germany.geojson"
 WEST, SOUTH, EAST, NORTH = 5.8, 47.2, 15.1, 55.1  # Germany's bounding box with a small margin (CRS84)
 SCALE = 40.0  # SVG units per degree of latitude
 X_FACTOR = math.cos(math.radians((SOUTH + NORTH) / 2))  # equirectangular at mid-latitude: shapes look right

@@ -15,7 +15,6 @@ import importlib.metadata
 import json
 import mimetypes
 import re
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app
 
@@ -23,6 +22,7 @@ from ..config import LIMITS, LONGEST_LINK
 from ..formats import GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
 from . import changelog, endpoint, get_settings, harvest, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
+from .assets import STATIC
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 from .page_limit import counted
@@ -30,7 +30,6 @@ from .page_limit import counted
 bp = Blueprint("openapi", __name__)
 MEDIA_TYPE = "application/json"  # what browsers show and every OpenAPI tool reads; the +json type is unregistered
 OPENAPI = "3.1.0"
-STATIC = Path(__file__).resolve().parent.parent / "static"
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 

@@ -20,6 +20,7 @@ from .conneg import wants_html
 
 MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
 YEAR = 365 * 24 * 3600  # for what never changes under its URL: a release's files by version, versioned assets
+IMMUTABLE = f"public, max-age={YEAR}, immutable"  # RFC 8246; the static site's configuration sends it too
 RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
 
 
@@ -70,7 +71,7 @@ def public(response: Response, max_age: int = MAX_AGE) -> Response:
 
 def immutable(response: Response) -> Response:
     """Let any cache keep a response for a year without asking again (RFC 8246): its URL names what it holds."""
-    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    response.headers["Cache-Control"] = IMMUTABLE
     return response
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -30,12 +29,13 @@ from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
 from ..errors import HttpError, QueryFailed, ReadOnly
 from . import assets, get_settings, get_store, result_views, sparql_editor
+from .assets import STATIC
 from .i18n import message, preferred, term_label
 from .links import Linker, web_link
+from .maps import GEOJSON
 from .params import whole_number
 from .site import reader, render_page
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 HTML_ROWS = 1000
 MOST_PAGES = 10_000  # the highest `page` of a results page read as a number (a page beyond the result is 404)
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
@@ -190,8 +190,8 @@ def embedded() -> bool:
 
 def _map_settings(settings) -> dict:
     """The map's base layers: the shipped outline of Germany where it exists, and the configured tiles."""
-    outline = STATIC / "map" / "germany.geojson"
-    return {"outline": assets.url(settings.public_base, "map/germany.geojson") if outline.exists() else "",
+    outline = GEOJSON.relative_to(STATIC).as_posix()
+    return {"outline": assets.url(settings.public_base, outline) if GEOJSON.exists() else "",
             "tiles": settings.map_tiles, "attribution": settings.map_attribution}
 
 

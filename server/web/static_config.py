@@ -23,7 +23,7 @@ from .assets import immutable_keys
 from .hooks import EXPOSED, FRAME_OPTIONS, NOSNIFF, REFERRER_POLICY
 from .i18n import DEFAULT, LANGUAGES
 from .links import DOCUMENT_FORMATS
-from .responses import MAX_AGE, YEAR
+from .responses import IMMUTABLE, MAX_AGE
 
 # The file suffix of each format's variant (HTML's depends on the language too, see export.PAGE_VARIANTS).
 TYPES = {"text/html": "html", "text/turtle": "ttl", "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
@@ -58,9 +58,6 @@ def language_rules() -> list[tuple[str, str]]:
 
 def _map_lines(rules: list[tuple[str, str]]) -> str:
     return "\n".join(f'    "{pattern}" "{value}";' for pattern, value in rules)
-
-
-IMMUTABLE = f"public, max-age={YEAR}, immutable"  # as responses.immutable writes it
 
 
 def nginx_site(base: str, listen: str, upstreams: tuple[str, ...], version: str, csp: str) -> str:
