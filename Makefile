@@ -45,6 +45,12 @@ nginx:
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } || \
 	  { echo "nginx is missing: install Debian's nginx-light package (apt-get install nginx-light)" >&2; exit 1; }
 
+# The same test serves the export with Debian's caddy too (its generated Caddyfile); install it the same way.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null; } || \
+	  { echo "caddy is missing: install Debian's caddy package (apt-get install caddy)" >&2; exit 1; }
+
 # The query executors allocate with jemalloc where it is installed (server/store/malloc.py, found the same way as
 # here); the tests check that they do, so install Debian's libjemalloc2 the same way.
 jemalloc:
@@ -62,5 +68,5 @@ TEST_WORKERS ?= 3
 # A run starts ~140 Python interpreters (workers, servers, CLI runs, the executors' fork servers). With PYTHONDONTWRITEBYTECODE set,
 # a clean clone never caches the bytecode of server/ and tests/: each of them compiled what it imports, and each
 # worker's collection took 4.4 s instead of 2.9 s (`time pytest --collect-only` in a clean clone, 2026-12-04).
-test: setup browser virtuoso nginx jemalloc
+test: setup browser virtuoso nginx caddy jemalloc
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --slow

@@ -1,6 +1,6 @@
-"""`mpsc export-site`: the exported site served by Debian's nginx with the generated configuration answers as
-`mpsc serve` does — 303 from /id/, content negotiation, language, Vary, ETag and 304, byte-identical
-documents — and hands /sparql and everything not exported to the app.
+"""`mpsc export-site`: the exported site served by Debian's nginx, and by Debian's Caddy, each with its generated
+configuration, answers as `mpsc serve` does — 303 from /id/, content negotiation, language, Vary, ETag and 304,
+byte-identical documents — and hands /sparql and everything not exported to the app.
 
 The export covers a few projects and the rounds of the real release (`--only`), enough for every kind of
 answer and quick to write; the app behind nginx is a live server over the same release, answering under nginx's
@@ -32,6 +32,7 @@ from tests.sparql_support import running
 
 STATIC = Path(__file__).resolve().parent.parent / "server" / "static"
 NGINX = shutil.which("nginx") or (Path("/usr/sbin/nginx") if Path("/usr/sbin/nginx").exists() else None)
+CADDY = shutil.which("caddy")
 pytestmark = pytest.mark.serial
 # Run as root, nginx's workers would become `nobody`, who may not read pytest's private temporary folder.
 GLOBALS = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
@@ -45,11 +46,13 @@ STALE = "site/doc/organisation/zebralog.nt"  # left by an "earlier export" into 
 LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-GB,de;q=0.5", None]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, settings, releases_dir, real_store):
-    """(nginx base URL, app base URL, export folder): nginx over the export, the app behind it."""
-    if NGINX is None:
-        pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
+@pytest.fixture(scope="module", params=["nginx", "caddy"])
+def site(request, tmp_path_factory, settings, releases_dir, real_store):
+    """(static server's base URL, app base URL, export folder, the static server's name): nginx or Caddy over the
+    export, with its generated configuration, the app behind it."""
+    program = {"nginx": NGINX, "caddy": CADDY}[request.param]
+    if program is None:
+        pytest.fail(f"{request.param} is missing: install Debian's {PACKAGES[request.param]} (make test does)")
     folder = tmp_path_factory.mktemp("export")
     (folder / STALE).parent.mkdir(parents=True)
     (folder / STALE).write_text("an earlier export's document of an identifier since retired")
@@ -63,12 +66,30 @@ def site(tmp_path_factory, settings, releases_dir, real_store):
                       env={"MPSC_RELEASES": str(releases_dir)})
         assert result.returncode == 0, result.stderr
         assert '"GET /' not in result.stderr  # the export's own requests are not logged (an operator's review)
-        checked = subprocess.run([str(NGINX), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS, "-t"],
-                                 capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        with running([str(NGINX), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS],
-                     base + "static/style.css", log=folder / "nginx-output.log"):
-            yield base, app, folder
+        check, run, env = COMMANDS[request.param](program, folder)
+        checked = subprocess.run(check, capture_output=True, text=True, cwd=folder, env={**os.environ, **env})
+        assert checked.returncode == 0, checked.stderr + checked.stdout
+        with running(run, base + "static/style.css", log=folder / f"{request.param}-output.log", cwd=folder, env=env):
+            yield base, app, folder, request.param
+
+
+def nginx_commands(program: Path, folder: Path) -> tuple[list[str], list[str], dict]:
+    """(check, run, environment) of nginx over an export: its configuration is relative to the prefix `-p`."""
+    run = [str(program), "-p", str(folder), "-c", "nginx/nginx.conf", "-g", GLOBALS]
+    return run + ["-t"], run, {}
+
+
+def caddy_commands(program: Path, folder: Path) -> tuple[list[str], list[str], dict]:
+    """(check, run, environment) of Caddy over an export, from the export folder; its own state (Caddy keeps
+    certificates and an autosaved configuration) goes into the export's `.caddy`, not the user's home."""
+    env = {"XDG_DATA_HOME": str(folder / ".caddy"), "XDG_CONFIG_HOME": str(folder / ".caddy")}
+    config = ["--config", "Caddyfile", "--adapter", "caddyfile"]
+    return [str(program), "validate", *config], [str(program), "run", *config], env
+
+
+COMMANDS = {"nginx": nginx_commands, "caddy": caddy_commands}
+SERVER_HEADER = {"nginx": "nginx", "caddy": "Caddy"}
+PACKAGES = {"nginx": "nginx-light", "caddy": "caddy"}
 
 
 def get(base: str, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -92,7 +113,7 @@ def vary(response) -> set[str]:
 
 
 def test_the_export_holds_every_document_format_and_the_site(site):
-    _, _, folder = site
+    _, _, folder, _ = site
     files = {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*") if p.is_file()}
     for fmt in DOCUMENT_FORMATS[1:]:
         assert f"doc/project/bamberg.{fmt.extension}" in files
@@ -106,26 +127,26 @@ def test_the_export_holds_every_document_format_and_the_site(site):
 
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle", "application/ld+json", None])
 def test_id_answers_303_to_the_document_as_the_app_does(site, accept):
-    nginx, app, _ = site
-    static, dynamic = get(nginx, "id/project/bamberg", {"Accept": accept}), get(app, "id/project/bamberg", {"Accept": accept})
+    front, app, _, server = site
+    static, dynamic = get(front, "id/project/bamberg", {"Accept": accept}), get(app, "id/project/bamberg", {"Accept": accept})
     assert static.status == dynamic.status == 303
-    assert static.getheader("Server") == "nginx"  # not handed to the app
+    assert static.getheader("Server") == SERVER_HEADER[server]  # not handed to the app
     assert static.getheader("Location") == dynamic.getheader("Location")
     assert "accept" in vary(static)
-    lang = get(nginx, "id/project/bamberg?lang=en", {"Accept": "text/html"})
+    lang = get(front, "id/project/bamberg?lang=en", {"Accept": "text/html"})
     assert lang.getheader("Location") == get(app, "id/project/bamberg?lang=en", {"Accept": "text/html"}).getheader("Location")
 
 
 def test_negotiation_and_language_agree_with_the_app_byte_for_byte(site):
-    nginx, app, _ = site
+    front, app, _, server = site
     for path in DOCUMENTS:
         for accept in ACCEPTS:
             for language in LANGUAGES if accept is None or "html" in accept else [None]:
                 headers = {"Accept": accept, "Accept-Language": language}
-                static, dynamic = get(nginx, path, headers), get(app, path, headers)
+                static, dynamic = get(front, path, headers), get(app, path, headers)
                 where = f"{path} Accept: {accept} Accept-Language: {language}"
                 assert static.status == dynamic.status == 200, where
-                assert static.getheader("Server") == "nginx", where
+                assert static.getheader("Server") == SERVER_HEADER[server], where
                 assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), where
                 assert static.getheader("Content-Language") == dynamic.getheader("Content-Language"), where
                 assert static.body == dynamic.body, where
@@ -133,14 +154,14 @@ def test_negotiation_and_language_agree_with_the_app_byte_for_byte(site):
 
 
 def test_suffix_urls_pages_and_explicit_language(site):
-    nginx, app, _ = site
+    front, app, _, server = site
     paths = [f"doc/project/bamberg.{f.extension}" for f in DOCUMENT_FORMATS[1:]] + [
         "", "?lang=en", "projects?lang=de", "charter", "dumps/", "doc/project/bamberg?lang=en", "ontology.ttl",
         "catalog.jsonld", "robots.txt", "sitemap.xml", "static/style.css", "dumps/mpsc.ttl"]
     for path in paths:
-        static, dynamic = get(nginx, path), get(app, path)
+        static, dynamic = get(front, path), get(app, path)
         assert static.status == dynamic.status == 200, path
-        assert static.getheader("Server") == "nginx", path
+        assert static.getheader("Server") == SERVER_HEADER[server], path
         assert static.body == dynamic.body, path
         assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), path
 
@@ -148,15 +169,15 @@ def test_suffix_urls_pages_and_explicit_language(site):
 def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(site):
     """Found by an operator: nginx sent CSV tables and SHA256SUMS as application/octet-stream and CSVW metadata as
     plain JSON, varied every file by Accept and Accept-Language, and left /exports/ to the replicas."""
-    nginx, app, _ = site
+    front, app, _, server = site
     version = json.loads(get(app, "healthz").body)["release"]
     for folder in ("dumps/", f"dumps/{version}/", "exports/"):
         names = ["projects.csv", "projects.csv-metadata.json", "csv-metadata.json"] + (
             ["SHA256SUMS", "search.sqlite", "RELEASE-NOTES.md", "release.json", "mpsc.jsonld", "mpsc.ttl",
              "mpsc.nt.gz"] if folder != "exports/" else [])
         for path in [folder + name for name in names] + [folder]:
-            static, dynamic = get(nginx, path), get(app, path)
-            assert static.status == dynamic.status == 200 and static.getheader("Server") == "nginx", path
+            static, dynamic = get(front, path), get(app, path)
+            assert static.status == dynamic.status == 200 and static.getheader("Server") == SERVER_HEADER[server], path
             assert static.getheader("Content-Type") == dynamic.getheader("Content-Type"), path
             assert static.getheader("Cache-Control") == dynamic.getheader("Cache-Control"), path
             assert vary(static) - {"accept-encoding"} == vary(dynamic) - {"accept-encoding"}, path
@@ -165,26 +186,26 @@ def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(sit
 
 def test_static_assets_are_kept_as_long_as_the_app_says(site):
     """Versioned assets and esbuild's chunks for a year, anything else asked again (server/web/assets.py)."""
-    nginx, app, _ = site
+    front, app, _, server = site
     page = get(app, "sparql", {"Accept": "text/html"}).body.decode()
     versioned = sorted(set(re.findall(r'"[^"]*/(static/[\w./-]+\?v=\w+)"', page)))
     chunk = next((STATIC / "workbench").glob("chunk-*.js")).name
     assert len(versioned) == 3  # the style sheets and the editor's script
     for path in [*versioned, "static/style.css", "static/style.css?v=000000000000", f"static/workbench/{chunk}"]:
-        static, dynamic = get(nginx, path), get(app, path)
-        assert static.status == dynamic.status == 200 and static.getheader("Server") == "nginx", path
+        static, dynamic = get(front, path), get(app, path)
+        assert static.status == dynamic.status == 200 and static.getheader("Server") == SERVER_HEADER[server], path
         assert static.getheader("Cache-Control") == dynamic.getheader("Cache-Control"), path
         assert static.body == dynamic.body, path
-    assert get(nginx, versioned[0]).getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    assert get(front, versioned[0]).getheader("Cache-Control") == "public, max-age=31536000, immutable"
 
 
 def test_etag_and_304_and_gzip(site):
-    nginx, app, _ = site
-    first = get(nginx, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    front, app, _, server = site
+    first = get(front, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip"})
     assert first.getheader("Content-Encoding") == "gzip" and "accept-encoding" in vary(first)
     assert decoded(first) == get(app, "doc/project/bamberg.ttl").body
     tag = first.getheader("ETag")
-    again = get(nginx, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip", "If-None-Match": tag})
+    again = get(front, "doc/project/bamberg", {"Accept": "text/turtle", "Accept-Encoding": "gzip", "If-None-Match": tag})
     assert again.status == 304 and again.body == b""
     assert again.getheader("Cache-Control") == first.getheader("Cache-Control") == "public, max-age=300"
 
@@ -193,7 +214,7 @@ def test_files_carry_the_time_their_release_was_written(site, releases_dir, tmp_
     """Found by an operator's review: stamped with the release day, two releases of one day gave a changed document
     of the same length the same ETag, and a CDN kept the old one. The time is the release's, increasing from release
     to release, the same for every export of it, and never in the future."""
-    _, _, folder = site
+    _, _, folder, _ = site
     release = Releases(releases_dir).current()
     stamp = (folder / "site" / "doc" / "round" / "2020.ttl").stat().st_mtime
     manifest = (release.path / "release.json").stat().st_mtime
@@ -210,10 +231,10 @@ def test_files_carry_the_time_their_release_was_written(site, releases_dir, tmp_
 def test_a_cors_preflight_is_answered_as_the_app_answers_it(site, path):
     """Found by an operator's review: nginx answered 405 (303 under /id/), so a browser could not send, say,
     If-None-Match or a JSON-LD profile in Accept from another origin."""
-    nginx, app, _ = site
+    front, app, _, server = site
     headers = {"Origin": "https://portal.example", "Access-Control-Request-Method": "GET",
                "Access-Control-Request-Headers": "if-none-match"}
-    static, dynamic = options(nginx, path, headers), options(app, path, headers)
+    static, dynamic = options(front, path, headers), options(app, path, headers)
     assert static.status == dynamic.status and 200 <= static.status < 300, (static.status, dynamic.status)
     for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"):
         assert static.getheader(header) == dynamic.getheader(header) is not None, header
@@ -230,25 +251,25 @@ def options(base: str, path: str, headers: dict) -> http.client.HTTPResponse:
 
 
 def test_security_and_cors_headers_as_the_app_sends_them(site):
-    nginx, app, _ = site
-    static, dynamic = get(nginx, "doc/project/bamberg", {"Accept": "text/html"}), get(app, "doc/project/bamberg", {"Accept": "text/html"})
+    front, app, _, server = site
+    static, dynamic = get(front, "doc/project/bamberg", {"Accept": "text/html"}), get(app, "doc/project/bamberg", {"Accept": "text/html"})
     for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
                    "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Cache-Control"):
         assert static.getheader(header) == dynamic.getheader(header), header
-    assert get(nginx, "doc/project/bamberg.ttl").getheader("Content-Security-Policy") is None
+    assert get(front, "doc/project/bamberg.ttl").getheader("Content-Security-Policy") is None
 
 
 def test_an_export_removes_what_an_earlier_one_left_so_a_retired_identifier_moves(site):
     """A reviewer's finding: nginx answers /id/X with 303 wherever doc/X was exported, so a stale document of a
     retired identifier was served where the app answers 301 to its successor."""
-    base, _, folder = site
+    base, _, folder, _ = site
     assert not (folder / STALE).exists()
     moved = get(base, "id/organisation/zebralog")
     assert moved.status == 301 and moved.getheader("Location").endswith("/id/organisation/zebralog-gmbh")
 
 
 def test_what_was_not_exported_is_answered_by_the_app(site):
-    nginx, app, _ = site
+    front, app, _, server = site
     for path, headers in [("sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
                           ("doc/municipality/09461000", {"Accept": "text/turtle"}),
                           ("id/municipality/09461000", {"Accept": "text/turtle"}),
@@ -256,17 +277,20 @@ def test_what_was_not_exported_is_answered_by_the_app(site):
                           ("doc/project/bamberg", {"Accept": "image/png"}),
                           ("projects?round=2020", {"Accept": "text/html"}),
                           ("healthz", {})]:
-        static, dynamic = get(nginx, path, headers), get(app, path, headers)
-        assert static.getheader("Server") == dynamic.getheader("Server") != "nginx", path
+        static, dynamic = get(front, path, headers), get(app, path, headers)
+        # nginx passes the app's Server header on, Caddy names itself first ("Caddy, …")
+        assert static.getheader("Server").endswith(dynamic.getheader("Server")), path
+        assert static.getheader("Server") != SERVER_HEADER[server], path
         assert static.status == dynamic.status, path
         if static.status == 200 and path != "healthz":
             assert static.body == dynamic.body, path
 
 
-def test_an_http_1_0_client_without_host_is_served_through_nginx(site):
-    """HTTP/1.0 needs no Host; nginx asks the app in HTTP/1.1, which does, so it names the host it answered for."""
-    nginx, _, _ = site
-    url = urlsplit(nginx)
+def test_an_http_1_0_client_without_host_is_served_through_the_static_server(site):
+    """HTTP/1.0 needs no Host; nginx and Caddy ask the app in HTTP/1.1, which does, so they name the host it
+    answered for."""
+    front, _, _, _ = site
+    url = urlsplit(front)
     with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
         sock.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
         answer = b""
@@ -309,3 +333,15 @@ def test_nginx_language_rules_match_the_app_for_common_headers():
                                                  "fr, de, en", "fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7", "fr,  en, de"]:
         picked = next((lang for pattern, lang in language_rules() if re.search(pattern[2:], header, re.IGNORECASE)), DEFAULT)
         assert picked == language(None, header)[0], header
+
+
+def test_caddy_language_rule_matches_the_app_for_common_headers():
+    """Caddy's regular expressions have no lookahead: the rule captures the first language named instead."""
+    from server.web.i18n import DEFAULT, language
+    from server.web.static_config import caddy_language_rule
+
+    for header in [h for h in LANGUAGES if h] + ["en", "de", "EN-gb", "de-AT,en-GB", "en;q=0.8,fr", "dex,en", "enx, de",
+                                                 " en ; q=0.9 , de;q=0.8", "fr, de, en", "fr-CH, fr;q=0.9, de;q=0.8",
+                                                 "fr,  en, de", "fr, en-GB;q=0.5, de;q=0.3", "en-US,de;q=0.5"]:
+        found = re.match(caddy_language_rule(), header)
+        assert (found.group(1).lower() if found else DEFAULT) == language(None, header)[0], header

@@ -96,7 +96,7 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version, csp), encoding="utf-8")
     (folder / "nginx.conf").write_text(static_config.nginx_main(), encoding="utf-8")
-    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams, csp), encoding="utf-8")
+    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams, version, csp), encoding="utf-8")
 
 
 def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
