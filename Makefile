@@ -21,7 +21,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 	touch $@
 
-serve: setup
+# Build first: after a pull, the data or the code may have changed since the current release (a build of the same
+# input keeps that release and takes a few seconds).
+serve: build
 	$(BIN)/mpsc serve
 
 build: setup

@@ -169,23 +169,23 @@ def test_federal_grant_and_total_volume_by_category_and_state(store):
     rows = {(short(category), state): tuple(int(float(v)) for v in rest)
             for category, state, *rest in run(store, "funding-by-category-and-state")}
     # Darmstadt 13,274,775 + Kassel 11,000,000 federal; 14,749,750 + 16,800,000 total (course.csv)
-    assert rows[("grossstadt", "Hessen")] == (2, 2, 24274775, 2, 31549750)
+    assert rows[("grossstadt", "Hessen")] == (2, 2, 2, 24274775, 2, 2, 31549750)
     # Connected Urban Twins: 21 Mio federal; "~32.4 Mio" in all is approximate (sources/curation/funding.csv)
-    assert rows[("kooperation-landkreis", "Hamburg")] == (1, 1, 21000000, 1, 0)
-    assert rows[("grossstadt", "Berlin")] == (1, 1, 0, 0, 0)  # only "more than 11 Mio": counted, not summed
+    assert rows[("kooperation-landkreis", "Hamburg")] == (1, 1, 1, 21000000, 1, 0, 0)
+    assert rows[("grossstadt", "Berlin")] == (1, 1, 0, 0, 0, 0, 0)  # only "more than 11 Mio": counted, not summed
     # "Up to" figures (schema:maxValue) are counted, not summed: Wolfsburg's "bis zu 11,3 Mio" (Niedersachsen),
     # Würzburg's "bis zu 10 Mio" (Bayern), Wuppertal's "up to 15.75 / 17.5 Mio" and Oberhausen's "up to 13.6 Mio"
     # (Nordrhein-Westfalen; sources/curation/funding.csv)
-    assert rows[("grossstadt", "Niedersachsen")] == (3, 3, 24212000, 2, 30656000)
+    assert rows[("grossstadt", "Niedersachsen")] == (3, 3, 2, 24212000, 2, 2, 30656000)
     # Regensburg's federal grant is "etwa 11 Millionen" (approximate) of an exact 17 Mio
-    assert rows[("grossstadt", "Bayern")] == (2, 2, 0, 1, 17000000)
+    assert rows[("grossstadt", "Bayern")] == (2, 2, 0, 0, 1, 1, 17000000)
     # exact in NRW: Gelsenkirchen 11.5, Mönchengladbach 15 and Paderborn 10 Mio federal; Bochum 15.2, Gütersloh 13 and
     # Paderborn 15 Mio in all. Solingen's "rund 9", Münster's "rund 9,5" and Gütersloh's "~8.5" count only; Münster's
     # "knapp 15" and Wuppertal's "up to 17.5 Mio" were applied for and lead no total (funding.csv, preferred = no)
-    assert rows[("grossstadt", "Nordrhein-Westfalen")] == (10, 9, 36500000, 4, 43200000)
+    assert rows[("grossstadt", "Nordrhein-Westfalen")] == (10, 9, 3, 36500000, 4, 3, 43200000)
     # ... and so are "about" figures (mpsc:approximateAmount): Rhein-Neckar's about 11 of about 17 Mio, next to
     # Aalen/Heidenheim's "über elf Millionen" federal and 17.5 Mio total
-    assert rows[("kooperation-landkreis", "Baden-Württemberg")] == (2, 2, 0, 2, 17500000)
+    assert rows[("kooperation-landkreis", "Baden-Württemberg")] == (2, 2, 0, 0, 2, 1, 17500000)
 
 
 def test_strategies_by_year_of_adoption(store):
