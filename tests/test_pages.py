@@ -192,6 +192,21 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
     assert dataset["@type"] == "Dataset" and licences
     assert all(licence.startswith("http://dcat-ap.de/def/licenses/") for licence in licences)
     assert {d["contentUrl"] for d in dataset["distribution"]} >= {f"https://w3id.org/mpsc/dumps/{release.version}/mpsc.ttl"}
+    # found by a portal operator's review: gzipped files declared as what they hold, no period, and "Thing" for
+    # organisations, measures, strategies and the programme; an extended project shown as ended
+    formats = {d["contentUrl"].rsplit("/", 1)[-1]: d["encodingFormat"] for d in dataset["distribution"]}
+    assert formats["mpsc.nt.gz"] == "application/gzip" and formats["mpsc.ttl"] == "text/turtle"
+    assert dataset["temporalCoverage"] == "2019-07-10/.."
+    for path, kind in [("organisation/zebralog-gmbh", "Organization"), ("programme", "FundingScheme"),
+                       ("strategy/bamberg", "CreativeWork")]:
+        assert embedded(base_url + "doc/" + path)["@type"] == kind, path
+    halle = embedded(base_url + "doc/project/halle-saale")
+    assert halle["@type"] == "Project" and halle["endDate"] == "2027-12-31"
+
+
+def embedded(url: str) -> dict:
+    """The schema.org JSON-LD a page embeds."""
+    return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(url), re.S).group(1))
 
 
 def test_long_backlink_lists_are_sampled_with_a_count(base_url):

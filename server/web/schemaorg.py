@@ -7,7 +7,7 @@ asks for. IRIs stay canonical; `url` is the page itself.
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
 from ..namespaces import MPSC, SCHEMA
 from .page_model import Namer, Page
@@ -17,7 +17,10 @@ TYPES = {
     MPSC.State: "AdministrativeArea", MPSC.District: "AdministrativeArea",
     MPSC.MunicipalAssociation: "AdministrativeArea", MPSC.Municipality: "AdministrativeArea",
     MPSC.Cooperation: "Organization", MPSC.RegionalAssociation: "Organization",
-    MPSC.MunicipalCompany: "Organization", FOAF.Organization: "Organization",
+    MPSC.MunicipalCompany: "Organization", MPSC.Organisation: "Organization", ORG.Organization: "Organization",
+    FOAF.Organization: "Organization",
+    # A measure is a project within a project; a strategy a document; the programme a scheme of grants.
+    MPSC.Measure: "Project", MPSC.SmartCityStrategy: "CreativeWork", MPSC.FundingProgramme: "FundingScheme",
     SKOS.Concept: "DefinedTerm", SKOS.ConceptScheme: "DefinedTermSet",
     DCAT.Dataset: "Dataset", DCAT.Distribution: "DataDownload", DCAT.Catalog: "DataCatalog",
     DCAT.DataService: "WebAPI",
@@ -40,8 +43,10 @@ def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
     places = [{"@id": str(o), "name": namer.label(o)} for o in sorted(graph.objects(node, SCHEMA.containedInPlace))]
     if places:
         data["containedInPlace"] = places
-    for key, prop in (("identifier", MPSC.ags), ("startDate", SCHEMA.startDate), ("endDate", SCHEMA.endDate)):
-        value = graph.value(node, prop)
+    # The end is a decided extension's where there is one: the page shows it, and the planned end has passed.
+    for key, props in (("identifier", (MPSC.ags,)), ("startDate", (SCHEMA.startDate,)),
+                       ("endDate", (MPSC.extendedEndDate, SCHEMA.endDate))):
+        value = next((v for v in (graph.value(node, prop) for prop in props) if v is not None), None)
         if value is not None:
             data[key] = str(value)
     if data["@type"] == "Dataset":
@@ -51,9 +56,13 @@ def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
 
 def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
     """Licence, publisher, keywords, dates and downloads: the fields Google Dataset Search reads."""
+    # The file's own type: a gzipped file's is gzip (DCAT states the payload's as dcat:mediaType).
     downloads = [{"@type": "DataDownload", "name": namer.label(d), "contentUrl": str(graph.value(d, DCAT.downloadURL)),
-                  "encodingFormat": str(graph.value(d, DCAT.mediaType) or "").rsplit("media-types/", 1)[-1]}
+                  "encodingFormat": str(graph.value(d, DCAT.compressFormat) or graph.value(d, DCAT.mediaType) or ""
+                                        ).rsplit("media-types/", 1)[-1]}
                  for d in sorted(graph.objects(node, DCAT.distribution)) if graph.value(d, DCAT.downloadURL)]
+    period = graph.value(node, DCTERMS.temporal)
+    start, end = (graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)) if period else (None, None)
     publisher = graph.value(node, DCTERMS.publisher)
     # The dataset's licence, else those of its files (the programme and the register are licensed differently).
     licences = sorted({str(o) for o in graph.objects(node, DCTERMS.license)}
@@ -65,6 +74,7 @@ def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
         "version": str(graph.value(node, OWL.versionInfo) or ""),
         "isAccessibleForFree": True,
         "spatialCoverage": "Deutschland" if namer.lang == "de" else "Germany",
+        "temporalCoverage": f"{start}/{end or '..'}" if start else "",  # ISO 8601, open at the end
         "distribution": downloads,
     }
     if publisher is not None:
