@@ -302,6 +302,24 @@ def test_identifiers_written_as_tables_have_them_identify(service):
     assert answer["q6"]["result"] == []
 
 
+def test_an_identifier_that_the_rest_of_the_row_contradicts_is_no_certain_match(service):
+    """A wrangler's review: with one shifted key column every row was matched to another place unasked ("Hürth"
+    with Köln's AGS gave Köln `match`), two identifiers of two places gave two matches, and a key that exists
+    nowhere left "Köln" certain. A misspelt name or a shared base form leaves a right identifier certain."""
+    def query(text, **keys):
+        return {"query": text, "type": "Municipality",
+                "properties": [{"pid": pid, "v": value} for pid, value in keys.items()]}
+
+    batch = {"shifted": query("Hürth", ags="05315000"), "two": query("", ags="05362028", wikidata="Q365"),
+             "nowhere": query("Köln", ags="99999999"), "misspelt": query("Kaiserlautern", ags="07312000"),
+             "base": query("Frankfurt", ags="12053000"), "both": query("Köln", ags="05315000", wikidata="Q365")}
+    answer = post_form(service, queries=json.dumps(batch))
+    matched = {name: [c["id"] for c in found["result"] if c["match"]] for name, found in answer.items()}
+    assert matched == {"shifted": [], "two": [], "nowhere": [], "misspelt": ["municipality/07312000"],
+                       "base": ["municipality/12053000"], "both": ["municipality/05315000"]}
+    assert answer["shifted"]["result"][0]["id"] == "municipality/05315000"  # still offered first, to be chosen
+
+
 @pytest.mark.parametrize("text, ags", [
     ("Frankfurt", "06412000"), ("Freiburg", "08311000"),  # the larger of two namesakes named by a river or region
     ("Landeshauptstadt München", "09162000"), ("Hansestadt Rostock", "13003000"),  # a designation before the name

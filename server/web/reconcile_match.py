@@ -6,8 +6,10 @@ then scores 99 at most; otherwise a name scores 100 when one of the resource's n
 Main", "Cottbus" for "Cottbus/Chóśebuz") or when the query without its designation ("Hansestadt Rostock") equals
 a name where the query itself is no name, and up to 85 by similarity. Types and the state or district (given as a
 property: name, key or id) constrain the candidates; one the service cannot read constrains nothing. A candidate
-is a `match` – OpenRefine accepts it without asking – when an identifier named it, or when its full name matched,
-no other candidate scores 90 or more and no state or district went unread.
+is a `match` – OpenRefine accepts it without asking – when an identifier named it and nothing contradicts that
+(another identifier naming another resource, or a name that is another candidate's, 90 or more, and not its own),
+or when its full name matched, no other candidate scores 90 or more, no state or district went unread and no
+identifier the query gives names nothing.
 """
 from __future__ import annotations
 
@@ -47,9 +49,10 @@ class Candidate:
 
 def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[Candidate]:
     """The best candidates of a query, best first; Overrun once `deadline` (time.monotonic()) has passed."""
-    identified, roles = identify(index, query)
+    identified, roles, unknown = identify(index, query)
     scores = {ident: 100.0 for ident in identified | roles}
-    for ident, score in by_name(index, query.text, query.limit + 20, deadline).items():
+    named = by_name(index, query.text, query.limit + 20, deadline)
+    for ident, score in named.items():
         scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
     kept = [ident for ident in scores if fits(index.entities[ident], query.types, [p for p in places if p[1]])]
@@ -67,34 +70,50 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     # A state or district the service could not read ("BB", "Kreis Oberhavel") constrains nothing, so a namesake in
     # another state is no certain match (a wrangler's review: Fürstenberg in Niedersachsen was accepted unasked).
     unread = any(not allowed for _, allowed in places)
-    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 and not unread else []
-    return [Candidate(index.entities[i], round(scores[i], 1), i in identified or i in certain)
-            for i in kept[:query.limit]]
+    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 and not (unread or unknown) else []
+    certain += [] if contradicted(identified, named, kept) else list(identified)
+    return [Candidate(index.entities[i], round(scores[i], 1), i in certain) for i in kept[:query.limit]]
 
 
-def identify(index: Index, query: Query) -> tuple[set[str], set[str]]:
+def contradicted(identified: set[str], named: dict[str, float], kept: list[str]) -> bool:
+    """Whether the identifiers of a query leave room for doubt (a wrangler's review: one shifted key column matched
+    every row to another place unasked): they name more than one resource, or the query's name is another
+    candidate's (90 or more) and not the identified one's ("Hürth" with Köln's AGS). A misspelt name
+    ("Kaiserlautern") or a base form shared with namesakes ("Frankfurt") leaves the identifier certain."""
+    if len(identified) != 1:
+        return True
+    near = 100 * BASE_WEIGHT
+    return all(named.get(i, 0.0) < near for i in identified) and any(
+        named.get(i, 0.0) >= near for i in kept if i not in identified)
+
+
+def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
     """The resources an identifier property of the query names exactly, or the query's text when it is an
     identifier itself (an AGS, ARS, Wikidata id or entity id typed as the name: the specification's "A Note on
-    Candidate Retrieval"); and apart, those only a city's Wikidata item names, as the role the city also is."""
+    Candidate Retrieval"); and apart, those only a city's Wikidata item names, as the role the city also is; and
+    whether an identifier property named nothing (a key that does not exist: the row may mean another place)."""
     found: set[str] = set()
     roles: set[str] = set()
+    unknown = False
 
-    def look_up(prop: str, value) -> None:
-        for text in identifier_texts(prop, value):
-            found.update(index.by_identifier.get((prop, text), ()))
-            if prop == "wikidata":
-                roles.update(index.by_identifier.get((ROLE, text), ()))
+    def look_up(prop: str, value) -> bool:
+        hits = [index.by_identifier.get((prop, text), set()) for text in identifier_texts(prop, value)]
+        role_hits = [index.by_identifier.get((ROLE, text), set()) for text in identifier_texts(prop, value)
+                     if prop == "wikidata"]
+        found.update(*hits)
+        roles.update(*role_hits)
+        return any(hits) or any(role_hits)
 
     for prop, values in query.properties:
         for value in values if prop in IDENTIFIERS else ():
-            look_up(prop, value)
+            unknown |= not look_up(prop, value)
     named = entity_id(query.text.strip()) or query.text.strip()
     if named in index.entities:
         found.add(named)
     elif names.identifier(query.text):
         for prop in IDENTIFIERS:
             look_up(prop, query.text)
-    return found, roles - found
+    return found, roles - found, unknown
 
 
 def identifier_texts(prop: str, value) -> list[str]:
