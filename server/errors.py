@@ -91,6 +91,15 @@ class TooManyRows(QueryFailed):
         self.args = (most,)
 
 
+class UndeclaredPrefix(QueryFailed):
+    """A prefixed name whose prefix the query does not declare and the endpoint does not predefine
+    (sparql/inspection.py); `prefix` names it (without its colon) for the query form's words."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, prefix: str = ""):
+        super().__init__(message, line, column)
+        self.args, self.prefix = (message, line, column, prefix), prefix
+
+
 class TooDeep(QueryFailed):
     """A query whose brackets nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
 

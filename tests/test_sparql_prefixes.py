@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from server.config import Settings
+from server.errors import UndeclaredPrefix
 from server.namespaces import PREFIXES, SH
 from server.sparql.inspection import inspect
 from server.sparql.prefixes import PREDEFINED, completed
@@ -49,6 +50,20 @@ def test_only_used_and_undeclared_prefixes_are_added():
     assert added == 1 and text == f"PREFIX mpsc: <{PREFIXES['mpsc']}>\n" + query
     plain = "SELECT * { ?s ?p ?o }"
     assert completed(plain, inspect(plain)) == (plain, 0)
+
+
+def test_a_prefix_neither_declared_nor_predefined_is_named_where_it_is_used(sparql):
+    """A researcher's review: the engine's message for `dct:title` listed the tokens it expected ("expected one of
+    Prefix not found, ['%'], …") and did not name the prefix."""
+    answer = fetch(sparql, query="SELECT * WHERE {\n  ?s dct:title ?o }")
+    detail = answer.json()["detail"]
+    assert answer.status == 400 and answer.json()["status"] == 400
+    assert detail.startswith("Syntax error at line 2, column 6: the prefix dct: is not declared.")
+    assert "PREFIX dct: <…>" in detail and "dcterms:" in detail  # how to declare it, and what needs no declaring
+    with pytest.raises(UndeclaredPrefix) as raised:
+        inspect("PREFIX ex: <urn:x#>\nSELECT * { ?s ex:p ?o ; :q ?v ; ex2:r ?w }")
+    assert (raised.value.prefix, raised.value.line, raised.value.column) == ("", 2, 25)
+    assert inspect("INSERT DATA { ex:a ex:b ex:c }").update  # refused as an update, not for its prefix
 
 
 def test_a_query_runs_without_declaring_the_predefined_prefixes(sparql):

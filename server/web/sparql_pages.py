@@ -11,7 +11,6 @@ results pages keep an explicit ?lang= choice.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -27,7 +26,7 @@ from ..sparql.examples import example, examples
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
-from ..errors import HttpError, QueryFailed, ReadOnly
+from ..errors import HttpError, QueryFailed, ReadOnly, UndeclaredPrefix
 from . import assets, get_settings, get_store, result_views, sparql_editor
 from .assets import STATIC
 from .i18n import message, preferred, term_label
@@ -114,9 +113,6 @@ def unfit_format(form: str | None, error) -> UnfitFormat:
     return UnfitFormat(form or "SPARQL", offered)
 
 
-_UNDECLARED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
-
-
 def explain(error: QueryFailed, query: str, lang: str) -> dict:
     """What went wrong, in the reader's words: {text, line_text, caret (column, 1-based), detail (the raw message)}."""
     if isinstance(error, UnfitFormat):
@@ -130,9 +126,8 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
     if error.line is None:
         return {"text": error.message, "detail": ""}
     where = _located(error, query)
-    before = _UNDECLARED.search(where["line_text"][:error.column].rstrip())
-    if "Prefix not found" in error.message and before:
-        text = message("sparql.undeclared", lang).format(prefix=(before.group(1) or "") + ":")
+    if isinstance(error, UndeclaredPrefix):
+        text = message("sparql.undeclared", lang).format(prefix=error.prefix + ":")
     else:
         text = message("sparql.syntax", lang)
     return {"text": text, **where, "detail": error.message}
