@@ -187,6 +187,11 @@ def retired() -> str:
 }}"""
 
 
+def statements_of(resource: str) -> str:
+    """A resource's own statements: of a withdrawn identifier, that it is deprecated, since when and why."""
+    return f"CONSTRUCT {{ {iri(resource)} ?p ?o }} WHERE {{ {iri(resource)} ?p ?o }}"
+
+
 def documents() -> str:
     """Every resource with a document of its own, for the sitemap; in no order (`harvest.document_iris` sorts)."""
     return f"""SELECT DISTINCT ?s WHERE {{

@@ -99,6 +99,10 @@ def moved(iri: str, fmt: Format, address, negotiated: bool = True) -> Response:
     303; 410 Gone saying why for one withdrawn (a linker's review: their IRIs had become 404s between releases).
     `negotiated`: the answer's format was chosen by Accept (not by a suffix), so it varies by it."""
     new, day, reason = retired()[iri]
+    if new is None and fmt.kind == "rdf":  # the statements that say so (a portal's review: RDF clients read an
+        response = rdf_response(construct_sorted(queries.statements_of(iri)), fmt)  # empty graph, no reason)
+        response.status_code, response.cache_control.no_store = 410, True
+        return document_headers(response, negotiated=negotiated)
     if new is None:
         said = spoken_date(day, reader()[0]) if fmt is HTML else day  # a page writes days as the reader does
         return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=said,
