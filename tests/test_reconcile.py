@@ -302,6 +302,14 @@ def test_identifiers_written_as_tables_have_them_identify(service):
     assert answer["q6"]["result"] == []
 
 
+@pytest.mark.parametrize("text, ags", [("Kaiserlautern", "07312000"), ("Regensbrug", "09362000"),
+                                       ("Heidelburg", "08221000"), ("Mönchen Gladbach", "05116000")])
+def test_a_misspelt_name_finds_the_place_it_means_but_is_no_match(service, text, ags):
+    """A wrangler's review: a one-word name with a typo shares no word with any name, and found no candidate."""
+    result = post_form(service, queries=json.dumps({"q": {"query": text, "type": "Municipality"}}))["q"]["result"]
+    assert result and result[0]["id"] == f"municipality/{ags}" and not result[0]["match"], result[:3]
+
+
 def test_an_identifier_that_the_rest_of_the_row_contradicts_is_no_certain_match(service):
     """A wrangler's review: with one shifted key column every row was matched to another place unasked ("Hürth"
     with Köln's AGS gave Köln `match`), two identifiers of two places gave two matches, and a key that exists

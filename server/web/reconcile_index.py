@@ -7,6 +7,8 @@ near misses) and by identifier (AGS, ARS, Wikidata item), so a batch of OpenRefi
 from __future__ import annotations
 
 import bisect
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rdflib.namespace import RDFS
@@ -22,6 +24,7 @@ BASE_WEIGHT = 0.9  # a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "
 NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
 NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
 COMMON_WORD = 500  # a word in more names than this ("stadt", "landkreis", "bad") finds no near misses
+SHARED_TRIGRAMS = 0.5  # a misspelt word ("kaiserlautern") finds the words holding this share of its trigrams
 PREFIX_SCAN = 5000  # name keys a prefix completion looks at, at most (`Index.with_prefix`)
 
 
@@ -68,6 +71,10 @@ class Index:
         for entity in self.entities.values():
             self._register(entity)
         self.sorted_keys = sorted(self.by_key)
+        self.by_trigram: dict[str, set[str]] = {}
+        for word in self.by_word:
+            for trigram in trigrams(word):
+                self.by_trigram.setdefault(trigram, set()).add(word)
         self.other_labels: dict[str, dict[str, str]] = {}
 
     def _add_name(self, row: dict) -> None:
@@ -114,6 +121,14 @@ class Index:
                 key = ROLE if prop == "wikidata" and value in entity.roles else prop
                 self.by_identifier.setdefault((key, value), set()).add(entity.id)
 
+    def spelt_like(self, word: str) -> set[str]:
+        """The words of names that hold SHARED_TRIGRAMS of `word`'s trigrams: for a word no name has, the words it
+        may misspell (a wrangler's review: "Kaiserlautern", "Regensbrug", "Heidelburg" found no candidate)."""
+        own = trigrams(word)
+        counts = Counter(other for trigram in own for other in self.by_trigram.get(trigram, ()))
+        needed = max(2, math.ceil(SHARED_TRIGRAMS * len(own)))
+        return {other for other, shared in counts.items() if shared >= needed}
+
     def label_of(self, ident: str, lang: str = "de") -> str:
         """The label of a resource named in the facts: an entity's, else one fetched for it (rounds,
         categories), else its id."""
@@ -140,6 +155,11 @@ class Index:
                     if ident in found or keep(ident):
                         found[ident] = min(found.get(ident, len(key)), len(key))
         return sorted(found, key=lambda i: (found[i], self.entities[i].label(), i))[:limit]
+
+
+def trigrams(word: str) -> set[str]:
+    """The three-letter runs of a word."""
+    return {word[i:i + 3] for i in range(len(word) - 2)}
 
 
 def index() -> Index:

@@ -134,7 +134,8 @@ def identifier_texts(prop: str, value) -> list[str]:
 
 def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) -> dict[str, float]:
     """Scores by name: exact and base-form keys, then, while fewer than `wanted` were found, near misses
-    among the resources sharing a word that is not common (searching all of "stadt" finds nothing). Comparing
+    among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
+    spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
     query_keys = names.keys(text)
     scores: dict[str, float] = {}
@@ -144,6 +145,8 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}
+    # A word no name has may be a misspelling: the words spelt like it stand in for it.
+    words |= {alike for word in words if word not in index.by_word for alike in index.spelt_like(word)}
     sharing = [index.by_word.get(word, set()) for word in words]
     pool = set().union(*(ids for ids in sharing if len(ids) <= COMMON_WORD)) - set(scores)
     for n, ident in enumerate(sorted(pool)[:MAX_NEAR]):
