@@ -127,8 +127,10 @@ _DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt
 
 def base_forms(name: str) -> set[str]:
     """The name without the register's designation after the comma, without a parenthesised qualifier, without
-    what it is named by and without what follows a slash: "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle";
-    "Frankfurt am Main" -> "Frankfurt"; "Cottbus/Chóśebuz" -> "Cottbus"; empty if the name has none of these."""
+    what it is named by, without what follows a slash and without a project title's subtitle after a dash:
+    "Halle (Saale), Stadt" -> "Halle (Saale)", "Halle"; "Frankfurt am Main" -> "Frankfurt"; "Cottbus/Chóśebuz"
+    -> "Cottbus"; "Connected Urban Twins – Urbane Datenplattformen …" -> "Connected Urban Twins"; empty if the
+    name has none of these."""
     forms = set()
     head = name.split(",", 1)[0].strip()
     if head != name.strip():
@@ -142,6 +144,9 @@ def base_forms(name: str) -> set[str]:
     german = unqualified.split("/", 1)[0].strip()  # "Cottbus/Chóśebuz", "Mühlhausen/Thüringen": the German name first
     if german and german != unqualified:
         forms.add(german)
+    short = unqualified.split(" – ", 1)[0].strip()  # what projects are called: "CUDA", "DOS 2030", "un:box cologne"
+    if short and short != unqualified:
+        forms.add(short)
     return forms
 
 

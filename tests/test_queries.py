@@ -220,3 +220,14 @@ def test_a_district_project_covers_every_municipality_of_the_district(store):
     found = {short(r["area"].value): (int(r["n"].value), int(r["people"].value), int(r["districtPeople"].value))
              for r in rows}
     assert found == {"09475": (27, 92191, 92191), "05762": (10, 139252, 139252)}
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda path: path.stem)
+def test_sparqlwrapper_sends_each_example_as_a_query(path):
+    """SPARQLWrapper guesses a query's form from its first keyword, after removing every other comment line (its
+    pattern eats the line break the next comment starts with): a description holding "addiert" was sent as an
+    update (ADD) and refused. Researchers copy these queries into it."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    assert SPARQLWrapper("http://localhost/sparql")._parseQueryType(path.read_text(encoding="utf-8")) in (
+        "SELECT", "CONSTRUCT", "ASK", "DESCRIBE")

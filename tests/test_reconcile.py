@@ -310,6 +310,15 @@ def test_a_misspelt_name_finds_the_place_it_means_but_is_no_match(service, text,
     assert result and result[0]["id"] == f"municipality/{ags}" and not result[0]["match"], result[:3]
 
 
+@pytest.mark.parametrize("text, slug", [("Connected Urban Twins", "connected-urban-twins"), ("CUDA", "freiburg"),
+                                        ("DOS 2030", "dortmund-schwerte"), ("un:box cologne", "koeln")])
+def test_a_project_is_found_by_what_it_is_called(service, text, slug):
+    """A wrangler's review: a project's common name, its title before the dash, scored 68 and was no candidate
+    above the near misses; it is a base form (90), as "Halle" is of "Halle (Saale)"."""
+    result = post_form(service, queries=json.dumps({"q": {"query": text, "type": "ModelProject"}}))["q"]["result"]
+    assert (result[0]["id"], result[0]["score"]) == (f"project/{slug}", 90), result[:3]
+
+
 def test_an_identifier_that_the_rest_of_the_row_contradicts_is_no_certain_match(service):
     """A wrangler's review: with one shifted key column every row was matched to another place unasked ("Hürth"
     with Köln's AGS gave Köln `match`), two identifiers of two places gave two matches, and a key that exists

@@ -109,8 +109,12 @@ def path_item(app: Flask, rule: str, methods: dict) -> dict:
                 for converter, name in _ARGUMENT.findall(rule)}
     limited = errors(429) if counted(openapi_path(rule)) else {}  # web/page_limit.py
     return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]],
-                     "responses": {**described["responses"], **limited}}
+                     "responses": {**described["responses"], **limited, **(TOO_LONG if method == "get" else {})}}
             for method, described in methods.items()}
+
+
+# Any GET may name more than the HTTP server reads (server/serve.py): granian answers 414 itself, before the app.
+TOO_LONG = {"414": {"$ref": "#/components/responses/URITooLong"}}
 
 
 def _constrained(parameter: dict, patterns: dict[str, str]) -> dict:
@@ -676,6 +680,8 @@ def components() -> dict:
     return {"schemas": SCHEMAS, "headers": HEADERS, "parameters": PARAMETERS, "responses": {
         **{name: error_response(status, description) for status, (name, description) in ERROR_RESPONSES.items()},
         "NotModified": answer("Not Modified: the copy named in `If-None-Match` is current.", ETag=header("ETag")),
+        "URITooLong": answer("URI Too Long: the request target is longer than 65,534 bytes, the HTTP server's "
+                             "limit (no body); send a long query by POST."),
         "DocumentNotFound": answer("Not Found: nothing is known about this IRI. The body is in the negotiated "
                                    "format: an HTML page, or an empty RDF document; problem details for a path no "
                                    "resource can have (a line break in it).",
