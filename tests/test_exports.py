@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import urllib.request
+from pathlib import Path
 
 import pytest
 from rdflib import URIRef
@@ -221,3 +222,19 @@ def test_memberships_are_of_cooperations_and_every_body_takes_part_in_a_project(
     assert all(row["lead_confidence"] == "" for row in memberships if row["lead"] != "true")
     with open(release.path / "bodies.csv", encoding="utf-8", newline="") as handle:
         assert all(row["projects"] for row in csv.DictReader(handle))
+
+
+def test_the_projects_leading_figures_add_up_as_funding_by_round_sums_them(release, release_store):
+    """A data wrangler's review: summing projects.csv's headline amounts per round (of mixed kinds, 43 projects
+    without one) gave 196.6 Mio for 2020 where the example query gives 212.1 Mio of federal grants."""
+    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table = collections.defaultdict(float)
+    for row in rows:
+        for column, kind in (("federal_grant", "federal grant"), ("total_volume", "total project volume")):
+            if row[column]:
+                table[(row["round"].rsplit("/", 1)[-1], kind)] += float(row[column])
+    query = Path(__file__).resolve().parent.parent / "queries" / "funding-by-round.rq"
+    sums = {(s["year"].value, s["kind"].value): float(s["sum"].value)
+            for s in release_store.query(query.read_text(encoding="utf-8"))}
+    assert sums and {key: round(value) for key, value in table.items()} == {k: round(v) for k, v in sums.items()}

@@ -283,7 +283,24 @@ LEAD_NOTE = ("True for the cooperation's lead member: the cell stands for mpsc:l
 FUNDING_NOTE = ("The project's headline amount as the project table states it (mpsc:fundingAmount), its kind in "
                 "funding_kind, how sure in funding_confidence; empty where no source states one exact amount. The "
                 "figures of the project's course, each with its source (federal grant, total volume, mpsc:funding in "
-                "the graph), are what queries/funding-by-round.rq sums: the two can differ.")
+                "the graph), are what queries/funding-by-round.rq sums, and are the columns federal_grant and "
+                "total_volume: sums should use those; this one can differ.")
+
+
+LEADING_NOTE = ("The exact amount of the project's leading {} figure ({}), as queries/funding-by-round.rq sums it; "
+                "empty where the sources give that figure only as a bound or approximately (see the figure's "
+                "document) or give none. Not mapped to RDF: the amount is the figure's (…#federal-grant-1), not the "
+                "project's.")
+
+
+def _leading_amount(prop: URIRef) -> Callable[[Statements, dict], str]:
+    """The exact amount (mpsc:fundingAmount) of the project's leading figure `prop` (a data wrangler's review: the
+    project table's headline amounts, of mixed kinds, did not add up to the course figures per round)."""
+    def read(statements: Statements, row: dict) -> str:
+        figure = statements.value(row["id"], prop)
+        amount = statements.value(str(figure), MPSC.fundingAmount) if figure is not None else None
+        return str(amount) if amount is not None else ""
+    return read
 
 
 def _statement_confidence(key: str) -> Callable[[Statements, dict], str]:
@@ -416,6 +433,12 @@ TABLES = (
                      read=_statement_confidence("funding-amount"), note=CONFIDENCE_NOTE),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
                      template=_key_template(iris.funding_kind, "funding_kind")),
+              Column("federal_grant", "Bundeszuwendung (EUR)", "federal grant (EUR)", datatype="decimal",
+                     read=_leading_amount(MPSC.federalGrant), note=LEADING_NOTE.format("federal grant",
+                                                                                       "mpsc:federalGrant")),
+              Column("total_volume", "Gesamtvolumen (EUR)", "total volume (EUR)", datatype="decimal",
+                     read=_leading_amount(MPSC.totalVolume), note=LEADING_NOTE.format("total volume",
+                                                                                      "mpsc:totalVolume")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
           )),
