@@ -294,10 +294,11 @@ def test_identifiers_written_as_tables_have_them_identify(service):
              "q1": {"query": "", "properties": [{"pid": "wikidata", "v": "q365"}]},
              "q2": {"query": "", "properties": [{"pid": "wikidata", "v": "wd:Q365"}]},
              "q3": {"query": "05315000"}, "q4": {"query": "Q365"}, "q5": {"query": "municipality/05315000"},
-             "q6": {"query": "", "properties": [{"pid": "ags", "v": "xyz"}]}}
+             "q6": {"query": "", "properties": [{"pid": "ags", "v": "xyz"}]},
+             "q7": {"query": "Köln", "properties": [{"pid": "ags", "v": "5315000.0"}]}}  # a spreadsheet's number
     answer = post_form(service, queries=json.dumps(batch))
     valid("reconciliation-result-batch", answer)
-    for name in ("q0", "q1", "q2", "q3", "q4", "q5"):
+    for name in ("q0", "q1", "q2", "q3", "q4", "q5", "q7"):
         assert [c["id"] for c in answer[name]["result"] if c["match"]] == ["municipality/05315000"], name
     assert answer["q6"]["result"] == []
 

@@ -14,6 +14,7 @@ identifier the query gives names nothing.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 
@@ -119,13 +120,15 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
 def identifier_texts(prop: str, value) -> list[str]:
     """How an identifier may be written in the index. A key that has lost its leading zero (OpenRefine sends the
     cells of a column it has read as numbers so, and spreadsheets drop it from text) is looked up in both readings
-    (`names.key_forms`). A Wikidata item may be written `Q365`, `q365`, `wd:Q365` or as its IRI."""
+    (`names.key_forms`), also as a spreadsheet writes a number ("5315000.0"). A Wikidata item may be written `Q365`,
+    `q365`, `wd:Q365` or as its IRI."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         whole = isinstance(value, int) or math.isfinite(value) and value.is_integer()  # isfinite takes no huge int
         if prop == "wikidata" or value < 0 or not whole:
             return []
         value = str(int(value))
     text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
+    text = re.sub(r"^(\d+)\.0*$", r"\1", text)  # a key a spreadsheet wrote as a number: "5315000.0"
     normal = names.identifier(text) or (text if len(text) == 1 and text.isdigit() else None)  # a state's 9 for 09
     if prop == "wikidata":
         return [normal.upper()] if normal and normal.startswith("q") else [text]
