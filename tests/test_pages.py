@@ -100,6 +100,9 @@ def test_every_page_names_itself_in_each_language_for_search_engines(base_url, p
                               "x-default": f"{base_url}{path}".replace("&", "&amp;")}, head
     long = page(base_url + "search?q=" + "x" * 190 + "&page=1&" + "&".join(f"p{n}=v" for n in range(200)))
     assert 'hreflang="en"' in long and '<link rel="alternate" hreflang' not in long  # the switch only
+    # an error page is no page to index (a portal's review: a 404 for a 60,000-character path repeated it five times)
+    status, _, body = fetch(base_url + "id/project/" + "a" * 5000, BROWSER)
+    assert status == 404 and '<link rel="alternate" hreflang' not in body.decode() and body.count(b"a" * 5000) == 2
 
 
 @pytest.mark.parametrize("path", ["projects?path=x&self=y", "?path=x", "doc/project/bamberg?self=1&lang=en"])
