@@ -84,11 +84,12 @@ class MemoryLimit(QueryFailed):
 class TooManyRows(QueryFailed):
     limit = "max_rows"
 
-    def __init__(self, most: int):
-        super().__init__(f"The result has more than {most:,} rows. Narrow it down, or page through it with LIMIT and "
-                         "OFFSET (ORDER BY keeps the pages apart, but each page then sorts the whole result, which can "
-                         "outlast the time limit), or download the dumps at /dumps/.")
-        self.args = (most,)
+    def __init__(self, most: int, items: str = "rows"):
+        """`items`: what the result holds, rows (SELECT) or triples (CONSTRUCT, DESCRIBE)."""
+        super().__init__(f"The result has more than {most:,} {items}. Narrow it down, or page through it with LIMIT "
+                         "and OFFSET (ORDER BY keeps the pages apart, but each page then sorts the whole result, which "
+                         "can outlast the time limit), or download the dumps at /dumps/.")
+        self.args = (most, items)
 
 
 class UndeclaredPrefix(QueryFailed):

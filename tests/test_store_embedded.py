@@ -74,7 +74,7 @@ def test_the_row_limit_counts_solutions_and_triples(store):
     assert store.query("SELECT * { ?s ?p ?o } LIMIT 5", SRJ, max_rows=5)
     with pytest.raises(TooManyRows, match="more than 5 rows"):
         store.query("SELECT * { ?s ?p ?o } LIMIT 6", SRJ, max_rows=5)
-    with pytest.raises(TooManyRows):
+    with pytest.raises(TooManyRows, match="more than 5 triples"):  # a graph has no rows (a researcher's review)
         store.query("CONSTRUCT WHERE { ?s ?p ?o }", TURTLE, max_rows=5)
     assert len(store.query("SELECT * { ?s ?p ?o }", TSV, max_rows=None).splitlines()) == 34
 
@@ -82,7 +82,7 @@ def test_the_row_limit_counts_solutions_and_triples(store):
 @pytest.mark.parametrize("query, fmt", [(HUGE, SRJ), (HUGE, TSV), (HUGE_GRAPH, TURTLE)])
 def test_a_huge_result_stops_at_the_row_limit_at_once(store, query, fmt):
     started = time.monotonic()
-    with pytest.raises(TooManyRows, match="more than 1,000 rows"):
+    with pytest.raises(TooManyRows, match="more than 1,000 (rows|triples)"):
         store.query(query, fmt, max_rows=1000)
     assert time.monotonic() - started < 1.0  # the time limit (2 s) would end it otherwise
 

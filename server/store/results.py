@@ -127,7 +127,7 @@ def _other_formats(fmt: Format) -> str:
 def _counted(stream: Iterable[ox.Triple], max_rows: int | None) -> Iterator[ox.Triple]:
     for n, triple in enumerate(stream, 1):
         if max_rows is not None and n > max_rows:
-            raise TooManyRows(max_rows)
+            raise TooManyRows(max_rows, "triples")
         yield triple
 
 
