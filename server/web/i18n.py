@@ -150,7 +150,9 @@ MESSAGES = {
     "charter.vision": ("Normative Vision", "Normative vision"),
     "home.counts": ("Der Graph in Zahlen", "The graph in numbers"),
     "count.cooperations": ("Kooperationen", "cooperations"),
-    "count.principles": ("Grundsätze der Charta", "Charter principles"),
+    # every kind the Charta page lists, so that the count is what the reader finds there (a journalist's review)
+    "count.principles": ("Einträge der Charta (Leitlinien, Empfehlungen, Ziele, Vision)",
+                         "entries of the Charter (guidelines, recommendations, aims, vision)"),
     "res.iri": ("IRI", "IRI"),
     "res.type": ("Typ", "Type"),
     "res.facts": ("Angaben", "Facts"),
@@ -488,7 +490,7 @@ TERMS = {
     DCTERMS.accrualPeriodicity: ("Aktualisierung", "update frequency"),
     FOAF.homepage: ("Website", "homepage"),
     FOAF.name: ("Name", "name"),
-    FOAF.page: ("Webseite", "page"),
+    FOAF.page: ("weitere Seite", "further page"),  # beside the homepage ("Website"), not a second "Webseite"
     OWL.sameAs: ("identisch mit", "same as"),
     OWL.versionInfo: ("Version", "version"),
     SCHEMA.sameAs: ("entspricht", "same as"),
