@@ -12,7 +12,7 @@ import pytest
 
 from server.build.release import DATASET_FILE
 from tests.conftest import mpsc
-from tests.sparql_support import fetch, free_port, make_release, mpsc_serve, sample_quads, stop_session
+from tests.sparql_support import fetch, free_port, make_release, mpsc_serve, running, sample_quads, stop_session
 
 PROJECTS = "SELECT ?p WHERE { ?p a <https://w3id.org/mpsc/ontology#ModelProject> } ORDER BY ?p"
 
@@ -70,6 +70,25 @@ def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_pat
             assert "Traceback" not in log.read_text()  # the fork servers, too, end quietly
         finally:
             stop_session(process)
+
+
+def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path):
+    """An operator's review: `kill -HUP` (README: after a load; systemd's ExecReload) over a damaged current release
+    respawned the workers, which could not serve it; granian saw a crash loop and the whole server ended."""
+    folder, log, port = tmp_path / "releases", tmp_path / "server.log", free_port()
+    make_release(folder, sample_quads("reloaded"), "reloaded")
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
+        dataset = folder / "current" / DATASET_FILE
+        dataset.write_bytes(dataset.read_bytes()[:-1] + b"x")
+        os.kill(process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while "reload refused, the workers serve on" not in log.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        time.sleep(1)  # a respawn would have begun by now
+        assert process.poll() is None and fetch(f"http://127.0.0.1:{port}/healthz").status == 200
+        assert "Spawning worker-1" in log.read_text() and log.read_text().count("Spawning worker-1") == 1
 
 
 STOPPED = """
