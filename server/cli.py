@@ -235,7 +235,9 @@ def current_release(settings: Settings, required: bool = True) -> Release | None
         if release is not None:
             release.verify()
     except ReleaseCorrupt as error:
-        fail(f"{error}. Rebuild it with `mpsc build`, or check it with `mpsc verify`.")
+        # as `mpsc build` advises (pipeline.unchanged); pointing `current` back first keeps the changelog's comparison
+        fail(f"{error}. Point `current` at an earlier release (ln -sfn VERSION {settings.releases / 'current'}), "
+             "remove this one's folder and run `mpsc build`; `mpsc verify` lists what is damaged.")
     return release
 
 
@@ -352,9 +354,7 @@ def query(sparql, fmt):
 
     text = read_query_text(sparql)
     settings = Settings.from_env()
-    release = Releases(settings.releases).current()
-    if release is None:
-        fail("no release yet; run `mpsc build` first")
+    release = current_release(settings)  # checked whole: a damaged one had ended in a gzip traceback
     try:
         info = inspect(text, settings.max_query_depth)
         if info.update:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -245,8 +246,25 @@ def _fine(value) -> str:
     return ""
 
 
+def _folder_problem(path: Path | None) -> str | None:
+    """Why a folder a server writes into (MPSC_STORE_PATH) could not be: a file there, or nowhere to create it (an
+    operator's review: `/proc/nope` passed, and each worker ended in a traceback). Checked by creating and removing
+    a temporary folder in the nearest folder that exists."""
+    if path is None:
+        return None
+    if path.exists() and not path.is_dir():
+        return "is a file, not a folder"
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".mpsc-check-", dir=existing))
+    except OSError as error:
+        return f"cannot be written ({error.strerror or error} in {existing})"
+    return None
+
+
 _CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,
-           "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem}
+           "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem,
+           "store_path": _folder_problem}
 
 
 def _shown(value) -> str:

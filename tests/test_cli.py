@@ -172,10 +172,23 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
     env = {"MPSC_RELEASES": str(tmp_path)}
     store = "http://127.0.0.1:9/query"
     for command in (["serve", "--port", str(free_port())], ["serve", "--port", str(free_port()), "--store", store],
-                    ["load", "--endpoint", store], ["export-site", str(tmp_path / "export")]):
+                    ["load", "--endpoint", store], ["export-site", str(tmp_path / "export")], ["query", "ASK {}"]):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("place", ["/proc/no-such-folder", "file"])
+def test_serve_refuses_a_store_path_it_cannot_write_in_one_line(tmp_path, place):
+    """An operator's review: MPSC_STORE_PATH=/proc/nope (or a file) passed the checks, and each worker ended in a
+    traceback after "Listening"."""
+    make_release(tmp_path, sample_quads("stored"), "stored")
+    (tmp_path / "file").write_text("not a folder")
+    path = place if place.startswith("/") else str(tmp_path / place)
+    result = mpsc("serve", "--port", str(free_port()), env={"MPSC_RELEASES": str(tmp_path), "MPSC_STORE_PATH": path},
+                  timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: MPSC_STORE_PATH='{path}': ")
 
 
 def test_serve_refuses_an_unknown_store_engine_in_one_line(tmp_path):

@@ -215,7 +215,10 @@ def test_a_long_user_agent_and_target_are_cut_in_the_access_log(base, folder):
 def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, folder):
     fetch(base + "text%0A127.0.0.1%20%22GET%20/forged%20HTTP/1.1%22%20200", headers={"User-Agent": "a\tb"})
     [line] = logged(folder, "/forged")
-    assert '/text\\x0a127.0.0.1 "GET /forged' in line and line.endswith('"a\\x09b"')
+    assert '/text\\x0a127.0.0.1 \\x22GET /forged' in line and line.endswith('"a\\x09b"')
+    fetch(base + "text", headers={"User-Agent": 'evil" 200 0 "x\\'})  # quotes cannot end the field early
+    [line] = logged(folder, "evil")
+    assert line.endswith('"evil\\x22 200 0 \\x22x\\x5c"')
     fetch(base + "text%C2%85x%E2%80%A8y%E2%80%A9%1B[2J")  # NEL, line and paragraph separator, an escape sequence
     [line] = logged(folder, "/text\\x85x")
     assert '/text\\x85x\\u2028y\\u2029\\x1b[2J HTTP/1.1"' in line and len(line.splitlines()) == 1

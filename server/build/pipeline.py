@@ -201,7 +201,8 @@ def unchanged(out_dir: Path, key: str) -> Release | None:
     try:
         current.verify()
     except ReleaseCorrupt as error:
-        raise BuildError(f"{error}; remove its folder and build again") from None
+        raise BuildError(f"{error}; point `current` at an earlier release (ln -sfn VERSION {out_dir / 'current'}), "
+                         "remove this one's folder and build again") from None
     return current
 
 

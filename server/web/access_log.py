@@ -18,8 +18,10 @@ from .admission import forwarded_address
 LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps whole
 # Everything a reader of the log could take for a line break or a terminal command: C0, DEL, C1 (NEL is one),
 # and the Unicode line and paragraph separators (Python's splitlines() breaks on them).
+# Control characters, and the quote and backslash that would end or escape a quoted field (as nginx writes them: a
+# User-Agent `evil" 200 0 "x` had forged the fields after it, an operator's review).
 CONTROL_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-                   for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+                   for code in (*range(0x20), 0x22, 0x5C, *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
 class AccessLog:
