@@ -36,13 +36,16 @@ def io_failure(error: OSError) -> None:
 
 
 class Commands(click.Group):
-    """The commands of `mpsc`: an MPSC_* variable that cannot be read ends any of them with one plain line."""
+    """The commands of `mpsc`: an MPSC_* variable that cannot be read, or a file or folder they may not read or
+    write (an operator's review: a traceback where README promises exit 3), ends any of them with one plain line."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except BadSetting as error:
             fail(str(error), USAGE)
+        except PermissionError as error:
+            io_failure(error)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

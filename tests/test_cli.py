@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -176,6 +179,23 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["verify"], ["query", "ASK {}"], ["serve", "--port", "0"]])
+def test_a_release_file_it_may_not_read_ends_a_command_with_exit_3(tmp_path, command):
+    """An operator's review: a release file without read permission gave a PermissionError traceback and exit 1.
+    As root, the command runs without the capabilities that override file permissions (util-linux's setpriv)."""
+    release = make_release(tmp_path, sample_quads("locked"), "locked")
+    (release.path / DATASET_FILE).chmod(0)
+    drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
+            "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    if command[0] == "serve":
+        command = ["serve", "--port", str(free_port())]
+    env = {**os.environ, "MPSC_RELEASES": str(tmp_path)}
+    result = subprocess.run([*drop, sys.executable, "-m", "server.cli", *command], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: could not write or read a file") and DATASET_FILE in result.stderr
 
 
 @pytest.mark.parametrize("place", ["/proc/no-such-folder", "file"])
