@@ -247,9 +247,9 @@ def _fine(value) -> str:
 
 
 def _folder_problem(path: Path | None) -> str | None:
-    """Why a folder a server writes into (MPSC_STORE_PATH) could not be: a file there, or nowhere to create it (an
-    operator's review: `/proc/nope` passed, and each worker ended in a traceback). Checked by creating and removing
-    a temporary folder in the nearest folder that exists."""
+    """Why a folder a server writes into (MPSC_STORE_PATH, MPSC_SHORT_LINKS's) could not be: a file there, or nowhere
+    to create it (an operator's review: `/proc/nope` passed, and each worker ended in a traceback; short links failed
+    unlogged). Checked by creating and removing a temporary folder in the nearest folder that exists."""
     if path is None:
         return None
     if path.exists() and not path.is_dir():
@@ -264,7 +264,8 @@ def _folder_problem(path: Path | None) -> str | None:
 
 _CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,
            "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem,
-           "store_path": _folder_problem}
+           "store_path": _folder_problem,
+           "short_links": lambda path: path and _folder_problem(path.parent)}  # the file is made in that folder
 
 
 def _shown(value) -> str:

@@ -198,17 +198,18 @@ def test_a_release_file_it_may_not_read_ends_a_command_with_exit_3(tmp_path, com
     assert result.stderr.startswith("error: could not write or read a file") and DATASET_FILE in result.stderr
 
 
-@pytest.mark.parametrize("place", ["/proc/no-such-folder", "file"])
-def test_serve_refuses_a_store_path_it_cannot_write_in_one_line(tmp_path, place):
+@pytest.mark.parametrize("variable, place", [("MPSC_STORE_PATH", "/proc/no-such-folder"), ("MPSC_STORE_PATH", "file"),
+                                             ("MPSC_SHORT_LINKS", "/proc/links.sqlite3")])
+def test_serve_refuses_a_folder_it_cannot_write_in_one_line(tmp_path, variable, place):
     """An operator's review: MPSC_STORE_PATH=/proc/nope (or a file) passed the checks, and each worker ended in a
-    traceback after "Listening"."""
+    traceback after "Listening"; with MPSC_SHORT_LINKS=/proc/x.sqlite every new short link was a 503, unlogged."""
     make_release(tmp_path, sample_quads("stored"), "stored")
     (tmp_path / "file").write_text("not a folder")
     path = place if place.startswith("/") else str(tmp_path / place)
-    result = mpsc("serve", "--port", str(free_port()), env={"MPSC_RELEASES": str(tmp_path), "MPSC_STORE_PATH": path},
+    result = mpsc("serve", "--port", str(free_port()), env={"MPSC_RELEASES": str(tmp_path), variable: path},
                   timeout=60)
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"error: MPSC_STORE_PATH='{path}': ")
+    assert result.stderr.startswith(f"error: {variable}='{path}': ")
 
 
 def test_serve_refuses_an_unknown_store_engine_in_one_line(tmp_path):

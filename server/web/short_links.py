@@ -49,7 +49,8 @@ def database(create: bool = True) -> sqlite3.Connection | None:
         connection = sqlite3.connect(path, timeout=5, isolation_level=None)
         if create:
             connection.execute(SCHEMA)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error) as error:  # the operator learns why from the log (an operator's review)
+        current_app.logger.error("short links cannot be stored in %s: %s", path, error)
         raise HttpError(503, "Short links are not available on this server; the permalink works.") from None
     return connection
 
