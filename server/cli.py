@@ -213,6 +213,7 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     no_dangling_current(settings)
     if not dev:
         server.refuse_a_taken_address(settings.bind)
+    server.refuse_unwritable_folders(settings)
     if server.needs_build(settings):
         build_first(settings)
     current_release(settings, required=False)  # over a remote store, /dumps still serves its files
@@ -351,7 +352,7 @@ def query(sparql, fmt):
     from .build.release import DATASET_FILE
     from .errors import QueryFailed
     from .sparql import prefixes
-    from .sparql.inspection import inspect
+    from .sparql.inspection import inspect, unknown_prefix
     from .store.executor import MEMORY, Engine
     from .tables import aligned
 
@@ -362,6 +363,8 @@ def query(sparql, fmt):
         info = inspect(text, settings.max_query_depth)
         if info.update:
             fail("queries only; SPARQL Update is not accepted", USAGE)
+        if unknown_prefix(info) is not None:  # the embedded engine knows no prefixes of its own
+            raise unknown_prefix(info)
         kind = "rdf" if info.form in ("CONSTRUCT", "DESCRIBE") else "results"
         if fmt == "table":
             chosen = TSV

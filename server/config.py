@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -247,19 +246,19 @@ def _fine(value) -> str:
 
 
 def _folder_problem(path: Path | None) -> str | None:
-    """Why a folder a server writes into (MPSC_STORE_PATH, MPSC_SHORT_LINKS's) could not be: a file there, or nowhere
-    to create it (an operator's review: `/proc/nope` passed, and each worker ended in a traceback; short links failed
-    unlogged). Checked by creating and removing a temporary folder in the nearest folder that exists."""
-    if path is None:
-        return None
-    if path.exists() and not path.is_dir():
-        return "is a file, not a folder"
-    existing = next(p for p in (path, *path.parents) if p.exists())
+    """A folder a server writes into (MPSC_STORE_PATH, MPSC_SHORT_LINKS's) that is a file. Whether it can be written
+    is asked only where a server starts (serve.py, `refuse_unwritable_folders`): every command reads the settings."""
     try:
-        os.rmdir(tempfile.mkdtemp(prefix=".mpsc-check-", dir=existing))
-    except OSError as error:
-        return f"cannot be written ({error.strerror or error} in {existing})"
-    return None
+        return "is a file, not a folder" if path is not None and path.is_file() else None
+    except OSError as error:  # a parent that may not be read
+        return f"cannot be read ({error.strerror or error})"
+
+
+def folders_written(settings: "Settings") -> dict[str, tuple[Path, Path]]:
+    """The folders a server writes into besides the releases folder: variable -> (its value, the folder)."""
+    named = {"store_path": (settings.store_path, settings.store_path),
+             "short_links": (settings.short_links, settings.short_links.parent if settings.short_links else None)}
+    return {ENVIRONMENT[name]: pair for name, pair in named.items() if pair[0] is not None}
 
 
 _CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,

@@ -144,7 +144,7 @@ def base_forms(name: str) -> set[str]:
     german = unqualified.split("/", 1)[0].strip()  # "Cottbus/Chóśebuz", "Mühlhausen/Thüringen": the German name first
     if german and german != unqualified:
         forms.add(german)
-    short = unqualified.split(" – ", 1)[0].strip()  # what projects are called: "CUDA", "DOS 2030", "un:box cologne"
+    short = re.split(r"\s+[–—-]\s+", unqualified, maxsplit=1)[0].strip()  # a title before its dash: "CUDA", "DOS 2030"
     if short and short != unqualified:
         forms.add(short)
     return forms

@@ -22,11 +22,12 @@ import math
 import os
 import signal
 import socket
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from .config import Settings, environment, split_bind
+from .config import Settings, environment, folders_written, split_bind
 from .build.release import Releases
-from .errors import BadSetting, QueryFailed, ReleaseCorrupt
+from .errors import BadSetting, QueryFailed
 from .store import open_store
 
 STOP_GRACE = 5  # seconds a stopping worker has beyond the time limit of the queries it still answers
@@ -56,42 +57,25 @@ def run_granian(settings: Settings) -> None:
     # 65,534 bytes, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
-    # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
-    # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
     class Checked(Server):
         def _reload(self, spawn_target, target_loader):
             """A reload (SIGHUP) respawns the workers over the current release only if it could serve it: a new
             worker over a damaged release failed, granian saw a crash loop and the whole server ended (an
             operator's review). Otherwise the workers serve on, and the log says why. (granian's own method.)"""
-            refused = reload_refusal(settings)
+            refused = Releases(settings.releases).unservable() if settings.store == "embedded" else None
             if refused is None:
                 return super()._reload(spawn_target, target_loader)
             logging.getLogger(__name__).error("reload refused, the workers serve on: %s", refused)
             self.reload_signal = False
             self.main_loop_interrupt.clear()
 
+    # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
+    # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
     server = Checked("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host,
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
     server.serve()
-
-
-def reload_refusal(settings: Settings) -> str | None:
-    """Why the workers could not serve the current release after a reload (none, dangling, damaged), or None."""
-    if settings.store != "embedded":
-        return None
-    releases = Releases(settings.releases)
-    if releases.dangling() is not None:
-        return f"{settings.releases / 'current'} points to no release"
-    release = releases.current()
-    if release is None:
-        return f"no release in {settings.releases}"
-    try:
-        release.verify()
-    except ReleaseCorrupt as error:
-        return str(error)
-    return None
 
 
 def refuse_a_taken_address(bind: str) -> None:
@@ -107,6 +91,18 @@ def refuse_a_taken_address(bind: str) -> None:
         except OSError as error:
             raise BadSetting(f"cannot listen at {bind}: {error.strerror or error} (another server, or an earlier "
                              "one still running, holds it; stop it or choose another --port or MPSC_BIND)") from None
+
+
+def refuse_unwritable_folders(settings: Settings) -> None:
+    """BadSetting if a folder the server will write into cannot be made or written (an operator's review:
+    MPSC_STORE_PATH=/proc/nope passed, and each worker ended in a traceback after "Listening"; short links failed
+    unlogged). Asked by creating and removing a temporary folder in the nearest folder that exists."""
+    for variable, (value, folder) in folders_written(settings).items():
+        try:
+            existing = next(p for p in (folder, *folder.parents) if p.exists())
+            os.rmdir(tempfile.mkdtemp(prefix=".mpsc-check-", dir=existing))
+        except OSError as error:
+            raise BadSetting(f"{variable}={str(value)!r}: cannot be written ({error.strerror or error})") from None
 
 
 def serving_app():

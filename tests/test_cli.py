@@ -181,7 +181,7 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [["verify"], ["query", "ASK {}"], ["serve", "--port", "0"]])
+@pytest.mark.parametrize("command", [["verify"], ["query", "ASK {}"], ["serve"]])
 def test_a_release_file_it_may_not_read_ends_a_command_with_exit_3(tmp_path, command):
     """An operator's review: a release file without read permission gave a PermissionError traceback and exit 1.
     As root, the command runs without the capabilities that override file permissions (util-linux's setpriv)."""
@@ -189,7 +189,7 @@ def test_a_release_file_it_may_not_read_ends_a_command_with_exit_3(tmp_path, com
     (release.path / DATASET_FILE).chmod(0)
     drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
             "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
-    if command[0] == "serve":
+    if command == ["serve"]:
         command = ["serve", "--port", str(free_port())]
     env = {**os.environ, "MPSC_RELEASES": str(tmp_path)}
     result = subprocess.run([*drop, sys.executable, "-m", "server.cli", *command], env=env, capture_output=True,

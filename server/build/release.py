@@ -205,6 +205,22 @@ class Releases:
         link = self.root / CURRENT
         return open_release(link) if (link / MANIFEST).exists() else None
 
+    def unservable(self) -> str | None:
+        """Why no server could serve the current release, in words (`current` names no release, there is none, its
+        files do not match SHA256SUMS), or None. `mpsc serve` asks before its workers reload (serve.py); the commands
+        ask the same three questions at their start, each with advice of its own (cli.py)."""
+        target = self.dangling()
+        if target is not None:
+            return f"{self.root / CURRENT} points to {target}, which holds no release"
+        release = self.current()
+        if release is None:
+            return f"no release in {self.root}"
+        try:
+            release.verify()
+        except ReleaseCorrupt as error:
+            return str(error)
+        return None
+
     def dangling(self) -> Path | None:
         """Where `current` points if it is a link to no release (a mistyped version in a rollback), else None: such a
         link is a mistake to report, not "no release yet" (a new release was built and served over it)."""

@@ -83,6 +83,9 @@ class Inspection:
     # would sort them by name: "o, p, s" for `?s ?p ?o`); empty for any other projection
     star: tuple[str, ...] = ()
     volatile: bool = False  # NOW(), RAND(), UUID() or STRUUID() occurs: each run answers anew (VOLATILE)
+    # (prefix, line, column) of the first prefix neither declared nor predefined: an error where the engine knows no
+    # prefixes of its own (`unknown_prefix`), not for an external one that may (Virtuoso's bif:)
+    unknown_prefix: tuple[str, int, int] | None = None
 
 
 def tokens(text: str):
@@ -150,19 +153,20 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
         elif "SERVICE" in word:
             raise _not_keyword(text, position, value)
     undeclared, unknown = _undeclared(found)
-    if unknown and not update:  # an update is refused as one, whatever it names
-        raise _unknown_prefix(text, *unknown)
     return Inspection(form, update, tuple(services), dataset, undeclared,
-                      _star_variables(found) if form == "SELECT" else (), volatile)
+                      _star_variables(found) if form == "SELECT" else (), volatile,
+                      (unknown[0], *_location(text, unknown[1])) if unknown else None)
 
 
-def _unknown_prefix(text: str, prefix: str, position: int) -> UndeclaredPrefix:
-    """The error of a prefix neither declared nor predefined, in words: the engine's own message listed the tokens
-    it expected and did not name the prefix (a researcher's review)."""
-    line, column = _location(text, position)
+def unknown_prefix(info: Inspection) -> UndeclaredPrefix | None:
+    """The error of a prefix neither declared nor predefined (`info.unknown_prefix`), in words: the engine's own
+    message listed the tokens it expected and did not name the prefix (a researcher's review)."""
+    if info.unknown_prefix is None:
+        return None
+    prefix, line, column = info.unknown_prefix
     return UndeclaredPrefix(f"Syntax error at line {line}, column {column}: the prefix {prefix}: is not declared. "
                             f"Declare it at the start of the query (PREFIX {prefix}: <…>) or write the full IRI in "
-                            f"<…>; declared here without PREFIX: {', '.join(p + ':' for p in PREDEFINED)}.",
+                            f"<…>. Predefined here (no PREFIX needed): {', '.join(p + ':' for p in PREDEFINED)}.",
                             line, column, prefix)
 
 

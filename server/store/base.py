@@ -21,6 +21,7 @@ class Store(ABC):
     """A read-only view on one release of the graph."""
 
     extension_functions: tuple[str, ...] = ()  # IRIs of functions beyond SPARQL 1.1 it evaluates, as far as known
+    own_prefixes = False  # whether its engine may know prefixes a query does not declare (Virtuoso's bif:)
 
     @property
     @abstractmethod

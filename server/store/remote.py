@@ -60,6 +60,8 @@ def sibling(endpoint: str, name: str) -> str:
 
 
 class RemoteStore(Store):
+    own_prefixes = True  # an external engine may predefine prefixes of its own, as Virtuoso does bif:
+
     def __init__(self, endpoint: str, *, update_endpoint: str = "", store_endpoint: str = "", engine: str = "",
                  user: str = "", password: str = "", timeout: float = 10.0):
         self.endpoint = endpoint

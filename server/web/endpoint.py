@@ -24,7 +24,7 @@ from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, LIMITS
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
-from ..sparql.inspection import Inspection, inspect
+from ..sparql.inspection import Inspection, inspect, unknown_prefix
 from ..errors import READ_ONLY, HttpError, QueryFailed, ReadOnly
 from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_of
@@ -174,9 +174,13 @@ def too_large() -> HttpError:
 
 
 def refuse_unsafe(info: Inspection) -> None:
-    """Refuse updates, and SERVICE calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
+    """Refuse updates, a prefix neither declared nor predefined where the engine knows none of its own, and SERVICE
+    calls to endpoints not on the allow-list (MPSC_SERVICE_ALLOW)."""
     if info.update:
         raise ReadOnly(READ_ONLY)
+    undeclared = None if get_store().own_prefixes else unknown_prefix(info)
+    if undeclared is not None:
+        raise undeclared
     allowed = get_settings().service_allow
     for service in info.services:
         if service not in allowed:

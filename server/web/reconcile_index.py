@@ -24,7 +24,7 @@ BASE_WEIGHT = 0.9  # a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "
 NEAR_WEIGHT = 0.85  # a near miss scores at most this share of an exact name
 NEAR_THRESHOLD = 0.6  # below this similarity a name is no candidate
 COMMON_WORD = 500  # a word in more names than this ("stadt", "landkreis", "bad") finds no near misses
-SHARED_TRIGRAMS = 0.5  # a misspelt word ("kaiserlautern") finds the words holding this share of its trigrams
+SHARED_TRIGRAMS = 0.5  # a misspelt word ("kaiserlautern") finds the words sharing this share of their trigrams
 PREFIX_SCAN = 5000  # name keys a prefix completion looks at, at most (`Index.with_prefix`)
 
 
@@ -72,7 +72,9 @@ class Index:
             self._register(entity)
         self.sorted_keys = sorted(self.by_key)
         self.by_trigram: dict[str, set[str]] = {}
+        self.trigram_counts: dict[str, int] = {}
         for word in self.by_word:
+            self.trigram_counts[word] = len(trigrams(word))
             for trigram in trigrams(word):
                 self.by_trigram.setdefault(trigram, set()).add(word)
         self.other_labels: dict[str, dict[str, str]] = {}
@@ -122,12 +124,14 @@ class Index:
                 self.by_identifier.setdefault((key, value), set()).add(entity.id)
 
     def spelt_like(self, word: str) -> set[str]:
-        """The words of names that hold SHARED_TRIGRAMS of `word`'s trigrams: for a word no name has, the words it
-        may misspell (a wrangler's review: "Kaiserlautern", "Regensbrug", "Heidelburg" found no candidate)."""
+        """The words of names that share SHARED_TRIGRAMS of the trigrams of the longer of the two with `word`: for a
+        word no name has, the words it may misspell (a wrangler's review: "Kaiserlautern", "Regensbrug",
+        "Heidelburg" found no candidate). Of the longer one: a short word's two trigrams are in hundreds of longer
+        words ("stadx" in every "…stadt")."""
         own = trigrams(word)
         counts = Counter(other for trigram in own for other in self.by_trigram.get(trigram, ()))
-        needed = max(2, math.ceil(SHARED_TRIGRAMS * len(own)))
-        return {other for other, shared in counts.items() if shared >= needed}
+        return {other for other, shared in counts.items()
+                if shared >= max(2, math.ceil(SHARED_TRIGRAMS * max(len(own), self.trigram_counts[other])))}
 
     def label_of(self, ident: str, lang: str = "de") -> str:
         """The label of a resource named in the facts: an entity's, else one fetched for it (rounds,

@@ -98,12 +98,13 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
     unknown = False
 
     def look_up(prop: str, value) -> bool:
-        hits = [index.by_identifier.get((prop, text), set()) for text in identifier_texts(prop, value)]
-        role_hits = [index.by_identifier.get((ROLE, text), set()) for text in identifier_texts(prop, value)
-                     if prop == "wikidata"]
+        """Add what the value names; whether it names anything (an empty value names nothing and counts as none)."""
+        texts = [text for text in identifier_texts(prop, value) if text]
+        hits = [index.by_identifier.get((prop, text), set()) for text in texts]
+        role_hits = [index.by_identifier.get((ROLE, text), set()) for text in texts] if prop == "wikidata" else []
         found.update(*hits)
         roles.update(*role_hits)
-        return any(hits) or any(role_hits)
+        return not texts or any(hits) or any(role_hits)
 
     for prop, values in query.properties:
         for value in values if prop in IDENTIFIERS else ():
@@ -148,8 +149,11 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}
-    # A word no name has may be a misspelling: the words spelt like it stand in for it.
+    # A word no name has may be a misspelling: the words spelt like it stand in for it; two that a name writes as
+    # one ("Mönchen Gladbach") stand for that one.
     words |= {alike for word in words if word not in index.by_word for alike in index.spelt_like(word)}
+    words |= {first + second for key in query_keys for first, second in zip(key.split(), key.split()[1:])
+              if first + second in index.by_word}
     sharing = [index.by_word.get(word, set()) for word in words]
     pool = set().union(*(ids for ids in sharing if len(ids) <= COMMON_WORD)) - set(scores)
     for n, ident in enumerate(sorted(pool)[:MAX_NEAR]):

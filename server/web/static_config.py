@@ -288,7 +288,8 @@ def caddyfile(base: str, listen: str, upstreams: tuple[str, ...], version: str, 
     the request rewritten to it, then its headers set). Caddy's regular expressions (RE2) have no lookahead:
     Accept-Language's first range that names a language is captured (the repetition before it is lazy) and then
     named in lower case."""
-    host, _, port = listen.rpartition(":")  # any Host is served, as by nginx (a site address would match one)
+    # any Host is served, as by nginx (a site address would match one); `listen` as nginx reads it: a port, or host:port
+    host, _, port = listen.rpartition(":") if ":" in listen or listen.isdigit() else (listen, ":", "80")
     exported = "".join(f' && {{query}} != "lang={lang}"' for lang in LANGUAGES)
     values = {
         "VERSION": version, "PORT": port, "BIND": f"\n    bind {host.strip('[]')}" if host else "",
