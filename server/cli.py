@@ -14,7 +14,7 @@ import click
 
 from .config import Settings, bind_url, flag_help
 from .errors import BadSetting, ReleaseCorrupt
-from .build.release import Release, Releases
+from .build.release import Release, Releases, repair_advice
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
@@ -239,9 +239,7 @@ def current_release(settings: Settings, required: bool = True) -> Release | None
         if release is not None:
             release.verify()
     except ReleaseCorrupt as error:
-        # as `mpsc build` advises (pipeline.unchanged); pointing `current` back first keeps the changelog's comparison
-        fail(f"{error}. Point `current` at an earlier release (ln -sfn VERSION {settings.releases / 'current'}), "
-             "remove this one's folder and run `mpsc build`; `mpsc verify` lists what is damaged.")
+        fail(f"{error}. {repair_advice(settings.releases).capitalize()}; `mpsc verify` lists what is damaged.")
     return release
 
 
@@ -363,8 +361,9 @@ def query(sparql, fmt):
         info = inspect(text, settings.max_query_depth)
         if info.update:
             fail("queries only; SPARQL Update is not accepted", USAGE)
-        if unknown_prefix(info) is not None:  # the embedded engine knows no prefixes of its own
-            raise unknown_prefix(info)
+        undeclared = unknown_prefix(info)
+        if undeclared is not None:  # the embedded engine knows no prefixes of its own
+            raise undeclared
         kind = "rdf" if info.form in ("CONSTRUCT", "DESCRIBE") else "results"
         if fmt == "table":
             chosen = TSV

@@ -57,6 +57,7 @@ def run_granian(settings: Settings) -> None:
     # 65,534 bytes, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
+
     class Checked(Server):
         def _reload(self, spawn_target, target_loader):
             """A reload (SIGHUP) respawns the workers over the current release only if it could serve it: a new

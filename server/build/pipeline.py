@@ -28,7 +28,7 @@ from .licences import LICENCES
 from ..errors import ReleaseCorrupt
 from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
-                      checksums_file, sha256, write_release)
+                      checksums_file, repair_advice, sha256, write_release)
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
@@ -201,8 +201,7 @@ def unchanged(out_dir: Path, key: str) -> Release | None:
     try:
         current.verify()
     except ReleaseCorrupt as error:
-        raise BuildError(f"{error}; point `current` at an earlier release (ln -sfn VERSION {out_dir / 'current'}), "
-                         "remove this one's folder and build again") from None
+        raise BuildError(f"{error}; {repair_advice(out_dir)}") from None
     return current
 
 

@@ -194,6 +194,13 @@ def open_release(path: Path) -> Release:
     return Release(path.resolve(), json.loads((path / MANIFEST).read_text(encoding="utf-8")))
 
 
+def repair_advice(root: Path) -> str:
+    """What to do about a damaged current release, as `mpsc build` and the commands that refuse one say it: pointing
+    `current` back first keeps the next release's changelog comparing with a release that is there."""
+    return (f"point `current` at an earlier release (ln -sfn VERSION {Path(root) / CURRENT}), remove this one's "
+            "folder and run `mpsc build`")
+
+
 class Releases:
     """The releases under one folder."""
 

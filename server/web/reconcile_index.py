@@ -74,8 +74,9 @@ class Index:
         self.by_trigram: dict[str, set[str]] = {}
         self.trigram_counts: dict[str, int] = {}
         for word in self.by_word:
-            self.trigram_counts[word] = len(trigrams(word))
-            for trigram in trigrams(word):
+            grams = trigrams(word)
+            self.trigram_counts[word] = len(grams)
+            for trigram in grams:
                 self.by_trigram.setdefault(trigram, set()).add(word)
         self.other_labels: dict[str, dict[str, str]] = {}
 
