@@ -9,7 +9,8 @@ from __future__ import annotations
 def create_app(settings=None, store=None):
     """Assemble the web app: settings, the store over the current release, and one blueprint per URL family.
 
-    `store` lets tests inject an already-open store; otherwise one is opened from `settings`.
+    `store` lets tests inject an already-open store and `mpsc serve` one still opening (a Future); otherwise one
+    is opened from `settings`.
     """
     from flask import Flask
 

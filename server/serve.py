@@ -139,12 +139,12 @@ def _end_at_once(number: int, frame) -> None:
 def _loaded_app():
     """The app over the store of the settings' release, with the landing page prepared."""
     settings = Settings.from_env()
-    with ThreadPoolExecutor(1) as opening:  # the store opens while the web layer imports
+    with ThreadPoolExecutor(1) as opening:  # the store opens while the web app is imported and put together
         store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True)
         from . import create_app
         from .web import pages
 
-        app = create_app(settings, store=store.result())
+        app = create_app(settings, store=store)
     try:
         with app.test_request_context("/"):
             pages.home()

@@ -4,7 +4,8 @@ phone screen, and logs nothing to the console.
 axe-core comes from npm and is committed as tests/vendor/axe.min.js (MPL-2.0, tests/vendor/axe-core.LICENSE;
 see tests/vendor/package.json, rebuild with `cd tests/vendor && npm ci && npm run build`), so the test
 needs no network; tests/axe.py injects it over the DevTools protocol, which the pages' Content-Security-Policy
-does not govern. The phone is emulated at 390 px (tests/cdp.py; headless Chromium's windows are at least 500).
+does not govern. The phone is emulated at 320 px, the width WCAG 1.4.10 (reflow) names (tests/cdp.py; headless Chromium's
+windows are at least 500).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "co
                                  "SELECT ?p ?title ?round WHERE { ?p mpsc:title ?title ; mpsc:fundingRound ?round }")
          + "&format=html", "sparql?query=" + quote("SELECT * WHERE { ?s a foo:Bar }") + "&format=html"]
 REFUSED = ("no/such", "foo%3ABar")  # pages answered with an error status, which the console reports
-SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+SIZES = {"desktop": (1280, 900), "phone": (320, 640)}  # 320 CSS px: the width WCAG 1.4.10 (reflow) names
 
 
 @pytest.fixture(scope="module", params=list(SIZES))

@@ -71,6 +71,9 @@ def test_a_municipality_is_a_dot_in_its_highlighted_state_with_coordinates_in_th
     assert "49,8934° N, 10,8868° O" in figure  # German decimal comma and "Ost"
     assert "49.8934° N, 10.8868° E" in map_of(base_url, "doc/municipality/09461000", lang="en")
     assert "Natural Earth" in figure
+    # sized and coloured without the style sheet too (an accessibility review: a page-wide black block)
+    assert re.search(r'<svg viewBox="0 0 (\d+) (\d+)" width="\1" height="\2"', figure)
+    assert re.search(r'<circle class="dot" [^>]*fill="#', figure)
 
 
 def test_a_district_shows_its_municipalities(base_url):

@@ -226,6 +226,23 @@ def test_german_names_on_english_lists_say_their_language(base_url):
     assert not re.search(r'<(?:a|small)[^>]* lang="de"', main(page(base_url, "projects")))  # the page's own language
 
 
+def test_german_names_linked_from_english_pages_say_their_language(base_url):
+    """An accessibility review: headings and lists marked German names on English pages, a resource page's links
+    and the search hits not, so a screen reader read "Kreisfreie Stadt Hamburg" with English sounds."""
+    hamburg = main(page(base_url, "doc/municipality/02000000", lang="en"))
+    assert re.search(r'/doc/district/02000\?lang=en" lang="de">Kreisfreie Stadt Hamburg</a>', hamburg)
+    assert re.search(r' lang="de">Stadtkreis Mannheim</a>', main(page(base_url, "search", lang="en", q="Mannheim")))
+    for german in (page(base_url, "doc/municipality/02000000"), page(base_url, "search", q="Mannheim")):
+        assert not re.search(r'<a [^>]*lang="de"', main(german))  # the page's own language
+
+
+def test_english_pages_call_the_charter_a_charter(base_url):
+    """An accessibility review: "The Charta as a resource" and the example "Smart City Charta: guidelines …" on
+    English pages, which name it "Smart City Charter" everywhere else."""
+    for path in ("charter", ""):
+        assert "Charta" not in main(page(base_url, path, lang="en")), path
+
+
 def test_file_sizes_are_written_as_the_reader_writes_numbers(base_url):
     german, english = (re.findall(r'<td class="num">([\d.,]+) (?:kB|MB)', page(base_url, "dumps/", lang=lang))
                        for lang in ("de", "en"))

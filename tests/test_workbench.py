@@ -301,8 +301,17 @@ def test_the_chart_view_draws_projects_per_round_and_category(base_url, browser)
     line = browser.until("mpscViews.chartKind === 'line' && {type: mpscViews.chart.config.type, "
                          "series: mpscViews.chart.data.datasets.length, canvas: document.querySelector('#result-chart canvas').width}")
     assert line == {"type": "line", "series": len(chart["datasets"]), "canvas": line["canvas"]} and line["canvas"] > 0
+
     assert parse_qs(urlsplit(browser.evaluate("location.href")).query)["view"] == ["line"]
     assert browser.errors == []
+
+
+def test_a_chart_writes_numbers_as_its_page_does(base_url, browser):
+    """An accessibility review: in a German browser an English page's chart read "2.000.000" (Chart.js formats by
+    the browser's locale unless told)."""
+    browser.open(page(base_url, "projects-per-round-and-category", view="bar", lang="en"))
+    assert browser.until("window.mpscViews && window.mpscViews.chart && mpscViews.chart.options.locale") == "en"
+    assert browser.evaluate("mpscViews.chart.scales.y.getLabelForValue(2000000)") == "2,000,000"
 
 
 def test_the_licences_name_every_bundled_dependency():

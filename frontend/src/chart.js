@@ -33,6 +33,9 @@ export function drawChart(figure, data, kind) {
     type: kind,
     data: series(data, x, y, s),
     options: {
+      // Numbers on the axes and in tooltips as the page writes them ("2,000,000" on an English page), not in the
+      // browser's locale (an accessibility review: "2.000.000" on an English page in a German browser).
+      locale: document.documentElement.lang,
       animation: false,
       maintainAspectRatio: false,
       plugins: { legend: { display: s >= 0, position: "bottom" } },

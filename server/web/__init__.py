@@ -5,6 +5,7 @@ response cache, the request size limit, the app-wide hooks and template globals,
 """
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -20,14 +21,14 @@ from .cache import INSPECTIONS, Recent, ResponseCache
 from .fastpath import DocumentCache, FastPath
 
 
-def register(app: Flask, store: Store | None) -> None:
-    """Open the store (unless given), set up what every request shares, and register every blueprint."""
+def register(app: Flask, store: Store | Future | None) -> None:
+    """Set up what every request shares, register every blueprint, and then take the store: the given one,
+    one still opening (a Future: serve.py has the app put together meanwhile), or one opened here."""
     from .site import context
 
     settings: Settings = app.config["MPSC"]
     releases = Releases(settings.releases)
     app.extensions["mpsc.releases"] = releases
-    app.extensions["mpsc.store"] = store or stores.open_store(settings, releases)
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
     app.extensions["mpsc.inspections"] = Recent(INSPECTIONS)  # endpoint.inspected
@@ -43,6 +44,8 @@ def register(app: Flask, store: Store | None) -> None:
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    opened = store.result() if isinstance(store, Future) else store
+    app.extensions["mpsc.store"] = opened or stores.open_store(settings, releases)
 
 
 def blueprints():

@@ -43,7 +43,7 @@ WITH hits(entry, tier) AS (
 """
 _PARTS = "\n  UNION ALL SELECT rowid, 4 FROM parts WHERE parts MATCH :parts"
 PART_LENGTH = 3  # a trigram index finds no shorter part of a word
-_PAGE = """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population
+_PAGE = """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population, e.label_de
 FROM best JOIN entry e ON e.id = best.entry
 ORDER BY best.tier, e.participant DESC, e.kind, e.population DESC NULLS LAST, e.label_{lang}, e.iri
 LIMIT :limit OFFSET :offset"""
@@ -59,6 +59,9 @@ class Hit:
     match: str  # one of MATCHES
     participant: bool
     population: int | None
+    # "de" where an English reader sees the German name (the index falls back to it): a screen reader should
+    # read "Kreisfreie Stadt Hamburg" as German (an accessibility review)
+    label_lang: str = ""
 
     def suggestion(self) -> dict:
         """The hit as /search/suggest answers it (the editor's completion reads these four keys)."""
@@ -116,8 +119,9 @@ class Finder:
             hits = _HITS.format(parts=_PARTS if params["parts"] and self._parts else "")
             rows = db.execute(hits + _PAGE.format(lang=column), params).fetchall()
             total = db.execute(hits + _TOTAL, params).fetchone()[0]
-        return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population)
-                for iri, cls, label, description, tier, participant, population in rows], total
+        return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population,
+                    "de" if column == "en" and label == german else "")
+                for iri, cls, label, description, tier, participant, population, german in rows], total
 
     def fragments(self, base: str) -> list[str] | None:
         """The #fragment resources that belong to the document about `base`, sorted (the index's `fragment`

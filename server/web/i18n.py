@@ -145,7 +145,7 @@ MESSAGES = {
                                "“uncertain”: only inferred (such as the number, from the order in the sources) or known "
                                "only second-hand; details on the entry's page."),
     "charter.gap": ("– von keiner unserer Quellen genannt", "– named by none of our sources"),
-    "charter.resource": ("Die Charta als Datensatz (IRI, Quellen, Formate)", "The Charta as a resource (IRI, sources, formats)"),
+    "charter.resource": ("Die Charta als Datensatz (IRI, Quellen, Formate)", "The Charter as a resource (IRI, sources, formats)"),
     "charter.aim": ("Ziele", "Aims"),
     "charter.vision": ("Normative Vision", "Normative vision"),
     "home.counts": ("Der Graph in Zahlen", "The graph in numbers"),
@@ -176,6 +176,7 @@ MESSAGES = {
     "res.osm": ("Auf OpenStreetMap ansehen", "View on OpenStreetMap"),
     "res.formats": ("Als RDF", "As RDF"),
     "res.external": ("externer Link", "external link"),
+    "res.anchor": ("Link zu diesem Abschnitt", "Link to this section"),
     "res.members": ("Mitglieder", "members"),
     "res.projects": ("Projekte", "Projects"),
     "res.participants": ("Beteiligte", "Taking part"),

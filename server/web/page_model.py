@@ -42,6 +42,7 @@ class Value:
     external: bool = False
     # a literal's language tag (@en) where it differs from the page's, or a confidence ("– Beleglage: unsicher …")
     note: str = ""
+    lang: str = ""  # a linked resource's name's language where it is not the page's (WCAG 3.1.2)
 
 
 @dataclass
@@ -87,15 +88,26 @@ class Namer:
 
     def label(self, node) -> str:
         """The node's label in the reader's language, else German, else any, else a short form of the IRI."""
+        return self.labelled(node)[0]
+
+    def labelled(self, node) -> tuple[str, str]:
+        """`label` and its language tag where that is not the reader's: an English page names a district
+        "Kreisfreie Stadt Hamburg", which a screen reader should read as German (an accessibility review)."""
         found = {}
         for prop in LABEL_PROPERTIES:
             for value in sorted(self.graph.objects(node, prop)):  # sorted: not the store's order
                 found.setdefault(getattr(value, "language", None) or "", str(value))
         if found:
-            return preferred(found, self.lang)
+            text = preferred(found, self.lang)
+            return text, other_tag(found, text, self.lang)
         if "#" in str(node) and self.link.resource(str(node)):  # a fragment of one of our documents
-            return self.fragment_name(node)
-        return self.term(node)
+            return self.fragment_name(node), ""
+        return self.term(node), ""
+
+    def named(self, node, href: str | None = None, external: bool = False) -> Value:
+        """A resource of the graph as a value: its label, in its language, linked to `href`."""
+        text, tag = self.labelled(node)
+        return Value(text, href, external, lang=tag)
 
     def fragment_name(self, node) -> str:
         """A #fragment without a label, named by what it is about ("Esri Deutschland (Projektpartner)",
@@ -119,15 +131,16 @@ class Namer:
             return literal_value(node, self.lang, unit)
         local = self.link.resource(str(node))
         if local is not None:
-            return Value(self.label(node), local)
+            return self.named(node, local)
         if str(node).startswith(BASE):  # ours but not served here (named graph IRIs): no link to elsewhere
-            return Value(self.label(node) if (node, None, None) in self.graph else str(node))
+            return self.named(node) if (node, None, None) in self.graph else Value(str(node))
         if str(node).startswith(str(WD)):
             return Value("Wikidata " + str(node)[len(str(WD)):], str(node), external=True)
         if term_label(node, self.lang):  # a vocabulary term as a value, e.g. the property a statement is about
             return Value(term_label(node, self.lang), web_link(str(node)), external=True)
         href = web_link(str(node))
-        return Value(self.label(node) if (node, None, None) in self.graph else str(node), href, external=bool(href))
+        return self.named(node, href, bool(href)) if (node, None, None) in self.graph else Value(str(node), href,
+                                                                                                   bool(href))
 
     def row(self, prop, values, more: int = 0) -> Row:
         return Row(self.term(prop), self.link.resource(str(prop)) or web_link(str(prop)), values, more)
