@@ -106,6 +106,20 @@ def test_a_reference_to_no_row_fails_the_groups_validation(release, tmp_path):
         read_table(tmp_path / GROUP.name).is_valid
 
 
+def test_a_row_without_its_key_fails_validation(release, tmp_path):
+    """An offline user's review: no column was `required`, so a row with an empty id validated (and a processor made
+    its statements about a blank node)."""
+    for name in ("projects.csv", "projects.csv-metadata.json"):
+        shutil.copy(release.path / name, tmp_path / name)
+    described = json.loads((tmp_path / "projects.csv-metadata.json").read_text(encoding="utf-8"))
+    assert [c["name"] for c in described["tableSchema"]["columns"] if c.get("required")] == ["id"]
+    header, first, rest = (tmp_path / "projects.csv").read_bytes().decode("utf-8").split("\r\n", 2)
+    first = "," + first.split(",", 1)[1]  # the first project without its id
+    (tmp_path / "projects.csv").write_text("\r\n".join((header, first, rest)), encoding="utf-8", newline="")
+    csvw = read_table(tmp_path / "projects.csv-metadata.json")
+    assert not csvw.is_valid and any("required column value is missing" in str(w.message) for w in csvw.warnings)
+
+
 def term(value) -> str:
     """A term (rdflib's or pyoxigraph's) as RDF compares it, in N-Triples: an IRI by its characters (`lübeck` and
     `l%C3%BCbeck` are two IRIs), a literal by lexical form, datatype and language (`"4.00"` and `"4"` are two)."""

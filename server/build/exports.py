@@ -164,7 +164,10 @@ class Table:
             "dc:title": [{"@value": self.title_de, "@language": "de"}, {"@value": self.title_en, "@language": "en"}],
             "dc:license": {"@id": licence_iri},
             "dc:source": {"@id": self.graph},
-            "tableSchema": {"columns": [c.metadata() for c in self.columns],
+            # A key's cells are never empty, and say so, so that a validator refuses a row without one (an
+            # offline user's review: a processor would have made an empty key a blank node's row).
+            "tableSchema": {"columns": [{**c.metadata(), "required": True} if c.name in self.key else c.metadata()
+                                        for c in self.columns],
                             "primaryKey": list(self.key) if len(self.key) > 1 else self.key[0]},
         }
         if any(c.name == "id" for c in self.columns):  # the row's resource; other tables name it per column
