@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL
 
 from server.build import DUMPS, VALIDATION_CACHE, validation
 from server.build.background import Background, ChildFailed, Claim
@@ -22,7 +23,7 @@ from server.namespaces import PROGRAMME_GRAPH
 from server.rdfio import canonical, digest, from_ox, nquads_sorted, sorted_triples, triple_order
 from server.build.pipeline import CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs, seal
 
-from .conftest import mpsc
+from .conftest import ROOT, mpsc
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FILES = {"mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld", "void.ttl", "SHA256SUMS"}
@@ -212,6 +213,21 @@ def test_a_prior_version_without_its_file_fails_the_build(small_root, tmp_path):
     result = mpsc("build", "--out", str(tmp_path / "r"), env={"MPSC_ROOT": str(small_root)})
     assert result.returncode == 1
     assert "owl:priorVersion https://w3id.org/mpsc/ontology/1.2.0 has no file ontology/versions/1.2.0.ttl" in result.stderr
+
+
+# The ontology's content (without dcterms:modified) as published under each version: a version IRI must not name two
+# contents (an offline user's review: 1.4.0 had gained a label and a new comment after it was published). On a
+# change to ontology/mpsc.ttl, raise its version as ontology/versions/README.md says and add the new fingerprint.
+PUBLISHED_ONTOLOGY = {"1.4.1": "cd2d7dfbdabdeefa"}
+
+
+def test_the_ontology_changes_only_with_its_version():
+    triples = list(ox.parse((ROOT / "ontology" / "mpsc.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
+    version = next(t.object.value for t in triples if t.predicate.value == str(OWL.versionInfo))
+    content = [t for t in triples if t.predicate.value != str(DCTERMS.modified)]
+    assert PUBLISHED_ONTOLOGY.get(version) == digest(canonical(content))[:16], (
+        f"ontology/mpsc.ttl changed but still says version {version}: raise owl:versionInfo and owl:versionIRI, keep "
+        "the old file in ontology/versions/ (its README) and record the new fingerprint here")
 
 
 def test_unknown_option_is_a_usage_error():
