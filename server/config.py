@@ -100,6 +100,8 @@ class Settings:
     reconcile_batch: int = setting(100, "queries one /reconcile request may carry (OpenRefine sends 10), and ids one "
                                    "data extension may ask for; more get 400", "queries", 400)
     max_short_links: int = setting(100_000, "short links kept; beyond, new ones get 507", "links", 507)
+    short_links_bytes: int = setting(256 * 2**20, "bytes the short links' file may hold; beyond, new links get 507",
+                                     "bytes", 507)
     client_short_links: int = setting(100, "new short links one client address may store per hour per worker; more get 429",
                                       "links", 429)
 
@@ -165,8 +167,8 @@ def _flag(value: str) -> bool:
 _PARSERS = {"Path | None": Path, "float": float, "int": int, "tuple[str, ...]": _names, "bool": _flag}
 # Numbers a setting may be 0 for, where 0 turns something off (no cache, no queue, no new short links, no memory
 # cap: README); every other number must be positive.
-OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links", "client_short_links",
-               "query_memory"}
+OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links", "short_links_bytes",
+               "client_short_links", "query_memory"}
 
 
 def _number_problem(name: str, value: float) -> str:

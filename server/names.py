@@ -50,7 +50,10 @@ _QUALIFIER = re.compile(r",[^,]*$")
 def _fold(text: str, table: dict) -> str:
     text = unicodedata.normalize("NFC", text).lower().translate(table)
     if not text.isascii():  # accents left after the table's letters (Évry): most names have none by now
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        # and invisible format characters (category Cf) left out: a soft hyphen or zero-width space pasted from a
+        # spreadsheet had split "Regens\u00adburg" in two words (an attacker's review)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     words = _NON_WORD.sub(" ", text).split()
     return " ".join(ABBREVIATIONS.get(word, word) for word in words)
 

@@ -101,6 +101,17 @@ def test_if_range_compares_strongly(base_url):
     assert status == 200 and body == full and "Content-Range" not in headers
 
 
+@pytest.mark.parametrize("path", ["dumps/mpsc.ttl", "exports/projects.csv"])
+def test_if_none_match_comes_before_range(base_url, path):
+    """RFC 9110 §13.2.2: a Range whose If-None-Match names the file (or `*`) is a 304; it was a 206 (an attacker's
+    review). Another tag gets the range."""
+    tag = fetch(base_url + path)[1]["ETag"]
+    for held in (tag, "*", f'"other", {tag}'):
+        status, headers, body = fetch(base_url + path, headers={"Range": "bytes=0-3", "If-None-Match": held})
+        assert (status, body) == (304, b"") and "Content-Range" not in headers and headers["ETag"] == tag, held
+    assert fetch(base_url + path, headers={"Range": "bytes=0-3", "If-None-Match": '"other"'})[0] == 206
+
+
 def test_a_range_beyond_the_file_names_its_length(base_url):
     """RFC 9110 §15.5.17: 416 with `Content-Range: bytes */length`, so the client learns how long it is."""
     _, _, full = fetch(base_url + "dumps/mpsc.ttl")

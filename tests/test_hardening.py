@@ -362,7 +362,7 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 19
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 20
     assert limits["MPSC_CLIENT_BODIES"] == 4 and limits["MPSC_ADDRESS_PAGES"] == 8
     assert limits["MPSC_ADDRESS_BATCHES"] == 2
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT

@@ -289,6 +289,8 @@ def test_a_long_result_pages_through_its_rows(base_url):
     assert municipalities.findall(main(first))[-1] < municipalities.findall(main(second))[0]  # on, in order
     beyond = fetch(base_url + "sparql", query=query, format="html", page="12")
     assert beyond.status == 404 and fetch(base_url + "sparql", query=query, format="html", page="x").status == 400
+    german = fetch(base_url + "sparql", query=query, format="html", page="12", headers={"Accept": "text/html"})
+    assert "Seite 12 enthält keine" in german.body.decode()  # in the page's language (an attacker's review)
     # digits to str.isdigit but not to int, or more than int reads, were 500s (an attacker's review)
     for number in ("²", "①", "١", "１", "1" * 4400):
         assert fetch(base_url + "sparql", query="ASK {}", format="html", page=number).status == 400, number

@@ -39,6 +39,14 @@ def test_fold_spells_out_umlauts_and_reduces_the_registers_small_words(text, fol
     assert names.fold(text) == folded
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200d", "\ufeff"])
+def test_invisible_characters_inside_a_name_do_not_split_it(base_url, invisible):
+    """An attacker's review: a soft hyphen or a zero-width character pasted from a spreadsheet inside
+    "Regensburg" found nothing (search) or only the Landkreis, below the certainty of a match (reconciliation)."""
+    assert found(base_url, f"Regens{invisible}burg") == found(base_url, "Regensburg") != []
+    assert names.fold(f"Regens{invisible}burg") == "regensburg"
+
+
 def test_name_forms_drop_the_register_qualifier_only_for_official_names():
     assert names.name_forms("Köln, Stadt", official=True) == {"koeln stadt", "koln stadt", "koeln", "koln"}
     assert names.name_forms("Kooperation Hamburg, Leipzig") == {"kooperation hamburg leipzig"}

@@ -102,6 +102,11 @@ def test_unknown_links_and_bad_requests_are_refused(server):
     assert fetch(server + "sparql/links", method="POST", headers={"Content-Type": "text/plain"},
                  data=QUERY.encode()).status == 415
     assert fetch(server + "sparql/links").status == 405
+    # only a text the endpoint would run is kept (an attacker's review: updates and any text were stored)
+    for refused in ("INSERT DATA { <a:b> <a:c> <a:d> }", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                    "SELECT ?x WHERE { ?x ?p 'open }"):
+        answer = shorten(server, refused)
+        assert answer.status == 400 and "detail" in answer.json(), refused
 
 
 def test_a_full_table_refuses_new_links_but_serves_the_old(settings, tmp_path):
@@ -113,6 +118,19 @@ def test_a_full_table_refuses_new_links_but_serves_the_old(settings, tmp_path):
         refused = shorten(url, QUERY + " LIMIT 1")
         assert refused.status == 507 and "permalink" in refused.json()["detail"]
         assert location_of(kept.json()["short"])[0] == 303
+
+
+def test_a_full_file_refuses_new_links_but_serves_the_old(settings, tmp_path):
+    """An attacker's review: the count alone let 100,000 links of 100 KB each fill ~10 GB."""
+    small = settings.with_(short_links=tmp_path / "links.sqlite3", short_links_bytes=32 * 1024)
+    with serve_app(small) as url:
+        kept = shorten(url, QUERY)
+        assert kept.status == 201
+        answers = [shorten(url, f"{QUERY} # {n} {'x' * (settings.max_query_bytes - 100)}") for n in range(30)]
+        statuses = [a.status for a in answers]
+        assert 201 in statuses and statuses[-1] == 507 and "permalink" in answers[-1].json()["detail"], statuses
+        assert shorten(url, QUERY).status == 201 and location_of(kept.json()["short"])[0] == 303
+    assert (tmp_path / "links.sqlite3").stat().st_size <= 32 * 1024
 
 
 def test_a_client_over_its_short_links_gets_429_and_others_go_on(settings, tmp_path):

@@ -237,6 +237,9 @@ def test_a_post_carries_exactly_one_query(sparql):
     for body in (b"Query=ASK%7B%7D", b""):  # a misspelt parameter, nothing
         form = fetch(sparql, method="POST", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert form.status == 400 and "must carry a query" in form.json()["detail"], body
+    # an empty direct POST too: it was answered as a syntax error at line 1, column 1 (an attacker's review)
+    empty = fetch(sparql, method="POST", data=b"", headers={"Content-Type": "application/sparql-query"})
+    assert empty.status == 400 and "must carry a query" in empty.json()["detail"]
     assert fetch(sparql, method="POST", data=b"query=ASK%7B%7D",
                  headers={"Content-Type": "application/x-www-form-urlencoded"}).json()["boolean"] is True
 

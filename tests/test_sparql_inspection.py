@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import time
+import tracemalloc
 
 import pyoxigraph as ox
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from server.sparql import inspection
 from server.sparql.inspection import inspect
 from server.errors import QueryFailed
+from server.web.cache import INSPECTION_BYTES, Recent
+from server.web.endpoint import footprint
 
 INTERNAL = "http://127.0.0.1:9/internal"
 
@@ -204,3 +207,23 @@ def test_the_lexer_takes_linear_time(run):
 ])
 def test_a_select_star_knows_its_variables_in_the_order_they_occur(query, star):
     assert inspect(query).star == star
+
+
+def test_the_inspections_a_worker_keeps_are_bounded_in_bytes():
+    """An attacker's review: 85 KB of `SELECT * … ?aaa ?aab …` (a syntax error, answered 400) holds every variable
+    name in its inspection, ~1 MB; kept 4,096 by count, one address grew a web worker by ~4.7 GB. Kept by
+    `footprint` within INSPECTION_BYTES, the memory they hold is bounded whatever the queries."""
+    names = " ".join(f"?v{n}" for n in range(17_000))
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    held = inspect(f"SELECT * WHERE {{ {names}", 100)
+    measured = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(held.star) == 17_000 and measured / 2 < footprint(held) < measured * 2  # a fair estimate
+    recent = Recent(INSPECTION_BYTES)
+    for n in range(400):
+        small = inspect(f"SELECT * WHERE {{ ?s{n} ?p ?o }}", 100)
+        recent.put(("big", n), held, footprint(held))
+        recent.put(("small", n), small, footprint(small))
+    assert recent.get(("big", 399)) is None and recent.get(("small", 399)) is small  # a large one is not kept
+    assert sum(weight for _, weight in recent._entries.values()) <= INSPECTION_BYTES

@@ -17,7 +17,7 @@ from ..store import Store
 from . import assets, hooks, page_limit
 from .admission import Admission
 from .body_limit import BodyLimit
-from .cache import INSPECTIONS, Recent, ResponseCache
+from .cache import INSPECTION_BYTES, Recent, ResponseCache
 from .fastpath import DocumentCache, FastPath
 
 
@@ -31,7 +31,7 @@ def register(app: Flask, store: Store | Future | None) -> None:
     app.extensions["mpsc.releases"] = releases
     app.extensions["mpsc.admission"] = Admission(settings)
     app.extensions["mpsc.sparql_cache"] = ResponseCache(settings.cache_bytes)
-    app.extensions["mpsc.inspections"] = Recent(INSPECTIONS)  # endpoint.inspected
+    app.extensions["mpsc.inspections"] = Recent(INSPECTION_BYTES)  # endpoint.inspected
     app.extensions["mpsc.documents"] = DocumentCache(settings.document_cache_bytes)
     # Werkzeug refuses larger bodies while reading them; every body is read whole first, counted per client
     # address (body_limit.py).

@@ -1,4 +1,4 @@
-"""An in-process LRU cache of response bodies, bounded by total bytes (and `Recent`, one of small values by count).
+"""An in-process LRU cache of response bodies, bounded by total bytes (and `Recent`, one of values weighed as put).
 
 Data changes only with a release, and every key (the answer's ETag) includes the release version the store
 reports, so an entry answers only while that version is served: the embedded store's until the server
@@ -12,7 +12,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-INSPECTIONS = 4096  # query texts whose inspection a web worker keeps (web/endpoint.py `inspected`)
+# What a web worker keeps of the inspections of query texts it saw (web/endpoint.py `inspected`), in bytes of memory
+# (`Recent` weighs each): an attacker's review sent 85 KB of `SELECT * … ?aaa ?aab …`, whose inspection holds every
+# variable name, and with 4,096 entries kept by count one address could grow a worker by ~4.7 GB with 400s.
+INSPECTION_BYTES = 4 * 2**20
 
 
 class ResponseCache:
@@ -43,23 +46,30 @@ class ResponseCache:
 
 
 class Recent:
-    """The last `size` values put, by key (least recently used first out): for small values, counted not sized."""
+    """The values put last, by key, as long as their weights (as `put` gives them) add up to at most `budget`
+    (least recently used first out); a value heavier than a tenth of it is not kept."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._entries: OrderedDict = OrderedDict()  # key → (value, weight)
+        self._weight = 0
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
             self._entries.move_to_end(key)
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            return entry[0]
+
+    def put(self, key, value, weight: int) -> None:
+        if weight > self.budget // 10:
+            return
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            self._weight += weight - (previous[1] if previous else 0)
+            self._entries[key] = (value, weight)
+            while self._weight > self.budget:
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._weight -= evicted

@@ -12,6 +12,7 @@ answered 304 without running it; the response cache uses the same key.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -83,7 +84,7 @@ def answer(query_request: "QueryRequest") -> Response:
 def inspected(query: str) -> Inspection:
     """The query's inspection (sparql/inspection.py), charged to the client like a query: lexing takes the web
     worker's own time (up to a quarter of a second for 100 KB of `1+1+…`), so it is done only within the
-    client's budget, and counts in it. A query text seen recently is not lexed again (INSPECTIONS, by its
+    client's budget, and counts in it. A query text seen recently is not lexed again (INSPECTION_BYTES, by its
     SHA-256): its answer may come from the response cache or be a 304, which wait behind no budget or queue."""
     depth, recent = get_settings().max_query_depth, current_app.extensions["mpsc.inspections"]
     key = hashlib.sha256(f"{depth} {query}".encode("utf-8")).digest()
@@ -91,8 +92,14 @@ def inspected(query: str) -> Inspection:
     if found is None:
         with current_app.extensions["mpsc.admission"].charge(requesting_client()):
             found = inspect(query, depth)
-        recent.put(key, found)
+        recent.put(key, found, footprint(found))
     return found
+
+
+def footprint(inspection: Inspection) -> int:
+    """About the bytes an inspection holds: a few hundred, and the texts it lists, which grow with the query: the
+    names of `SELECT *`'s variables (tens of thousands in a query of the size limit) and SERVICE IRIs."""
+    return 512 + sum(sys.getsizeof(text) + 8 for text in (*inspection.star, *inspection.services))
 
 
 def read_request() -> QueryRequest | None:
@@ -112,8 +119,8 @@ def read_request() -> QueryRequest | None:
                     params.add(name, value)  # after those of the URL
             elif "query" in params:
                 raise HttpError(400, "Send the query either in the body or as query= in the URL, not both.")
-            else:
-                params.setlist("query", [decode(request.get_data())])
+            elif body := decode(request.get_data()):  # an empty body is no query (below), not a syntax error in one
+                params.setlist("query", [body])
         except RequestEntityTooLarge:
             raise too_large() from None
     if "update" in params:

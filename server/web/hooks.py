@@ -140,10 +140,22 @@ def _file_preconditions(response: Response) -> None:
         response.status_code = 304 if matched else 200
 
 
+def _not_modified_before_range(response: Response) -> None:
+    """304 for a Range whose If-None-Match names the file: RFC 9110 §13.2.2 evaluates If-None-Match before Range,
+    Werkzeug's send_file the other way round, and answered 206 (an attacker's review). After If-Match (`_finish`)."""
+    if response.status_code != 206 or request.method not in ("GET", "HEAD"):
+        return
+    (tag, _), held = response.get_etag(), request.if_none_match
+    if tag and (held.star_tag or held.contains_weak(tag)):
+        response.status_code = 304
+        del response.headers["Content-Range"]
+
+
 def _finish(response: Response) -> Response:
     _file_preconditions(response)
     if _precondition_failed(response):
         response = error_response(412, PRECONDITION_FAILED)
+    _not_modified_before_range(response)
     response.vary.update(g.get("depends_on", ()))
     if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(RETRY_AFTER)

@@ -413,7 +413,8 @@ def sparql_routes() -> dict[str, dict]:
 def short_link_routes() -> dict[str, dict]:
     """POST /sparql/links and GET /q/{key} (short_links.py)."""
     form = {"type": "object", "required": ["query"], "properties": {"query": {
-        "type": "string", "minLength": 1, "pattern": "\\S", "description": "The SPARQL query (not checked here)."}}}
+        "type": "string", "minLength": 1, "pattern": "\\S", "description": "The SPARQL query: kept only if `/sparql` would run it (no update, no refused SERVICE call, "
+        "text its lexer reads; else 400)."}}}
     link = {"type": "object", "required": ["short", "permalink"], "properties": {
         "short": {"type": "string", "description": "The short link, `/q/{key}`."},
         "permalink": {"type": "string", "description": "The URL that runs the query, `/sparql?query=…`."}}}

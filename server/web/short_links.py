@@ -7,9 +7,11 @@ The permalink alone carries the whole query in the URL, which mail and chat prog
 the Wikidata Query Service hands such links to a shortener (w.wiki), this service keeps them itself, in one
 SQLite file (MPSC_SHORT_LINKS), shared by every worker. The ID is derived from the query's text (SHA-256, in
 base 32), so the same query always gets the same link, storing it again changes nothing, and an ID reveals
-nothing about other stored queries. The table holds at most MPSC_MAX_SHORT_LINKS queries (507 beyond), each
-no larger than a query the endpoint accepts (413); one client address may store MPSC_CLIENT_SHORT_LINKS new ones per
-hour (429 beyond, counted per worker like the query budgets).
+nothing about other stored queries. The table holds at most MPSC_MAX_SHORT_LINKS queries in at most
+MPSC_SHORT_LINKS_BYTES (507 beyond; an attacker's review filled the file at 100 KB a link), each no larger than a
+query the endpoint accepts (413) and only a text the endpoint would run: no update, no SERVICE it refuses, nothing
+its lexer cannot read (400; any text had been stored); one client address may store MPSC_CLIENT_SHORT_LINKS new ones
+per hour (429 beyond, counted per worker like the query budgets).
 """
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
-from .endpoint import (QueryRequest, answer, form_fields, refuse_other_charsets, requested_formats, requesting_client,
-                       too_large)
+from .endpoint import (QueryRequest, answer, form_fields, inspected, refuse_other_charsets, refuse_unsafe,
+                       requested_formats, requesting_client, too_large)
 from .site import not_found
 from .sparql_pages import PAGE_PARAMETERS, link_fits, permalink
 
@@ -67,18 +69,28 @@ def create():
     query = queries[0]
     if len(query.encode("utf-8")) > get_settings().max_query_bytes:
         raise too_large()
+    refuse_unsafe(inspected(query))
     key = link_id(query)
     with closing(database()) as db:
         if db.execute("SELECT 1 FROM link WHERE id = ?", (key,)).fetchone() is None:
-            if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= get_settings().max_short_links:
-                raise HttpError(507, "This server keeps no more short links; the permalink works.",
-                                limit="max_short_links")
+            refuse_when_full(db, len(query.encode("utf-8")))
             current_app.extensions["mpsc.admission"].admit_link(requesting_client(by_agent=False))
             db.execute("INSERT OR IGNORE INTO link VALUES (?, ?, datetime('now'))", (key, query))
     short = get_settings().public_base + "q/" + key
     response = jsonify({"short": short, "permalink": permalink(query)})
     response.status_code, response.headers["Location"] = 201, short
     return response
+
+
+def refuse_when_full(db: sqlite3.Connection, adding: int) -> None:
+    """507 where the table holds MPSC_MAX_SHORT_LINKS links, or `adding` bytes more would take the file beyond
+    MPSC_SHORT_LINKS_BYTES (its pages as SQLite counts them: no reading of every row)."""
+    settings = get_settings()
+    if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= settings.max_short_links:
+        raise HttpError(507, "This server keeps no more short links; the permalink works.", limit="max_short_links")
+    used = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+    if used + adding > settings.short_links_bytes:
+        raise HttpError(507, "This server keeps no more short links; the permalink works.", limit="short_links_bytes")
 
 
 @bp.route("/q/<key>")

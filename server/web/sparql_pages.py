@@ -167,7 +167,9 @@ def results_page(query_request, info: Inspection, deadline: float) -> str:
     name = _namer(table["rows"], lang)
     table["rows"] = [[_cell(term, linker, name) for term in row] for row in table["rows"]]
     if start and start >= table["total"]:
-        raise HttpError(404, f"The result has {table['total']:,} rows: page {start // HTML_ROWS + 1} holds none.")
+        words = {"total": table["total"], "page": start // HTML_ROWS + 1}
+        raise HttpError(404, message("error.no_result_page", "en").format(**words),
+                        words=("error.no_result_page", words))
     downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
     pages = {"first": start + 1, "last": start + len(table["rows"]),
              "previous": page_url(query_request, start // HTML_ROWS) if start else None,
