@@ -12,7 +12,7 @@ import json
 import re
 import socket
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pyoxigraph
 import pytest
@@ -533,6 +533,18 @@ def test_a_whole_chunked_form_over_the_limit_is_413_not_cut_short(server, path):
     assert re.fullmatch(r"The (request body|query) is larger than [\d,]+ bytes, the (most this server takes|limit of "
                         r"this endpoint)\.", json.loads(response.read())["detail"])
     connection.close()
+
+
+def test_a_form_over_the_body_limit_names_the_body_and_a_compressed_body_is_415(server):
+    """An attacker's review: a form of 12,000 `default-graph-uri=` fields and a 6-byte query was "larger than the
+    query limit"; a gzipped body was "not valid UTF-8"."""
+    form = urlencode([("default-graph-uri", "x")] * 12_000 + [("query", "ASK{}")]).encode()
+    answer = fetch(server + "sparql", method="POST", data=form,
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 413 and answer.json()["detail"].startswith("The request body is larger than")
+    compressed = fetch(server + "sparql", method="POST", data=gzip.compress(b"ASK {}"),
+                       headers={"Content-Type": "application/sparql-query", "Content-Encoding": "gzip"})
+    assert compressed.status == 415 and "Content-Encoding" in compressed.json()["detail"]
 
 
 def test_a_small_chunked_query_is_answered(server):

@@ -121,8 +121,10 @@ def read_request() -> QueryRequest | None:
                 raise HttpError(400, "Send the query either in the body or as query= in the URL, not both.")
             elif body := decode(request.get_data()):  # an empty body is no query (below), not a syntax error in one
                 params.setlist("query", [body])
-        except RequestEntityTooLarge:
-            raise too_large() from None
+        except RequestEntityTooLarge:  # a direct POST's body is the query; a form's holds other fields too
+            if content_type != FORM_MEDIA_TYPE:
+                raise too_large() from None
+            raise HttpError(413, hooks.body_too_large(get_settings().request_bytes)) from None
     if "update" in params:
         raise HttpError(400, READ_ONLY)
     queries = params.getlist("query")

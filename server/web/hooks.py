@@ -45,6 +45,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
+    app.before_request(_refuse_encoded_bodies)
     app.before_request(_relative_redirect)
     app.after_request(_finish)
     app.register_error_handler(HttpError, _http_error)
@@ -58,6 +59,13 @@ def _start_clock() -> None:
     """Note when the request began, and drop a Range this server does not serve."""
     g.started = time.perf_counter()
     _ignore_ranges_not_served(request.environ)
+
+
+def _refuse_encoded_bodies() -> None:
+    """415 for a body sent with a Content-Encoding (gzip): every body here is read as sent, so a compressed query was
+    refused as "not valid UTF-8" (an attacker's review); RFC 9110 §15.5.16 names 415 for a coding not taken."""
+    if request.method == "POST" and request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        raise HttpError(415, "Send the body without Content-Encoding; this server reads it as sent.")
 
 
 def _relative_redirect() -> Response | None:
