@@ -318,3 +318,15 @@ def test_a_fact_rated_below_confirmed_says_so_beside_its_value(base_url):
 
 def test_the_programme_is_in_the_navigation(base_url):
     assert re.search(r'<nav [^>]*>.*?<a href="[^"]*/doc/programme[^"]*">Programm</a>', page(base_url, ""), re.S)
+
+
+def test_a_refused_query_says_so_in_the_title_and_tables_name_their_rows(base_url):
+    """An accessibility review: a 400 kept the title "SPARQL-Endpunkt – …"; /limits had no row headers; the results
+    table was not named by its heading."""
+    refused = fetch(base_url + "sparql", query="SELECT * WHERE { ?s a foo:Bar }", format="html",
+                    headers={"Accept": "text/html"}).body.decode()
+    assert re.search(r"<title>Die Abfrage wurde nicht beantwortet – ", refused)
+    assert page(base_url, "limits").count('<th scope="row">') >= 20
+    answered = fetch(base_url + "sparql", query="SELECT ?x WHERE { VALUES ?x { 1 } }", format="html",
+                     headers={"Accept": "text/html"}).body.decode()
+    assert '<table class="sparql-results" aria-labelledby="sparql-result-heading">' in answered
