@@ -252,3 +252,15 @@ def test_the_projects_leading_figures_add_up_as_funding_by_round_sums_them(relea
     sums = {(s["year"].value, s["kind"].value): float(s["sum"].value)
             for s in release_store.query(query.read_text(encoding="utf-8"))}
     assert sums and {key: round(value) for key, value in table.items()} == {k: round(v) for k, v in sums.items()}
+
+
+def test_projects_carry_their_english_labels(release, release_store):
+    """An offline user's review: the graph's English labels of projects (26 of them) had no column."""
+    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    english = {row["id"]: row["label_en"] for row in rows if row["label_en"]}
+    stated = {s["p"].value: s["l"].value for s in release_store.query(
+        "SELECT ?p ?l WHERE { GRAPH <https://w3id.org/mpsc/graph/programme> { "
+        "?p a <https://w3id.org/mpsc/ontology#ModelProject> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(LANG(?l) = 'en') } }")}
+    assert english == stated and english["https://w3id.org/mpsc/id/project/connected-urban-twins"].startswith("Hamburg")

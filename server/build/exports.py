@@ -417,7 +417,7 @@ PLACES = (_within("state", "Land", "state"), _within("district", "Kreis", "distr
 TABLES = (
     Table("projects.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Modellprojekte", "Model projects",
           _of_classes(MPSC.ModelProject), (
-              ID, LABEL_DE,
+              ID, LABEL_DE, LABEL_EN,
               Column("title_de", "Projekttitel (deutsch)", "project title (German)", MPSC.title, lang="de"),
               Column("title_en", "Projekttitel (englisch)", "project title (English)", MPSC.title, lang="en"),
               Column("round", "Staffel", "funding round", MPSC.fundingRound, iri=True, template=_key_template(iris.round, "round")),
