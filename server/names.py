@@ -50,10 +50,11 @@ _QUALIFIER = re.compile(r",[^,]*$")
 def _fold(text: str, table: dict) -> str:
     text = unicodedata.normalize("NFC", text).lower().translate(table)
     if not text.isascii():  # accents left after the table's letters (Évry): most names have none by now
-        # and invisible format characters (category Cf) left out: a soft hyphen or zero-width space pasted from a
-        # spreadsheet had split "Regens\u00adburg" in two words (an attacker's review)
+        # and invisible characters left out (format characters, Cf; marks without a combining class, Mn, such as the
+        # grapheme joiner and variation selectors): a soft hyphen or zero-width space pasted from a spreadsheet had
+        # split "Regens\u00adburg" in two words (an attacker's review)
         text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+                       if not unicodedata.combining(c) and unicodedata.category(c) not in ("Cf", "Mn"))
     words = _NON_WORD.sub(" ", text).split()
     return " ".join(ABBREVIATIONS.get(word, word) for word in words)
 

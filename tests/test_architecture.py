@@ -20,7 +20,7 @@ STAGES = ("importers", "build", "store", "web")
 # Modules that hold what several stages share (settings, vocabularies, formats, errors, SPARQL text and
 # inspection); they belong to no stage. The entry points (cli, serve, the app factory) may import anything.
 SHARED = {"config", "errors", "namespaces", "prefixes", "iris", "formats", "rdfio", "tables", "queries", "sparql", "names",
-          "jsonld", "dates", "numbers"}
+          "jsonld", "dates", "numbers", "languages"}
 ENTRY_POINTS = {"__init__", "cli", "serve"}
 
 

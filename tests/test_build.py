@@ -23,7 +23,7 @@ from server.namespaces import PROGRAMME_GRAPH
 from server.rdfio import canonical, digest, from_ox, nquads_sorted, sorted_triples, triple_order
 from server.build.pipeline import CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs, seal
 
-from .conftest import ROOT, mpsc
+from .conftest import mpsc
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FILES = {"mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld", "void.ttl", "SHA256SUMS"}

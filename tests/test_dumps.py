@@ -110,6 +110,12 @@ def test_if_none_match_comes_before_range(base_url, path):
         status, headers, body = fetch(base_url + path, headers={"Range": "bytes=0-3", "If-None-Match": held})
         assert (status, body) == (304, b"") and "Content-Range" not in headers and headers["ETag"] == tag, held
     assert fetch(base_url + path, headers={"Range": "bytes=0-3", "If-None-Match": '"other"'})[0] == 206
+    modified = fetch(base_url + path)[1]["Last-Modified"]  # If-Modified-Since too, where no If-None-Match came
+    assert fetch(base_url + path, headers={"Range": "bytes=0-3", "If-Modified-Since": modified})[0] == 304
+    assert fetch(base_url + path, headers={"Range": "bytes=0-3", "If-None-Match": '"other"',
+                                           "If-Modified-Since": modified})[0] == 206
+    assert fetch(base_url + path, headers={"Range": "bytes=0-3",
+                                           "If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"})[0] == 206
 
 
 def test_a_range_beyond_the_file_names_its_length(base_url):

@@ -234,6 +234,10 @@ def test_german_names_linked_from_english_pages_say_their_language(base_url):
     assert re.search(r' lang="de">Stadtkreis Mannheim</a>', main(page(base_url, "search", lang="en", q="Mannheim")))
     for german in (page(base_url, "doc/municipality/02000000"), page(base_url, "search", q="Mannheim")):
         assert not re.search(r'<a [^>]*lang="de"', main(german))  # the page's own language
+    # a name that is the same in both languages is the reader's (a reviewer's finding: search marked "Hamburg",
+    # the state with an English label, as German), as on the resource pages
+    state = r'<a href="[^"]*/doc/state/02\?lang=en"( lang="de")?>Hamburg</a>'
+    assert re.search(state, main(page(base_url, "search", lang="en", q="Hamburg"))).group(1) is None
 
 
 def test_english_pages_call_the_charter_a_charter(base_url):

@@ -39,7 +39,7 @@ def test_fold_spells_out_umlauts_and_reduces_the_registers_small_words(text, fol
     assert names.fold(text) == folded
 
 
-@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200d", "\ufeff"])
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200d", "\ufeff", "\u034f", "\ufe0f"])
 def test_invisible_characters_inside_a_name_do_not_split_it(base_url, invisible):
     """An attacker's review: a soft hyphen or a zero-width character pasted from a spreadsheet inside
     "Regensburg" found nothing (search) or only the Landkreis, below the certainty of a match (reconciliation)."""

@@ -102,6 +102,8 @@ def test_unknown_links_and_bad_requests_are_refused(server):
     assert fetch(server + "sparql/links", method="POST", headers={"Content-Type": "text/plain"},
                  data=QUERY.encode()).status == 415
     assert fetch(server + "sparql/links").status == 405
+    bom = shorten(server, "\ufeffASK {}")  # /sparql reads it without the mark, and so does its short link
+    assert bom.status == 201 and bom.json()["short"] == shorten(server, "ASK {}").json()["short"]
     # only a text the endpoint would run is kept (an attacker's review: updates and any text were stored)
     for refused in ("INSERT DATA { <a:b> <a:c> <a:d> }", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
                     "SELECT ?x WHERE { ?x ?p 'open }"):

@@ -12,9 +12,11 @@ every register place (by label and official register name, e.g. "Köln, Stadt").
 Tables (the API of the file, read by `web/finder.py` and by anything else that matches names):
 
 * `entry(id, iri, type, label_de, label_en, description_de, description_en, participant, population,
-  kind)` – one row per resource; `type` is the class IRI, `participant` 1 for resources of the
-  programme graph (projects and what belongs to them, and the bodies taking part), `kind` the order in
-  which kinds are listed when all else is equal (projects first), `population` for register places.
+  kind, label_de_lang, label_en_lang)` – one row per resource; `type` is the class IRI, `participant` 1 for
+  resources of the programme graph (projects and what belongs to them, and the bodies taking part), `kind` the
+  order in which kinds are listed when all else is equal (projects first), `population` for register places,
+  `label_{lang}_lang` the language tag of `label_{lang}` where it is another (an English reader gets the German
+  name where there is no English one: "de"), else "" (releases before 2026-12-06 lack these two columns).
 * `name(entry, form)` – every folded form of every name (`names.name_forms`), indexed: exact and
   prefix matches are index lookups.
 * `ident(entry, id)` – identifiers (AGS, ARS, Wikidata id in lower case `q365`), indexed.
@@ -38,6 +40,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from .. import names
+from ..languages import LANGUAGES, other_tag, preferred
 from ..namespaces import ID, MPSC, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
 
 NAME_PROPERTIES = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name, SKOS.altLabel,
@@ -53,10 +56,10 @@ CONTEXT_IN = (MPSC.measure, MPSC.strategy)
 KINDS = (MPSC.ModelProject, MPSC.Municipality, MPSC.District, MPSC.State, MPSC.Cooperation,
          MPSC.MunicipalAssociation, MPSC.RegionalAssociation, MPSC.Measure, MPSC.SmartCityStrategy)
 KIND_RANK = {str(kind): rank for rank, kind in enumerate(KINDS)}  # by plain string: rdflib compares in Python
-LANGUAGES = ("de", "en")
 SCHEMA_SQL = """
 CREATE TABLE entry (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT, label_de TEXT, label_en TEXT,
-                    description_de TEXT, description_en TEXT, participant INTEGER, population INTEGER, kind INTEGER);
+                    description_de TEXT, description_en TEXT, participant INTEGER, population INTEGER, kind INTEGER,
+                    label_de_lang TEXT, label_en_lang TEXT);
 CREATE TABLE name (entry INTEGER NOT NULL, form TEXT NOT NULL);
 CREATE INDEX name_form ON name (form, entry);
 CREATE TABLE ident (entry INTEGER NOT NULL, id TEXT NOT NULL);
@@ -80,11 +83,16 @@ class Entry:
     participant: bool = False
     population: int | None = None
     kind: int = len(KINDS)
+    tagged: dict[str, str] = field(default_factory=dict)  # the names `labels` chose from, by language tag
+
+    def label_tag(self, lang: str) -> str:
+        """The language of the label a `lang` reader sees, where it is not `lang` (`languages.other_tag`)."""
+        return other_tag(self.tagged, self.labels[lang], lang)
 
 
 def pick(texts: dict[str, str], lang: str) -> str:
-    """The reader's language, else German, else any (the site's one rule, `web.i18n.preferred`)."""
-    return texts.get(lang) or texts.get("de") or next(iter(texts.values()), "")
+    """`languages.preferred`, "" for none."""
+    return preferred(texts, lang) or ""
 
 
 class Facts:
@@ -169,7 +177,7 @@ def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], pa
         also = label if label and label != pick(labels, lang) else ""
         descriptions[lang] = " · ".join(part for part in (pick(kind_names, lang), also, where) if part)
     found = Entry(str(node), cls, {lang: pick(labels, lang) for lang in LANGUAGES}, descriptions,
-                  participant=participant, kind=KIND_RANK.get(cls, len(KINDS)))
+                  participant=participant, kind=KIND_RANK.get(cls, len(KINDS)), tagged=labels)
     for prop in NAME_PROPERTIES:
         for value in data.objects(node, prop):
             found.forms |= names.name_forms(str(value), official=prop == REGISTER_NAME)
@@ -199,9 +207,10 @@ def write(found: list[Entry], fragmented: list[tuple[str, str]]) -> bytes:
     try:
         db.executescript(SCHEMA_SQL)
         for number, e in enumerate(found, start=1):
-            db.execute("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?)",
+            db.execute("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        (number, e.iri, e.type, e.labels["de"], e.labels["en"], e.descriptions["de"],
-                        e.descriptions["en"], int(e.participant), e.population, e.kind))
+                        e.descriptions["en"], int(e.participant), e.population, e.kind, e.label_tag("de"),
+                        e.label_tag("en")))
             db.executemany("INSERT INTO name VALUES (?,?)", [(number, form) for form in sorted(e.forms)])
             db.executemany("INSERT INTO ident VALUES (?,?)", [(number, i) for i in sorted(e.ids)])
             text = " ".join(sorted(e.forms))

@@ -43,7 +43,7 @@ WITH hits(entry, tier) AS (
 """
 _PARTS = "\n  UNION ALL SELECT rowid, 4 FROM parts WHERE parts MATCH :parts"
 PART_LENGTH = 3  # a trigram index finds no shorter part of a word
-_PAGE = """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population, e.label_de
+_PAGE = """SELECT e.iri, e.type, e.label_{lang}, e.description_{lang}, best.tier, e.participant, e.population, {tag}
 FROM best JOIN entry e ON e.id = best.entry
 ORDER BY best.tier, e.participant DESC, e.kind, e.population DESC NULLS LAST, e.label_{lang}, e.iri
 LIMIT :limit OFFSET :offset"""
@@ -59,8 +59,8 @@ class Hit:
     match: str  # one of MATCHES
     participant: bool
     population: int | None
-    # "de" where an English reader sees the German name (the index falls back to it): a screen reader should
-    # read "Kreisfreie Stadt Hamburg" as German (an accessibility review)
+    # the label's language where it is not the reader's ("de" for an English reader shown the German name, which a
+    # screen reader should read as German: an accessibility review); "" from an index without the column
     label_lang: str = ""
 
     def suggestion(self) -> dict:
@@ -93,12 +93,18 @@ def _has_parts(db) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'parts'").fetchone() is not None
 
 
+def _has_label_tags(db) -> bool:
+    """Whether the index says which language each label is in (`label_de_lang`; since 2026-12-06)."""
+    return any(row[1] == "label_de_lang" for row in db.execute("PRAGMA table_info(entry)"))
+
+
 class Finder:
     """Search over one release's index file, and the #fragments it lists per document."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._parts: bool | None = None  # whether the index has the trigram table, once asked (`_has_parts`)
+        self._tags: bool | None = None  # and the labels' languages (`_has_label_tags`)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
@@ -115,13 +121,13 @@ class Finder:
         column, params["parts"] = ("en" if lang == "en" else "de"), _parts(text)
         with closing(self._connect()) as db:
             if self._parts is None:
-                self._parts = _has_parts(db)
+                self._parts, self._tags = _has_parts(db), _has_label_tags(db)
             hits = _HITS.format(parts=_PARTS if params["parts"] and self._parts else "")
-            rows = db.execute(hits + _PAGE.format(lang=column), params).fetchall()
+            tag = f"e.label_{column}_lang" if self._tags else "''"
+            rows = db.execute(hits + _PAGE.format(lang=column, tag=tag), params).fetchall()
             total = db.execute(hits + _TOTAL, params).fetchone()[0]
-        return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population,
-                    "de" if column == "en" and label == german else "")
-                for iri, cls, label, description, tier, participant, population, german in rows], total
+        return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population, label_lang)
+                for iri, cls, label, description, tier, participant, population, label_lang in rows], total
 
     def fragments(self, base: str) -> list[str] | None:
         """The #fragment resources that belong to the document about `base`, sorted (the index's `fragment`

@@ -149,12 +149,18 @@ def _file_preconditions(response: Response) -> None:
 
 
 def _not_modified_before_range(response: Response) -> None:
-    """304 for a Range whose If-None-Match names the file: RFC 9110 §13.2.2 evaluates If-None-Match before Range,
-    Werkzeug's send_file the other way round, and answered 206 (an attacker's review). After If-Match (`_finish`)."""
+    """304 for a Range whose If-None-Match names the file, or, without If-None-Match, whose If-Modified-Since is not
+    before it: RFC 9110 §13.2.2 evaluates both before Range, Werkzeug's send_file the other way round, and answered
+    206 (an attacker's review). After If-Match (`_finish`)."""
     if response.status_code != 206 or request.method not in ("GET", "HEAD"):
         return
     (tag, _), held = response.get_etag(), request.if_none_match
-    if tag and (held.star_tag or held.contains_weak(tag)):
+    if "If-None-Match" in request.headers:
+        unchanged = bool(tag) and (held.star_tag or held.contains_weak(tag))
+    else:
+        since, modified = request.if_modified_since, response.last_modified
+        unchanged = bool(since and modified) and modified <= since
+    if unchanged:
         response.status_code = 304
         del response.headers["Content-Range"]
 

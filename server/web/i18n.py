@@ -12,10 +12,8 @@ from rdflib import URIRef
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
 from ..namespaces import ADMS, DCAT, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VANN, VCARD, VOID
-
-LANGUAGES = ("de", "en")
-DEFAULT = "de"
 
 
 def choose_language() -> tuple[str, str | None]:
@@ -611,20 +609,6 @@ def message(key: str, lang: str) -> str:
     """One UI text in the language; the key itself if it is missing (visible, so it gets noticed)."""
     pair = MESSAGES.get(key)
     return pair[LANGUAGES.index(lang)] if pair else key
-
-
-def preferred(texts: dict[str, str], lang: str) -> str | None:
-    """The one rule for texts in several languages ({language tag: text}, "" for none): the reader's
-    language, else German (the data's own language, always the most complete), else any; None for none."""
-    return texts.get(lang) or texts.get(DEFAULT) or next(iter(texts.values()), None)
-
-
-def other_tag(texts: dict[str, str], chosen: str, lang: str) -> str:
-    """The language tag of `chosen` among `texts` ({tag: text}) when it is not the reader's `lang`, for a `lang`
-    attribute (WCAG 3.1.2); "" when it is the reader's or untagged."""
-    if not chosen or texts.get(lang) == chosen:
-        return ""
-    return next((tag for tag, text in sorted(texts.items()) if text == chosen), "")
 
 
 def term_label(iri, lang: str) -> str | None:

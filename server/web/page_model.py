@@ -101,7 +101,9 @@ class Namer:
             text = preferred(found, self.lang)
             return text, other_tag(found, text, self.lang)
         if "#" in str(node) and self.link.resource(str(node)):  # a fragment of one of our documents
-            return self.fragment_name(node), ""
+            name = self.fragment_name(node)  # its owner's name alone, as often as not: in the owner's language
+            owner, tag = self.labelled(URIRef(str(node).partition("#")[0]))
+            return name, tag if name == owner else ""
         return self.term(node), ""
 
     def named(self, node, href: str | None = None, external: bool = False) -> Value:

@@ -168,7 +168,7 @@ def results_page(query_request, info: Inspection, deadline: float) -> str:
     table["rows"] = [[_cell(term, linker, name) for term in row] for row in table["rows"]]
     if start and start >= table["total"]:
         words = {"total": table["total"], "page": start // HTML_ROWS + 1}
-        raise HttpError(404, message("error.no_result_page", "en").format(**words),
+        raise HttpError(404, message("error.no_result_page", "en").format(**{**words, "total": f"{table['total']:,}"}),
                         words=("error.no_result_page", words))
     downloads = [(f.label, run_url(query_request.query, f.key, query_request)) for f in formats]
     pages = {"first": start + 1, "last": start + len(table["rows"]),
