@@ -238,6 +238,9 @@ def test_german_names_linked_from_english_pages_say_their_language(base_url):
     # the state with an English label, as German), as on the resource pages
     state = r'<a href="[^"]*/doc/state/02\?lang=en"( lang="de")?>Hamburg</a>'
     assert re.search(state, main(page(base_url, "search", lang="en", q="Hamburg"))).group(1) is None
+    results = fetch(base_url + "sparql", query="SELECT ?d { VALUES ?d { <https://w3id.org/mpsc/id/district/02000> } }",
+                    format="html", lang="en", headers={"Accept": "text/html"}).body.decode()
+    assert re.search(r'<td lang="de"><a class="v" [^>]*>Kreisfreie Stadt Hamburg</a>', results)  # result tables too
 
 
 def test_english_pages_call_the_charter_a_charter(base_url):

@@ -29,7 +29,7 @@ from ..config import LONGEST_LINK
 from ..errors import HttpError, QueryFailed, ReadOnly, UndeclaredPrefix
 from . import assets, get_settings, get_store, result_views, sparql_editor
 from .assets import STATIC
-from .i18n import message, preferred, term_label
+from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import GEOJSON
 from .params import whole_number
@@ -55,7 +55,7 @@ class Cell:
     text: str  # a resource's label, a term's prefixed name, a literal's value
     href: str | None = None
     note: str = ""  # a literal's datatype where it is not one a reader recognises from the value
-    lang: str = ""  # a literal's language, as the cell's lang attribute rather than text
+    lang: str = ""  # a literal's language, or a label's where not the page's: the cell's lang attribute, not text
     iri: str = ""  # the IRI behind a label or prefixed name (its tooltip)
     name: str = ""  # a term's prefixed name shown under its label
 
@@ -218,12 +218,18 @@ def _triple_table(ntriples: bytes, lang: str, start: int = 0) -> dict:
 
 
 def _namer(rows: list[list], lang: str):
-    """A function giving an IRI of `rows` its label in `lang` (one query for the page), or None."""
+    """A function giving an IRI of `rows` its label in `lang` (one query for the page), or None, and the label's
+    language where it is another than `lang` (an English page's "Kreisfreie Stadt Hamburg" is German)."""
     found = sorted({term.value for row in rows for term in row
                     if isinstance(term, ox.NamedNode) and term.value.startswith(("http://", "https://"))})
     usable = [iri for iri in found[:MAX_LABELLED] if _queryable(iri)]
     table = queries.labels_by_language(get_store().select(queries.labels(usable))) if usable else {}
-    return lambda iri: preferred(table.get(iri, {}), lang) or term_label(iri, lang)
+
+    def name(iri: str) -> tuple[str | None, str]:
+        texts = table.get(iri, {})
+        chosen = preferred(texts, lang)
+        return (chosen, other_tag(texts, chosen, lang)) if chosen else (term_label(iri, lang), "")
+    return name
 
 
 def _queryable(iri: str) -> bool:
@@ -240,9 +246,9 @@ def _cell(term, linker: Linker, name) -> Cell | None:
         return None
     if isinstance(term, ox.NamedNode):
         iri, prefixed = term.value, compact(term.value) or ""
-        label = name(iri)
+        label, tag = name(iri)
         return Cell(label or prefixed or iri, linker.resource(iri) or web_link(iri), iri=iri,
-                    name=prefixed if label else "")
+                    name=prefixed if label else "", lang=tag)
     if isinstance(term, ox.Literal):
         datatype = compact(term.datatype.value) or term.datatype.value
         return Cell(term.value, note="" if datatype in PLAIN_DATATYPES else datatype, lang=term.language or "")
