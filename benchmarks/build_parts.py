@@ -49,7 +49,7 @@ def main() -> None:
         "read the inputs": lambda: read_as_built(args.root),
         "canonical order": lambda: {name: rdfio.canonical(triples) for name, triples in held.items()},
         "digests": lambda: {name: rdfio.digest(triples) for name, triples in ordered.items()},
-        "dumps": lambda: [pipeline.serialize_dump(dump, ordered) for dump in pipeline.DUMPS],
+        "dumps": lambda: [pipeline.serialize_dump(dump, ordered, graphs[pipeline.METADATA]) for dump in pipeline.DUMPS],
         "CSV tables": lambda: pipeline.export_files(graphs),
         "metadata (VoID statistics)": lambda: metadata.release_metadata(
             graphs[pipeline.METADATA], content, {g: ordered[g] for g in content}, "x", "2026-01-01", []),

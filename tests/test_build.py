@@ -106,6 +106,18 @@ def test_dumps_hold_exactly_their_input_graph(release):
     assert triples(release.path / "mpsc.nt.gz") == programme
 
 
+@pytest.mark.parametrize("name, licence, attribution", [
+    ("reference.ttl", "Datenlizenz Deutschland – Namensnennung 2.0", "© Statistisches Bundesamt (Destatis)"),
+    ("mpsc.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph Modellprojekte Smart Cities"),
+    ("ontology.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph"), ("void.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph")])
+def test_a_turtle_dump_names_its_licence_and_attribution_in_its_first_lines(release, name, licence, attribution):
+    """An offline user's review: reference.ttl, downloaded alone, named no licence, and dl-de/by asks for the
+    attribution with every copy. The header is comments: the triples stay as they are."""
+    head = (release.path / name).read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+    assert all(line.startswith("# ") for line in head) and licence in head[1] and attribution in "\n".join(head[2:])
+    assert Graph().parse(release.path / name, format="turtle")  # still Turtle
+
+
 def test_the_dataset_file_has_the_bytes_of_pyoxigraphs_n_quads_writer():
     """rdfio.nquads_sorted writes N-Triples lines and adds each line's graph: literals that hold " .", line breaks,
     quotes and other escapes, language tags, datatypes and blank nodes must come out as the writer writes them."""

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from .. import formats, iris, rdfio
@@ -26,7 +26,7 @@ from . import changes, exports, metadata, notes, ontology_versions, search_index
 from .background import Background, Claim
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
-from ..namespaces import METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from ..namespaces import DCATDE, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
                       checksums_file, repair_advice, sha256, write_release)
 
@@ -250,10 +250,25 @@ def _entry(dump: Dump, data: bytes | None, counts: dict[str, int]) -> dict:
     return entry
 
 
-def serialize_dump(dump: Dump, ordered: dict[str, list]) -> bytes:
-    """The bytes of one dump file, from each graph's triples in canonical order."""
+def serialize_dump(dump: Dump, ordered: dict[str, list], meta: Graph) -> bytes:
+    """The bytes of one dump file, from each graph's triples in canonical order (Turtle under `terms_header`)."""
     data = dump_content(dump, ordered)
+    if dump.fmt is formats.TURTLE:
+        data = terms_header(dump, meta) + data
     return rdfio.gzip_bytes(data) if dump.compressed else data
+
+
+def terms_header(dump: Dump, meta: Graph) -> bytes:
+    """Comment lines that open a Turtle dump: what it holds, its licence and the attribution its graphs ask for
+    (`meta`, the metadata graph), so that the terms travel with a file downloaded alone (an offline user's review:
+    reference.ttl named no licence, and dl-de/by asks for the attribution with every copy). Turtle only: an
+    N-Triples dump keeps one line per triple (`zcat mpsc.nt.gz | wc -l`), and JSON-LD has no comments."""
+    licence = LICENCES[dump.licence]
+    texts = sorted({str(text) for graph in dump.graphs
+                    for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText)})
+    lines = [f"{dump.title_de} / {dump.title_en}", f"Lizenz / Licence: {licence.name}, {licence.url}",
+             *(f"Namensnennung / Attribution: {text}" for text in texts)]
+    return "".join(f"# {line}\n" for line in lines).encode("utf-8") + b"\n"
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
@@ -339,7 +354,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     metadata graph is computed from the data files before it is written. `seal` adds the rest."""
     version, modified = revision.version, revision.modified
     counts = {g: len(t) for g, t in ordered.items()}
-    files = {dump.name: serialize_dump(dump, ordered) for dump in DUMPS}
+    files = {dump.name: serialize_dump(dump, ordered, graphs[METADATA]) for dump in DUMPS}
     tables, table_entries = export_files(graphs)
     files.update(tables)
     entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
@@ -349,7 +364,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
                                      modified, entries, revision.changes)
     ordered = {**ordered, METADATA: rdfio.sorted_triples(meta)}
     counts[METADATA] = len(ordered[METADATA])
-    files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered)
+    files[VOID_FILE.name] = serialize_dump(VOID_FILE, ordered, graphs[METADATA])
     merged = set().union(*(ordered[g] for g in CONTENT))
     # Three counts, each named where it is shown: the dataset (content graphs, each triple once; VoID's
     # void:triples), the endpoint's default graph (the merge of all four graphs, metadata included), and
