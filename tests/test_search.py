@@ -47,6 +47,13 @@ def test_invisible_characters_inside_a_name_do_not_split_it(base_url, invisible)
     assert names.fold(f"Regens{invisible}burg") == "regensburg"
 
 
+def test_a_search_text_that_is_not_utf8_is_refused(base_url):
+    """An attacker's review: `q=%ff` was searched for as the three characters "%FF"; /sparql answers such a URL 400."""
+    for path in ("search?q=%ff", "search?q=K%f6ln&format=json", "search/suggest?q=%ff"):
+        answer = fetch(base_url + path)
+        assert answer.status == 400 and "UTF-8" in answer.body.decode(), path
+
+
 def test_name_forms_drop_the_register_qualifier_only_for_official_names():
     assert names.name_forms("Köln, Stadt", official=True) == {"koeln stadt", "koln stadt", "koeln", "koln"}
     assert names.name_forms("Kooperation Hamburg, Leipzig") == {"kooperation hamburg leipzig"}
