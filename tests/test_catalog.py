@@ -210,6 +210,8 @@ def test_robots_txt_points_to_the_sitemap(base_url):
     status, headers, body = fetch(base_url + "robots.txt")
     assert status == 200 and media_type(headers) == "text/plain"
     assert f"Sitemap: {base_url}sitemap.xml" in body.decode()
+    # computed for any text: endless URL spaces for a crawler (a web developer's review: search was open)
+    assert {"Disallow: /sparql", "Disallow: /q/", "Disallow: /search", "Disallow: /reconcile"} <= set(body.decode().splitlines())
 
 
 def test_sitemap_lists_every_document(base_url):

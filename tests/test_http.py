@@ -80,6 +80,7 @@ def test_every_response_allows_every_origin(base):
 def test_scripts_may_read_the_headers_that_point_elsewhere(base):
     exposed = {name.strip() for name in fetch(base + "text").headers["Access-Control-Expose-Headers"].split(",")}
     assert {"ETag", "Link", "Content-Location", "Location", "Retry-After"} <= exposed
+    assert {"Content-Range", "Accept-Ranges"} <= exposed  # a script resuming a download (a web developer's review)
 
 
 def test_preflight_is_answered_for_any_header(base):
@@ -88,6 +89,7 @@ def test_preflight_is_answered_for_any_header(base):
         "Access-Control-Request-Headers": "content-type, if-none-match"})
     assert answer.status == 200 and answer.headers["Access-Control-Allow-Headers"] == "content-type, if-none-match"
     assert answer.headers["Access-Control-Max-Age"] == "86400"
+    assert "Access-Control-Request-Headers" in answer.headers["Vary"]  # the answer echoes them
 
 
 def test_text_is_gzipped_only_when_asked_and_worth_it(base):

@@ -80,6 +80,10 @@ def test_the_embedded_view_is_the_view_alone_and_may_be_framed(server):
     assert links and all(parse_qs(urlsplit(link).query)["embed"] == ["1"] for link in links)  # switching stays embedded
     full = re.search(r'<p class="embed-source"><a href="([^"]*)"', page).group(1)
     assert "embed" not in parse_qs(urlsplit(unescape(full)).query)  # "open in the query service" leaves the frame
+    # so do the results' links, whose pages may not be framed (a web developer's review: the frame broke)
+    cells = re.findall(r'<a class="v" [^>]*>', page)
+    assert cells and all('target="_blank" rel="noopener"' in a for a in cells)
+    assert 'target="_blank"' not in results(server, POINTS, view="map")[1].split("<table", 1)[1]  # not on the site
 
 
 @pytest.mark.parametrize("params", [{"query": "SELECT"}, {"query": POINTS, "page": "0"}])

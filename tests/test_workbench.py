@@ -285,6 +285,15 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     assert browser.errors == []
 
 
+def test_an_embedded_maps_popup_opens_its_link_beside_the_frame(base_url, browser):
+    """A web developer's review: in a portal's frame, a link to a page (which may not be framed) broke the frame."""
+    browser.open(page(base_url, "large-municipalities", embed="1"))
+    assert browser.until("document.querySelectorAll('#result-map .result-marker').length") > 10
+    browser.evaluate("document.querySelector('#result-map .result-marker').click()")
+    link = browser.until("(a => a && [a.target, a.rel])(document.querySelector('.leaflet-popup-content a'))")
+    assert link == ["_blank", "noopener"]
+
+
 def test_the_chart_view_draws_projects_per_round_and_category(base_url, browser):
     rows = solutions(base_url, "projects-per-round-and-category")
     browser.open(page(base_url, "projects-per-round-and-category", view="bar"))

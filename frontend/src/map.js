@@ -22,6 +22,11 @@ function popup(row, data, labelColumn) {
     const link = document.createElement("a");
     link.href = linked.href;
     link.textContent = linked.text;
+    if (document.body.classList.contains("embedded")) {
+      // pages may not be framed: in a portal's frame a link opens beside it (a web developer's review)
+      link.target = "_blank";
+      link.rel = "noopener";
+    }
     content.append(document.createElement("br"), link);
   }
   return content;

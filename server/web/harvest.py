@@ -72,9 +72,11 @@ def jsonld_context() -> Response:
 
 @bp.route("/robots.txt")
 def robots() -> Response:
-    """Crawl everything but the query endpoint (its answers are computed per request), and read the sitemap."""
+    """Crawl everything but what is computed per request for any text (the query endpoint and its short links,
+    search and reconciliation: endless URL spaces, a web developer's review), and read the sitemap."""
     base = reader()[1].base
-    body = f"User-agent: *\nDisallow: /sparql\nDisallow: /q/\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
+    closed = "".join(f"Disallow: /{path}\n" for path in ("sparql", "q/", "search", "reconcile"))
+    body = f"User-agent: *\n{closed}Allow: /\n\nSitemap: {base}sitemap.xml\n"
     return responses.conditional(responses.etag(base, "robots"),
                                  lambda: Response(body, content_type="text/plain; charset=utf-8"))
 

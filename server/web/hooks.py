@@ -25,7 +25,7 @@ from .conneg import wants_html
 from .responses import RETRY_AFTER, error_response, reason
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
-EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After"
+EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After, Content-Range, Accept-Ranges"
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
 # Pages load only their own scripts, styles and images (and the tiles of a configured map layer); forms post only
 # here; no one may frame them, except the embeddable views of query results (allow_framing).
@@ -194,6 +194,7 @@ def add_cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         if "Access-Control-Request-Headers" in request.headers:
             response.headers["Access-Control-Allow-Headers"] = request.headers["Access-Control-Request-Headers"]
+        response.vary.add("Access-Control-Request-Headers")  # the answer echoes them
         response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
