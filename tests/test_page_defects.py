@@ -337,3 +337,13 @@ def test_a_refused_query_says_so_in_the_title_and_tables_name_their_rows(base_ur
     answered = fetch(base_url + "sparql", query="SELECT ?x WHERE { VALUES ?x { 1 } }", format="html",
                      headers={"Accept": "text/html"}).body.decode()
     assert '<table class="sparql-results" aria-labelledby="sparql-result-heading">' in answered
+
+
+def test_pages_say_what_a_link_preview_shows(base_url):
+    """A web developer's review: a portal's or a chat's preview of a link showed nothing but the address."""
+    html = page(base_url, "doc/project/bamberg", lang="en")
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert f'<meta property="og:title" content="{title.rsplit(" – ", 1)[0]}">' in html
+    assert re.search(r'<meta property="og:description" content="[^"]{20,}">', html)
+    assert re.search(r'<meta property="og:url" content="[^"]*/doc/project/bamberg\?lang=en">', html)
+    assert '<meta property="og:locale" content="de_DE">' in page(base_url, "")
