@@ -54,6 +54,15 @@ def test_a_search_text_that_is_not_utf8_is_refused(base_url):
         assert answer.status == 400 and "UTF-8" in answer.body.decode(), path
 
 
+def test_a_request_for_json_gets_its_errors_in_json_whatever_a_browser_accepts(base_url):
+    """A web developer's review: `fetch` from a page (a browser's Accept) got an HTML 400 for `format=json`."""
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for path in ("search?q=x&page=0&format=json", "search/suggest?q=x&limit=0"):
+        answer = fetch(base_url + path, headers=browser)
+        assert answer.status == 400 and answer.media_type == "application/problem+json", path
+    assert fetch(base_url + "search?q=x&page=0", headers=browser).media_type == "text/html"  # a page stays a page
+
+
 def test_name_forms_drop_the_register_qualifier_only_for_official_names():
     assert names.name_forms("Köln, Stadt", official=True) == {"koeln stadt", "koln stadt", "koeln", "koln"}
     assert names.name_forms("Kooperation Hamburg, Leipzig") == {"kooperation hamburg leipzig"}

@@ -64,8 +64,17 @@ def not_acceptable(offered: Sequence[Format], requested: Sequence[str] = ()) -> 
 
 
 def wants_html() -> bool:
-    """Whether the client prefers HTML over JSON (browsers do; scripts and SPARQL clients do not)."""
-    return negotiate(request.headers.get("Accept"), (PROBLEM, HTML), default=PROBLEM) is HTML
+    """Whether the client prefers HTML over JSON (browsers do; scripts and SPARQL clients do not), unless the request
+    asked for JSON itself (`answers_json`)."""
+    return not g.get("answers_json") and negotiate(request.headers.get("Accept"), (PROBLEM, HTML),
+                                                   default=PROBLEM) is HTML
+
+
+def answers_json() -> None:
+    """Mark the request as one answered in JSON (`format=json`, or a route that answers nothing else), so that its
+    errors are problem details too, whatever Accept a browser sends (a web developer's review: `fetch` from a page
+    got an HTML 400)."""
+    g.answers_json = True
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from ..errors import HttpError
 from ..formats import HTML, JSON
 from . import responses, served_index
-from .conneg import choose, not_acceptable
+from .conneg import answers_json, choose, not_acceptable
 from .endpoint import form_fields
 from .finder import Finder, Hit
 from .params import whole_number
@@ -56,6 +56,8 @@ def query_text() -> str:
 def search() -> Response:
     """Resources whose names, official names or identifiers match `q`, as a page or JSON (`format=json`)."""
     named = request.args.get("format")
+    if named == "json":
+        answers_json()
     if named is not None and named not in BY_NAME:
         raise not_acceptable(OFFERED)
     fmt = choose(OFFERED, suffix=BY_NAME.get(named or "")).format
@@ -98,6 +100,7 @@ def results_json(text: str, page: int) -> Response:
 @bp.route("/search/suggest")
 def suggest() -> Response:
     """The best matches for `q` as [{iri, label, type, description}], for completing names while typing."""
+    answers_json()
     text, limit = query_text(), whole_number("limit", SUGGEST_LIMIT, SUGGEST_MAX)
     lang = reader()[0]
 
