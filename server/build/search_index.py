@@ -76,18 +76,21 @@ class Entry:
 
     iri: str
     type: str
-    labels: dict[str, str]
+    labels: dict[str, str]  # by language tag ("" for none), as `texts` gives them
     descriptions: dict[str, str]
     forms: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     participant: bool = False
     population: int | None = None
     kind: int = len(KINDS)
-    tagged: dict[str, str] = field(default_factory=dict)  # the names `labels` chose from, by language tag
+
+    def label(self, lang: str) -> str:
+        """The label a `lang` reader sees (`pick`)."""
+        return pick(self.labels, lang)
 
     def label_tag(self, lang: str) -> str:
         """The language of the label a `lang` reader sees, where it is not `lang` (`languages.other_tag`)."""
-        return other_tag(self.tagged, self.labels[lang], lang)
+        return other_tag(self.labels, self.label(lang), lang)
 
 
 def pick(texts: dict[str, str], lang: str) -> str:
@@ -176,8 +179,7 @@ def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], pa
         label = pick(texts(data, node, LABEL_ONLY), lang)
         also = label if label and label != pick(labels, lang) else ""
         descriptions[lang] = " · ".join(part for part in (pick(kind_names, lang), also, where) if part)
-    found = Entry(str(node), cls, {lang: pick(labels, lang) for lang in LANGUAGES}, descriptions,
-                  participant=participant, kind=KIND_RANK.get(cls, len(KINDS)), tagged=labels)
+    found = Entry(str(node), cls, labels, descriptions, participant=participant, kind=KIND_RANK.get(cls, len(KINDS)))
     for prop in NAME_PROPERTIES:
         for value in data.objects(node, prop):
             found.forms |= names.name_forms(str(value), official=prop == REGISTER_NAME)
@@ -208,7 +210,7 @@ def write(found: list[Entry], fragmented: list[tuple[str, str]]) -> bytes:
         db.executescript(SCHEMA_SQL)
         for number, e in enumerate(found, start=1):
             db.execute("INSERT INTO entry VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (number, e.iri, e.type, e.labels["de"], e.labels["en"], e.descriptions["de"],
+                       (number, e.iri, e.type, e.label("de"), e.label("en"), e.descriptions["de"],
                         e.descriptions["en"], int(e.participant), e.population, e.kind, e.label_tag("de"),
                         e.label_tag("en")))
             db.executemany("INSERT INTO name VALUES (?,?)", [(number, form) for form in sorted(e.forms)])

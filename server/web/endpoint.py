@@ -137,11 +137,11 @@ def read_request() -> QueryRequest | None:
         return None
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
         raise too_large()
-    return QueryRequest(query_text(queries[0]), given(params, "default-graph-uri"),
+    return QueryRequest(as_read(queries[0]), given(params, "default-graph-uri"),
                         given(params, "named-graph-uri"), requested_formats(params))
 
 
-def query_text(sent: str) -> str:
+def as_read(sent: str) -> str:
     """The query as the endpoint reads it: a .rq file saved by a Windows editor begins with a byte-order mark,
     which no parser reads, however it is sent (and a short link of it is one of the query without it)."""
     return sent.removeprefix("\ufeff")

@@ -24,8 +24,8 @@ from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
-from .endpoint import (QueryRequest, answer, form_fields, inspected, query_text, refuse_other_charsets,
-                       refuse_unsafe, requested_formats, requesting_client, too_large)
+from .endpoint import (QueryRequest, answer, as_read, form_fields, inspected, refuse_other_charsets, refuse_unsafe,
+                       requested_formats, requesting_client, too_large)
 from .site import not_found
 from .sparql_pages import PAGE_PARAMETERS, link_fits, permalink
 
@@ -66,15 +66,16 @@ def create():
     queries = [value for name, value in form_fields(request.get_data()) if name == "query"]
     if len(queries) != 1 or not queries[0].strip():
         raise HttpError(400, "Send exactly one non-empty query parameter.")
-    query = query_text(queries[0])
-    if len(query.encode("utf-8")) > get_settings().max_query_bytes:
+    query = as_read(queries[0])
+    size = len(query.encode("utf-8"))
+    if size > get_settings().max_query_bytes:
         raise too_large()
     refuse_unsafe(inspected(query))
     key = link_id(query)
     with closing(database()) as db, db:  # one write transaction: workers storing at once keep within the limits
         db.execute("BEGIN IMMEDIATE")
         if db.execute("SELECT 1 FROM link WHERE id = ?", (key,)).fetchone() is None:
-            refuse_when_full(db, len(query.encode("utf-8")))
+            refuse_when_full(db, size)
             current_app.extensions["mpsc.admission"].admit_link(requesting_client(by_agent=False))
             db.execute("INSERT OR IGNORE INTO link VALUES (?, ?, datetime('now'))", (key, query))
     short = get_settings().public_base + "q/" + key
@@ -87,12 +88,13 @@ def refuse_when_full(db: sqlite3.Connection, adding: int) -> None:
     """507 where the table holds MPSC_MAX_SHORT_LINKS links, or `adding` bytes more (and a page for the row's and the
     key's overhead) could take the file beyond MPSC_SHORT_LINKS_BYTES (its pages as SQLite counts them: no reading
     of every row)."""
-    settings = get_settings()
-    if db.execute("SELECT COUNT(*) FROM link").fetchone()[0] >= settings.max_short_links:
-        raise HttpError(507, "This server keeps no more short links; the permalink works.", limit="max_short_links")
-    page = db.execute("PRAGMA page_size").fetchone()[0]
-    if db.execute("PRAGMA page_count").fetchone()[0] * page + adding + page > settings.short_links_bytes:
-        raise HttpError(507, "This server keeps no more short links; the permalink works.", limit="short_links_bytes")
+    settings, page = get_settings(), db.execute("PRAGMA page_size").fetchone()[0]
+    links = db.execute("SELECT COUNT(*) FROM link").fetchone()[0]
+    used = db.execute("PRAGMA page_count").fetchone()[0] * page
+    for limit, reached in (("max_short_links", links >= settings.max_short_links),
+                           ("short_links_bytes", used + adding + page > settings.short_links_bytes)):
+        if reached:
+            raise HttpError(507, "This server keeps no more short links; the permalink works.", limit=limit)
 
 
 @bp.route("/q/<key>")
