@@ -70,20 +70,26 @@ def see_other(iri: str, fmt) -> Response:
 @bp.route("/doc/<path:path>")
 def document(path: str) -> Response:
     """The document about a resource, as an HTML page or in an RDF format. A #fragment resource (its `#` sent
-    as %23) has no document of its own: it is described in its base's, where this sends the reader (301)."""
+    as %23) has no document of its own: it is described in its base's, where this sends the reader (301); so is a
+    path written otherwise (`written_otherwise`: a trailing slash, a key without its leading zero), as for /id/."""
     stem, suffix = split_suffix(path)
     if stem.startswith("#"):  # a fragment of nothing
         missing("error.404.text")
-    iri = iri_for(stem)
+    iri, link = iri_for(stem), reader()[1]
     if "#" in stem:
-        _, link = reader()
         return redirect(link.document(iri, suffix) if suffix else link.resource(iri), code=301)
+
+    def address(new: str) -> str:
+        return link.document(new, suffix, lang=link.lang_param) if suffix else link.resource(new)
+
     if iri in retired():
-        link = reader()[1]
         fmt = choose(DOCUMENT_FORMATS, suffix=suffix).format
-        return moved(iri, fmt, lambda new: link.document(new, suffix, lang=link.lang_param) if suffix else
-                     link.resource(new), negotiated=suffix is None)
-    return serve_document(iri, suffix)
+        return moved(iri, fmt, address, negotiated=suffix is None)
+    response = serve_document(iri, suffix)
+    meant = written_otherwise(stem) if response.status_code == 404 else None
+    if meant is not None:  # only once the document is missing: the documents that exist pay for no look-up
+        return moved_to(address(iri_for(meant)), negotiated=suffix is None)
+    return response
 
 
 def retired() -> dict[str, tuple[str | None, str, str]]:
