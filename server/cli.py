@@ -21,6 +21,7 @@ QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
 
 
 INVALID, USAGE, IO = 1, 2, 3  # exit statuses besides 0
+VANISHED_SHOWN = 10  # identifiers a build names of those it no longer describes (`BuildResult.vanished`)
 
 
 def fail(message: str, status: int = INVALID) -> None:
@@ -82,6 +83,13 @@ def build(out):
     click.echo(f"triples: {counts}")
     if result.validation.warnings:
         click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")
+    if result.vanished:
+        shown = ", ".join(iri.rsplit("/id/", 1)[-1] for iri in result.vanished[:VANISHED_SHOWN])
+        more = f" and {len(result.vanished) - VANISHED_SHOWN} more" if len(result.vanished) > VANISHED_SHOWN else ""
+        click.echo(f"warning: {len(result.vanished)} identifier(s) of the previous release are no longer described "
+                   f"and not retired, so they answer 404: {shown}{more}; list each in sources/curation/retired.csv "
+                   "(with the one that replaced it, if any) to answer 301 or 410 instead (README, \"Correcting or "
+                   "adding a fact\")", err=True)
 
 
 @main.command()

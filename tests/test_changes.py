@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 from server.build import build
 from server.build.changes import CONTENT_GRAPHS, compare, previous_triples, since
@@ -70,6 +73,31 @@ def test_the_changelog_names_each_resource_added_removed_and_modified(two):
     assert change_of(log, ID + "topic/old") == (MPSC.ResourceRemoved, set())
     assert change_of(log, str(PROJECT)) == (MPSC.ResourceModified, {RDFS.label})
     assert len(set(log.subjects(MPSC.changedResource, None))) == 3  # #note fragments belong to their topic
+
+
+def test_the_build_names_identifiers_it_no_longer_describes(two, tmp_path):
+    """Cool URIs don't change: an identifier removed without an entry in retired.csv answers 404, and the build
+    says so (topic/new, which B describes, gone in the next). One retired instead stays described, deprecated,
+    and is not named."""
+    root, out, _, _ = two
+    extra = root / "data" / "programme" / "extra.ttl"
+    kept = extra.read_text(encoding="utf-8")
+    renamed = kept.replace("topic/new>", "topic/newer>")
+    try:
+        for name, text in (("gone", renamed), ("retired", renamed + f"<{ID}topic/new> <{OWL.deprecated}> true .\n")):
+            shutil.copytree(out, tmp_path / name, symlinks=True)
+            extra.write_text(text, encoding="utf-8")
+            result = subprocess.run([sys.executable, "-m", "server.cli", "build", "--out", str(tmp_path / name)],
+                                    capture_output=True, text=True, env={**os.environ, "MPSC_ROOT": str(root)})
+            assert result.returncode == 0, result.stderr
+            said = "warning: 1 identifier(s) of the previous release are no longer described and not retired"
+            if name == "gone":
+                assert said in result.stderr and "answer 404: topic/new;" in result.stderr, result.stderr
+                assert "retired.csv" in result.stderr
+            else:
+                assert "warning" not in result.stderr, result.stderr
+    finally:
+        extra.write_text(kept, encoding="utf-8")
 
 
 def test_the_counts_are_the_differences_of_the_dumps(two):

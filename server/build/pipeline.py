@@ -26,7 +26,7 @@ from . import changes, exports, metadata, notes, ontology_versions, search_index
 from .background import Background, Claim
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
-from ..namespaces import DCATDE, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from ..namespaces import DCATDE, ID, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
                       checksums_file, repair_advice, sha256, write_release)
 
@@ -90,6 +90,7 @@ class BuildResult:
     seconds: float
     validation: validation.ValidationResult
     written: bool = True  # False: the current release was built from the same input and is kept as it is
+    vanished: list[str] = field(default_factory=list)  # `vanished`: identifiers the previous release had, unretired
 
 
 def parse_file(path: Path, root: Path) -> list[ox.Triple]:
@@ -525,7 +526,17 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
-    return BuildResult(version, path, counts, time.perf_counter() - started, result)
+    return BuildResult(version, path, counts, time.perf_counter() - started, result, vanished=vanished(written.changes))
+
+
+def vanished(found: changes.Changes | None) -> list[str]:
+    """The identifiers (under /id/) the previous release described and this one does not, sorted. A retired one
+    stays described (deprecated, sources/curation/retired.csv) and answers 301 or 410, so these are identifiers
+    that would answer 404 without a word: Cool URIs don't change, and a linker's IRI would lead nowhere. The
+    build writes the release all the same (a register unit can end with the official register) and says so."""
+    if found is None:
+        return []
+    return sorted({c.resource for c in found.resources if c.kind == "removed" and c.resource.startswith(ID)})
 
 
 def _base_run(triples: dict[str, list[ox.Triple]], shapes_dir: Path, cache: Path) -> Background:
