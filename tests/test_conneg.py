@@ -40,6 +40,8 @@ def chosen(offered, accept=None, **options):
     (SELECT, "application/json", SRJ, True),
     (SELECT, "text/csv;q=1, application/sparql-results+json;q=0.5", CSV, True),
     (SELECT, "text/turtle, */*;q=0.1", SRJ, True),
+    (SELECT, "application/sparql-results+xml;q=abc", SRJ, True),  # a range whose weight is no number is left out,
+    (SELECT, "text/csv;q=nan, application/sparql-results+json;q=0.5", SRJ, True),  # and no range left is no header
 ])
 def test_accept_picks_the_format(offered, accept, expected, negotiated):
     assert chosen(offered, accept) == (expected, negotiated)

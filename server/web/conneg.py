@@ -103,18 +103,24 @@ def parse_accept(header: str | None) -> list[_Range]:
         media = fields[0].lower()
         if "/" not in media:
             continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-                q = max(0.0, min(1.0, q)) if q == q else 0.0  # NaN (q=nan) is no weight: min() had made it 1
+        weights = [_weight(value) for name, _, value in (p.partition("=") for p in fields[1:])
+                   if name.strip().lower() == "q"]
+        if None in weights:
+            continue
         main, _, sub = media.partition("/")
-        ranges.append(_Range(main, sub, q))
+        ranges.append(_Range(main, sub, weights[-1] if weights else 1.0))
     return ranges
+
+
+def _weight(value: str) -> float | None:
+    """A q parameter's weight, within 0 to 1; None for one that is no number (`q=abc`, `q=nan`), whose range is
+    left out as werkzeug leaves it out (a malformed part of the header, RFC 9110 §12.4.2). A header left with no
+    range is no header: `application/sparql-results+xml;q=abc` alone had been a 406 (a protocol review)."""
+    try:
+        q = float(value)
+    except ValueError:
+        return None
+    return max(0.0, min(1.0, q)) if q == q else None
 
 
 def quality(ranges: Iterable[_Range], fmt: Format) -> float:
