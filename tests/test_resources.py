@@ -371,9 +371,12 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
     _, _, body = fetch(f"{base_url}ontology.ttl")
     prior, seen = parse(body, "text/turtle").value(URIRef(BASE + "ontology"), OWL.priorVersion), []
     while prior is not None:
-        for fmt in RDF_TYPES.values():
+        for extension, fmt in RDF_TYPES.items():
             status, headers, body = fetch(base_url + document_path(str(prior)), fmt)
             assert status == 200 and media_type(headers) == fmt and "accept" in vary(headers), (prior, fmt)
+            concrete = f"{base_url}{document_path(str(prior))}.{extension}"
+            assert headers["Content-Location"] == concrete and concrete not in headers["Link"], (prior, fmt)
+            assert headers["Link"].count('rel="alternate"') == len(RDF_TYPES) - 1, (prior, fmt)
             graph = parse(body, fmt)
             assert graph.value(URIRef(BASE + "ontology"), OWL.versionIRI) == prior
         assert media_type(fetch(base_url + document_path(str(prior)), BROWSER)[1]) in RDF_TYPES.values()

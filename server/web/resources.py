@@ -187,7 +187,10 @@ def ontology_version(version: str) -> Response:
         [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]))
     response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
                                      lambda: rdf_response(triples, fmt))
-    return document_headers(response, negotiated=negotiated)
+    link = reader()[1]  # named as every document is (a protocol review: these lacked both headers)
+    return document_headers(response, negotiated=negotiated, location=link.url(f"ontology/{version}.{fmt.extension}"),
+                            alternates=[(f, link.url(f"ontology/{version}.{f.extension}")) for f in GRAPH_FORMATS
+                                        if f is not fmt])
 
 
 def known(iri: str) -> bool:
