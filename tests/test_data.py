@@ -173,6 +173,22 @@ def test_a_project_without_a_strategy_document_has_none(programme):
                         ("http://www.w3.org/2004/02/skos/core#changeNote",)]  # only that it was withdrawn (retired.csv)
 
 
+def test_a_strategy_title_keeps_the_brackets_of_its_city_s_name(programme):
+    """The collector's remark in brackets after a title goes ("… (digital strategy / agenda)"), the brackets of a
+    name stay (a data audit: "Smart-City-Strategie Halle (Saale)" was published as "… Halle")."""
+    titles = dict(values(programme, """SELECT ?s ?title WHERE { ?s a mpsc:SmartCityStrategy ; dcterms:title ?title }"""))
+    assert titles["https://w3id.org/mpsc/id/strategy/halle-saale"] == "Smart-City-Strategie Halle (Saale)"
+    assert titles["https://w3id.org/mpsc/id/strategy/cottbus"] == "Digitale Stadt Cottbus/Chóśebuz"
+
+
+def test_every_cooperation_says_its_labels_are_ours(programme):
+    """No source names a cooperation: its labels are composed from its members' names, and say so as the other
+    labels of ours do (a data audit: none of the 19 did)."""
+    unmarked = values(programme, """SELECT ?c WHERE { ?c a mpsc:Cooperation
+          FILTER NOT EXISTS { ?c skos:editorialNote ?note FILTER(STRSTARTS(?note, "Labels: composed by us")) } }""")
+    assert values(programme, "SELECT ?c WHERE { ?c a mpsc:Cooperation }") and unmarked == []
+
+
 @pytest.fixture(scope="module")
 def sources():
     """The source and curation tables as the importer reads them."""

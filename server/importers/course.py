@@ -51,7 +51,7 @@ class CourseImporter:
             self._phase(course, iri, rows)
             self._runtime(course, iri, rows, project)
             self._status_and_homepage(course, iri, rows, project)
-            self._strategy(strategies, iri, slug, rows)
+            self._strategy(strategies, iri, project, rows)
             self._figures(funding, iri, slug, rows)
         self._check_curation()
         return {"course.ttl": course, "strategies.ttl": strategies, "funding.ttl": funding}
@@ -102,13 +102,16 @@ class CourseImporter:
             sourced(graph, project, FOAF.page, URIRef(homepage["value"]), "page", [homepage])
 
     # --- strategy -------------------------------------------------------------------------------
-    def _strategy(self, graph: Graph, project: URIRef, slug: str, rows: list[dict]) -> None:
-        """The strategy document with title, year, date of adoption, addresses and language."""
+    def _strategy(self, graph: Graph, project: URIRef, table_row: dict, rows: list[dict]) -> None:
+        """The strategy document with title, year, date of adoption, addresses and language. The collector's remark
+        in brackets after the title goes, but not brackets of the project's own name: "Halle (Saale)" (a data
+        audit found "Smart-City-Strategie Halle")."""
         title = best(project_rows(rows, "strategy_title"))
         if title is None:
             return
-        iri = iris.strategy(slug)
-        name = Literal(strip_parenthetical(title["value"]), lang="de")
+        iri = iris.strategy(table_row["slug"])
+        kept = title["value"].endswith(table_row["name_de"]) and table_row["name_de"].endswith(")")
+        name = Literal(title["value"] if kept else strip_parenthetical(title["value"]), lang="de")
         graph.add((project, MPSC.strategy, iri))
         graph.add((iri, RDF.type, MPSC.SmartCityStrategy))
         graph.add((iri, RDFS.label, name))

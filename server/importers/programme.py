@@ -27,6 +27,10 @@ FUNDING_STATED = ("amount", "approximate", "min", "max", "computed", "expected")
 CONNECTIVES = ((" in Kooperation mit ", " in cooperation with "), (" und ", " and "))
 CONNECTIVES_NOTE = ("English label: the German words between the places' names put in English by us; the names are "
                     "the places' own")
+# No source names a cooperation: its labels are ours, composed from its members' names (a data audit: the 19
+# cooperations' labels were the only labels of ours without a note saying so).
+COOPERATION_NOTE = ("Labels: composed by us from the names of the members the sources give (lead first where one "
+                    "is named); no source names the cooperation itself")
 
 
 class ProgrammeImporter:
@@ -192,6 +196,7 @@ class ProgrammeImporter:
             names.insert(0, names.pop(names.index(row["lead"])))
         graph.add((iri, RDFS.label, Literal(f"Kooperation {listing(names, 'und', 'weitere')}", lang="de")))
         graph.add((iri, RDFS.label, Literal(f"Cooperation of {listing(names, 'and', 'more')}", lang="en")))
+        graph.add((iri, SKOS.editorialNote, Literal(COOPERATION_NOTE, lang="en")))
         for member in members:
             graph.add((iri, ORG.hasMember, member))
         lead = self.body_iri(row["lead"]) if row["lead"] else None
