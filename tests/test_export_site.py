@@ -264,6 +264,7 @@ def test_an_export_removes_what_an_earlier_one_left_so_a_retired_identifier_move
     retired identifier was served where the app answers 301 to its successor."""
     base, _, folder, _ = site
     assert not (folder / STALE).exists()
+    assert not (folder / STALE).parent.exists()  # nor the folder it leaves empty (no organisation was exported)
     moved = get(base, "id/organisation/zebralog")
     assert moved.status == 301 and moved.getheader("Location").endswith("/id/organisation/zebralog-gmbh")
 

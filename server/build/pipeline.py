@@ -68,6 +68,10 @@ DUMPS = (
 )
 VOID_FILE = Dump("void.ttl", (METADATA,), formats.TURTLE, "cc-by-4.0",
                  "Beschreibung des Datensatzes (VoID, DCAT)", "Dataset description (VoID, DCAT)")
+# The changelog (build/changes.py): a file of the release the catalogue does not list; Turtle with the header, whose
+# attribution is the programme graph's, whose licence it has.
+CHANGES_FILE = Dump(CHANGES, (PROGRAMME,), formats.TURTLE, "cc-by-4.0", "Änderungen seit dem vorigen Release (Turtle)",
+                    "Changes since the previous release (Turtle)")
 # Every named graph plus their merge as the default graph: what stores load (see rdfio.nquads_sorted).
 ALL_FILE = Dump(DATASET_FILE, (ONTOLOGY, PROGRAMME, REFERENCE, METADATA), formats.NQUADS, "dl-by-de-2.0",
                 "Alle Graphen und ihre Vereinigung als Standardgraph (N-Quads, gzip)",
@@ -377,8 +381,8 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
                 "search": None,  # `seal`
                 "input": revision.key, "digests": revision.digests}
     if revision.changes is not None:
-        files[CHANGES] = rdfio.serialize_sorted(rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)),
-                                                formats.TURTLE.ox_format)
+        files[CHANGES] = terms_header(CHANGES_FILE, graphs[METADATA]) + rdfio.serialize_sorted(
+            rdfio.sorted_triples(changes.changes_graph(revision.changes, modified)), formats.TURTLE.ox_format)
         manifest.update(previous=revision.changes.previous,
                         changes={"name": CHANGES, "resources": len(revision.changes.resources),
                                  "bytes": len(files[CHANGES]), "sha256": sha256(files[CHANGES])})

@@ -41,7 +41,8 @@ from .pool import PUBLIC, SITE, ExecutorPool
 log = logging.getLogger(__name__)
 GEOF = "http://www.opengis.net/def/function/geosparql/"
 # The GeoSPARQL functions pyoxigraph 0.5 evaluates (the service description names them; tests/test_sparql_endpoint.py
-# calls each): relations of two geometries, functions of one, and geof:distance between points with a unit.
+# calls each): relations of two geometries, geof:relate with a DE-9IM pattern, functions of one, and geof:distance
+# between points with a unit.
 RELATIONS = (*(f"sf{n}" for n in ("Equals", "Disjoint", "Intersects", "Touches", "Crosses", "Within", "Contains",
                                   "Overlaps")),
              *(f"eh{n}" for n in ("Equals", "Disjoint", "Meet", "Overlap", "Covers", "CoveredBy", "Inside", "Contains")),
@@ -155,7 +156,7 @@ class EmbeddedStore(Store):
     the service). Where they read the release from: the module docstring (`quick_start`: `mpsc serve`;
     `in_memory`: MPSC_STORE_IN_MEMORY)."""
 
-    extension_functions = tuple(GEOF + name for name in (*RELATIONS, *OF_ONE, "distance"))
+    extension_functions = tuple(GEOF + name for name in (*RELATIONS, "relate", *OF_ONE, "distance"))
 
     def __init__(self, release: Release, *, executors: int = 2, site_executors: int = 1, timeout: float = 10.0,
                  memory_mb: int = 0, allocator: str = "", store_path: Path | None = None,

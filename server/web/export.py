@@ -143,10 +143,14 @@ class _Writer:
     def remove_others(self) -> None:
         """Remove what an earlier export into this folder left that this one did not write: nginx answers /id/X with
         303 wherever doc/X was exported, so a document of a resource since retired would be served as it was
-        (a reviewer's finding), where the app answers 301 or 410."""
+        (a reviewer's finding), where the app answers 301 or 410. The folders left empty go too (a newcomer's
+        review: `doc/round/` stayed after an export with another `--only`), deepest first."""
         for file in [f for f in self.site.rglob("*") if f.is_file() and f not in self.written]:
             file.unlink()
             self.done.removed += 1
+        for folder in sorted((d for d in self.site.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
 
     def page(self, path: str) -> None:
         """The four language variants of an HTML page (a path ending in / is stored as …/index)."""
