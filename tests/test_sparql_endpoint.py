@@ -201,14 +201,17 @@ def test_a_predicate_rdf_xml_cannot_write_is_refused_in_words(sparql, predicate)
     assert fine.status == 200 and ET.fromstring(fine.body) is not None
 
 
-def test_ask_answers_in_json_and_xml(sparql):
+def test_ask_answers_in_json_xml_csv_and_tsv(sparql):
     ask = "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"
     assert fetch(sparql, query=ask).json()["boolean"] is True
     assert b"<boolean>true</boolean>" in fetch(sparql, query=ask, format="xml").body
+    for accept in ("text/csv", "text/tab-separated-values"):  # as Oxigraph and Fuseki answer (a protocol review)
+        answer = fetch(sparql, query="ASK { ?s a <https://example.org/Nothing> }", headers={"Accept": accept})
+        assert (answer.status, answer.media_type, answer.body.strip()) == (200, accept, b"false")
 
 
 @pytest.mark.parametrize("query, accept", [(PROJECTS, "image/png"), (ROUNDS, "text/csv"),
-                                           ("ASK {}", "text/tab-separated-values")])
+                                           ("ASK {}", "text/turtle")])
 def test_nothing_acceptable_is_406_listing_the_offered_types(sparql, query, accept):
     answer = fetch(sparql, query=query, headers={"Accept": accept})
     assert answer.status == 406 and answer.media_type == "application/problem+json"

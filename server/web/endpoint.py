@@ -36,7 +36,9 @@ from .site import reader
 
 bp = Blueprint("endpoint", __name__)
 
-OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, HTML),
+# ASK in CSV and TSV too: `true` or `false` alone, as Oxigraph writes it (a protocol review: SPARQLWrapper's CSV
+# return format got a 406 for an ASK, which Fuseki and Oxigraph answer).
+OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, CSV, TSV, HTML),
            "CONSTRUCT": (*GRAPH_FORMATS, HTML), "DESCRIBE": (*GRAPH_FORMATS, HTML),
            # No recognisable form: accept any format, so the parser's syntax error is what the client sees.
            None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
