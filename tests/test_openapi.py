@@ -146,8 +146,9 @@ def test_path_parameters_carry_the_patterns_the_routes_match():
 
 @pytest.mark.parametrize("params, members", [
     ({"query": "SELECT * WHERE {\n  ?s ?p"}, {"line": 2, "column": 8}),
-    ({"query": "ASK {}", "format": "csv"}, {"offered": ["application/sparql-results+json",
-                                                        "application/sparql-results+xml", "text/html"]}),
+    ({"query": "ASK {}", "format": "turtle"}, {"offered": ["application/sparql-results+json",
+                                                           "application/sparql-results+xml", "text/csv",
+                                                           "text/tab-separated-values", "text/html"]}),
 ])
 def test_problem_details_fit_the_documented_schema(server, params, members):
     answer = fetch(server + "sparql", **params)
