@@ -2,7 +2,7 @@
 
 Views never contain SPARQL. IRIs and filter values reach the query text only through `iri()` and
 `key()`, which refuse anything that could break out of an IRI reference or a literal; callers turn
-that refusal into a 404. Labels come back in every language; `web.i18n.preferred` picks one for the reader.
+that refusal into a 404. Labels come back in every language; `languages.preferred` picks one for the reader.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def label_triples(subject: str, label: str, prop: str = "?p") -> str:
 
 
 def labels(iris) -> str:
-    """Every label of the given IRIs; `labels_by_language` groups them for `i18n.preferred`.
+    """Every label of the given IRIs; `labels_by_language` groups them for `languages.preferred`.
 
     Fetched apart from the list queries because OPTIONAL label patterns multiply rows (the union
     default graph repeats what two named graphs share), which made list queries slow.
@@ -58,7 +58,7 @@ def labels(iris) -> str:
 
 
 def labels_by_language(rows: list[dict]) -> dict[str, dict[str, str]]:
-    """Label rows (?s ?label, and ?p where given) as {iri: {language: label}}, for i18n.preferred. Per
+    """Label rows (?s ?label, and ?p where given) as {iri: {language: label}}, for languages.preferred. Per
     language the label of the most preferred property wins, then the smallest text: the choice does not
     depend on the order in which a store returns rows."""
     rank = {str(prop): n for n, prop in enumerate(LABEL_PROPERTIES)}

@@ -137,6 +137,13 @@ def test_the_fuzzed_description_is_the_served_one(server):
     assert {**served, "servers": None} == {**document(APP, LOCAL), "servers": None}
 
 
+def test_the_described_reconciliation_batch_is_the_configured_one(tmp_path):
+    """A code review: the description said "at most 100" whatever MPSC_RECONCILE_BATCH was."""
+    app = create_app(Settings.from_env(releases=tmp_path).with_(reconcile_batch=7), store=NoStore())
+    batch = document(app, LOCAL)["paths"]["/reconcile"]["get"]["parameters"][0]
+    assert batch["content"]["application/json"]["schema"]["maxProperties"] == 7 and "at most 7" in batch["description"]
+
+
 def test_path_parameters_carry_the_patterns_the_routes_match():
     parameters = document(APP, LOCAL)["paths"]["/dumps/{version}/{name}"]["get"]["parameters"]
     patterns = {p["name"]: p["schema"]["pattern"] for p in parameters if p.get("in") == "path"}

@@ -1,6 +1,8 @@
 """The build pipeline: ontology/ + data/ -> merged named graphs -> SHACL validation -> metadata -> a release.
 
-Pure functions over paths and graphs; no web framework. `mpsc build` is a thin wrapper around `build()`.
+Functions over paths and graphs, no web framework; `build()` runs them in three processes (build/background.py),
+reads the date from git or SOURCE_DATE_EPOCH, and keeps the input graphs from the garbage collector. `mpsc build`
+is a thin wrapper around `build()`.
 """
 from __future__ import annotations
 
@@ -164,7 +166,8 @@ VALIDATION_CACHE = ".validation"  # in the releases folder: findings of unchange
 # The modules (paths relative to the package) whose code decides the bytes of a release.
 GENERATORS = ("build/pipeline.py", "build/changes.py", "build/metadata.py", "build/notes.py", "build/release.py",
               "build/licences.py", "build/search_index.py", "build/exports.py", "build/ontology_versions.py",
-              "names.py", "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "prefixes.py", "iris.py")
+              "names.py", "rdfio.py", "jsonld.py", "formats.py", "namespaces.py", "prefixes.py", "iris.py",
+              "languages.py")
 LIBRARIES = ("pyoxigraph", "rdflib")
 
 

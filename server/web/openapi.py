@@ -1,6 +1,6 @@
 """/openapi.json: the HTTP interface described in OpenAPI 3.1, for client generators, API catalogues and fuzzers.
 
-The operations are written by hand next to the views they describe, because which statuses and headers a view
+The operations are written by hand (here, one function per group of views), because which statuses and headers a view
 answers with is a decision of its code that no table records; tests/test_openapi.py fails when the app gains
 a route this does not describe (or loses one it does) and fuzzes the description against a live server. What
 could drift silently is derived instead: media types from server/formats.py (the tables the views negotiate
@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS, LONGEST_LINK
 from ..formats import GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
-from . import changelog, endpoint, get_settings, harvest, responses, search
+from . import changelog, endpoint, get_settings, harvest, reconcile, responses, search
 from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .assets import STATIC
 from .dumps import OWN_FILES
@@ -58,9 +58,15 @@ def document(app: Flask, base: str) -> dict:
                  "description": INTRODUCTION},
         "servers": [{"url": base.rstrip("/"), "description": "this deployment"}],
         "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
-        "paths": {openapi_path(rule): path_item(app, rule, methods) for rule, methods in operations().items()},
+        "paths": _paths(app),
         "components": components(),
     }
+
+
+def _paths(app: Flask) -> dict:
+    """The operations of every route; in the app's context, whose settings some describe (the reconciliation batch)."""
+    with app.app_context():
+        return {openapi_path(rule): path_item(app, rule, methods) for rule, methods in operations().items()}
 
 
 def _version() -> str:
@@ -282,7 +288,7 @@ def search_routes() -> dict[str, dict]:
                            ETag=header("ETag", True)), **not_modified(), **errors(400, 404, 406, 503)},
             [text, query("page", "The page of results (404 beyond the last).", {"type": "integer", "minimum": 1,
                                                                                  "maximum": 10000}),
-             query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": ["json", "html"]}),
+             query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": list(search.BY_NAME)}),
              LANG, LANGUAGE, CONDITIONAL])},
         "/search/suggest": {"get": operation(
             "suggest", "pages", "Completion of names",
@@ -572,7 +578,7 @@ def metadata_routes() -> dict[str, dict]:
 # What /reconcile accepts as `queries` and `extend` (the specification's schemas, as far as this service reads them).
 _VALUE = {"oneOf": [{"type": ["string", "number", "boolean"]},
                     {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}]}
-QUERY_BATCH = {"type": "object", "maxProperties": 100, "additionalProperties": {
+QUERY_BATCH = {"type": "object", "additionalProperties": {
     "type": "object", "additionalProperties": False, "anyOf": [
         {"required": ["query"]}, {"required": ["properties"], "properties": {"properties": {"minItems": 1}}}],
     "properties": {
@@ -583,7 +589,12 @@ QUERY_BATCH = {"type": "object", "maxProperties": 100, "additionalProperties": {
 EXTENSION = {"type": "object", "required": ["ids", "properties"], "properties": {
     "ids": {"type": "array", "items": {"type": "string"}},
     "properties": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
-        "id": {"enum": ["ags", "ars", "wikidata", "population", "state", "district", "projects", "round", "category"]}}}}}}
+        "id": {"enum": list(reconcile.PROPERTIES)}}}}}}
+
+
+def query_batch(most: int) -> dict:
+    """What /reconcile accepts as `queries`: at most `most` (MPSC_RECONCILE_BATCH) queries."""
+    return {**QUERY_BATCH, "maxProperties": most}
 
 
 def json_parameter(name: str, description: str, schema: dict, example) -> dict:
@@ -595,8 +606,9 @@ def json_parameter(name: str, description: str, schema: dict, example) -> dict:
 def reconcile_routes() -> dict[str, dict]:
     """/reconcile and its helpers: the W3C Reconciliation Service API 0.2 (https://reconciliation-api.github.io/specs/0.2/)."""
     spec = "https://reconciliation-api.github.io/specs/0.2/schemas/"
+    most = get_settings().reconcile_batch
     batch = json_parameter("queries", "A batch of reconciliation queries (schema `reconciliation-query-batch`), at "
-                           "most 100; answered by a result batch.", QUERY_BATCH, {"q0": {"query": "Köln"}})
+                           f"most {most}; answered by a result batch.", query_batch(most), {"q0": {"query": "Köln"}})
     extend = json_parameter("extend", "A data extension query: entity ids and the properties to fetch.",
                             EXTENSION, {"ids": ["municipality/05315000"], "properties": [{"id": "ags"}]})
 
@@ -605,7 +617,7 @@ def reconcile_routes() -> dict[str, dict]:
 
     service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
                                  "`extend` the values of the properties.", "manifest")
-    form = {"type": "object", "properties": {"queries": QUERY_BATCH, "extend": EXTENSION},
+    form = {"type": "object", "properties": {"queries": query_batch(most), "extend": EXTENSION},
             "additionalProperties": False}
     body = {"required": False,
             "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); a body with "

@@ -2,8 +2,9 @@
 
 Data changes only with a release, so a view computes its ETag from the release version and the request
 alone, and `conditional` answers 304 before any work is done. A view that calls `depends_on` gets the
-named request headers into Vary on every answer, 304s included. `error_response` is the one way an error
-reaches a client: problem details (RFC 9457) for programs, the site's error page for browsers.
+named request headers into Vary on every answer, 304s included. `error_response` is how an error reaches a
+client: problem details (RFC 9457) for programs, the site's error page for browsers; a missing document asked for
+in an RDF format is the one exception, an empty document of that format (site.not_found).
 """
 from __future__ import annotations
 
