@@ -238,6 +238,18 @@ def totals() -> str:
         "{ ?project a mpsc:ModelProject } UNION { ?coop a mpsc:Cooperation } UNION { ?principle a mpsc:CharterPrinciple }")
 
 
+def projects_in(place: str) -> str:
+    """The model projects that lie in a place of the register or cover it: whose grantee (or a member of it) lies in
+    `place` (a state's, a district's projects), or that cover a district `place` lies in (a citizen's review: the
+    page of a town in Kreis Höxter did not name the district's project, nor Bayern's page its eleven)."""
+    place = iri(place)
+    return PROLOGUE + f"""SELECT DISTINCT ?project WHERE {{
+  {{ ?project mpsc:grantee ?grantee . {{ ?grantee schema:containedInPlace {place} }}
+     UNION {{ ?grantee org:hasMember/schema:containedInPlace {place} }} }}
+  UNION {{ {place} schema:containedInPlace ?district . ?project dcterms:spatial ?district }}
+  ?project a mpsc:ModelProject }}"""
+
+
 def projects(round_: str | None = None, category: str | None = None, state: str | None = None) -> str:
     """Model projects with title, round, category, grantee and one row per state they lie in;
     optionally only those of one round, category or state."""

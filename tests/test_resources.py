@@ -410,6 +410,21 @@ def test_documents_at_their_own_path_take_format_suffixes():
     assert document_path(BASE + "id/project/bamberg", TURTLE) == "doc/project/bamberg.ttl"
 
 
+@pytest.mark.parametrize("path, present, absent", [
+    ("doc/state/09", ["doc/project/bamberg", "doc/project/regensburg", "projects?state=09"], ["doc/project/jena"]),
+    ("doc/municipality/05762004", ["doc/project/kreis-hoexter"], ["projects?state="]),  # Bad Driburg: its district's
+    ("doc/district/05762", [], ["Modellprojekte in diesem Gebiet"]),  # Kreis Höxter is the grantee itself
+])
+def test_a_place_names_the_projects_in_it_or_covering_it(base_url, path, present, absent):
+    """A citizen's review: Bayern's page named none of its eleven projects, and a town in Kreis Höxter not the project
+    that covers the whole district."""
+    _, _, body = fetch(base_url + path, "text/html")
+    page = body.decode()
+    assert all(base_url + p in page for p in present) and not any(p in page for p in absent), path
+    if present:
+        assert "Modellprojekte in diesem Gebiet" in page
+
+
 def test_ontology_page_documents_domains_and_ranges(base_url):
     page = fetch(f"{base_url}ontology", "text/html", headers={"Accept-Language": "en"})[2].decode()
     entry = page[page.index('id="fundingRound"'):]

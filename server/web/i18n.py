@@ -173,6 +173,8 @@ MESSAGES = {
     "res.external": ("externer Link", "external link"),
     "res.anchor": ("Link zu diesem Abschnitt", "Link to this section"),
     "res.projects": ("Projekte", "Projects"),
+    "res.projects_here": ("Modellprojekte in diesem Gebiet", "Model projects in this area"),
+    "res.projects_list": ("In der Projektliste mit Staffel und Kategorie", "In the project list, with round and category"),
     "res.participants": ("Beteiligte", "Taking part"),
     "dumps.title": ("Downloads", "Downloads"),
     "dumps.counts": ("Welche Zahl was zählt", "Which number counts what"),

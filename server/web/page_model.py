@@ -78,6 +78,8 @@ class Page:
     description: str
     sections: list[Section] = field(default_factory=list)
     projects: list[Value] = field(default_factory=list)
+    projects_here: list[Value] = field(default_factory=list)  # of a place: in it or covering it (resources.py)
+    projects_list: str | None = None  # of a state: the project list filtered to it
     participants: list[Value] = field(default_factory=list)
     point: tuple[float, float] | None = None
     label_lang: str = ""  # the heading's and the description's language where it is not the page's (WCAG 3.1.2)

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
 from ..dates import spoken_date
+from ..languages import other_tag, preferred
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
 from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
@@ -23,7 +24,7 @@ from .documents import alternates, construct_sorted, document_headers, rdf_respo
 from .finder import Finder
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
 from .maps import place_map
-from .page_model import BACKLINKS_SHOWN, Namer, build_page
+from .page_model import BACKLINKS_SHOWN, Namer, Value, build_page, by_text
 from .schemaorg import schema_org
 from .site import canonical_url, missing, not_found, page_tag, reader, render_page
 from .vocabulary import documentation
@@ -268,6 +269,7 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
         return not_found(fmt=HTML, details={"iri": iri})
     names = namer(graph, iri)
     page = build_page(graph, iri, names, totals)
+    page.projects_here, page.projects_list = projects_here(graph, iri, page, names)
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
     canonical = canonical_url(document_path(iri), names.lang)
@@ -275,6 +277,24 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
                        alternates=alternates(iri, HTML), canonical=canonical,
                        map=place_map(iri, page.point, district_points(graph, iri, page.point),
                                      names.link.base + "map/germany.svg"))
+
+
+PLACES = (MPSC.State, MPSC.District, MPSC.MunicipalAssociation, MPSC.Municipality)
+
+
+def projects_here(graph: Graph, iri: str, page, names: Namer) -> tuple[list, str | None]:
+    """The model projects in a place of the register or covering it (`queries.projects_in`) but those it takes part
+    in itself (`page.projects`), named for the reader; and for a state, its filter of the project list."""
+    if not any((URIRef(iri), RDF.type, kind) in graph for kind in PLACES):
+        return [], None
+    found = sorted({str(row["project"]) for row in get_store().select(queries.projects_in(iri))})
+    table = queries.labels_by_language(get_store().select(queries.labels(found))) if found else {}
+    values = [Value(text, names.link.resource(project), lang=other_tag(table.get(project, {}), text, names.lang))
+              for project in found for text in [preferred(table.get(project, {}), names.lang) or project]]
+    taking_part = {v.href for v in page.projects}
+    listed = names.link.url("projects", state=queries.facet_key(iri)) if (URIRef(iri), RDF.type, MPSC.State) in graph \
+        and found else None
+    return by_text(v for v in values if v.href not in taking_part), listed
 
 
 def district_points(graph: Graph, iri: str, point) -> list:
