@@ -17,6 +17,7 @@ from server.web.finder import MATCHES, Finder
 from tests.sparql_support import fetch
 
 KOELN = "https://w3id.org/mpsc/id/municipality/05315000"
+ID = "https://w3id.org/mpsc/id/"
 
 
 def suggest(base_url, text, **params):
@@ -146,6 +147,34 @@ def test_an_index_without_the_trigram_table_is_searched_without_it(release, tmp_
         db.execute("DROP TABLE parts")
     assert Finder(copy).search("Ministerium")[1] == 0
     assert KOELN in [hit.iri for hit in Finder(copy).search("Koeln")[0]]
+
+
+@pytest.mark.parametrize("text, iri", [("Grevesmülen", ID + "municipality/13074026"), ("Hasfurt", ID + "project/hassfurt"),
+                                       ("Wunsiedl", ID + "district/09479"), ("Regensbrug", ID + "project/regensburg"),
+                                       ("Kaiserlautern", ID + "municipality/07312000")])
+def test_a_misspelt_name_that_finds_nothing_offers_names_spelt_alike(base_url, text, iri):
+    """A citizen's review: "Grevesmülen", "Hasfurt", "Wunsiedl" found nothing and offered nothing."""
+    body = fetch(base_url + "search", q=text, format="json").json()
+    assert body["total"] == 0 and iri in [n["iri"] for n in body["near"]], body["near"]
+    assert {n["match"] for n in body["near"]} == {"near"} and len(body["near"]) <= 5
+    page = fetch(base_url + "search", q=text, headers={"Accept": "text/html"}).body.decode()
+    assert "Ähnlich geschrieben:" in page and f'href="{base_url}doc/{iri[len(ID):]}"' in page
+
+
+def test_a_name_found_or_alike_to_nothing_offers_nothing(base_url):
+    for text in ("Grevesmühlen", "xyzzy qqq"):
+        assert fetch(base_url + "search", q=text, format="json").json()["near"] == []
+
+
+def test_near_misses_are_found_through_the_trigram_index(release):
+    finder = RecordingFinder(release.path / SEARCH_INDEX)
+    assert finder.near("Grevesmülen")
+    with sqlite3.connect(release.path / SEARCH_INDEX) as db:  # the candidates, then their rows
+        plans = [[row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+                 for sql, parameters in finder.statements[-2:]]
+    assert any(step.startswith("SCAN parts VIRTUAL TABLE INDEX") for step in plans[0]), plans[0]
+    assert not [step for step in plans[1] if step.startswith("SCAN ") and not step.endswith("INDEX 0:=")], plans[1]
+    # rows by their keys: the entries' primary key, the trigram table's rowid (FTS5's index 0 with `=`)
 
 
 def test_search_pages_through_many_results(base_url):

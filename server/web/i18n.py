@@ -83,6 +83,7 @@ MESSAGES = {
     "search.total": ("{n} Treffer für „{text}“", "{n} results for “{text}”"),
     "search.one": ("1 Treffer für „{text}“", "1 result for “{text}”"),
     "search.page": ("Seite {page} von {pages}", "page {page} of {pages}"),
+    "search.near": ("Ähnlich geschrieben:", "Spelt alike:"),
     "search.pages": ("Seiten der Treffer", "Result pages"),
     "search.previous": ("← vorherige Seite", "← previous page"),
     "search.next": ("nächste Seite →", "next page →"),

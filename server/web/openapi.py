@@ -274,15 +274,17 @@ def search_routes() -> dict[str, dict]:
     hit = {"type": "object", "required": ["iri", "label", "type", "description"], "properties": {
         "iri": {"type": "string"}, "label": {"type": "string"}, "type": {"type": "string"},
         "description": {"type": "string"}}}
-    results = {"type": "object", "required": ["query", "total", "page", "pageSize", "results"], "properties": {
+    results = {"type": "object", "required": ["query", "total", "page", "pageSize", "results", "near"], "properties": {
         "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
-        "pageSize": {"type": "integer"}, "results": {"type": "array", "items": hit}}}
+        "pageSize": {"type": "integer"}, "results": {"type": "array", "items": hit},
+        "near": {"type": "array", "items": hit, "maxItems": search.NEAR_SHOWN,
+                 "description": "Where nothing was found: names spelt like `q` (`Grevesmülen`: Grevesmühlen)."}}}
     return {
         "/search": {"get": operation(
             "search", "pages", "Search",
             "Resources whose names, titles, official names or identifiers match `q`, ranked: identifier, exact "
             "name, names beginning with it, names with all its words, names with its words within a word (`stadt` in "
-            "Darmstadt); the programme's resources first. An HTML "
+            "Darmstadt); the programme's resources first; where nothing matches, names spelt alike. An HTML "
             "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
             {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
                            ETag=header("ETag", True)), **not_modified(), **errors(400, 404, 406, 503)},

@@ -25,6 +25,7 @@ bp = Blueprint("search", __name__)
 OFFERED = (HTML, JSON)
 BY_NAME = {"html": HTML, "json": JSON}  # ?format=, which wins over Accept
 PAGE_SIZE = 20
+NEAR_SHOWN = 5  # names spelt like a text that found nothing
 MAX_QUERY_CHARS = 200  # longer text is no name; refused rather than searched
 SUGGEST_LIMIT, SUGGEST_MAX = 10, 50
 
@@ -80,21 +81,33 @@ def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
     return hits, total
 
 
+def near_misses(text: str, total: int, lang: str) -> list[Hit]:
+    """Names spelt like a text that found nothing (`Finder.near`: "Grevesmülen" offers Grevesmühlen)."""
+    return finder().near(text, lang, NEAR_SHOWN) if text and not total else []
+
+
 def results_page(text: str, page: int) -> Response:
     lang, link = reader()
     hits, total = hits_for(text, page, lang)
     pages = -(-total // PAGE_SIZE)
     nearby = {name: link.url("search", q=text, page=number) if 1 <= number <= pages else None
               for name, number in (("previous", page - 1), ("next", page + 1))}
-    return render_page("search.html", text=text, hits=hits, total=total, page=page, pages=pages, nearby=nearby)
+    return render_page("search.html", text=text, hits=hits, total=total, page=page, pages=pages, nearby=nearby,
+                       near=near_misses(text, total, lang))
 
 
 def results_json(text: str, page: int) -> Response:
     lang, link = reader()
     hits, total = hits_for(text, page, lang)
     body = {"query": text, "total": total, "page": page, "pageSize": PAGE_SIZE,
-            "results": [{**hit.suggestion(), "match": hit.match, "page": link.resource(hit.iri)} for hit in hits]}
+            "results": [result(hit, link) for hit in hits],
+            "near": [result(hit, link) for hit in near_misses(text, total, lang)]}
     return Response(json.dumps(body, ensure_ascii=False), content_type=JSON.content_type)
+
+
+def result(hit: Hit, link) -> dict:
+    """A hit in the JSON answer: as /search/suggest gives it, with how it matched and its page here."""
+    return {**hit.suggestion(), "match": hit.match, "page": link.resource(hit.iri)}
 
 
 @bp.route("/search/suggest")
