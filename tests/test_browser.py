@@ -36,6 +36,16 @@ def test_landing_page_renders(base_url, browser):
     assert browser.errors == []
 
 
+def test_a_page_opened_under_another_name_of_the_host_has_its_styles(base_url, browser):
+    """A citizen's review: the server's base is 127.0.0.1, and the page opened as localhost came without its
+    stylesheet, which the page links absolutely under the base: the policy named only 'self'."""
+    assert base_url.startswith("http://127.0.0.1:")
+    browser.open(base_url.replace("127.0.0.1", "localhost"))
+    assert browser.evaluate("location.hostname") == "localhost"
+    assert browser.evaluate("getComputedStyle(document.querySelector('.stats')).display") == "grid"
+    assert browser.errors == []
+
+
 def test_project_links_through_to_a_municipality_and_back(base_url, browser):
     browser.open(base_url + "id/project/connected-urban-twins")  # the 303 leads to the page
     assert browser.evaluate("location.href") == base_url + "doc/project/connected-urban-twins"

@@ -39,7 +39,7 @@ def register(app: Flask, store: Store | Future | None) -> None:
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes, settings.client_bodies, settings.trusted_proxies)
     app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
-    hooks.init_app(app, settings.map_tiles, trusted=settings.trusted_proxies)
+    hooks.init_app(app, settings.map_tiles, trusted=settings.trusted_proxies, public_base=settings.public_base)
     assets.init_app(app)
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():

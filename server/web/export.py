@@ -91,7 +91,8 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
     """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile,
     for the site `app` answers (its base URL, its pages' security policy)."""
     base = app.config["MPSC"].public_base
-    csp = content_security_policy(app.extensions.get("mpsc.tile_origin", ""))
+    csp = content_security_policy(app.extensions.get("mpsc.tile_origin", ""),
+                                  site=app.extensions.get("mpsc.site_origin", ""))
     folder = Path(out) / "nginx"
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version, csp), encoding="utf-8")

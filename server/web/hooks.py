@@ -29,8 +29,11 @@ EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-Af
 GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
 # Pages load only their own scripts, styles and images (and the tiles of a configured map layer); forms post only
 # here; no one may frame them, except the embeddable views of query results (allow_framing).
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
-                           "connect-src 'self'; form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'")
+# `{site}`: the public base's origin beside 'self', since pages link their scripts, styles and forms absolutely
+# under it: a page opened under another name of the host (localhost for 127.0.0.1) came without its styles.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'{site}; style-src 'self'{site}; "
+                           "img-src 'self'{site} data:{tiles}; connect-src 'self'{site}; form-action 'self'{site}; "
+                           "frame-ancestors {ancestors}; base-uri 'none'")
 _COMPRESSIBLE = ("application/n-triples", "application/n-quads")
 # What every answer says (no MIME sniffing), and every HTML answer (no framing, referrers only to this origin in
 # full); the static site's configuration sends the same (static_config.py).
@@ -38,11 +41,13 @@ NOSNIFF, FRAME_OPTIONS, REFERRER_POLICY = "nosniff", "DENY", "strict-origin-when
 
 
 def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None,
-             trusted: tuple[str, ...] = ()) -> None:
+             trusted: tuple[str, ...] = (), public_base: str = "") -> None:
     """Register the app-wide hooks and error handlers; pages may show images from the origin of the result
-    map's tile layer (`map_tiles`, MPSC_MAP_TILES). The access log goes to standard error unless given, naming
-    the client that `trusted` proxies (MPSC_TRUSTED_PROXIES) forward."""
-    app.extensions["mpsc.tile_origin"] = tile_origin(map_tiles)
+    map's tile layer (`map_tiles`, MPSC_MAP_TILES) and load what they link from the public base's origin
+    (`public_base`, MPSC_BASE_URL). The access log goes to standard error unless given, naming the client that
+    `trusted` proxies (MPSC_TRUSTED_PROXIES) forward."""
+    app.extensions["mpsc.tile_origin"] = origin_of(map_tiles)
+    app.extensions["mpsc.site_origin"] = origin_of(public_base)
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
     app.before_request(_refuse_encoded_bodies)
@@ -210,17 +215,19 @@ def add_security_headers(response: Response) -> Response:
         # Only the embeddable answer itself: a refusal is the query form again (an attacker's review: ?embed=1 let
         # any site frame the form and its error pages).
         framed = g.get("frameable", False) and response.status_code < 400
+        extensions = current_app.extensions
         response.headers["Content-Security-Policy"] = content_security_policy(
-            current_app.extensions.get("mpsc.tile_origin", ""), framed)
+            extensions.get("mpsc.tile_origin", ""), framed, extensions.get("mpsc.site_origin", ""))
         if not framed:
             response.headers["X-Frame-Options"] = FRAME_OPTIONS
         response.headers["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
-def content_security_policy(tiles: str = "", framed: bool = False) -> str:
-    """The policy of an HTML answer (also what the static site's configuration sends, static_config.py)."""
-    return CONTENT_SECURITY_POLICY.format(tiles=tiles, ancestors="*" if framed else "'none'")
+def content_security_policy(tiles: str = "", framed: bool = False, site: str = "") -> str:
+    """The policy of an HTML answer (also what the static site's configuration sends, static_config.py); `tiles`
+    and `site` are origins with a leading space (`origin_of`)."""
+    return CONTENT_SECURITY_POLICY.format(tiles=tiles, site=site, ancestors="*" if framed else "'none'")
 
 
 def allow_framing() -> None:
@@ -229,8 +236,9 @@ def allow_framing() -> None:
     g.frameable = True
 
 
-def tile_origin(template: str) -> str:
-    """' https://tiles.example' for a tile URL template (MPSC_MAP_TILES), to add to img-src; '' for none."""
+def origin_of(template: str) -> str:
+    """' https://tiles.example' for a URL or a tile URL template (MPSC_MAP_TILES), to add to a source list; ''
+    for none."""
     if not template:
         return ""
     scheme, host = urlsplit(template)[:2]  # Leaflet's {s} subdomains become CSP's wildcard: {s}.tile… -> *.tile…
