@@ -347,3 +347,12 @@ def test_pages_say_what_a_link_preview_shows(base_url):
     assert re.search(r'<meta property="og:description" content="[^"]{20,}">', html)
     assert re.search(r'<meta property="og:url" content="[^"]*/doc/project/bamberg\?lang=en">', html)
     assert '<meta property="og:locale" content="de_DE">' in page(base_url, "")
+
+
+def test_links_that_read_alike_are_told_apart_by_their_fragment(base_url):
+    """A citizen's review: a round's page listed each project's two descriptions as "Aalen …: redaktionelle Aussage"
+    twice, indistinguishable."""
+    html = main(page(base_url, "doc/round/2020"))
+    texts = re.findall(r">([^<>]*: redaktionelle Aussage[^<>]*)</a>", html)
+    assert texts and len(texts) == len(set(texts)), texts[:4]
+    assert any(text.endswith("(#description-en)") for text in texts)

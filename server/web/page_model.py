@@ -378,12 +378,25 @@ def backlinks(graph: Graph, node, namer: Namer, incoming: dict[str, int]) -> lis
         more = max(0, incoming.get(str(prop), 0) - len(subjects))
         if not linking and not more:
             continue
-        values = by_text(namer.value(s) for s in linking)
+        values = told_apart(by_text(namer.value(s) for s in linking))
         label = message("res.named_as", namer.lang).format(prop=namer.term(prop))
         query = queries.incoming(str(node), str(prop), namer.lang) if more else None
         rows.append(Row(label, namer.link.resource(str(prop)) or web_link(str(prop)), values, more,
                         namer.link.url("sparql", query=query) if query else None))
     return rows
+
+
+def told_apart(values: list[Value]) -> list[Value]:
+    """Values that read alike, each with its #fragment: a round's page listed every project's two descriptions as
+    "Aalen …: redaktionelle Aussage" twice (a citizen's review), as the page holds no more of them than their kind."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value.text] = counts.get(value.text, 0) + 1
+    for value in values:
+        fragment = (value.href or "").partition("#")[2]
+        if counts[value.text] > 1 and fragment:
+            value.text = f"{value.text} (#{fragment})"
+    return values
 
 
 def point(graph: Graph, node) -> tuple[float, float] | None:
