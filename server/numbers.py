@@ -3,6 +3,8 @@
 (importers/figures.py), so that a page and a label say "€15,750,000" (and "15.750.000 €") alike."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def number(value, lang: str) -> str:
     """A number with the reader's digit grouping: 77.150 in German, 77,150 in English."""
@@ -17,3 +19,14 @@ def quantity(value, unit: str, lang: str) -> str:
     if lang != "de" and unit == "€":
         return unit + text
     return text + unit if lang != "de" and unit == "%" else f"{text} {unit}".strip()
+
+
+# How a funding figure's amount is qualified, by the property that holds it (importers/figures.py): "mehr als" for
+# a lower bound, "bis zu" for an upper one, "rund" for an approximate amount.
+BOUND_WORDS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to "), "about": ("rund ", "about ")}
+
+
+def euro_amount(amount, bound: str, lang: str) -> str:
+    """'mehr als 11.000.000 €' (de) or 'more than €11,000,000' (en): a whole amount of euros as the sources bound it."""
+    return BOUND_WORDS[bound][0 if lang == "de" else 1] + quantity(int(Decimal(str(amount))), "€", lang)
+

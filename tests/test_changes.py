@@ -8,15 +8,17 @@ import shutil
 import subprocess
 import sys
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from server.build import build
 from server.build.changes import CONTENT_GRAPHS, compare, previous_triples, since
+from server.build.pipeline import vanished
 from server.build.release import Releases, open_release
 from server.config import Settings
-from server.namespaces import ADMS, MPSC, PROGRAMME_GRAPH
+from server.namespaces import ADMS, MPSC, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
 from server.rdfio import triple_order
 from tests.axe import violations
 from tests.cdp import Browser
@@ -98,6 +100,18 @@ def test_the_build_names_identifiers_it_no_longer_describes(two, tmp_path):
                 assert "warning" not in result.stderr, result.stderr
     finally:
         extra.write_text(kept, encoding="utf-8")
+
+
+def test_an_identifier_that_leaves_one_graph_but_stays_in_another_has_not_vanished():
+    """A review: a body that stops taking part leaves the programme graph but stays in the register's; it answers
+    200 still, and retiring it, as the warning would have advised, would make a live page answer 301 or 410."""
+    district, gone = ox.NamedNode(ID + "district/01001"), ox.NamedNode(ID + "topic/gone")
+    label, part = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(MPSC.ags))
+    kept = ox.Triple(district, label, ox.Literal("Flensburg"))
+    old = {PROGRAMME_GRAPH: {ox.Triple(district, part, ox.Literal("x")), ox.Triple(gone, label, ox.Literal("g"))},
+           REFERENCE_GRAPH: {kept}}
+    new = {PROGRAMME_GRAPH: [], REFERENCE_GRAPH: [kept], ONTOLOGY_GRAPH: []}
+    assert vanished(compare("a", old, "b", new), new) == [ID + "topic/gone"]
 
 
 def test_the_changelog_names_its_licence_in_its_first_lines(two):

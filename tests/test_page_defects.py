@@ -356,3 +356,14 @@ def test_links_that_read_alike_are_told_apart_by_their_fragment(base_url):
     texts = re.findall(r">([^<>]*: redaktionelle Aussage[^<>]*)</a>", html)
     assert texts and len(texts) == len(set(texts)), texts[:4]
     assert any(text.endswith("(#description-en)") for text in texts)
+
+
+def test_the_project_list_shows_the_leading_grant_and_the_runtime(base_url):
+    """A journalist's review: the list had no amount and no runtime to compare projects by."""
+    for lang, grant, start in (("de", "15.700.000 €", "September 2020"), ("en", "€15,700,000", "September 2020")):
+        html = main(page(base_url, "projects", lang=lang, round="2020"))
+        row = next(r for r in html.split("<tr>") if "doc/project/jena" in r)
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        assert cells[-3:] == [grant, start, "2027"], cells
+    bounded = next(r for r in main(page(base_url, "projects", round="2020")).split("<tr>") if "project/berlin" in r)
+    assert "mehr als 11.000.000 €" in bounded  # a grant the sources give only as a bound says so

@@ -533,17 +533,22 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
-    return BuildResult(version, path, counts, time.perf_counter() - started, result, vanished=vanished(written.changes))
+    return BuildResult(version, path, counts, time.perf_counter() - started, result,
+                       vanished=vanished(written.changes, ordered))
 
 
-def vanished(found: changes.Changes | None) -> list[str]:
-    """The identifiers (under /id/) the previous release described and this one does not, sorted. A retired one
-    stays described (deprecated, sources/curation/retired.csv) and answers 301 or 410, so these are identifiers
-    that would answer 404 without a word: Cool URIs don't change, and a linker's IRI would lead nowhere. The
-    build writes the release all the same (a register unit can end with the official register) and says so."""
-    if found is None:
+def vanished(found: changes.Changes | None, ordered: dict[str, list]) -> list[str]:
+    """The identifiers (under /id/) the previous release described and this one (its content graphs, `ordered`)
+    does not, sorted. A retired one stays described (deprecated, sources/curation/retired.csv) and answers 301 or
+    410, so these are identifiers that would answer 404 without a word: Cool URIs don't change, and a linker's IRI
+    would lead nowhere. The build writes the release all the same (a register unit can end with the official
+    register) and says so. Removed from one graph is not gone: a body that stops taking part leaves the programme
+    graph and stays in the register's (a review: such a district would have been named)."""
+    removed = {c.resource for c in (found.resources if found else ())
+               if c.kind == "removed" and c.resource.startswith(ID)}
+    if not removed:
         return []
-    return sorted({c.resource for c in found.resources if c.kind == "removed" and c.resource.startswith(ID)})
+    return sorted(removed - {changes.resource_of(t.subject) for g in CONTENT for t in ordered[g]})
 
 
 def _base_run(triples: dict[str, list[ox.Triple]], shapes_dir: Path, cache: Path) -> Background:

@@ -6,7 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import iris
-from ..numbers import quantity
+from ..numbers import euro_amount
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 
@@ -14,19 +14,11 @@ from .provenance import cite
 # it gives a round figure as such ("rund", "about"; sources/curation/funding.csv), an mpsc:approximateAmount.
 VALUE = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue, "about": MPSC.approximateAmount}
 KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
-BOUND_LABELS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to "),
-                "about": ("rund ", "about ")}
-
-
-def euros(amount: str, lang: str) -> str:
-    """'9000000' as '9.000.000 €' (de) or '€9,000,000' (en) for labels, as the pages write amounts."""
-    return quantity(int(amount), "€", lang)
 
 
 def amount_labels(kind: str, bound: str, amount: str) -> tuple[str, str]:
     """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than €11,000,000'."""
-    return tuple(f"{KIND_LABELS[kind][i]}: {BOUND_LABELS[bound][i]}{euros(amount, lang)}"
-                 for i, lang in enumerate(("de", "en")))
+    return tuple(f"{KIND_LABELS[kind][i]}: {euro_amount(amount, bound, lang)}" for i, lang in enumerate(("de", "en")))
 
 
 def add_figure(graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, labels: tuple[str, str], *,

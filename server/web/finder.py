@@ -26,6 +26,7 @@ import logging
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from .. import names
@@ -53,6 +54,9 @@ _TOTAL = "SELECT COUNT(*) FROM best"
 NEAR = "near"  # the `match` of such a hit
 NEAR_CANDIDATES = 30
 NEAR_SIMILARITY = 0.8
+# Names are short; the comparison grows with the square of a text's length (a review: 195 characters of many words
+# cost 0.6 s), so longer texts are offered nothing.
+NEAR_CHARS, NEAR_WORDS = 40, 4
 _NEAR_IDS = "SELECT rowid FROM parts WHERE parts MATCH :grams ORDER BY rank LIMIT :candidates"  # two steps: as one
 _NEAR = """SELECT e.id, e.iri, e.type, e.label_{lang}, e.description_{lang}, e.participant, e.population, {tag}, e.kind,
   p.text FROM entry e JOIN parts p ON p.rowid = e.id WHERE e.id IN ({ids})"""  # query, SQLite took 150 ms, not 5
@@ -98,11 +102,20 @@ def _parts(text: str) -> str:
 
 def _likeness(fold: str, text: str) -> float:
     """How alike a folded query is to the closest run of as many words of an entry's indexed names (`text`, its
-    name forms joined), or of one word more written as one ("moenchen gladbach", "moenchengladbach")."""
+    name forms joined), or of one word more written as one ("moenchen gladbach", "moenchengladbach"). Only whole
+    runs: a shorter one at the end of the text was "alike" to any query beginning with it ("Halle Zoo" found
+    "Stadtwerke Halle"). Runs that cannot reach NEAR_SIMILARITY are passed over before the costly comparison."""
     words, size = text.split(), len(fold.split())
-    runs = {" ".join(words[i:i + size]) for i in range(len(words))}
-    runs |= {"".join(words[i:i + size + 1]) for i in range(len(words))}
-    return max((names.similarity(fold, run) for run in runs), default=0.0)
+    runs = {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+    runs |= {"".join(words[i:i + size + 1]) for i in range(len(words) - size)}
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(fold)
+    best = 0.0
+    for run in runs:
+        matcher.set_seq1(run)
+        if matcher.real_quick_ratio() >= NEAR_SIMILARITY and matcher.quick_ratio() >= NEAR_SIMILARITY:
+            best = max(best, names.similarity(fold, run))
+    return best
 
 
 def _has_parts(db) -> bool:
@@ -153,7 +166,7 @@ class Finder:
         without the trigram table."""
         fold = names.fold(text)
         grams = sorted({w[i:i + PART_LENGTH] for w in fold.split() for i in range(len(w) - PART_LENGTH + 1)})
-        if not grams:
+        if not grams or len(fold) > NEAR_CHARS or len(fold.split()) > NEAR_WORDS:
             return []
         column = "en" if lang == "en" else "de"
         with closing(self._connect()) as db:

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, request
 
 from .. import queries
 from ..config import ENVIRONMENT, LIMITS
+from ..dates import spoken_date
+from ..numbers import euro_amount
 from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
@@ -47,10 +49,14 @@ def projects() -> Response:
             missing("error.no_facet", facet=facet, value=value)
     rows = per_release.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
+    lang = reader()[0]
     for entry in entries:
         titles = entry.pop("titles")
-        entry["title"] = preferred(titles, reader()[0]) or ""
-        entry["title_lang"] = other_tag(titles, entry["title"], reader()[0])
+        entry["title"] = preferred(titles, lang) or ""
+        entry["title_lang"] = other_tag(titles, entry["title"], lang)
+        # what a journalist compares (a review: the list had no amount and no runtime)
+        entry["grant"] = euro_amount(*entry["grant"], lang) if entry["grant"] else ""
+        entry["start"], entry["end"] = (spoken_date(entry[k], lang) if entry[k] else "" for k in ("start", "end"))
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
                    | {s for e in entries for s in e["states"]}
                    | {str(r["value"]) for rows in options.values() for r in rows})
