@@ -313,7 +313,8 @@ def test_links_to_parts_of_a_resource_say_what_they_are_about(base_url):
     programme = links(page(base_url, "doc/programme", lang="en"))
     assert any(t.startswith("KfW (") for t in programme) and "#kfw" not in programme
     round_2020 = links(page(base_url, "doc/round/2020"))
-    assert "Bamberg: redaktionelle Aussage" in round_2020 and "#description-de" not in round_2020
+    # two descriptions of one project read alike and are told apart by their fragment (a citizen's review)
+    assert "Bamberg: redaktionelle Aussage (#description-de)" in round_2020 and "#description-de" not in round_2020
 
 
 def test_a_fact_rated_below_confirmed_says_so_beside_its_value(base_url):
