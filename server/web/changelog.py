@@ -11,13 +11,13 @@ from flask import Blueprint, Response
 
 from ..build import changes
 from ..build.release import Release
-from ..formats import GRAPH_FORMATS, HTML, by_extension
+from ..formats import GRAPH_FORMATS, HTML
 from ..namespaces import compact
 from . import per_release, responses, served_release
 from .conneg import choose, form_tag
 from .documents import document_headers, rdf_response
 from .dumps import release_of
-from .site import missing, not_found, page_tag, reader, render_page
+from .site import missing, not_found, page_tag, reader, render_page, suffix_format
 
 bp = Blueprint("changelog", __name__)
 OFFERED = (HTML, *GRAPH_FORMATS)
@@ -34,9 +34,7 @@ def latest() -> Response:
 def of_version(name: str) -> Response:
     """The changelog of one release; `{version}.ttl` (or another graph format's extension) picks the format."""
     version, _, extension = name.partition(".")
-    suffix = by_extension(extension) if extension else None
-    if extension and suffix not in GRAPH_FORMATS:
-        missing("error.404.text")
+    suffix = suffix_format(extension, GRAPH_FORMATS)
     return answer(release_of(version) or missing("error.no_version", version=version), suffix)
 
 

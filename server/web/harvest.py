@@ -15,7 +15,7 @@ from flask import Blueprint, Response, redirect
 from werkzeug.routing import BaseConverter
 
 from .. import queries
-from ..formats import GRAPH_FORMATS, HTML, TURTLE, by_extension
+from ..formats import GRAPH_FORMATS, HTML, JSONLD, TURTLE
 from .. import iris, jsonld
 from ..namespaces import BASE, METADATA_GRAPH
 from ..queries import FACETS, facet_key
@@ -23,7 +23,7 @@ from . import get_store, per_release, responses, served_release
 from .conneg import choose, form_tag
 from .documents import construct_sorted, document_headers, rdf_response, with_alternates
 from .links import Linker, document_path
-from .site import missing, reader
+from .site import missing, reader, suffix_format
 
 bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
@@ -43,9 +43,7 @@ def void() -> Response:
 @bp.route("/catalog.<extension>")
 def catalog(extension: str | None) -> Response:
     """The DCAT-AP.de catalogue: catalogue, dataset, distributions, SPARQL service, publisher, contact."""
-    suffix = by_extension(extension) if extension else None
-    if extension and suffix not in GRAPH_FORMATS:
-        missing("error.404.text")
+    suffix = suffix_format(extension, GRAPH_FORMATS)
     return metadata("catalog", queries.catalog(), iris.catalog(), suffix)
 
 
@@ -67,7 +65,7 @@ def jsonld_context() -> Response:
     """The JSON-LD context every compact document and dump uses (server/jsonld.py): the project's prefixes."""
     body = json.dumps(jsonld.context(), ensure_ascii=False, indent=1) + "\n"
     return responses.conditional(responses.etag("context", body),
-                                 lambda: Response(body, content_type="application/ld+json; charset=utf-8"))
+                                 lambda: Response(body, content_type=JSONLD.content_type))
 
 
 @bp.route("/robots.txt")

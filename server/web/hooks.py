@@ -19,7 +19,7 @@ from werkzeug.http import parse_range_header
 from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed
-from ..formats import HTML, textual
+from ..formats import HTML, NQUADS, NTRIPLES, textual
 from .access_log import AccessLog
 from .conneg import wants_html
 from .responses import RETRY_AFTER, error_response, reason
@@ -34,7 +34,7 @@ GZIP_MIN_BYTES = 1024  # below this, compression costs more than it saves
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'{site}; style-src 'self'{site}; "
                            "img-src 'self'{site} data:{tiles}; connect-src 'self'{site}; form-action 'self'{site}; "
                            "frame-ancestors {ancestors}; base-uri 'none'")
-_COMPRESSIBLE = ("application/n-triples", "application/n-quads")
+_COMPRESSIBLE = (NTRIPLES.media_type, NQUADS.media_type)
 # What every answer says (no MIME sniffing), and every HTML answer (no framing, referrers only to this origin in
 # full); the static site's configuration sends the same (static_config.py).
 NOSNIFF, FRAME_OPTIONS, REFERRER_POLICY = "nosniff", "DENY", "strict-origin-when-cross-origin"

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 from .. import iris, queries, rdfio
 from ..dates import spoken_date
 from ..languages import other_tag, preferred
-from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
+from ..formats import GRAPH_FORMATS, HTML, Format
 from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
@@ -26,7 +26,7 @@ from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, spli
 from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Value, build_page, by_text
 from .schemaorg import schema_org
-from .site import canonical_url, missing, not_found, page_tag, reader, render_page
+from .site import canonical_url, missing, not_found, page_tag, reader, render_page, suffix_format
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -142,9 +142,7 @@ def serve_document(iri: str, suffix: Format | None) -> Response:
 @bp.route("/ontology.<extension>")
 def ontology(extension: str | None) -> Response:
     """The vocabulary: its documentation page, or the ontology graph in an RDF format."""
-    suffix = by_extension(extension) if extension else None
-    if extension and suffix not in DOCUMENT_FORMATS:
-        missing("error.404.text")
+    suffix = suffix_format(extension, DOCUMENT_FORMATS)
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
     response = responses.conditional(tag(ONTOLOGY_IRI, fmt), lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
     return with_alternates(response, ONTOLOGY_IRI, fmt, negotiated)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..dates import spoken_date
 from ..numbers import number
-from ..formats import HTML, Format
+from ..formats import HTML, Format, by_extension
 from ..rdfio import empty_document
 from . import assets, get_settings, get_store, responses
 from .conneg import wants_html
@@ -152,3 +152,12 @@ def not_found(key: str = "error.404.text", fmt: Format | None = None, details: d
 def missing(key: str, **values) -> NoReturn:
     """Stop a view with the site's 404 (see `not_found`)."""
     abort(not_found(key, **values))
+
+
+def suffix_format(extension: str | None, offered) -> Format | None:
+    """The format a URL's suffix names (`/catalog.ttl`), None without one; the site's 404 for a suffix that names
+    none of the `offered` formats."""
+    suffix = by_extension(extension) if extension else None
+    if extension and suffix not in offered:
+        missing("error.404.text")
+    return suffix
