@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
@@ -32,6 +31,7 @@ from .admission import client_of
 from .cache import ResponseCache
 from .conneg import choose, wants_html
 from .i18n import LANGUAGES, message
+from .params import decode, form_fields, refuse_other_charsets
 from .site import reader
 
 bp = Blueprint("endpoint", __name__)
@@ -158,30 +158,6 @@ def given(params, name: str) -> list[str]:
 def requested_formats(params) -> list[str]:
     """The non-empty values of the FORMAT_PARAMETERS, `format` first: its values decide where both are given."""
     return [value for name in FORMAT_PARAMETERS for value in params.getlist(name) if value]
-
-
-def form_fields(body: bytes) -> list[tuple[str, str]]:
-    """The fields of a form-encoded body or query string; 400 if any is not UTF-8 (Werkzeug's parser would drop
-    it from a body silently, and a dropped query would be answered as a request without one; in a URL it keeps
-    the undecoded text, and another query than the one sent would run)."""
-    try:
-        return parse_qsl(decode(body), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise HttpError(400, "The request is not valid UTF-8 (its URL, or its form-encoded body).") from None
-
-
-def refuse_other_charsets() -> None:
-    """415 for a body whose Content-Type names a charset other than UTF-8, the only one its fields are read in
-    (`/sparql`, `/sparql/links` and `/reconcile` alike: the links took a Latin-1 form and stored another query)."""
-    if request.mimetype_params.get("charset", "utf-8").lower().replace("-", "") != "utf8":
-        raise HttpError(415, "Queries must be encoded in UTF-8.")
-
-
-def decode(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise HttpError(400, "The query is not valid UTF-8.") from None
 
 
 def too_large() -> HttpError:

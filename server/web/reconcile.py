@@ -23,11 +23,11 @@ from ..queries import RECONCILED_CLASSES
 from .. import queries
 from . import get_settings, get_store, hooks, per_release, responses
 from .admission import AtOnce, address_of
-from .endpoint import form_fields, refuse_other_charsets, requesting_client
+from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
 from .reconcile_match import Overrun, Query, candidates
-from .params import whole_number
+from .params import form_fields, refuse_other_charsets, whole_number
 from .site import reader, render_page
 
 bp = Blueprint("reconcile", __name__)
@@ -101,7 +101,7 @@ def service() -> Response:
 
 def parameters() -> dict[str, str]:
     """`queries` and `extend` from the URL and a form body, each at most once, read as /sparql reads its fields
-    (endpoint.form_fields): an attacker's review found text that is not UTF-8 replaced, and the first of two
+    (params.form_fields): an attacker's review found text that is not UTF-8 replaced, and the first of two
     `queries` answered, where /sparql answers 400."""
     fields = form_fields(request.query_string)
     if request.method == "POST":

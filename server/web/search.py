@@ -16,9 +16,8 @@ from ..errors import HttpError
 from ..formats import HTML, JSON
 from . import responses, served_index
 from .conneg import answers_json, choose, not_acceptable
-from .endpoint import form_fields
 from .finder import Finder, Hit
-from .params import whole_number
+from .params import form_fields, whole_number
 from .site import page_tag, reader, render_page
 
 bp = Blueprint("search", __name__)
@@ -45,7 +44,7 @@ def _finder_of(path: Path) -> Finder:
 
 
 def query_text() -> str:
-    """The search text; 400 for a URL that is not UTF-8 (`endpoint.form_fields`), as /sparql answers it: "%ff" was
+    """The search text; 400 for a URL that is not UTF-8 (`params.form_fields`), as /sparql answers it: "%ff" was
     searched for as the three characters "%FF" (an attacker's review)."""
     text = next((value for name, value in form_fields(request.query_string) if name == "q"), "").strip()
     if len(text) > MAX_QUERY_CHARS:

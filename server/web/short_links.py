@@ -24,8 +24,9 @@ from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
 from . import get_settings
-from .endpoint import (QueryRequest, answer, as_read, form_fields, inspected, refuse_other_charsets, refuse_unsafe,
-                       requested_formats, requesting_client, too_large)
+from .endpoint import (QueryRequest, answer, as_read, inspected, refuse_unsafe, requested_formats, requesting_client,
+                       too_large)
+from .params import form_fields, refuse_other_charsets
 from .site import not_found
 from .sparql_pages import PAGE_PARAMETERS, link_fits, permalink
 
