@@ -19,6 +19,11 @@ def _id(path: str) -> URIRef:
     return ID[path]
 
 
+def identifier(path: str) -> URIRef:
+    """The resource a path under …/id/ names, as curation files write it (`organisation/zebralog-gmbh`)."""
+    return _id(path)
+
+
 def fragment(iri: URIRef | str, name: str) -> URIRef:
     """`…#name`: a resource that lives in the document of `iri` (a point, a statement about it)."""
     return URIRef(f"{iri}#{name}")
@@ -205,6 +210,16 @@ def distribution(file_name: str) -> URIRef:
 def changelog(version: str) -> URIRef:
     """The changelog of a release (build/changes.py): a document of the site, /changes/{version}."""
     return URIRef(f"{BASE}changes/{version}")
+
+
+def catalog_document() -> URIRef:
+    """The document /catalog, about the dcat:Catalog id:catalog (it answers under its own IRI, as graphs do)."""
+    return URIRef(f"{BASE}catalog")
+
+
+def downloads() -> URIRef:
+    """The page listing a release's files, every distribution's access URL."""
+    return URIRef(f"{BASE}dumps/")
 
 
 def download(version: str, file_name: str) -> URIRef:

@@ -19,7 +19,7 @@ from .licences import LICENCES
 from .. import iris
 from ..formats import GZIP_MEDIA_TYPE
 from ..rdfio import RDF_TYPE, from_ox
-from ..namespaces import ADMS, BASE, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
+from ..namespaces import ADMS, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 from ..prefixes import PREFIXES
 
 DATASET = iris.dataset()
@@ -123,7 +123,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     meta.add((dist, RDF.type, DCAT.Distribution))
     meta.add((dist, DCTERMS.title, Literal(entry["title_de"], lang="de")))
     meta.add((dist, DCTERMS.title, Literal(entry["title_en"], lang="en")))
-    meta.add((dist, DCAT.accessURL, URIRef(f"{BASE}dumps/")))
+    meta.add((dist, DCAT.accessURL, iris.downloads()))
     meta.add((dist, DCAT.downloadURL, url))
     # DCAT: the media type of the payload; a gzip wrapper is stated by dcat:compressFormat.
     meta.add((dist, DCAT.mediaType, URIRef(IANA + entry.get("content_type", entry["media_type"]))))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
 
-from ..namespaces import ID
+from .. import iris
 from .sources import Sources
 
 
@@ -19,7 +19,7 @@ def retired(sources: Sources, graphs: dict[str, Graph]) -> tuple[Graph, list[str
     described = {s for g in graphs.values() for s in g.subjects(unique=True) if isinstance(s, URIRef)}
     linked = {o for g in graphs.values() for o in g.objects(unique=True) if isinstance(o, URIRef)}
     for row in sources.retired:
-        old = URIRef(ID + row["id"])
+        old = iris.identifier(row["id"])
         if old in described or old in linked:
             problems.append(f"{row.where}: {row['id']} is retired, but the data still "
                             f"{'describes' if old in described else 'links to'} it")
@@ -27,7 +27,7 @@ def retired(sources: Sources, graphs: dict[str, Graph]) -> tuple[Graph, list[str
         graph.add((old, DCTERMS.modified, Literal(row["date"], datatype=XSD.date)))
         graph.add((old, SKOS.changeNote, Literal(row["reason"], lang="en")))
         if row["replaced_by"]:
-            new = URIRef(ID + row["replaced_by"])
+            new = iris.identifier(row["replaced_by"])
             if new not in described:
                 problems.append(f"{row.where}: {row['id']} is to be replaced by {row['replaced_by']}, which the "
                                 "data does not describe")

@@ -17,7 +17,7 @@ from werkzeug.routing import BaseConverter
 from .. import queries
 from ..formats import GRAPH_FORMATS, HTML, JSONLD, TURTLE
 from .. import iris, jsonld
-from ..namespaces import BASE, METADATA_GRAPH
+from ..namespaces import METADATA_GRAPH
 from ..queries import FACETS, facet_key
 from . import get_store, per_release, responses, served_release
 from .conneg import choose, form_tag
@@ -27,7 +27,7 @@ from .site import missing, reader, suffix_format
 
 bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
-CATALOG = BASE + "catalog"  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
+CATALOG = str(iris.catalog_document())  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
 PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "changes",
          "limits")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from .. import iris
 from ..formats import GRAPH_FORMATS, HTML, Format, by_extension
 from ..namespaces import BASE, GRAPH, ID, ONTOLOGY_IRI
 
 # Documents at their own path instead of under /doc/, with the same format suffixes (/ontology.ttl).
-NAMED_DOCUMENTS = {ONTOLOGY_IRI: "ontology", BASE + "catalog": "catalog"}
+NAMED_DOCUMENTS = {ONTOLOGY_IRI: "ontology", str(iris.catalog_document()): "catalog"}
 SITE_PATHS = ("", "sparql", "dumps/", "ontology/")  # other canonical paths this server answers itself
 DOCUMENT_FORMATS = (HTML, *GRAPH_FORMATS)  # what a resource or the ontology can be shown as
 

@@ -13,6 +13,7 @@ import math
 import re
 from functools import cache
 
+from .. import iris
 from .assets import STATIC
 
 GEOJSON = STATIC / "map" / "germany.geojson"
@@ -20,7 +21,7 @@ WEST, SOUTH, EAST, NORTH = 5.8, 47.2, 15.1, 55.1  # Germany's bounding box with 
 SCALE = 40.0  # SVG units per degree of latitude
 X_FACTOR = math.cos(math.radians((SOUTH + NORTH) / 2))  # equirectangular at mid-latitude: shapes look right
 _POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.IGNORECASE)
-_STATE_KEY = re.compile(r"/id/(?:state|district|municipal-association|municipality)/([0-9]{2})[0-9]*$")
+_STATE_KEY = re.compile(rf"/id/(?:{'|'.join(map(re.escape, iris.LEVEL_PATHS.values()))})/([0-9]{{2}})[0-9]*$")
 
 WIDTH = round((EAST - WEST) * X_FACTOR * SCALE)
 HEIGHT = round((NORTH - SOUTH) * SCALE)
