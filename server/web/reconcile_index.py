@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rdflib.namespace import RDFS
 
 from .. import names, queries
+from ..languages import preferred
 from ..namespaces import ID, MPSC
 from . import get_store, per_release
 
@@ -41,7 +42,8 @@ class Entity:
     roles: set[str] = field(default_factory=set)  # Wikidata items of the city this district or state also is
 
     def label(self, lang: str = "de") -> str:
-        return self.labels.get(lang) or self.labels.get("de") or self.labels.get("") or min(self.names)
+        """The label a `lang` reader sees (`languages.preferred`), else its smallest name."""
+        return preferred(self.labels, lang) or min(self.names)
 
     def values(self, key: str) -> set[str]:
         return self.facts.get(key, set())
@@ -139,8 +141,7 @@ class Index:
         categories), else its id."""
         if ident in self.entities:
             return self.entities[ident].label(lang)
-        labels = self.other_labels.get(ident, {})
-        return labels.get(lang) or labels.get("de") or labels.get("") or ident
+        return preferred(self.other_labels.get(ident, {}), lang) or ident
 
     def unnamed(self) -> set[str]:
         """The resources named in facts that are not reconciled themselves (rounds, categories)."""
