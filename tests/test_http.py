@@ -292,3 +292,13 @@ def test_the_response_cache_keeps_no_large_bodies_and_can_be_off():
     off = ResponseCache(0)
     off.put("k", b"")
     assert off.get("k") is None
+
+
+def test_an_etag_changes_with_the_servers_code(monkeypatch):
+    """An operator upgrading the server on the same release: a browser's copy of a page revalidated with 304, and
+    the old page named asset URLs (by their content's version) that the new server no longer has."""
+    assert re.fullmatch(r"[0-9a-f]{16}", responses.code_version())
+    before = responses.etag("0123456789ab", "/doc/project/bamberg", "de")
+    assert responses.etag("0123456789ab", "/doc/project/bamberg", "de") == before
+    monkeypatch.setattr(responses, "code_version", lambda: "another version of the code")
+    assert responses.etag("0123456789ab", "/doc/project/bamberg", "de") != before
