@@ -28,5 +28,11 @@ BOUND_WORDS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu
 
 def euro_amount(amount, bound: str, lang: str) -> str:
     """'mehr als 11.000.000 €' (de) or 'more than €11,000,000' (en): a whole amount of euros as the sources bound it."""
-    return BOUND_WORDS[bound][0 if lang == "de" else 1] + quantity(int(Decimal(str(amount))), "€", lang)
+    return "".join(euro_amount_parts(amount, bound, lang))
+
+
+def euro_amount_parts(amount, bound: str, lang: str) -> tuple[str, str]:
+    """`euro_amount` as the qualifier ('mehr als ', '' for none) and the amount, for a table cell that may break
+    between them but not within the amount."""
+    return BOUND_WORDS[bound][0 if lang == "de" else 1], quantity(int(Decimal(str(amount))), "€", lang)
 

@@ -144,3 +144,18 @@ def test_search_from_the_header_finds_koeln_typed_without_umlaut(base_url, brows
     browser.follow(f"ol.hits a[href='{base_url}doc/municipality/05315000']")
     assert browser.evaluate("document.querySelector('h1').textContent") == "Köln"
     assert browser.errors == []
+
+
+def test_the_project_list_fits_a_desktop_screen_and_a_chip_is_clickable_whole(base_url):
+    """A phone and accessibility review: with its grant, start and end the list was 1254 px in a 1118 px box at
+    1280 px, the end off-screen; a project chip's link covered only its text, not the pill."""
+    with Browser(width=1280, height=900) as desktop:
+        desktop.open(base_url + "projects")
+        box = desktop.evaluate("[document.querySelector('.table-wrap').scrollWidth, "
+                               "document.querySelector('.table-wrap').clientWidth]")
+        assert box[0] <= box[1], box
+        desktop.open(base_url + "doc/state/09")
+        link, pill = desktop.evaluate("""(() => { const a = document.querySelector('.chips li > a');
+            return [a.getBoundingClientRect().height, a.parentElement.getBoundingClientRect().height]; })()""")
+        assert link == pill, (link, pill)
+        assert desktop.errors == []

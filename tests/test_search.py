@@ -159,7 +159,7 @@ def test_a_misspelt_name_that_finds_nothing_offers_names_spelt_alike(base_url, t
     assert body["total"] == 0 and iri in [n["iri"] for n in body["near"]], body["near"]
     assert {n["match"] for n in body["near"]} == {"near"} and len(body["near"]) <= 5
     page = fetch(base_url + "search", q=text, headers={"Accept": "text/html"}).body.decode()
-    assert "Ähnlich geschrieben:" in page and f'href="{base_url}doc/{iri[len(ID):]}"' in page
+    assert ">Ähnlich geschrieben</h2>" in page and f'href="{base_url}doc/{iri[len(ID):]}"' in page
 
 
 def test_a_name_found_or_alike_to_nothing_offers_nothing(base_url):

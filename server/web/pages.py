@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 from .. import queries
 from ..config import ENVIRONMENT, LIMITS
 from ..dates import spoken_date
-from ..numbers import euro_amount
+from ..numbers import euro_amount_parts
 from .. import iris
 from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
@@ -55,7 +55,8 @@ def projects() -> Response:
         entry["title"] = preferred(titles, lang) or ""
         entry["title_lang"] = other_tag(titles, entry["title"], lang)
         # what a journalist compares (a review: the list had no amount and no runtime)
-        entry["grant"] = euro_amount(*entry["grant"], lang) if entry["grant"] else ""
+        entry["grant"] = euro_amount_parts(*entry["grant"], lang) if entry["grant"] else None
+        entry["year"] = facet_key(entry["round"])  # the round by its year: "2. Staffel (2020)" took three lines
         entry["start"], entry["end"] = (spoken_date(entry[k], lang) if entry[k] else "" for k in ("start", "end"))
     names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
                    | {s for e in entries for s in e["states"]}
