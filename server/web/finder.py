@@ -57,9 +57,10 @@ NEAR_SIMILARITY = 0.8
 # Names are short; the comparison grows with the square of a text's length (a review: 195 characters of many words
 # cost 0.6 s), so longer texts are offered nothing.
 NEAR_CHARS, NEAR_WORDS = 40, 4
-_NEAR_IDS = "SELECT rowid FROM parts WHERE parts MATCH :grams ORDER BY rank LIMIT :candidates"  # two steps: as one
-_NEAR = """SELECT e.id, e.iri, e.type, e.label_{lang}, e.description_{lang}, e.participant, e.population, {tag}, e.kind,
-  p.text FROM entry e JOIN parts p ON p.rowid = e.id WHERE e.id IN ({ids})"""  # query, SQLite took 150 ms, not 5
+# In two steps, the candidates and then their rows: as one query (the first as a subquery), SQLite took 150 ms, not 5.
+_NEAR_IDS = "SELECT rowid FROM parts WHERE parts MATCH :grams ORDER BY rank LIMIT :candidates"
+_NEAR = """SELECT p.text, e.iri, e.type, e.label_{lang}, e.description_{lang}, e.participant, e.population, {tag}, e.kind
+FROM entry e JOIN parts p ON p.rowid = e.id WHERE e.id IN ({ids})"""
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class Finder:
     def near(self, text: str, lang: str = "de", limit: int = 5) -> list[Hit]:
         """Names spelt like `text`, best first, for a search that found nothing (a citizen's review: "Grevesmülen",
         "Hasfurt", "Wunsiedl" found nothing): the NEAR_CANDIDATES entries sharing most of its trigrams, kept where
-        one of their names is at least NEAR_SIMILARITY alike; then ranked as `search` ranks. None from an index
+        one of their names is at least NEAR_SIMILARITY alike; then ranked as `search` ranks. Nothing from an index
         without the trigram table."""
         fold = names.fold(text)
         grams = sorted({w[i:i + PART_LENGTH] for w in fold.split() for i in range(len(w) - PART_LENGTH + 1)})
@@ -178,12 +179,13 @@ class Finder:
             ids = [row[0] for row in db.execute(_NEAR_IDS, {"grams": " OR ".join(f'"{gram}"' for gram in grams),
                                                             "candidates": NEAR_CANDIDATES})]
             rows = db.execute(_NEAR.format(lang=column, tag=tag, ids=",".join("?" * len(ids))), ids).fetchall()
-        alike = [(_likeness(fold, text), row) for *row, text in rows]
-        alike = [(similarity, row) for similarity, row in alike if similarity >= NEAR_SIMILARITY]
-        alike.sort(key=lambda pair: (-round(pair[0], 2), -pair[1][5], pair[1][8], -(pair[1][6] or 0), pair[1][3] or "",
-                                     pair[1][1]))
-        return [Hit(iri, cls, label, description, NEAR, bool(participant), population, label_lang)
-                for _, (_, iri, cls, label, description, participant, population, label_lang, _) in alike[:limit]]
+        alike = []
+        for text, iri, cls, label, description, participant, population, label_lang, kind in rows:
+            similarity = _likeness(fold, text)
+            if similarity >= NEAR_SIMILARITY:  # ranked: most alike, then as `search` ranks within a tier
+                rank = (-round(similarity, 2), -participant, kind, -(population or 0), label or "", iri)
+                alike.append((rank, Hit(iri, cls, label, description, NEAR, bool(participant), population, label_lang)))
+        return [hit for _, hit in sorted(alike, key=lambda pair: pair[0])[:limit]]
 
     def fragments(self, base: str) -> list[str] | None:
         """The #fragment resources that belong to the document about `base`, sorted (the index's `fragment`

@@ -24,7 +24,7 @@ from .documents import alternates, construct_sorted, document_headers, rdf_respo
 from .finder import Finder
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
 from .maps import place_map
-from .page_model import BACKLINKS_SHOWN, Namer, Value, build_page, by_text
+from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
 from .schemaorg import schema_org
 from .site import canonical_url, missing, not_found, page_tag, reader, render_page, suffix_format
 from .vocabulary import documentation
@@ -280,19 +280,22 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
 PLACES = (MPSC.State, MPSC.District, MPSC.MunicipalAssociation, MPSC.Municipality)
 
 
-def projects_here(graph: Graph, iri: str, page, names: Namer) -> tuple[list, str | None]:
+def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[list[Value], str | None]:
     """The model projects in a place of the register or covering it (`queries.projects_in`) but those it takes part
     in itself (`page.projects`), named for the reader; and for a state, its filter of the project list."""
     if not any((URIRef(iri), RDF.type, kind) in graph for kind in PLACES):
         return [], None
     found = sorted({str(row["project"]) for row in get_store().select(queries.projects_in(iri))})
     table = queries.labels_by_language(get_store().select(queries.labels(found))) if found else {}
-    values = [Value(text, names.link.resource(project), lang=other_tag(table.get(project, {}), text, names.lang))
-              for project in found for text in [preferred(table.get(project, {}), names.lang) or project]]
-    taking_part = {v.href for v in page.projects}
-    listed = names.link.url("projects", state=queries.facet_key(iri)) if (URIRef(iri), RDF.type, MPSC.State) in graph \
-        and found else None
-    return by_text(v for v in values if v.href not in taking_part), listed
+    taking_part, values = {v.href for v in page.projects}, []
+    for project in found:
+        labels = table.get(project, {})
+        text = preferred(labels, names.lang) or project
+        value = Value(text, names.link.resource(project), lang=other_tag(labels, text, names.lang))
+        if value.href not in taking_part:
+            values.append(value)
+    state = (URIRef(iri), RDF.type, MPSC.State) in graph
+    return by_text(values), names.link.url("projects", state=queries.facet_key(iri)) if state and found else None
 
 
 def district_points(graph: Graph, iri: str, point) -> list:
