@@ -23,7 +23,8 @@ def quantity(value, unit: str, lang: str) -> str:
 
 # How a funding figure's amount is qualified, by the property that holds it (importers/figures.py): "mehr als" for
 # a lower bound, "bis zu" for an upper one, "rund" for an approximate amount.
-BOUND_WORDS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to "), "about": ("rund ", "about ")}
+BOUND_WORDS = {"": ("", ""), "min": ("mehr als ", "more than "), "max": ("bis zu ", "up to "),
+               "about": ("rund ", "about ")}
 
 
 def euro_amount(amount, bound: str, lang: str) -> str:
@@ -35,4 +36,3 @@ def euro_amount_parts(amount, bound: str, lang: str) -> tuple[str, str]:
     """`euro_amount` as the qualifier ('mehr als ', '' for none) and the amount, for a table cell that may break
     between them but not within the amount."""
     return BOUND_WORDS[bound][0 if lang == "de" else 1], quantity(int(Decimal(str(amount))), "€", lang)
-

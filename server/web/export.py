@@ -37,7 +37,7 @@ from . import static_config
 from .access_log import AccessLog
 from .dumps import OWN_FILES, is_table_file
 from .harvest import PAGES, document_iris, sitemap_part_path, sitemap_parts
-from .hooks import GZIP_MIN_BYTES, compressible, content_security_policy
+from .hooks import GZIP_MIN_BYTES, compressible
 from .i18n import LANGUAGES
 from .links import document_path
 
@@ -91,8 +91,7 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
     """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile,
     for the site `app` answers (its base URL, its pages' security policy)."""
     base = app.config["MPSC"].public_base
-    csp = content_security_policy(app.extensions.get("mpsc.tile_origin", ""),
-                                  site=app.extensions.get("mpsc.site_origin", ""))
+    csp = app.extensions["mpsc.page_policy"][False]
     folder = Path(out) / "nginx"
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version, csp), encoding="utf-8")

@@ -27,7 +27,8 @@ from .site import missing, reader, suffix_format
 
 bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
-CATALOG = str(iris.catalog_document())  # the document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog
+# The document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog.
+CATALOG = str(iris.catalog_document())
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
 PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "changes",
          "limits")

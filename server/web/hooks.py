@@ -46,8 +46,9 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     map's tile layer (`map_tiles`, MPSC_MAP_TILES) and load what they link from the public base's origin
     (`public_base`, MPSC_BASE_URL). The access log goes to standard error unless given, naming the client that
     `trusted` proxies (MPSC_TRUSTED_PROXIES) forward."""
-    app.extensions["mpsc.tile_origin"] = origin_of(map_tiles)
-    app.extensions["mpsc.site_origin"] = origin_of(public_base)
+    app.extensions["mpsc.page_policy"] = {framed: content_security_policy(origin_of(map_tiles), framed,
+                                                                          origin_of(public_base))
+                                          for framed in (False, True)}  # by whether the page may be framed
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
     app.before_request(_refuse_encoded_bodies)
@@ -215,9 +216,7 @@ def add_security_headers(response: Response) -> Response:
         # Only the embeddable answer itself: a refusal is the query form again (an attacker's review: ?embed=1 let
         # any site frame the form and its error pages).
         framed = g.get("frameable", False) and response.status_code < 400
-        extensions = current_app.extensions
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            extensions.get("mpsc.tile_origin", ""), framed, extensions.get("mpsc.site_origin", ""))
+        response.headers["Content-Security-Policy"] = current_app.extensions["mpsc.page_policy"][framed]
         if not framed:
             response.headers["X-Frame-Options"] = FRAME_OPTIONS
         response.headers["Referrer-Policy"] = REFERRER_POLICY

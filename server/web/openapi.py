@@ -398,8 +398,8 @@ def sparql_routes() -> dict[str, dict]:
                 for name in ("default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS)}},
                         "application/sparql-query": {"schema": {"type": "string"}}}}
     results = answer("The result: SELECT as SPARQL results (JSON by default), ASK as JSON, XML, CSV or TSV, "
-                     "CONSTRUCT and DESCRIBE as RDF (Turtle by default), an HTML table for browsers; a GET without a query the "
-                     "service description (Turtle by default) or the query form.",
+                     "CONSTRUCT and DESCRIBE as RDF (Turtle by default), an HTML table for browsers; a GET without a "
+                     "query the service description (Turtle by default) or the query form.",
                      {**content(*SPARQL_FORMATS), SRJ.media_type: {"schema": ref("schemas", "SparqlResults")}},
                      ETag=header("ETag"), Vary=header("Vary"))
     refused = errors(400, 406, 413, 429, 503, 502)

@@ -41,7 +41,7 @@ def code_version() -> str:
     """What besides the release and the request decides a computed answer's bytes: this package's files (code,
     templates, messages, static files) and the versions of the libraries that write RDF and pages. Part of every
     ETag, so that a new version of the server on the same release does not answer 304 to a copy of what its
-    predecessor wrote (a page naming asset URLs that are gone). Hashed once per process: 137 files, ~13 ms."""
+    predecessor wrote (a page naming asset URLs that are gone). Hashed once per process, at its first ETag."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
