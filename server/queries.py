@@ -335,14 +335,15 @@ def municipality_points(place: str) -> str:
 def group_projects(rows: list[dict]) -> list[dict]:
     """One entry per project (rows repeat a project once per state and title), its states in the order of
     their keys and its titles by language (the smallest text per language), whatever order the store sent
-    the rows in; its leading grant as (amount, bound), its start and its end (a decided extension's)."""
+    the rows in; its leading grant as (amount, bound), its start and its end (a decided extension's, `extended`)."""
     found: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: str(r.get("title", ""))):
         entry = found.setdefault(str(row["project"]), {
             "project": str(row["project"]), "titles": {}, "round": str(row["round"]),
             "category": str(row["category"]), "grantee": str(row["grantee"]), "states": [],
             "grant": (str(row["grant"]), str(row["bound"])) if "grant" in row else None,
-            "start": str(row.get("start", "")), "end": str(row.get("extended", row.get("end", "")))})
+            "start": str(row.get("start", "")), "end": str(row.get("extended", row.get("end", ""))),
+            "extended": "extended" in row})
         if "title" in row:
             entry["titles"].setdefault(row["title"].language or "", str(row["title"]))
         if "state" in row and str(row["state"]) not in entry["states"]:

@@ -19,9 +19,10 @@ from server.build import DUMPS, VALIDATION_CACHE, validation
 from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import GROUP, TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases, read_checksums
-from server.namespaces import PROGRAMME_GRAPH
+from server.namespaces import METADATA_GRAPH, PROGRAMME_GRAPH
 from server.rdfio import canonical, digest, from_ox, nquads_sorted, sorted_triples, triple_order
-from server.build.pipeline import CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs, seal
+from server.build.pipeline import (CONTENT, SHARED_PARTS, BuildError, Shared, build, new_release, read_inputs,
+                                   release_date, seal)
 
 from .conftest import mpsc
 
@@ -109,6 +110,9 @@ def test_dumps_hold_exactly_their_input_graph(release):
 @pytest.mark.parametrize("name, licence, attribution", [
     ("reference.ttl", "Datenlizenz Deutschland – Namensnennung 2.0", "© Statistisches Bundesamt (Destatis)"),
     ("mpsc.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph Modellprojekte Smart Cities"),
+    # dl-de/by's source note: the licence with a link to its text, and that the data was changed (a harvester's review)
+    ("reference.ttl", "Datenlizenz Deutschland – Namensnennung 2.0", "(www.govdata.de/dl-de/by-2-0)"),
+    ("mpsc.ttl", "CC BY 4.0", "Daten geändert"),
     ("ontology.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph"), ("void.ttl", "CC BY 4.0", "Projekt Offener Wissensgraph")])
 def test_a_turtle_dump_names_its_licence_and_attribution_in_its_first_lines(release, name, licence, attribution):
     """An offline user's review: reference.ttl, downloaded alone, named no licence, and dl-de/by asks for the
@@ -176,6 +180,29 @@ def test_two_builds_of_the_same_input_are_byte_identical(small_root, tmp_path):
     names = [entry["name"] for entry in first.files] + [CHANGES, MANIFEST, CHECKSUMS, NOTES, SEARCH_INDEX]
     for name in names:
         assert (second.path / name).read_bytes() == (first.path / name).read_bytes(), name
+
+
+def test_the_modification_date_is_the_last_commit_of_the_data_not_of_the_docs(small_root, monkeypatch):
+    """A harvester's review: a README edit made every distribution "modified" (GovData tells updates by
+    dcterms:modified). The date is that of the last commit changing the build's input folders."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def commit(date: str, *paths: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "t",
+               "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+        subprocess.run(["git", "add", *paths], cwd=small_root, check=True, env=env)
+        subprocess.run(["git", "commit", "-qm", date], cwd=small_root, check=True, env=env)
+
+    subprocess.run(["git", "init", "-q"], cwd=small_root, check=True)
+    commit("2026-01-02T10:00:00Z", "data", "ontology")
+    (small_root / "README.md").write_text("changed\n")
+    commit("2026-03-04T10:00:00Z", "README.md")
+    static = read_inputs(small_root)[0][METADATA_GRAPH]
+    assert release_date(small_root, static) == "2026-01-02"
+    (small_root / "data" / "programme" / "valid.ttl").write_text(
+        (small_root / "data" / "programme" / "valid.ttl").read_text() + "\n")
+    commit("2026-05-06T10:00:00Z", "data")
+    assert release_date(small_root, static) == "2026-05-06"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -203,6 +203,14 @@ def sources():
     ("e-government ++ (all administrative services on mobile devices)", "mobility"),  # a mobile phone is no mobility
     ("digital skills workshops", "economy"),  # a workshop is no shop
     ("digital workshop for children and young people", "economy"),
+    # a researcher's review: cycles of matter and water, consultation hours and a stream brought to daylight had
+    # fields of action by fragments of words
+    ("circular action – material cycle (structures for material reuse)", "mobility"),
+    ("recycling questions", "mobility"), ("neighbourhoods with local water cycles", "mobility"),
+    ("five annual cycles planned", "mobility"), ("Digital-Makerspace.Mobil (media education)", "mobility"),
+    ("teleconsultations", "participation"), ("digital consultation hours", "participation"),
+    ("consultancy for the strategy", "participation"), ("paludiculture projects", "culture-tourism"),
+    ("cultural change in administration", "culture-tourism"), ("daylighting of the Darmbach stream", "energy"),
 ])
 def test_a_field_of_action_matches_words_not_fragments(sources, term, field):
     assert field not in sources.fields_of(term)
@@ -210,7 +218,13 @@ def test_a_field_of_action_matches_words_not_fragments(sources, term, field):
 
 @pytest.mark.parametrize("term, field", [("adaptive LED street lighting", "energy"), ("tree planting", "climate-environment"),
                                          ("mobility hubs", "mobility"), ("MobileStadt", "mobility"),
-                                         ("village shops", "economy"), ("digital knowledge quarter", "urban-development")])
+                                         ("village shops", "economy"), ("digital knowledge quarter", "urban-development"),
+                                         ("green wave for cyclists", "mobility"), ("open data for cycling", "mobility"),
+                                         ("participation platform CONSUL", "participation"),
+                                         ("Rheinisch.Bergisch.Smart.Mobil", "mobility"),
+                                         ("street-lighting management", "energy"),
+                                         ("live streaming of cultural events into care homes", "culture-tourism"),
+                                         ("360° culture and history", "culture-tourism")])
 def test_a_field_of_action_still_matches_its_words(sources, term, field):
     assert field in sources.fields_of(term)
 
@@ -727,3 +741,18 @@ def test_the_english_labels_of_the_criteria_say_they_are_translations(programme)
     description = values(programme, """SELECT ?text WHERE { <https://w3id.org/mpsc/id/call/2020> dcterms:description ?text
           FILTER(LANG(?text) = "en") }""")
     assert "“City network: model character”" in description[0][0] and "transferability" not in description[0][0]
+
+
+def test_the_temporal_coverage_starts_no_later_than_the_earliest_date_of_the_data(release_store):
+    """A harvester's review: dcat:startDate said 2019-07-10 while the data holds the Charta of June 2017."""
+    dated = ("date", "gYear", "gYearMonth", "dateTime")
+    earliest = min(select(release_store, f"""
+        SELECT ?value WHERE {{
+          VALUES ?g {{ <https://w3id.org/mpsc/graph/programme> <https://w3id.org/mpsc/graph/reference> }}
+          GRAPH ?g {{ ?s ?p ?value }}
+          FILTER(DATATYPE(?value) IN ({", ".join(f"<http://www.w3.org/2001/XMLSchema#{t}>" for t in dated)}))
+        }}"""), key=lambda row: row["value"])["value"]
+    start = select(release_store, """
+        PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?start WHERE { GRAPH ?g { <https://w3id.org/mpsc/id/dataset> dcterms:temporal/dcat:startDate ?start } }""")
+    assert start and start[0]["start"] <= earliest, (start, earliest)

@@ -82,6 +82,15 @@ def test_each_column_with_a_null_value_says_what_it_means(release, table):
     assert not unsaid
 
 
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_no_column_is_empty_in_every_row(release, table):
+    """A harvester's review: places.csv had a regional-key column no row of it can fill (only municipalities have
+    a regional key in DCAT-AP.de's lists), and none for the states' key, which its states have."""
+    with open(release.path / table.name, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [name for name in rows[0] if not any(row[name] for row in rows)] == []
+
+
 def test_the_group_validates_with_its_foreign_keys(release):
     """csv-metadata.json: every programme table, a member naming a row of bodies.csv and a measure's project a row of
     projects.csv; csvw checks each reference against the referenced table's primary key."""

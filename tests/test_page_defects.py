@@ -371,3 +371,53 @@ def test_the_project_list_shows_the_leading_grant_and_the_runtime(base_url):
     assert 'mehr als <span class="nowrap">11.000.000 €</span>' in bounded
     unknown = next(r for r in main(page(base_url, "projects", round="2020")).split("<tr>") if "project/koeln" in r)
     assert '–<span class="sr-only"> nicht bekannt</span>' in unknown  # an empty cell says so to a screen reader
+
+
+def _listed(html: str) -> list[tuple[str, str]]:
+    """(project path, grant cell) of each row of the project list, in its order."""
+    rows = re.findall(r'<th scope="row"><a href="[^"]*/doc/project/([^"?]+)[^"]*"[^>]*>.*?<td class="amount">(.*?)</td>',
+                      main(html), re.S)
+    return [(slug, re.sub(r"<[^>]+>", "", cell)) for slug, cell in rows]
+
+
+def _amount(cell: str) -> int:
+    return int(re.sub(r"[^0-9]", "", cell))
+
+
+def test_the_project_list_sorts_by_its_columns_and_says_so(base_url):
+    """A journalist's review: the list could not be ordered by grant or runtime. Largest grant first on the first
+    click, projects without one last either way; the header of the sorted column says so (aria-sort) and links to
+    the other order, keeping the filters."""
+    largest = _listed(page(base_url, "projects", sort="grant"))
+    amounts = [_amount(cell) for _, cell in largest if "nicht bekannt" not in cell]
+    assert len(largest) == 73 and amounts == sorted(amounts, reverse=True) and amounts[0] > amounts[-1]
+    assert largest[0][0] == "connected-urban-twins" and "nicht bekannt" in largest[-1][1]
+    smallest = _listed(page(base_url, "projects", sort="grant", order="asc"))
+    assert [_amount(c) for _, c in smallest if "nicht bekannt" not in c] == sorted(amounts)
+    assert "nicht bekannt" in smallest[-1][1]  # unknown last in both orders
+    html = page(base_url, "projects", sort="start", order="desc", state="09")
+    header = re.search(r'<th scope="col" aria-sort="descending"><a class="sort" href="([^"]+)">Beginn', html)
+    assert header and "state=09" in header[1] and "order=asc" in header[1] and "sort=start" in header[1]
+    assert 'name="sort" value="start"' in html  # the filter form keeps the order
+    default = _listed(page(base_url, "projects"))
+    assert [slug for slug, _ in default] == [slug for slug, _ in _listed(page(base_url, "projects", sort="round"))]
+    assert 'aria-sort="ascending"><a class="sort" href="' in page(base_url, "projects")
+
+
+@pytest.mark.parametrize("params", [{"sort": "population"}, {"order": "up"}, {"sort": "<b>x</b>"}])
+def test_an_unknown_sort_is_a_plain_400(base_url, params):
+    page_ = fetch(base_url + "projects", headers={"Accept": "text/html"}, lang="de", **params)
+    assert page_.status == 400 and "Sortiert wird nach sort=round, name, grant, start, end" in page_.body.decode()
+    problem = fetch(base_url + "projects", **params)
+    assert problem.status == 400 and problem.headers["Content-Type"] == "application/problem+json"
+    assert b"<b>" not in page_.body + problem.body
+
+
+def test_an_extended_end_in_the_project_list_says_it_is_one(base_url):
+    """A researcher's review: the list's end was Halle's extension (December 2027) where projects.csv's `end` says
+    2026-12, without a word."""
+    for lang, end, word in (("de", "31. Dezember 2027", "verlängert"), ("en", "31 December 2027", "extended")):
+        row = next(r for r in main(page(base_url, "projects", lang=lang)).split("<tr>") if "project/halle-saale" in r)
+        assert re.findall(r"<td[^>]*>(.*?)</td>", row)[-1] == f"{end}<br><small>{word}</small>"
+    row = next(r for r in main(page(base_url, "projects")).split("<tr>") if "project/jena" in r)
+    assert "verlängert" not in row

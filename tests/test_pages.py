@@ -199,7 +199,7 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
     # organisations, measures, strategies and the programme; an extended project shown as ended
     formats = {d["contentUrl"].rsplit("/", 1)[-1]: d["encodingFormat"] for d in dataset["distribution"]}
     assert formats["mpsc.nt.gz"] == "application/gzip" and formats["mpsc.ttl"] == "text/turtle"
-    assert dataset["temporalCoverage"] == "2019-07-10/.."
+    assert dataset["temporalCoverage"] == "2017-06/.."  # from the Charta on (data/metadata/dataset.ttl)
     for path, kind in [("organisation/zebralog-gmbh", "Organization"), ("programme", "FundingScheme"),
                        ("strategy/bamberg", "CreativeWork")]:
         assert embedded(base_url + "doc/" + path)["@type"] == kind, path

@@ -30,9 +30,11 @@ def short(iri: str) -> str:
 def test_every_query_has_a_title_and_description_and_answers_within_a_second(store, path):
     header = path.read_text(encoding="utf-8")
     assert re.search(r"^# title: \S", header, re.M) and re.search(r"^# description: \S", header, re.M)
-    started = time.perf_counter()
+    # CPU seconds, not wall-clock ones: the query runs in this thread, and on a machine busy with the other test
+    # workers and others a wall-clock bound failed a query that takes 0.17 s on an idle one (1.1 s passed)
+    started = time.process_time()
     run(store, path.stem)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_projects_per_round_and_category(store):
@@ -82,7 +84,9 @@ def test_projects_by_topic(store):
     rows = {short(topic): tuple(int(n) for n in counts) for topic, _, *counts in run(store, "projects-by-topic")}
     assert len(rows) == 19
     assert next(iter(rows)) == "data-platforms" and rows["data-platforms"] == (62, 37, 62)
-    assert rows["mobility"] == (60, 50, 52)  # 50 by their topics, as the query counted before
+    # 48 by their topics (Regensburg's material and energy cycles and Kempten's mobile makerspace are no mobility,
+    # a researcher's review), 50 by their measures
+    assert rows["mobility"] == (58, 48, 50)
     assert all(max(by_topics, by_measures) <= either <= by_topics + by_measures
                for either, by_topics, by_measures in rows.values())
     untagged = {short(s["p"].value) for s in store.query("""PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
@@ -162,8 +166,9 @@ def test_measures_by_field_of_action_across_rounds(store):
     rows = {(short(topic), year): (int(measures), int(projects)) for topic, _, year, measures, projects
             in run(store, "measures-by-field-of-action")}
     # counted from measures.csv with the patterns of sources/curation/topics.csv
-    # a mobile participation vehicle or mobile jetty is no mobility ("mobilit", "\bmobil\b", "e-mobil")
-    assert [rows[("mobility", year)] for year in ("2019", "2020", "2021")] == [(16, 10), (40, 24), (29, 18)]
+    # a mobile participation vehicle or mobile jetty is no mobility ("mobilit", "\bmobil\b", "e-mobil"), nor a
+    # cycle of water or material, nor recycling (a researcher's review: Darmstadt's, Regensburg's, Wuppertal's)
+    assert [rows[("mobility", year)] for year in ("2019", "2020", "2021")] == [(16, 10), (39, 23), (26, 17)]
     assert [rows[("data-platforms", year)] for year in ("2019", "2020", "2021")] == [(17, 9), (63, 30), (44, 23)]
     assert len({topic for topic, _ in rows}) == 19
 

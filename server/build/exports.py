@@ -290,10 +290,10 @@ FUNDING_NOTE = ("The project's headline amount as the project table states it (m
                 "total_volume: sums should use those; this one can differ.")
 
 
-LEADING_NOTE = ("The exact amount of the project's leading {} figure ({}), as queries/funding-by-round.rq sums it; "
+LEADING_NOTE = ("The exact amount of the project's leading {0} figure ({1}), as queries/funding-by-round.rq sums it; "
                 "empty where the sources give that figure only as a bound or approximately (see the figure's "
-                "document) or give none. Not mapped to RDF: the amount is the figure's (…#federal-grant-1), not the "
-                "project's.")
+                "document) or give none. Not mapped to RDF: the amount is the figure's (the one {1} names, such as "
+                "…#{2}-1), not the project's.")
 
 
 def _leading_amount(prop: URIRef) -> Callable[[Statements, dict], str]:
@@ -372,7 +372,8 @@ def _key_template(mint: Callable[[str], URIRef], column: str) -> str:
 
 
 # The political-geocoding lists of DCAT-AP.de a register unit has an entry in: column suffix -> (list, de, en).
-GEOCODINGS = {"district": ("districtKey", "Kreisschlüssel", "district key"),
+GEOCODINGS = {"state": ("stateKey", "Landesschlüssel", "state key"),
+              "district": ("districtKey", "Kreisschlüssel", "district key"),
               "association": ("municipalAssociationKey", "Gemeindeverbandsschlüssel", "municipal association key"),
               "municipality": ("municipalityKey", "Gemeindeschlüssel", "municipality key"),
               "regional": ("regionalKey", "Regionalschlüssel", "regional key")}
@@ -438,16 +439,19 @@ TABLES = (
                      template=_key_template(iris.funding_kind, "funding_kind")),
               Column("federal_grant", "Bundeszuwendung (EUR)", "federal grant (EUR)", datatype="decimal",
                      read=_leading_amount(MPSC.federalGrant), note=LEADING_NOTE.format("federal grant",
-                                                                                       "mpsc:federalGrant")),
+                                                                                       "mpsc:federalGrant",
+                                                                                       "federal-grant")),
               Column("total_volume", "Gesamtvolumen (EUR)", "total volume (EUR)", datatype="decimal",
                      read=_leading_amount(MPSC.totalVolume), note=LEADING_NOTE.format("total volume",
-                                                                                      "mpsc:totalVolume")),
+                                                                                      "mpsc:totalVolume",
+                                                                                      "total-volume")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
           )),
     Table("bodies.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Beteiligte Körperschaften", "Participating bodies",
           _bodies, (
-              ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, *_register_columns(True),
+              # no district that shares its city's Wikidata item takes part as a body: its municipality does
+              ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, *_register_columns(False),
               *PLACES, *_geocodings("district", "association", "municipality", "regional"),
               Column("projects", "Projekte", "projects", read=_projects, note=PROJECTS_NOTE),
           )),
@@ -489,7 +493,9 @@ TABLES = (
           "States, districts and municipal associations of the official register",
           _of_classes(MPSC.State, MPSC.District, MPSC.MunicipalAssociation), (
               ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, LABEL_EN, *_register_columns(True),
-              *PLACES, *_geocodings("district", "association", "regional"),
+              # none lies in a municipal association; a regional key is a municipality's only (the register's), a
+              # state key a state's
+              *PLACES[:2], *_geocodings("state", "district", "association"),
               Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
                      note=POINT_NOTE.format("Longitude")),
               Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),

@@ -216,13 +216,17 @@ def unchanged(out_dir: Path, key: str) -> Release | None:
 def release_date(root: Path, static: Graph) -> str:
     """The release's modification date, reproducible for the same input.
 
-    SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; else the date of the last commit;
-    else the dataset's hand-written issue date.
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; else the date of the last commit that changed
+    the input folders (SOURCES; the ontology's earlier versions lie under its folder); else the dataset's
+    hand-written issue date. Only the input's commits: the catalogue's dcterms:modified is the date of the last
+    change of the data, and GovData compares it to tell an update (a harvester's review: an edit of README made
+    every distribution "modified" and moved its download URL).
     """
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc).date().isoformat()
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True, timeout=10)
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *sorted(set(SOURCES.values()))], cwd=root,
+                             capture_output=True, text=True, timeout=10)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
     except (OSError, subprocess.TimeoutExpired):

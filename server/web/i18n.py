@@ -134,6 +134,9 @@ MESSAGES = {
     "col.start": ("Beginn", "Start"),
     "col.end": ("Ende", "End"),
     "list.unknown": ("nicht bekannt", "not known"),
+    # the end column shows an extension's end where one was decided, and says so (a researcher's review: the list's
+    # end differed from projects.csv's `end` without a word)
+    "list.extended": ("verlängert", "extended"),
     "col.projects": ("Projekte", "Projects"),
     "col.population": ("Einwohner", "Population"),
     "bodies.note": ("Gemeinden und Kreise, die an einem Modellprojekt beteiligt sind – als Zuwendungsempfänger oder als Mitglied einer Kooperation. Das vollständige Gemeindeverzeichnis steht im SPARQL-Endpunkt und in den Downloads.",
@@ -260,6 +263,8 @@ MESSAGES = {
     "error.no_changes": ("Veröffentlichung {version} ist die erste in ihrem Ordner und hat kein Änderungsprotokoll.",
                          "Release {version} is the first in its folder and has no changelog."),
     "error.no_file": ("Diese Veröffentlichung hat keine Datei {name}.", "There is no file {name} in this release."),
+    "error.bad_sort": ("Sortiert wird nach sort={columns} und order={orders}.",
+                       "sort takes one of {columns} and order one of {orders}."),
     "error.no_facet": ("Keine Projekte für {facet}={value}.", "There are no projects for {facet}={value}."),
     "error.400": ("Ungültige Anfrage", "Bad request"),
     "error.405": ("Methode nicht erlaubt", "Method not allowed"),

@@ -5,11 +5,14 @@ fetched for the IRIs on the page in one query and picked for the reader's langua
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, Response, request
 
 from .. import queries
 from ..config import ENVIRONMENT, LIMITS
 from ..dates import spoken_date
+from ..errors import HttpError
 from ..numbers import euro_amount_parts
 from .. import iris
 from ..queries import FACETS, facet_key
@@ -47,9 +50,14 @@ def projects() -> Response:
     for facet, value in chosen.items():  # only known keys reach a query, so the memo stays bounded
         if value is not None and value not in {facet_key(r["value"]) for r in options[facet]}:
             missing("error.no_facet", facet=facet, value=value)
+    order = sort_order()
     rows = per_release.select(queries.projects(chosen["round"], chosen["category"], chosen["state"]))
     entries = queries.group_projects(rows)
     lang = reader()[0]
+    names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
+                   | {s for e in entries for s in e["states"]}
+                   | {str(r["value"]) for rows in options.values() for r in rows})
+    entries = sorted_projects(entries, names, *order)
     for entry in entries:
         titles = entry.pop("titles")
         entry["title"] = preferred(titles, lang) or ""
@@ -58,15 +66,42 @@ def projects() -> Response:
         entry["grant"] = euro_amount_parts(*entry["grant"], lang) if entry["grant"] else None
         entry["year"] = facet_key(entry["round"])  # the round by its year: "2. Staffel (2020)" took three lines
         entry["start"], entry["end"] = (spoken_date(entry[k], lang) if entry[k] else "" for k in ("start", "end"))
-    names = labels({e[k] for e in entries for k in ("project", "round", "category", "grantee")}
-                   | {s for e in entries for s in e["states"]}
-                   | {str(r["value"]) for rows in options.values() for r in rows})
-    entries.sort(key=lambda e: (e["round"], names(e["project"]).lower()))
     choices = {facet: [(facet_key(r["value"]), names(r["value"])) for r in rows] for facet, rows in options.items()}
     # a filtered list names its filters in heading and title ("Projekte: 1. Staffel (2019), Nordrhein-Westfalen")
     filters = [label for facet, pairs in choices.items() for key, label in pairs if key == chosen[facet]]
     heading = message("nav.projects", reader()[0]) + (": " + ", ".join(filters) if filters else "")
-    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading, options=choices)
+    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading, options=choices,
+                       sort=order, sortable=SORTABLE)
+
+
+# The columns /projects sorts by (?sort=…&order=asc|desc), each with the order its header's link first asks
+# for: amounts largest first, what a journalist looks for (a review: the list could not be sorted at all).
+SORTABLE = {"round": "asc", "name": "asc", "grant": "desc", "start": "asc", "end": "asc"}
+ORDERS = ("asc", "desc")
+
+
+def sort_order() -> tuple[str, bool]:
+    """The column and direction (descending?) the query string asks for; round, ascending, by default."""
+    column = request.args.get("sort") or "round"
+    order = request.args.get("order") or SORTABLE.get(column, "asc")
+    if column not in SORTABLE or order not in ORDERS:
+        raise HttpError(400, f"sort takes one of {', '.join(SORTABLE)} and order one of {', '.join(ORDERS)}.",
+                        words=("error.bad_sort", {"columns": ", ".join(SORTABLE), "orders": ", ".join(ORDERS)}))
+    return column, order == "desc"
+
+
+def sorted_projects(entries: list[dict], names: "Names", column: str, descending: bool) -> list[dict]:
+    """The entries by `column`, ties and the projects without a value (listed last either way) by name."""
+    def value(entry: dict):
+        if column == "grant":
+            return Decimal(entry["grant"][0]) if entry["grant"] else None
+        if column == "name":
+            return names(entry["project"]).lower()
+        return entry[column] or None  # a round's IRI, a date in ISO form
+
+    by_name = sorted(entries, key=lambda e: names(e["project"]).lower())
+    known = sorted((e for e in by_name if value(e) is not None), key=value, reverse=descending)  # stable: ties by name
+    return known + [e for e in by_name if value(e) is None]
 
 
 @bp.route("/municipalities", defaults={"cls": "Municipality"})

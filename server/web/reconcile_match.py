@@ -63,7 +63,11 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     # A city's Wikidata item also names the district or state the city is (Bamberg's Q3936 its district role,
     # schema:sameAs): that role is the certain match only where the query keeps no resource an identifier names
     # as itself (with type District; without a type the city is, and the role a candidate at 100).
+    by_key = identified | roles
     identified = identified & set(kept) or roles & set(kept)
+    # A key that names only resources the types or places rule out contradicts the row as much as a key that names
+    # nothing (a wrangler's review: "Landkreis München" with the city's AGS was accepted as the district unasked).
+    unknown |= bool(by_key) and not identified
     spelt = names.spelling_key(query.text)
     kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
                              -population(index.entities[i]), index.entities[i].label(), i))
