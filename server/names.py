@@ -163,6 +163,33 @@ def base_forms(name: str) -> set[str]:
     return forms
 
 
+# How the register writes a district before its name: "Kreis Steinfurt" in Nordrhein-Westfalen and Schleswig-Holstein,
+# "Landkreis Hof" elsewhere; tables write either for any district (a wrangler's review: none of 243 districts
+# written the other way matched).
+_DISTRICT = re.compile(r"^(land)?kreis\s+(?=\S)", re.IGNORECASE)
+
+
+def district_variants(text: str) -> set[str]:
+    """The query with the other of the two district designations: "Landkreis Steinfurt" -> {"Kreis Steinfurt"},
+    "Kreis Hof" -> {"Landkreis Hof"}; empty for a text without one."""
+    found = _DISTRICT.match(text.strip())
+    return {("Kreis " if found.group(1) else "Landkreis ") + text.strip()[found.end():]} if found else set()
+
+
+def named_as_district(name: str) -> bool:
+    """Whether a name says it is a district's ("Landkreis Hof", "Kreis Steinfurt"): a query that names a town
+    ("Stadt Hof") does not mean it."""
+    return bool(_DISTRICT.match(name.strip()))
+
+
+def reordered(name: str) -> set[str]:
+    """A register name with the designation it writes after the comma put before, as people write it:
+    "Eisleben, Lutherstadt" -> "Lutherstadt Eisleben", "Köln, Stadt" -> "Stadt Köln"; abbreviations ("M", "GKSt",
+    "gemfr. Gebiet") left out (a wrangler's review: "Lutherstadt Eisleben" found nothing)."""
+    head, *designations = (part.strip() for part in name.split(","))
+    return {f"{d} {head}" for d in designations if head and len(d) > 4 and "." not in d}
+
+
 def without_designation(text: str) -> str:
     """A query without the designation a table writes before a town's name ("Hansestadt Rostock" -> "Rostock");
     the text itself if it has none."""

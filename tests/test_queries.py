@@ -116,8 +116,9 @@ def test_funding_by_round(store):
     # Lohmar's "knapp 3,7 Mio" is approximate; Jena's lead is the 15.7 Mio grant of 2020, not the 17.5 Mio the
     # sources do not call grant or volume (sources/curation/funding.csv, a journalist's review)
     assert sums[("2020", "federal grant")] == (19, 210_269_775)
-    # Pforzheim's 9.1 Mio is its total volume, no grant (funding.csv)
-    assert sums[("2021", "federal grant")] == (9, 67_122_000)
+    # Pforzheim's 9.1 Mio is its total volume, no grant (funding.csv); Konstanz's grant is the 6 Mio of its council's
+    # cut in December 2025, not the 9.5 Mio it superseded (a researcher's review)
+    assert sums[("2021", "federal grant")] == (9, 63_622_000)
     funds = {year: (int(float(amount)), stated, int(selected)) for year, amount, stated, selected, *_ in rows}
     assert funds == {"2019": (170_000_000, "about", 13), "2020": (350_000_000, "more than", 32),  # raised after the
                      "2021": (300_000_000, "exactly", 28)}                                        # call's "über 150"

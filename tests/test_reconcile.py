@@ -242,7 +242,7 @@ def test_of_namesakes_at_one_score_the_one_spelt_as_asked_comes_first(service, t
 
 @pytest.mark.parametrize("text, iri", [
     ("Cottbus", "municipality/12052000"),  # Cottbus/Chóśebuz: the German part of a bilingual name
-    ("Grosse Kreisstadt Günzburg", "municipality/09774135"), ("Universitaetsstadt Tuebingen", "municipality/08416041"),
+    ("Grosse Kreisstadt Günzburg", "municipality/09774135"),  # Tübingen: test_the_registers_name_as_tables_write_it…
 ])
 def test_names_as_tables_write_them_find_their_place_at_90(service, text, iri):
     """Found by a wrangler's review: these scored 68, or found Saarlouis and Ulm (the designation was recognised
@@ -369,14 +369,39 @@ def test_a_twelve_digit_ars_padded_with_zeros_names_its_district_or_state(servic
 
 @pytest.mark.parametrize("text, ags", [
     ("Frankfurt", "06412000"), ("Freiburg", "08311000"),  # the larger of two namesakes named by a river or region
-    ("Landeshauptstadt München", "09162000"), ("Hansestadt Rostock", "13003000"),  # a designation before the name
+    ("Hansestadt Rostock", "13003000"),  # a designation before the name, not the register's ("Rostock, Hanse- und …")
 ])
 def test_common_spellings_put_the_meant_town_first(service, text, ags):
     """Found by a review: "Frankfurt" gave Frankfurt (Oder) 90 and Frankfurt am Main 68, "Landeshauptstadt
-    München" gave Kiel first, "Hansestadt Rostock" nothing. Neither is sure enough to be a match."""
+    München" gave Kiel first (now the register's own name reordered, a match), "Hansestadt Rostock" nothing.
+    Neither is sure enough to be a match."""
     answer = post_form(service, queries=json.dumps({"q0": {"query": text, "type": "Municipality"}}))
     best = answer["q0"]["result"][0]
     assert best["id"] == f"municipality/{ags}" and best["score"] == 90 and not best["match"]
+
+
+@pytest.mark.parametrize("text, kind, iri", [
+    ("Lutherstadt Eisleben", "", "municipality/15087130"), ("Klingenstadt Solingen", "Municipality", "municipality/05122000"),
+    ("Universitaetsstadt Tuebingen", "Municipality", "municipality/08416041"),  # "Tübingen, Universitätsstadt"
+    ("Landeshauptstadt München", "Municipality", "municipality/09162000"),  # "München, Landeshauptstadt"
+    ("Landkreis Steinfurt", "District", "district/05566"), ("Kreis Hof", "District", "district/09475"),
+    ("Landkreis Gütersloh", "", "district/05754"),
+])
+def test_the_registers_name_as_tables_write_it_is_a_match(service, text, kind, iri):
+    """A wrangler's review: the register writes "Eisleben, Lutherstadt", and a designation before the name found
+    nothing; "Landkreis Steinfurt" (it is "Kreis Steinfurt") never matched, and 17 of 243 districts so written had
+    another district first."""
+    query = {"query": text, **({"type": kind} if kind else {})}
+    assert best(post_form(service, queries=json.dumps({"q0": query}))) == (iri, 100, True)
+
+
+def test_a_town_designation_puts_the_town_before_the_district_of_its_name(service):
+    """A wrangler's review: "Stadt München" gave Landkreis München first, "Stadt Hof" Landkreis Hof."""
+    answer = post_form(service, queries=json.dumps({"munich": {"query": "Stadt München", "type": "District"},
+                                                    "hof": {"query": "Stadt Hof"}}))
+    assert best(answer, "munich")[0] == "district/09162"  # the Kreisfreie Stadt
+    assert best(answer, "hof")[0] == "municipality/09464000"
+    assert all(c["score"] < 90 for c in answer["hof"]["result"] if c["id"] == "district/09475")
 
 
 def test_a_designation_that_is_part_of_the_name_still_matches_exactly(service):

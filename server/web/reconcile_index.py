@@ -93,7 +93,7 @@ class Index:
             lang = row["name"].get("xml:lang", "")
             entity.labels[lang] = min(name, entity.labels.get(lang, name))
         entity.names.add(name)
-        for key in names.keys(name):
+        for key in set().union(*map(names.keys, (name, *names.reordered(name)))):
             entity.keys[key] = 1.0
         for form in names.base_forms(name):
             for key in names.keys(form):

@@ -2,14 +2,16 @@
 
 An exact identifier (AGS, ARS, Wikidata item given as a property, or typed as the name) identifies, and a namesake
 then scores 99 at most; otherwise a name scores 100 when one of the resource's names has the same key
-(server/names.py), 90 when it equals a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am
+(server/names.py; also the register's name with its designation put first, "Lutherstadt Eisleben", and a
+district's with "Kreis" for "Landkreis" or back), 90 when it equals a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am
 Main", "Cottbus" for "Cottbus/Chóśebuz") or when the query without its designation ("Hansestadt Rostock") equals
-a name where the query itself is no name, and up to 85 by similarity. Types and the state or district (given as a
+a name where the query itself is no name (a district named as such then as a near miss: "Stadt Hof" is the
+town), and up to 85 by similarity. Types and the state or district (given as a
 property: name, key or id) constrain the candidates; one the service cannot read constrains nothing. A candidate
 is a `match` – OpenRefine accepts it without asking – when an identifier named it and nothing contradicts that
 (another identifier naming another resource, or a name that is another candidate's, 90 or more, and not its own),
 or when its full name matched, no other candidate scores 90 or more, no state or district went unread and no
-identifier the query gives names nothing.
+identifier the query gives names nothing, or only what the types and places rule out.
 """
 from __future__ import annotations
 
@@ -145,11 +147,15 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
     spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
-    query_keys = names.keys(text)
+    query_keys = names.keys(text).union(*map(names.keys, names.district_variants(text)))  # Kreis or Landkreis
     scores: dict[str, float] = {}
     keyed(index, query_keys, 100, scores)
     if max(scores.values(), default=0.0) < 100:  # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name
+        before = set(scores)
         keyed(index, names.keys(names.without_designation(text)) - query_keys, 100 * BASE_WEIGHT, scores)
+        for ident in set(scores) - before:  # "Stadt Hof" names a town: the district named "Landkreis Hof" scores as
+            if names.named_as_district(index.entities[ident].label()):  # a near miss (a wrangler's review)
+                scores[ident] *= NEAR_WEIGHT
     if len(scores) >= wanted:
         return scores
     words = {word for key in query_keys for word in key.split()}
