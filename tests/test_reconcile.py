@@ -498,6 +498,18 @@ def test_suggest_entities_types_and_properties(service, manifest):
     assert [p["id"] for p in props["result"]][:1] == ["ags"]
 
 
+def test_suggest_finds_identifiers_and_puts_the_name_asked_for_and_the_larger_place_first(service):
+    """A wrangler's review: an id, AGS or Wikidata item as the prefix found nothing; "Köl" gave "Kreisfreie Stadt
+    Köln" before Köln, and "Hof" the village in Rheinland-Pfalz (1,317 inhabitants) before the town in Bayern."""
+    def first(**params):
+        return get_json(service + "/suggest/entity", **params)["result"][0]["id"]
+
+    assert first(prefix="municipality/05315000") == first(prefix="05315000") == "municipality/05315000"
+    assert first(prefix="Q365") == "municipality/05315000"
+    assert first(prefix="09475", type="District") == "district/09475"
+    assert first(prefix="Köl") == "municipality/05315000" and first(prefix="Hof") == "municipality/09464000"
+
+
 def test_suggest_filters_by_type_before_it_cuts_and_pages_with_cursor(service):
     """A type's entities are found behind those of other types (Reconciliation API 0.2: `cursor` skips that many)."""
     projects = get_json(service + "/suggest/entity", prefix="Bad", type="ModelProject")["result"]

@@ -26,7 +26,7 @@ from .admission import AtOnce, address_of
 from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
 from .reconcile_index import Entity, Index, index
-from .reconcile_match import Overrun, Query, candidates
+from .reconcile_match import Overrun, Query, candidates, identify
 from .params import form_fields, refuse_other_charsets, whole_number
 from .site import reader, render_page
 
@@ -252,12 +252,18 @@ def description(found: Index, entity: Entity) -> str:
 @bp.route("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
     """Entities whose name begins with `prefix`, of the wanted `type`s, SUGGESTIONS at a time after skipping `cursor`
-    (Reconciliation API 0.2, "Suggest Services")."""
+    (Reconciliation API 0.2, "Suggest Services"); first those the prefix names as an identifier (an AGS, ARS,
+    Wikidata item or id: the specification expects them found, and a wrangler's review found none)."""
     found, prefix = index(), request.args.get("prefix", "")
     wanted = {t.removeprefix(str(MPSC)) for t in request.args.getlist("type")}
     skip = whole_number("cursor", 0, MAX_CURSOR, lowest=0)
-    ids = found.with_prefix(prefix, skip + SUGGESTIONS,
-                            lambda i: not wanted or bool(wanted & found.entities[i].types))[skip:]
+
+    def keep(ident: str) -> bool:
+        return not wanted or bool(wanted & found.entities[ident].types)
+
+    named = sorted(i for i in identify(found, Query(prefix, frozenset(), SUGGESTIONS, ()))[0] if keep(i))
+    ids = [*named, *(i for i in found.with_prefix(prefix, skip + SUGGESTIONS, keep) if i not in named)]
+    ids = ids[skip:skip + SUGGESTIONS]
     lang, entities = reader()[0], [found.entities[i] for i in ids]
     return jsonify({"result": [{"id": e.id, "name": e.label(lang), "description": description(found, e),
                                 "notable": [type_of(t) for t in sorted(e.types)]} for e in entities]})

@@ -48,6 +48,12 @@ class Entity:
     def values(self, key: str) -> set[str]:
         return self.facts.get(key, set())
 
+    @property
+    def population(self) -> int:
+        """Of namesakes, the larger place comes first (in candidates and suggestions): it is the one more tables
+        mean."""
+        return max((int(p) for p in self.values("population")), default=0)
+
 
 ID_SPACE, MPSC_SPACE, LABEL = str(ID), str(MPSC), str(RDFS.label)
 
@@ -149,10 +155,13 @@ class Index:
 
     def with_prefix(self, prefix: str, limit: int, keep=lambda ident: True) -> list[str]:
         """Ids whose name key starts with the folded prefix and that `keep` keeps, shortest key first (the closest
-        completion). Kept before the cut, so that a type's entities are found behind those of others; at most
-        PREFIX_SCAN keys are looked at (a one-letter prefix begins thousands)."""
+        completion), then those whose label itself begins so, then the larger place (a wrangler's review: "Köl"
+        gave "Kreisfreie Stadt Köln" before Köln, "Hof" the village before the town). Kept before the cut, so that
+        a type's entities are found behind those of others; at most PREFIX_SCAN keys are looked at (a one-letter
+        prefix begins thousands)."""
         found: dict[str, int] = {}
-        for key_form in names.keys(prefix):
+        forms = names.keys(prefix)
+        for key_form in forms:
             start = bisect.bisect_left(self.sorted_keys, key_form)
             for key in self.sorted_keys[start:start + PREFIX_SCAN]:
                 if not key.startswith(key_form):
@@ -160,7 +169,11 @@ class Index:
                 for ident in self.by_key[key]:
                     if ident in found or keep(ident):
                         found[ident] = min(found.get(ident, len(key)), len(key))
-        return sorted(found, key=lambda i: (found[i], self.entities[i].label(), i))[:limit]
+        def labelled(ident: str) -> bool:
+            return any(key.startswith(form) for key in names.keys(self.entities[ident].label()) for form in forms)
+
+        return sorted(found, key=lambda i: (found[i], not labelled(i), -self.entities[i].population,
+                                            self.entities[i].label(), i))[:limit]
 
 
 def trigrams(word: str) -> set[str]:

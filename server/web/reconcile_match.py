@@ -72,7 +72,7 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     unknown |= bool(by_key) and not identified
     spelt = names.spelling_key(query.text)
     kept.sort(key=lambda i: (i not in identified, -scores[i], not spelt_alike(index.entities[i], spelt),
-                             -population(index.entities[i]), index.entities[i].label(), i))
+                             -index.entities[i].population, index.entities[i].label(), i))
     close = [i for i in kept if scores[i] >= 100 * BASE_WEIGHT]
     # A state or district the service could not read ("BB", "Kreis Oberhavel") constrains nothing, so a namesake in
     # another state is no certain match (a wrangler's review: Fürstenberg in Niedersachsen was accepted unasked).
@@ -213,8 +213,3 @@ def spelt_alike(entity: Entity, spelling: str) -> bool:
     "Munster" puts Munster before Münster (a wrangler's review: the larger Münster came first). No more than
     order: a table that drops umlauts may mean Münster, so neither is a certain match."""
     return any(names.spelling_key(name) == spelling for name in entity.names)
-
-
-def population(entity: Entity) -> int:
-    """Of namesakes, the larger place comes first: it is the one more tables mean."""
-    return max((int(p) for p in entity.values("population")), default=0)
