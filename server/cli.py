@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except BadSetting as error:
             fail(str(error), USAGE)
+        except ReleaseCorrupt as error:  # a release whose manifest cannot be read, met by any command
+            fail(f"{error}. Point `current` at another release or remove this one; `mpsc verify` lists what is "
+                 "damaged.")
         except PermissionError as error:
             io_failure(error)
 
@@ -170,6 +174,7 @@ def verify(folder):
     them; default: the current release). Exit status 1 if any file is missing or differs."""
     from .build.release import MANIFEST, open_release
 
+    unreadable: list[ReleaseCorrupt] = []  # releases of a folder whose manifest cannot be read (one may be `current`'s)
     if folder is None:
         settings = Settings.from_env()
         no_dangling_current(settings)
@@ -178,8 +183,12 @@ def verify(folder):
     elif (folder / MANIFEST).is_file():
         releases = [open_release(folder)]
     else:
-        releases = Releases(folder).all() or fail(f"no release in {folder}")
-    damaged = 0
+        releases, unreadable = Releases(folder).all(), Releases(folder).damaged()
+        if not releases and not unreadable:
+            fail(f"no release in {folder}")
+    for error in unreadable:
+        click.echo(f"error: {error}", err=True)
+    damaged = len(unreadable)
     for release in releases:
         try:
             release.verify()
@@ -276,12 +285,29 @@ def build_first(settings: Settings) -> None:
         io_failure(error)
 
 
+# An address the exported site's configuration names (`--listen`, `--upstream`): HOST:PORT, with a name, an IPv4
+# address or an IPv6 one in brackets (`--listen` also a port alone); nginx refused what these options took before
+# (an operator's review: "foo", "0.0.0.0:99999", "127.0.0.1:8109;evil").
+_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$")
+
+
+def host_and_port(ctx, param, value):
+    """`value` (or each of them) if it is an address as above; a usage error (exit status 2) otherwise."""
+    for address in (value if isinstance(value, tuple) else (value,)):
+        host, colon, port = address.rpartition(":")
+        host_ok = bool(_HOST.match(host)) if colon else param.name == "listen"
+        if not (host_ok and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            shape = "PORT or HOST:PORT" if param.name == "listen" else "HOST:PORT"
+            raise click.BadParameter(f"{address!r} is no {shape} (a port from 1 to 65535)")
+    return value
+
+
 @main.command("export-site")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--base-url", help="Public base URL the static server will answer under [MPSC_BASE_URL].")
-@click.option("--listen", default="127.0.0.1:8081", show_default=True, help="Address the generated nginx and Caddy "
-              "configurations listen on.")
-@click.option("--upstream", "upstreams", multiple=True, metavar="HOST:PORT",
+@click.option("--listen", default="127.0.0.1:8081", show_default=True, callback=host_and_port,
+              help="Address the generated nginx and Caddy configurations listen on.")
+@click.option("--upstream", "upstreams", multiple=True, metavar="HOST:PORT", callback=host_and_port,
               help="An `mpsc serve` replica for /sparql and whatever was not exported (repeatable) [default: MPSC_BIND].")
 @click.option("--only", multiple=True, metavar="PREFIX", help="Export only the documents whose path under /id/ starts "
               "with PREFIX, e.g. project/ (repeatable); the replicas answer the others.")

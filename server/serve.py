@@ -17,12 +17,15 @@ are computed before the first visitor asks.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
 import os
+import shutil
 import signal
 import socket
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment, folders_written, split_bind
@@ -63,12 +66,33 @@ def run_granian(settings: Settings) -> None:
             """A reload (SIGHUP) respawns the workers over the current release only if it could serve it: a new
             worker over a damaged release failed, granian saw a crash loop and the whole server ended (an
             operator's review). Otherwise the workers serve on, and the log says why. (granian's own method.)"""
-            refused = Releases(settings.releases).unservable() if settings.store == "embedded" else None
+            try:
+                refused = Releases(settings.releases).unservable() if settings.store == "embedded" else None
+            except Exception as error:  # noqa: BLE001 -- anything raised here would end granian's supervising loop
+                refused = f"the release could not be checked: {error}"
             if refused is None:
                 return super()._reload(spawn_target, target_loader)
             logging.getLogger(__name__).error("reload refused, the workers serve on: %s", refused)
             self.reload_signal = False
             self.main_loop_interrupt.clear()
+
+        def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
+            """granian's, but an old worker is stopped once its successor is ready (`ready.wait`), not after a
+            fixed 3.5 s: a worker opens its socket only when its app is whole, which at a release's first start
+            takes longer, and meanwhile every connection was refused (an operator's review: 3 to 10 s after a
+            SIGHUP). (granian's own method.)"""
+            self.respawning = True
+            try:
+                return super()._respawn_workers(workers, spawn_target, target_loader, delay=0)
+            finally:
+                self.respawning = False
+
+        def _spawn_worker(self, idx, target, callback_loader):
+            worker = super()._spawn_worker(idx, target, callback_loader)
+            if getattr(self, "respawning", False):
+                start = worker.start
+                worker.start = lambda: (start(), ready.wait(worker))
+            return worker
 
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
     # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
@@ -76,14 +100,55 @@ def run_granian(settings: Settings) -> None:
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
-    server.serve()
+    with Readiness() as ready:
+        server.serve()
+
+
+READY_DIR = "MPSC_READY_DIR"  # where a granian worker notes that its app is whole (`Readiness`)
+READY_WAIT = 300  # seconds a respawned worker may take to be ready before its predecessor is stopped all the same
+
+
+class Readiness:
+    """A folder in which each granian worker leaves a file named by its process id once its app is whole
+    (`serving_app`), so that the master stops an old worker only when its successor can answer."""
+
+    def __enter__(self) -> "Readiness":
+        self.folder = tempfile.mkdtemp(prefix="mpsc-ready-")
+        os.environ[READY_DIR] = self.folder  # the workers are forked from this process
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def wait(self, worker) -> None:
+        """Until `worker` (granian's) is ready, has ended, or READY_WAIT has passed."""
+        mark, deadline = os.path.join(self.folder, str(worker._id())), time.monotonic() + READY_WAIT
+        while not os.path.exists(mark) and worker.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def note_ready() -> None:
+    """Tell the master that this worker's app is whole (`Readiness`)."""
+    folder = os.environ.get(READY_DIR)
+    if folder:
+        try:
+            open(os.path.join(folder, str(os.getpid())), "x").close()
+        except OSError:  # a folder gone (a stopping master): nobody waits
+            pass
+
+
+_HELD: list = []  # the lock files this process holds for as long as it serves (`refuse_a_taken_address`)
 
 
 def refuse_a_taken_address(bind: str) -> None:
     """BadSetting if another program listens at `bind` (host:port). Granian binds with SO_REUSEPORT, so a second
     server on a port a first one held started without a word and the kernel shared the requests between the two
-    (an operator's review); a port another program held ended in a backtrace. A plain bind fails on either."""
+    (an operator's review); a port another program held ended in a backtrace. A plain bind fails on either.
+    Another `mpsc serve` that is still starting does not listen yet (it checks its release, may build one first):
+    each holds a lock named by its port for as long as it runs, and a second one refuses while the first holds it
+    (an operator's review: two started together both listened)."""
     host, port = split_bind(bind)
+    _hold_the_port(bind, port)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections of an earlier run do not count
@@ -92,6 +157,22 @@ def refuse_a_taken_address(bind: str) -> None:
         except OSError as error:
             raise BadSetting(f"cannot listen at {bind}: {error.strerror or error} (another server, or an earlier "
                              "one still running, holds it; stop it or choose another --port or MPSC_BIND)") from None
+
+
+def _hold_the_port(bind: str, port: int) -> None:
+    """Take the lock of `port` (a file in the temporary folder) or refuse; where the file cannot be opened (made
+    by another user), the plain bind alone decides."""
+    try:
+        handle = open(os.path.join(tempfile.gettempdir(), f"mpsc-serve-{port}.lock"), "a")
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BadSetting(f"cannot listen at {bind}: another `mpsc serve` is starting or serving on port {port} "
+                         "(stop it or choose another --port or MPSC_BIND)") from None
+    _HELD.append(handle)
 
 
 def refuse_unwritable_folders(settings: Settings) -> None:
@@ -109,7 +190,9 @@ def refuse_unwritable_folders(settings: Settings) -> None:
 def serving_app():
     """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
     end_on_stop_while_loading()
-    return _loaded_app()
+    app = _loaded_app()
+    note_ready()
+    return app
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

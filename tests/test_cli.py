@@ -1,12 +1,16 @@
 """The `mpsc` commands as a contributor uses them: validate, stats, import."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import resource
 import socket
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +18,7 @@ from server.build import VALIDATION_CACHE
 from server.build.release import DATASET_FILE, Releases
 from server.build.validation import ENGINE, ENGINES
 from server.config import Settings, bind_url, split_bind
-from tests.sparql_support import make_release, sample_quads
+from tests.sparql_support import make_release, sample_quads, stop_session
 
 from .conftest import free_port, mpsc
 
@@ -181,6 +185,25 @@ def test_serve_and_load_refuse_a_damaged_release(tmp_path):
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", [["verify"], ["verify", "{releases}"], ["query", "ASK {}"], ["stats"],
+                                     ["export-site", "{releases}/../export"], ["serve", "--port", "{port}"],
+                                     ["build", "--out", "{releases}"]])
+def test_a_manifest_that_cannot_be_read_ends_a_command_in_one_line(tmp_path, command):
+    """An operator's review: one byte changed in release.json gave every command a traceback, `mpsc build` (the
+    repair advice) included."""
+    releases = tmp_path / "releases"
+    make_release(releases, sample_quads("older"), "older")
+    release = make_release(releases, sample_quads("garbled"), "garbled")
+    manifest = release.path / "release.json"
+    manifest.write_bytes(b"X" + manifest.read_bytes()[1:])
+    command = [part.replace("{releases}", str(releases)).replace("{port}", str(free_port())) for part in command]
+    result = mpsc(*command, env={"MPSC_RELEASES": str(releases)}, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "release garbled is damaged: release.json cannot be read" in result.stderr
+    if command == ["verify", str(releases)]:  # the other release is checked all the same
+        assert "release older: every file matches SHA256SUMS" in result.stdout
+
+
 @pytest.mark.parametrize("command", [["verify"], ["query", "ASK {}"], ["serve"]])
 def test_a_release_file_it_may_not_read_ends_a_command_with_exit_3(tmp_path, command):
     """An operator's review: a release file without read permission gave a PermissionError traceback and exit 1.
@@ -302,6 +325,39 @@ def test_serve_refuses_a_port_another_program_listens_on(tmp_path):
     assert result.stderr.startswith(f"error: cannot listen at 127.0.0.1:{port}: Address already in use")
 
 
+def test_a_second_serve_started_while_the_first_starts_is_refused(small_root, tmp_path):
+    """An operator's review: two `mpsc serve` started together both passed the port check (the first did not listen
+    yet: it was checking or building its release) and then both listened, sharing the port."""
+    port = free_port()
+    env = {**os.environ, "MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(tmp_path / "releases")}
+    first = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1",
+                              "--executors", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    try:
+        lock, deadline = Path(tempfile.gettempdir()) / f"mpsc-serve-{port}.lock", time.monotonic() + 60
+        while not _held(lock):  # the first has taken the port's lock and is building its release
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        result = mpsc("serve", "--port", str(port), env={"MPSC_RELEASES": str(tmp_path / "releases")}, timeout=60)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert f"another `mpsc serve` is starting or serving on port {port}" in result.stderr
+    finally:
+        stop_session(first)
+
+
+def _held(path: Path) -> bool:
+    """Whether another process holds the lock of `path`."""
+    if not path.exists():
+        return False
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def test_a_current_link_to_no_release_is_named_not_built_over(tmp_path):
     """A mistyped version in a rollback (`ln -sfn c09a6ef00f1 current`) had `mpsc serve` build and serve a new
     release."""
@@ -311,3 +367,16 @@ def test_a_current_link_to_no_release_is_named_not_built_over(tmp_path):
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
         assert "points to c09a6ef00f1, which holds no release" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["current"]
+
+
+@pytest.mark.parametrize("options, words", [
+    (["--listen", "foo"], "'foo' is no PORT or HOST:PORT"), (["--listen", "0.0.0.0:99999"], "is no PORT or HOST:PORT"),
+    (["--listen", "127.0.0.1:8109;evil"], "is no PORT or HOST:PORT"), (["--upstream", "foo"], "'foo' is no HOST:PORT"),
+    (["--only", "nosuch/"], "--only nosuch/: no document's path under /id/ starts so"),
+])
+def test_export_site_refuses_an_address_or_prefix_nginx_or_the_data_cannot_take(releases_dir, tmp_path, options, words):
+    """An operator's review: these were written into a configuration nginx refused, or exported no document, with
+    exit status 0."""
+    result = mpsc("export-site", str(tmp_path / "export"), *options, env={"MPSC_RELEASES": str(releases_dir)},
+                  timeout=120)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr

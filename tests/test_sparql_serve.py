@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -72,15 +74,17 @@ def test_a_stop_while_the_workers_load_ends_the_server_at_once(releases, tmp_pat
             stop_session(process)
 
 
-def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path):
+@pytest.mark.parametrize("damaged", [DATASET_FILE, "release.json"])
+def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path, damaged):
     """An operator's review: `kill -HUP` (README: after a load; systemd's ExecReload) over a damaged current release
-    respawned the workers, which could not serve it; granian saw a crash loop and the whole server ended."""
+    respawned the workers, which could not serve it; granian saw a crash loop and the whole server ended. A manifest
+    that cannot be read ended granian's supervision with a traceback, and then no signal stopped the server."""
     folder, log, port = tmp_path / "releases", tmp_path / "server.log", free_port()
     make_release(folder, sample_quads("reloaded"), "reloaded")
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
     with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
-        dataset = folder / "current" / DATASET_FILE
-        dataset.write_bytes(dataset.read_bytes()[:-1] + b"x")
+        file = folder / "current" / damaged
+        file.write_bytes(file.read_bytes()[:-1] + b"x")
         os.kill(process.pid, signal.SIGHUP)
         deadline = time.monotonic() + 30
         while "reload refused, the workers serve on" not in log.read_text():
@@ -89,6 +93,57 @@ def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path):
         time.sleep(1)  # a respawn would have begun by now
         assert process.poll() is None and fetch(f"http://127.0.0.1:{port}/healthz").status == 200
         assert "Spawning worker-1" in log.read_text() and log.read_text().count("Spawning worker-1") == 1
+        assert "Traceback" not in log.read_text()
+        process.send_signal(signal.SIGTERM)  # the server still stops as it should
+        assert process.wait(timeout=30) is not None
+
+
+# A busy machine, where a worker takes seconds to load its app: imported at the start of every Python process the
+# test's server runs (Python's `sitecustomize`), it makes each granian worker's app take 5 s longer.
+SLOW_START = """
+import time
+import server.serve
+
+loaded = server.serve._loaded_app
+server.serve._loaded_app = lambda: (time.sleep(5), loaded())[1]
+"""
+
+
+def test_a_reload_stops_an_old_worker_only_once_its_successor_answers(releases, tmp_path):
+    """An operator's review: after `kill -HUP` every connection was refused for 3 to 10 s, since granian stopped the
+    old worker 3.5 s after starting the new one, which opens its socket only once its app is whole (at a release's
+    first start, once it has loaded the release). Requests go on through a reload whose workers take 5 s to start."""
+    log, port, hook = tmp_path / "server.log", free_port(), tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SLOW_START)
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1", "--executors", "1"]
+    env = {"MPSC_RELEASES": str(releases), "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", ".")])}
+    with running(command, f"http://127.0.0.1:{port}/healthz", env=env, log=log) as process:
+        refused, answered, stop = [], [], threading.Event()
+
+        def ask() -> None:
+            while not stop.is_set():
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+                        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        answered.append(connection.recv(12))
+                except ConnectionRefusedError:
+                    refused.append(time.monotonic())
+                time.sleep(0.01)
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        try:
+            os.kill(process.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 120
+            while "Stopped old worker-1" not in log.read_text():
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            asking.join()
+    assert refused == [] and answered and all(a.startswith(b"HTTP/1.1 200") for a in answered), log.read_text()[-2000:]
 
 
 STOPPED = """

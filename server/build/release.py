@@ -190,8 +190,18 @@ def _file_sha256(path: Path) -> str:
 
 
 def open_release(path: Path) -> Release:
-    """Read a release folder's manifest."""
-    return Release(path.resolve(), json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+    """Read a release folder's manifest; ReleaseCorrupt when it is no manifest (an operator's review: one byte
+    changed in release.json gave every command a traceback, and a reload left a server no signal would stop)."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
+        raise ReleaseCorrupt(f"release {Path(path).resolve().name} is damaged: {MANIFEST} cannot be read ({error})"
+                             ) from None
+    if not (isinstance(manifest, dict) and all(isinstance(manifest.get(k), str) for k in ("version", "modified"))
+            and isinstance(manifest.get("files"), list)):
+        raise ReleaseCorrupt(f"release {Path(path).resolve().name} is damaged: {MANIFEST} lacks its version, date "
+                             "or files")
+    return Release(path.resolve(), manifest)
 
 
 def repair_advice(root: Path) -> str:
@@ -219,10 +229,10 @@ class Releases:
         target = self.dangling()
         if target is not None:
             return f"{self.root / CURRENT} points to {target}, which holds no release"
-        release = self.current()
-        if release is None:
-            return f"no release in {self.root}"
         try:
+            release = self.current()
+            if release is None:
+                return f"no release in {self.root}"
             release.verify()
         except ReleaseCorrupt as error:
             return str(error)
@@ -242,21 +252,48 @@ class Releases:
         if not (link / MANIFEST).exists():
             return None
         target = link.resolve()  # through chains of links; one pointing elsewhere is read
-        return target.name if link.is_symlink() and target.parent == self.root.resolve() else open_release(link).version
+        if link.is_symlink() and target.parent == self.root.resolve():
+            return target.name
+        try:
+            return open_release(link).version
+        except ReleaseCorrupt:
+            return None
 
     def get(self, version: str) -> Release | None:
-        """One release by version; None for unknown or malformed versions and for the `current` link,
-        which names no fixed release."""
+        """One release by version; None for unknown or malformed versions, for the `current` link, which names no
+        fixed release, and for a release whose manifest cannot be read (ReleaseCorrupt says so for the current
+        one; the others' listings go on without it)."""
         if not (len(version) <= MAX_VERSION_CHARS and version.isalnum()) or version == CURRENT:
             return None
-        path = self.root / version
-        return open_release(path) if (path / MANIFEST).exists() else None
+        return next((r for r in self._readable([self.root / version])), None)
 
     def all(self) -> list[Release]:
-        """Every release, newest first."""
-        if not self.root.exists():
-            return []
-        found = [open_release(p) for p in self.root.iterdir()
-                 if p.name != CURRENT and not p.name.startswith(".") and (p / MANIFEST).exists()]
+        """Every release whose manifest can be read, newest first (`damaged` names the others)."""
+        found = list(self._readable(self._folders()))
         # Several releases can share a day; the folder's age orders them within it.
         return sorted(found, key=lambda r: (r.modified, r.path.stat().st_mtime), reverse=True)
+
+    def damaged(self) -> list[ReleaseCorrupt]:
+        """Why each release folder whose manifest cannot be read is left out of `all`."""
+        found = []
+        for folder in self._folders():
+            try:
+                open_release(folder)
+            except ReleaseCorrupt as error:
+                found.append(error)
+        return found
+
+    def _folders(self) -> list[Path]:
+        if not self.root.exists():
+            return []
+        return sorted(p for p in self.root.iterdir()
+                      if p.name != CURRENT and not p.name.startswith(".") and (p / MANIFEST).exists())
+
+    @staticmethod
+    def _readable(folders: list[Path]):
+        for folder in folders:
+            try:
+                if (folder / MANIFEST).exists():
+                    yield open_release(folder)
+            except ReleaseCorrupt:
+                continue

@@ -146,7 +146,12 @@ def _writer(argv: list[str]) -> None:
     terminal, which reaches the whole process group (the web server decides when its children end)."""
     os.setpriority(os.PRIO_PROCESS, 0, max(10, os.getpriority(os.PRIO_PROCESS, 0)))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    disk_store(open_release(Path(argv[0])), Path(argv[1]), check="--check" in argv[2:])
+    try:
+        disk_store(open_release(Path(argv[0])), Path(argv[1]), check="--check" in argv[2:])
+    except Exception as error:  # noqa: BLE001 -- one line in the server's log, not a traceback (a release file
+        # damaged after it was checked: an operator's review); the server answers on from memory
+        print(f"error: no on-disk copy of {argv[0]}: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 class EmbeddedStore(Store):

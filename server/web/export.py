@@ -32,6 +32,7 @@ from pathlib import Path
 from flask import Flask
 
 from ..build.release import MANIFEST, Release
+from ..errors import BadSetting
 from ..formats import GRAPH_FORMATS, HTML
 from . import static_config
 from .access_log import AccessLog
@@ -100,10 +101,15 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
 
 
 def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
-    """The IRIs of every resource with a document (as in the sitemap), limited to the `only` prefixes."""
+    """The IRIs of every resource with a document (as in the sitemap), limited to the `only` prefixes; BadSetting
+    for a prefix that names none (an operator's review: `--only nosuch/` exported no document without a word)."""
     with app.app_context():
-        iris = document_iris()
-    return [iri for iri in iris if not only or document_path(iri)[len("doc/"):].startswith(only)]
+        paths = {iri: document_path(iri)[len("doc/"):] for iri in document_iris()}
+    unmatched = [prefix for prefix in only if not any(path.startswith(prefix) for path in paths.values())]
+    if unmatched:
+        raise BadSetting(f"--only {unmatched[0]}: no document's path under /id/ starts so (such as project/ or "
+                         "municipality/)")
+    return [iri for iri, path in paths.items() if not only or path.startswith(only)]
 
 
 def sitemap_part_paths(app: Flask) -> list[str]:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_range_header
 from werkzeug.routing import RequestRedirect
 
-from ..errors import HttpError, QueryFailed
+from ..errors import HttpError, QueryFailed, ReleaseCorrupt
 from ..formats import HTML, NQUADS, NTRIPLES, textual
 from .access_log import AccessLog
 from .conneg import wants_html
@@ -56,6 +56,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.after_request(_finish)
     app.register_error_handler(HttpError, _http_error)
     app.register_error_handler(QueryFailed, _query_failed)
+    app.register_error_handler(ReleaseCorrupt, _release_corrupt)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
     app.extensions["mpsc.access_log"] = access_log or AccessLog(trusted=trusted)
@@ -315,6 +316,12 @@ def _query_failed(error: QueryFailed) -> Response:
     if error.limit:
         where["limit"] = error.limit
     return error_response(error.status, error.message, **where)
+
+
+def _release_corrupt(error: ReleaseCorrupt) -> Response:
+    """A release on disk damaged under the running server (its manifest unreadable): 503, in words, not a 500 with
+    a traceback (an operator's review); the served documents and queries answer on from the store."""
+    return error_response(503, f"{error}. An operator has to repair or replace it.", {"Retry-After": "300"})
 
 
 def _http_exception(error: HTTPException) -> Response:
