@@ -5,6 +5,7 @@ usage errors), 3 a file could not be written or read (full disk, permissions).
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .config import Settings, bind_url, flag_help
+from .config import Settings, bind_url, flag_help, split_bind
 from .errors import BadSetting, ReleaseCorrupt
 from .build.release import Release, Releases, repair_advice
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -226,6 +227,9 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     known_engine(settings.store_engine)
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
         base_url = bind_url(settings.bind)
+        if ipaddress.ip_address(split_bind(settings.bind)[0]).is_unspecified:  # an operator's review
+            click.echo(f"warning: links, redirects and the service description will name {base_url}, which no "
+                       "client can open; set MPSC_BASE_URL to the address clients use", err=True)
     settings = settings.with_(base_url=base_url)
     no_dangling_current(settings)
     if not dev:

@@ -380,3 +380,15 @@ def test_export_site_refuses_an_address_or_prefix_nginx_or_the_data_cannot_take(
     result = mpsc("export-site", str(tmp_path / "export"), *options, env={"MPSC_RELEASES": str(releases_dir)},
                   timeout=120)
     assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_serve_on_every_address_without_a_base_url_warns_that_links_name_it(tmp_path):
+    """An operator's review: with MPSC_BIND=0.0.0.0:… the pages' links, redirects and sd:endpoint named
+    http://0.0.0.0:…/, silently. (The folder check after the warning ends the command before it serves.)"""
+    env = {"MPSC_BIND": f"0.0.0.0:{free_port()}", "MPSC_RELEASES": str(tmp_path), "MPSC_STORE_PATH": "/proc/nope"}
+    result = mpsc("serve", env=env, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("warning: links, redirects and the service "
+                                                               "description will name http://0.0.0.0:"), result.stderr
+    assert "MPSC_BASE_URL" in result.stderr.splitlines()[0]
+    quiet = mpsc("serve", env={**env, "MPSC_BASE_URL": "https://mpsc.example.org/"}, timeout=60)
+    assert quiet.returncode == 2 and not quiet.stderr.startswith("warning")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 import threading
 import time
 from contextlib import ExitStack, contextmanager
@@ -257,6 +258,19 @@ def test_healthz_over_a_store_that_dies_turns_503_at_once_and_names_no_address(r
     assert dead.status == 503 and dead.json()["status"] == "unavailable"
     for answer in (healthy, dead):
         assert port not in answer.body.decode()  # the store's address stays internal
+
+
+def test_healthz_over_a_store_that_never_answers_names_its_own_wait(releases):
+    """An operator's review: /healthz gave up after 3 s and said "stopped after 10 seconds, the time limit of this
+    endpoint", which is the queries' limit."""
+    with socket.socket() as silent:  # accepts connections (the kernel does) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+        with serve_app(Settings.from_env(releases=releases, store=endpoint)) as url:
+            answer = fetch(url + "healthz")
+    assert answer.status == 503
+    assert answer.json()["store"]["error"] == "The triplestore did not answer within 3 seconds."
 
 
 class Guarded(BaseHTTPRequestHandler):

@@ -57,6 +57,14 @@ class Executor:
         except OSError:
             return 0
 
+    def ended(self) -> bool:
+        """Whether this idle executor has ended (killed from outside, say): its end of the socket reads as closed.
+        An idle executor sends nothing, so anything to read means it cannot serve."""
+        try:
+            return self.conn.closed or self.conn.poll(0)
+        except OSError:
+            return True
+
     def call(self, request: tuple, timeout: float):
         """Send one request and return the reply; TimeoutError if none comes within `timeout` seconds."""
         self.conn.send(request)
@@ -305,10 +313,17 @@ class ExecutorPool:
         Waiting for an idle executor counts against the deadline.
         """
         deadline = deadline or time.monotonic() + self.timeout
-        try:
-            executor = self._idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeout(self._stopped()) from None
+        while True:
+            with self._lock:
+                if not self._members.get(lane):  # none could be forked (its on-disk store gone): nothing to wait for
+                    raise StoreUnavailable("The query engine is not available; please try again shortly.")
+            try:
+                executor = self._idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(self._stopped()) from None
+            if not executor.ended():
+                break
+            log.warning("an idle query executor had ended (status %s); replaced", self._replace(executor, lane))
         if deadline <= time.monotonic():  # the wait used the whole limit: do not start (and kill) a run
             self._idle[lane].put(executor)
             raise QueryTimeout(self._stopped())
@@ -379,7 +394,7 @@ class ExecutorPool:
                     self._replace(executor, lane)
 
     def _stale(self, executor: Executor) -> bool:
-        if executor.server is not self._server and executor.server is not self._loading:
+        if executor.ended() or executor.server is not self._server and executor.server is not self._loading:
             return True
         return (executor.answered is not None and time.monotonic() - executor.answered >= self._recycle_after
                 and executor.private_bytes() >= self._recycle_bytes)
@@ -424,7 +439,10 @@ class ExecutorPool:
 
     def health(self) -> dict:
         """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
-        copy removed under a running server, say): a lane with none left answers nothing (`answers`)."""
+        copy removed under a running server, say): a lane with none left answers nothing (`answers`). Idle executors
+        that have ended are replaced first, so that the answer is true (an operator's review: executors killed
+        from outside were counted as idle, and /healthz said ok while no query could be answered)."""
+        self._sweep(Executor.ended)
         with self._lock:
             alive, server, members = len(self._alive), self._server, dict(self._members)
         missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items()

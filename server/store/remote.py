@@ -188,6 +188,9 @@ class RemoteStore(Store):
         neither its address nor its own words: /healthz is public."""
         try:
             rows = self._solutions(VERSION_QUERY, deadline=time.monotonic() + HEALTH_TIMEOUT)
+        except QueryTimeout:  # the endpoint's own limit is no part of it (an operator's review: "after 10 seconds")
+            return {"store": "remote", "version": None, "ok": False,
+                    "error": f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds."}
         except QueryFailed as error:
             return {"store": "remote", "version": None, "ok": False, "error": str(error)}
         version = rows[0]["version"].value if rows else ""

@@ -151,9 +151,10 @@ def limits() -> Response:
 
 @bp.route("/map/germany.svg")
 def germany() -> Response:
-    """The map background: Germany with its states (see maps.py); the same for every release."""
+    """The map background: Germany with its states (see maps.py); the same for every release, kept as long as any
+    file (the exported site's server says the same: an operator's review found a day here, five minutes there)."""
     return responses.conditional(responses.etag("germany.svg", maps.background()),
-                                 lambda: Response(maps.background(), content_type="image/svg+xml"), max_age=86400)
+                                 lambda: Response(maps.background(), content_type="image/svg+xml"))
 
 
 def labels(iris: set[str]) -> "Names":
