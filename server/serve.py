@@ -98,12 +98,28 @@ def run_granian(settings: Settings) -> None:
     # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
     server = Checked("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host,
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
-                     http1_settings=http1, log_access=False, respawn_failed_workers=True,
+                     http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
     with Readiness() as ready:
         server.serve()
 
 
+# The log's lines as granian's logging configuration writes them (granian.log.LOGGING_CONFIG, which this replaces
+# whole), each with its time as the access log has it: granian's own on standard output, the server's warnings
+# and errors on standard error with their level and module (an operator's review: they had neither time nor
+# level, and Flask's errors a format of their own).
+LOGGING = {
+    "version": 1, "disable_existing_loggers": False,
+    "formatters": {"generic": {"format": "%(asctime)s [%(levelname)s] %(message)s"},
+                   "ours": {"format": "%(asctime)s [%(levelname)s] %(name)s: %(message)s"},
+                   "access": {"format": "%(message)s"}},
+    "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+                 "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+                 "ours": {"formatter": "ours", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
+    "loggers": {"_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+    "root": {"handlers": ["ours"], "level": "WARNING"},
+}
 READY_DIR = "MPSC_READY_DIR"  # where a granian worker notes that its app is whole (`Readiness`)
 READY_WAIT = 300  # seconds a respawned worker may take to be ready before its predecessor is stopped all the same
 

@@ -94,6 +94,10 @@ def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path, dam
         assert process.poll() is None and fetch(f"http://127.0.0.1:{port}/healthz").status == 200
         assert "Spawning worker-1" in log.read_text() and log.read_text().count("Spawning worker-1") == 1
         assert "Traceback" not in log.read_text()
+        # with its time and level, as every line of the log (an operator's review: warnings had neither)
+        assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[ERROR\] server\.serve: reload refused",
+                         log.read_text(), re.M), log.read_text()
+        assert re.search(r"^\d{4}-\d\d-\d\d [\d:,]+ \[INFO\] Spawning worker-1", log.read_text(), re.M)
         process.send_signal(signal.SIGTERM)  # the server still stops as it should
         assert process.wait(timeout=30) is not None
 
