@@ -48,8 +48,8 @@ class Commands(click.Group):
         except BadSetting as error:
             fail(str(error), USAGE)
         except ReleaseCorrupt as error:  # a release whose manifest cannot be read, met by any command
-            fail(f"{error}. Point `current` at another release or remove this one; `mpsc verify` lists what is "
-                 "damaged.")
+            fail(f"{error}. Restore its files or remove its folder (if `current` names it, point `current` at an "
+                 "earlier release first).")
         except PermissionError as error:
             io_failure(error)
 
@@ -184,7 +184,7 @@ def verify(folder):
     elif (folder / MANIFEST).is_file():
         releases = [open_release(folder)]
     else:
-        releases, unreadable = Releases(folder).all(), Releases(folder).damaged()
+        releases, unreadable = Releases(folder).scan()
         if not releases and not unreadable:
             fail(f"no release in {folder}")
     for error in unreadable:
@@ -253,10 +253,10 @@ def current_release(settings: Settings, required: bool = True) -> Release | None
     """The current release, its files checked against SHA256SUMS; ends the command with one line when it is
     damaged, or missing where the command needs one."""
     no_dangling_current(settings)
-    release = Releases(settings.releases).current()
-    if release is None and required:
-        fail(f"no release in {settings.releases}; run `mpsc build` first")
     try:
+        release = Releases(settings.releases).current()
+        if release is None and required:
+            fail(f"no release in {settings.releases}; run `mpsc build` first")
         if release is not None:
             release.verify()
     except ReleaseCorrupt as error:

@@ -83,17 +83,17 @@ def name_forms(name: str, official: bool = False) -> set[str]:
 def key_forms(key: str) -> list[str]:
     """A key as written and, when it is all digits, with the leading zero a spreadsheet may have dropped
     (`5315000` for `05315000`): search and reconciliation look up both. Within AGS or ARS two forms never name two
-    places, as their lengths (2, 5, 8; 2, 5, 9, 12 digits) never differ by one. A 12-digit key padded with zeros
-    is also read as the state's, district's or association's ARS it pads (`094750000000` for `09475`: the register
-    table's `ars12` column, and BKG's VG250, write them so; a wrangler's review). `091620000000` so names München
-    the city and, padded, its district role: a type tells them apart."""
-    if not (key.isascii() and key.isdigit()):
-        return [key]
-    forms = [key, "0" + key]
-    for padded in (key, "0" + key):
-        if len(padded) == 12:
-            forms += [padded[:n] for n in (9, 5, 2) if padded[n:] == "0" * (12 - n)]
-    return forms
+    places, as their lengths (2, 5, 8; 2, 5, 9, 12 digits) never differ by one."""
+    return [key, "0" + key] if key.isascii() and key.isdigit() else [key]
+
+
+def unpadded(key: str) -> list[str]:
+    """The state's, district's or association's ARS a 12-digit key padded with zeros stands for (`094750000000` for
+    `09475`: the register table's `ars12` column, and BKG's VG250, write them so; a wrangler's review), also with
+    its leading zero back. Looked up only where the key as written names nothing: `091620000000` is München the
+    city's own ARS, and padded that of its district role."""
+    return [padded[:n] for padded in key_forms(key) if len(padded) == 12 and padded.isdigit()
+            for n in (9, 5, 2) if padded[n:] == "0" * (12 - n)]
 
 
 def identifier(text: str) -> str | None:

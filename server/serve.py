@@ -17,6 +17,7 @@ are computed before the first visitor asks.
 """
 from __future__ import annotations
 
+import atexit
 import fcntl
 import logging
 import math
@@ -53,6 +54,7 @@ def run(settings: Settings, dev: bool = False) -> None:
 def run_granian(settings: Settings) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
+    from granian.log import logger as said  # granian's own log, for the lines of a respawn
     from granian.server import Server
 
     host, port = split_bind(settings.bind)
@@ -77,22 +79,37 @@ def run_granian(settings: Settings) -> None:
             self.main_loop_interrupt.clear()
 
         def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
-            """granian's, but an old worker is stopped once its successor is ready (`ready.wait`), not after a
+            """granian's, but an old worker is stopped only once its successor is ready (`Readiness`), not after a
             fixed 3.5 s: a worker opens its socket only when its app is whole, which at a release's first start
             takes longer, and meanwhile every connection was refused (an operator's review: 3 to 10 s after a
-            SIGHUP). (granian's own method.)"""
-            self.respawning = True
-            try:
-                return super()._respawn_workers(workers, spawn_target, target_loader, delay=0)
-            finally:
-                self.respawning = False
-
-        def _spawn_worker(self, idx, target, callback_loader):
-            worker = super()._spawn_worker(idx, target, callback_loader)
-            if getattr(self, "respawning", False):
-                start = worker.start
-                worker.start = lambda: (start(), ready.wait(worker))
-            return worker
+            SIGHUP). A successor that ends before it is ready leaves its predecessor serving, and the log says
+            so: granian had stopped the healthy workers, seen a crash loop and ended. (granian's own method.)"""
+            for idx in workers:
+                self.respawned_wrks[idx] = time.monotonic()
+                said.info("Respawning worker-%d", idx + 1)
+                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+                new.interrupt_by_parent = True  # an end before it is ready is handled here, not as granian's crash
+                new.start()
+                old = self.wrks[idx]
+                if not ready.wait(new, lambda: self.interrupt_signal) and old.is_alive():
+                    if not self.interrupt_signal:
+                        logging.getLogger(__name__).error("worker-%d could not start; the old one serves on", idx + 1)
+                    new.terminate()
+                    new.join(self.workers_kill_timeout)
+                    continue
+                new.interrupt_by_parent = False
+                if not new.is_alive():  # its predecessor had crashed too: granian's rule for crash loops decides
+                    self.interrupt_children.append(idx)
+                    self.main_loop_interrupt.set()
+                self.wrks[idx] = new
+                said.info("Stopping old worker-%d", idx + 1)
+                old.terminate()
+                old.join(self.workers_kill_timeout)
+                if old.is_alive():
+                    old.kill()
+                    old.join()
+                said.info("Stopped old worker-%d", idx + 1)
+            self._metrics.incr_spawn(len(workers))
 
     # A worker that does not stop (granian waits for ever by default) is killed once the queries it still answered
     # could have run to their time limit; a stop during loading ends the worker at once (end_on_stop_while_loading).
@@ -136,11 +153,13 @@ class Readiness:
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def wait(self, worker) -> None:
-        """Until `worker` (granian's) is ready, has ended, or READY_WAIT has passed."""
+    def wait(self, worker, stopping) -> bool:
+        """Whether `worker` (granian's) became ready; waits until it is, has ended, the server is `stopping()`
+        (a SIGTERM to the master), or READY_WAIT has passed."""
         mark, deadline = os.path.join(self.folder, str(worker._id())), time.monotonic() + READY_WAIT
-        while not os.path.exists(mark) and worker.is_alive() and time.monotonic() < deadline:
+        while not os.path.exists(mark) and worker.is_alive() and not stopping() and time.monotonic() < deadline:
             time.sleep(0.05)
+        return os.path.exists(mark)
 
 
 def note_ready() -> None:
@@ -176,10 +195,12 @@ def refuse_a_taken_address(bind: str) -> None:
 
 
 def _hold_the_port(bind: str, port: int) -> None:
-    """Take the lock of `port` (a file in the temporary folder) or refuse; where the file cannot be opened (made
-    by another user), the plain bind alone decides."""
+    """Take the lock of `port` (a file in the temporary folder, removed again at the end) or refuse; where the file
+    cannot be opened (made by another user), the plain bind alone decides. By port, whatever the host: 0.0.0.0
+    and 127.0.0.1 share a port, and two servers on one port of two loopback addresses are no deployment."""
+    path = os.path.join(tempfile.gettempdir(), f"mpsc-serve-{port}.lock")
     try:
-        handle = open(os.path.join(tempfile.gettempdir(), f"mpsc-serve-{port}.lock"), "a")
+        handle = open(path, "a")
     except OSError:
         return
     try:
@@ -189,6 +210,16 @@ def _hold_the_port(bind: str, port: int) -> None:
         raise BadSetting(f"cannot listen at {bind}: another `mpsc serve` is starting or serving on port {port} "
                          "(stop it or choose another --port or MPSC_BIND)") from None
     _HELD.append(handle)
+    atexit.register(_release, path, handle)
+
+
+def _release(path: str, handle) -> None:
+    """Remove a port's lock file while still holding it (a server started meanwhile makes its own), then let go."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    handle.close()
 
 
 def refuse_unwritable_folders(settings: Settings) -> None:

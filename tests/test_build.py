@@ -203,6 +203,11 @@ def test_the_modification_date_is_the_last_commit_of_the_data_not_of_the_docs(sm
         (small_root / "data" / "programme" / "valid.ttl").read_text() + "\n")
     commit("2026-05-06T10:00:00Z", "data")
     assert release_date(small_root, static) == "2026-05-06"
+    writer = small_root / "server" / "build" / "exports.py"  # the code that writes the tables changes their bytes
+    writer.parent.mkdir(parents=True)
+    writer.write_text("# changed\n")
+    commit("2026-07-08T10:00:00Z", "server")
+    assert release_date(small_root, static) == "2026-07-08"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

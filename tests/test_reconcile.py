@@ -360,11 +360,15 @@ def test_a_twelve_digit_ars_padded_with_zeros_names_its_district_or_state(servic
     batch = {"district": {"query": "Landkreis Hof", "type": "District", "properties": [{"pid": "ars", "v": "094750000000"}]},
              "state": {"query": "Bayern", "type": "State", "properties": [{"pid": "ars", "v": "090000000000"}]},
              "alone": {"query": "094750000000"},
-             "city": {"query": "München", "type": "Municipality", "properties": [{"pid": "ars", "v": "091620000000"}]}}
+             "city": {"query": "München", "type": "Municipality", "properties": [{"pid": "ars", "v": "091620000000"}]},
+             # a city's own ARS, which padded would be its district role's: the city's, with no type too (a review)
+             "untyped": {"query": "München", "properties": [{"pid": "ars", "v": "091620000000"}]}}
     answer = post_form(service, queries=json.dumps(batch))
     matched = {name: [c["id"] for c in found["result"] if c["match"]] for name, found in answer.items()}
     assert matched == {"district": ["district/09475"], "state": ["state/09"], "alone": ["district/09475"],
-                       "city": ["municipality/09162000"]}
+                       "city": ["municipality/09162000"], "untyped": ["municipality/09162000"]}
+    found = get_json(service.replace("reconcile", "search"), q="094750000000", format="json")  # search, the same rule
+    assert [hit["iri"] for hit in found["results"]][:1] == ["https://w3id.org/mpsc/id/district/09475"]
 
 
 @pytest.mark.parametrize("text, ags", [
@@ -393,6 +397,13 @@ def test_the_registers_name_as_tables_write_it_is_a_match(service, text, kind, i
     another district first."""
     query = {"query": text, **({"type": kind} if kind else {})}
     assert best(post_form(service, queries=json.dumps({"q0": query}))) == (iri, 100, True)
+
+
+def test_only_the_registers_names_are_read_with_their_designation_first(service):
+    """A review: every name with a comma had gained a reordered key at 100 ("Tourismus und Freizeit Kultur" for the
+    field of action "Kultur, Tourismus und Freizeit")."""
+    answer = post_form(service, queries=json.dumps({"q0": {"query": "Tourismus und Freizeit Kultur"}}))
+    assert all(c["score"] < 100 for c in answer["q0"]["result"])
 
 
 def test_a_town_designation_puts_the_town_before_the_district_of_its_name(service):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -86,10 +87,7 @@ def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path, dam
         file = folder / "current" / damaged
         file.write_bytes(file.read_bytes()[:-1] + b"x")
         os.kill(process.pid, signal.SIGHUP)
-        deadline = time.monotonic() + 30
-        while "reload refused, the workers serve on" not in log.read_text():
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+        logged(process, log, "reload refused, the workers serve on", 30)
         time.sleep(1)  # a respawn would have begun by now
         assert process.poll() is None and fetch(f"http://127.0.0.1:{port}/healthz").status == 200
         assert "Spawning worker-1" in log.read_text() and log.read_text().count("Spawning worker-1") == 1
@@ -113,16 +111,32 @@ server.serve._loaded_app = lambda: (time.sleep(5), loaded())[1]
 """
 
 
+def logged(process, log, text: str, seconds: float) -> None:
+    """Wait until the server's log has `text`; fail if the server ends or `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+
+
+@contextmanager
+def hooked_server(hook: str, releases, port: int, tmp_path, log):
+    """`mpsc serve` (one worker) whose every Python process first runs `hook` as its `sitecustomize`."""
+    folder = tmp_path / "hook"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(hook)
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1", "--executors", "1"]
+    env = {"MPSC_RELEASES": str(releases), "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", ".")])}
+    with running(command, f"http://127.0.0.1:{port}/healthz", env=env, log=log) as process:
+        yield process
+
+
 def test_a_reload_stops_an_old_worker_only_once_its_successor_answers(releases, tmp_path):
     """An operator's review: after `kill -HUP` every connection was refused for 3 to 10 s, since granian stopped the
     old worker 3.5 s after starting the new one, which opens its socket only once its app is whole (at a release's
     first start, once it has loaded the release). Requests go on through a reload whose workers take 5 s to start."""
-    log, port, hook = tmp_path / "server.log", free_port(), tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SLOW_START)
-    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "1", "--executors", "1"]
-    env = {"MPSC_RELEASES": str(releases), "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", ".")])}
-    with running(command, f"http://127.0.0.1:{port}/healthz", env=env, log=log) as process:
+    log, port = tmp_path / "server.log", free_port()
+    with hooked_server(SLOW_START, releases, port, tmp_path, log) as process:
         refused, answered, stop = [], [], threading.Event()
 
         def ask() -> None:
@@ -139,15 +153,33 @@ def test_a_reload_stops_an_old_worker_only_once_its_successor_answers(releases, 
         asking.start()
         try:
             os.kill(process.pid, signal.SIGHUP)
-            deadline = time.monotonic() + 120
-            while "Stopped old worker-1" not in log.read_text():
-                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+            logged(process, log, "Stopped old worker-1", 120)
             time.sleep(0.5)
         finally:
             stop.set()
             asking.join()
     assert refused == [] and answered and all(a.startswith(b"HTTP/1.1 200") for a in answered), log.read_text()[-2000:]
+
+
+# A new worker that fails to start (a release that loads in the check but not in the worker, memory short):
+# imported at the start of every Python process of the test's server, it ends a worker's app once FAIL exists.
+FAILING_START = """
+import os, server.serve
+
+loaded = server.serve._loaded_app
+server.serve._loaded_app = lambda: os._exit(3) if os.path.exists({fail!r}) else loaded()
+"""
+
+
+def test_a_reload_whose_new_worker_cannot_start_leaves_the_old_one_serving(releases, tmp_path):
+    """A review: granian then stopped the healthy old workers all the same, saw a crash loop and ended the server."""
+    log, port, fail = tmp_path / "server.log", free_port(), tmp_path / "fail"
+    with hooked_server(FAILING_START.format(fail=str(fail)), releases, port, tmp_path, log) as process:
+        fail.touch()
+        os.kill(process.pid, signal.SIGHUP)
+        logged(process, log, "worker-1 could not start; the old one serves on", 60)
+        time.sleep(1)
+        assert process.poll() is None and fetch(f"http://127.0.0.1:{port}/healthz").status == 200
 
 
 STOPPED = """

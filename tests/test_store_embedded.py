@@ -185,25 +185,30 @@ def test_an_executor_ended_while_idle_is_replaced_before_it_is_asked(release, ca
         store.close()
 
 
-def test_healthz_replaces_ended_executors_and_says_when_none_can_answer(release, tmp_path):
+def test_healthz_counts_ended_executors_as_missing_until_they_are_replaced(release, tmp_path):
     """An operator's review: with the executors killed and the on-disk store they read moved away, /healthz said
-    ok (6 executors, 6 idle) until queries failed; ended ones are replaced when it asks, or counted missing."""
+    ok (6 executors, 6 idle) until queries failed. Ended ones count as missing until a query or the recycler
+    (every 0.2 s here) replaces them; a probe forks nothing itself; with none to fork, a query fails at once."""
     store = disk_store(release, tmp_path / "copies")
-    pool = ExecutorPool(DISK, str(store), {PUBLIC: 1, SITE: 1}, timeout=5.0)
+    pool = ExecutorPool(DISK, str(store), {PUBLIC: 1, SITE: 1}, timeout=5.0, recycle=(0.4, 1 << 40))
     try:
-        for pid in list(pool._alive):
-            os.kill(pid, signal.SIGKILL)
-        wait_for(lambda: all(executor.ended() for executor in pool._alive.values()))
-        health = pool.health()  # the store is still there: successors answer
-        assert health["answers"] and health["executors"] == 2 and version_of(pool, PUBLIC) == "embedded1"
+        def kill_all() -> None:
+            killed = list(pool._alive.values())
+            for executor in killed:
+                os.kill(executor.pid, signal.SIGKILL)
+            wait_for(lambda: all(executor.ended() for executor in killed))
+
         store.rename(tmp_path / "away")
-        for pid in list(pool._alive):
-            os.kill(pid, signal.SIGKILL)
-        wait_for(lambda: all(executor.ended() for executor in pool._alive.values()))
+        kill_all()
         health = pool.health()
-        assert health["answers"] is False and health["missing"] == {PUBLIC: 1, SITE: 1}
+        assert health["answers"] is False and health["missing"] == {PUBLIC: 1, SITE: 1} and health["executors"] == 0
+        started = time.monotonic()
         with pytest.raises(StoreUnavailable, match="not available"):
             version_of(pool, PUBLIC)
+        assert time.monotonic() - started < 1  # not the time limit's 5 s
+        (tmp_path / "away").rename(store)
+        wait_for(lambda: pool.health()["answers"] and pool.health()["executors"] == 2)  # the recycler refilled
+        assert version_of(pool, PUBLIC) == "embedded1"
     finally:
         pool.close()
 

@@ -203,10 +203,10 @@ def content_version(key: str, previous: str | None) -> str:
 def unchanged(out_dir: Path, key: str) -> Release | None:
     """The current release if it was built from this very input (data, date and generator, `input_key`):
     building again would write the same bytes, so the build stops there. A damaged one is an error."""
-    current = Releases(out_dir).current()
-    if current is None or current.manifest.get("input") != key:
-        return None
     try:
+        current = Releases(out_dir).current()
+        if current is None or current.manifest.get("input") != key:
+            return None
         current.verify()
     except ReleaseCorrupt as error:
         raise BuildError(f"{error}; {repair_advice(out_dir)}") from None
@@ -217,15 +217,16 @@ def release_date(root: Path, static: Graph) -> str:
     """The release's modification date, reproducible for the same input.
 
     SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; else the date of the last commit that changed
-    the input folders (SOURCES; the ontology's earlier versions lie under its folder); else the dataset's
-    hand-written issue date. Only the input's commits: the catalogue's dcterms:modified is the date of the last
-    change of the data, and GovData compares it to tell an update (a harvester's review: an edit of README made
-    every distribution "modified" and moved its download URL).
+    what decides the release's bytes: the input folders (SOURCES; the ontology's earlier versions lie under its
+    folder) and the writer code (GENERATORS); else the dataset's hand-written issue date. Not any commit: the
+    catalogue's dcterms:modified is the date of the last change of the data and its files, and GovData compares it
+    to tell an update (a harvester's review: an edit of README made every distribution "modified").
     """
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc).date().isoformat()
+    deciding = sorted({*SOURCES.values(), *(f"server/{name}" for name in GENERATORS)})
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *sorted(set(SOURCES.values()))], cwd=root,
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *deciding], cwd=root,
                              capture_output=True, text=True, timeout=10)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()

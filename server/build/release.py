@@ -261,39 +261,29 @@ class Releases:
 
     def get(self, version: str) -> Release | None:
         """One release by version; None for unknown or malformed versions, for the `current` link, which names no
-        fixed release, and for a release whose manifest cannot be read (ReleaseCorrupt says so for the current
-        one; the others' listings go on without it)."""
+        fixed release, and for a release whose manifest cannot be read (`scan` names it)."""
         if not (len(version) <= MAX_VERSION_CHARS and version.isalnum()) or version == CURRENT:
             return None
-        return next((r for r in self._readable([self.root / version])), None)
+        path = self.root / version
+        try:
+            return open_release(path) if (path / MANIFEST).exists() else None
+        except ReleaseCorrupt:
+            return None
 
     def all(self) -> list[Release]:
-        """Every release whose manifest can be read, newest first (`damaged` names the others)."""
-        found = list(self._readable(self._folders()))
-        # Several releases can share a day; the folder's age orders them within it.
-        return sorted(found, key=lambda r: (r.modified, r.path.stat().st_mtime), reverse=True)
+        """Every release whose manifest can be read, newest first."""
+        return self.scan()[0]
 
-    def damaged(self) -> list[ReleaseCorrupt]:
-        """Why each release folder whose manifest cannot be read is left out of `all`."""
-        found = []
-        for folder in self._folders():
-            try:
-                open_release(folder)
-            except ReleaseCorrupt as error:
-                found.append(error)
-        return found
-
-    def _folders(self) -> list[Path]:
-        if not self.root.exists():
-            return []
-        return sorted(p for p in self.root.iterdir()
-                      if p.name != CURRENT and not p.name.startswith(".") and (p / MANIFEST).exists())
-
-    @staticmethod
-    def _readable(folders: list[Path]):
+    def scan(self) -> tuple[list[Release], list[ReleaseCorrupt]]:
+        """Every release whose manifest can be read, newest first, and why each other one cannot be (an operator's
+        review: one damaged release made /dumps/ answer 500 for all)."""
+        found, damaged = [], []
+        folders = sorted(self.root.iterdir()) if self.root.exists() else []
         for folder in folders:
-            try:
-                if (folder / MANIFEST).exists():
-                    yield open_release(folder)
-            except ReleaseCorrupt:
-                continue
+            if folder.name != CURRENT and not folder.name.startswith(".") and (folder / MANIFEST).exists():
+                try:
+                    found.append(open_release(folder))
+                except ReleaseCorrupt as error:
+                    damaged.append(error)
+        # Several releases can share a day; the folder's age orders them within it.
+        return sorted(found, key=lambda r: (r.modified, r.path.stat().st_mtime), reverse=True), damaged

@@ -39,6 +39,7 @@ PUBLIC, SITE = "public", "site"
 # fork, which shares everything again (`ExecutorPool._recycle`).
 RECYCLE_AFTER = 10.0  # seconds
 RECYCLE_BYTES = 32 * 1024 * 1024
+WAIT_SLICE = 0.5  # seconds a query waits for an idle executor before it looks again whether any can come
 
 
 class Executor:
@@ -314,13 +315,7 @@ class ExecutorPool:
         """
         deadline = deadline or time.monotonic() + self.timeout
         while True:
-            with self._lock:
-                if not self._members.get(lane):  # none could be forked (its on-disk store gone): nothing to wait for
-                    raise StoreUnavailable("The query engine is not available; please try again shortly.")
-            try:
-                executor = self._idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise QueryTimeout(self._stopped()) from None
+            executor = self._idle_executor(lane, deadline)
             if not executor.ended():
                 break
             log.warning("an idle query executor had ended (status %s); replaced", self._replace(executor, lane))
@@ -344,6 +339,22 @@ class ExecutorPool:
         if status == "error":
             raise payload
         return payload
+
+    def _idle_executor(self, lane: str, deadline: float) -> Executor:
+        """An idle executor of `lane`, waited for until `deadline`: QueryTimeout then, and StoreUnavailable as soon
+        as the lane has none left that could be forked (its on-disk store gone): nothing would come to wait for.
+        Waited for in slices of WAIT_SLICE seconds, so that a query already waiting learns that too."""
+        while True:
+            with self._lock:
+                if not self._members.get(lane):
+                    raise StoreUnavailable("The query engine is not available; please try again shortly.")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeout(self._stopped())
+            try:
+                return self._idle[lane].get(timeout=min(WAIT_SLICE, remaining))
+            except queue.Empty:
+                continue
 
     def _recycle(self) -> None:
         """Replace each idle executor that has answered nothing for RECYCLE_AFTER seconds and holds RECYCLE_BYTES
@@ -440,16 +451,25 @@ class ExecutorPool:
     def health(self) -> dict:
         """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
         copy removed under a running server, say): a lane with none left answers nothing (`answers`). Idle executors
-        that have ended are replaced first, so that the answer is true (an operator's review: executors killed
-        from outside were counted as idle, and /healthz said ok while no query could be answered)."""
-        self._sweep(Executor.ended)
+        that have ended count as missing until the recycler or a query replaces them (an operator's review:
+        executors killed from outside were counted as idle, and /healthz said ok while no query could be
+        answered); a probe forks nothing itself."""
+        ended = {lane: self._ended_idle(idle) for lane, idle in self._idle.items()}
         with self._lock:
-            alive, server, members = len(self._alive), self._server, dict(self._members)
+            alive, server = len(self._alive), self._server
+            members = {lane: n - ended.get(lane, 0) for lane, n in self._members.items()}
         missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items()
                    if members.get(lane, 0) < size}
-        return {"executors": alive, "idle": sum(q.qsize() for q in self._idle.values()),
+        dead = sum(ended.values())
+        return {"executors": alive - dead, "idle": sum(q.qsize() for q in self._idle.values()) - dead,
                 "lanes": dict(self._sizes), "missing": missing, "source": server.kind, "malloc": server.malloc,
                 "answers": all(members.get(lane, 0) > 0 for lane in self._sizes)}
+
+    @staticmethod
+    def _ended_idle(idle: queue.LifoQueue) -> int:
+        """How many of the idle executors in `idle` have ended (looked at in place)."""
+        with idle.mutex:
+            return sum(executor.ended() for executor in idle.queue)
 
     def close(self) -> None:
         """End every executor, busy or idle, and the fork servers."""

@@ -37,6 +37,7 @@ MATCHES = ("id", "exact", "prefix", "words", "part")  # the tiers of the ranking
 _HITS = """
 WITH hits(entry, tier) AS (
   SELECT entry, 0 FROM ident WHERE id IN (:id, :padded)
+    OR id IN (:short1, :short2, :short3) AND NOT EXISTS (SELECT 1 FROM ident WHERE id IN (:id, :padded))
   UNION ALL SELECT entry, 1 FROM name WHERE form IN (:fold, :loose)
   UNION ALL SELECT entry, 2 FROM name WHERE (form >= :fold AND form < :fold_end) OR (form >= :loose AND form < :loose_end)
   UNION ALL SELECT rowid, 3 FROM words WHERE words MATCH :words{parts}
@@ -146,8 +147,10 @@ class Finder:
         if not words:
             return [], 0
         fold, loose = names.fold(text), names.loose(text)
-        key, padded, *_ = names.key_forms(names.identifier(text) or "") + [""]  # "9461000" is found as 09461000 too
-        params = {"id": key, "padded": padded, "fold": fold, "loose": loose, "fold_end": _after(fold),
+        ident = names.identifier(text) or ""
+        key, padded, *_ = names.key_forms(ident) + [""]  # "9461000" is found as 09461000 too
+        short = dict(zip(("short1", "short2", "short3"), [*names.unpadded(ident), "", "", ""]))  # "094750000000": 09475
+        params = {"id": key, "padded": padded, **short, "fold": fold, "loose": loose, "fold_end": _after(fold),
                   "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
         column, params["parts"] = ("en" if lang == "en" else "de"), _parts(text)
         with closing(self._connect()) as db:

@@ -7,6 +7,7 @@ near misses) and by identifier (AGS, ARS, Wikidata item), so a batch of OpenRefi
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +46,12 @@ class Entity:
         """The label a `lang` reader sees (`languages.preferred`), else its smallest name."""
         return preferred(self.labels, lang) or min(self.names)
 
+    @functools.cached_property
+    def label_keys(self) -> set[str]:
+        """The name keys of its German label, computed once (after the index is built): suggestions sort by them
+        on every keystroke."""
+        return names.keys(self.label())
+
     def values(self, key: str) -> set[str]:
         return self.facts.get(key, set())
 
@@ -55,7 +62,7 @@ class Entity:
         return max((int(p) for p in self.values("population")), default=0)
 
 
-ID_SPACE, MPSC_SPACE, LABEL = str(ID), str(MPSC), str(RDFS.label)
+ID_SPACE, MPSC_SPACE, LABEL, REGISTER_NAME = str(ID), str(MPSC), str(RDFS.label), str(MPSC.registerName)
 
 
 def entity_id(iri: str) -> str | None:
@@ -99,7 +106,8 @@ class Index:
             lang = row["name"].get("xml:lang", "")
             entity.labels[lang] = min(name, entity.labels.get(lang, name))
         entity.names.add(name)
-        for key in set().union(*map(names.keys, (name, *names.reordered(name)))):
+        register = row["p"]["value"] == REGISTER_NAME  # "Eisleben, Lutherstadt" is also "Lutherstadt Eisleben"
+        for key in set().union(*map(names.keys, (name, *(names.reordered(name) if register else ())))):
             entity.keys[key] = 1.0
         for form in names.base_forms(name):
             for key in names.keys(form):
@@ -170,7 +178,7 @@ class Index:
                     if ident in found or keep(ident):
                         found[ident] = min(found.get(ident, len(key)), len(key))
         def labelled(ident: str) -> bool:
-            return any(key.startswith(form) for key in names.keys(self.entities[ident].label()) for form in forms)
+            return any(key.startswith(form) for key in self.entities[ident].label_keys for form in forms)
 
         return sorted(found, key=lambda i: (found[i], not labelled(i), -self.entities[i].population,
                                             self.entities[i].label(), i))[:limit]

@@ -104,9 +104,13 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
     unknown = False
 
     def look_up(prop: str, value) -> bool:
-        """Add what the value names; whether it names anything (an empty value names nothing and counts as none)."""
+        """Add what the value names; whether it names anything (an empty value names nothing and counts as none).
+        An ARS padded with zeros names its district, state or association only if it is no place's own."""
         texts = [text for text in identifier_texts(prop, value) if text]
         hits = [index.by_identifier.get((prop, text), set()) for text in texts]
+        if prop == "ars" and not any(hits):
+            texts = [form for text in texts for form in names.unpadded(text)]
+            hits = [index.by_identifier.get((prop, text), set()) for text in texts]
         role_hits = [index.by_identifier.get((ROLE, text), set()) for text in texts] if prop == "wikidata" else []
         found.update(*hits)
         roles.update(*role_hits)
