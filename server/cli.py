@@ -181,7 +181,7 @@ def verify(folder):
         no_dangling_current(settings)
         release = Releases(settings.releases).current()
         releases = [release] if release else fail("no release yet; run `mpsc build` first")
-    elif (folder / MANIFEST).is_file():
+    elif (folder / MANIFEST).exists():
         releases = [open_release(folder)]
     else:
         releases, unreadable = Releases(folder).scan()
@@ -291,18 +291,30 @@ def build_first(settings: Settings) -> None:
 
 # An address the exported site's configuration names (`--listen`, `--upstream`): HOST:PORT, with a name, an IPv4
 # address or an IPv6 one in brackets (`--listen` also a port alone); nginx refused what these options took before
-# (an operator's review: "foo", "0.0.0.0:99999", "127.0.0.1:8109;evil").
-_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$")
+# (an operator's review: "foo", "0.0.0.0:99999", "127.0.0.1:8109;evil", "[1.2.3.4]:80").
+_NAME = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$")
+
+
+def _host_ok(host: str) -> bool:
+    """Whether nginx and Caddy take `host`: an IPv6 address in brackets, an IPv4 address, or a DNS name."""
+    try:
+        if host.startswith("[") and host.endswith("]"):
+            return isinstance(ipaddress.ip_address(host[1:-1]), ipaddress.IPv6Address)
+        if re.fullmatch(r"[0-9.]+", host):
+            return isinstance(ipaddress.ip_address(host), ipaddress.IPv4Address)
+    except ValueError:
+        return False
+    return bool(_NAME.match(host))
 
 
 def host_and_port(ctx, param, value):
-    """`value` (or each of them) if it is an address as above; a usage error (exit status 2) otherwise."""
+    """`value` (or each of them) if it is an address as above; else the command ends with one line (exit 2)."""
     for address in (value if isinstance(value, tuple) else (value,)):
         host, colon, port = address.rpartition(":")
-        host_ok = bool(_HOST.match(host)) if colon else param.name == "listen"
-        if not (host_ok and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        if not ((_host_ok(host) if colon else param.name == "listen")
+                and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
             shape = "PORT or HOST:PORT" if param.name == "listen" else "HOST:PORT"
-            raise click.BadParameter(f"{address!r} is no {shape} (a port from 1 to 65535)")
+            fail(f"--{param.name} {address!r} is no {shape} (a port from 1 to 65535)", USAGE)
     return value
 
 

@@ -215,11 +215,13 @@ def test_earlier_releases_stay_available(small_root, tmp_path):
         # an earlier release whose manifest cannot be read is left out; the served one answers on (an operator's
         # review: /dumps/ and every file of that release answered 500)
         manifest = releases / first / "release.json"
-        manifest.write_bytes(b"X" + manifest.read_bytes()[1:])
-        status, _, body = fetch(url + "dumps/", "text/html")
-        assert status == 200 and f"dumps/{first}/" not in body.decode()
-        assert fetch(url + "dumps/mpsc.ttl")[0] == 200 and fetch(f"{url}dumps/{first}/mpsc.ttl")[0] == 404
-        assert fetch(f"{url}changes/{first}")[0] == 404
+        whole = manifest.read_bytes()
+        for damaged in (b"X" + whole[1:], json.dumps({**json.loads(whole), "modified": "not-a-date"}).encode()):
+            manifest.write_bytes(damaged)  # unreadable, or readable and edited (a 500 from the listing's date)
+            status, _, body = fetch(url + "dumps/", "text/html")
+            assert status == 200 and f"dumps/{first}/" not in body.decode()
+            assert fetch(url + "dumps/mpsc.ttl")[0] == 200 and fetch(f"{url}dumps/{first}/mpsc.ttl")[0] == 404
+            assert fetch(f"{url}changes/{first}")[0] == 404 and fetch(f"{url}dumps/{first}/")[0] == 404
 
 
 def test_dumps_follow_the_release_the_store_serves(small_root, tmp_path):

@@ -399,6 +399,8 @@ def test_the_project_list_sorts_by_its_columns_and_says_so(base_url):
     header = re.search(r'<th scope="col" aria-sort="descending"><a class="sort" href="([^"]+)">Beginn', html)
     assert header and "state=09" in header[1] and "order=asc" in header[1] and "sort=start" in header[1]
     assert 'name="sort" value="start"' in html  # the filter form keeps the order
+    by_name = [slug for slug, _ in _listed(page(base_url, "projects", sort="name"))]
+    assert by_name.index("kirchheim-bei-muenchen") < by_name.index("koeln") < by_name.index("konstanz")  # ö as o
     default = _listed(page(base_url, "projects"))
     assert [slug for slug, _ in default] == [slug for slug, _ in _listed(page(base_url, "projects", sort="round"))]
     assert 'aria-sort="ascending"><a class="sort" href="' in page(base_url, "projects")

@@ -519,6 +519,8 @@ def test_suggest_finds_identifiers_and_puts_the_name_asked_for_and_the_larger_pl
     assert first(prefix="Q365") == "municipality/05315000"
     assert first(prefix="09475", type="District") == "district/09475"
     assert first(prefix="Köl") == "municipality/05315000" and first(prefix="Hof") == "municipality/09464000"
+    assert first(prefix="Q3936", type="District") == "district/09461"  # a city's item names its district role too
+    assert first(prefix="053150000000") == "municipality/05315000"  # Köln's own ARS, not its district role's
 
 
 def test_suggest_filters_by_type_before_it_cuts_and_pages_with_cursor(service):

@@ -192,15 +192,23 @@ def _file_sha256(path: Path) -> str:
 def open_release(path: Path) -> Release:
     """Read a release folder's manifest; ReleaseCorrupt when it is no manifest (an operator's review: one byte
     changed in release.json gave every command a traceback, and a reload left a server no signal would stop)."""
+    name = Path(path).resolve().name
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError is a ValueError
-        raise ReleaseCorrupt(f"release {Path(path).resolve().name} is damaged: {MANIFEST} cannot be read ({error})"
-                             ) from None
+        data = (path / MANIFEST).read_bytes()
+        manifest = json.loads(data.decode("utf-8"))
+    except (ValueError, IsADirectoryError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ReleaseCorrupt(f"release {name} is damaged: {MANIFEST} cannot be read ({error})") from None
+    # Readable is not whole: an entry edited by hand ("files": [1], a date that is none) failed wherever it was read
+    # (an attacker's review). The manifest is listed in SHA256SUMS, as the build wrote it.
+    try:
+        listed = read_checksums(path).get(MANIFEST) if (path / CHECKSUMS).is_file() else None
+    except ValueError:  # SHA256SUMS itself damaged: `verify` says so
+        listed = None
+    if listed is not None and hashlib.sha256(data).hexdigest() != listed:
+        raise ReleaseCorrupt(f"release {name} is damaged: {MANIFEST} does not match its checksum")
     if not (isinstance(manifest, dict) and all(isinstance(manifest.get(k), str) for k in ("version", "modified"))
             and isinstance(manifest.get("files"), list)):
-        raise ReleaseCorrupt(f"release {Path(path).resolve().name} is damaged: {MANIFEST} lacks its version, date "
-                             "or files")
+        raise ReleaseCorrupt(f"release {name} is damaged: {MANIFEST} lacks its version, date or files")
     return Release(path.resolve(), manifest)
 
 

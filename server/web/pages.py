@@ -13,6 +13,7 @@ from .. import queries
 from ..config import ENVIRONMENT, LIMITS
 from ..dates import spoken_date
 from ..errors import HttpError
+from ..names import loose
 from ..numbers import euro_amount_parts
 from .. import iris
 from ..queries import FACETS, facet_key
@@ -96,10 +97,13 @@ def sorted_projects(entries: list[dict], names: "Names", column: str, descending
         if column == "grant":
             return Decimal(entry["grant"][0]) if entry["grant"] else None
         if column == "name":
-            return names(entry["project"]).lower()
+            return by_letters(entry)
         return entry[column] or None  # a round's IRI, a date in ISO form
 
-    by_name = sorted(entries, key=lambda e: names(e["project"]).lower())
+    def by_letters(entry: dict) -> str:  # as German lists sort: ä as a, so Köln before Konstanz (a review)
+        return loose(names(entry["project"]))
+
+    by_name = sorted(entries, key=by_letters)
     known = sorted((e for e in by_name if value(e) is not None), key=value, reverse=descending)  # stable: ties by name
     return known + [e for e in by_name if value(e) is None]
 

@@ -261,7 +261,8 @@ def suggest_entity() -> Response:
     def keep(ident: str) -> bool:
         return not wanted or bool(wanted & found.entities[ident].types)
 
-    named = sorted(i for i in identify(found, Query(prefix, frozenset(), SUGGESTIONS, ()))[0] if keep(i))
+    identified, roles, _ = identify(found, Query(prefix, frozenset(), SUGGESTIONS, ()))
+    named = [*sorted(i for i in identified if keep(i)), *sorted(i for i in roles if keep(i))]  # a city's item: its roles
     ids = [*named, *(i for i in found.with_prefix(prefix, skip + SUGGESTIONS, keep) if i not in named)]
     ids = ids[skip:skip + SUGGESTIONS]
     lang, entities = reader()[0], [found.entities[i] for i in ids]

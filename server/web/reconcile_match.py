@@ -151,9 +151,9 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) ->
     among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
     spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
-    query_keys = names.keys(text).union(*map(names.keys, names.district_variants(text)))  # Kreis or Landkreis
+    query_keys = names.keys(text)
     scores: dict[str, float] = {}
-    keyed(index, query_keys, 100, scores)
+    keyed(index, query_keys.union(*map(names.keys, names.district_variants(text))), 100, scores)  # (Land)kreis
     if max(scores.values(), default=0.0) < 100:  # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name
         before = set(scores)
         keyed(index, names.keys(names.without_designation(text)) - query_keys, 100 * BASE_WEIGHT, scores)
