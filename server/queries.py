@@ -242,7 +242,7 @@ def projects_in(place: str) -> str:
     """The model projects that lie in a place of the register or cover it: whose grantee (or a member of it) lies in
     `place` (a state's, a district's projects), or that cover a district `place` lies in (a citizen's review: the
     page of a town in Kreis Höxter did not name the district's project, nor Bayern's page its eleven). It starts
-    from the 73 projects and their grantees: started from the place, Bayern's thousands of places took 1.8 s."""
+    from the 73 projects and their grantees: started from the place, a state's thousands of places were slow."""
     place = iri(place)
     return PROLOGUE + f"""SELECT DISTINCT ?project WHERE {{ ?project a mpsc:ModelProject ; mpsc:grantee ?grantee .
   {{ ?grantee schema:containedInPlace {place} }} UNION {{ ?grantee org:hasMember ?member .

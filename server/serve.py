@@ -172,9 +172,6 @@ def note_ready() -> None:
             pass
 
 
-_HELD: list = []  # the lock files this process holds for as long as it serves (`refuse_a_taken_address`)
-
-
 def refuse_a_taken_address(bind: str) -> None:
     """BadSetting if another program listens at `bind` (host:port). Granian binds with SO_REUSEPORT, so a second
     server on a port a first one held started without a word and the kernel shared the requests between the two
@@ -209,8 +206,7 @@ def _hold_the_port(bind: str, port: int) -> None:
         handle.close()
         raise BadSetting(f"cannot listen at {bind}: another `mpsc serve` is starting or serving on port {port} "
                          "(stop it or choose another --port or MPSC_BIND)") from None
-    _HELD.append(handle)
-    atexit.register(_release, path, handle)
+    atexit.register(_release, path, handle)  # which also keeps the handle, and so the lock, for as long as it runs
 
 
 def _release(path: str, handle) -> None:

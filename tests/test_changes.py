@@ -118,7 +118,7 @@ def test_the_changelog_names_its_licence_in_its_first_lines(two):
     """As every Turtle file of a release (a newcomer's review: changes.ttl was the one without)."""
     _, _, _, b = two
     head = (b.path / "changes.ttl").read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
-    assert all(line.startswith("# ") for line in head) and "CC BY 4.0" in head[1] and len(head) >= 2
+    assert len(head) >= 2 and all(line.startswith("# ") for line in head) and "CC BY 4.0" in head[1]
     assert len(changelog(b)) > 0  # still Turtle
 
 

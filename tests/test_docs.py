@@ -152,7 +152,6 @@ def test_the_funding_guidance_counts_what_the_release_holds(release_store):
         count("mpsc:federalGrant/mpsc:fundingAmount ?amount"), count("mpsc:totalVolume/mpsc:fundingAmount ?amount")]
 
 
-
 README_QUERIES = re.findall(r"```sparql\n(.*?)```", README, re.S)
 
 

@@ -213,7 +213,6 @@ def test_healthz_counts_ended_executors_as_missing_until_they_are_replaced(relea
         pool.close()
 
 
-
 @pytest.mark.parametrize("allocator", ["", "jemalloc"])
 def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, plain_environment, allocator):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first

@@ -411,8 +411,8 @@ def _within(level: str, de: str, en: str) -> Column:
 
 
 # Where a register unit lies, for bodies and municipalities alike (a municipality may lie in a municipal association).
-PLACES = (_within("state", "Land", "state"), _within("district", "Kreis", "district"),
-          _within("association", "Gemeindeverband", "municipal association"))
+STATE, DISTRICT = _within("state", "Land", "state"), _within("district", "Kreis", "district")
+PLACES = (STATE, DISTRICT, _within("association", "Gemeindeverband", "municipal association"))
 
 
 TABLES = (
@@ -495,7 +495,7 @@ TABLES = (
               ID, Column("class", "Klasse", "class", RDF.type, iri=True), LABEL_DE, LABEL_EN, *_register_columns(True),
               # none lies in a municipal association; a regional key is a municipality's only (the register's), a
               # state key a state's
-              *PLACES[:2], *_geocodings("state", "district", "association"),
+              STATE, DISTRICT, *_geocodings("state", "district", "association"),
               Column("longitude", "Längengrad", "longitude", datatype="decimal", read=_point(0),
                      note=POINT_NOTE.format("Longitude")),
               Column("latitude", "Breitengrad", "latitude", datatype="decimal", read=_point(1),

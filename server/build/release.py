@@ -204,7 +204,7 @@ def open_release(path: Path) -> Release:
         listed = read_checksums(path).get(MANIFEST) if (path / CHECKSUMS).is_file() else None
     except ValueError:  # SHA256SUMS itself damaged: `verify` says so
         listed = None
-    if listed is not None and hashlib.sha256(data).hexdigest() != listed:
+    if listed is not None and sha256(data) != listed:
         raise ReleaseCorrupt(f"release {name} is damaged: {MANIFEST} does not match its checksum")
     if not (isinstance(manifest, dict) and all(isinstance(manifest.get(k), str) for k in ("version", "modified"))
             and isinstance(manifest.get("files"), list)):

@@ -104,12 +104,15 @@ def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
     """The IRIs of every resource with a document (as in the sitemap), limited to the `only` prefixes; BadSetting
     for a prefix that names none (an operator's review: `--only nosuch/` exported no document without a word)."""
     with app.app_context():
-        paths = {iri: document_path(iri)[len("doc/"):] for iri in document_iris()}
+        iris = document_iris()
+    if not only:
+        return iris
+    paths = {iri: document_path(iri)[len("doc/"):] for iri in iris}
     unmatched = [prefix for prefix in only if not any(path.startswith(prefix) for path in paths.values())]
     if unmatched:
         raise BadSetting(f"--only {unmatched[0]}: no document's path under /id/ starts so (such as project/ or "
                          "municipality/)")
-    return [iri for iri, path in paths.items() if not only or path.startswith(only)]
+    return [iri for iri, path in paths.items() if path.startswith(only)]
 
 
 def sitemap_part_paths(app: Flask) -> list[str]:

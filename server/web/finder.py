@@ -55,10 +55,10 @@ _TOTAL = "SELECT COUNT(*) FROM best"
 NEAR = "near"  # the `match` of such a hit
 NEAR_CANDIDATES = 30
 NEAR_SIMILARITY = 0.8
-# Names are short; the comparison grows with the square of a text's length (a review: 195 characters of many words
-# cost 0.6 s), so longer texts are offered nothing.
+# Names are short; the comparison grows with the square of a text's length (a review: a long text of many words
+# took much of a second), so longer texts are offered nothing.
 NEAR_CHARS, NEAR_WORDS = 40, 4
-# In two steps, the candidates and then their rows: as one query (the first as a subquery), SQLite took 150 ms, not 5.
+# In two steps, the candidates and then their rows: as one query (the first as a subquery) SQLite was far slower.
 _NEAR_IDS = "SELECT rowid FROM parts WHERE parts MATCH :grams ORDER BY rank LIMIT :candidates"
 _NEAR = """SELECT p.text, e.iri, e.type, e.label_{lang}, e.description_{lang}, e.participant, e.population, {tag}, e.kind
 FROM entry e JOIN parts p ON p.rowid = e.id WHERE e.id IN ({ids})"""

@@ -609,8 +609,9 @@ def reconcile_routes() -> dict[str, dict]:
     """/reconcile and its helpers: the W3C Reconciliation Service API 0.2 (https://reconciliation-api.github.io/specs/0.2/)."""
     spec = "https://reconciliation-api.github.io/specs/0.2/schemas/"
     most = get_settings().reconcile_batch
+    queries = query_batch(most)
     batch = json_parameter("queries", "A batch of reconciliation queries (schema `reconciliation-query-batch`), at "
-                           f"most {most}; answered by a result batch.", query_batch(most), {"q0": {"query": "Köln"}})
+                           f"most {most}; answered by a result batch.", queries, {"q0": {"query": "Köln"}})
     extend = json_parameter("extend", "A data extension query: entity ids and the properties to fetch.",
                             EXTENSION, {"ids": ["municipality/05315000"], "properties": [{"id": "ags"}]})
 
@@ -619,7 +620,7 @@ def reconcile_routes() -> dict[str, dict]:
 
     service_answer = json_answer("Without parameters the service manifest; with `queries` a result batch; with "
                                  "`extend` the values of the properties.", "manifest")
-    form = {"type": "object", "properties": {"queries": query_batch(most), "extend": EXTENSION},
+    form = {"type": "object", "properties": {"queries": queries, "extend": EXTENSION},
             "additionalProperties": False}
     body = {"required": False,
             "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); a body with "

@@ -70,7 +70,7 @@ def projects() -> Response:
     choices = {facet: [(facet_key(r["value"]), names(r["value"])) for r in rows] for facet, rows in options.items()}
     # a filtered list names its filters in heading and title ("Projekte: 1. Staffel (2019), Nordrhein-Westfalen")
     filters = [label for facet, pairs in choices.items() for key, label in pairs if key == chosen[facet]]
-    heading = message("nav.projects", reader()[0]) + (": " + ", ".join(filters) if filters else "")
+    heading = message("nav.projects", lang) + (": " + ", ".join(filters) if filters else "")
     return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading, options=choices,
                        sort=order, sortable=SORTABLE)
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from rdflib.namespace import RDFS
 
 from .. import names, queries
-from ..languages import preferred
 from ..namespaces import ID, MPSC
 from . import get_store, per_release
+from .i18n import preferred
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 IDENTIFIERS = ("ags", "ars", "wikidata")  # properties whose exact value identifies a resource

@@ -15,13 +15,13 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
 from ..dates import spoken_date
-from ..languages import other_tag, preferred
 from ..formats import GRAPH_FORMATS, HTML, Format
 from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
 from .finder import Finder
+from .i18n import other_tag, preferred
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
 from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
