@@ -46,13 +46,11 @@ STALE = "site/doc/organisation/zebralog.nt"  # left by an "earlier export" into 
 LANGUAGES = ["de-DE,de;q=0.9,en;q=0.8", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en-GB,de;q=0.5", None]
 
 
-@pytest.fixture(scope="module", params=["nginx", "caddy"])
-def site(request, tmp_path_factory, settings, releases_dir, real_store):
-    """(static server's base URL, app base URL, export folder, the static server's name): nginx or Caddy over the
-    export, with its generated configuration, the app behind it."""
-    program = {"nginx": NGINX, "caddy": CADDY}[request.param]
-    if program is None:
-        pytest.fail(f"{request.param} is missing: install Debian's {PACKAGES[request.param]} (make test does)")
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, settings, releases_dir, real_store):
+    """(base URL, app base URL, export folder): one export for both static servers, which take its base URL's
+    port in turn (`site`), and the app behind them, answering under that base URL. One export, not one per
+    server: each took ~8 s of the suite."""
     folder = tmp_path_factory.mktemp("export")
     (folder / STALE).parent.mkdir(parents=True)
     (folder / STALE).write_text("an earlier export's document of an identifier since retired")
@@ -66,11 +64,22 @@ def site(request, tmp_path_factory, settings, releases_dir, real_store):
                       env={"MPSC_RELEASES": str(releases_dir)})
         assert result.returncode == 0, result.stderr
         assert '"GET /' not in result.stderr  # the export's own requests are not logged (an operator's review)
-        check, run, env = COMMANDS[request.param](program, folder)
-        checked = subprocess.run(check, capture_output=True, text=True, cwd=folder, env={**os.environ, **env})
-        assert checked.returncode == 0, checked.stderr + checked.stdout
-        with running(run, base + "static/style.css", log=folder / f"{request.param}-output.log", cwd=folder, env=env):
-            yield base, app, folder, request.param
+        yield base, app, folder
+
+
+@pytest.fixture(scope="module", params=["nginx", "caddy"])
+def site(request, exported):
+    """(static server's base URL, app base URL, export folder, the static server's name): nginx or Caddy over the
+    export, with its generated configuration, the app behind it. pytest ends one before it starts the other."""
+    program = {"nginx": NGINX, "caddy": CADDY}[request.param]
+    if program is None:
+        pytest.fail(f"{request.param} is missing: install Debian's {PACKAGES[request.param]} (make test does)")
+    base, app, folder = exported
+    check, run, env = COMMANDS[request.param](program, folder)
+    checked = subprocess.run(check, capture_output=True, text=True, cwd=folder, env={**os.environ, **env})
+    assert checked.returncode == 0, checked.stderr + checked.stdout
+    with running(run, base + "static/style.css", log=folder / f"{request.param}-output.log", cwd=folder, env=env):
+        yield base, app, folder, request.param
 
 
 def nginx_commands(program: Path, folder: Path) -> tuple[list[str], list[str], dict]:

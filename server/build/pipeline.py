@@ -200,16 +200,30 @@ def content_version(key: str, previous: str | None) -> str:
     return hashlib.sha256(f"{key} {previous}".encode()).hexdigest()[:12]
 
 
+def damaged(error: ReleaseCorrupt, out_dir: Path) -> BuildError:
+    """The build's error for a damaged current release: what is wrong, and how to repair it."""
+    return BuildError(f"{error}; {repair_advice(out_dir)}")
+
+
+def current_release(out_dir: Path) -> Release | None:
+    """The current release in `out_dir` (None before the first), a damaged one a BuildError with the repair advice.
+    The build asks first: the error had come after ~8 s of work."""
+    try:
+        return Releases(out_dir).current()
+    except ReleaseCorrupt as error:
+        raise damaged(error, out_dir) from None
+
+
 def unchanged(out_dir: Path, key: str) -> Release | None:
     """The current release if it was built from this very input (data, date and generator, `input_key`):
     building again would write the same bytes, so the build stops there. A damaged one is an error."""
+    current = current_release(out_dir)
+    if current is None or current.manifest.get("input") != key:
+        return None
     try:
-        current = Releases(out_dir).current()
-        if current is None or current.manifest.get("input") != key:
-            return None
         current.verify()
     except ReleaseCorrupt as error:
-        raise BuildError(f"{error}; {repair_advice(out_dir)}") from None
+        raise damaged(error, out_dir) from None
     return current
 
 
@@ -493,6 +507,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
+    current_release(out_dir)  # a damaged one is refused before the work
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
