@@ -4,9 +4,11 @@
 
 One after the other, on the release `current` in DIR (run it on an otherwise idle machine; ratios from one
 run are what can be compared):
-1. build: `mpsc build` of the repository into a new folder (everything validated), then again (unchanged
-   input: the release is kept), then of a copy with one label of the programme changed (a new release, the
-   reference layer's validation taken from the cache), wall time and peak memory of each;
+0. first, a wait of up to five minutes for the machine to be idle (load average of the last minute below 0.5):
+   the targets are for an idle machine, and the load a previous command leaves decays for minutes;
+1. build: `mpsc build` of the repository into three new folders (everything validated; their median is the
+   figure), then again (unchanged input: the release is kept), then of a copy with one label of the programme
+   changed (a new release, the reference layer's validation taken from the cache), wall time and peak memory;
 2. start-up: startup.py (launch to first answer);
 3. light queries and memory: light_queries.py (each small query from one client to Oxigraph in memory,
    `oxigraph serve-read-only` and `mpsc serve`, and PSS of the servers);
@@ -24,6 +26,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,13 +81,21 @@ def shown(text: str) -> str:
     return re.sub(r"/tmp/[^/\s]+", "DIR", text.replace(str(ROOT), "."))
 
 
-def machine() -> list[str]:
+def settle(below: float = 0.5, patience: float = 300) -> float:
+    """Wait until the load average of the last minute is `below`, at most `patience` seconds; returns it."""
+    deadline = time.monotonic() + patience
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
+def machine(load: float) -> list[str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     oxigraph = subprocess.run([str(Path(PYTHON).parent / "oxigraph"), "--version"], capture_output=True, text=True).stdout
     return [f"- {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} × {cpu}, {int(memory) // 1024} MiB RAM; "
-            f"{platform.platform()}; load average (1 min) when the run began {os.getloadavg()[0]:.2f}",
+            f"{platform.platform()}; load average (1 min) when the run began {load:.2f}",
             f"- Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, {oxigraph.strip() or 'oxigraph ?'}, "
             f"granian {version('granian')}, rdflib {version('rdflib')}, pyshacl-turbo {version('pyshacl-turbo')}, "
             f"pySHACL {version('pyshacl')}; the query executors' malloc: "
@@ -121,20 +132,23 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args()
     releases, seconds = str(args.releases.resolve()), f"{args.seconds:g}"
-    sections, targets, before = [], [], machine()  # the load average before anything ran
+    sections, targets, before = [], [], machine(settle())  # the load average once idle, before anything ran
 
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as copy:
         build = [str(Path(PYTHON).parent / "mpsc"), "build", "--out", scratch]
-        first, first_s, first_mib = run(build)
-        again, again_s, _ = run(build)
-        changed, changed_s, _ = run(build, env={"MPSC_ROOT": edited_copy(Path(copy))})
-    sections.append(("Build", shown(" ".join(build)) + "   # into a new folder, then unchanged, then with "
-                     f"MPSC_ROOT=COPY: {EDIT[0]} with {EDIT[1]!r} for {EDIT[2]!r}",
+        fresh = [run(build[:-1] + [f"{scratch}/new-{n}"]) for n in range(3)]
+        first, _, first_mib = fresh[-1]
+        first_s = statistics.median(seconds for _, seconds, _ in fresh)
+        again, again_s, _ = run(build[:-1] + [f"{scratch}/new-2"])
+        changed, changed_s, _ = run(build[:-1] + [f"{scratch}/new-2"], env={"MPSC_ROOT": edited_copy(Path(copy))})
+    each = ", ".join(f"{seconds:.1f}" for _, seconds, _ in fresh)
+    sections.append(("Build", shown(" ".join(build)) + "   # into three new folders, then the last unchanged, then "
+                     f"with MPSC_ROOT=COPY: {EDIT[0]} with {EDIT[1]!r} for {EDIT[2]!r}",
                      shown(f"{first}\n\n{again}\n\n{changed}"),
-                     f"new folder: {first_s:.1f} s wall, peak {first_mib:.0f} MiB; unchanged input: {again_s:.1f} s; "
-                     f"a programme label changed: {changed_s:.1f} s"))
-    targets.append(("build ≤ 10 s", f"{first_s:.1f} s (new folder, SHACL included); {changed_s:.1f} s after a change "
-                    f"to the programme; {again_s:.1f} s unchanged", first_s <= 10))
+                     f"new folder: {first_s:.1f} s wall, the median of three (each: {each}), peak {first_mib:.0f} MiB; "
+                     f"unchanged input: {again_s:.1f} s; a programme label changed: {changed_s:.1f} s"))
+    targets.append(("build ≤ 10 s", f"{first_s:.1f} s (new folder, SHACL included; median of {each}); "
+                    f"{changed_s:.1f} s after a change to the programme; {again_s:.1f} s unchanged", first_s <= 10))
 
     steps = [("Start-up", [PYTHON, "benchmarks/startup.py", "--releases", releases, "--reps", "5"]),
              # 5 s per query: Oxigraph's server (0.5.13, in memory) stopped accepting connections after ~80 s of
@@ -153,8 +167,8 @@ def main() -> None:
         sections.append((title, shown(" ".join(command)), shown(outputs[title]), ""))
 
     first, later = (float(seconds) for seconds in re.findall(READY, outputs["Start-up"], re.M))
-    targets.append(("ready < 2 s", f"{later} s to the first answer of / from the second start of a release on "
-                    f"(on-disk copy); {first} s at its first start", later < 2))
+    targets.append(("ready < 2 s", f"{first} s to the first answer of / at a release's first start; {later} s from "
+                    "its second start on (on-disk copy)", max(first, later) < 2))
     light = outputs["Light queries and memory"]
     rows = [(float(memory), float(disk)) for memory, disk in re.findall(LIGHT, light, re.M)]
     spans = [(min(r[i] for r in rows), max(r[i] for r in rows)) for i in (0, 1)] if rows else []

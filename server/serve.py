@@ -130,13 +130,26 @@ LOGGING = {
     "formatters": {"generic": {"format": "%(asctime)s [%(levelname)s] %(message)s"},
                    "ours": {"format": "%(asctime)s [%(levelname)s] %(name)s: %(message)s"},
                    "access": {"format": "%(message)s"}},
-    "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+    "filters": {"intended": {"()": "server.serve.Intended"}},
+    "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "filters": ["intended"]},
                  "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
                  "ours": {"formatter": "ours", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
     "loggers": {"_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
                 "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["ours"], "level": "WARNING"},
 }
+
+
+class Intended(logging.Filter):
+    """Leaves out granian's warning, at every start, that more threads than twice the cores "seems quite high": ours
+    are so by design (`Settings.http_threads`: a thread for each public query that may run or wait, so that queued
+    queries keep no page waiting), and a warning at every start read as a fault to an operator."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "seems quite high compared to the number of CPU cores" not in record.getMessage()
+
+
 READY_DIR = "MPSC_READY_DIR"  # where a granian worker notes that its app is whole (`Readiness`)
 READY_WAIT = 300  # seconds a respawned worker may take to be ready before its predecessor is stopped all the same
 
