@@ -29,6 +29,10 @@ PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 # What names a thing, in order of preference: resources, concepts, DCAT records, agents.
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
+# The property that states a funding figure's amount, by how the source bounds it: exact (""); only a bound ("über",
+# "bis zu": schema:minValue, maxValue); a round figure given as such ("rund", "about"; sources/curation/funding.csv).
+AMOUNT_BY_BOUND = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue,
+                   "about": MPSC.approximateAmount}
 
 
 def bind_prefixes(graph):

@@ -11,7 +11,7 @@ import re
 import pyoxigraph as ox
 
 from . import iris
-from .namespaces import ID, LABEL_PROPERTIES, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
+from .namespaces import AMOUNT_BY_BOUND, ID, LABEL_PROPERTIES, METADATA_GRAPH, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI, PREFIXES, PROGRAMME_GRAPH, REFERENCE_GRAPH
 
 # Every query may use the project's prefixes; a few unused declarations cost the parser nothing.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
@@ -251,8 +251,8 @@ def projects_in(place: str) -> str:
 
 
 # The property that holds a funding figure's amount, by how the sources bound it (numbers.BOUND_WORDS).
-_BOUNDS = ('VALUES (?boundBy ?bound) { (mpsc:fundingAmount "") (schema:minValue "min") (schema:maxValue "max") '
-           '(mpsc:approximateAmount "about") }')
+_BOUNDS = ("VALUES (?boundBy ?bound) { " + " ".join(f'(<{prop}> "{bound}")' for bound, prop in AMOUNT_BY_BOUND.items())
+           + " }")
 
 
 def projects(round_: str | None = None, category: str | None = None, state: str | None = None) -> str:

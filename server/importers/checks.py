@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ..iris import LEVEL_PATHS
 from .concepts import CATEGORIES, CODE_LISTS
 from .course import FIGURES, PHASES
-from .figures import VALUE
+from ..namespaces import AMOUNT_BY_BOUND
 from .governance import BUDGETS, CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .measures import KINDS, STATUS
 from .programme import FUNDING_STATED, OTHER_BODY_CLASS
@@ -120,7 +120,7 @@ TABLE_RULES: dict[str, dict[str, Rule]] = {
     "mpsc/projects.csv": {"category": one_of(CATEGORIES), "funding_eur": empty_or(AMOUNT)},
     "curation/projects.csv": {"funding_kind": one_of(CODE_LISTS["funding-kind"][3], empty=True),
                               "funding_stated": one_of(FUNDING_STATED, empty=True)},
-    "curation/funding.csv": {"bound": one_of(set(VALUE) - {""}, empty=True), "preferred": one_of({"no"}, empty=True),
+    "curation/funding.csv": {"bound": one_of(set(AMOUNT_BY_BOUND) - {""}, empty=True), "preferred": one_of({"no"}, empty=True),
                              "rate": empty_or(NUMBER)},
     "curation/partners.csv": {"member": one_of({"yes"}, empty=True)},
     "curation/coverage.csv": {"municipalities": (AMOUNT[0], "a whole number in digits")},

@@ -7,12 +7,9 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import iris
 from ..numbers import euro_amount
-from ..namespaces import MPSC, SCHEMA
+from ..namespaces import AMOUNT_BY_BOUND, MPSC
 from .provenance import cite
 
-# Where a source gives only a bound ("über", "bis zu"), the number is a schema:minValue or maxValue; where
-# it gives a round figure as such ("rund", "about"; sources/curation/funding.csv), an mpsc:approximateAmount.
-VALUE = {"": MPSC.fundingAmount, "min": SCHEMA.minValue, "max": SCHEMA.maxValue, "about": MPSC.approximateAmount}
 KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
 
 
@@ -28,7 +25,7 @@ def add_figure(graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, l
     graph.add((iri, RDF.type, MPSC.FundingFigure))
     graph.add((iri, MPSC.fundingKind, iris.funding_kind(kind)))
     if amount is not None:
-        graph.add((iri, VALUE[bound], Literal(amount, datatype=XSD.decimal)))
+        graph.add((iri, AMOUNT_BY_BOUND[bound], Literal(amount, datatype=XSD.decimal)))
     if rate:
         graph.add((iri, MPSC.fundingRate, Literal(rate, datatype=XSD.decimal)))
     for lang, text in zip(("de", "en"), labels):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
+from ..namespaces import AMOUNT_BY_BOUND, BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .. import iris, queries
 from ..dates import spoken_date
 from ..numbers import quantity
@@ -37,8 +37,7 @@ FIRST = (MPSC.title, SCHEMA.alternateName, MPSC.fundingRound, MPSC.category, MPS
 # table's 17.5 Mio "unsicher" while the leading grant, 15.7 Mio, stood far below among the links).
 HEADLINE = {MPSC.federalGrant, MPSC.totalVolume, MPSC.fundingKind}
 BACKLINKS_SHOWN = 50
-UNITS = {MPSC.fundingAmount: "€", MPSC.approximateAmount: "€", SCHEMA.minValue: "€", SCHEMA.maxValue: "€",
-         MPSC.fundingRate: "%", MPSC.area: "km²"}
+UNITS = {**dict.fromkeys(AMOUNT_BY_BOUND.values(), "€"), MPSC.fundingRate: "%", MPSC.area: "km²"}
 
 
 @dataclass
