@@ -24,7 +24,7 @@ from .site import missing, page_tag, reader, render_page
 bp = Blueprint("dumps", __name__)
 # Media types of the files about the release, which the manifest does not list.
 OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "application/json",
-             SEARCH_INDEX: "application/vnd.sqlite3", CHANGES: "text/turtle"}
+             SEARCH_INDEX: "application/vnd.sqlite3", CHANGES: TURTLE.media_type}
 
 
 @bp.route("/dumps/")
