@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -152,16 +152,23 @@ class Finder:
         short = dict(zip(("short1", "short2", "short3"), [*names.unpadded(ident), "", "", ""]))  # "094750000000": 09475
         params = {"id": key, "padded": padded, **short, "fold": fold, "loose": loose, "fold_end": _after(fold),
                   "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
-        column, params["parts"] = ("en" if lang == "en" else "de"), _parts(text)
-        with closing(self._connect()) as db:
-            if self._parts is None:
-                self._parts, self._tags = _has_parts(db), _has_label_tags(db)
+        params["parts"] = _parts(text)
+        with self._opened(lang) as (db, column, tag):
             hits = _HITS.format(parts=_PARTS if params["parts"] and self._parts else "")
-            tag = f"e.label_{column}_lang" if self._tags else "''"
             rows = db.execute(hits + _PAGE.format(lang=column, tag=tag), params).fetchall()
             total = db.execute(hits + _TOTAL, params).fetchone()[0]
         return [Hit(iri, cls, label, description, MATCHES[tier], bool(participant), population, label_lang)
                 for iri, cls, label, description, tier, participant, population, label_lang in rows], total
+
+    @contextmanager
+    def _opened(self, lang: str):
+        """The index opened, the label column for `lang` and the expression of its labels' language tag; whether the
+        index has the trigram table and the tag columns (an older release's has neither) is learnt at the first."""
+        column = "en" if lang == "en" else "de"
+        with closing(self._connect()) as db:
+            if self._parts is None:
+                self._parts, self._tags = _has_parts(db), _has_label_tags(db)
+            yield db, column, f"e.label_{column}_lang" if self._tags else "''"
 
     def near(self, text: str, lang: str = "de", limit: int = 5) -> list[Hit]:
         """Names spelt like `text`, best first, for a search that found nothing (a citizen's review: "Grevesmülen",
@@ -172,13 +179,9 @@ class Finder:
         grams = sorted({w[i:i + PART_LENGTH] for w in fold.split() for i in range(len(w) - PART_LENGTH + 1)})
         if not grams or len(fold) > NEAR_CHARS or len(fold.split()) > NEAR_WORDS:
             return []
-        column = "en" if lang == "en" else "de"
-        with closing(self._connect()) as db:
-            if self._parts is None:
-                self._parts, self._tags = _has_parts(db), _has_label_tags(db)
+        with self._opened(lang) as (db, column, tag):
             if not self._parts:
                 return []
-            tag = f"e.label_{column}_lang" if self._tags else "''"
             ids = [row[0] for row in db.execute(_NEAR_IDS, {"grams": " OR ".join(f'"{gram}"' for gram in grams),
                                                             "candidates": NEAR_CANDIDATES})]
             rows = db.execute(_NEAR.format(lang=column, tag=tag, ids=",".join("?" * len(ids))), ids).fetchall()
