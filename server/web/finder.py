@@ -151,8 +151,7 @@ class Finder:
         key, padded, *_ = names.key_forms(ident) + [""]  # "9461000" is found as 09461000 too
         short = dict(zip(("short1", "short2", "short3"), [*names.unpadded(ident), "", "", ""]))  # "094750000000": 09475
         params = {"id": key, "padded": padded, **short, "fold": fold, "loose": loose, "fold_end": _after(fold),
-                  "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset}
-        params["parts"] = _parts(text)
+                  "loose_end": _after(loose), "words": words, "limit": limit, "offset": offset, "parts": _parts(text)}
         with self._opened(lang) as (db, column, tag):
             hits = _HITS.format(parts=_PARTS if params["parts"] and self._parts else "")
             rows = db.execute(hits + _PAGE.format(lang=column, tag=tag), params).fetchall()
