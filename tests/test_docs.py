@@ -46,6 +46,15 @@ def test_plain_pytest_leaves_the_slow_comparisons_out_and_make_test_runs_them():
     assert re.search(r"^\tenv -u PYTHONDONTWRITEBYTECODE \$\(BIN\)/python -m pytest .*--slow$", makefile, re.M)
 
 
+def test_every_link_to_a_section_of_readme_finds_its_heading():
+    """README's contents and cross-references link to headings by GitHub's anchors (lower case, punctuation
+    left out, spaces as hyphens): a heading renamed would leave a link that leads nowhere."""
+    anchors = {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+               for heading in re.findall(r"^#{1,4} (.+)$", README, re.M)}
+    links = re.findall(r"\]\(#([^)]+)\)", README)
+    assert len(links) > 15 and set(links) <= anchors, sorted(set(links) - anchors)
+
+
 @pytest.mark.parametrize("variable", sorted(ENVIRONMENT.values()))
 def test_every_setting_is_in_the_configuration_table(variable):
     assert re.search(rf"^\| `{variable}` \|", README, re.M), f"{variable} missing from README's configuration table"
