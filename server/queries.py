@@ -250,7 +250,8 @@ def projects_in(place: str) -> str:
     {place} schema:containedInPlace ?district }} }}"""
 
 
-# The property that holds a funding figure's amount, by how the sources bound it (numbers.BOUND_WORDS).
+# The property that holds a funding figure's amount, by how the sources bound it (namespaces.AMOUNT_BY_BOUND; their
+# words: numbers.BOUND_WORDS).
 _BOUNDS = ("VALUES (?boundBy ?bound) { " + " ".join(f'(<{prop}> "{bound}")' for bound, prop in AMOUNT_BY_BOUND.items())
            + " }")
 

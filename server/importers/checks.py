@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 
 from ..iris import LEVEL_PATHS
+from ..namespaces import AMOUNT_BY_BOUND
 from .concepts import CATEGORIES, CODE_LISTS
 from .course import FIGURES, PHASES
-from ..namespaces import AMOUNT_BY_BOUND
 from .governance import BUDGETS, CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .measures import KINDS, STATUS
 from .programme import FUNDING_STATED, OTHER_BODY_CLASS
