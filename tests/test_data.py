@@ -134,6 +134,26 @@ def test_everything_the_ontology_describes_has_labels_in_both_languages(release_
     assert rows == []
 
 
+def test_everything_with_an_iri_of_its_own_has_one_german_label(release_store):
+    """docs/contract.md: `rdfs:label`, `@de` exactly one, on everything with an IRI of its own (not the `#` parts of a
+    document). A Linked Data consumer's review: the catalogue and the 22 distributions had titles only, which generic
+    browsers do not read. Retired identifiers (owl:deprecated) describe only their retirement."""
+    rows = select(release_store, """SELECT ?s (COUNT(DISTINCT ?de) AS ?n) WHERE {
+          { SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), "https://w3id.org/mpsc/id/")
+                                                                    && !CONTAINS(STR(?s), "#")) } }
+          FILTER NOT EXISTS { ?s owl:deprecated true }
+          OPTIONAL { ?s rdfs:label ?de FILTER(LANG(?de) = "de") } } GROUP BY ?s HAVING (COUNT(DISTINCT ?de) != 1)""")
+    assert rows == []
+
+
+def test_no_two_resources_share_a_homepage(release_store):
+    """foaf:homepage is inverse functional (FOAF): a reasoner or a crawler merging by it made the catalogue and its
+    publisher one resource (a Linked Data consumer's review); the publisher names the site as a foaf:page."""
+    rows = select(release_store, """SELECT ?page WHERE { ?a <http://xmlns.com/foaf/0.1/homepage> ?page .
+          ?b <http://xmlns.com/foaf/0.1/homepage> ?page FILTER(?a != ?b) }""")
+    assert rows == []
+
+
 def test_every_state_has_our_english_name_marked_as_ours(release_store):
     rows = select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?state ?en ?note WHERE { GRAPH <https://w3id.org/mpsc/graph/reference> {

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, VOID, XSD
 
 from . import changes
 from .licences import LICENCES
@@ -121,8 +121,9 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     if entry.get("dump"):
         meta.add((DATASET, VOID.dataDump, url))
     meta.add((dist, RDF.type, DCAT.Distribution))
-    meta.add((dist, DCTERMS.title, Literal(entry["title_de"], lang="de")))
-    meta.add((dist, DCTERMS.title, Literal(entry["title_en"], lang="en")))
+    for lang in ("de", "en"):  # the label, as every resource has one (docs/contract.md), is the title
+        for prop in (DCTERMS.title, RDFS.label):
+            meta.add((dist, prop, Literal(entry[f"title_{lang}"], lang=lang)))
     meta.add((dist, DCAT.accessURL, iris.downloads()))
     meta.add((dist, DCAT.downloadURL, url))
     # DCAT: the media type of the payload; a gzip wrapper is stated by dcat:compressFormat.
