@@ -171,7 +171,7 @@ class ProgrammeImporter:
 
     def _add_topics(self, graph: Graph, iri: URIRef, row: dict) -> None:
         for term in split_list(row["topics"]):
-            graph.add((iri, SCHEMA.keywords, Literal(term)))
+            graph.add((iri, SCHEMA.keywords, Literal(term, lang="en")))  # the collector's English words
             fields = self.sources.fields_of(term)
             if not fields:
                 self.problems.append(f"{row['slug']}: topic term matches no field of action: {term!r}")
