@@ -146,6 +146,19 @@ def test_everything_with_an_iri_of_its_own_has_one_german_label(release_store):
     assert rows == []
 
 
+def test_every_amount_of_money_names_its_currency_and_a_rate_alone_is_none(release_store):
+    """A Linked Data consumer's review: every funding figure was a schema:MonetaryAmount (by subclassing) without a
+    currency, the two figures that give only a rate (65 and 90 per cent) too. Ontology 1.5.0: a figure stating an
+    amount, bound or approximation is a schema:MonetaryAmount in "EUR"; one giving a rate alone is not."""
+    figures = select(release_store, """SELECT ?f (BOUND(?amount) AS ?money) (EXISTS { ?f a schema:MonetaryAmount } AS ?typed)
+          (GROUP_CONCAT(STR(?currency)) AS ?currencies) WHERE { ?f a mpsc:FundingFigure
+          OPTIONAL { ?f mpsc:fundingAmount|mpsc:approximateAmount|schema:minValue|schema:maxValue ?amount }
+          OPTIONAL { ?f schema:currency ?currency } } GROUP BY ?f ?amount""")
+    assert len(figures) > 100 and sum(f["money"] == "false" for f in figures) == 2
+    kinds = [(f["money"], f["typed"], f.get("currencies", "")) for f in figures]
+    assert set(kinds) == {("true", "true", "EUR"), ("false", "false", "")}, kinds
+
+
 def test_no_two_resources_share_a_homepage(release_store):
     """foaf:homepage is inverse functional (FOAF): a reasoner or a crawler merging by it made the catalogue and its
     publisher one resource (a Linked Data consumer's review); the publisher names the site as a foaf:page."""

@@ -7,9 +7,10 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import iris
 from ..numbers import euro_amount
-from ..namespaces import AMOUNT_BY_BOUND, MPSC
+from ..namespaces import AMOUNT_BY_BOUND, MPSC, SCHEMA
 from .provenance import cite
 
+CURRENCY = "EUR"  # ISO 4217, as schema:currency asks: every amount the sources give is in euros
 KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
 
 
@@ -24,7 +25,9 @@ def add_figure(graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, l
     graph.add((owner, MPSC.funding, iri))
     graph.add((iri, RDF.type, MPSC.FundingFigure))
     graph.add((iri, MPSC.fundingKind, iris.funding_kind(kind)))
-    if amount is not None:
+    if amount is not None:  # an amount of money (a figure with a rate alone is none: ontology 1.5.0)
+        graph.add((iri, RDF.type, SCHEMA.MonetaryAmount))
+        graph.add((iri, SCHEMA.currency, Literal(CURRENCY)))
         graph.add((iri, AMOUNT_BY_BOUND[bound], Literal(amount, datatype=XSD.decimal)))
     if rate:
         graph.add((iri, MPSC.fundingRate, Literal(rate, datatype=XSD.decimal)))

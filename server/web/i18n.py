@@ -507,6 +507,7 @@ TERMS = {
     SCHEMA.sameAs: ("entspricht", "same as"),
     SCHEMA.containedInPlace: ("liegt in", "contained in"),
     SCHEMA.keywords: ("Schlagwörter", "keywords"),
+    SCHEMA.currency: ("Währung", "currency"),
     SCHEMA.alternateName: ("Kurzname", "alternate name"),
     SCHEMA.startDate: ("Beginn", "start"),
     SCHEMA.endDate: ("Ende", "end"),
