@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 
 # One page of every kind the site has, in German (the default) and one in English.
 PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "cooperations", "charter", "ontology",
-         "sparql", "dumps/", "limits", "search?q=Koeln", "search?q=stadt&page=2", "doc/project/connected-urban-twins",
-         "doc/municipality/09461000", "doc/district/09471", "doc/state/09", "doc/charter/recommendation-1.1",
+         "ontology/1.3.0", "sparql", "dumps/", "limits", "search?q=Koeln", "search?q=stadt&page=2",
+         "doc/project/connected-urban-twins", "doc/municipality/09461000", "doc/district/09471", "doc/state/09", "doc/charter/recommendation-1.1",
          "doc/dataset", "doc/round/2020", "changes", "doc/no/such/thing", "projects?lang=en", "doc/project/bamberg?lang=en",
          "sparql?query=" + quote("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> "
                                  "SELECT ?p ?title ?round WHERE { ?p mpsc:title ?title ; mpsc:fundingRound ?round }")

@@ -234,6 +234,8 @@ MESSAGES = {
                       "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
                       "The data as tables for spreadsheets, each with CSVW metadata (W3C CSV on the Web): columns, "
                       "datatypes and the RDF statement each cell stands for. The same files are under"),
+    "onto.earlier": ("Eine frühere Version der Ontologie, wie sie veröffentlicht wurde. Die aktuelle:",
+                     "An earlier version of the ontology, as it was published. The current one:"),
     "onto.classes": ("Klassen", "Classes"),
     "onto.properties": ("Eigenschaften", "Properties"),
     "onto.domain": ("Domäne", "Domain"),

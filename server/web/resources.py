@@ -178,18 +178,32 @@ def ontology_version(version: str) -> Response:
         return see_other(ONTOLOGY_IRI, choose(DOCUMENT_FORMATS, suffix=suffix).format)
     release = served_release()
     path = release.ontology_version(version) if release else None
-    if path is None or suffix is HTML:  # an earlier version has no page
+    if path is None or suffix is HTML:  # a page has no suffix, as a document's has none
         fmt = choose(DOCUMENT_FORMATS).format
         return document_headers(not_found(fmt=fmt, details={"iri": f"{ONTOLOGY_IRI}/{version}"}), negotiated=True)
-    fmt, negotiated = choose(GRAPH_FORMATS, suffix=suffix)
+    fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
     triples = per_release.value(f"ontology-version {version}", lambda: rdfio.canonical(
         [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]))
-    response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
-                                     lambda: rdf_response(triples, fmt))
     link = reader()[1]  # named as every document is (a protocol review: these lacked both headers)
-    return document_headers(response, negotiated=negotiated, location=link.url(f"ontology/{version}.{fmt.extension}"),
-                            alternates=[(f, link.url(f"ontology/{version}.{f.extension}")) for f in GRAPH_FORMATS
-                                        if f is not fmt])
+    urls = {f: link.url(f"ontology/{version}" + ("" if f is HTML else f".{f.extension}")) for f in DOCUMENT_FORMATS}
+    if fmt is HTML:
+        response = responses.conditional(page_tag(fmt.key), lambda: earlier_ontology_page(triples, urls))
+    else:
+        response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
+                                         lambda: rdf_response(triples, fmt))
+    return document_headers(response, negotiated=negotiated, location=urls[fmt],
+                            alternates=[(f, url) for f, url in urls.items() if f is not fmt])
+
+
+def earlier_ontology_page(triples: list[ox.Triple], urls: dict[Format, str]) -> Response:
+    """The page of an earlier version of the ontology, from its file as the release keeps it, with a link to the
+    current one (a Linked Data consumer's review: following owl:priorVersion from the page led a reader to a 406
+    or a download)."""
+    graph = Graph()
+    for triple in triples:
+        graph.add((rdfio.from_ox(triple.subject), rdfio.from_ox(triple.predicate), rdfio.from_ox(triple.object)))
+    return render_page("ontology.html", doc={**documentation(graph, namer(graph)), "current": reader()[1].url("ontology")},
+                       alternates=[(f, url) for f, url in urls.items() if f is not HTML])
 
 
 def known(iri: str) -> bool:
