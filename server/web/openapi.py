@@ -353,8 +353,9 @@ def document_routes() -> dict[str, dict]:
         "/ontology/<version>": {"get": operation(
             "ontologyVersion", "documents", "A version IRI of the vocabulary",
             "The ontology's `owl:versionIRI`: 303 to `/ontology` in the negotiated format; an earlier version "
-            "(an `owl:priorVersion`) answers that version in RDF, as the release keeps it; 404 for other versions.",
-            {"200": answer("An earlier version of the vocabulary.", content(*GRAPH_FORMATS),
+            "(an `owl:priorVersion`) answers that version as a page or in RDF, as the release keeps it; 404 for "
+            "other versions.",
+            {"200": answer("An earlier version of the vocabulary.", content(*DOCUMENT_FORMATS),
                            ETag=header("ETag", True), Vary=header("Vary")), **not_modified(),
              "303": see_other("the vocabulary in the negotiated format."), **unknown,
              **errors(406, *STORE_ERRORS)}, [path("version", "The vocabulary's version.", {"type": "string"},
