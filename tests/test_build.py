@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
-from server.build import DUMPS, VALIDATION_CACHE, validation
+from server.build import DUMPS, VALIDATION_CACHE, pipeline, validation
 from server.build.background import Background, ChildFailed, Claim
 from server.build.exports import GROUP, TABLES
 from server.build.release import CHANGES, CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX, Releases, read_checksums
@@ -25,6 +25,7 @@ from server.build.pipeline import (CONTENT, SHARED_PARTS, BuildError, Shared, bu
                                    release_date, seal)
 
 from .conftest import mpsc
+from .sparql_support import make_release, sample_quads
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FILES = {"mpsc.ttl", "mpsc.nt.gz", "mpsc.jsonld", "void.ttl", "SHA256SUMS"}
@@ -216,6 +217,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else os.readlink(p).encode())
             for p in sorted(folder.rglob("*"))
             if (p.is_file() or p.is_symlink()) and p.relative_to(folder).parts[0] != VALIDATION_CACHE}
+
+
+def test_a_current_release_whose_manifest_cannot_be_read_is_refused_before_any_work(tmp_path, monkeypatch):
+    """The build said so only after ~8 s of parsing and validating (a review: `mpsc build` over such a folder)."""
+    release = make_release(tmp_path, sample_quads("garbled"), "garbled")
+    (release.path / "release.json").write_bytes(b"X" + (release.path / "release.json").read_bytes()[1:])
+
+    def parse_inputs(root):
+        raise AssertionError("the build parsed its input before it looked at the current release")
+
+    monkeypatch.setattr(pipeline, "parse_inputs", parse_inputs)
+    with pytest.raises(BuildError, match="release garbled is damaged: release.json cannot be read"):
+        build(ROOT, tmp_path)
 
 
 def test_invalid_data_fails_the_build_and_keeps_the_previous_release(small_root, tmp_path):

@@ -20,6 +20,7 @@ from server.build.release import SEARCH_INDEX
 from server.config import Settings
 from server.formats import TURTLE
 from server.store.embedded import EmbeddedStore
+from server.web.i18n import message
 from server.web.links import document_path
 from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type, parse, vary
@@ -383,14 +384,16 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
         status, headers, page = fetch(base_url + document_path(str(prior)), BROWSER)
         assert status == 200 and media_type(headers) == "text/html" and "accept" in vary(headers), prior
         version = str(prior).rsplit("/", 1)[1]
-        assert f"{version}</p>" in page.decode() and f'href="{base_url}ontology"' in page.decode()
-        assert headers["Content-Location"] == base_url + document_path(str(prior))
+        lead = f'<p class="lead">{message("onto.earlier", "de")} <a href="{base_url}ontology">'
+        assert f"{version}</p>" in page.decode() and lead in page.decode()
+        assert headers["Content-Location"] == f"{base_url}ontology/{version}.html?lang=de"  # the concrete page
+        status, headers, _ = fetch(headers["Content-Location"], "text/turtle")  # the suffix decides
+        assert status == 200 and media_type(headers) == "text/html" and "accept" not in vary(headers)
         seen.append(str(prior).rsplit("/", 1)[1])
         prior = graph.value(URIRef(BASE + "ontology"), OWL.priorVersion)
     assert seen == ["1.4.2", "1.4.1", "1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0"]
     status, headers, body = fetch(f"{base_url}ontology/1.3.0.jsonld", "text/turtle")  # a suffix names the format
     assert status == 200 and media_type(headers) == "application/ld+json" and "accept" not in vary(headers)
-    assert fetch(f"{base_url}ontology/1.3.0.html")[0] == 404
 
 
 @pytest.mark.parametrize("iri, path", [

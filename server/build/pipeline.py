@@ -206,8 +206,8 @@ def damaged(error: ReleaseCorrupt, out_dir: Path) -> BuildError:
 
 
 def current_release(out_dir: Path) -> Release | None:
-    """The current release in `out_dir` (None before the first), a damaged one a BuildError with the repair advice.
-    The build asks first: the error had come after ~8 s of work."""
+    """The current release in `out_dir` (None before the first), one whose manifest cannot be read a BuildError with
+    the repair advice. The build asks first: the error had come after ~8 s of work."""
     try:
         return Releases(out_dir).current()
     except ReleaseCorrupt as error:

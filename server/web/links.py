@@ -71,8 +71,8 @@ def document_path(iri: str, fmt: Format | None = None) -> str | None:
         path = NAMED_DOCUMENTS[base] + suffix
     elif base.startswith(ID):
         path = "doc/" + base[len(ID):] + suffix
-    elif base.startswith(GRAPH):  # named graphs and their VoID partitions answer under their own IRI
-        path = base[len(BASE):] + suffix
+    elif base.startswith((GRAPH, ONTOLOGY_IRI + "/")):  # named graphs, their VoID partitions and the ontology's
+        path = base[len(BASE):] + suffix                    # versions answer under their own IRI
     elif _is_site_path(base[len(BASE):]):
         path = base[len(BASE):]
     else:

@@ -355,11 +355,10 @@ def document_routes() -> dict[str, dict]:
             "The ontology's `owl:versionIRI`: 303 to `/ontology` in the negotiated format; an earlier version "
             "(an `owl:priorVersion`) answers that version as a page or in RDF, as the release keeps it; 404 for "
             "other versions.",
-            {"200": answer("An earlier version of the vocabulary.", content(*DOCUMENT_FORMATS),
-                           ETag=header("ETag", True), Vary=header("Vary")), **not_modified(),
-             "303": see_other("the vocabulary in the negotiated format."), **unknown,
-             **errors(406, *STORE_ERRORS)}, [path("version", "The vocabulary's version.", {"type": "string"},
-                                                   examples=["1.0.0"]), LANG])},
+            {"200": document_answer(), **not_modified(), "303": see_other("the vocabulary in the negotiated format."),
+             **unknown, **errors(406, *STORE_ERRORS)},
+            [path("version", "The vocabulary's version; a suffix names the format.", {"type": "string"},
+                  examples=["1.0.0", "1.0.0.ttl"]), *PAGE_PARAMETERS])},
     }
 
 

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
 from ..dates import spoken_date
-from ..formats import GRAPH_FORMATS, HTML, Format
+from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
@@ -169,33 +169,31 @@ def ontology_rdf(fmt: Format) -> Response:
 @bp.route("/ontology/<version>")
 def ontology_version(version: str) -> Response:
     """A version IRI of the ontology (owl:versionIRI): the current one 303 to the ontology document in the
-    negotiated format; an earlier one, which the release keeps as a file, answers that version in RDF (a suffix,
-    `/ontology/1.3.0.ttl`, names one format as on documents)."""
+    negotiated format; an earlier one, which the release keeps as a file, answers that version as a page or in RDF
+    (a suffix, `/ontology/1.3.0.ttl`, names one format as on documents)."""
     version, suffix = split_suffix(version)
+    iri = f"{ONTOLOGY_IRI}/{version}"
     versions = per_release.value("ontology-versions", lambda: {
         str(row["version"]) for row in get_store().select(queries.ontology_versions())})
-    if f"{ONTOLOGY_IRI}/{version}" in versions:
+    if iri in versions:
         return see_other(ONTOLOGY_IRI, choose(DOCUMENT_FORMATS, suffix=suffix).format)
     release = served_release()
     path = release.ontology_version(version) if release else None
-    if path is None or suffix is HTML:  # a page has no suffix, as a document's has none
+    if path is None:
         fmt = choose(DOCUMENT_FORMATS).format
-        return document_headers(not_found(fmt=fmt, details={"iri": f"{ONTOLOGY_IRI}/{version}"}), negotiated=True)
+        return document_headers(not_found(fmt=fmt, details={"iri": iri}), negotiated=True)
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
     triples = per_release.value(f"ontology-version {version}", lambda: rdfio.canonical(
         [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE)]))
-    link = reader()[1]  # named as every document is (a protocol review: these lacked both headers)
-    urls = {f: link.url(f"ontology/{version}" + ("" if f is HTML else f".{f.extension}")) for f in DOCUMENT_FORMATS}
     if fmt is HTML:
-        response = responses.conditional(page_tag(fmt.key), lambda: earlier_ontology_page(triples, urls))
+        response = responses.conditional(page_tag(fmt.key), lambda: earlier_ontology_page(iri, triples))
     else:
         response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
                                          lambda: rdf_response(triples, fmt))
-    return document_headers(response, negotiated=negotiated, location=urls[fmt],
-                            alternates=[(f, url) for f, url in urls.items() if f is not fmt])
+    return with_alternates(response, iri, fmt, negotiated)  # named as every document is (a protocol review)
 
 
-def earlier_ontology_page(triples: list[ox.Triple], urls: dict[Format, str]) -> Response:
+def earlier_ontology_page(iri: str, triples: list[ox.Triple]) -> Response:
     """The page of an earlier version of the ontology, from its file as the release keeps it, with a link to the
     current one (a Linked Data consumer's review: following owl:priorVersion from the page led a reader to a 406
     or a download)."""
@@ -203,7 +201,7 @@ def earlier_ontology_page(triples: list[ox.Triple], urls: dict[Format, str]) -> 
     for triple in triples:
         graph.add((rdfio.from_ox(triple.subject), rdfio.from_ox(triple.predicate), rdfio.from_ox(triple.object)))
     return render_page("ontology.html", doc={**documentation(graph, namer(graph)), "current": reader()[1].url("ontology")},
-                       alternates=[(f, url) for f, url in urls.items() if f is not HTML])
+                       alternates=alternates(iri, HTML))
 
 
 def known(iri: str) -> bool:
