@@ -136,11 +136,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as copy:
         build = [str(Path(PYTHON).parent / "mpsc"), "build", "--out", scratch]
-        fresh = [run(build[:-1] + [f"{scratch}/new-{n}"]) for n in range(3)]
+        folders = [f"{scratch}/new-{n}" for n in range(3)]
+        fresh = [run([*build[:-1], folder]) for folder in folders]
         first, _, first_mib = fresh[-1]
         first_s = statistics.median(seconds for _, seconds, _ in fresh)
-        again, again_s, _ = run(build[:-1] + [f"{scratch}/new-2"])
-        changed, changed_s, _ = run(build[:-1] + [f"{scratch}/new-2"], env={"MPSC_ROOT": edited_copy(Path(copy))})
+        again, again_s, _ = run([*build[:-1], folders[-1]])
+        changed, changed_s, _ = run([*build[:-1], folders[-1]], env={"MPSC_ROOT": edited_copy(Path(copy))})
     each = ", ".join(f"{seconds:.1f}" for _, seconds, _ in fresh)
     sections.append(("Build", shown(" ".join(build)) + "   # into three new folders, then the last unchanged, then "
                      f"with MPSC_ROOT=COPY: {EDIT[0]} with {EDIT[1]!r} for {EDIT[2]!r}",

@@ -63,6 +63,14 @@ def converting(convert):
     return term
 
 
+def to_graph(triples, graph: Graph | None = None) -> Graph:
+    """pyoxigraph triples (or quads) in an rdflib graph, `graph` or a new one, each term converted once."""
+    graph, term = (Graph() if graph is None else graph), converting(from_ox)
+    for t in triples:
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
+    return graph
+
+
 RDF_TYPE = str(RDF.type)
 TYPE_NODE = ox.NamedNode(RDF_TYPE)
 

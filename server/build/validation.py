@@ -275,10 +275,8 @@ def _cached_findings(texts: list[bytes], labelled: Callable[[Graph], Graph], sha
 def _label_graph(layer: tuple[list[ox.Triple], ...], report: Graph) -> Graph:
     """The labels of the report's focus nodes from pyoxigraph triples, as the graph `_result` reads them from."""
     focus = {rdfio.to_ox(node) for node in report.objects(None, SH.focusNode)}
-    labels = Graph(store="SimpleMemory")
-    for triple in (t for triples in layer for t in triples if t.predicate == LABEL and t.subject in focus):
-        labels.add(tuple(rdfio.from_ox(term) for term in triple))
-    return labels
+    return rdfio.to_graph((t for triples in layer for t in triples if t.predicate == LABEL and t.subject in focus),
+                          Graph(store="SimpleMemory"))
 
 
 def _prune(cache: Path) -> None:

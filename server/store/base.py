@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..formats import NTRIPLES, SRJ, Format
-from ..rdfio import converting, from_ox
+from ..rdfio import from_ox, to_graph
 
 
 class Store(ABC):
@@ -72,7 +72,4 @@ class Store(ABC):
 
     def construct(self, sparql: str) -> Graph:
         """The graph of a CONSTRUCT or DESCRIBE query as an rdflib graph."""
-        graph, term = Graph(), converting(from_ox)
-        for t in ox.parse(io.BytesIO(self.query(sparql, NTRIPLES)), format=ox.RdfFormat.N_TRIPLES):
-            graph.add((term(t.subject), term(t.predicate), term(t.object)))
-        return graph
+        return to_graph(ox.parse(io.BytesIO(self.query(sparql, NTRIPLES)), format=ox.RdfFormat.N_TRIPLES))

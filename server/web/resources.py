@@ -197,9 +197,7 @@ def earlier_ontology_page(iri: str, triples: list[ox.Triple]) -> Response:
     """The page of an earlier version of the ontology, from its file as the release keeps it, with a link to the
     current one (a Linked Data consumer's review: following owl:priorVersion from the page led a reader to a 406
     or a download)."""
-    graph = Graph()
-    for triple in triples:
-        graph.add((rdfio.from_ox(triple.subject), rdfio.from_ox(triple.predicate), rdfio.from_ox(triple.object)))
+    graph = rdfio.to_graph(triples)
     return render_page("ontology.html", doc={**documentation(graph, namer(graph)), "current": reader()[1].url("ontology")},
                        alternates=alternates(iri, HTML))
 
