@@ -353,6 +353,25 @@ def test_known_corrections_of_funding_figures(programme, slug, kind, amount, bou
     assert all(f": {words}€{int(float(amount)):,}" in label for _, _, label in rows)
 
 
+def test_every_figure_of_money_says_its_amount_and_bound_in_its_labels(programme):
+    """A researcher's review: a round's "funds after the increase" was a lower bound only its properties said; the
+    labels of programme and round figures now say it as projects' figures do ("more than €350,000,000")."""
+    words = {"fundingAmount": ("", ""), "minValue": ("mehr als ", "more than "), "maxValue": ("bis zu ", "up to "),
+             "approximateAmount": ("rund ", "about ")}
+    rows = values(programme, """SELECT ?figure ?value ?amount ?de ?en WHERE {
+          ?figure a mpsc:FundingFigure ; ?value ?amount ; rdfs:label ?de , ?en
+          VALUES ?value { mpsc:fundingAmount schema:minValue schema:maxValue mpsc:approximateAmount }
+          FILTER(LANG(?de) = "de" && LANG(?en) = "en") }""")
+    assert len({figure for figure, *_ in rows}) > 140  # projects', rounds' and the programme's
+    wrong = []
+    for figure, value, amount, de, en in rows:
+        german, english = words[re.split(r"[#/]", value)[-1]]
+        euros = int(float(amount))
+        if not (de.endswith(f": {german}{euros:,} €".replace(",", ".")) and en.endswith(f": {english}€{euros:,}")):
+            wrong.append((figure, de, en))
+    assert not wrong
+
+
 @pytest.mark.parametrize("figure, value, amount", [
     # amounts applied for, or estimated before the award: published with their bound, never the leading figure
     # (sources/curation/funding.csv, preferred = no)
@@ -397,7 +416,8 @@ def test_amounts_a_source_calls_approximate_are_no_exact_amounts(programme, figu
 
 def test_the_2023_budget_figure_is_named_a_draft(programme):
     labels = values(programme, """SELECT ?label WHERE { <https://w3id.org/mpsc/id/programme#budget-2023> rdfs:label ?label }""")
-    assert sorted(label for label, in labels) == ["Haushaltsentwurf 2023", "draft federal budget 2023"]
+    assert sorted(label for label, in labels) == ["Haushaltsentwurf 2023: rund 125.000.000 €",
+                                                  "draft federal budget 2023: about €125,000,000"]
 
 
 def test_rhein_neckar_funding_names_its_page_rate_and_why_it_is_uncertain(programme):

@@ -90,6 +90,18 @@ def test_queries_without_graph_see_each_triple_once(sparql):
     assert answer.json()["results"]["bindings"][0]["n"]["value"] == "3"
 
 
+def test_aggregates_are_as_strict_as_the_readme_says(sparql):
+    """README ("Aggregates follow SPARQL 1.1 strictly"): one unbound value leaves SUM and GROUP_CONCAT unbound, as
+    does a number to concatenate, while COUNT and SAMPLE skip it (a researcher's review met GROUP_CONCAT so)."""
+    query = """SELECT (SUM(?n) AS ?sum) (GROUP_CONCAT(STR(?e)) AS ?ends) (GROUP_CONCAT(?n) AS ?numbers)
+                      (COUNT(?e) AS ?count) (SAMPLE(?e) AS ?sample) (SUM(COALESCE(?n, 0)) AS ?total)
+                      (GROUP_CONCAT(COALESCE(STR(?e), "")) AS ?padded)
+               WHERE { VALUES (?e ?n) { ("2025" 1) (UNDEF UNDEF) } }"""
+    row = fetch(sparql, query=query).json()["results"]["bindings"][0]
+    assert {name: value["value"] for name, value in row.items()} == {
+        "count": "1", "sample": "2025", "total": "1", "padded": "2025 "}
+
+
 # --- content negotiation ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("accept, expected", [

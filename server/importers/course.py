@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 from .. import iris
 from ..namespaces import MPSC, SCHEMA
-from .figures import add_figure, amount_labels
+from .figures import KIND_LABELS, add_figure, amount_labels
 from .provenance import cite, sourced, weakest
 from .sources import Sources, best, date_literal, strip_parenthetical
 
@@ -144,7 +144,7 @@ class CourseImporter:
                 curated = self.sources.funding.get((slug, field, row["value"]), {})
                 bound = curated.get("bound", "")
                 add_figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), kind, row,
-                           amount_labels(kind, bound, row["value"]), amount=row["value"], bound=bound,
+                           amount_labels(KIND_LABELS[kind], bound, row["value"]), amount=row["value"], bound=bound,
                            rate=curated.get("rate"))
             candidates = [r for r in figures
                           if self.sources.funding.get((slug, field, r["value"]), {}).get("preferred") != "no"]

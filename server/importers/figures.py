@@ -14,9 +14,11 @@ CURRENCY = "EUR"  # ISO 4217, as schema:currency asks: every amount the sources 
 KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
 
 
-def amount_labels(kind: str, bound: str, amount: str) -> tuple[str, str]:
-    """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than €11,000,000'."""
-    return tuple(f"{KIND_LABELS[kind][i]}: {euro_amount(amount, bound, lang)}" for i, lang in enumerate(("de", "en")))
+def amount_labels(names: tuple[str, str], bound: str, amount: str) -> tuple[str, str]:
+    """'Bundeszuwendung: mehr als 11.000.000 €' and 'federal grant: more than €11,000,000' for the German and
+    English `names` of a figure: a label that says its amount, and whether that is a bound or approximate, as the
+    figure's properties do (a researcher's review: a round's "funds after the increase" hid its "more than")."""
+    return tuple(f"{names[i]}: {euro_amount(amount, bound, lang)}" for i, lang in enumerate(("de", "en")))
 
 
 def add_figure(graph: Graph, owner: URIRef, iri: URIRef, kind: str, row: dict, labels: tuple[str, str], *,

@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .. import iris
 from ..namespaces import MPSC, SCHEMA
-from .figures import add_figure
+from .figures import add_figure, amount_labels
 from .organisations import Organisations
 from .provenance import add_sources, cite, sourced, weakest
 from .sources import Sources, date_literal
@@ -236,8 +236,10 @@ class GovernanceImporter:
         """A figure of the programme or a round; a cell that is text ("about 170 Mio EUR …") stays in its note."""
         prefix, amount = bound or ("", None)
         note = "; ".join(filter(None, [row["value"] if not row["value"].isdigit() else "", row["note"]]))
-        return add_figure(graph, owner, iris.fragment(owner, key), kind, row, FIGURE_LABELS[key],
-                          amount=amount, bound=prefix, rate=rate, note=note)
+        names = FIGURE_LABELS[key]
+        labels = amount_labels(names, prefix, amount) if amount is not None else names
+        return add_figure(graph, owner, iris.fragment(owner, key), kind, row, labels, amount=amount, bound=prefix,
+                          rate=rate, note=note)
 
     # --- calls ----------------------------------------------------------------------------------
     def _call(self, graph: Graph, year: int) -> None:
