@@ -91,7 +91,9 @@ def export(base: str, paths: list[str], folder: Path, upstream: str, listen: str
                 target.with_name(target.name + ".gz").write_bytes(gzipped(body))
     connection.close()
     (folder / "nginx" / "tmp").mkdir(parents=True)
-    (folder / "nginx" / "site.conf").write_text(static_config.nginx_site(base, listen, (upstream,), "bench", content_security_policy()))
+    site = static_config.nginx_site(base, listen, (upstream,), "bench", content_security_policy(),
+                                    root=str(folder.resolve() / "site"), request_bytes=Settings.from_env().request_bytes)
+    (folder / "nginx" / "site.conf").write_text(site)
     (folder / "nginx" / "nginx.conf").write_text(static_config.nginx_main())
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -307,6 +308,14 @@ def _host_ok(host: str) -> bool:
     return bool(_NAME.match(host))
 
 
+def listen_url(listen: str) -> str:
+    """The URL of the static server that listens on `listen` (a port alone: on this machine), which the export's
+    pages name when no base URL is given: they had named the app's own address (MPSC_BIND's), so a visitor of a
+    trial export left the static site with the first link (an operator's review)."""
+    host, colon, port = listen.rpartition(":")
+    return f"http://{host if colon else '127.0.0.1'}:{port}/"
+
+
 def host_and_port(ctx, param, value):
     """`value` (or each of them) if it is an address as above; else the command ends with one line (exit 2)."""
     for address in (value if isinstance(value, tuple) else (value,)):
@@ -320,7 +329,8 @@ def host_and_port(ctx, param, value):
 
 @main.command("export-site")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--base-url", help="Public base URL the static server will answer under [MPSC_BASE_URL].")
+@click.option("--base-url", help="Public base URL the static server will answer under [MPSC_BASE_URL; default "
+              "http://LISTEN/].")
 @click.option("--listen", default="127.0.0.1:8081", show_default=True, callback=host_and_port,
               help="Address the generated nginx and Caddy configurations listen on.")
 @click.option("--upstream", "upstreams", multiple=True, metavar="HOST:PORT", callback=host_and_port,
@@ -333,6 +343,11 @@ def export_site(folder, base_url, listen, upstreams, only):
     from . import create_app
     from .web.export import export_site as run_export, write_configs
 
+    if base_url is None and "MPSC_BASE_URL" not in os.environ:
+        base_url = listen_url(listen)
+        if urlsplit(base_url).hostname in ("0.0.0.0", "::"):
+            click.echo(f"warning: pages and redirects will name {base_url}, which no client can open; pass --base-url "
+                       "with the address clients use", err=True)
     settings = Settings.from_env(base_url=base_url)
     release = current_release(settings)
     app = create_app(settings)

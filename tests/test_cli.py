@@ -401,6 +401,24 @@ def test_export_site_refuses_an_address_or_prefix_nginx_or_the_data_cannot_take(
     assert result.returncode == 2 and words in result.stderr and result.stderr.count("\n") == 1, result.stderr
 
 
+def test_an_export_without_a_base_url_names_the_address_its_configuration_listens_on(releases_dir, tmp_path):
+    """An operator's review: without --base-url, the export's links, style sheets and nginx's 303s named the app's
+    address (MPSC_BIND's, http://127.0.0.1:8080/), so a visitor of a trial export left the static site with the
+    first click. On every address, the export says that no client can open what its pages name."""
+    assert "MPSC_BASE_URL" not in os.environ  # the default is what this tests
+    folder = tmp_path / "export"
+    result = mpsc("export-site", str(folder), "--listen", "127.0.0.1:8123", "--only", "state/01",
+                  env={"MPSC_RELEASES": str(releases_dir)}, timeout=300)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    page = (folder / "site" / "doc" / "state" / "01.de.html").read_text(encoding="utf-8")
+    assert 'href="http://127.0.0.1:8123/' in page and "127.0.0.1:8080" not in page
+    assert '"http://127.0.0.1:8123/doc/$mpsc_id' in (folder / "nginx" / "site.conf").read_text(encoding="utf-8")  # 303s
+    everywhere = mpsc("export-site", str(folder), "--listen", "0.0.0.0:8123", "--only", "nosuch/",
+                      env={"MPSC_RELEASES": str(releases_dir)}, timeout=300)
+    assert everywhere.stderr.startswith("warning: pages and redirects will name http://0.0.0.0:8123/, which no "
+                                        "client can open; pass --base-url"), everywhere.stderr
+
+
 def test_serve_on_every_address_without_a_base_url_warns_that_links_name_it(tmp_path):
     """An operator's review: with MPSC_BIND=0.0.0.0:… the pages' links, redirects and sd:endpoint named
     http://0.0.0.0:…/, silently. (The folder check after the warning ends the command before it serves.)"""

@@ -25,7 +25,8 @@ import pytest
 
 from server.build.release import Releases
 from server.web.conneg import negotiate
-from server.web.export import release_time
+from server.web import export
+from server.web.export import file_time
 from server.web.links import DOCUMENT_FORMATS
 from tests.conftest import free_port, mpsc, serve_app
 from tests.sparql_support import running
@@ -219,21 +220,70 @@ def test_etag_and_304_and_gzip(site):
     assert again.getheader("Cache-Control") == first.getheader("Cache-Control") == "public, max-age=300"
 
 
-def test_files_carry_the_time_their_release_was_written(site, releases_dir, tmp_path):
-    """Found by an operator's review: stamped with the release day, two releases of one day gave a changed document
-    of the same length the same ETag, and a CDN kept the old one. The time is the release's, increasing from release
-    to release, the same for every export of it, and never in the future."""
+def test_files_carry_the_time_their_release_or_code_was_written(site, releases_dir, tmp_path, monkeypatch):
+    """Found by operators' reviews: stamped with the release day, two releases of one day gave a changed document
+    of the same length the same ETag, and a CDN kept the old one; stamped with the release's time, so did an export
+    of one release by changed code. The time is the release's or the code's, whichever is later, increasing from
+    release to release and with the code, the same for every export of it, and never in the future."""
     _, _, folder, _ = site
     release = Releases(releases_dir).current()
     stamp = (folder / "site" / "doc" / "round" / "2020.ttl").stat().st_mtime
     manifest = (release.path / "release.json").stat().st_mtime
-    assert stamp == release_time(release) == int(manifest) <= time.time()
+    assert stamp == file_time(release) >= int(manifest) and stamp <= time.time()
     later = tmp_path / "later"
     shutil.copytree(release.path, later, copy_function=shutil.copy)  # without its times: written now, later
     copy = replace(release, path=later)
-    assert release_time(copy) >= release_time(release)
+    assert file_time(copy) >= file_time(release)
     os.utime(later / "release.json", (time.time() + 86_400,) * 2)  # a clock ahead: no Last-Modified after Date
-    assert release_time(copy) <= time.time()
+    assert file_time(copy) <= time.time()
+    package = tmp_path / "package"  # the code, written before the release and then changed after it
+    shutil.copytree(export.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    written = int(time.time()) - 2 * 86_400
+    os.utime(later / "release.json", (written,) * 2)
+    for path in package.rglob("*"):
+        os.utime(path, (written - 86_400,) * 2)
+    monkeypatch.setattr(export, "PACKAGE", package)
+    assert file_time(copy) == written
+    os.utime(package / "web" / "i18n.py", (written + 60,) * 2)
+    assert file_time(copy) == written + 60
+
+
+def test_the_site_configuration_can_be_included_in_an_existing_nginx(exported, tmp_path):
+    """An operator's review: included into Debian's nginx.conf (which sets `default_type` and includes
+    mime.types), site.conf was refused as a duplicate, and once forced in, its relative `root` named a folder
+    under nginx's prefix: every request went to the app unseen. Here it is included as README says, into a main
+    configuration like Debian's, under another prefix, and serves the exported files itself."""
+    if NGINX is None:
+        pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
+    base, _, folder = exported
+    port = free_port()
+    site_conf = tmp_path / "site.conf"
+    site_conf.write_text(re.sub(r"listen [^;]+;", f"listen 127.0.0.1:{port};",
+                                (folder / "nginx" / "site.conf").read_text(encoding="utf-8")), encoding="utf-8")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(f"""pid nginx.pid;
+error_log logs/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    access_log logs/access.log;
+    client_body_temp_path logs/body;
+    proxy_temp_path logs/proxy;
+    include {site_conf};
+}}
+""", encoding="utf-8")
+    run = [str(NGINX), "-p", str(tmp_path), "-c", "nginx.conf", "-g", GLOBALS]
+    checked = subprocess.run(run + ["-t"], capture_output=True, text=True)
+    assert checked.returncode == 0 and "duplicate" not in checked.stderr, checked.stderr
+    url = f"http://127.0.0.1:{port}/"
+    with running(run, url + "static/style.css", log=tmp_path / "output.log"):
+        answer = get(url, "doc/round/2020", {"Accept": "text/turtle"})
+        assert answer.status == 200 and answer.getheader("Server") == "nginx"  # the file, not the app's answer
+        assert answer.getheader("Content-Type") == "text/turtle; charset=utf-8"
+        assert get(url, "id/round/2020", {"Accept": "text/turtle"}).status == 303
+    assert "warn" not in (tmp_path / "logs" / "error.log").read_text()
 
 
 @pytest.mark.parametrize("path", ["doc/round/2020", "id/round/2020", "catalog.ttl", "dumps/mpsc.ttl"])

@@ -213,6 +213,41 @@ def test_healthz_counts_ended_executors_as_missing_until_they_are_replaced(relea
         pool.close()
 
 
+@pytest.mark.parametrize("kill_executors", [True, False])
+def test_a_fork_server_killed_from_outside_is_replaced(release, caplog, kill_executors):
+    """An operator's review: with the fork server killed (as the OOM killer would, the largest process with the
+    release in memory), no executor could be forked again and the worker answered 503 until a reload. The
+    recycler (every 0.2 s here) starts a new one over the same source, and its executors take over; executors
+    that outlived their fork server end once replaced, without a traceback in the log."""
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 1, SITE: 1}, timeout=5.0,
+                        recycle=(0.4, 1 << 40))
+    try:
+        old, executors = pool._server, list(pool._alive.values())
+        os.kill(old.process.pid, signal.SIGKILL)
+        if kill_executors:
+            for executor in executors:
+                os.kill(executor.pid, signal.SIGKILL)
+        wait_for(lambda: pool._server is not old and pool.health()["answers"] and pool.health()["executors"] == 2)
+        assert version_of(pool, PUBLIC) == version_of(pool, SITE) == "embedded1"
+        assert all(executor.server is pool._server for executor in pool._alive.values())
+        assert "the fork server of the query executors ended (status -9); a new one starts over" in caplog.text
+        assert "Traceback" not in caplog.text and "could not end a query executor" not in caplog.text
+        wait_for(lambda: old.closed)  # retired once none of its executors is left
+        for executor in executors:
+            wait_for(lambda: not Path(f"/proc/{executor.pid}").exists() or executor_zombie(executor.pid))
+    finally:
+        pool.close()
+
+
+def executor_zombie(pid: int) -> bool:
+    """Whether process `pid` has ended and waits to be reaped (its parent, the killed fork server, is gone, so
+    whoever adopted it reaps it in its own time)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 @pytest.mark.parametrize("allocator", ["", "jemalloc"])
 def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, plain_environment, allocator):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first

@@ -88,7 +88,7 @@ class ForkServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server.store.forkserver", str(theirs.fileno()), kind, path, str(memory_bytes)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=environment)
-        self.kind, self.ready, self.closed, self.malloc = kind, False, False, ""
+        self.kind, self.path, self.ready, self.closed, self.malloc = kind, path, False, False, ""
         self._socket, self._lock = ours, threading.Lock()
         self._lines = ours.makefile("r", encoding="utf-8")
         if wait:
@@ -114,11 +114,16 @@ class ForkServer:
             raise OSError("the fork server stopped")
         return line.strip()
 
+    def gone(self) -> bool:
+        """Whether the process ended without being closed: killed from outside (the kernel's OOM killer, an
+        operator), it forks nothing any more, and the pool starts another (`ExecutorPool._revive`)."""
+        return not self.closed and self.process.poll() is not None
+
     def spawn(self) -> Executor:
         """A new executor, ready to answer; RuntimeError with its reason if it could not start."""
         ours, theirs = socket.socketpair()
         with theirs, self._lock:
-            if self.closed:
+            if self.closed or self.gone():
                 ours.close()
                 raise RuntimeError("query executor failed to start: its fork server has ended")
             socket.send_fds(self._socket, [b"spawn\n"], [theirs.fileno()])
@@ -142,7 +147,7 @@ class ForkServer:
         """Kill an executor (if it still runs) and return how it ended (negative: the signal; 0 when the fork
         server has ended, which ended its executors)."""
         with self._lock:
-            if self.closed:
+            if self.closed or self.gone():  # its executor ends on its own once its socket is closed (executor.py)
                 return 0
             self._socket.sendall(f"end {pid}\n".encode())
             reply = self._read()
@@ -361,13 +366,26 @@ class ExecutorPool:
         of its own (see there): memory after a burst of queries returns to what the idle pool holds. Under steady
         load no executor sits idle that long, so none is replaced then. An idle one of a fork server that no longer
         forks (the previous source's, which the take-over did not find idle) is replaced too. And a lane that lost
-        executors which could not be replaced is filled up again (`_refill`)."""
+        executors which could not be replaced is filled up again (`_refill`), after a fork server killed from outside
+        is replaced (`_revive`)."""
         while not self._ended.wait(self._recycle_after / 2):
             try:
+                self._revive()
                 self._sweep(self._stale)
                 self._refill()
             except Exception:  # an unforeseen failure must not end recycling and refilling for good
                 log.exception("the executor recycler failed; it tries again")
+
+    def _revive(self) -> None:
+        """Start a new fork server over the same source if the current one was killed from outside, and hand over
+        to it (`switch_to`): without one no executor could be forked again, and the worker answered 503 until a
+        reload (an operator's review, with the fork server killed as the OOM killer would)."""
+        with self._lock:
+            current = None if self._closed or self._loading is not None else self._server
+        if current is not None and current.gone():
+            log.error("the fork server of the query executors ended (status %s); a new one starts over %s",
+                      current.process.returncode, current.path)
+            self.switch_to(current.kind, current.path)
 
     def _refill(self) -> None:
         """Fork the executors a lane lacks: a successor that could not start (`_replace`; say its on-disk store

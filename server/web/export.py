@@ -15,9 +15,9 @@ server configuration (static_config.py) follows:
     static/…, robots.txt, sitemap.xml  the assets, crawl rules and sitemap (with its parts, sitemap-N.xml)
 
 Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
-modification time is the time the release was written (`release_time`), so every export of one release gives
-every static host the same validators (nginx's ETag is made of modification time and size), and a later release
-other ones.
+modification time is the time the release was written, or the code that renders it changed if that was later
+(`file_time`), so every export of one release by one installation gives every static host the same validators
+(nginx's ETag is made of modification time and size), and a later release or code other ones.
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] =
 
 
 def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> Exported:
-    writer = _Writer(app, site, release_time(release))
+    writer = _Writer(app, site, file_time(release))
     for iri in documents(app, only):
         path = document_path(iri)
         for fmt in GRAPH_FORMATS:
@@ -91,13 +91,16 @@ def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> 
 def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...], version: str) -> None:
     """nginx/nginx.conf (runnable with `nginx -p OUT`), nginx/site.conf (for an existing nginx) and Caddyfile,
     for the site `app` answers (its base URL, its pages' security policy)."""
-    base = app.config["MPSC"].public_base
-    csp = app.extensions["mpsc.page_policy"][False]
+    settings = app.config["MPSC"]
+    base, csp, root = settings.public_base, app.extensions["mpsc.page_policy"][False], str(Path(out).resolve() / "site")
     folder = Path(out) / "nginx"
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
-    (folder / "site.conf").write_text(static_config.nginx_site(base, listen, upstreams, version, csp), encoding="utf-8")
+    site = static_config.nginx_site(base, listen, upstreams, version, csp, root=root,
+                                    request_bytes=settings.request_bytes)
+    (folder / "site.conf").write_text(site, encoding="utf-8")
     (folder / "nginx.conf").write_text(static_config.nginx_main(), encoding="utf-8")
-    (Path(out) / "Caddyfile").write_text(static_config.caddyfile(base, listen, upstreams, version, csp), encoding="utf-8")
+    caddy = static_config.caddyfile(base, listen, upstreams, version, csp, root=root)
+    (Path(out) / "Caddyfile").write_text(caddy, encoding="utf-8")
 
 
 def documents(app: Flask, only: tuple[str, ...]) -> list[str]:
@@ -203,10 +206,20 @@ class _Writer:
         self.done.bytes += size
 
 
-def release_time(release: Release) -> float:
-    """When the release was written (its manifest's modification time, whole seconds, never later than now).
-    nginx's ETag is a file's time and size: stamped with the release day, two releases of one day gave a changed
+PACKAGE = Path(__file__).resolve().parent.parent  # server/: the code, templates and assets that render the site
+
+
+def file_time(release: Release) -> float:
+    """The modification time of every exported file: when the release was written (its manifest's modification
+    time) or when the code that renders it last changed (the newest file of the package), whichever is later, in
+    whole seconds and never later than now (RFC 9110: no Last-Modified in the future).
+
+    nginx's ETag is a file's time and size. Stamped with the release day, two releases of one day gave a changed
     document of the same length the same ETag and Last-Modified, and clients and CDNs a 304 for the old one (an
-    operator's review). So a later release has a later stamp, every export of one release folder (or of a copy
-    that keeps its times: `cp -a`, `rsync -a`) the same, and no Last-Modified lies in the future (RFC 9110)."""
-    return float(min(int((release.path / MANIFEST).stat().st_mtime), int(time.time())))
+    operator's review); stamped with the release's time alone, so did an export of the same release by upgraded
+    code (a page's wording changed, its length not: a later review). So a later release or code has a later stamp,
+    and every export of one release folder by one installation (or of copies that keep their times: `cp -a`,
+    `rsync -a`) the same."""
+    code = max(path.stat().st_mtime for path in PACKAGE.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    written = (release.path / MANIFEST).stat().st_mtime
+    return float(min(int(max(written, code)), int(time.time())))
