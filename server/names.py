@@ -131,11 +131,12 @@ def _unfilled(form: str) -> str:
 # "Amt Am Peenestrom"), "in" only before an article (not "Hamburg in Kooperation mit …").
 _LOCATED = re.compile(r"^(.+?)\s+(?:(?:am|an|im|ob|bei|auf|vor)\s+(?:(?:der|dem|den)\s+)?|in\s+(?:der|dem|den)\s+|"
                       r"[abiov]\.\s*(?:d\.\s*)?)\S.*$")
-# What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first.
-# Also as tables spell them without ä and ß ("Universitaetsstadt", "Grosse Kreisstadt"; a wrangler's review).
-_DESIGNATION = re.compile(r"^(?:freie und hansestadt|landeshauptstadt|hansestadt|universit(?:ä|ae)tsstadt|"
-                          r"hochschulstadt|gro(?:ß|ss)e kreisstadt|kreisfreie stadt|kreisstadt|stadt|gemeinde|markt)"
-                          r"\s+(?=\S)", re.IGNORECASE)
+# What a table may write before a town's name ("Landeshauptstadt München", "Hansestadt Rostock"), longest first,
+# and before a state's ("Freistaat Bayern", "Freie Hansestadt Bremen", "Land Brandenburg": a wrangler's review found
+# none of them). Also as tables spell them without ä and ß ("Universitaetsstadt", "Grosse Kreisstadt").
+_DESIGNATION = re.compile(r"^(?:freie und hansestadt|freie hansestadt|freistaat|landeshauptstadt|hansestadt|"
+                          r"universit(?:ä|ae)tsstadt|hochschulstadt|gro(?:ß|ss)e kreisstadt|kreisfreie stadt|kreisstadt|"
+                          r"stadt|gemeinde|markt|land)\s+(?=\S)", re.IGNORECASE)
 
 
 def base_forms(name: str) -> set[str]:
@@ -174,6 +175,12 @@ def district_variants(text: str) -> set[str]:
     "Kreis Hof" -> {"Landkreis Hof"}; empty for a text without one."""
     found = _DISTRICT.match(text.strip())
     return {("Kreis " if found.group(1) else "Landkreis ") + text.strip()[found.end():]} if found else set()
+
+
+def without_district(name: str) -> str:
+    """A district's name without the designation it begins with ("Landkreis Rostock" -> "Rostock"), as tables
+    write the district; the name itself if it has none."""
+    return _DISTRICT.sub("", name.strip())
 
 
 def named_as_district(name: str) -> bool:

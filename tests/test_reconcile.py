@@ -338,6 +338,54 @@ def test_an_identifier_that_the_rest_of_the_row_contradicts_is_no_certain_match(
     assert answer["shifted"]["result"][0]["id"] == "municipality/05315000"  # still offered first, to be chosen
 
 
+def test_a_misspelt_name_of_another_place_contradicts_an_identifier(service):
+    """A later wrangler's review: a name that fits another candidate better than the place a key names is no
+    certain match either ("Kaiserlautern" with Kassel's AGS gave Kassel `match`; "Kreisfreie Stadt Rostock" with
+    Schwerin's), while a misspelt name of that very place keeps it certain."""
+    def query(text, ags):
+        return {"query": text, "type": "Municipality", "properties": [{"pid": "ags", "v": ags}]}
+
+    batch = {"kassel": query("Kaiserlautern", "06611000"), "munich": query("Regensbrug", "09162000"),
+             "schwerin": query("Kreisfreie Stadt Rostock", "13004000"), "own": query("Regensbrug", "09362000")}
+    answer = post_form(service, queries=json.dumps(batch))
+    matched = {name: [c["id"] for c in found["result"] if c["match"]] for name, found in answer.items()}
+    assert matched == {"kassel": [], "munich": [], "schwerin": [], "own": ["municipality/09362000"]}
+
+
+def test_places_named_as_official_tables_name_them_are_found(service):
+    """A wrangler's review: "Rostock" as a district was matched to the city's district role unasked (Landkreis
+    Rostock, named so in the register, was no candidate); "Kreisfreie Stadt Bamberg" with type Municipality found
+    nothing (the district of that name scored first and was then ruled out by the type); states by their official
+    names found nothing; a kreisfreie Stadt's or city-state's padded ARS named only the city."""
+    def query(text, kind, **keys):
+        return {"query": text, "type": kind, "properties": [{"pid": pid, "v": value} for pid, value in keys.items()]}
+
+    batch = {"rostock": query("Rostock", "District"), "bamberg": query("Kreisfreie Stadt Bamberg", "Municipality"),
+             "bavaria": query("Freistaat Bayern", "State"), "bremen": query("Freie Hansestadt Bremen", "State"),
+             "brandenburg": query("Land Brandenburg", "State"),
+             "padded": query("Kreisfreie Stadt Bamberg", "District", ars="094610000000"),
+             "hamburg": query("Hamburg", "State", ars="020000000000"),
+             "city": query("Bamberg", "Municipality", ars="094610000000")}
+    answer = post_form(service, queries=json.dumps(batch))
+    first = {name: (found["result"][0]["id"], found["result"][0]["match"]) for name, found in answer.items()}
+    assert {c["id"] for c in answer["rostock"]["result"]} >= {"district/13003", "district/13072"}
+    assert not any(c["match"] for c in answer["rostock"]["result"])
+    assert first["bamberg"][0] == "municipality/09461000"
+    assert [first[n][0] for n in ("bavaria", "bremen", "brandenburg")] == ["state/09", "state/04", "state/12"]
+    assert first["padded"] == ("district/09461", True) and first["hamburg"] == ("state/02", True)
+    assert first["city"] == ("municipality/09461000", True)
+
+
+def test_extension_and_preview_take_the_full_iri_the_csv_tables_write(service):
+    """A wrangler's review: OpenRefine's "use values as identifiers" on a CSV table's `id` column (full IRIs) got
+    empty extension columns, and the preview a 404."""
+    iri = MUNICIPALITY + "05315000"
+    answer = post_form(service, extend=json.dumps({"ids": [iri], "properties": [{"id": "ags"}]}))
+    assert answer["rows"] == {iri: {"ags": [{"str": "05315000"}]}}
+    status, _, body = fetch(service + "/preview?" + urllib.parse.urlencode({"id": iri}))
+    assert status == 200 and "Köln" in body.decode()
+
+
 def test_a_key_of_a_place_of_another_type_is_no_certain_match_for_the_namesake(service):
     """A wrangler's review: the key of a place the type rules out was dropped unread, and the namesake accepted
     unasked ("Landkreis München" with the city's AGS, "Köln" with Hessen's key); a key that names nothing already

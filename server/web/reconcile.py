@@ -25,7 +25,7 @@ from . import get_settings, get_store, hooks, per_release, responses
 from .admission import AtOnce, address_of
 from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
-from .reconcile_index import Entity, Index, index
+from .reconcile_index import Entity, Index, entity_id, index
 from .reconcile_match import Overrun, Query, candidates, identify
 from .params import form_fields, refuse_other_charsets, whole_number
 from .site import reader, render_page
@@ -311,6 +311,7 @@ def preview() -> Response:
     hooks.allow_framing()
     found = index()
     ident = request.args.get("id", "")
+    ident = entity_id(ident) or ident  # a full IRI too, as the CSV tables' `id` columns write it
     entity = found.entities.get(ident)
     if entity is None:
         if found.label_of(ident) == ident:
@@ -358,8 +359,10 @@ def read_extension(query) -> tuple[list[str], list[str]]:
 
 
 def extend(found: Index, ids: list[str], asked: list[str]) -> dict:
-    """The values of the asked properties for each asked id (an unknown id gets empty values)."""
-    rows = {i: {p: values(found, found.entities.get(i), p) for p in asked} for i in ids}
+    """The values of the asked properties for each asked id (an unknown id gets empty values). An id may be the
+    full IRI too, as the CSV tables' `id` columns write it (a wrangler's review: OpenRefine's "use values as
+    identifiers" on such a column got empty columns); the answer keys each row by the id as asked."""
+    rows = {i: {p: values(found, found.entities.get(entity_id(i) or i), p) for p in asked} for i in ids}
     return {"meta": [property_meta(p) for p in asked], "rows": rows}
 
 

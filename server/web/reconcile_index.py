@@ -109,7 +109,10 @@ class Index:
         register = row["p"]["value"] == REGISTER_NAME  # "Eisleben, Lutherstadt" is also "Lutherstadt Eisleben"
         for key in set().union(*map(names.keys, (name, *(names.reordered(name) if register else ())))):
             entity.keys[key] = 1.0
-        for form in names.base_forms(name):
+        forms = names.base_forms(name)
+        if row["class"]["value"].endswith("#District"):  # "Landkreis Rostock" is "Rostock" in a table of districts,
+            forms.add(names.without_district(name))  # beside the city's district role (a wrangler's review)
+        for form in forms - {name}:
             for key in names.keys(form):
                 entity.keys.setdefault(key, BASE_WEIGHT)
 

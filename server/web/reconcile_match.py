@@ -9,7 +9,7 @@ a name where the query itself is no name (a district named as such then as a nea
 town), and up to 85 by similarity. Types and the state or district (given as a
 property: name, key or id) constrain the candidates; one the service cannot read constrains nothing. A candidate
 is a `match` – OpenRefine accepts it without asking – when an identifier named it and nothing contradicts that
-(another identifier naming another resource, or a name that is another candidate's, 90 or more, and not its own),
+(another identifier naming another resource, or a name that fits another candidate better than it),
 or when its full name matched, no other candidate scores 90 or more, no state or district went unread and no
 identifier the query gives names nothing, or only what the types and places rule out.
 """
@@ -54,7 +54,7 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     """The best candidates of a query, best first; Overrun once `deadline` (time.monotonic()) has passed."""
     identified, roles, unknown = identify(index, query)
     scores = {ident: 100.0 for ident in identified | roles}
-    named = by_name(index, query.text, query.limit + 20, deadline)
+    named = by_name(index, query.text, query.limit + 20, deadline, query.types)
     for ident, score in named.items():
         scores[ident] = max(scores.get(ident, 0.0), score)
     places = [(prop, resolve(index, prop, values)) for prop, values in query.properties if prop in PLACE_CONSTRAINTS]
@@ -77,21 +77,26 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
     # A state or district the service could not read ("BB", "Kreis Oberhavel") constrains nothing, so a namesake in
     # another state is no certain match (a wrangler's review: Fürstenberg in Niedersachsen was accepted unasked).
     unread = any(not allowed for _, allowed in places)
-    certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 and not (unread or unknown) else []
-    certain += [] if contradicted(identified, named, kept) else list(identified)
+    # An identified resource scores 100 by its identifier, not by its name: whether it is certain is the identifier's
+    # rule alone (a misspelt name of another place once made it a full-name match).
+    if identified:
+        certain = [] if contradicted(identified, named, kept) else list(identified)
+    else:
+        certain = close[:1] if close and scores[close[0]] == 100 and len(close) == 1 and not (unread or unknown) else []
     return [Candidate(index.entities[i], round(scores[i], 1), i in certain) for i in kept[:query.limit]]
 
 
 def contradicted(identified: set[str], named: dict[str, float], kept: list[str]) -> bool:
     """Whether the identifiers of a query leave room for doubt (a wrangler's review: one shifted key column matched
-    every row to another place unasked): they name more than one resource, or the query's name is another
-    candidate's (90 or more) and not the identified one's ("Hürth" with Köln's AGS). A misspelt name
-    ("Kaiserlautern") or a base form shared with namesakes ("Frankfurt") leaves the identifier certain."""
+    every row to another place unasked): they name more than one resource, or the query's name fits another
+    candidate better than the identified one ("Hürth" with Köln's AGS; "Kaiserlautern" with Kassel's: a later
+    review found misspelt names of other places accepted so). A misspelt name of the identified place
+    ("Kaiserlautern" with its own AGS) or a base form shared with namesakes ("Frankfurt") leaves it certain."""
     if len(identified) != 1:
         return True
-    near = 100 * BASE_WEIGHT
-    return all(named.get(i, 0.0) < near for i in identified) and any(
-        named.get(i, 0.0) >= near for i in kept if i not in identified)
+    (ident,) = identified
+    own = named.get(ident, 0.0)
+    return any(named.get(i, 0.0) > own for i in kept if i != ident)
 
 
 def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
@@ -105,13 +110,15 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
 
     def look_up(prop: str, value) -> bool:
         """Add what the value names; whether it names anything (an empty value names nothing and counts as none).
-        An ARS padded with zeros names its district, state or association only if it is no place's own."""
+        An ARS padded with zeros names its district, state or association; where it is also a place's own (a
+        kreisfreie Stadt's, a city-state's), that place is found and the others stand as its roles (a wrangler's
+        review: Bamberg's padded ARS with type District named nothing it kept)."""
         texts = [text for text in identifier_texts(prop, value) if text]
         hits = [index.by_identifier.get((prop, text), set()) for text in texts]
-        if prop == "ars" and not any(hits):
-            texts = [form for text in texts for form in names.unpadded(text)]
-            hits = [index.by_identifier.get((prop, text), set()) for text in texts]
         role_hits = [index.by_identifier.get((ROLE, text), set()) for text in texts] if prop == "wikidata" else []
+        if prop == "ars":
+            padded = [index.by_identifier.get((prop, form), set()) for text in texts for form in names.unpadded(text)]
+            hits, role_hits = (hits, role_hits + padded) if any(hits) else (padded, role_hits)
         found.update(*hits)
         roles.update(*role_hits)
         return not texts or any(hits) or any(role_hits)
@@ -146,15 +153,21 @@ def identifier_texts(prop: str, value) -> list[str]:
     return names.key_forms(normal) if normal and normal.isdigit() else [text]
 
 
-def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf) -> dict[str, float]:
-    """Scores by name: exact and base-form keys, then, while fewer than `wanted` were found, near misses
+def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf,
+            types: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Scores by name: exact and base-form keys (without the designation a table writes before a town's or a
+    state's name where the text is no full name of a resource of the wanted `types`), then, while fewer than
+    `wanted` were found, near misses
     among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
     spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
     query_keys = names.keys(text)
     scores: dict[str, float] = {}
     keyed(index, query_keys.union(*map(names.keys, names.district_variants(text))), 100, scores)  # (Land)kreis
-    if max(scores.values(), default=0.0) < 100:  # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name
+    # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name. "Kreisfreie Stadt Bamberg" is the name of
+    # a district, not of a municipality (a wrangler's review: with type Municipality it found nothing).
+    wanted_types = [score for ident, score in scores.items() if not types or types & index.entities[ident].types]
+    if max(wanted_types, default=0.0) < 100:
         before = set(scores)
         keyed(index, names.keys(names.without_designation(text)) - query_keys, 100 * BASE_WEIGHT, scores)
         for ident in set(scores) - before:  # "Stadt Hof" names a town: the district named "Landkreis Hof" scores as
