@@ -237,7 +237,13 @@ def test_dumps_follow_the_release_the_store_serves(small_root, tmp_path):
         second = build(small_root, releases).version
         assert second != first
         assert fetch(url + "dumps/mpsc.ttl")[2] == served
-        assert f"<code>{first}</code>" in fetch(url + "dumps/", BROWSER)[2].decode().split("<h2>")[0]
+        page = fetch(url + "dumps/", BROWSER)[2].decode()
+        assert f"<code>{first}</code>" in page.split("<h2>")[0]
+        # the newer build, not served yet, is a later release, not an earlier one (a harvester's review)
+        later = next(part for part in page.split("<h2>") if f"<code>{second}</code>" in part)
+        assert later.startswith("Spätere Veröffentlichungen</h2>") and "Frühere" not in page
+        older = fetch(f"{url}dumps/{second}/", BROWSER)[2].decode()  # seen from the newer one, the served is earlier
+        assert next(p for p in older.split("<h2>") if f"<code>{first}</code>" in p).startswith("Frühere")
         assert json.loads(fetch(url + "dumps/release.json")[2])["version"] == first
         catalog = Graph().parse(data=fetch(url + "catalog.ttl")[2], format="turtle")
         download = URIRef(f"https://w3id.org/mpsc/dumps/{first}/mpsc.ttl")

@@ -19,10 +19,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from server.build.exports import GROUP, TABLES
 from server.build.release import DATASET_FILE, read_checksums
+from server.namespaces import DCATDE
 from server.rdfio import to_ox
 from tests.csvw_support import cell_object, language, parsed_rows, predicate, read_table, subject
 import pyoxigraph as ox
@@ -52,6 +53,20 @@ def test_metadata_validates_with_csvw(release, table):
     csvw = read_table(release.path / table.metadata_name)
     assert csvw.is_valid, [str(w.message) for w in csvw.warnings]
     assert not csvw.warnings, [str(w.message) for w in csvw.warnings]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_metadata_names_the_licence_and_the_attribution_of_its_graph(release, table):
+    """A harvester's review: the register's tables (dl-de/by, which asks to name the provider with every copy)
+    named no one; each table's metadata, and the group's, carry the attribution its graph asks for."""
+    meta = Graph().parse(release.path / "void.ttl")
+    asked = sorted(str(t) for t in meta.objects(URIRef(table.graph), DCATDE.licenseAttributionByText))
+    described = json.loads((release.path / table.metadata_name).read_text(encoding="utf-8"))
+    group = json.loads((release.path / GROUP.name).read_text(encoding="utf-8"))
+    in_group = [t for t in group["tables"] if t["url"] == table.name]
+    assert asked and described["dc:rights"] == asked and all(t["dc:rights"] == asked for t in in_group)
+    if table.licence == "dl-by-de-2.0":
+        assert all("Destatis" in text for text in asked)
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)

@@ -152,17 +152,20 @@ class Table:
         writer.writerows(rows)
         return out.getvalue().encode("utf-8"), len(rows)
 
-    def metadata_bytes(self, licence_iri: str) -> bytes:
+    def metadata_bytes(self, licence_iri: str, rights: list[str]) -> bytes:
         """The table's CSVW metadata; `url` is relative, so it holds wherever the pair of files is served."""
-        return _json({"@context": CSVW_CONTEXT, **self.description(licence_iri)})
+        return _json({"@context": CSVW_CONTEXT, **self.description(licence_iri, rights)})
 
-    def description(self, licence_iri: str, keys: bool = False) -> dict:
-        """The table's CSVW description; with `keys`, its foreign keys, which only a table group may state (a key's
-        `resource` must be a table of the same group, CSVW Metadata §5.5.2.1)."""
+    def description(self, licence_iri: str, rights: list[str], keys: bool = False) -> dict:
+        """The table's CSVW description, with its licence and the attribution it asks for (`rights`: dl-de/by
+        asks to name Destatis with every copy, and the register's tables had named no one: a harvester's review);
+        with `keys`, its foreign keys, which only a table group may state (a key's `resource` must be a table of
+        the same group, CSVW Metadata §5.5.2.1)."""
         described = {
             "url": self.name,
             "dc:title": [{"@value": self.title_de, "@language": "de"}, {"@value": self.title_en, "@language": "en"}],
             "dc:license": {"@id": licence_iri},
+            "dc:rights": rights,
             "dc:source": {"@id": self.graph},
             # A key's cells are never empty, and say so, so that a validator refuses a row without one (an
             # offline user's review: a processor would have made an empty key a blank node's row).
@@ -195,12 +198,12 @@ class Group:
         if any((t.licence, t.graph) != (self.licence, self.graph) for t in self.tables):
             raise ValueError(f"the tables of {self.name} must share its licence and graph")
 
-    def metadata_bytes(self, licence_iri: str) -> bytes:
+    def metadata_bytes(self, licence_iri: str, rights: list[str]) -> bytes:
         """The group's CSVW metadata: each table's description, with its foreign keys."""
         return _json({"@context": CSVW_CONTEXT,
                       "dc:title": [{"@value": self.title_de, "@language": "de"},
                                    {"@value": self.title_en, "@language": "en"}],
-                      "tables": [t.description(licence_iri, keys=True) for t in self.tables]})
+                      "tables": [t.description(licence_iri, rights, keys=True) for t in self.tables]})
 
 
 def _json(described: dict) -> bytes:

@@ -291,11 +291,15 @@ def terms_header(dump: Dump, meta: Graph) -> bytes:
     reference.ttl named no licence, and dl-de/by asks for the attribution with every copy). Turtle only: an
     N-Triples dump keeps one line per triple (`zcat mpsc.nt.gz | wc -l`), and JSON-LD has no comments."""
     licence = LICENCES[dump.licence]
-    texts = sorted({str(text) for graph in dump.graphs
-                    for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText)})
     lines = [f"{dump.title_de} / {dump.title_en}", f"Lizenz / Licence: {licence.name}, {licence.url}",
-             *(f"Namensnennung / Attribution: {text}" for text in texts)]
+             *(f"Namensnennung / Attribution: {text}" for text in attributions(meta, dump.graphs))]
     return "".join(f"# {line}\n" for line in lines).encode("utf-8") + b"\n"
+
+
+def attributions(meta: Graph, graphs) -> list[str]:
+    """The attribution texts the metadata graph `meta` asks for with the data of `graphs`
+    (dcatde:licenseAttributionByText), sorted."""
+    return sorted({str(text) for graph in graphs for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText)})
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:
@@ -328,19 +332,22 @@ def metadata_part(meta: list, content: set) -> bytes:
 
 def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]]:
     """The CSV exports and their CSVW metadata (build/exports.py), each table's and the group's that states the
-    foreign keys between them, with their manifest entries."""
+    foreign keys between them, with their manifest entries; the metadata carry the licence and the attribution
+    of the table's graph, as a Turtle dump's header does (`terms_header`)."""
     files, entries = {}, []
     for table in exports.TABLES:
         data, rows = table.csv_bytes(graphs[table.graph])
         files[table.name] = data
-        files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de)
+        files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de,
+                                                          attributions(graphs[METADATA], [table.graph]))
         entries.append({"name": table.name, "media_type": exports.CSV_MEDIA_TYPE, "file_type": "CSV",
                         "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)",
                         "licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False,
                         "rows": rows, "bytes": len(data), "sha256": sha256(data)})
         entries.append(_metadata_entry(table.metadata_name, files[table.metadata_name], table, table.name))
     group = exports.GROUP
-    files[group.name] = group.metadata_bytes(LICENCES[group.licence].dcat_ap_de)
+    files[group.name] = group.metadata_bytes(LICENCES[group.licence].dcat_ap_de,
+                                             attributions(graphs[METADATA], [group.graph]))
     entries.append(_metadata_entry(group.name, files[group.name], group, [t.name for t in group.tables]))
     return files, entries
 

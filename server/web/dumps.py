@@ -120,8 +120,12 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
               "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
              for entry in release.files if is_table_file(entry) or not tables_only]
     own = [(name, base + name) for name in [*OWN_FILES, *release.ontology_files] if (release.path / name).is_file()]
-    earlier = [r for r in everything if r.version != release.version] if not tables_only else []
+    # The other releases, newest first (Releases.all), apart: those written after this one (a build the server
+    # does not serve yet; on an earlier release's page the served one too) and before it (a harvester's review:
+    # a newer build was listed as an "earlier release").
+    position = next((n for n, r in enumerate(everything) if r.version == release.version), len(everything))
+    later, earlier = ([], []) if tables_only else (everything[:position], everything[position + 1:])
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
-    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier,
+    return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier, later=later,
                        dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH),
                        heading="exports.title" if tables_only else "dumps.title")

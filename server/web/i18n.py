@@ -209,6 +209,7 @@ MESSAGES = {
     "dumps.version": ("Version", "Version"),
     "dumps.modified": ("Stand", "Date"),
     "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
+    "dumps.later": ("Spätere Veröffentlichungen", "Later releases"),
     "dumps.current": ("aktuell", "current"),
     "count.rows": ("Zeilen", "rows"),
     "changes.title": ("Änderungen", "Changes"),
