@@ -8,12 +8,13 @@ import os
 import shutil
 import subprocess
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF
 
 from server.build import DUMPS, VALIDATION_CACHE, pipeline, validation
 from server.build.background import Background, ChildFailed, Claim
@@ -315,6 +316,30 @@ def test_a_rebuild_on_a_later_day_is_a_new_version(small_root, tmp_path):
     releases = Releases(out).all()
     assert len({r.version for r in releases}) == 2
     assert Releases(out).current().modified == "2027-01-15"
+
+
+def test_a_file_keeps_the_date_it_last_changed(small_root, tmp_path):
+    """A harvester's review: every distribution was `dct:modified` with every release, so harvesters fetched
+    files again that had not changed. A file with the bytes of the previous release's keeps its date, in the
+    manifest and in the catalogue; a changed one, the dataset file and void.ttl take the release's."""
+    out, env = tmp_path / "releases", {"MPSC_ROOT": str(small_root)}
+    assert mpsc("build", "--out", str(out), env={**env, "SOURCE_DATE_EPOCH": "1790000000"}).returncode == 0
+    data = small_root / "data" / "programme" / "valid.ttl"
+    data.write_text(data.read_text(encoding="utf-8").replace('"Smart City Bamberg"@de', '"Smart City Bamberg!"@de'),
+                    encoding="utf-8")
+    later = mpsc("build", "--out", str(out), env={**env, "SOURCE_DATE_EPOCH": "1800000000"})
+    assert later.returncode == 0, later.stderr
+    first, current = (datetime.fromtimestamp(t, timezone.utc).date().isoformat() for t in (1790000000, 1800000000))
+    release = Releases(out).current()
+    dates = {entry["name"]: entry["modified"] for entry in release.manifest["files"]}
+    assert dates["mpsc.ttl"] == dates["mpsc-all.nq.gz"] == dates["void.ttl"] == current
+    assert dates["reference.ttl"] == dates["ontology.ttl"] == first
+    void = Graph().parse(release.path / "void.ttl")
+    catalogued = {str(void.value(d, DCTERMS.title)): str(void.value(d, DCTERMS.modified))
+                  for d in void.subjects(RDF.type, DCAT.Distribution) if void.value(d, DCAT.downloadURL)}
+    assert {title: date for title, date in catalogued.items() if date == first}  # the unchanged files
+    by_name = {entry["title_de"]: entry["modified"] for entry in release.manifest["files"]}
+    assert all(catalogued[title] == by_name[title] for title in catalogued if title in by_name)
 
 
 def test_background_work_returns_its_result_and_its_exception():

@@ -130,7 +130,7 @@ def add_distribution(meta: Graph, entry: dict, version: str, modified: str) -> N
     meta.add((dist, DCAT.mediaType, URIRef(IANA + entry.get("content_type", entry["media_type"]))))
     meta.add((dist, DCTERMS.format, URIRef(EU_FILE_TYPE + entry["file_type"])))
     meta.add((dist, DCTERMS.license, URIRef(LICENCES[entry["licence"]].dcat_ap_de)))
-    meta.add((dist, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    meta.add((dist, DCTERMS.modified, Literal(entry.get("modified", modified), datatype=XSD.date)))  # its file's
     add_attributions(meta, dist, map(URIRef, entry["graphs"]))
     if entry.get("compressed"):
         meta.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP_MEDIA_TYPE)))

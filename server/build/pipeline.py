@@ -369,6 +369,7 @@ class Revision:
     key: str
     digests: dict[str, str]  # each content graph's rdfio.digest, for the next release's changelog (changes.since)
     changes: changes.Changes | None
+    earlier: dict[str, dict] = field(default_factory=dict)  # the previous release's file entries by name (`dated`)
 
 
 @dataclass
@@ -383,6 +384,16 @@ class Written:
     changes: changes.Changes | None
 
 
+def dated(entry: dict, earlier: dict[str, dict], modified: str) -> dict:
+    """A file's manifest entry with the date its file last changed (`modified`): that of the previous release's
+    file of the same name if it had the same bytes, else this release's. The catalogue states it as the
+    distribution's dct:modified (a harvester's review: every file was "modified" with every release, and
+    harvesters fetched the unchanged 20 MB of the register again each time)."""
+    before = earlier.get(entry["name"], {})
+    same = "sha256" in entry and before.get("sha256") == entry["sha256"]
+    return {**entry, "modified": before.get("modified", modified) if same else modified}
+
+
 def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: Revision) -> Written:
     """The files of a release that the metadata graph describes (dumps, tables, void.ttl) and the changelog; the
     metadata graph is computed from the data files before it is written. `seal` adds the rest."""
@@ -391,8 +402,9 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     files = {dump.name: serialize_dump(dump, ordered, graphs[METADATA]) for dump in DUMPS}
     tables, table_entries = export_files(graphs)
     files.update(tables)
-    entries = ([_entry(d, files[d.name], counts) for d in DUMPS] + table_entries
-               + [_entry(d, None, counts) for d in (VOID_FILE, ALL_FILE)])
+    listed = [dated(entry, revision.earlier, modified)
+              for entry in [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries]]
+    entries = listed + [{**_entry(d, None, counts), "modified": modified} for d in (VOID_FILE, ALL_FILE)]
     content = {g: graphs[g] for g in CONTENT}
     meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version,
                                      modified, entries, revision.changes)
@@ -405,8 +417,8 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
     manifest = {"version": version, "modified": modified, "triples": len(merged),
                 "default_graph": len(merged.union(ordered[METADATA])), "graphs": dict(sorted(counts.items())),
-                "files": [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries,
-                          _entry(VOID_FILE, files[VOID_FILE.name], counts)],  # `seal` adds ALL_FILE
+                "files": [*listed, {**_entry(VOID_FILE, files[VOID_FILE.name], counts), "modified": modified}],
+                # `seal` adds ALL_FILE
                 "search": None,  # `seal`
                 "input": revision.key, "digests": revision.digests}
     if revision.changes is not None:
@@ -447,7 +459,7 @@ def dataset_file_entry(data: bytes, manifest: dict) -> dict:
     the default graph (the merge), which is what `zcat mpsc-all.nq.gz | wc -l` shows its reader."""
     entry = _entry(ALL_FILE, data, manifest["graphs"])
     triples = entry.pop("triples")
-    return {**entry, "quads": triples + manifest["default_graph"]}
+    return {**entry, "quads": triples + manifest["default_graph"], "modified": manifest["modified"]}
 
 
 def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[str, bytes] | None = None
@@ -609,5 +621,7 @@ def new_release(out_dir: Path, graphs: dict[str, Graph], ordered: dict[str, list
     previous = Releases(out_dir).current()  # what the changelog compares with
     version = content_version(key, previous.version if previous else None)
     found = changes.since(previous, version, ordered, digests) if previous else None
-    written = release_files(graphs, ordered, Revision(version, modified, key, digests, found))
+    earlier = {entry["name"]: {"modified": previous.manifest["modified"], **entry}
+               for entry in previous.manifest.get("files", [])} if previous else {}  # older manifests date no file
+    written = release_files(graphs, ordered, Revision(version, modified, key, digests, found, earlier))
     return version, written, shared.take(graphs, ordered)
