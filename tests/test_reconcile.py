@@ -346,10 +346,13 @@ def test_a_misspelt_name_of_another_place_contradicts_an_identifier(service):
         return {"query": text, "type": "Municipality", "properties": [{"pid": "ags", "v": ags}]}
 
     batch = {"kassel": query("Kaiserlautern", "06611000"), "munich": query("Regensbrug", "09162000"),
-             "schwerin": query("Kreisfreie Stadt Rostock", "13004000"), "own": query("Regensbrug", "09362000")}
+             "schwerin": query("Kreisfreie Stadt Rostock", "13004000"), "own": query("Regensbrug", "09362000"),
+             "base": query("Halle", "15002000")}  # Halle (Saale)'s base form, another town's full name
     answer = post_form(service, queries=json.dumps(batch))
     matched = {name: [c["id"] for c in found["result"] if c["match"]] for name, found in answer.items()}
-    assert matched == {"kassel": [], "munich": [], "schwerin": [], "own": ["municipality/09362000"]}
+    assert matched == {"kassel": [], "munich": [], "schwerin": [], "own": ["municipality/09362000"],
+                       "base": ["municipality/15002000"]}
+    assert "municipality/03255016" in {c["id"] for c in answer["base"]["result"]}  # Halle (Holzminden), 99
 
 
 def test_places_named_as_official_tables_name_them_are_found(service):

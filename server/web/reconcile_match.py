@@ -89,14 +89,16 @@ def candidates(index: Index, query: Query, deadline: float = math.inf) -> list[C
 def contradicted(identified: set[str], named: dict[str, float], kept: list[str]) -> bool:
     """Whether the identifiers of a query leave room for doubt (a wrangler's review: one shifted key column matched
     every row to another place unasked): they name more than one resource, or the query's name fits another
-    candidate better than the identified one ("Hürth" with Köln's AGS; "Kaiserlautern" with Kassel's: a later
-    review found misspelt names of other places accepted so). A misspelt name of the identified place
-    ("Kaiserlautern" with its own AGS) or a base form shared with namesakes ("Frankfurt") leaves it certain."""
+    candidate better than the identified one, which it does not name or name by a base form ("Hürth" with Köln's
+    AGS; "Kaiserlautern" with Kassel's: a later review found misspelt names of other places accepted so). A
+    misspelt name of the identified place ("Kaiserlautern" with its own AGS) or a base form it shares with
+    namesakes ("Frankfurt"; "Halle" with Halle (Saale)'s AGS, though another town is named "Halle") leaves it
+    certain."""
     if len(identified) != 1:
         return True
     (ident,) = identified
     own = named.get(ident, 0.0)
-    return any(named.get(i, 0.0) > own for i in kept if i != ident)
+    return own < 100 * BASE_WEIGHT and any(named.get(i, 0.0) > own for i in kept if i != ident)
 
 
 def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
