@@ -309,11 +309,11 @@ def _host_ok(host: str) -> bool:
 
 
 def listen_url(listen: str) -> str:
-    """The URL of the static server that listens on `listen` (a port alone: on this machine), which the export's
-    pages name when no base URL is given: they had named the app's own address (MPSC_BIND's), so a visitor of a
-    trial export left the static site with the first link (an operator's review)."""
+    """The URL of the static server that listens on `listen` (a port alone: on this machine; port 80 unnamed), which
+    the export's pages name when no base URL is given: they had named the app's own address (MPSC_BIND's), so a
+    visitor of a trial export left the static site with the first link (an operator's review)."""
     host, colon, port = listen.rpartition(":")
-    return f"http://{host if colon else '127.0.0.1'}:{port}/"
+    return f"http://{host if colon else '127.0.0.1'}{'' if port == '80' else ':' + port}/"
 
 
 def host_and_port(ctx, param, value):
@@ -342,12 +342,17 @@ def export_site(folder, base_url, listen, upstreams, only):
     (FOLDER/nginx/, FOLDER/Caddyfile) that negotiates formats and languages and forwards /sparql."""
     from . import create_app
     from .web.export import export_site as run_export, write_configs
+    from .web.static_config import quoted
 
+    try:  # the configurations name the folder by its absolute path (static_config.nginx_site)
+        quoted(str(folder.resolve()))
+    except ValueError as error:
+        fail(f"export-site: the folder {error}", USAGE)
     if base_url is None and "MPSC_BASE_URL" not in os.environ:
         base_url = listen_url(listen)
-        if urlsplit(base_url).hostname in ("0.0.0.0", "::"):
-            click.echo(f"warning: pages and redirects will name {base_url}, which no client can open; pass --base-url "
-                       "with the address clients use", err=True)
+        if ":" not in listen or urlsplit(base_url).hostname in ("0.0.0.0", "::"):  # nginx listens on every address
+            click.echo(f"warning: pages and redirects will name {base_url}, which clients elsewhere cannot open; pass "
+                       "--base-url with the address they use", err=True)
     settings = Settings.from_env(base_url=base_url)
     release = current_release(settings)
     app = create_app(settings)

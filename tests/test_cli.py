@@ -415,8 +415,13 @@ def test_an_export_without_a_base_url_names_the_address_its_configuration_listen
     assert '"http://127.0.0.1:8123/doc/$mpsc_id' in (folder / "nginx" / "site.conf").read_text(encoding="utf-8")  # 303s
     everywhere = mpsc("export-site", str(folder), "--listen", "0.0.0.0:8123", "--only", "nosuch/",
                       env={"MPSC_RELEASES": str(releases_dir)}, timeout=300)
-    assert everywhere.stderr.startswith("warning: pages and redirects will name http://0.0.0.0:8123/, which no "
-                                        "client can open; pass --base-url"), everywhere.stderr
+    assert everywhere.stderr.startswith("warning: pages and redirects will name http://0.0.0.0:8123/, which clients "
+                                        "elsewhere cannot open; pass --base-url"), everywhere.stderr
+    port_alone = mpsc("export-site", str(folder), "--listen", "80", "--only", "nosuch/",
+                      env={"MPSC_RELEASES": str(releases_dir)}, timeout=300)  # nginx then listens on every address
+    assert port_alone.stderr.startswith("warning: pages and redirects will name http://127.0.0.1/,")
+    odd = mpsc("export-site", str(tmp_path / "a$b"), env={"MPSC_RELEASES": str(releases_dir)}, timeout=300)
+    assert odd.returncode == 2 and "nginx or Caddy would read otherwise" in odd.stderr, odd.stderr
 
 
 def test_serve_on_every_address_without_a_base_url_warns_that_links_name_it(tmp_path):

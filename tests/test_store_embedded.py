@@ -239,6 +239,22 @@ def test_a_fork_server_killed_from_outside_is_replaced(release, caplog, kill_exe
         pool.close()
 
 
+def test_a_query_past_the_time_limit_is_stopped_though_its_fork_server_was_killed(release):
+    """A reviewer's finding: an executor whose fork server was gone could not be ended through it, and noticed its
+    closed socket only once its query was done, so a query past the time limit ran on. The pool kills it itself."""
+    pool = ExecutorPool(MEMORY, str(release.path / DATASET_FILE), {PUBLIC: 1, SITE: 1}, timeout=1.0,
+                        recycle=(600, 1 << 40))  # no recycler round during the test: the query's end is what acts
+    try:
+        (busy,) = [executor for executor in pool._alive.values() if executor.lane == PUBLIC]
+        os.kill(pool._server.process.pid, signal.SIGKILL)
+        wait_for(pool._server.gone)
+        with pytest.raises(QueryTimeout):
+            pool.run((ENDLESS, CSV.key, None, None, None, None), PUBLIC)
+        wait_for(lambda: not Path(f"/proc/{busy.pid}").exists() or executor_zombie(busy.pid), seconds=5)
+    finally:
+        pool.close()
+
+
 def executor_zombie(pid: int) -> bool:
     """Whether process `pid` has ended and waits to be reaped (its parent, the killed fork server, is gone, so
     whoever adopted it reaps it in its own time)."""

@@ -206,6 +206,7 @@ class ExecutorPool:
         self._lock = threading.Lock()
         self._closed = False
         self._loading: ForkServer | None = None  # the fork server of the source about to take over
+        self._switching = threading.Lock()  # one hand-over at a time (`switch_to`, `_revive`)
         loading = self._server = self._fork_server(kind, path, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
@@ -273,7 +274,12 @@ class ExecutorPool:
 
     def switch_to(self, kind: str, path: str) -> bool:
         """Answer from another source of the same release from now on (`_take_over`); False, with the executors
-        answering as before, if it cannot serve."""
+        answering as before, if it cannot serve. One hand-over at a time: the on-disk copy a first start writes
+        and a fork server killed meanwhile (`_revive`) would each have taken over from the other."""
+        with self._switching:
+            return self._switch(kind, path)
+
+    def _switch(self, kind: str, path: str) -> bool:
         try:
             source = self._fork_server(kind, path, wait=False)
         except OSError as error:  # no process to be had (too many open files, no memory)
@@ -310,6 +316,7 @@ class ExecutorPool:
                 return False
             self._server, self._loading = loading, None
         self._sweep(lambda executor: executor.server is not loading)
+        self._retire()  # the previous source's fork server, if no executor of it is left to replace
         return True
 
     def run(self, request: tuple, lane: str = SITE, deadline: float | None = None) -> bytes:
@@ -380,12 +387,13 @@ class ExecutorPool:
         """Start a new fork server over the same source if the current one was killed from outside, and hand over
         to it (`switch_to`): without one no executor could be forked again, and the worker answered 503 until a
         reload (an operator's review, with the fork server killed as the OOM killer would)."""
-        with self._lock:
-            current = None if self._closed or self._loading is not None else self._server
-        if current is not None and current.gone():
-            log.error("the fork server of the query executors ended (status %s); a new one starts over %s",
-                      current.process.returncode, current.path)
-            self.switch_to(current.kind, current.path)
+        with self._switching:
+            with self._lock:
+                current = None if self._closed or self._loading is not None else self._server
+            if current is not None and current.gone():
+                log.error("the fork server of the query executors ended (status %s); a new one starts over %s",
+                          current.process.returncode, current.path)
+                self._switch(current.kind, current.path)
 
     def _refill(self) -> None:
         """Fork the executors a lane lacks: a successor that could not start (`_replace`; say its on-disk store
@@ -442,12 +450,21 @@ class ExecutorPool:
 
     def _replace(self, executor: Executor, lane: str) -> int:
         """End an executor and fork its successor; return how the ended one exited."""
+        # One whose fork server was killed from outside is ended here: it would notice its closed socket only after
+        # the query it may still run (a reviewer's finding: a query past the time limit ran on). It was alive a
+        # moment ago, unreaped, so the pid is still its own.
+        orphan = executor.server.gone() and not executor.ended()
         executor.conn.close()
         with self._lock:
             counted = self._alive.pop(executor.pid, None) is not None  # its successor takes its place in the lane
         status = 0
         try:
-            status = executor.server.end(executor.pid)
+            if orphan:
+                os.kill(executor.pid, signal.SIGKILL)
+            else:
+                status = executor.server.end(executor.pid)
+        except ProcessLookupError:
+            pass
         except (OSError, RuntimeError):
             log.exception("could not end a query executor")
         self._retire()

@@ -14,10 +14,11 @@ server configuration (static_config.py) follows:
     dumps/…, dumps/VERSION/…           the release's files; exports/… its CSV tables and their listing
     static/…, robots.txt, sitemap.xml  the assets, crawl rules and sitemap (with its parts, sitemap-N.xml)
 
-Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). Every file's
-modification time is the time the release was written, or the code that renders it changed if that was later
-(`file_time`), so every export of one release by one installation gives every static host the same validators
-(nginx's ETag is made of modification time and size), and a later release or code other ones.
+Compressible files of 1 KB or more get a gzip twin (FILE.gz, for nginx's gzip_static). A rendered file's
+modification time is the time the release was written, or the code and queries that render it changed if that was
+later, a release file's the release's (`file_time`), so every export of one release by one installation gives every
+static host the same validators (nginx's ETag is made of modification time and size), and a later release or code
+other ones.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] =
 
 
 def _export(app: Flask, release: Release, site: Path, only: tuple[str, ...]) -> Exported:
-    writer = _Writer(app, site, file_time(release))
+    writer = _Writer(app, site, file_time(release, PACKAGE, app.config["MPSC"].root / "queries"))
     for iri in documents(app, only):
         path = document_path(iri)
         for fmt in GRAPH_FORMATS:
@@ -128,10 +129,11 @@ def copy_files(release: Release, app: Flask, writer: "_Writer") -> None:
     """The release's files under /dumps/ and /dumps/VERSION/, its tables under /exports/ too, and the static
     assets under /static/."""
     tables = {entry["name"] for entry in release.files if is_table_file(entry)}
+    written = file_time(release)  # the release's own files: their bytes change with the release, not the code
     for name in [entry["name"] for entry in release.files] + [*OWN_FILES, *release.ontology_files]:
         if (release.path / name).is_file():
             for folder in ("dumps", f"dumps/{release.version}", *(["exports"] if name in tables else [])):
-                writer.copy(release.path / name, f"{folder}/{name}")
+                writer.copy(release.path / name, f"{folder}/{name}", written)
     static = Path(app.static_folder)
     for source in sorted(p for p in static.rglob("*") if p.is_file()):
         writer.copy(source, "static/" + source.relative_to(static).as_posix())
@@ -178,30 +180,32 @@ class _Writer:
             return
         self.write(target, response.get_data(), compressible(response.mimetype or ""))
 
-    def write(self, target: str, body: bytes, compress: bool) -> None:
+    def write(self, target: str, body: bytes, compress: bool, mtime: float | None = None) -> None:
+        """Write an answer (and its gzip twin) stamped with `mtime`, by default the export's (`file_time`)."""
         file = self.site / target
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(body)
-        self._stamp(file, len(body))
+        self._stamp(file, len(body), mtime)
         if compress and len(body) >= GZIP_MIN_BYTES:
             twin = file.with_name(file.name + ".gz")
             twin.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
-            self._stamp(twin, twin.stat().st_size)
+            self._stamp(twin, twin.stat().st_size, mtime)
 
-    def copy(self, source: Path, target: str) -> None:
+    def copy(self, source: Path, target: str, mtime: float | None = None) -> None:
         """A file as it is: dumps (a gzip dump stays one file) and static assets."""
         kind, encoding = mimetypes.guess_type(source.name)
         if encoding is None and source.stat().st_size < 50_000_000:
-            self.write(target, source.read_bytes(), compressible(kind or ""))
+            self.write(target, source.read_bytes(), compressible(kind or ""), mtime)
             return
         file = self.site / target
         file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, file)
-        self._stamp(file, file.stat().st_size)
+        self._stamp(file, file.stat().st_size, mtime)
 
-    def _stamp(self, file: Path, size: int) -> None:
+    def _stamp(self, file: Path, size: int, mtime: float | None) -> None:
         self.written.add(file)
-        os.utime(file, (self.mtime, self.mtime))
+        mtime = self.mtime if mtime is None else mtime
+        os.utime(file, (mtime, mtime))
         self.done.files += 1
         self.done.bytes += size
 
@@ -209,10 +213,12 @@ class _Writer:
 PACKAGE = Path(__file__).resolve().parent.parent  # server/: the code, templates and assets that render the site
 
 
-def file_time(release: Release) -> float:
-    """The modification time of every exported file: when the release was written (its manifest's modification
-    time) or when the code that renders it last changed (the newest file of the package), whichever is later, in
-    whole seconds and never later than now (RFC 9110: no Last-Modified in the future).
+def file_time(release: Release, *inputs: Path) -> float:
+    """The modification time of exported files: when the release was written (its manifest's modification time)
+    or when any of the `inputs` folders it is rendered with last changed (their newest file: the package's code,
+    templates and assets, the example queries the start page lists), whichever is later, in whole seconds and never
+    later than now (RFC 9110: no Last-Modified in the future). Without inputs, the release's own time: its files
+    (`copy_files`) change with it alone.
 
     nginx's ETag is a file's time and size. Stamped with the release day, two releases of one day gave a changed
     document of the same length the same ETag and Last-Modified, and clients and CDNs a 304 for the old one (an
@@ -220,6 +226,7 @@ def file_time(release: Release) -> float:
     code (a page's wording changed, its length not: a later review). So a later release or code has a later stamp,
     and every export of one release folder by one installation (or of copies that keep their times: `cp -a`,
     `rsync -a`) the same."""
-    code = max(path.stat().st_mtime for path in PACKAGE.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    changed = [path.stat().st_mtime for folder in inputs for path in folder.rglob("*")
+               if path.is_file() and "__pycache__" not in path.parts]
     written = (release.path / MANIFEST).stat().st_mtime
-    return float(min(int(max(written, code)), int(time.time())))
+    return float(min(int(max([written, *changed])), int(time.time())))
