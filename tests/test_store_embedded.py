@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -251,6 +252,23 @@ def test_a_query_past_the_time_limit_is_stopped_though_its_fork_server_was_kille
         with pytest.raises(QueryTimeout):
             pool.run((ENDLESS, CSV.key, None, None, None, None), PUBLIC)
         wait_for(lambda: not Path(f"/proc/{busy.pid}").exists() or executor_zombie(busy.pid), seconds=5)
+    finally:
+        pool.close()
+
+
+def test_a_fork_server_that_cannot_be_replaced_is_tried_again_less_and_less_often(release, tmp_path, caplog):
+    """A reviewer's finding: a fork server killed again and again (the OOM killer, short of memory) was started
+    anew every round of the recycler; each try now waits twice as long as the last. Here the release is away, so
+    every new one fails: rounds every 0.2 s for 2.5 s make three tries (at 0, 0.4 and 1.2 s; fewer on a slow
+    machine, where each start takes longer), not a dozen."""
+    dataset = tmp_path / DATASET_FILE
+    shutil.copy(release.path / DATASET_FILE, dataset)
+    pool = ExecutorPool(MEMORY, str(dataset), {PUBLIC: 1, SITE: 1}, timeout=5.0, recycle=(0.4, 1 << 40))
+    try:
+        dataset.rename(tmp_path / "away")
+        os.kill(pool._server.process.pid, signal.SIGKILL)
+        time.sleep(2.5)
+        assert 1 <= caplog.text.count("a new one starts over") <= 4, caplog.text
     finally:
         pool.close()
 

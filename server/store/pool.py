@@ -40,6 +40,7 @@ PUBLIC, SITE = "public", "site"
 RECYCLE_AFTER = 10.0  # seconds
 RECYCLE_BYTES = 32 * 1024 * 1024
 WAIT_SLICE = 0.5  # seconds a query waits for an idle executor before it looks again whether any can come
+REVIVE_WAIT_MAX = 300.0  # seconds between new fork servers at most, where each is killed again (`_revive`)
 
 
 class Executor:
@@ -207,6 +208,8 @@ class ExecutorPool:
         self._closed = False
         self._loading: ForkServer | None = None  # the fork server of the source about to take over
         self._switching = threading.Lock()  # one hand-over at a time (`switch_to`, `_revive`)
+        self._revivals = 0  # fork servers started in a row to replace one killed from outside (`_revive`)
+        self._revive_at = 0.0  # time.monotonic() before which no other is started
         loading = self._server = self._fork_server(kind, path, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
@@ -390,10 +393,18 @@ class ExecutorPool:
         with self._switching:
             with self._lock:
                 current = None if self._closed or self._loading is not None else self._server
-            if current is not None and current.gone():
-                log.error("the fork server of the query executors ended (status %s); a new one starts over %s",
-                          current.process.returncode, current.path)
-                self._switch(current.kind, current.path)
+            if current is None or not current.gone():
+                self._revivals = 0
+                return
+            if time.monotonic() < self._revive_at:
+                return
+            log.error("the fork server of the query executors ended (status %s); a new one starts over %s",
+                      current.process.returncode, current.path)
+            self._switch(current.kind, current.path)
+            # One killed again at once (the OOM killer, while the machine is short of memory) is replaced after
+            # twice the wait of the last time, up to REVIVE_WAIT_MAX, not every round of the recycler.
+            self._revivals += 1
+            self._revive_at = time.monotonic() + min(REVIVE_WAIT_MAX, self._recycle_after * 2 ** (self._revivals - 1))
 
     def _refill(self) -> None:
         """Fork the executors a lane lacks: a successor that could not start (`_replace`; say its on-disk store
