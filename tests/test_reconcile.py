@@ -359,7 +359,8 @@ def test_places_named_as_official_tables_name_them_are_found(service):
     """A wrangler's review: "Rostock" as a district was matched to the city's district role unasked (Landkreis
     Rostock, named so in the register, was no candidate); "Kreisfreie Stadt Bamberg" with type Municipality found
     nothing (the district of that name scored first and was then ruled out by the type); states by their official
-    names found nothing; a kreisfreie Stadt's or city-state's padded ARS named only the city."""
+    names found nothing; a kreisfreie Stadt's or city-state's padded ARS named only the city; the designation after
+    a comma ("München, Landkreis", as GENESIS writes it) found the city first or nothing."""
     def query(text, kind, **keys):
         return {"query": text, "type": kind, "properties": [{"pid": pid, "v": value} for pid, value in keys.items()]}
 
@@ -368,7 +369,9 @@ def test_places_named_as_official_tables_name_them_are_found(service):
              "brandenburg": query("Land Brandenburg", "State"),
              "padded": query("Kreisfreie Stadt Bamberg", "District", ars="094610000000"),
              "hamburg": query("Hamburg", "State", ars="020000000000"),
-             "city": query("Bamberg", "Municipality", ars="094610000000")}
+             "city": query("Bamberg", "Municipality", ars="094610000000"),
+             "genesis": query("Bamberg, Kreisfreie Stadt", "District"), "county": query("München, Landkreis", "District"),
+             "kreis": query("Steinfurt, Kreis", "District")}
     answer = post_form(service, queries=json.dumps(batch))
     first = {name: (found["result"][0]["id"], found["result"][0]["match"]) for name, found in answer.items()}
     assert {c["id"] for c in answer["rostock"]["result"]} >= {"district/13003", "district/13072"}
@@ -377,6 +380,9 @@ def test_places_named_as_official_tables_name_them_are_found(service):
     assert [first[n][0] for n in ("bavaria", "bremen", "brandenburg")] == ["state/09", "state/04", "state/12"]
     assert first["padded"] == ("district/09461", True) and first["hamburg"] == ("state/02", True)
     assert first["city"] == ("municipality/09461000", True)
+    # as GENESIS tables write districts: the designation after a comma
+    assert first["genesis"] == ("district/09461", True) and first["county"] == ("district/09184", True)
+    assert first["kreis"] == ("district/05566", True)
 
 
 def test_extension_and_preview_take_the_full_iri_the_csv_tables_write(service):

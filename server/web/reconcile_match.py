@@ -163,9 +163,13 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf,
     among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
     spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
-    query_keys = names.keys(text)
+    # The designation after a comma put first, as the register's names are also keyed: "München, Landkreis" and
+    # "Bamberg, Kreisfreie Stadt", as GENESIS tables write them (a wrangler's review: neither was found).
+    forms = {text, *names.reordered(text)}
+    query_keys = set().union(*map(names.keys, forms))
     scores: dict[str, float] = {}
-    keyed(index, query_keys.union(*map(names.keys, names.district_variants(text))), 100, scores)  # (Land)kreis
+    variants = {variant for form in forms for variant in names.district_variants(form)}  # (Land)kreis
+    keyed(index, query_keys.union(*map(names.keys, variants)), 100, scores)
     # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name. "Kreisfreie Stadt Bamberg" is the name of
     # a district, not of a municipality (a wrangler's review: with type Municipality it found nothing).
     wanted_types = [score for ident, score in scores.items() if not types or types & index.entities[ident].types]
