@@ -23,7 +23,8 @@ API:
 * `base_forms(name)` – the name without the register's designation after the comma, without a
   parenthesised qualifier and without what it is named by ("Halle (Saale), Stadt" → "Halle (Saale)", "Halle";
   "Frankfurt am Main" → "Frankfurt"); `without_designation(text)` – a query without "Stadt", "Hansestadt",
-  "Landeshauptstadt" … before the name; `similarity(a, b)` of keys.
+  "Landeshauptstadt" … before the name; `abbreviates(a, b)`, whether key `a` is `b` with later words cut short
+  ("frankfurt m" for "frankfurt main"); `similarity(a, b)` of keys.
 * `identifier(text) -> str | None` – the normalised identifier when the text is one: an AGS, ARS or
   state/district key (digits, 2 to 12 of them) or a Wikidata id (`Q365`, `wd:Q365`, or the entity
   IRI); None for ordinary text.
@@ -201,6 +202,18 @@ def without_designation(text: str) -> str:
     """A query without the designation a table writes before a town's name ("Hansestadt Rostock" -> "Rostock");
     the text itself if it has none."""
     return _DESIGNATION.sub("", text.strip())
+
+
+def abbreviates(query_key: str, name_key: str) -> bool:
+    """Whether a key is a name's key with some of its later words cut short, as tables write what a place is named
+    by ("Frankfurt a.M." for "Frankfurt am Main", "Freiburg i.Br." for "Freiburg im Breisgau", "Rothenburg o.d.T."
+    for "Rothenburg ob der Tauber"; a wrangler's review: these tied with namesakes): as many words, the first one
+    whole, each other one whole or its first one to three letters, and at least one cut."""
+    query, name = query_key.split(), name_key.split()
+    if len(query) < 2 or len(query) != len(name) or query[0] != name[0]:
+        return False
+    cut = [q != n for q, n in zip(query, name)]
+    return any(cut) and all(not c or len(q) <= 3 and n.startswith(q) for q, n, c in zip(query, name, cut))
 
 
 def similarity(query_key: str, name_key: str) -> float:

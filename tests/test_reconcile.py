@@ -360,7 +360,8 @@ def test_places_named_as_official_tables_name_them_are_found(service):
     Rostock, named so in the register, was no candidate); "Kreisfreie Stadt Bamberg" with type Municipality found
     nothing (the district of that name scored first and was then ruled out by the type); states by their official
     names found nothing; a kreisfreie Stadt's or city-state's padded ARS named only the city; the designation after
-    a comma ("München, Landkreis", as GENESIS writes it) found the city first or nothing."""
+    a comma ("München, Landkreis", as GENESIS writes it) found the city first or nothing; "Frankfurt a.M." tied
+    with Frankfurt (Oder)."""
     def query(text, kind, **keys):
         return {"query": text, "type": kind, "properties": [{"pid": pid, "v": value} for pid, value in keys.items()]}
 
@@ -380,6 +381,13 @@ def test_places_named_as_official_tables_name_them_are_found(service):
     assert [first[n][0] for n in ("bavaria", "bremen", "brandenburg")] == ["state/09", "state/04", "state/12"]
     assert first["padded"] == ("district/09461", True) and first["hamburg"] == ("state/02", True)
     assert first["city"] == ("municipality/09461000", True)
+    # what a place is named by, cut short as tables write it; one that fits several is no match
+    cut = {text: query(text, "Municipality") for text in ("Frankfurt a.M.", "Freiburg i.Br.", "Rothenburg o.d.T.",
+                                                          "Bad Homburg v.d.H.", "Neustadt a.d.W.")}
+    short = post_form(service, queries=json.dumps({str(n): q for n, q in enumerate(cut.values())}))
+    assert [(r["result"][0]["id"], r["result"][0]["match"]) for r in short.values()] == [
+        ("municipality/06412000", True), ("municipality/08311000", True), ("municipality/09571193", True),
+        ("municipality/06434001", True), (short["4"]["result"][0]["id"], False)]
     # as GENESIS tables write districts: the designation after a comma
     assert first["genesis"] == ("district/09461", True) and first["county"] == ("district/09184", True)
     assert first["kreis"] == ("district/05566", True)

@@ -170,6 +170,7 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf,
     scores: dict[str, float] = {}
     variants = {variant for form in forms for variant in names.district_variants(form)}  # (Land)kreis
     keyed(index, query_keys.union(*map(names.keys, variants)), 100, scores)
+    abbreviated(index, query_keys, scores)
     # "Hansestadt Rostock": Rostock, at 90; "Markt Erlbach" is a name. "Kreisfreie Stadt Bamberg" is the name of
     # a district, not of a municipality (a wrangler's review: with type Municipality it found nothing).
     wanted_types = [score for ident, score in scores.items() if not types or types & index.entities[ident].types]
@@ -197,6 +198,21 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf,
         if similarity >= NEAR_THRESHOLD:
             scores[ident] = 100 * NEAR_WEIGHT * similarity
     return scores
+
+
+def abbreviated(index: Index, query_keys: set[str], scores: dict[str, float]) -> None:
+    """Raise `scores` of the names a query key abbreviates (`names.abbreviates`: "Frankfurt a.M.") to what their
+    full form scores, among the resources whose names begin with the query's first word (if it is not common)."""
+    for query in query_keys:
+        words = query.split()
+        if len(words) < 2 or all(len(word) > 3 for word in words[1:]):
+            continue
+        sharing = index.by_word.get(words[0], set())
+        for ident in sharing if len(sharing) <= COMMON_WORD else ():
+            weight = max((w for key, w in index.entities[ident].keys.items() if names.abbreviates(query, key)),
+                         default=0.0)
+            if weight:
+                scores[ident] = max(scores.get(ident, 0.0), 100 * weight)
 
 
 def keyed(index: Index, keys: set[str], top: float, scores: dict[str, float]) -> None:
