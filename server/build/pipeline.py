@@ -404,7 +404,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     files.update(tables)
     listed = [dated(entry, revision.earlier, modified)
               for entry in [*(_entry(d, files[d.name], counts) for d in DUMPS), *table_entries]]
-    entries = listed + [{**_entry(d, None, counts), "modified": modified} for d in (VOID_FILE, ALL_FILE)]
+    entries = listed + [dated(_entry(d, None, counts), {}, modified) for d in (VOID_FILE, ALL_FILE)]
     content = {g: graphs[g] for g in CONTENT}
     meta = metadata.release_metadata(graphs[METADATA], content, {g: ordered[g] for g in content}, version,
                                      modified, entries, revision.changes)
@@ -417,7 +417,7 @@ def release_files(graphs: dict[str, Graph], ordered: dict[str, list], revision: 
     # per file the triples of its graphs (mpsc-all.nq.gz: one quad per triple and named graph).
     manifest = {"version": version, "modified": modified, "triples": len(merged),
                 "default_graph": len(merged.union(ordered[METADATA])), "graphs": dict(sorted(counts.items())),
-                "files": [*listed, {**_entry(VOID_FILE, files[VOID_FILE.name], counts), "modified": modified}],
+                "files": [*listed, dated(_entry(VOID_FILE, files[VOID_FILE.name], counts), {}, modified)],
                 # `seal` adds ALL_FILE
                 "search": None,  # `seal`
                 "input": revision.key, "digests": revision.digests}
@@ -459,7 +459,7 @@ def dataset_file_entry(data: bytes, manifest: dict) -> dict:
     the default graph (the merge), which is what `zcat mpsc-all.nq.gz | wc -l` shows its reader."""
     entry = _entry(ALL_FILE, data, manifest["graphs"])
     triples = entry.pop("triples")
-    return {**entry, "quads": triples + manifest["default_graph"], "modified": manifest["modified"]}
+    return dated({**entry, "quads": triples + manifest["default_graph"]}, {}, manifest["modified"])
 
 
 def seal(written: Written, graphs: dict[str, Graph], parts: dict, earlier: dict[str, bytes] | None = None

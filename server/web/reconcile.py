@@ -25,7 +25,7 @@ from . import get_settings, get_store, hooks, per_release, responses
 from .admission import AtOnce, address_of
 from .endpoint import requesting_client
 from .i18n import LANGUAGES, preferred
-from .reconcile_index import Entity, Index, entity_id, index
+from .reconcile_index import Entity, Index, as_id, index
 from .reconcile_match import Overrun, Query, candidates, identify
 from .params import form_fields, refuse_other_charsets, whole_number
 from .site import reader, render_page
@@ -310,8 +310,7 @@ def preview() -> Response:
     """A small page about one entity, for OpenRefine's preview iframe (which any site may show it in)."""
     hooks.allow_framing()
     found = index()
-    ident = request.args.get("id", "")
-    ident = entity_id(ident) or ident  # a full IRI too, as the CSV tables' `id` columns write it
+    ident = as_id(request.args.get("id", ""))
     entity = found.entities.get(ident)
     if entity is None:
         if found.label_of(ident) == ident:
@@ -362,7 +361,7 @@ def extend(found: Index, ids: list[str], asked: list[str]) -> dict:
     """The values of the asked properties for each asked id (an unknown id gets empty values). An id may be the
     full IRI too, as the CSV tables' `id` columns write it (a wrangler's review: OpenRefine's "use values as
     identifiers" on such a column got empty columns); the answer keys each row by the id as asked."""
-    rows = {i: {p: values(found, found.entities.get(entity_id(i) or i), p) for p in asked} for i in ids}
+    rows = {i: {p: values(found, found.entities.get(as_id(i)), p) for p in asked} for i in ids}
     return {"meta": [property_meta(p) for p in asked], "rows": rows}
 
 

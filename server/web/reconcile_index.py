@@ -70,6 +70,12 @@ def entity_id(iri: str) -> str | None:
     return iri[len(ID_SPACE):] if iri.startswith(ID_SPACE) else None
 
 
+def as_id(text: str) -> str:
+    """The id `text` names: the id of a full IRI under /id/ (as the CSV tables' `id` columns write them), else the
+    text itself."""
+    return entity_id(text) or text
+
+
 class Index:
     """Every reconciled resource, findable by name key, by word, by identifier and by key prefix."""
 
@@ -129,7 +135,7 @@ class Index:
                 key = "wikidata"
                 entity.roles.add(value)
         elif key not in ("ags", "ars", "population"):
-            value = entity_id(value) or value
+            value = as_id(value)
         entity.facts.setdefault(key, set()).add(value)
 
     def _register(self, entity: Entity) -> None:
@@ -200,6 +206,6 @@ def index() -> Index:
         unnamed = sorted(ID_SPACE + i for i in built.unnamed())
         if unnamed:
             labels = queries.labels_by_language(store.select(queries.labels(unnamed)))
-            built.other_labels = {entity_id(iri) or iri: texts for iri, texts in labels.items()}
+            built.other_labels = {as_id(iri): texts for iri, texts in labels.items()}
         return built
     return per_release.value("reconcile.index", build)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .. import names
 from .reconcile_index import (BASE_WEIGHT, COMMON_WORD, IDENTIFIERS, NEAR_THRESHOLD, NEAR_WEIGHT, ROLE, Entity,
-                              Index, entity_id)
+                              Index, as_id)
 
 PLACE_CONSTRAINTS = {"state": "State", "district": "District"}  # property -> the type of its values
 MAX_NEAR = 5000  # resources sharing a word with the query that are compared for near misses, at most
@@ -128,7 +128,7 @@ def identify(index: Index, query: Query) -> tuple[set[str], set[str], bool]:
     for prop, values in query.properties:
         for value in values if prop in IDENTIFIERS else ():
             unknown |= not look_up(prop, value)
-    named = entity_id(query.text.strip()) or query.text.strip()
+    named = as_id(query.text.strip())
     if named in index.entities:
         found.add(named)
     elif names.identifier(query.text):
@@ -159,9 +159,8 @@ def by_name(index: Index, text: str, wanted: int, deadline: float = math.inf,
             types: frozenset[str] = frozenset()) -> dict[str, float]:
     """Scores by name: exact and base-form keys (without the designation a table writes before a town's or a
     state's name where the text is no full name of a resource of the wanted `types`), then, while fewer than
-    `wanted` were found, near misses
-    among the resources sharing a word that is not common (searching all of "stadt" finds nothing), or a word
-    spelt like one the query has that no name has (`Index.spelt_like`). Comparing
+    `wanted` were found, near misses among the resources sharing a word that is not common (searching all of "stadt"
+    finds nothing), or a word spelt like one the query has that no name has (`Index.spelt_like`). Comparing
     thousands of near misses with a long query takes up to seconds: past `deadline`, Overrun."""
     # The designation after a comma put first, as the register's names are also keyed: "München, Landkreis" and
     # "Bamberg, Kreisfreie Stadt", as GENESIS tables write them (a wrangler's review: neither was found).
@@ -230,7 +229,7 @@ def resolve(index: Index, prop: str, values) -> set[str]:
     found: set[str] = set()
     for value in values:
         text = str(value.get("id", "") if isinstance(value, dict) else value).strip()
-        text = entity_id(text) or text
+        text = as_id(text)
         if text in index.entities:
             found.add(text)
         for key in {text, *identifier_texts("ars", value)}:
