@@ -3,12 +3,12 @@ and the prefixes, as plain strings, are in prefixes.py)."""
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD  # noqa: F401 (re-exported)
 
-from .prefixes import BASE, PREFIXES as PREFIX_IRIS
+from .prefixes import BASE, GRAPHS, PREFIXES as PREFIX_IRIS
 
 ID = Namespace(BASE + "id/")
 MPSC = Namespace(PREFIX_IRIS["mpsc"])
 ONTOLOGY_IRI = BASE + "ontology"
-GRAPH = Namespace(BASE + "graph/")
+GRAPH = Namespace(GRAPHS)
 # The named graphs of every release (docs/model.md); a query without GRAPH sees their merge.
 ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH = (
     str(GRAPH[name]) for name in ("ontology", "programme", "reference", "metadata"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 BASE = "https://w3id.org/mpsc/"
+GRAPHS = BASE + "graph/"  # the named graphs' IRIs: GRAPHS + "programme", …
 
 PREFIXES: dict[str, str] = {
     "mpsc": BASE + "ontology#",

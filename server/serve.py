@@ -289,6 +289,8 @@ def _loaded_app():
             pages.home()
     except QueryFailed as error:  # an external store that is away: the first visitor will see it answered
         logging.getLogger(__name__).warning("the landing page could not be prepared: %s", error)
+    if settings.store == "embedded":  # only now: its writer had competed with the landing page for the processor
+        store.result().keep_quick_start_copy()
     return app
 
 

@@ -46,6 +46,21 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     assert not [line for line in lines if "Python threads" in line], lines
 
 
+def test_a_first_start_answers_from_memory_and_then_from_the_copy_it_writes_once_it_answers(tmp_path):
+    """A release's first start loads it into memory and writes its on-disk copy only after the worker is ready
+    (serve.py: the writer had competed with the landing page for the processor), then answers from the copy."""
+    make_release(tmp_path, sample_quads("fresh"), "fresh")
+    log = tmp_path / "server.log"
+    with mpsc_serve(env={"MPSC_RELEASES": str(tmp_path)}, log=log) as url:
+        assert fetch(url + "healthz").json()["store"]["ok"]
+        deadline = time.monotonic() + 60
+        while fetch(url + "healthz").json()["store"]["source"] != "disk":
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert (tmp_path / ".quick-start" / "fresh").is_dir()
+        assert fetch(url + "sparql", query=PROJECTS).json()["results"]["bindings"][2]["p"]["value"].endswith("/ulm")
+
+
 def test_port_keeps_the_host_of_bind_and_replaces_its_port(releases):
     """Found by an operator's walk through the README: `--bind 127.0.0.1:A --port B` listened on A."""
     with mpsc_serve("--bind", f"127.0.0.1:{free_port()}", env={"MPSC_RELEASES": str(releases)}) as url:

@@ -24,8 +24,9 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
     """The store the settings ask for: MPSC_STORE "embedded" over the current release, else a SPARQL endpoint URL.
 
     An embedded store serves only a release that matches its checksums (ReleaseCorrupt otherwise). With
-    `quick_start` (`mpsc serve`), it answers from the release's on-disk copy, which it writes once the release
-    is checked whole if there is none (embedded.py).
+    `quick_start` (`mpsc serve`), it answers from the release's on-disk copy if there is one; the caller has it
+    written when there is none (`keep_quick_start_copy`, embedded.py) once the store is returned, that is once
+    the release is checked whole.
     """
     if settings.store != "embedded":
         from .remote import RemoteStore
@@ -59,6 +60,4 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
     except BaseException:
         store.close()
         raise
-    if quick_start:
-        store.keep_quick_start_copy()
     return store

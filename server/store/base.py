@@ -3,18 +3,24 @@
 Two implementations: `embedded.EmbeddedStore` (pyoxigraph, default) and `remote.RemoteStore` (any SPARQL 1.1
 server). Pages and resource documents use `select`/`ask`/`construct`, which return Python objects; the public
 SPARQL endpoint uses `query`, which returns bytes already in the negotiated format.
+
+rdflib is imported where its terms are made (`select`, `construct`), not with this module: `mpsc serve`'s worker
+imports the embedded store to start the process that loads the release, and rdflib's 0.05 s there came before
+the load began (serve.py).
 """
 from __future__ import annotations
 
 import io
 import json
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from ..formats import NTRIPLES, SRJ, Format
-from ..rdfio import from_ox, to_graph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 class Store(ABC):
@@ -57,6 +63,7 @@ class Store(ABC):
 
     def select(self, sparql: str, deadline: float | None = None) -> list[dict]:
         """Solutions of a SELECT query as dicts of rdflib terms (unbound variables are absent)."""
+        from ..rdfio import from_ox
         results = ox.parse_query_results(self.query(sparql, SRJ, deadline=deadline), format=ox.QueryResultsFormat.JSON)
         return [{v.value: from_ox(s[v]) for v in results.variables if s[v] is not None} for s in results]
 
@@ -72,4 +79,5 @@ class Store(ABC):
 
     def construct(self, sparql: str) -> Graph:
         """The graph of a CONSTRUCT or DESCRIBE query as an rdflib graph."""
+        from ..rdfio import to_graph
         return to_graph(ox.parse(io.BytesIO(self.query(sparql, NTRIPLES)), format=ox.RdfFormat.N_TRIPLES))

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import GEO, GRAPH
+# Plain strings, not namespaces.py's: `mpsc serve` checks the engine before it starts its workers, and importing
+# rdflib there delayed the first answer by 0.08 s (`python -X importtime`).
+from ..prefixes import GRAPHS, PREFIXES
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,8 @@ class Dialect:
 
 DIALECTS = {
     "": Dialect(),
-    "virtuoso": Dialect(merge_graph=str(GRAPH["default"]),
-                        stored_as={str(GEO.wktLiteral): "urn:mpsc:wktLiteral"}),  # a datatype Virtuoso leaves alone
+    "virtuoso": Dialect(merge_graph=GRAPHS + "default",
+                        stored_as={PREFIXES["geo"] + "wktLiteral": "urn:mpsc:wktLiteral"}),  # a datatype Virtuoso leaves alone
 }
 
 

@@ -44,8 +44,18 @@ def register(app: Flask, store: Store | Future | None) -> None:
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    if isinstance(store, Future):
+        compile_templates(app)
     opened = store.result() if isinstance(store, Future) else store
     app.extensions["mpsc.store"] = opened or stores.open_store(settings, releases)
+
+
+def compile_templates(app: Flask) -> None:
+    """Compile every page template while the store opens (at a release's first start it loads for a second or
+    more, on another processor): the landing page, prepared once the store is there, and the first page of each
+    other kind then do not wait for it (0.14 s for all; the landing page alone: 47 instead of 27 ms)."""
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
 
 
 def blueprints():
