@@ -14,6 +14,7 @@ API:
   words begin those of "Freiburg im Breisgau" ("freiburg i breisgau").
 * `loose(text) -> str` – `fold` with umlauts reduced to their vowel (Köln → koln), for readers who
   type "Koln"; the index stores both forms.
+* `sort_key(text)` – the order of names in lists: `loose`, then the text itself.
 * `tokens(text) -> list[str]` – the words of `fold(text)`.
 * `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
   in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also
@@ -68,6 +69,13 @@ def fold(text: str) -> str:
 def loose(text: str) -> str:
     """`fold`, but ä, ö, ü become a, o, u: what a reader without umlauts on the keyboard types."""
     return _fold(text, _LOOSE)
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """How lists of names are ordered: as German lists are (DIN 5007-1: ä as a, ß as ss), whatever the case and
+    punctuation; the text itself breaks ties, so that the order is always the same. Sorted by `str.lower`,
+    "Öhringen" came after "Zweiflingen" and "Künzelsau" after "Kupferzell" (a code review)."""
+    return loose(text), text
 
 
 def tokens(text: str) -> list[str]:

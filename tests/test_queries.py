@@ -138,6 +138,23 @@ def test_every_query_also_has_a_german_title_and_description():
         assert re.search(r"^# title@de: \S", header, re.M) and re.search(r"^# description@de: \S", header, re.M), path
 
 
+def test_an_example_in_another_language_than_the_page_says_so(tmp_path):
+    """A code review: the examples chose their language by a rule of their own, and only the landing page's list
+    marked an English title on a German page (not the description, nor the query form's list). They follow the one
+    rule of languages.py now, and say where it gives another language than the reader's."""
+    from server.sparql.examples import read_example
+
+    (tmp_path / "only-english.rq").write_text("# title: Projects\n# description: Every project.\nASK {}\n")
+    (tmp_path / "both.rq").write_text("# title: Projects\n# title@de: Projekte\n# description: Every project.\n"
+                                      "# description@de: Jedes Projekt.\nASK {}\n")
+    english, both = read_example(tmp_path / "only-english.rq"), read_example(tmp_path / "both.rq")
+    assert (english.title_in("de"), english.title_tag("de"), english.description_tag("de")) == ("Projects", "en", "en")
+    assert (english.title_tag("en"), english.description_tag("en")) == ("", "")
+    assert (both.title_in("de"), both.title_tag("de"), both.description_in("de"), both.description_tag("de")) == (
+        "Projekte", "", "Jedes Projekt.", "")
+    assert (both.title_in("en"), both.title_tag("en")) == ("Projects", "")
+
+
 def test_projects_by_phase_match_the_programmes_own_totals(store):
     rows = run(store, "projects-by-phase-and-runtime")
     assert len(rows) == 73

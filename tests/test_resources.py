@@ -60,6 +60,15 @@ ACCEPT = [
 ]
 
 
+def test_names_in_a_list_sort_as_german_lists_do(base_url):
+    """A code review: values sorted by their lower case put "Öhringen" after "Zweiflingen" and "Künzelsau" after
+    "Kupferzell" on the Hohenlohekreis's page (the municipalities that name it); ä sorts as a, ö as o, ü as u."""
+    page = fetch(f"{base_url}doc/district/08126?lang=de")[2].decode()
+    found = [name for name in re.findall(r">([^<>]+)</a>", page)
+             if name in {"Kupferzell", "Künzelsau", "Niedernhall", "Öhringen", "Pfedelbach", "Zweiflingen"}]
+    assert found == ["Künzelsau", "Kupferzell", "Niedernhall", "Öhringen", "Pfedelbach", "Zweiflingen"], found
+
+
 def test_reused_classes_are_named_not_shown_as_iris(base_url):
     """Found by the crawl: the kicker of a Charta page showed `http://www.w3.org/2004/02/skos/core#Concept`."""
     for lang, name in (("en", ">concept<"), ("de", ">Begriff<")):

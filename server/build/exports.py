@@ -16,17 +16,15 @@ import functools
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS
 
 from .. import iris
-from ..formats import CSV, CSVW_MEDIA_TYPE
 from ..namespaces import ADMS, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
 
-CSV_MEDIA_TYPE = CSV.media_type
 CSVW_CONTEXT = ("http://www.w3.org/ns/csvw", {"@language": "en"})
 
 

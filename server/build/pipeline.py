@@ -340,7 +340,7 @@ def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]
         files[table.name] = data
         files[table.metadata_name] = table.metadata_bytes(LICENCES[table.licence].dcat_ap_de,
                                                           attributions(graphs[METADATA], [table.graph]))
-        entries.append({"name": table.name, "media_type": exports.CSV_MEDIA_TYPE, "file_type": "CSV",
+        entries.append({"name": table.name, "media_type": formats.CSV.media_type, "file_type": "CSV",
                         "title_de": f"{table.title_de} (CSV)", "title_en": f"{table.title_en} (CSV)",
                         "licence": table.licence, "graphs": [table.graph], "compressed": False, "dump": False,
                         "rows": rows, "bytes": len(data), "sha256": sha256(data)})
@@ -354,7 +354,7 @@ def export_files(graphs: dict[str, Graph]) -> tuple[dict[str, bytes], list[dict]
 
 def _metadata_entry(name: str, data: bytes, owner: exports.Table | exports.Group, describes: str | list) -> dict:
     """The manifest entry of a CSVW metadata file; `owner`, a table or the group, gives titles, licence and graph."""
-    return {"name": name, "media_type": exports.CSVW_MEDIA_TYPE, "file_type": "JSON",
+    return {"name": name, "media_type": formats.CSVW_MEDIA_TYPE, "file_type": "JSON",
             "title_de": f"{owner.title_de} (CSVW-Metadaten)", "title_en": f"{owner.title_en} (CSVW metadata)",
             "licence": owner.licence, "graphs": [owner.graph], "compressed": False, "dump": False,
             "describes": describes, "bytes": len(data), "sha256": sha256(data)}

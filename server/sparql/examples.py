@@ -12,31 +12,38 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..languages import other_tag, preferred
+
 _HEADER = re.compile(r"^#\s*(title|description)(?:@(de|en))?:\s*(.+?)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Example:
     key: str
-    title: str  # English, as the header without a language tag
-    description: str
+    titles: dict[str, str]  # {language tag: text}; the header's lines without a tag are English
+    descriptions: dict[str, str]
     query: str
-    title_de: str = ""
-    description_de: str = ""
 
     def title_in(self, lang: str) -> str:
-        """The title in the reader's language where the header gives it, else the English one."""
-        return (self.title_de if lang == "de" else "") or self.title
+        """The title for a reader of `lang`, by the one rule for texts in several languages (languages.py)."""
+        return preferred(self.titles, lang) or self.key
+
+    def title_tag(self, lang: str) -> str:
+        """The language tag of `title_in(lang)` where it is not `lang`, for a `lang` attribute (WCAG 3.1.2)."""
+        return other_tag(self.titles, self.title_in(lang), lang)
 
     def description_in(self, lang: str) -> str:
-        return (self.description_de if lang == "de" else "") or self.description
+        return preferred(self.descriptions, lang) or ""
+
+    def description_tag(self, lang: str) -> str:
+        return other_tag(self.descriptions, self.description_in(lang), lang)
 
 
 def read_example(path: Path) -> Example:
     text = path.read_text(encoding="utf-8")
     header = {(field, lang or "en"): value for field, lang, value in _HEADER.findall(text)}
-    return Example(path.stem, header.get(("title", "en"), path.stem), header.get(("description", "en"), ""), text,
-                   header.get(("title", "de"), ""), header.get(("description", "de"), ""))
+    return Example(path.stem, *({lang: value for (name, lang), value in header.items() if name == field}
+                                for field in ("title", "description")), text)
 
 
 @cache

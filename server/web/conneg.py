@@ -170,7 +170,7 @@ def _asks_expanded(accept: str | None) -> bool:
     """Whether an Accept header asks for JSON-LD's expanded profile."""
     for part in (accept or "").split(","):
         fields = [f.strip() for f in part.split(";")]
-        if fields[0].lower() == "application/ld+json":
+        if fields[0].lower() == JSONLD.media_type:
             for param in fields[1:]:
                 name, _, value = param.partition("=")
                 if name.strip().lower() == "profile" and EXPANDED in value.strip('"').split():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, send_file
 
-from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
+from ..formats import CSV, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
 from ..formats import TURTLE
 from ..namespaces import METADATA_GRAPH
@@ -71,7 +71,7 @@ def export_file(name: str) -> Response:
 
 def is_table_file(entry: dict) -> bool:
     """Whether a manifest entry is a CSV export or its metadata."""
-    return entry["media_type"] in (CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE)
+    return entry["media_type"] in (CSV.media_type, CSVW_MEDIA_TYPE)
 
 
 def release_of(version: str) -> Release | None:

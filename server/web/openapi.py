@@ -19,13 +19,16 @@ import re
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS, LONGEST_LINK
-from ..formats import GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM, SRJ, Format
+from ..formats import (CSV, CSVW_MEDIA_TYPE, GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM,
+                       SRJ, Format)
 from . import changelog, endpoint, get_settings, harvest, reconcile, responses, search
-from ..build.exports import CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE
 from .assets import STATIC
 from .dumps import OWN_FILES
 from .links import DOCUMENT_FORMATS
 from .page_limit import counted
+from .params import MOST_PAGES
+from .short_links import ID_CHARS
+from .sparql_pages import HTML_ROWS
 
 bp = Blueprint("openapi", __name__)
 MEDIA_TYPE = "application/json"  # what browsers show and every OpenAPI tool reads; the +json type is unregistered
@@ -285,11 +288,11 @@ def search_routes() -> dict[str, dict]:
             "Resources whose names, titles, official names or identifiers match `q`, ranked: identifier, exact "
             "name, names beginning with it, names with all its words, names with its words within a word (`stadt` in "
             "Darmstadt); the programme's resources first; where nothing matches, names spelt alike. An HTML "
-            "page (20 per page) or JSON with `format=json` or `Accept: application/json`.",
+            f"page ({search.PAGE_SIZE} per page) or JSON with `format=json` or `Accept: application/json`.",
             {"200": answer("The results.", {**content(HTML), JSON.media_type: {"schema": results}},
                            ETag=header("ETag", True)), **not_modified(), **errors(400, 404, 406, 503)},
             [text, query("page", "The page of results (404 beyond the last).", {"type": "integer", "minimum": 1,
-                                                                                 "maximum": 10000}),
+                                                                                 "maximum": MOST_PAGES}),
              query("format", "`json` or `html`; wins over `Accept`.", {"type": "string", "enum": list(search.BY_NAME)}),
              LANG, LANGUAGE, CONDITIONAL])},
         "/search/suggest": {"get": operation(
@@ -384,8 +387,8 @@ def sparql_routes() -> dict[str, dict]:
                  "it, else the one a `#defaultView:` comment in the query names, else the table.", examples=["map"])
     embed = query("embed", "HTML results only: anything but empty or `0` shows the view alone, a page other sites "
                   "may frame.", examples=["1"])
-    page = query("page", "HTML results only (elsewhere ignored): which 1,000 rows the table shows, from 1; 400 if "
-                 "not a whole number from 1 to 10,000, 404 beyond the result.", examples=["2"])
+    page = query("page", f"HTML results only (elsewhere ignored): which {HTML_ROWS:,} rows the table shows, from 1; "
+                 f"400 if not a whole number from 1 to {MOST_PAGES:,}, 404 beyond the result.", examples=["2"])
     form = {"type": "object", "properties": {
         "query": {"type": "string", "description": "The SPARQL query."},
         "default-graph-uri": {"type": "array", "items": {"type": "string"}},
@@ -430,7 +433,7 @@ def short_link_routes() -> dict[str, dict]:
         "permalink": {"type": "string", "description": "The URL that runs the query, `/sparql?query=…`."}}}
     created = answer("Created, or known already: the query's short link (the same for the same query).",
                      {"application/json": {"schema": link}}, Location=header("Location", True))
-    key = path("key", "The short link's key (10 characters of base 32).", {"type": "string"},
+    key = path("key", f"The short link's key ({ID_CHARS} characters of base 32).", {"type": "string"},
                examples=["m5xq2b7kpa"])
     return {
         "/sparql/links": {"post": operation(
@@ -474,8 +477,8 @@ def dump_routes() -> dict[str, dict]:
             listing, [version, *PAGE_PARAMETERS])},
         "/dumps/<name>": {"get": operation(
             "dump", "dumps", "A file of the served release",
-            "Sent as built, never re-encoded (`.gz` files are `application/gzip`); `Cache-Control: max-age=300`. A "
-            "release version without its slash is 301 to that release's listing.",
+            f"Sent as built, never re-encoded (`.gz` files are `{GZIP_MEDIA_TYPE}`); `Cache-Control: "
+            f"max-age={responses.MAX_AGE}`. A release version without its slash is 301 to that release's listing.",
             {**file_answers, "301": answer("Moved: the release's listing.", Location=header("Location", True))},
             [name, *file_parameters])},
         "/dumps/<version>/<name>": {"get": operation(
@@ -492,9 +495,9 @@ def dump_routes() -> dict[str, dict]:
             "(`projects.csv-metadata.json`): columns, datatypes and the RDF statement of each cell; or the "
             "table group's (`csv-metadata.json`), with the foreign keys between the programme's tables. The same "
             "file as under /dumps/.", {**file_answers, "200": answer(
-                "The file as built.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
+                "The file as built.", content(CSV, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
                 Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
-                "206": answer("The requested byte range.", content(CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE),
+                "206": answer("The requested byte range.", content(CSV, CSVW_MEDIA_TYPE),
                               Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
             [path("name", "A table or its metadata.", {"type": "string"}, examples=["projects.csv"]), *file_parameters])},
     }
@@ -503,7 +506,7 @@ def dump_routes() -> dict[str, dict]:
 def dump_media_types() -> list[str]:
     """What release files are sent as: RDF dumps in their format, compressed ones as gzip, and the files about
     the release (checksums, manifest, notes)."""
-    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {GZIP_MEDIA_TYPE, CSV_MEDIA_TYPE, CSVW_MEDIA_TYPE}
+    return sorted({f.media_type for f in (*GRAPH_FORMATS, NQUADS)} | {GZIP_MEDIA_TYPE, CSV.media_type, CSVW_MEDIA_TYPE}
                   | set(OWN_FILES.values()))
 
 

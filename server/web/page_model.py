@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from ..namespaces import AMOUNT_BY_BOUND, BASE, GEO, LABEL_PROPERTIES, MPSC, SCHEMA, WD, compact
 from .. import iris, queries
 from ..dates import spoken_date
+from ..names import sort_key
 from ..numbers import quantity
 from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
@@ -293,7 +294,7 @@ def source_value(value: Value) -> Value:
 
 
 def order(prop, namer: Namer):
-    return (FIRST.index(prop) if prop in FIRST else len(FIRST), namer.term(prop).lower(), str(prop))
+    return (FIRST.index(prop) if prop in FIRST else len(FIRST), sort_key(namer.term(prop)), str(prop))
 
 
 def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
@@ -347,9 +348,9 @@ def _capitalised(heading: str) -> str:
 
 
 def by_text(values) -> list[Value]:
-    """Values in alphabetical order; equal texts (`#description-de` of many projects) by their link, so that
-    every process renders the same page (a set's order changes with Python's hash seed)."""
-    return sorted(values, key=lambda v: (v.text.lower(), v.href or "", v.text))
+    """Values in alphabetical order (`sort_key`); equal texts (`#description-de` of many projects) by their link,
+    so that every process renders the same page (a set's order changes with Python's hash seed)."""
+    return sorted(values, key=lambda v: (sort_key(v.text), v.href or ""))
 
 
 def taken_part_in(graph: Graph, node, namer: Namer) -> list[Value]:

@@ -13,7 +13,7 @@ from .. import queries
 from ..config import ENVIRONMENT, LIMITS
 from ..dates import spoken_date
 from ..errors import HttpError
-from ..names import loose
+from ..names import sort_key
 from ..numbers import euro_amount_parts
 from .. import iris
 from ..queries import FACETS, facet_key
@@ -100,8 +100,8 @@ def sorted_projects(entries: list[dict], names: "Names", column: str, descending
             return by_letters(entry)
         return entry[column] or None  # a round's IRI, a date in ISO form
 
-    def by_letters(entry: dict) -> str:  # as German lists sort: ä as a, so Köln before Konstanz (a review)
-        return loose(names(entry["project"]))
+    def by_letters(entry: dict) -> tuple[str, str]:  # as German lists sort: Köln before Konstanz (a review)
+        return sort_key(names(entry["project"]))
 
     by_name = sorted(entries, key=by_letters)
     known = sorted((e for e in by_name if value(e) is not None), key=value, reverse=descending)  # stable: ties by name
@@ -115,7 +115,8 @@ def bodies(cls: str) -> Response:
     """Municipalities or districts taking part in the programme, by state."""
     rows = per_release.select(queries.participants(cls))
     names = labels({str(r["body"]) for r in rows} | {str(r["state"]) for r in rows if "state" in r})
-    entries = sorted(rows, key=lambda r: (names(r["state"]) if "state" in r else "", names(r["body"]).lower()))
+    entries = sorted(rows, key=lambda r: (sort_key(names(r["state"]) if "state" in r else ""),
+                                          sort_key(names(r["body"]))))
     title = "nav.municipalities" if cls == "Municipality" else "nav.districts"
     return render_page("bodies.html", entries=entries, names=names, title=title)
 
@@ -127,7 +128,7 @@ def cooperations() -> Response:
     entries = queries.group_cooperations(per_release.select(queries.cooperations()))
     names = labels({e["coop"] for e in entries} | {e["project"] for e in entries if e["project"]}
                    | {m for e in entries for m, _ in e["members"]})
-    entries.sort(key=lambda e: names(e["coop"]).lower())
+    entries.sort(key=lambda e: sort_key(names(e["coop"])))
     return render_page("cooperations.html", entries=entries, names=names)
 
 

@@ -13,6 +13,7 @@ from flask import request
 from ..errors import HttpError
 
 MOST_DIGITS = 9  # beyond any bound a route has, and far below what int() refuses
+MOST_PAGES = 10_000  # the highest `page` of a paged answer (search results, a results table) read as a number
 
 
 def whole_number(name: str, default: int, highest: int, lowest: int = 1) -> int:

@@ -17,7 +17,7 @@ from ..formats import HTML, JSON
 from . import responses, served_index
 from .conneg import answers_json, choose, not_acceptable
 from .finder import Finder, Hit
-from .params import form_fields, whole_number
+from .params import MOST_PAGES, form_fields, whole_number
 from .site import page_tag, reader, render_page
 
 bp = Blueprint("search", __name__)
@@ -63,7 +63,7 @@ def search() -> Response:
     fmt = choose(OFFERED, suffix=BY_NAME.get(named or "")).format
     if named is None:  # the same URL answers a page or JSON by Accept: a shared cache must tell them apart
         responses.depends_on("Accept")
-    text, page = query_text(), whole_number("page", 1, 10_000)
+    text, page = query_text(), whole_number("page", 1, MOST_PAGES)
     if fmt is HTML:
         return responses.conditional(page_tag(), lambda: results_page(text, page))
     return responses.conditional(page_tag("json"), lambda: results_json(text, page))
@@ -73,11 +73,16 @@ def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
     """The hits on `page` and how many there are in all; 404 for a page beyond the last (the first page of no
     hits is an answer: nothing found)."""
     hits, total = finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
-    last = max(1, -(-total // PAGE_SIZE))
+    last = max(1, pages_of(total))
     if page > last:
         raise HttpError(404, f"This search has {last} page{'s' if last > 1 else ''} of results; there is no page {page}.",
                         words=("error.no_such_page", {"last": last, "page": page}))
     return hits, total
+
+
+def pages_of(total: int) -> int:
+    """How many pages `total` hits fill."""
+    return -(-total // PAGE_SIZE)
 
 
 def near_misses(text: str, total: int, lang: str) -> list[Hit]:
@@ -88,11 +93,11 @@ def near_misses(text: str, total: int, lang: str) -> list[Hit]:
 def results_page(text: str, page: int) -> Response:
     lang, link = reader()
     hits, total = hits_for(text, page, lang)
-    pages = -(-total // PAGE_SIZE)
+    pages = pages_of(total)
     nearby = {name: link.url("search", q=text, page=number) if 1 <= number <= pages else None
               for name, number in (("previous", page - 1), ("next", page + 1))}
     return render_page("search.html", text=text, hits=hits, total=total, page=page, pages=pages, nearby=nearby,
-                       near=near_misses(text, total, lang))
+                       near=near_misses(text, total, lang), first=(page - 1) * PAGE_SIZE + 1)
 
 
 def results_json(text: str, page: int) -> Response:

@@ -107,7 +107,8 @@ def canonical_url(path: str, lang: str, /, **params) -> str:
 
 
 def render_page(template: str, code: int = 200, **values) -> Response:
-    """An HTML page with status `code`; it depends on Accept-Language (unless ?lang= chose it)."""
+    """An HTML page with status `code`. It says `Vary: Accept-Language` even where ?lang= chose the language, as
+    its 304 does (`page_tag`): one rule for every page, and a cache keys each URL on its own anyway."""
     lang, _ = reader()
     response = Response(render_template(template, **values), status=code, content_type=HTML.content_type)
     response.headers["Content-Language"] = lang
@@ -134,10 +135,11 @@ def conditional_page(view):
 
 def not_found(key: str = "error.404.text", fmt: Format | None = None, details: dict | None = None,
               status: int = 404, **values) -> Response:
-    """The one 404 of the site (and 410 for an identifier withdrawn), never cached: an empty but well-formed RDF
-    document when an RDF format was negotiated (its comment says why); the page in the reader's language for
-    browsers (Werkzeug's own texts are English); else problem details in English, as every API error is. `key`
-    names the message, `values` fill it in."""
+    """The 404 of an unknown URL or resource (and 410 for an identifier withdrawn), never cached; a page beyond
+    a result's last, or an id the reconciliation service never gave, is an HttpError's (hooks.py). An empty but
+    well-formed RDF document when an RDF format was negotiated (its comment says why); the page in the reader's
+    language for browsers (Werkzeug's own texts are English); else problem details in English, as every API error
+    is. `key` names the message, `values` fill it in."""
     if fmt is not None and fmt.kind == "rdf":
         text = message(key, "en").format(**values)
         response = Response(empty_document(fmt.ox_format, text), status=status, content_type=fmt.content_type)

@@ -32,11 +32,10 @@ from .assets import STATIC
 from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import GEOJSON
-from .params import whole_number
+from .params import MOST_PAGES, whole_number
 from .site import reader, render_page
 
 HTML_ROWS = 1000
-MOST_PAGES = 10_000  # the highest `page` of a results page read as a number (a page beyond the result is 404)
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from ..names import sort_key
 from ..namespaces import MPSC, ONTOLOGY_IRI, SCHEMA
 from .page_model import Namer, Value, prose
 
@@ -31,7 +32,7 @@ def terms(graph: Graph, namer: Namer, types) -> list[Term]:
     """Our terms of the given RDF types, by label."""
     found = {s for t in types for s in graph.subjects(RDF.type, t) if str(s).startswith(str(MPSC))}
     listed = [term(graph, namer, s) for s in found]
-    return sorted(listed, key=lambda t: t.label.lower())
+    return sorted(listed, key=lambda t: sort_key(t.label))
 
 
 def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
