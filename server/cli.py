@@ -90,7 +90,9 @@ def build(out):
     if result.validation.warnings:
         click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")
     if result.vanished:
-        shown = ", ".join(iri.rsplit("/id/", 1)[-1] for iri in result.vanished[:VANISHED_SHOWN])
+        from .iris import path_of  # rdflib: not imported by every command (`mpsc serve` starts without it)
+
+        shown = ", ".join(path_of(iri) or iri for iri in result.vanished[:VANISHED_SHOWN])
         more = f" and {len(result.vanished) - VANISHED_SHOWN} more" if len(result.vanished) > VANISHED_SHOWN else ""
         click.echo(f"warning: {len(result.vanished)} identifier(s) of the previous release are no longer described "
                    f"and not retired, so they answer 404: {shown}{more}; list each in sources/curation/retired.csv "

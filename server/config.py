@@ -285,9 +285,6 @@ ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
-# The reconciliation service (/reconcile): candidates one query may ask for (OpenRefine asks for 3 to 5),
-# characters of a name compared for near misses (the queries one request may carry: `reconcile_batch`).
-RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 200
 # The longest URL (path and query) a link to a query may be: nginx's default buffer for a request line is 8 KB,
 # and links longer than that end in 414 behind it (granian's own limit is 65,534 bytes). Longer queries are posted
 # (web/sparql_pages.py, the editor) and their short links answer in place (web/short_links.py).

@@ -24,6 +24,12 @@ def identifier(path: str) -> URIRef:
     return _id(path)
 
 
+def path_of(iri: str) -> str | None:
+    """The path under …/id/ of one of our IRIs (`municipality/09162000`), the inverse of `identifier`; None for an
+    IRI elsewhere."""
+    return iri[len(ID):] if iri.startswith(ID) else None
+
+
 def fragment(iri: URIRef | str, name: str) -> URIRef:
     """`…#name`: a resource that lives in the document of `iri` (a point, a statement about it)."""
     return URIRef(f"{iri}#{name}")

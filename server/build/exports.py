@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS
 
 from .. import iris
-from ..namespaces import ADMS, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
+from ..namespaces import ADMS, GEO, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
 
 CSVW_CONTEXT = ("http://www.w3.org/ns/csvw", {"@language": "en"})
 
@@ -211,8 +211,6 @@ def _json(described: dict) -> bytes:
 # A row's resource as an rdflib term, made once for all its cells: making a URIRef checks its characters, a quarter
 # of the time of reading the tables.
 _node = functools.lru_cache(maxsize=1 << 16)(URIRef)
-GEOMETRY = URIRef("http://www.opengis.net/ont/geosparql#hasGeometry")
-WKT = URIRef("http://www.opengis.net/ont/geosparql#asWKT")
 
 
 # --- rows -----------------------------------------------------------------------------------------------
@@ -352,8 +350,8 @@ SOURCE_NOTE = ("Web page the measure is described on (dcterms:source), as the IR
 def _point(index: int) -> Callable[[Statements, dict], str]:
     """Longitude (0) or latitude (1) from the unit's WKT point, for spreadsheets and maps."""
     def read(statements: Statements, row: dict) -> str:
-        point = statements.value(row["id"], GEOMETRY)
-        wkt = statements.value(str(point), WKT) if point else None
+        point = statements.value(row["id"], GEO.hasGeometry)
+        wkt = statements.value(str(point), GEO.asWKT) if point else None
         return str(wkt).removeprefix("POINT(").rstrip(")").split()[index] if wkt else ""
     return read
 
@@ -447,7 +445,7 @@ TABLES = (
                                                                                       "mpsc:totalVolume",
                                                                                       "total-volume")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
-              Column("homepage", "Website", "website", URIRef("http://xmlns.com/foaf/0.1/homepage"), iri=True),
+              Column("homepage", "Website", "website", FOAF.homepage, iri=True),
           )),
     Table("bodies.csv", "cc-by-4.0", PROGRAMME_GRAPH, "Beteiligte Körperschaften", "Participating bodies",
           _bodies, (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .. import iris
 from ..namespaces import ID
 from ..rdfio import turtle_bytes
 from . import checks, concepts
@@ -100,10 +101,10 @@ def kept_identifiers(folder: Path, graphs: dict[str, Graph]) -> list[str]:
     after = {str(s) for graph in graphs.values() for s in graph.subjects(unique=True) if isinstance(s, URIRef)}
     ours = lambda iri: iri.startswith(str(ID)) and "#" not in iri  # noqa: E731 - documents' identifiers only
     retired_now = {str(s) for s in graphs["retired.ttl"].subjects(unique=True)}
-    return ([f"{iri[len(ID):]} is in data/ but no longer in the sources: keep its name, give the name it has now as "
+    return ([f"{iris.path_of(iri)} is in data/ but no longer in the sources: keep its name, give the name it has now as "
              "another name (sources/curation/organisations.csv for an organisation), or retire it with its successor "
              "(sources/curation/retired.csv)" for iri in sorted(filter(ours, before - after))]
-            + [f"sources/curation/retired.csv retires {iri[len(ID):]}, which data/ never had" for iri in
+            + [f"sources/curation/retired.csv retires {iris.path_of(iri)}, which data/ never had" for iri in
                sorted(retired_now - before)])
 
 

@@ -190,7 +190,7 @@ class Admission:
             if self._in_flight >= self.settings.queue + self.settings.executors:
                 raise HttpError(503, f"The endpoint is busy: {self.settings.executors} queries are running and "
                                 f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
-                                {"Retry-After": "5"}, limit="queue")
+                                limit="queue")  # Retry-After: hooks.py gives every 503 one
             self._in_flight += 1
             for key in (client, address_of(client)):
                 self._active[key] += 1

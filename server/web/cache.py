@@ -1,4 +1,5 @@
-"""An in-process LRU cache of response bodies, bounded by total bytes (and `Recent`, one of values weighed as put).
+"""An in-process LRU cache of response bodies, bounded by total bytes: `ResponseCache`, a `Recent` of bodies weighed
+by their length.
 
 Data changes only with a release, and every key (the answer's ETag) includes the release version the store
 reports, so an entry answers only while that version is served: the embedded store's until the server
@@ -16,33 +17,6 @@ from collections import OrderedDict
 # (`Recent` weighs each): an attacker's review sent 85 KB of `SELECT * … ?aaa ?aab …`, whose inspection holds every
 # variable name, and with 4,096 entries kept by count one address could grow a worker by ~4.7 GB with 400s.
 INSPECTION_BYTES = 4 * 2**20
-
-
-class ResponseCache:
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            body = self._entries.get(key)
-            if body is not None:
-                self._entries.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: bytes) -> None:
-        if self.max_bytes <= 0 or len(body) > self.max_bytes // 10:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = body
-            self._size += len(body)
-            while self._size > self.max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._size -= len(evicted)
 
 
 class Recent:
@@ -73,3 +47,11 @@ class Recent:
             while self._weight > self.budget:
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self._weight -= evicted
+
+
+class ResponseCache(Recent):
+    """The SPARQL endpoint's cache of answers by ETag (the module docstring); a budget of 0 keeps nothing."""
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.budget > 0:
+            super().put(key, body, len(body))

@@ -196,8 +196,7 @@ def respond(fmt: Format, compute, *request_parts, volatile: bool = False) -> Res
         if sparql_pages.embedded():
             hooks.allow_framing()
     if volatile:
-        response = Response(compute(), content_type=fmt.content_type)
-        response.cache_control.no_store = True
+        response = responses.uncached(Response(compute(), content_type=fmt.content_type))
     else:
         tag = responses.etag(*parts)
         response = responses.conditional(tag, lambda: Response(cached(tag, compute), content_type=fmt.content_type))

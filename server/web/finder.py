@@ -30,6 +30,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from .. import names
+from .i18n import DEFAULT, LANGUAGES
 
 log = logging.getLogger(__name__)
 _UNREADABLE: set[Path] = set()  # index files whose fragment list could not be read, already logged
@@ -141,7 +142,7 @@ class Finder:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
 
-    def search(self, text: str, lang: str = "de", limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
+    def search(self, text: str, lang: str = DEFAULT, limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
         """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all."""
         words = _words(text)
         if not words:
@@ -163,13 +164,13 @@ class Finder:
     def _opened(self, lang: str):
         """The index opened, the label column for `lang` and the expression of its labels' language tag; whether the
         index has the trigram table and the tag columns (an older release's has neither) is learnt at the first."""
-        column = "en" if lang == "en" else "de"
+        column = lang if lang in LANGUAGES else DEFAULT  # the index has a label column per language
         with closing(self._connect()) as db:
             if self._parts is None:
                 self._parts, self._tags = _has_parts(db), _has_label_tags(db)
             yield db, column, f"e.label_{column}_lang" if self._tags else "''"
 
-    def near(self, text: str, lang: str = "de", limit: int = 5) -> list[Hit]:
+    def near(self, text: str, lang: str = DEFAULT, limit: int = 5) -> list[Hit]:
         """Names spelt like `text`, best first, for a search that found nothing (a citizen's review: "Grevesmülen",
         "Hasfurt", "Wunsiedl" found nothing): the NEAR_CANDIDATES entries sharing most of its trigrams, kept where
         one of their names is at least NEAR_SIMILARITY alike; then ranked as `search` ranks. Nothing from an index

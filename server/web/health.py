@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import get_releases, get_store
+from . import get_releases, get_store, responses
 
 bp = Blueprint("health", __name__)
 
@@ -19,5 +19,4 @@ def healthz():
             "release": get_releases().current_version()}
     response = jsonify(body)
     response.status_code = 200 if store["ok"] else 503
-    response.cache_control.no_store = True
-    return response
+    return responses.uncached(response)

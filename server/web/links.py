@@ -70,7 +70,7 @@ def document_path(iri: str, fmt: Format | None = None) -> str | None:
     if base in NAMED_DOCUMENTS:
         path = NAMED_DOCUMENTS[base] + suffix
     elif base.startswith(ID):
-        path = "doc/" + base[len(ID):] + suffix
+        path = "doc/" + iris.path_of(base) + suffix
     elif base.startswith((GRAPH, ONTOLOGY_IRI + "/")):  # named graphs, their VoID partitions and the ontology's
         path = base[len(BASE):] + suffix                    # versions answer under their own IRI
     elif _is_site_path(base[len(BASE):]):

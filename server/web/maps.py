@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from functools import cache
 
 from .. import iris
+from ..numbers import number
 from .assets import STATIC
 
 GEOJSON = STATIC / "map" / "germany.geojson"
@@ -74,8 +76,8 @@ def state_of(iri: str) -> str | None:
 def degrees(lat: float, lon: float, lang: str) -> str:
     """Coordinates as a reader writes them: 49,8934° N, 10,8868° O in German; 49.8934° N, 10.8868° E in English."""
     east = "O" if lang == "de" else "E"
-    text = f"{lat:.4f}° N, {lon:.4f}° {east}"
-    return text.replace(".", ",") if lang == "de" else text
+    lat, lon = (number(Decimal(f"{value:.4f}"), lang) for value in (lat, lon))
+    return f"{lat}° N, {lon}° {east}"
 
 
 def place_map(iri: str, point: tuple[float, float] | None, dots, background_url: str) -> dict | None:

@@ -15,7 +15,6 @@ import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..config import RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS
 from ..errors import HttpError, QueryTimeout
 from ..namespaces import ID, MPSC
 from ..numbers import number
@@ -33,6 +32,9 @@ from .site import reader, render_page
 bp = Blueprint("reconcile", __name__)
 
 DEFAULT_LIMIT = 5  # candidates of a query that names no limit
+# Candidates one query may ask for (OpenRefine asks for 3 to 5), and characters of a name compared for near misses
+# (the queries one request may carry are a setting: `reconcile_batch`).
+RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 200
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what a POST may carry its parameters in
 SUGGESTIONS = 10  # entities a suggest answer holds; `cursor` pages on, up to MAX_CURSOR
 MAX_CURSOR = 1000

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from rdflib.namespace import RDFS
 
-from .. import names, queries
-from ..namespaces import ID, MPSC
+from .. import iris, names, queries
+from ..namespaces import ID, MPSC, WD
 from . import get_store, per_release
-from .i18n import preferred
+from .i18n import DEFAULT, preferred
 
-WIKIDATA = "http://www.wikidata.org/entity/"
+WIKIDATA = str(WD)
 IDENTIFIERS = ("ags", "ars", "wikidata")  # properties whose exact value identifies a resource
 ROLE = "wikidata-role"  # `by_identifier`'s key for the Wikidata item of the city a district or state also is
 BASE_WEIGHT = 0.9  # a base form ("Halle" for "Halle (Saale)", "Frankfurt" for "Frankfurt am Main"; names.base_forms)
@@ -42,7 +42,7 @@ class Entity:
     facts: dict[str, set[str]] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)  # Wikidata items of the city this district or state also is
 
-    def label(self, lang: str = "de") -> str:
+    def label(self, lang: str = DEFAULT) -> str:
         """The label a `lang` reader sees (`languages.preferred`), else its smallest name."""
         return preferred(self.labels, lang) or min(self.names)
 
@@ -65,15 +65,10 @@ class Entity:
 ID_SPACE, MPSC_SPACE, LABEL, REGISTER_NAME = str(ID), str(MPSC), str(RDFS.label), str(MPSC.registerName)
 
 
-def entity_id(iri: str) -> str | None:
-    """`municipality/09162000` for `https://w3id.org/mpsc/id/municipality/09162000`; None outside /id/."""
-    return iri[len(ID_SPACE):] if iri.startswith(ID_SPACE) else None
-
-
 def as_id(text: str) -> str:
     """The id `text` names: the id of a full IRI under /id/ (as the CSV tables' `id` columns write them), else the
     text itself."""
-    return entity_id(text) or text
+    return iris.path_of(text) or text
 
 
 class Index:
@@ -102,7 +97,7 @@ class Index:
         self.other_labels: dict[str, dict[str, str]] = {}
 
     def _add_name(self, row: dict) -> None:
-        ident = entity_id(row["s"]["value"])
+        ident = iris.path_of(row["s"]["value"])
         if ident is None:
             return
         entity = self.entities.setdefault(ident, Entity(ident))
@@ -123,7 +118,7 @@ class Index:
                 entity.keys.setdefault(key, BASE_WEIGHT)
 
     def _add_fact(self, row: dict) -> None:
-        entity = self.entities.get(entity_id(row["s"]["value"]) or "")
+        entity = self.entities.get(iris.path_of(row["s"]["value"]) or "")
         if entity is None:
             return
         key, value = row["key"]["value"], row["o"]["value"]
@@ -159,7 +154,7 @@ class Index:
         return {other for other, shared in counts.items()
                 if shared >= max(2, math.ceil(SHARED_TRIGRAMS * max(len(own), self.trigram_counts[other])))}
 
-    def label_of(self, ident: str, lang: str = "de") -> str:
+    def label_of(self, ident: str, lang: str = DEFAULT) -> str:
         """The label of a resource named in the facts: an entity's, else one fetched for it (rounds,
         categories), else its id."""
         if ident in self.entities:

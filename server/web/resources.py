@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 from .. import iris, queries, rdfio
 from ..dates import spoken_date
 from ..formats import HTML, Format
-from ..namespaces import BASE, DCATDE, ID, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
+from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
@@ -46,7 +46,7 @@ def identify(path: str) -> Response:
         if iri not in retired():
             return moved_to(reader()[1].url("id/" + meant))
     if iri in retired():
-        return moved(iri, fmt, lambda new: reader()[1].url("id/" + new[len(ID):]))
+        return moved(iri, fmt, lambda new: reader()[1].url("id/" + iris.path_of(new)))
     return see_other(iri, fmt)
 
 
@@ -108,8 +108,8 @@ def moved(iri: str, fmt: Format, address, negotiated: bool = True) -> Response:
     new, day, reason = retired()[iri]
     if new is None and fmt.kind == "rdf":  # the statements that say so (a portal's review: RDF clients read an
         response = rdf_response(construct_sorted(queries.statements_of(iri)), fmt)  # empty graph, no reason)
-        response.status_code, response.cache_control.no_store = 410, True
-        return document_headers(response, negotiated=negotiated)
+        response.status_code = 410
+        return document_headers(responses.uncached(response), negotiated=negotiated)
     if new is None:
         said = spoken_date(day, reader()[0]) if fmt is HTML else day  # a page writes days as the reader does
         return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=said,

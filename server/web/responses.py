@@ -89,6 +89,13 @@ def public(response: Response, max_age: int = MAX_AGE) -> Response:
     return response
 
 
+def uncached(response: Response) -> Response:
+    """Keep every cache from storing a response (`no-store`): an error, a health report, an answer that may come
+    out otherwise the next time."""
+    response.cache_control.no_store = True
+    return response
+
+
 def immutable(response: Response) -> Response:
     """Let any cache keep a response for a year without asking again (RFC 8246): its URL names what it holds."""
     response.headers["Cache-Control"] = IMMUTABLE
@@ -107,8 +114,7 @@ def error_response(status: int, message: str, headers: dict | None = None, *, pa
                    **details}
         response = Response(json.dumps(problem, ensure_ascii=False), status=status, content_type=PROBLEM.media_type)
     response.headers.update(headers or {})
-    response.cache_control.no_store = True
-    return response
+    return uncached(response)
 
 
 def problem_type(limit: str | None) -> str:

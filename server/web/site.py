@@ -147,8 +147,7 @@ def not_found(key: str = "error.404.text", fmt: Format | None = None, details: d
         response = error_page(status, key, values, details=details)
     else:
         response = responses.error_response(status, message(key, "en").format(**values), **(details or {}))
-    response.cache_control.no_store = True
-    return response
+    return responses.uncached(response)
 
 
 def missing(key: str, **values) -> NoReturn:

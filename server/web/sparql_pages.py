@@ -27,7 +27,7 @@ from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
 from ..errors import HttpError, QueryFailed, ReadOnly, UndeclaredPrefix
-from . import assets, get_settings, get_store, result_views, sparql_editor
+from . import assets, get_settings, get_store, responses, result_views, sparql_editor
 from .assets import STATIC
 from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
@@ -92,9 +92,7 @@ def form_page(query: str | None = None, error: QueryFailed | None = None) -> Res
     page = render_page("sparql/form.html", code=error.status if error else 200, error=error,
                        explained=explain(error, query or "", reader()[0]) if error else None,
                        **page_values(query or DEFAULT_QUERY))
-    if error:
-        page.cache_control.no_store = True
-    return page
+    return responses.uncached(page) if error else page
 
 
 class UnfitFormat(QueryFailed):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..formats import CSVW_MEDIA_TYPE, GRAPH_FORMATS, HTML, textual
+from ..formats import CSV, CSVW_MEDIA_TYPE, GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, textual
 from .assets import immutable_keys
 from .hooks import EXPOSED, FRAME_OPTIONS, NOSNIFF, REFERRER_POLICY
 from .i18n import DEFAULT, LANGUAGES
@@ -26,10 +26,9 @@ from .links import DOCUMENT_FORMATS
 from .responses import IMMUTABLE, MAX_AGE
 
 # The file suffix of each format's variant (HTML's depends on the language too, see export.PAGE_VARIANTS).
-TYPES = {**{fmt.media_type: fmt.extension for fmt in DOCUMENT_FORMATS}, "text/css": "css",
-         "application/javascript": "js", "image/svg+xml": "svg", "application/xml": "xml", "text/plain": "txt",
-         "application/json": "json", "text/markdown": "md", "application/gzip": "gz", "text/csv": "csv",
-         "application/vnd.sqlite3": "sqlite"}
+TYPES = {**{fmt.media_type: fmt.extension for fmt in (*DOCUMENT_FORMATS, CSV)}, GZIP_MEDIA_TYPE: "gz",
+         "text/css": "css", "application/javascript": "js", "image/svg+xml": "svg", "application/xml": "xml",
+         "text/plain": "txt", "application/json": "json", "text/markdown": "md", "application/vnd.sqlite3": "sqlite"}
 # Textual types get "; charset=utf-8" as formats.Format.content_type gives it (nginx adds text/html itself);
 # release files as the app sends them (Werkzeug's send_file: text/* only, JSON and JSON-LD without).
 CHARSET_TYPES = " ".join(t for t in TYPES if textual(t) and t != "text/html")
