@@ -109,8 +109,7 @@ def charter_key(source_id: str) -> str:
 
 def month_year(text: str) -> Literal | None:
     """'June 2017' or 'May 2021 (Stand …)' as xsd:gYearMonth."""
-    match = re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})",
-                      text)
+    match = re.search(rf"({'|'.join(MONTHS)}) (\d{{4}})", text)
     if match is None:
         return None
     return Literal(f"{match.group(2)}-{MONTHS.index(match.group(1)) + 1:02d}", datatype=XSD.gYearMonth)
