@@ -119,12 +119,13 @@ def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path, dam
 
 # A busy machine, where a worker takes seconds to load its app: imported at the start of every Python process the
 # test's server runs (Python's `sitecustomize`), it makes each granian worker's app take 5 s longer.
+# A worker that starts slowly once SLOW exists (the reload's, not the first: that would only cost the test time).
 SLOW_START = """
-import time
+import os, time
 import server.serve
 
 loaded = server.serve._loaded_app
-server.serve._loaded_app = lambda: (time.sleep(5), loaded())[1]
+server.serve._loaded_app = lambda: (time.sleep(5) if os.path.exists({slow!r}) else None, loaded())[1]
 """
 
 
@@ -152,8 +153,9 @@ def test_a_reload_stops_an_old_worker_only_once_its_successor_answers(releases, 
     """An operator's review: after `kill -HUP` every connection was refused for 3 to 10 s, since granian stopped the
     old worker 3.5 s after starting the new one, which opens its socket only once its app is whole (at a release's
     first start, once it has loaded the release). Requests go on through a reload whose workers take 5 s to start."""
-    log, port = tmp_path / "server.log", free_port()
-    with hooked_server(SLOW_START, releases, port, tmp_path, log) as process:
+    log, port, slow = tmp_path / "server.log", free_port(), tmp_path / "slow"
+    with hooked_server(SLOW_START.format(slow=str(slow)), releases, port, tmp_path, log) as process:
+        slow.touch()
         refused, answered, stop = [], [], threading.Event()
 
         def ask() -> None:
