@@ -423,3 +423,11 @@ def test_an_extended_end_in_the_project_list_says_it_is_one(base_url):
         assert re.findall(r"<td[^>]*>(.*?)</td>", row)[-1] == f"{end}<br><small>{word}</small>"
     row = next(r for r in main(page(base_url, "projects")).split("<tr>") if "project/jena" in r)
     assert "verlängert" not in row
+
+
+def test_a_name_in_another_language_leaves_the_links_screen_reader_words_in_the_pages(base_url):
+    """An accessibility review: on an English state page `<a lang="de">Bamberg<span class="sr-only"> (model
+    project)</span></a>` had a German voice read "(model project)"; the language is the name's alone."""
+    html = page(base_url, "doc/state/09", lang="en")
+    assert '<span lang="de">Bamberg</span><span class="sr-only"> (' in html
+    assert not re.search(r'<a [^>]*lang="de"[^>]*>[^<]*<span class="sr-only">', html)
