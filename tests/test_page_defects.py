@@ -230,7 +230,7 @@ def test_german_names_linked_from_english_pages_say_their_language(base_url):
     """An accessibility review: headings and lists marked German names on English pages, a resource page's links
     and the search hits not, so a screen reader read "Kreisfreie Stadt Hamburg" with English sounds."""
     hamburg = main(page(base_url, "doc/municipality/02000000", lang="en"))
-    assert re.search(r'/doc/district/02000\?lang=en" lang="de">Kreisfreie Stadt Hamburg</a>', hamburg)
+    assert re.search(r'/doc/district/02000\?lang=en"><span lang="de">Kreisfreie Stadt Hamburg</span></a>', hamburg)
     assert re.search(r' lang="de">Stadtkreis Mannheim</a>', main(page(base_url, "search", lang="en", q="Mannheim")))
     for german in (page(base_url, "doc/municipality/02000000"), page(base_url, "search", q="Mannheim")):
         assert not re.search(r'<a [^>]*lang="de"', main(german))  # the page's own language
@@ -431,3 +431,14 @@ def test_a_name_in_another_language_leaves_the_links_screen_reader_words_in_the_
     html = page(base_url, "doc/state/09", lang="en")
     assert '<span lang="de">Bamberg</span><span class="sr-only"> (' in html
     assert not re.search(r'<a [^>]*lang="de"[^>]*>[^<]*<span class="sr-only">', html)
+
+
+def test_a_description_marks_what_it_quotes_in_another_language(base_url):
+    """An accessibility review: 70 English project pages named the project by its German title in their lead, and
+    the round's page its German motto, read with an English voice (WCAG 3.1.2)."""
+    lead = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/connected-urban-twins", lang="en"))[1]
+    assert '“<span lang="de">Connected Urban Twins – Urbane Datenplattformen' in lead, lead
+    motto = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/round/2020", lang="en"))[1]
+    assert '<span lang="de">Gemeinwohl und Netzwerkstadt / Stadtnetzwerk</span>' in motto, motto
+    german = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/connected-urban-twins"))[1]
+    assert "<span" not in german and "„Connected Urban Twins" in german, german

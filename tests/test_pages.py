@@ -34,7 +34,10 @@ def rows(html: str) -> list[str]:
 
 
 class Text(HTMLParser):
-    """The visible text of a page, for checks that must not depend on markup."""
+    """The visible text of a page, for checks that must not depend on markup: elements that break the text (blocks,
+    cells, list items) part it by a space, those within a line (a `span` marking a title's language) do not."""
+
+    INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sup", "sub", "time"}
 
     def __init__(self):
         super().__init__()
@@ -42,9 +45,11 @@ class Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in ("script", "style")
+        self.parts.append("" if tag in self.INLINE else " ")
 
     def handle_endtag(self, tag):
         self._skip -= tag in ("script", "style")
+        self.parts.append("" if tag in self.INLINE else " ")
 
     def handle_data(self, data):
         if not self._skip:
@@ -54,7 +59,7 @@ class Text(HTMLParser):
 def text(html: str) -> str:
     parser = Text()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
 
 
 def test_landing_page_explains_and_counts(base_url):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from markupsafe import escape
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -294,6 +295,9 @@ def test_a_retired_identifier_moves_to_its_successor_or_is_gone(base_url, row):
         assert (URIRef(BASE + "id/" + old), URIRef("http://purl.org/dc/terms/isReplacedBy"), URIRef(BASE + "id/" + new)
                 ) in parse(body, media_type(headers))
     else:
+        # the reason is English: on a German page marked so (an accessibility review, WCAG 3.1.2), not on an English one
+        german, english = (fetch(f"{base_url}doc/{old}{query}", accept="text/html")[2].decode() for query in ("", "?lang=en"))
+        assert f'<span lang="en">{escape(row["reason"])[:30]}' in german and '<span lang="en">' not in english
         # the statements saying so, for RDF clients (a portal's review: they read an empty graph, the reason only
         # in a comment)
         for accept in ("text/turtle", "application/ld+json", "application/rdf+xml"):
@@ -395,6 +399,10 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
         version = str(prior).rsplit("/", 1)[1]
         lead = f'<p class="lead">{message("onto.earlier", "de")} <a href="{base_url}ontology">'
         assert f"{version}</p>" in page.decode() and lead in page.decode()
+        # an accessibility review: the title was the current version's, the link's text a bare URL
+        assert re.search(rf"<title>Ontologie [^<]* {re.escape(version)} – Modellprojekte Smart Cities</title>",
+                         page.decode()), page.decode()[:400]
+        assert f'{lead}{message("onto.current", "de")}</a>' in page.decode()
         assert headers["Content-Location"] == f"{base_url}ontology/{version}.html?lang=de"  # the concrete page
         status, headers, _ = fetch(headers["Content-Location"], "text/turtle")  # the suffix decides
         assert status == 200 and media_type(headers) == "text/html" and "accept" not in vary(headers)

@@ -7,6 +7,7 @@ first.
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 import time
 
@@ -197,6 +198,8 @@ def test_search_pages_through_many_results(base_url):
     assert not {h["iri"] for h in first["results"]} & {h["iri"] for h in second["results"]}
     page = fetch(base_url + "search", q="stadt", page=2).body.decode()
     assert 'rel="next"' in page and 'rel="prev"' in page and "Seite 2 von" in page
+    # each page its own title (an accessibility review, WCAG 2.4.2: page 2 was titled as page 1)
+    assert re.search(r"<title>[^<]*„stadt“[^<]*\(Seite 2 von [0-9.]+\)", page), re.search(r"<title>.*</title>", page)
 
 
 def test_a_page_beyond_the_last_is_404(base_url):

@@ -235,8 +235,9 @@ MESSAGES = {
                       "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
                       "The data as tables for spreadsheets, each with CSVW metadata (W3C CSV on the Web): columns, "
                       "datatypes and the RDF statement each cell stands for. The same files are under"),
-    "onto.earlier": ("Eine frühere Version der Ontologie, wie sie veröffentlicht wurde. Die aktuelle:",
-                     "An earlier version of the ontology, as it was published. The current one:"),
+    "onto.earlier": ("Eine frühere Version der Ontologie, wie sie veröffentlicht wurde.",
+                     "An earlier version of the ontology, as it was published."),
+    "onto.current": ("Zur aktuellen Version", "Go to the current version"),
     "onto.classes": ("Klassen", "Classes"),
     "onto.properties": ("Eigenschaften", "Properties"),
     "onto.domain": ("Domäne", "Domain"),

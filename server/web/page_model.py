@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from markupsafe import Markup, escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -84,6 +85,7 @@ class Page:
     point: tuple[float, float] | None = None
     label_lang: str = ""  # the heading's and the description's language where it is not the page's (WCAG 3.1.2)
     description_lang: str = ""
+    description_html: Markup | None = None  # the description with what it quotes in another language marked
 
 
 class Namer:
@@ -178,6 +180,7 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
                 types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))], description=description,
                 label_lang=other_language(graph, node, (MPSC.title, *LABEL_PROPERTIES), heading, lang),
                 description_lang=other_language(graph, node, PROSE, description, lang))
+    page.description_html = quoting(description, foreign_names(graph, node, page.description_lang or lang))
     page.sections = property_sections(graph, node, namer)
     name_the_key(graph, node, namer, page.sections)
     page.sections += fragment_sections(graph, node, namer)
@@ -222,6 +225,30 @@ def prose(graph: Graph, node, lang: str) -> str:
         if text:
             return text
     return ""
+
+
+QUOTED_LEAST = 8  # characters of a name in another language before `quoting` marks it (not "Bamberg")
+
+
+def foreign_names(graph: Graph, node, lang: str) -> dict[str, str]:
+    """The resource's own texts in another language than `lang` ({text: tag}), such as a project's German title
+    or a round's motto, which its description in `lang` may quote."""
+    return {str(v): v.language for v in graph.objects(node, None) if isinstance(v, Literal) and v.language
+            and v.language != lang and len(str(v)) >= QUOTED_LEAST}
+
+
+def quoting(text: str, names: dict[str, str]) -> Markup:
+    """`text` escaped, each of `names` ({text: language tag}) in it marked with its language (WCAG 3.1.2: on an
+    English page, 70 project descriptions named their project by its German title, which a screen reader read
+    with an English voice, an accessibility review)."""
+    if not names:
+        return escape(text)
+    parts, last = [], 0
+    for match in re.finditer("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), text):
+        parts += [escape(text[last:match.start()]),
+                  Markup('<span lang="{}">{}</span>').format(names[match.group()], match.group())]
+        last = match.end()
+    return Markup("").join([*parts, escape(text[last:])])
 
 
 def other_language(graph: Graph, node, props, text: str, lang: str) -> str:

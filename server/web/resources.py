@@ -26,7 +26,7 @@ from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, spli
 from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
 from .schemaorg import schema_org
-from .site import canonical_url, missing, not_found, page_tag, reader, render_page, suffix_format
+from .site import InLanguage, canonical_url, missing, not_found, page_tag, reader, render_page, suffix_format
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -113,7 +113,7 @@ def moved(iri: str, fmt: Format, address, negotiated: bool = True) -> Response:
     if new is None:
         said = spoken_date(day, reader()[0]) if fmt is HTML else day  # a page writes days as the reader does
         return document_headers(not_found("error.410.text", fmt=fmt, details={"iri": iri}, status=410, day=said,
-                                          reason=reason), negotiated=negotiated)
+                                          reason=InLanguage(reason, "en")), negotiated=negotiated)
     return moved_to(address(new), negotiated)
 
 

@@ -10,7 +10,7 @@ from functools import wraps
 from typing import NoReturn
 
 from flask import Response, abort, g, render_template, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..dates import spoken_date
 from ..numbers import number
@@ -76,13 +76,28 @@ def context() -> dict:
     }
 
 
+class InLanguage(str):
+    """A value of a message that is in a language of its own, `tag` (the reason an identifier was withdrawn is
+    English): `error_page` marks it with `lang` where the page is in another (WCAG 3.1.2); elsewhere plain text."""
+
+    def __new__(cls, text: str, tag: str):
+        value = super().__new__(cls, text)
+        value.tag = tag
+        return value
+
+    def __html__(self) -> Markup:
+        return Markup('<span lang="{}">{}</span>').format(self.tag, str(self))
+
+
 def error_page(status: int, key: str, values: dict, headers: dict | None = None, details: dict | None = None) -> Response:
     """The site's error page saying the message `key` (i18n.MESSAGES) in the reader's language, its whole numbers
-    grouped as the reader writes them, and that it depends on that language (`not_found`'s page, an HttpError's
-    `words`)."""
+    grouped as the reader writes them, a value in another language marked so (`InLanguage`), and that it depends on
+    that language (`not_found`'s page, an HttpError's `words`)."""
     lang = choose_language()[0]
-    shown = {name: number(value, lang) if isinstance(value, int) else value for name, value in values.items()}
-    response = responses.error_response(status, message(key, lang).format(**shown), headers, page=True,
+    shown = {name: number(value, lang) if isinstance(value, int)
+             else str(value) if isinstance(value, InLanguage) and value.tag == lang else value
+             for name, value in values.items()}
+    response = responses.error_response(status, escape(message(key, lang)).format(**shown), headers, page=True,
                                         **(details or {}))
     response.headers["Content-Language"] = lang
     response.vary.add("Accept-Language")
