@@ -94,6 +94,24 @@ def test_every_participating_unit_agrees_with_the_register(release_store):
         assert (r.get("refAgs"), r.get("refLabel"), r.get("refState")) == (r["ags"], r["label"], r.get("state")), r["body"]
 
 
+def test_a_units_type_has_the_text_code_of_its_own_record_in_the_register(release_store):
+    """A provenance review: 37 kreisfreie Städte and Stadtkreise were typed as municipalities by a concept whose one
+    code, 41 or 42, is their district record's; the register gives their municipality record 61 or 62."""
+    register = load_register(ROOT / "sources" / "reference")
+    codes = {}
+    for row in select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+                                        SELECT ?unit ?code WHERE { ?unit dcterms:type ?type .
+                                          ?type a mpsc:UnitType ; skos:notation ?code ; dcterms:source ?source }"""):
+        codes.setdefault(row["unit"], set()).add(row["code"])
+    checked = 0
+    for unit in register.units.values():
+        if unit.type_code:
+            iri = f"https://w3id.org/mpsc/id/{unit.level}/{unit.key}"
+            assert unit.type_code in codes.get(iri, set()), (unit.level, unit.key, unit.type_label)
+            checked += 1
+    assert checked > 10_000 and codes["https://w3id.org/mpsc/id/municipality/12052000"] == {"41", "61"}
+
+
 def test_every_body_and_project_names_a_source(programme):
     rows = select(programme, """
         SELECT ?x WHERE {

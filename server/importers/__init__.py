@@ -52,7 +52,7 @@ def programme_graphs(root: Path) -> tuple[dict[str, Graph], list[str]]:
         "data-strategies.ttl": concepts.data_strategies(sources),
         "criteria.ttl": concepts.criteria(sources),
         "topics.ttl": concepts.fields_of_action(sources, importer.terms_by_field()),
-        "codelists.ttl": concepts.code_lists(sources),
+        "codelists.ttl": concepts.code_lists(sources, importer.register),
     }
     deprecated, unresolved = retired(sources, graphs)
     graphs["retired.ttl"] = deprecated

@@ -10,7 +10,8 @@ from .. import iris
 from ..dates import MONTHS
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
-from .register import slugify
+from .places import DESTATIS_GV
+from .register import Register, slugify
 from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris, strip_parenthetical
 
 # The collector wrote reading remarks into some Charta labels; they become editorial notes instead.
@@ -59,17 +60,18 @@ CODE_LISTS = {
 }
 
 
-def concept_triples(iri: URIRef, scheme: URIRef, de: str, en: str | None, *, notation: str | None = None,
+def concept_triples(iri: URIRef, scheme: URIRef, de: str, en: str | None, *, notation: str | list[str] | None = None,
                     top: bool = False, broader: URIRef | None = None):
-    """The SKOS triples every concept carries: labels in both properties, scheme, place in the hierarchy."""
+    """The SKOS triples every concept carries: labels in both properties, scheme, notation (or notations), place in
+    the hierarchy."""
     yield iri, RDF.type, SKOS.Concept
     yield iri, SKOS.inScheme, scheme
     for lang, text in (("de", de), ("en", en)):
         if text:
             yield iri, RDFS.label, Literal(text, lang=lang)
             yield iri, SKOS.prefLabel, Literal(text, lang=lang)
-    if notation:
-        yield iri, SKOS.notation, Literal(notation)
+    for code in [notation] if isinstance(notation, str) else notation or ():
+        yield iri, SKOS.notation, Literal(code)
     if top:
         yield iri, SKOS.topConceptOf, scheme
         yield scheme, SKOS.hasTopConcept, iri
@@ -301,8 +303,9 @@ def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> G
     return graph
 
 
-def code_lists(sources: Sources) -> Graph:
-    """Small controlled vocabularies: project phases, kinds of funding figure, confidence, unit types."""
+def code_lists(sources: Sources, register: Register) -> Graph:
+    """Small controlled vocabularies: project phases, kinds of funding figure, confidence, unit types (their labels
+    ours, their text codes the register's, which the concept then cites)."""
     graph = Graph()
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
@@ -311,11 +314,19 @@ def code_lists(sources: Sources) -> Graph:
                 graph.add(triple)
             graph.add((iris.concept(slug, member), RDF.type, cls))
     scheme = _scheme(graph, "unit-type", "Gebietstypen des Gemeindeverzeichnisses", "Unit types of the municipal register")
+    graph.add((scheme, RDFS.comment, Literal(
+        "The unit types of the official register with their Destatis text codes (skos:notation, one per kind of "
+        "record a type appears in: a kreisfreie Stadt is 41 as a district, 61 as a municipality). The English labels "
+        "are editorial (sources/curation/unit-types.csv).", lang="en")))
+    codes = register.type_codes()
     for row in sources.unit_types:
         iri = iris.unit_type(slugify(row["label_de"]))
-        for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=row["notation"] or None, top=True):
+        notations = codes.get(row["label_de"], [])
+        for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=notations, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.UnitType))
+        if notations:
+            graph.add((iri, DCTERMS.source, DESTATIS_GV))
     return graph
 
 

@@ -41,6 +41,7 @@ class Unit:
     name: str
     register_name: str
     type_label: str
+    type_code: str | None  # the Destatis Textkennzeichen of its record (61 for a kreisfreie Stadt's municipality)
     state: str
     district: str | None
     association: str | None
@@ -69,6 +70,15 @@ class Register:
         """All units of one level, in key order."""
         return sorted((u for u in self.units.values() if u.level == level), key=lambda u: u.key)
 
+    def type_codes(self) -> dict[str, list[str]]:
+        """The Destatis text codes of each unit type, by its label: one per kind of record it is the type of (a
+        kreisfreie Stadt is 41 as a district and 61 as a municipality, a provenance review found)."""
+        codes: dict[str, set[str]] = {}
+        for unit in self.units.values():
+            if unit.type_code:
+                codes.setdefault(unit.type_label, set()).add(unit.type_code)
+        return {label: sorted(found) for label, found in codes.items()}
+
     def parents(self, unit: Unit) -> list[Unit]:
         """The units a unit lies in, nearest first (association, district, state)."""
         keys = [("association", unit.association), ("district", unit.district), ("state", unit.state)]
@@ -91,6 +101,7 @@ def _row_to_unit(row: dict) -> Unit | None:
         name=row["name"],
         register_name=row["name_official"],
         type_label=row["type"],
+        type_code=row["type_code"] or None,
         state=row["land_ags"],
         district=row["kreis_ags"] or None if level == "municipality" else None,
         association=association,
@@ -106,7 +117,7 @@ def _row_to_unit(row: dict) -> Unit | None:
 def _association(row: dict) -> Unit:
     return Unit(
         level="association", key=row["verband_ars"], ars=row["verband_ars"], name=row["verband_name"],
-        register_name=row["verband_name"], type_label=row["verband_type"],
+        register_name=row["verband_name"], type_label=row["verband_type"], type_code=None,
         state=row["land_ags"], district=row["kreis_ags"], association=None, population=None,
         area_km2=None, figures_date=None, lat=None, lon=None, qid=None,
     )
