@@ -112,6 +112,17 @@ def test_a_units_type_has_the_text_code_of_its_own_record_in_the_register(releas
     assert checked > 10_000 and codes["https://w3id.org/mpsc/id/municipality/12052000"] == {"41", "61"}
 
 
+def test_a_project_description_cites_the_pages_of_the_projects_row(programme, sources):
+    """A provenance review: a description names its project's title, round and category, the facts of its row in
+    projects.csv, but cited only the rows of its phase and measures (15 cited none of the row's pages)."""
+    from server.importers.provenance import row_sources
+
+    for project in sources.projects:
+        cited = {row["s"] for row in select(programme, f"""SELECT ?s WHERE {{
+            <https://w3id.org/mpsc/id/project/{project['slug']}#description-en> dcterms:source ?s }}""")}
+        assert {str(url) for url in row_sources(project)} <= cited, project["slug"]
+
+
 def test_every_body_and_project_names_a_source(programme):
     rows = select(programme, """
         SELECT ?x WHERE {

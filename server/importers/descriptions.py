@@ -127,8 +127,10 @@ class DescriptionWriter:
         texts = {lang: self._text(project, phase["value"], hedged, focus, measures, lang) for lang in ("de", "en")}
         facts = [iris.round(project["year"]), iris.category(project["category"]), iris.fragment(iri, "phase"),
                  *(iris.measure(slug, m["number"]) for m in measures)]
-        # The confidence is the weakest of the facts named (the focus terms are a listing, not a claim).
-        write_editorial(graph, iri, texts, facts, [phase, *measures, *([focus] if focus else [])],
+        # The confidence is the weakest of the facts named (the focus terms are a listing, not a claim). The project's
+        # own row names its title, round and category: its pages are cited too (a provenance review found 15
+        # descriptions citing none of them).
+        write_editorial(graph, iri, texts, facts, [project, phase, *measures, *([focus] if focus else [])],
                         note=HEDGE_NOTE if hedged else "", confidence=weakest([phase, *measures]))
 
     # --- rounds and documents -------------------------------------------------------------------
