@@ -123,6 +123,14 @@ def test_a_project_description_cites_the_pages_of_the_projects_row(programme, so
         assert {str(url) for url in row_sources(project)} <= cited, project["slug"]
 
 
+def test_every_collection_of_the_charter_names_a_source(programme):
+    """A provenance review: the Charta's vision cited its rows, its aims' collection nothing."""
+    rows = select(programme, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?c WHERE { ?c a skos:Collection FILTER NOT EXISTS { ?c dcterms:source ?s } }""")
+    collections = select(programme, "SELECT ?c WHERE { ?c a <http://www.w3.org/2004/02/skos/core#Collection> }")
+    assert rows == [] and len(collections) >= 2
+
+
 def test_every_body_and_project_names_a_source(programme):
     rows = select(programme, """
         SELECT ?x WHERE {

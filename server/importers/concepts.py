@@ -128,6 +128,9 @@ def charter(sources: Sources) -> Graph:
     _document(graph, scheme, sources, "SCC", "smart-city-charta", [earlier["SCC"]])
     collections = {"aim": _collection(graph, "aims", "Ziele der Charta", "Aims of the Charter"),
                    "vision": _collection(graph, "vision", "Normatives Leitbild", "Normative vision")}
+    # The collections cite the rows that name them: the vision's own, and the aims' (a provenance review: the aims'
+    # collection cited nothing).
+    cite(graph, collections["aim"], [r for r in sources.charter2 if r["id"].startswith("SCC-AIM-")], note="")
     for row in sources.charter2:
         if row["kind"] == "vision" and row["id"] == "SCC-V":
             cite(graph, collections["vision"], [row], note=None)
