@@ -49,7 +49,7 @@ _KEY = re.compile(r"^[0-9]{2,12}$")
 _QUALIFIER = re.compile(r",[^,]*$")
 
 
-def _fold(text: str, table: dict) -> str:
+def _fold(text: str, table: dict, abbreviate: bool = True) -> str:
     text = unicodedata.normalize("NFC", text).lower().translate(table)
     if not text.isascii():  # accents left after the table's letters (Évry): most names have none by now
         # and invisible characters left out (format characters, Cf; marks without a combining class, Mn, such as the
@@ -58,7 +58,7 @@ def _fold(text: str, table: dict) -> str:
         text = "".join(c for c in unicodedata.normalize("NFKD", text)
                        if not unicodedata.combining(c) and unicodedata.category(c) not in ("Cf", "Mn"))
     words = _NON_WORD.sub(" ", text).split()
-    return " ".join(ABBREVIATIONS.get(word, word) for word in words)
+    return " ".join(ABBREVIATIONS.get(word, word) if abbreviate else word for word in words)
 
 
 def fold(text: str) -> str:
@@ -74,8 +74,9 @@ def loose(text: str) -> str:
 def sort_key(text: str) -> tuple[str, str]:
     """How lists of names are ordered: as German lists are (DIN 5007-1: ä as a, ß as ss), whatever the case and
     punctuation; the text itself breaks ties, so that the order is always the same. Sorted by `str.lower`,
-    "Öhringen" came after "Zweiflingen" and "Künzelsau" after "Kupferzell" (a code review)."""
-    return loose(text), text
+    "Öhringen" came after "Zweiflingen" and "Künzelsau" after "Kupferzell" (a code review). The words as written:
+    the register's abbreviations, which `loose` applies for matching, would put "Sankt Augustin" after "Speyer"."""
+    return _fold(text, _LOOSE, abbreviate=False), text
 
 
 def tokens(text: str) -> list[str]:

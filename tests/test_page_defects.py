@@ -442,3 +442,5 @@ def test_a_description_marks_what_it_quotes_in_another_language(base_url):
     assert '<span lang="de">Gemeinwohl und Netzwerkstadt / Stadtnetzwerk</span>' in motto, motto
     german = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/connected-urban-twins"))[1]
     assert "<span" not in german and "„Connected Urban Twins" in german, german
+    # only names, titles and mottos: Münster's English keywords ("MobileStadt"@en) are no English in its lead
+    assert "<span" not in re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/muenster"))[1]

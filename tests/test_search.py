@@ -191,6 +191,16 @@ def test_near_misses_are_found_through_the_trigram_index(release):
     # rows by their keys: the entries' primary key, the trigram table's rowid (FTS5's index 0 with `=`)
 
 
+def test_names_sort_as_written_in_german_order():
+    """names.sort_key: ä as a (a code review: "Öhringen" after "Zweiflingen"), and the words as written, not the
+    register's abbreviations `loose` applies for matching ("Sankt Augustin" had come after "Speyer")."""
+    shuffled = ["Speyer", "Zweiflingen", "Sankt Augustin", "Öhringen", "Neustadt an der Aisch", "Kupferzell",
+                "Neustadt am Rübenberge", "Künzelsau"]
+    assert sorted(shuffled, key=names.sort_key) == ["Künzelsau", "Kupferzell", "Neustadt am Rübenberge",
+                                                   "Neustadt an der Aisch", "Öhringen", "Sankt Augustin", "Speyer",
+                                                   "Zweiflingen"]
+
+
 def test_search_pages_through_many_results(base_url):
     first = fetch(base_url + "search", q="stadt", format="json").json()
     second = fetch(base_url + "search", q="stadt", format="json", page=2).json()

@@ -61,6 +61,18 @@ def test_a_first_start_answers_from_memory_and_then_from_the_copy_it_writes_once
         assert fetch(url + "sparql", query=PROJECTS).json()["results"]["bindings"][2]["p"]["value"].endswith("/ulm")
 
 
+def test_a_store_path_of_its_own_leaves_no_on_disk_copy_beside_it(tmp_path):
+    """A review of the change above: called from serve.py for every embedded store, the writer also wrote an unused
+    copy into RELEASES/.quick-start when MPSC_STORE_PATH names the store's folder (written before the start)."""
+    releases = tmp_path / "releases"
+    make_release(releases, sample_quads("own"), "own")
+    env = {"MPSC_RELEASES": str(releases), "MPSC_STORE_PATH": str(tmp_path / "stores")}
+    with mpsc_serve(env=env) as url:
+        assert fetch(url + "healthz").json()["store"]["source"] == "disk"
+        time.sleep(1.5)  # the writer, were it started, makes its folder at once
+        assert not (releases / ".quick-start").exists() and (tmp_path / "stores" / "own").is_dir()
+
+
 def test_port_keeps_the_host_of_bind_and_replaces_its_port(releases):
     """Found by an operator's walk through the README: `--bind 127.0.0.1:A --port B` listened on A."""
     with mpsc_serve("--bind", f"127.0.0.1:{free_port()}", env={"MPSC_RELEASES": str(releases)}) as url:

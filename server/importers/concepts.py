@@ -71,7 +71,8 @@ def concept_triples(iri: URIRef, scheme: URIRef, de: str, en: str | None, *, not
             yield iri, RDFS.label, Literal(text, lang=lang)
             yield iri, SKOS.prefLabel, Literal(text, lang=lang)
     for code in [notation] if isinstance(notation, str) else notation or ():
-        yield iri, SKOS.notation, Literal(code)
+        if code:
+            yield iri, SKOS.notation, Literal(code)
     if top:
         yield iri, SKOS.topConceptOf, scheme
         yield scheme, SKOS.hasTopConcept, iri
@@ -130,7 +131,7 @@ def charter(sources: Sources) -> Graph:
                    "vision": _collection(graph, "vision", "Normatives Leitbild", "Normative vision")}
     # The collections cite the rows that name them: the vision's own, and the aims' (a provenance review: the aims'
     # collection cited nothing).
-    cite(graph, collections["aim"], [r for r in sources.charter2 if r["id"].startswith("SCC-AIM-")], note="")
+    cite(graph, collections["aim"], [r for r in sources.charter2 if charter_key(r["id"]).startswith("aim-")], note="")
     for row in sources.charter2:
         if row["kind"] == "vision" and row["id"] == "SCC-V":
             cite(graph, collections["vision"], [row], note=None)

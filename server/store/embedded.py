@@ -167,7 +167,8 @@ class EmbeddedStore(Store):
                  memory_mb: int = 0, allocator: str = "", store_path: Path | None = None,
                  base_iri: str | None = None, quick_start: bool = False, in_memory: bool = False):
         self._release, self._base_iri = release, base_iri
-        self._to_disk = quick_start and not in_memory and not store_path  # once the on-disk copy is written
+        self._copies = quick_start and not store_path  # whether it keeps an on-disk copy (`keep_quick_start_copy`)
+        self._to_disk = self._copies and not in_memory  # answers from the on-disk copy once it is written
         self._recheck = False  # whether the copy failed to serve here (`_from_copy`)
         pool = functools.partial(ExecutorPool, lanes={PUBLIC: executors, SITE: site_executors}, timeout=timeout,
                                  memory_mb=memory_mb, allocator=allocator)
@@ -197,8 +198,9 @@ class EmbeddedStore(Store):
     def keep_quick_start_copy(self) -> None:
         """Once the release is known to be whole: write its on-disk copy if there is none, or check the one that
         could not serve here (and write it anew if it cannot serve at all), and answer from it once written
-        (unless the release is to stay in memory)."""
-        if self._recheck or quick_start_copy(self._release) is None:
+        (unless the release is to stay in memory). Nothing for a store without a quick start, or with a store path
+        of its own (MPSC_STORE_PATH: that store is written before the start, and a copy would go unused)."""
+        if self._copies and (self._recheck or quick_start_copy(self._release) is None):
             threading.Thread(target=self._write_copy, name="quick-start-copy", daemon=True).start()
 
     def _write_copy(self) -> None:

@@ -50,7 +50,7 @@ def register(app: Flask, store: Store | Future | None) -> None:
     app.extensions["mpsc.store"] = opened or stores.open_store(settings, releases)
 
 
-LANDING_PAGE = ("base.html", "_macros.html", "index.html")  # serve.py prepares it as soon as the store is open
+LANDING_PAGE = ("base.html", "index.html")  # serve.py prepares it as soon as the store is open
 
 
 def compile_templates(app: Flask, until: Future) -> None:

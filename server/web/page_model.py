@@ -230,11 +230,18 @@ def prose(graph: Graph, node, lang: str) -> str:
 QUOTED_LEAST = 8  # characters of a name in another language before `quoting` marks it (not "Bamberg")
 
 
+NAMING = (MPSC.title, *LABEL_PROPERTIES, MPSC.motto)  # what a description may quote of its resource
+
+
 def foreign_names(graph: Graph, node, lang: str) -> dict[str, str]:
-    """The resource's own texts in another language than `lang` ({text: tag}), such as a project's German title
-    or a round's motto, which its description in `lang` may quote."""
-    return {str(v): v.language for v in graph.objects(node, None) if isinstance(v, Literal) and v.language
-            and v.language != lang and len(str(v)) >= QUOTED_LEAST}
+    """The resource's names, titles and mottos in another language than `lang` ({text: tag}), such as a
+    project's German title or a round's motto, which its description in `lang` may quote; not those it also has in
+    `lang` (a name the same in both), nor keywords (the review that asked for it found "MobileStadt"@en marked
+    English in a German description)."""
+    texts = [v for p in NAMING for v in graph.objects(node, p) if isinstance(v, Literal) and v.language]
+    own = {str(v) for v in texts if v.language == lang}
+    return {str(v): v.language for v in texts if v.language != lang and str(v) not in own
+            and len(str(v)) >= QUOTED_LEAST}
 
 
 def quoting(text: str, names: dict[str, str]) -> Markup:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rdflib.namespace import RDFS
 
 from .. import iris, names, queries
-from ..namespaces import ID, MPSC, WD
+from ..namespaces import MPSC, WD
 from . import get_store, per_release
 from .i18n import DEFAULT, preferred
 
@@ -62,7 +62,7 @@ class Entity:
         return max((int(p) for p in self.values("population")), default=0)
 
 
-ID_SPACE, MPSC_SPACE, LABEL, REGISTER_NAME = str(ID), str(MPSC), str(RDFS.label), str(MPSC.registerName)
+MPSC_SPACE, LABEL, REGISTER_NAME = str(MPSC), str(RDFS.label), str(MPSC.registerName)
 
 
 def as_id(text: str) -> str:
@@ -198,7 +198,7 @@ def index() -> Index:
     def build() -> Index:
         store = get_store()
         built = Index(store.bindings(queries.reconcile_names()), store.bindings(queries.reconcile_facts()))
-        unnamed = sorted(ID_SPACE + i for i in built.unnamed())
+        unnamed = sorted(str(iris.identifier(i)) for i in built.unnamed())
         if unnamed:
             labels = queries.labels_by_language(store.select(queries.labels(unnamed)))
             built.other_labels = {as_id(iri): texts for iri, texts in labels.items()}

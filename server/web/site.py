@@ -78,7 +78,8 @@ def context() -> dict:
 
 class InLanguage(str):
     """A value of a message that is in a language of its own, `tag` (the reason an identifier was withdrawn is
-    English): `error_page` marks it with `lang` where the page is in another (WCAG 3.1.2); elsewhere plain text."""
+    English): `error_page` marks it with `lang` where the page is in another (WCAG 3.1.2); `str.format`, as for
+    problem details and RDF, gives its text alone."""
 
     def __new__(cls, text: str, tag: str):
         value = super().__new__(cls, text)
