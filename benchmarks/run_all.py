@@ -7,7 +7,7 @@ run are what can be compared):
 0. first, a wait of up to five minutes for the machine to be idle (load average of the last minute below 0.5):
    the targets are for an idle machine, and the load a previous command leaves decays for minutes; the same wait
    comes before each later step (a release's first start measured right after the builds took 2.3 s, and 1.7 s
-   two minutes later on the same code: the builds' own load was still decaying, 2026-12-07);
+   minutes later on the same code: the builds' own load was still decaying, 2026-12-07);
 1. build: `mpsc build` of the repository into three new folders (everything validated; their median is the
    figure), then again (unchanged input: the release is kept), then of a copy with one label of the programme
    changed (a new release, the reference layer's validation taken from the cache), wall time and peak memory;
