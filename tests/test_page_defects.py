@@ -436,8 +436,11 @@ def test_a_name_in_another_language_leaves_the_links_screen_reader_words_in_the_
 def test_a_description_marks_what_it_quotes_in_another_language(base_url):
     """An accessibility review: 70 English project pages named the project by its German title in their lead, and
     the round's page its German motto, read with an English voice (WCAG 3.1.2)."""
-    lead = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/connected-urban-twins", lang="en"))[1]
+    english = page(base_url, "doc/project/connected-urban-twins", lang="en")
+    lead = re.search(r'<p class="lead">(.*?)</p>', english)[1]
     assert '“<span lang="de">Connected Urban Twins – Urbane Datenplattformen' in lead, lead
+    stated = english.split('id="description-en"', 1)[1].split("</section>", 1)[0]  # the statement's own section
+    assert '“<span lang="de">Connected Urban Twins – Urbane Datenplattformen' in stated, stated
     motto = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/round/2020", lang="en"))[1]
     assert '<span lang="de">Gemeinwohl und Netzwerkstadt / Stadtnetzwerk</span>' in motto, motto
     german = re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/connected-urban-twins"))[1]

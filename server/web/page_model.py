@@ -337,7 +337,7 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     sections = []
     prefix = str(node) + "#"
     for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
-        rows = [namer.row(p, [namer.value(o, UNITS.get(p, ""))
+        rows = [namer.row(p, [stated_value(graph, node, namer, p, o)
                               for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
                 for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
         key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
@@ -346,6 +346,15 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
                                 title_lang=other_language(graph, fragment, LABEL_PROPERTIES, namer.label(fragment),
                                                           namer.lang)))
     return sections
+
+
+def stated_value(graph: Graph, node, namer: Namer, prop, obj) -> Value:
+    """A #fragment's value; the text a statement states (a description) with what it quotes in another language
+    marked, as the lead is (`quoting`)."""
+    value = namer.value(obj, UNITS.get(prop, ""))
+    if prop == RDF.object and isinstance(obj, Literal) and obj.language:
+        value.text = quoting(str(obj), foreign_names(graph, node, obj.language))
+    return value
 
 
 def fragment_title(graph: Graph, fragment, namer: Namer) -> str:
