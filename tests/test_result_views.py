@@ -104,3 +104,13 @@ def test_the_full_page_may_not_be_framed_and_offers_the_embed_code(server):
     code = unescape(re.search(r'<textarea id="embed-code"[^>]*>([^<]*)</textarea>', page).group(1))
     src = re.search(r'<iframe src="([^"]*)"', code).group(1)
     assert parse_qs(urlsplit(src).query)["embed"] == ["1"] and parse_qs(urlsplit(src).query)["view"] == ["map"]
+
+
+def test_a_results_page_is_titled_by_its_querys_title_comment(server):
+    """An accessibility review (WCAG 2.4.2): every results page was titled "SPARQL results" alone; a query with a
+    `# title:` comment, as the examples have, names its page, in the reader's language where it gives it."""
+    titled = "# title: Two words\n# title@de: Zwei Wörter\n" + WORDS
+    assert "<title>SPARQL results: Two words – " in results(server, titled)[1]
+    german = fetch(server + "sparql", query=titled, format="html", lang="de").body.decode()
+    assert "<title>SPARQL-Ergebnis: Zwei Wörter – " in german
+    assert "<title>SPARQL results – " in results(server, WORDS)[1]

@@ -40,10 +40,15 @@ class Example:
 
 
 def read_example(path: Path) -> Example:
-    text = path.read_text(encoding="utf-8")
+    return headed(path.stem, path.read_text(encoding="utf-8"))
+
+
+def headed(key: str, text: str) -> Example:
+    """A query with the title and description its header comments give (none: empty), as `key`; the results page
+    of any query takes its title from there."""
     header = {(field, lang or "en"): value for field, lang, value in _HEADER.findall(text)}
-    return Example(path.stem, *({lang: value for (name, lang), value in header.items() if name == field}
-                                for field in ("title", "description")), text)
+    return Example(key, *({lang: value for (name, lang), value in header.items() if name == field}
+                          for field in ("title", "description")), text)
 
 
 @cache

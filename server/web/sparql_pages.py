@@ -22,7 +22,7 @@ from ..formats import GRAPH_FORMATS, NTRIPLES, RESULT_FORMATS, SRJ, TSV
 from ..namespaces import compact
 from ..numbers import number
 from ..sparql import prefixes
-from ..sparql.examples import example, examples
+from ..sparql.examples import example, examples, headed
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
@@ -173,7 +173,7 @@ def results_page(query_request, info: Inspection, deadline: float) -> str:
              "next": page_url(query_request, start // HTML_ROWS + 2) if start + HTML_ROWS < table["total"] else None}
     values = {**page_values(query_request.query), **table, "downloads": downloads, "limit": HTML_ROWS, "pages": pages,
               "error": None, "views": views, "view_url": lambda view, **more: view_url(query_request, view, **more),
-              "map": _map_settings(settings)}
+              "map": _map_settings(settings), "named": headed("", query_request.query).title_in(lang)}
     return render_template("sparql/embed.html" if embedded() else "sparql/results.html", **values)
 
 
