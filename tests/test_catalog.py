@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, VOID
 
 from server import create_app, iris, queries
 from server.web import harvest
@@ -198,6 +198,13 @@ def test_void_counts_the_links_into_wikidata_and_the_geocoding_lists(base_url, r
             URIRef("https://w3id.org/mpsc/ontology#")} <= vocabularies
     assert not list(catalog.subjects(RDF.type, VOID.Linkset))
     assert not [o for o in catalog.objects(None, VOID.subset) if (o, RDF.type, VOID.Linkset) in void]
+    # each linkset and each named graph has a label in both languages (docs/contract.md; an accessibility review:
+    # a linkset's page was titled by its IRI)
+    graphs = set(void.objects(DATASET, VOID.subset)) - {URIRef("https://w3id.org/mpsc/graph/metadata")}
+    for node in {*void.subjects(RDF.type, VOID.Linkset), *graphs}:
+        assert sorted(label.language for label in void.objects(node, RDFS.label)) == ["de", "en"], node
+    assert (URIRef(reference + "/linkset/wikidata/owl-sameAs"), RDFS.label,
+            Literal("Referenzdaten, Verknüpfungen: Wikidata (owl:sameAs)", lang="de")) in void
 
 
 def test_metadata_sends_browsers_to_the_pages(base_url):

@@ -79,10 +79,21 @@ def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets:
         linkset = iris.linkset(subset, target, name)
         meta.add((subset, VOID.subset, linkset))
         meta.add((linkset, RDF.type, VOID.Linkset))
+        _label_linkset(meta, linkset, subset, targets[target][0], compact(prop.value))
         meta.add((linkset, VOID.subjectsTarget, subset))
         meta.add((linkset, VOID.objectsTarget, targets[target][0]))
         meta.add((linkset, VOID.linkPredicate, from_ox(prop)))
         meta.add((linkset, VOID.triples, Literal(count)))
+
+
+def _label_linkset(meta: Graph, linkset: URIRef, subset: URIRef, target: URIRef, prop: str) -> None:
+    """A linkset's label in both languages, from the labels of its graph and its target (docs/contract.md: every
+    resource with an IRI of its own has one; a linkset's page was titled by its IRI, an accessibility review)."""
+    for lang, words in (("de", "{graph}, Verknüpfungen: {target} ({prop})"),
+                        ("en", "{graph}, links: {target} ({prop})")):
+        graph = next((str(v) for v in meta.objects(subset, RDFS.label) if v.language == lang), str(subset))
+        into = next((str(v) for v in meta.objects(target, DCTERMS.title) if v.language == lang), str(target))
+        meta.add((linkset, RDFS.label, Literal(words.format(graph=graph, target=into, prop=prop), lang=lang)))
 
 
 def link_targets(static: Graph) -> dict[str, tuple[URIRef, str]]:
