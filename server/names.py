@@ -14,7 +14,8 @@ API:
   words begin those of "Freiburg im Breisgau" ("freiburg i breisgau").
 * `loose(text) -> str` – `fold` with umlauts reduced to their vowel (Köln → koln), for readers who
   type "Koln"; the index stores both forms.
-* `sort_key(text)` – the order of names in lists: `loose`, then the text itself.
+* `sort_key(text)` – the order of names in lists: as `loose` folds, but the words as written (no abbreviations),
+  then the text itself.
 * `tokens(text) -> list[str]` – the words of `fold(text)`.
 * `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
   in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also

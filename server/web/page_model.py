@@ -7,6 +7,7 @@ projects a body takes part in, and everything else that links here.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -336,8 +337,9 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     (`#federal-grant-1` is "Bundeszuwendung: 13.480.000 €"), where it has one."""
     sections = []
     prefix = str(node) + "#"
+    quoted = functools.cache(lambda lang: foreign_names(graph, node, lang))  # once per language, not per statement
     for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
-        rows = [namer.row(p, [stated_value(graph, node, namer, p, o)
+        rows = [namer.row(p, [stated_value(namer, p, o, quoted)
                               for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
                 for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
         key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
@@ -348,12 +350,12 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     return sections
 
 
-def stated_value(graph: Graph, node, namer: Namer, prop, obj) -> Value:
+def stated_value(namer: Namer, prop, obj, quoted) -> Value:
     """A #fragment's value; the text a statement states (a description) with what it quotes in another language
-    marked, as the lead is (`quoting`)."""
+    marked, as the lead is (`quoting`; `quoted(lang)` gives the resource's `foreign_names` for that language)."""
     value = namer.value(obj, UNITS.get(prop, ""))
     if prop == RDF.object and isinstance(obj, Literal) and obj.language:
-        value.text = quoting(str(obj), foreign_names(graph, node, obj.language))
+        value.text = quoting(str(obj), quoted(obj.language))
     return value
 
 
