@@ -194,6 +194,19 @@ def test_release_files_have_the_apps_media_types_and_vary_only_where_it_does(sit
             assert static.body == dynamic.body, path
 
 
+def test_every_gzip_twin_holds_its_files_bytes_and_time(exported):
+    """A release's file is copied three times (/dumps/, /dumps/VERSION/, /exports/) and compressed once: the
+    later copies take their twin from the first. Each twin must still be its own file's bytes, as stamped."""
+    site = exported[2] / "site"
+    twins = sorted(site.rglob("*.gz"))
+    assert any(t.parent.name == "exports" for t in twins) and len({t.name for t in twins}) < len(twins)
+    for twin in twins:
+        file = twin.with_suffix("")
+        if file.is_file():  # mpsc.nt.gz and the like are files of their own, not twins
+            assert gzip.decompress(twin.read_bytes()) == file.read_bytes(), twin
+            assert twin.stat().st_mtime == file.stat().st_mtime, twin
+
+
 def test_static_assets_are_kept_as_long_as_the_app_says(site):
     """Versioned assets and esbuild's chunks for a year, anything else asked again (server/web/assets.py)."""
     front, app, _, server = site

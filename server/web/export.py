@@ -153,6 +153,7 @@ class _Writer:
         self.client, self.site, self.mtime = app.test_client(), site, mtime
         self.done = Exported()
         self.written: set[Path] = set()
+        self.copies: dict[Path, Path] = {}  # a copied file's source: its first copy
 
     def remove_others(self) -> None:
         """Remove what an earlier export into this folder left that this one did not write: nginx answers /id/X with
@@ -192,14 +193,26 @@ class _Writer:
             self._stamp(twin, twin.stat().st_size, mtime)
 
     def copy(self, source: Path, target: str, mtime: float | None = None) -> None:
-        """A file as it is: dumps (a gzip dump stays one file) and static assets."""
+        """A file as it is: dumps (a gzip dump stays one file) and static assets. A file copied before (a release's
+        file is under /dumps/, /dumps/VERSION/ and perhaps /exports/) is copied with its gzip twin from its first
+        copy, not compressed again: compressing took most of an export's time."""
+        first = self.copies.setdefault(source, self.site / target)
+        if first != self.site / target:
+            self._copy_file(first, target, mtime)
+            twin = first.with_name(first.name + ".gz")
+            if twin in self.written:
+                self._copy_file(twin, target + ".gz", mtime)
+            return
         kind, encoding = mimetypes.guess_type(source.name)
         if encoding is None and source.stat().st_size < 50_000_000:
             self.write(target, source.read_bytes(), compressible(kind or ""), mtime)
-            return
+        else:
+            self._copy_file(source, target, mtime)
+
+    def _copy_file(self, origin: Path, target: str, mtime: float | None) -> None:
         file = self.site / target
         file.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, file)
+        shutil.copyfile(origin, file)
         self._stamp(file, file.stat().st_size, mtime)
 
     def _stamp(self, file: Path, size: int, mtime: float | None) -> None:
