@@ -49,6 +49,13 @@ def client_of(remote_addr: str | None, forwarded_for: str | None, user_agent: st
     return f"{_network(forwarded_address(remote_addr, forwarded_for, trusted))} {user_agent}"
 
 
+def client_in(environ: dict, trusted: tuple[str, ...], by_agent: bool = False) -> str:
+    """The client key of a WSGI request (`client_of`): the one place that reads it from the request, for the
+    query budgets (by address and User-Agent), the pages and bodies in hand (by address alone)."""
+    agent = environ.get("HTTP_USER_AGENT", "") if by_agent else ""
+    return client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), agent, trusted)
+
+
 def forwarded_address(remote_addr: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str:
     """The address a request comes from: the connection's, or behind `trusted` proxies the nearest untrusted
     address they forward (X-Forwarded-For, read from its right end)."""

@@ -21,7 +21,7 @@ import io
 
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from .admission import AtOnce, client_of
+from .admission import AtOnce, client_in
 from .hooks import body_too_large
 
 
@@ -37,7 +37,7 @@ class BodyLimit:
     def __call__(self, environ, start_response):
         most = self._most(environ)
         if most:
-            client = client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), "", self.trusted)
+            client = client_in(environ, self.trusted)
             announced = bool(environ.get("CONTENT_LENGTH", "").strip())
             environ["wsgi.input"] = WholeBody(environ["wsgi.input"], most, self.limit, self.senders, client, announced)
         return self.app(environ, start_response)

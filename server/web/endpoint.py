@@ -27,7 +27,7 @@ from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect, unknown_prefix
 from ..errors import READ_ONLY, HttpError, QueryFailed, ReadOnly
 from . import get_settings, get_store, hooks, responses, sparql_pages
-from .admission import client_of
+from .admission import client_in
 from .cache import ResponseCache
 from .conneg import choose, wants_html
 from .i18n import LANGUAGES, message
@@ -216,10 +216,9 @@ def cached(key: str, compute) -> bytes:
 
 
 def requesting_client(by_agent: bool = True) -> str:
-    """The client the request counts for in the budgets (web/admission.py `client_of`); without `by_agent`, its
+    """The client the request counts for in the budgets (web/admission.py `client_in`); without `by_agent`, its
     address alone."""
-    return client_of(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                     request.user_agent.string if by_agent else "", get_settings().trusted_proxies)
+    return client_in(request.environ, get_settings().trusted_proxies, by_agent)
 
 
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 
-from .admission import AtOnce, address_of, client_of
+from .admission import AtOnce, address_of, client_in
 
 # Counted elsewhere (a query's or a batch's budget, admission.py), or cheap: by path prefix, and /reconcile itself
 # (its suggestions, previews and proposals are counted here).
@@ -36,8 +36,7 @@ def init_app(app: Flask, most: int) -> None:
 def _enter() -> None:
     if not counted(request.path):
         return
-    address = address_of(client_of(request.remote_addr, request.headers.get("X-Forwarded-For"), "",
-                                   current_app.config["MPSC"].trusted_proxies))
+    address = address_of(client_in(request.environ, current_app.config["MPSC"].trusted_proxies))
     current_app.extensions["mpsc.pages"].enter(address)
     g.page_address = address
 
