@@ -8,6 +8,7 @@ cannot hide a dependency.
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,13 @@ def imports(name: str, path: Path) -> set[str]:
 
 
 MODULES = modules()
-GRAPH = {name: imports(name, path) for name, path in MODULES.items()}
+
+
+@functools.cache
+def graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports; read when a test asks, not at collection (every pytest-xdist
+    worker collects every file, and parsing the package cost each a tenth of its collection)."""
+    return {name: imports(name, path) for name, path in MODULES.items()}
 
 
 def test_every_top_level_part_is_a_stage_shared_or_an_entry_point():
@@ -69,7 +76,7 @@ def test_every_top_level_part_is_a_stage_shared_or_an_entry_point():
 def test_no_import_from_a_later_stage(name):
     part = part_of(name)
     allowed = SHARED | set(STAGES[:STAGES.index(part) + 1]) if part in STAGES else SHARED
-    wrong = sorted(target for target in GRAPH[name] if part_of(target) not in allowed)
+    wrong = sorted(target for target in graph()[name] if part_of(target) not in allowed)
     assert wrong == [], f"{name} ({'shared' if part in SHARED else 'stage ' + part}) imports {wrong}"
 
 
@@ -98,7 +105,7 @@ def test_the_builds_names_come_on_first_use_and_unknown_ones_are_attribute_error
 
 def test_no_cycle_between_parts():
     parts: dict[str, set[str]] = {}
-    for name, targets in GRAPH.items():
+    for name, targets in graph().items():
         parts.setdefault(part_of(name), set()).update(part_of(t) for t in targets if part_of(t) != part_of(name))
     assert find_cycle(parts) is None
 
@@ -144,6 +151,6 @@ def test_every_module_the_release_writers_import_keys_the_release_version():
         name = todo.pop()
         if name not in reached:
             reached.add(name)
-            todo.extend(GRAPH.get(name, ()))
+            todo.extend(graph().get(name, ()))
     assert sorted(reached - listed - NOT_WRITING) == []
 

@@ -248,7 +248,8 @@ def _sparql_messages() -> list[str]:
     return [str(m) for c in shapes.subjects(RDF.type, SH.SPARQLConstraint) for m in shapes.objects(c, SH.message)]
 
 
-SPARQL_FIXTURES = [p for p in INVALID if any(_read_fixture(p).message in m for m in _sparql_messages())]
+SPARQL_MESSAGES = _sparql_messages()
+SPARQL_FIXTURES = [p for p in INVALID if any(_read_fixture(p).message in m for m in SPARQL_MESSAGES)]
 
 
 @pytest.mark.parametrize("path", SPARQL_FIXTURES, ids=[p.stem for p in SPARQL_FIXTURES])
