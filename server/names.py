@@ -16,6 +16,7 @@ API:
   type "Koln"; the index stores both forms.
 * `sort_key(text)` – the order of names in lists: as `loose` folds, but the words as written (no abbreviations),
   then the text itself.
+* `slug(text) -> str` – a name as a slug in an IRI ("Große Kreisstadt" → "grosse-kreisstadt").
 * `tokens(text) -> list[str]` – the words of `fold(text)`.
 * `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
   in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also
@@ -78,6 +79,12 @@ def sort_key(text: str) -> tuple[str, str]:
     "Öhringen" came after "Zweiflingen" and "Künzelsau" after "Kupferzell" (a code review). The words as written:
     the register's abbreviations, which `loose` applies for matching, would put "Sankt Augustin" after "Speyer"."""
     return _fold(text, _LOOSE, abbreviate=False), text
+
+
+def slug(text: str) -> str:
+    """The slug of a name in an IRI: its words in lower case, umlauts and ß spelled out, other accents dropped,
+    joined by hyphens ("Große Kreisstadt" -> "grosse-kreisstadt")."""
+    return "-".join(_fold(text, _SPELLED, abbreviate=False).split())
 
 
 def tokens(text: str) -> list[str]:

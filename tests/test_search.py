@@ -201,6 +201,16 @@ def test_names_sort_as_written_in_german_order():
                                                    "Zweiflingen"]
 
 
+def test_a_name_becomes_a_slug_as_the_names_rules_spell_it():
+    """names.slug, the IRIs' slugs of organisations and unit types: umlauts spelled out as everywhere else; an
+    accent dropped, not the letter (the importers' own table had made "Évry" "vry"); the register's small words
+    kept as written."""
+    assert names.slug("Große Kreisstadt") == "grosse-kreisstadt"
+    assert names.slug("Zebralog GmbH & Co. KG") == "zebralog-gmbh-co-kg"
+    assert names.slug("Évry-Courcouronnes") == "evry-courcouronnes"
+    assert names.slug("Mülheim an der Ruhr, Stadt") == "muelheim-an-der-ruhr-stadt"
+
+
 def test_search_pages_through_many_results(base_url):
     first = fetch(base_url + "search", q="stadt", format="json").json()
     second = fetch(base_url + "search", q="stadt", format="json", page=2).json()

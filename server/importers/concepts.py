@@ -6,12 +6,12 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from .. import iris
+from .. import iris, names
 from ..dates import MONTHS
 from ..namespaces import MPSC, SCHEMA
 from .provenance import cite
 from .places import DESTATIS_GV
-from .register import Register, slugify
+from .register import Register
 from .sources import CONFIDENCE, Sources, clean_note, date_literal, source_iris, strip_parenthetical
 
 # The collector wrote reading remarks into some Charta labels; they become editorial notes instead.
@@ -324,7 +324,7 @@ def code_lists(sources: Sources, register: Register) -> Graph:
         "are editorial (sources/curation/unit-types.csv).", lang="en")))
     codes = register.type_codes()
     for row in sources.unit_types:
-        iri = iris.unit_type(slugify(row["label_de"]))
+        iri = iris.unit_type(names.slug(row["label_de"]))
         notations = codes.get(row["label_de"], [])
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=notations, top=True):
             graph.add(triple)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .. import iris
+from .. import iris, names
 from ..namespaces import MPSC
 from .provenance import add_sources
-from .register import slugify
 from .sources import strip_parenthetical
 
 
@@ -46,7 +45,7 @@ class Organisations:
             self.graph.add((iri, SKOS.altLabel, Literal(strip_parenthetical(name_de), lang="de")))
             add_sources(self.graph, iri, rows)
             return iri
-        iri = iris.organisation(slug or slugify(strip_parenthetical(name_de)))
+        iri = iris.organisation(slug or names.slug(strip_parenthetical(name_de)))
         if iri not in self.labelled:
             self.labelled.add(iri)
             self.graph.add((iri, RDF.type, MPSC.Organisation))

@@ -11,9 +11,9 @@ from collections import Counter
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from .. import iris
+from .. import iris, names
 from ..namespaces import GEO, MPSC, SCHEMA, WD
-from .register import Register, Unit, slugify
+from .register import Register, Unit
 
 DESTATIS_GV = URIRef("https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html")
 
@@ -51,7 +51,7 @@ class PlaceWriter:
         graph.add((iri, RDFS.label, Literal(unit_label(unit), lang="de")))
         self._add_name_en(graph, iri, unit)
         graph.add((iri, MPSC.registerName, Literal(unit.register_name)))
-        graph.add((iri, DCTERMS.type, iris.unit_type(slugify(unit.type_label))))
+        graph.add((iri, DCTERMS.type, iris.unit_type(names.slug(unit.type_label))))
         graph.add((iri, DCTERMS.source, DESTATIS_GV))
         if unit.level != "association":
             graph.add((iri, MPSC.ags, Literal(unit.key)))

@@ -7,7 +7,6 @@ it into plain records; `places.py` turns records into RDF.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,6 @@ ASSOCIATION_TYPES = {
 # German-Luxembourg condominium and coastal waters.
 NOT_MUNICIPAL = {"Gemeindefreies Gebiet, bewohnt", "Gemeindefreies Gebiet, unbewohnt"}
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII slug, German umlauts transliterated: 'Große Kreisstadt' -> 'grosse-kreisstadt'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.translate(_UMLAUTS).lower()).strip("-")
 
 
 @dataclass(frozen=True)
