@@ -87,6 +87,18 @@ def test_a_table_a_spreadsheet_saved_otherwise_is_refused_in_one_line(root, dama
     assert message.startswith(COURSE) and says in message and "\n" not in message
 
 
+def test_a_damaged_register_is_refused_in_one_line_as_any_source_is(root):
+    """The register had been read with a bare csv.DictReader: a row with a cell too many put its population in
+    the wrong column silently, or ended the import in a traceback (a code review)."""
+    path = root / "sources" / "reference" / "de_admin_units_merged.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[5] = lines[5].replace(",", ",,", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    message = refused(root)
+    assert message.startswith("sources/reference/de_admin_units_merged.csv:6: ") and "\n" not in message, message
+    assert "cells, but the header names" in message
+
+
 def test_a_byte_order_mark_is_read_past_and_another_encoding_refused(root):
     path = root / COURSE
     text = path.read_text(encoding="utf-8")

@@ -6,11 +6,11 @@ it into plain records; `places.py` turns records into RDF.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-REGISTER_FILE = "de_admin_units_merged.csv"
+from .sources import REGISTER_FILE, read_table
+
 
 # Gemeindeverband types that are real associations; "verbandsfreie Gemeinde" is the register's
 # placeholder for a municipality that belongs to none.
@@ -120,12 +120,11 @@ def load_register(folder: Path) -> Register:
     """Read the register table; associations are derived from their member municipalities' rows."""
     units: list[Unit] = []
     associations: dict[str, Unit] = {}
-    with open(folder / REGISTER_FILE, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            unit = _row_to_unit(row)
-            if unit is None:
-                continue
-            units.append(unit)
-            if unit.association and unit.association not in associations:
-                associations[unit.association] = _association(row)
+    for row in read_table(folder / REGISTER_FILE):  # a damaged table is refused with its line, as any source is
+        unit = _row_to_unit(row)
+        if unit is None:
+            continue
+        units.append(unit)
+        if unit.association and unit.association not in associations:
+            associations[unit.association] = _association(row)
     return Register(units + list(associations.values()))

@@ -12,7 +12,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import iris
-from .register import REGISTER_FILE
+
+REGISTER_FILE = "de_admin_units_merged.csv"  # the official register (sources/reference/README.md)
 
 CONFIDENCE = {level: iris.confidence(level) for level in ("confirmed", "single-source", "uncertain")}
 RANK = {"uncertain": 0, "single-source": 1, "confirmed": 2}
