@@ -73,13 +73,13 @@ def test_a_document_is_rendered_once_and_errors_never_kept(settings, real_store)
     app = create_app(settings, store=real_store)
     client, documents = app.test_client(), app.extensions["mpsc.documents"]
     first = client.get("/doc/project/bamberg.ttl")
-    assert len(documents._entries) == 1
+    assert len(documents._recent._entries) == 1
     assert client.get("/doc/project/bamberg.ttl").get_data() == first.get_data()
     assert client.get("/doc/project/bamberg", headers={"Accept": "text/turtle"}).status_code == 200
     client.get("/doc/project/no-such-project")
     client.get("/doc/project/bamberg?format=ttl")  # other query parameters are not kept
     client.get("/doc/project/bamberg", headers={"Accept": "image/png"})  # 406
-    assert len(documents._entries) == 2
+    assert len(documents._recent._entries) == 2
 
 
 def entry(size: int) -> Entry:
@@ -90,13 +90,13 @@ def test_the_cache_keeps_to_its_bound_and_to_one_release():
     cache = DocumentCache(capacity=16_000)  # entries of 900 bytes count 1,412: eleven fit
     for n in range(15):
         cache._store(("v1", f"/doc/{n}", "", "turtle", None), entry(900))
-    assert cache.used <= 16_000 and len(cache._entries) == 11
+    assert cache._recent._weight <= 16_000 and len(cache._recent._entries) == 11
     assert cache.get(("v1", "/doc/14", "", "turtle", None)) is not None  # the most recent stay
     assert cache.get(("v1", "/doc/0", "", "turtle", None)) is None  # the least recently used went first
     cache._store(("v2", "/doc/0", "", "turtle", None), entry(900))
-    assert list(cache._entries) == [("v2", "/doc/0", "", "turtle", None)]  # a new release empties it
-    cache._store(("v2", "/doc/big", "", "turtle", None), entry(1_600))  # larger than an eighth: not kept
-    assert len(cache._entries) == 1
+    assert list(cache._recent._entries) == [("v2", "/doc/0", "", "turtle", None)]  # a new release empties it
+    cache._store(("v2", "/doc/big", "", "turtle", None), entry(1_100))  # larger than a tenth: not kept
+    assert len(cache._recent._entries) == 1
 
 
 def test_remembered_header_decisions_are_conneg_and_i18n_decisions_and_stay_bounded():

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
@@ -24,6 +23,7 @@ from werkzeug.http import parse_accept_header, parse_etags
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
+from .cache import Recent
 from .conneg import decide, expanded
 from .hooks import gzipped, host_error
 from .i18n import LANGUAGES, language
@@ -49,21 +49,16 @@ class Entry:
 
 
 class DocumentCache:
-    """Rendered answers by request key, for one release at a time, at most `capacity` bytes."""
+    """Rendered answers by request key, for one release at a time, at most `capacity` bytes (a `Recent`: least
+    recently used out first, none heavier than a tenth of it)."""
 
     def __init__(self, capacity: int):
-        self.capacity, self.used, self.version = capacity, 0, None
-        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        self.capacity, self.version = capacity, None
+        self._recent = Recent(capacity)
+        self._lock = threading.Lock()  # one release's entries replace another's once
 
     def get(self, key: tuple) -> Entry | None:
-        entry = self._entries.get(key)
-        if entry is not None:
-            try:
-                self._entries.move_to_end(key)
-            except KeyError:  # evicted meanwhile
-                pass
-        return entry
+        return self._recent.get(key)
 
     def remember(self, response: Response, encodable: bool) -> None:
         """Keep the finished answer to a request FastPath missed (called by hooks.py before compression)."""
@@ -71,7 +66,7 @@ class DocumentCache:
         if key is None or response.is_streamed or response.direct_passthrough:
             return
         if response.status_code == 304:
-            entry = self._entries.get(key)
+            entry = self._recent.get(key)
             if entry is not None:
                 entry.not_modified = _headers(response)
             return
@@ -86,17 +81,11 @@ class DocumentCache:
                                gzip_headers and _sized(gzip_headers, gzip_body), gzip_body, tag))
 
     def _store(self, key: tuple, entry: Entry) -> None:
-        if entry.size > self.capacity // 8:
-            return
         with self._lock:
             if key[0] != self.version:  # another release: nothing kept is valid any more
-                self._entries.clear()
-                self.used, self.version = 0, key[0]
-            old = self._entries.pop(key, None)
-            self.used += entry.size - (old.size if old else 0)
-            self._entries[key] = entry
-            while self.used > self.capacity and self._entries:
-                self.used -= self._entries.popitem(last=False)[1].size
+                self._recent, self.version = Recent(self.capacity), key[0]
+            recent = self._recent
+        recent.put(key, entry, entry.size)
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
