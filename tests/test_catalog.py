@@ -198,13 +198,17 @@ def test_void_counts_the_links_into_wikidata_and_the_geocoding_lists(base_url, r
             URIRef("https://w3id.org/mpsc/ontology#")} <= vocabularies
     assert not list(catalog.subjects(RDF.type, VOID.Linkset))
     assert not [o for o in catalog.objects(None, VOID.subset) if (o, RDF.type, VOID.Linkset) in void]
-    # each linkset and each named graph has a label in both languages (docs/contract.md; an accessibility review:
-    # a linkset's page was titled by its IRI)
+    # each linkset, class and property partition and named graph has a label in both languages (docs/contract.md;
+    # an accessibility review: a linkset's page was titled by its IRI, and so were the partitions')
     graphs = set(void.objects(DATASET, VOID.subset)) - {URIRef("https://w3id.org/mpsc/graph/metadata")}
-    for node in {*void.subjects(RDF.type, VOID.Linkset), *graphs}:
+    partitions = {*void.objects(None, VOID.classPartition), *void.objects(None, VOID.propertyPartition)}
+    assert len(partitions) > 100
+    for node in {*void.subjects(RDF.type, VOID.Linkset), *graphs, *partitions}:
         assert sorted(label.language for label in void.objects(node, RDFS.label)) == ["de", "en"], node
     assert (URIRef(reference + "/linkset/wikidata/owl-sameAs"), RDFS.label,
             Literal("Referenzdaten, Verknüpfungen: Wikidata (owl:sameAs)", lang="de")) in void
+    assert (URIRef(reference + "/class/mpsc-Municipality"), RDFS.label,
+            Literal("Reference data, class mpsc:Municipality", lang="en")) in void
 
 
 def test_metadata_sends_browsers_to_the_pages(base_url):

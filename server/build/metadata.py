@@ -44,6 +44,7 @@ def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple]) -> Non
             continue
         partition = iris.class_partition(subset, name)
         meta.add((subset, VOID.classPartition, partition))
+        _label(meta, partition, subset, {"de": f"Klasse {compact(cls.value)}", "en": f"class {compact(cls.value)}"})
         meta.add((partition, VOID["class"], from_ox(cls)))
         meta.add((partition, VOID.entities, Literal(len(subjects))))
         for prop, count in _property_counts(predicates, subjects):
@@ -52,6 +53,8 @@ def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple]) -> Non
                 continue
             pp = iris.property_partition(partition, prop_name)
             meta.add((partition, VOID.propertyPartition, pp))
+            _label(meta, pp, subset, {"de": f"Klasse {compact(cls.value)}, Eigenschaft {compact(prop.value)}",
+                                      "en": f"class {compact(cls.value)}, property {compact(prop.value)}"})
             meta.add((pp, VOID.property, from_ox(prop)))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
 
@@ -87,13 +90,20 @@ def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets:
 
 
 def _label_linkset(meta: Graph, linkset: URIRef, subset: URIRef, target: URIRef, prop: str) -> None:
-    """A linkset's label in both languages, from the labels of its graph and its target (docs/contract.md: every
-    resource with an IRI of its own has one; a linkset's page was titled by its IRI, an accessibility review)."""
-    for lang, words in (("de", "{graph}, Verknüpfungen: {target} ({prop})"),
-                        ("en", "{graph}, links: {target} ({prop})")):
+    """A linkset's label in both languages, from the labels of its graph and its target."""
+    words = {"de": "Verknüpfungen: {target} ({prop})", "en": "links: {target} ({prop})"}
+    _label(meta, linkset, subset, {lang: text.format(prop=prop, target=next(
+        (str(v) for v in meta.objects(target, DCTERMS.title) if v.language == lang), str(target)))
+        for lang, text in words.items()})
+
+
+def _label(meta: Graph, part: URIRef, subset: URIRef, words: dict[str, str]) -> None:
+    """The label of a part of the graph `subset` (a linkset, a class or property partition) in both languages: the
+    graph's label, a comma, `words` (docs/contract.md: every resource with an IRI of its own has one; a linkset's
+    page was titled by its IRI, an accessibility review, and so were the partitions')."""
+    for lang, text in words.items():
         graph = next((str(v) for v in meta.objects(subset, RDFS.label) if v.language == lang), str(subset))
-        into = next((str(v) for v in meta.objects(target, DCTERMS.title) if v.language == lang), str(target))
-        meta.add((linkset, RDFS.label, Literal(words.format(graph=graph, target=into, prop=prop), lang=lang)))
+        meta.add((part, RDFS.label, Literal(f"{graph}, {text}", lang=lang)))
 
 
 def link_targets(static: Graph) -> dict[str, tuple[URIRef, str]]:
