@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -615,6 +616,8 @@ def test_preview_is_a_small_page_with_a_content_security_policy(manifest):
     assert "frame-ancestors *" in headers["Content-Security-Policy"] and "X-Frame-Options" not in headers
     page = body.decode()
     assert "Bamberg" in page and "09461000" in page and "<script" not in page and "style=" not in page
+    # its name is its heading, as a screen reader's user finds a page's subject (an accessibility review)
+    assert re.search(r"<h1><a [^>]*>Bamberg", page), page
     assert fetch(manifest["preview"]["url"].replace("{{id}}", "municipality%2F0"))[0] == 404
 
 
