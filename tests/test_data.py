@@ -131,6 +131,17 @@ def test_every_collection_of_the_charter_names_a_source(programme):
     assert rows == [] and len(collections) >= 2
 
 
+def test_a_scheme_whose_concepts_cite_no_source_says_it_is_editorial(programme):
+    """A provenance review: our own code lists (phases, kinds of funding, confidence, statuses of measures, roles)
+    did not say that their labels are ours, as the schemes of the fields of action and unit types do."""
+    rows = select(programme, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?scheme WHERE { ?scheme a skos:ConceptScheme
+          FILTER NOT EXISTS { ?concept skos:inScheme ?scheme ; dcterms:source ?source }
+          FILTER NOT EXISTS { ?scheme rdfs:comment ?note FILTER(CONTAINS(LCASE(STR(?note)), "editorial")) } }""")
+    schemes = select(programme, "SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> }")
+    assert rows == [] and len(schemes) >= 10, rows
+
+
 def test_every_body_and_project_names_a_source(programme):
     rows = select(programme, """
         SELECT ?x WHERE {

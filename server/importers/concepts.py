@@ -313,6 +313,9 @@ def code_lists(sources: Sources, register: Register) -> Graph:
     graph = Graph()
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
+        graph.add((scheme, RDFS.comment, Literal(
+            "A code list of this graph: the labels of its concepts, in both languages, are editorial (written in "
+            "server/importers/concepts.py), not a source's words.", lang="en")))
         for member, (mde, men) in members.items():
             for triple in concept_triples(iris.concept(slug, member), scheme, mde, men, top=True):
                 graph.add(triple)
