@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from server.config import Settings
+from server import errors
+from server.config import LIMITS, Settings
 from tests.conftest import free_port, serve_app
 from tests.sparql_support import ENDLESS, fetch, make_release, sample_quads
 
@@ -148,3 +149,16 @@ def test_a_failing_service_does_not_tell_whether_its_port_is_open(releases, list
     assert answers[0].status == answers[1].status == 400
     assert answers[0].json()["detail"] == answers[1].json()["detail"]
     assert "refused" not in answers[1].body.decode().lower() and "reset" not in answers[0].body.decode().lower()
+
+
+def test_a_refusal_of_the_store_has_the_status_the_limits_page_states():
+    """The status beyond each limit is stated twice: in config.py (what /limits and the OpenAPI description say)
+    and on the error the store raises (errors.py). A code review: nothing kept them alike."""
+    def below(cls):
+        return [cls, *(c for sub in cls.__subclasses__() for c in below(sub))]
+    limited = [cls for cls in below(errors.QueryFailed) if cls.limit]
+    assert {cls.limit for cls in limited} >= {"query_timeout", "busy_timeout", "query_memory", "max_rows",
+                                              "max_query_depth"}
+    for cls in limited:
+        assert LIMITS[cls.limit][1] == cls.status, cls
+
