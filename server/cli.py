@@ -403,7 +403,7 @@ def load(endpoint, update_endpoint, store_endpoint, engine, user, graphs):
     try:
         store.load(release, set(graphs) or None)
     except Exception as error:  # network and server errors of every kind end the same way: a message
-        fail(f"could not load into {settings.store}: {error}")
+        fail("; ".join([f"could not load into {settings.store}: {error}", *getattr(error, "__notes__", ())]))
     click.echo(f"release {release.version} loaded into {settings.store} ({time.perf_counter() - started:.1f} s)")
     sizes = {name: n for name, n in release.manifest["graphs"].items() if not graphs or name in graphs or name == METADATA_GRAPH}
     merge = f"in {store.dialect.merge_graph}" if store.dialect.merge_graph else "as the default graph"

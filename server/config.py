@@ -285,6 +285,14 @@ ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
+EMBEDDED_ONLY = {"query_memory"}  # limits the embedded store's executors apply; a remote store runs queries itself
+
+
+def applied_limits(settings: Settings) -> dict[str, tuple[str, int | None]]:
+    """The limits that hold for this server, as /limits and the service description state them: over a remote
+    store not those only the embedded store applies (a Virtuoso operator's review: /limits promised 512 MB per
+    query over Virtuoso, which nothing applied)."""
+    return {name: limit for name, limit in LIMITS.items() if settings.store == "embedded" or name not in EMBEDDED_ONLY}
 # The longest URL (path and query) a link to a query may be: nginx's default buffer for a request line is 8 KB,
 # and links longer than that end in 414 behind it (granian's own limit is 65,534 bytes). Longer queries are posted
 # (web/sparql_pages.py, the editor) and their short links answer in place (web/short_links.py).

@@ -316,6 +316,21 @@ def test_a_replica_without_the_release_folder_states_no_count_it_cannot_know(set
     assert "73" in html and "triples in the dataset" not in html and "dumps/#counts" not in html
 
 
+def test_a_replica_whose_folder_lacks_the_stores_release_tags_its_pages_apart_and_says_so(settings, real_store,
+                                                                                           base_url, tmp_path, caplog):
+    """A Virtuoso operator's review: a replica whose releases folder lagged behind `mpsc load` showed the older
+    release on its pages under the ETag of the replica that shows the store's own, so a CDN or client kept either
+    for both; and nothing said why its /dumps/ listed files the catalogue does not name."""
+    def tagged(base: str) -> str:
+        status, headers, _ = fetch(base, BROWSER, headers={"Accept-Language": "en"})
+        assert status == 200
+        return headers["ETag"]
+    with caplog.at_level("WARNING", logger="server.web"), serve_app(settings.with_(releases=tmp_path),
+                                                                     store=real_store) as lagging:
+        assert tagged(lagging) != tagged(base_url)  # the pages differ: one names the release's counts and dumps
+    assert f"the store serves release {real_store.version}, which {tmp_path} lacks" in caplog.text
+
+
 def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):
     """An English reader's review: no page had a <meta name="description">. A resource's is the start of its own
     description in the reader's language, any other page's the site's."""

@@ -119,6 +119,11 @@ def test_the_endpoint_over_the_remote_store_matches_the_embedded_one(oxigraph, r
                 assert answers[0].body == answers[1].body
         health = fetch(over_oxigraph + "healthz").json()
         assert health["store"]["store"] == "remote" and health["store"]["version"] == "remote1"
+        # a Virtuoso operator's review: both stated the memory limit of the embedded store's executors
+        for url in (over_oxigraph, embedded):
+            limits = fetch(url + "limits").body.decode()
+            description = fetch(url + "sparql", headers={"Accept": "text/turtle"}).body.decode()
+            assert ("MPSC_QUERY_MEMORY" in limits) == ("MPSC_QUERY_MEMORY" in description) == (url == embedded)
 
 
 def test_readers_never_see_a_half_loaded_release(tmp_path):
@@ -164,6 +169,39 @@ def test_mpsc_load_explains_its_failures(releases):
     assert "Traceback" not in unreachable.stderr
 
 
+class WriteProtected(BaseHTTPRequestHandler):
+    """A store that takes every upload into a staging graph but refuses, with an HTML page as Virtuoso's, to write
+    into a graph of the release, and to drop anything (graph-level security)."""
+
+    def do_PUT(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(201)
+        self.end_headers()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(403)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html><head><title>Error</title></head>\n<body><h3>Virtuoso 42000 Error SR619: SPARUL "
+                         b"MOVE access denied: user &quot;loader&quot; has no write permission</h3>\n<pre>SPARQL query:"
+                         b"\nMOVE &lt;https://w3id.org/mpsc/graph/default?load=1&gt; TO DEFAULT</pre></body></html>")
+
+    def log_message(self, *args) -> None:
+        """Quiet."""
+
+
+def test_a_refused_load_says_in_one_line_why_and_which_staging_graphs_it_left(releases):
+    """A Virtuoso operator's review: a refused MOVE printed the store's whole HTML page and the query, and the staging
+    graphs its refused DROP left behind went unmentioned (the docstring said they are dropped)."""
+    with handled_by(WriteProtected) as base:
+        result = mpsc("load", "--endpoint", base + "/query", env={"MPSC_RELEASES": str(releases)})
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert 'answered HTTP 403: Error Virtuoso 42000 Error SR619: SPARUL MOVE access denied: user "loader" has no ' \
+           "write permission; the staging graphs <" in result.stderr
+    assert "?load=" in result.stderr and "drop them by hand" in result.stderr and "<html" not in result.stderr
+
+
 class Misbehaving(BaseHTTPRequestHandler):
     """A SPARQL server that answers every query with an error revealing its internals, with bytes no parser
     reads, or with rows trickling in (the path decides)."""
@@ -177,7 +215,10 @@ class Misbehaving(BaseHTTPRequestHandler):
                         "/refusing": (400, b"secret: unsupported by 10.0.0.7"),
                         # Virtuoso's words for a query it cancelled at its time limit (seen on a busy machine)
                         "/cancelling": (500, b"Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.\n\n"
-                                             b"SPARQL query:\nsecret")}[self.path]
+                                             b"SPARQL query:\nsecret"),
+                        # and for one it refused, before running it, by its estimate of the time it would take
+                        "/estimating": (500, b"Virtuoso 42000 Error The estimated execution time 3350 (sec) exceeds "
+                                             b"the limit of 400 (sec).\n\nSPARQL query:\nsecret")}[self.path]
         self.send_response(status)
         self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
         self.end_headers()
@@ -225,6 +266,9 @@ def misbehaving():
     ("/failing", StoreFailed, 502, "The triplestore could not answer the query (HTTP 500)."),
     ("/refusing", QueryFailed, 400, "The triplestore refused the query (HTTP 400)."),
     ("/cancelling", QueryTimeout, 503, "The triplestore stopped the query at its own time limit."),
+    # a Virtuoso operator's review: Debian's MaxQueryCostEstimationTime had been a 502 naming no limit
+    ("/estimating", QueryTimeout, 503, "The triplestore refused the query: it estimated that the query would "
+                                       "take longer than its own time limit."),
 ])
 def test_a_misbehaving_store_is_answered_in_general_words(misbehaving, caplog, path, error, status, message):
     with pytest.raises(error) as raised:

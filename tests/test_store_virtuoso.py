@@ -29,7 +29,8 @@ pytestmark = [pytest.mark.slow,  # the full release: run with --slow, as `make t
 
 WINDOW = 2.0  # seconds in which a reader may see part of a release being committed (see graphstore.py)
 DOCUMENTS = ["doc/project/bamberg", "doc/project/connected-urban-twins", "doc/municipality/09461000", "doc/state/09",
-             "doc/dataset", "doc/distribution/mpsc-ttl", "ontology", "catalog", ".well-known/void"]
+             "doc/dataset", "doc/distribution/mpsc-ttl", "ontology", "catalog", ".well-known/void",
+             "doc/district/09471"]  # a district's map: its municipalities' dots in an order of their own
 PAGES = ["", "projects", "cooperations", "charter", "sparql"]  # HTML only
 # SELECT queries whose answers hold every kind of term: language-tagged and plain strings, unbound variables,
 # integers, decimals and their sums, dates.

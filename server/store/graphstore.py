@@ -15,6 +15,8 @@ that fails does not undo those before it: after a failed swap the store holds a 
 from __future__ import annotations
 
 import base64
+import html
+import re
 import urllib.error
 import urllib.request
 from urllib.parse import quote
@@ -99,7 +101,7 @@ class Target:
             with urllib.request.urlopen(request, timeout=UPLOAD_TIMEOUT) as response:
                 response.read()
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()[:500]
+            detail = _said(error.read().decode("utf-8", "replace")) or HINTS.get(error.code, error.reason)
             failure = Deadlocked if "40001" in detail else OSError  # Virtuoso: "Error 40001 … SR172: Transaction deadlocked"
             raise failure(f"{request.get_method()} {request.full_url} answered HTTP {error.code}: {detail}") from None
 
@@ -148,8 +150,21 @@ def swap_operation(staged: dict[str | None, str], default_graph: str = "") -> st
     return " ;\n".join(f"MOVE <{tmp}> TO {target(name)}" for name, tmp in staged.items())
 
 
+# What an error status without words of the store's own means to the one running `mpsc load`.
+HINTS = {401: "the store did not accept MPSC_STORE_USER and MPSC_STORE_PASSWORD",
+         403: "the user may not write there (README: Using an external triplestore)"}
+
+
+def _said(text: str) -> str:
+    """What a store's error page says, in one line: without markup (Virtuoso answers in HTML), without the query it
+    echoes after "SPARQL query:", at most 300 characters (an operator's review: `mpsc load` printed whole pages)."""
+    words = " ".join(re.sub(r"<[^>]*>", " ", text.partition("SPARQL query:")[0]).split())
+    return html.unescape(words)[:300]
+
+
 def replace(graphs: dict[str | None, bytes], *, suffix: str, target: Target) -> None:
-    """Upload every graph to its staging graph, then swap them all in at once; staging graphs are dropped on failure."""
+    """Upload every graph to its staging graph, then swap them all in at once; staging graphs are dropped on failure
+    (where dropping fails too, the error says which are left)."""
     staged = {name: staging_iri(name or target.default_graph or GRAPH["default"], suffix) for name in graphs}
     try:
         # Smallest first: a new Virtuoso database deadlocked on the release's default graph whenever that was
@@ -157,10 +172,11 @@ def replace(graphs: dict[str | None, bytes], *, suffix: str, target: Target) -> 
         for name, data in sorted(graphs.items(), key=lambda item: len(item[1])):
             target.put_graph(staged[name], data)
         target.update(swap_operation(staged, target.default_graph))
-    except BaseException:
+    except BaseException as error:
         drop = " ;\n".join(f"DROP SILENT GRAPH <{tmp}>" for tmp in staged.values())
         try:
             target.update(drop)
-        except Exception:  # the original error is the one to report
-            pass
+        except Exception as undropped:  # the original error is the one to report, and what is left behind
+            error.add_note(f"the staging graphs {', '.join(f'<{tmp}>' for tmp in staged.values())} are left in the "
+                           f"store, as dropping them failed too ({undropped}); drop them by hand")
         raise

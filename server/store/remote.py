@@ -51,6 +51,8 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 # The SQL states in which Virtuoso reports a query it stopped at its time limit instead of answering what it had
 # found (see _complete): HY008 "Async statement killed by SQLCancel" (seen on a busy machine), S1T00 timed out.
 CANCELLED = ("Virtuoso HY008", "Virtuoso S1T00")
+# How Virtuoso refuses a query, before it runs it, whose estimated time is beyond MaxQueryCostEstimationTime.
+ESTIMATED = "The estimated execution time"
 
 
 def sibling(endpoint: str, name: str) -> str:
@@ -152,6 +154,9 @@ class RemoteStore(Store):
         log.warning("%s answered HTTP %s: %s", self.endpoint, status, text[:2000])
         if status == 500 and any(state in text for state in CANCELLED):
             return StoreTimeout("The triplestore stopped the query at its own time limit.")
+        if status == 500 and ESTIMATED in text:
+            return StoreTimeout("The triplestore refused the query: it estimated that the query would take longer "
+                                "than its own time limit.")
         if status == 400:
             return QueryFailed("The triplestore refused the query (HTTP 400).")
         if status == 503:

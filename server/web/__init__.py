@@ -5,6 +5,7 @@ response cache, the request size limit, the app-wide hooks and template globals,
 """
 from __future__ import annotations
 
+import logging
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -102,8 +103,21 @@ def served_release() -> Release | None:
     """
     from . import per_release
 
-    served = per_release.value("served_release", lambda: get_releases().get(get_store().version))
+    served = per_release.value("served_release", lambda: _release_of(get_store().version))
     return served if served is not None and (served.path / MANIFEST).exists() else current_release()
+
+
+def _release_of(version: str) -> Release | None:
+    """The folder's release of the version the store serves; its absence is logged once per version, since pages
+    and /dumps/ then show another release than the documents and the catalogue (an operator's review: a replica
+    whose folder lagged behind `mpsc load` listed dumps it could not send)."""
+    release = get_releases().get(version)
+    if release is None and version:
+        current = current_release()
+        logging.getLogger(__name__).warning(
+            "the store serves release %s, which %s lacks: pages and /dumps/ show %s; copy that release's folder "
+            "here", version, get_settings().releases, current.version if current else "no release")
+    return release
 
 
 def served_index(release: Release | None = None) -> Path | None:

@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
-from ..config import ENVIRONMENT, LIMITS
+from ..config import ENVIRONMENT, applied_limits
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect, unknown_prefix
@@ -255,7 +255,7 @@ def service_description_answer(fmt: Format) -> Response:
     """The service description, tagged by what its bytes depend on besides the release: the settings it states
     (an operator's review: a changed MPSC_MAX_ROWS kept the old tag, and caches kept the old limits)."""
     settings = get_settings()
-    stated = [str(getattr(settings, name)) for name in LIMITS] + sorted(settings.service_allow)
+    stated = [str(getattr(settings, name)) for name in applied_limits(settings)] + sorted(settings.service_allow)
     return respond(fmt, lambda: description_bytes(fmt), "service-description", settings.public_base, stated)
 
 
@@ -264,7 +264,7 @@ def description_bytes(fmt: Format) -> bytes:
     formats = [f for f in OFFERED[None] if f is not HTML]
     limits = [Limit(name, ENVIRONMENT[name], getattr(settings, name), unit,
                     {lang: message(f"limit.{name}", lang) for lang in LANGUAGES})
-              for name, (unit, _) in LIMITS.items()]
+              for name, (unit, _) in applied_limits(settings).items()]
     graph = service_description(settings.public_base + "sparql", formats, store.version, store.graph_sizes(),
                                 federated=bool(settings.service_allow), limits=limits,
                                 limits_page=settings.public_base + "limits", functions=store.extension_functions)

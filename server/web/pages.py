@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, request
 
 from .. import queries
-from ..config import ENVIRONMENT, LIMITS
+from ..config import ENVIRONMENT, applied_limits
 from ..dates import spoken_date
 from ..errors import HttpError
 from ..names import sort_key
@@ -147,7 +147,7 @@ def limits() -> Response:
     """Every limit of the public service, its value here, what happens beyond it, and its setting."""
     settings = get_settings()
     rows = [{"key": name, "value": getattr(settings, name), "unit": unit, "status": status,
-             "variable": ENVIRONMENT[name]} for name, (unit, status) in LIMITS.items()]
+             "variable": ENVIRONMENT[name]} for name, (unit, status) in applied_limits(settings).items()]
     tag = page_tag(*(str(row["value"]) for row in rows), str(settings.workers))  # a restart may change them
     return responses.conditional(tag, lambda: render_page("limits.html", limits=rows, html_rows=HTML_ROWS,
                                                           request_bytes=settings.request_bytes,

@@ -16,7 +16,7 @@ from ..dates import spoken_date
 from ..numbers import number
 from ..formats import HTML, Format, by_extension
 from ..rdfio import empty_document
-from . import assets, get_settings, get_store, responses
+from . import assets, get_settings, get_store, responses, served_release
 from .conneg import wants_html
 from .i18n import DEFAULT, LANGUAGES, choose_language, message
 from .links import Linker
@@ -133,11 +133,13 @@ def render_page(template: str, code: int = 200, **values) -> Response:
 
 
 def page_tag(*parts: str) -> str:
-    """The ETag of an HTML page: the release, the full URL and the language decide its bytes (so its 304 too
-    says Vary: Accept-Language)."""
+    """The ETag of an HTML page: the release the store serves, the release whose files the page shows (another one
+    where the releases folder lacks the store's: `served_release`), the full URL and the language decide its
+    bytes (so its 304 too says Vary: Accept-Language)."""
     lang, _ = reader()
     responses.depends_on("Accept-Language")
-    return responses.etag(get_store().version, request.full_path, lang, *parts)
+    shown = served_release()
+    return responses.etag(get_store().version, shown.version if shown else "", request.full_path, lang, *parts)
 
 
 def conditional_page(view):
