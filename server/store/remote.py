@@ -39,7 +39,7 @@ from ..namespaces import GRAPH, METADATA_GRAPH, OWL
 from ..sparql.inspection import Inspection, inspect
 from . import graphstore, results
 from .base import Store
-from .dialects import dialect
+from .dialects import DIALECTS, dialect
 
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
@@ -73,6 +73,7 @@ class RemoteStore(Store):
                                         default_graph=self.dialect.merge_graph, user=user, password=password)
         self.timeout = timeout
         self._version = (float("-inf"), "")  # (when read, value)
+        self._failed = (float("-inf"), "")  # (when reading the version last failed, why)
         self._graph_sizes: tuple[str, dict[str, int]] | None = None  # (version, sizes)
 
     @classmethod
@@ -84,10 +85,23 @@ class RemoteStore(Store):
 
     @property
     def version(self) -> str:
-        """The loaded release's version, "" while the store holds none; re-read every VERSION_TTL seconds."""
+        """The loaded release's version, "" while the store holds none; re-read every VERSION_TTL seconds.
+
+        Every request needs it, so a store that does not answer it within HEALTH_TIMEOUT is unavailable, and is
+        taken to be so for HEALTH_TIMEOUT more without being asked (a Virtuoso operator's review: with the store
+        paused, every request waited out the time limit, twice for a document already rendered)."""
         read_at, value = self._version
-        if time.monotonic() - read_at > VERSION_TTL:
-            rows = self._solutions(VERSION_QUERY)
+        now = time.monotonic()
+        if now - read_at > VERSION_TTL:
+            if now - self._failed[0] < HEALTH_TIMEOUT:
+                raise StoreUnavailable(self._failed[1])
+            try:
+                rows = self._solutions(VERSION_QUERY, deadline=now + HEALTH_TIMEOUT)
+            except QueryFailed as error:
+                said = (f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds; please try again "
+                        "shortly." if isinstance(error, QueryTimeout) else str(error))
+                self._failed = (time.monotonic(), said)
+                raise StoreUnavailable(said) from None
             value = rows[0]["version"].value if rows else ""
             self._version = (time.monotonic(), value)
         return value
@@ -133,6 +147,10 @@ class RemoteStore(Store):
             if deadline <= time.monotonic():
                 raise TimeoutError
             with urllib.request.urlopen(request, timeout=deadline - time.monotonic()) as response:
+                mismatch = self._engine_mismatch(response.headers.get("Server", ""))
+                if mismatch:
+                    log.error("%s: %s", self.endpoint, mismatch)
+                    raise StoreFailed(mismatch)
                 _complete(response, self.endpoint)
                 yield _Deadline(response, deadline)
         except urllib.error.HTTPError as error:
@@ -146,6 +164,30 @@ class RemoteStore(Store):
                                    "of this endpoint.") from None
             log.warning("%s could not be reached: %s", self.endpoint, error)
             raise StoreUnavailable("The triplestore could not be reached; please try again shortly.") from None
+
+    def _engine_mismatch(self, server: str) -> str:
+        """Why the answers of a store whose `Server` header names it Virtuoso cannot be read without
+        MPSC_STORE_ENGINE=virtuoso ("" if they can): they count every triple twice and carry Virtuoso's own datatype
+        (a Virtuoso operator's review: such a replica answered wrongly under the ETags of a right one, and
+        /healthz said ok), and a load would write a layout Virtuoso misreads."""
+        if server.startswith("Virtuoso") and self.dialect is not DIALECTS["virtuoso"]:
+            return ("The triplestore is a Virtuoso, but this server is not set up for one (MPSC_STORE_ENGINE=virtuoso); "
+                    "it answers nothing rather than wrong answers.")
+        return ""
+
+    def _engine_before_loading(self) -> None:
+        """Refuse to load into a store of another engine than MPSC_STORE_ENGINE, before any upload; a store that does
+        not answer is left to the upload to report."""
+        try:
+            with urllib.request.urlopen(urllib.request.Request(self.endpoint, method="HEAD"),
+                                        timeout=HEALTH_TIMEOUT) as response:
+                server = response.headers.get("Server", "")
+        except urllib.error.HTTPError as error:
+            server = error.headers.get("Server", "")
+        except OSError:
+            return
+        if self._engine_mismatch(server):
+            raise StoreFailed(self._engine_mismatch(server))
 
     def _refusal(self, status: int, text: str) -> QueryFailed:
         """What to tell the client about an error status from the store (whose own text is only logged)."""
@@ -184,6 +226,7 @@ class RemoteStore(Store):
         always the metadata graph: it names the version, so replicas' ETags and caches change with the data.
         """
         names = None if graphs is None else {*graphs, METADATA_GRAPH}
+        self._engine_before_loading()
         graphstore.replace(graphstore.release_graphs(release, names, self.dialect), suffix=f"load={release.version}",
                            target=self.target)
         self._version = (float("-inf"), "")
