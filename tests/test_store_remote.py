@@ -304,6 +304,18 @@ def test_healthz_over_a_store_that_dies_turns_503_at_once_and_names_no_address(r
         assert port not in answer.body.decode()  # the store's address stays internal
 
 
+def test_the_release_files_on_disk_are_sent_while_the_store_is_away(releases):
+    """A Virtuoso operator's review: with the store stopped, /dumps/ and /exports/ files, which are on the replica's
+    disk, answered 503 as the queries did."""
+    from server.build.release import CHECKSUMS, Releases
+
+    release, name = Releases(releases).current(), CHECKSUMS
+    with serve_app(Settings.from_env(releases=releases, store=f"http://127.0.0.1:{free_port()}/query")) as url:
+        answer = fetch(url + "dumps/" + name)
+        assert fetch(url + "healthz").status == 503
+    assert answer.status == 200 and answer.body == (release.path / name).read_bytes()
+
+
 def test_healthz_over_a_store_that_never_answers_names_its_own_wait(releases):
     """An operator's review: /healthz gave up after 3 s and said "stopped after 10 seconds, the time limit of this
     endpoint", which is the queries' limit."""

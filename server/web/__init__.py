@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from .. import store as stores
 from ..config import Settings
+from ..errors import QueryFailed
 from ..build.release import MANIFEST, SEARCH_INDEX, Release, Releases
 from ..store import Store
 from . import assets, hooks, page_limit
@@ -95,7 +96,8 @@ def current_release() -> Release | None:
 def served_release() -> Release | None:
     """The release the store serves, so that pages and /dumps/ agree with the catalogue and documents (which
     the store answers) even after `mpsc build` switched `current` on disk; the current release when the
-    served one is not in the releases folder (deleted, or loaded into a remote store from elsewhere).
+    served one is not in the releases folder (deleted, or loaded into a remote store from elsewhere), or while a
+    remote store does not answer.
 
     The served release is remembered per version, since a release never changes (several calls per /dumps/
     request would otherwise each re-read its manifest); only whether its folder still exists is checked on
@@ -103,7 +105,10 @@ def served_release() -> Release | None:
     """
     from . import per_release
 
-    served = per_release.value("served_release", lambda: _release_of(get_store().version))
+    try:
+        served = per_release.value("served_release", lambda: _release_of(get_store().version))
+    except QueryFailed:  # a remote store away: the files on disk are still there (a Virtuoso operator's review)
+        return current_release()
     return served if served is not None and (served.path / MANIFEST).exists() else current_release()
 
 

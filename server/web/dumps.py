@@ -2,7 +2,8 @@
 served release's CSV tables and their CSVW metadata, the same files under a name spreadsheet users look for.
 
 /dumps/ is the release the store serves (`served_release`), so its files are the ones the catalogue
-and VoID describe, also after `mpsc build` until the server restarts. Files are sent by Werkzeug's
+and VoID describe, also after `mpsc build` until the server restarts; while a remote store does not answer,
+the current release's files are sent. Files are sent by Werkzeug's
 `send_file` with conditional handling: ETag (the file's SHA-256, so the same file has the same
 validator under /dumps/ and /dumps/{version}/), Last-Modified, 304, HEAD and byte ranges. A file
 under its release's own version never changes, so it may be cached for a year; /dumps/{file} follows
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, send_file
 
+from ..errors import QueryFailed
 from ..formats import CSV, CSVW_MEDIA_TYPE
 from ..build.licences import LICENCES
 from ..formats import TURTLE
@@ -99,7 +101,10 @@ def own_digests(release: Release) -> dict[str, str]:
     def compute() -> dict[str, str]:
         return {**read_checksums(release.path), CHECKSUMS: sha256((release.path / CHECKSUMS).read_bytes())}
 
-    return per_release.value(f"dumps.own_digests {release.version}", compute)
+    try:
+        return per_release.value(f"dumps.own_digests {release.version}", compute)
+    except QueryFailed:  # remembered under the store's version, which a remote store away cannot tell
+        return compute()
 
 
 def listing(release: Release, tables_only: bool = False) -> Response:
