@@ -2,8 +2,9 @@
 
 Each `Settings` field documents itself once (`help` in its metadata): `mpsc serve --help` reads it
 (`flag_help`), tests/test_docs.py checks that the README's configuration table lists each variable, and
-the limits of the public service (`LIMITS`, the block of fields marked `limit`) are what /limits and the
-service description state and what every enforcement point reads.
+the limits of the public service (`LIMITS`, the block of fields marked `limit`) are what every enforcement
+point reads, and those that hold for the store in use (`applied_limits`) what /limits and the service
+description state.
 """
 from __future__ import annotations
 
@@ -293,6 +294,8 @@ def applied_limits(settings: Settings) -> dict[str, tuple[str, int | None]]:
     store not those only the embedded store applies (a Virtuoso operator's review: /limits promised 512 MB per
     query over Virtuoso, which nothing applied)."""
     return {name: limit for name, limit in LIMITS.items() if settings.store == "embedded" or name not in EMBEDDED_ONLY}
+
+
 # The longest URL (path and query) a link to a query may be: nginx's default buffer for a request line is 8 KB,
 # and links longer than that end in 414 behind it (granian's own limit is 65,534 bytes). Longer queries are posted
 # (web/sparql_pages.py, the editor) and their short links answer in place (web/short_links.py).

@@ -82,8 +82,9 @@ def sort_key(text: str) -> tuple[str, str]:
 
 
 def slug(text: str) -> str:
-    """The slug of a name in an IRI: its words in lower case, umlauts and ß spelled out, other accents dropped,
-    joined by hyphens ("Große Kreisstadt" -> "grosse-kreisstadt")."""
+    """The slug of a name in an IRI: its words in lower case, umlauts and ß spelled out, other accents dropped (a
+    letter that is no base letter with an accent, such as ł, parts the words, as in `fold`), joined by hyphens
+    ("Große Kreisstadt" -> "grosse-kreisstadt")."""
     return "-".join(_fold(text, _SPELLED, abbreviate=False).split())
 
 

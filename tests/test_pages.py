@@ -5,6 +5,7 @@ import hashlib
 import json
 import html
 import re
+import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -328,7 +329,11 @@ def test_a_replica_whose_folder_lacks_the_stores_release_tags_its_pages_apart_an
     with caplog.at_level("WARNING", logger="server.web"), serve_app(settings.with_(releases=tmp_path),
                                                                      store=real_store) as lagging:
         assert tagged(lagging) != tagged(base_url)  # the pages differ: one names the release's counts and dumps
-    assert f"the store serves release {real_store.version}, which {tmp_path} lacks" in caplog.text
+        assert tagged(lagging + "projects") != tagged(base_url + "projects")
+        # as the log says, the folder copied in: the replica shows the store's release from then on
+        shutil.copytree(settings.releases / real_store.version, tmp_path / real_store.version)
+        assert tagged(lagging) == tagged(base_url)
+    assert caplog.text.count(f"the store serves release {real_store.version}, which {tmp_path} lacks") == 1
 
 
 def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):

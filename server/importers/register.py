@@ -23,7 +23,6 @@ ASSOCIATION_TYPES = {
 NOT_MUNICIPAL = {"Gemeindefreies Gebiet, bewohnt", "Gemeindefreies Gebiet, unbewohnt"}
 
 
-
 @dataclass(frozen=True)
 class Unit:
     """One state, district, municipal association or municipality as the register gives it."""

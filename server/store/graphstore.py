@@ -166,10 +166,12 @@ def replace(graphs: dict[str | None, bytes], *, suffix: str, target: Target) -> 
     """Upload every graph to its staging graph, then swap them all in at once; staging graphs are dropped on failure
     (where dropping fails too, the error says which are left)."""
     staged = {name: staging_iri(name or target.default_graph or GRAPH["default"], suffix) for name in graphs}
+    sent: list[str] = []  # the staging graphs uploaded (or perhaps: the upload that failed)
     try:
         # Smallest first: a new Virtuoso database deadlocked on the release's default graph whenever that was
         # its first upload, never after the small graphs (put_graph would send it again).
         for name, data in sorted(graphs.items(), key=lambda item: len(item[1])):
+            sent.append(staged[name])
             target.put_graph(staged[name], data)
         target.update(swap_operation(staged, target.default_graph))
     except BaseException as error:
@@ -177,6 +179,6 @@ def replace(graphs: dict[str | None, bytes], *, suffix: str, target: Target) -> 
         try:
             target.update(drop)
         except Exception as undropped:  # the original error is the one to report, and what is left behind
-            error.add_note(f"the staging graphs {', '.join(f'<{tmp}>' for tmp in staged.values())} are left in the "
-                           f"store, as dropping them failed too ({undropped}); drop them by hand")
+            error.add_note(f"the staging graphs {', '.join(f'<{tmp}>' for tmp in sent)} may be left in the store, "
+                           f"as dropping them failed too ({undropped}); drop them by hand")
         raise

@@ -23,6 +23,7 @@ the client, because they are about the client's query and name line and column.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -43,7 +44,7 @@ from .dialects import DIALECTS, dialect
 
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
-HEALTH_TIMEOUT = 3.0  # seconds /healthz waits for the store
+HEALTH_TIMEOUT = 3.0  # seconds /healthz, and a request reading the version, wait for the store
 VERSION_QUERY = f"""SELECT ?version WHERE {{
   GRAPH <{METADATA_GRAPH}> {{ <{iris.dataset()}> <{OWL.versionInfo}> ?version }}
 }}"""
@@ -74,6 +75,8 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._version = (float("-inf"), "")  # (when read, value)
         self._failed = (float("-inf"), "")  # (when reading the version last failed, why)
+        self._probe = threading.Lock()  # held by the one request that asks the store for its version
+        self._mismatch_logged = False
         self._graph_sizes: tuple[str, dict[str, int]] | None = None  # (version, sizes)
 
     @classmethod
@@ -87,23 +90,42 @@ class RemoteStore(Store):
     def version(self) -> str:
         """The loaded release's version, "" while the store holds none; re-read every VERSION_TTL seconds.
 
-        Every request needs it, so a store that does not answer it within HEALTH_TIMEOUT is unavailable, and is
-        taken to be so for HEALTH_TIMEOUT more without being asked (a Virtuoso operator's review: with the store
-        paused, every request waited out the time limit, twice for a document already rendered)."""
+        Every request needs it, so one request at a time asks (`_probe`) and may wait HEALTH_TIMEOUT; meanwhile the
+        others go on with the version read last, or, where none was, wait for that answer. A store that did not
+        answer in time is unavailable, and is taken to be so for HEALTH_TIMEOUT more without being asked (a
+        Virtuoso operator's review: with the store paused, every request waited out the time limit, twice for a
+        document already rendered). Other failures (an answer that cannot be read, another engine) are raised as
+        they are, each time."""
         read_at, value = self._version
+        if time.monotonic() - read_at <= VERSION_TTL:
+            return value
+        probing = self._probe.acquire(blocking=False)
+        if not probing:
+            if read_at > float("-inf"):
+                return value
+            probing = self._probe.acquire(timeout=HEALTH_TIMEOUT + 1)
+        try:
+            return self._reread()
+        finally:
+            if probing:
+                self._probe.release()
+
+    def _reread(self) -> str:
+        """`version`'s read of the store, unless another request just read it, or just found the store away."""
         now = time.monotonic()
-        if now - read_at > VERSION_TTL:
-            if now - self._failed[0] < HEALTH_TIMEOUT:
-                raise StoreUnavailable(self._failed[1])
-            try:
-                rows = self._solutions(VERSION_QUERY, deadline=now + HEALTH_TIMEOUT)
-            except QueryFailed as error:
-                said = (f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds; please try again "
-                        "shortly." if isinstance(error, QueryTimeout) else str(error))
-                self._failed = (time.monotonic(), said)
-                raise StoreUnavailable(said) from None
-            value = rows[0]["version"].value if rows else ""
-            self._version = (time.monotonic(), value)
+        if now - self._version[0] <= VERSION_TTL:
+            return self._version[1]
+        if now - self._failed[0] < HEALTH_TIMEOUT:
+            raise StoreUnavailable(self._failed[1])
+        try:
+            rows = self._solutions(VERSION_QUERY, deadline=now + HEALTH_TIMEOUT)
+        except (QueryTimeout, StoreUnavailable) as error:
+            said = str(error) if isinstance(error, (StoreTimeout, StoreUnavailable)) else (
+                f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds; please try again shortly.")
+            self._failed = (time.monotonic(), said)
+            raise StoreUnavailable(said) from None
+        value = rows[0]["version"].value if rows else ""
+        self._version, self._failed = (time.monotonic(), value), (float("-inf"), "")
         return value
 
     def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
@@ -149,7 +171,9 @@ class RemoteStore(Store):
             with urllib.request.urlopen(request, timeout=deadline - time.monotonic()) as response:
                 mismatch = self._engine_mismatch(response.headers.get("Server", ""))
                 if mismatch:
-                    log.error("%s: %s", self.endpoint, mismatch)
+                    if not self._mismatch_logged:  # once: /healthz asks every few seconds
+                        self._mismatch_logged = True
+                        log.error("%s: %s", self.endpoint, mismatch)
                     raise StoreFailed(mismatch)
                 _complete(response, self.endpoint)
                 yield _Deadline(response, deadline)
@@ -242,7 +266,7 @@ class RemoteStore(Store):
         except QueryFailed as error:
             return {"store": "remote", "version": None, "ok": False, "error": str(error)}
         version = rows[0]["version"].value if rows else ""
-        self._version = (time.monotonic(), version)
+        self._version, self._failed = (time.monotonic(), version), (float("-inf"), "")
         return {"store": "remote", "version": version or None, "ok": bool(version)}
 
 

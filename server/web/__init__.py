@@ -107,22 +107,31 @@ def served_release() -> Release | None:
 
     try:
         served = per_release.value("served_release", lambda: _release_of(get_store().version))
-    except QueryFailed:  # a remote store away: the files on disk are still there (a Virtuoso operator's review)
+    except (QueryFailed, _Lacking):  # a remote store away (its files on disk are still there), or a folder behind
         return current_release()
-    return served if served is not None and (served.path / MANIFEST).exists() else current_release()
+    return served if (served.path / MANIFEST).exists() else current_release()
 
 
-def _release_of(version: str) -> Release | None:
+class _Lacking(LookupError):
+    """The releases folder lacks the release the store serves (raised, so that per_release does not remember it:
+    the folder may be copied in at any moment)."""
+
+
+def _release_of(version: str) -> Release:
     """The folder's release of the version the store serves; its absence is logged once per version, since pages
     and /dumps/ then show another release than the documents and the catalogue (an operator's review: a replica
     whose folder lagged behind `mpsc load` listed dumps it could not send)."""
     release = get_releases().get(version)
-    if release is None and version:
+    if release is not None:
+        return release
+    warned = current_app.extensions.setdefault("mpsc.lacking", set())
+    if version and version not in warned:
+        warned.add(version)
         current = current_release()
         logging.getLogger(__name__).warning(
-            "the store serves release %s, which %s lacks: pages and /dumps/ show %s; copy that release's folder "
-            "here", version, get_settings().releases, current.version if current else "no release")
-    return release
+            "the store serves release %s, which %s lacks: pages and /dumps/ show %s until its folder is copied "
+            "there", version, get_settings().releases, current.version if current else "no release")
+    raise _Lacking(version)
 
 
 def served_index(release: Release | None = None) -> Path | None:
