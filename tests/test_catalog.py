@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH, VOID
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SH, VOID
 
 from server import create_app, iris, queries
 from server.web import harvest
@@ -23,6 +23,7 @@ from tests.conftest import serve_app
 from tests.ld_support import fetch, media_type
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dcat-ap-de"
+FIXTURES_3 = Path(__file__).parent / "fixtures" / "dcat-ap-de-3.0"
 DATASET = URIRef("https://w3id.org/mpsc/id/dataset")
 GEOCODING_URI = URIRef("http://dcat-ap.de/def/dcatde/politicalGeocodingURI")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -68,6 +69,26 @@ def violations(catalog: Graph, dcat_ap_de) -> list[str]:
 
 def test_catalogue_conforms_to_dcat_ap_de_with_zero_violations(catalog, dcat_ap_de):
     assert violations(catalog, dcat_ap_de) == []
+
+
+@pytest.fixture(scope="module")
+def dcat_ap_de_3(dcat_ap_de):
+    """(shapes, ontology, code lists) of the DCAT-AP.de 3.0 profile (tests/fixtures/dcat-ap-de-3.0/README.md)."""
+    shapes = Graph()
+    for path in sorted((FIXTURES_3 / "shapes").glob("*.ttl")):
+        shapes.parse(path)
+    return shapes, *dcat_ap_de[1:]
+
+
+def test_under_dcat_ap_de_3_only_the_datatype_of_the_byte_sizes_differs(catalog, dcat_ap_de_3):
+    """GovData's validator offers DCAT-AP.de 3.0 beside 2.0. The catalogue follows 2.0, which types dcat:byteSize
+    xsd:decimal, where 3.0 asks for xsd:nonNegativeInteger: one value cannot be both. Anything else 3.0 finds fails
+    here. The version is stated in DCAT 3's dcat:version too (3.0 deprecates owl:versionInfo, which 2.0 uses)."""
+    found = violations(catalog, dcat_ap_de_3)
+    sized = set(catalog.subjects(DCAT.byteSize, None))
+    assert len(found) == len(sized) > 10, found
+    assert all("/ns/dcat#byteSize: " in f and "xsd:nonNegativeInteger" in f for f in found), found
+    assert catalog.value(DATASET, URIRef("http://www.w3.org/ns/dcat#version")) == catalog.value(DATASET, OWL.versionInfo)
 
 
 def test_the_check_would_catch_a_broken_catalogue(catalog, dcat_ap_de):

@@ -24,6 +24,7 @@ from ..prefixes import PREFIXES
 
 DATASET = iris.dataset()
 
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2's
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
@@ -205,7 +206,8 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str,
     meta = Graph()
     for triple in static:
         meta.add(triple)
-    meta.add((DATASET, OWL.versionInfo, Literal(version)))
+    meta.add((DATASET, OWL.versionInfo, Literal(version)))  # what replicas read, and DCAT-AP.de 2.0's version
+    meta.add((DATASET, DCAT_VERSION, Literal(version)))  # DCAT 3's, which DCAT-AP.de 3.0 asks for instead
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     meta.add((iris.catalog(), DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     # The dataset is the merge of its graphs: triples held by two graphs count once.
