@@ -278,6 +278,14 @@ def test_a_misbehaving_store_is_answered_in_general_words(misbehaving, caplog, p
     assert path == "/garbage" or "secret" in caplog.text  # what the store said is logged for operators
 
 
+def test_a_store_refusing_the_version_query_has_failed_and_no_client_is_told_its_query_was_wrong(misbehaving):
+    """A review: a store answering 400 to the query for its version made every page a 400 ("The triplestore
+    refused the query"), as if the client's request were at fault."""
+    with pytest.raises(StoreFailed) as failed:
+        RemoteStore(misbehaving + "/refusing").version
+    assert failed.value.status == 502
+
+
 def test_a_store_trickling_rows_is_stopped_at_the_time_limit(misbehaving):
     """The time limit bounds the whole answer, not only each wait for the next bytes."""
     started = time.monotonic()
@@ -381,6 +389,7 @@ class Stalling(Virtuoso):
 def test_while_one_request_asks_a_stalling_store_the_others_go_on_with_the_version_read_last():
     """A Virtuoso operator's review of the first fix: every request arriving while the version was asked asked
     again, each waiting up to 3 s."""
+    Stalling.answered.clear()
     with handled_by(Stalling) as base:
         store = RemoteStore(base + "/sparql")
         assert store.version == "v1"
@@ -422,7 +431,16 @@ def test_a_store_that_never_answers_costs_one_short_wait_not_one_per_request():
         for reader in readers:
             reader.join()
         read()  # then told at once
-        assert len(waits) == 7 and all(wait < 4.5 for wait in waits) and waits[-1] < 0.1, waits
+        silent.setblocking(False)
+        asked = 0
+        while True:  # the connections the store was asked on
+            try:
+                silent.accept()[0].close()
+                asked += 1
+            except BlockingIOError:
+                break
+    assert len(waits) == 7 and all(wait < 4.5 for wait in waits) and waits[-1] < 0.1, waits
+    assert asked == 1
 
 
 class Guarded(BaseHTTPRequestHandler):

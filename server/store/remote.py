@@ -45,6 +45,7 @@ from .dialects import DIALECTS, dialect
 log = logging.getLogger(__name__)
 VERSION_TTL = 10.0
 HEALTH_TIMEOUT = 3.0  # seconds /healthz, and a request reading the version, wait for the store
+UNANSWERED = f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds; please try again shortly."
 VERSION_QUERY = f"""SELECT ?version WHERE {{
   GRAPH <{METADATA_GRAPH}> {{ <{iris.dataset()}> <{OWL.versionInfo}> ?version }}
 }}"""
@@ -90,28 +91,31 @@ class RemoteStore(Store):
     def version(self) -> str:
         """The loaded release's version, "" while the store holds none; re-read every VERSION_TTL seconds.
 
-        Every request needs it, so one request at a time asks (`_probe`) and may wait HEALTH_TIMEOUT; meanwhile the
-        others go on with the version read last, or, where none was, wait for that answer. A store that did not
-        answer in time is unavailable, and is taken to be so for HEALTH_TIMEOUT more without being asked (a
-        Virtuoso operator's review: with the store paused, every request waited out the time limit, twice for a
-        document already rendered). Other failures (an answer that cannot be read, another engine) are raised as
-        they are, each time."""
+        Every request needs it, so one request at a time asks (`_probe`) and may wait HEALTH_TIMEOUT. Meanwhile the
+        others go on with the version read last if it has just expired and nothing failed since, and otherwise wait
+        for that answer. A store that did not answer in time is unavailable, and is taken to be so for
+        HEALTH_TIMEOUT more without being asked (a Virtuoso operator's review: with the store paused, every request
+        waited out the time limit, twice for a document already rendered)."""
         read_at, value = self._version
-        if time.monotonic() - read_at <= VERSION_TTL:
+        now = time.monotonic()
+        if now - read_at <= VERSION_TTL:
             return value
         probing = self._probe.acquire(blocking=False)
         if not probing:
-            if read_at > float("-inf"):
+            if self._failed[0] < read_at and now - read_at <= VERSION_TTL + HEALTH_TIMEOUT + 1:
                 return value
             probing = self._probe.acquire(timeout=HEALTH_TIMEOUT + 1)
+            if not probing:
+                raise StoreUnavailable(UNANSWERED)
         try:
             return self._reread()
         finally:
-            if probing:
-                self._probe.release()
+            self._probe.release()
 
     def _reread(self) -> str:
-        """`version`'s read of the store, unless another request just read it, or just found the store away."""
+        """`version`'s read of the store, unless another request just read it, or just found the store away. A
+        store that does not answer in time or at all is unavailable (503); one that refuses the query or sends what
+        cannot be read has failed (502): a 400 of its own is none of the client's."""
         now = time.monotonic()
         if now - self._version[0] <= VERSION_TTL:
             return self._version[1]
@@ -120,10 +124,13 @@ class RemoteStore(Store):
         try:
             rows = self._solutions(VERSION_QUERY, deadline=now + HEALTH_TIMEOUT)
         except (QueryTimeout, StoreUnavailable) as error:
-            said = str(error) if isinstance(error, (StoreTimeout, StoreUnavailable)) else (
-                f"The triplestore did not answer within {HEALTH_TIMEOUT:g} seconds; please try again shortly.")
+            said = str(error) if isinstance(error, (StoreTimeout, StoreUnavailable)) else UNANSWERED
             self._failed = (time.monotonic(), said)
             raise StoreUnavailable(said) from None
+        except StoreFailed:
+            raise
+        except QueryFailed:
+            raise StoreFailed("The triplestore refused the query for the release it holds.") from None
         value = rows[0]["version"].value if rows else ""
         self._version, self._failed = (time.monotonic(), value), (float("-inf"), "")
         return value
@@ -253,7 +260,7 @@ class RemoteStore(Store):
         self._engine_before_loading()
         graphstore.replace(graphstore.release_graphs(release, names, self.dialect), suffix=f"load={release.version}",
                            target=self.target)
-        self._version = (float("-inf"), "")
+        self._version, self._failed = (float("-inf"), ""), (float("-inf"), "")
 
     def health(self) -> dict:
         """Asks the store now (a load balancer must learn within one probe that it went away), and names
