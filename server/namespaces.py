@@ -1,6 +1,6 @@
 """The graph's vocabularies as rdflib namespaces, its named graphs and the order of label properties (the base IRI
 and the prefixes, as plain strings, are in prefixes.py)."""
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD  # noqa: F401 (re-exported)
 
 from .prefixes import BASE, GRAPHS, PREFIXES as PREFIX_IRIS
@@ -21,6 +21,7 @@ SD = Namespace(PREFIX_IRIS["sd"])
 SH = Namespace(PREFIX_IRIS["sh"])
 ADMS = Namespace(PREFIX_IRIS["adms"])
 DCATDE = Namespace(PREFIX_IRIS["dcatde"])
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3's; rdflib's DCAT namespace holds DCAT 2's terms only
 VANN = Namespace(PREFIX_IRIS["vann"])
 
 # The prefixes every serialisation binds (prefixes.py has them as strings).

@@ -19,12 +19,11 @@ from .licences import LICENCES
 from .. import iris
 from ..formats import GZIP_MEDIA_TYPE
 from ..rdfio import RDF_TYPE, from_ox
-from ..namespaces import ADMS, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
+from ..namespaces import ADMS, DCAT_VERSION, DCATDE, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, compact
 from ..prefixes import PREFIXES
 
 DATASET = iris.dataset()
 
-DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2's
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 

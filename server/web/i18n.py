@@ -13,7 +13,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
-from ..namespaces import ADMS, DCAT, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VANN, VCARD, VOID
+from ..namespaces import (ADMS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS,
+                          VANN, VCARD, VOID)
 
 
 def choose_language() -> tuple[str, str | None]:
@@ -549,6 +550,7 @@ TERMS = {
     DCAT.accessURL: ("Zugang", "access URL"),
     DCAT.mediaType: ("Medientyp", "media type"),
     DCAT.byteSize: ("Größe (Bytes)", "size (bytes)"),
+    DCAT_VERSION: ("Version", "version"),
     DCAT.theme: ("Kategorie", "theme"),
     DCAT.keyword: ("Schlagwort", "keyword"),
     DCAT.landingPage: ("Startseite", "landing page"),
