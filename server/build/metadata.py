@@ -91,10 +91,9 @@ def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets:
 
 def _label_linkset(meta: Graph, linkset: URIRef, subset: URIRef, target: URIRef, prop: str) -> None:
     """A linkset's label in both languages, from the labels of its graph and its target."""
-    words = {"de": "Verknüpfungen: {target} ({prop})", "en": "links: {target} ({prop})"}
-    _label(meta, linkset, subset, {lang: text.format(prop=prop, target=next(
-        (str(v) for v in meta.objects(target, DCTERMS.title) if v.language == lang), str(target)))
-        for lang, text in words.items()})
+    into = {lang: next((str(v) for v in meta.objects(target, DCTERMS.title) if v.language == lang), str(target))
+            for lang in ("de", "en")}
+    _label(meta, linkset, subset, {"de": f"Verknüpfungen: {into['de']} ({prop})", "en": f"links: {into['en']} ({prop})"})
 
 
 def _label(meta: Graph, part: URIRef, subset: URIRef, words: dict[str, str]) -> None:

@@ -55,6 +55,7 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 CANCELLED = ("Virtuoso HY008", "Virtuoso S1T00")
 # How Virtuoso refuses a query, before it runs it, whose estimated time is beyond MaxQueryCostEstimationTime.
 ESTIMATED = "The estimated execution time"
+NEVER = (float("-inf"), "")  # (when, what) of a version never read, or of no failure
 
 
 def sibling(endpoint: str, name: str) -> str:
@@ -74,8 +75,8 @@ class RemoteStore(Store):
                                         store_endpoint or sibling(endpoint, "store"),
                                         default_graph=self.dialect.merge_graph, user=user, password=password)
         self.timeout = timeout
-        self._version = (float("-inf"), "")  # (when read, value)
-        self._failed = (float("-inf"), "")  # (when reading the version last failed, why)
+        self._version = NEVER  # (when read, value)
+        self._failed = NEVER  # (when reading the version last failed, why)
         self._probe = threading.Lock()  # held by the one request that asks the store for its version
         self._mismatch_logged = False
         self._graph_sizes: tuple[str, dict[str, int]] | None = None  # (version, sizes)
@@ -132,7 +133,7 @@ class RemoteStore(Store):
         except QueryFailed:
             raise StoreFailed("The triplestore refused the query for the release it holds.") from None
         value = rows[0]["version"].value if rows else ""
-        self._version, self._failed = (time.monotonic(), value), (float("-inf"), "")
+        self._version, self._failed = (time.monotonic(), value), NEVER
         return value
 
     def query(self, sparql, fmt: Format, *, default_graphs=None, named_graphs=None, max_rows=None,
@@ -217,8 +218,9 @@ class RemoteStore(Store):
             server = error.headers.get("Server", "")
         except OSError:
             return
-        if self._engine_mismatch(server):
-            raise StoreFailed(self._engine_mismatch(server))
+        mismatch = self._engine_mismatch(server)
+        if mismatch:
+            raise StoreFailed(mismatch)
 
     def _refusal(self, status: int, text: str) -> QueryFailed:
         """What to tell the client about an error status from the store (whose own text is only logged)."""
@@ -260,7 +262,7 @@ class RemoteStore(Store):
         self._engine_before_loading()
         graphstore.replace(graphstore.release_graphs(release, names, self.dialect), suffix=f"load={release.version}",
                            target=self.target)
-        self._version, self._failed = (float("-inf"), ""), (float("-inf"), "")
+        self._version, self._failed = NEVER, NEVER
 
     def health(self) -> dict:
         """Asks the store now (a load balancer must learn within one probe that it went away), and names
@@ -273,7 +275,7 @@ class RemoteStore(Store):
         except QueryFailed as error:
             return {"store": "remote", "version": None, "ok": False, "error": str(error)}
         version = rows[0]["version"].value if rows else ""
-        self._version, self._failed = (time.monotonic(), version), (float("-inf"), "")
+        self._version, self._failed = (time.monotonic(), version), NEVER
         return {"store": "remote", "version": version or None, "ok": bool(version)}
 
 
