@@ -111,6 +111,33 @@ def test_every_page_names_itself_in_each_language_for_search_engines(base_url, p
     assert status == 404 and '<link rel="alternate" hreflang' not in body.decode() and body.count(b"a" * 5000) == 2
 
 
+@pytest.mark.parametrize("asked, canonical", [
+    ("projects?sort=name&order=desc", "projects"), ("projects?utm_source=x&page=999", "projects"),
+    ("projects?state=09&sort=grant&lang=de", "projects?state=09"), ("projects?round=2019&lang=en", "projects?round=2019&lang=en"),
+    ("municipalities?page=9999", "municipalities"), ("?lang=de", ""), ("doc/project/bamberg.html", "doc/project/bamberg"),
+    ("doc/project/bamberg?foo=bar", "doc/project/bamberg"), ("graph/programme.html?lang=en", "graph/programme?lang=en"),
+    ("ontology.html", "ontology"), ("dumps/", "dumps/"), ("changes", "changes")])
+def test_a_page_names_its_canonical_url_without_what_shows_the_same_page(base_url, asked, canonical):
+    """A search-engine review: the lists named no canonical URL, so each of their sort orders (~500 URLs), an
+    unknown parameter and ?lang=de were duplicates to index; a page under its suffix or with an unknown parameter
+    named that URL in its hreflang alternates, which contradicted its canonical. A page names the URL without its
+    order, its format suffix and unknown parameters, and its language versions are built from that."""
+    head = page(base_url + asked).split("</head>")[0]
+    assert re.findall(r'<link rel="canonical" href="([^"]+)">', head) == [html.escape(base_url + canonical)]
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+    german = base_url + canonical.replace("?lang=en", "").replace("&lang=en", "")
+    english = german + ("&" if "?" in german else "?") + "lang=en"
+    assert alternates == {"de": html.escape(german), "en": html.escape(english), "x-default": html.escape(german)}
+
+
+@pytest.mark.parametrize("path", ["search?q=bamberg", "sparql", "reconcile/preview?id=project/bamberg"])
+def test_what_robots_txt_closes_names_no_canonical_url(base_url, path):
+    """Answers computed for any text are closed to crawlers (robots.txt): they name no canonical URL to index."""
+    status, _, body = fetch(base_url + path, BROWSER)
+    assert status == 200 and 'rel="canonical"' not in body.decode()
+    assert f"Disallow: /{path.split('?')[0].split('/')[0]}" in fetch(base_url + "robots.txt")[2].decode()
+
+
 @pytest.mark.parametrize("path", ["projects?path=x&self=y", "?path=x", "doc/project/bamberg?self=1&lang=en"])
 def test_query_parameters_named_like_python_arguments_are_just_parameters(base_url, path):
     """The language links carry every parameter on: `path` and `self` once reached Linker.url as arguments (500)."""

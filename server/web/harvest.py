@@ -23,7 +23,7 @@ from . import get_store, per_release, responses, served_release
 from .conneg import choose, form_tag
 from .documents import construct_sorted, document_headers, rdf_response, with_alternates
 from .links import Linker, document_path
-from .site import missing, reader, suffix_format
+from .site import UNINDEXED, missing, reader, suffix_format
 
 bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
@@ -74,7 +74,7 @@ def robots() -> Response:
     """Crawl everything but what is computed per request for any text (the query endpoint and its short links,
     search and reconciliation: endless URL spaces, a web developer's review), and read the sitemap."""
     base = reader()[1].base
-    closed = "".join(f"Disallow: /{path}\n" for path in ("sparql", "q/", "search", "reconcile"))
+    closed = "".join(f"Disallow: /{path}\n" for path in UNINDEXED)
     body = f"User-agent: *\n{closed}Allow: /\n\nSitemap: {base}sitemap.xml\n"
     return responses.conditional(responses.etag(base, "robots"),
                                  lambda: Response(body, content_type="text/plain; charset=utf-8"))

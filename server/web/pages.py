@@ -71,8 +71,9 @@ def projects() -> Response:
     # a filtered list names its filters in heading and title ("Projekte: 1. Staffel (2019), Nordrhein-Westfalen")
     filters = [label for facet, pairs in choices.items() for key, label in pairs if key == chosen[facet]]
     heading = message("nav.projects", lang) + (": " + ", ".join(filters) if filters else "")
-    return render_page("projects.html", entries=entries, names=names, chosen=chosen, heading=heading, options=choices,
-                       sort=order, sortable=SORTABLE)
+    return render_page("projects.html", defining={facet: value for facet, value in chosen.items() if value},
+                       entries=entries, names=names, chosen=chosen, heading=heading, options=choices, sort=order,
+                       sortable=SORTABLE)
 
 
 # The columns /projects sorts by (?sort=…&order=asc|desc), each with the order its header's link first asks

@@ -26,7 +26,7 @@ from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, spli
 from .maps import place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
 from .schemaorg import schema_org
-from .site import InLanguage, canonical_url, missing, not_found, page_tag, reader, render_page, suffix_format
+from .site import InLanguage, missing, not_found, page_tag, page_versions, reader, render_page, suffix_format
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -280,9 +280,9 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     page.projects_here, page.projects_list = projects_here(graph, iri, page, names)
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
-    canonical = canonical_url(document_path(iri), names.lang)
+    canonical = page_versions()[names.lang]
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
-                       alternates=alternates(iri, HTML), canonical=canonical,
+                       alternates=alternates(iri, HTML),
                        map=place_map(iri, page.point, district_points(graph, iri, page.point),
                                      names.link.base + "map/germany.svg"))
 

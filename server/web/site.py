@@ -22,6 +22,9 @@ from .i18n import DEFAULT, LANGUAGES, choose_language, message
 from .links import Linker
 from .maps import degrees
 
+# What robots.txt closes to crawlers (harvest.robots): answers computed per request for any text, endless URL
+# spaces (a web developer's review); their pages name no canonical URL.
+UNINDEXED = ("sparql", "q/", "search", "reconcile")
 # The programme first: a journalist's review found who runs it and pays linked only from the pages of rounds,
 # calls and organisations.
 NAVIGATION = (("doc/programme", "nav.programme"), ("projects", "nav.projects"),
@@ -57,8 +60,7 @@ def context() -> dict:
     # alternates, on pages with a short URL: a result page of a long query is no page to index, and would carry
     # it three times) and the negotiated one.
     languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES}
-    alternates = ({**{code: canonical_url(path, code, **params) for code in LANGUAGES},
-                   "x-default": here.url(path, **params)} if len(request.query_string) <= 1000 else {})
+    alternates = language_versions(path, params) if len(request.query_string) <= 1000 else {}
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -115,6 +117,25 @@ def file_size(size: int, lang: str) -> str:
     return f"{number(size, lang)} {unit}{'' if size == 1 else 's'}"
 
 
+def language_versions(path: str, params: dict) -> dict[str, str]:
+    """The page at `path` with `params` in each language (its canonical URL there) and as Accept-Language picks
+    it: the hreflang alternates, "x-default" the last."""
+    here = Linker(get_settings().public_base)
+    return {**{code: canonical_url(path, code, **params) for code in LANGUAGES}, "x-default": here.url(path, **params)}
+
+
+def page_versions(defining: dict | None = None) -> dict[str, str] | None:
+    """This page's canonical URL in each language (`language_versions`): its path without a format suffix
+    (`/doc/x.html` shows what `/doc/x` does), with only the query parameters that make it another page
+    (`defining`: a list's filters) — its order, `?lang=` and unknown parameters show the same page, and a search
+    engine would otherwise index each spelling as a duplicate (a search-engine review: 500 sort variants of the
+    lists). None for what robots.txt closes to crawlers (`UNINDEXED`)."""
+    path = request.path.lstrip("/")
+    if path.startswith(UNINDEXED):
+        return None
+    return language_versions(path.removesuffix(f".{HTML.extension}"), defining or {})
+
+
 def canonical_url(path: str, lang: str, /, **params) -> str:
     """The URL search engines should index for a page in `lang`: without ?lang= for German, which is what the
     bare URL answers a crawler (it sends no Accept-Language), so that the sitemap's URLs are canonical too;
@@ -122,10 +143,14 @@ def canonical_url(path: str, lang: str, /, **params) -> str:
     return Linker(get_settings().public_base).url(path, **params, **({} if lang == DEFAULT else {"lang": lang}))
 
 
-def render_page(template: str, code: int = 200, **values) -> Response:
-    """An HTML page with status `code`. It says `Vary: Accept-Language` even where ?lang= chose the language, as
-    its 304 does (`page_tag`): one rule for every page, and a cache keys each URL on its own anyway."""
+def render_page(template: str, code: int = 200, defining: dict | None = None, **values) -> Response:
+    """An HTML page with status `code`; one answered 200 names its canonical URL and its versions in each
+    language from `page_versions(defining)`. It says `Vary: Accept-Language` even where ?lang= chose the
+    language, as its 304 does (`page_tag`): one rule for every page, and a cache keys each URL on its own anyway."""
     lang, _ = reader()
+    versions = page_versions(defining) if code == 200 else None
+    if versions:
+        values.update(language_urls=versions, canonical=versions[lang])
     response = Response(render_template(template, **values), status=code, content_type=HTML.content_type)
     response.headers["Content-Language"] = lang
     response.vary.add("Accept-Language")
