@@ -226,7 +226,8 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
                                    page(base_url + "doc/dataset"), re.S).group(1))
     licences = [dataset["license"]] if isinstance(dataset["license"], str) else dataset["license"]
     assert dataset["@type"] == "Dataset" and licences
-    assert all(licence.startswith("http://dcat-ap.de/def/licenses/") for licence in licences)
+    # licences by their texts' URLs, which Dataset Search recognises (the data's dcat-ap.de IRIs it does not)
+    assert sorted(licences) == ["https://creativecommons.org/licenses/by/4.0/", "https://www.govdata.de/dl-de/by-2-0"]
     assert {d["contentUrl"] for d in dataset["distribution"]} >= {f"https://w3id.org/mpsc/dumps/{release.version}/mpsc.ttl"}
     # found by a portal operator's review: gzipped files declared as what they hold, no period, and "Thing" for
     # organisations, measures, strategies and the programme; an extended project shown as ended
@@ -237,7 +238,27 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
                        ("strategy/bamberg", "CreativeWork")]:
         assert embedded(base_url + "doc/" + path)["@type"] == kind, path
     halle = embedded(base_url + "doc/project/halle-saale")
-    assert halle["@type"] == "Project" and halle["endDate"] == "2027-12-31"
+    assert halle["@type"] == "Project" and halle["dissolutionDate"] == "2027-12-31"
+
+
+def test_schema_org_uses_each_property_where_schema_org_defines_it(base_url, release):
+    """A search engine's review: projects and the programme (Organization types) had startDate and endDate,
+    which schema.org defines for events and series; a round was an Event without the start and place Google
+    requires of one; the dataset lacked its identifier, publication date and catalogue (the catalogue named no
+    dataset), and a distribution's page no file."""
+    bamberg = embedded(base_url + "doc/project/bamberg")
+    assert (bamberg["foundingDate"], bamberg["dissolutionDate"]) == ("2020-11", "2027")
+    programme = embedded(base_url + "doc/programme")
+    assert programme["foundingDate"] == "2019"
+    assert not {"startDate", "endDate"} & (bamberg.keys() | programme.keys())
+    assert embedded(base_url + "doc/round/2019")["@type"] == "Thing"
+    dataset, catalog = embedded(base_url + "doc/dataset"), embedded(base_url + "doc/catalog")
+    assert dataset["identifier"] == "https://w3id.org/mpsc/id/dataset" and dataset["datePublished"] == "2026-11-24"
+    assert [c["@id"] for c in dataset["includedInDataCatalog"]] == [catalog["@id"]] == ["https://w3id.org/mpsc/id/catalog"]
+    assert [d["@id"] for d in catalog["dataset"]] == [dataset["@id"]]
+    csv = embedded(base_url + "doc/distribution/bodies-csv")
+    assert csv["@type"] == "DataDownload" and csv["encodingFormat"] == "text/csv"
+    assert csv["contentUrl"] == f"https://w3id.org/mpsc/dumps/{release.version}/bodies.csv"
 
 
 def embedded(url: str) -> dict:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
+from ..build.licences import LICENCES
 from ..namespaces import MPSC, SCHEMA
 from .page_model import Namer, Page
 
 TYPES = {
-    MPSC.ModelProject: "Project", MPSC.FundingRound: "Event",
+    # A round is no schema:Event (that needs a start and a place: a search-engine review), nor any other type.
+    MPSC.ModelProject: "Project",
     MPSC.State: "AdministrativeArea", MPSC.District: "AdministrativeArea",
     MPSC.MunicipalAssociation: "AdministrativeArea", MPSC.Municipality: "AdministrativeArea",
     MPSC.Cooperation: "Organization", MPSC.RegionalAssociation: "Organization",
@@ -25,6 +27,11 @@ TYPES = {
     DCAT.Dataset: "Dataset", DCAT.Distribution: "DataDownload", DCAT.Catalog: "DataCatalog",
     DCAT.DataService: "WebAPI",
 }
+# schema.org dates an Organization (and its subtypes Project and FundingScheme) by foundingDate and
+# dissolutionDate; startDate and endDate belong to events and series, none of our types (validators flagged them).
+DATED = ("Project", "Organization", "FundingScheme")
+# Dataset Search reads a licence from its text's URL, not from the IRI DCAT-AP.de names it by.
+LICENCE_TEXTS = {licence.dcat_ap_de: licence.url for licence in LICENCES.values()}
 
 
 def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
@@ -44,31 +51,47 @@ def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
     if places:
         data["containedInPlace"] = places
     # The end is a decided extension's where there is one: the page shows it, and the planned end has passed.
-    for key, props in (("identifier", (MPSC.ags,)), ("startDate", (SCHEMA.startDate,)),
-                       ("endDate", (MPSC.extendedEndDate, SCHEMA.endDate))):
+    dates = (("foundingDate", (SCHEMA.startDate,)), ("dissolutionDate", (MPSC.extendedEndDate, SCHEMA.endDate)))
+    for key, props in (("identifier", (MPSC.ags, DCTERMS.identifier)), *(dates if data["@type"] in DATED else ())):
         value = next((v for v in (graph.value(node, prop) for prop in props) if v is not None), None)
         if value is not None:
             data[key] = str(value)
     if data["@type"] == "Dataset":
         data.update(dataset_fields(graph, node, namer))
+    elif data["@type"] == "DataCatalog":
+        data["dataset"] = [named("Dataset", d, namer) for d in sorted(graph.objects(node, DCAT.dataset))]
+    elif data["@type"] == "DataDownload":
+        data.update({k: v for k, v in download(graph, node, namer).items() if k not in data and v})
     return data
 
 
+def named(kind: str, node, namer: Namer) -> dict:
+    return {"@type": kind, "@id": str(node), "name": namer.label(node)}
+
+
+def download(graph: Graph, node, namer: Namer) -> dict:
+    """A distribution as schema.org's DataDownload: where to get it and in what format. The file's own type: a
+    gzipped file's is gzip (DCAT states the payload's as dcat:mediaType)."""
+    return {"@type": "DataDownload", "name": namer.label(node), "contentUrl": str(graph.value(node, DCAT.downloadURL)),
+            "encodingFormat": str(graph.value(node, DCAT.compressFormat) or graph.value(node, DCAT.mediaType) or ""
+                                  ).rsplit("media-types/", 1)[-1]}
+
+
 def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
-    """Licence, publisher, keywords, dates and downloads: the fields Google Dataset Search reads."""
-    # The file's own type: a gzipped file's is gzip (DCAT states the payload's as dcat:mediaType).
-    downloads = [{"@type": "DataDownload", "name": namer.label(d), "contentUrl": str(graph.value(d, DCAT.downloadURL)),
-                  "encodingFormat": str(graph.value(d, DCAT.compressFormat) or graph.value(d, DCAT.mediaType) or ""
-                                        ).rsplit("media-types/", 1)[-1]}
-                 for d in sorted(graph.objects(node, DCAT.distribution)) if graph.value(d, DCAT.downloadURL)]
+    """Licence, publisher, keywords, dates, catalogue and downloads: the fields Google Dataset Search reads."""
+    downloads = [download(graph, d, namer) for d in sorted(graph.objects(node, DCAT.distribution))
+                 if graph.value(d, DCAT.downloadURL)]
     period = graph.value(node, DCTERMS.temporal)
     start, end = (graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)) if period else (None, None)
     publisher = graph.value(node, DCTERMS.publisher)
     # The dataset's licence, else those of its files (the programme and the register are licensed differently).
     licences = sorted({str(o) for o in graph.objects(node, DCTERMS.license)}
                       or {str(o) for d in graph.objects(node, DCAT.distribution) for o in graph.objects(d, DCTERMS.license)})
+    licences = [LICENCE_TEXTS.get(licence, licence) for licence in licences]
     fields = {
         "license": licences[0] if len(licences) == 1 else licences,
+        "datePublished": str(graph.value(node, DCTERMS.issued) or ""),
+        "includedInDataCatalog": [named("DataCatalog", c, namer) for c in sorted(graph.subjects(DCAT.dataset, node))],
         "keywords": sorted({str(k) for k in graph.objects(node, DCAT.keyword) if k.language == namer.lang}),
         "dateModified": str(graph.value(node, DCTERMS.modified) or ""),
         "version": str(graph.value(node, OWL.versionInfo) or ""),
