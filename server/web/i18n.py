@@ -160,6 +160,11 @@ MESSAGES = {
     "count.principles": ("Einträge der Charta (Leitlinien, Empfehlungen, Ziele, Vision)",
                          "entries of the Charter (guidelines, recommendations, aims, vision)"),
     "res.iri": ("IRI", "IRI"),
+    # the description search engines show of a page without one of its own: what and where it is (a review)
+    "res.summary": ("{kinds}: {name}. Mit Quellen und Verknüpfungen im offenen Wissensgraphen der Modellprojekte "
+                    "Smart Cities.",
+                    "{kinds}: {name}. With sources and links in the open knowledge graph of the Smart Cities Model "
+                    "Projects."),
     "res.facts": ("Angaben", "Facts"),
     "res.relations": ("Verknüpfungen", "Relations"),
     "res.identifiers": ("Kennungen und externe Verweise", "Identifiers and external links"),

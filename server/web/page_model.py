@@ -87,6 +87,7 @@ class Page:
     label_lang: str = ""  # the heading's and the description's language where it is not the page's (WCAG 3.1.2)
     description_lang: str = ""
     description_html: Markup | None = None  # the description with what it quotes in another language marked
+    within: list[str] = field(default_factory=list)  # names the title adds to tell it from others (`within`)
 
 
 class Namer:
@@ -189,7 +190,23 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
     page.participants = participants(graph, node, namer)
     page.sections.append(Section("res.backlinks", backlinks(graph, node, namer, incoming)))
     page.point = point(graph, node)
+    page.within = within(graph, node, namer)
     return page
+
+
+# Where a resource is, or whose it is: a place's district and state, a measure's or strategy's project. The title
+# names them after the resource (a search-engine review: 942 municipalities share their name with another, among
+# them three Neuenkirchen, and seven measures theirs, so pages had the same title and description).
+CONTAINERS = (MPSC.District, MPSC.State)
+OWNED_BY = (MPSC.measure, MPSC.strategy)
+
+
+def within(graph: Graph, node, namer: Namer) -> list[str]:
+    """The names of the places containing `node` (district, then state), else of the projects it belongs to."""
+    places = [o for kind in CONTAINERS for o in sorted(graph.objects(node, SCHEMA.containedInPlace))
+              if (o, RDF.type, kind) in graph]
+    owners = sorted({s for prop in OWNED_BY for s in graph.subjects(prop, node)})
+    return [namer.label(o) for o in places or owners]
 
 
 # mpsc:ags is labelled for municipalities; districts and states carry the same register key by another name.
