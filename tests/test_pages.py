@@ -279,6 +279,19 @@ def test_pages_of_namesakes_have_titles_and_descriptions_of_their_own(base_url):
     assert '<meta name="description" content="Municipality: Neuenkirchen (Heidekreis, Lower Saxony). ' in english
 
 
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_each_site_page_describes_itself(base_url, lang):
+    """Same review: the lists, the dumps, the changes and the limits had the site's description (the landing page
+    keeps it: it is the site's)."""
+    from server.web.harvest import PAGES
+    paths = [path for path in PAGES if path] + ["projects?round=2019", "exports/"]
+    found = {path: re.search(r'<meta name="description" content="([^"]*)"', page(f"{base_url}{path}", lang)).group(1)
+             for path in paths}
+    site = re.search(r'<meta name="description" content="([^"]*)"', page(base_url, lang)).group(1)
+    assert len(set(found.values()) | {site}) == len(paths) + 1, found
+    assert all(len(text) <= 161 for text in found.values()), found
+
+
 def embedded(url: str) -> dict:
     """The schema.org JSON-LD a page embeds."""
     return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(url), re.S).group(1))
@@ -404,14 +417,14 @@ def test_a_replica_whose_folder_lacks_the_stores_release_tags_its_pages_apart_an
 
 def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):
     """An English reader's review: no page had a <meta name="description">. A resource's is the start of its own
-    description in the reader's language, any other page's the site's."""
+    description in the reader's language, the query form's the site's (the lists' their own: the next test)."""
     descriptions = {}
-    for path, lang in (("", "de"), ("", "en"), ("projects", "en"), ("doc/project/bamberg", "de"),
+    for path, lang in (("", "de"), ("", "en"), ("sparql", "en"), ("doc/project/bamberg", "de"),
                        ("doc/project/bamberg", "en")):
         found = re.findall(r'<meta name="description" content="([^"]+)">', page(base_url + path, lang))
         assert len(found) == 1 and len(found[0]) > 40, (path, lang, found)
         descriptions[path, lang] = html.unescape(found[0])
-    assert descriptions["", "de"] != descriptions["", "en"] == descriptions["projects", "en"]
+    assert descriptions["", "de"] != descriptions["", "en"] == descriptions["sparql", "en"]
     assert descriptions["doc/project/bamberg", "en"].startswith("The model project “Smart City Bamberg”")
     assert descriptions["doc/project/bamberg", "de"] != descriptions["doc/project/bamberg", "en"]
 

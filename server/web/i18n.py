@@ -142,6 +142,27 @@ MESSAGES = {
     "col.population": ("Einwohner", "Population"),
     "bodies.note": ("Gemeinden und Kreise, die an einem Modellprojekt beteiligt sind – als Zuwendungsempfänger oder als Mitglied einer Kooperation. Das vollständige Gemeindeverzeichnis steht im SPARQL-Endpunkt und in den Downloads.",
                     "Municipalities and districts taking part in a model project, as grantee or as member of a cooperation. The full register is in the SPARQL endpoint and the downloads."),
+    # what search results show of the lists (a search engine's review: they had the site's description)
+    "projects.summary": ("{heading}: {count} Modellprojekte mit Staffel, Kategorie, Zuwendungsempfänger, Förderung "
+                         "und Laufzeit, mit Quellen.",
+                         "{heading}: {count} model projects with their round, category, grantee, funding and runtime, "
+                         "with sources."),
+    "bodies.summary": ("{title}, die an einem Modellprojekt Smart Cities beteiligt sind: {count}, nach Ländern, als "
+                       "Zuwendungsempfänger oder Mitglied einer Kooperation.",
+                       "{title} taking part in a Smart Cities model project: {count}, by state, as grantee or member "
+                       "of a cooperation."),
+    "coop.summary": ("{count} Kooperationen von Kommunen, die ein Modellprojekt Smart Cities tragen, mit ihren "
+                     "Mitgliedern.",
+                     "{count} cooperations of municipalities that carry a Smart Cities model project, with their "
+                     "members."),
+    "dumps.summary": ("Veröffentlichung {version} des Wissensgraphen Modellprojekte Smart Cities zum Herunterladen: "
+                      "RDF-Dumps, Tabellen, Prüfsummen, Lizenzen.",
+                      "Release {version} of the Smart Cities Model Projects knowledge graph to download: RDF dumps, "
+                      "tables, checksums, licences."),
+    "changes.summary": ("Was sich in Veröffentlichung {version} des Wissensgraphen Modellprojekte Smart Cities "
+                        "geändert hat, je Graph und Ressource.",
+                        "What changed in release {version} of the Smart Cities Model Projects knowledge graph, per "
+                        "graph and resource."),
     "charter.intro": ("Die Smart City Charta (2017) formuliert Leitlinien und Handlungsempfehlungen für die digitale Transformation der Kommunen.",
                       "The Smart City Charter (2017) sets out guidelines and recommendations for the digital transformation of municipalities."),
     "charter.guideline": ("Leitlinien und Handlungsempfehlungen", "Guidelines and recommendations"),
