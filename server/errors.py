@@ -68,6 +68,11 @@ class StoreFailed(QueryFailed):
     status = 502
 
 
+class ServiceFailed(StoreFailed):
+    """A SERVICE endpoint the query calls could not be reached or gave no usable answer (502: SPARQL 1.1 Protocol
+    §2.1.4 keeps 400 for a query that is malformed, and clients such as RDF4J read it so)."""
+
+
 class MemoryLimit(QueryFailed):
     """A query that needed more memory than an executor may use (MPSC_QUERY_MEMORY)."""
 
@@ -102,9 +107,15 @@ class UndeclaredPrefix(QueryFailed):
 
 
 class TooDeep(QueryFailed):
-    """A query whose brackets nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
+    """A query whose groups and parentheses nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
 
     limit = "max_query_depth"
+
+
+class TermsTooDeep(TooDeep):
+    """A query whose blank nodes `[` and quoted triples `<<` nest deeper than MPSC_MAX_TERM_DEPTH."""
+
+    limit = "max_term_depth"
 
 
 READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."

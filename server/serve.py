@@ -59,7 +59,7 @@ def run_granian(settings: Settings) -> None:
 
     host, port = split_bind(settings.bind)
     # The buffer takes headers as large as the largest request body; a GET's request target itself stops at
-    # 65,534 bytes, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
+    # config.LONGEST_TARGET, granian's own limit (414 beyond), so longer queries come by POST (docs/deployment.md).
     http1 = HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
                           max_buffer_size=max(HTTP1Settings.max_buffer_size, settings.request_bytes + 16_384))
 

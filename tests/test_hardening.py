@@ -71,31 +71,36 @@ def in_background(*calls) -> list[threading.Thread]:
     "ASK " + "{" * 5000 + "}" * 5000,
     "ASK { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }",
     "ASK { FILTER(" + "STR(" * 10000 + "1" + ")" * 10000 + ") }",
-    # 150 quoted triples in one another parse for half a minute: without the limit, an executor is held to the end
+    # 150 quoted triples in one another parse for half a minute, 128 blank nodes for 3.6 s: without their limit,
+    # an executor is held to the end
     "SELECT * WHERE { " + "<< " * 150 + "?s ?p ?o" + " >> ?p ?o" * 150 + " }",
-], ids=["braces", "parentheses", "functions", "quoted-triples"])
+    "SELECT * WHERE { ?s ?p " + "[ ?p " * 128 + "?o" + " ]" * 128 + " }",
+], ids=["braces", "parentheses", "functions", "quoted-triples", "blank-nodes"])
 def test_over_deep_nesting_is_refused_before_it_runs(server, query):
     started = time.monotonic()
     answer = fetch(server + "sparql", method="POST", data=query.encode(),
                    headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
     assert answer.status == 400 and time.monotonic() - started < 2
-    assert "nests brackets more than 64 levels deep" in answer.json()["detail"]
+    terms = query.count("[") + query.count("<<")
+    assert ("nests blank nodes [ ] and quoted triples << >> more than 64 levels deep" if terms else
+            "nests brackets more than 256 levels deep") in answer.json()["detail"]
+    assert answer.json()["limit"] == ("max_term_depth" if terms else "max_query_depth")
     assert answer.json()["line"] == 1
     assert fetch(server + "healthz").json()["store"]["executors"] == 4  # no executor was lost
 
 
 def test_quoted_triples_and_comparisons_within_the_limit_run(server):
     """`<<` and `>>` count as brackets only as quoted triples: a `<` or `>` that compares, or that stands next to
-    an IRI, is none. A triple term `<<( … )>>` counts two levels, so 31 of them in one another, inside the
-    braces and BIND's parentheses, are exactly the 64 levels allowed."""
-    term = "<<( <a:s> <a:p> " * 31 + "<a:o>" + " )>>" * 31
+    an IRI, is none. 63 triple terms `<<( … )>>` in one another (the engine's own most) inside a blank node are
+    exactly the 64 levels of blank nodes and quoted triples allowed; one blank node more is refused."""
+    term = "<<( <a:s> <a:p> " * 63 + "<a:o>" + " )>>" * 63
     query = ("SELECT ?t ?n WHERE { OPTIONAL { << ?s ?p << ?a ?b ?c >> >> ?q ?o } BIND(IF(1<2 && 2>1, 1, 0) AS ?n) "
-             f"FILTER(?n>0 || <a:x><<a:y>) BIND({term} AS ?t) }}")
+             f"FILTER(?n>0 || <a:x><<a:y>) BIND({term} AS ?t) OPTIONAL {{ ?x ?q [ ?r {term} ] }} }}")
     answer = fetch(server + "sparql", query=query, headers={"Accept": "application/sparql-results+json"})
     assert answer.status == 200, answer.body
     row = answer.json()["results"]["bindings"][0]
     assert row["t"]["type"] == "triple" and row["n"]["value"] == "1"
-    deeper = fetch(server + "sparql", query=query.replace("{ OPTIONAL", "{ { OPTIONAL") + " }",
+    deeper = fetch(server + "sparql", query=query.replace("[ ?r", "[ ?r [ ?r").replace(" ] }", " ] ] }"),
                    headers={"Accept": "application/sparql-results+json"})
     assert deeper.status == 400 and "more than 64 levels" in deeper.json()["detail"]
 
@@ -358,11 +363,12 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     assert "je Web-Worker-Prozess (hier: 1)" in german
     for text in (page, german):  # a missing UI text shows its key (i18n.message), e.g. "8 unit.requests"
         assert not re.findall(r"\b(?:unit|limit)\.[a-z_]+", text)
-    assert "100.000 Bytes" in german and "64 Ebenen" in german and " bytes<" not in german  # units in German too
+    assert "100.000 Bytes" in german and "256 Ebenen" in german and " bytes<" not in german  # units in German too
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 20
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 21
+    assert limits["MPSC_MAX_QUERY_DEPTH"] == 256 and limits["MPSC_MAX_TERM_DEPTH"] == 64
     assert limits["MPSC_CLIENT_BODIES"] == 4 and limits["MPSC_ADDRESS_PAGES"] == 8
     assert limits["MPSC_ADDRESS_BATCHES"] == 2
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT

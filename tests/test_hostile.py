@@ -13,6 +13,7 @@ SSRF through SERVICE, updates, explosive queries (against a server with a 2-seco
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import select
@@ -958,3 +959,15 @@ def test_bogus_negotiation_headers(base_url, header, values, target):
 
 def test_protocol_abuse_leaves_the_server_healthy(base_url):
     assert_healthy(base_url)
+
+
+def test_the_longest_request_target_is_the_one_the_limits_page_states(served_url):
+    """A federation review: a GET's URL stops at granian's limit, before the app, with a 414 and no text; /limits
+    said only how long a request body may be. It states the limit now, which this checks against granian itself."""
+    from server.config import LONGEST_TARGET
+    for length, status in ((LONGEST_TARGET, 200), (LONGEST_TARGET + 1, 414)):
+        target = "/healthz?x=" + "a" * (length - len("/healthz?x="))
+        answer = raw(served_url, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        assert answer is not None and answer.status == status, (length, answer)
+    english = raw(served_url, b"GET /limits?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").text
+    assert f"a request's URL up to {LONGEST_TARGET:,} bytes" in html.unescape(english)

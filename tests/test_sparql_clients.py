@@ -121,3 +121,27 @@ def test_rdflib_sparqlstore_construct(endpoint):
     expected.add((URIRef("https://w3id.org/mpsc/id/municipality/09461000"),
                   URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Bamberg", lang="de")))
     assert isomorphic(result.graph, expected)
+
+
+def test_oxigraph_federates_into_the_endpoint_with_long_in_lists_and_unions(endpoint):
+    """A federation review: Oxigraph rewrites what it sends to a SERVICE, `?x IN (v1, …, v63)` as 63 `||` in one
+    another and n `UNION`s as n groups in one another, so a query its author wrote flat was refused by the
+    endpoint's nesting limit (then 64 for every bracket) with a line and column of a text the author never saw.
+    Groups and parentheses may now nest 256 deep; a real Oxigraph server sends the query here."""
+    from tests.sparql_support import oxigraph_server
+    names = [f'"Name {n}"@de' for n in range(120)] + ['"Ulm"@de', '"Bamberg"@de']
+    branches = " UNION ".join(f"{{ ?p rdfs:label {name} }}" for name in names)
+    queries = {
+        "in": f"?p a mpsc:ModelProject ; rdfs:label ?label FILTER(?label IN ({', '.join(names)}))",
+        "union": f"?p a mpsc:ModelProject ; rdfs:label ?label {{ {branches} }}",
+    }
+    with oxigraph_server(None) as federating:
+        for kind, pattern in queries.items():
+            query = ("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                     f"SELECT ?label WHERE {{ SERVICE <{endpoint}> {{ {pattern} }} }} ORDER BY ?label")
+            client = SPARQLWrapper(federating + "/query")
+            client.setMethod(POST)
+            client.setQuery(query)
+            client.setReturnFormat(JSON)
+            rows = client.queryAndConvert()["results"]["bindings"]
+            assert [row["label"]["value"] for row in rows] == ["Bamberg", "Ulm"], kind

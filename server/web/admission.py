@@ -257,7 +257,8 @@ class Admission:
                                          (address_of(client), s.address_queries, "address_queries",
                                           "the clients of one address together, whatever their User-Agents,")):
             if self._active.get(key, 0) >= allowed:
-                raise HttpError(429, f"You have {allowed} queries running or waiting, the most {who} may have at "
+                queries = "query" if allowed == 1 else "queries"  # a federation review: "1 queries"
+                raise HttpError(429, f"You have {allowed} {queries} running or waiting, the most {who} may have at "
                                 "once. Wait for them to finish.", {"Retry-After": "1"}, limit=limit)
         for key, allowed, limit, who in ((client, s.client_seconds, "client_seconds", "one client"),
                                          (address_of(client), s.address_seconds, "address_seconds",

@@ -355,6 +355,11 @@ MESSAGES = {
     "sparql.refused.max_query_depth": (
         "Die Abfrage schachtelt Klammern tiefer als {n} Ebenen; dieser Endpunkt erlaubt höchstens {n}.",
         "The query nests brackets more than {n} levels deep; this endpoint allows at most {n}."),
+    "sparql.refused.max_term_depth": (
+        "Die Abfrage schachtelt leere Knoten [ ] und zitierte Tripel << >> tiefer als {n} Ebenen ineinander; dieser "
+        "Endpunkt erlaubt höchstens {n}.",
+        "The query nests blank nodes [ ] and quoted triples << >> more than {n} levels deep in one another; this "
+        "endpoint allows at most {n}."),
     "sparql.refused.read_only": (
         "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.",
         "This endpoint is read-only; SPARQL Update is not accepted."),
@@ -446,11 +451,13 @@ MESSAGES = {
                        "Executors, queue and client budgets apply per web worker process (here: {workers}): each "
                        "worker keeps them for itself, so a client may use up to {workers} times these values, "
                        "depending on which worker takes its requests."),
-    "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein; die HTML-Tabelle zeigt ein Ergebnis "
+    "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein, die URL einer Anfrage bis zu {target} "
+                    "Bytes (länger: 414 ohne Text; längere Abfragen per POST senden); die HTML-Tabelle zeigt ein Ergebnis "
                     "zu je {rows} Zeilen auf Seiten, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
                     "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; die überschrittene Grenze "
                     "steht im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
-                    "Requests and forms may be up to {n} bytes long; the HTML table shows a result in pages of {rows} "
+                    "Requests and forms may be up to {n} bytes long, a request's URL up to {target} bytes (longer: "
+                    "414 without a text; send longer queries by POST); the HTML table shows a result in pages of {rows} "
                     "rows, the result downloads hold all of them. Answers 429 and 503 say in Retry-After when "
                     "to try again; the exceeded limit is named in the field “limit” of the problem details "
                     "(application/problem+json)."),
@@ -462,7 +469,8 @@ MESSAGES = {
     "unit.rows": ("Zeilen", "rows"), "unit.s": ("s", "s"), "unit.requests": ("Anfragen", "requests"),
     "unit.batches": ("Stapel", "batches"),
     "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
-    "limit.max_query_depth": ("Verschachtelungstiefe von { ( [ <<", "Nesting depth of { ( [ <<"),
+    "limit.max_query_depth": ("Verschachtelungstiefe von { und (", "Nesting depth of { and ("),
+    "limit.max_term_depth": ("Verschachtelungstiefe von [ und <<", "Nesting depth of [ and <<"),
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
     "limit.query_memory": ("Arbeitsspeicher je Abfrage", "Memory per query"),
     "limit.executors": ("Gleichzeitig laufende Abfragen je Web-Worker", "Queries running at once per web worker"),

@@ -18,7 +18,7 @@ import re
 
 from flask import Blueprint, Flask, Response, current_app
 
-from ..config import LIMITS, LONGEST_LINK
+from ..config import LIMITS, LONGEST_LINK, LONGEST_TARGET
 from ..formats import (CSV, CSVW_MEDIA_TYPE, GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM,
                        SRJ, Format)
 from . import changelog, endpoint, get_settings, harvest, reconcile, responses, search
@@ -118,11 +118,12 @@ def path_item(app: Flask, rule: str, methods: dict) -> dict:
                 for converter, name in _ARGUMENT.findall(rule)}
     limited = errors(429) if counted(openapi_path(rule)) else {}  # web/page_limit.py
     return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]],
-                     "responses": {**described["responses"], **limited, **(TOO_LONG if method == "get" else {})}}
+                     "responses": {**described["responses"], **limited, **TOO_LONG}}
             for method, described in methods.items()}
 
 
-# Any GET may name more than the HTTP server reads (server/serve.py): granian answers 414 itself, before the app.
+# Any request may name more than the HTTP server reads (server/serve.py): granian answers 414 itself, before the
+# app, to a POST with a long query string too (schemathesis found one for /reconcile).
 TOO_LONG = {"414": {"$ref": "#/components/responses/URITooLong"}}
 
 
@@ -701,8 +702,8 @@ def components() -> dict:
     return {"schemas": SCHEMAS, "headers": HEADERS, "parameters": PARAMETERS, "responses": {
         **{name: error_response(status, description) for status, (name, description) in ERROR_RESPONSES.items()},
         "NotModified": answer("Not Modified: the copy named in `If-None-Match` is current.", ETag=header("ETag")),
-        "URITooLong": answer("URI Too Long: the request target is longer than 65,534 bytes, the HTTP server's "
-                             "limit (no body); send a long query by POST."),
+        "URITooLong": answer(f"URI Too Long: the request target is longer than {LONGEST_TARGET:,} bytes, the HTTP "
+                             "server's limit (no body); send a long query by POST, in the body."),
         "DocumentNotFound": answer("Not Found: nothing is known about this IRI. The body is in the negotiated "
                                    "format: an HTML page, or an empty RDF document; problem details for a path no "
                                    "resource can have (a line break in it).",

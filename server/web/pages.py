@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, request
 
 from .. import queries
-from ..config import ENVIRONMENT, applied_limits
+from ..config import ENVIRONMENT, LONGEST_TARGET, applied_limits
 from ..dates import spoken_date
 from ..errors import HttpError
 from ..names import sort_key
@@ -150,9 +150,9 @@ def limits() -> Response:
     rows = [{"key": name, "value": getattr(settings, name), "unit": unit, "status": status,
              "variable": ENVIRONMENT[name]} for name, (unit, status) in applied_limits(settings).items()]
     tag = page_tag(*(str(row["value"]) for row in rows), str(settings.workers))  # a restart may change them
-    return responses.conditional(tag, lambda: render_page("limits.html", limits=rows, html_rows=HTML_ROWS,
-                                                          request_bytes=settings.request_bytes,
-                                                          workers=settings.workers))
+    return responses.conditional(tag, lambda: render_page(
+        "limits.html", limits=rows, html_rows=HTML_ROWS, request_bytes=settings.request_bytes,
+        longest_target=LONGEST_TARGET, workers=settings.workers))
 
 
 @bp.route("/map/germany.svg")
