@@ -166,7 +166,9 @@ class DescriptionWriter:
                 text += (f" Leitthema der Staffel: „{row['motto_de']}“." if de
                          else f" The round's motto: “{row['motto_de']}”.")
             texts[lang] = text
-        write_editorial(graph, iri, texts, [iris.fragment(iri, "announcement-date"), iris.programme(),
+        # Derived from facts, not from the programme, whose name it uses: PROV-O makes the programme an activity,
+        # which no entity is (an ontology review ran OWL-RL: prov:wasDerivedFrom's range made it both).
+        write_editorial(graph, iri, texts, [iris.fragment(iri, "announcement-date"),
                                             *(iris.category(slug) for slug, n in per_category.items() if n)], used)
 
     def _describe_call(self, graph: Graph, row: dict) -> None:
@@ -189,7 +191,7 @@ class DescriptionWriter:
         derived = [*(iris.fragment(iri, key) for key in dates), *([iris.fragment(iri, "jury-size")] if jury else []),
                    *(iris.criterion(c["id"].lower()) for c in groups), *(iris.category(slug) for slug in sizes),
                    *([iris.fragment(iris.round(year), "budget-at-call")] if funds else []),
-                   iris.programme(), iris.fragment(iris.programme(), "rate"),
+                   iris.fragment(iris.programme(), "rate"),
                    iris.fragment(iris.programme(), "rate-budget-emergency")]
         used = [*dates.values(), *filter(None, [jury, funds]), *groups, *sizes.values(), rate]
         write_editorial(graph, iri, texts, derived, used)
