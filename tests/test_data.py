@@ -182,6 +182,29 @@ def test_everything_the_ontology_describes_has_labels_in_both_languages(release_
     assert rows == []
 
 
+def test_a_reasoner_finds_the_release_consistent_in_what_an_ontology_review_found(release_store):
+    """An ontology review (owlrl over the ontology and the release, and HermiT): our properties were
+    sub-properties of annotation properties (not OWL 2 DL; under RDFS the funding notes became rdfs:comment) and
+    SKOS mapping relations named Wikidata's properties (making ours skos:Concepts); the descriptions of rounds
+    and calls were derived from the programme, an activity (PROV-O: no entity is one). Ontology 1.6.0 also makes
+    the kinds of unit, and projects and units, disjoint: no resource may have two of them."""
+    ontology = "GRAPH <https://w3id.org/mpsc/graph/ontology>"
+    skos = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    assert select(release_store, skos + f"""SELECT ?p ?super WHERE {{ {ontology} {{ ?p rdfs:subPropertyOf ?super }}
+          VALUES ?super {{ rdfs:comment rdfs:seeAlso rdfs:label skos:note skos:prefLabel }} }}""") == []
+    assert select(release_store, skos + f"""SELECT ?p WHERE {{ {ontology} {{ ?p ?mapping ?o }}
+          VALUES ?mapping {{ skos:closeMatch skos:exactMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }}
+          }}""") == []
+    disjoint = select(release_store, f"SELECT ?a ?b WHERE {{ {ontology} {{ ?a owl:disjointWith ?b }} }}")
+    assert len(disjoint) == 7
+    assert select(release_store, f"""SELECT ?x WHERE {{ {ontology} {{ ?a owl:disjointWith ?b . ?kind rdfs:subClassOf* ?b }}
+          GRAPH ?g {{ ?x a ?a }} GRAPH ?h {{ ?x a ?kind }} }} LIMIT 1""") == []
+    assert select(release_store, """PREFIX prov: <http://www.w3.org/ns/prov#>
+          SELECT ?s ?activity WHERE { GRAPH ?g { ?s prov:wasDerivedFrom ?activity }
+          GRAPH ?h { ?activity a ?kind } GRAPH <https://w3id.org/mpsc/graph/ontology> {
+          ?kind rdfs:subClassOf* prov:Activity } } LIMIT 1""") == []
+
+
 def test_everything_with_an_iri_of_its_own_has_one_german_label(release_store):
     """docs/contract.md: `rdfs:label`, `@de` exactly one, on everything with an IRI of its own (not the `#` parts of a
     document). A Linked Data consumer's review: the catalogue and the 22 distributions had titles only, which generic

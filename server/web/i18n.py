@@ -542,6 +542,7 @@ TERMS = {
     FOAF.name: ("Name", "name"),
     FOAF.page: ("weitere Seite", "further page"),  # beside the homepage ("Website"), not a second "Webseite"
     OWL.sameAs: ("identisch mit", "same as"),
+    OWL.disjointWith: ("disjunkt zu", "disjoint with"),
     OWL.versionInfo: ("Version", "version"),
     SCHEMA.sameAs: ("entspricht", "same as"),
     SCHEMA.containedInPlace: ("liegt in", "contained in"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ..names import sort_key
 from ..namespaces import MPSC, ONTOLOGY_IRI, SCHEMA
@@ -46,9 +46,16 @@ def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
                 range=values(RDFS.range, SCHEMA.rangeIncludes))
 
 
+# What the W3C's recipes for publishing vocabularies and LOV ask a vocabulary's documentation to show besides its
+# terms (an ontology review: the page named its version only).
+ABOUT = (OWL.versionIRI, OWL.priorVersion, DCTERMS.issued, DCTERMS.modified, DCTERMS.creator, DCTERMS.license)
+
+
 def documentation(graph: Graph, namer: Namer) -> dict:
-    """Title, description, version and the class and property lists of the ontology page."""
+    """Title, description, version, what `ABOUT` names and the class and property lists of the ontology page."""
     ontology = URIRef(ONTOLOGY_IRI)
+    about = [(namer.term(prop), [namer.value(o) for o in sorted(graph.objects(ontology, prop))]) for prop in ABOUT]
     return {"iri": ONTOLOGY_IRI, "title": namer.label(ontology), "description": prose(graph, ontology, namer.lang),
             "version": str(graph.value(ontology, OWL.versionInfo) or ""), "namespace": str(MPSC),
+            "about": [(label, values) for label, values in about if values],
             "classes": terms(graph, namer, (OWL.Class,)), "properties": terms(graph, namer, PROPERTY_TYPES)}
