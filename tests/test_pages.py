@@ -292,6 +292,17 @@ def test_each_site_page_describes_itself(base_url, lang):
     assert all(len(text) <= 161 for text in found.values()), found
 
 
+def test_every_link_of_the_footer_answers_a_browser_without_a_redirect(base_url):
+    """A search engine's review: the footer of every page linked /catalog and /.well-known/void, which answer a
+    browser with a 303 to their pages; it links those pages."""
+    footer = page(base_url).split('<footer class="site">')[1].split("</footer>")[0]
+    links = re.findall(r'href="([^"]+)"', footer)
+    assert len(links) >= 6
+    for url in links:
+        status, _, _ = fetch(html.unescape(url), BROWSER, follow=False)
+        assert status == 200, url
+
+
 def embedded(url: str) -> dict:
     """The schema.org JSON-LD a page embeds."""
     return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(url), re.S).group(1))
