@@ -14,7 +14,8 @@ from ..namespaces import MPSC, SCHEMA
 from .page_model import Namer, Page
 
 TYPES = {
-    # A round is no schema:Event (that needs a start and a place: a search-engine review), nor any other type.
+    # A round is typed nothing here, though the ontology makes it a schema:Event: search engines read an Event as
+    # one to show, which needs a start and a place (a search engine's review: Search Console reports it invalid).
     MPSC.ModelProject: "Project",
     MPSC.State: "AdministrativeArea", MPSC.District: "AdministrativeArea",
     MPSC.MunicipalAssociation: "AdministrativeArea", MPSC.Municipality: "AdministrativeArea",
