@@ -255,8 +255,11 @@ def test_sitemap_lists_every_document(base_url):
     for path in ("", "projects", "ontology", "dumps/", "doc/project/connected-urban-twins", "doc/municipality/09461000",
                  "doc/state/09", "doc/charter/recommendation-1.1", "doc/dataset", "doc/distribution/mpsc-ttl"):
         assert base_url + path in urls
-    assert len([u for u in urls if "/doc/project/" in u]) == 73
-    assert len([u for u in urls if "/doc/municipality/" in u]) > 10_000
+    # each in German and English, as the pages name themselves (a search engine's review: English was missing)
+    for language in ("", "?lang=en"):
+        assert base_url + "exports/" + language in urls
+        assert len([u for u in urls if "/doc/project/" in u and ("lang=" in u) == bool(language)]) == 73
+        assert len([u for u in urls if "/doc/municipality/" in u and ("lang=" in u) == bool(language)]) > 10_000
     assert not [u for u in urls if "#" in u]
 
 

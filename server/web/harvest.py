@@ -23,15 +23,16 @@ from . import get_store, per_release, responses, served_release
 from .conneg import choose, form_tag
 from .documents import construct_sorted, document_headers, rdf_response, with_alternates
 from .links import Linker, document_path
-from .site import UNINDEXED, missing, reader, suffix_format
+from .i18n import LANGUAGES
+from .site import UNINDEXED, canonical_url, missing, reader, suffix_format
 
 bp = Blueprint("harvest", __name__)
 OFFERED = (*GRAPH_FORMATS, HTML)
 # The document /catalog (links.NAMED_DOCUMENTS), about the dcat:Catalog id:catalog.
 CATALOG = str(iris.catalog_document())
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
-PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "changes",
-         "limits")
+PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "exports/",
+         "changes", "limits")
 
 
 @bp.route("/.well-known/void")
@@ -81,8 +82,8 @@ def robots() -> Response:
 
 
 # sitemaps.org 0.9: at most 50,000 URLs in one sitemap. A site with more has a sitemap index at /sitemap.xml naming
-# its parts /sitemap-1.xml, /sitemap-2.xml, … (the real data has ~12,000; the ×10 and ×100 synthetic data of
-# benchmarks/scale.py ~23,000 and ~100,000).
+# its parts /sitemap-1.xml, /sitemap-2.xml, … (the real data has ~27,000 in both languages; the ×10 and ×100
+# synthetic data of benchmarks/scale.py ~46,000 and ~200,000).
 SITEMAP_URLS = 50_000
 SITEMAP_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n'
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -146,14 +147,16 @@ def sitemap_parts() -> int:
 
 
 def sitemap_urls() -> list[str]:
-    """The URL of every page, list filter and resource document, in the sitemap's order (once per release)."""
+    """The canonical URL of every page, list filter and resource document in German and in English, in the
+    sitemap's order (once per release). English pages were reachable only by the pages' hreflang links and the
+    language switch (a search engine's review); they are listed as the pages name them (`canonical_url`)."""
     def compute() -> list[str]:
-        """The site's pages first, then each project-list filter, then every document."""
-        link = Linker(reader()[1].base)  # without the reader's ?lang=: the sitemap is the same for everyone
-        urls = [link.url(page) for page in PAGES]
-        urls += [link.url("projects", **{facet: facet_key(row["value"])}) for facet in FACETS
-                 for row in get_store().select(queries.counts_by(facet))]
-        return urls + [link.url(document_path(iri)) for iri in document_iris()]
+        """The site's pages first, then each project-list filter, then every document; each German, then English."""
+        pages = [(page, {}) for page in PAGES]
+        pages += [("projects", {facet: facet_key(row["value"])}) for facet in FACETS
+                  for row in get_store().select(queries.counts_by(facet))]
+        pages += [(document_path(iri), {}) for iri in document_iris()]
+        return [canonical_url(path, lang, **params) for path, params in pages for lang in LANGUAGES]
     return per_release.value("sitemap-urls", compute)
 
 
