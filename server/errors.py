@@ -68,9 +68,20 @@ class StoreFailed(QueryFailed):
     status = 502
 
 
+class EvaluationFailed(QueryFailed):
+    """The engine failed while evaluating a query it had parsed; the endpoint answers ServiceFailed instead where
+    the query calls SERVICE (web/endpoint.py `execute`)."""
+
+
 class ServiceFailed(StoreFailed):
     """A SERVICE endpoint the query calls could not be reached or gave no usable answer (502: SPARQL 1.1 Protocol
-    §2.1.4 keeps 400 for a query that is malformed, and clients such as RDF4J read it so)."""
+    §2.1.4 keeps 400 for a query that is malformed, and clients such as RDF4J read it so). One status and one text
+    whatever went wrong there, which do not tell whether anything listens at the endpoint."""
+
+    def __init__(self):
+        super().__init__("The query calls SERVICE, and an endpoint it calls could not be reached or gave no usable "
+                         "answer.")
+        self.args = ()
 
 
 class MemoryLimit(QueryFailed):

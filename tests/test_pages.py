@@ -130,11 +130,12 @@ def test_a_page_names_its_canonical_url_without_what_shows_the_same_page(base_ur
     assert alternates == {"de": html.escape(german), "en": html.escape(english), "x-default": html.escape(german)}
 
 
-@pytest.mark.parametrize("path", ["search?q=bamberg", "sparql", "reconcile/preview?id=project/bamberg"])
+@pytest.mark.parametrize("path", ["search?q=bamberg", "sparql?x=0", "reconcile/preview?id=project/bamberg"])
 def test_what_robots_txt_closes_names_no_canonical_url(base_url, path):
-    """Answers computed for any text are closed to crawlers (robots.txt): they name no canonical URL to index."""
-    status, _, body = fetch(base_url + path, BROWSER)
-    assert status == 200 and 'rel="canonical"' not in body.decode()
+    """Answers computed for any text are closed to crawlers (robots.txt): they name no canonical URL to index, and
+    no language versions (a review: they carried every parameter, the unknown ones too)."""
+    status, _, body = fetch(base_url + path + "&x=1", BROWSER)
+    assert status == 200 and 'rel="canonical"' not in body.decode() and 'rel="alternate" hreflang' not in body.decode()
     assert f"Disallow: /{path.split('?')[0].split('/')[0]}" in fetch(base_url + "robots.txt")[2].decode()
 
 
@@ -256,6 +257,7 @@ def test_schema_org_uses_each_property_where_schema_org_defines_it(base_url, rel
     assert dataset["identifier"] == "https://w3id.org/mpsc/id/dataset" and dataset["datePublished"] == "2026-11-24"
     assert [c["@id"] for c in dataset["includedInDataCatalog"]] == [catalog["@id"]] == ["https://w3id.org/mpsc/id/catalog"]
     assert [d["@id"] for d in catalog["dataset"]] == [dataset["@id"]]
+    assert "contentUrl" not in embedded(base_url + "doc/distribution/sparql")  # an access URL only (was "None")
     csv = embedded(base_url + "doc/distribution/bodies-csv")
     assert csv["@type"] == "DataDownload" and csv["encodingFormat"] == "text/csv"
     assert csv["contentUrl"] == f"https://w3id.org/mpsc/dumps/{release.version}/bodies.csv"
@@ -277,6 +279,15 @@ def test_pages_of_namesakes_have_titles_and_descriptions_of_their_own(base_url):
     assert len(set(titles.values())) == len(descriptions) == len(heads), titles
     english = page(base_url + "doc/municipality/03358017?lang=en")
     assert '<meta name="description" content="Municipality: Neuenkirchen (Heidekreis, Lower Saxony). ' in english
+    # a review: names were escaped twice ("Rödl &amp;amp; Partner"), descriptions ran to 276 characters, and a
+    # district-free city was named with its own district ("Bamberg (Bamberg, Bayern)")
+    roedl = page(base_url + "doc/organisation/roedl-partner").split("</head>")[0]
+    assert "<title>Rödl &amp; Partner – " in roedl and 'content="Organisation: Rödl &amp; Partner. ' in roedl
+    for path in ("doc/measure/muenster-2", "doc/project/bamberg"):
+        described = re.search(r'<meta name="description" content="([^"]*)"', page(base_url + path)).group(1)
+        assert len(html.unescape(described)) <= 160 and described.endswith("…"), path
+    assert "<title>Bamberg (Bayern) – " in page(base_url + "doc/municipality/09461000")
+    assert "<title>Berlin (Berlin) – " in page(base_url + "doc/municipality/11000000")  # not titled as the state
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -284,7 +295,7 @@ def test_each_site_page_describes_itself(base_url, lang):
     """Same review: the lists, the dumps, the changes and the limits had the site's description (the landing page
     keeps it: it is the site's)."""
     from server.web.harvest import PAGES
-    paths = [path for path in PAGES if path] + ["projects?round=2019", "exports/"]
+    paths = [path for path in PAGES if path] + ["projects?round=2019"]
     found = {path: re.search(r'<meta name="description" content="([^"]*)"', page(f"{base_url}{path}", lang)).group(1)
              for path in paths}
     site = re.search(r'<meta name="description" content="([^"]*)"', page(base_url, lang)).group(1)

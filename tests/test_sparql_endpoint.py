@@ -689,6 +689,7 @@ def test_healthz_reports_store_and_release(server):
     ("SELECT * WHERE " + "{" * 260 + "}" * 260, "tiefer als 256 Ebenen", "more than 256 levels deep"),
     ("SELECT * WHERE { ?s ?p " + "[ ?p " * 70 + "?o" + " ]" * 70 + " }", "tiefer als 64 Ebenen ineinander",
      "more than 64 levels deep in one another"),
+    ("SELECT * WHERE { ?s ?p " + "( " * 70 + "?o" + " )" * 70 + " }", "Listen ( )", "collections ( )"),
 ])
 def test_a_refused_query_is_explained_on_the_form_in_the_readers_language(sparql, query, german, english):
     """A browser review: these refusals came in English on German pages, and the nesting limit only under the

@@ -7,6 +7,8 @@ is written, and a failing one does not tell whether anything listens at its port
 """
 from __future__ import annotations
 
+import contextlib
+import http.server
 import socket
 import threading
 import time
@@ -140,15 +142,44 @@ def test_unlisted_service_calls_are_refused_however_written(federating, listener
     assert listener.connections == before
 
 
+@contextlib.contextmanager
+def html_server():
+    """The URL of a web server on a free port that answers every request with a small HTML page."""
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b"<!doctype html><title>not SPARQL</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_failing_service_does_not_tell_whether_its_port_is_open(releases, listener):
     closed, before = f"http://127.0.0.1:{free_port()}/internal", listener.connections
-    with serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1, service_allow=(listener.url, closed))) as url:
-        answers = [fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
-                   for target in (listener.url, closed)]
+    with html_server() as page:  # an HTTP server that answers, but not SPARQL results (a review: that was a 400)
+        allowed = (listener.url, closed, page)
+        with serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1, service_allow=allowed)) as url:
+            answers = [fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+                       for target in allowed]
     assert listener.connections == before + 1  # it was called, and failed
     # 502, not 400 (a federation review: Protocol §2.1.4 keeps 400 for a malformed query, which RDF4J reports)
-    assert answers[0].status == answers[1].status == 502
-    assert answers[0].json()["detail"] == answers[1].json()["detail"]
+    assert [answer.status for answer in answers] == [502, 502, 502]
+    assert answers[0].json()["detail"] == answers[1].json()["detail"] == answers[2].json()["detail"]
     assert "refused" not in answers[1].body.decode().lower() and "reset" not in answers[0].body.decode().lower()
 
 

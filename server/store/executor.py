@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..formats import by_name
 from . import results
-from ..errors import MemoryLimit, QueryFailed, ServiceFailed, syntax_error
+from ..errors import EvaluationFailed, MemoryLimit, QueryFailed, syntax_error
 
 log = logging.getLogger(__name__)
 MEMORY, DISK = "memory", "disk"
@@ -97,16 +97,11 @@ class Engine:
             raise syntax_error(str(error)) from None
         except MemoryError:
             raise MemoryLimit() from None
-        except OSError as error:  # the engine's HTTP client: a SERVICE endpoint failed (a federation review)
-            log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
-            raise ServiceFailed("The query calls SERVICE, and that endpoint could not be reached or gave no usable "
-                                "answer.") from None
-        except (RuntimeError, ValueError) as error:  # other evaluation errors
+        except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
             if UNKNOWN_FUNCTION.fullmatch(str(error)):  # names only what the query itself names
                 raise QueryFailed(f"{error} by this store.") from None
-            raise QueryFailed("The query could not be evaluated; if it calls SERVICE, that endpoint did not "
-                              "give a usable answer.") from None
+            raise EvaluationFailed("The query could not be evaluated.") from None
 
     def _dataset(self, default_graphs, named_graphs) -> dict:
         """pyoxigraph arguments for the protocol's dataset: given graphs replace the query's own FROM clauses."""

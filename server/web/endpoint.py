@@ -25,7 +25,7 @@ from ..config import ENVIRONMENT, applied_limits
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect, unknown_prefix
-from ..errors import READ_ONLY, HttpError, QueryFailed, ReadOnly
+from ..errors import READ_ONLY, EvaluationFailed, HttpError, QueryFailed, ReadOnly, ServiceFailed
 from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_in
 from .cache import ResponseCache
@@ -94,7 +94,7 @@ def inspected(query: str) -> Inspection:
     found = recent.get(key)
     if found is None:
         with current_app.extensions["mpsc.admission"].charge(requesting_client()):
-            found = inspect(query, *depths)
+            found = inspect(query, depths)
         recent.put(key, found, footprint(found))
     return found
 
@@ -223,9 +223,16 @@ def requesting_client(by_agent: bool = True) -> str:
 
 
 def execute(query_request: QueryRequest, info: Inspection, fmt: Format) -> bytes:
-    """The result bytes in `fmt`, or the HTML results page, once the client's budget and the queue admit it."""
-    with current_app.extensions["mpsc.admission"].admit(requesting_client()) as deadline:
-        return RESULT_RENDERERS[fmt.kind](query_request, info, fmt, deadline)
+    """The result bytes in `fmt`, or the HTML results page, once the client's budget and the queue admit it. A
+    query that calls SERVICE and fails in evaluation is a 502 in one text, whatever the endpoint answered (a
+    review: an endpoint answering HTML was a 400, a closed port a 502, which told whether something listens)."""
+    try:
+        with current_app.extensions["mpsc.admission"].admit(requesting_client()) as deadline:
+            return RESULT_RENDERERS[fmt.kind](query_request, info, fmt, deadline)
+    except EvaluationFailed:
+        if info.services:
+            raise ServiceFailed() from None
+        raise
 
 
 def results_page(query_request: QueryRequest, info: Inspection, fmt: Format, deadline: float) -> bytes:

@@ -688,7 +688,8 @@ ERROR_RESPONSES = {
                              "names which. Retry after `Retry-After` seconds."),
     507: ("InsufficientStorage", "This server keeps no more short links (MPSC_MAX_SHORT_LINKS); the permalink "
                                  "works."),
-    502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only)."),
+    502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only), or a SERVICE "
+               "endpoint the query calls (`MPSC_SERVICE_ALLOW`) could not be reached or gave no usable answer."),
     503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit and was stopped, the queue is full "
                                 "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
                                 "seconds."),

@@ -88,6 +88,12 @@ class Page:
     description_lang: str = ""
     description_html: Markup | None = None  # the description with what it quotes in another language marked
     within: list[str] = field(default_factory=list)  # names the title adds to tell it from others (`within`)
+    summary: str = ""  # what search results show of the page: its description, else what and where it is
+
+    @property
+    def title(self) -> str:
+        """The page's title: the resource's name, and where it is or whose it is (`within`)."""
+        return f"{self.label} ({', '.join(self.within)})" if self.within else self.label
 
 
 class Namer:
@@ -191,6 +197,9 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
     page.sections.append(Section("res.backlinks", backlinks(graph, node, namer, incoming)))
     page.point = point(graph, node)
     page.within = within(graph, node, namer)
+    kinds = ", ".join(kind.text for kind in page.types)
+    page.summary = description or message("res.summary", lang).format(kinds=kinds[:1].upper() + kinds[1:],
+                                                                       name=page.title)
     return page
 
 
@@ -202,9 +211,12 @@ OWNED_BY = (MPSC.measure, MPSC.strategy)
 
 
 def within(graph: Graph, node, namer: Namer) -> list[str]:
-    """The names of the places containing `node` (district, then state), else of the projects it belongs to."""
+    """The names of the places containing `node` (district, then state; not the district a district-free city is
+    in its other role, "Bamberg (Bamberg, Bayern)", a review; a city-state's state stays, or its page would be
+    titled as the state's), else of the projects it belongs to."""
+    same = set(graph.objects(node, GEO.sfEquals)) | set(graph.subjects(GEO.sfEquals, node))
     places = [o for kind in CONTAINERS for o in sorted(graph.objects(node, SCHEMA.containedInPlace))
-              if (o, RDF.type, kind) in graph]
+              if (o, RDF.type, kind) in graph and not (kind == MPSC.District and o in same)]
     owners = sorted({s for prop in OWNED_BY for s in graph.subjects(prop, node)})
     return [namer.label(o) for o in places or owners]
 

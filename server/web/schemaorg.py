@@ -71,9 +71,11 @@ def named(kind: str, node, namer: Namer) -> dict:
 
 
 def download(graph: Graph, node, namer: Namer) -> dict:
-    """A distribution as schema.org's DataDownload: where to get it and in what format. The file's own type: a
-    gzipped file's is gzip (DCAT states the payload's as dcat:mediaType)."""
-    return {"@type": "DataDownload", "name": namer.label(node), "contentUrl": str(graph.value(node, DCAT.downloadURL)),
+    """A distribution as schema.org's DataDownload: where to get it (none for the endpoint, which has an access
+    URL only: a review found "None") and in what format. The file's own type: a gzipped file's is gzip (DCAT
+    states the payload's as dcat:mediaType)."""
+    url = graph.value(node, DCAT.downloadURL)
+    return {"@type": "DataDownload", "name": namer.label(node), "contentUrl": str(url) if url else "",
             "encodingFormat": str(graph.value(node, DCAT.compressFormat) or graph.value(node, DCAT.mediaType) or ""
                                   ).rsplit("media-types/", 1)[-1]}
 

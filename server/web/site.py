@@ -56,11 +56,10 @@ def context() -> dict:
     # Every value of a repeated parameter: a results page's two default-graph-uri (an attacker's review: the other
     # language's page had only the first, and counted another dataset).
     params = {name: values for name, values in request.args.lists() if name != "lang"}
-    # The page in each language (the switch) and, for search engines, each language's canonical URL (hreflang
-    # alternates, on pages with a short URL: a result page of a long query is no page to index, and would carry
-    # it three times) and the negotiated one.
+    # The page in the other language (the switch). Its versions for search engines (hreflang) only a page to index
+    # names, from its canonical URL (`render_page`): not an error, a result page or a search (a review: they
+    # carried every parameter, a long query three times).
     languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES}
-    alternates = language_versions(path, params) if len(request.query_string) <= 1000 else {}
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -72,7 +71,7 @@ def context() -> dict:
         "link": link,
         "asset": lambda path: assets.url(link.base, path),  # a static file, by its version (assets.py)
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
-        "language_urls": alternates,
+        "language_urls": {},
         "switch_url": languages[other],
         "switch_lang": other,
     }
