@@ -430,7 +430,7 @@ def query(sparql, fmt):
     settings = Settings.from_env()
     release = current_release(settings)  # checked whole: a damaged one had ended in a gzip traceback
     try:
-        info = inspect(text, (settings.max_query_depth, settings.max_term_depth))
+        info = inspect(text, settings.max_query_depth)
         if info.update:
             fail("queries only; SPARQL Update is not accepted", USAGE)
         undeclared = unknown_prefix(info)

@@ -72,9 +72,7 @@ class Settings:
     # client budgets are kept by each web worker (MPSC_WORKERS) for itself.
     query_timeout: float = setting(10.0, "seconds a query may take, waiting in the queue included (503)", "s", 503)
     max_query_bytes: int = setting(100_000, "larger queries get 413", "bytes", 413)
-    max_query_depth: int = setting(256, "deeper nesting of groups and expressions { ( gets 400", "levels", 400)
-    max_term_depth: int = setting(64, "deeper nesting of terms in one another (blank nodes [, collections (, quoted "
-                                  "triples <<, annotations {|) gets 400", "levels", 400)
+    max_query_depth: int = setting(256, "deeper nesting of { ( [ << gets 400", "levels", 400)
     max_rows: int = setting(100_000, "larger results get 400 with a hint to page", "rows", 400)
     query_memory: int = setting(512, "megabytes of memory one query may use (503)", "MB", 503)
     executors: int = setting(4, "queries run at once per worker; more wait in the queue", "queries")

@@ -118,15 +118,9 @@ class UndeclaredPrefix(QueryFailed):
 
 
 class TooDeep(QueryFailed):
-    """A query whose groups and parentheses nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
+    """A query whose brackets nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
 
     limit = "max_query_depth"
-
-
-class TermsTooDeep(TooDeep):
-    """A query whose blank nodes `[` and quoted triples `<<` nest deeper than MPSC_MAX_TERM_DEPTH."""
-
-    limit = "max_term_depth"
 
 
 READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."

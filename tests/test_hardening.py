@@ -67,47 +67,44 @@ def in_background(*calls) -> list[threading.Thread]:
     return threads
 
 
-@pytest.mark.parametrize("query, limit", [
-    ("ASK " + "{" * 5000 + "}" * 5000, "max_query_depth"),
-    ("ASK { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }", "max_query_depth"),
-    ("ASK { FILTER(" + "STR(" * 10000 + "1" + ")" * 10000 + ") }", "max_query_depth"),
-    # 150 quoted triples in one another parse for half a minute, 128 blank nodes for 3.6 s, 250 collections for
-    # more than the time limit, 64 annotations for 3.7 s: without their limit, an executor is held to the end (a
-    # review found collections and annotations counted as groups, under the higher limit)
-    ("SELECT * WHERE { " + "<< " * 150 + "?s ?p ?o" + " >> ?p ?o" * 150 + " }", "max_term_depth"),
-    ("SELECT * WHERE { ?s ?p " + "[ ?p " * 128 + "?o" + " ]" * 128 + " }", "max_term_depth"),
-    ("SELECT * WHERE { ?s ?p " + "( " * 250 + "?o" + " )" * 250 + " } LIMIT 1", "max_term_depth"),
-    ("SELECT * WHERE { ?s a " + "( " * 100 + "?o" + " )" * 100 + " }", "max_term_depth"),
-    ("SELECT * WHERE { ?s ?p ?o " + "{| ?p ?o " * 80 + "|}" * 80 + " }", "max_term_depth"),
-], ids=["braces", "parentheses", "functions", "quoted-triples", "blank-nodes", "collections", "collections-after-a",
-        "annotations"])
-def test_over_deep_nesting_is_refused_before_it_runs(server, query, limit):
+@pytest.mark.parametrize("query", [
+    "ASK " + "{" * 5000 + "}" * 5000,
+    "ASK { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }",
+    "ASK { FILTER(" + "STR(" * 10000 + "1" + ")" * 10000 + ") }",
+    "SELECT * WHERE { ?s ?p " + "[ ?p " * 300 + "?o" + " ]" * 300 + " }",
+    "SELECT * WHERE { " + "<< " * 300 + "?s ?p ?o" + " >> ?p ?o" * 300 + " }",
+], ids=["braces", "parentheses", "functions", "blank-nodes", "quoted-triples"])
+def test_over_deep_nesting_is_refused_before_it_runs(server, query):
+    """The engine crashes its process on nesting about a thousand levels deep: deeper than 256 is refused at once.
+    (Deep terms are slow to evaluate below that too, as flat queries of as many patterns are: the time limit
+    stops both.)"""
     started = time.monotonic()
     answer = fetch(server + "sparql", method="POST", data=query.encode(),
                    headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
     assert answer.status == 400 and time.monotonic() - started < 2
-    assert ("nests terms in one another (blank nodes [ ], collections ( ), quoted triples << >>, annotations {| |}) "
-            "more than 64 levels deep" if limit == "max_term_depth" else "nests brackets more than 256 levels deep"
-            ) in answer.json()["detail"]
-    assert answer.json()["limit"] == limit
+    assert "nests brackets more than 256 levels deep" in answer.json()["detail"]
+    assert answer.json()["limit"] == "max_query_depth"
     assert answer.json()["line"] == 1
     assert fetch(server + "healthz").json()["store"]["executors"] == 4  # no executor was lost
 
 
 def test_quoted_triples_and_comparisons_within_the_limit_run(server):
     """`<<` and `>>` count as brackets only as quoted triples: a `<` or `>` that compares, or that stands next to
-    an IRI, is none. 63 triple terms `<<( … )>>` in one another (the engine's own most) inside a blank node are
-    exactly the 64 levels of blank nodes and quoted triples allowed; one blank node more is refused."""
-    term = "<<( <a:s> <a:p> " * 63 + "<a:o>" + " )>>" * 63
-    query = ("SELECT ?t ?n WHERE { OPTIONAL { << ?s ?p << ?a ?b ?c >> >> ?q ?o } BIND(IF(1<2 && 2>1, 1, 0) AS ?n) "
-             f"FILTER(?n>0 || <a:x><<a:y>) BIND({term} AS ?t) OPTIONAL {{ ?x ?q [ ?r {term} ] }} }}")
-    answer = fetch(server + "sparql", query=query, headers={"Accept": "application/sparql-results+json"})
+    an IRI, is none (it would stay open, and the brackets after it count one level too many). A triple term
+    `<<( … )>>` counts two levels, so 31 of them in one another inside BIND's parentheses and 193 groups are
+    exactly the 256 levels allowed; one group more is refused."""
+    term = "<<( <a:s> <a:p> " * 31 + "<a:o>" + " )>>" * 31
+    core = ("OPTIONAL { << ?s ?p << ?a ?b ?c >> >> ?q ?o } BIND(IF(1<2 && 2>1, 1, 0) AS ?n) "
+            f"FILTER(?n>0 || <a:x><<a:y>) BIND({term} AS ?t)")
+    query = "SELECT ?t ?n WHERE " + "{ " * 193 + core + " }" * 193
+    answer = fetch(server + "sparql", method="POST", data=query.encode(),
+                   headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     assert answer.status == 200, answer.body
     row = answer.json()["results"]["bindings"][0]
     assert row["t"]["type"] == "triple" and row["n"]["value"] == "1"
-    deeper = fetch(server + "sparql", query=query.replace("[ ?r", "[ ?r [ ?r").replace(" ] }", " ] ] }"),
-                   headers={"Accept": "application/sparql-results+json"})
-    assert deeper.status == 400 and "more than 64 levels" in deeper.json()["detail"]
+    deeper = fetch(server + "sparql", method="POST", data=query.replace("WHERE {", "WHERE { {").encode() + b" }",
+                   headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert deeper.status == 400 and "more than 256 levels" in deeper.json()["detail"]
 
 
 def test_a_query_over_the_memory_limit_is_answered_in_words(server):
@@ -372,8 +369,8 @@ def test_every_limit_is_stated_on_the_limits_page_and_in_the_service_description
     limits, names = stated_limits(server)
     assert limits["MPSC_QUERY_TIMEOUT"] == TIMEOUT and limits["MPSC_QUERY_MEMORY"] == MEMORY_MB
     assert limits["MPSC_CLIENT_QUERIES"] == 2 and limits["MPSC_HEADER_TIMEOUT"] == 10
-    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 21
-    assert limits["MPSC_MAX_QUERY_DEPTH"] == 256 and limits["MPSC_MAX_TERM_DEPTH"] == 64
+    assert limits["MPSC_MAX_SHORT_LINKS"] == 100_000 and limits["MPSC_RECONCILE_BATCH"] == 100 and len(limits) == 20
+    assert limits["MPSC_MAX_QUERY_DEPTH"] == 256
     assert limits["MPSC_CLIENT_BODIES"] == 4 and limits["MPSC_ADDRESS_PAGES"] == 8
     assert limits["MPSC_ADDRESS_BATCHES"] == 2
     assert limits["MPSC_BUSY_TIMEOUT"] == TIMEOUT

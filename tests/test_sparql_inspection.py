@@ -216,13 +216,13 @@ def test_the_inspections_a_worker_keeps_are_bounded_in_bytes():
     names = " ".join(f"?v{n}" for n in range(17_000))
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    held = inspect(f"SELECT * WHERE {{ {names}", (100, 100))
+    held = inspect(f"SELECT * WHERE {{ {names}", 100)
     measured = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     assert len(held.star) == 17_000 and measured / 2 < footprint(held) < measured * 2  # a fair estimate
     recent = Recent(INSPECTION_BYTES)
     for n in range(400):
-        small = inspect(f"SELECT * WHERE {{ ?s{n} ?p ?o }}", (100, 100))
+        small = inspect(f"SELECT * WHERE {{ ?s{n} ?p ?o }}", 100)
         recent.put(("big", n), held, footprint(held))
         recent.put(("small", n), small, footprint(small))
     assert recent.get(("big", 399)) is None and recent.get(("small", 399)) is small  # a large one is not kept

@@ -190,7 +190,7 @@ def test_a_refusal_of_the_store_has_the_status_the_limits_page_states():
         return [cls, *(c for sub in cls.__subclasses__() for c in below(sub))]
     limited = [cls for cls in below(errors.QueryFailed) if cls.limit]
     assert {cls.limit for cls in limited} >= {"query_timeout", "busy_timeout", "query_memory", "max_rows",
-                                              "max_query_depth", "max_term_depth"}
+                                              "max_query_depth"}
     for cls in limited:
         assert LIMITS[cls.limit][1] == cls.status, cls
 

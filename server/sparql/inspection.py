@@ -14,24 +14,22 @@ a word or a prefix that contains "service" without being the keyword SERVICE is 
 SERVICE endpoint not written as an IRI `<…>` — a variable can be bound to any IRI at run time, and a
 prefixed name may be split differently by the engine. Keywords are case-insensitive (SPARQL 1.1 §19.1).
 
-The lexer also measures how deeply groups and expressions nest, and apart from them terms: blank nodes `[ ]`,
-collections `( )`, quoted triples `<< >>` and annotations `{| |}` (`_opened` tells a collection's `(` from an
-expression's). The engine parses recursively and crashes its process on nesting about a thousand levels deep,
-so queries nested deeper than `max_depth` are refused before any store sees them. Terms in one another take its
-parser time that grows about as the fourth power of their depth (pyoxigraph 0.5.13, blank nodes: 0.2 s at 64
-levels, 3.6 s at 128, 56 s at 256; collections 2.0 s at 128; 150 quoted triples half a minute), so they have a
-lower limit of their own, `max_term_depth`. Groups and expressions do not (0.02 s at 512 levels for `UNION`s and
-`||`, 0.4 s for `OPTIONAL`s), and a federating
-engine nests them deeply in what it sends: Oxigraph writes `?a IN (1, …, 63)` as 63 nested `||` and n
-`UNION`s as n nested groups (a federation review: at the old common limit of 64 such queries were refused,
-quoting a text their author never wrote).
+The lexer also measures how deeply `{`, `(`, `[` and the quoted triples `<< >>` nest: the engine parses
+recursively and crashes its process on nesting about a thousand levels deep (a thread with an 8 MB stack), so
+queries nested deeper than `max_depth` are refused before any store sees them. The limit guards against that
+crash, not against time: what makes deep terms slow (blank nodes, collections, quoted triples in one another:
+seconds at 128 levels) is the planning and evaluation of the triple patterns they stand for, and a flat query
+of as many patterns takes as long (a review: 256 chained patterns, 4 KB, over 40 s), so the time limit bounds
+both. A federating engine nests deeply what its author wrote flat: Oxigraph sends `?a IN (v1, …, v63)` as 63
+nested `||`, n `UNION`s as n nested groups, a path `:p0|…|:p69` as 69 nested parentheses (a federation review:
+at the old limit of 64 such queries were refused, quoting a text their author never wrote).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..errors import QueryFailed, TermsTooDeep, TooDeep, UndeclaredPrefix
+from ..errors import QueryFailed, TooDeep, UndeclaredPrefix
 from ..prefixes import PREFIXES as PREDEFINED
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -131,19 +129,15 @@ def _decoded_iri(token: str) -> str:
     return _UCHAR_RE.sub(lambda m: chr(int(m.group()[2:], 16)), token[1:-1])
 
 
-# Each opening bracket and its closer; those of two characters the lexer reads as two tokens (`_brackets`).
-OPENERS = {"{": "}", "(": ")", "[": "]", "<<": ">>", "{|": "|}"}
-CLOSERS = frozenset(OPENERS.values())
-TERM_WORDS = "terms in one another (blank nodes [ ], collections ( ), quoted triples << >>, annotations {| |})"
+OPENING, CLOSING = frozenset(("{", "(", "[", "<<")), frozenset(("}", ")", "]", ">>"))
 
 
-def inspect(text: str, depths: tuple[int, int] | None = None) -> Inspection:
+def inspect(text: str, max_depth: int | None = None) -> Inspection:
     """Form, update keywords and SERVICE endpoints of a query; QueryFailed (400) where the lexer cannot vouch
-    for the SERVICE calls the engine would make, or where brackets nest deeper than `depths` allows (the most
-    levels of groups and expressions, and of terms; None: not measured)."""
+    for the SERVICE calls the engine would make, or where brackets nest deeper than `max_depth`."""
     found = list(tokens(text))
-    if depths is not None:
-        _check_depth(text, found, *depths)
+    if max_depth is not None:
+        _check_depth(text, found, max_depth)
     form, update, services, dataset, volatile, in_prologue = None, False, [], False, False, True
     for i, (kind, value, position) in enumerate(found):
         if kind == "pname" and "SERVICE" in value.partition(":")[0].upper():
@@ -217,59 +211,38 @@ def _undeclared(found: list) -> tuple[tuple[str, ...], tuple[str, int] | None]:
     return tuple(prefix for prefix in PREDEFINED if prefix in used and prefix not in declared), unknown
 
 
-def _check_depth(text: str, found: list, max_depth: int, max_term_depth: int) -> None:
-    """TooDeep at the first group or expression bracket that opens level `max_depth + 1`, TermsTooDeep at the
-    first term bracket (`_opened`) that opens level `max_term_depth + 1` of those."""
-    opened, depth = [], {False: 0, True: 0}  # the open brackets (closer, term?); levels open of each kind
-    for value, position, before in _brackets(found):
-        if value in OPENERS:
-            term = _opened(value, before, position, opened)
-            opened.append((OPENERS[value], term))
-            depth[term] += 1
-            most = max_term_depth if term else max_depth
-            if depth[term] > most:
+def _check_depth(text: str, found: list, max_depth: int) -> None:
+    """QueryFailed at the first bracket that opens level `max_depth + 1`."""
+    depth = 0
+    for value, position in _brackets(found):
+        if value in OPENING:
+            depth += 1
+            if depth > max_depth:
                 line, column = _location(text, position)
-                kind, what = (TermsTooDeep, TERM_WORDS) if term else (TooDeep, "brackets")
-                raise kind(f"The query nests {what} more than {most} levels deep (line {line}, column {column}); "
-                           f"this endpoint allows at most {most}.", line, column)
-        elif opened and value == opened[-1][0]:  # a closer that closes nothing open is the parser's to refuse
-            depth[opened.pop()[1]] -= 1
-
-
-def _opened(bracket: str, before: tuple[str, str, int] | None, position: int, opened: list) -> bool:
-    """Whether `bracket` opens a term: a blank node `[`, a quoted triple `<<`, an annotation `{|`, or a `(` that
-    opens a collection. A `(` opens an expression (or a path, a projection, a row of VALUES: all cheap to parse)
-    inside another expression or right after a keyword or function name, and a triple term's `(` right after its
-    `<<`; a collection anywhere else the engine could read one (after `a`, a term, a predicate path or
-    punctuation). Counted so, a `(` that may open a collection is never taken for an expression."""
-    if bracket != "(":
-        return bracket != "{"
-    if opened and opened[-1] == (")", False):
-        return False
-    if before is not None and before[1] == "<<" and before[2] == position:
-        return False
-    return not (before is not None and before[0] == "word" and before[1] != "a")
+                raise TooDeep(f"The query nests brackets more than {max_depth} levels deep (line {line}, "
+                                  f"column {column}); this endpoint allows at most {max_depth}.", line, column)
+        elif value in CLOSING:
+            depth -= 1
 
 
 def _brackets(found: list):
-    """(bracket, position, token before it as (kind, text, end)) of every bracket among the tokens. The lexer reads
-    the brackets of two characters — a quoted triple's `<<` and `>>`, an annotation's `{|` and `|}` — as two
-    tokens (an IRI `<…>` is one token, a comparison one `<` or `>` alone); the engine takes them as brackets only
-    when written without a space, as they are joined here."""
-    skip, before = False, None
-    for i, (kind, value, position) in enumerate(found):
-        if skip:
-            skip = False
-            continue
-        following = found[i + 1] if i + 1 < len(found) else None
-        joined = value + following[1] if kind == "punct" and following and following[2] == position + 1 else ""
-        if joined in OPENERS or joined in CLOSERS:
-            yield joined, position, before
-            skip, before = True, ("punct", joined, position + 2)
-            continue
-        if kind == "punct" and (value in OPENERS or value in CLOSERS):
-            yield value, position, before
-        before = (kind, value, position + len(value))
+    """(bracket, position) of every bracket among the tokens. The lexer reads a quoted triple's `<<` and `>>`
+    as two adjacent `<` or `>` (an IRI `<…>` is one token, a comparison one `<` or `>` alone), and the engine
+    takes them as brackets only when written without a space, as they are paired here. A triple term
+    `<<( … )>>` counts two levels, its `<<` and its `(`, so its brackets balance however it is spaced."""
+    pending = None  # a `<` or `>` that may be the first half of `<<` or `>>`
+    for kind, value, position in found:
+        if kind != "punct":
+            pending = None
+        elif pending and value == pending[0] and position == pending[1] + 1:
+            yield value * 2, pending[1]
+            pending = None
+        elif value in ("<", ">"):
+            pending = (value, position)
+        else:
+            pending = None
+            if value in OPENING or value in CLOSING:
+                yield value, position
 
 
 def _service_target(text: str, following: list) -> str:

@@ -88,13 +88,12 @@ def inspected(query: str) -> Inspection:
     worker's own time (up to a quarter of a second for 100 KB of `1+1+…`), so it is done only within the
     client's budget, and counts in it. A query text seen recently is not lexed again (INSPECTION_BYTES, by its
     SHA-256): its answer may come from the response cache or be a 304, which wait behind no budget or queue."""
-    settings, recent = get_settings(), current_app.extensions["mpsc.inspections"]
-    depths = (settings.max_query_depth, settings.max_term_depth)
-    key = hashlib.sha256(f"{depths} {query}".encode("utf-8")).digest()
+    depth, recent = get_settings().max_query_depth, current_app.extensions["mpsc.inspections"]
+    key = hashlib.sha256(f"{depth} {query}".encode("utf-8")).digest()
     found = recent.get(key)
     if found is None:
         with current_app.extensions["mpsc.admission"].charge(requesting_client()):
-            found = inspect(query, depths)
+            found = inspect(query, depth)
         recent.put(key, found, footprint(found))
     return found
 

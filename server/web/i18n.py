@@ -355,11 +355,6 @@ MESSAGES = {
     "sparql.refused.max_query_depth": (
         "Die Abfrage schachtelt Klammern tiefer als {n} Ebenen; dieser Endpunkt erlaubt höchstens {n}.",
         "The query nests brackets more than {n} levels deep; this endpoint allows at most {n}."),
-    "sparql.refused.max_term_depth": (
-        "Die Abfrage schachtelt Terme – leere Knoten [ ], Listen ( ), zitierte Tripel << >>, Annotationen {{| |}} – "
-        "tiefer als {n} Ebenen ineinander; dieser Endpunkt erlaubt höchstens {n}.",
-        "The query nests terms — blank nodes [ ], collections ( ), quoted triples << >>, annotations {{| |}} — more "
-        "than {n} levels deep in one another; this endpoint allows at most {n}."),
     "sparql.refused.read_only": (
         "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.",
         "This endpoint is read-only; SPARQL Update is not accepted."),
@@ -469,9 +464,7 @@ MESSAGES = {
     "unit.rows": ("Zeilen", "rows"), "unit.s": ("s", "s"), "unit.requests": ("Anfragen", "requests"),
     "unit.batches": ("Stapel", "batches"),
     "limit.max_query_bytes": ("Länge einer Abfrage", "Length of a query"),
-    "limit.max_query_depth": ("Verschachtelungstiefe von Gruppen und Ausdrücken { (",
-                              "Nesting depth of groups and expressions { ("),
-    "limit.max_term_depth": ("Verschachtelungstiefe von Termen [ ( << {|", "Nesting depth of terms [ ( << {|"),
+    "limit.max_query_depth": ("Verschachtelungstiefe von { ( [ <<", "Nesting depth of { ( [ <<"),
     "limit.max_rows": ("Zeilen oder Tripel eines Ergebnisses", "Rows or triples of a result"),
     "limit.query_memory": ("Arbeitsspeicher je Abfrage", "Memory per query"),
     "limit.executors": ("Gleichzeitig laufende Abfragen je Web-Worker", "Queries running at once per web worker"),
