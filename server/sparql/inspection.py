@@ -19,8 +19,8 @@ recursively and crashes its process on nesting about a thousand levels deep (a t
 queries nested deeper than `max_depth` are refused before any store sees them. The limit guards against that
 crash, not against time: what makes deep terms slow (blank nodes, collections, quoted triples in one another:
 seconds at 128 levels) is the planning and evaluation of the triple patterns they stand for, and a flat query
-of as many patterns takes as long (a review: 256 chained patterns, 4 KB, over 40 s), so the time limit bounds
-both. A federating engine nests deeply what its author wrote flat: Oxigraph sends `?a IN (v1, …, v63)` as 63
+of as many patterns takes as long (a review: 256 chained patterns, 4 KB, over 40 s; each timed in-process as
+`pyoxigraph.Store().query(text)` on an empty store, pyoxigraph 0.5.13), so the time limit bounds both. A federating engine nests deeply what its author wrote flat: Oxigraph sends `?a IN (v1, …, v63)` as 63
 nested `||`, n `UNION`s as n nested groups, a path `:p0|…|:p69` as 69 nested parentheses (a federation review:
 at the old limit of 64 such queries were refused, quoting a text their author never wrote).
 """

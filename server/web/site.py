@@ -48,8 +48,8 @@ def lang_attribute(tag: str) -> Markup:
 
 
 def context() -> dict:
-    """Template globals: `lang`, `t(key, **values)`, `link` (a Linker), the navigation, the page's URL in each
-    language and the language switch."""
+    """Template globals: `lang`, `t(key, **values)`, `link` (a Linker), the navigation and the language switch;
+    no language versions (`language_urls`), which only `render_page` names, for a page to index."""
     lang, link = reader()
     other = next(code for code in LANGUAGES if code != lang)
     here, path = Linker(get_settings().public_base), request.path.lstrip("/")
@@ -59,7 +59,6 @@ def context() -> dict:
     # The page in the other language (the switch). Its versions for search engines (hreflang) only a page to index
     # names, from its canonical URL (`render_page`): not an error, a result page or a search (a review: they
     # carried every parameter, a long query three times).
-    languages = {code: here.url(path, **params, lang=code) for code in LANGUAGES}
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
@@ -72,7 +71,7 @@ def context() -> dict:
         "asset": lambda path: assets.url(link.base, path),  # a static file, by its version (assets.py)
         "navigation": [(link.url(path), message(key, lang), request.path == "/" + path) for path, key in NAVIGATION],
         "language_urls": {},
-        "switch_url": languages[other],
+        "switch_url": here.url(path, **params, lang=other),
         "switch_lang": other,
     }
 
