@@ -30,6 +30,7 @@ class QueryFailed(Exception):
 
     status = 400
     limit: str | None = None  # the setting (server/config.py LIMITS) a refusal is due to, named in problem details
+    words: str | None = None  # for a text that is its class's own: how the query form says it (web/i18n.py)
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         super().__init__(message, line, column)
@@ -72,11 +73,15 @@ class EvaluationFailed(QueryFailed):
     """The engine failed while evaluating a query it had parsed; the endpoint answers ServiceFailed instead where
     the query calls SERVICE (web/endpoint.py `execute`)."""
 
+    words = "evaluation_failed"
+
 
 class ServiceFailed(StoreFailed):
     """A SERVICE endpoint the query calls could not be reached or gave no usable answer (502: SPARQL 1.1 Protocol
     §2.1.4 keeps 400 for a query that is malformed, and clients such as RDF4J read it so). One status and one text
     whatever went wrong there, which do not tell whether anything listens at the endpoint."""
+
+    words = "service_failed"
 
     def __init__(self):
         super().__init__("The query calls SERVICE, and an endpoint it calls could not be reached or gave no usable "
@@ -128,6 +133,8 @@ READ_ONLY = "This endpoint is read-only; SPARQL Update is not accepted."
 
 class ReadOnly(QueryFailed):
     """An update sent to the read-only endpoint (READ_ONLY); the query form says so in the reader's language."""
+
+    words = "read_only"
 
 
 class NotInXml(QueryFailed):

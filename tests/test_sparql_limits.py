@@ -176,11 +176,15 @@ def test_a_failing_service_does_not_tell_whether_its_port_is_open(releases, list
         with serve_app(Settings.from_env(releases=releases, executors=1, site_executors=1, service_allow=allowed)) as url:
             answers = [fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
                        for target in allowed]
+            form = fetch(url + "sparql", query=f"SELECT * {{ SERVICE <{closed}> {{ ?s ?p ?o }} }}", lang="de",
+                         headers={"Accept": "text/html"})
     assert listener.connections == before + 1  # it was called, and failed
     # 502, not 400 (a federation review: Protocol §2.1.4 keeps 400 for a malformed query, which RDF4J reports)
     assert [answer.status for answer in answers] == [502, 502, 502]
     assert answers[0].json()["detail"] == answers[1].json()["detail"] == answers[2].json()["detail"]
     assert "refused" not in answers[1].body.decode().lower() and "reset" not in answers[0].body.decode().lower()
+    # on a German query form in German words (a review: the form said it in English)
+    assert form.status == 502 and "war nicht erreichbar oder gab keine verwertbare Antwort" in form.body.decode()
 
 
 def test_a_refusal_of_the_store_has_the_status_the_limits_page_states():

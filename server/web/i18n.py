@@ -329,7 +329,7 @@ MESSAGES = {
                       "Prüfen Sie an dieser Stelle Klammern, Punkte, Anführungszeichen und Schreibweise.",
                       "The query cannot be read at the marked point: SPARQL expects something else there. "
                       "Check brackets, full stops, quotes and spelling at that point."),
-    # a store's or the endpoint's refusal of a query, on the form (errors.QueryFailed.limit, errors.ReadOnly)
+    # a store's or the endpoint's refusal of a query, on the form (errors.QueryFailed.limit or .words)
     "sparql.refused.max_rows": (
         "Das Ergebnis hat mehr als {n} Zeilen, mehr als dieser Endpunkt ausgibt. Grenzen Sie es ein, fragen Sie es "
         "mit LIMIT und OFFSET seitenweise ab (ORDER BY hält die Seiten auseinander, sortiert dann aber für jede Seite "
@@ -355,6 +355,13 @@ MESSAGES = {
     "sparql.refused.max_query_depth": (
         "Die Abfrage schachtelt Klammern tiefer als {n} Ebenen; dieser Endpunkt erlaubt höchstens {n}.",
         "The query nests brackets more than {n} levels deep; this endpoint allows at most {n}."),
+    "sparql.refused.evaluation_failed": (
+        "Die Abfrage ließ sich nicht auswerten: Die Datenbank brach bei der Auswertung ab.",
+        "The query could not be evaluated: the store failed while evaluating it."),
+    "sparql.refused.service_failed": (
+        "Die Abfrage ruft mit SERVICE einen anderen Endpunkt auf, und ein solcher Endpunkt war nicht erreichbar "
+        "oder gab keine verwertbare Antwort.",
+        "The query calls SERVICE, and an endpoint it calls could not be reached or gave no usable answer."),
     "sparql.refused.read_only": (
         "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.",
         "This endpoint is read-only; SPARQL Update is not accepted."),

@@ -26,7 +26,7 @@ from ..sparql.examples import example, examples, headed
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
-from ..errors import HttpError, QueryFailed, ReadOnly, UndeclaredPrefix
+from ..errors import HttpError, QueryFailed, UndeclaredPrefix
 from . import assets, get_settings, get_store, responses, result_views, sparql_editor
 from .assets import STATIC
 from .i18n import message, other_tag, preferred, term_label
@@ -114,8 +114,8 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
     """What went wrong, in the reader's words: {text, line_text, caret (column, 1-based), detail (the raw message)}."""
     if isinstance(error, UnfitFormat):
         return {"text": message("sparql.unfit", lang).format(form=error.form, offered=error.offered), "detail": ""}
-    if error.limit or isinstance(error, ReadOnly):  # a refusal the reader is told in words of the page's language
-        key = f"sparql.refused.{error.limit or 'read_only'}"
+    if error.limit or error.words:  # a refusal the reader is told in words of the page's language
+        key = f"sparql.refused.{error.limit or error.words}"
         value = getattr(get_settings(), error.limit) if error.limit else 0
         text = message(key, lang).format(n=number(int(value) if float(value).is_integer() else value, lang))
         where = _located(error, query) if error.line else {}
