@@ -328,9 +328,10 @@ def term_comments() -> str:
 
 
 def municipality_points(place: str) -> str:
-    """The coordinates of the municipalities in `place` (a district): the dots that show where it lies."""
-    return PROLOGUE + f"""SELECT ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{
-  ?m a mpsc:Municipality ; schema:containedInPlace <{place}> ; geo:hasGeometry/geo:asWKT ?wkt }} }}"""
+    """The municipalities in `place` (a district or municipal association) with their coordinates where the
+    register gives them: the dots that show where it lies."""
+    return PROLOGUE + f"""SELECT ?m ?wkt WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{
+  ?m a mpsc:Municipality ; schema:containedInPlace <{place}> OPTIONAL {{ ?m geo:hasGeometry/geo:asWKT ?wkt }} }} }}"""
 
 
 def group_projects(rows: list[dict]) -> list[dict]:

@@ -55,6 +55,14 @@ def test_views_are_offered_only_where_the_columns_fit(server):
     assert 'data-attribution="© Example contributors"' in page
 
 
+def test_only_points_in_crs84_are_drawn_on_the_map(server):
+    """A GIS review: a point in EPSG:4326 (latitude first) was drawn with its numbers swapped."""
+    named = POINTS.replace('"POINT(9.99', '"<http://www.opengis.net/def/crs/OGC/1.3/CRS84> POINT(9.99')
+    assert offered(results(server, named)[1])[0][:2] == ["table", "map"]
+    epsg = POINTS.replace('"POINT(9.99 48.4)', '"<http://www.opengis.net/def/crs/EPSG/0/4326> POINT(48.4 9.99)')
+    assert "map" not in offered(results(server, epsg)[1])[0]
+
+
 def test_a_query_comment_or_the_view_parameter_picks_the_view(server):
     assert offered(results(server, SERIES)[1]) == (["table", "bar", "line"], "bar")  # #defaultView:BarChart
     assert offered(results(server, SERIES, view="line")[1])[1] == "line"  # the reader's choice wins

@@ -200,7 +200,13 @@ MESSAGES = {
     "res.named_as": ("als „{prop}“ genannt von", "named as “{prop}” by"),
     "res.location": ("Lage", "Location"),
     "res.part": ("Teil dieser Beschreibung", "Part of this description"),
-    "map.parts": ("Die {n} Gemeinden des Kreises; hervorgehoben sein Land", "The district's {n} municipalities; its state highlighted"),
+    "map.parts": ("Die {n} Gemeinden {whose}; hervorgehoben sein Land", "The {n} municipalities {whose}; its state highlighted"),
+    "map.some_parts": ("{n} der {total} Gemeinden {whose}: für die übrigen nennt das Register keinen Punkt; "
+                       "hervorgehoben sein Land",
+                       "{n} of the {total} municipalities {whose}: the register gives no point for the others; its "
+                       "state highlighted"),
+    "map.whose.district": ("des Kreises", "of the district"),
+    "map.whose.association": ("des Gemeindeverbands", "of the municipal association"),
     "map.credit": ("Karte: Natural Earth; Ländergrenzen aus dem Gemeindeverzeichnis (© Destatis), angenähert",
                    "Map: Natural Earth; state borders from the municipal register (© Destatis), approximate"),
     "map.state": ("Das Land, hervorgehoben", "The state, highlighted"),

@@ -4,13 +4,15 @@ No tiles, no JavaScript, no network. The states come from `static/map/germany.ge
 outline, borders derived from the municipal register; see sources/maps/germany_map.py and
 static/map/README.md), which the query editor's map view uses too. `background()` draws them as one
 SVG (served at /map/germany.svg and cached); a page overlays, in inline SVG, its place's state and a dot
-for the place, or for a district without a point of its own the dots of its municipalities.
+for the place, or for a district or municipal association without a point of its own the dots of its
+municipalities.
 """
 from __future__ import annotations
 
 import json
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -80,17 +82,27 @@ def degrees(lat: float, lon: float, lang: str) -> str:
     return f"{lat}° N, {lon}° {east}"
 
 
-def place_map(iri: str, point: tuple[float, float] | None, dots, background_url: str) -> dict | None:
+@dataclass(frozen=True)
+class Parts:
+    """The municipalities of a place without a point of its own: the word for the place in the map's caption
+    (i18n `map.whose.*`), how many there are, and the WKT points of those the register places."""
+    whole: str
+    total: int
+    points: list
+
+
+def place_map(iri: str, point: tuple[float, float] | None, parts: Parts | None, background_url: str) -> dict | None:
     """What a page needs to draw its place: the background, its state highlighted, a dot for its point (with
-    a link to OpenStreetMap) or else dots for `dots` (WKT points of its parts); None with nothing to mark."""
+    a link to OpenStreetMap) or else dots for its `parts`; None with nothing to mark."""
     state = state_of(iri)
-    marks = [position(*p) for p in (parse_point(str(w)) for w in dots) if p and inside(*p)] if point is None else []
+    dots = parts.points if parts and point is None else []
+    marks = [position(*p) for p in (parse_point(str(w)) for w in dots) if p and inside(*p)]
     if point is not None and not inside(*point):
         point = None
     if point is None and not marks and state is None:
         return None
     found = {"background": background_url, "width": WIDTH, "height": HEIGHT, "dots": marks,
-             "state": states()[state][1] if state else None, "point": None}
+             "state": states()[state][1] if state else None, "point": None, "parts": parts}
     if point is not None:
         lon, lat = point
         found["point"] = {"x": position(lon, lat)[0], "y": position(lon, lat)[1], "lon": lon, "lat": lat,

@@ -23,7 +23,7 @@ from .documents import alternates, construct_sorted, document_headers, rdf_respo
 from .finder import Finder
 from .i18n import other_tag, preferred
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
-from .maps import place_map
+from .maps import Parts, place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
 from .schemaorg import schema_org
 from .site import InLanguage, missing, not_found, page_tag, page_versions, reader, render_page, suffix_format
@@ -287,7 +287,7 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     canonical = page_versions()[names.lang]
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
                        alternates=alternates(iri, HTML),
-                       map=place_map(iri, page.point, district_points(graph, iri, page.point),
+                       map=place_map(iri, page.point, part_points(graph, iri, page.point),
                                      names.link.base + "map/germany.svg"))
 
 
@@ -312,12 +312,21 @@ def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[lis
     return by_text(values), names.link.url("projects", state=queries.facet_key(iri)) if state and found else None
 
 
-def district_points(graph: Graph, iri: str, point) -> list:
-    """The points of a district's municipalities, which mark where a district without a point lies; sorted, so that
-    every store gives the page the same bytes (a Virtuoso operator's review: the dots came in the store's order)."""
-    if point is not None or (URIRef(iri), RDF.type, MPSC.District) not in graph:
-        return []
-    return sorted((row["wkt"] for row in get_store().select(queries.municipality_points(iri))), key=str)
+# The places whose map shows their municipalities, by the word its caption names them with (maps.Parts).
+WHOLES = {MPSC.District: "district", MPSC.MunicipalAssociation: "association"}
+
+
+def part_points(graph: Graph, iri: str, point) -> Parts | None:
+    """The points of the municipalities of a district or municipal association, which mark where it lies when it
+    has no point of its own, and how many municipalities it has: the register gives eight no point, and a caption
+    counting the dots undercounted their districts (a GIS review). Sorted, so that every store gives the page the
+    same bytes (a Virtuoso operator's review: the dots came in the store's order)."""
+    whole = next((word for kind, word in WHOLES.items() if (URIRef(iri), RDF.type, kind) in graph), None)
+    if point is not None or whole is None:
+        return None
+    rows = get_store().select(queries.municipality_points(iri))
+    points = sorted((row["wkt"] for row in rows if "wkt" in row), key=str)
+    return Parts(whole, len({str(row["m"]) for row in rows}), points)
 
 
 # What renders a document, by the kind of the negotiated format.

@@ -17,7 +17,10 @@ from ..namespaces import GEO, XSD
 
 WDQS_NAMES = {"table": "table", "map": "map", "barchart": "bar", "linechart": "line"}
 _DEFAULT_VIEW = re.compile(r"^\s*#\s*defaultView\s*:\s*(\w+)", re.IGNORECASE | re.MULTILINE)
-_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(", re.IGNORECASE)
+# A point the map can draw: in CRS84, WKT's default (longitude, latitude), named or not. Other reference systems
+# order or scale their numbers otherwise (EPSG:4326: latitude first), and the map drew them elsewhere (a GIS
+# review: Berlin in the Arabian Sea); such a column is text.
+_POINT = re.compile(r"^\s*(?:<http://www\.opengis\.net/def/crs/OGC/1\.3/CRS84>\s*)?POINT\s*\(", re.IGNORECASE)
 NUMERIC = {str(XSD[name]) for name in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                                         "nonNegativeInteger", "positiveInteger", "negativeInteger",
                                         "nonPositiveInteger", "unsignedInt", "unsignedLong")}
