@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from html import escape
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,11 +63,14 @@ def states() -> dict[str, tuple[str, str]]:
 
 @cache
 def background() -> str:
-    """The SVG document of Germany with its state borders (no text: pages name what they show)."""
+    """The SVG document of Germany with its state borders: no visible text (pages name what they show), but the
+    attribution its sources ask for as its description, as the GeoJSON states it (a GIS review: the SVG, a
+    published file of its own, named neither)."""
     paths = "".join(f'<path d="{d}"/>' for _, d in states().values())
+    credit = escape(json.loads(GEOJSON.read_text(encoding="utf-8"))["attribution"])
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-            f'height="{HEIGHT}"><g fill="#e3e8ee" stroke="#7d8896" stroke-width="1.2" stroke-linejoin="round">'
-            f'{paths}</g></svg>')
+            f'height="{HEIGHT}"><desc>{credit}</desc><g fill="#e3e8ee" stroke="#7d8896" stroke-width="1.2" '
+            f'stroke-linejoin="round">{paths}</g></svg>')
 
 
 def state_of(iri: str) -> str | None:
