@@ -121,7 +121,7 @@ TABLE_RULES: dict[str, dict[str, Rule]] = {
     "curation/projects.csv": {"funding_kind": one_of(CODE_LISTS["funding-kind"][3], empty=True),
                               "funding_stated": one_of(FUNDING_STATED, empty=True)},
     "curation/funding.csv": {"bound": one_of(set(AMOUNT_BY_BOUND) - {""}, empty=True), "preferred": one_of({"no"}, empty=True),
-                             "rate": empty_or(NUMBER)},
+                             "rate": empty_or(NUMBER), "kind": one_of({"unspecified"}, empty=True)},
     "curation/partners.csv": {"member": one_of({"yes"}, empty=True)},
     "curation/coverage.csv": {"municipalities": (AMOUNT[0], "a whole number in digits")},
     "curation/topics.csv": {"pattern": (_pattern, "a regular expression (Python's)")},

@@ -36,6 +36,13 @@ def round_rows(rows: list[dict], field: str) -> list[dict]:
     return [r for r in rows if r["field"] == field and r["note"].startswith(ROUND_LEVEL)]
 
 
+def phase_row(sources: Sources, slug: str) -> dict | None:
+    """The row of a project's phase model that is published, with our correction of its confidence: the course
+    states it and the description hedges by it (a fact audit: two inferred phases were stated plainly)."""
+    rows = project_rows(sources.course.get(slug, []), "phase_model")
+    return best([sources.corrected("course.csv", slug, row) for row in rows])
+
+
 class CourseImporter:
     """Writes course.ttl (facts on the projects), strategies.ttl and funding.ttl."""
 
@@ -48,7 +55,7 @@ class CourseImporter:
         for project in self.sources.projects:
             slug, rows = project["slug"], self.sources.course.get(project["slug"], [])
             iri = iris.project(slug)
-            self._phase(course, iri, rows)
+            self._phase(course, iri, slug)
             self._runtime(course, iri, rows, project)
             self._status_and_homepage(course, iri, rows, project)
             self._strategy(strategies, iri, project, rows)
@@ -57,8 +64,8 @@ class CourseImporter:
         return {"course.ttl": course, "strategies.ttl": strategies, "funding.ttl": funding}
 
     # --- phase, runtime, status -----------------------------------------------------------------
-    def _phase(self, graph: Graph, project: URIRef, rows: list[dict]) -> None:
-        row = best(project_rows(rows, "phase_model"))
+    def _phase(self, graph: Graph, project: URIRef, slug: str) -> None:
+        row = phase_row(self.sources, slug)
         if row is None or row["value"] not in PHASES:
             self.problems.append(f"{project}: no phase model in course.csv")
             return
@@ -136,21 +143,30 @@ class CourseImporter:
 
     # --- funding figures ------------------------------------------------------------------------
     def _figures(self, graph: Graph, project: URIRef, slug: str, rows: list[dict]) -> None:
-        """Every published figure with its source; the best supported one per kind leads (federalGrant, totalVolume)."""
+        """Every published figure with its source; the best supported one per kind leads (federalGrant, totalVolume).
+
+        A figure whose source does not say whether it is the grant or the total volume is of neither kind
+        (funding.csv `kind`), whatever column the collector filed it under, and cannot lead: a fact audit found
+        Guben's, Rostock's and Iserlohn's typed and summed as federal grants while their projects said
+        "unspecified". Its IRI keeps the column's name (`#federal-grant-1`), as published before."""
         for field, (kind, leading) in FIGURES.items():
             figures = project_rows(rows, field)
             figures = [self.sources.corrected("course.csv", slug, row) for row in figures]
             for row in figures:
                 curated = self.sources.funding.get((slug, field, row["value"]), {})
-                bound = curated.get("bound", "")
-                add_figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), kind, row,
-                           amount_labels(KIND_LABELS[kind], bound, row["value"]), amount=row["value"], bound=bound,
+                bound, stated = curated.get("bound", ""), curated.get("kind") or kind
+                add_figure(graph, project, iris.fragment(project, f"{kind}-{row['number']}"), stated, row,
+                           amount_labels(KIND_LABELS[stated], bound, row["value"]), amount=row["value"], bound=bound,
                            rate=curated.get("rate"))
-            candidates = [r for r in figures
-                          if self.sources.funding.get((slug, field, r["value"]), {}).get("preferred") != "no"]
+            candidates = [r for r in figures if self._may_lead(slug, field, r)]
             chosen = best(candidates)
             if chosen is not None:
                 graph.add((project, leading, iris.fragment(project, f"{kind}-{chosen['number']}")))
+
+    def _may_lead(self, slug: str, field: str, row: dict) -> bool:
+        """Whether a figure may lead: funding.csv neither says it cannot nor gives it another kind."""
+        curated = self.sources.funding.get((slug, field, row["value"]), {})
+        return curated.get("preferred") != "no" and not curated.get("kind")
 
     def _check_curation(self) -> None:
         """Every decision in funding.csv must name a figure of course.csv."""

@@ -25,10 +25,10 @@ from ..dates import spoken_date
 from ..namespaces import MPSC
 from ..numbers import number, quantity
 from .concepts import CATEGORIES, PUBLISHERS, criterion_english, month_year
-from .course import project_rows
+from .course import phase_row
 from .governance import CALL_DATES, ORGANISATIONS, THRESHOLDS, leading_date, millions, population_bounds
 from .provenance import cite, weakest
-from .sources import RANK, Sources, and_list, best, split_list
+from .sources import RANK, Sources, and_list, split_list
 
 SHOWN = 3  # focus terms and measures a description names
 PHASE_CLAUSES = {
@@ -118,7 +118,7 @@ class DescriptionWriter:
 
     def _describe(self, graph: Graph, project: dict) -> None:
         slug, iri = project["slug"], iris.project(project["slug"])
-        phase = best(project_rows(self.sources.course.get(slug, []), "phase_model"))
+        phase = phase_row(self.sources, slug)
         rows = self.sources.measures.get(slug, [])
         measures = sorted((r for r in rows if r["kind"] == "measure" and r["confidence"] != "uncertain"),
                           key=lambda r: (-RANK[r["confidence"]], r["number"]))[:SHOWN]

@@ -11,7 +11,8 @@ from ..namespaces import AMOUNT_BY_BOUND, MPSC, SCHEMA
 from .provenance import cite
 
 CURRENCY = "EUR"  # ISO 4217, as schema:currency asks: every amount the sources give is in euros
-KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume")}
+KIND_LABELS = {"federal-grant": ("Bundeszuwendung", "federal grant"), "total-volume": ("Gesamtvolumen", "total volume"),
+               "unspecified": ("Förderbetrag, Zuwendung oder Volumen", "funding amount, grant or volume")}
 
 
 def amount_labels(names: tuple[str, str], bound: str, amount: str) -> tuple[str, str]:
