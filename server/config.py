@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -61,6 +62,10 @@ class Settings:
     map_tiles: str = setting("", "URL template of a tile layer under the result map, e.g. "
                              "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: the shipped outline only, offline)")
     map_attribution: str = setting("", "attribution the tile layer's licence asks for, shown on the map")
+    contact: str = setting("", "where readers report an error or ask: an e-mail address or an http(s) URL, linked in "
+                           "every page's footer and as \"report an error\" on every resource's page (empty: none)")
+    imprint: str = setting("", "URL of the operator's imprint (Impressum, § 5 DDG), linked in every page's footer")
+    privacy: str = setting("", "URL of the privacy notice (Datenschutzerklärung), linked in every page's footer")
     update_endpoint: str = setting("", "`mpsc load`: SPARQL Update URL (default: STORE's /update)")
     store_endpoint: str = setting("", "`mpsc load`: Graph Store Protocol URL (default: STORE's /store)")
     store_engine: str = setting("", "`virtuoso` makes up for Virtuoso's departures from SPARQL 1.1 (see README); "
@@ -243,6 +248,17 @@ def _optional_url_problem(url: str) -> str:
     return url and _url_problem(url)
 
 
+_MAILBOX = re.compile(r"[^@\s<>\"(),;:\\\[\]]+@[^@\s<>\"(),;:\\\[\]]+\.[A-Za-z0-9-]+")
+
+
+def _contact_problem(contact: str) -> str:
+    """Why MPSC_CONTACT is neither an e-mail address nor an http(s) URL ("" if it is one, or empty): pages link it,
+    and a `javascript:` address there would run in every reader's browser."""
+    if not contact or _MAILBOX.fullmatch(contact):
+        return ""
+    return _url_problem(contact).replace("must be", "must be an e-mail address or", 1)
+
+
 def _fine(value) -> str:
     """For the settings no value of which can keep a server from answering."""
     return ""
@@ -266,7 +282,8 @@ def folders_written(settings: "Settings") -> dict[str, tuple[Path, Path]]:
 
 _CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,
            "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem,
-           "store_path": _folder_problem,
+           "store_path": _folder_problem, "contact": _contact_problem, "imprint": _optional_url_problem,
+           "privacy": _optional_url_problem,
            "short_links": lambda path: path and _folder_problem(path.parent)}  # the file is made in that folder
 
 

@@ -46,6 +46,25 @@ def test_a_page_opened_under_another_name_of_the_host_has_its_styles(base_url, b
     assert browser.errors == []
 
 
+def test_printed_pages_keep_the_lists_columns_and_leave_the_site_chrome_out(base_url, browser):
+    """A municipal officer's review: printed at A4 width for a council paper, the project list lost its amounts and
+    dates to the scrolling table, and every page printed its header, search box and format boxes."""
+    browser.call("Emulation.setDeviceMetricsOverride", width=700, height=1000, deviceScaleFactor=1, mobile=False)
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        browser.open(base_url + "projects")
+        assert browser.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "none"
+        assert browser.evaluate("getComputedStyle(document.querySelector('.table-wrap')).overflowX") == "visible"
+        # the last column (the end of the runtime) lies inside the printed page, not behind a scroll bar
+        assert browser.evaluate("""(() => { const cell = document.querySelector('table.list tbody tr td:last-child');
+            return cell.getBoundingClientRect().right <= document.documentElement.clientWidth + 1; })()""")
+        browser.open(base_url + "doc/project/bamberg")
+        assert browser.evaluate("getComputedStyle(document.querySelector('.columns')).display") == "block"
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
 def test_project_links_through_to_a_municipality_and_back(base_url, browser):
     browser.open(base_url + "id/project/connected-urban-twins")  # the 303 leads to the page
     assert browser.evaluate("location.href") == base_url + "doc/project/connected-urban-twins"

@@ -10,10 +10,12 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
 
+from server.errors import BadSetting
 from server.web import per_release
 from server.web.i18n import preferred
 from tests.conftest import serve_app
@@ -190,6 +192,78 @@ def test_list_pages_link_their_resources(base_url, path, expected):
         assert f'href="{base_url}{target}"' in html
 
 
+@pytest.mark.parametrize("path, german, english", [("municipalities", "Gemeinden, die", "Municipalities taking"),
+                                                    ("districts", "Kreise, die", "Districts taking")])
+def test_a_list_of_bodies_says_what_it_lists(base_url, path, german, english):
+    """A municipal officer's review: the districts' list introduced itself as "Gemeinden und Kreise, die …"."""
+    for lang, words in (("de", german), ("en", english)):
+        lead = page(base_url + path, lang).split('<p class="lead">', 1)[1].split("</p>", 1)[0]
+        assert lead.startswith(words), lead
+
+
+def test_an_editorial_lead_says_so_where_it_is_read(base_url):
+    """A municipal officer's review: the lead paragraph of a project page is the editors' text, which only a
+    section far below said; a council paper would quote it as the project's own words."""
+    for lang, anchor, words in (("de", "description-de", "Von der Redaktion"), ("en", "description-en", "Written by")):
+        html = page(base_url + "doc/project/bamberg", lang)
+        mark = html.split('<p class="lead"', 1)[1].split("</header>", 1)[0]
+        assert f'<p class="editorial-mark"><a href="#{anchor}">{words}' in mark
+        assert f'id="{anchor}"' in html
+    # a description that is no editorial statement (a category's definition, from the calls' bounds) has none
+    category = page(base_url + "doc/category/grossstadt", "de")
+    assert '<p class="lead"' in category and 'class="editorial-mark"' not in category
+
+
+def test_code_list_values_are_named_not_shown_as_iris(base_url):
+    """A municipal officer's review: "Sprache http://publications.europa.eu/resource/authority/language/DEU"."""
+    html = page(base_url + "doc/dataset", "de")
+    for iri, name in (("language/DEU", "Deutsch"), ("frequency/IRREG", "unregelmäßig")):
+        assert re.search(rf'href="http://publications\.europa\.eu/resource/authority/{iri}"[^>]*>{name}<', html), iri
+    catalogue = page(base_url + "doc/catalog", "de")
+    assert 'href="http://dcat-ap.de/def/licenses/cc-by/4.0" rel="external noopener">Creative Commons' in catalogue
+    for shown in (html, catalogue):
+        assert ">http://publications.europa.eu/" not in shown and ">http://dcat-ap.de/def/licenses/" not in shown
+
+
+def test_other_labels_in_the_readers_language_come_first(base_url):
+    """A municipal officer's review: sorted by their text, the English "Cooperation of …" came first on German pages."""
+    for lang, first in (("de", "Kooperation "), ("en", "Cooperation of ")):
+        html = page(base_url + "doc/project/partheland", lang)
+        labels = html.split('<p class="other-labels">', 1)[1].split("</p>", 1)[0]
+        assert re.sub(r"<[^>]+>", "", labels).startswith(first), labels
+
+
+def test_the_footer_links_the_licence_texts(base_url):
+    """A municipal officer's review: the footer named the licences without linking them, which dl-de/by-2-0 asks."""
+    footer = page(base_url, "de").split('<footer class="site">', 1)[1]
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>' in footer
+    assert '<a href="https://www.govdata.de/dl-de/by-2-0" rel="license">dl-de/by-2-0</a>' in footer
+    assert "Kontakt" not in footer and "Impressum" not in footer  # the operator named none
+
+
+def test_the_operator_is_named_where_a_reader_looks_for_whom_to_tell(settings, real_store):
+    """A municipal officer's review: no page said whom to tell of a wrong amount, and a German public site needs
+    an imprint and a privacy notice. MPSC_CONTACT, MPSC_IMPRINT and MPSC_PRIVACY are linked in every footer, and a
+    resource's page opens a mail naming itself."""
+    named = settings.with_(contact="fehler@example.org", imprint="https://example.org/impressum",
+                           privacy="https://example.org/datenschutz")
+    with serve_app(named, store=real_store) as url:
+        doc = page(url + "doc/project/bamberg", "de")
+    footer = doc.split('<footer class="site">', 1)[1]
+    assert '<a href="mailto:fehler@example.org">Kontakt und Fehlermeldungen</a> · ' in footer
+    assert '<a href="https://example.org/impressum">Impressum</a> · <a href="https://example.org/datenschutz">' in footer
+    report = re.search(r'<p class="report"><a href="([^"]+)">Fehler auf dieser Seite melden</a>', doc).group(1)
+    assert html.unescape(report).startswith("mailto:fehler@example.org?subject=Fehler%3A%20")
+    assert quote(url + "doc/project/bamberg", safe="") in html.unescape(report)
+    assert quote("https://w3id.org/mpsc/id/project/bamberg", safe="") in html.unescape(report)
+
+
+@pytest.mark.parametrize("contact", ["javascript:alert(1)", "fehler at example.org", "mailto:fehler@example.org"])
+def test_a_contact_that_is_neither_mail_nor_web_address_is_refused(settings, contact):
+    with pytest.raises(BadSetting, match="MPSC_CONTACT"):
+        settings.with_(contact=contact)
+
+
 def test_charter_nests_recommendations_under_guidelines(base_url):
     html = page(base_url + "charter")
     guideline = html[html.index(f'href="{base_url}doc/charter/guideline-1"'):html.index(f'href="{base_url}doc/charter/guideline-2"')]
@@ -307,7 +381,7 @@ def test_every_link_of_the_footer_answers_a_browser_without_a_redirect(base_url)
     """A search engine's review: the footer of every page linked /catalog and /.well-known/void, which answer a
     browser with a 303 to their pages; it links those pages."""
     footer = page(base_url).split('<footer class="site">')[1].split("</footer>")[0]
-    links = re.findall(r'href="([^"]+)"', footer)
+    links = [url for url in re.findall(r'href="([^"]+)"', footer) if url.startswith(base_url)]  # not the licences'
     assert len(links) >= 6
     for url in links:
         status, _, _ = fetch(html.unescape(url), BROWSER, follow=False)

@@ -12,6 +12,7 @@ from rdflib import URIRef
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from ..build.licences import LICENCES
 from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
 from ..namespaces import (ADMS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS,
                           VANN, VCARD, VOID)
@@ -140,8 +141,13 @@ MESSAGES = {
     "list.extended": ("verlängert", "extended"),
     "col.projects": ("Projekte", "Projects"),
     "col.population": ("Einwohner", "Population"),
-    "bodies.note": ("Gemeinden und Kreise, die an einem Modellprojekt beteiligt sind – als Zuwendungsempfänger oder als Mitglied einer Kooperation. Das vollständige Gemeindeverzeichnis steht im SPARQL-Endpunkt und in den Downloads.",
-                    "Municipalities and districts taking part in a model project, as grantee or as member of a cooperation. The full register is in the SPARQL endpoint and the downloads."),
+    # each list names what it lists (a municipal officer's review: the districts' list said "municipalities and
+    # districts" too)
+    "bodies.note": ("{title}, die an einem Modellprojekt beteiligt sind – als Zuwendungsempfänger oder als Mitglied "
+                    "einer Kooperation. Das vollständige Gemeindeverzeichnis steht im SPARQL-Endpunkt und in den "
+                    "Downloads.",
+                    "{title} taking part in a model project, as grantee or as member of a cooperation. The full "
+                    "register is in the SPARQL endpoint and the downloads."),
     # what search results show of the lists (a search engine's review: they had the site's description)
     "projects.summary": ("{heading}: {count} Modellprojekte mit Staffel, Kategorie, Zuwendungsempfänger, Förderung "
                          "und Laufzeit, mit Quellen.",
@@ -198,6 +204,8 @@ MESSAGES = {
     "res.more": ("und {n} weitere", "and {n} more"),
     "res.more_all": ("und {n} weitere – alle als SPARQL-Abfrage", "and {n} more – all of them as a SPARQL query"),
     "res.named_as": ("als „{prop}“ genannt von", "named as “{prop}” by"),
+    "res.editorial_lead": ("Von der Redaktion aus den belegten Angaben unten formuliert, kein Text des Projekts",
+                           "Written by the editors from the sourced facts below, not the project's own words"),
     "res.location": ("Lage", "Location"),
     "res.part": ("Teil dieser Beschreibung", "Part of this description"),
     "map.parts": ("Die {n} Gemeinden {whose}; hervorgehoben sein Land", "The {n} municipalities {whose}; its state highlighted"),
@@ -509,12 +517,37 @@ MESSAGES = {
     "limit.short_links_bytes": ("Größe der Datei der Kurzlinks", "Size of the short links' file"),
     "limit.client_short_links": ("Neue Kurzlinks je Client-Adresse und Stunde, je Web-Worker",
                                  "New short links per client address and hour, per web worker"),
-    "footer.licence": ("Programmdaten CC BY 4.0; Gemeindeverzeichnis © Statistisches Bundesamt (Destatis), dl-de/by-2-0.",
-                       "Programme data CC BY 4.0; municipal register © Statistisches Bundesamt (Destatis), dl-de/by-2-0."),
+    "footer.programme": ("Programmdaten", "Programme data"),
+    "footer.register": ("Gemeindeverzeichnis © Statistisches Bundesamt (Destatis),",
+                        "municipal register © Statistisches Bundesamt (Destatis),"),
+    # what the operator names (MPSC_CONTACT, MPSC_IMPRINT, MPSC_PRIVACY; a municipal officer's review: no page said
+    # whom to tell of an error)
+    "footer.contact": ("Kontakt und Fehlermeldungen", "Contact and corrections"),
+    "footer.imprint": ("Impressum", "Imprint"),
+    "footer.privacy": ("Datenschutz", "Privacy"),
+    "res.report": ("Fehler auf dieser Seite melden", "Report an error on this page"),
+    "res.report_subject": ("Fehler: {label}", "Error: {label}"),
 }
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+FILE_TYPES = {"CSV": "CSV", "JSON": "JSON", "JSON_LD": "JSON-LD", "RDF_N_QUADS": "N-Quads", "RDF_N_TRIPLES": "N-Triples",
+              "RDF_TURTLE": "Turtle", "SPARQLQ": "SPARQL"}
 
 # Reused terms from other vocabularies, as a reader would name them.
 TERMS = {
+    # values of the EU's and DCAT-AP.de's code lists the catalogue uses (a municipal officer's review: pages showed
+    # them as bare IRIs, "Sprache http://publications.europa.eu/resource/authority/language/DEU")
+    URIRef(EU_AUTHORITY + "language/DEU"): ("Deutsch", "German"),
+    URIRef(EU_AUTHORITY + "language/ENG"): ("Englisch", "English"),
+    URIRef(EU_AUTHORITY + "frequency/IRREG"): ("unregelmäßig", "irregular"),
+    URIRef(EU_AUTHORITY + "country/DEU"): ("Deutschland", "Germany"),
+    URIRef(EU_AUTHORITY + "data-theme/GOVE"): ("Regierung und öffentlicher Sektor", "Government and public sector"),
+    URIRef(EU_AUTHORITY + "data-theme/REGI"): ("Regionen und Städte", "Regions and cities"),
+    URIRef(EU_AUTHORITY + "data-theme/TECH"): ("Wissenschaft und Technologie", "Science and technology"),
+    **{URIRef(EU_AUTHORITY + "file-type/" + code): (name, name) for code, name in FILE_TYPES.items()},
+    **{URIRef(licence.dcat_ap_de): (licence.name, licence.name) for licence in LICENCES.values()},
+    DCTERMS.PeriodOfTime: ("Zeitraum", "period of time"),
+    VCARD.Organization: ("Organisation", "organisation"),
     RDF.type: ("Typ", "type"),
     RDFS.label: ("Bezeichnung", "label"),
     RDFS.comment: ("Anmerkung", "comment"),

@@ -87,6 +87,7 @@ class Page:
     label_lang: str = ""  # the heading's and the description's language where it is not the page's (WCAG 3.1.2)
     description_lang: str = ""
     description_html: Markup | None = None  # the description with what it quotes in another language marked
+    description_statement: str = ""  # the anchor of the editorial statement that is the description, if it is one
     within: list[str] = field(default_factory=list)  # names the title adds to tell it from others (`within`)
     summary: str = ""  # what search results show of the page: its description, else what and where it is
 
@@ -184,11 +185,12 @@ def build_page(graph: Graph, iri: str, namer: Namer, incoming: dict[str, int]) -
     lang = namer.lang
     heading = title(graph, node, lang) or namer.label(node)
     description = prose(graph, node, lang)
-    page = Page(iri=iri, label=heading, other_labels=other_labels(graph, node, heading),
+    page = Page(iri=iri, label=heading, other_labels=other_labels(graph, node, heading, lang),
                 types=[namer.value(t) for t in sorted(graph.objects(node, RDF.type))], description=description,
                 label_lang=other_language(graph, node, (MPSC.title, *LABEL_PROPERTIES), heading, lang),
                 description_lang=other_language(graph, node, PROSE, description, lang))
     page.description_html = quoting(description, foreign_names(graph, node, page.description_lang or lang))
+    page.description_statement = editorial_statement(graph, node, description)
     page.sections = property_sections(graph, node, namer)
     name_the_key(graph, node, namer, page.sections)
     page.sections += fragment_sections(graph, node, namer)
@@ -239,10 +241,12 @@ def title(graph: Graph, node, lang: str) -> str:
     return preferred({v.language or "": str(v) for v in sorted(graph.objects(node, MPSC.title))}, lang)
 
 
-def other_labels(graph: Graph, node, heading: str) -> list[Value]:
-    """The resource's other labels (other languages), shown under the heading."""
-    texts = sorted({(str(v), v.language or "") for v in graph.objects(node, RDFS.label) if str(v) != heading})
-    return [Value(text, note=f"@{lang}" if lang else "") for text, lang in texts]
+def other_labels(graph: Graph, node, heading: str, lang: str) -> list[Value]:
+    """The resource's other labels, shown under the heading: those in the reader's language first (a municipal
+    officer's review: sorted by their text, "Cooperation of Brandis, …" came before "Kooperation Brandis, …")."""
+    texts = sorted({(v.language != lang, v.language or "", str(v)) for v in graph.objects(node, RDFS.label)
+                    if str(v) != heading})
+    return [Value(text, note=f"@{tag}" if tag else "") for _, tag, text in texts]
 
 
 PROSE = (DCTERMS.description, SKOS.definition, RDFS.comment)  # what describes a resource, in this order
@@ -254,6 +258,17 @@ def prose(graph: Graph, node, lang: str) -> str:
         text = preferred({v.language or "": str(v) for v in graph.objects(node, prop)}, lang)
         if text:
             return text
+    return ""
+
+
+def editorial_statement(graph: Graph, node, text: str) -> str:
+    """The fragment of the editorial statement whose object is the description `text`, "" if none is: the lead
+    paragraph says it was written by the editors where it was (a municipal officer's review: only a section far
+    below said so, and a council paper quoted the lead as the project's own words)."""
+    for statement in graph.subjects(RDF.subject, node):
+        if (statement, RDF.type, MPSC.EditorialStatement) in graph and \
+                any(str(v) == text for v in graph.objects(statement, RDF.object)):
+            return str(statement).rpartition("#")[2]
     return ""
 
 

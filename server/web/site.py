@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import NoReturn
+from urllib.parse import quote, urlencode
 
 from flask import Response, abort, g, render_template, request
 from markupsafe import Markup, escape
 
+from ..build.licences import LICENCES
 from ..dates import spoken_date
 from ..numbers import number
 from ..formats import HTML, Format, by_extension
@@ -59,9 +61,15 @@ def context() -> dict:
     # The page in the other language (the switch). Its versions for search engines (hreflang) only a page to index
     # names, from its canonical URL (`render_page`): not an error, a result page or a search (a review: they
     # carried every parameter, a long query three times).
+    settings = get_settings()
     return {
         "lang": lang,
         "t": lambda key, **values: message(key, lang).format(**values) if values else message(key, lang),
+        "licences": LICENCES,  # the footer links their texts (a municipal officer's review: it named them only)
+        "operator_links": [(href, message(key, lang)) for href, key in (
+            (settings.contact and contact_link(settings.contact), "footer.contact"),
+            (settings.imprint, "footer.imprint"), (settings.privacy, "footer.privacy")) if href],
+        "report_link": lambda subject, about: settings.contact and contact_link(settings.contact, subject, about),
         "number": lambda n: number(n, lang),
         "degrees": lambda lat, lon: degrees(lat, lon, lang),
         "lang_of": lang_attribute,
@@ -74,6 +82,16 @@ def context() -> dict:
         "switch_url": here.url(path, **params, lang=other),
         "switch_lang": other,
     }
+
+
+def contact_link(contact: str, subject: str = "", about: str = "") -> str:
+    """Where a reader writes to the operator (MPSC_CONTACT): for an e-mail address a mailto: link whose subject and
+    body name the page the reader is on (`subject`, `about`), so that a report arrives with its place; an http(s)
+    URL as it is, since its form's parameters are not known here."""
+    if contact.startswith(("http://", "https://")):
+        return contact
+    fields = {name: value for name, value in (("subject", subject), ("body", about)) if value}
+    return f"mailto:{contact}" + ("?" + urlencode(fields, quote_via=quote) if fields else "")
 
 
 class InLanguage(str):
