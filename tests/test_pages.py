@@ -264,6 +264,17 @@ def test_a_contact_that_is_neither_mail_nor_web_address_is_refused(settings, con
         settings.with_(contact=contact)
 
 
+def test_a_resource_page_suggests_how_to_cite_it(base_url, release):
+    """A municipal officer's review: no page said how to cite it in a council paper, nor which release it shows."""
+    cite = page(base_url + "doc/project/bamberg", "de").split('<section class="card cite">', 1)[1].split("</section>")[0]
+    assert (f"„Smart City Bamberg“. In: Modellprojekte Smart Cities – offener Wissensgraph, Version {release.version}, "
+            "Stand ") in cite
+    assert "<code>https://w3id.org/mpsc/id/project/bamberg</code>" in cite and ">CC BY 4.0</a>." in cite
+    place = page(base_url + "doc/municipality/09461000", "en").split('<section class="card cite">', 1)[1]
+    assert "“Bamberg (Bavaria)”. In: " in place and f"version {release.version}, " in place
+    assert ">CC BY 4.0</a>, <a href=\"https://www.govdata.de/dl-de/by-2-0\" rel=\"license\">dl-de/by-2-0</a>." in place
+
+
 def test_charter_nests_recommendations_under_guidelines(base_url):
     html = page(base_url + "charter")
     guideline = html[html.index(f'href="{base_url}doc/charter/guideline-1"'):html.index(f'href="{base_url}doc/charter/guideline-2"')]

@@ -525,6 +525,10 @@ MESSAGES = {
     "footer.contact": ("Kontakt und Fehlermeldungen", "Contact and corrections"),
     "footer.imprint": ("Impressum", "Imprint"),
     "footer.privacy": ("Datenschutz", "Privacy"),
+    "cite.heading": ("Zitieren", "Cite"),
+    "cite.text": ("„{title}“. In: {dataset}, Version {version}, Stand {day}.",
+                  "“{title}”. In: {dataset}, version {version}, {day}."),
+    "cite.licence": ("Lizenz:", "Licence:"),
     "res.report": ("Fehler auf dieser Seite melden", "Report an error on this page"),
     "res.report_subject": ("Fehler: {label}", "Error: {label}"),
 }

@@ -14,6 +14,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
+from ..build.licences import LICENCES
 from ..dates import spoken_date
 from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
@@ -286,12 +287,27 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
     canonical = page_versions()[names.lang]
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
-                       alternates=alternates(iri, HTML),
+                       alternates=alternates(iri, HTML), citation=citation(iri, names.lang),
                        map=place_map(iri, page.point, part_points(graph, iri, page.point),
                                      names.link.base + "map/germany.svg"))
 
 
 PLACES = (MPSC.State, MPSC.District, MPSC.MunicipalAssociation, MPSC.Municipality)
+
+
+def citation(iri: str, lang: str) -> dict:
+    """What a page's suggested citation names besides the page's title: the dataset's title, the release shown (its
+    version and day) and the licences of the graphs that hold the resource's facts, by their short names (their
+    attribution texts, which a copy carries, are the documents'), linked to their texts (a municipal officer's
+    review: no page said how to cite it, nor which release it shows)."""
+    release, dataset = served_release(), str(iris.dataset())
+    titles = per_release.value("dataset-titles", lambda: queries.labels_by_language(
+        get_store().select(queries.labels([dataset]))).get(dataset, {}))
+    by_iri = {licence.dcat_ap_de: licence for licence in LICENCES.values()}
+    found = {str(row["licence"]) for row in get_store().select(queries.document_licences(iri))}
+    licences = sorted((by_iri[name] for name in found if name in by_iri), key=lambda licence: licence.short)
+    return {"dataset": preferred(titles, lang), "version": release.version if release else "",
+            "day": release.manifest.get("modified", "") if release else "", "licences": licences}
 
 
 def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[list[Value], str | None]:
