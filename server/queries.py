@@ -250,6 +250,17 @@ def projects_in(place: str) -> str:
     {place} schema:containedInPlace ?district }} }}"""
 
 
+def projects_of_wholes(place: str) -> str:
+    """The model projects a district or municipal association that `place` lies in carries or takes part in (as
+    grantee or member), which `projects_in` names only where a source says the district applied for all its
+    municipalities (a municipal officer's review: Marktredwitz's page named nothing of the Landkreis Wunsiedel's)."""
+    place = iri(place)
+    return PROLOGUE + f"""SELECT DISTINCT ?project WHERE {{ {place} schema:containedInPlace ?whole .
+  VALUES ?kind {{ mpsc:District mpsc:MunicipalAssociation }} ?whole a ?kind .
+  ?project a mpsc:ModelProject ; mpsc:grantee ?grantee . {{ ?project mpsc:grantee ?whole }} UNION
+  {{ ?grantee org:hasMember ?whole }} }}"""
+
+
 # The property that holds a funding figure's amount, by how the sources bound it (namespaces.AMOUNT_BY_BOUND; their
 # words: numbers.BOUND_WORDS).
 _BOUNDS = ("VALUES (?boundBy ?bound) { " + " ".join(f'(<{prop}> "{bound}")' for bound, prop in AMOUNT_BY_BOUND.items())

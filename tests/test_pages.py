@@ -275,6 +275,19 @@ def test_a_resource_page_suggests_how_to_cite_it(base_url, release):
     assert ">CC BY 4.0</a>, <a href=\"https://www.govdata.de/dl-de/by-2-0\" rel=\"license\">dl-de/by-2-0</a>." in place
 
 
+def test_a_town_names_the_project_of_its_district(base_url):
+    """A municipal officer's review: Marktredwitz's page named nothing of the project the Landkreis Wunsiedel, which
+    it lies in, carries (no source says the district applied for all its towns, so it is no project "here")."""
+    html = page(base_url + "doc/municipality/09479136", "de")
+    above = html.split("Modellprojekte des übergeordneten Kreises oder Gemeindeverbands</h2>", 1)[1].split("</section>")[0]
+    assert f'href="{base_url}doc/project/landkreis-wunsiedel"' in above
+    assert "Modellprojekte in diesem Gebiet" not in html
+    # a town in a district whose project covers it names the project once, as a project here (Issigau, Landkreis Hof)
+    issigau = page(base_url + "doc/municipality/09475137", "de")
+    assert issigau.count(f'href="{base_url}doc/project/landkreis-hof"') == 1
+    assert "übergeordneten Kreises" not in issigau
+
+
 def test_charter_nests_recommendations_under_guidelines(base_url):
     html = page(base_url + "charter")
     guideline = html[html.index(f'href="{base_url}doc/charter/guideline-1"'):html.index(f'href="{base_url}doc/charter/guideline-2"')]

@@ -224,6 +224,8 @@ MESSAGES = {
     "res.anchor": ("Link zu diesem Abschnitt", "Link to this section"),
     "res.projects": ("Projekte", "Projects"),
     "res.projects_here": ("Modellprojekte in diesem Gebiet", "Model projects in this area"),
+    "res.projects_above": ("Modellprojekte des übergeordneten Kreises oder Gemeindeverbands",
+                           "Model projects of the district or municipal association it belongs to"),
     "res.model_project": ("Modellprojekt", "model project"),
     "res.projects_list": ("In der Projektliste mit Staffel und Kategorie", "In the project list, with round and category"),
     "res.participants": ("Beteiligte", "Taking part"),

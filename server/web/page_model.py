@@ -81,6 +81,7 @@ class Page:
     sections: list[Section] = field(default_factory=list)
     projects: list[Value] = field(default_factory=list)
     projects_here: list[Value] = field(default_factory=list)  # of a place: in it or covering it (resources.py)
+    projects_above: list[Value] = field(default_factory=list)  # of the district or association a place lies in
     projects_list: str | None = None  # of a state: the project list filtered to it
     participants: list[Value] = field(default_factory=list)
     point: tuple[float, float] | None = None

@@ -283,6 +283,7 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     names = namer(graph, iri)
     page = build_page(graph, iri, names, totals)
     page.projects_here, page.projects_list = projects_here(graph, iri, page, names)
+    page.projects_above = projects_above(graph, iri, page, names)
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
     canonical = page_versions()[names.lang]
@@ -315,17 +316,33 @@ def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[lis
     in itself (`page.projects`), named for the reader; and for a state, its filter of the project list."""
     if not any((URIRef(iri), RDF.type, kind) in graph for kind in PLACES):
         return [], None
-    found = sorted({str(row["project"]) for row in get_store().select(queries.projects_in(iri))})
+    found = {str(row["project"]) for row in get_store().select(queries.projects_in(iri))}
+    state = (URIRef(iri), RDF.type, MPSC.State) in graph
+    return (named_projects(found, names, {v.href for v in page.projects}),
+            names.link.url("projects", state=queries.facet_key(iri)) if state and found else None)
+
+
+def projects_above(graph: Graph, iri: str, page: Page, names: Namer) -> list[Value]:
+    """The model projects of the district or municipal association a municipality or association lies in
+    (`queries.projects_of_wholes`) that the page names nowhere else: the district's project is not the town's, but a
+    town's officer looks for it there."""
+    if not any((URIRef(iri), RDF.type, kind) in graph for kind in (MPSC.Municipality, MPSC.MunicipalAssociation)):
+        return []
+    found = {str(row["project"]) for row in get_store().select(queries.projects_of_wholes(iri))}
+    return named_projects(found, names, {v.href for v in (*page.projects, *page.projects_here)})
+
+
+def named_projects(found: set[str], names: Namer, shown: set[str]) -> list[Value]:
+    """The projects `found`, named for the reader and sorted by name, but those whose page link is `shown`."""
     table = queries.labels_by_language(get_store().select(queries.labels(found))) if found else {}
-    taking_part, values = {v.href for v in page.projects}, []
-    for project in found:
+    values = []
+    for project in sorted(found):
         labels = table.get(project, {})
         text = preferred(labels, names.lang) or project
         value = Value(text, names.link.resource(project), lang=other_tag(labels, text, names.lang))
-        if value.href not in taking_part:
+        if value.href not in shown:
             values.append(value)
-    state = (URIRef(iri), RDF.type, MPSC.State) in graph
-    return by_text(values), names.link.url("projects", state=queries.facet_key(iri)) if state and found else None
+    return by_text(values)
 
 
 # The places whose map shows their municipalities, by the word its caption names them with (maps.Parts).
