@@ -109,6 +109,18 @@ def test_official_forms_abbreviations_titles_and_ids(base_url, text, iri):
     assert iri in found(base_url, text)[:3]
 
 
+@pytest.mark.parametrize("text, iri", [
+    ("Smart City Köln", "https://w3id.org/mpsc/id/project/koeln"),
+    ("Modellprojekt Köln", "https://w3id.org/mpsc/id/project/koeln"),
+    ("Smart City Würzburg", "https://w3id.org/mpsc/id/municipality/09663000"),
+    ("LK Hof", "https://w3id.org/mpsc/id/district/09475"),
+])
+def test_the_programmes_words_and_district_abbreviations_do_not_keep_a_name_from_being_found(base_url, text, iri):
+    """A municipal officer's review: "Smart City Köln", "Modellprojekt Köln" and "LK Hof" found nothing, as no name
+    holds those words; a text that finds nothing is searched again without them."""
+    assert iri in found(base_url, text)[:3]
+
+
 def test_suggestions_have_exactly_the_editors_keys_in_the_readers_language(base_url):
     de = suggest(base_url, "Köln", lang="de", limit=2)
     assert len(de) == 2 and all(set(hit) == {"iri", "label", "type", "description"} for hit in de)

@@ -83,6 +83,21 @@ class Hit:
         return {"iri": self.iri, "label": self.label, "type": self.type, "description": self.description}
 
 
+# Words that name the programme rather than a project or a place, which readers add to a name ("Smart City Köln",
+# "Modellprojekt Würzburg", folded), and abbreviations of district words ("LK Hof"): a municipal officer's review
+# found those searches empty, as no name holds the words.
+PROGRAMME_WORDS = frozenset({"smart", "city", "cities", "modellprojekt", "modellprojekte", "projekt", "model",
+                             "project", "mpsc"})
+ABBREVIATIONS = {"lk": "landkreis", "lkr": "landkreis", "kr": "kreis"}
+
+
+def plainer(text: str) -> str:
+    """`text` without the programme's words and with district words written out: what `Finder.search` asks for
+    when the text itself finds nothing ("" when nothing but the programme's words is left)."""
+    words = [ABBREVIATIONS.get(names.fold(word), word) for word in text.split()]
+    return " ".join(word for word in words if names.fold(word) not in PROGRAMME_WORDS)
+
+
 def _after(prefix: str) -> str:
     """The smallest string greater than every string starting with `prefix` (for an index range scan)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else prefix
@@ -143,7 +158,16 @@ class Finder:
         return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
 
     def search(self, text: str, lang: str = DEFAULT, limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
-        """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all."""
+        """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all; for a text
+        that finds nothing, those of the text without the programme's words and with district words written out
+        (`plainer`)."""
+        hits, total = self._search(text, lang, limit, offset)
+        plain = plainer(text)
+        if total or not plain or plain == text:
+            return hits, total
+        return self._search(plain, lang, limit, offset)
+
+    def _search(self, text: str, lang: str, limit: int, offset: int) -> tuple[list[Hit], int]:
         words = _words(text)
         if not words:
             return [], 0
