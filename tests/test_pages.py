@@ -225,6 +225,14 @@ def test_code_list_values_are_named_not_shown_as_iris(base_url):
         assert ">http://publications.europa.eu/" not in shown and ">http://dcat-ap.de/def/licenses/" not in shown
 
 
+def test_political_geocoding_uris_are_named_by_their_kind_and_key(base_url):
+    """A municipal officer's review: "politische Geokodierung http://dcat-ap.de/def/politicalGeocoding/…"."""
+    html = page(base_url + "doc/municipality/09461000", "de")
+    assert re.search(r'href="http://dcat-ap\.de/def/politicalGeocoding/regionalKey/094610000000"[^>]*>'
+                     r'Regionalschlüssel \(ARS\) 094610000000<', html)
+    assert ">http://dcat-ap.de/def/politicalGeocoding/" not in html
+
+
 def test_other_labels_in_the_readers_language_come_first(base_url):
     """A municipal officer's review: sorted by their text, the English "Cooperation of …" came first on German pages."""
     for lang, first in (("de", "Kooperation "), ("en", "Cooperation of ")):

@@ -708,7 +708,25 @@ def message(key: str, lang: str) -> str:
     return pair[LANGUAGES.index(lang)] if pair else key
 
 
+# DCAT-AP.de's political geocoding URIs (…/politicalGeocoding/{kind}/{key}), named by the kind of key and the key
+# (a municipal officer's review: place pages showed them as bare IRIs)
+GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
+GEOCODING_KINDS = {"stateKey": ("Landesschlüssel", "state key"), "districtKey": ("Kreisschlüssel", "district key"),
+                   "municipalAssociationKey": ("Gemeindeverbandsschlüssel", "municipal association key"),
+                   "municipalityKey": ("Gemeindeschlüssel (AGS)", "municipality key (AGS)"),
+                   "regionalKey": ("Regionalschlüssel (ARS)", "regional key (ARS)"), "Level": ("Ebene", "level")}
+GEOCODING_LEVELS = {"federal": ("Bund", "federal")}
+
+
 def term_label(iri, lang: str) -> str | None:
-    """The label of a reused vocabulary term, if we name it."""
+    """The label of a reused vocabulary term or code-list value, if we name it."""
     pair = TERMS.get(URIRef(str(iri)))
-    return pair[LANGUAGES.index(lang)] if pair else None
+    if pair:
+        return pair[LANGUAGES.index(lang)]
+    if not str(iri).startswith(GEOCODING):
+        return None
+    kind, _, key = str(iri)[len(GEOCODING):].partition("/")
+    if kind not in GEOCODING_KINDS or not key:
+        return None
+    named = GEOCODING_LEVELS.get(key, (key, key))[LANGUAGES.index(lang)]
+    return f"{GEOCODING_KINDS[kind][LANGUAGES.index(lang)]} {named}"
