@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import re
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -214,7 +214,8 @@ def _url_problem(url: str) -> str:
     except ValueError:
         return "has a port that is no number from 1 to 65535"
     if parts.username is not None:  # urllib would take it for the host, and every log line would show it
-        return "must not carry a user name or password (MPSC_STORE_USER and MPSC_STORE_PASSWORD, for `mpsc load`)"
+        return ("must not carry a user name or password (a store's: MPSC_STORE_USER and MPSC_STORE_PASSWORD, for "
+                "`mpsc load`)")
     return ""
 
 
@@ -248,13 +249,20 @@ def _optional_url_problem(url: str) -> str:
     return url and _url_problem(url)
 
 
-_MAILBOX = re.compile(r"[^@\s<>\"(),;:\\\[\]]+@[^@\s<>\"(),;:\\\[\]]+\.[A-Za-z0-9-]+")
+# An e-mail address as a mailto: link may carry it unquoted: no characters that end it or start its query (RFC 6068).
+_MAILBOX = re.compile(r"[^@\s<>\"(),;:\\\[\]?#%&/]+@[^@\s<>\"(),;:\\\[\]?#%&/]+\.[A-Za-z0-9-]+")
+
+
+def contact_is_web(contact: str) -> bool:
+    """Whether MPSC_CONTACT is a web address (else an e-mail address): the one reading of it, for its check and
+    its link (a review: `HTTPS://…` passed the check as a URL and was linked as `mailto:HTTPS://…`)."""
+    return urlsplit(contact).scheme.lower() in ("http", "https")
 
 
 def _contact_problem(contact: str) -> str:
     """Why MPSC_CONTACT is neither an e-mail address nor an http(s) URL ("" if it is one, or empty): pages link it,
     and a `javascript:` address there would run in every reader's browser."""
-    if not contact or _MAILBOX.fullmatch(contact):
+    if not contact or (_MAILBOX.fullmatch(contact) and not contact_is_web(contact)):
         return ""
     return _url_problem(contact).replace("must be", "must be an e-mail address or", 1)
 

@@ -166,6 +166,13 @@ def ontology_versions() -> str:
 }}"""
 
 
+def dataset_titles_and_day() -> str:
+    """The dataset's titles and the day its release was written (`dcterms:modified`), from the metadata graph of the
+    release the store serves: what a page's suggested citation names."""
+    return PROLOGUE + f"""SELECT ?p ?value WHERE {{ GRAPH {iri(METADATA_GRAPH)} {{
+  {iri(str(iris.dataset()))} ?p ?value VALUES ?p {{ dcterms:title dcterms:modified }} }} }}"""
+
+
 def catalog() -> str:
     """The DCAT catalogue: the metadata graph without VoID's statistics (class and property partitions, linksets)."""
     return PROLOGUE + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
@@ -250,13 +257,14 @@ def projects_in(place: str) -> str:
     {place} schema:containedInPlace ?district }} }}"""
 
 
-def projects_of_wholes(place: str) -> str:
-    """The model projects a district or municipal association that `place` lies in carries or takes part in (as
-    grantee or member), which `projects_in` names only where a source says the district applied for all its
-    municipalities (a municipal officer's review: Marktredwitz's page named nothing of the Landkreis Wunsiedel's)."""
-    place = iri(place)
+def projects_of_wholes(place: str, kinds) -> str:
+    """The model projects a unit of `kinds` (districts, municipal associations) that `place` lies in carries or
+    takes part in (as grantee or member), which `projects_in` names only where a source says the district applied
+    for all its municipalities (a municipal officer's review: Marktredwitz's page named nothing of the Landkreis
+    Wunsiedel's)."""
+    place, kinds = iri(place), " ".join(iri(str(kind)) for kind in kinds)
     return PROLOGUE + f"""SELECT DISTINCT ?project WHERE {{ {place} schema:containedInPlace ?whole .
-  VALUES ?kind {{ mpsc:District mpsc:MunicipalAssociation }} ?whole a ?kind .
+  VALUES ?kind {{ {kinds} }} ?whole a ?kind .
   ?project a mpsc:ModelProject ; mpsc:grantee ?grantee . {{ ?project mpsc:grantee ?whole }} UNION
   {{ ?grantee org:hasMember ?whole }} }}"""
 

@@ -60,6 +60,7 @@ def test_printed_pages_keep_the_lists_columns_and_leave_the_site_chrome_out(base
             return cell.getBoundingClientRect().right <= document.documentElement.clientWidth + 1; })()""")
         browser.open(base_url + "doc/project/bamberg")
         assert browser.evaluate("getComputedStyle(document.querySelector('.columns')).display") == "block"
+        assert browser.evaluate("getComputedStyle(document.querySelector('.card.formats')).display") == "none"
     finally:
         browser.call("Emulation.setEmulatedMedia", media="")
         browser.call("Emulation.clearDeviceMetricsOverride")

@@ -126,7 +126,7 @@ def test_a_caption_counts_the_municipalities_the_register_gives_no_point(base_ur
     assert placed == total - 1
     figure = map_of(base_url, "doc/district/16063")
     assert figure.count('class="part"') == placed
-    assert f"{placed} der {total} Gemeinden des Kreises: für die übrigen nennt das Register keinen Punkt" in figure
+    assert f"{placed} der {total} Gemeinden des Kreises (1 ohne Punkt im Register)" in figure
     assert f"{placed} of the {total} municipalities of the district" in map_of(base_url, "doc/district/16063", "en")
 
 

@@ -115,8 +115,7 @@ def test_funding_by_round(store):
     assert sums[("2019", "federal grant")] == (5, 46_517_000)
     # Lohmar's "knapp 3,7 Mio" is approximate; Jena's lead is the 15.7 Mio grant of 2020, not the 17.5 Mio the
     # sources do not call grant or volume (sources/curation/funding.csv, a journalist's review)
-    # Rostock's 12 Mio is not stated as grant or volume (a fact audit): its grant is the 11.6 Mio "etwa" of its
-    # project site, approximate
+    # Rostock's 12 Mio is not stated as grant or volume (a fact audit), nor its 11.6 Mio
     assert sums[("2020", "federal grant")] == (18, 198_269_775)
     # Pforzheim's 9.1 Mio is its total volume, no grant (funding.csv); Konstanz's grant is the 6 Mio of its council's
     # cut in December 2025, not the 9.5 Mio it superseded (a researcher's review)

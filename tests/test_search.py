@@ -7,6 +7,7 @@ first.
 from __future__ import annotations
 
 import csv
+import html
 import re
 import sqlite3
 import time
@@ -111,14 +112,20 @@ def test_official_forms_abbreviations_titles_and_ids(base_url, text, iri):
 
 @pytest.mark.parametrize("text, iri", [
     ("Smart City Köln", "https://w3id.org/mpsc/id/project/koeln"),
+    ("Smart-City Köln", "https://w3id.org/mpsc/id/project/koeln"),
     ("Modellprojekt Köln", "https://w3id.org/mpsc/id/project/koeln"),
     ("Smart City Würzburg", "https://w3id.org/mpsc/id/municipality/09663000"),
     ("LK Hof", "https://w3id.org/mpsc/id/district/09475"),
 ])
 def test_the_programmes_words_and_district_abbreviations_do_not_keep_a_name_from_being_found(base_url, text, iri):
     """A municipal officer's review: "Smart City Köln", "Modellprojekt Köln" and "LK Hof" found nothing, as no name
-    holds those words; a text that finds nothing is searched again without them."""
+    holds those words; a text that finds nothing is searched again without them, and the answer says which text."""
     assert iri in found(base_url, text)[:3]
+    answer = fetch(base_url + "search", q=text, format="json").json()
+    assert answer["query"] == text and answer["searched"] != text
+    page = fetch(base_url + "search", q=text, lang="de", headers={"Accept": "text/html"}).body.decode()
+    assert f"Keine Treffer für „{html.escape(text, quote=False)}“." in page
+    assert f"Treffer für „{html.escape(answer['searched'], quote=False)}“" in page
 
 
 def test_suggestions_have_exactly_the_editors_keys_in_the_readers_language(base_url):

@@ -126,6 +126,18 @@ def test_the_endpoint_over_the_remote_store_matches_the_embedded_one(oxigraph, r
             assert ("MPSC_QUERY_MEMORY" in limits) == ("MPSC_QUERY_MEMORY" in description) == (url == embedded)
 
 
+def test_a_replica_without_release_files_shows_pages_citing_the_stores_release(oxigraph, tmp_path):
+    """A review of the citation: it named the release of the releases folder, which a replica over a remote store
+    may lack (every resource page was a 500) or hold in another version; it names the store's."""
+    empty = tmp_path / "releases"
+    empty.mkdir()
+    with serve_app(Settings.from_env(releases=empty, store=oxigraph + "/query")) as url:
+        answer = fetch(url + "doc/" + ULM.split("/id/", 1)[1], lang="en", headers={"Accept": "text/html"})
+    assert answer.status == 200, answer.body[:300]
+    cite = answer.body.decode().split('<section class="card cite">', 1)[1].split("</section>", 1)[0]
+    assert "version remote1" in cite
+
+
 def test_readers_never_see_a_half_loaded_release(tmp_path):
     """While `mpsc load` replaces release A by B, every reader sees all of A or all of B."""
     with oxigraph_server(tmp_path / "swap") as base:

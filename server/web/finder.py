@@ -5,6 +5,7 @@ service, say):
 
     finder = Finder(path_to_search_sqlite)
     hits, total = finder.search("Koeln", lang="de", limit=10, offset=0)
+    hits, total, searched = finder.find("Smart City Köln", lang="de")  # "köln" where the text itself finds nothing
     hits[0].iri, hits[0].label, hits[0].type, hits[0].description, hits[0].match  # "exact", …
 
 `finder.fragments(iri)` lists the #fragment resources of a resource's document (`…#geometry`), which the build
@@ -23,11 +24,13 @@ call (SQLite opens in microseconds), so one Finder serves every thread.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import names
 from .i18n import DEFAULT, LANGUAGES
@@ -86,16 +89,28 @@ class Hit:
 # Words that name the programme rather than a project or a place, which readers add to a name ("Smart City Köln",
 # "Modellprojekt Würzburg", folded), and abbreviations of district words ("LK Hof"): a municipal officer's review
 # found those searches empty, as no name holds the words.
-PROGRAMME_WORDS = frozenset({"smart", "city", "cities", "modellprojekt", "modellprojekte", "projekt", "model",
-                             "project", "mpsc"})
-ABBREVIATIONS = {"lk": "landkreis", "lkr": "landkreis", "kr": "kreis"}
+PROGRAMME_WORDS = frozenset({"smart", "city", "cities", "smartcity", "modellprojekt", "modellprojekte", "projekt",
+                             "model", "project", "mpsc"})
+ABBREVIATIONS = {"lk": "Landkreis", "lkr": "Landkreis", "kr": "Kreis"}
 
 
 def plainer(text: str) -> str:
-    """`text` without the programme's words and with district words written out: what `Finder.search` asks for
-    when the text itself finds nothing ("" when nothing but the programme's words is left)."""
-    words = [ABBREVIATIONS.get(names.fold(word), word) for word in text.split()]
-    return " ".join(word for word in words if names.fold(word) not in PROGRAMME_WORDS)
+    """`text` without the programme's words, written apart or joined ("Smart-City", "SmartCity"), and with district
+    words written out, its other words as written: what `Finder.find` asks for when the text itself finds nothing
+    ("" when nothing but the programme's words is left)."""
+    kept = []
+    for word in re.split(r"[\s\-–/]+", text):
+        folded = names.fold(word)
+        if folded and not all(part in PROGRAMME_WORDS for part in folded.split()):
+            kept.append(ABBREVIATIONS.get(folded, word))
+    return " ".join(kept)
+
+
+class Found(NamedTuple):
+    """What `Finder.find` found: the hits on the page asked for, how many in all, and the text it searched."""
+    hits: list
+    total: int
+    searched: str
 
 
 def _after(prefix: str) -> str:
@@ -157,17 +172,17 @@ class Finder:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
 
-    def search(self, text: str, lang: str = DEFAULT, limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
-        """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all; for a text
-        that finds nothing, those of the text without the programme's words and with district words written out
-        (`plainer`)."""
-        hits, total = self._search(text, lang, limit, offset)
+    def find(self, text: str, lang: str = DEFAULT, limit: int = 20, offset: int = 0) -> Found:
+        """`search` for `text`, and where that finds nothing, for the text without the programme's words and with
+        district words written out (`plainer`), saying which text it searched."""
+        hits, total = self.search(text, lang, limit, offset)
         plain = plainer(text)
-        if total or not plain or plain == text:
-            return hits, total
-        return self._search(plain, lang, limit, offset)
+        if total or not plain or names.fold(plain) == names.fold(text):
+            return Found(hits, total, text)
+        return Found(*self.search(plain, lang, limit, offset), plain)
 
-    def _search(self, text: str, lang: str, limit: int, offset: int) -> tuple[list[Hit], int]:
+    def search(self, text: str, lang: str = DEFAULT, limit: int = 20, offset: int = 0) -> tuple[list[Hit], int]:
+        """The hits for `text` from `offset`, at most `limit`, best first, and how many there are in all."""
         words = _words(text)
         if not words:
             return [], 0

@@ -13,6 +13,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from ..build.licences import LICENCES
+from ..build.metadata import EU_FILE_TYPE
+from ..formats import FORMATS
 from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
 from ..namespaces import (ADMS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS,
                           VANN, VCARD, VOID)
@@ -82,6 +84,8 @@ MESSAGES = {
                     "in official forms (“Köln, Stadt”, “Kirchheim b. München”), without umlauts (“Koeln”) and by AGS, "
                     "ARS or Wikidata id. Exact matches come first, then names beginning with the text, then names "
                     "containing all its words; within each, what belongs to the programme first."),
+    # a text that found nothing, searched again without the programme's words (finder.plainer)
+    "search.instead": ("Keine Treffer für „{text}“.", "No results for “{text}”."),
     "search.total": ("{n} Treffer für „{text}“", "{n} results for “{text}”"),
     "search.one": ("1 Treffer für „{text}“", "1 result for “{text}”"),
     "search.page": ("Seite {page} von {pages}", "page {page} of {pages}"),
@@ -209,9 +213,8 @@ MESSAGES = {
     "res.location": ("Lage", "Location"),
     "res.part": ("Teil dieser Beschreibung", "Part of this description"),
     "map.parts": ("Die {n} Gemeinden {whose}; hervorgehoben sein Land", "The {n} municipalities {whose}; its state highlighted"),
-    "map.some_parts": ("{n} der {total} Gemeinden {whose}: für die übrigen nennt das Register keinen Punkt; "
-                       "hervorgehoben sein Land",
-                       "{n} of the {total} municipalities {whose}: the register gives no point for the others; its "
+    "map.some_parts": ("{n} der {total} Gemeinden {whose} ({missing} ohne Punkt im Register); hervorgehoben sein Land",
+                       "{n} of the {total} municipalities {whose} ({missing} without a point in the register); its "
                        "state highlighted"),
     "map.whose.district": ("des Kreises", "of the district"),
     "map.whose.association": ("des Gemeindeverbands", "of the municipal association"),
@@ -528,16 +531,14 @@ MESSAGES = {
     "footer.imprint": ("Impressum", "Imprint"),
     "footer.privacy": ("Datenschutz", "Privacy"),
     "cite.heading": ("Zitieren", "Cite"),
-    "cite.text": ("„{title}“. In: {dataset}, Version {version}, Stand {day}.",
-                  "“{title}”. In: {dataset}, version {version}, {day}."),
+    "cite.text": ("„{title}“. In: {dataset}, Version {version}", "“{title}”. In: {dataset}, version {version}"),
+    "cite.day": (", Stand {day}", ", {day}"),
     "cite.licence": ("Lizenz:", "Licence:"),
     "res.report": ("Fehler auf dieser Seite melden", "Report an error on this page"),
     "res.report_subject": ("Fehler: {label}", "Error: {label}"),
 }
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
-FILE_TYPES = {"CSV": "CSV", "JSON": "JSON", "JSON_LD": "JSON-LD", "RDF_N_QUADS": "N-Quads", "RDF_N_TRIPLES": "N-Triples",
-              "RDF_TURTLE": "Turtle", "SPARQLQ": "SPARQL"}
 
 # Reused terms from other vocabularies, as a reader would name them.
 TERMS = {
@@ -550,7 +551,8 @@ TERMS = {
     URIRef(EU_AUTHORITY + "data-theme/GOVE"): ("Regierung und öffentlicher Sektor", "Government and public sector"),
     URIRef(EU_AUTHORITY + "data-theme/REGI"): ("Regionen und Städte", "Regions and cities"),
     URIRef(EU_AUTHORITY + "data-theme/TECH"): ("Wissenschaft und Technologie", "Science and technology"),
-    **{URIRef(EU_AUTHORITY + "file-type/" + code): (name, name) for code, name in FILE_TYPES.items()},
+    # the file types the catalogue names (build/metadata.py), by the name of their format where we know it
+    **{URIRef(EU_FILE_TYPE + fmt.eu_file_type): (fmt.label, fmt.label) for fmt in FORMATS if fmt.eu_file_type},
     **{URIRef(licence.dcat_ap_de): (licence.name, licence.name) for licence in LICENCES.values()},
     DCTERMS.PeriodOfTime: ("Zeitraum", "period of time"),
     VCARD.Organization: ("Organisation", "organisation"),
@@ -723,6 +725,8 @@ def term_label(iri, lang: str) -> str | None:
     pair = TERMS.get(URIRef(str(iri)))
     if pair:
         return pair[LANGUAGES.index(lang)]
+    if str(iri).startswith(EU_FILE_TYPE):  # one the formats do not name (CSV, JSON, SPARQLQ): its code
+        return str(iri)[len(EU_FILE_TYPE):]
     if not str(iri).startswith(GEOCODING):
         return None
     kind, _, key = str(iri)[len(GEOCODING):].partition("/")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-from html import escape
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from html import escape
 
 from .. import iris
 from ..numbers import number
@@ -55,10 +55,15 @@ def _path(geometry: dict) -> str:
 
 
 @cache
+def _collection() -> dict:
+    """The states' GeoJSON FeatureCollection, read once."""
+    return json.loads(GEOJSON.read_text(encoding="utf-8"))
+
+
+@cache
 def states() -> dict[str, tuple[str, str]]:
     """{two-digit key: (name, SVG path data)} of the 16 states."""
-    features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
-    return {f["properties"]["ars"]: (f["properties"]["name"], _path(f["geometry"])) for f in features}
+    return {f["properties"]["ars"]: (f["properties"]["name"], _path(f["geometry"])) for f in _collection()["features"]}
 
 
 @cache
@@ -67,7 +72,7 @@ def background() -> str:
     attribution its sources ask for as its description, as the GeoJSON states it (a GIS review: the SVG, a
     published file of its own, named neither)."""
     paths = "".join(f'<path d="{d}"/>' for _, d in states().values())
-    credit = escape(json.loads(GEOJSON.read_text(encoding="utf-8"))["attribution"])
+    credit = escape(_collection()["attribution"])
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
             f'height="{HEIGHT}"><desc>{credit}</desc><g fill="#e3e8ee" stroke="#7d8896" stroke-width="1.2" '
             f'stroke-linejoin="round">{paths}</g></svg>')

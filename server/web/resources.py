@@ -14,13 +14,13 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from .. import iris, queries, rdfio
-from ..build.licences import LICENCES
 from ..dates import spoken_date
 from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
-from .documents import alternates, construct_sorted, document_headers, rdf_response, with_alternates
+from .documents import (alternates, construct_sorted, document_headers, licence_texts, rdf_response, signposts,
+                        with_alternates)
 from .finder import Finder
 from .i18n import other_tag, preferred
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
@@ -288,7 +288,8 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
     canonical = page_versions()[names.lang]
     return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
-                       alternates=alternates(iri, HTML), citation=citation(iri, names.lang),
+                       alternates=alternates(iri, HTML), signposted=signposts(iri, HTML),
+                       citation=citation(iri, names.lang),
                        map=place_map(iri, page.point, part_points(graph, iri, page.point),
                                      names.link.base + "map/germany.svg"))
 
@@ -297,18 +298,15 @@ PLACES = (MPSC.State, MPSC.District, MPSC.MunicipalAssociation, MPSC.Municipalit
 
 
 def citation(iri: str, lang: str) -> dict:
-    """What a page's suggested citation names besides the page's title: the dataset's title, the release shown (its
-    version and day) and the licences of the graphs that hold the resource's facts, by their short names (their
-    attribution texts, which a copy carries, are the documents'), linked to their texts (a municipal officer's
-    review: no page said how to cite it, nor which release it shows)."""
-    release, dataset = served_release(), str(iris.dataset())
-    titles = per_release.value("dataset-titles", lambda: queries.labels_by_language(
-        get_store().select(queries.labels([dataset]))).get(dataset, {}))
-    by_iri = {licence.dcat_ap_de: licence for licence in LICENCES.values()}
-    found = {str(row["licence"]) for row in get_store().select(queries.document_licences(iri))}
-    licences = sorted((by_iri[name] for name in found if name in by_iri), key=lambda licence: licence.short)
-    return {"dataset": preferred(titles, lang), "version": release.version if release else "",
-            "day": release.manifest.get("modified", "") if release else "", "licences": licences}
+    """What a page's suggested citation names besides the page's title: the dataset's title, the release the store
+    serves (its version and day, from the store: a replica may hold no release files, or others), and the licences
+    of the graphs that hold the resource's facts with the attribution each asks for (dl-de/by-2-0's source note),
+    linked to their texts (a municipal officer's review: no page said how to cite it, nor which release it shows)."""
+    facts = per_release.value("dataset-citation", lambda: get_store().select(queries.dataset_titles_and_day()))
+    titles = {row["value"].language or "": str(row["value"]) for row in facts if row["p"] == DCTERMS.title}
+    day = next((str(row["value"]) for row in facts if row["p"] == DCTERMS.modified), "")
+    return {"dataset": preferred(titles, lang), "version": get_store().version, "day": day,
+            "licences": licence_texts(iri, attributed=True)}
 
 
 def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[list[Value], str | None]:
@@ -322,13 +320,18 @@ def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[lis
             names.link.url("projects", state=queries.facet_key(iri)) if state and found else None)
 
 
+# The places made of municipalities: their pages' maps show their municipalities (by the word a caption names them
+# with, maps.Parts), and a municipality's page the projects of those it lies in (`projects_above`).
+WHOLES = {MPSC.District: "district", MPSC.MunicipalAssociation: "association"}
+
+
 def projects_above(graph: Graph, iri: str, page: Page, names: Namer) -> list[Value]:
     """The model projects of the district or municipal association a municipality or association lies in
     (`queries.projects_of_wholes`) that the page names nowhere else: the district's project is not the town's, but a
     town's officer looks for it there."""
     if not any((URIRef(iri), RDF.type, kind) in graph for kind in (MPSC.Municipality, MPSC.MunicipalAssociation)):
         return []
-    found = {str(row["project"]) for row in get_store().select(queries.projects_of_wholes(iri))}
+    found = {str(row["project"]) for row in get_store().select(queries.projects_of_wholes(iri, WHOLES))}
     return named_projects(found, names, {v.href for v in (*page.projects, *page.projects_here)})
 
 
@@ -345,8 +348,6 @@ def named_projects(found: set[str], names: Namer, shown: set[str]) -> list[Value
     return by_text(values)
 
 
-# The places whose map shows their municipalities, by the word its caption names them with (maps.Parts).
-WHOLES = {MPSC.District: "district", MPSC.MunicipalAssociation: "association"}
 
 
 def part_points(graph: Graph, iri: str, point) -> Parts | None:

@@ -16,7 +16,7 @@ from ..errors import HttpError
 from ..formats import HTML, JSON
 from . import responses, served_index
 from .conneg import answers_json, choose, not_acceptable
-from .finder import Finder, Hit
+from .finder import Finder, Found, Hit
 from .params import MOST_PAGES, form_fields, whole_number
 from .site import page_tag, reader, render_page
 
@@ -69,15 +69,15 @@ def search() -> Response:
     return responses.conditional(page_tag("json"), lambda: results_json(text, page))
 
 
-def hits_for(text: str, page: int, lang: str) -> tuple[list[Hit], int]:
-    """The hits on `page` and how many there are in all; 404 for a page beyond the last (the first page of no
-    hits is an answer: nothing found)."""
-    hits, total = finder().search(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else ([], 0)
-    last = max(1, pages_of(total))
+def hits_for(text: str, page: int, lang: str) -> Found:
+    """The hits on `page`, how many there are in all and the text searched (`Finder.find`); 404 for a page beyond
+    the last (the first page of no hits is an answer: nothing found)."""
+    found = finder().find(text, lang, PAGE_SIZE, (page - 1) * PAGE_SIZE) if text else Found([], 0, text)
+    last = max(1, pages_of(found.total))
     if page > last:
         raise HttpError(404, f"This search has {last} page{'s' if last > 1 else ''} of results; there is no page {page}.",
                         words=("error.no_such_page", {"last": last, "page": page}))
-    return hits, total
+    return found
 
 
 def pages_of(total: int) -> int:
@@ -92,18 +92,18 @@ def near_misses(text: str, total: int, lang: str) -> list[Hit]:
 
 def results_page(text: str, page: int) -> Response:
     lang, link = reader()
-    hits, total = hits_for(text, page, lang)
+    hits, total, searched = hits_for(text, page, lang)
     pages = pages_of(total)
     nearby = {name: link.url("search", q=text, page=number) if 1 <= number <= pages else None
               for name, number in (("previous", page - 1), ("next", page + 1))}
-    return render_page("search.html", text=text, hits=hits, total=total, page=page, pages=pages, nearby=nearby,
-                       near=near_misses(text, total, lang), first=(page - 1) * PAGE_SIZE + 1)
+    return render_page("search.html", text=text, searched=searched, hits=hits, total=total, page=page, pages=pages,
+                       nearby=nearby, near=near_misses(text, total, lang), first=(page - 1) * PAGE_SIZE + 1)
 
 
 def results_json(text: str, page: int) -> Response:
     lang, link = reader()
-    hits, total = hits_for(text, page, lang)
-    body = {"query": text, "total": total, "page": page, "pageSize": PAGE_SIZE,
+    hits, total, searched = hits_for(text, page, lang)
+    body = {"query": text, "searched": searched, "total": total, "page": page, "pageSize": PAGE_SIZE,
             "results": [result(hit, link) for hit in hits],
             "near": [result(hit, link) for hit in near_misses(text, total, lang)]}
     return Response(json.dumps(body, ensure_ascii=False), content_type=JSON.content_type)
@@ -122,7 +122,7 @@ def suggest() -> Response:
     lang = reader()[0]
 
     def compute() -> Response:
-        hits = finder().search(text, lang, limit)[0] if text else []
+        hits = finder().find(text, lang, limit).hits if text else []
         return Response(json.dumps([hit.suggestion() for hit in hits], ensure_ascii=False),
                         content_type=JSON.content_type)
     return responses.conditional(page_tag("suggest"), compute)

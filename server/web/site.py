@@ -14,6 +14,7 @@ from flask import Response, abort, g, render_template, request
 from markupsafe import Markup, escape
 
 from ..build.licences import LICENCES
+from ..config import contact_is_web
 from ..dates import spoken_date
 from ..numbers import number
 from ..formats import HTML, Format, by_extension
@@ -88,8 +89,9 @@ def contact_link(contact: str, subject: str = "", about: str = "") -> str:
     """Where a reader writes to the operator (MPSC_CONTACT): for an e-mail address a mailto: link whose subject and
     body name the page the reader is on (`subject`, `about`), so that a report arrives with its place; an http(s)
     URL as it is, since its form's parameters are not known here."""
-    if contact.startswith(("http://", "https://")):
+    if contact_is_web(contact):
         return contact
+    about = about.replace("\r\n", "\n").replace("\n", "\r\n")  # a mail's line ends (RFC 6068 §5)
     fields = {name: value for name, value in (("subject", subject), ("body", about)) if value}
     return f"mailto:{contact}" + ("?" + urlencode(fields, quote_via=quote) if fields else "")
 
@@ -167,20 +169,27 @@ def render_page(template: str, code: int = 200, defining: dict | None = None, **
     versions = page_versions(defining) if code == 200 else None
     if versions:
         values.update(language_urls=versions, canonical=versions[lang])
+    values.setdefault("signposted", [])
     response = Response(render_template(template, **values), status=code, content_type=HTML.content_type)
     response.headers["Content-Language"] = lang
     response.vary.add("Accept-Language")
     return response
 
 
+# Settings a page shows (its footer's and report links, the result map's tiles): a page's ETag names them, so that a
+# server restarted with others answers no 304 for a page cached under the old ones (a review: it did).
+PAGE_SETTINGS = ("contact", "imprint", "privacy", "map_tiles", "map_attribution")
+
+
 def page_tag(*parts: str) -> str:
     """The ETag of an HTML page: the release the store serves, the release whose files the page shows (another one
-    where the releases folder lacks the store's: `served_release`), the full URL and the language decide its
-    bytes (so its 304 too says Vary: Accept-Language)."""
+    where the releases folder lacks the store's: `served_release`), the full URL, the language and the settings it
+    shows (PAGE_SETTINGS) decide its bytes (so its 304 too says Vary: Accept-Language)."""
     lang, _ = reader()
     responses.depends_on("Accept-Language")
-    shown = served_release()
-    return responses.etag(get_store().version, shown.version if shown else "", request.full_path, lang, *parts)
+    shown, settings = served_release(), get_settings()
+    return responses.etag(get_store().version, shown.version if shown else "", request.full_path, lang,
+                          *(getattr(settings, name) for name in PAGE_SETTINGS), *parts)
 
 
 def conditional_page(view):
