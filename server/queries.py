@@ -106,7 +106,8 @@ def document(resource: str, fragments: list[str] = (), sample: dict[str, int] | 
   UNION {{ {{ {incoming} }} OPTIONAL {{ ?in a ?int }} OPTIONAL {{ {label_triples("?in", "?inl", "?lp")} }} }}
   UNION {{ {r} mpsc:grantee ?g . ?g org:hasMember ?m . OPTIONAL {{ ?m rdfs:label ?ml }} }}
   UNION {{ ?coop org:hasMember {r} . ?project mpsc:grantee ?coop ; rdfs:label ?pl ; a ?pt }}
-  UNION {{ {r} dcat:distribution ?o . VALUES ?dp {{ dcat:downloadURL dcat:mediaType dcat:compressFormat dcterms:license }}
+  UNION {{ {r} dcat:distribution ?o .
+          VALUES ?dp {{ dcat:downloadURL dcat:mediaType dcat:compressFormat dcterms:license dcat:byteSize }}
           ?o ?dp ?dv }}
 }}"""
 

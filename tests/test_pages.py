@@ -347,6 +347,13 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
     formats = {d["contentUrl"].rsplit("/", 1)[-1]: d["encodingFormat"] for d in dataset["distribution"]}
     assert formats["mpsc.nt.gz"] == "application/gzip" and formats["mpsc.ttl"] == "text/turtle"
     assert dataset["temporalCoverage"] == "2017-06/.."  # from the Charta on (data/metadata/dataset.ttl)
+    # a FAIR assessor's review: each file's licence and size, the dataset's languages
+    turtle = next(d for d in dataset["distribution"] if d["contentUrl"].endswith("/mpsc.ttl"))
+    reference = next(d for d in dataset["distribution"] if d["contentUrl"].endswith("/reference.ttl"))
+    assert turtle["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert reference["license"] == "https://www.govdata.de/dl-de/by-2-0"
+    assert turtle["contentSize"] == f"{(release.path / 'mpsc.ttl').stat().st_size} bytes"
+    assert dataset["inLanguage"] == ["de", "en"]
     for path, kind in [("organisation/zebralog-gmbh", "Organization"), ("programme", "FundingScheme"),
                        ("strategy/bamberg", "CreativeWork")]:
         assert embedded(base_url + "doc/" + path)["@type"] == kind, path

@@ -33,6 +33,9 @@ TYPES = {
 DATED = ("Project", "Organization", "FundingScheme")
 # Dataset Search reads a licence from its text's URL, not from the IRI DCAT-AP.de names it by.
 LICENCE_TEXTS = {licence.dcat_ap_de: licence.url for licence in LICENCES.values()}
+# The EU's language authority (DCAT-AP's dcterms:language) as BCP 47 codes, which schema.org's inLanguage takes.
+LANGUAGE_CODES = {"http://publications.europa.eu/resource/authority/language/DEU": "de",
+                  "http://publications.europa.eu/resource/authority/language/ENG": "en"}
 
 
 def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
@@ -62,7 +65,7 @@ def schema_org(graph: Graph, page: Page, namer: Namer, url: str) -> dict:
     elif data["@type"] == "DataCatalog":
         data["dataset"] = [named("Dataset", d, namer) for d in sorted(graph.objects(node, DCAT.dataset))]
     elif data["@type"] == "DataDownload":
-        data.update({k: v for k, v in download(graph, node, namer).items() if k not in data and v})
+        data.update({k: v for k, v in download(graph, node, namer).items() if k not in data})
     return data
 
 
@@ -74,10 +77,14 @@ def download(graph: Graph, node, namer: Namer) -> dict:
     """A distribution as schema.org's DataDownload: where to get it (none for the endpoint, which has an access
     URL only: a review found "None") and in what format. The file's own type: a gzipped file's is gzip (DCAT
     states the payload's as dcat:mediaType)."""
-    url = graph.value(node, DCAT.downloadURL)
-    return {"@type": "DataDownload", "name": namer.label(node), "contentUrl": str(url) if url else "",
+    url, size = graph.value(node, DCAT.downloadURL), graph.value(node, DCAT.byteSize)
+    found = {"@type": "DataDownload", "name": namer.label(node), "contentUrl": str(url) if url else "",
             "encodingFormat": str(graph.value(node, DCAT.compressFormat) or graph.value(node, DCAT.mediaType) or ""
-                                  ).rsplit("media-types/", 1)[-1]}
+                                  ).rsplit("media-types/", 1)[-1],
+            # each file's own licence and size (a FAIR assessor's review: the dataset listed its licences only)
+            "license": LICENCE_TEXTS.get(str(graph.value(node, DCTERMS.license)), ""),
+            "contentSize": f"{int(size.toPython())} bytes" if size is not None else ""}
+    return {key: value for key, value in found.items() if value}
 
 
 def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
@@ -99,6 +106,8 @@ def dataset_fields(graph: Graph, node, namer: Namer) -> dict:
         "dateModified": str(graph.value(node, DCTERMS.modified) or ""),
         "version": str(graph.value(node, OWL.versionInfo) or ""),
         "isAccessibleForFree": True,
+        "inLanguage": sorted(LANGUAGE_CODES[str(o)] for o in graph.objects(node, DCTERMS.language)
+                             if str(o) in LANGUAGE_CODES),
         "spatialCoverage": "Deutschland" if namer.lang == "de" else "Germany",
         "temporalCoverage": f"{start}/{end or '..'}" if start else "",  # ISO 8601, open at the end
         "distribution": downloads,
