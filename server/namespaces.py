@@ -23,6 +23,7 @@ ADMS = Namespace(PREFIX_IRIS["adms"])
 DCATDE = Namespace(PREFIX_IRIS["dcatde"])
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3's; rdflib's DCAT namespace holds DCAT 2's terms only
 VANN = Namespace(PREFIX_IRIS["vann"])
+BIBO_STATUS = URIRef("http://purl.org/ontology/bibo/status")  # the ontology's status, as FOOPS! reads it
 
 # The prefixes every serialisation binds (prefixes.py has them as strings).
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}

@@ -16,8 +16,8 @@ from ..build.licences import LICENCES
 from ..build.metadata import EU_FILE_TYPE
 from ..formats import FORMATS
 from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
-from ..namespaces import (ADMS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS,
-                          VANN, VCARD, VOID)
+from ..namespaces import (ADMS, BIBO_STATUS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS,
+                          SCHEMA, SKOS, VANN, VCARD, VOID)
 
 
 def choose_language() -> tuple[str, str | None]:
@@ -676,6 +676,10 @@ TERMS = {
     DCTERMS.rightsHolder: ("Rechteinhaber", "rights holder"),
     OWL.deprecated: ("nicht mehr verwendet", "deprecated"),
     OWL.priorVersion: ("frühere Version", "prior version"),
+    DCTERMS.created: ("erstellt", "created"),
+    DCTERMS.bibliographicCitation: ("Zitierweise", "how to cite"),
+    BIBO_STATUS: ("Status", "status"),
+    URIRef("http://purl.org/ontology/bibo/status/published"): ("veröffentlicht", "published"),
     OWL.versionIRI: ("Versions-IRI", "version IRI"),
     RDFS.domain: ("Definitionsbereich", "domain"),
     RDFS.range: ("Wertebereich", "range"),

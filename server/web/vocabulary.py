@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ..names import sort_key
-from ..namespaces import MPSC, ONTOLOGY_IRI, SCHEMA
+from ..namespaces import BIBO_STATUS, MPSC, ONTOLOGY_IRI, SCHEMA
 from .page_model import Namer, Value, prose
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -48,7 +48,8 @@ def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
 
 # What the W3C's recipes for publishing vocabularies and LOV ask a vocabulary's documentation to show besides its
 # terms (an ontology review: the page named its version only).
-ABOUT = (OWL.versionIRI, OWL.priorVersion, DCTERMS.issued, DCTERMS.modified, DCTERMS.creator, DCTERMS.license)
+ABOUT = (OWL.versionIRI, OWL.priorVersion, DCTERMS.created, DCTERMS.issued, DCTERMS.modified, DCTERMS.creator,
+         DCTERMS.license, BIBO_STATUS, DCTERMS.bibliographicCitation)
 
 
 def documentation(graph: Graph, namer: Namer) -> dict:
