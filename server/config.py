@@ -214,8 +214,8 @@ def _url_problem(url: str) -> str:
     except ValueError:
         return "has a port that is no number from 1 to 65535"
     if parts.username is not None:  # urllib would take it for the host, and every log line would show it
-        return ("must not carry a user name or password (a store's: MPSC_STORE_USER and MPSC_STORE_PASSWORD, for "
-                "`mpsc load`)")
+        return ("must not carry a user name or password (for a store MPSC_STORE_USER and MPSC_STORE_PASSWORD give "
+                "them to `mpsc load`)")
     return ""
 
 
@@ -262,7 +262,7 @@ def contact_is_web(contact: str) -> bool:
 def _contact_problem(contact: str) -> str:
     """Why MPSC_CONTACT is neither an e-mail address nor an http(s) URL ("" if it is one, or empty): pages link it,
     and a `javascript:` address there would run in every reader's browser."""
-    if not contact or (_MAILBOX.fullmatch(contact) and not contact_is_web(contact)):
+    if not contact or _MAILBOX.fullmatch(contact):  # no scheme: `:` is no character of an address here
         return ""
     return _url_problem(contact).replace("must be", "must be an e-mail address or", 1)
 

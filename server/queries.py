@@ -155,6 +155,14 @@ def document_licences(resource: str) -> str:
   ?g dcterms:license ?licence OPTIONAL {{ ?g dcatde:licenseAttributionByText ?attribution }} }}"""
 
 
+def dataset_licences() -> str:
+    """The licences of the dataset's files, with their attributions: the dataset's own, as no single one covers
+    the register's facts and the programme's (`document_licences` gives the metadata graph's, that describes it)."""
+    return PROLOGUE + f"""SELECT DISTINCT ?licence ?attribution WHERE {{ GRAPH {iri(METADATA_GRAPH)} {{
+  {iri(str(iris.dataset()))} dcat:distribution ?file . ?file dcterms:license ?licence
+  OPTIONAL {{ ?file dcatde:licenseAttributionByText ?attribution }} }} }}"""
+
+
 def named_graph(name: str) -> str:
     """One named graph as it is, e.g. the ontology or the VoID/DCAT metadata."""
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"

@@ -223,6 +223,7 @@ def test_code_list_values_are_named_not_shown_as_iris(base_url):
     assert 'href="http://dcat-ap.de/def/licenses/cc-by/4.0" rel="external noopener">Creative Commons' in catalogue
     for shown in (html, catalogue):
         assert ">http://publications.europa.eu/" not in shown and ">http://dcat-ap.de/def/licenses/" not in shown
+    assert re.search(r'file-type/SPARQLQ"[^>]*>SPARQL<', page(base_url + "doc/distribution/sparql", "de"))
 
 
 def test_political_geocoding_uris_are_named_by_their_kind_and_key(base_url):
@@ -260,6 +261,8 @@ def test_the_operator_is_named_where_a_reader_looks_for_whom_to_tell(settings, r
         tag = fetch(url + "doc/project/bamberg", BROWSER)[1]["ETag"]
     with serve_app(settings, store=real_store, base_url=url) as plain:  # the same page without them
         assert fetch(plain + "doc/project/bamberg", BROWSER)[1]["ETag"] != tag  # (a review: it was the same)
+    with serve_app(named, store=real_store, base_url="https://mpsc.example.org/") as based:  # nor was the base named
+        assert fetch(based + "doc/project/bamberg", BROWSER)[1]["ETag"] != tag
     footer = doc.split('<footer class="site">', 1)[1]
     assert '<a href="mailto:fehler@example.org">Kontakt und Fehlermeldungen</a> · ' in footer
     assert '<a href="https://example.org/impressum">Impressum</a> · <a href="https://example.org/datenschutz">' in footer
@@ -546,8 +549,9 @@ def test_a_replica_whose_folder_lacks_the_stores_release_tags_its_pages_apart_an
         status, headers, _ = fetch(base, BROWSER, headers={"Accept-Language": "en"})
         assert status == 200
         return headers["ETag"]
+    # under the same public base, as replicas behind one name are (a page's ETag names its base)
     with caplog.at_level("WARNING", logger="server.web"), serve_app(settings.with_(releases=tmp_path),
-                                                                     store=real_store) as lagging:
+                                                                     store=real_store, base_url=base_url) as lagging:
         assert tagged(lagging) != tagged(base_url)  # the pages differ: one names the release's counts and dumps
         assert tagged(lagging + "projects") != tagged(base_url + "projects")
         # as the log says, the folder copied in: the replica shows the store's release from then on

@@ -192,6 +192,16 @@ def test_documents_carry_fair_signposting(base_url):
     assert '<https://www.govdata.de/dl-de/by-2-0>; rel="license"' not in headers["Link"]
     assert f'<{base_url}doc/project/bamberg>; rel="describes"; type="text/html"' in headers["Link"]
     assert '<https://w3id.org/mpsc/id/project/bamberg>; rel="cite-as"' in headers["Link"]
+    # a review of the signposts: the landing page named the metadata graph's licence for the dataset, the catalogue
+    # its document for itself, and the vocabulary's page had none in its head
+    _, headers, _ = fetch(base_url, "text/html")
+    assert {'<https://creativecommons.org/licenses/by/4.0/>; rel="license"',
+            '<https://www.govdata.de/dl-de/by-2-0>; rel="license"',
+            '<https://w3id.org/mpsc/id/dataset>; rel="cite-as"'} <= {v.strip() for v in headers["Link"].split(",")}
+    _, headers, _ = fetch(f"{base_url}catalog.ttl")
+    assert '<https://w3id.org/mpsc/id/catalog>; rel="cite-as"' in headers["Link"]
+    assert f'<{base_url}doc/catalog>; rel="describes"' in headers["Link"]
+    assert '<link rel="cite-as" href="https://w3id.org/mpsc/ontology">' in fetch(f"{base_url}ontology", "text/html")[2].decode()
 
 
 def test_unacceptable_type_is_406_naming_the_offered_types(base_url):

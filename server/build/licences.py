@@ -24,3 +24,4 @@ LICENCES = {
                 "https://www.govdata.de/dl-de/by-2-0"),
     )
 }
+LICENCES_BY_IRI = {licence.dcat_ap_de: licence for licence in LICENCES.values()}  # as DCAT-AP.de names them

@@ -12,13 +12,13 @@ import pyoxigraph as ox
 from flask import Response
 
 from .. import iris, queries
-from ..build.licences import LICENCES
+from ..build.licences import LICENCES_BY_IRI
 from ..formats import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from ..rdfio import parse_sorted, serialize_sorted
-from . import get_store
+from . import get_store, per_release
 from ..jsonld import EXPANDED
 from .conneg import wants_expanded_jsonld
-from .links import DOCUMENT_FORMATS
+from .links import DOCUMENT_FORMATS, to_uri
 from .site import reader
 
 
@@ -47,25 +47,31 @@ def document_headers(response: Response, *, negotiated: bool, location: str | No
     return response
 
 
+def licence_rows(iri: str) -> list[dict]:
+    """The licences (DCAT-AP.de IRIs) of the graphs that hold statements about `iri`, with the attribution each asks
+    for: asked once per release and resource (a review: three times per page, on every 304 through Flask too).
+    The dataset's are its files' (as its schema.org says): the metadata graph describing it is only CC BY."""
+    query = queries.dataset_licences() if iri == str(iris.dataset()) else queries.document_licences(iri)
+    return per_release.value(f"licences {iri}", lambda: get_store().select(query))
+
+
 def licence_texts(iri: str, attributed: bool = False) -> list:
-    """The licences of the graphs that hold statements about `iri` (a document is under each), by their texts;
-    `attributed`: as (licence, the attribution its graph asks for) pairs."""
-    by_iri = {licence.dcat_ap_de: licence for licence in LICENCES.values()}
-    found = {(by_iri[str(row["licence"])], str(row.get("attribution", "")))
-             for row in get_store().select(queries.document_licences(iri)) if str(row["licence"]) in by_iri}
+    """The licences of `licence_rows`, by their texts; `attributed`: as (licence, attribution) pairs."""
+    found = {(LICENCES_BY_IRI[str(row["licence"])], str(row.get("attribution", "")))
+             for row in licence_rows(iri) if str(row["licence"]) in LICENCES_BY_IRI}
     ordered = sorted(found, key=lambda pair: (pair[0].short, pair[1]))
     return ordered if attributed else sorted({licence for licence, _ in ordered}, key=lambda licence: licence.short)
 
 
 def signposts(iri: str, fmt: Format) -> list[Signpost]:
     """FAIR Signposting for the document about `iri` in `fmt` (a FAIR assessor's review: none was sent): the
-    persistent identifier to cite (`cite-as`: the w3id IRI, not this deployment's URL), the dataset it is part of
-    (`collection`: its page here), the licences by their texts (`license`: evaluators know those, not DCAT-AP.de's IRIs); from an
-    HTML page its RDF descriptions (`describedby`) and its kind (`type`), from an RDF document the page it
-    describes (`describes`)."""
+    persistent identifier to cite (`cite-as`: the w3id IRI, not this deployment's URL), the dataset it is part
+    of (`collection`: its page here), the licences by their texts (`license`: evaluators know those, not
+    DCAT-AP.de's IRIs); from an HTML page its RDF descriptions (`describedby`) and its kind (`type`), from an
+    RDF document the page it describes (`describes`)."""
     _, link = reader()
     dataset = str(iris.dataset())
-    posts = [(iri, "cite-as", "")] + ([(link.resource(dataset), "collection", "")] if iri != dataset else [])
+    posts = [(to_uri(iri), "cite-as", "")] + ([(link.resource(dataset), "collection", "")] if iri != dataset else [])
     posts += [(licence.url, "license", "") for licence in licence_texts(iri)]
     if fmt is HTML:
         posts += [(link.document(iri, f), "describedby", f.media_type) for f in DESCRIBED_BY]
@@ -81,11 +87,13 @@ def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple
     return [(f, link.document(iri, f)) for f in offered if f is not served]
 
 
-def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS) -> Response:
-    """Name the concrete document (Content-Location), its other formats and its signposts (Link) on a response."""
+def with_alternates(response: Response, iri: str, fmt: Format, negotiated: bool, offered=DOCUMENT_FORMATS,
+                    about: str | None = None) -> Response:
+    """Name the concrete document (Content-Location), its other formats and its signposts (Link) on a response;
+    `about`: what the signposts name where the document's IRI is not the thing's (the catalogue's document)."""
     lang, link = reader()
     return document_headers(response, negotiated=negotiated, location=link.document(iri, fmt, lang),
-                             alternates=alternates(iri, fmt, offered), signposted=signposts(iri, fmt))
+                             alternates=alternates(iri, fmt, offered), signposted=signposts(about or iri, fmt))
 
 
 def construct_sorted(sparql: str) -> list[ox.Triple]:

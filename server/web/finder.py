@@ -5,7 +5,7 @@ service, say):
 
     finder = Finder(path_to_search_sqlite)
     hits, total = finder.search("Koeln", lang="de", limit=10, offset=0)
-    hits, total, searched = finder.find("Smart City Köln", lang="de")  # "köln" where the text itself finds nothing
+    hits, total, searched = finder.find("Smart City Köln", lang="de")  # searched "Köln": the text itself finds nothing
     hits[0].iri, hits[0].label, hits[0].type, hits[0].description, hits[0].match  # "exact", …
 
 `finder.fragments(iri)` lists the #fragment resources of a resource's document (`…#geometry`), which the build

@@ -58,7 +58,7 @@ def metadata(name: str, sparql: str, page, suffix) -> Response:
     response = responses.conditional(tag, lambda: rdf_response(per_release.value(name, lambda: construct_sorted(sparql)),
                                                                fmt))
     if name == "catalog":
-        return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS)
+        return with_alternates(response, CATALOG, fmt, negotiated, GRAPH_FORMATS, about=str(iris.catalog()))
     return document_headers(response, negotiated=negotiated)
 
 

@@ -729,8 +729,9 @@ def term_label(iri, lang: str) -> str | None:
     pair = TERMS.get(URIRef(str(iri)))
     if pair:
         return pair[LANGUAGES.index(lang)]
-    if str(iri).startswith(EU_FILE_TYPE):  # one the formats do not name (CSV, JSON, SPARQLQ): its code
-        return str(iri)[len(EU_FILE_TYPE):]
+    if str(iri).startswith(EU_FILE_TYPE):  # one the formats do not name: its code, SPARQLQ as what it is
+        code = str(iri)[len(EU_FILE_TYPE):]
+        return {"SPARQLQ": "SPARQL"}.get(code, code)
     if not str(iri).startswith(GEOCODING):
         return None
     kind, _, key = str(iri)[len(GEOCODING):].partition("/")

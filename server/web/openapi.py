@@ -278,8 +278,11 @@ def search_routes() -> dict[str, dict]:
     hit = {"type": "object", "required": ["iri", "label", "type", "description"], "properties": {
         "iri": {"type": "string"}, "label": {"type": "string"}, "type": {"type": "string"},
         "description": {"type": "string"}}}
-    results = {"type": "object", "required": ["query", "total", "page", "pageSize", "results", "near"], "properties": {
+    results = {"type": "object", "required": ["query", "searched", "total", "page", "pageSize", "results", "near"],
+               "properties": {
         "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "searched": {"type": "string", "description": "The text searched: `query`, or where that finds nothing, "
+                                                      "`query` without the programme's words (\"Smart City\")."},
         "pageSize": {"type": "integer"}, "results": {"type": "array", "items": hit},
         "near": {"type": "array", "items": hit, "maxItems": search.NEAR_SHOWN,
                  "description": "Where nothing was found: names spelt like `q` (`Grevesmülen`: Grevesmühlen)."}}}
@@ -769,7 +772,9 @@ HEADERS = {
                     "schema": {"type": "string", "pattern": "^[0-9]+$"}},
     "Location": {"description": "Where to go.", "schema": {"type": "string"}},
     "Content-Location": {"description": "The concrete document answered (with its suffix).", "schema": {"type": "string"}},
-    "Link": {"description": "The other formats of the document (`rel=\"alternate\"`, RFC 8288).",
+    "Link": {"description": "The other formats of the document (`rel=\"alternate\"`, RFC 8288) and its FAIR Signposting "
+                            "(`cite-as`, `collection`, `license`; from a page `describedby` and `type`, from an RDF "
+                            "document `describes`).",
              "schema": {"type": "string"}},
     "Vary": {"description": "The request headers the answer depends on.", "schema": {"type": "string"}},
     "Content-Language": {"description": "The page's language, `de` or `en`.", "schema": {"type": "string"}},

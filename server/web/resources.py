@@ -19,8 +19,8 @@ from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
-from .documents import (alternates, construct_sorted, document_headers, licence_texts, rdf_response, signposts,
-                        with_alternates)
+from .documents import (alternates, construct_sorted, document_headers, licence_rows, licence_texts, rdf_response,
+                        signposts, with_alternates)
 from .finder import Finder
 from .i18n import other_tag, preferred
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
@@ -163,7 +163,8 @@ def tag(iri: str, fmt: Format) -> str:
 
 def ontology_page(fmt: Format) -> Response:
     graph = per_release.value("ontology-graph", lambda: get_store().construct(queries.named_graph(ONTOLOGY_GRAPH)))
-    return render_page("ontology.html", doc=documentation(graph, namer(graph)), alternates=alternates(ONTOLOGY_IRI, fmt))
+    return render_page("ontology.html", doc=documentation(graph, namer(graph)), alternates=alternates(ONTOLOGY_IRI, fmt),
+                       signposted=signposts(ONTOLOGY_IRI, fmt))
 
 
 def ontology_rdf(fmt: Format) -> Response:
@@ -204,7 +205,7 @@ def earlier_ontology_page(iri: str, triples: list[ox.Triple]) -> Response:
     or a download)."""
     graph = rdfio.to_graph(triples)
     return render_page("ontology.html", doc={**documentation(graph, namer(graph)), "current": reader()[1].url("ontology")},
-                       alternates=alternates(iri, HTML))
+                       alternates=alternates(iri, HTML), signposted=signposts(iri, HTML))
 
 
 def known(iri: str) -> bool:
@@ -254,7 +255,7 @@ def about_document(iri: str) -> set[ox.Triple]:
     statements = {ox.Triple(doc, ox.NamedNode(str(VOID.inDataset)), ox.NamedNode(str(iris.dataset())))}
     if doc.value != iri:
         statements.add(ox.Triple(doc, ox.NamedNode(str(FOAF.primaryTopic)), ox.NamedNode(iri)))
-    for row in get_store().select(queries.document_licences(iri)):
+    for row in licence_rows(iri):
         statements.add(ox.Triple(doc, ox.NamedNode(str(DCTERMS.license)), ox.NamedNode(str(row["licence"]))))
         if "attribution" in row:
             statements.add(ox.Triple(doc, ox.NamedNode(str(DCATDE.licenseAttributionByText)),
@@ -346,8 +347,6 @@ def named_projects(found: set[str], names: Namer, shown: set[str]) -> list[Value
         if value.href not in shown:
             values.append(value)
     return by_text(values)
-
-
 
 
 def part_points(graph: Graph, iri: str, point) -> Parts | None:

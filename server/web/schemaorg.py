@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, SKOS
 
-from ..build.licences import LICENCES
+from ..build.licences import LICENCES_BY_IRI
 from ..namespaces import MPSC, SCHEMA
 from .page_model import Namer, Page
 
@@ -32,7 +32,7 @@ TYPES = {
 # dissolutionDate; startDate and endDate belong to events and series, none of our types (validators flagged them).
 DATED = ("Project", "Organization", "FundingScheme")
 # Dataset Search reads a licence from its text's URL, not from the IRI DCAT-AP.de names it by.
-LICENCE_TEXTS = {licence.dcat_ap_de: licence.url for licence in LICENCES.values()}
+LICENCE_TEXTS = {name: licence.url for name, licence in LICENCES_BY_IRI.items()}
 # The EU's language authority (DCAT-AP's dcterms:language) as BCP 47 codes, which schema.org's inLanguage takes.
 LANGUAGE_CODES = {"http://publications.europa.eu/resource/authority/language/DEU": "de",
                   "http://publications.europa.eu/resource/authority/language/ENG": "en"}

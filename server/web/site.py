@@ -176,9 +176,10 @@ def render_page(template: str, code: int = 200, defining: dict | None = None, **
     return response
 
 
-# Settings a page shows (its footer's and report links, the result map's tiles): a page's ETag names them, so that a
-# server restarted with others answers no 304 for a page cached under the old ones (a review: it did).
-PAGE_SETTINGS = ("contact", "imprint", "privacy", "map_tiles", "map_attribution")
+# Settings a page shows (the base its links start with, its footer's and report links, the result map's tiles): a
+# page's ETag names them, so that a server restarted with others answers no 304 for a page cached under the old ones
+# (reviews: it did).
+PAGE_SETTINGS = ("base_url", "contact", "imprint", "privacy", "map_tiles", "map_attribution")
 
 
 def page_tag(*parts: str) -> str:
