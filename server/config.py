@@ -254,8 +254,8 @@ _MAILBOX = re.compile(r"[^@\s<>\"(),;:\\\[\]?#%&/]+@[^@\s<>\"(),;:\\\[\]?#%&/]+\
 
 
 def contact_is_web(contact: str) -> bool:
-    """Whether MPSC_CONTACT is a web address (else an e-mail address): the one reading of it, for its check and
-    its link (a review: `HTTPS://…` passed the check as a URL and was linked as `mailto:HTTPS://…`)."""
+    """Whether MPSC_CONTACT is a web address (else an e-mail address), read as its check reads one, scheme in any
+    case (a review: `HTTPS://…` passed the check as a URL and was linked as `mailto:HTTPS://…`)."""
     return urlsplit(contact).scheme.lower() in ("http", "https")
 
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Response
 
 from .. import iris, queries
-from ..build.licences import LICENCES_BY_IRI
+from ..build.licences import LICENCES_BY_IRI, Licence
 from ..formats import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from ..rdfio import parse_sorted, serialize_sorted
 from . import get_store, per_release
@@ -55,12 +55,12 @@ def licence_rows(iri: str) -> list[dict]:
     return per_release.value(f"licences {iri}", lambda: get_store().select(query))
 
 
-def licence_texts(iri: str, attributed: bool = False) -> list:
-    """The licences of `licence_rows`, by their texts; `attributed`: as (licence, attribution) pairs."""
+def licence_texts(iri: str) -> list[tuple[Licence, str]]:
+    """The licences of `licence_rows` by their texts, each with the attribution its graph asks for ("" for none),
+    sorted by the licence's short name."""
     found = {(LICENCES_BY_IRI[str(row["licence"])], str(row.get("attribution", "")))
              for row in licence_rows(iri) if str(row["licence"]) in LICENCES_BY_IRI}
-    ordered = sorted(found, key=lambda pair: (pair[0].short, pair[1]))
-    return ordered if attributed else sorted({licence for licence, _ in ordered}, key=lambda licence: licence.short)
+    return sorted(found, key=lambda pair: (pair[0].short, pair[1]))
 
 
 def signposts(iri: str, fmt: Format) -> list[Signpost]:
@@ -72,7 +72,7 @@ def signposts(iri: str, fmt: Format) -> list[Signpost]:
     _, link = reader()
     dataset = str(iris.dataset())
     posts = [(to_uri(iri), "cite-as", "")] + ([(link.resource(dataset), "collection", "")] if iri != dataset else [])
-    posts += [(licence.url, "license", "") for licence in licence_texts(iri)]
+    posts += [(licence.url, "license", "") for licence in dict.fromkeys(licence for licence, _ in licence_texts(iri))]
     if fmt is HTML:
         posts += [(link.document(iri, f), "describedby", f.media_type) for f in DESCRIBED_BY]
         posts.append((PAGE_TYPE, "type", ""))

@@ -307,7 +307,7 @@ def citation(iri: str, lang: str) -> dict:
     titles = {row["value"].language or "": str(row["value"]) for row in facts if row["p"] == DCTERMS.title}
     day = next((str(row["value"]) for row in facts if row["p"] == DCTERMS.modified), "")
     return {"dataset": preferred(titles, lang), "version": get_store().version, "day": day,
-            "licences": licence_texts(iri, attributed=True)}
+            "licences": licence_texts(iri)}
 
 
 def projects_here(graph: Graph, iri: str, page: Page, names: Namer) -> tuple[list[Value], str | None]:
