@@ -199,6 +199,27 @@ def test_void_at_the_well_known_location(base_url, release_store):
     assert list(void.triples((None, VOID.classPartition, None)))
 
 
+def test_void_counts_each_graph_and_the_dataset_as_the_store_does(base_url, release_store):
+    """A LOD Cloud reviewer's review: VoID gave each graph's triples and subjects only, where LOD catalogues also
+    read entities, classes, properties and distinct objects (VoID §4.6). Each as the store counts it; entities are
+    the subjects in the dataset's void:uriSpace, and the dataset is the merge of its content graphs."""
+    void = Graph().parse(data=fetch(base_url + ".well-known/void")[2], format="turtle")
+    space = str(void.value(DATASET, VOID.uriSpace))
+    graphs = list(void.objects(DATASET, VOID.subset))
+    scopes = {DATASET: "GRAPH ?g {{ {} }} FILTER(?g != <https://w3id.org/mpsc/graph/metadata>)",
+              **{graph: f"GRAPH <{graph}> {{{{ {{}} }}}}" for graph in graphs}}
+    assert len(graphs) == 3
+    for part, scope in scopes.items():
+        def count(what: str, pattern: str = "?s ?p ?o", filtered: str = "") -> int:
+            query = f"SELECT (COUNT(DISTINCT {what}) AS ?n) WHERE {{ {scope.format(pattern)} {filtered} }}"
+            return int(next(iter(release_store.query(query)))["n"].value)
+        expected = {VOID.distinctSubjects: count("?s"), VOID.distinctObjects: count("?o"),
+                    VOID.properties: count("?p"), VOID.classes: count("?o", "?s a ?o"),
+                    VOID.entities: count("?s", filtered=f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}"))')}
+        assert {prop: void.value(part, prop).toPython() for prop in expected} == expected, part
+        assert 0 < expected[VOID.entities] <= expected[VOID.distinctSubjects]
+
+
 def test_void_counts_the_links_into_wikidata_and_the_geocoding_lists(base_url, release_store, catalog):
     """One linkset (VoID §4) per graph, property and target dataset, with the number of links the store holds;
     the vocabularies the data uses are listed; the catalogue leaves these statistics out."""

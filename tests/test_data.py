@@ -112,6 +112,20 @@ def test_a_units_type_has_the_text_code_of_its_own_record_in_the_register(releas
     assert checked > 10_000 and codes["https://w3id.org/mpsc/id/municipality/12052000"] == {"41", "61"}
 
 
+def test_the_unit_types_of_one_tier_share_their_english_name(release_store):
+    """An English-only reader's review: Köln was a "district-free city" and Mannheim, of the same legal status, an
+    "urban district"; Kreis Höxter a "district" and Landkreis Hof a "rural district". One English name per tier,
+    the register's word beside it so that the types stay apart."""
+    labels = {row["de"]: row["en"] for row in select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?de ?en WHERE { ?type a mpsc:UnitType ; skos:prefLabel ?de, ?en
+                               FILTER(LANG(?de) = "de" && LANG(?en) = "en") }""")}
+    tier = {de: en.partition(" (")[0] for de, en in labels.items()}
+    assert tier["Kreisfreie Stadt"] == tier["Stadtkreis"] == "urban district"
+    assert tier["Kreis"] == tier["Landkreis"] == "district"
+    assert len(set(labels.values())) == len(labels)
+    assert all(f"({de.lower()})" in en.lower() for de, en in labels.items() if de not in ("Land", "Amt"))
+
+
 def test_a_project_description_cites_the_pages_of_the_projects_row(programme, sources):
     """A provenance review: a description names its project's title, round and category, the facts of its row in
     projects.csv, but cited only the rows of its phase and measures (15 cited none of the row's pages)."""

@@ -214,6 +214,32 @@ def test_an_editorial_lead_says_so_where_it_is_read(base_url):
     assert '<p class="lead"' in category and 'class="editorial-mark"' not in category
 
 
+def test_a_text_stated_in_both_languages_is_not_said_to_be_in_one_only(base_url):
+    """An English-only reader's review: on Bamberg's English page the statement #description-de said "(in German
+    only)" although #description-en, in English, follows it. Marked as German, not as the only text."""
+    for lang, other, only in (("en", "de", "in German only"), ("de", "en", "nur auf Englisch")):
+        html = page(base_url + "doc/project/bamberg", lang)
+        section = html.split(f'<section id="description-{other}">', 1)[1].split("</section>", 1)[0]
+        assert f'<span lang="{other}">' in section and only not in section, section
+    # a text in one language only still says so (the 2020 round's motto is German only)
+    html = page(base_url + "doc/round/2020", "en")
+    assert ('<span lang="de">Gemeinwohl und Netzwerkstadt / Stadtnetzwerk</span> <small class="note">(in German '
+            'only)</small>') in html
+
+
+def test_english_pages_use_one_english_name_for_the_programme_and_the_licences_own(base_url):
+    """An English-only reader's review: the site and the dataset called the programme "Smart Cities Model
+    Projects", the programme's data and vocabulary "Model Projects Smart Cities" (both in one citation); and the
+    English name of dl-de/by-2-0 was its German one."""
+    cite = page(base_url + "doc/programme", "en").split('<section class="card cite">', 1)[1].split("</section>")[0]
+    assert "“Model Projects Smart Cities”. In: Model Projects Smart Cities – open knowledge graph" in cite
+    assert "<title>Open knowledge graph – Model Projects Smart Cities</title>" in page(base_url, "en")
+    html = page(base_url + "doc/distribution/municipalities-csv", "en")
+    assert ">Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)<" in html
+    assert ">Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0)<" in page(
+        base_url + "doc/distribution/municipalities-csv", "de")
+
+
 def test_code_list_values_are_named_not_shown_as_iris(base_url):
     """A municipal officer's review: "Sprache http://publications.europa.eu/resource/authority/language/DEU"."""
     html = page(base_url + "doc/dataset", "de")
@@ -284,12 +310,14 @@ def test_a_resource_page_suggests_how_to_cite_it(base_url, release):
     assert (f"„Smart City Bamberg“. In: Modellprojekte Smart Cities – offener Wissensgraph, Version {release.version}, "
             "Stand ") in cite
     assert "<code>https://w3id.org/mpsc/id/project/bamberg</code>" in cite
-    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a> (Projekt' in cite
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a> (<span>Projekt' in cite
     place = page(base_url + "doc/municipality/09461000", "en").split('<section class="card cite">', 1)[1]
     place = place.split("</section>", 1)[0]
     assert "“Bamberg (Bavaria)”. In: " in place and f"version {release.version}, " in place
-    # the register's facts with the source note dl-de/by-2-0 asks for (a review: the citation left it out)
-    assert '<a href="https://www.govdata.de/dl-de/by-2-0" rel="license">dl-de/by-2-0</a> (© Statistisches Bundesamt' in place
+    # the register's facts with the source note dl-de/by-2-0 asks for (a review: the citation left it out), in
+    # German and marked so on an English page (an English-only reader's review: screen readers read it as English)
+    assert ('<a href="https://www.govdata.de/dl-de/by-2-0" rel="license">dl-de/by-2-0</a> (<span lang="de">© '
+            'Statistisches Bundesamt') in place
 
 
 def test_a_town_names_the_project_of_its_district(base_url):

@@ -150,11 +150,11 @@ class Table:
         writer.writerows(rows)
         return out.getvalue().encode("utf-8"), len(rows)
 
-    def metadata_bytes(self, licence_iri: str, rights: list[str]) -> bytes:
+    def metadata_bytes(self, licence_iri: str, rights: list[Literal]) -> bytes:
         """The table's CSVW metadata; `url` is relative, so it holds wherever the pair of files is served."""
         return _json({"@context": CSVW_CONTEXT, **self.description(licence_iri, rights)})
 
-    def description(self, licence_iri: str, rights: list[str], keys: bool = False) -> dict:
+    def description(self, licence_iri: str, rights: list[Literal], keys: bool = False) -> dict:
         """The table's CSVW description, with its licence and the attribution it asks for (`rights`: dl-de/by
         asks to name Destatis with every copy, and the register's tables had named no one: a harvester's review);
         with `keys`, its foreign keys, which only a table group may state (a key's `resource` must be a table of
@@ -163,7 +163,7 @@ class Table:
             "url": self.name,
             "dc:title": [{"@value": self.title_de, "@language": "de"}, {"@value": self.title_en, "@language": "en"}],
             "dc:license": {"@id": licence_iri},
-            "dc:rights": rights,
+            "dc:rights": [_text(right) for right in rights],
             "dc:source": {"@id": self.graph},
             # A key's cells are never empty, and say so, so that a validator refuses a row without one (an
             # offline user's review: a processor would have made an empty key a blank node's row).
@@ -196,12 +196,18 @@ class Group:
         if any((t.licence, t.graph) != (self.licence, self.graph) for t in self.tables):
             raise ValueError(f"the tables of {self.name} must share its licence and graph")
 
-    def metadata_bytes(self, licence_iri: str, rights: list[str]) -> bytes:
+    def metadata_bytes(self, licence_iri: str, rights: list[Literal]) -> bytes:
         """The group's CSVW metadata: each table's description, with its foreign keys."""
         return _json({"@context": CSVW_CONTEXT,
                       "dc:title": [{"@value": self.title_de, "@language": "de"},
                                    {"@value": self.title_en, "@language": "en"}],
                       "tables": [t.description(licence_iri, rights, keys=True) for t in self.tables]})
+
+
+def _text(literal: Literal) -> dict | str:
+    """A literal as a CSVW common property's value: with its language (the context's default is English, and the
+    attributions are German: an English-only reader's review), or a plain string when it has none."""
+    return {"@value": str(literal), "@language": literal.language} if literal.language else str(literal)
 
 
 def _json(described: dict) -> bytes:

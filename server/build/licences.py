@@ -11,6 +11,11 @@ class Licence:
     name: str
     short: str
     url: str  # the licence text for people
+    name_en: str = ""  # its own English title where its name is German (an English-only reader's review)
+
+    def named(self, lang: str) -> str:
+        """The licence's title in `lang` ("de" or "en")."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 LICENCES = {
@@ -21,7 +26,7 @@ LICENCES = {
                 "https://creativecommons.org/licenses/by/4.0/"),
         Licence("dl-by-de-2.0", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
                 "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0)", "dl-de/by-2-0",
-                "https://www.govdata.de/dl-de/by-2-0"),
+                "https://www.govdata.de/dl-de/by-2-0", "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)"),
     )
 }
 LICENCES_BY_IRI = {licence.dcat_ap_de: licence for licence in LICENCES.values()}  # as DCAT-AP.de names them

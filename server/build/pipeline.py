@@ -296,10 +296,11 @@ def terms_header(dump: Dump, meta: Graph) -> bytes:
     return "".join(f"# {line}\n" for line in lines).encode("utf-8") + b"\n"
 
 
-def attributions(meta: Graph, graphs) -> list[str]:
+def attributions(meta: Graph, graphs) -> list[Literal]:
     """The attribution texts the metadata graph `meta` asks for with the data of `graphs`
-    (dcatde:licenseAttributionByText), sorted."""
-    return sorted({str(text) for graph in graphs for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText)})
+    (dcatde:licenseAttributionByText), with their languages, sorted."""
+    texts = {text for graph in graphs for text in meta.objects(URIRef(graph), DCATDE.licenseAttributionByText)}
+    return sorted(texts, key=lambda text: (str(text), text.language or ""))
 
 
 def dump_content(dump: Dump, ordered: dict[str, list]) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Response
+from rdflib import Literal
 
 from .. import iris, queries
 from ..build.licences import LICENCES_BY_IRI, Licence
@@ -55,12 +56,13 @@ def licence_rows(iri: str) -> list[dict]:
     return per_release.value(f"licences {iri}", lambda: get_store().select(query))
 
 
-def licence_texts(iri: str) -> list[tuple[Licence, str]]:
-    """The licences of `licence_rows` by their texts, each with the attribution its graph asks for ("" for none),
-    sorted by the licence's short name."""
-    found = {(LICENCES_BY_IRI[str(row["licence"])], str(row.get("attribution", "")))
+def licence_texts(iri: str) -> list[tuple[Licence, Literal]]:
+    """The licences of `licence_rows` by their texts, each with the attribution its graph asks for (an empty
+    literal for none; with its language, which a page marks when it is not the reader's: the attributions are
+    German), sorted by the licence's short name."""
+    found = {(LICENCES_BY_IRI[str(row["licence"])], row.get("attribution", Literal("")))
              for row in licence_rows(iri) if str(row["licence"]) in LICENCES_BY_IRI}
-    return sorted(found, key=lambda pair: (pair[0].short, pair[1]))
+    return sorted(found, key=lambda pair: (pair[0].short, str(pair[1])))
 
 
 def signposts(iri: str, fmt: Format) -> list[Signpost]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, redirect, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.http import parse_range_header
 from werkzeug.routing import RequestRedirect
 
@@ -78,12 +78,31 @@ def _refuse_encoded_bodies() -> None:
 def _relative_redirect() -> Response | None:
     """Answer Werkzeug's own redirects (a missing trailing slash, doubled slashes) with a relative Location,
     since Werkzeug builds an absolute one from the request's Host header, which a client may set to any other
-    site."""
+    site; and the other way round, a trailing slash too many on a path that exists without it (a LOD Cloud
+    reviewer's: `/dumps` moved to `/dumps/` and `/id/x/` to `/id/x`, while `/ontology/` and `/catalog/` were
+    404s), with the same status as Werkzeug's."""
     error = request.routing_exception
     if isinstance(error, RequestRedirect):
         target = urlsplit(error.new_url)
         return redirect(urlunsplit(("", "", target.path, target.query, "")), code=error.code)
+    bare = request.path.rstrip("/")
+    if isinstance(error, NotFound) and bare and bare != request.path and _routed(bare):
+        query = request.query_string.decode("latin-1")
+        return redirect(urlunsplit(("", "", quote(bare, safe=_PATH_SAFE), query, "")), code=308)
     return None
+
+
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"  # what a path keeps unquoted (RFC 3986 §3.3)
+
+
+def _routed(path: str) -> bool:
+    """Whether a route of the app without variables takes `path` for the request's method: one with variables
+    (`/ontology/<version>`) may well not have what the path names, and a redirect to a 404 helps no one."""
+    try:
+        rule, _ = current_app.url_map.bind("localhost").match(path, method=request.method, return_rule=True)
+    except HTTPException:
+        return False
+    return not rule.arguments - set(rule.defaults or ())
 
 
 # A Host value: a name, an IPv4 address or a bracketed IP literal, and a port (RFC 3986 §3.2.2 without the comma,

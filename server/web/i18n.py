@@ -49,7 +49,7 @@ def accepted_language(header: str | None) -> str:
 
 
 MESSAGES = {
-    "site.title": ("Modellprojekte Smart Cities", "Smart Cities Model Projects"),
+    "site.title": ("Modellprojekte Smart Cities", "Model Projects Smart Cities"),
     "site.tagline": ("Offener Wissensgraph", "Open knowledge graph"),
     # what search engines and link previews show of a page without a description of its own (<meta name=description>)
     "site.description": ("Die Modellprojekte Smart Cities des Bundes als offener Wissensgraph: Projekte, Staffeln, "
@@ -80,7 +80,8 @@ MESSAGES = {
                     "auch in amtlichen Schreibweisen („Köln, Stadt“, „Kirchheim b. München“), ohne Umlaute („Koeln“) "
                     "und nach AGS, ARS oder Wikidata-ID. Zuerst kommen genaue Treffer, dann Namen, die so beginnen, dann "
                     "Namen mit allen Wörtern; jeweils zuerst, was zum Programm gehört.",
-                    "Searches the names and titles of projects, measures and every place of the municipal register, also "
+                    "Searches the names and titles of projects, measures and every place of the municipal register, by "
+                    "their German names (Köln, not Cologne; the register has no English ones), also "
                     "in official forms (“Köln, Stadt”, “Kirchheim b. München”), without umlauts (“Koeln”) and by AGS, "
                     "ARS or Wikidata id. Exact matches come first, then names beginning with the text, then names "
                     "containing all its words; within each, what belongs to the programme first."),
@@ -167,11 +168,11 @@ MESSAGES = {
                      "members."),
     "dumps.summary": ("Veröffentlichung {version} des Wissensgraphen Modellprojekte Smart Cities zum Herunterladen: "
                       "RDF-Dumps, Tabellen, Prüfsummen, Lizenzen.",
-                      "Release {version} of the Smart Cities Model Projects knowledge graph to download: RDF dumps, "
+                      "Release {version} of the Model Projects Smart Cities knowledge graph to download: RDF dumps, "
                       "tables, checksums, licences."),
     "changes.summary": ("Was sich in Veröffentlichung {version} des Wissensgraphen Modellprojekte Smart Cities "
                         "geändert hat, je Graph und Ressource.",
-                        "What changed in release {version} of the Smart Cities Model Projects knowledge graph, per "
+                        "What changed in release {version} of the Model Projects Smart Cities knowledge graph, per "
                         "graph and resource."),
     "charter.intro": ("Die Smart City Charta (2017) formuliert Leitlinien und Handlungsempfehlungen für die digitale Transformation der Kommunen.",
                       "The Smart City Charter (2017) sets out guidelines and recommendations for the digital transformation of municipalities."),
@@ -553,7 +554,7 @@ TERMS = {
     URIRef(EU_AUTHORITY + "data-theme/TECH"): ("Wissenschaft und Technologie", "Science and technology"),
     # the file types the catalogue names (build/metadata.py), by the name of their format where we know it
     **{URIRef(EU_FILE_TYPE + fmt.eu_file_type): (fmt.label, fmt.label) for fmt in FORMATS if fmt.eu_file_type},
-    **{URIRef(licence.dcat_ap_de): (licence.name, licence.name) for licence in LICENCES.values()},
+    **{URIRef(licence.dcat_ap_de): (licence.named("de"), licence.named("en")) for licence in LICENCES.values()},
     DCTERMS.PeriodOfTime: ("Zeitraum", "period of time"),
     VCARD.Organization: ("Organisation", "organisation"),
     RDF.type: ("Typ", "type"),

@@ -336,7 +336,7 @@ def document_routes() -> dict[str, dict]:
             "The resource's concise bounded description with its #fragments, the labels and types of what it "
             "links to and every incoming link, as an HTML page or in RDF; 404 in that format if unknown. A "
             "#fragment resource (`#` sent as `%23`) is described in its base's document: 301 there; so is a path "
-            "with a trailing slash or a key that lost its leading zero, to the document it means.",
+            "with a trailing slash, in capitals or with a key that lost its leading zero, to the document it means.",
             {"200": document_answer(), **not_modified(),
              "301": answer("Moved: the base's document, at the fragment; or the document a path written otherwise "
                            "means.", Location=header("Location", True)),

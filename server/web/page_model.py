@@ -384,7 +384,8 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     prefix = str(node) + "#"
     quoted = functools.cache(lambda lang: foreign_names(graph, node, lang))  # once per language, not per statement
     for fragment in sorted({s for s in graph.subjects() if str(s).startswith(prefix)}):
-        rows = [namer.row(p, [stated_value(namer, p, o, quoted)
+        translated = stated_in(graph, fragment, namer.lang)
+        rows = [namer.row(p, [stated_value(namer, p, o, quoted, translated)
                               for o in in_language(sorted(graph.objects(fragment, p)), namer.lang)])
                 for p in sorted(set(graph.predicates(fragment, None)) - {RDF.type}, key=lambda p: order(p, namer))]
         key = "res.location" if (fragment, GEO.asWKT, None) in graph else "res.part"
@@ -395,13 +396,26 @@ def fragment_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     return sections
 
 
-def stated_value(namer: Namer, prop, obj, quoted) -> Value:
+def stated_value(namer: Namer, prop, obj, quoted, translated: bool = False) -> Value:
     """A #fragment's value; the text a statement states (a description) with what it quotes in another language
-    marked, as the lead is (`quoting`; `quoted(lang)` gives the resource's `foreign_names` for that language)."""
+    marked, as the lead is (`quoting`; `quoted(lang)` gives the resource's `foreign_names` for that language);
+    where another statement says it in the reader's language (`translated`), its language is marked without
+    "only in German" (an English-only reader's review: `#description-de` said so above `#description-en`)."""
     value = namer.value(obj, UNITS.get(prop, ""))
     if prop == RDF.object and isinstance(obj, Literal) and obj.language:
         value.text = quoting(str(obj), quoted(obj.language))
+        if translated and value.note == f"@{obj.language}":
+            value.note, value.lang = "", obj.language
     return value
+
+
+def stated_in(graph: Graph, statement, lang: str) -> bool:
+    """Whether another statement about the same subject and property as `statement` states a text in `lang`."""
+    subject, predicate = graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate)
+    return subject is not None and any(
+        other != statement and graph.value(other, RDF.predicate) == predicate
+        and any(isinstance(o, Literal) and o.language == lang for o in graph.objects(other, RDF.object))
+        for other in graph.subjects(RDF.subject, subject))
 
 
 def fragment_title(graph: Graph, fragment, namer: Namer) -> str:

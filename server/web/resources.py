@@ -52,10 +52,12 @@ def identify(path: str) -> Response:
 
 
 def written_otherwise(path: str) -> str | None:
-    """The path of a known resource an unknown /id/ path means: with a trailing slash, or with a key that lost
+    """The path of a known resource an unknown /id/ path means: with a trailing slash, in capitals (our
+    identifiers are lower case; a LOD Cloud reviewer's: `project/Bamberg` was a 404), or with a key that lost
     its leading zero (a linker's review: `municipality/9461000` from a spreadsheet was a 404)."""
-    for candidate in (path.rstrip("/") if path.endswith("/") else None, iris.key_restored(path.rstrip("/"))):
-        if candidate and known(iri_for(candidate)):
+    bare = path.rstrip("/")
+    for candidate in dict.fromkeys((bare, bare.lower(), iris.key_restored(bare))):
+        if candidate and candidate != path and known(iri_for(candidate)):
             return candidate
     return None
 
