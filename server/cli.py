@@ -263,7 +263,8 @@ def current_release(settings: Settings, required: bool = True) -> Release | None
         if release is not None:
             release.verify()
     except ReleaseCorrupt as error:
-        fail(f"{error}. {repair_advice(settings.releases).capitalize()}; `mpsc verify` lists what is damaged.")
+        advice = repair_advice(settings.releases)  # not .capitalize(), which lowers the folder's capitals
+        fail(f"{error}. {advice[0].upper()}{advice[1:]}; `mpsc verify` lists what is damaged.")
     return release
 
 

@@ -114,7 +114,10 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         """Settings from MPSC_* variables, then explicit overrides (flags, tests) where not None."""
-        env = os.environ
+        # An empty folder or file is none (an operator's review: `MPSC_STORE_PATH=` in an env file wrote a store
+        # into the working directory, as Path("") is "."), as env files and compose files write unset ones.
+        paths = {"MPSC_" + f.name.upper() for f in fields(cls) if f.type.startswith("Path")}
+        env = {name: value for name, value in os.environ.items() if value.strip() or name not in paths}
         root = Path(overrides.get("root") or env.get("MPSC_ROOT", _default_root()))
         values: dict = {"root": root, "releases": Path(env.get("MPSC_RELEASES", root / "releases"))}
         for f in fields(cls):
@@ -177,14 +180,23 @@ OFF_AT_ZERO = {"cache_bytes", "document_cache_bytes", "queue", "max_short_links"
                "client_short_links", "query_memory"}
 
 
+# The most each number may be (an operator's review): processes and threads beyond these fork the machine to a
+# halt (MPSC_EXECUTORS=500 respawned the workers forever), and beyond a day of seconds or 2**40 of anything the
+# clocks and C integers beneath overflow (MPSC_QUERY_TIMEOUT=1e18 ended a worker in a traceback).
+MOST = {"workers": 64, "executors": 256, "site_executors": 64, "threads": 1024, "queue": 10_000}
+MOST_SECONDS, MOST_OTHERWISE = 86_400, 2**40
+
+
 def _number_problem(name: str, value: float) -> str:
     """Why a number is no value for setting `name` ("" if it is one): below 1 (or 0, OFF_AT_ZERO) a limit refuses
-    every request, and seconds that are not finite crash granian's setup (math.ceil, round)."""
+    every request, seconds that are not finite crash granian's setup (math.ceil, round), and above MOST too many
+    processes start or a clock overflows."""
     least = 0 if name in OFF_AT_ZERO else 1
     if isinstance(value, float):
-        fits = math.isfinite(value) and (value > 0 or least == 0 and value == 0)
-        return "" if fits else "must be a finite number of seconds above 0"
-    return "" if value >= least else f"must be {least} or more"
+        fits = math.isfinite(value) and (value > 0 or least == 0 and value == 0) and value <= MOST_SECONDS
+        return "" if fits else f"must be a finite number of seconds above 0 and at most {MOST_SECONDS:,} (a day)"
+    most = MOST.get(name, MOST_OTHERWISE)
+    return "" if least <= value <= most else f"must be from {least} to {most:,}"
 
 
 def split_bind(bind: str) -> tuple[str, int]:

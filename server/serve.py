@@ -70,6 +70,8 @@ def run_granian(settings: Settings) -> None:
             operator's review). Otherwise the workers serve on, and the log says why. (granian's own method.)"""
             try:
                 refused = Releases(settings.releases).unservable() if settings.store == "embedded" else None
+                if refused is None:
+                    pin_the_served_release(settings)
             except Exception as error:  # noqa: BLE001 -- anything raised here would end granian's supervising loop
                 refused = f"the release could not be checked: {error}"
             if refused is None:
@@ -117,8 +119,21 @@ def run_granian(settings: Settings) -> None:
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
+    pin_the_served_release(settings)
     with Readiness() as ready:
         server.serve()
+
+
+SERVED_VERSION = "MPSC_SERVED_VERSION"  # the release the master checked, which its workers serve (`_loaded_app`)
+
+
+def pin_the_served_release(settings: Settings) -> None:
+    """Name the current release, which the master has just checked, as the one its workers serve, now and when
+    granian respawns one that crashed: a respawned worker read `current` and so served (or, damaged, crashed the
+    whole server over) a release no one had checked or reloaded (an operator's review). Only a reload (SIGHUP),
+    checked first, moves the workers to another."""
+    if settings.store == "embedded":
+        os.environ[SERVED_VERSION] = Releases(settings.releases).current_version() or ""
 
 
 # The log's lines as granian's logging configuration writes them (granian.log.LOGGING_CONFIG, which this replaces
@@ -279,7 +294,8 @@ def _loaded_app():
     """The app over the store of the settings' release, with the landing page prepared."""
     settings = Settings.from_env()
     with ThreadPoolExecutor(1) as opening:  # the store opens while the web app is imported and put together
-        store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True)
+        store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True,
+                               version=os.environ.get(SERVED_VERSION) or None)
         from . import create_app
         from .web import pages
 

@@ -43,6 +43,15 @@ def test_validate_takes_the_builds_results_from_the_validation_cache(small_root,
     result = mpsc("validate", "--format", "json", env=env)
     assert len(built) == 2 and {path.name for path in cache.glob("*.json")} == set(built)
     assert [f["message"] for f in json.loads(result.stdout)["findings"]] == ["from the cache"]
+    # an entry cut short (a crash, a full disk) is validated again and rewritten (an operator's review: every
+    # build and validation ended in a traceback until the folder was removed by hand)
+    for entry in cache.glob("*.json"):
+        entry.write_text("")
+    result = mpsc("validate", "--format", "json", env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["findings"] == []
+    assert {path.name: json.loads(path.read_text()) for path in cache.glob("*.json")} == {
+        name: json.loads(text) for name, text in built.items()}
 
 
 def test_validate_reports_a_contributed_file_in_words(small_root, tmp_path):
@@ -173,16 +182,19 @@ def test_verify_names_a_damaged_file_and_fails(tmp_path):
 
 
 def test_serve_and_load_refuse_a_damaged_release(tmp_path):
-    """Over a remote store too: /dumps serves the local release's files there."""
-    release = make_release(tmp_path, sample_quads("flipped"), "flipped")
+    """Over a remote store too: /dumps serves the local release's files there. The advice names the folder as it is
+    written (an operator's review: `.capitalize()` lowered its capitals)."""
+    folder = tmp_path / "Releases"
+    release = make_release(folder, sample_quads("flipped"), "flipped")
     (release.path / DATASET_FILE).write_bytes((release.path / DATASET_FILE).read_bytes()[:-1])
-    env = {"MPSC_RELEASES": str(tmp_path)}
+    env = {"MPSC_RELEASES": str(folder)}
     store = "http://127.0.0.1:9/query"
     for command in (["serve", "--port", str(free_port())], ["serve", "--port", str(free_port()), "--store", store],
                     ["load", "--endpoint", store], ["export-site", str(tmp_path / "export")], ["query", "ASK {}"]):
         result = mpsc(*command, env=env, timeout=60)
         assert result.returncode == 1, result.stderr
         assert "release flipped is damaged" in result.stderr and "Traceback" not in result.stderr
+        assert f"Point `current` at an earlier release (ln -sfn VERSION {folder / 'current'})" in result.stderr
 
 
 @pytest.mark.parametrize("command", [["verify"], ["verify", "{releases}"], ["query", "ASK {}"], ["stats"],
@@ -294,9 +306,13 @@ def test_a_setting_that_cannot_be_read_ends_any_command_in_one_plain_line(comman
 @pytest.mark.parametrize("variable, value, words", [
     ("MPSC_QUERY_TIMEOUT", "-5", "must be a finite number of seconds above 0"),  # every page and query: 503
     ("MPSC_HEADER_TIMEOUT", "inf", "must be a finite number of seconds above 0"),  # an OverflowError in granian
-    ("MPSC_MAX_ROWS", "-1", "must be 1 or more"),
-    ("MPSC_CLIENT_QUERIES", "0", "must be 1 or more"),  # every query 429
-    ("MPSC_THREADS", "-100", "must be 1 or more"),  # a traceback and a crash loop of the workers
+    ("MPSC_MAX_ROWS", "-1", "must be from 1 to"),
+    ("MPSC_CLIENT_QUERIES", "0", "must be from 1 to"),  # every query 429
+    ("MPSC_THREADS", "-100", "must be from 1 to 1,024"),  # a traceback and a crash loop of the workers
+    # too much (an operator's review): workers respawned forever, or ended in a traceback
+    ("MPSC_EXECUTORS", "500", "must be from 1 to 256"),
+    ("MPSC_QUERY_TIMEOUT", "1e18", "at most 86,400 (a day)"),
+    ("MPSC_MAX_QUERY_BYTES", "99999999999999999999", "must be from 1 to 1,099,511,627,776"),
     ("MPSC_BIND", "foo", "must be IP:port"),
     ("MPSC_BIND", "localhost:8080", "must be IP:port"),  # granian takes no name: a traceback after the build
     ("MPSC_BIND", "127.0.0.1:99999", "the port from 1 to 65535"),
@@ -311,6 +327,17 @@ def test_a_setting_a_server_would_fail_on_ends_serve_in_one_plain_line(tmp_path,
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {variable}=") and words in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())  # refused before anything was built
+
+
+def test_an_empty_folder_or_file_setting_is_no_setting(monkeypatch):
+    """An operator's review: `MPSC_STORE_PATH=` (as env files write an unset one) wrote an on-disk store into the
+    working directory, `MPSC_RELEASES=` took it for the releases folder. Other empty settings keep their meaning
+    (`MPSC_EXECUTOR_MALLOC=` is the C library's allocator)."""
+    for variable in ("MPSC_STORE_PATH", "MPSC_RELEASES", "MPSC_SHORT_LINKS", "MPSC_EXECUTOR_MALLOC"):
+        monkeypatch.setenv(variable, "")
+    settings = Settings.from_env()
+    assert settings.store_path is None and settings.short_links is None
+    assert settings.releases == settings.root / "releases" and settings.executor_malloc == ""
 
 
 def test_settings_that_turn_something_off_at_0_take_0():

@@ -266,3 +266,23 @@ def test_a_new_release_changes_the_listing_validator(small_root, tmp_path):
         status, headers, body = fetch(url + "dumps/", BROWSER, headers={"If-None-Match": etag})
         assert status == 200 and headers["ETag"] != etag
         assert f"dumps/{second}/" in body.decode()
+
+
+def test_files_damaged_after_the_start_are_refused_not_sent_as_whole(settings, real_store, release, tmp_path):
+    """An operator's review: a release file cut short on the server went out under the whole file's ETag, cacheable
+    for a year (a CDN would have kept it), and a damaged search index answered 500 with a traceback. Both 503,
+    saying the operator is told; other files are still sent."""
+    copy = tmp_path / "releases"
+    shutil.copytree(release.path, copy / release.version)
+    (copy / "current").symlink_to(release.version)
+    with serve_app(settings.with_(releases=copy), store=real_store) as url:
+        for name, size in (("projects.csv", 1000), ("search.sqlite", 4096)):
+            with open(copy / release.version / name, "r+b") as damaged:
+                damaged.truncate(size)
+        status, headers, body = fetch(f"{url}dumps/{release.version}/projects.csv", "text/csv")
+        assert status == 503 and b"projects.csv of this release is damaged on this server" in body
+        assert "immutable" not in headers.get("Cache-Control", "")
+        assert fetch(f"{url}dumps/{release.version}/mpsc.ttl", "text/turtle")[0] == 200
+        for path in ("search?q=K%C3%B6ln", "search/suggest?q=K%C3%B6l"):
+            status, _, body = fetch(url + path, "text/html")
+            assert status == 503 and b"search index of the served release is damaged" in body, path

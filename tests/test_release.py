@@ -71,6 +71,8 @@ def test_an_intact_release_verifies(tmp_path):
     (lambda path: path.joinpath("a.ttl").write_bytes(b"ona"), "a.ttl does not match its checksum"),
     (lambda path: path.joinpath("a.ttl").unlink(), "a.ttl is missing"),
     (lambda path: path.joinpath(CHECKSUMS).unlink(), "SHA256SUMS is missing"),
+    # an operator's review: every command that verifies ended in a traceback
+    (lambda path: path.joinpath(CHECKSUMS).write_bytes(b"\xff\xfe x\n"), "SHA256SUMS is no UTF-8 text"),
 ])
 def test_a_damaged_release_names_what_is_wrong(tmp_path, damage, named):
     path = write_release(tmp_path, "abc123", files("one"))

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -127,6 +128,47 @@ def test_a_reload_over_a_damaged_release_keeps_the_workers_serving(tmp_path, dam
         assert re.search(r"^\d{4}-\d\d-\d\d [\d:,]+ \[INFO\] Spawning worker-1", log.read_text(), re.M)
         process.send_signal(signal.SIGTERM)  # the server still stops as it should
         assert process.wait(timeout=30) is not None
+
+
+def test_a_worker_respawned_after_a_crash_serves_the_release_its_master_checked(tmp_path):
+    """An operator's review: a worker killed from outside was respawned over whatever `current` named by then,
+    unchecked: another release without a reload, or, that one damaged, a crash loop that ended the whole server.
+    It serves the release its master checked at the start; only a reload (checked) moves the workers on."""
+    folder, log, port = tmp_path / "releases", tmp_path / "server.log", free_port()
+    make_release(folder, sample_quads("checked"), "checked")
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
+        newer = make_release(folder, sample_quads("newer"), "newer")  # `current` now names it, damaged
+        (newer.path / DATASET_FILE).write_bytes((newer.path / DATASET_FILE).read_bytes()[:-1])
+        (worker,) = children(process.pid)
+        os.kill(worker, signal.SIGKILL)
+        logged(process, log, "Spawning worker-1", 30)
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Spawning worker-1") < 2 or not responds(f"http://127.0.0.1:{port}/healthz"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        assert fetch(f"http://127.0.0.1:{port}/healthz").json()["store"]["version"] == "checked"
+        assert process.poll() is None and "Traceback" not in log.read_text()
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (granian's master: its workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def responds(url: str) -> bool:
+    try:
+        return fetch(url).status == 200
+    except OSError:
+        return False
 
 
 # A busy machine, where a worker takes seconds to load its app: imported at the start of every Python process the

@@ -448,6 +448,25 @@ def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):
         second.close()
 
 
+def test_an_on_disk_store_damaged_under_the_server_is_its_fault_not_the_querys(releases_dir, tmp_path):
+    """An operator's review: with blocks of the on-disk copy overwritten (a disk fault), every query was a 400 "The
+    query could not be evaluated", blaming the client. RocksDB's "Corruption" is a 503 saying whose fault it is
+    (the executor's log names the file)."""
+    store = disk_store(Releases(releases_dir).current(), tmp_path / "copies")  # the real one: tables of megabytes
+    tables = [table for table in store.glob("*.sst") if table.stat().st_size > 1 << 20]  # the quads' tables
+    assert tables
+    for table in tables:  # mid-file is a data block: opening the store reads only the index and properties
+        with open(table, "r+b") as damaged:
+            damaged.seek(table.stat().st_size // 2)
+            damaged.write(b"\x5a" * 4096)
+    pool = ExecutorPool(DISK, str(store), {PUBLIC: 1, SITE: 1}, timeout=5.0)
+    try:
+        with pytest.raises(StoreUnavailable, match="cannot read its data on this server"):
+            pool.run(("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", CSV.key, None, None, None, None), PUBLIC)
+    finally:
+        pool.close()
+
+
 VERSION = "SELECT ?v WHERE { ?dataset <http://www.w3.org/2002/07/owl#versionInfo> ?v }"
 
 

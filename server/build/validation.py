@@ -260,7 +260,12 @@ def _cached_findings(texts: list[bytes], labelled: Callable[[Graph], Graph], sha
     cached = cache / f"{_layer_key(texts, shapes_dir)}.json" if cache else None
     if cached is not None and cached.is_file():
         cached.touch()
-        return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
+        # An entry cut short (a crash, a full disk) is validated again and rewritten (an operator's review: every
+        # build ended in a traceback until the folder was removed by hand).
+        try:
+            return [Finding(**f) for f in json.loads(cached.read_text(encoding="utf-8"))]
+        except (ValueError, TypeError):
+            pass
     report = _turbo_text_report(b"".join(texts).decode("utf-8"), by_target(shapes))
     findings = _result(report, labelled(report)).findings
     if cached is not None:

@@ -20,8 +20,9 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(settings, releases, quick_start: bool = False) -> Store:
-    """The store the settings ask for: MPSC_STORE "embedded" over the current release, else a SPARQL endpoint URL.
+def open_store(settings, releases, quick_start: bool = False, version: str | None = None) -> Store:
+    """The store the settings ask for: MPSC_STORE "embedded" over the current release (or the release `version`,
+    which `mpsc serve` pins for its workers), else a SPARQL endpoint URL.
 
     An embedded store serves only a release that matches its checksums (ReleaseCorrupt otherwise). With
     `quick_start` (`mpsc serve`), it answers from the release's on-disk copy if there is one; the caller has it
@@ -34,9 +35,9 @@ def open_store(settings, releases, quick_start: bool = False) -> Store:
         return RemoteStore.from_settings(settings)
     from .embedded import EmbeddedStore
 
-    release = releases.current()
+    release = releases.get(version) if version else releases.current()
     if release is None:
-        raise RuntimeError(f"no release in {settings.releases}; run `mpsc build` first")
+        raise RuntimeError(f"no release{' ' + version if version else ''} in {settings.releases}; run `mpsc build` first")
 
     def embedded() -> EmbeddedStore:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,

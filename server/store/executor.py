@@ -31,13 +31,15 @@ import pyoxigraph as ox
 
 from ..formats import by_name
 from . import results
-from ..errors import EvaluationFailed, MemoryLimit, QueryFailed, syntax_error
+from ..errors import EvaluationFailed, MemoryLimit, QueryFailed, StoreUnavailable, syntax_error
 
 log = logging.getLogger(__name__)
 MEMORY, DISK = "memory", "disk"
 # pyoxigraph's error for a function it does not know, which may be shown: it names nothing but the query's own IRI
 # (other evaluation errors are not shown, since they may tell what answers behind a SERVICE endpoint).
 UNKNOWN_FUNCTION = re.compile(r"The custom function <[^<>\s]*> is not supported")
+# How RocksDB says that the on-disk store's files are damaged or unreadable (Status::ToString).
+DAMAGED_STORE = re.compile(r"\b(?:Corruption|IO error): ")
 QUERY_STACK = 256 * 1024 * 1024  # bytes; reserved address space, touched only as deep as a query recurses
 
 
@@ -98,6 +100,9 @@ class Engine:
         except MemoryError:
             raise MemoryLimit() from None
         except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
+            if DAMAGED_STORE.search(str(error)):  # the server's fault, not the query's (an operator's review: 400)
+                log.error("the store cannot read its files: %s", error)
+                raise StoreUnavailable("The store cannot read its data on this server; the operator is told.") from None
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
             if UNKNOWN_FUNCTION.fullmatch(str(error)):  # names only what the query itself names
                 raise QueryFailed(f"{error} by this store.") from None

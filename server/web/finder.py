@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import names
+from ..errors import HttpError
 from .i18n import DEFAULT, LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -204,10 +205,15 @@ class Finder:
         """The index opened, the label column for `lang` and the expression of its labels' language tag; whether the
         index has the trigram table and the tag columns (an older release's has neither) is learnt at the first."""
         column = lang if lang in LANGUAGES else DEFAULT  # the index has a label column per language
-        with closing(self._connect()) as db:
-            if self._parts is None:
-                self._parts, self._tags = _has_parts(db), _has_label_tags(db)
-            yield db, column, f"e.label_{column}_lang" if self._tags else "''"
+        try:
+            with closing(self._connect()) as db:
+                if self._parts is None:
+                    self._parts, self._tags = _has_parts(db), _has_label_tags(db)
+                yield db, column, f"e.label_{column}_lang" if self._tags else "''"
+        except sqlite3.DatabaseError as error:  # damaged on this server (an operator's review: a 500 and a traceback)
+            log.error("the search index %s cannot be read: %s", self.path, error)
+            raise HttpError(503, "Search is not available: the search index of the served release is damaged on "
+                                 "this server; the operator is told.") from None
 
     def near(self, text: str, lang: str = DEFAULT, limit: int = 5) -> list[Hit]:
         """Names spelt like `text`, best first, for a search that found nothing (a citizen's review: "Grevesmülen",
