@@ -45,8 +45,8 @@ PREFIXES = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
-UNLIMITED_CLIENT = {"MPSC_CLIENT_QUERIES": "1000", "MPSC_CLIENT_SECONDS": "1000000",  # every client is 127.0.0.1
-                    "MPSC_ADDRESS_QUERIES": "1000", "MPSC_ADDRESS_SECONDS": "1000000", "MPSC_ADDRESS_PAGES": "1000"}
+UNLIMITED_CLIENT = {"MPSC_CLIENT_QUERIES": "1000", "MPSC_CLIENT_SECONDS": "86400",  # every client is 127.0.0.1
+                    "MPSC_ADDRESS_QUERIES": "1000", "MPSC_ADDRESS_SECONDS": "86400", "MPSC_ADDRESS_PAGES": "1000"}
 COOPERATION_PROJECT = PREFIXES + "SELECT ?p WHERE { ?p mpsc:grantee ?c . ?c a mpsc:Cooperation } ORDER BY ?p LIMIT 1"
 
 

@@ -1,6 +1,7 @@
 """Release folders: atomic switching, replacing stale output, and which names count as versions."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -34,6 +35,30 @@ def test_the_current_version_is_read_from_the_link_or_a_copied_folder(tmp_path):
     (tmp_path / "current").unlink()
     shutil.copytree(tmp_path / "abc123", tmp_path / "current")  # as a copy without links leaves it
     assert releases.current_version() == "abc123"
+
+
+def _write_versions(folder, barrier, versions) -> None:
+    """One of two builds writing the same releases at the same moments (`test_two_builds_…`)."""
+    big = files("x" * 4_000_000)
+    for version in versions:
+        barrier.wait()
+        write_release(folder, version, big)
+
+
+def test_two_builds_of_the_same_input_at_once_both_end_well(tmp_path):
+    """An operator's review: two builds of the same input raced for the rename of the release folder, and the later
+    ended with "Directory not empty" (exit 3) though the release it meant was there, whole."""
+    context = multiprocessing.get_context("fork")
+    barrier, versions = context.Barrier(2), [f"v{n}" for n in range(8)]
+    builds = [context.Process(target=_write_versions, args=(tmp_path, barrier, versions)) for _ in range(2)]
+    for build in builds:
+        build.start()
+    for build in builds:
+        build.join(60)
+    assert [build.exitcode for build in builds] == [0, 0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current", *versions]  # no staging left
+    for version in versions:
+        assert Releases(tmp_path).get(version).verify() is None
 
 
 def test_rebuilding_a_version_reuses_its_folder(tmp_path):

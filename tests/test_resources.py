@@ -296,7 +296,8 @@ def test_a_fragment_sent_as_part_of_a_document_path_leads_to_its_base_document(b
     ("doc/project/bamberg/", "doc/project/bamberg"), ("doc/district/9461?lang=en", "doc/district/09461?lang=en"),
     ("doc/municipality/946100.ttl", None), ("doc/project/bamberg.ttl/", None),
     ("id/project/Bamberg", "id/project/bamberg"), ("id/Project/BAMBERG/", "id/project/bamberg"),
-    ("doc/project/Bamberg.ttl", "doc/project/bamberg.ttl"), ("id/project/Bambergg", None)])
+    ("doc/project/Bamberg.ttl", "doc/project/bamberg.ttl"), ("id/project/Bambergg", None),
+    ("id/Municipality/9461000", "id/municipality/09461000")])
 def test_an_identifier_written_without_its_leading_zero_or_with_a_slash_is_found(base_url, path, target):
     """A linker's review: keys from spreadsheets lose their leading zero, and links gain a slash; both were 404s,
     under /id/ and (a web developer's review) under /doc/; so were capitals (a LOD Cloud reviewer's review:
@@ -522,6 +523,8 @@ def test_ontology_page_names_its_version_iri_prior_version_dates_creator_and_lic
     assert "Ontology of the Model Projects Smart Cities Open Knowledge Graph, version 1.6.2. https://w3id.org/mpsc/ontology/1.6.2" in about
     german = fetch(f"{base_url}ontology", "text/html", headers={"Accept-Language": "de"})[2].decode()
     assert "Modellprojekte Smart Cities, Version 1.6.2. https://w3id.org/mpsc/ontology/1.6.2" in german
+    assert "Ontologie des" not in about and "Ontology of the Model Projects Smart Cities Open Knowledge Graph, version" \
+        not in german  # each page the one in its language (a review: the other too, "only in German")
 
 
 @pytest.mark.parametrize("path", ["doc/project/connected-urban-twins", "doc/municipality/09461000", "doc/dataset",

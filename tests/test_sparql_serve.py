@@ -151,6 +151,22 @@ def test_a_worker_respawned_after_a_crash_serves_the_release_its_master_checked(
         assert process.poll() is None and "Traceback" not in log.read_text()
 
 
+def test_a_target_sent_in_utf_8_unencoded_is_logged_as_written(tmp_path):
+    """An operator's review: a query string sent as raw UTF-8 (curl sends what it is given) was logged "KÃ¶ln"
+    (granian gives it as Latin-1, as WSGI asks; the path was decoded, the query not)."""
+    folder, log, port = tmp_path / "releases", tmp_path / "server.log", free_port()
+    make_release(folder, sample_quads("logged"), "logged")
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            client.sendall("GET /healthz?q=Köln HTTP/1.1\r\nHost: x\r\nUser-Agent: raw-utf8\r\n"
+                           "Connection: close\r\n\r\n".encode())
+            while client.recv(65536):
+                pass
+        logged(process, log, "raw-utf8", 30)
+        assert '"GET /healthz?q=Köln HTTP/1.1" 200' in log.read_text(encoding="utf-8"), log.read_text()
+
+
 def children(pid: int) -> list[int]:
     """The processes whose parent is `pid` (granian's master: its workers)."""
     found = []
@@ -165,6 +181,7 @@ def children(pid: int) -> list[int]:
 
 
 def responds(url: str) -> bool:
+    """Whether `url` answers 200 (a respawning worker may refuse or drop the connection meanwhile)."""
     try:
         return fetch(url).status == 200
     except OSError:

@@ -28,34 +28,31 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
 
 
-def add_counts(meta: Graph, part: URIRef, triples, space: str) -> None:
-    """VoID's counts of `part`, a named graph or the dataset (VoID §4.6): its triples, distinct subjects and
-    objects, classes, properties, and entities, its subjects in the dataset's void:uriSpace `space` (a LOD Cloud
-    reviewer's review: only triples and subjects were given, and LOD catalogues show the others)."""
-    subjects, objects, properties, classes = set(), set(), set(), set()
-    for s, p, o in triples:
-        subjects.add(s)
-        objects.add(o)
-        properties.add(p)
-        if p.value == RDF_TYPE:
-            classes.add(o)
+def add_counts(meta: Graph, part: URIRef, triples: int, counted: tuple[set, set, set, set], space: str) -> None:
+    """VoID's counts of `part`, a named graph or the dataset (VoID §4.6), from its number of triples and its
+    distinct subjects, objects, properties and classes (`counted`, as `add_statistics` gathers them); its entities
+    are its subjects in the dataset's void:uriSpace `space` (a LOD Cloud reviewer's review: only triples and
+    subjects were given, and LOD catalogues show the others)."""
+    subjects, objects, properties, classes = counted
     entities = sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(space))
-    for prop, count in ((VOID.triples, len(triples)), (VOID.distinctSubjects, len(subjects)),
+    for prop, count in ((VOID.triples, triples), (VOID.distinctSubjects, len(subjects)),
                         (VOID.distinctObjects, len(objects)), (VOID.properties, len(properties)),
                         (VOID.classes, len(classes)), (VOID.entities, entities)):
         meta.add((part, prop, Literal(count)))
 
 
-def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple], space: str) -> None:
-    """The counts (`add_counts`) and per-class/per-property counts of one named graph, in passes over its
-    pyoxigraph triples (faster than the same counts through rdflib's indexes; benchmarks/build_parts.py times
-    it)."""
-    add_counts(meta, subset, triples, space)
-    predicates, members = defaultdict(set), defaultdict(set)
+def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple], space: str) -> tuple[set, set, set, set]:
+    """The counts (`add_counts`) and per-class/per-property counts of one named graph, in one pass over its
+    pyoxigraph triples (faster than the same counts through rdflib's indexes; benchmarks/build_parts.py times it);
+    returns what it counted, which the dataset's counts unite."""
+    predicates, members, objects = defaultdict(set), defaultdict(set), set()
     for s, p, o in triples:
         predicates[s].add(p)
+        objects.add(o)
         if p.value == RDF_TYPE:
             members[o].add(s)
+    counted = (set(predicates), objects, set().union(*predicates.values()), set(members))
+    add_counts(meta, subset, len(triples), counted, space)
     for cls, subjects in sorted(members.items(), key=lambda item: item[0].value):
         name = compact(cls.value, "-")
         if name is None:
@@ -75,6 +72,7 @@ def add_statistics(meta: Graph, subset: URIRef, triples: list[ox.Triple], space:
                                       "en": f"class {compact(cls.value)}, property {compact(prop.value)}"})
             meta.add((pp, VOID.property, from_ox(prop)))
             meta.add((pp, VOID.distinctSubjects, Literal(count)))
+    return counted
 
 
 def add_linksets(meta: Graph, subset: URIRef, triples: list[ox.Triple], targets: dict[str, tuple[URIRef, str]]) -> None:
@@ -227,12 +225,12 @@ def release_metadata(static: Graph, graphs: dict[str, Graph], ordered: dict[str,
     meta.add((DATASET, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     meta.add((iris.catalog(), DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     # The dataset is the merge of its graphs: triples held by two graphs count once.
-    space = str(static.value(DATASET, VOID.uriSpace))
-    add_counts(meta, DATASET, set().union(*ordered.values()), space)
-    targets = link_targets(static)
+    space, targets, counted = str(static.value(DATASET, VOID.uriSpace)), link_targets(static), []
     for name, triples in sorted(ordered.items()):
-        add_statistics(meta, URIRef(name), triples, space)
+        counted.append(add_statistics(meta, URIRef(name), triples, space))
         add_linksets(meta, URIRef(name), triples, targets)
+    merged = len(set().union(*ordered.values()))
+    add_counts(meta, DATASET, merged, tuple(set().union(*column) for column in zip(*counted)), space)
     add_vocabularies(meta, ordered)
     add_spatial(meta, graphs)
     for entry in files:

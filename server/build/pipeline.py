@@ -291,7 +291,8 @@ def terms_header(dump: Dump, meta: Graph) -> bytes:
     reference.ttl named no licence, and dl-de/by asks for the attribution with every copy). Turtle only: an
     N-Triples dump keeps one line per triple (`zcat mpsc.nt.gz | wc -l`), and JSON-LD has no comments."""
     licence = LICENCES[dump.licence]
-    lines = [f"{dump.title_de} / {dump.title_en}", f"Lizenz / Licence: {licence.name}, {licence.url}",
+    names = " / ".join(dict.fromkeys(licence.named(lang) for lang in ("de", "en")))
+    lines = [f"{dump.title_de} / {dump.title_en}", f"Lizenz / Licence: {names}, {licence.url}",
              *(f"Namensnennung / Attribution: {text}" for text in attributions(meta, dump.graphs))]
     return "".join(f"# {line}\n" for line in lines).encode("utf-8") + b"\n"
 

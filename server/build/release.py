@@ -65,10 +65,14 @@ def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
                 (staging / name).write_bytes(data)
             os.chmod(staging, 0o755)
             os.rename(staging, target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            if not target.is_dir():  # else another build of the same input renamed its copy first (an operator's
+                raise                # review: the later one ended with "Directory not empty"); compared below
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    elif (target / CHECKSUMS).read_bytes() != files[CHECKSUMS]:
+    if (target / CHECKSUMS).read_bytes() != files[CHECKSUMS]:
         raise ValueError(f"release {version} exists with other bytes: the build is not deterministic")
     _point_current(out_dir, version)
     return target
@@ -135,7 +139,7 @@ class Release:
         """Raise ReleaseCorrupt unless every file SHA256SUMS lists is there with its checksum, and every
         file the manifest lists is among them with the same checksum."""
         problems = verify_folder(self.path)
-        if not any(problem.startswith(CHECKSUMS) for problem in problems):  # else nothing to compare with
+        if (self.path / CHECKSUMS).is_file() and UNREADABLE_SUMS not in problems:  # else verify_folder said so
             sums = read_checksums(self.path)
             problems += [f"{entry['name']}: release.json and {CHECKSUMS} disagree" for entry in self.files
                          if "sha256" in entry and sums.get(entry["name"]) != entry["sha256"]]
@@ -161,6 +165,9 @@ class Release:
         return self.path / name if name in listed else None
 
 
+UNREADABLE_SUMS = f"{CHECKSUMS} is no UTF-8 text"  # what `verify_folder` says of one
+
+
 def read_checksums(folder: Path) -> dict[str, str]:
     """File name -> SHA-256 from a release's SHA256SUMS (UnicodeDecodeError, a ValueError, for one that is no
     text)."""
@@ -175,7 +182,7 @@ def verify_folder(folder: Path) -> list[str]:
     try:
         listed = read_checksums(folder)
     except ValueError:  # an operator's review: every command that verifies ended in a traceback
-        return [f"{CHECKSUMS} is no UTF-8 text"]
+        return [UNREADABLE_SUMS]
     problems = []
     for name, digest in listed.items():
         path = folder / name

@@ -38,8 +38,9 @@ MEMORY, DISK = "memory", "disk"
 # pyoxigraph's error for a function it does not know, which may be shown: it names nothing but the query's own IRI
 # (other evaluation errors are not shown, since they may tell what answers behind a SERVICE endpoint).
 UNKNOWN_FUNCTION = re.compile(r"The custom function <[^<>\s]*> is not supported")
-# How RocksDB says that the on-disk store's files are damaged or unreadable (Status::ToString).
-DAMAGED_STORE = re.compile(r"\b(?:Corruption|IO error): ")
+# How RocksDB says that the on-disk store's files are damaged or unreadable (Status::ToString), at the start of
+# the error's text: a failing SERVICE call's text starts otherwise and may quote anything the endpoint sent.
+DAMAGED_STORE = re.compile(r"(?:Corruption|IO error): ")
 QUERY_STACK = 256 * 1024 * 1024  # bytes; reserved address space, touched only as deep as a query recurses
 
 
@@ -100,7 +101,7 @@ class Engine:
         except MemoryError:
             raise MemoryLimit() from None
         except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
-            if DAMAGED_STORE.search(str(error)):  # the server's fault, not the query's (an operator's review: 400)
+            if DAMAGED_STORE.match(str(error)):  # the server's fault, not the query's (an operator's review: 400)
                 log.error("the store cannot read its files: %s", error)
                 raise StoreUnavailable("The store cannot read its data on this server; the operator is told.") from None
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)

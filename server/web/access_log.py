@@ -34,8 +34,9 @@ class AccessLog:
     def request(self, environ: dict, status: int, length: int | None, started: float | None) -> None:
         """The line of one request (also of answers the document fast path gives without Flask)."""
         took = (time.perf_counter() - (started or time.perf_counter())) * 1000
-        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-        query = environ.get("QUERY_STRING", "")
+        # WSGI gives both as Latin-1; a client may send UTF-8 unencoded (an operator's review: "KÃ¶ln" in the log)
+        path, query = (environ.get(key, "").encode("latin-1").decode("utf-8", "replace")
+                       for key in ("PATH_INFO", "QUERY_STRING"))
         target = _text(f"{path}?{query}" if query else path, 1000)
         agent = _text(environ.get("HTTP_USER_AGENT", ""), 500)
         size = "-" if length is None else length

@@ -109,7 +109,12 @@ def own_digests(release: Release) -> dict[str, str]:
     """The SHA-256 of each file about the release (the manifest holds only the dumps'), computed once per
     release: SHA256SUMS lists release.json and RELEASE-NOTES.md, so only SHA256SUMS itself is hashed."""
     def compute() -> dict[str, str]:
-        return {**read_checksums(release.path), CHECKSUMS: sha256((release.path / CHECKSUMS).read_bytes())}
+        try:
+            listed = read_checksums(release.path)
+        except ValueError:  # no UTF-8 text any more (a review: a 500 and a traceback)
+            log.error("release %s: %s cannot be read", release.version, CHECKSUMS)
+            raise HttpError(503, f"The {CHECKSUMS} of this release is damaged on this server; the operator is told.")
+        return {**listed, CHECKSUMS: sha256((release.path / CHECKSUMS).read_bytes())}
 
     try:
         return per_release.value(f"dumps.own_digests {release.version}", compute)

@@ -469,7 +469,7 @@ def dump_routes() -> dict[str, dict]:
                                   Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
                     "206": answer("The requested byte range.", content(*dump_media_types()),
                                   Content_Range=header("Content-Range", True), ETag=header("ETag", True)),
-                    **not_modified(), **errors(404, 416)}
+                    **not_modified(), **errors(404, 416, 503)}
     listing = {"200": answer("The listing.", content(HTML), ETag=header("ETag", True)), **not_modified(), **errors(404)}
     return {
         "/dumps/": {"get": operation(
@@ -694,8 +694,9 @@ ERROR_RESPONSES = {
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only), or a SERVICE "
                "endpoint the query calls (`MPSC_SERVICE_ALLOW`) could not be reached or gave no usable answer."),
     503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit and was stopped, the queue is full "
-                                "(`limit`: `queue`), or the store cannot be reached. Retry after `Retry-After` "
-                                "seconds."),
+                                "(`limit`: `queue`), the store cannot be reached, or a file, the search index or "
+                                "the store is damaged on this server (the operator is told). Retry after "
+                                "`Retry-After` seconds."),
 }
 # What an error answer's body is: problem details, or the error page for clients preferring HTML (conneg.wants_html).
 ERROR_CONTENT = {PROBLEM.media_type: {"schema": ref("schemas", "Problem")}, **content(HTML)}

@@ -56,7 +56,7 @@ def written_otherwise(path: str) -> str | None:
     identifiers are lower case; a LOD Cloud reviewer's: `project/Bamberg` was a 404), or with a key that lost
     its leading zero (a linker's review: `municipality/9461000` from a spreadsheet was a 404)."""
     bare = path.rstrip("/")
-    for candidate in dict.fromkeys((bare, bare.lower(), iris.key_restored(bare))):
+    for candidate in dict.fromkeys((bare, bare.lower(), iris.key_restored(bare.lower()))):
         if candidate and candidate != path and known(iri_for(candidate)):
             return candidate
     return None

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ..names import sort_key
 from ..namespaces import BIBO_STATUS, MPSC, ONTOLOGY_IRI, SCHEMA
-from .page_model import Namer, Value, prose
+from .page_model import Namer, Value, in_language, prose
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
@@ -55,7 +55,8 @@ ABOUT = (OWL.versionIRI, OWL.priorVersion, DCTERMS.created, DCTERMS.issued, DCTE
 def documentation(graph: Graph, namer: Namer) -> dict:
     """Title, description, version, what `ABOUT` names and the class and property lists of the ontology page."""
     ontology = URIRef(ONTOLOGY_IRI)
-    about = [(namer.term(prop), [namer.value(o) for o in sorted(graph.objects(ontology, prop))]) for prop in ABOUT]
+    about = [(namer.term(prop), [namer.value(o) for o in in_language(sorted(graph.objects(ontology, prop)), namer.lang)])
+             for prop in ABOUT]  # the citation in the reader's language only, as a resource page shows a fact
     return {"iri": ONTOLOGY_IRI, "title": namer.label(ontology), "description": prose(graph, ontology, namer.lang),
             "version": str(graph.value(ontology, OWL.versionInfo) or ""), "namespace": str(MPSC),
             "about": [(label, values) for label, values in about if values],
