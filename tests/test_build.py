@@ -7,6 +7,7 @@ import gzip
 import os
 import shutil
 import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -340,6 +341,31 @@ def test_a_file_keeps_the_date_it_last_changed(small_root, tmp_path):
     catalogued = {str(void.value(d, DCAT.downloadURL)).rsplit("/", 1)[1]: str(void.value(d, DCTERMS.modified))
                   for d in void.subjects(RDF.type, DCAT.Distribution) if void.value(d, DCAT.downloadURL)}
     assert catalogued == dates
+
+
+def test_a_build_ended_by_sigterm_leaves_no_child_working():
+    """An operator's review: `kill` (SIGTERM, which runs no cleanup) of `mpsc build` left its forked children
+    computing for ~20 s. The kernel ends them with their parent."""
+    script = ("import time; from server.build.background import Background; "
+              "work = Background(lambda: time.sleep(60)); print(work._pid, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = int(parent.stdout.readline())
+    parent.terminate()
+    parent.wait(timeout=30)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while _running(child):
+        assert time.monotonic() < deadline, "the child outlived its parent"
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists and has not ended (a zombie waiting for init to reap it has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def test_background_work_returns_its_result_and_its_exception():

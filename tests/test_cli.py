@@ -54,6 +54,15 @@ def test_validate_takes_the_builds_results_from_the_validation_cache(small_root,
         name: json.loads(text) for name, text in built.items()}
 
 
+def test_a_build_that_cannot_write_its_releases_folder_says_so_before_the_work(small_root, tmp_path):
+    """An operator's review: a releases folder the build could not write was found out after its work (41 s on the
+    real data), when the validation cache was to be written."""
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "releases"
+    result = mpsc("build", "--out", str(out), env={"MPSC_ROOT": str(small_root)})
+    assert (result.returncode, result.stderr) == (3, f"error: could not write or read a file ({out}): Not a directory\n")
+
+
 def test_validate_reports_a_contributed_file_in_words(small_root, tmp_path):
     contribution = tmp_path / "contribution.ttl"
     contribution.write_text(BAD_AGS)

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -507,6 +508,14 @@ def long_lived(freeze: bool = True):
             gc.enable()
 
 
+def writable(out_dir: Path) -> None:
+    """OSError unless a release can be written under `out_dir` (made if missing): the same the release's writing
+    would raise, before the work."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=out_dir):
+        pass
+
+
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:
     """`_build`, with the input graphs out of the garbage collector's sight (`long_lived`) until it ends. A process
     that has frozen objects of its own (`gc.freeze`, for copy-on-write) keeps them so: then nothing is frozen here,
@@ -532,6 +541,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
+    writable(out_dir)  # once the input is a project's, before the work (an operator's review: after 41 s of it)
     try:
         earlier = ontology_versions.read(root, parsed[ONTOLOGY])
     except ontology_versions.UnfitVersion as error:
