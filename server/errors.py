@@ -63,6 +63,11 @@ class StoreUnavailable(QueryFailed):
     status = 503
 
 
+class StoreDamaged(StoreUnavailable):
+    """The on-disk store's files fail their checksums (RocksDB's "Corruption"): the server's fault, not the query's;
+    /healthz says so (`damaged`) until another source takes over or the server restarts."""
+
+
 class StoreFailed(QueryFailed):
     """A remote store answered, but with an error of its own or with bytes that do not parse (502)."""
 

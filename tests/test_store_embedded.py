@@ -450,8 +450,8 @@ def test_the_on_disk_store_is_built_once_per_version(release, tmp_path):
 
 def test_an_on_disk_store_damaged_under_the_server_is_its_fault_not_the_querys(releases_dir, tmp_path):
     """An operator's review: with blocks of the on-disk copy overwritten (a disk fault), every query was a 400 "The
-    query could not be evaluated", blaming the client. RocksDB's "Corruption" is a 503 saying whose fault it is
-    (the executor's log names the file)."""
+    query could not be evaluated", blaming the client, and /healthz said ok. RocksDB's "Corruption" is a 503 saying
+    whose fault it is (the executor's log names the file), and /healthz says the store is damaged."""
     store = disk_store(Releases(releases_dir).current(), tmp_path / "copies")  # the real one: tables of megabytes
     tables = [table for table in store.glob("*.sst") if table.stat().st_size > 1 << 20]  # the quads' tables
     assert tables
@@ -461,8 +461,10 @@ def test_an_on_disk_store_damaged_under_the_server_is_its_fault_not_the_querys(r
             damaged.write(b"\x5a" * 4096)
     pool = ExecutorPool(DISK, str(store), {PUBLIC: 1, SITE: 1}, timeout=5.0)
     try:
+        assert pool.health()["damaged"] is False and pool.health()["answers"] is True  # until a query reads a block
         with pytest.raises(StoreUnavailable, match="cannot read its data on this server"):
             pool.run(("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", CSV.key, None, None, None, None), PUBLIC)
+        assert pool.health()["damaged"] is True and pool.health()["answers"] is False
     finally:
         pool.close()
 

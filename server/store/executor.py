@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..formats import by_name
 from . import results
-from ..errors import EvaluationFailed, MemoryLimit, QueryFailed, StoreUnavailable, syntax_error
+from ..errors import EvaluationFailed, MemoryLimit, QueryFailed, StoreDamaged, syntax_error
 
 log = logging.getLogger(__name__)
 MEMORY, DISK = "memory", "disk"
@@ -103,7 +103,7 @@ class Engine:
         except (OSError, RuntimeError, ValueError) as error:  # evaluation errors, e.g. a failing SERVICE
             if DAMAGED_STORE.match(str(error)):  # the server's fault, not the query's (an operator's review: 400)
                 log.error("the store cannot read its files: %s", error)
-                raise StoreUnavailable("The store cannot read its data on this server; the operator is told.") from None
+                raise StoreDamaged("The store cannot read its data on this server; the operator is told.") from None
             log.warning("query evaluation failed: %s: %s", type(error).__name__, error)
             if UNKNOWN_FUNCTION.fullmatch(str(error)):  # names only what the query itself names
                 raise QueryFailed(f"{error} by this store.") from None

@@ -27,7 +27,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
-from ..errors import MemoryLimit, QueryTimeout, StoreUnavailable
+from ..errors import MemoryLimit, QueryTimeout, StoreDamaged, StoreUnavailable
 from . import malloc
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,7 @@ class ExecutorPool:
         self._switching = threading.Lock()  # one hand-over at a time (`switch_to`, `_revive`)
         self._revivals = 0  # fork servers started in a row to replace one killed from outside (`_revive`)
         self._revive_at = 0.0  # time.monotonic() before which no other is started
+        self._damaged: ForkServer | None = None  # the source whose store answered StoreDamaged (`health`)
         loading = self._server = self._fork_server(kind, path, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
@@ -352,6 +353,8 @@ class ExecutorPool:
         if not current:  # one of the previous source's, whose successor now comes from the one that took over
             self._replace(executor, lane)
         if status == "error":
+            if isinstance(payload, StoreDamaged):
+                self._damaged = executor.server  # its source's files: /healthz says so while it serves
             raise payload
         return payload
 
@@ -496,9 +499,10 @@ class ExecutorPool:
 
     def health(self) -> dict:
         """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
-        copy removed under a running server, say): a lane with none left answers nothing (`answers`). Idle executors
-        that have ended count as missing until the recycler or a query replaces them (an operator's review:
-        executors killed from outside were counted as idle, and /healthz said ok while no query could be
+        copy removed under a running server, say): a lane with none left answers nothing (`answers`), nor does a
+        source whose files were found damaged (`damaged`; an operator's review: /healthz said ok meanwhile). Idle
+        executors that have ended count as missing until the recycler or a query replaces them (an operator's
+        review: executors killed from outside were counted as idle, and /healthz said ok while no query could be
         answered); a probe forks nothing itself."""
         ended = {lane: self._ended_idle(idle) for lane, idle in self._idle.items()}
         with self._lock:
@@ -506,10 +510,10 @@ class ExecutorPool:
             members = {lane: n - ended.get(lane, 0) for lane, n in self._members.items()}
         missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items()
                    if members.get(lane, 0) < size}
-        dead = sum(ended.values())
+        dead, damaged = sum(ended.values()), self._damaged is server
         return {"executors": alive - dead, "idle": sum(q.qsize() for q in self._idle.values()) - dead,
                 "lanes": dict(self._sizes), "missing": missing, "source": server.kind, "malloc": server.malloc,
-                "answers": all(members.get(lane, 0) > 0 for lane in self._sizes)}
+                "damaged": damaged, "answers": not damaged and all(members.get(lane, 0) > 0 for lane in self._sizes)}
 
     @staticmethod
     def _ended_idle(idle: queue.LifoQueue) -> int:
