@@ -24,6 +24,7 @@ QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
 
 
 INVALID, USAGE, IO = 1, 2, 3  # exit statuses besides 0
+INTERRUPTED = 128 + 2  # Ctrl-C (SIGINT), as shells report a process it ended
 VANISHED_SHOWN = 10  # identifiers a build names of those it no longer describes (`BuildResult.vanished`)
 
 
@@ -53,6 +54,8 @@ class Commands(click.Group):
                  "earlier release first).")
         except PermissionError as error:
             io_failure(error)
+        except KeyboardInterrupt:  # click's "Aborted!" exits 1, which README keeps for invalid data (an operator's
+            fail("interrupted", INTERRUPTED)  # review); the build's children are ended on the way here
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

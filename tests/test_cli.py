@@ -5,6 +5,7 @@ import fcntl
 import json
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from server.build import VALIDATION_CACHE
 from server.build.release import DATASET_FILE, Releases
 from server.build.validation import ENGINE, ENGINES
 from server.config import Settings, bind_url, split_bind
-from tests.sparql_support import make_release, sample_quads, stop_session
+from tests.sparql_support import ROOT, make_release, sample_quads, stop_session
 
 from .conftest import free_port, mpsc
 
@@ -61,6 +62,23 @@ def test_a_build_that_cannot_write_its_releases_folder_says_so_before_the_work(s
     out = tmp_path / "file" / "releases"
     result = mpsc("build", "--out", str(out), env={"MPSC_ROOT": str(small_root)})
     assert (result.returncode, result.stderr) == (3, f"error: could not write or read a file ({out}): Not a directory\n")
+
+
+def test_an_interrupted_command_exits_as_a_shell_counts_an_interrupt(tmp_path):
+    """An operator's review: Ctrl-C ended a command with click's "Aborted!" and exit status 1, which README keeps for
+    invalid data. One line and 130 (128 + SIGINT), as a shell reports a process the signal ended."""
+    process = subprocess.Popen([sys.executable, "-m", "server.cli", "query", "-"], cwd=ROOT, stdin=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "MPSC_RELEASES": str(tmp_path)})
+    try:
+        deadline = time.monotonic() + 60
+        while "pipe" not in Path(f"/proc/{process.pid}/wchan").read_text():  # reading the query from stdin
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert (process.returncode, errors.decode()) == (130, "error: interrupted\n")
 
 
 def test_validate_reports_a_contributed_file_in_words(small_root, tmp_path):
