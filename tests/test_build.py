@@ -343,6 +343,14 @@ def test_a_file_keeps_the_date_it_last_changed(small_root, tmp_path):
     assert catalogued == dates
 
 
+def test_a_releases_folder_that_cannot_be_written_is_named_itself():
+    """A review: where no file may be made in the releases folder (permissions, a read-only file system; here
+    /proc), the error named the random name of the build's probe file, not the folder."""
+    with pytest.raises(OSError) as refused:
+        pipeline.writable(Path("/proc/self"))
+    assert refused.value.filename == "/proc/self"
+
+
 def test_a_build_ended_by_sigterm_leaves_no_child_working():
     """An operator's review: `kill` (SIGTERM, which runs no cleanup) of `mpsc build` left its forked children
     computing for ~20 s. The kernel ends them with their parent."""

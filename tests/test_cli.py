@@ -68,7 +68,9 @@ def test_an_interrupted_command_exits_as_a_shell_counts_an_interrupt(tmp_path):
     """An operator's review: Ctrl-C ended a command with click's "Aborted!" and exit status 1, which README keeps for
     invalid data. One line and 130 (128 + SIGINT), as a shell reports a process the signal ended."""
     process = subprocess.Popen([sys.executable, "-m", "server.cli", "query", "-"], cwd=ROOT, stdin=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env={**os.environ, "MPSC_RELEASES": str(tmp_path)})
+                               stderr=subprocess.PIPE, env={**os.environ, "MPSC_RELEASES": str(tmp_path)},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # not ignored, as
+    # a shell's `cmd &` would leave it (a review)
     try:
         deadline = time.monotonic() + 60
         while "pipe" not in Path(f"/proc/{process.pid}/wchan").read_text():  # reading the query from stdin

@@ -224,6 +224,9 @@ def test_a_line_break_in_a_url_cannot_forge_an_access_log_line(base, folder):
     fetch(base + "text%C2%85x%E2%80%A8y%E2%80%A9%1B[2J")  # NEL, line and paragraph separator, an escape sequence
     [line] = logged(folder, "/text\\x85x")
     assert '/text\\x85x\\u2028y\\u2029\\x1b[2J HTTP/1.1"' in line and len(line.splitlines()) == 1
+    fetch(base + "text%E2%80%AEx%E2%81%A6y")  # bidirectional controls, which reorder what a terminal shows
+    [line] = logged(folder, "/text\\u202ex")
+    assert '/text\\u202ex\\u2066y HTTP/1.1"' in line
 
 
 def test_the_access_log_names_the_client_a_trusted_proxy_forwards(tmp_path):

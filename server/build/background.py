@@ -35,9 +35,9 @@ class Background(Generic[T]):
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never return into the caller's code, never run its exit handlers
-            _end_with(parent)
-            os.close(reader)
             try:
+                _end_with(parent)
+                os.close(reader)
                 payload = pickle.dumps((True, self._work()), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as error:  # noqa: BLE001 - reported to the parent, which decides
                 payload = pickle.dumps((False, _portable(error)))
@@ -75,17 +75,18 @@ class Background(Generic[T]):
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
+try:  # looked up before any fork: a child loads nothing
+    _PRCTL = ctypes.CDLL(None).prctl
+except (OSError, AttributeError):  # not Linux: a child ends when its work does
+    _PRCTL = None
 
 
 def _end_with(parent: int) -> None:
     """Have the kernel kill this child when the build's process ends, however it ends (Linux): a build stopped by
     SIGTERM, which runs no cleanup, left its children computing for ~20 s (an operator's review); SIGINT's
-    KeyboardInterrupt cancels them anyway. A parent already gone ends the child at once."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the child ends when its work does
-        return
-    if os.getppid() != parent:
+    KeyboardInterrupt cancels them anyway. The signal follows the *thread* that forked, so a Background is made
+    on the thread that waits for it (pipeline._build). A parent already gone ends the child at once."""
+    if _PRCTL is not None and _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() != parent:
         os._exit(0)
 
 

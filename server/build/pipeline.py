@@ -512,8 +512,11 @@ def writable(out_dir: Path) -> None:
     """OSError unless a release can be written under `out_dir` (made if missing): the same the release's writing
     would raise, before the work."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=out_dir):
-        pass
+    try:
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as error:  # named by the folder, not by the random name of the probe (a review)
+        raise type(error)(error.errno, error.strerror, str(out_dir)) from None
 
 
 def build(root: Path, out_dir: Path, shapes_dir: Path | None = None, validate: bool = True) -> BuildResult:

@@ -36,7 +36,7 @@ from ..formats import Format
 from ..build.release import DATASET_FILE, Release, clean_stale, open_release
 from .base import Store
 from .executor import DISK, MEMORY, Engine, load_dataset
-from .pool import PUBLIC, SITE, ExecutorPool
+from .pool import PUBLIC, SITE, ExecutorPool, damage_marker
 
 log = logging.getLogger(__name__)
 GEOF = "http://www.opengis.net/def/function/geosparql/"
@@ -60,8 +60,10 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
     always complete; web workers starting together may both build it, and the first rename wins.
     """
     target = Path(root) / release.version
-    if target.is_dir() and (not check or _answers(target)):
+    marker = damage_marker(target)  # a query found its files damaged (pool.py): written anew, as if `check` failed
+    if target.is_dir() and not marker.exists() and (not check or _answers(target)):
         return target
+    check = check or marker.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-{os.getpid()}-", dir=target.parent))
@@ -75,6 +77,7 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
             _replace_folder(target, staging)
         else:
             os.rename(staging, target)
+        marker.unlink(missing_ok=True)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         if not target.is_dir():  # not "another worker was first": a real failure
@@ -105,9 +108,9 @@ def _answers(path: Path) -> bool:
 
 
 def quick_start_copy(release: Release) -> Path | None:
-    """The on-disk copy of `release` (the module docstring), if one was written."""
+    """The on-disk copy of `release` (the module docstring), if one was written and no query found it damaged."""
     copy = release.path.parent / QUICK_START / release.version
-    return copy if copy.is_dir() else None
+    return copy if copy.is_dir() and not damage_marker(copy).exists() else None
 
 
 def write_quick_start_copy(release: Release, check: bool = False) -> Path | None:

@@ -26,9 +26,11 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from ..errors import MemoryLimit, QueryTimeout, StoreDamaged, StoreUnavailable
 from . import malloc
+from .executor import DISK
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 600.0  # seconds the fork server may take to load a release
@@ -176,6 +178,24 @@ class ForkServer:
             self.process.wait()
 
 
+def damage_marker(store: str | Path) -> Path:
+    """The file beside an on-disk store that says a query found its files damaged: every web worker's /healthz
+    reads it (each has a pool of its own), and the next start writes the store anew (embedded.py) instead of
+    answering from it until a query reads the damaged block again (a review: a restart repaired nothing)."""
+    store = Path(store)
+    return store.parent / f".{store.name}.damaged"
+
+
+def mark_damaged(server: "ForkServer") -> None:
+    """Leave the damage marker of `server`'s on-disk store (nothing for a store in memory, whose files are the
+    release's, checked at the start)."""
+    if server.kind == DISK:
+        try:
+            damage_marker(server.path).touch()
+        except OSError as error:  # a read-only folder: the log line is all that is left to say it
+            log.error("the on-disk store %s is damaged, and no marker could be written: %s", server.path, error)
+
+
 class ExecutorPool:
     """Executors over one store source, in lanes of given sizes; `run` sends a request to an idle one of a lane.
 
@@ -210,7 +230,6 @@ class ExecutorPool:
         self._switching = threading.Lock()  # one hand-over at a time (`switch_to`, `_revive`)
         self._revivals = 0  # fork servers started in a row to replace one killed from outside (`_revive`)
         self._revive_at = 0.0  # time.monotonic() before which no other is started
-        self._damaged: ForkServer | None = None  # the source whose store answered StoreDamaged (`health`)
         loading = self._server = self._fork_server(kind, path, wait=False)
         self._servers = [loading]
         self.bridged = False  # whether the executors started on the copy
@@ -354,7 +373,7 @@ class ExecutorPool:
             self._replace(executor, lane)
         if status == "error":
             if isinstance(payload, StoreDamaged):
-                self._damaged = executor.server  # its source's files: /healthz says so while it serves
+                mark_damaged(executor.server)
             raise payload
         return payload
 
@@ -500,7 +519,8 @@ class ExecutorPool:
     def health(self) -> dict:
         """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
         copy removed under a running server, say): a lane with none left answers nothing (`answers`), nor does a
-        source whose files were found damaged (`damaged`; an operator's review: /healthz said ok meanwhile). Idle
+        source whose files were found damaged (`damaged`, by the marker every worker sees; an operator's review:
+        /healthz said ok meanwhile). Idle
         executors that have ended count as missing until the recycler or a query replaces them (an operator's
         review: executors killed from outside were counted as idle, and /healthz said ok while no query could be
         answered); a probe forks nothing itself."""
@@ -510,7 +530,7 @@ class ExecutorPool:
             members = {lane: n - ended.get(lane, 0) for lane, n in self._members.items()}
         missing = {lane: size - members.get(lane, 0) for lane, size in self._sizes.items()
                    if members.get(lane, 0) < size}
-        dead, damaged = sum(ended.values()), self._damaged is server
+        dead, damaged = sum(ended.values()), server.kind == DISK and damage_marker(server.path).exists()
         return {"executors": alive - dead, "idle": sum(q.qsize() for q in self._idle.values()) - dead,
                 "lanes": dict(self._sizes), "missing": missing, "source": server.kind, "malloc": server.malloc,
                 "damaged": damaged, "answers": not damaged and all(members.get(lane, 0) > 0 for lane in self._sizes)}

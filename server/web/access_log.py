@@ -20,8 +20,11 @@ LINE_BYTES = 4096  # PIPE_BUF on Linux: the longest log line one write(2) keeps 
 # and the Unicode line and paragraph separators (Python's splitlines() breaks on them).
 # Control characters, and the quote and backslash that would end or escape a quoted field (as nginx writes them: a
 # User-Agent `evil" 200 0 "x` had forged the fields after it, an operator's review).
+# And the bidirectional controls, which reorder what a terminal shows (a review: a raw UTF-8 query string brings
+# them in as themselves, no longer as C1 bytes).
 CONTROL_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-                   for code in (*range(0x20), 0x22, 0x5C, *range(0x7F, 0xA0), 0x2028, 0x2029)}
+                   for code in (*range(0x20), 0x22, 0x5C, *range(0x7F, 0xA0), 0x2028, 0x2029,
+                                *range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 class AccessLog:

@@ -574,7 +574,8 @@ def metadata_routes() -> dict[str, dict]:
             "Whether this server can answer: its store, the release version the store serves and the current "
             "release on disk (they differ after a build until the server restarts). Never cached.",
             {"200": answer("The store answers.", {"application/json": {"schema": ref("schemas", "Health")}}),
-             "503": answer("The store cannot answer.", {"application/json": {"schema": ref("schemas", "Health")}},
+             "503": answer("The store cannot answer, or a query found its on-disk files damaged (`store.damaged`).",
+                           {"application/json": {"schema": ref("schemas", "Health")}},
                            Retry_After=header("Retry-After", True))})},
         "/openapi.json": {"get": operation(
             "openapi", "metadata", "This description", "The HTTP interface in OpenAPI 3.1.",
