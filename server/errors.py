@@ -65,7 +65,7 @@ class StoreUnavailable(QueryFailed):
 
 class StoreDamaged(StoreUnavailable):
     """The on-disk store's files fail their checksums (RocksDB's "Corruption"): the server's fault, not the query's;
-    /healthz says so (`damaged`) until another source takes over or the server restarts."""
+    the pool marks the store so (pool.mark_damaged): /healthz says so, and the next start writes it anew."""
 
 
 class StoreFailed(QueryFailed):

@@ -26,7 +26,8 @@ LICENCES = {
                 "https://creativecommons.org/licenses/by/4.0/"),
         Licence("dl-by-de-2.0", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
                 "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0)", "dl-de/by-2-0",
-                "https://www.govdata.de/dl-de/by-2-0", "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)"),
+                "https://www.govdata.de/dl-de/by-2-0",
+                "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0)"),
     )
 }
 LICENCES_BY_IRI = {licence.dcat_ap_de: licence for licence in LICENCES.values()}  # as DCAT-AP.de names them

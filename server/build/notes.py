@@ -22,7 +22,8 @@ def release_notes(version: str, modified: str, graphs: dict[str, Graph], metadat
         lines.append(f"| `{name}` | {len(graph):,} | {licence or ''} | {derived} |")
     lines += ["", *changes.notes_section(found), "## Files", "", "| file | bytes | licence | SHA-256 |", "|---|---|---|---|"]
     for entry in files:
-        lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {LICENCES[entry['licence']].named('en')} | `{entry.get('sha256', '')}` |")
+        licence = LICENCES[entry["licence"]].named("en")
+        lines.append(f"| `{entry['name']}` | {entry.get('bytes', '')} | {licence} | `{entry.get('sha256', '')}` |")
     lines += ["", "Attribution for the reference data: © Statistisches Bundesamt (Destatis); Wikidata identifiers CC0 1.0.",
               "", "## Sources", "", "Every page a published fact was read from, with the number of resources citing it.", ""]
     # A resource described in two graphs (a body in the programme and the register) cites a page once.

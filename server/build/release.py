@@ -65,13 +65,12 @@ def write_release(out_dir: Path, version: str, files: dict[str, bytes]) -> Path:
                 (staging / name).write_bytes(data)
             os.chmod(staging, 0o755)
             os.rename(staging, target)
-        except OSError:
+        except BaseException as error:
             shutil.rmtree(staging, ignore_errors=True)
-            if not target.is_dir():  # else another build of the same input renamed its copy first (an operator's
-                raise                # review: the later one ended with "Directory not empty"); compared below
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            # unless another build of the same input renamed its copy first (an operator's review: the later one
+            # ended with "Directory not empty"): compared below
+            if not (isinstance(error, OSError) and target.is_dir()):
+                raise
     if (target / CHECKSUMS).read_bytes() != files[CHECKSUMS]:
         raise ValueError(f"release {version} exists with other bytes: the build is not deterministic")
     _point_current(out_dir, version)

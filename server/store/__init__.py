@@ -37,7 +37,8 @@ def open_store(settings, releases, quick_start: bool = False, version: str | Non
 
     release = releases.get(version) if version else releases.current()
     if release is None:
-        raise RuntimeError(f"no release{' ' + version if version else ''} in {settings.releases}; run `mpsc build` first")
+        named = f" {version}" if version else ""
+        raise RuntimeError(f"no release{named} in {settings.releases}; run `mpsc build` first")
 
     def embedded() -> EmbeddedStore:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,

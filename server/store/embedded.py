@@ -61,9 +61,10 @@ def disk_store(release: Release, root: Path, check: bool = False) -> Path:
     """
     target = Path(root) / release.version
     marker = damage_marker(target)  # a query found its files damaged (pool.py): written anew, as if `check` failed
-    if target.is_dir() and not marker.exists() and (not check or _answers(target)):
+    marked = marker.exists()
+    if target.is_dir() and not marked and (not check or _answers(target)):
         return target
-    check = check or marker.exists()
+    check = check or marked
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{release.version}-{os.getpid()}-", dir=target.parent))

@@ -520,10 +520,9 @@ class ExecutorPool:
         """What /healthz shows; `missing` names the executors a lane lacks because none could be forked (the on-disk
         copy removed under a running server, say): a lane with none left answers nothing (`answers`), nor does a
         source whose files were found damaged (`damaged`, by the marker every worker sees; an operator's review:
-        /healthz said ok meanwhile). Idle
-        executors that have ended count as missing until the recycler or a query replaces them (an operator's
-        review: executors killed from outside were counted as idle, and /healthz said ok while no query could be
-        answered); a probe forks nothing itself."""
+        /healthz said ok meanwhile). Idle executors that have ended count as missing until the recycler or a query
+        replaces them (an operator's review: executors killed from outside were counted as idle, and /healthz said
+        ok while no query could be answered); a probe forks nothing itself."""
         ended = {lane: self._ended_idle(idle) for lane, idle in self._idle.items()}
         with self._lock:
             alive, server = len(self._alive), self._server

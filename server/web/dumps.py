@@ -93,11 +93,11 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
     if path is None or not path.is_file():
         missing("error.no_file", name=name)
     entry = next((e for e in release.files if e["name"] == name), None)
-    if entry and "bytes" in entry and path.stat().st_size != entry["bytes"]:
+    size = path.stat().st_size
+    if entry and "bytes" in entry and size != entry["bytes"]:
         # damaged after the start (an operator's review: a truncated file went out under the whole one's ETag,
         # cacheable for a year); the same check as the start's would take a hash of every file on every request
-        log.error("release %s: %s holds %d bytes, its manifest says %d", release.version, name, path.stat().st_size,
-                  entry["bytes"])
+        log.error("release %s: %s holds %d bytes, its manifest says %d", release.version, name, size, entry["bytes"])
         raise HttpError(503, f"The file {name} of this release is damaged on this server; the operator is told.")
     digest = entry["sha256"] if entry else own_digests(release)[name]
     media_type = (entry["media_type"] if entry else TURTLE.media_type if name in release.ontology_files

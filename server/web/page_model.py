@@ -214,9 +214,9 @@ OWNED_BY = (MPSC.measure, MPSC.strategy)
 
 
 def within(graph: Graph, node, namer: Namer) -> list[str]:
-    """The names of the places containing `node` (district, then state; not the district an urban district (kreisfreie
-    Stadt) is in its other role, "Bamberg (Bamberg, Bayern)", a review; a city-state's state stays, or its page would be
-    titled as the state's), else of the projects it belongs to."""
+    """The names of the places containing `node` (district, then state; not the district an urban district
+    (kreisfreie Stadt) is in its other role, "Bamberg (Bamberg, Bayern)", a review; a city-state's state stays, or
+    its page would be titled as the state's), else of the projects it belongs to."""
     same = set(graph.objects(node, GEO.sfEquals)) | set(graph.subjects(GEO.sfEquals, node))
     places = [o for kind in CONTAINERS for o in sorted(graph.objects(node, SCHEMA.containedInPlace))
               if (o, RDF.type, kind) in graph and not (kind == MPSC.District and o in same)]

@@ -55,8 +55,9 @@ ABOUT = (OWL.versionIRI, OWL.priorVersion, DCTERMS.created, DCTERMS.issued, DCTE
 def documentation(graph: Graph, namer: Namer) -> dict:
     """Title, description, version, what `ABOUT` names and the class and property lists of the ontology page."""
     ontology = URIRef(ONTOLOGY_IRI)
-    about = [(namer.term(prop), [namer.value(o) for o in in_language(sorted(graph.objects(ontology, prop)), namer.lang)])
-             for prop in ABOUT]  # the citation in the reader's language only, as a resource page shows a fact
+    # each value in the reader's language only where it has one (the citation), as a resource page shows a fact
+    about = [(namer.term(prop), [namer.value(o) for o in in_language(sorted(graph.objects(ontology, prop)),
+                                                                     namer.lang)]) for prop in ABOUT]
     return {"iri": ONTOLOGY_IRI, "title": namer.label(ontology), "description": prose(graph, ontology, namer.lang),
             "version": str(graph.value(ontology, OWL.versionInfo) or ""), "namespace": str(MPSC),
             "about": [(label, values) for label, values in about if values],
