@@ -30,7 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings, environment, folders_written, split_bind
-from .build.release import Releases
+from .build.release import Release, ReleaseCorrupt, Releases
 from .errors import BadSetting, QueryFailed
 from .store import open_store
 
@@ -68,10 +68,12 @@ def run_granian(settings: Settings) -> None:
             """A reload (SIGHUP) respawns the workers over the current release only if it could serve it: a new
             worker over a damaged release failed, granian saw a crash loop and the whole server ended (an
             operator's review). Otherwise the workers serve on, and the log says why. (granian's own method.)"""
+            refused = None
             try:
-                refused = Releases(settings.releases).unservable() if settings.store == "embedded" else None
-                if refused is None:
-                    pin_the_served_release(settings)
+                if settings.store == "embedded":
+                    pin_the_served_release(Releases(settings.releases).checked_current())
+            except ReleaseCorrupt as error:
+                refused = str(error)
             except Exception as error:  # noqa: BLE001 -- anything raised here would end granian's supervising loop
                 refused = f"the release could not be checked: {error}"
             if refused is None:
@@ -119,21 +121,22 @@ def run_granian(settings: Settings) -> None:
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
-    pin_the_served_release(settings)
+    if settings.store == "embedded":  # checked by the command before it started the server (cli.py)
+        pin_the_served_release(Releases(settings.releases).current())
     with Readiness() as ready:
         server.serve()
 
 
-SERVED_VERSION = "MPSC_SERVED_VERSION"  # the release the master checked, which its workers serve (`_loaded_app`)
+SERVED_RELEASE = "MPSC_SERVED_RELEASE"  # the folder of the release the master checked, which its workers serve
 
 
-def pin_the_served_release(settings: Settings) -> None:
-    """Name the current release, which the master has just checked, as the one its workers serve, now and when
+def pin_the_served_release(release: Release | None) -> None:
+    """Name the release the master has just checked, by its folder, as the one its workers serve, now and when
     granian respawns one that crashed: a respawned worker read `current` and so served (or, damaged, crashed the
     whole server over) a release no one had checked or reloaded (an operator's review). Only a reload (SIGHUP),
-    checked first, moves the workers to another."""
-    if settings.store == "embedded":
-        os.environ[SERVED_VERSION] = Releases(settings.releases).current_version() or ""
+    checked first, moves the workers to another. By folder, not version: a `current` that is a copy without
+    links has no folder named by its version."""
+    os.environ[SERVED_RELEASE] = str(release.path) if release else ""
 
 
 # The log's lines as granian's logging configuration writes them (granian.log.LOGGING_CONFIG, which this replaces
@@ -295,7 +298,7 @@ def _loaded_app():
     settings = Settings.from_env()
     with ThreadPoolExecutor(1) as opening:  # the store opens while the web app is imported and put together
         store = opening.submit(open_store, settings, Releases(settings.releases), quick_start=True,
-                               version=os.environ.get(SERVED_VERSION) or None)
+                               folder=os.environ.get(SERVED_RELEASE) or None)
         from . import create_app
         from .web import pages
 

@@ -151,6 +151,23 @@ def test_a_worker_respawned_after_a_crash_serves_the_release_its_master_checked(
         assert process.poll() is None and "Traceback" not in log.read_text()
 
 
+def test_a_current_copied_without_links_is_served_and_reloaded(tmp_path):
+    """A `current` that is a folder of its own (`cp -rL`, an image layer), with no folder named by its version
+    beside it: the workers were pinned to the version and could not find it, a crash loop that ended the server
+    (a review of the pin). They serve the folder the master checked, also after a reload."""
+    folder, log, port = tmp_path / "releases", tmp_path / "server.log", free_port()
+    release = make_release(folder, sample_quads("copied"), "copied")
+    (folder / "current").unlink()
+    release.path.rename(folder / "current")
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
+        assert fetch(f"http://127.0.0.1:{port}/healthz").json()["store"]["version"] == "copied"
+        os.kill(process.pid, signal.SIGHUP)
+        logged(process, log, "Stopped old worker-1", 60)
+        assert responds(f"http://127.0.0.1:{port}/healthz") and process.poll() is None, log.read_text()
+        assert "Traceback" not in log.read_text()
+
+
 def test_a_target_sent_in_utf_8_unencoded_is_logged_as_written(tmp_path):
     """An operator's review: a query string sent as raw UTF-8 (curl sends what it is given) was logged "KÃ¶ln"
     (granian gives it as Latin-1, as WSGI asks; the path was decoded, the query not)."""

@@ -238,24 +238,27 @@ class Releases:
 
     def current(self) -> Release | None:
         """The release `current` points to, or None before the first build."""
-        link = self.root / CURRENT
-        return open_release(link) if (link / MANIFEST).exists() else None
+        return self.at(self.root / CURRENT)
 
-    def unservable(self) -> str | None:
-        """Why no server could serve the current release, in words (`current` names no release, there is none, its
-        files do not match SHA256SUMS), or None. `mpsc serve` asks before its workers reload (serve.py); the commands
-        ask the same three questions at their start, each with advice of its own (cli.py)."""
+    @staticmethod
+    def at(folder: Path) -> Release | None:
+        """The release in a folder, or None if it holds none; ReleaseCorrupt if its manifest cannot be read."""
+        return open_release(folder) if (folder / MANIFEST).exists() else None
+
+    def checked_current(self) -> Release:
+        """The current release with its files checked against SHA256SUMS, or ReleaseCorrupt saying why no server
+        could serve it (`current` names no release, there is none, its files do not match). `mpsc serve` asks
+        before its workers reload and pins the very release it checked (serve.py), not what `current` names a
+        moment later; the commands ask the same three questions at their start, each with advice of its own
+        (cli.py)."""
         target = self.dangling()
         if target is not None:
-            return f"{self.root / CURRENT} points to {target}, which holds no release"
-        try:
-            release = self.current()
-            if release is None:
-                return f"no release in {self.root}"
-            release.verify()
-        except ReleaseCorrupt as error:
-            return str(error)
-        return None
+            raise ReleaseCorrupt(f"{self.root / CURRENT} points to {target}, which holds no release")
+        release = self.current()
+        if release is None:
+            raise ReleaseCorrupt(f"no release in {self.root}")
+        release.verify()
+        return release
 
     def dangling(self) -> Path | None:
         """Where `current` points if it is a link to no release (a mistyped version in a rollback), else None: such a
@@ -283,9 +286,8 @@ class Releases:
         fixed release, and for a release whose manifest cannot be read (`scan` names it)."""
         if not (len(version) <= MAX_VERSION_CHARS and version.isalnum()) or version == CURRENT:
             return None
-        path = self.root / version
         try:
-            return open_release(path) if (path / MANIFEST).exists() else None
+            return self.at(self.root / version)
         except ReleaseCorrupt:
             return None
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,8 +21,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(settings, releases, quick_start: bool = False, version: str | None = None) -> Store:
-    """The store the settings ask for: MPSC_STORE "embedded" over the current release (or the release `version`,
+def open_store(settings, releases, quick_start: bool = False, folder: str | None = None) -> Store:
+    """The store the settings ask for: MPSC_STORE "embedded" over the current release (or the release in `folder`,
     which `mpsc serve` pins for its workers), else a SPARQL endpoint URL.
 
     An embedded store serves only a release that matches its checksums (ReleaseCorrupt otherwise). With
@@ -35,10 +36,9 @@ def open_store(settings, releases, quick_start: bool = False, version: str | Non
         return RemoteStore.from_settings(settings)
     from .embedded import EmbeddedStore
 
-    release = releases.get(version) if version else releases.current()
+    release = releases.current() if folder is None else releases.at(Path(folder))
     if release is None:
-        named = f" {version}" if version else ""
-        raise RuntimeError(f"no release{named} in {settings.releases}; run `mpsc build` first")
+        raise RuntimeError(f"no release in {folder or settings.releases}; run `mpsc build` first")
 
     def embedded() -> EmbeddedStore:
         return EmbeddedStore(release, executors=settings.executors, site_executors=settings.site_executors,
