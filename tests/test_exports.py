@@ -11,6 +11,7 @@ import collections
 import csv
 import functools
 import gzip
+import html
 import io
 import json
 import re
@@ -242,6 +243,26 @@ def test_exports_are_served_with_their_metadata_next_to_them(base_url):
     with pytest.raises(urllib.error.HTTPError) as refused:  # the RDF dumps stay under /dumps/ only
         urllib.request.urlopen(base_url + "exports/mpsc.ttl")
     assert refused.value.code == 404
+
+
+def test_the_tables_page_explains_every_column_and_how_to_open_the_files_in_a_spreadsheet(base_url):
+    """A spreadsheet user's review: a spreadsheet shows only the header names, and what each column means (which
+    amount to sum, which columns hold keys with leading zeros) was said only in the CSVW JSON; a German
+    spreadsheet opens the files wrongly by a double click, which no page said; and no page linked /exports/."""
+    for lang, other in (("de", "en"), ("en", "de")):
+        with urllib.request.urlopen(f"{base_url}exports/?lang={lang}") as answer:
+            page = answer.read().decode()
+        assert 'id="spreadsheets"' in page and "65001" in page and "UTF-8" in page
+        for table in TABLES:
+            section = html.unescape(page.split(f'id="columns-{table.name}"', 1)[1].split("</details>", 1)[0])
+            for column in table.columns:
+                assert f"<code>{column.name}</code></th><td>{getattr(column, lang)}</td>" in section
+                if column.note:  # written in English: so marked on a German page
+                    marked = ' lang="en"' if lang == "de" else ""
+                    assert f"{marked}>{column.note}</td>" in section, column.name
+    for path in ("", "dumps/"):  # the landing page's tiles and the downloads link to it, as every footer does
+        with urllib.request.urlopen(base_url + path) as answer:
+            assert answer.read().decode().count(f'href="{base_url}exports/"') == 2, path
 
 
 def test_memberships_are_of_cooperations_and_every_body_takes_part_in_a_project(release, release_store):

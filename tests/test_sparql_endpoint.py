@@ -155,6 +155,17 @@ def test_the_format_parameter_beats_accept(sparql, query, fmt, expected):
     assert answer.status == 200 and answer.media_type == expected
 
 
+def test_an_answer_is_saved_under_a_name_with_its_suffix(sparql):
+    """A spreadsheet user's review: a browser saved a query's CSV results as "sparql", with no suffix."""
+    for query, fmt, name in ((PROJECTS, "csv", "query-result.csv"), (PROJECTS, "tsv", "query-result.tsv"),
+                             (PROJECTS, "json", "query-result.srj"), (ROUNDS, "turtle", "query-result.ttl")):
+        answer = fetch(sparql, query=query, format=fmt)
+        assert answer.status == 200 and answer.headers["Content-Disposition"] == f"inline; filename={name}"
+        again = fetch(sparql, query=query, format=fmt, headers={"If-None-Match": answer.headers["ETag"]})
+        assert again.status == 304
+    assert "Content-Disposition" not in fetch(sparql, query=PROJECTS, format="html").headers  # a page, not a file
+
+
 def test_output_is_another_name_for_format(sparql):
     """Fuseki's name: SPARQLWrapper sends format=, output= and results= with the same value."""
     answer = fetch(sparql, query=PROJECTS, output="csv", headers={"Accept": "application/sparql-results+json"})

@@ -11,6 +11,7 @@ the served release and is cached briefly.
 """
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Blueprint, Response, redirect, send_file
@@ -148,4 +149,23 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier, later=later,
                        dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH),
+                       tables=table_columns(release, lang) if tables_only else [],
                        heading="exports.title" if tables_only else "dumps.title")
+
+
+def table_columns(release: Release, lang: str) -> list[dict]:
+    """Each CSV table's columns as the release's own CSVW metadata describes them: name, title in the reader's
+    language, datatype and note. A spreadsheet shows only the header names, and what a column means (which amount
+    to sum, which columns hold keys to read as text) was said only in the JSON (a spreadsheet user's review)."""
+    tables = []
+    for entry in release.files:
+        if entry["media_type"] != CSV.media_type:
+            continue
+        try:
+            schema = json.loads((release.path / f"{entry['name']}-metadata.json").read_bytes())["tableSchema"]
+        except (OSError, ValueError, KeyError):  # a release written without it: the files' table still lists it
+            continue
+        columns = [{"name": c["name"], "title": c["titles"].get(lang, c["name"]), "datatype": c.get("datatype"),
+                    "note": c.get("dc:description")} for c in schema["columns"]]
+        tables.append({"name": entry["name"], "title": entry[f"title_{lang}"], "columns": columns})
+    return tables

@@ -71,8 +71,11 @@ def answer(query_request: "QueryRequest") -> Response:
         info = inspected(query_request.query)
         refuse_unsafe(info)
         fmt = choose(OFFERED[info.form], requested=query_request.formats).format
-        return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
-                       query_request.default_graphs, query_request.named_graphs, volatile=info.volatile)
+        response = respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
+                           query_request.default_graphs, query_request.named_graphs, volatile=info.volatile)
+        if fmt is not HTML:  # a browser saved CSV results as "sparql", with no suffix (a spreadsheet user's review)
+            response.headers["Content-Disposition"] = f"inline; filename=query-result.{fmt.extension}"
+        return response
     except QueryFailed as error:
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)

@@ -108,6 +108,8 @@ MESSAGES = {
     "home.by_state": ("Nach Land", "By state"),
     "home.use": ("Daten nutzen", "Use the data"),
     "home.sparql": ("SPARQL-Endpunkt: eigene Abfragen über alle Graphen", "SPARQL endpoint: your own queries over every graph"),
+    "home.exports": ("Die Daten als Tabellen für Excel, LibreOffice und pandas, ihre Spalten erklärt",
+                     "The data as tables for Excel, LibreOffice and pandas, their columns explained"),
     "home.dumps": ("Downloads der aktuellen Veröffentlichung mit Prüfsummen", "Downloads of the current release with checksums"),
     "home.ontology": ("Das Vokabular mit Klassen und Eigenschaften", "The vocabulary with its classes and properties"),
     "home.catalog": ("Metadaten für Datenportale (DCAT-AP.de, VoID)", "Metadata for data portals (DCAT-AP.de, VoID)"),
@@ -282,6 +284,44 @@ MESSAGES = {
                       "Spalten, Datentypen und die RDF-Aussage jeder Zelle. Dieselben Dateien liegen unter",
                       "The data as tables for spreadsheets, each with CSVW metadata (W3C CSV on the Web): columns, "
                       "datatypes and the RDF statement each cell stands for. The same files are under"),
+    "exports.link": ("Die Tabellen für Tabellenkalkulationen, ihre Spalten erklärt:",
+                     "The tables for spreadsheets, their columns explained:"),
+    "exports.open": ("In Excel oder LibreOffice Calc öffnen", "Opening them in Excel or LibreOffice Calc"),
+    "exports.open_why": ("Die Dateien folgen RFC 4180 und CSVW: UTF-8, Komma zwischen den Zellen, Punkt vor den "
+                         "Dezimalstellen. Per Doppelklick geöffnet, liest eine deutsch eingestellte "
+                         "Tabellenkalkulation sie falsch: Umlaute verstümmelt, jede Zeile in einer Spalte, Zahlen wie 17.12 als Datum, "
+                         "Schlüssel wie 01001000 ohne ihre führende Null. Importieren Sie sie stattdessen:",
+                         "The files follow RFC 4180 and CSVW: UTF-8, commas between cells, a point before decimals. "
+                         "Opened by a double click, a spreadsheet set to a language that writes decimal commas "
+                         "(German, for one) misreads them: garbled umlauts, each row in one column, numbers such as "
+                         "17.12 taken for dates, keys such as 01001000 without their leading zero. Import them "
+                         "instead:"),
+    "exports.open_excel": ("Excel: Daten › Aus Text/CSV, Dateiursprung „65001: Unicode (UTF-8)“, Trennzeichen "
+                           "„Komma“; dann „Daten transformieren“, jede Spalte, deren Datentyp unten weder decimal "
+                           "noch integer ist, als Text festlegen und die Zahlenspalten über „Typ ändern › Mit "
+                           "Gebietsschema…“ als Dezimalzahl mit „Englisch (USA)“.",
+                           "Excel: Data › From Text/CSV, File Origin “65001: Unicode (UTF-8)”, Delimiter “Comma”; "
+                           "then “Transform Data”, set every column whose datatype below is neither decimal nor "
+                           "integer to Text, and the number columns by “Change Type › Using Locale…” to Decimal "
+                           "Number with “English (United States)”."),
+    "exports.open_calc": ("LibreOffice Calc: Datei › Öffnen, im Textimport Zeichensatz „Unicode (UTF-8)“, Sprache "
+                          "„Englisch (USA)“, getrennt durch „Komma“; die Spalten, deren Datentyp unten weder decimal "
+                          "noch integer ist, markieren und als Spaltentyp „Text“ wählen.",
+                          "LibreOffice Calc: File › Open, in the Text Import dialogue Character Set “Unicode (UTF-8)”, "
+                          "Language “English (USA)”, separated by “Comma”; select the columns whose datatype below is "
+                          "neither decimal nor integer and set their Column Type to “Text”."),
+    "exports.dates": ("Beginn und Ende eines Projekts nennen nur, was die Quelle angibt: ein Jahr (2019), einen Monat "
+                      "(2021-01) oder einen Tag (2027-12-31). Als Text eingelesen bleibt das so; als Datum macht eine "
+                      "Tabellenkalkulation aus einem Monat dessen ersten Tag und aus einem Jahr eine Zahl.",
+                      "A project's start and end say only what the source says: a year (2019), a month (2021-01) or "
+                      "a day (2027-12-31). Read as text they stay so; read as dates, a spreadsheet makes a month its "
+                      "first day and a year a number."),
+    "exports.columns": ("Spalten der Tabellen", "The tables' columns"),
+    "exports.columns_of": ("Spalten von {name}", "Columns of {name}"),
+    "exports.column": ("Spalte", "Column"),
+    "exports.meaning": ("Bedeutung", "Meaning"),
+    "exports.datatype": ("Datentyp", "Datatype"),
+    "exports.note": ("Hinweis (englisch)", "Note"),
     "onto.earlier": ("Eine frühere Version der Ontologie, wie sie veröffentlicht wurde.",
                      "An earlier version of the ontology, as it was published."),
     "onto.current": ("Zur aktuellen Version", "Go to the current version"),

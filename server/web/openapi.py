@@ -408,7 +408,7 @@ def sparql_routes() -> dict[str, dict]:
                      "CONSTRUCT and DESCRIBE as RDF (Turtle by default), an HTML table for browsers; a GET without a "
                      "query the service description (Turtle by default) or the query form.",
                      {**content(*SPARQL_FORMATS), SRJ.media_type: {"schema": ref("schemas", "SparqlResults")}},
-                     ETag=header("ETag"), Vary=header("Vary"))
+                     ETag=header("ETag"), Vary=header("Vary"), Content_Disposition=header("Content-Disposition"))
     refused = errors(400, 406, 413, 429, 503, 502)
 
     def endpoint(method: str, summary: str, description: str, parameters, **extra) -> dict:
@@ -780,6 +780,9 @@ HEADERS = {
              "schema": {"type": "string"}},
     "Vary": {"description": "The request headers the answer depends on.", "schema": {"type": "string"}},
     "Content-Language": {"description": "The page's language, `de` or `en`.", "schema": {"type": "string"}},
+    "Content-Disposition": {"description": "`inline` with the name a browser saves the answer under "
+                                           "(`query-result.csv` for a query's CSV results).",
+                            "schema": {"type": "string"}},
     "Last-Modified": {"description": "When the file was written.", "schema": {"type": "string"}},
     "Accept-Ranges": {"description": "`bytes`: downloads can be resumed.", "schema": {"type": "string"}},
     "Content-Range": {"description": "The bytes sent, of how many.", "schema": {"type": "string"}},
