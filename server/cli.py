@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from .config import Settings, bind_url, flag_help, split_bind
+from .config import Settings, bind_url, flag_help, split_bind, unknown_variables
 from .errors import BadSetting, ReleaseCorrupt
 from .build.release import Release, Releases, repair_advice
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -42,7 +42,8 @@ def io_failure(error: OSError) -> None:
 
 class Commands(click.Group):
     """The commands of `mpsc`: an MPSC_* variable that cannot be read, or a file or folder they may not read or
-    write (an operator's review: a traceback where README promises exit 3), ends any of them with one plain line."""
+    write or that is not there (an operator's and a packager's review: a traceback where README promises exit 3),
+    ends any of them with one plain line."""
 
     def invoke(self, ctx):
         try:
@@ -52,18 +53,21 @@ class Commands(click.Group):
         except ReleaseCorrupt as error:  # a release whose manifest cannot be read, met by any command
             fail(f"{error}. Restore its files or remove its folder (if `current` names it, point `current` at an "
                  "earlier release first).")
-        except PermissionError as error:
+        except OSError as error:  # a permission, a full disk, a file of the project folder not there
             io_failure(error)
         except KeyboardInterrupt:  # click's "Aborted!" exits 1, which README keeps for invalid data (an operator's
             fail("interrupted", INTERRUPTED)  # review); the build's children are ended on the way here
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mpsc-graph", prog_name="mpsc")  # the distribution's version (pyproject.toml)
 def main():
     """Build, validate, release and serve the Modellprojekte Smart Cities knowledge graph."""
     # rdflib logs a traceback for every literal its datatype does not admit ("2020-02-30"^^xsd:date); the SHACL
     # report names each such value in words (a contributor's review: the tracebacks came first)
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+    for line in unknown_variables():
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command()
@@ -132,7 +136,10 @@ def validate(files, fmt, engine):
     graphs[PROGRAMME] += contributed
     # The turtle report needs the engine's whole report graph, which only a run over everything has.
     cache = None if fmt == "turtle" else settings.releases / VALIDATION_CACHE
-    result = validation.with_findings(check(graphs, settings.root / "shapes", cache, engine=engine), unknown)
+    try:
+        result = validation.with_findings(check(graphs, settings.root / "shapes", cache, engine=engine), unknown)
+    except BuildError as error:  # no shapes to check with
+        fail(str(error))
     render = {"text": validation.render_text, "json": validation.render_json, "turtle": validation.render_turtle}[fmt]
     click.echo(render(result))
     sys.exit(0 if result.conforms else 1)
@@ -147,6 +154,8 @@ def import_(programme, reference):
 
     settings = Settings.from_env()
     data = settings.root / "data"
+    if not (settings.root / "sources").is_dir():
+        fail(f"no sources/ in {settings.root}; set MPSC_ROOT to the project folder")
     if programme:
         try:
             write_programme(settings.root, data)
@@ -237,6 +246,7 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
             click.echo(f"warning: links, redirects and the service description will name {base_url}, which no "
                        "client can open; set MPSC_BASE_URL to the address clients use", err=True)
     settings = settings.with_(base_url=base_url)
+    without_examples(settings)
     no_dangling_current(settings)
     if not dev:
         server.refuse_a_taken_address(settings.bind)
@@ -245,6 +255,17 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
         build_first(settings)
     current_release(settings, required=False)  # over a remote store, /dumps still serves its files
     server.run(settings, dev=dev)
+
+
+def without_examples(settings: Settings) -> None:
+    """Warn when the project folder holds no example queries: they are read from it, not from the release, and a
+    server run from an installed package without MPSC_ROOT showed none, with no word said (a packager's review)."""
+    from .sparql.examples import examples
+
+    folder = settings.root / "queries"
+    if not examples(folder):
+        click.echo(f"warning: no example queries in {folder}: the landing page and /sparql offer none; set MPSC_ROOT "
+                   "to the project folder", err=True)
 
 
 def no_dangling_current(settings: Settings) -> None:

@@ -8,6 +8,7 @@ description state.
 """
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import math
 import os
@@ -320,6 +321,9 @@ def redacted(url: str) -> str:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 ENVIRONMENT = {f.name: "MPSC_" + f.name.upper() for f in fields(Settings)}
+# Variables `mpsc serve` sets for the processes it starts (serve.py), which no operator sets.
+SERVED_RELEASE = "MPSC_SERVED_RELEASE"  # the folder of the release the master checked, which its workers serve
+READY_DIR = "MPSC_READY_DIR"  # where a granian worker notes that its app is whole (`Readiness`)
 DOCUMENTATION = {f.name: f.metadata["help"] for f in fields(Settings)}
 # The limits of the public service: setting name -> (unit, status beyond it or None), in the order pages list them.
 LIMITS = {f.name: (f.metadata["limit"], f.metadata["status"]) for f in fields(Settings) if f.metadata["limit"]}
@@ -354,3 +358,18 @@ def environment(settings: Settings) -> dict[str, str]:
 def flag_help(name: str) -> str:
     """Help text for the command-line flag of setting `name`: its description and variable."""
     return f"{DOCUMENTATION[name]} [{ENVIRONMENT[name]}]"
+
+
+BIND_NAMES = {"MPSC_PORT": "MPSC_BIND", "MPSC_HOST": "MPSC_BIND"}  # other servers' names for the address
+
+
+def unknown_variables(env=os.environ) -> list[str]:
+    """A line for each MPSC_* variable that names no setting, with the setting it may have meant: a misspelt one
+    (`MPSC_PORT`, `MPSC_TIMEOUT`) was ignored without a word, and the server ran with the default (a packager's
+    review)."""
+    known = {*ENVIRONMENT.values(), SERVED_RELEASE, READY_DIR}
+    lines = []
+    for name in sorted(n for n in env if n.startswith("MPSC_") and n not in known):
+        meant = [BIND_NAMES[name]] if name in BIND_NAMES else difflib.get_close_matches(name, sorted(known), n=1)
+        lines.append(f"{name} is no setting and is ignored" + (f" (did you mean {meant[0]}?)" if meant else ""))
+    return lines

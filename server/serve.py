@@ -29,7 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .config import Settings, environment, folders_written, split_bind
+from .config import READY_DIR, SERVED_RELEASE, Settings, environment, folders_written, split_bind
 from .build.release import Release, ReleaseCorrupt, Releases
 from .errors import BadSetting, QueryFailed
 from .store import open_store
@@ -127,9 +127,6 @@ def run_granian(settings: Settings) -> None:
         server.serve()
 
 
-SERVED_RELEASE = "MPSC_SERVED_RELEASE"  # the folder of the release the master checked, which its workers serve
-
-
 def pin_the_served_release(release: Release | None) -> None:
     """Name the release the master has just checked, by its folder, as the one its workers serve, now and when
     granian respawns one that crashed: a respawned worker read `current` and so served (or, damaged, crashed the
@@ -168,7 +165,6 @@ class Intended(logging.Filter):
         return "seems quite high compared to the number of CPU cores" not in record.getMessage()
 
 
-READY_DIR = "MPSC_READY_DIR"  # where a granian worker notes that its app is whole (`Readiness`)
 READY_WAIT = 300  # seconds a respawned worker may take to be ready before its predecessor is stopped all the same
 
 

@@ -491,3 +491,54 @@ def test_serve_on_every_address_without_a_base_url_warns_that_links_name_it(tmp_
     assert "MPSC_BASE_URL" in result.stderr.splitlines()[0]
     quiet = mpsc("serve", env={**env, "MPSC_BASE_URL": "https://mpsc.example.org/"}, timeout=60)
     assert quiet.returncode == 2 and not quiet.stderr.startswith("warning")
+
+
+def test_a_project_folder_without_shapes_is_refused_not_published_unchecked(small_root, tmp_path):
+    """A packager's review: with no shapes/ (an installed package run beside a folder of data only), every graph
+    conformed to the empty shapes graph and `mpsc build` published a release no shape had checked, with exit 0."""
+    for shape in (small_root / "shapes").glob("*.ttl"):
+        shape.unlink()
+    env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(tmp_path / "releases")}
+    for command in (("build",), ("validate",)):
+        result = mpsc(*command, env=env, timeout=300)
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr == (f"error: no SHACL shapes (*.ttl) in {small_root / 'shapes'}; set MPSC_ROOT to the "
+                                 "project folder\n"), result.stderr
+    assert not (tmp_path / "releases" / "current").exists()
+
+
+def test_import_outside_a_project_folder_says_so_in_one_line(tmp_path):
+    """A packager's review: `mpsc import` where there is no sources/ ended in a traceback (FileNotFoundError)."""
+    result = mpsc("import", env={"MPSC_ROOT": str(tmp_path)}, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1 and result.stderr == (f"error: no sources/ in {tmp_path}; set MPSC_ROOT to the "
+                                                        "project folder\n"), result.stderr
+    (tmp_path / "sources").mkdir()  # a project folder that lacks a file: one line, exit 3, nothing written
+    result = mpsc("import", "--no-programme", env={"MPSC_ROOT": str(tmp_path)}, cwd=tmp_path, timeout=120)
+    assert result.returncode == 3 and result.stderr.startswith("error: could not write or read a file (")
+    assert "Traceback" not in result.stderr and not (tmp_path / "data").exists(), result.stderr
+
+
+def test_a_variable_that_names_no_setting_is_reported_and_the_version_is_told(tmp_path):
+    """A packager's review: `MPSC_PORT` (another server's name) was ignored without a word, and the server ran on
+    the default port; `mpsc --version` was an unknown option."""
+    result = mpsc("--version", timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("mpsc, version "), result.stdout
+    result = mpsc("stats", "--out", str(tmp_path), env={"MPSC_PORT": "9000", "MPSC_QUERY_TIMOUT": "5"}, timeout=60)
+    assert result.returncode == 1 and result.stderr.startswith("warning: MPSC_PORT is no setting and is ignored (did you mean MPSC_BIND?)\n"
+                             "warning: MPSC_QUERY_TIMOUT is no setting and is ignored (did you mean "
+                             "MPSC_QUERY_TIMEOUT?)\nerror: no release yet"), result.stderr
+
+
+def test_serve_warns_when_the_project_folder_has_no_example_queries(tmp_path):
+    """A packager's review: the example queries are read from the project folder, and an installed package served
+    without MPSC_ROOT showed none on the landing page and /sparql, with no word said. (A taken port ends the command
+    right after the warning.)"""
+    port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        result = mpsc("serve", "--port", str(port), env={"MPSC_ROOT": str(tmp_path), "MPSC_RELEASES": str(tmp_path)},
+                      timeout=60)
+    assert result.stderr.startswith(f"warning: no example queries in {tmp_path / 'queries'}: the landing page and "
+                                    "/sparql offer none; set MPSC_ROOT to the project folder\n"), result.stderr

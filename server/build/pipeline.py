@@ -253,12 +253,21 @@ def release_date(root: Path, static: Graph) -> str:
     return str(issued)
 
 
+def shapes_in(folder: Path) -> Path:
+    """`folder`, if it holds shapes: without any, every graph conformed to the empty shapes graph, and a build
+    outside a checkout published a release no shape had checked, with no word said (a packager's review)."""
+    if not any(Path(folder).glob("*.ttl")):
+        raise BuildError(f"no SHACL shapes (*.ttl) in {folder}; set MPSC_ROOT to the project folder")
+    return folder
+
+
 def check(graphs: dict[str, Graph], shapes_dir: Path, cache: Path | None = None,
           engine: str = validation.ENGINE) -> validation.ValidationResult:
     """Validate ontology, programme and reference graphs against the shapes, as one graph with `engine`; with a
     cache folder and the build's engine, in layers whose unchanged parts are not checked again (the cache holds
     that engine's findings: validation.validate_layers). `mpsc validate` calls this; the build runs the layers
     apart (`_validated`)."""
+    shapes_dir = shapes_in(shapes_dir)
     if cache is not None and engine == validation.ENGINE:
         return validation.validate_layers(graphs[ONTOLOGY], graphs[PROGRAMME], graphs[REFERENCE], shapes_dir, cache)
     union = validation.joined(*(graphs[name] for name in CONTENT))
@@ -545,6 +554,8 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     with long_lived(freeze):
         parsed = parse_inputs(root)
     writable(out_dir)  # once the input is a project's, before the work (an operator's review: after 41 s of it)
+    if validate:
+        shapes_in(shapes_dir)
     try:
         earlier = ontology_versions.read(root, parsed[ONTOLOGY])
     except ontology_versions.UnfitVersion as error:

@@ -1,0 +1,37 @@
+"""The package as a distributor builds it: a wheel with everything the server reads at run time and the licences
+that must travel with it (a packager's review: the code's MIT licence was in no file)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from email.parser import Parser
+
+from tests.conftest import ROOT
+
+
+def test_the_wheel_holds_the_templates_assets_and_licences(tmp_path):
+    """Built from a copy of what the wheel is made of, as setuptools writes its build/ folder beside the sources."""
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        source.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "server", source / "server", ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path), str(source)], check=True, timeout=300, capture_output=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        headers = Parser().parsestr(archive.read(metadata).decode())
+    info = metadata.rsplit("/", 1)[0]
+    assert {f"{info}/licenses/LICENSE", f"{info}/licenses/server/static/workbench/LICENSES.txt"} <= names
+    assert sorted(headers.get_all("License-File")) == ["LICENSE", "server/static/workbench/LICENSES.txt"]
+    assert "MIT" in headers["License-Expression"] and "BSD-2-Clause" in headers["License-Expression"]  # Leaflet
+    tracked = subprocess.run(["git", "ls-files", "server/templates", "server/static"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.split()
+    assert tracked and set(tracked) <= names, set(tracked) - names
+    assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    # the package's own requirements: the SPARQL client is the tests' (a packager's review: it was the package's)
+    assert not any(r.lower().startswith("sparqlwrapper") and "extra ==" not in r for r in headers.get_all("Requires-Dist"))
