@@ -17,7 +17,7 @@ import click
 
 from .config import Settings, bind_url, flag_help, split_bind, unknown_variables
 from .errors import BadSetting, ReleaseCorrupt
-from .build.release import Release, Releases, repair_advice
+from .build.release import CURRENT, Release, Releases, repair_advice
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
 QUERY_FORMATS = [f.key for f in (*RESULT_FORMATS, *GRAPH_FORMATS)] + ["table"]
@@ -142,7 +142,7 @@ def validate(files, fmt, engine):
         fail(str(error))
     render = {"text": validation.render_text, "json": validation.render_json, "turtle": validation.render_turtle}[fmt]
     click.echo(render(result))
-    sys.exit(0 if result.conforms else 1)
+    sys.exit(0 if result.conforms else INVALID)
 
 
 @main.command("import")
@@ -272,7 +272,7 @@ def no_dangling_current(settings: Settings) -> None:
     """End the command with one line when `current` is a link to no release."""
     target = Releases(settings.releases).dangling()
     if target is not None:
-        fail(f"{settings.releases / 'current'} points to {target}, which holds no release; point it at a release "
+        fail(f"{settings.releases / CURRENT} points to {target}, which holds no release; point it at a release "
              f"folder (`ln -sfn VERSION current` in {settings.releases}) or remove the link to build one")
 
 

@@ -39,6 +39,9 @@ def setting(default, help: str, limit: str = "", status: int | None = None):
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of the server and the commands, each read from its MPSC_* variable (`from_env`) and checked
+    against its bounds before anything starts; `setting` gives each its help text and, for the public limits,
+    the unit and status pages and the service description state (LIMITS)."""
     root: Path = setting(None, "project folder with ontology/, data/, shapes/")
     releases: Path = setting(None, "releases folder (default ROOT/releases)")
     base_url: str = setting("http://127.0.0.1:8080/", "public base URL the server answers under")

@@ -66,6 +66,8 @@ SRX = Format("xml", "application/sparql-results+xml", "srx", "results", "SPARQL 
              ("application/xml", "text/xml"), ox.QueryResultsFormat.XML)
 CSV = Format("csv", "text/csv", "csv", "results", "CSV", (), ox.QueryResultsFormat.CSV)
 TSV = Format("tsv", "text/tab-separated-values", "tsv", "results", "TSV", (), ox.QueryResultsFormat.TSV)
+# A POST's parameters: the SPARQL Protocol's, short links', reconciliation's.
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 HTML = Format("html", "text/html", "html", "html", "HTML", ("application/xhtml+xml",))
 
 # Error bodies (RFC 9457 problem details); not a data format, so not in FORMATS (no `format` key or suffix).

@@ -94,14 +94,13 @@ def key_restored(path: str) -> str | None:
 # the patterns are those of GovData's own test cases and reference examples (tests/fixtures/dcat-ap-de/README.md).
 POLITICAL_GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 GEOCODING_LISTS = {"state": "stateKey", "district": "districtKey", "association": "municipalAssociationKey",
-                   "municipality": "municipalityKey"}
+                   "municipality": "municipalityKey", "regional": "regionalKey"}  # "regional": the 12-digit ARS
 
 
 def political_geocoding(level: str, key: str) -> URIRef:
     """A register unit's entry in the DCAT-AP.de political geocoding list of its level, e.g.
     `…/politicalGeocoding/municipalityKey/09461000`; `level` "regional" names the 12-digit regional key (ARS)."""
-    scheme = "regionalKey" if level == "regional" else GEOCODING_LISTS[level]
-    return URIRef(f"{POLITICAL_GEOCODING}{scheme}/{key}")
+    return URIRef(f"{POLITICAL_GEOCODING}{GEOCODING_LISTS[level]}/{key}")
 
 
 def geometry(place: URIRef) -> URIRef:
@@ -201,11 +200,6 @@ def publisher() -> URIRef:
 
 def catalog() -> URIRef:
     return _id("catalog")
-
-
-def service(slug: str) -> URIRef:
-    """A data service of the catalogue: `sparql`."""
-    return _id(f"service/{slug}")
 
 
 def distribution(file_name: str) -> URIRef:

@@ -17,7 +17,6 @@ API:
 * `sort_key(text)` – the order of names in lists: as `loose` folds, but the words as written (no abbreviations),
   then the text itself.
 * `slug(text) -> str` – a name as a slug in an IRI ("Große Kreisstadt" → "grosse-kreisstadt").
-* `tokens(text) -> list[str]` – the words of `fold(text)`.
 * `name_forms(name, official=False) -> set[str]` – the folded forms a name is found under: the name
   in both foldings, and for an official register name ("Köln, Stadt", "Kiel, Landeshauptstadt") also
   the name without the qualifier after its last comma.
@@ -86,10 +85,6 @@ def slug(text: str) -> str:
     letter that is no base letter with an accent, such as ł, parts the words, as in `fold`), joined by hyphens
     ("Große Kreisstadt" -> "grosse-kreisstadt")."""
     return "-".join(_fold(text, _SPELLED, abbreviate=False).split())
-
-
-def tokens(text: str) -> list[str]:
-    return fold(text).split()
 
 
 def name_forms(name: str, official: bool = False) -> set[str]:

@@ -339,6 +339,18 @@ def test_charter_nests_recommendations_under_guidelines(base_url):
     assert "recommendation-1.1" in guideline and "recommendation-2.1" not in guideline
 
 
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_query_for_all_linking_resources_names_them_as_the_page_does(base_url, lang):
+    """A third-language probe: "and 2,413 more – all of them as a SPARQL query" on an English state page asked for
+    English labels only, and the answer named none of Bavaria's municipalities (the page names them in German)."""
+    (link,) = re.findall(r'<li class="more"><a href="([^"]+)"', page(f"{base_url}doc/state/09?lang={lang}"))
+    status, _, body = fetch(html.unescape(link), "application/sparql-results+json")
+    bindings = json.loads(body)["results"]["bindings"]
+    assert status == 200 and len(bindings) > 2000
+    assert all("label" in row for row in bindings), [row for row in bindings if "label" not in row][:3]
+    assert {row["label"].get("xml:lang") for row in bindings} == {"de"}  # the register names them in German only
+
+
 def test_resource_page_groups_properties_and_marks_external_links(base_url):
     html = page(base_url + "doc/municipality/09461000")
     words = text(html)

@@ -23,7 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS
 
 from .. import iris
-from ..namespaces import ADMS, GEO, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA
+from ..namespaces import ADMS, GEO, MPSC, PROGRAMME_GRAPH, REFERENCE_GRAPH, SCHEMA, WD
 
 CSVW_CONTEXT = ("http://www.w3.org/ns/csvw", {"@language": "en"})
 
@@ -376,26 +376,26 @@ def _key_template(mint: Callable[[str], URIRef], column: str) -> str:
     return str(mint(SLOT)).replace(SLOT, "{" + column + "}")
 
 
-# The political-geocoding lists of DCAT-AP.de a register unit has an entry in: column suffix -> (list, de, en).
-GEOCODINGS = {"state": ("stateKey", "Landesschlüssel", "state key"),
-              "district": ("districtKey", "Kreisschlüssel", "district key"),
-              "association": ("municipalAssociationKey", "Gemeindeverbandsschlüssel", "municipal association key"),
-              "municipality": ("municipalityKey", "Gemeindeschlüssel", "municipality key"),
-              "regional": ("regionalKey", "Regionalschlüssel", "regional key")}
+# The political-geocoding lists of DCAT-AP.de a register unit has an entry in (iris.GEOCODING_LISTS), by their
+# level, the column's suffix: (de, en) of the column's title.
+GEOCODINGS = {"state": ("Landesschlüssel", "state key"), "district": ("Kreisschlüssel", "district key"),
+              "association": ("Gemeindeverbandsschlüssel", "municipal association key"),
+              "municipality": ("Gemeindeschlüssel", "municipality key"),
+              "regional": ("Regionalschlüssel", "regional key")}
 
 
 def _geocodings(*kinds: str) -> tuple[Column, ...]:
     """A column per list (`GEOCODINGS`): the unit's entry there, by its key."""
     return tuple(Column(f"geocoding_{kind}", f"{de} (DCAT-AP.de)", f"{en} (DCAT-AP.de)", MPSC.politicalGeocoding,
-                        iri=True, template=f"{iris.POLITICAL_GEOCODING}{scheme}/{{geocoding_{kind}}}")
-                 for kind in kinds for scheme, de, en in [GEOCODINGS[kind]])
+                        iri=True, template=f"{iris.political_geocoding(kind, '')}{{geocoding_{kind}}}")
+                 for kind in kinds for de, en in [GEOCODINGS[kind]])
 
 
 def _register_columns(roles: bool) -> tuple[Column, ...]:
     """What every register unit has: names, keys, type, figures, Wikidata; with `roles`, also the Wikidata item a
     district or state shares with its city (schema:sameAs, see README)."""
     shared = (Column("wikidata_city", "Wikidata-Objekt der Stadt (andere Rolle)", "Wikidata item of the city (other role)",
-                     SCHEMA.sameAs, iri=True, template="http://www.wikidata.org/entity/{wikidata_city}"),) if roles else ()
+                     SCHEMA.sameAs, iri=True, template=f"{WD}{{wikidata_city}}"),) if roles else ()
     return (
         Column("register_name", "Name im Gemeindeverzeichnis", "register name", MPSC.registerName),
         Column("ags", "Amtlicher Gemeindeschlüssel", "official municipality key (AGS)", MPSC.ags),
@@ -405,7 +405,7 @@ def _register_columns(roles: bool) -> tuple[Column, ...]:
         Column("population_date", "Stichtag Einwohner", "population as of", MPSC.populationDate, datatype="date"),
         Column("area_km2", "Fläche (km²)", "area (km²)", MPSC.area, datatype="decimal"),
         Column("wikidata", "Wikidata-Objekt", "Wikidata item", OWL.sameAs, iri=True,
-               template="http://www.wikidata.org/entity/{wikidata}"),
+               template=f"{WD}{{wikidata}}"),
         *shared,
     )
 

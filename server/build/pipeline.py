@@ -30,8 +30,8 @@ from .background import Background, Claim
 from .licences import LICENCES
 from ..errors import ReleaseCorrupt
 from ..namespaces import DCATDE, ID, METADATA_GRAPH, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH
-from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, Releases,
-                      checksums_file, repair_advice, sha256, write_release)
+from .release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, PROGRAMME_DUMP, SEARCH_INDEX, Release,
+                      Releases, checksums_file, repair_advice, sha256, write_release)
 
 ONTOLOGY, PROGRAMME, REFERENCE, METADATA = ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GRAPH, METADATA_GRAPH
 # Which folder feeds which named graph.
@@ -58,7 +58,7 @@ class Dump:
 DUMPS = (
     Dump("mpsc.ttl", (PROGRAMME,), formats.TURTLE, "cc-by-4.0",
          "Programmdaten (Turtle)", "Programme data (Turtle)"),
-    Dump("mpsc.nt.gz", (PROGRAMME,), formats.NTRIPLES, "cc-by-4.0",
+    Dump(PROGRAMME_DUMP, (PROGRAMME,), formats.NTRIPLES, "cc-by-4.0",
          "Programmdaten (N-Triples, gzip)", "Programme data (N-Triples, gzip)"),
     Dump("mpsc.jsonld", (PROGRAMME,), formats.JSONLD, "cc-by-4.0",
          "Programmdaten (JSON-LD)", "Programme data (JSON-LD)"),

@@ -34,6 +34,7 @@ SEARCH_INDEX = "search.sqlite"  # the search index (build/search_index.py), whic
 CHANGES = "changes.ttl"  # the changelog since the previous release (build/changes.py); a first release has none
 # Every named graph plus their merge as the default graph, in N-Quads: the file stores load.
 DATASET_FILE = "mpsc-all.nq.gz"
+PROGRAMME_DUMP = "mpsc.nt.gz"  # the programme graph alone, one line per triple, which `mpsc stats` counts
 MAX_VERSION_CHARS = 64  # build versions have 12; longer names are no version (and may exceed NAME_MAX)
 _HIDDEN = re.compile(r"^\.(?:.+-)?(\d+)-")  # `.{version}-{pid}-…` staging folders, `.current-{pid}-…` links
 

@@ -168,6 +168,8 @@ def entries(graphs: dict[str, Graph], data: Facts) -> list[Entry]:
 
 
 def entry(data: Facts, ontology: Facts, node: URIRef, labels: dict[str, str], participant: bool) -> Entry:
+    """One resource's row of the index: its labels, the name of its class and the names of its neighbours, which a
+    search for "Smart City Köln" or a district's name must find it by."""
     cls = main_type(data, node)
     kind_names = texts(ontology, URIRef(cls), LABEL_ONLY) if cls else {}
     context = [o for p in CONTEXT_OUT for o in data.objects(node, p)]

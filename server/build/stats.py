@@ -16,10 +16,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..namespaces import ADMS, DCTERMS, FOAF, GEO, GRAPH, MPSC, ORG, OWL, PROV, SCHEMA, VOID
-from .release import Release
+from .release import PROGRAMME_DUMP, Release
 from ..tables import aligned
-
-PROGRAMME_DUMP = "mpsc.nt.gz"
 
 
 class InLanguage(NamedTuple):

@@ -329,18 +329,22 @@ def joined(*graphs: Graph, store: str = "SimpleMemory") -> Graph:
     return joined
 
 
-def _reached(base: Graph, source: Graph, hops: int = 2) -> Graph:
-    """The statements of `source` about every node within `hops` links of a node that `base` names (as subject or
+# How many links from a node the programme names its validation takes statements of the other layers (`_walk`).
+HOPS = 2
+
+
+def _reached(base: Graph, source: Graph) -> Graph:
+    """The statements of `source` about every node within HOPS links of a node that `base` names (as subject or
     object), as `_walk` finds them."""
     frontier = {n for s, _, o in base for n in (s, o) if isinstance(n, URIRef)}
     named = frontier.__contains__  # every node `base` names (`_walk` makes new sets, not this one)
     reached = Graph()
-    for triple in _walk(frontier, lambda node: source.triples((node, None, None)), named, hops):
+    for triple in _walk(frontier, lambda node: source.triples((node, None, None)), named):
         reached.add(triple)
     return reached
 
 
-def _reached_triples(base: list[ox.Triple], source: list[ox.Triple], hops: int = 2) -> list[ox.Triple]:
+def _reached_triples(base: list[ox.Triple], source: list[ox.Triple]) -> list[ox.Triple]:
     """`_reached` over pyoxigraph triples, each once, in no particular order (the engine and the cache key,
     `_set_digest`, take them in any). The first nodes are found from the source's side,
     for a source much smaller than `base`: the programme's subjects are 2,200, the nodes the reference layer
@@ -350,15 +354,15 @@ def _reached_triples(base: list[ox.Triple], source: list[ox.Triple], hops: int =
     for triple in source:
         outgoing[triple.subject].append(triple)
     first = {s for s in outgoing if isinstance(s, ox.NamedNode) and s in names}
-    return list(set(_walk(first, lambda node: outgoing.get(node, ()), names.__contains__, hops)))
+    return list(set(_walk(first, lambda node: outgoing.get(node, ()), names.__contains__)))
 
 
-def _walk(frontier: set, outgoing: Callable, named: Callable, hops: int = 2) -> list:
+def _walk(frontier: set, outgoing: Callable, named: Callable) -> list:
     """The statements `outgoing(node)` gives about the nodes of `frontier` and about every IRI they lead to within
-    `hops` links, but for IRIs `named` claims (the other layer describes them: not a hop of their own). Terms may
+    HOPS links, but for IRIs `named` claims (the other layer describes them: not a hop of their own). Terms may
     be rdflib's or pyoxigraph's, as long as they are one kind."""
     reached, seen = [], set(frontier)
-    for _ in range(hops):
+    for _ in range(HOPS):
         found = set()
         for node in frontier:
             for triple in outgoing(node):

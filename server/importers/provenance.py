@@ -38,18 +38,16 @@ def cite(graph: Graph, node: URIRef, rows: list[dict], *, confidence: str | None
 
 
 def sourced(graph: Graph, subject: URIRef, predicate: URIRef, obj, key: str, rows: list[dict],
-            *, confidence: str | None = None, note: str | None = None) -> URIRef:
-    """Assert `subject predicate obj` and describe it as the statement `subject#key` with its provenance.
-
-    The confidence is the weakest of the rows' unless given.
-    """
+            *, note: str | None = None) -> URIRef:
+    """Assert `subject predicate obj` and describe it as the statement `subject#key` with its provenance, as sure
+    as the least sure of its rows."""
     graph.add((subject, predicate, obj))
     statement = iris.fragment(subject, key)
     graph.add((statement, RDF.type, RDF.Statement))
     graph.add((statement, RDF.subject, subject))
     graph.add((statement, RDF.predicate, predicate))
     graph.add((statement, RDF.object, obj))
-    cite(graph, statement, rows, confidence=confidence or weakest(rows), note=note)
+    cite(graph, statement, rows, confidence=weakest(rows), note=note)
     return statement
 
 

@@ -62,6 +62,8 @@ def load_dataset(store: ox.Store, path: str | Path, bulk: bool = False) -> None:
 
 @dataclass
 class Engine:
+    """The store an executor answers from, opened once in the fork server and shared by every executor it forks
+    (copy-on-write): one load per release, not one per executor."""
     store: ox.Store
     # Releases carry the merge of their named graphs as default graph; for a dataset file without one
     # (hand-made test data, older builds) the union of the named graphs stands in for it.

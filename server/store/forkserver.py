@@ -28,6 +28,8 @@ from .executor import MEMORY, Engine, run_executor
 
 
 def main(argv: list[str]) -> int:
+    """Load the release (or open the on-disk store), announce it, then fork executors and end them on request
+    until the socket closes (the protocol above)."""
     # Ctrl-C in a terminal reaches the whole process group; the web server decides when executors end.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     fd, kind, path, memory = argv

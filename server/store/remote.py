@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from .. import iris
 from ..errors import QueryFailed, QueryTimeout, StoreFailed, StoreTimeout, StoreUnavailable, syntax_error
-from ..formats import NTRIPLES, SRJ, Format
+from ..formats import FORM_MEDIA_TYPE, NTRIPLES, SRJ, Format
 from ..namespaces import GRAPH, METADATA_GRAPH, OWL
 from ..sparql.inspection import Inspection, inspect
 from . import graphstore, results
@@ -65,6 +65,10 @@ def sibling(endpoint: str, name: str) -> str:
 
 
 class RemoteStore(Store):
+    """Any SPARQL 1.1 server as the store (Oxigraph server, Virtuoso, Fuseki…): queries go out by the Protocol,
+    loads by the Graph Store Protocol or SPARQL Update into staging graphs that one update then swaps in, so
+    that readers never see a half-loaded release; the engine's dialect (`engine`) covers what the standards leave
+    open (Virtuoso's default graph, its limits)."""
     own_prefixes = True  # an external engine may predefine prefixes of its own, as Virtuoso does bif:
 
     def __init__(self, endpoint: str, *, update_endpoint: str = "", store_endpoint: str = "", engine: str = "",
@@ -172,7 +176,7 @@ class RemoteStore(Store):
         """The store's response to one query, a binary stream; failures, also while it is read, as QueryFailed."""
         body = urlencode({"query": sparql, **dataset}, doseq=True).encode("utf-8")
         request = urllib.request.Request(self.endpoint, data=body, headers={
-            "Accept": accept.media_type, "Content-Type": "application/x-www-form-urlencoded"})
+            "Accept": accept.media_type, "Content-Type": FORM_MEDIA_TYPE})
         try:
             if deadline <= time.monotonic():
                 raise TimeoutError

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..formats import CSV, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
+from ..formats import CSV, FORM_MEDIA_TYPE, GRAPH_FORMATS, HTML, SRJ, SRX, TSV, Format
 from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, applied_limits
 from ..sparql.description import Limit, service_description
@@ -43,7 +43,6 @@ OFFERED = {"SELECT": (SRJ, SRX, CSV, TSV, HTML), "ASK": (SRJ, SRX, CSV, TSV, HTM
            # No recognisable form: accept any format, so the parser's syntax error is what the client sees.
            None: (SRJ, SRX, CSV, TSV, *GRAPH_FORMATS, HTML)}
 DESCRIPTION_FORMATS = (*GRAPH_FORMATS, HTML)
-FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 FORMAT_PARAMETERS = ("format", "output")  # Virtuoso's and Fuseki's names; SPARQLWrapper sends both
 
 

@@ -98,7 +98,7 @@ def write_configs(app: Flask, out: Path, listen: str, upstreams: tuple[str, ...]
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     site = static_config.nginx_site(base, listen, upstreams, version, csp, root=root,
                                     request_bytes=settings.request_bytes)
-    (folder / "site.conf").write_text(site, encoding="utf-8")
+    (folder / static_config.NGINX_SITE).write_text(site, encoding="utf-8")
     (folder / "nginx.conf").write_text(static_config.nginx_main(), encoding="utf-8")
     caddy = static_config.caddyfile(base, listen, upstreams, version, csp, root=root)
     (Path(out) / "Caddyfile").write_text(caddy, encoding="utf-8")

@@ -19,13 +19,13 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
-from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.http import parse_etags
 
 from ..errors import HttpError, QueryFailed
 from ..formats import HTML
 from .cache import Recent
 from .conneg import decide, expanded
-from .hooks import gzipped, host_error
+from .hooks import gzipped, host_error, takes_gzip
 from .i18n import LANGUAGES, language
 from .links import DOCUMENT_FORMATS, split_suffix
 
@@ -198,7 +198,7 @@ class Choices:
         """Whether the client takes gzip."""
         taken = self._encodings.get(accept_encoding)
         if taken is None:
-            taken = parse_accept_header(accept_encoding)["gzip"] > 0
+            taken = takes_gzip(accept_encoding)
             self._remember(self._encodings, accept_encoding, taken, len(accept_encoding or ""))
         return taken
 

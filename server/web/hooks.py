@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, redirect, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
-from werkzeug.http import parse_range_header
+from werkzeug.http import parse_accept_header, parse_range_header
 from werkzeug.routing import RequestRedirect
 
 from ..errors import HttpError, QueryFailed, ReleaseCorrupt
@@ -297,7 +297,7 @@ def compress(response: Response) -> Response:
             or response.status_code != 200):
         return response
     data = response.get_data()
-    if len(data) < GZIP_MIN_BYTES or request.accept_encodings["gzip"] <= 0:  # the length first: the cheaper test
+    if len(data) < GZIP_MIN_BYTES or not takes_gzip(request.headers.get("Accept-Encoding")):  # the length first
         return response
     response.set_data(gzipped(data))
     response.headers["Content-Encoding"] = "gzip"
@@ -305,6 +305,12 @@ def compress(response: Response) -> Response:
     if tag and not weak:  # the bytes changed, so only a weak validator still holds (RFC 9110 §8.8.1)
         response.set_etag(tag, weak=True)
     return response
+
+
+def takes_gzip(accept_encoding: str | None) -> bool:
+    """Whether a client that sent this Accept-Encoding takes gzip (`gzip;q=0` refuses it), for the app and for the
+    fast path, which reads the header itself."""
+    return parse_accept_header(accept_encoding)["gzip"] > 0
 
 
 def gzipped(body: bytes) -> bytes | None:

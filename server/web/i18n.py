@@ -14,7 +14,9 @@ from werkzeug.http import parse_accept_header
 
 from ..build.licences import LICENCES
 from ..build.metadata import EU_FILE_TYPE
+from ..errors import READ_ONLY
 from ..formats import FORMATS
+from ..iris import POLITICAL_GEOCODING
 from ..languages import DEFAULT, LANGUAGES, other_tag, preferred  # noqa: F401 (the web layer's names for them)
 from ..namespaces import (ADMS, BIBO_STATUS, DCAT, DCAT_VERSION, DCATDE, DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS,
                           SCHEMA, SKOS, VANN, VCARD, VOID)
@@ -423,8 +425,7 @@ MESSAGES = {
         "oder gab keine verwertbare Antwort.",
         "The query calls SERVICE, and an endpoint it calls could not be reached or gave no usable answer."),
     "sparql.refused.read_only": (
-        "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.",
-        "This endpoint is read-only; SPARQL Update is not accepted."),
+        "Dieser Endpunkt ist schreibgeschützt; SPARQL Update wird nicht angenommen.", READ_ONLY),
     "sparql.for_select": ("für SELECT und ASK", "for SELECT and ASK"),
     "sparql.for_construct": ("für CONSTRUCT und DESCRIBE", "for CONSTRUCT and DESCRIBE"),
     "sparql.parser": ("Meldung des Parsers", "The parser's message"),
@@ -757,7 +758,6 @@ def message(key: str, lang: str) -> str:
 
 # DCAT-AP.de's political geocoding URIs (…/politicalGeocoding/{kind}/{key}), named by the kind of key and the key
 # (a municipal officer's review: place pages showed them as bare IRIs)
-GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 GEOCODING_KINDS = {"stateKey": ("Landesschlüssel", "state key"), "districtKey": ("Kreisschlüssel", "district key"),
                    "municipalAssociationKey": ("Gemeindeverbandsschlüssel", "municipal association key"),
                    "municipalityKey": ("Gemeindeschlüssel (AGS)", "municipality key (AGS)"),
@@ -773,9 +773,9 @@ def term_label(iri, lang: str) -> str | None:
     if str(iri).startswith(EU_FILE_TYPE):  # one the formats do not name: its code, SPARQLQ as what it is
         code = str(iri)[len(EU_FILE_TYPE):]
         return {"SPARQLQ": "SPARQL"}.get(code, code)
-    if not str(iri).startswith(GEOCODING):
+    if not str(iri).startswith(POLITICAL_GEOCODING):
         return None
-    kind, _, key = str(iri)[len(GEOCODING):].partition("/")
+    kind, _, key = str(iri)[len(POLITICAL_GEOCODING):].partition("/")
     if kind not in GEOCODING_KINDS or not key:
         return None
     named = GEOCODING_LEVELS.get(key, (key, key))[LANGUAGES.index(lang)]

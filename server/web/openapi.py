@@ -19,8 +19,8 @@ import re
 from flask import Blueprint, Flask, Response, current_app
 
 from ..config import LIMITS, LONGEST_LINK, LONGEST_TARGET
-from ..formats import (CSV, CSVW_MEDIA_TYPE, GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD, NQUADS, PROBLEM,
-                       SRJ, Format)
+from ..formats import (CSV, CSVW_MEDIA_TYPE, FORM_MEDIA_TYPE, GRAPH_FORMATS, GZIP_MEDIA_TYPE, HTML, JSON, JSONLD,
+                       NQUADS, PROBLEM, SRJ, Format)
 from . import changelog, endpoint, get_settings, harvest, reconcile, responses, search
 from .assets import STATIC
 from .dumps import OWN_FILES
@@ -235,6 +235,8 @@ def operations() -> dict[str, dict]:
 
 
 def page_routes() -> dict[str, dict]:
+    """The site's own pages, which describe no single resource: the landing page, the lists, the Charta, the limits,
+    the map and the static assets."""
     facet = "Only projects of this {} (404 for a value no project has); the page's select boxes list the values."
     return {
         "/": page("home", "Start page",
@@ -318,6 +320,7 @@ def static_media_types() -> list[str]:
 
 
 def document_routes() -> dict[str, dict]:
+    """/id/ (303 to a document), /doc/ in each format, /graph/ and the ontology: the Linked Data of the site."""
     resource = path("path", "The resource's path under `https://w3id.org/mpsc/id/`, slashes included.",
                     {"type": "string", "minLength": 1}, examples=["project/bamberg"])
     document = path("path", "The resource's path under `https://w3id.org/mpsc/id/`; a suffix (`.html`, `.ttl`, "
@@ -400,7 +403,7 @@ def sparql_routes() -> dict[str, dict]:
         **{name: {"type": "array", "items": {"type": "string"}} for name in FORMAT_PARAMETERS}}}
     body = {"required": True, "description": "The query, form-encoded or as the body itself (UTF-8); other media "
             "types are 415, `application/sparql-update` (and an `update` field) 400.",
-            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+            "content": {FORM_MEDIA_TYPE: {"schema": form, "encoding": {
                 name: {"style": "form", "explode": True}
                 for name in ("default-graph-uri", "named-graph-uri", *FORMAT_PARAMETERS)}},
                         "application/sparql-query": {"schema": {"type": "string"}}}}
@@ -444,7 +447,7 @@ def short_link_routes() -> dict[str, dict]:
             "shortLinkCreate", "sparql", "Store a query for a short link",
             "Answers the short link `/q/{key}` of the query, whose key is derived from the query's text.",
             {"201": created, **errors(400, 413, 415, 429, 503, 507)}, requestBody={
-                "required": True, "content": {"application/x-www-form-urlencoded": {"schema": form}}})},
+                "required": True, "content": {FORM_MEDIA_TYPE: {"schema": form}}})},
         "/q/<key>": {"get": operation(
             "shortLinkFollow", "sparql", "Follow a short link",
             f"Redirects to the permalink that runs the stored query (with the `format` or `output` given here); a "
@@ -462,6 +465,7 @@ def short_link_routes() -> dict[str, dict]:
 
 
 def dump_routes() -> dict[str, dict]:
+    """/dumps/ and /exports/: the release's files, with ranges and validators, and their listings."""
     version = path("version", "A release version (12 hex digits).", {"type": "string"}, examples=["0123456789ab"])
     name = path("name", "A file of the release (listed on its page).", {"type": "string"}, examples=["mpsc.ttl"])
     file_parameters = [ref("parameters", "Range"), ref("parameters", "If-Modified-Since"), CONDITIONAL]
@@ -515,6 +519,8 @@ def dump_media_types() -> list[str]:
 
 
 def metadata_routes() -> dict[str, dict]:
+    """What harvesters, crawlers and operators read about the dataset and the service: catalogue, VoID, changes,
+    JSON-LD context, robots.txt, sitemaps, health and this description."""
     html_redirect = see_other("a browser asking for HTML is sent to the page of the description.")
     rdf_only = tuple(f for f in harvest.OFFERED if f is not HTML)  # HTML is offered as a redirect to a page
     # A first release's changelog page names no other formats: it has no RDF.
@@ -633,7 +639,7 @@ def reconcile_routes() -> dict[str, dict]:
     body = {"required": False,
             "description": "`queries` or `extend` as JSON in a form field (as OpenRefine sends them); a body with "
                            "neither is refused (400).",
-            "content": {"application/x-www-form-urlencoded": {"schema": form, "encoding": {
+            "content": {FORM_MEDIA_TYPE: {"schema": form, "encoding": {
                 "queries": {"contentType": "application/json"}, "extend": {"contentType": "application/json"}}}}}
     prefix = query("prefix", "What the user has typed so far.", examples=["Münch"])
     refused = errors(400, 429, *STORE_ERRORS)  # a batch counts in the client's budget (web/admission.py)

@@ -318,12 +318,15 @@ def in_language(values: list, lang: str) -> list:
     return mine + [v for v in values if not isinstance(v, Literal) or not v.language] if mine else values
 
 
-def property_sections(graph: Graph, node, namer: Namer, skip=(RDF.type, *LABEL_PROPERTIES, DCTERMS.description,
-                                                               SKOS.definition, RDFS.comment)) -> list[Section]:
+# What a page shows above its sections (the heading, the class, the lead text), not again among them.
+SHOWN_ABOVE = (RDF.type, *LABEL_PROPERTIES, DCTERMS.description, SKOS.definition, RDFS.comment)
+
+
+def property_sections(graph: Graph, node, namer: Namer) -> list[Section]:
     """The resource's own statements, grouped into facts, relations, identifiers and sources."""
     groups = {"res.facts": [], "res.relations": [], "res.identifiers": [], "res.sources": []}
     rated = less_than_confirmed(graph, node)
-    for prop in sorted(set(graph.predicates(node, None)) - set(skip), key=lambda p: order(p, namer)):
+    for prop in sorted(set(graph.predicates(node, None)) - set(SHOWN_ABOVE), key=lambda p: order(p, namer)):
         objects = in_language(sorted(graph.objects(node, prop)), namer.lang)
         values = [rated_value(namer.value(o, UNITS.get(prop, "")), rated.get((prop, o)), namer) for o in objects]
         if prop in SOURCES:

@@ -16,6 +16,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..errors import HttpError, QueryTimeout
+from ..formats import FORM_MEDIA_TYPE
 from ..namespaces import ID, MPSC
 from ..numbers import number
 from ..queries import RECONCILED_CLASSES
@@ -35,7 +36,7 @@ DEFAULT_LIMIT = 5  # candidates of a query that names no limit
 # Candidates one query may ask for (OpenRefine asks for 3 to 5), and characters of a name compared for near misses
 # (the queries one request may carry are a setting: `reconcile_batch`).
 RECONCILE_CANDIDATES, RECONCILE_NAME_CHARS = 100, 200
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what a POST may carry its parameters in
+FORM_TYPES = (FORM_MEDIA_TYPE, "multipart/form-data")  # what a POST may carry its parameters in
 SUGGESTIONS = 10  # entities a suggest answer holds; `cursor` pages on, up to MAX_CURSOR
 MAX_CURSOR = 1000
 # Properties to match by and to fetch: id -> (German name, English name, kind of value).

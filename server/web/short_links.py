@@ -23,6 +23,7 @@ from contextlib import closing
 from flask import Blueprint, current_app, g, jsonify, redirect, request
 
 from ..errors import HttpError
+from ..formats import FORM_MEDIA_TYPE
 from . import get_settings
 from .endpoint import (QueryRequest, answer, as_read, inspected, refuse_unsafe, requested_formats, requesting_client,
                        too_large)
@@ -61,7 +62,7 @@ def database(create: bool = True) -> sqlite3.Connection | None:
 @bp.route("/sparql/links", methods=["POST"])
 def create():
     """Store the query of a form-encoded body; answer its short URL (201, Location) as JSON."""
-    if request.mimetype != "application/x-www-form-urlencoded":
+    if request.mimetype != FORM_MEDIA_TYPE:
         raise HttpError(415, "Send the query as application/x-www-form-urlencoded (query=…).")
     refuse_other_charsets()
     queries = [value for name, value in form_fields(request.get_data()) if name == "query"]
