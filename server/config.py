@@ -23,8 +23,11 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_root() -> Path:
-    """The project folder (ontology/, data/, shapes/): the checkout the package runs from, else the cwd."""
-    return PACKAGE_ROOT if (PACKAGE_ROOT / "ontology").is_dir() else Path.cwd()
+    """The project folder (ontology/, data/, shapes/): the checkout the package runs from, else the cwd. A checkout
+    has its pyproject.toml: installed from a wheel, the package's parent is site-packages, which any other
+    distribution's `ontology/` folder made the project folder (a packager's review)."""
+    checkout = (PACKAGE_ROOT / "ontology").is_dir() and (PACKAGE_ROOT / "pyproject.toml").is_file()
+    return PACKAGE_ROOT if checkout else Path.cwd()
 
 
 def _names(value: str) -> tuple[str, ...]:

@@ -2,11 +2,13 @@
 that must travel with it (a packager's review: the code's MIT licence was in no file)."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
 from email.parser import Parser
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -34,4 +36,16 @@ def test_the_wheel_holds_the_templates_assets_and_licences(tmp_path):
     assert tracked and set(tracked) <= names, set(tracked) - names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
     # the package's own requirements: the SPARQL client is the tests' (a packager's review: it was the package's)
-    assert not any(r.lower().startswith("sparqlwrapper") and "extra ==" not in r for r in headers.get_all("Requires-Dist"))
+    required = headers.get_all("Requires-Dist")
+    assert not any(r.lower().startswith("sparqlwrapper") and "extra ==" not in r for r in required)
+    # installed, the package is no checkout, even beside another distribution's ontology/ folder
+    site = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--target",
+                    str(site), str(wheel)], check=True, timeout=300, capture_output=True)
+    (site / "ontology").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**{name: value for name, value in os.environ.items() if name != "MPSC_ROOT"}, "PYTHONPATH": str(site)}
+    root = subprocess.run([sys.executable, "-c", "from server.config import Settings; print(Settings.from_env().root)"],
+                          cwd=elsewhere, env=env, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    assert Path(root).resolve() == elsewhere.resolve()
