@@ -96,6 +96,10 @@ def build(out):
     click.echo(f"triples: {counts}")
     if result.validation.warnings:
         click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")
+    if result.unversioned:
+        click.echo(f"warning: the ontology changed since the previous release but still calls itself version "
+                   f"{result.unversioned}, whose earlier content its version IRI no longer answers: raise "
+                   "owl:versionInfo and owl:versionIRI before publishing (ontology/versions/README.md)", err=True)
     if result.vanished:
         from .iris import path_of  # rdflib: not imported by every command (`mpsc serve` starts without it)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -542,3 +543,25 @@ def test_serve_warns_when_the_project_folder_has_no_example_queries(tmp_path):
                       timeout=60)
     assert result.stderr.startswith(f"warning: no example queries in {tmp_path / 'queries'}: the landing page and "
                                     "/sparql offer none; set MPSC_ROOT to the project folder\n"), result.stderr
+
+
+def test_a_changed_ontology_under_its_old_version_is_warned_of(small_root, tmp_path):
+    """A citing researcher's review: two releases both called their ontology 1.6.2 and differed, and the version
+    IRI answers only the newer; the build accepted it without a word. It says so (a warning: a contributor
+    rebuilds many times before publishing), and not when only the data changed."""
+    env = {"MPSC_ROOT": str(small_root), "MPSC_RELEASES": str(tmp_path / "releases")}
+    assert mpsc("build", env=env, timeout=300).returncode == 0
+    (small_root / "data" / "programme" / "more.ttl").write_text(
+        '<https://w3id.org/mpsc/id/project/bamberg> <http://www.w3.org/2000/01/rdf-schema#comment> "changed"@de .\n',
+        encoding="utf-8")
+    result = mpsc("build", env=env, timeout=300)
+    assert "written to" in result.stdout and "ontology" not in result.stderr, result.stderr
+    ontology = small_root / "ontology" / "mpsc.ttl"
+    text = ontology.read_text(encoding="utf-8")
+    ontology.write_text(text.replace('rdfs:label "Modellprojekt"@de', 'rdfs:label "Modellprojekt (neu)"@de', 1),
+                        encoding="utf-8")
+    version = re.search(r'owl:versionInfo "([^"]+)"', text).group(1)
+    result = mpsc("build", env=env, timeout=300)
+    assert result.returncode == 0 and "written to" in result.stdout
+    assert (f"warning: the ontology changed since the previous release but still calls itself version {version}, "
+            in result.stderr), result.stderr

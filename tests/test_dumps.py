@@ -60,6 +60,20 @@ def test_files_about_the_release_have_their_sha256_as_etag_too(base_url, release
     assert fetch(f"{base_url}dumps/{release.version}/{name}")[1]["ETag"] == headers["ETag"]
 
 
+def test_a_current_file_names_where_it_stays(base_url, release):
+    """A citing researcher's review: /dumps/mpsc.ttl follows the served release, and nothing said where this very
+    file stays once another is served; nor did /dumps/ name its release's own listing."""
+    for path in ("dumps/mpsc.ttl", "dumps/SHA256SUMS", "exports/projects.csv"):
+        name = path.rsplit("/", 1)[1]
+        status, headers, body = fetch(base_url + path)
+        kept = f"{base_url}dumps/{release.version}/{name}"
+        assert status == 200 and headers["Content-Location"] == kept, path
+        assert fetch(kept)[2] == body
+    listing = fetch(base_url + "dumps/")[2].decode()
+    assert f'<a href="{base_url}dumps/{release.version}/">{base_url}dumps/{release.version}/</a>' in listing
+    assert "bleibt mit denselben Dateien unter" not in fetch(f"{base_url}dumps/{release.version}/")[2].decode()
+
+
 def test_etag_answers_304_and_last_modified_is_sent(base_url, release):
     status, headers, _ = fetch(base_url + "dumps/mpsc.ttl")
     entry = next(e for e in release.files if e["name"] == "mpsc.ttl")

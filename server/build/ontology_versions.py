@@ -16,6 +16,8 @@ from ..namespaces import ONTOLOGY_IRI
 FOLDER = "ontology/versions"  # under the project folder
 VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
 PRIOR_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#priorVersion")
+VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+CURRENT_FILE = "ontology.ttl"  # the release's copy of the current version (pipeline.DUMPS)
 ONTOLOGY = ox.NamedNode(ONTOLOGY_IRI)
 
 
@@ -44,10 +46,32 @@ def read(root: Path, ontology: list) -> dict[str, bytes]:
     return found
 
 
+def unchanged_version(previous, ontology: list, digest: str, graph: str) -> str | None:
+    """The version the ontology (its triples, `digest` its graph's `rdfio.digest`) still calls itself by although it
+    differs from the `previous` release's, which called itself so too; else None. Each release publishes its
+    ontology under its version IRI, and a changed ontology under an old one made that version's earlier content
+    unreachable (a citing researcher's review: two releases' "1.6.2" differed)."""
+    mine = _named(ontology, VERSION_INFO)
+    if previous is None or mine is None or previous.manifest.get("digests", {}).get(graph) in (None, digest):
+        return None
+    try:
+        theirs = _named(list(ox.parse(path=str(previous.path / CURRENT_FILE), format=ox.RdfFormat.TURTLE)),
+                        VERSION_INFO)
+    except (OSError, SyntaxError):  # an earlier layout, or damaged: nothing to compare with
+        return None
+    return mine if theirs == mine else None
+
+
+def _named(triples: list, predicate: ox.NamedNode) -> str | None:
+    """The value the ontology among `triples` gives `predicate`, or None."""
+    values = [t.object.value for t in triples if t.predicate == predicate and t.subject == ONTOLOGY]
+    return values[0] if values else None
+
+
 def _prior_version(triples: list) -> str | None:
     """The version the ontology among `triples` names as its owl:priorVersion (`1.3.0`), or None."""
-    named = [t.object.value for t in triples if t.predicate == PRIOR_VERSION and t.subject == ONTOLOGY]
-    return named[0].removeprefix(ONTOLOGY_IRI + "/") if named else None
+    named = _named(triples, PRIOR_VERSION)
+    return named.removeprefix(ONTOLOGY_IRI + "/") if named else None
 
 
 def file_name(version: str) -> str:

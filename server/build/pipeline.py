@@ -66,7 +66,7 @@ DUMPS = (
          "Referenzdaten Gemeindeverzeichnis (Turtle)", "Reference data, municipal register (Turtle)"),
     Dump("reference.nt.gz", (REFERENCE,), formats.NTRIPLES, "dl-by-de-2.0",
          "Referenzdaten Gemeindeverzeichnis (N-Triples, gzip)", "Reference data, municipal register (N-Triples, gzip)"),
-    Dump("ontology.ttl", (ONTOLOGY,), formats.TURTLE, "cc-by-4.0",
+    Dump(ontology_versions.CURRENT_FILE, (ONTOLOGY,), formats.TURTLE, "cc-by-4.0",
          "Vokabular (OWL, Turtle)", "Vocabulary (OWL, Turtle)"),
 )
 VOID_FILE = Dump("void.ttl", (METADATA,), formats.TURTLE, "cc-by-4.0",
@@ -98,6 +98,7 @@ class BuildResult:
     validation: validation.ValidationResult
     written: bool = True  # False: the current release was built from the same input and is kept as it is
     vanished: list[str] = field(default_factory=list)  # `vanished`: identifiers the previous release had, unretired
+    unversioned: str | None = None  # the version a changed ontology still calls itself by (`unchanged_version`)
 
 
 def parse_file(path: Path, root: Path) -> list[ox.Triple]:
@@ -549,7 +550,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
-    current_release(out_dir)  # a damaged one is refused before the work
+    previous = current_release(out_dir)  # a damaged one is refused before the work
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
@@ -598,8 +599,9 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
+    unversioned = ontology_versions.unchanged_version(previous, ordered[ONTOLOGY], digests[ONTOLOGY], ONTOLOGY)
     return BuildResult(version, path, counts, time.perf_counter() - started, result,
-                       vanished=vanished(written.changes, ordered))
+                       vanished=vanished(written.changes, ordered), unversioned=unversioned)
 
 
 def vanished(found: changes.Changes | None, ordered: dict[str, list]) -> list[str]:

@@ -37,13 +37,13 @@ OWN_FILES = {NOTES: "text/markdown", CHECKSUMS: "text/plain", MANIFEST: "applica
 @bp.route("/dumps/")
 def index() -> Response:
     """The served release's files with size, SHA-256 and licence, and the list of earlier releases."""
-    return listing(served_release() or missing("error.no_release"))
+    return listing(served_release() or missing("error.no_release"), "dumps/")
 
 
 @bp.route("/dumps/<version>/")
 def version_index(version: str) -> Response:
     """The files of one release."""
-    return listing(release_of(version) or missing("error.no_version", version=version))
+    return listing(release_of(version) or missing("error.no_version", version=version), f"dumps/{version}/")
 
 
 @bp.route("/dumps/<name>")
@@ -51,7 +51,7 @@ def current_file(name: str) -> Response:
     """A file of the served release (a version without its slash goes to that release's listing)."""
     if release_of(name) is not None:
         return redirect(f"{reader()[1].base}dumps/{name}/", code=301)
-    return send_release_file(served_release(), name, max_age=responses.MAX_AGE)
+    return kept_at(send_release_file(served_release(), name, max_age=responses.MAX_AGE), served_release(), name)
 
 
 @bp.route("/dumps/<version>/<name>")
@@ -64,7 +64,7 @@ def versioned_file(version: str, name: str) -> Response:
 def exports_index() -> Response:
     """The served release's CSV tables with their CSVW metadata."""
     release = served_release() or missing("error.no_release")
-    return listing(release, tables_only=True)
+    return listing(release, EXPORTS)
 
 
 @bp.route("/exports/<name>")
@@ -73,7 +73,15 @@ def export_file(name: str) -> Response:
     release = served_release()
     if release is None or name not in {e["name"] for e in release.files if is_table_file(e)}:
         missing("error.no_file", name=name)
-    return send_release_file(release, name, max_age=responses.MAX_AGE)
+    return kept_at(send_release_file(release, name, max_age=responses.MAX_AGE), release, name)
+
+
+def kept_at(response: Response, release: Release, name: str) -> Response:
+    """A file of the served release, naming where this very file stays (`/dumps/{version}/{name}`, immutable) in
+    Content-Location: a reader who cites or caches it finds that copy when the current one has moved on (a citing
+    researcher's review)."""
+    response.headers["Content-Location"] = f"{reader()[1].base}dumps/{release.version}/{name}"
+    return response
 
 
 def is_table_file(entry: dict) -> bool:
@@ -123,20 +131,21 @@ def own_digests(release: Release) -> dict[str, str]:
         return compute()
 
 
-def listing(release: Release, tables_only: bool = False) -> Response:
-    """The HTML listing of one release (or of its tables); it also lists the other releases, so a new one
-    changes the tag."""
+EXPORTS = "exports/"  # the listing of the served release's tables
+
+
+def listing(release: Release, path: str) -> Response:
+    """The HTML listing of one release at `path` (its files linked under it), or of its tables (EXPORTS); it also
+    lists the other releases, so a new one changes the tag. Under `dumps/{version}/` the files are the versioned
+    ones, also for the served release (a citing researcher's review: they were the current ones, which move on)."""
     everything = get_releases().all()
     tag = page_tag(release.version, *sorted(r.version for r in everything))
-    return responses.conditional(tag, lambda: listing_page(release, everything, tables_only))
+    return responses.conditional(tag, lambda: listing_page(release, everything, path))
 
 
-def listing_page(release: Release, everything: list[Release], tables_only: bool) -> Response:
+def listing_page(release: Release, everything: list[Release], path: str) -> Response:
     lang, link = reader()
-    served = served_release()
-    base = f"{link.base}dumps/" if served and release.version == served.version else f"{link.base}dumps/{release.version}/"
-    if tables_only:
-        base = f"{link.base}exports/"
+    served, tables_only, base = served_release(), path == EXPORTS, link.base + path
     files = [{**entry, "url": base + entry["name"], "title": entry[f"title_{lang}"],
               "licence_name": LICENCES[entry["licence"]].short, "licence_url": LICENCES[entry["licence"]].url}
              for entry in release.files if is_table_file(entry) or not tables_only]
@@ -147,7 +156,9 @@ def listing_page(release: Release, everything: list[Release], tables_only: bool)
     position = next((n for n, r in enumerate(everything) if r.version == release.version), len(everything))
     later, earlier = ([], []) if tables_only else (everything[:position], everything[position + 1:])
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
+    permanent = f"{link.base}dumps/{release.version}/" if path != f"dumps/{release.version}/" else None
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier, later=later,
+                       permanent=permanent,
                        dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH),
                        tables=table_columns(release, lang) if tables_only else [],
                        heading="exports.title" if tables_only else "dumps.title")

@@ -262,6 +262,8 @@ MESSAGES = {
     "dumps.earlier": ("Frühere Veröffentlichungen", "Earlier releases"),
     "dumps.later": ("Spätere Veröffentlichungen", "Later releases"),
     "dumps.current": ("aktuell", "current"),
+    "dumps.permanent": ("Diese Veröffentlichung bleibt mit denselben Dateien unter",
+                        "This release stays, with the same files, at"),
     "count.rows": ("Zeilen", "rows"),
     "changes.title": ("Änderungen", "Changes"),
     "changes.link": ("Änderungen gegenüber der vorherigen Veröffentlichung", "Changes since the previous release"),
@@ -576,6 +578,7 @@ MESSAGES = {
     "cite.text": ("„{title}“. In: {dataset}, Version {version}", "“{title}”. In: {dataset}, version {version}"),
     "cite.day": (", Stand {day}", ", {day}"),
     "cite.licence": ("Lizenz:", "Licence:"),
+    "cite.release": ("Die Daten dieser Version bleiben unter", "This version's data stay at"),
     "res.report": ("Fehler auf dieser Seite melden", "Report an error on this page"),
     "res.report_subject": ("Fehler: {label}", "Error: {label}"),
 }

@@ -17,7 +17,7 @@ from .. import iris, queries, rdfio
 from ..dates import spoken_date
 from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from . import get_store, per_release, responses, served_index, served_release
+from . import get_releases, get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import (alternates, construct_sorted, document_headers, licence_rows, licence_texts, rdf_response,
                         signposts, with_alternates)
@@ -308,7 +308,11 @@ def citation(iri: str, lang: str) -> dict:
     facts = per_release.value("dataset-citation", lambda: get_store().select(queries.dataset_titles_and_day()))
     titles = {row["value"].language or "": str(row["value"]) for row in facts if row["p"] == DCTERMS.title}
     day = next((str(row["value"]) for row in facts if row["p"] == DCTERMS.modified), "")
-    return {"dataset": preferred(titles, lang), "version": get_store().version, "day": day,
+    version = get_store().version
+    # where that version's files stay, for a reader who comes back to what was cited (a citing researcher's review:
+    # the only address in the citation was the IRI, which shows the current state); not on a replica without them
+    kept = reader()[1].url(f"dumps/{version}/") if get_releases().get(version) else None
+    return {"dataset": preferred(titles, lang), "version": version, "day": day, "release_url": kept,
             "licences": licence_texts(iri)}
 
 
