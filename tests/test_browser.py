@@ -25,6 +25,25 @@ def browser():
         yield b
 
 
+def test_focus_rings_and_labels_hold_for_keyboard_and_high_contrast_readers(base_url, browser):
+    """A keyboard and screen-reader user's review: the current page's link in the header lost the focus ring's dark
+    inner ring (amber alone, 1.6:1 on white) and was marked by a shadow forced colours drop; the landing page's bar
+    labels were cut off, their rest in a tooltip no keyboard opens; a term's link looked like plain text."""
+    browser.open(base_url + "projects")
+    browser.evaluate("document.querySelector('header.site nav a[aria-current]').focus()")
+    browser.press("Tab", 9, modifiers=8)  # Shift+Tab and back: focus by keyboard, as :focus-visible asks
+    browser.press("Tab", 9)
+    style = browser.evaluate("(() => { const a = document.activeElement; const s = getComputedStyle(a); "
+                             "return [a.getAttribute('aria-current'), s.boxShadow, s.textDecorationLine]; })()")
+    assert style[0] == "page" and "rgb(11, 12, 12)" in style[1] and "underline" in style[2], style
+    browser.open(base_url)
+    labels = browser.evaluate("[...document.querySelectorAll('.bar-label')].map(l => [getComputedStyle(l).textOverflow, "
+                              "l.scrollWidth <= l.clientWidth, l.hasAttribute('title')])")
+    assert labels and all(overflow != "ellipsis" and fits and not titled for overflow, fits, titled in labels), labels
+    browser.open(base_url + "doc/project/bamberg")
+    assert browser.evaluate("getComputedStyle(document.querySelector('dl.props dt a.term')).textDecorationLine") == "underline"
+
+
 def test_landing_page_renders(base_url, browser):
     browser.open(base_url)
     assert browser.evaluate("document.querySelector('h1').textContent") == "Modellprojekte Smart Cities"

@@ -70,7 +70,7 @@ def test_a_current_file_names_where_it_stays(base_url, release):
         assert status == 200 and headers["Content-Location"] == kept, path
         assert fetch(kept)[2] == body
     listing = fetch(base_url + "dumps/")[2].decode()
-    assert f'<a href="{base_url}dumps/{release.version}/">{base_url}dumps/{release.version}/</a>' in listing
+    assert f'<a href="{base_url}dumps/{release.version}/"><code>{base_url}dumps/{release.version}/</code></a>' in listing
     assert "bleibt mit denselben Dateien unter" not in fetch(f"{base_url}dumps/{release.version}/")[2].decode()
 
 

@@ -313,7 +313,7 @@ def test_a_resource_page_suggests_how_to_cite_it(base_url, release):
     assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a> (<span>Projekt' in cite
     # where the cited version's data stay (a citing researcher's review: only the IRI, which shows today's state)
     kept = f"{base_url}dumps/{release.version}/"
-    assert f'Die Daten dieser Version bleiben unter <a href="{kept}">{kept}</a>.' in cite
+    assert f'Die Daten dieser Version bleiben unter <a href="{kept}"><code>{kept}</code></a>.' in cite
     assert fetch(kept, BROWSER)[0] == 200
     place = page(base_url + "doc/municipality/09461000", "en").split('<section class="card cite">', 1)[1]
     place = place.split("</section>", 1)[0]

@@ -215,6 +215,29 @@ def test_the_editor_marks_a_syntax_error_at_its_line_and_column(base_url, browse
     assert browser.errors == []
 
 
+def test_the_checks_findings_reach_a_keyboard_and_the_editor_speaks_the_pages_language(base_url, browser):
+    """A keyboard and screen-reader user's review: the check's message showed only as a tooltip under the mouse
+    (CodeMirror's F8 and Ctrl+Shift+M were not bound), a word the lexer could not read was marked by its first
+    letter at the place of the token before it ("“1” passt hier nicht" for `LIMIT 10 FOO`), and CodeMirror's own
+    words (its search panel, its lists) were English on German pages."""
+    open_editor(browser, base_url + "sparql")
+    marked = f"{EDITOR}.querySelector('.cm-lintRange-error') && {EDITOR}.querySelector('.cm-lintRange-error').textContent"
+    for query, word in (("SELECT * WHERE { ?s ?p ?o } LIMIT 10 FOO", "FOO"), ("SELEKT * WHERE { ?s ?p ?o }", "SELEKT")):
+        set_query(browser, query)
+        assert browser.until(f"{marked} === {json.dumps(word)} && {marked}") == word
+    browser.press("M", 77, modifiers=2 | 8)  # Ctrl+Shift+M: the list of what the check found
+    listed = browser.until(f"{EDITOR}.querySelector('.cm-panel-lint ul') && "
+                           f"[{EDITOR}.querySelector('.cm-panel-lint ul').getAttribute('aria-label'), "
+                           f"{EDITOR}.querySelector('.cm-panel-lint ul').textContent]")
+    assert listed[0] == "Fehler der Prüfung" and "SELEKT" in listed[1], listed
+    browser.press("Escape", 27)
+    browser.evaluate("mpscEditor.focus()")
+    browser.press("f", 70, modifiers=2)  # Ctrl+F: the search panel, in German
+    assert browser.until(f"{EDITOR}.querySelector('.cm-search input[name=search]') && "
+                         f"{EDITOR}.querySelector('.cm-search input[name=search]').placeholder") == "Suchen"
+    assert browser.errors == []
+
+
 def test_a_refused_query_opens_with_the_cursor_at_the_error(base_url, browser):
     query = "SELECT ?m\nWHERE { ?m a mpsc:Municipality .\n  FILTER(?m = ) }"  # line 3, column 15: ")"
     browser.open(base_url + "sparql?" + urlencode({"query": query, "format": "html"}))
@@ -282,6 +305,30 @@ def test_the_map_view_shows_one_marker_per_row(base_url, browser):
     assert sorted(titles) == sorted(row["label"]["value"] for row in rows)  # each marker names its row
     browser.evaluate("document.querySelector('#result-map .result-marker').click()")
     assert browser.until("!!document.querySelector('.leaflet-popup-content a')")  # the popup links the row's place
+    assert browser.errors == []
+
+
+def test_a_markers_popup_takes_the_keyboards_focus_and_gives_it_back(base_url, browser):
+    """A keyboard and screen-reader user's review: Enter on a marker opened its popup, but its link came 35 Tabs
+    later (the popup follows every marker), Escape did not close it, its button was named "Close popup" on a German
+    page, and the map faded and zoomed for a reader who asked for less motion."""
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}])
+    try:
+        browser.open(page(base_url, "large-municipalities"))
+        assert browser.until("document.querySelectorAll('#result-map .result-marker').length") > 10
+        assert browser.evaluate("document.getElementById('result-map').classList.contains('leaflet-fade-anim')") is False
+        browser.evaluate("document.querySelector('#result-map .result-marker').focus()")
+        for kind in ("keyDown", "keyUp"):  # with its text, as a keyboard sends it: Leaflet opens on the keypress
+            browser.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13,
+                         text="\r")
+        assert browser.until("document.activeElement && document.activeElement.closest('.leaflet-popup-content') "
+                             "&& document.activeElement.tagName") == "A"
+        assert browser.evaluate("document.querySelector('.leaflet-popup-close-button').getAttribute('aria-label')") == "Schließen"
+        browser.press("Escape", 27)
+        assert browser.until("!document.querySelector('.leaflet-popup') && "
+                             "document.activeElement.classList.contains('result-marker')") is True
+    finally:
+        browser.call("Emulation.setEmulatedMedia", features=[])
     assert browser.errors == []
 
 

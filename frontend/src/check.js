@@ -25,17 +25,21 @@ function expected(hash, strings) {
   return names.length > MAX_EXPECTED ? [...names.slice(0, MAX_EXPECTED), "…"] : names;
 }
 
-// Where the parser stopped: the token after the last one it accepted (Jison reports that one's location).
+// Where the parser stopped: the token after the last one it accepted (Jison reports that one's location). A word
+// the lexer could not read at all (INVALID) is marked whole from where it starts: its first letter alone was
+// marked, and at the accepted token's place ("“1” passt hier nicht" for `LIMIT 10 FOO`; a keyboard user's review).
 function place(doc, hash) {
   const loc = hash.loc;
-  if (hash.token === "INVALID") {
-    const from = offset(doc, loc.first_line, loc.first_column);
-    return { from, to: Math.min(doc.length, from + 1) };
-  }
   let from = offset(doc, loc.last_line, loc.last_column);
   const text = doc.toString();
   while (from < text.length && /\s/.test(text[from])) from += 1;
-  return { from: Math.min(from, doc.length), to: Math.min(doc.length, from + Math.max(1, (hash.text || "").length)) };
+  from = Math.min(from, doc.length);
+  if (hash.token === "INVALID") {
+    let to = from + 1;
+    while (to < text.length && /[^\s{}()[\].,;]/.test(text[to])) to += 1;
+    return { from, to: Math.min(doc.length, to) };
+  }
+  return { from, to: Math.min(doc.length, from + Math.max(1, (hash.text || "").length)) };
 }
 
 function diagnostic(doc, error, strings) {

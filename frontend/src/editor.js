@@ -8,7 +8,7 @@ import { EditorState } from "@codemirror/state";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { StreamLanguage, syntaxHighlighting, bracketMatching, indentOnInput } from "@codemirror/language";
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
-import { linter, lintGutter } from "@codemirror/lint";
+import { linter, lintGutter, lintKeymap } from "@codemirror/lint";
 import { searchKeymap } from "@codemirror/search";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 import { completionSources } from "./completion.js";
@@ -47,7 +47,9 @@ function createEditor(textarea, config) {
         autocompletion({ override: completionSources(config), activateOnTyping: true }),
         linter(sparqlCheck(config), { delay: 300 }), lintGutter(),
         keymap.of([{ key: "Mod-Enter", run: () => submit(form) }, ...closeBracketsKeymap, ...defaultKeymap,
-          ...historyKeymap, ...completionKeymap, ...searchKeymap]),
+          ...historyKeymap, ...completionKeymap, ...searchKeymap, ...lintKeymap]),
+        // CodeMirror's own words (search panel, completions, the check's list) in the page's language
+        EditorState.phrases.of(config.phrases || {}),
         EditorView.contentAttributes.of({ "aria-label": config.strings.query, "aria-multiline": "true" }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;

@@ -47,10 +47,35 @@ function outline(map, url, attribution, credit) {
     .catch(() => {}); // the markers stand without the outline
 }
 
+// A popup opened from the keyboard takes the focus (it is the last thing on the page, after every marker) and
+// gives it back to its marker when Escape or its button closes it; its button is named in the page's language;
+// no fading and zooming for a reader who asked for less motion (a keyboard and screen-reader user's review).
+function accessiblePopups(map, words) {
+  let opener = null;
+  map.on("popupopen", (event) => {
+    const element = event.popup.getElement();
+    const close = element.querySelector(".leaflet-popup-close-button");
+    if (close && words.close) close.setAttribute("aria-label", words.close);
+    const active = document.activeElement;
+    opener = active && active.classList.contains("result-marker") ? active : null;
+    if (opener) (element.querySelector("a[href]:not(.leaflet-popup-close-button)") || close || element).focus();
+    element.addEventListener("keydown", (key) => {
+      if (key.key === "Escape") map.closePopup();
+    });
+  });
+  map.on("popupclose", () => {
+    if (opener && document.body.contains(opener)) opener.focus();
+    opener = null;
+  });
+}
+
 export function drawMap(container, data, words) {
   const pointColumn = Number(container.dataset.point);
   const labelColumn = Number(container.dataset.label);
-  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25 });
+  const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, fadeAnimation: !still,
+    zoomAnimation: !still, markerZoomAnimation: !still });
+  accessiblePopups(map, words);
   map.zoomControl.remove();
   L.control.zoom({ zoomInTitle: words.zoomIn || "+", zoomOutTitle: words.zoomOut || "−" }).addTo(map);
   const attribution = L.control.attribution({ prefix: false }).addTo(map);

@@ -17,7 +17,8 @@ export const highlighting = HighlightStyle.define([
 export const theme = EditorView.theme({
   "&": { border: "1px solid #8c96a3", borderRadius: "10px", background: "#ffffff", color: "#1c2430",
     fontSize: "15px", minHeight: "14rem" },
-  "&.cm-focused": { outline: "3px solid #ffbf47", outlineOffset: "2px" },
+  // amber outside, dark inside, as the site's focus ring (style.css): at least 3:1 on any background (WCAG 1.4.11)
+  "&.cm-focused": { outline: "3px solid #ffbf47", outlineOffset: "2px", boxShadow: "0 0 0 2px #0b0c0c" },
   ".cm-scroller": { fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
     lineHeight: "1.5", minHeight: "14rem" },
   ".cm-gutters": { background: "#f4f6f9", color: "#4a5461", borderRight: "1px solid #dde3ea",

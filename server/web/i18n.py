@@ -478,6 +478,7 @@ MESSAGES = {
     "sparql.open_full": ("Abfrage und Ergebnis im Abfragedienst öffnen", "Open query and result in the query service"),
     "sparql.sort": ("Nach dieser Spalte sortieren", "Sort by this column"),
     "sparql.zoom_in": ("Vergrößern", "Zoom in"),
+    "sparql.close_popup": ("Schließen", "Close"),
     "sparql.zoom_out": ("Verkleinern", "Zoom out"),
     "editor.query": ("SPARQL-Abfrage", "SPARQL query"),
     "editor.examples": ("Beispiele", "Examples"),
@@ -486,7 +487,10 @@ MESSAGES = {
     "editor.permalink": ("Link zu dieser Abfrage", "Link to this query"),
     "editor.shortlink": ("Kurzlink", "Short link"),
     "editor.copied": ("In die Zwischenablage kopiert.", "Copied to the clipboard."),
-    "editor.shortcut": ("Strg+Enter führt aus, Strg+Leertaste vervollständigt.", "Ctrl+Enter runs, Ctrl+Space completes."),
+    "editor.shortcut": ("Strg+Enter führt aus, Strg+Leertaste vervollständigt, Strg+Umschalt+M listet die Fehler der "
+                        "Prüfung, F8 springt zum nächsten.",
+                        "Ctrl+Enter runs, Ctrl+Space completes, Ctrl+Shift+M lists what the check found, F8 goes to "
+                        "the next."),
     "editor.check.unexpected": ("Zeile {line}, Spalte {column}: {got} passt hier nicht; erwartet: {expected}.",
                                 "Line {line}, column {column}: {got} does not fit here; expected: {expected}."),
     "editor.check.prefix": ("Unbekanntes Präfix {prefix}: – deklarieren Sie es mit PREFIX.",
@@ -766,6 +770,18 @@ GEOCODING_KINDS = {"stateKey": ("Landesschlüssel", "state key"), "districtKey":
                    "municipalityKey": ("Gemeindeschlüssel (AGS)", "municipality key (AGS)"),
                    "regionalKey": ("Regionalschlüssel (ARS)", "regional key (ARS)"), "Level": ("Ebene", "level")}
 GEOCODING_LEVELS = {"federal": ("Bund", "federal")}
+
+# CodeMirror's own words (its search panel, completion list and the check's list), which it says in English; a
+# German page had them so, unmarked (a keyboard and screen-reader user's review). English needs none.
+EDITOR_PHRASES = {"de": {
+    "Find": "Suchen", "Replace": "Ersetzen", "next": "nächster", "previous": "vorheriger", "all": "alle",
+    "match case": "Groß-/Kleinschreibung", "regexp": "regulärer Ausdruck", "by word": "ganze Wörter",
+    "replace": "ersetzen", "replace all": "alle ersetzen", "close": "schließen", "current match": "aktueller Treffer",
+    "on line": "in Zeile", "replaced $ matches": "$ Treffer ersetzt", "replaced match on line $": "Treffer in Zeile $ ersetzt",
+    "Go to line": "Gehe zu Zeile", "go": "los", "Completions": "Vorschläge", "Diagnostics": "Fehler der Prüfung",
+    "No diagnostics": "Keine Fehler gefunden", "Selection deleted": "Auswahl gelöscht",
+    "Control character": "Steuerzeichen", "folded code": "eingeklappter Code", "unfold": "ausklappen", "to": "bis",
+}}
 
 
 def term_label(iri, lang: str) -> str | None:

@@ -17,7 +17,7 @@ from ..namespaces import compact
 from ..sparql.examples import Example
 from ..sparql.prefixes import PREDEFINED
 from . import get_store, per_release
-from .i18n import message, preferred, term_label
+from .i18n import EDITOR_PHRASES, message, preferred, term_label
 
 SUGGEST_PATH = "search/suggest"  # the search's completion route (issue 12, part B); used where the app has it
 STRINGS = ("query", "examples", "history", "choose", "permalink", "shortlink", "copied", "shortcut", "check.unexpected",
@@ -36,6 +36,7 @@ def config(lang: str, link, endpoint: str, examples: list[Example]) -> dict:
         "terms": per_release.value(f"editor-terms-{lang}", lambda: terms(lang)),
         "examples": [{"key": e.key, "title": e.title_in(lang), "query": e.query} for e in examples],
         "strings": {key: message(f"editor.{key}", lang) for key in STRINGS},
+        "phrases": EDITOR_PHRASES.get(lang, {}),  # CodeMirror's own words (EditorState.phrases)
     }
 
 
