@@ -53,6 +53,8 @@ class Commands(click.Group):
         except ReleaseCorrupt as error:  # a release whose manifest cannot be read, met by any command
             fail(f"{error}. Restore its files or remove its folder (if `current` names it, point `current` at an "
                  "earlier release first).")
+        except BrokenPipeError:  # `mpsc query … | head`: click ends it quietly, as a closed reader asks
+            raise
         except OSError as error:  # a permission, a full disk, a file of the project folder not there
             io_failure(error)
         except KeyboardInterrupt:  # click's "Aborted!" exits 1, which README keeps for invalid data (an operator's
@@ -97,9 +99,9 @@ def build(out):
     if result.validation.warnings:
         click.echo(f"{result.validation.warnings} SHACL warning(s); run `mpsc validate` for the list")
     if result.unversioned:
-        click.echo(f"warning: the ontology changed since the previous release but still calls itself version "
-                   f"{result.unversioned}, whose earlier content its version IRI no longer answers: raise "
-                   "owl:versionInfo and owl:versionIRI before publishing (ontology/versions/README.md)", err=True)
+        click.echo(f"warning: an earlier release published another ontology as version {result.unversioned}, which "
+                   "this one still calls itself: raise owl:versionInfo and owl:versionIRI before publishing "
+                   "(ontology/versions/README.md)", err=True)
     if result.vanished:
         from .iris import path_of  # rdflib: not imported by every command (`mpsc serve` starts without it)
 
@@ -257,8 +259,8 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     server.refuse_unwritable_folders(settings)
     if server.needs_build(settings):
         build_first(settings)
-    current_release(settings, required=False)  # over a remote store, /dumps still serves its files
-    server.run(settings, dev=dev)
+    checked = current_release(settings, required=False)  # over a remote store, /dumps still serves its files
+    server.run(settings, dev=dev, release=checked)
 
 
 def without_examples(settings: Settings) -> None:

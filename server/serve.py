@@ -42,16 +42,17 @@ def needs_build(settings: Settings) -> bool:
     return settings.store == "embedded" and Releases(settings.releases).current() is None
 
 
-def run(settings: Settings, dev: bool = False) -> None:
-    """Serve until interrupted. The workers build their app from MPSC_* variables, set here from `settings`."""
+def run(settings: Settings, dev: bool = False, release: Release | None = None) -> None:
+    """Serve until interrupted. The workers build their app from MPSC_* variables, set here from `settings`, over
+    `release`, the one the command checked (the current one)."""
     os.environ.update(environment(settings))
     if dev:
         run_dev(settings)
     else:
-        run_granian(settings)
+        run_granian(settings, release)
 
 
-def run_granian(settings: Settings) -> None:
+def run_granian(settings: Settings, release: Release | None) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
     from granian.log import logger as said  # granian's own log, for the lines of a respawn
@@ -121,8 +122,8 @@ def run_granian(settings: Settings) -> None:
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
                      workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
-    if settings.store == "embedded":  # checked by the command before it started the server (cli.py)
-        pin_the_served_release(Releases(settings.releases).current())
+    if settings.store == "embedded":  # the release the command checked, not what `current` names a moment later
+        pin_the_served_release(release)
     with Readiness() as ready:
         server.serve()
 

@@ -71,7 +71,11 @@ def test_a_current_file_names_where_it_stays(base_url, release):
         assert fetch(kept)[2] == body
     listing = fetch(base_url + "dumps/")[2].decode()
     assert f'<a href="{base_url}dumps/{release.version}/"><code>{base_url}dumps/{release.version}/</code></a>' in listing
-    assert "bleibt mit denselben Dateien unter" not in fetch(f"{base_url}dumps/{release.version}/")[2].decode()
+    versioned = fetch(f"{base_url}dumps/{release.version}/")[2].decode()
+    assert "bleibt mit denselben Dateien unter" not in versioned
+    # its files under the version too (they were the current ones, which move on, for the served release)
+    assert f'href="{base_url}dumps/{release.version}/mpsc.ttl"' in versioned
+    assert f'href="{base_url}dumps/mpsc.ttl"' not in versioned
 
 
 def test_etag_answers_304_and_last_modified_is_sent(base_url, release):

@@ -162,6 +162,10 @@ def test_a_current_copied_without_links_is_served_and_reloaded(tmp_path):
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
     with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}, log=log) as process:
         assert fetch(f"http://127.0.0.1:{port}/healthz").json()["store"]["version"] == "copied"
+        # no folder named by its version: no address under it is named (a review: they were 404s)
+        answer = fetch(f"http://127.0.0.1:{port}/dumps/release.json")
+        assert answer.status == 200 and "Content-Location" not in answer.headers
+        assert fetch(f"http://127.0.0.1:{port}/dumps/copied/").status == 404
         os.kill(process.pid, signal.SIGHUP)
         logged(process, log, "Stopped old worker-1", 60)
         assert responds(f"http://127.0.0.1:{port}/healthz") and process.poll() is None, log.read_text()

@@ -50,22 +50,30 @@ function outline(map, url, attribution, credit) {
 // A popup opened from the keyboard takes the focus (it is the last thing on the page, after every marker) and
 // gives it back to its marker when Escape or its button closes it; its button is named in the page's language;
 // no fading and zooming for a reader who asked for less motion (a keyboard and screen-reader user's review).
-function accessiblePopups(map, words) {
-  let opener = null;
-  map.on("popupopen", (event) => {
+// The marker is the one the popup belongs to (`propagatedFrom`), and the focus goes back only from the popup:
+// opening another marker's popup closes this one first, and the focus stays on that marker (a review).
+function accessiblePopups(markers, words) {
+  const openers = new WeakMap();
+  markers.on("popupopen", (event) => {
     const element = event.popup.getElement();
     const close = element.querySelector(".leaflet-popup-close-button");
     if (close && words.close) close.setAttribute("aria-label", words.close);
-    const active = document.activeElement;
-    opener = active && active.classList.contains("result-marker") ? active : null;
-    if (opener) (element.querySelector("a[href]:not(.leaflet-popup-close-button)") || close || element).focus();
-    element.addEventListener("keydown", (key) => {
-      if (key.key === "Escape") map.closePopup();
-    });
+    if (!element.dataset.escapes) { // Leaflet keeps a popup's element: one listener each
+      element.dataset.escapes = "1";
+      element.addEventListener("keydown", (key) => {
+        if (key.key === "Escape") event.popup.close();
+      });
+    }
+    const marker = event.propagatedFrom.getElement();
+    if (document.activeElement !== marker) return; // opened by a click: the focus stays where it is
+    openers.set(event.popup, marker);
+    (element.querySelector("a[href]:not(.leaflet-popup-close-button)") || close || element).focus();
   });
-  map.on("popupclose", () => {
-    if (opener && document.body.contains(opener)) opener.focus();
-    opener = null;
+  markers.on("popupclose", (event) => {
+    const marker = openers.get(event.popup);
+    openers.delete(event.popup);
+    const focus = document.activeElement;
+    if (marker && (!focus || focus === document.body || event.popup.getElement().contains(focus))) marker.focus();
   });
 }
 
@@ -75,7 +83,6 @@ export function drawMap(container, data, words) {
   const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, fadeAnimation: !still,
     zoomAnimation: !still, markerZoomAnimation: !still });
-  accessiblePopups(map, words);
   map.zoomControl.remove();
   L.control.zoom({ zoomInTitle: words.zoomIn || "+", zoomOutTitle: words.zoomOut || "−" }).addTo(map);
   const attribution = L.control.attribution({ prefix: false }).addTo(map);
@@ -85,6 +92,7 @@ export function drawMap(container, data, words) {
   }
   if (container.dataset.outline) outline(map, container.dataset.outline, attribution, words.outline);
   const markers = L.featureGroup().addTo(map);
+  accessiblePopups(markers, words);
   for (const row of data.rows) {
     const point = parsePoint(row[pointColumn].text);
     if (!point) continue;

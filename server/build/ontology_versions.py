@@ -46,20 +46,26 @@ def read(root: Path, ontology: list) -> dict[str, bytes]:
     return found
 
 
-def unchanged_version(previous, ontology: list, digest: str, graph: str) -> str | None:
-    """The version the ontology (its triples, `digest` its graph's `rdfio.digest`) still calls itself by although it
-    differs from the `previous` release's, which called itself so too; else None. Each release publishes its
-    ontology under its version IRI, and a changed ontology under an old one made that version's earlier content
-    unreachable (a citing researcher's review: two releases' "1.6.2" differed)."""
+def unchanged_version(releases: list, ontology: list, digest: str, graph: str) -> str | None:
+    """The version the ontology (its triples, `digest` its graph's `rdfio.digest`) still calls itself by although
+    one of the `releases` published another ontology under it; else None. Each release publishes its ontology under
+    its version IRI, and a changed ontology under an old one made that version's earlier content unreachable (a
+    citing researcher's review: two releases' "1.6.2" differed). All releases, not the previous one only: after
+    one build the change was the previous release's too, and the next build said nothing (a review)."""
     mine = _named(ontology, VERSION_INFO)
-    if previous is None or mine is None or previous.manifest.get("digests", {}).get(graph) in (None, digest):
-        return None
+    others = {r.manifest.get("digests", {}).get(graph): r for r in releases} if mine else {}
+    for other, release in others.items():
+        if other not in (None, digest) and _version_in(release) == mine:
+            return mine
+    return None
+
+
+def _version_in(release) -> str | None:
+    """The owl:versionInfo of the ontology a release holds, or None (an earlier layout, or damaged)."""
     try:
-        theirs = _named(list(ox.parse(path=str(previous.path / CURRENT_FILE), format=ox.RdfFormat.TURTLE)),
-                        VERSION_INFO)
-    except (OSError, SyntaxError):  # an earlier layout, or damaged: nothing to compare with
+        return _named(list(ox.parse(path=str(release.path / CURRENT_FILE), format=ox.RdfFormat.TURTLE)), VERSION_INFO)
+    except (OSError, SyntaxError):
         return None
-    return mine if theirs == mine else None
 
 
 def _named(triples: list, predicate: ox.NamedNode) -> str | None:

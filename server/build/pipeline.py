@@ -550,7 +550,7 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     `validate=False` is for a caller that checks the same input on its own.
     """
     started = time.perf_counter()
-    previous = current_release(out_dir)  # a damaged one is refused before the work
+    current_release(out_dir)  # a damaged one is refused before the work
     shapes_dir, cache = shapes_dir or root / "shapes", out_dir / VALIDATION_CACHE
     with long_lived(freeze):
         parsed = parse_inputs(root)
@@ -599,7 +599,8 @@ def _build(root: Path, out_dir: Path, shapes_dir: Path | None, validate: bool, f
     except ValueError as error:  # an existing version with other bytes: refuse rather than overwrite
         raise BuildError(str(error)) from None
     counts = json.loads(files[MANIFEST])["graphs"]
-    unversioned = ontology_versions.unchanged_version(previous, ordered[ONTOLOGY], digests[ONTOLOGY], ONTOLOGY)
+    unversioned = ontology_versions.unchanged_version(Releases(out_dir).all(), ordered[ONTOLOGY], digests[ONTOLOGY],
+                                                     ONTOLOGY)
     return BuildResult(version, path, counts, time.perf_counter() - started, result,
                        vanished=vanished(written.changes, ordered), unversioned=unversioned)
 

@@ -51,7 +51,8 @@ def current_file(name: str) -> Response:
     """A file of the served release (a version without its slash goes to that release's listing)."""
     if release_of(name) is not None:
         return redirect(f"{reader()[1].base}dumps/{name}/", code=301)
-    return kept_at(send_release_file(served_release(), name, max_age=responses.MAX_AGE), served_release(), name)
+    served = served_release()  # once: a build may switch `current` meanwhile
+    return kept_at(send_release_file(served, name, max_age=responses.MAX_AGE), served, name)
 
 
 @bp.route("/dumps/<version>/<name>")
@@ -80,8 +81,25 @@ def kept_at(response: Response, release: Release, name: str) -> Response:
     """A file of the served release, naming where this very file stays (`/dumps/{version}/{name}`, immutable) in
     Content-Location: a reader who cites or caches it finds that copy when the current one has moved on (a citing
     researcher's review)."""
-    response.headers["Content-Location"] = f"{reader()[1].base}dumps/{release.version}/{name}"
+    listing = kept_listing(release.version)
+    if listing:
+        response.headers["Content-Location"] = listing + name
     return response
+
+
+def kept_listing(version: str) -> str | None:
+    """Where release `version`'s files stay, `/dumps/{version}/`, if this server has them there (the citation,
+    the listing and each current file name it): not a `current` copied without links, which has no folder named
+    by its version, nor a replica without release files (a review: the address was a 404). Asked once per
+    release the store serves."""
+    def held() -> bool:
+        return release_of(version) is not None
+
+    try:
+        kept = per_release.value(f"dumps.kept {version}", held)
+    except QueryFailed:  # a remote store away: its files on disk are still sent
+        kept = held()
+    return f"{reader()[1].base}dumps/{version}/" if kept else None
 
 
 def is_table_file(entry: dict) -> bool:
@@ -156,7 +174,7 @@ def listing_page(release: Release, everything: list[Release], path: str) -> Resp
     position = next((n for n, r in enumerate(everything) if r.version == release.version), len(everything))
     later, earlier = ([], []) if tables_only else (everything[:position], everything[position + 1:])
     dataset_file = next((entry for entry in release.files if entry["name"] == DATASET_FILE), None)
-    permanent = f"{link.base}dumps/{release.version}/" if path != f"dumps/{release.version}/" else None
+    permanent = kept_listing(release.version) if path != f"dumps/{release.version}/" else None
     return render_page("dumps.html", release=release, files=files, own=own, current=served, earlier=earlier, later=later,
                        permanent=permanent,
                        dataset_file=dataset_file, metadata_graph=str(METADATA_GRAPH),

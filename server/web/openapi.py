@@ -454,7 +454,7 @@ def short_link_routes() -> dict[str, dict]:
             f"query whose permalink is longer than {LONGEST_LINK:,} bytes (more than proxies pass on) is answered "
             "here, as `/sparql` would, with its parameters.",
             {"200": answer("The query's result, as `/sparql` answers it.", content(*SPARQL_FORMATS),
-                           Vary=header("Vary")),
+                           Vary=header("Vary"), Content_Disposition=header("Content-Disposition")),
              **not_modified(), "303": see_other("the permalink `/sparql?query=…`"),
              **errors(400, 404, 406, 429, 502, 503)},
             [key, *(query(name, "The answer's format, as on `/sparql`.", {"type": "array", "items": {"type": "string"}},
@@ -474,6 +474,9 @@ def dump_routes() -> dict[str, dict]:
                     "206": answer("The requested byte range.", content(*dump_media_types()),
                                   Content_Range=header("Content-Range", True), ETag=header("ETag", True)),
                     **not_modified(), **errors(404, 416, 503)}
+    # a file of the served release names where this very file stays (dumps.kept_at)
+    current_answers = {**file_answers, "200": {**file_answers["200"], "headers": {
+        **file_answers["200"]["headers"], "Content-Location": header("Content-Location")}}}
     listing = {"200": answer("The listing.", content(HTML), ETag=header("ETag", True)), **not_modified(), **errors(404)}
     return {
         "/dumps/": {"get": operation(
@@ -487,7 +490,7 @@ def dump_routes() -> dict[str, dict]:
             "dump", "dumps", "A file of the served release",
             f"Sent as built, never re-encoded (`.gz` files are `{GZIP_MEDIA_TYPE}`); `Cache-Control: "
             f"max-age={responses.MAX_AGE}`. A release version without its slash is 301 to that release's listing.",
-            {**file_answers, "301": answer("Moved: the release's listing.", Location=header("Location", True))},
+            {**current_answers, "301": answer("Moved: the release's listing.", Location=header("Location", True))},
             [name, *file_parameters])},
         "/dumps/<version>/<name>": {"get": operation(
             "releaseDump", "dumps", "A file of a given release",
@@ -504,7 +507,8 @@ def dump_routes() -> dict[str, dict]:
             "table group's (`csv-metadata.json`), with the foreign keys between the programme's tables. The same "
             "file as under /dumps/.", {**file_answers, "200": answer(
                 "The file as built.", content(CSV, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
-                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges"),
+                Content_Location=header("Content-Location")),
                 "206": answer("The requested byte range.", content(CSV, CSVW_MEDIA_TYPE),
                               Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
             [path("name", "A table or its metadata.", {"type": "string"}, examples=["projects.csv"]), *file_parameters])},
@@ -779,7 +783,9 @@ HEADERS = {
     "Retry-After": {"description": "Seconds to wait before trying again.",
                     "schema": {"type": "string", "pattern": "^[0-9]+$"}},
     "Location": {"description": "Where to go.", "schema": {"type": "string"}},
-    "Content-Location": {"description": "The concrete document answered (with its suffix).", "schema": {"type": "string"}},
+    "Content-Location": {"description": "The concrete document answered (with its suffix); for a file of the served "
+                                        "release, where this very file stays (`/dumps/{version}/{name}`).",
+                         "schema": {"type": "string"}},
     "Link": {"description": "The other formats of the document (`rel=\"alternate\"`, RFC 8288) and its FAIR Signposting "
                             "(`cite-as`, `collection`, `license`; from a page `describedby` and `type`, from an RDF "
                             "document `describes`).",

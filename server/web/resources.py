@@ -17,10 +17,11 @@ from .. import iris, queries, rdfio
 from ..dates import spoken_date
 from ..formats import HTML, Format
 from ..namespaces import BASE, DCATDE, MPSC, ONTOLOGY_GRAPH, ONTOLOGY_IRI
-from . import get_releases, get_store, per_release, responses, served_index, served_release
+from . import get_store, per_release, responses, served_index, served_release
 from .conneg import choose, form_tag, wants_expanded_jsonld
 from .documents import (alternates, construct_sorted, document_headers, licence_rows, licence_texts, rdf_response,
                         signposts, with_alternates)
+from .dumps import kept_listing
 from .finder import Finder
 from .i18n import other_tag, preferred
 from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, split_suffix
@@ -310,9 +311,8 @@ def citation(iri: str, lang: str) -> dict:
     day = next((str(row["value"]) for row in facts if row["p"] == DCTERMS.modified), "")
     version = get_store().version
     # where that version's files stay, for a reader who comes back to what was cited (a citing researcher's review:
-    # the only address in the citation was the IRI, which shows the current state); not on a replica without them
-    kept = reader()[1].url(f"dumps/{version}/") if get_releases().get(version) else None
-    return {"dataset": preferred(titles, lang), "version": version, "day": day, "release_url": kept,
+    # the only address in the citation was the IRI, which shows the current state)
+    return {"dataset": preferred(titles, lang), "version": version, "day": day, "release_url": kept_listing(version),
             "licences": licence_texts(iri)}
 
 
