@@ -29,7 +29,10 @@ PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "co
          + "&format=html", "sparql?query=" + quote("SELECT * WHERE { ?s a foo:Bar }") + "&format=html",
          # an accessibility review: long German compounds in headings, the bar chart and its prefixes overflowed a phone
          "doc/municipal-association/160675007", "doc/criterion/k-zi-1",
-         "sparql?query=" + quote((ROOT / "queries" / "projects-per-state.rq").read_text()) + "&format=html&view=bar"]
+         "sparql?query=" + quote((ROOT / "queries" / "projects-per-state.rq").read_text()) + "&format=html&view=bar",
+         # a second page of a result: its page links above and below the rows, two landmarks each named
+         "sparql?query=" + quote("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> SELECT ?m WHERE "
+                                 "{ ?m a mpsc:Municipality } ORDER BY ?m LIMIT 1001") + "&format=html&page=2"]
 REFUSED = ("no/such", "foo%3ABar")  # pages answered with an error status, which the console reports
 SIZES = {"desktop": (1280, 900), "phone": (320, 640)}  # 320 CSS px: the width WCAG 1.4.10 (reflow) names
 

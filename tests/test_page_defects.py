@@ -292,6 +292,8 @@ def test_a_long_result_pages_through_its_rows(base_url):
     first, second = (page(base_url, "sparql", query=query, format="html", **extra) for extra in ({}, {"page": "2"}))
     assert "angezeigt werden die Zeilen 1.001 bis 2.000" in second and 'rel="prev"' in second
     assert 'rel="next"' in first and 'rel="prev"' not in first
+    # after the rows too, a second landmark of its own name (a keyboard user's review: only above 1,000 rows)
+    assert first.count('rel="next"') == 2 and 'aria-label="Seiten des Ergebnisses (unter der Tabelle)"' in first
     municipalities = re.compile(r"/doc/municipality/(\d{8})")
     assert municipalities.findall(main(first))[-1] < municipalities.findall(main(second))[0]  # on, in order
     beyond = fetch(base_url + "sparql", query=query, format="html", page="12")

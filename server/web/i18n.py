@@ -449,6 +449,7 @@ MESSAGES = {
     "sparql.row": ("1 Zeile", "1 row"),
     "sparql.shown_rows": ("angezeigt werden die Zeilen {first} bis {last}", "rows {first} to {last} are shown"),
     "sparql.pages": ("Seiten des Ergebnisses", "Pages of the result"),
+    "sparql.pages_below": ("Seiten des Ergebnisses (unter der Tabelle)", "Pages of the result (below the table)"),
     "sparql.previous_rows": ("vorige {n} Zeilen", "previous {n} rows"),
     "sparql.next_rows": ("nächste {n} Zeilen", "next {n} rows"),
     "sparql.answer": ("Antwort", "Answer"),
