@@ -267,6 +267,19 @@ def test_robots_txt_points_to_the_sitemap(base_url):
     assert {"Disallow: /sparql", "Disallow: /q/", "Disallow: /search", "Disallow: /reconcile"} <= set(body.decode().splitlines())
 
 
+def test_under_a_path_the_slash_redirects_and_robots_txt_stay_under_it(settings, real_store):
+    """A sub-path deployment's review (a proxy serving the site at https://example.org/mpsc/, stripping the path):
+    the slash redirects were relative to the host (`/mpsc/ontology/` → `/ontology`, out of the site, cached for
+    good as a 308), and robots.txt closed `/sparql` where an operator copies its lines into the host's own."""
+    with serve_app(settings, store=real_store, base_url="https://example.org/mpsc/") as url:
+        for path, target in (("ontology/", "ontology"), ("dumps", "dumps/"), ("catalog/?lang=en", "catalog?lang=en")):
+            status, headers, _ = fetch(url + path, follow=False)
+            assert status in (301, 308) and headers["Location"] == "https://example.org/mpsc/" + target, path
+        robots = fetch(url + "robots.txt")[2].decode().splitlines()
+        assert {"Disallow: /mpsc/sparql", "Disallow: /mpsc/q/", "Allow: /mpsc/"} <= set(robots), robots
+        assert "Disallow: /sparql" not in robots and "Sitemap: https://example.org/mpsc/sitemap.xml" in robots
+
+
 def test_sitemap_lists_every_document(base_url):
     status, headers, body = fetch(base_url + "sitemap.xml")
     assert status == 200 and media_type(headers) == "application/xml"

@@ -9,6 +9,7 @@ expect; a browser asking for HTML is sent (303) to the page of the dataset or th
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, redirect
@@ -73,10 +74,14 @@ def jsonld_context() -> Response:
 @bp.route("/robots.txt")
 def robots() -> Response:
     """Crawl everything but what is computed per request for any text (the query endpoint and its short links,
-    search and reconciliation: endless URL spaces, a web developer's review), and read the sitemap."""
+    search and reconciliation: endless URL spaces, a web developer's review), and read the sitemap. The paths
+    under the base URL's own (`/mpsc/sparql` under `https://example.org/mpsc/`): crawlers read only the host's
+    robots.txt, into which an operator copies these lines, and `/sparql` there closed another site's path (a
+    sub-path deployment's review)."""
     base = reader()[1].base
-    closed = "".join(f"Disallow: /{path}\n" for path in UNINDEXED)
-    body = f"User-agent: *\n{closed}Allow: /\n\nSitemap: {base}sitemap.xml\n"
+    prefix = urlsplit(base).path
+    closed = "".join(f"Disallow: {prefix}{path}\n" for path in UNINDEXED)
+    body = f"User-agent: *\n{closed}Allow: {prefix}\n\nSitemap: {base}sitemap.xml\n"
     return responses.conditional(responses.etag(base, "robots"),
                                  lambda: Response(body, content_type="text/plain; charset=utf-8"))
 

@@ -52,7 +52,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.before_request(_start_clock)
     app.before_request(_refuse_unclear_host)
     app.before_request(_refuse_encoded_bodies)
-    app.before_request(_relative_redirect)
+    app.before_request(_slash_redirect)
     app.after_request(_finish)
     app.register_error_handler(HttpError, _http_error)
     app.register_error_handler(QueryFailed, _query_failed)
@@ -75,21 +75,28 @@ def _refuse_encoded_bodies() -> None:
         raise HttpError(415, "Send the body without Content-Encoding; this server reads it as sent.")
 
 
-def _relative_redirect() -> Response | None:
-    """Answer Werkzeug's own redirects (a missing trailing slash, doubled slashes) with a relative Location,
-    since Werkzeug builds an absolute one from the request's Host header, which a client may set to any other
-    site; and the other way round, a trailing slash too many on a path that exists without it (a LOD Cloud
-    reviewer's: `/dumps` moved to `/dumps/` and `/id/x/` to `/id/x`, while `/ontology/` and `/catalog/` were
-    404s), with the same status as Werkzeug's."""
+def _slash_redirect() -> Response | None:
+    """Answer Werkzeug's own redirects (a missing trailing slash, doubled slashes) under the public base URL, since
+    Werkzeug builds its Location from the request's Host header, which a client may set to any other site; and the
+    other way round, a trailing slash too many on a path that exists without it (a LOD Cloud reviewer's: `/dumps`
+    moved to `/dumps/` and `/id/x/` to `/id/x`, while `/ontology/` and `/catalog/` were 404s), with the same status
+    as Werkzeug's. Under the base, not relative to the host: behind a proxy that serves the site under a path
+    (`https://example.org/mpsc/`), `/ontology` led out of it, for good, as a 308 is cached (a sub-path review)."""
     error = request.routing_exception
     if isinstance(error, RequestRedirect):
         target = urlsplit(error.new_url)
-        return redirect(urlunsplit(("", "", target.path, target.query, "")), code=error.code)
+        return redirect(_under_base(target.path, target.query), code=error.code)
     bare = request.path.rstrip("/")
     if isinstance(error, NotFound) and bare and bare != request.path and _routed(bare):
-        query = request.query_string.decode("latin-1")
-        return redirect(urlunsplit(("", "", quote(bare, safe=_PATH_SAFE), query, "")), code=308)
+        return redirect(_under_base(quote(bare, safe=_PATH_SAFE), request.query_string.decode("latin-1")), code=308)
     return None
+
+
+def _under_base(path: str, query: str) -> str:
+    """The URL of an app path (`/ontology`) and query under the public base URL, whatever path that has."""
+    from . import get_settings  # the package imports this module before it defines it
+
+    return get_settings().public_base.rstrip("/") + urlunsplit(("", "", path, query, ""))
 
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"  # what a path keeps unquoted (RFC 3986 §3.3)
