@@ -28,7 +28,7 @@ PAGES = ["", "projects", "projects?state=02", "municipalities", "districts", "co
                                  "SELECT ?p ?title ?round WHERE { ?p mpsc:title ?title ; mpsc:fundingRound ?round }")
          + "&format=html", "sparql?query=" + quote("SELECT * WHERE { ?s a foo:Bar }") + "&format=html",
          # an accessibility review: long German compounds in headings, the bar chart and its prefixes overflowed a phone
-         "doc/municipal-association/160675007", "doc/criterion/k-zi-1",
+         "doc/municipal-association/160675007", "doc/criterion/k-zi-1", "accessibility",
          "sparql?query=" + quote((ROOT / "queries" / "projects-per-state.rq").read_text()) + "&format=html&view=bar",
          # a second page of a result: its page links above and below the rows, two landmarks each named
          "sparql?query=" + quote("PREFIX mpsc: <https://w3id.org/mpsc/ontology#> SELECT ?m WHERE "

@@ -276,6 +276,20 @@ def test_the_footer_links_the_licence_texts(base_url):
     assert "Kontakt" not in footer and "Impressum" not in footer  # the operator named none
 
 
+def test_an_accessibility_statement_says_what_is_not_accessible_and_whom_to_tell(settings, real_store, base_url):
+    """A German public body's site must have an accessibility statement (BITV 2.0 § 7): none was there. Linked
+    from every footer; its reports go to the operator's MPSC_CONTACT, or it says that none is named."""
+    for lang, heading, missing in (("de", "Erklärung zur Barrierefreiheit", "hat keine Kontaktadresse angegeben"),
+                                   ("en", "Accessibility statement", "has named no contact")):
+        statement = page(f"{base_url}accessibility?lang={lang}")
+        assert f"<h1>{heading}</h1>" in statement and "BITV 2.0" in statement and "WCAG 2.1" in statement
+        assert missing in statement  # the suite's server names no contact
+        assert f'href="{base_url}accessibility?lang={lang}">{heading}</a>' in page(f"{base_url}projects?lang={lang}")
+    with serve_app(settings.with_(contact="barrieren@example.org"), store=real_store) as url:
+        statement = page(url + "accessibility", "de")
+    assert re.search(r'Betreiber dieses Servers: <a href="mailto:barrieren@example\.org\?subject=[^"]+">Kontakt', statement)
+
+
 def test_the_operator_is_named_where_a_reader_looks_for_whom_to_tell(settings, real_store):
     """A municipal officer's review: no page said whom to tell of a wrong amount, and a German public site needs
     an imprint and a privacy notice. MPSC_CONTACT, MPSC_IMPRINT and MPSC_PRIVACY are linked in every footer, and a

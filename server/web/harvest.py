@@ -33,7 +33,7 @@ OFFERED = (*GRAPH_FORMATS, HTML)
 CATALOG = str(iris.catalog_document())
 # Site pages listed in the sitemap besides every resource's document; /sparql is not, robots.txt keeps crawlers out.
 PAGES = ("", "projects", "municipalities", "districts", "cooperations", "charter", "ontology", "dumps/", "exports/",
-         "changes", "limits")
+         "changes", "limits", "accessibility")
 
 
 @bp.route("/.well-known/void")

@@ -503,6 +503,58 @@ MESSAGES = {
     "editor.check.string": ("eine Zeichenkette", "a string"),
     "editor.check.number": ("eine Zahl", "a number"),
     "nav.limits": ("Grenzen des Endpunkts", "Limits of the endpoint"),
+    # The accessibility statement (pages.accessibility), editorial: what the project's checks found, as of its date.
+    "access.title": ("Erklärung zur Barrierefreiheit", "Accessibility statement"),
+    "access.intro": ("Diese Erklärung gilt für die Seiten dieses Servers: den offenen Wissensgraphen Modellprojekte "
+                     "Smart Cities mit seinen Listen, der Seite jeder Ressource, der Suche und dem Abfrageeditor für "
+                     "SPARQL. Die Daten selbst stehen außerdem als Dateien und Tabellen zum Herunterladen bereit.",
+                     "This statement covers the pages of this server: the open knowledge graph Model Projects Smart "
+                     "Cities with its lists, the page of every resource, the search and the SPARQL query editor. The "
+                     "data themselves are also there to download as files and tables."),
+    "access.status_heading": ("Stand der Vereinbarkeit", "Compliance status"),
+    "access.status": ("Die Seiten sind teilweise mit der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) "
+                      "vereinbar, die auf die Web Content Accessibility Guidelines (WCAG) 2.1, Stufe AA, verweist: "
+                      "die unten genannten Inhalte sind nicht barrierefrei.",
+                      "The pages are partially compliant with the German regulation on accessible information "
+                      "technology (BITV 2.0), which refers to the Web Content Accessibility Guidelines (WCAG) 2.1, "
+                      "level AA: the content named below is not accessible."),
+    "access.known_heading": ("Nicht barrierefreie Inhalte", "Content that is not accessible"),
+    "access.known.easy": ("Es gibt keine Erläuterungen in Leichter Sprache und in Deutscher Gebärdensprache, wie sie "
+                          "§ 4 BITV 2.0 für die Startseite verlangt.",
+                          "There are no explanations in Easy Read German and in German Sign Language, which § 4 of "
+                          "BITV 2.0 asks for on the start page."),
+    "access.known.languages": ("Die Daten stammen aus öffentlichen Quellen und sind oft nur auf Deutsch beschrieben: "
+                               "englische Seiten zeigen dann deutsche Namen und Texte, als deutsch ausgezeichnet.",
+                               "The data come from public sources and are often described in German only: English "
+                               "pages then show German names and texts, marked as German."),
+    "access.known.tables": ("Tabellen, die nicht breiter als der Bildschirm sind, lassen sich trotzdem mit der "
+                            "Tabulatortaste ansteuern und werden als seitlich verschiebbar angekündigt.",
+                            "Tables no wider than the screen can still be reached with the Tab key and are announced "
+                            "as scrolling sideways."),
+    "access.known.sparql": ("Eigene Abfragen setzen die Abfragesprache SPARQL voraus; die Listen, die Suche und die "
+                            "Beispielabfragen führen ohne sie zu denselben Daten.",
+                            "Queries of one's own need the query language SPARQL; the lists, the search and the "
+                            "example queries lead to the same data without it."),
+    "access.method_heading": ("Wie geprüft wird", "How it is checked"),
+    "access.method": ("Jeder Testlauf des Projekts prüft eine Seite jeder Art in zwei Breiten (1280 und 320 Pixel) im "
+                      "Browser Chromium mit axe-core auf die Regeln der WCAG 2.1, Stufen A und AA. Bedienung mit der "
+                      "Tastatur, sichtbarer Fokus, Vergrößerung auf 400 %, erzwungene Farben und reduzierte Bewegung "
+                      "wurden im Dezember 2026 in Chromium mit echten Tastatureingaben geprüft. Es ist eine Selbstbewertung; eine "
+                      "Prüfung durch eine unabhängige Prüfstelle steht aus.",
+                      "Every test run of the project checks one page of each kind at two widths (1280 and 320 pixels) "
+                      "in the Chromium browser with axe-core against the rules of WCAG 2.1, levels A and AA. "
+                      "Keyboard use, visible focus, zoom to 400 %, forced colours and reduced motion were checked in "
+                      "Chromium with real key presses in December 2026. It is a self-assessment; an independent audit is still to "
+                      "come."),
+    "access.feedback_heading": ("Barrieren melden", "Reporting barriers"),
+    "access.feedback": ("Wenn Sie auf eine Barriere stoßen oder Inhalte in anderer Form brauchen, schreiben Sie dem "
+                        "Betreiber dieses Servers:",
+                        "If you meet a barrier or need content in another form, write to the operator of this "
+                        "server:"),
+    "access.no_contact": ("Der Betreiber dieses Servers hat keine Kontaktadresse angegeben.",
+                          "The operator of this server has named no contact."),
+    "access.date": ("Diese Erklärung wurde am 7. Dezember 2026 erstellt, auf Grundlage der genannten Prüfungen.",
+                    "This statement was prepared on 7 December 2026, based on the checks named above."),
     "limits.intro": ("Damit eine einzelne Abfrage oder ein einzelner Client den Endpunkt nicht für alle anderen "
                      "blockiert, gelten diese Grenzen. Ein Client ist eine Adresse zusammen mit ihrem User-Agent. "
                      "Seiten, Dokumente und Downloads haben eigene Kapazität und warten nie auf SPARQL-Abfragen.",

@@ -236,7 +236,7 @@ def operations() -> dict[str, dict]:
 
 def page_routes() -> dict[str, dict]:
     """The site's own pages, which describe no single resource: the landing page, the lists, the Charta, the limits,
-    the map and the static assets."""
+    the accessibility statement, the map and the static assets."""
     facet = "Only projects of this {} (404 for a value no project has); the page's select boxes list the values."
     return {
         "/": page("home", "Start page",
@@ -256,6 +256,9 @@ def page_routes() -> dict[str, dict]:
                          "The Charta's guidelines with their recommendations, aims and vision."),
         "/limits": page("limits", "Limits of the SPARQL endpoint",
                         "Every limit of /sparql, its value on this server, and what happens beyond it."),
+        "/accessibility": page("accessibility", "Accessibility statement",
+                               "How far the pages conform to BITV 2.0 and WCAG 2.1 AA, what does not and why, how "
+                               "they are checked, and whom to tell of a barrier (the operator's contact)."),
         "/map/germany.svg": {"get": operation(
             "map", "pages", "The map background",
             "Germany with its 16 states (drawn from `/static/map/germany.geojson`), behind the small maps on "

@@ -149,6 +149,15 @@ def charter() -> Response:
     return render_page("charter.html", tree=queries.charter_tree(rows), names=names, scheme=scheme)
 
 
+@bp.route("/accessibility")
+@conditional_page
+def accessibility() -> Response:
+    """The accessibility statement a German public body's site must have (BITV 2.0 § 7, after the EU's model in
+    2018/1523): how far the pages conform, what does not and why, how they are checked, whom to tell of a barrier
+    (the operator's MPSC_CONTACT, which the page's tag names)."""
+    return render_page("accessibility.html")
+
+
 @bp.route("/limits")
 def limits() -> Response:
     """Every limit of the public service, its value here, what happens beyond it, and its setting."""
