@@ -287,7 +287,8 @@ def test_an_accessibility_statement_says_what_is_not_accessible_and_whom_to_tell
         assert f'href="{base_url}accessibility?lang={lang}">{heading}</a>' in page(f"{base_url}projects?lang={lang}")
     with serve_app(settings.with_(contact="barrieren@example.org"), store=real_store) as url:
         statement = page(url + "accessibility", "de")
-    assert re.search(r'Betreiber dieses Servers: <a href="mailto:barrieren@example\.org\?subject=[^"]+">Kontakt', statement)
+    assert re.search(r'Betreiber dieses Servers: <a href="mailto:barrieren@example\.org\?subject=[^"]+">Kontakt',
+                     statement)
 
 
 def test_the_operator_is_named_where_a_reader_looks_for_whom_to_tell(settings, real_store):

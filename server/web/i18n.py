@@ -539,13 +539,13 @@ MESSAGES = {
     "access.method": ("Jeder Testlauf des Projekts prüft eine Seite jeder Art in zwei Breiten (1280 und 320 Pixel) im "
                       "Browser Chromium mit axe-core auf die Regeln der WCAG 2.1, Stufen A und AA. Bedienung mit der "
                       "Tastatur, sichtbarer Fokus, Vergrößerung auf 400 %, erzwungene Farben und reduzierte Bewegung "
-                      "wurden im Dezember 2026 in Chromium mit echten Tastatureingaben geprüft. Es ist eine Selbstbewertung; eine "
-                      "Prüfung durch eine unabhängige Prüfstelle steht aus.",
+                      "wurden im Dezember 2026 in Chromium mit echten Tastatureingaben geprüft. Es ist eine "
+                      "Selbstbewertung; eine Prüfung durch eine unabhängige Prüfstelle steht aus.",
                       "Every test run of the project checks one page of each kind at two widths (1280 and 320 pixels) "
                       "in the Chromium browser with axe-core against the rules of WCAG 2.1, levels A and AA. "
                       "Keyboard use, visible focus, zoom to 400 %, forced colours and reduced motion were checked in "
-                      "Chromium with real key presses in December 2026. It is a self-assessment; an independent audit is still to "
-                      "come."),
+                      "Chromium with real key presses in December 2026. It is a self-assessment; an independent "
+                      "audit is still to come."),
     "access.feedback_heading": ("Barrieren melden", "Reporting barriers"),
     "access.feedback": ("Wenn Sie auf eine Barriere stoßen oder Inhalte in anderer Form brauchen, schreiben Sie dem "
                         "Betreiber dieses Servers:",
