@@ -5,7 +5,6 @@ import functools
 import gc
 import gzip
 import os
-import shutil
 import subprocess
 import sys
 import time
