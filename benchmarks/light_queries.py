@@ -8,7 +8,10 @@ mix is then sent alone by one client for SECONDS seconds (keep-alive, after a wa
 own, as there), to each server in turn: requests per second, p50, and the ratio of `mpsc serve` to each peer. These are the small queries a Linked
 Data site mostly serves, where the HTTP path, not the engine, is the cost. A last row is the floor of `mpsc
 serve` itself: the same project's Turtle document, answered from memory without a query
-(server/web/fastpath.py); no query can be answered faster than that.
+(server/web/fastpath.py); no query can be answered faster than that. Beside them, the thinnest Python server
+of the same queries over the same copy (benchmarks/thin_python.py: granian's RSGI, the query in the worker, no
+checks and no limits) bounds what any Python server on this engine can reach; every server's answers are
+compared with `mpsc serve`'s.
 
 Then the three servers get the mix from 8 clients for SECONDS seconds (so every query executor has worked), and
 the memory of the whole process trees of `mpsc serve` and of Oxigraph in memory is read from
@@ -32,22 +35,22 @@ import os
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import load  # noqa: E402
-from benchmarks.sparql_throughput import (UNLIMITED_CLIENT, cooperation_project, loaded_oxigraph, measure,  # noqa: E402
-                                         query_mix)
+from benchmarks.sparql_throughput import (UNLIMITED_CLIENT, agreement, answer, cooperation_project,  # noqa: E402
+                                         loaded_oxigraph, measure, query_mix)
 from server.build.release import Releases  # noqa: E402
 from server.config import Settings  # noqa: E402
 from server.formats import TURTLE  # noqa: E402
 from server.store.embedded import disk_store, quick_start_copy  # noqa: E402
 from server.store.pool import RECYCLE_AFTER  # noqa: E402
 from server.web.links import document_path  # noqa: E402
-from tests.sparql_support import mpsc_serve, oxigraph_server  # noqa: E402
+from tests.sparql_support import free_port, mpsc_serve, oxigraph_server, running  # noqa: E402
 
 
 IDLE = 2 * RECYCLE_AFTER  # the recycler looks every RECYCLE_AFTER / 2 seconds
@@ -116,19 +119,26 @@ def main() -> None:
                                                        Path(servers.enter_context(tempfile.TemporaryDirectory())))
         read_only = servers.enter_context(oxigraph_server(copy, timeout_s=None, read_only=True))
         peers = {"oxigraph in memory": (in_memory, "/query"), "oxigraph read-only": (read_only, "/query")}
+        thin = servers.enter_context(thin_python(copy))
         project = cooperation_project(in_memory)
         mix = query_mix(project)
         print(f"one client, {args.seconds:g} s per query and server; mpsc serve with its response cache off, "
               f"answering from {'the release in memory' if args.in_memory else 'the on-disk copy'}, "
-              f"{args.workers} worker(s); oxigraph read-only: serve-read-only over that on-disk copy")
+              f"{args.workers} worker(s); oxigraph read-only: serve-read-only over that on-disk copy; thin python: "
+              f"benchmarks/thin_python.py over that copy")
         print(f"{'query':24} {'in memory q/s':>13} {'p50 ms':>7} {'read-only q/s':>13} {'p50 ms':>7} "
-              f"{'mpsc q/s':>9} {'p50 ms':>7} {'vs memory':>10} {'vs read-only':>13}")
+              f"{'mpsc q/s':>9} {'p50 ms':>7} {'vs memory':>10} {'vs read-only':>13} "
+              f"{'thin q/s':>9} {'p50 ms':>7} {'thin vs read-only':>18}")
         for entry in mix:
             theirs = [measure(base, path, [entry], 1, args.seconds) for base, path in peers.values()]
             mine = measure(ours, "/sparql", [entry], 1, args.seconds)
+            ceiling = measure(thin, "/", [entry], 1, args.seconds)
             print(f"{entry[0]:24} " + " ".join(f"{t['rate']:13.1f} {t['p50_ms']:7.2f}" for t in theirs)
                   + f" {mine['rate']:9.1f} {mine['p50_ms']:7.2f} "
-                  + " ".join(f"{mine['rate'] / t['rate']:{w}.2f}x" for t, w in zip(theirs, (9, 12))))
+                  + " ".join(f"{mine['rate'] / t['rate']:{w}.2f}x" for t, w in zip(theirs, (9, 12)))
+                  + f" {ceiling['rate']:9.1f} {ceiling['p50_ms']:7.2f} {ceiling['rate'] / theirs[1]['rate']:17.2f}x")
+        print(agreement({name: {entry[0]: answer(base, path, entry) for entry in mix} for name, (base, path) in
+                         {"mpsc serve": (ours, "/sparql"), "thin python": (thin, "/"), **peers}.items()}, "mpsc serve"))
         document = [("/" + document_path(project, TURTLE), {"Accept": "text/turtle"})]
         load.warm_up(ours, document)
         floor = load.run(ours, document, 1, args.seconds)
@@ -141,6 +151,16 @@ def main() -> None:
         print(f"memory after the mix at 8 clients (PSS of the process tree): {memory(in_memory, ours)}")
         time.sleep(IDLE)
         print(f"memory after {IDLE:.0f} s idle: {memory(in_memory, ours)}")
+
+
+@contextmanager
+def thin_python(copy: Path):
+    """benchmarks/thin_python.py under granian (one worker) over the on-disk copy `copy`; yields its base URL."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("granian")), "--interface", "rsgi", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1", "--no-ws", "benchmarks.thin_python:app"]
+    with running(command, f"http://127.0.0.1:{port}/", env={"MPSC_THIN_STORE": str(copy)}, cwd=ROOT):
+        yield f"http://127.0.0.1:{port}"
 
 
 def memory(oxigraph: str, ours: str) -> str:

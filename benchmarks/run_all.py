@@ -111,8 +111,9 @@ MEMORY = r"mpsc serve ([\d.]+) MiB"  # light_queries.py: PSS of the server's pro
 IDLE_MEMORY = r"after (\d+) s idle: mpsc serve ([\d.]+) MiB"
 MIX = r"^mpsc serve, response cache off\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+([\d.]+)x$"  # q/s, errors, ratio
 ON_DISK = r"^oxigraph serve-read-only \(on disk\)\s+\d+\s+([\d.]+)"  # sparql_throughput.py: q/s of Oxigraph's on-disk store
-# light_queries.py: a query's row, ending with the ratios to Oxigraph in memory and to serve-read-only
-LIGHT = r"^\S.*?\s([\d.]+)x\s+([\d.]+)x$"
+# light_queries.py: a query's row, with mpsc serve's ratios to Oxigraph in memory and to serve-read-only, and
+# the thinnest Python server's ratio to serve-read-only (benchmarks/thin_python.py)
+LIGHT = r"^\S.*?\s([\d.]+)x\s+([\d.]+)x\s+[\d.]+\s+[\d.]+\s+([\d.]+)x$"
 
 
 def documents(kind: str, text: str) -> dict[int, tuple[float, float]]:
@@ -174,12 +175,13 @@ def main() -> None:
     targets.append(("ready < 2 s", f"{first} s to the first answer of / at a release's first start; {later} s from "
                     "its second start on (on-disk copy)", max(first, later) < 2))
     light = outputs["Light queries and memory"]
-    rows = [(float(memory), float(disk)) for memory, disk in re.findall(LIGHT, light, re.M)]
-    spans = [(min(r[i] for r in rows), max(r[i] for r in rows)) for i in (0, 1)] if rows else []
+    rows = [tuple(map(float, ratios)) for ratios in re.findall(LIGHT, light, re.M)]
+    spans = [(min(r[i] for r in rows), max(r[i] for r in rows)) for i in (0, 1, 2)] if rows else []
     targets.append(("every light query ≥ 1× Oxigraph (cache off)", "; ".join(
-        f"{low:.2f}× to {high:.2f}× of {peer}" for (low, high), peer in zip(spans, ("Oxigraph in memory",
-                                                                                    "serve-read-only on the same copy")))
-                    or "no figure", bool(rows) and min(low for low, _ in spans) >= 1))
+        f"{who}{low:.2f}× to {high:.2f}× of {peer}" for (low, high), who, peer in zip(
+            spans, ("", "", "the thinnest Python server on the same engine (benchmarks/thin_python.py): "),
+            ("Oxigraph in memory", "serve-read-only on the same copy", "serve-read-only")))
+                    or "no figure", bool(rows) and min(spans[0][0], spans[1][0]) >= 1))
     ours, theirs = figure(MEMORY, light), figure(MEMORY.replace("mpsc serve", "oxigraph serve"), light)
     idle = re.search(IDLE_MEMORY, light)
     after = f"; {idle.group(2)} MiB after {idle.group(1)} s idle" if idle else ""
