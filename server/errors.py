@@ -30,6 +30,10 @@ class QueryFailed(Exception):
 
     status = 400
     limit: str | None = None  # the setting (server/config.py LIMITS) a refusal is due to, named in problem details
+    # Whether the same query may succeed if sent again later: a 503 says when in Retry-After (web/hooks.py), one
+    # that would only be stopped again says nothing (a researcher's review: a query past its time limit came with
+    # `Retry-After: 5`, and a client that honours it sends the doomed query every 5 seconds).
+    retry = True
     words: str | None = None  # for a text that is its class's own: how the query form says it (web/i18n.py)
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -41,6 +45,9 @@ class QueryFailed(Exception):
 
 
 class QueryTimeout(QueryFailed):
+    """A query stopped at its time limit. `retry` is False once it is known to have run for most of that time
+    (web/admission.py), not waited for an executor."""
+
     status = 503
     limit = "query_timeout"
 
@@ -99,6 +106,7 @@ class MemoryLimit(QueryFailed):
 
     status = 503
     limit = "query_memory"
+    retry = False  # the same query needs the same memory
 
     def __init__(self, limit_mb: int | None = None):
         amount = f" ({limit_mb:,} MB)" if limit_mb else ""

@@ -108,8 +108,9 @@ def test_quoted_triples_and_comparisons_within_the_limit_run(server):
 
 
 def test_a_query_over_the_memory_limit_is_answered_in_words(server):
+    """Without Retry-After: sent again, it needs the same memory (a researcher's review)."""
     answer = ask(server, GROWING, agent="grower/1")
-    assert answer.status == 503 and "Retry-After" in answer.headers
+    assert answer.status == 503 and "Retry-After" not in answer.headers
     assert f"more memory than this endpoint allows per query ({MEMORY_MB} MB)" in answer.json()["detail"]
     assert ask(server, SMALL, agent="grower/2").status == 200
 
@@ -160,6 +161,16 @@ def test_a_full_queue_answers_503_and_pages_keep_answering(server):
     assert again.status == 200  # a repeated query is neither lexed nor admitted again
 
 
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/html"])
+def test_a_query_that_ran_out_its_time_is_not_asked_to_come_again(server, accept):
+    """A 503 with `Retry-After: 5` for a query that ran its whole time limit told SPARQL clients that honour it to
+    send the doomed query every 5 seconds (a researcher's review): it says why, and names no time."""
+    answer = fetch(server + "sparql", query=f"{ENDLESS}\n# {uuid.uuid4()}",
+                   headers={"User-Agent": f"runner/{accept}", "Accept": accept, "Accept-Language": "en"})
+    assert answer.status == 503 and "Retry-After" not in answer.headers
+    assert "time limit" in answer.body.decode()
+
+
 def test_waiting_in_the_queue_counts_against_the_time_limit(server):
     threads = in_background(*[lambda n=n: ask(server, ENDLESS, agent=f"busy/{n}") for n in range(3)])
     started = time.monotonic()
@@ -168,6 +179,7 @@ def test_waiting_in_the_queue_counts_against_the_time_limit(server):
     for thread in threads:
         thread.join()
     assert waited.status == 503 and "time limit" in waited.json()["detail"]
+    assert waited.headers["Retry-After"] == "5"  # it waited for most of its time: later it may run
     assert seconds < TIMEOUT + 1
 
 

@@ -1,6 +1,6 @@
 """The hostile-input corpus of the hardening issue: what an attacker sends to every route, and what must come back.
 
-Every answer must be a client error or a bounded success (503 with Retry-After only where the time limit
+Every answer must be a client error or a bounded success (503 only where the time or memory limit
 stops a query), carry no stack trace, inject no header, reflect no markup unescaped, send no one off the
 server's own base, link nothing but http(s), call no other endpoint and change no data; after each group
 the server still answers normally. Requests go out verbatim (tests/hostile_support.py), since ordinary

@@ -170,7 +170,11 @@ class Admission:
                 yield min(deadline, started + self.settings.busy_timeout) if short else deadline
             except QueryTimeout as error:
                 cut = short and time.monotonic() < deadline
-                raise (BusyTimeout(self._busy_stop()) if cut else error) from None
+                if cut:
+                    raise BusyTimeout(self._busy_stop()) from None
+                # It ran for most of its time rather than wait for an executor: sent again, it is stopped again.
+                error.retry = deadline - started < self.settings.query_timeout / 2
+                raise error from None
             finally:
                 self._give_back(newest=cut)
         finally:
@@ -197,7 +201,7 @@ class Admission:
             if self._in_flight >= self.settings.queue + self.settings.executors:
                 raise HttpError(503, f"The endpoint is busy: {self.settings.executors} queries are running and "
                                 f"{self.settings.queue} waiting, the most it takes. Please try again shortly.",
-                                limit="queue")  # Retry-After: hooks.py gives every 503 one
+                                limit="queue")  # Retry-After: hooks.py gives every 503 a retry may help one
             self._in_flight += 1
             for key in (client, address_of(client)):
                 self._active[key] += 1

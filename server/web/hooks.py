@@ -1,7 +1,7 @@
 """App-wide HTTP behaviour, registered once by the app factory for every page, document, dump and query.
 
 CORS for every origin (the data is public and read-only, and no request carries credentials), gzip for
-compressible bodies, one access-log line per request, Retry-After on every 503, security headers (a
+compressible bodies, one access-log line per request, Retry-After on every 503 a retry may help, security headers (a
 Content-Security-Policy that allows no inline script, no framing, nosniff, no server banner), relative
 redirects, 400 for a request without one clear Host (`host_error`), and every error answered by
 responses.error_response: problem details (RFC 9457) or HTML by Accept, never a stack trace.
@@ -22,7 +22,7 @@ from ..errors import HttpError, QueryFailed, ReleaseCorrupt
 from ..formats import HTML, NQUADS, NTRIPLES, textual
 from .access_log import AccessLog
 from .conneg import wants_html
-from .responses import RETRY_AFTER, error_response, reason
+from .responses import RETRY_AFTER, error_response, reason, refused, retry_helps
 
 # Response headers scripts on other origins may read (CORS hides all but a few by default).
 EXPOSED = "ETag, Link, Content-Disposition, Content-Location, Location, Retry-After, Content-Range, Accept-Ranges"
@@ -204,7 +204,7 @@ def _finish(response: Response) -> Response:
         response = error_response(412, PRECONDITION_FAILED)
     _not_modified_before_range(response)
     response.vary.update(g.get("depends_on", ()))
-    if response.status_code == 503 and "Retry-After" not in response.headers:
+    if response.status_code == 503 and "Retry-After" not in response.headers and retry_helps():
         response.headers["Retry-After"] = str(RETRY_AFTER)
     response = _any_tag_matches(response)
     add_security_headers(response)
@@ -344,6 +344,7 @@ def _http_error(error: HttpError) -> Response:
 
 def _query_failed(error: QueryFailed) -> Response:
     """A store's refusal (syntax error with line and column, timeout, too many rows)."""
+    refused(error)
     where = {"line": error.line, "column": error.column} if error.line else {}
     if error.limit:
         where["limit"] = error.limit

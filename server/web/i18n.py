@@ -576,12 +576,14 @@ MESSAGES = {
     "limits.more": ("Anfragen und Formulare dürfen bis zu {n} Bytes lang sein, die URL einer Anfrage bis zu {target} "
                     "Bytes (länger: 414 ohne Text; längere Abfragen per POST senden); die HTML-Tabelle zeigt ein Ergebnis "
                     "zu je {rows} Zeilen auf Seiten, die Downloads der Ergebnisse enthalten alle. Antworten mit 429 "
-                    "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt; die überschrittene Grenze "
-                    "steht im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
+                    "und 503 nennen in Retry-After, wann sich ein neuer Versuch lohnt (eine Abfrage, die an ihrer "
+                    "Speichergrenze oder nach dem größten Teil ihrer Zeitgrenze angehalten wurde, nicht: sie würde "
+                    "wieder angehalten); die überschrittene Grenze steht im Feld „limit“ der Fehlerbeschreibung (application/problem+json).",
                     "Requests and forms may be up to {n} bytes long, a request's URL up to {target} bytes (longer: "
                     "414 without a text; send longer queries by POST); the HTML table shows a result in pages of {rows} "
                     "rows, the result downloads hold all of them. Answers 429 and 503 say in Retry-After when "
-                    "to try again; the exceeded limit is named in the field “limit” of the problem details "
+                    "to try again (not for a query stopped at its memory limit or after most of its time limit: it "
+                    "would be stopped again); the exceeded limit is named in the field “limit” of the problem details "
                     "(application/problem+json)."),
     "limit.query_timeout": ("Zeit je Abfrage, Warten in der Warteschlange eingeschlossen",
                             "Time per query, waiting in the queue included"),

@@ -91,7 +91,8 @@ needs credentials.
 * **Languages:** pages follow `Accept-Language`; `?lang=de` or `?lang=en` overrides it.
 * **Caching:** answers carry an `ETag`; a request with a matching `If-None-Match` gets 304.
 * **Errors** are RFC 9457 problem details (`application/problem+json`) or, for clients preferring HTML, a page.
-  A 429 or 503 carries `Retry-After`.
+  A 429 or 503 carries `Retry-After`, but a 503 for a query stopped at its memory limit or after running for
+  most of its time limit: sent again, it would be stopped again.
 * **Every path** also answers `HEAD` (as `GET`, without the body) and `OPTIONS` (CORS preflight; every origin
   is allowed); other methods get 405 with `Allow`.
 """
@@ -707,10 +708,12 @@ ERROR_RESPONSES = {
                                  "works."),
     502: ("BadGateway", "The external triplestore answered with an error (over `--store URL` only), or a SERVICE "
                "endpoint the query calls (`MPSC_SERVICE_ALLOW`) could not be reached or gave no usable answer."),
-    503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit and was stopped, the queue is full "
-                                "(`limit`: `queue`), the store cannot be reached, or a file, the search index or "
-                                "the store is damaged on this server (the operator is told). Retry after "
-                                "`Retry-After` seconds."),
+    503: ("ServiceUnavailable", "Short links cannot be stored here, or the query reached the time or memory limit "
+                                "and was stopped, the queue is full (`limit`: `queue`), the store cannot be "
+                                "reached, or a file, the search index or the store is damaged on this server (the "
+                                "operator is told). Retry after `Retry-After` seconds; without it (a query stopped "
+                                "at its memory limit or after running for most of its time limit) the same query "
+                                "would be stopped again."),
 }
 # What an error answer's body is: problem details, or the error page for clients preferring HTML (conneg.wants_html).
 ERROR_CONTENT = {PROBLEM.media_type: {"schema": ref("schemas", "Problem")}, **content(HTML)}
@@ -731,8 +734,9 @@ def components() -> dict:
 
 
 def error_response(status: int, description: str) -> dict:
-    """An error answer: problem details for scripts, a page for browsers; 429 and 503 say when to retry."""
-    retry = {"Retry_After": header("Retry-After", True)} if status in (429, 503) else {}
+    """An error answer: problem details for scripts, a page for browsers; 429 and 503 say when to retry (a 503
+    not always: ERROR_RESPONSES)."""
+    retry = {"Retry_After": header("Retry-After", status == 429)} if status in (429, 503) else {}
     return answer(description, ERROR_CONTENT, **retry)
 
 

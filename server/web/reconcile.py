@@ -188,9 +188,11 @@ def reconcile_batch(found: Index, batch: dict[str, Query], deadline: float) -> d
                 raise Overrun
             answers[name] = {"result": [candidate_json(found, c) for c in candidates(found, query, deadline)]}
     except Overrun:
-        raise QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
-                           f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send fewer "
-                           "queries per request.") from None
+        stopped = QueryTimeout(f"The batch was stopped after {get_settings().query_timeout:g} seconds, the time limit "
+                               f"of this service, with {len(answers)} of its {len(batch)} queries answered. Send "
+                               "fewer queries per request.")
+        stopped.retry = False  # it ran for its whole time (it waits for no executor): sent again, it is stopped again
+        raise stopped from None
     return answers
 
 

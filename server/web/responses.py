@@ -25,8 +25,19 @@ from .conneg import wants_html
 MAX_AGE = 300  # seconds public caches may reuse a response; releases are rare, five minutes is safe
 YEAR = 365 * 24 * 3600  # for what never changes under its URL: a release's files by version, versioned assets
 IMMUTABLE = f"public, max-age={YEAR}, immutable"  # RFC 8246; the static site's configuration sends it too
-RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a stopped query, a store away)
+RETRY_AFTER = 5  # seconds a client should wait after a 503 (busy executors, a query stopped early, a store away)
 LIBRARIES = ("pyoxigraph", "rdflib", "flask", "jinja2")  # whose versions decide answers' bytes (`code_version`)
+
+
+def refused(error) -> None:
+    """Remember that `error` (errors.QueryFailed) stopped this request's query: its 503 then names a time to try
+    again only if the same query may succeed then (`retry`; hooks.py adds Retry-After)."""
+    g.retry = error.retry
+
+
+def retry_helps() -> bool:
+    """Whether this request's 503 should say when to try again (`refused`)."""
+    return g.get("retry", True)
 
 
 def etag(*parts) -> str:

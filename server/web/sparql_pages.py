@@ -89,6 +89,8 @@ def form_page(query: str | None = None, error: QueryFailed | None = None) -> Res
     """The query form, with the examples; after a refused query, that query and why (with the error's status),
     in plain words and the reader's language, the parser's own message kept below. Such a page is never stored,
     as no error is (`responses.error_response`): a 503 of a busy moment must not outlive it in a cache."""
+    if error:
+        responses.refused(error)
     page = render_page("sparql/form.html", code=error.status if error else 200, error=error,
                        explained=explain(error, query or "", reader()[0]) if error else None,
                        **page_values(query or DEFAULT_QUERY))
