@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -204,7 +205,8 @@ def test_every_gzip_twin_holds_its_files_bytes_and_time(exported):
         file = twin.with_suffix("")
         if file.is_file():  # mpsc.nt.gz and the like are files of their own, not twins
             assert gzip.decompress(twin.read_bytes()) == file.read_bytes(), twin
-            assert twin.stat().st_mtime == file.stat().st_mtime, twin
+            # a second apart per variant (export.variant_offset): a twin is a variant of its file's URL
+            assert twin.stat().st_mtime == file.stat().st_mtime - len(export.VARIANT_SUFFIXES) - 1, twin
 
 
 def test_static_assets_are_kept_as_long_as_the_app_says(site):
@@ -241,11 +243,12 @@ def test_files_carry_the_time_their_release_or_code_was_written(site, releases_d
     increasing from release to release, the same for every export of it, and never in the future."""
     _, _, folder, _ = site
     release = Releases(releases_dir).current()
-    stamp = (folder / "site" / "doc" / "round" / "2020.ttl").stat().st_mtime
+    stamp = (folder / "site" / "doc" / "round" / "2020.ttl").stat().st_mtime + export.variant_offset("2020.ttl")
     manifest = (release.path / "release.json").stat().st_mtime
     root = Path(__file__).resolve().parent.parent
     assert stamp == file_time(release, export.PACKAGE, root / "queries") >= int(manifest) and stamp <= time.time()
-    assert (folder / "site" / "dumps" / "mpsc.ttl").stat().st_mtime == file_time(release) == int(manifest)
+    dump = (folder / "site" / "dumps" / "mpsc.ttl").stat().st_mtime + export.variant_offset("mpsc.ttl")
+    assert dump == file_time(release) == int(manifest)
     later = tmp_path / "later"
     shutil.copytree(release.path, later, copy_function=shutil.copy)  # without its times: written now, later
     copy = replace(release, path=later)
@@ -268,13 +271,37 @@ def test_the_site_configuration_can_be_included_in_an_existing_nginx(exported, t
     mime.types), site.conf was refused as a duplicate, and once forced in, its relative `root` named a folder
     under nginx's prefix: every request went to the app unseen. Here it is included as README says, into a main
     configuration like Debian's, under another prefix, and serves the exported files itself."""
+    with included_nginx(exported, tmp_path) as url:
+        answer = get(url, "doc/round/2020", {"Accept": "text/turtle"})
+        assert answer.status == 200 and answer.getheader("Server") == "nginx"  # the file, not the app's answer
+        assert answer.getheader("Content-Type") == "text/turtle; charset=utf-8"
+        assert get(url, "id/round/2020", {"Accept": "text/turtle"}).status == 303
+    assert "warn" not in (tmp_path / "logs" / "error.log").read_text()
+
+
+def test_an_unreachable_app_is_an_error_no_cache_keeps(exported, tmp_path):
+    """A cache-poisoning review: with no replica up, nginx's own 502 had no Cache-Control, and a CDN that keeps
+    errors for a time of its own would have served the outage to everyone on that URL."""
+    with included_nginx(exported, tmp_path, upstream=f"127.0.0.1:{free_port()}") as url:  # nobody listens there
+        answer = get(url, "sparql?query=ASK%7B%7D")
+        assert answer.status == 502 and answer.getheader("Cache-Control") == "no-store"
+        assert answer.getheader("Retry-After") and b"cannot be reached" in answer.body
+        assert get(url, "doc/round/2020", {"Accept": "text/turtle"}).status == 200  # the files are still served
+
+
+@contextmanager
+def included_nginx(exported, tmp_path: Path, upstream: str | None = None):
+    """nginx with the export's site.conf included into a main configuration like Debian's, on a port of its own
+    (and, if given, another `upstream` for the app); yields its base URL."""
     if NGINX is None:
         pytest.fail("nginx is missing: install Debian's nginx-light (make test does)")
-    base, _, folder = exported
+    _, _, folder = exported
     port = free_port()
+    site = re.sub(r"listen [^;]+;", f"listen 127.0.0.1:{port};", (folder / "nginx" / "site.conf").read_text("utf-8"))
+    if upstream:
+        site = re.sub(r"(upstream mpsc \{\s*)server [^;]+;", rf"\1server {upstream};", site)
     site_conf = tmp_path / "site.conf"
-    site_conf.write_text(re.sub(r"listen [^;]+;", f"listen 127.0.0.1:{port};",
-                                (folder / "nginx" / "site.conf").read_text(encoding="utf-8")), encoding="utf-8")
+    site_conf.write_text(site, encoding="utf-8")
     (tmp_path / "logs").mkdir()
     (tmp_path / "nginx.conf").write_text(f"""pid nginx.pid;
 error_log logs/error.log warn;
@@ -294,11 +321,50 @@ http {{
     assert checked.returncode == 0 and "duplicate" not in checked.stderr, checked.stderr
     url = f"http://127.0.0.1:{port}/"
     with running(run, url + "static/style.css", log=tmp_path / "output.log"):
-        answer = get(url, "doc/round/2020", {"Accept": "text/turtle"})
-        assert answer.status == 200 and answer.getheader("Server") == "nginx"  # the file, not the app's answer
-        assert answer.getheader("Content-Type") == "text/turtle; charset=utf-8"
-        assert get(url, "id/round/2020", {"Accept": "text/turtle"}).status == 303
-    assert "warn" not in (tmp_path / "logs" / "error.log").read_text()
+        yield url
+
+
+def test_the_variants_of_a_url_have_validators_of_their_own(site):
+    """A cache-poisoning review: every exported file had one time, and nginx's and Caddy's validators are a file's
+    time and size, so the variants of a URL of one length had one strong ETag, and all one Last-Modified: the
+    English page was a 304 to the German one's ETag, Turtle a 304 to the HTML page's date. Now each variant's tag
+    and date are its own, and only its own tag (and on nginx its own date) is a 304."""
+    front, _, _, server = site
+    variants = [{"Accept-Language": "de"}, {"Accept-Language": "en"}, {"Accept-Language": "de", "Accept-Encoding": "gzip"},
+                {"Accept": "text/turtle"}, {"Accept": "text/turtle", "Accept-Encoding": "gzip"},
+                {"Accept": "application/n-triples"}]
+    answers = [get(front, "doc/round/2020", headers) for headers in variants]
+    assert len({answer.getheader("ETag") for answer in answers}) == len(variants)
+    if server == "nginx":  # Caddy dates a gzip twin by its file (and is not asked by date: static_config.py)
+        assert len({answer.getheader("Last-Modified") for answer in answers}) == len(variants)
+    for headers, answer in zip(variants, answers):
+        for other in answers:
+            for condition in ("If-None-Match", "If-Modified-Since"):
+                validator = other.getheader("ETag" if condition == "If-None-Match" else "Last-Modified")
+                again = get(front, "doc/round/2020", {**headers, condition: validator})
+                own = other is answer and (condition == "If-None-Match" or server == "nginx")
+                assert again.status == (304 if own else 200), (headers, condition, validator)
+
+
+@pytest.mark.parametrize("path", ["dumps/index", "dumps/{version}/index", "dumps/{version}/index.en.html",
+                                  "doc/round/2020.de.html", "doc/round/2020.lang-en.html", "exports/index"])
+def test_the_files_own_names_are_no_urls_of_the_site(site, releases_dir, path):
+    """A cache-poisoning review: `/dumps/VERSION/index` was answered from the listing's file in the language
+    Accept-Language picked, which Vary did not name, `immutable` for a year; `doc/round/2020.de.html` went out as
+    English. The app answers 404 for each, and so does the static server (it hands them to the app)."""
+    front, app, _, _ = site
+    path = path.format(version=Releases(releases_dir).current().version)
+    static, dynamic = (get(base, path, {"Accept-Language": "en"}) for base in (front, app))
+    assert static.status == dynamic.status == 404, path
+    assert static.getheader("Cache-Control") == "no-store", path
+
+
+def test_a_see_other_names_no_language(site):
+    """Its Location is the same for every reader of one Accept; a Content-Language by Accept-Language, which its
+    Vary does not name, would be kept by a cache for the next reader (a cache-poisoning review)."""
+    front, _, _, _ = site
+    answer = get(front, "id/round/2020", {"Accept": "text/html", "Accept-Language": "en"})
+    assert answer.status == 303 and answer.getheader("Content-Language") is None
 
 
 @pytest.mark.parametrize("path", ["doc/round/2020", "id/round/2020", "catalog.ttl", "dumps/mpsc.ttl"])

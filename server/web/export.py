@@ -47,6 +47,20 @@ from .links import document_path
 PAGE_VARIANTS = tuple((f".{lang}.html", "", {"Accept-Language": lang}) for lang in LANGUAGES) + tuple(
     (f".lang-{lang}.html", f"lang={lang}", {}) for lang in LANGUAGES)
 METADATA = (".well-known/void", "catalog")  # negotiated RDF documents outside /doc/ (harvest.py)
+# What ends the name of each file one URL may be answered from by Accept and Accept-Language (nginx's $mpsc_variant,
+# Caddy's {mpsc_variant}), each of them also gzipped (gzip_static, `precompressed`): `variant_offset` numbers them.
+VARIANT_SUFFIXES = tuple(suffix for suffix, _, _ in PAGE_VARIANTS) + tuple(f".{f.extension}" for f in GRAPH_FORMATS)
+
+
+def variant_offset(name: str) -> int:
+    """How many seconds before the export's time the file `name` is stamped: a number of its own for each file one
+    URL may be answered from. nginx's and Caddy's validators are a file's time and size, and with one time for all,
+    the variants of a URL that have one length had one strong ETag, and all of them one Last-Modified: the English
+    page was a 304 to the German one's ETag, Turtle to the HTML page's date (a cache-poisoning review)."""
+    compressed = name.endswith(".gz")
+    stem = name.removesuffix(".gz")
+    position = next((n + 1 for n, suffix in enumerate(VARIANT_SUFFIXES) if stem.endswith(suffix)), 0)
+    return position + compressed * (len(VARIANT_SUFFIXES) + 1)
 
 
 @dataclass
@@ -182,7 +196,8 @@ class _Writer:
         self.write(target, response.get_data(), compressible(response.mimetype or ""))
 
     def write(self, target: str, body: bytes, compress: bool, mtime: float | None = None) -> None:
-        """Write an answer (and its gzip twin) stamped with `mtime`, by default the export's (`file_time`)."""
+        """Write an answer (and its gzip twin) stamped with `mtime`, by default the export's (`file_time`), less its
+        `variant_offset`."""
         file = self.site / target
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(body)
@@ -217,7 +232,7 @@ class _Writer:
 
     def _stamp(self, file: Path, size: int, mtime: float | None) -> None:
         self.written.add(file)
-        mtime = self.mtime if mtime is None else mtime
+        mtime = (self.mtime if mtime is None else mtime) - variant_offset(file.name)
         os.utime(file, (mtime, mtime))
         self.done.files += 1
         self.done.bytes += size

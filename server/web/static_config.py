@@ -10,8 +10,9 @@ The static server does what the app does for the common requests, and hands ever
 - `/id/X` answers 303 to `/doc/X` (with the reader's `?lang=`) or `/doc/X.ttl` etc. when the document was
   exported; unknown resources, other query parameters, `/sparql`, `/healthz` and anything not exported
   go to the `mpsc serve` replicas, so a partial export is still a whole site;
-- Vary (Accept, Accept-Language, Accept-Encoding), ETag and 304 (nginx's own validators), Cache-Control
-  as the app sets it, CORS and the security headers of hooks.py, gzip from the files' gzip twins.
+- Vary (Accept, Accept-Language, Accept-Encoding), ETag and 304 (nginx's own validators, a variant's own:
+  export.variant_offset), Cache-Control as the app sets it, CORS and the security headers of hooks.py, gzip from
+  the files' gzip twins; a 502 no cache keeps when no replica answers.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from .assets import immutable_keys
 from .hooks import EXPOSED, FRAME_OPTIONS, NOSNIFF, REFERRER_POLICY
 from .i18n import DEFAULT, LANGUAGES
 from .links import DOCUMENT_FORMATS
-from .responses import IMMUTABLE, MAX_AGE
+from .responses import IMMUTABLE, MAX_AGE, RETRY_AFTER
 
 # The file suffix of each format's variant (HTML's depends on the language too, see export.PAGE_VARIANTS).
 TYPES = {**{fmt.media_type: fmt.extension for fmt in (*DOCUMENT_FORMATS, CSV)}, GZIP_MEDIA_TYPE: "gz",
@@ -53,6 +54,14 @@ def language_rules() -> list[tuple[str, str]]:
     other = next(lang for lang in LANGUAGES if lang != DEFAULT)
     starts = r"{}(?:[-;,\s]|$)"
     return [(rf"~*^(?:(?!\s*{starts.format(DEFAULT)})[^,]*,)*\s*{starts.format(other)}", other)]
+
+
+def internal_names() -> str:
+    """The regular expression (PCRE and RE2) of the paths that name an exported page's file of one language
+    (`index.de.html`, `2019.lang-en.html`: export.PAGE_VARIANTS), which the static servers answer only under the
+    page's own URL: asked for by name, the German file went out as English (`Content-Language` by Accept-Language)
+    and a release's listing for a year (a cache-poisoning review)."""
+    return rf"\.(?:lang-)?(?:{'|'.join(LANGUAGES)})\.html$"
 
 
 def _map_lines(rules: list[tuple[str, str]]) -> str:
@@ -144,6 +153,11 @@ map $uri $mpsc_stem {{
     default $uri;
     "~^(?<mpsc_folder>.*)/$" $mpsc_folder/index;
 }}
+# The listing of a release's files, for a path ending in / only (…/index had been answered from it, for a year).
+map $uri $mpsc_listing {{
+    default $uri;
+    "~/$" $mpsc_stem.$mpsc_lang.html;
+}}
 map $sent_http_content_type $mpsc_html_only {{
     default "";
     "~^text/html" 1;
@@ -152,9 +166,11 @@ map $mpsc_html_only $mpsc_csp {{
     default "";
     1 "{csp}";
 }}
-map $mpsc_html_only $mpsc_content_language {{
+# A page's language, on the page (not on a 303, whose language Vary does not name).
+map "$status $mpsc_html_only" $mpsc_content_language {{
     default "";
-    1 $mpsc_page_lang;
+    "200 1" $mpsc_page_lang;
+    "206 1" $mpsc_page_lang;
 }}
 map $mpsc_lang $mpsc_page_lang {{
     default $mpsc_lang;
@@ -200,9 +216,13 @@ server {{
     client_max_body_size {body_buffer};
     gzip_static on;
     gzip_vary on;
+    # The validators are a file's time and size (ETag, Last-Modified); the variants of a URL differ in time
+    # (export.variant_offset). "Modified since" another variant's date must not be a 304 for this one.
+    if_modified_since exact;
     # A request refused before the server's variables are set (414) would log each one as uninitialised.
     uninitialized_variable_warn off;
     error_page 418 = @mpsc;
+    recursive_error_pages on;  # from there, @mpsc_unreachable when no replica answers
     set $mpsc_none "";
     set $mpsc_vary "";
     # CORS preflights (and any OPTIONS) are the app's to answer: nginx refused them with 405 (an operator's review).
@@ -222,6 +242,7 @@ server {{
     # the server-level ones from being added a second time; Server: mpsc tells them from static files.
     location @mpsc {{
         add_header X-Mpsc-None $mpsc_none;
+        error_page 502 504 = @mpsc_unreachable;
         proxy_pass_header Server;
         proxy_pass http://mpsc;
         proxy_http_version 1.1;
@@ -229,7 +250,19 @@ server {{
         proxy_set_header Host $mpsc_host;
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     }}
+    # No replica answered: an error no cache keeps (a CDN's own error TTL would serve the outage to everyone).
+    location @mpsc_unreachable {{
+        add_header Cache-Control no-store always;
+        add_header Retry-After {RETRY_AFTER} always;
+        add_header Access-Control-Allow-Origin "*" always;
+        default_type text/plain;
+        return 502 "The application server behind this site cannot be reached. Please try again shortly.\n";
+    }}
     location = /sparql {{
+        return 418;
+    }}
+    # The files' own names for a page's languages are no URLs of the site: the app answers them (404).
+    location ~ "{internal_names()}" {{
         return 418;
     }}
     # 303 from a resource to its document, when the document was exported.
@@ -269,7 +302,7 @@ server {{
         set $mpsc_cache $mpsc_file_cache;
         set $mpsc_vary $mpsc_file_vary;
         if ($mpsc_exported_args = 0) {{ return 418; }}
-        try_files $uri $mpsc_stem.$mpsc_lang.html @mpsc;
+        try_files $uri $mpsc_listing @mpsc;
     }}
     # Pages and negotiated documents: the file of the negotiated format and language.
     location / {{
@@ -343,6 +376,10 @@ def caddyfile(base: str, listen: str, upstreams: tuple[str, ...], version: str, 
                                    f"                ?X-Frame-Options {FRAME_OPTIONS}",
                                    f"                ?Referrer-Policy {REFERRER_POLICY}", "            }"]),
         "TYPES": _types(CHARSET_TYPES), "FILE_TYPES": _types(FILE_CHARSET_TYPES), "CSVW": CSVW_MEDIA_TYPE,
+        "INTERNAL": internal_names(),
+        # Caddy answers "modified since" by date order (nginx: if_modified_since exact), and the variants of a URL
+        # differ in time (export.variant_offset): the date of another variant is not asked, only ETags.
+        "EXACT": "request_header -If-Modified-Since",
     }
     return re.sub(r"@@(\w+)@@", lambda found: values[found.group(1)], CADDYFILE)
 
@@ -434,6 +471,11 @@ http://:@@PORT@@ {@@BIND@@
     handle @app {
         @@PROXY@@
     }
+    # The files' own names for a page's languages are no URLs of the site: the app answers them (404).
+    @internal path_regexp @@INTERNAL@@
+    handle @internal {
+        @@PROXY@@
+    }
     # 303 from a resource to its document, when the document was exported.
     @id {
         path_regexp id ^/id/(.+)$
@@ -470,6 +512,7 @@ http://:@@PORT@@ {@@BIND@@
     handle @suffixed {
         @document file
         route @document {
+            @@EXACT@@
             header Cache-Control "public, max-age=@@MAX_AGE@@"
 @@TYPES@@
             file_server {
@@ -487,6 +530,7 @@ http://:@@PORT@@ {@@BIND@@
         @listing path */
         @file file {path} {path}index.{mpsc_lang}.html
         route @file {
+            @@EXACT@@
             header Cache-Control {mpsc_file_cache}
             header @listing Vary Accept-Language
             rewrite {file_match.relative}
@@ -509,6 +553,7 @@ http://:@@PORT@@ {@@BIND@@
             file {path} {path}index{mpsc_variant} {path}{mpsc_variant}
         }
         route @page {
+            @@EXACT@@
             header Vary "Accept, Accept-Language"
             header Cache-Control "public, max-age=@@MAX_AGE@@"
             rewrite {file_match.relative}
