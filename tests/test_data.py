@@ -944,3 +944,39 @@ def test_the_temporal_coverage_starts_no_later_than_the_earliest_date_of_the_dat
         PREFIX dcat: <http://www.w3.org/ns/dcat#>
         SELECT ?start WHERE { GRAPH ?g { <https://w3id.org/mpsc/id/dataset> dcterms:temporal/dcat:startDate ?start } }""")
     assert start and start[0]["start"] <= earliest, (start, earliest)
+
+
+def test_the_fact_audits_findings_are_rated_and_worded_as_their_sources_allow(programme):
+    """A fact audit (sample of ~40 facts traced to their rows): a start that is the selection's month (Gera), a
+    strategy that is the city's concept from before the award (Würzburg) and a round budget whose sources conflict
+    (2021) were rated as sure as plain facts; Jena's planned end was the year of the first listed row where as sure
+    a row gives the month; the fifth vision attribute's English said half the German; the KTS's tasks were worded
+    as one source's English sentence."""
+    rated = "https://w3id.org/mpsc/id/confidence/"
+    statement = """SELECT ?confidence ?value WHERE {{ ?s rdf:subject <{subject}> ; rdf:predicate {predicate} ;
+          rdf:object ?value ; mpsc:confidence ?confidence }}"""
+    gera = values(programme, statement.format(subject="https://w3id.org/mpsc/id/project/gera",
+                                              predicate="schema:startDate"))
+    assert gera == [(rated + "uncertain", "2019-07")]
+    jena = values(programme, statement.format(subject="https://w3id.org/mpsc/id/project/jena",
+                                              predicate="schema:endDate"))
+    assert jena == [(rated + "single-source", "2027-08")]
+    for subject in ("https://w3id.org/mpsc/id/strategy/wuerzburg", "https://w3id.org/mpsc/id/round/2021#budget"):
+        assert values(programme, f"SELECT ?c WHERE {{ <{subject}> mpsc:confidence ?c }}") == [(rated + "uncertain",)]
+    vision = values(programme, """SELECT ?en WHERE { <https://w3id.org/mpsc/id/charter/vision-5> rdfs:label ?en
+          FILTER(LANG(?en) = "en") }""")
+    assert vision == [("business-friendly and supportive",)]
+    kts = values(programme, """SELECT ?comment ?note WHERE { <https://w3id.org/mpsc/id/programme#kts>
+          rdfs:comment ?comment ; skos:editorialNote ?note }""")
+    assert len(kts) == 1 and "our wording (editorial)" in kts[0][1] and "expert support" not in kts[0][0]
+
+
+def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
+    """A fact audit: the types of associations (Amt, Samtgemeinde, …) and the state's, which have no text code,
+    cited no source, though their German names are the register's own; the categories' English labels, which no
+    source gives, were not said to be ours."""
+    uncited = values(programme, """SELECT ?type WHERE { ?type a mpsc:UnitType
+          FILTER NOT EXISTS { ?type dcterms:source [] } }""")
+    assert uncited == []
+    comment = values(programme, """SELECT ?c WHERE { <https://w3id.org/mpsc/id/category> rdfs:comment ?c }""")
+    assert comment and "English labels are editorial" in comment[0][0]

@@ -312,3 +312,29 @@ def test_projects_carry_their_english_labels(release, release_store):
         "?p a <https://w3id.org/mpsc/ontology#ModelProject> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l "
         "FILTER(LANG(?l) = 'en') } }")}
     assert english == stated and english["https://w3id.org/mpsc/id/project/connected-urban-twins"].startswith("Hamburg")
+
+
+def test_the_tables_say_how_sure_each_phase_date_figure_and_measure_is(release, release_store):
+    """A researcher's review: 12 uncertain starts, 8 ends, 10 phases, Jena's uncertain grant (summed with the rest)
+    and 36 uncertain measures stood in the tables with nothing to tell them apart. Each confidence column gives the
+    key of what the graph says: the statement's, the leading figure's, the measure's."""
+    prefixes = "PREFIX mpsc: <https://w3id.org/mpsc/ontology#>\n"
+    def confidences(pattern: str) -> dict[str, str]:
+        return {s["r"].value: s["c"].value.rsplit("/", 1)[-1]
+                for s in release_store.query(prefixes + f"SELECT ?r ?c WHERE {{ {pattern} }}")}
+
+    statement = "?r a mpsc:ModelProject BIND(IRI(CONCAT(STR(?r), '#{0}')) AS ?s) ?s mpsc:confidence ?c"
+    expected = {column: confidences(statement.format(key)) for column, key in (
+        ("phase_confidence", "phase"), ("start_confidence", "start-date"), ("end_confidence", "end-date"),
+        ("extended_end_confidence", "extended-end-date"), ("funding_confidence", "funding-amount"))}
+    expected["federal_grant_confidence"] = confidences("?r mpsc:federalGrant/mpsc:confidence ?c")
+    expected["total_volume_confidence"] = confidences("?r mpsc:totalVolume/mpsc:confidence ?c")
+    with open(release.path / "projects.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for column, graph in expected.items():
+        assert {row["id"]: row[column] for row in rows if row[column]} == graph, column
+    assert "uncertain" in expected["start_confidence"].values() and "uncertain" in expected["federal_grant_confidence"].values()
+    with open(release.path / "measures.csv", encoding="utf-8", newline="") as handle:
+        measures = {row["id"]: row["confidence"] for row in csv.DictReader(handle)}
+    graph = confidences("?r a mpsc:Measure ; mpsc:confidence ?c")
+    assert measures == graph and list(graph.values()).count("uncertain") > 10

@@ -301,13 +301,16 @@ LEADING_NOTE = ("The exact amount of the project's leading {0} figure ({1}), as 
                 "…#{2}-1), not the project's.")
 
 
-def _leading_amount(prop: URIRef) -> Callable[[Statements, dict], str]:
-    """The exact amount (mpsc:fundingAmount) of the project's leading figure `prop` (a data wrangler's review: the
-    project table's headline amounts, of mixed kinds, did not add up to the course figures per round)."""
+def _leading(prop: URIRef, attribute: URIRef) -> Callable[[Statements, dict], str]:
+    """A value of the project's leading figure `prop`: its exact amount (mpsc:fundingAmount; a data wrangler's
+    review: the project table's headline amounts, of mixed kinds, did not add up to the course figures per round),
+    or the key of its confidence (mpsc:confidence; a researcher's review)."""
     def read(statements: Statements, row: dict) -> str:
         figure = statements.value(row["id"], prop)
-        amount = statements.value(str(figure), MPSC.fundingAmount) if figure is not None else None
-        return str(amount) if amount is not None else ""
+        value = statements.value(str(figure), attribute) if figure is not None else None
+        if value is None:
+            return ""
+        return str(value).rsplit("/", 1)[-1] if attribute == MPSC.confidence else str(value)
     return read
 
 
@@ -333,9 +336,21 @@ LEAD_CONFIDENCE_NOTE = ("How sure the sources make the lead, on the lead member'
                         "https://w3id.org/mpsc/id/confidence/{key}); not mapped to RDF here, as the statement is a "
                         "resource of its own.")
 # Why the other columns give no triple of their own (README: every suppressOutput column says why).
-CONFIDENCE_NOTE = ("How sure the sources make the amount: confirmed, single-source or uncertain (the statement "
-                   "{project}#funding-amount's mpsc:confidence, https://w3id.org/mpsc/id/confidence/{key}); not mapped "
-                   "to RDF here, as the statement is a resource of its own.")
+STATEMENT_CONFIDENCE_NOTE = ("How sure the sources make the {0}: confirmed, single-source or uncertain (the statement "
+                             "{{project}}#{1}'s mpsc:confidence, https://w3id.org/mpsc/id/confidence/{{key}}); not "
+                             "mapped to RDF here, as the statement is a resource of its own; empty where there is "
+                             "no {0}.")
+# A researcher's review: uncertain dates, phases and figures were in the table with nothing to tell them apart.
+FIGURE_CONFIDENCE_NOTE = ("How sure the sources make the leading {0} figure: confirmed, single-source or uncertain "
+                          "(the figure's mpsc:confidence, https://w3id.org/mpsc/id/confidence/{{key}}), whether its "
+                          "amount is exact or not; not mapped to RDF here, as the confidence is the figure's; empty "
+                          "where there is none.")
+
+
+def _confidence_column(name: str, de: str, en: str, key: str, what: str) -> Column:
+    """A column with the confidence of the statement `#key` about the row's project."""
+    return Column(name, f"Beleglage: {de}", f"confidence of the {en}", read=_statement_confidence(key),
+                  note=STATEMENT_CONFIDENCE_NOTE.format(what, key))
 SUBJECT_NOTE = "The row's resource: the subject of the row's triples (aboutUrl), not a triple of its own."
 TOPICS_NOTE = ("Keys of the fields of action (mpsc:topic, https://w3id.org/mpsc/id/topic/{key}), space-separated. Not "
                "mapped to RDF: a CSVW cell gives one IRI at most.")
@@ -432,24 +447,36 @@ TABLES = (
               Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
               Column("states", "Länder (Schlüssel)", "states (keys)", read=_states, note=STATES_NOTE),
               Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template(iris.phase, "phase")),
+              _confidence_column("phase_confidence", "Phasenmodell", "phase model", "phase", "phase model"),
               Column("start", "Beginn", "start", read=_all(SCHEMA.startDate), note=DATE_NOTE),
+              _confidence_column("start_confidence", "Beginn", "start", "start-date", "start"),
               Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
+              _confidence_column("end_confidence", "geplantes Ende", "planned end", "end-date", "planned end"),
               Column("extended_end", "Verlängert bis", "extended until", read=_all(MPSC.extendedEndDate),
                      note=DATE_NOTE),
+              _confidence_column("extended_end_confidence", "Verlängerung", "extension", "extended-end-date",
+                                 "extension"),
               Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount,
                      datatype="decimal", note=FUNDING_NOTE),
               Column("funding_confidence", "Beleglage der Fördersumme", "confidence of the funding amount",
-                     read=_statement_confidence("funding-amount"), note=CONFIDENCE_NOTE),
+                     read=_statement_confidence("funding-amount"),
+                     note=STATEMENT_CONFIDENCE_NOTE.format("amount", "funding-amount")),
               Column("funding_kind", "Art der Fördersumme", "kind of funding amount", MPSC.fundingKind, iri=True,
                      template=_key_template(iris.funding_kind, "funding_kind")),
               Column("federal_grant", "Bundeszuwendung (EUR)", "federal grant (EUR)", datatype="decimal",
-                     read=_leading_amount(MPSC.federalGrant), note=LEADING_NOTE.format("federal grant",
+                     read=_leading(MPSC.federalGrant, MPSC.fundingAmount), note=LEADING_NOTE.format("federal grant",
                                                                                        "mpsc:federalGrant",
                                                                                        "federal-grant")),
+              Column("federal_grant_confidence", "Beleglage: Bundeszuwendung", "confidence of the federal grant",
+                     read=_leading(MPSC.federalGrant, MPSC.confidence),
+                     note=FIGURE_CONFIDENCE_NOTE.format("federal grant")),
               Column("total_volume", "Gesamtvolumen (EUR)", "total volume (EUR)", datatype="decimal",
-                     read=_leading_amount(MPSC.totalVolume), note=LEADING_NOTE.format("total volume",
+                     read=_leading(MPSC.totalVolume, MPSC.fundingAmount), note=LEADING_NOTE.format("total volume",
                                                                                       "mpsc:totalVolume",
                                                                                       "total-volume")),
+              Column("total_volume_confidence", "Beleglage: Gesamtvolumen", "confidence of the total volume",
+                     read=_leading(MPSC.totalVolume, MPSC.confidence),
+                     note=FIGURE_CONFIDENCE_NOTE.format("total volume")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("homepage", "Website", "website", FOAF.homepage, iri=True),
           )),
@@ -480,6 +507,8 @@ TABLES = (
               LABEL_DE, LABEL_EN,
               Column("product_name", "Produktname", "product name", MPSC.productName),
               Column("status", "Stand", "status", ADMS.status, iri=True, template=_key_template(iris.measure_status, "status")),
+              Column("confidence", "Beleglage", "confidence", MPSC.confidence, iri=True,
+                     template=_key_template(iris.confidence, "confidence")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
               Column("source", "Quelle", "source", read=_all(DCTERMS.source), note=SOURCE_NOTE),
           ), references=(("project", "projects.csv"),)),

@@ -94,6 +94,10 @@ def categories(sources: Sources) -> Graph:
         graph.add((iri, RDF.type, MPSC.ProjectCategory))
         for source in round_sources:
             graph.add((iri, DCTERMS.source, source))
+    # The sources name the categories in German only (a fact audit: the English looked sourced).
+    graph.add((scheme, RDFS.comment, Literal(
+        "The German labels are the round announcements' names of the categories; the English labels are editorial "
+        "(written in server/importers/concepts.py), not a source's words.", lang="en")))
     return graph
 
 
@@ -325,15 +329,15 @@ def code_lists(sources: Sources, register: Register) -> Graph:
         "The unit types of the official register with their Destatis text codes (skos:notation, one per kind of "
         "record a type appears in: a kreisfreie Stadt is 41 as a district, 61 as a municipality). The English labels "
         "are editorial (sources/curation/unit-types.csv).", lang="en")))
-    codes = register.type_codes()
+    codes, named = register.type_codes(), register.type_labels()
     for row in sources.unit_types:
         iri = iris.unit_type(names.slug(row["label_de"]))
         notations = codes.get(row["label_de"], [])
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], notation=notations, top=True):
             graph.add(triple)
         graph.add((iri, RDF.type, MPSC.UnitType))
-        if notations:
-            graph.add((iri, DCTERMS.source, DESTATIS_GV))
+        if row["label_de"] in named:  # the German name is the register's (a fact audit: eight types, those of
+            graph.add((iri, DCTERMS.source, DESTATIS_GV))  # associations and states, without a text code, cited none)
     return graph
 
 

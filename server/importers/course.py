@@ -32,6 +32,16 @@ def project_rows(rows: list[dict], field: str) -> list[dict]:
     return [r for r in rows if r["field"] == field and not r["note"].startswith(ROUND_LEVEL)]
 
 
+def best_date(rows: list[dict]) -> dict | None:
+    """The best supported of several rows dating one thing (`best`), or a row as sure as it that dates it more
+    precisely within it (2027-08 within 2027): a fact audit found Jena's planned end published as 2027, the first
+    listed row's, where the project's own site, as sure, says August 2027."""
+    chosen = best(rows)
+    finer = [row for row in rows if chosen and row["confidence"] == chosen["confidence"]
+             and row["value"].startswith(chosen["value"] + "-")]
+    return max(finer, key=lambda row: len(row["value"]), default=chosen)
+
+
 def round_rows(rows: list[dict], field: str) -> list[dict]:
     return [r for r in rows if r["field"] == field and r["note"].startswith(ROUND_LEVEL)]
 
@@ -53,7 +63,9 @@ class CourseImporter:
     def graphs(self) -> dict[str, Graph]:
         course, strategies, funding = Graph(), Graph(), Graph()
         for project in self.sources.projects:
-            slug, rows = project["slug"], self.sources.course.get(project["slug"], [])
+            slug = project["slug"]
+            # each row with our correction of its confidence (sources/curation/corrections.csv)
+            rows = [self.sources.corrected("course.csv", slug, row) for row in self.sources.course.get(slug, [])]
             iri = iris.project(slug)
             self._phase(course, iri, slug)
             self._runtime(course, iri, rows, project)
@@ -81,9 +93,10 @@ class CourseImporter:
                    "note": "from the project table (sources/mpsc/projects.csv)", "value": table_row[field]}
             return self.sources.corrected("projects.csv", table_row["slug"], row)
 
-        start = best(project_rows(rows, "start_date")) or from_table("start_date")
-        end = best(project_rows(rows, "end_date")) or from_table("end_date") or best(round_rows(rows, "end_date"))
-        extended = best(project_rows(rows, "end_date_extended"))
+        start = best_date(project_rows(rows, "start_date")) or from_table("start_date")
+        end = (best_date(project_rows(rows, "end_date")) or from_table("end_date")
+               or best_date(round_rows(rows, "end_date")))
+        extended = best_date(project_rows(rows, "end_date_extended"))
         for prop, key, row in ((SCHEMA.startDate, "start-date", start), (SCHEMA.endDate, "end-date", end),
                                (MPSC.extendedEndDate, "extended-end-date", extended)):
             if row is not None:
@@ -151,7 +164,6 @@ class CourseImporter:
         "unspecified". Its IRI keeps the column's name (`#federal-grant-1`), as published before."""
         for field, (kind, leading) in FIGURES.items():
             figures = project_rows(rows, field)
-            figures = [self.sources.corrected("course.csv", slug, row) for row in figures]
             for row in figures:
                 curated = self.sources.funding.get((slug, field, row["value"]), {})
                 bound, stated = curated.get("bound", ""), curated.get("kind") or kind

@@ -152,10 +152,11 @@ class GovernanceImporter:
         for row in used:
             self._period(graph, iri, row)
         described = self.one(subject, "role") or self.one(subject, "tasks")
-        if described is not None:
-            graph.add((iri, RDFS.comment, Literal(described["value"], lang="en")))
+        ours = described and self.sources.translations.get(("programme.csv", f"{subject}/{described['field']}"))
+        if described is not None:  # in our words where the collector's followed a source's (translations.csv)
+            graph.add((iri, RDFS.comment, Literal(ours["label_en"] if ours else described["value"], lang="en")))
             used.append(described)
-        cite(graph, iri, used, confidence=weakest(used), note="")
+        cite(graph, iri, used, confidence=weakest(used), note=ours["reason"] if ours else "")
 
     def _kfw_number(self, graph: Graph) -> None:
         """The number under which KfW runs the programme (Programmnummer 436)."""

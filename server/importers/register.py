@@ -71,6 +71,10 @@ class Register:
                 codes.setdefault(unit.type_label, set()).add(unit.type_code)
         return {label: sorted(found) for label, found in codes.items()}
 
+    def type_labels(self) -> set[str]:
+        """The names of the unit types the register gives its records (`type`) and its associations (`verband_type`)."""
+        return {unit.type_label for unit in self.units.values() if unit.type_label}
+
     def parents(self, unit: Unit) -> list[Unit]:
         """The units a unit lies in, nearest first (association, district, state)."""
         keys = [("association", unit.association), ("district", unit.district), ("state", unit.state)]
