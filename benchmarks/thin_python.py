@@ -6,8 +6,10 @@ serialized by pyoxigraph (SELECT and ASK as SPARQL JSON, graphs as Turtle). Noth
 endpoint must do is here: no routing, no parameter or syntax checks, no row or time limit, no executor that can
 be killed, no log, no content negotiation, no caching headers; a query that runs away blocks it for good.
 
-What it takes per light query is what any Python server on this engine takes at least, so its ratio to
-Oxigraph's own server bounds ours from above (benchmarks/light_queries.py). Not part of the product.
+What it takes per light query is what any Python server on this engine takes at least, so on the small queries,
+where the HTTP path is the cost, its ratio to Oxigraph's own server is about the best a Python server can reach
+(benchmarks/light_queries.py); on a heavy query the engine decides, and runs differ by their noise. Not part of
+the product.
 
     MPSC_THIN_STORE=DIR granian --interface rsgi --workers 1 benchmarks.thin_python:app
 """

@@ -45,8 +45,8 @@ class QueryFailed(Exception):
 
 
 class QueryTimeout(QueryFailed):
-    """A query stopped at its time limit. `retry` is False once it is known to have run for most of that time
-    (web/admission.py), not waited for an executor."""
+    """A query stopped at its time limit. `retry` is False where it ran for most of that time in an executor
+    (store/pool.py), rather than wait for one."""
 
     status = 503
     limit = "query_timeout"

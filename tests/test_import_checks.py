@@ -225,3 +225,17 @@ def test_a_programme_fact_the_import_reads_is_refused_when_missing_or_twice(root
         f"{PROGRAMME}: no row of subject round-2021, field applications; the import needs one, whose value is a "
         "whole number in digits",
         f"{PROGRAMME}:{twice + 1}: subject programme, field start_year as on line {twice}; keep one of the two rows"]
+
+
+def test_a_date_is_refined_only_by_as_sure_rows_that_agree():
+    """Of rows dating one thing, the best supported wins; a row as sure that dates it more precisely within it
+    refines it (Jena's planned end: 2027 and 2027-08), but not when the finer rows disagree (a review)."""
+    from server.importers.course import best_date
+
+    def row(value: str, confidence: str = "single-source") -> dict:
+        return {"value": value, "confidence": confidence}
+    assert best_date([row("2027"), row("2027-08")])["value"] == "2027-08"
+    assert best_date([row("2027"), row("2027-08"), row("2027-08-31")])["value"] == "2027-08-31"
+    assert best_date([row("2027"), row("2027-12"), row("2027-08")])["value"] == "2027"
+    assert best_date([row("2027", "confirmed"), row("2027-08")])["value"] == "2027"
+    assert best_date([]) is None

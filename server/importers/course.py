@@ -39,7 +39,9 @@ def best_date(rows: list[dict]) -> dict | None:
     chosen = best(rows)
     finer = [row for row in rows if chosen and row["confidence"] == chosen["confidence"]
              and row["value"].startswith(chosen["value"] + "-")]
-    return max(finer, key=lambda row: len(row["value"]), default=chosen)
+    finest = max(finer, key=lambda row: len(row["value"]), default=chosen)
+    # only where the finer rows agree with one another (2027-12 and 2027-08 leave it at 2027)
+    return finest if all(finest["value"].startswith(row["value"]) for row in finer) else chosen
 
 
 def round_rows(rows: list[dict], field: str) -> list[dict]:

@@ -357,11 +357,15 @@ class ExecutorPool:
         if deadline <= time.monotonic():  # the wait used the whole limit: do not start (and kill) a run
             self._idle[lane].put(executor)
             raise QueryTimeout(self._stopped())
+        started = time.monotonic()
         try:
-            status, payload = executor.call(request, deadline - time.monotonic())
+            status, payload = executor.call(request, deadline - started)
         except TimeoutError:
             self._replace(executor, lane)
-            raise QueryTimeout(self._stopped()) from None
+            stopped = QueryTimeout(self._stopped())
+            # It ran for most of the time limit rather than wait for an executor: sent again, it is stopped again.
+            stopped.retry = deadline - started < self.timeout / 2
+            raise stopped from None
         except (EOFError, OSError):
             raise self._crashed(self._replace(executor, lane)) from None
         executor.answered = time.monotonic()

@@ -170,11 +170,7 @@ class Admission:
                 yield min(deadline, started + self.settings.busy_timeout) if short else deadline
             except QueryTimeout as error:
                 cut = short and time.monotonic() < deadline
-                if cut:
-                    raise BusyTimeout(self._busy_stop()) from None
-                # It ran for most of its time rather than wait for an executor: sent again, it is stopped again.
-                error.retry = deadline - started < self.settings.query_timeout / 2
-                raise error from None
+                raise (BusyTimeout(self._busy_stop()) if cut else error) from None
             finally:
                 self._give_back(newest=cut)
         finally:

@@ -12,7 +12,8 @@ The static server does what the app does for the common requests, and hands ever
   go to the `mpsc serve` replicas, so a partial export is still a whole site;
 - Vary (Accept, Accept-Language, Accept-Encoding), ETag and 304 (nginx's own validators, a variant's own:
   export.variant_offset), Cache-Control as the app sets it, CORS and the security headers of hooks.py, gzip from
-  the files' gzip twins; a 502 no cache keeps when no replica answers.
+  the files' gzip twins; with nginx, a 502 no cache keeps when no replica answers (Caddy's own 502 has no
+  Cache-Control).
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def internal_names() -> str:
     (`index.de.html`, `2019.lang-en.html`: export.PAGE_VARIANTS), which the static servers answer only under the
     page's own URL: asked for by name, the German file went out as English (`Content-Language` by Accept-Language)
     and a release's listing for a year (a cache-poisoning review)."""
-    return rf"\.(?:lang-)?(?:{'|'.join(LANGUAGES)})\.html$"
+    return rf"\.(?:lang-)?(?:{'|'.join(LANGUAGES)})\.html(?:\.gz)?$"
 
 
 def _map_lines(rules: list[tuple[str, str]]) -> str:
@@ -255,8 +256,10 @@ server {{
         add_header Cache-Control no-store always;
         add_header Retry-After {RETRY_AFTER} always;
         add_header Access-Control-Allow-Origin "*" always;
+        add_header Access-Control-Expose-Headers "{EXPOSED}" always;
+        add_header X-Content-Type-Options {NOSNIFF} always;
         default_type text/plain;
-        return 502 "The application server behind this site cannot be reached. Please try again shortly.\n";
+        return 502 "The application server behind this site did not answer. Please try again shortly.\n";
     }}
     location = /sparql {{
         return 418;
