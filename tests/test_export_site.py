@@ -279,15 +279,36 @@ def test_the_site_configuration_can_be_included_in_an_existing_nginx(exported, t
     assert "warn" not in (tmp_path / "logs" / "error.log").read_text()
 
 
-def test_an_unreachable_app_is_an_error_no_cache_keeps(exported, tmp_path):
-    """A cache-poisoning review: with no replica up, nginx's own 502 had no Cache-Control, and a CDN that keeps
-    errors for a time of its own would have served the outage to everyone on that URL."""
-    with included_nginx(exported, tmp_path, upstream=f"127.0.0.1:{free_port()}") as url:  # nobody listens there
+@pytest.mark.parametrize("server", ["nginx", "caddy"])
+def test_an_unreachable_app_is_an_error_no_cache_keeps(exported, tmp_path, server):
+    """A cache-poisoning review: with no replica up, nginx's and Caddy's own 502 had no Cache-Control, and a CDN
+    that keeps errors for a time of its own would have served the outage to everyone on that URL."""
+    dead = f"127.0.0.1:{free_port()}"  # nobody listens there
+    with (included_nginx(exported, tmp_path, upstream=dead) if server == "nginx"
+          else caddy_with_upstream(exported, tmp_path, dead)) as url:
         answer = get(url, "sparql?query=ASK%7B%7D")
         assert answer.status == 502 and answer.getheader("Cache-Control") == "no-store"
         assert answer.getheader("Retry-After") and b"did not answer" in answer.body
         assert "Retry-After" in answer.getheader("Access-Control-Expose-Headers")
         assert get(url, "doc/round/2020", {"Accept": "text/turtle"}).status == 200  # the files are still served
+
+
+@contextmanager
+def caddy_with_upstream(exported, tmp_path: Path, upstream: str):
+    """Caddy over the export with its Caddyfile on a port of its own and `upstream` for the app; yields its base
+    URL."""
+    if CADDY is None:
+        pytest.fail("caddy is missing: install Debian's caddy (make test does)")
+    _, app, folder = exported
+    port = free_port()
+    config = (folder / "Caddyfile").read_text("utf-8").replace(urlsplit(app).netloc, upstream)
+    config = re.sub(r"http://:\d+ \{", f"http://:{port} {{", config)
+    (tmp_path / "Caddyfile").write_text(config, encoding="utf-8")
+    env = {"XDG_DATA_HOME": str(tmp_path / ".caddy"), "XDG_CONFIG_HOME": str(tmp_path / ".caddy")}
+    run = [str(CADDY), "run", "--config", "Caddyfile", "--adapter", "caddyfile"]
+    url = f"http://127.0.0.1:{port}/"
+    with running(run, url + "static/style.css", log=tmp_path / "output.log", cwd=tmp_path, env=env):
+        yield url
 
 
 @contextmanager

@@ -12,8 +12,7 @@ The static server does what the app does for the common requests, and hands ever
   go to the `mpsc serve` replicas, so a partial export is still a whole site;
 - Vary (Accept, Accept-Language, Accept-Encoding), ETag and 304 (nginx's own validators, a variant's own:
   export.variant_offset), Cache-Control as the app sets it, CORS and the security headers of hooks.py, gzip from
-  the files' gzip twins; with nginx, a 502 no cache keeps when no replica answers (Caddy's own 502 has no
-  Cache-Control).
+  the files' gzip twins; a 502 no cache keeps when no replica answers.
 """
 from __future__ import annotations
 
@@ -55,6 +54,9 @@ def language_rules() -> list[tuple[str, str]]:
     other = next(lang for lang in LANGUAGES if lang != DEFAULT)
     starts = r"{}(?:[-;,\s]|$)"
     return [(rf"~*^(?:(?!\s*{starts.format(DEFAULT)})[^,]*,)*\s*{starts.format(other)}", other)]
+
+
+UNREACHABLE = "The application server behind this site did not answer. Please try again shortly."
 
 
 def internal_names() -> str:
@@ -259,7 +261,7 @@ server {{
         add_header Access-Control-Expose-Headers "{EXPOSED}" always;
         add_header X-Content-Type-Options {NOSNIFF} always;
         default_type text/plain;
-        return 502 "The application server behind this site did not answer. Please try again shortly.\n";
+        return 502 "{UNREACHABLE}\n";
     }}
     location = /sparql {{
         return 418;
@@ -379,7 +381,7 @@ def caddyfile(base: str, listen: str, upstreams: tuple[str, ...], version: str, 
                                    f"                ?X-Frame-Options {FRAME_OPTIONS}",
                                    f"                ?Referrer-Policy {REFERRER_POLICY}", "            }"]),
         "TYPES": _types(CHARSET_TYPES), "FILE_TYPES": _types(FILE_CHARSET_TYPES), "CSVW": CSVW_MEDIA_TYPE,
-        "INTERNAL": internal_names(),
+        "INTERNAL": internal_names(), "RETRY_AFTER": str(RETRY_AFTER), "UNREACHABLE": UNREACHABLE,
         # Caddy answers "modified since" by date order (nginx: if_modified_since exact), and the variants of a URL
         # differ in time (export.variant_offset): the date of another variant is not asked, only ETags.
         "EXACT": "request_header -If-Modified-Since",
@@ -548,6 +550,18 @@ http://:@@PORT@@ {@@BIND@@
             }
         }
         @@PROXY@@
+    }
+    # No replica answered: an error no cache keeps (a CDN's own error TTL would serve the outage to everyone).
+    handle_errors {
+        @unreachable expression `{err.status_code} in [502, 504]`
+        handle @unreachable {
+            header Cache-Control no-store
+            header Retry-After @@RETRY_AFTER@@
+            header Access-Control-Allow-Origin *
+            header Access-Control-Expose-Headers "@@EXPOSED@@"
+            header X-Content-Type-Options @@NOSNIFF@@
+            respond "@@UNREACHABLE@@" 502
+        }
     }
     # Pages and negotiated documents: the file of the negotiated format and language.
     handle {
