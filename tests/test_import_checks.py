@@ -239,3 +239,13 @@ def test_a_date_is_refined_only_by_as_sure_rows_that_agree():
     assert best_date([row("2027"), row("2027-12"), row("2027-08")])["value"] == "2027"
     assert best_date([row("2027", "confirmed"), row("2027-08")])["value"] == "2027"
     assert best_date([]) is None
+
+
+def test_a_rewording_of_a_phrase_the_graph_does_not_use_is_reported(root):
+    """Our wording of the KTS's tasks (translations.csv, `programme.csv` by `subject/field`) stands in for the
+    collector's phrase only where the graph uses that phrase: a rewording nothing uses would be lost unseen (a
+    review), as a correction of no source row would."""
+    with (root / "sources/curation/translations.csv").open("a", encoding="utf-8") as table:
+        table.write('programme.csv,kts/planned_role,"our words","a phrase the graph does not use"\n')
+    _, problems = programme_graphs(root)
+    assert problems == ["translations.csv rewords no phrase the graph uses: ('programme.csv', 'kts/planned_role')"]

@@ -152,7 +152,7 @@ class GovernanceImporter:
         for row in used:
             self._period(graph, iri, row)
         described = self.one(subject, "role") or self.one(subject, "tasks")
-        ours = described and self.sources.translations.get(("programme.csv", f"{subject}/{described['field']}"))
+        ours = described and self.sources.reworded(subject, described["field"])
         if described is not None:  # in our words where the collector's followed a source's (translations.csv)
             graph.add((iri, RDFS.comment, Literal(ours["label_en"] if ours else described["value"], lang="en")))
             used.append(described)

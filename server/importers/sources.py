@@ -220,10 +220,21 @@ class Sources:
         self.applied.add((table, key, row.get("field", "")))
         return {**row, "confidence": fix["confidence"], "note": "; ".join(filter(None, [row.get("note"), fix["reason"]]))}
 
+    def reworded(self, subject: str, field: str) -> dict | None:
+        """Our wording (translations.csv) of the collector's English phrase in programme.csv's `field` of `subject`,
+        if there is one."""
+        key = ("programme.csv", f"{subject}/{field}")
+        if key in self.translations:
+            self.applied.add(key)
+        return self.translations.get(key)
+
     def unused_curation(self) -> list[str]:
         """Curation entries that name no source row: a changed source must not silently void a decision."""
+        rewordings = {key for key in self.translations if key[0] == "programme.csv"}
         return (self.left_out.unmatched() + self.stated_elsewhere.problems
-                + [f"corrections.csv names no source row: {key}" for key in sorted(set(self.corrections) - self.applied)])
+                + [f"corrections.csv names no source row: {key}" for key in sorted(set(self.corrections) - self.applied)]
+                + [f"translations.csv rewords no phrase the graph uses: {key}"
+                   for key in sorted(rewordings - self.applied)])
 
 
 class LeftOut:
