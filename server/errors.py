@@ -181,13 +181,24 @@ _MAX_MESSAGE = 300  # pyoxigraph lists every expected token; beyond this the lis
 def syntax_error(text: str) -> QueryFailed:
     """A QueryFailed from a parser message such as 'error at 1:25: expected …', with line and column."""
     match = _SYNTAX.match(text)
-    message = match.group(3) if match else text
+    message = broken_rule(match.group(3) if match else text)
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE].rsplit(",", 1)[0] + ", …"
     if not match:
         return QueryFailed(f"Syntax error: {message}")
     line, column = int(match.group(1)), int(match.group(2))
     return QueryFailed(_located(line, column) + f": {message}", line, column)
+
+
+def broken_rule(message: str) -> str:
+    """The rule of SPARQL a query breaks, where Oxigraph's parser names one among the tokens it expected ("expected
+    one of "$", "(", …, The SELECT contains a variable that is unbound, [...]"): that sentence alone, as the reason
+    (a researcher's review: a GROUP BY's projection rule read as a typo in a list of tokens). Else `message`."""
+    if not message.startswith("expected one of "):
+        return message
+    rules = [item for item in message[len("expected one of "):].split(", ")
+             if item.count(" ") >= 2 and not set(item) & set("\"'[]|")]
+    return f"{rules[0]} (a rule of SPARQL, not a typo)" if rules else message
 
 
 def _located(line: int, column: int) -> str:

@@ -463,6 +463,19 @@ def test_a_syntax_error_names_the_parsers_line_and_column_in_json(sparql):
     assert f"line 4, column {column}" in problem["detail"] and "Traceback" not in answer.body.decode()
 
 
+@pytest.mark.parametrize("query, rule", [
+    ("SELECT (LANG(?l) AS ?lang) (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l } GROUP BY (LANG(?l))",
+     "The SELECT contains an expression with a variable that is unbound"),
+    ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?s", "SELECT * is not authorized with GROUP BY"),
+])
+def test_a_broken_rule_of_sparql_is_named_alone_not_in_a_list_of_tokens(sparql, query, rule):
+    """A researcher's review: a GROUP BY's projection rule came as one item of the parser's list of expected tokens
+    ("expected one of "$", "(", …, The SELECT contains …, ['A' ..= 'Z' | …]"), which read as a typo."""
+    problem = fetch(sparql, query=query).json()
+    assert problem["status"] == 400 and problem["line"] == 1
+    assert problem["detail"].endswith(f": {rule} (a rule of SPARQL, not a typo)"), problem["detail"]
+
+
 def test_a_misspelt_form_is_a_syntax_error_whatever_the_format(sparql):
     answer = fetch(sparql, query="CONSTRUKT WHERE { ?s ?p ?o }", format="turtle")
     assert answer.status == 400 and answer.json()["line"] == 1
