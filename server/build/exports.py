@@ -323,6 +323,12 @@ def _statement_confidence(key: str) -> Callable[[Statements, dict], str]:
     return read
 
 
+def _confidence_column(name: str, de: str, en: str, key: str) -> Column:
+    """A column with the confidence of the statement `#key` about the row's project (`de`: its German title)."""
+    return Column(name, de, f"confidence of the {en}", read=_statement_confidence(key),
+                  note=STATEMENT_CONFIDENCE_NOTE.format(en, key))
+
+
 def _lead_confidence(statements: Statements, row: dict) -> str:
     """On the lead member's row, the confidence of the statement {cooperation}#lead (a fact-checker's finding: a lead
     one source names had been as certain as the selection); empty on the other members' rows."""
@@ -345,12 +351,6 @@ FIGURE_CONFIDENCE_NOTE = ("How sure the sources make the leading {0} figure: con
                           "(the figure's mpsc:confidence, https://w3id.org/mpsc/id/confidence/{{key}}), whether its "
                           "amount is exact or not; not mapped to RDF here, as the confidence is the figure's; empty "
                           "where there is none.")
-
-
-def _confidence_column(name: str, de: str, en: str, key: str, what: str) -> Column:
-    """A column with the confidence of the statement `#key` about the row's project."""
-    return Column(name, f"Beleglage: {de}", f"confidence of the {en}", read=_statement_confidence(key),
-                  note=STATEMENT_CONFIDENCE_NOTE.format(what, key))
 SUBJECT_NOTE = "The row's resource: the subject of the row's triples (aboutUrl), not a triple of its own."
 TOPICS_NOTE = ("Keys of the fields of action (mpsc:topic, https://w3id.org/mpsc/id/topic/{key}), space-separated. Not "
                "mapped to RDF: a CSVW cell gives one IRI at most.")
@@ -447,15 +447,15 @@ TABLES = (
               Column("grantee_label", "Name des Zuwendungsempfängers", "grantee's name", RDFS.label, about="grantee", lang="de"),
               Column("states", "Länder (Schlüssel)", "states (keys)", read=_states, note=STATES_NOTE),
               Column("phase", "Phasenmodell", "phase model", MPSC.phase, iri=True, template=_key_template(iris.phase, "phase")),
-              _confidence_column("phase_confidence", "Phasenmodell", "phase model", "phase", "phase model"),
+              _confidence_column("phase_confidence", "Beleglage des Phasenmodells", "phase model", "phase"),
               Column("start", "Beginn", "start", read=_all(SCHEMA.startDate), note=DATE_NOTE),
-              _confidence_column("start_confidence", "Beginn", "start", "start-date", "start"),
+              _confidence_column("start_confidence", "Beleglage des Beginns", "start", "start-date"),
               Column("end", "Geplantes Ende", "planned end", read=_all(SCHEMA.endDate), note=DATE_NOTE),
-              _confidence_column("end_confidence", "geplantes Ende", "planned end", "end-date", "planned end"),
+              _confidence_column("end_confidence", "Beleglage des geplanten Endes", "planned end", "end-date"),
               Column("extended_end", "Verlängert bis", "extended until", read=_all(MPSC.extendedEndDate),
                      note=DATE_NOTE),
-              _confidence_column("extended_end_confidence", "Verlängerung", "extension", "extended-end-date",
-                                 "extension"),
+              _confidence_column("extended_end_confidence", "Beleglage der Verlängerung", "extension",
+                                 "extended-end-date"),
               Column("funding_amount", "Fördersumme (EUR)", "funding amount (EUR)", MPSC.fundingAmount,
                      datatype="decimal", note=FUNDING_NOTE),
               Column("funding_confidence", "Beleglage der Fördersumme", "confidence of the funding amount",
@@ -467,14 +467,14 @@ TABLES = (
                      read=_leading(MPSC.federalGrant, MPSC.fundingAmount), note=LEADING_NOTE.format("federal grant",
                                                                                        "mpsc:federalGrant",
                                                                                        "federal-grant")),
-              Column("federal_grant_confidence", "Beleglage: Bundeszuwendung", "confidence of the federal grant",
+              Column("federal_grant_confidence", "Beleglage der Bundeszuwendung", "confidence of the federal grant",
                      read=_leading(MPSC.federalGrant, MPSC.confidence),
                      note=FIGURE_CONFIDENCE_NOTE.format("federal grant")),
               Column("total_volume", "Gesamtvolumen (EUR)", "total volume (EUR)", datatype="decimal",
                      read=_leading(MPSC.totalVolume, MPSC.fundingAmount), note=LEADING_NOTE.format("total volume",
                                                                                       "mpsc:totalVolume",
                                                                                       "total-volume")),
-              Column("total_volume_confidence", "Beleglage: Gesamtvolumen", "confidence of the total volume",
+              Column("total_volume_confidence", "Beleglage des Gesamtvolumens", "confidence of the total volume",
                      read=_leading(MPSC.totalVolume, MPSC.confidence),
                      note=FIGURE_CONFIDENCE_NOTE.format("total volume")),
               Column("topics", "Handlungsfelder", "fields of action", read=_keys(MPSC.topic), note=TOPICS_NOTE),
