@@ -449,3 +449,15 @@ def test_a_description_marks_what_it_quotes_in_another_language(base_url):
     assert "<span" not in german and "„Connected Urban Twins" in german, german
     # only names, titles and mottos: Münster's English keywords ("MobileStadt"@en) are no English in its lead
     assert "<span" not in re.search(r'<p class="lead">(.*?)</p>', page(base_url, "doc/project/muenster"))[1]
+
+
+def test_a_figure_and_a_status_below_confirmed_say_so_where_they_are_shown(base_url):
+    """A cross-view review: at the top of Jena's page the federal grant (its figure `#federal-grant-2`, rated
+    uncertain: it conflicts with 17.5 Mio) stood unflagged, flagged only in the figure's own section further
+    down; and a status known only in English lost its confidence on German pages ("(nur auf Englisch)" took the
+    note's place)."""
+    facts = main(page(base_url, "doc/project/jena")).split("</dl>", 1)[0]
+    grant = next(row for row in facts.split("<dt") if ">Bundeszuwendung</a></dt>" in row)
+    assert "15.700.000 €" in grant and "Beleglage: unsicher" in grant, grant
+    status = next(row for row in facts.split("<dt") if ">Stand laut Quelle</a></dt>" in row)
+    assert "nur auf Englisch" in status and "Beleglage:" in status, status

@@ -48,9 +48,9 @@ class Value:
     text: str
     href: str | None = None
     external: bool = False
-    # a literal's language tag (@en) where it differs from the page's, or a confidence ("– Beleglage: unsicher …")
-    note: str = ""
+    note: str = ""  # a literal's language tag (@en) where it differs from the page's
     lang: str = ""  # a linked resource's name's language where it is not the page's (WCAG 3.1.2)
+    rating: str = ""  # its confidence where a statement or the value itself rates it below confirmed
 
 
 @dataclass
@@ -354,13 +354,20 @@ def less_than_confirmed(graph: Graph, node) -> dict:
         confidence = graph.value(statement, MPSC.confidence)
         if confidence is not None and confidence != CONFIRMED:
             rated[(graph.value(statement, RDF.predicate), graph.value(statement, RDF.object))] = confidence
+    # A value that is a part of this resource rated by itself, such as a funding figure (`#federal-grant-2`): a
+    # cross-view review found Jena's uncertain grant unflagged at the top of its page, flagged further down.
+    for prop, part in graph.predicate_objects(node):
+        confidence = graph.value(part, MPSC.confidence) if str(part).startswith(f"{node}#") else None
+        if confidence is not None and confidence != CONFIRMED:
+            rated[(prop, part)] = confidence
     return rated
 
 
 def rated_value(value: Value, confidence, namer: Namer) -> Value:
-    """The value with its confidence as a note where its statement rates it below confirmed."""
-    if confidence is not None and not value.note:
-        value.note = f"– {namer.term(MPSC.confidence)}: {namer.label(confidence)}"
+    """The value with its confidence where its statement rates it below confirmed, beside a language note it has
+    (a cross-view review: a status "(nur auf Englisch)" lost its confidence on German pages)."""
+    if confidence is not None:
+        value.rating = f"– {namer.term(MPSC.confidence)}: {namer.label(confidence)}"
     return value
 
 
@@ -373,7 +380,8 @@ def source_value(value: Value) -> Value:
     path = parts.path.strip("/")
     short = path if len(path) <= SOURCE_PATH_CHARS else path[:SOURCE_PATH_CHARS - 1] + "…"
     host = parts.hostname.removeprefix("www.") if parts.hostname else value.href
-    return Value(f"{host} › {short}" if short else host, value.href, external=True, note=value.note)
+    return Value(f"{host} › {short}" if short else host, value.href, external=True, note=value.note,
+                 rating=value.rating)
 
 
 def order(prop, namer: Namer):
