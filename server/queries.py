@@ -295,18 +295,22 @@ _BOUNDS = ("VALUES (?boundBy ?bound) { " + " ".join(f'(<{prop}> "{bound}")' for 
 
 def projects(round_: str | None = None, category: str | None = None, state: str | None = None) -> str:
     """Model projects with title, round, category, grantee, one row per state they lie in, the amount of the
-    leading federal grant and how it is bound, start, end and a decided extension's end; optionally only those of
-    one round, category or state."""
+    leading federal grant and how it is bound, start, end and a decided extension's end, each with its confidence
+    (`…Confidence`: the figure's, the date's statement's); optionally only those of one round, category or state."""
     filters = [f"FILTER(?{var} = <{FACET_IRIS[var](key(value))}>)"
                for var, value in (("round", round_), ("category", category), ("state", state)) if value]
     states = _PROJECT_STATE if state else f"OPTIONAL {{ {_PROJECT_STATE} }}"
+    rated = "OPTIONAL {{ ?{0}Fact rdf:subject ?project ; rdf:predicate {1} ; mpsc:confidence ?{0}Confidence }}"
     return _programme(
-        "SELECT DISTINCT ?project ?title ?round ?category ?grantee ?state ?grant ?bound ?start ?end ?extended",
+        "SELECT DISTINCT ?project ?title ?round ?category ?grantee ?state ?grant ?bound ?grantConfidence ?start "
+        "?startConfidence ?end ?endConfidence ?extended ?extendedConfidence",
         f"""?project a mpsc:ModelProject ; mpsc:fundingRound ?round ; mpsc:category ?category ; mpsc:grantee ?grantee .
   OPTIONAL {{ ?project mpsc:title ?title }}
-  OPTIONAL {{ ?project mpsc:federalGrant ?figure . {_BOUNDS} ?figure ?boundBy ?grant }}
-  OPTIONAL {{ ?project schema:startDate ?start }} OPTIONAL {{ ?project schema:endDate ?end }}
-  OPTIONAL {{ ?project mpsc:extendedEndDate ?extended }}
+  OPTIONAL {{ ?project mpsc:federalGrant ?figure . {_BOUNDS} ?figure ?boundBy ?grant
+             OPTIONAL {{ ?figure mpsc:confidence ?grantConfidence }} }}
+  OPTIONAL {{ ?project schema:startDate ?start {rated.format("start", "schema:startDate")} }}
+  OPTIONAL {{ ?project schema:endDate ?end {rated.format("end", "schema:endDate")} }}
+  OPTIONAL {{ ?project mpsc:extendedEndDate ?extended {rated.format("extended", "mpsc:extendedEndDate")} }}
   {states}
   {" ".join(filters)}""")
 
@@ -374,7 +378,8 @@ def municipality_points(place: str) -> str:
 def group_projects(rows: list[dict]) -> list[dict]:
     """One entry per project (rows repeat a project once per state and title), its states in the order of
     their keys and its titles by language (the smallest text per language), whatever order the store sent
-    the rows in; its leading grant as (amount, bound), its start and its end (a decided extension's, `extended`)."""
+    the rows in; its leading grant as (amount, bound), its start and its end (a decided extension's, `extended`),
+    and which of these three the sources make uncertain."""
     found: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: str(r.get("title", ""))):
         entry = found.setdefault(str(row["project"]), {
@@ -382,7 +387,11 @@ def group_projects(rows: list[dict]) -> list[dict]:
             "category": str(row["category"]), "grantee": str(row["grantee"]), "states": [],
             "grant": (str(row["grant"]), str(row["bound"])) if "grant" in row else None,
             "start": str(row.get("start", "")), "end": str(row.get("extended", row.get("end", ""))),
-            "extended": "extended" in row})
+            "extended": "extended" in row,
+            # what the list marks "uncertain" (a cross-view review: it showed uncertain grants and dates as plain)
+            "uncertain": {column for column, rated in (("grant", "grant"), ("start", "start"),
+                                                        ("end", "extended" if "extended" in row else "end"))
+                          if str(row.get(f"{rated}Confidence", "")) == str(iris.confidence("uncertain"))}})
         if "title" in row:
             entry["titles"].setdefault(row["title"].language or "", str(row["title"]))
         if "state" in row and str(row["state"]) not in entry["states"]:

@@ -363,7 +363,9 @@ def test_links_that_read_alike_are_told_apart_by_their_fragment(base_url):
 
 def test_the_project_list_shows_the_leading_grant_and_the_runtime(base_url):
     """A journalist's review: the list had no amount and no runtime to compare projects by."""
-    for lang, grant, start in (("de", "15.700.000 €", "September 2020"), ("en", "€15,700,000", "September 2020")):
+    # Jena's grant conflicts with another source's 17.5 Mio: the list says it is uncertain (a cross-view review)
+    for lang, grant, start in (("de", "15.700.000 € (unsicher)", "September 2020"),
+                               ("en", "€15,700,000 (uncertain)", "September 2020")):
         html = main(page(base_url, "projects", lang=lang, round="2020"))
         row = next(r for r in html.split("<tr>") if "doc/project/jena" in r)
         cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
@@ -461,3 +463,15 @@ def test_a_figure_and_a_status_below_confirmed_say_so_where_they_are_shown(base_
     assert "15.700.000 €" in grant and "Beleglage: unsicher" in grant, grant
     status = next(row for row in facts.split("<dt") if ">Stand laut Quelle</a></dt>" in row)
     assert "nur auf Englisch" in status and "Beleglage:" in status, status
+
+
+def test_the_project_list_marks_what_the_sources_make_uncertain(base_url):
+    """A cross-view review: the list showed Gera's start (the month of its selection), Hildesheim's end and
+    uncertain grants as plain facts, which a reader would quote so; a note under the table says what it means."""
+    html = main(page(base_url, "projects", round="2019"))
+    gera = next(r for r in html.split("<tr>") if "doc/project/gera" in r)
+    cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", gera, re.S)]
+    assert cells[-2] == "Juli 2019 (unsicher)", cells
+    assert "„unsicher“: die Quellen widersprechen sich" in html
+    plain = next(r for r in html.split("<tr>") if "doc/project/solingen" in r)
+    assert "unsicher" not in plain

@@ -148,6 +148,11 @@ MESSAGES = {
     # the end column shows an extension's end where one was decided, and says so (a researcher's review: the list's
     # end differed from projects.csv's `end` without a word)
     "list.extended": ("verlängert", "extended"),
+    "list.uncertain": ("unsicher", "uncertain"),
+    "list.uncertain_note": ("„unsicher“: die Quellen widersprechen sich, oder die Angabe ist nur erschlossen oder "
+                            "mittelbar belegt; die Seite des Projekts nennt die Quellen.",
+                            "“uncertain”: the sources conflict, or the fact is only inferred or known at second hand; "
+                            "the project's page names the sources."),
     "col.projects": ("Projekte", "Projects"),
     "col.population": ("Einwohner", "Population"),
     # each list names what it lists (a municipal officer's review: the districts' list said "municipalities and
