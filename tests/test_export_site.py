@@ -304,8 +304,7 @@ def caddy_with_upstream(exported, tmp_path: Path, upstream: str):
     config = (folder / "Caddyfile").read_text("utf-8").replace(urlsplit(app).netloc, upstream)
     config = re.sub(r"http://:\d+ \{", f"http://:{port} {{", config)
     (tmp_path / "Caddyfile").write_text(config, encoding="utf-8")
-    env = {"XDG_DATA_HOME": str(tmp_path / ".caddy"), "XDG_CONFIG_HOME": str(tmp_path / ".caddy")}
-    run = [str(CADDY), "run", "--config", "Caddyfile", "--adapter", "caddyfile"]
+    _, run, env = caddy_commands(CADDY, tmp_path)
     url = f"http://127.0.0.1:{port}/"
     with running(run, url + "static/style.css", log=tmp_path / "output.log", cwd=tmp_path, env=env):
         yield url

@@ -308,9 +308,7 @@ def _leading(prop: URIRef, attribute: URIRef) -> Callable[[Statements, dict], st
     def read(statements: Statements, row: dict) -> str:
         figure = statements.value(row["id"], prop)
         value = statements.value(str(figure), attribute) if figure is not None else None
-        if value is None:
-            return ""
-        return str(value).rsplit("/", 1)[-1] if attribute == MPSC.confidence else str(value)
+        return "" if value is None else _key_of(value) if attribute == MPSC.confidence else str(value)
     return read
 
 
@@ -319,8 +317,13 @@ def _statement_confidence(key: str) -> Callable[[Statements, dict], str]:
     for a column not mapped to RDF; empty where there is no such statement."""
     def read(statements: Statements, row: dict) -> str:
         confidence = statements.value(f"{row['id']}#{key}", MPSC.confidence)
-        return str(confidence).rsplit("/", 1)[-1] if confidence is not None else ""
+        return _key_of(confidence) if confidence is not None else ""
     return read
+
+
+def _key_of(confidence) -> str:
+    """A confidence level's key (confirmed, single-source, uncertain): its IRI's last segment (iris.confidence)."""
+    return str(confidence).rsplit("/", 1)[-1]
 
 
 def _confidence_column(name: str, de: str, en: str, key: str) -> Column:
