@@ -344,6 +344,23 @@ def test_a_measure_is_found_by_its_title(base_url, release):
             assert measure["id"] in [hit["iri"] for hit in answer["results"]], (lang, measure[f"label_{lang}"])
 
 
+def test_a_hit_is_called_what_its_page_is_headed(base_url, release):
+    """A cross-view review: an English search named the seven projects with an English label by it ("Hamburg in
+    cooperation with Leipzig and München"), while their pages are headed by their (German) title."""
+    with open(release.path / "projects.csv", encoding="utf-8", newline="") as table:
+        projects = list(csv.DictReader(table))
+    named = [p for p in projects if p["label_en"] and p["label_en"] != p["label_de"]]
+    assert len(named) >= 7
+    with sqlite3.connect(f"file:{release.path / SEARCH_INDEX}?mode=ro", uri=True) as index:
+        for project in named + projects[::10]:
+            for lang in ("de", "en"):
+                hit = index.execute(f"SELECT label_{lang} FROM entry WHERE iri = ?", (project["id"],)).fetchone()[0]
+                page = fetch(base_url + "doc/" + project["id"].partition("/id/")[2], headers={"Accept": "text/html"},
+                             lang=lang).body.decode()
+                heading = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip())
+                assert hit == heading, (project["id"], lang)
+
+
 def test_finder_is_usable_without_the_web_app(release):
     hits, total = Finder(release.path / SEARCH_INDEX).search("Koeln", "en", limit=5)
     assert total >= 3 and KOELN in [hit.iri for hit in hits]

@@ -45,7 +45,9 @@ from ..namespaces import ID, MPSC, ONTOLOGY_GRAPH, PROGRAMME_GRAPH, REFERENCE_GR
 
 NAME_PROPERTIES = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name, SKOS.altLabel,
                    SCHEMA.alternateName, MPSC.registerName)
-LABEL_ORDER = (MPSC.title, RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)  # what a hit is called
+# What a hit is called: its title in any language before a label in the reader's, as its page's heading
+# (web/page_model.build_page); else the first of the labels per language.
+TITLE, LABEL_ORDER = (MPSC.title,), (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 IDENTIFIERS = (MPSC.ags, MPSC.ars)
 # Module constants, not attributes looked up in the loop over 12,000 entries (rdflib's Namespace makes its term anew).
 REGISTER_NAME, POPULATION, LABEL_ONLY = MPSC.registerName, MPSC.population, (RDFS.label,)
@@ -120,9 +122,11 @@ class Facts:
         self._labels: dict = {}
 
     def labels(self, node) -> dict[str, str]:
-        """`texts` of LABEL_ORDER, kept: thousands of municipalities name the same district and state as context."""
+        """What the node is called (TITLE, else LABEL_ORDER), kept: thousands of municipalities name the same
+        district and state as context. A review: an English search named the seven projects with an English label
+        by it ("Hamburg in cooperation with Leipzig and München"), their pages by their German title."""
         if node not in self._labels:
-            self._labels[node] = texts(self, node, LABEL_ORDER)
+            self._labels[node] = texts(self, node, TITLE) or texts(self, node, LABEL_ORDER)
         return self._labels[node]
 
     def objects(self, node, prop) -> list:
