@@ -971,6 +971,20 @@ def test_the_fact_audits_findings_are_rated_and_worded_as_their_sources_allow(pr
     assert len(kts) == 1 and "our wording (editorial)" in kts[0][1] and "expert support" not in kts[0][0]
 
 
+def test_every_amount_is_a_statement_rated_as_its_sources_allow(programme):
+    """A reverse fact audit: the 2021 round's 300 Mio stood on the round as sure as the round's selection,
+    although the sources conflict (270 Mio), rated uncertain only as the programme table's figure. A round's
+    amount is the statement `#funding-amount`, as a project's, and every amount of either has one (a funding figure
+    is rated itself)."""
+    rows = values(programme, """SELECT ?s (COALESCE(STR(?confidence), "none") AS ?rated) WHERE {
+          VALUES ?class { mpsc:ModelProject mpsc:FundingRound } ?s a ?class ; mpsc:fundingAmount ?amount
+          OPTIONAL { ?statement rdf:subject ?s ; rdf:predicate mpsc:fundingAmount ; rdf:object ?amount ;
+                                mpsc:confidence ?confidence } }""")
+    assert rows and all(confidence != "none" for _, confidence in rows), [s for s, c in rows if c == "none"]
+    rated = {s: confidence.rsplit("/", 1)[1] for s, confidence in rows}
+    assert rated["https://w3id.org/mpsc/id/round/2021"] == "uncertain"
+
+
 def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
     """A fact audit: the types of associations (Amt, Samtgemeinde, …) and the state's, which have no text code,
     cited no source, though their German names are the register's own; the categories' English labels, which no

@@ -236,7 +236,8 @@ class ProgrammeImporter:
             add((iri, RDFS.label, Literal(f"Round {row['staffel']} ({row['year']})", lang="en")))
             add((iri, MPSC.year, Literal(row["year"], datatype=XSD.gYear)))
             add((iri, MPSC.selectedCount, Literal(int(row["selected"]))))
-            add((iri, MPSC.confidence, CONFIDENCE[self.sources.corrected("rounds.csv", row["staffel"], row)["confidence"]]))
+            rated = self.sources.corrected("rounds.csv", row["staffel"], row)["confidence"]
+            add((iri, MPSC.confidence, CONFIDENCE[rated]))
             if row["motto_de"]:
                 add((iri, MPSC.motto, Literal(row["motto_de"], lang="de")))
             if row["announcement_date"]:
@@ -245,7 +246,13 @@ class ProgrammeImporter:
                 add((iri, MPSC.applicationCount, Literal(int(row["applications"]))))
             stated = self.sources.round_curation.get(row["staffel"], {}).get("funding_stated", "")
             if self._stated_amount(f"round {row['staffel']}", row["funding_volume_eur"], stated):
-                add((iri, MPSC.fundingAmount, Literal(row["funding_volume_eur"], datatype=XSD.decimal)))
+                # As a project's, the statement `#funding-amount`: its sources may conflict where the round's other
+                # facts agree (a reverse fact audit: 2021's 300 Mio stood as sure as the round, rated uncertain
+                # only as the programme table's figure).
+                fact = self.sources.corrected("rounds.csv", row["staffel"], {
+                    "sources": row["sources"], "confidence": rated, "field": "funding_volume_eur", "note": ""})
+                sourced(graph, iri, MPSC.fundingAmount, Literal(row["funding_volume_eur"], datatype=XSD.decimal),
+                        "funding-amount", [fact])
                 add((iri, MPSC.fundingKind, iris.funding_kind("federal-budget")))  # the programme's funds for the round
             if row["funding_note"]:
                 add((iri, MPSC.fundingNote, Literal(clean_note(row["funding_note"]), lang="en")))
