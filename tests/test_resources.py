@@ -6,6 +6,7 @@ parses every RDF body with rdflib using the Content-Type the server sent.
 from __future__ import annotations
 
 import csv
+import html
 import re
 import sqlite3
 from pathlib import Path
@@ -507,6 +508,21 @@ def test_ontology_page_documents_domains_and_ranges(base_url):
     entry = entry[:entry.index("</section>")]
     assert "Domain" in entry and "Range" in entry
     assert f'href="{base_url}ontology#ModelProject"' in entry and f'href="{base_url}ontology#FundingRound"' in entry
+
+
+def test_ontology_page_names_each_axiom_as_what_it_is(base_url):
+    """An ontology review: rdfs:subClassOf and rdfs:subPropertyOf were "Broader term" (SKOS's word), and
+    schema:rangeIncludes (any of these) stood under "Range" with rdfs:range (all of these at once): mpsc:grantee
+    seemed to take values that are five classes at once."""
+    page = fetch(f"{base_url}ontology", "text/html", headers={"Accept-Language": "en"})[2].decode()
+
+    def rows(anchor: str) -> list[str]:
+        entry = page[page.index(f'id="{anchor}"'):]
+        return [html.unescape(label) for label in re.findall(r"<dt>(.*?)</dt>", entry[:entry.index("</section>")])]
+
+    assert rows("grantee") == ["Domain (rdfs:domain)", "Expected values (schema:rangeIncludes)"]
+    assert "Subclass of" in rows("Municipality") and "Subproperty of" in rows("title")
+    assert "Broader term" not in page
 
 
 def test_ontology_page_names_its_version_iri_prior_version_dates_creator_and_licence(base_url):

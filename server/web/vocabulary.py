@@ -23,9 +23,7 @@ class Term:
     iri: str
     label: str
     comment: str
-    broader: list[Value]
-    domain: list[Value]
-    range: list[Value]
+    rows: list[tuple[str, list[Value]]]  # (message key, values) of each of AXIOMS the term has
 
 
 def terms(graph: Graph, namer: Namer, types) -> list[Term]:
@@ -35,15 +33,17 @@ def terms(graph: Graph, namer: Namer, types) -> list[Term]:
     return sorted(listed, key=lambda t: sort_key(t.label))
 
 
-def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
-    def values(*props):
-        return [namer.value(o) for p in props for o in sorted(graph.objects(node, p))]
+# What a term's entry shows, each under its own name: an ontology review found rdfs:subClassOf called "Broader term"
+# (SKOS's word) and schema:rangeIncludes (any of these) under "Range" with rdfs:range (all of these at once).
+AXIOMS = ((RDFS.subClassOf, "onto.subclass_of"), (RDFS.subPropertyOf, "onto.subproperty_of"),
+          (RDFS.domain, "onto.domain"), (SCHEMA.domainIncludes, "onto.domain_includes"),
+          (RDFS.range, "onto.range"), (SCHEMA.rangeIncludes, "onto.range_includes"))
 
+
+def term(graph: Graph, namer: Namer, node: URIRef) -> Term:
+    rows = [(key, [namer.value(o) for o in sorted(graph.objects(node, prop))]) for prop, key in AXIOMS]
     return Term(anchor=str(node)[len(str(MPSC)):], iri=str(node), label=namer.label(node),
-                comment=prose(graph, node, namer.lang),
-                broader=values(RDFS.subClassOf, RDFS.subPropertyOf),
-                domain=values(RDFS.domain, SCHEMA.domainIncludes),
-                range=values(RDFS.range, SCHEMA.rangeIncludes))
+                comment=prose(graph, node, namer.lang), rows=[(key, values) for key, values in rows if values])
 
 
 # What the W3C's recipes for publishing vocabularies and LOV ask a vocabulary's documentation to show besides its
