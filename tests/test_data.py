@@ -985,6 +985,26 @@ def test_every_amount_is_a_statement_rated_as_its_sources_allow(programme):
     assert rated["https://w3id.org/mpsc/id/round/2021"] == "uncertain"
 
 
+def test_every_body_taking_part_is_rated_and_cites_the_programmes_sources(programme):
+    """A reverse fact audit: the collector's "Süderbrarup" (a project the Amt Süderbrarup runs, its own note says)
+    gave the Gemeinde, which takes part in no project, its sources and rating, while the grantee cited the register
+    alone; Heidelberg and the Rhein-Neckar-Kreis, members by a partner row, had no rating."""
+    register = "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
+    bodies = values(programme, f"""SELECT ?body (COUNT(DISTINCT ?c) AS ?rated) (COUNT(DISTINCT ?s) AS ?cited) WHERE {{
+          {{ ?project mpsc:grantee ?body }} UNION {{ ?project mpsc:grantee/org:hasMember ?body }}
+          ?project a mpsc:ModelProject .
+          OPTIONAL {{ ?body mpsc:confidence ?c }}
+          OPTIONAL {{ ?body dcterms:source ?s FILTER(?s != <{register}>) }} }} GROUP BY ?body""")
+    assert len(bodies) > 100
+    assert [body for body, rated, cited in bodies if int(rated) != 1 or int(cited) == 0] == []
+    amt = "https://w3id.org/mpsc/id/municipal-association/010595974"
+    assert values(programme, f"SELECT ?note WHERE {{ <{amt}> skos:note ?note }}")[0][0].startswith(
+        "project is run by the Amt Süderbrarup")
+    assert not programme.query("ASK { <https://w3id.org/mpsc/id/municipality/01059083> ?p ?o }")  # the register's
+    olpe = values(programme, """SELECT ?note WHERE { ?olpe rdfs:label "Olpe"@de ; skos:note ?note }""")
+    assert olpe == [("represents Kreis Olpe",)]
+
+
 def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
     """A fact audit: the types of associations (Amt, Samtgemeinde, …) and the state's, which have no text code,
     cited no source, though their German names are the register's own; the categories' English labels, which no

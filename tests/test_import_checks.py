@@ -192,6 +192,20 @@ def test_an_identifier_of_the_data_is_not_lost_without_being_retired(root):
         "sources/curation/retired.csv retires organisation/never-published, which data/ never had"]
 
 
+def test_a_register_place_that_no_longer_takes_part_is_kept_by_the_register(root):
+    """A reverse fact audit moved the collector's "Süderbrarup" from the Gemeinde to the Amt that runs the project:
+    the Gemeinde's IRI leaves the programme's data, and stays in the register's (data/reference/), so nothing is
+    lost and nothing need be retired."""
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    edit(root, "sources/curation/bodies.csv", "Aerzen,", 'Aerzen,municipality,03252008,"Salzhemmendorf, Flecken",'
+                                                         "Niedersachsen")
+    aerzen = "<https://w3id.org/mpsc/id/municipality/03252001>"
+    assert aerzen in (root / "data/programme/bodies.ttl").read_text(encoding="utf-8")
+    write_programme(root, root / "data")
+    assert aerzen not in (root / "data/programme/bodies.ttl").read_text(encoding="utf-8")
+    assert aerzen + " a mpsc:Municipality" in (root / "data/reference/municipalities.ttl").read_text(encoding="utf-8")
+
+
 def test_a_body_whose_state_is_not_the_registers_is_refused(root):
     line = edit(root, "sources/curation/bodies.csv", "Bamberg,", "Bamberg,municipality,09461000,Bamberg,Bavaria")
     assert f"sources/curation/bodies.csv:{line}: Bamberg: the register puts 09461000 in Bayern, this row in " \

@@ -96,16 +96,24 @@ def kept_identifiers(folder: Path, graphs: dict[str, Graph]) -> list[str]:
     files = sorted(folder.glob("*.ttl"))
     if not files:  # a first import: nothing was published yet
         return []
-    before = {q.subject.value for path in files for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-              if isinstance(q.subject, ox.NamedNode)}
+    before = _subjects(files)
     after = {str(s) for graph in graphs.values() for s in graph.subjects(unique=True) if isinstance(s, URIRef)}
     ours = lambda iri: iri.startswith(str(ID)) and "#" not in iri  # noqa: E731 - documents' identifiers only
+    lost = sorted(filter(ours, before - after))
+    if lost:  # a register place no longer taking part stays in the reference layer (data/reference/)
+        lost = sorted(set(lost) - _subjects(sorted((folder.parent / "reference").glob("*.ttl"))))
     retired_now = {str(s) for s in graphs["retired.ttl"].subjects(unique=True)}
     return ([f"{iris.path_of(iri)} is in data/ but no longer in the sources: keep its name, give the name it has now as "
              "another name (sources/curation/organisations.csv for an organisation), or retire it with its successor "
-             "(sources/curation/retired.csv)" for iri in sorted(filter(ours, before - after))]
+             "(sources/curation/retired.csv)" for iri in lost]
             + [f"sources/curation/retired.csv retires {iris.path_of(iri)}, which data/ never had" for iri in
                sorted(retired_now - before)])
+
+
+def _subjects(files: list[Path]) -> set[str]:
+    """The IRIs the Turtle files say something about."""
+    return {q.subject.value for path in files for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            if isinstance(q.subject, ox.NamedNode)}
 
 
 def reference_layer(root: Path) -> dict[str, Graph]:

@@ -5,6 +5,8 @@ cannot be resolved is reported, never filled in.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
@@ -69,9 +71,16 @@ class ProgrammeImporter:
                 graph.add((iri, DCTERMS.source, source))
             if entity.get("confidence"):
                 graph.add((iri, MPSC.confidence, CONFIDENCE[entity["confidence"]]))
-        for project in self.sources.projects:  # members that only a partner row names cite that row
+            if entity.get("notes"):  # the collector's notes on its part ("represents Kreis Olpe"): a note
+                graph.add((iri, SKOS.note, Literal(clean_note(entity["notes"]), lang="en")))
+        joined = defaultdict(list)  # members that only a partner row names cite that row, and are as sure as it
+        for project in self.sources.projects:
             for name, row in self.joined_members(project["slug"]):
-                add_sources(graph, self.body_iri(name), [row])
+                joined[self.body_iri(name)].append(row)
+        for body, rows in joined.items():
+            add_sources(graph, body, rows)
+            if (body, MPSC.confidence, None) not in graph:  # a reverse fact audit: Heidelberg's had none
+                graph.add((body, MPSC.confidence, CONFIDENCE[weakest(rows)]))
         return graph
 
     def _add_register_body(self, graph: Graph, name: str, row: dict) -> None:
