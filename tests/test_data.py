@@ -1005,6 +1005,17 @@ def test_every_body_taking_part_is_rated_and_cites_the_programmes_sources(progra
     assert olpe == [("represents Kreis Olpe",)]
 
 
+def test_a_strategy_titles_remark_stays_in_a_note(programme):
+    """A reverse fact audit: the remark in brackets after a strategy's title went, and with it other names of the
+    documents ("HI 2030: Das resiliente Hildesheim der Zukunft", "Kasseler Smart-City-Strategie") found nowhere."""
+    notes = dict(values(programme, """SELECT ?strategy ?note WHERE { ?strategy a mpsc:SmartCityStrategy ;
+          skos:note ?note FILTER(STRSTARTS(?note, "the title as the collector wrote it")) }"""))
+    strategy = "https://w3id.org/mpsc/id/strategy/"
+    assert len(notes) >= 21 and "'HI 2030: Das resiliente Hildesheim der Zukunft'" in notes[strategy + "hildesheim"]
+    assert "Kasseler Smart-City-Strategie" in notes[strategy + "kassel"]
+    assert strategy + "halle-saale" not in notes  # "Halle (Saale)" is the name, no remark
+
+
 def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
     """A fact audit: the types of associations (Amt, Samtgemeinde, …) and the state's, which have no text code,
     cited no source, though their German names are the register's own; the categories' English labels, which no

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from .. import iris
 from ..namespaces import MPSC, SCHEMA
@@ -126,8 +126,10 @@ class CourseImporter:
     # --- strategy -------------------------------------------------------------------------------
     def _strategy(self, graph: Graph, project: URIRef, table_row: dict, rows: list[dict]) -> None:
         """The strategy document with title, year, date of adoption, addresses and language. The collector's remark
-        in brackets after the title goes, but not brackets of the project's own name: "Halle (Saale)" (a data
-        audit found "Smart-City-Strategie Halle")."""
+        in brackets after the title goes from the title, but not brackets of the project's own name: "Halle (Saale)"
+        (a data audit found "Smart-City-Strategie Halle"); the cell as the collector wrote it stays as a note, since
+        the remark mixes other names of the document ("HI 2030: …", "hoferLand.digital") with the collector's
+        words (a reverse fact audit found 21 such remarks nowhere in the graph)."""
         title = best(project_rows(rows, "strategy_title"))
         if title is None:
             return
@@ -138,6 +140,9 @@ class CourseImporter:
         graph.add((iri, RDF.type, MPSC.SmartCityStrategy))
         graph.add((iri, RDFS.label, name))
         graph.add((iri, DCTERMS.title, name))
+        if str(name) != title["value"]:
+            graph.add((iri, SKOS.note, Literal(f"the title as the collector wrote it, remark included: {title['value']}",
+                                               lang="en")))
         graph.add((iri, DCTERMS.language, GERMAN))  # the language of the title the source gives
         used = [("title", title)]
         year = best(project_rows(rows, "strategy_year"))
