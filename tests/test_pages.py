@@ -660,6 +660,18 @@ def test_pages_name_assets_by_version_which_caches_keep_for_a_year(base_url):
     assert fetch(f"{base_url}static/{chunk}")[1]["Cache-Control"] == FOR_A_YEAR
 
 
+def test_the_query_form_is_cached_and_validated_as_pages_are(base_url):
+    """A review over a slow mobile network: the form (119 KB, 68 KB of it the editor's vocabulary and examples)
+    carried no validator and went again at every visit."""
+    status, headers, _ = fetch(base_url + "sparql", "text/html")
+    assert status == 200 and headers["Cache-Control"] == "public, max-age=300" and headers["ETag"]
+    assert {"accept", "accept-language"} <= vary(headers)
+    assert fetch(base_url + "sparql", "text/html", headers={"If-None-Match": headers["ETag"]})[0] == 304
+    example = fetch(base_url + "sparql?example=large-municipalities", "text/html")[1]["ETag"]
+    english = fetch(base_url + "sparql", "text/html", headers={"Accept-Language": "en"})[1]["ETag"]
+    assert len({headers["ETag"], example, english}) == 3
+
+
 def test_a_results_page_runs_its_tables_script_before_the_editors(base_url):
     """A review over a slow mobile network: module scripts run in document order, and the results' sortable table
     and map (views.js, 2 KB) waited for the editor's 500 KB: table sorting was ready after 16 s."""

@@ -257,7 +257,7 @@ def describe() -> Response:
 
 
 def query_form(fmt: Format) -> Response:
-    return sparql_pages.form_page(sparql_pages.example_query(request.args.get("example")))
+    return sparql_pages.form(request.args.get("example"))
 
 
 def service_description_answer(fmt: Format) -> Response:

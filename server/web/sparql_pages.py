@@ -33,7 +33,7 @@ from .i18n import message, other_tag, preferred, term_label
 from .links import Linker, web_link
 from .maps import GEOJSON
 from .params import MOST_PAGES, whole_number
-from .site import reader, render_page
+from .site import page_tag, reader, render_page
 
 HTML_ROWS = 1000
 DEFAULT_QUERY = """PREFIX mpsc: <https://w3id.org/mpsc/ontology#>
@@ -83,6 +83,14 @@ def page_values(query: str) -> dict:
             "prefixes": PREDEFINED,
             "examples": found, "run_url": run_url, "method": "get" if link_fits(permalink(query)) else "post",
             "editor": sparql_editor.config(lang, link, endpoint, found)}
+
+
+def form(key: str | None) -> Response:
+    """The query form (with the example `key`), cached and validated as pages are: it depends on the release, the
+    URL, the language and the settings (`page_tag`), and on the examples read from the project's queries/ folder,
+    whose text is part of its tag. A review over a slow mobile network: its 119 KB went again at every visit."""
+    shown = examples(get_settings().root / "queries")
+    return responses.conditional(page_tag("form", *(e.query for e in shown)), lambda: form_page(example_query(key)))
 
 
 def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
