@@ -205,6 +205,23 @@ def test_documents_carry_fair_signposting(base_url):
     assert '<link rel="cite-as" href="https://w3id.org/mpsc/ontology">' in fetch(f"{base_url}ontology", "text/html")[2].decode()
 
 
+def test_the_landing_page_signposts_the_downloads_and_each_download_its_dataset_and_licence(base_url, release):
+    """An F-UJI review: the landing page named no download (`item`) and was an AboutPage only; the files sent no
+    `Link` at all."""
+    for page in ("", "doc/dataset"):
+        headers = fetch(base_url + page, "text/html")[1]
+        links = set(re.findall(r'<([^>]+)>; rel="([^"]+)"(?:; type="([^"]+)")?', headers["Link"]))
+        assert ("https://schema.org/Dataset", "type", "") in links, page
+        assert {(url, kind) for url, rel, kind in links if rel == "item"} == {
+            (f"{base_url}dumps/{entry['name']}", entry["media_type"]) for entry in release.files}, page
+    for name, licence in (("mpsc.ttl", "https://creativecommons.org/licenses/by/4.0/"),
+                          ("reference.nt.gz", "https://www.govdata.de/dl-de/by-2-0")):
+        for path in (f"dumps/{name}", f"dumps/{release.version}/{name}"):
+            headers = fetch(base_url + path, method="HEAD")[1]
+            assert {v.strip() for v in headers["Link"].split(",")} == {
+                f'<{base_url}doc/dataset>; rel="collection"', f'<{licence}>; rel="license"'}, path
+
+
 def test_unacceptable_type_is_406_naming_the_offered_types(base_url):
     status, headers, body = fetch(f"{base_url}doc/project/bamberg", "image/png")
     assert status == 406

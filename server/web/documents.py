@@ -13,10 +13,10 @@ from flask import Response
 from rdflib import Literal
 
 from .. import iris, queries
-from ..build.licences import LICENCES_BY_IRI, Licence
+from ..build.licences import LICENCES, LICENCES_BY_IRI, Licence
 from ..formats import HTML, JSONLD, NTRIPLES, TURTLE, Format
 from ..rdfio import parse_sorted, serialize_sorted
-from . import get_store, per_release
+from . import get_store, per_release, served_release
 from ..jsonld import EXPANDED
 from .conneg import wants_expanded_jsonld
 from .links import DOCUMENT_FORMATS, to_uri
@@ -26,6 +26,7 @@ from .site import reader
 Signpost = tuple[str, str, str]  # target URL, relation, media type ("" for none)
 DESCRIBED_BY = (TURTLE, JSONLD)  # the descriptions an HTML page signposts (F-UJI reads these two)
 PAGE_TYPE = "https://schema.org/AboutPage"  # what a resource's page is, to Signposting's `type`
+DATASET_TYPE = "https://schema.org/Dataset"  # and what the dataset's landing page is about, besides
 
 
 def link_header(alternates: list[tuple[Format, str]], signposted: list[Signpost] = ()) -> str:
@@ -78,9 +79,22 @@ def signposts(iri: str, fmt: Format) -> list[Signpost]:
     if fmt is HTML:
         posts += [(link.document(iri, f), "describedby", f.media_type) for f in DESCRIBED_BY]
         posts.append((PAGE_TYPE, "type", ""))
+        if iri == dataset:  # the landing page: what it is about, and its downloads (an F-UJI review found none)
+            posts.append((DATASET_TYPE, "type", ""))
+            release = served_release()
+            posts += [(link.url(f"dumps/{entry['name']}"), "item", entry.get("media_type", ""))
+                      for entry in (release.files if release else ())]
     else:
         posts.append((link.resource(iri), "describes", HTML.media_type))
     return posts
+
+
+def file_signposts(entry: dict) -> list[Signpost]:
+    """FAIR Signposting for a file of a release (`entry` of its manifest): the dataset it belongs to (`collection`)
+    and its licence by its text (`license`); an F-UJI review found the downloads sent no Link."""
+    _, link = reader()
+    licence = LICENCES.get(entry.get("licence", ""))
+    return [(link.resource(str(iris.dataset())), "collection", "")] + ([(licence.url, "license", "")] if licence else [])
 
 
 def alternates(iri: str, served: Format, offered=DOCUMENT_FORMATS) -> list[tuple[Format, str]]:

@@ -24,6 +24,7 @@ from ..namespaces import METADATA_GRAPH
 from ..build.release import (CHANGES, CHECKSUMS, DATASET_FILE, MANIFEST, NOTES, SEARCH_INDEX, Release, read_checksums,
                              sha256)
 from . import get_releases, per_release, responses, served_release
+from .documents import file_signposts, link_header
 from .site import missing, page_tag, reader, render_page
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,10 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
     digest = entry["sha256"] if entry else own_digests(release)[name]
     media_type = (entry["media_type"] if entry else TURTLE.media_type if name in release.ontology_files
                   else OWN_FILES[name])
-    return send_file(path, mimetype=media_type, conditional=True, etag=digest, max_age=max_age)
+    sent = send_file(path, mimetype=media_type, conditional=True, etag=digest, max_age=max_age)
+    if entry:  # a file of the data, not one about the release
+        sent.headers["Link"] = link_header([], file_signposts(entry))
+    return sent
 
 
 def own_digests(release: Release) -> dict[str, str]:
