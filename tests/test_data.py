@@ -1016,6 +1016,17 @@ def test_a_strategy_titles_remark_stays_in_a_note(programme):
     assert strategy + "halle-saale" not in notes  # "Halle (Saale)" is the name, no remark
 
 
+def test_the_german_of_an_english_title_row_is_another_name_of_the_project(programme):
+    """A reverse fact audit: the German of the rows that give a project's English title was read by no importer;
+    Berlin's full title and Dresden's "IQ Dresden" were nowhere. Where it is the English text again (Connected Urban
+    Twins) or the curated title (Potsdam), nothing is added."""
+    names = dict(values(programme, """SELECT ?project ?name WHERE { ?s rdf:subject ?project ;
+          rdf:predicate schema:alternateName ; rdf:object ?name ; mpsc:confidence ?c }"""))
+    project = "https://w3id.org/mpsc/id/project/"
+    assert names == {project + "berlin": "Berlin lebenswert smart – Die Stadt lebenswert und menschengerecht "
+                                         "digitalisieren", project + "dresden": "IQ Dresden"}
+
+
 def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
     """A fact audit: the types of associations (Amt, Samtgemeinde, …) and the state's, which have no text code,
     cited no source, though their German names are the register's own; the categories' English labels, which no

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from .. import iris
-from ..namespaces import ADMS, MPSC
+from ..namespaces import ADMS, MPSC, SCHEMA
 from .organisations import Organisations
 from .provenance import add_sources, cite, sourced
 from .sources import Sources, split_list
@@ -46,11 +46,20 @@ class MeasureImporter:
                 elif row["kind"] == "focus":
                     self._focus(measures, project, row)
                 elif row["kind"] == "title_en":
-                    sourced(measures, project, MPSC.title, Literal(row["value_en"], lang="en"), "title-en", [row])
+                    self._titles(measures, project, slug, row)
                 elif row["kind"] == "partner":
                     self._partners(partners, project, slug, row)
         self._reuse(measures)
         return {"measures.ttl": measures, "partners.ttl": partners}
+
+    def _titles(self, graph: Graph, project: URIRef, slug: str, row: dict) -> None:
+        """The project's English title, and the row's German where it is another name than the English one and the
+        curated title: Berlin's full title ("… – Die Stadt lebenswert und menschengerecht digitalisieren") and
+        Dresden's "IQ Dresden" were read by no importer (a reverse fact audit)."""
+        sourced(graph, project, MPSC.title, Literal(row["value_en"], lang="en"), "title-en", [row])
+        german = row["value_de"]
+        if german and german not in (row["value_en"], self.sources.project_curation[slug]["title_de"]):
+            sourced(graph, project, SCHEMA.alternateName, Literal(german, lang="de"), "alternate-name-de", [row])
 
     def _measure(self, graph: Graph, project: URIRef, slug: str, row: dict) -> None:
         iri = iris.measure(slug, row["number"])
