@@ -1,6 +1,7 @@
 """The published facts: counts the programme announced, resolution against the register, sources."""
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -1025,6 +1026,16 @@ def test_the_german_of_an_english_title_row_is_another_name_of_the_project(progr
     project = "https://w3id.org/mpsc/id/project/"
     assert names == {project + "berlin": "Berlin lebenswert smart – Die Stadt lebenswert und menschengerecht "
                                          "digitalisieren", project + "dresden": "IQ Dresden"}
+
+
+def test_the_programme_cites_the_pages_of_every_name_it_has(programme):
+    """A reverse fact audit: "Smart Cities pilot projects" was published, and the page it was read from cited
+    nowhere."""
+    with open(ROOT / "sources" / "mpsc" / "programme.csv", encoding="utf-8", newline="") as table:
+        rows = [r for r in csv.DictReader(table) if r["subject"] == "programme" and r["field"].startswith(("name", "abbr"))]
+    cited = {s for (s,) in values(programme, "SELECT ?s WHERE { <https://w3id.org/mpsc/id/programme> dcterms:source ?s }")}
+    pages = {url.strip() for row in rows for url in row["source_url"].split(";") if url.strip()}
+    assert len(rows) >= 5 and pages <= cited, sorted(pages - cited)
 
 
 def test_every_unit_type_named_as_the_register_names_it_cites_the_register(programme):
