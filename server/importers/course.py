@@ -17,7 +17,7 @@ from .. import iris
 from ..namespaces import MPSC, SCHEMA
 from .figures import KIND_LABELS, add_figure, amount_labels
 from .provenance import cite, sourced, weakest
-from .sources import Sources, best, date_literal, strip_parenthetical
+from .sources import Sources, best, clean_note, date_literal, strip_parenthetical
 
 ROUND_LEVEL = "ROUND-LEVEL"
 PHASES = {"strategy-first", "direct-implementation"}
@@ -74,6 +74,7 @@ class CourseImporter:
             self._status_and_homepage(course, iri, rows, project)
             self._strategy(strategies, iri, project, rows)
             self._figures(funding, iri, slug, rows)
+            self._extension_offer(course, project, rows)
         self._check_curation()
         return {"course.ttl": course, "strategies.ttl": strategies, "funding.ttl": funding}
 
@@ -103,6 +104,19 @@ class CourseImporter:
                                (MPSC.extendedEndDate, "extended-end-date", extended)):
             if row is not None:
                 self._dated(graph, project, prop, key, row)
+
+    def _extension_offer(self, graph: Graph, table_row: dict, rows: list[dict]) -> None:
+        """An extension the programme offered every project of a round (the ROUND-LEVEL rows of `end_date_extended`),
+        on the round, in our words: no project's extension, and so not published on any (a reverse fact audit found
+        the offer itself nowhere). Said once, from the first project's row; every such row names the same page."""
+        round_iri = iris.round(table_row["year"])
+        for row in round_rows(rows, "end_date_extended")[:1]:
+            if (round_iri, SKOS.note, None) in graph:
+                continue
+            text = (f"The programme offered every project of this round a cost-neutral extension of its runtime "
+                    f"to {row['value']}; a project's own extension, where a source states one, is on the project.")
+            sourced(graph, round_iri, SKOS.note, Literal(text, lang="en"), "extension-offer", [row],
+                    note=f"our wording of the course table's round-level rows: {clean_note(row['note'])}")
 
     def _dated(self, graph: Graph, subject: URIRef, prop: URIRef, key: str, row: dict) -> None:
         value = date_literal(row["value"])
