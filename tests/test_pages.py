@@ -660,6 +660,21 @@ def test_pages_name_assets_by_version_which_caches_keep_for_a_year(base_url):
     assert fetch(f"{base_url}static/{chunk}")[1]["Cache-Control"] == FOR_A_YEAR
 
 
+def test_the_landing_page_describes_the_dataset_for_dataset_search(base_url):
+    """An F-UJI review: the catalogue names the start page the dataset's landing page, and it had no schema.org
+    JSON-LD (the dataset's page had), where dataset search engines read it."""
+    for query, lang in (("", "de"), ("?lang=en", "en")):
+        page = fetch(base_url + query, "text/html")[2].decode()
+        found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert len(found) == 1, query
+        dataset = json.loads(found[0])
+        own = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>',
+                                    fetch(f"{base_url}doc/dataset{query}", "text/html")[2].decode(), re.S)[0])
+        assert dataset == {**own, "url": base_url + query}, query
+        assert dataset["@type"] == "Dataset" and dataset["@id"] == "https://w3id.org/mpsc/id/dataset"
+        assert dataset["distribution"] and dataset["license"] and dataset["inLanguage"]
+
+
 def test_the_query_form_is_cached_and_validated_as_pages_are(base_url):
     """A review over a slow mobile network: the form (119 KB, 68 KB of it the editor's vocabulary and examples)
     carried no validator and went again at every visit."""

@@ -21,6 +21,7 @@ from ..queries import FACETS, facet_key
 from ..sparql.examples import examples
 from . import get_settings, per_release, responses, served_release
 from .documents import link_header, signposts
+from .resources import dataset_schema
 from .i18n import message, other_tag, preferred
 from . import maps
 from .site import conditional_page, missing, page_tag, reader, render_page
@@ -43,7 +44,8 @@ def home() -> Response:
     posts = signposts(str(iris.dataset()), HTML)
     response = render_page("index.html", facets=facets, totals={k: int(v) for k, v in totals.items()},
                            release=release, triples=release.manifest.get("triples") if release else None,
-                           examples=examples(get_settings().root / "queries"), signposted=posts)
+                           examples=examples(get_settings().root / "queries"), signposted=posts,
+                           schema=dataset_schema())
     response.headers["Link"] = link_header([], posts)
     return response
 

@@ -274,18 +274,38 @@ def namer(graph: Graph, page: str = "") -> Namer:
     return Namer(graph, lang, link, labels, page)
 
 
-def resource_page(iri: str, fmt: Format = HTML) -> Response:
-    """The HTML page of `iri`; long lists of incoming links are sampled (BACKLINKS_SHOWN per property)."""
+def page_of(iri: str) -> tuple[Graph, Namer, Page] | None:
+    """The graph, names and page model of `iri`'s page; None where the store says nothing about it. Long lists of
+    incoming links are sampled (BACKLINKS_SHOWN per property)."""
     try:
         totals = {str(r["p"]): int(r["n"]) for r in get_store().select(queries.incoming_counts(iri))}
     except ValueError:
-        return not_found(fmt=HTML, details={"iri": iri})
+        return None
     sparql = description_query(iri, {p: BACKLINKS_SHOWN for p in totals})
     graph = get_store().construct(sparql) if sparql else Graph()
     if (URIRef(iri), None, None) not in graph:
-        return not_found(fmt=HTML, details={"iri": iri})
+        return None
     names = namer(graph, iri)
-    page = build_page(graph, iri, names, totals)
+    return graph, names, build_page(graph, iri, names, totals)
+
+
+def dataset_schema() -> dict | None:
+    """The dataset's schema.org JSON-LD, for the start page too, as the URL of this request (`page_versions`): the
+    catalogue names the start page the dataset's landing page, where dataset search engines read it (an F-UJI
+    review found none there)."""
+    found = page_of(str(iris.dataset()))
+    if found is None:
+        return None
+    graph, names, page = found
+    return schema_org(graph, page, names, page_versions()[names.lang])
+
+
+def resource_page(iri: str, fmt: Format = HTML) -> Response:
+    """The HTML page of `iri` (`page_of`)."""
+    found = page_of(iri)
+    if found is None:
+        return not_found(fmt=HTML, details={"iri": iri})
+    graph, names, page = found
     page.projects_here, page.projects_list = projects_here(graph, iri, page, names)
     page.projects_above = projects_above(graph, iri, page, names)
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
