@@ -1005,6 +1005,9 @@ def test_every_body_taking_part_is_rated_and_cites_the_programmes_sources(progra
     assert not programme.query("ASK { <https://w3id.org/mpsc/id/municipality/01059083> ?p ?o }")  # the register's
     olpe = values(programme, """SELECT ?note WHERE { ?olpe rdfs:label "Olpe"@de ; skos:note ?note }""")
     assert olpe == [("represents Kreis Olpe",)]
+    # a review: the collector's "(second pass)" says when, not what; Leipzig's note is on a source's error
+    notes = values(programme, "SELECT ?note WHERE { ?body mpsc:confidence ?c ; skos:note ?note }")
+    assert notes and not [note for (note,) in notes if "pass)" in note or "copy error" in note]
 
 
 def test_a_strategy_titles_remark_stays_in_a_note(programme):

@@ -711,3 +711,19 @@ def test_assets_are_gzipped_for_a_client_that_takes_gzip(base_url, path):
     assert again[0] == 304 and again[2] == b""
     part = fetch(url, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
     assert part[0] == 206 and part[2] == body[:100] and part[1]["Content-Encoding"] == "gzip"
+    # a range beyond the gzip bytes but within the file's, for the file's tag: the whole twin (a review: 416)
+    beyond = fetch(url, headers={"Accept-Encoding": "gzip", "Range": f"bytes={len(body) + 1}-",
+                                 "If-Range": plain[1]["ETag"]})
+    assert beyond[0] == 200 and beyond[2] == body
+
+
+def test_the_examples_keys_and_texts_are_part_of_a_pages_tag(tmp_path):
+    """A review: the form's tag named the examples' texts, not their keys, which its links use."""
+    from server.sparql import examples
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.rq").write_text("ASK {}", encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.rq").write_text("ASK {}", encoding="utf-8")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "one.rq").write_text("ASK { ?s ?p ?o }", encoding="utf-8")
+    assert len({examples.digest(tmp_path / name) for name in "abc"}) == 3

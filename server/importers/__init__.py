@@ -5,6 +5,7 @@ importers and fails if a file in `data/` no longer matches its sources.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -83,16 +84,17 @@ def write_programme(root: Path, data_dir: Path) -> None:
     """Regenerate `data/programme/*.ttl`; SourceError, and nothing written, for a cell no rule admits (checks.py)
     or a problem met while resolving the sources (a register name that is not the curated one, say)."""
     graphs, problems = programme_graphs(root)
-    problems += kept_identifiers(data_dir / "programme", graphs)
+    problems += kept_identifiers(data_dir / "programme", graphs, lambda: registered(root))
     if problems:
         raise SourceError("\n".join(problems))
     write_graphs(graphs, data_dir / "programme")
 
 
-def kept_identifiers(folder: Path, graphs: dict[str, Graph]) -> list[str]:
+def kept_identifiers(folder: Path, graphs: dict[str, Graph], still_registered: Callable[[], set[str]]) -> list[str]:
     """Identifiers the data in `folder` has that `graphs` would lose without retiring them, and retired ones the data
     never had: identifiers are kept (README, "URLs and pages"; a contributor's re-test: renaming a partner dropped
-    its organisation's IRI without a word)."""
+    its organisation's IRI without a word). A register unit that no longer takes part is not lost while the
+    register has it (`still_registered`, asked only then): the reference layer describes it."""
     files = sorted(folder.glob("*.ttl"))
     if not files:  # a first import: nothing was published yet
         return []
@@ -100,8 +102,8 @@ def kept_identifiers(folder: Path, graphs: dict[str, Graph]) -> list[str]:
     after = {str(s) for graph in graphs.values() for s in graph.subjects(unique=True) if isinstance(s, URIRef)}
     ours = lambda iri: iri.startswith(str(ID)) and "#" not in iri  # noqa: E731 - documents' identifiers only
     lost = sorted(filter(ours, before - after))
-    if lost:  # a register place no longer taking part stays in the reference layer (data/reference/)
-        lost = sorted(set(lost) - _subjects(sorted((folder.parent / "reference").glob("*.ttl"))))
+    if lost:  # a place that no longer takes part stays in the reference layer, if the register has it still
+        lost = sorted(set(lost) - still_registered())
     retired_now = {str(s) for s in graphs["retired.ttl"].subjects(unique=True)}
     return ([f"{iris.path_of(iri)} is in data/ but no longer in the sources: keep its name, give the name it has now as "
              "another name (sources/curation/organisations.csv for an organisation), or retire it with its successor "
@@ -114,6 +116,14 @@ def _subjects(files: list[Path]) -> set[str]:
     """The IRIs the Turtle files say something about."""
     return {q.subject.value for path in files for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
             if isinstance(q.subject, ox.NamedNode)}
+
+
+def registered(root: Path) -> set[str]:
+    """The IRIs of every unit of the register in `root`'s sources, which the reference layer will describe (read
+    from the sources, not from data/reference/, which `mpsc import` writes after the programme: a review found a
+    merged municipality lost without a word when the old layer was asked)."""
+    register = load_register(root / "sources" / "reference")
+    return {str(iris.unit(level, unit.key)) for level in iris.LEVEL_PATHS for unit in register.of_level(level)}
 
 
 def reference_layer(root: Path) -> dict[str, Graph]:

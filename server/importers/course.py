@@ -64,6 +64,7 @@ class CourseImporter:
 
     def graphs(self) -> dict[str, Graph]:
         course, strategies, funding = Graph(), Graph(), Graph()
+        offers: dict[str, list[dict]] = {}  # the round-level extension rows of each round's projects
         for project in self.sources.projects:
             slug = project["slug"]
             # each row with our correction of its confidence (sources/curation/corrections.csv)
@@ -74,7 +75,9 @@ class CourseImporter:
             self._status_and_homepage(course, iri, rows, project)
             self._strategy(strategies, iri, project, rows)
             self._figures(funding, iri, slug, rows)
-            self._extension_offer(course, project, rows)
+            offers.setdefault(project["year"], []).extend(round_rows(rows, "end_date_extended"))
+        for year, rows in sorted(offers.items()):
+            self._extension_offer(course, year, rows)
         self._check_curation()
         return {"course.ttl": course, "strategies.ttl": strategies, "funding.ttl": funding}
 
@@ -105,18 +108,22 @@ class CourseImporter:
             if row is not None:
                 self._dated(graph, project, prop, key, row)
 
-    def _extension_offer(self, graph: Graph, table_row: dict, rows: list[dict]) -> None:
+    def _extension_offer(self, graph: Graph, year: str, rows: list[dict]) -> None:
         """An extension the programme offered every project of a round (the ROUND-LEVEL rows of `end_date_extended`),
-        on the round, in our words: no project's extension, and so not published on any (a reverse fact audit found
-        the offer itself nowhere). Said once, from the first project's row; every such row names the same page."""
-        round_iri = iris.round(table_row["year"])
-        for row in round_rows(rows, "end_date_extended")[:1]:
-            if (round_iri, SKOS.note, None) in graph:
-                continue
-            text = (f"The programme offered every project of this round a cost-neutral extension of its runtime "
-                    f"to {row['value']}; a project's own extension, where a source states one, is on the project.")
-            sourced(graph, round_iri, SKOS.note, Literal(text, lang="en"), "extension-offer", [row],
-                    note=f"our wording of the course table's round-level rows: {clean_note(row['note'])}")
+        on the round, in our words: no project's extension, and so on none (a reverse fact audit found the offer
+        itself nowhere). Rows that disagree on the date are reported, not chosen among."""
+        if not rows:
+            return
+        dates = sorted({row["value"] for row in rows})
+        if len(dates) > 1:
+            self.problems.append(f"round {year}: its round-level extension rows disagree: {', '.join(dates)}")
+            return
+        text = (f"The programme offered every project of this round an extension of its runtime to {dates[0]}; a "
+                f"project's own extension, where a source states one, is on the project.")
+        said = "; ".join(dict.fromkeys(clean_note(row["note"]).removeprefix(ROUND_LEVEL + ":").split(";")[0].strip()
+                                       for row in rows))
+        sourced(graph, iris.round(year), SKOS.note, Literal(text, lang="en"), "extension-offer", rows,
+                note=f"our wording of the course table's round-level rows, which say: {said}")
 
     def _dated(self, graph: Graph, subject: URIRef, prop: URIRef, key: str, row: dict) -> None:
         value = date_literal(row["value"])
@@ -143,7 +150,7 @@ class CourseImporter:
         in brackets after the title goes from the title, but not brackets of the project's own name: "Halle (Saale)"
         (a data audit found "Smart-City-Strategie Halle"); the cell as the collector wrote it stays as a note, since
         the remark mixes other names of the document ("HI 2030: …", "hoferLand.digital") with the collector's
-        words (a reverse fact audit found 21 such remarks nowhere in the graph)."""
+        words (a reverse fact audit found 21 of the 29 remarks nowhere else in the graph)."""
         title = best(project_rows(rows, "strategy_title"))
         if title is None:
             return

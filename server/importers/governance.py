@@ -118,12 +118,13 @@ class GovernanceImporter:
     def _programme(self, graph: Graph) -> None:
         iri = iris.programme()
         names = [self.one("programme", f) for f in ("name", "name_en", "abbreviation", "name_long")]
-        names += self.rows("programme", "name_en_variant")  # cited too (a reverse fact audit: their pages were not)
+        variants = self.rows("programme", "name_en_variant")
         graph.add((iri, RDF.type, MPSC.FundingProgramme))
         graph.add((iri, RDFS.label, Literal(names[0]["value"], lang="de")))
         graph.add((iri, RDFS.label, Literal(names[1]["value"], lang="en")))
-        for row in names[2:]:
+        for row in [names[2], names[3], *variants]:
             graph.add((iri, SCHEMA.alternateName, Literal(row["value"], lang=row["lang"] or "de")))
+        add_sources(graph, iri, variants)  # cited, not rating the programme (a reverse fact audit: uncited)
         start, homepage = self.one("programme", "start_year"), self.one("programme", "official_website")
         graph.add((iri, SCHEMA.startDate, Literal(start["value"], datatype=XSD.gYear)))
         graph.add((iri, FOAF.homepage, URIRef(homepage["value"])))

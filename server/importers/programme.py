@@ -71,7 +71,8 @@ class ProgrammeImporter:
                 graph.add((iri, DCTERMS.source, source))
             if entity.get("confidence"):
                 graph.add((iri, MPSC.confidence, CONFIDENCE[entity["confidence"]]))
-            if entity.get("notes"):  # the collector's notes on its part ("represents Kreis Olpe"): a note
+            # the collector's notes on its part ("represents Kreis Olpe"): a note, unless it is about a source
+            if entity.get("notes") and not self.sources.left_out.drops("entities.csv", name, "notes", entity["notes"]):
                 graph.add((iri, SKOS.note, Literal(clean_note(entity["notes"]), lang="en")))
         joined = defaultdict(list)  # members that only a partner row names cite that row, and are as sure as it
         for project in self.sources.projects:

@@ -124,7 +124,9 @@ def strip_parenthetical(text: str) -> str:
 
 
 def clean_note(text: str) -> str:
-    """Turn the collector's '| 2nd pass:' markers into plain sentences."""
+    """Turn the collector's '| 2nd pass:' markers into plain sentences, and drop '(second pass)', which says when
+    the collector wrote a note, not what it says (a review found it on the bodies' notes)."""
+    text = re.sub(r"\s*\((first|second|third|fourth) pass\)", "", text)
     return re.sub(r"\s*\|\s*(\d)(st|nd|rd|th) pass:\s*", "; ", text).strip(" ;")
 
 
@@ -260,6 +262,13 @@ class LeftOut:
             else:
                 kept.append(row)
         return kept
+
+    def drops(self, table: str, key: str, field: str, value: str) -> bool:
+        """Whether an entry leaves out this one cell (a note about a source, not a fact of the row)."""
+        entry = (table, key, field, value)
+        if entry in self.entries:
+            self.used.add(entry)
+        return entry in self.entries
 
     def unmatched(self) -> list[str]:
         return [f"left-out.csv names no source row: {key}" for key in sorted(set(self.entries) - self.used)]

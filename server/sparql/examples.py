@@ -7,6 +7,8 @@ request, so they are read once per process: edits to queries/ show after a resta
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +51,18 @@ def headed(key: str, text: str) -> Example:
     header = {(field, lang or "en"): value for field, lang, value in _HEADER.findall(text)}
     return Example(key, *({lang: value for (name, lang), value in header.items() if name == field}
                           for field in ("title", "description")), text)
+
+
+def digest(folder: Path) -> str:
+    """The examples in `folder` as one value, for the ETags of the pages that list or link them (`site.page_tag`):
+    their keys and texts, since a page links each by its key (a review: the form's tag named the texts alone)."""
+    return _digest(Path(folder))
+
+
+@cache
+def _digest(folder: Path) -> str:
+    pairs = sorted((key, example.query) for key, example in _by_key(folder).items())
+    return hashlib.sha256(json.dumps(pairs).encode("utf-8")).hexdigest()[:16]
 
 
 @cache

@@ -15,16 +15,18 @@ static export's nginx answers from its gzip twins: a review over a slow mobile n
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import io
+import mimetypes
+import os
 import re
 from pathlib import Path
 
 from flask import Flask, Response, request, send_file
+from werkzeug.security import safe_join
 
 from . import responses
-from .hooks import GZIP_MIN_BYTES, compressible, takes_gzip
+from .hooks import GZIP_MIN_BYTES, compressible, gzip_twin, takes_gzip
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CONTENT_NAMED = re.compile(r"-[0-9A-Z]{8}\.js$")  # esbuild's chunk names, [name]-[hash] (server/static/workbench)
@@ -61,39 +63,42 @@ def immutable_keys() -> list[str]:
 @functools.lru_cache(maxsize=64)
 def twin(path: str, version_of: str) -> bytes:
     """The gzip encoding of asset `path` as it is at `version_of` (the key: a changed file is another entry)."""
-    return gzip.compress((STATIC / path).read_bytes(), compresslevel=9, mtime=0)
+    return gzip_twin((STATIC / path).read_bytes())
 
 
-def gzipped(path: str, plain: Response) -> Response | None:
-    """The asset gzipped, with its own strong ETag and the conditions and ranges of the request evaluated on it,
-    where it is worth compressing; else None. Both answers vary on Accept-Encoding."""
-    if plain.status_code not in (200, 206, 304, 412, 416) or not compressible(plain.mimetype or ""):
-        return None
-    if (STATIC / path).stat().st_size < GZIP_MIN_BYTES:
-        return None
-    plain.vary.add("Accept-Encoding")
-    if not takes_gzip(request.headers.get("Accept-Encoding")):
-        return None
+def worth_gzip(path: str) -> bool:
+    """Whether asset `path` (relative to server/static/; not checked here) is answered gzipped to a client that
+    takes gzip: an existing compressible file of GZIP_MIN_BYTES or more."""
+    file = safe_join(str(STATIC), path)
+    mimetype = mimetypes.guess_type(path)[0] or ""
+    return (file is not None and os.path.isfile(file) and compressible(mimetype)
+            and os.path.getsize(file) >= GZIP_MIN_BYTES)
+
+
+def gzip_answer(path: str) -> Response:
+    """Asset `path` gzipped, with a strong ETag of its own; the request's conditions and ranges are evaluated on these
+    bytes (If-Range with the plain file's tag gets the whole of them)."""
     current = version(path)
-    answer = send_file(io.BytesIO(twin(path, current)), mimetype=plain.mimetype, etag=f"{current}-gzip",
-                       last_modified=plain.last_modified, conditional=True, max_age=None)
+    answer = send_file(io.BytesIO(twin(path, current)), download_name=Path(path).name, etag=f"{current}-gzip",
+                       last_modified=(STATIC / path).stat().st_mtime, conditional=True, max_age=None)
     answer.headers["Content-Encoding"] = "gzip"
-    answer.headers["Content-Disposition"] = plain.headers.get("Content-Disposition", "")
-    answer.vary.add("Accept-Encoding")
-    plain.close()
     return answer
 
 
 def init_app(app: Flask) -> None:
     """Have Flask's own static view say `immutable` where `immutable` holds (Werkzeug sends the file and its ETag),
-    and answer a client that takes gzip with the asset gzipped (`gzipped`). The view itself still decides which
-    file a name means (404 outside server/static/)."""
+    and answer a client that takes gzip with the asset gzipped (`gzip_answer`), deciding which before evaluating
+    any condition. Flask's view decides which file a name means (404 outside server/static/)."""
     serve = app.view_functions["static"]
 
     @functools.wraps(serve)
     def static(filename: str):
-        plain = serve(filename=filename)
-        response = gzipped(filename, plain) or plain
+        if not worth_gzip(filename):
+            response = serve(filename=filename)
+        else:
+            response = (gzip_answer(filename) if takes_gzip(request.headers.get("Accept-Encoding"))
+                        else serve(filename=filename))
+            response.vary.add("Accept-Encoding")
         if response.status_code in (200, 304) and immutable(filename, request.args.get("v")):
             responses.immutable(response)
         return response

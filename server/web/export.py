@@ -22,7 +22,6 @@ other ones.
 """
 from __future__ import annotations
 
-import gzip
 import mimetypes
 import os
 import shutil
@@ -39,7 +38,7 @@ from . import static_config
 from .access_log import AccessLog
 from .dumps import OWN_FILES, is_table_file
 from .harvest import PAGES, document_iris, sitemap_part_path, sitemap_parts
-from .hooks import GZIP_MIN_BYTES, compressible
+from .hooks import GZIP_MIN_BYTES, compressible, gzip_twin
 from .i18n import LANGUAGES
 from .links import document_path
 
@@ -204,7 +203,7 @@ class _Writer:
         self._stamp(file, len(body), mtime)
         if compress and len(body) >= GZIP_MIN_BYTES:
             twin = file.with_name(file.name + ".gz")
-            twin.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+            twin.write_bytes(gzip_twin(body))
             self._stamp(twin, twin.stat().st_size, mtime)
 
     def copy(self, source: Path, target: str, mtime: float | None = None) -> None:

@@ -320,6 +320,12 @@ def takes_gzip(accept_encoding: str | None) -> bool:
     return parse_accept_header(accept_encoding)["gzip"] > 0
 
 
+def gzip_twin(body: bytes) -> bytes:
+    """The gzip twin of a file sent as it is (a static asset, a file of the static export): made once, so at the
+    highest level, and the same bytes every time (no timestamp)."""
+    return gzip.compress(body, compresslevel=9, mtime=0)
+
+
 def gzipped(body: bytes) -> bytes | None:
     """The gzip encoding of a body worth compressing, else None; the same bytes every time (no timestamp)."""
     return gzip.compress(body, compresslevel=5, mtime=0) if len(body) >= GZIP_MIN_BYTES else None

@@ -19,6 +19,7 @@ from ..dates import spoken_date
 from ..numbers import number
 from ..formats import HTML, Format, by_extension
 from ..rdfio import empty_document
+from ..sparql import examples
 from . import assets, get_settings, get_store, responses, served_release
 from .conneg import wants_html
 from .i18n import DEFAULT, LANGUAGES, choose_language, message
@@ -184,13 +185,15 @@ PAGE_SETTINGS = ("base_url", "contact", "imprint", "privacy", "map_tiles", "map_
 
 def page_tag(*parts: str) -> str:
     """The ETag of an HTML page: the release the store serves, the release whose files the page shows (another one
-    where the releases folder lacks the store's: `served_release`), the full URL, the language and the settings it
-    shows (PAGE_SETTINGS) decide its bytes (so its 304 too says Vary: Accept-Language)."""
+    where the releases folder lacks the store's: `served_release`), the full URL, the language, the settings it
+    shows (PAGE_SETTINGS) and the example queries read from the project folder (the start page and the form list
+    them) decide its bytes (so its 304 too says Vary: Accept-Language)."""
     lang, _ = reader()
     responses.depends_on("Accept-Language")
     shown, settings = served_release(), get_settings()
     return responses.etag(get_store().version, shown.version if shown else "", request.full_path, lang,
-                          *(getattr(settings, name) for name in PAGE_SETTINGS), *parts)
+                          *(getattr(settings, name) for name in PAGE_SETTINGS),
+                          examples.digest(settings.root / "queries"), *parts)
 
 
 def conditional_page(view):

@@ -86,11 +86,9 @@ def page_values(query: str) -> dict:
 
 
 def form(key: str | None) -> Response:
-    """The query form (with the example `key`), cached and validated as pages are: it depends on the release, the
-    URL, the language and the settings (`page_tag`), and on the examples read from the project's queries/ folder,
-    whose text is part of its tag. A review over a slow mobile network: its 119 KB went again at every visit."""
-    shown = examples(get_settings().root / "queries")
-    return responses.conditional(page_tag("form", *(e.query for e in shown)), lambda: form_page(example_query(key)))
+    """The query form (with the example `key`), cached and validated as pages are (`page_tag`, which the examples
+    are part of). A review over a slow mobile network: its 119 KB went again at every visit."""
+    return responses.conditional(page_tag(), lambda: form_page(example_query(key)))
 
 
 def form_page(query: str | None = None, error: QueryFailed | None = None) -> Response:
