@@ -255,16 +255,14 @@ class LeftOut:
         """The rows of `table` that are not left out; `slug`, `field` and `value` name the columns entries match."""
         kept = []
         for row in rows:
-            key = (table, row[slug], row[field], row[value])
-            if key in self.entries:
-                self.used.add(key)
+            if self.drops(table, row[slug], row[field], row[value]):
                 row.left_out = True
             else:
                 kept.append(row)
         return kept
 
     def drops(self, table: str, key: str, field: str, value: str) -> bool:
-        """Whether an entry leaves out this one cell (a note about a source, not a fact of the row)."""
+        """Whether an entry leaves out this row, or this one cell of a row (a note about a source, not a fact)."""
         entry = (table, key, field, value)
         if entry in self.entries:
             self.used.add(entry)

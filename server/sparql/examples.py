@@ -53,15 +53,11 @@ def headed(key: str, text: str) -> Example:
                           for field in ("title", "description")), text)
 
 
+@cache
 def digest(folder: Path) -> str:
     """The examples in `folder` as one value, for the ETags of the pages that list or link them (`site.page_tag`):
     their keys and texts, since a page links each by its key (a review: the form's tag named the texts alone)."""
-    return _digest(Path(folder))
-
-
-@cache
-def _digest(folder: Path) -> str:
-    pairs = sorted((key, example.query) for key, example in _by_key(folder).items())
+    pairs = sorted((key, example.query) for key, example in _by_key(Path(folder)).items())
     return hashlib.sha256(json.dumps(pairs).encode("utf-8")).hexdigest()[:16]
 
 
