@@ -22,7 +22,7 @@ import os
 import re
 from pathlib import Path
 
-from flask import Flask, Response, request, send_file
+from flask import Flask, Response, request
 from werkzeug.security import safe_join
 
 from . import responses
@@ -66,38 +66,51 @@ def twin(path: str, version_of: str) -> bytes:
     return gzip_twin((STATIC / path).read_bytes())
 
 
-def worth_gzip(path: str) -> bool:
-    """Whether asset `path` (relative to server/static/; not checked here) is answered gzipped to a client that
-    takes gzip: an existing compressible file of GZIP_MIN_BYTES or more."""
+def exists(path: str) -> bool:
+    """Whether `path` names a file under server/static/ (not a folder, nothing outside it)."""
     file = safe_join(str(STATIC), path)
+    return file is not None and os.path.isfile(file)
+
+
+def worth_gzip(path: str) -> bool:
+    """Whether asset `path` (an existing one, `exists`) is answered gzipped to a client that takes gzip: a
+    compressible file of GZIP_MIN_BYTES or more."""
     mimetype = mimetypes.guess_type(path)[0] or ""
-    return (file is not None and os.path.isfile(file) and compressible(mimetype)
-            and os.path.getsize(file) >= GZIP_MIN_BYTES)
+    return compressible(mimetype) and (STATIC / path).stat().st_size >= GZIP_MIN_BYTES
 
 
 def gzip_answer(path: str) -> Response:
     """Asset `path` gzipped, with a strong ETag of its own; the request's conditions and ranges are evaluated on these
     bytes (If-Range with the plain file's tag gets the whole of them)."""
     current = version(path)
-    answer = send_file(io.BytesIO(twin(path, current)), download_name=Path(path).name, etag=f"{current}-gzip",
-                       last_modified=(STATIC / path).stat().st_mtime, conditional=True, max_age=None)
+    answer = responses.send_by_content(io.BytesIO(twin(path, current)), f"{current}-gzip",
+                                       download_name=Path(path).name, max_age=None)
     answer.headers["Content-Encoding"] = "gzip"
     return answer
 
 
+def plain_answer(path: str) -> Response:
+    """Asset `path` as it is, tagged by its content's version as pages name it: the same on every replica and
+    checkout (Flask's own tag, the file's time, size and absolute path, differed between two replicas of one
+    release, and a revalidation that reached the other one got the whole file)."""
+    return responses.send_by_content(STATIC / path, version(path), max_age=None)
+
+
 def init_app(app: Flask) -> None:
-    """Have Flask's own static view say `immutable` where `immutable` holds (Werkzeug sends the file and its ETag),
-    and answer a client that takes gzip with the asset gzipped (`gzip_answer`), deciding which before evaluating
-    any condition. Flask's view decides which file a name means (404 outside server/static/)."""
+    """Have the static view send a file by its content's version (`plain_answer`), or gzipped to a client that takes
+    gzip (`gzip_answer`), deciding which before evaluating any condition, and say `immutable` where `immutable`
+    holds. Flask's own view decides that a name means no file (404, also outside server/static/)."""
     serve = app.view_functions["static"]
 
     @functools.wraps(serve)
     def static(filename: str):
+        if not exists(filename):
+            return serve(filename=filename)
         if not worth_gzip(filename):
-            response = serve(filename=filename)
+            response = plain_answer(filename)
         else:
             response = (gzip_answer(filename) if takes_gzip(request.headers.get("Accept-Encoding"))
-                        else serve(filename=filename))
+                        else plain_answer(filename))
             response.vary.add("Accept-Encoding")
         if response.status_code in (200, 304) and immutable(filename, request.args.get("v")):
             responses.immutable(response)

@@ -3,9 +3,9 @@ served release's CSV tables and their CSVW metadata, the same files under a name
 
 /dumps/ is the release the store serves (`served_release`), so its files are the ones the catalogue
 and VoID describe, also after `mpsc build` until the server restarts; while a remote store does not answer,
-the current release's files are sent. Files are sent by Werkzeug's
-`send_file` with conditional handling: ETag (the file's SHA-256, so the same file has the same
-validator under /dumps/ and /dumps/{version}/), Last-Modified, 304, HEAD and byte ranges. A file
+the current release's files are sent. Files are sent by `responses.send_by_content`: ETag (the file's
+SHA-256, so the same file has the same validator under /dumps/ and /dumps/{version}/ and on every replica; no
+Last-Modified), 304, HEAD and byte ranges. A file
 under its release's own version never changes, so it may be cached for a year; /dumps/{file} follows
 the served release and is cached briefly.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, Response, redirect, send_file
+from flask import Blueprint, Response, redirect
 
 from ..errors import HttpError, QueryFailed
 from ..formats import CSV, CSVW_MEDIA_TYPE
@@ -130,7 +130,7 @@ def send_release_file(release: Release | None, name: str, max_age: int) -> Respo
     digest = entry["sha256"] if entry else own_digests(release)[name]
     media_type = (entry["media_type"] if entry else TURTLE.media_type if name in release.ontology_files
                   else OWN_FILES[name])
-    sent = send_file(path, mimetype=media_type, conditional=True, etag=digest, max_age=max_age)
+    sent = responses.send_by_content(path, digest, mimetype=media_type, max_age=max_age)
     if entry:  # a file of the data, not one about the release
         sent.headers["Link"] = link_header([], file_signposts(entry))
     return sent
@@ -159,9 +159,10 @@ EXPORTS = "exports/"  # the listing of the served release's tables
 def listing(release: Release, path: str) -> Response:
     """The HTML listing of one release at `path` (its files linked under it), or of its tables (EXPORTS); it also
     lists the other releases, so a new one changes the tag. Under `dumps/{version}/` the files are the versioned
-    ones, also for the served release (a citing researcher's review: they were the current ones, which move on)."""
+    ones, also for the served release (a citing researcher's review: they were the current ones, which move on).
+    The tables' listing names no other release, so they do not change its tag (a replica operator's review)."""
     everything = get_releases().all()
-    tag = page_tag(release.version, *sorted(r.version for r in everything))
+    tag = page_tag(release.version, *sorted(r.version for r in everything if path != EXPORTS))
     return responses.conditional(tag, lambda: listing_page(release, everything, path))
 
 

@@ -98,8 +98,8 @@ def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]
 
 
 def _preconditions(environ) -> bool:
-    """Whether a request sends If-Match or If-Unmodified-Since, which the app's hooks evaluate (hooks.py)."""
-    return "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ
+    """Whether a request sends If-Match, which the app's hooks evaluate (hooks.py)."""
+    return "HTTP_IF_MATCH" in environ
 
 
 class FastPath:

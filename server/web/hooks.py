@@ -136,35 +136,33 @@ def _refuse_unclear_host() -> None:
 
 def _ignore_ranges_not_served(environ: dict) -> None:
     """A Range of another unit than bytes, or of several ranges (no multipart answers here), is ignored, as RFC
-    9110 §14.2 asks: the whole file with 200, where Werkzeug's send_file would answer 416. So is a Range under
-    an If-Range with a weak tag, which never matches (§13.1.5 compares strongly), where Werkzeug's would."""
+    9110 §14.2 asks: the whole file with 200, where Werkzeug's send_file would answer 416. So is a Range under an
+    If-Range that is no strong tag: a weak tag never matches (§13.1.5 compares strongly), nor a date, which must
+    equal the file's Last-Modified and no file here has one (responses.send_by_content); Werkzeug took a tag of
+    either kind and any date no earlier than the file's (a replica operator's review: a download begun on one
+    replica and resumed on another spliced two releases' bytes)."""
     if "HTTP_RANGE" in environ:
         asked = parse_range_header(environ["HTTP_RANGE"])
-        weak = environ.get("HTTP_IF_RANGE", "").lstrip().startswith("W/")
-        if asked is None or asked.units != "bytes" or len(asked.ranges) != 1 or weak:
+        condition = environ.get("HTTP_IF_RANGE", "").strip()
+        if asked is None or asked.units != "bytes" or len(asked.ranges) != 1 or (condition and condition[0] != '"'):
             del environ["HTTP_RANGE"]
 
 
-PRECONDITION_FAILED = ("The file is not the one your If-Match or If-Unmodified-Since names (a release replaced "
-                       "it, or it never was). Ask again without them for the current one.")
+PRECONDITION_FAILED = ("The file is not the one your If-Match names (a release replaced it, or it never was). Ask "
+                       "again without it for the current one.")
 
 
 def _precondition_failed(response: Response) -> bool:
     """Whether a request's If-Match failed: send_file answers that with 412 and the whole file, fresh for a
     year, or, when a Range came too, with 206 (RFC 9110 §13.2.2: the precondition is evaluated first), and any
-    other answer with its 2xx; or a failed
-    If-Unmodified-Since, which Werkzeug does not evaluate (§13.1.4: only without an If-Match header, on a file
-    with a Last-Modified that is later; before If-None-Match, so a 304 fails it too)."""
+    other answer with its 2xx. If-Unmodified-Since is ignored, as §13.1.4 asks of a representation without a
+    modification date: no answer here has one (responses.send_by_content)."""
     if response.status_code == 412:
         return True
     if "If-Match" in request.headers:  # any answer's, send_file's 200 included; a weak tag never matches (§13.1.1)
         held, (tag, weak) = request.if_match, response.get_etag()
         return (200 <= response.status_code < 300 and bool(held) and not held.star_tag
                 and (weak or not held.contains(tag)))
-    if "If-Unmodified-Since" in request.headers:
-        since, modified = request.if_unmodified_since, response.last_modified
-        status = response.status_code
-        return (200 <= status < 300 or status == 304) and bool(since and modified) and modified > since
     return False
 
 
@@ -182,18 +180,12 @@ def _file_preconditions(response: Response) -> None:
 
 
 def _not_modified_before_range(response: Response) -> None:
-    """304 for a Range whose If-None-Match names the file, or, without If-None-Match, whose If-Modified-Since is not
-    before it: RFC 9110 §13.2.2 evaluates both before Range, Werkzeug's send_file the other way round, and answered
-    206 (an attacker's review). After If-Match (`_finish`)."""
-    if response.status_code != 206 or request.method not in ("GET", "HEAD"):
+    """304 for a Range whose If-None-Match names the file: RFC 9110 §13.2.2 evaluates it before Range, Werkzeug's
+    send_file the other way round, and answered 206 (an attacker's review). After If-Match (`_finish`)."""
+    if response.status_code != 206 or request.method not in ("GET", "HEAD") or "If-None-Match" not in request.headers:
         return
     (tag, _), held = response.get_etag(), request.if_none_match
-    if "If-None-Match" in request.headers:
-        unchanged = bool(tag) and (held.star_tag or held.contains_weak(tag))
-    else:
-        since, modified = request.if_modified_since, response.last_modified
-        unchanged = bool(since and modified) and modified <= since
-    if unchanged:
+    if bool(tag) and (held.star_tag or held.contains_weak(tag)):
         response.status_code = 304
         del response.headers["Content-Range"]
 
@@ -278,7 +270,7 @@ def _any_tag_matches(response: Response) -> Response:
     if (request.if_none_match.star_tag and request.method in ("GET", "HEAD") and response.status_code == 200
             and response.get_etag()[0]):
         unchanged = Response(status=304, mimetype=response.mimetype)
-        for name in ("ETag", "Vary", "Content-Location", "Cache-Control", "Expires", "Last-Modified"):
+        for name in ("ETag", "Vary", "Content-Location", "Cache-Control", "Expires"):
             if name in response.headers:
                 unchanged.headers[name] = response.headers[name]
         return unchanged

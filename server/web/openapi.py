@@ -472,9 +472,9 @@ def dump_routes() -> dict[str, dict]:
     """/dumps/ and /exports/: the release's files, with ranges and validators, and their listings."""
     version = path("version", "A release version (12 hex digits).", {"type": "string"}, examples=["0123456789ab"])
     name = path("name", "A file of the release (listed on its page).", {"type": "string"}, examples=["mpsc.ttl"])
-    file_parameters = [ref("parameters", "Range"), ref("parameters", "If-Modified-Since"), CONDITIONAL]
+    file_parameters = [ref("parameters", "Range"), ref("parameters", "If-Range"), CONDITIONAL]
     file_answers = {"200": answer("The file as built.", content(*dump_media_types()), ETag=header("ETag", True),
-                                  Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges")),
+                                  Accept_Ranges=header("Accept-Ranges")),
                     "206": answer("The requested byte range.", content(*dump_media_types()),
                                   Content_Range=header("Content-Range", True), ETag=header("ETag", True)),
                     **not_modified(), **errors(404, 416, 503)}
@@ -511,7 +511,7 @@ def dump_routes() -> dict[str, dict]:
             "table group's (`csv-metadata.json`), with the foreign keys between the programme's tables. The same "
             "file as under /dumps/.", {**file_answers, "200": answer(
                 "The file as built.", content(CSV, CSVW_MEDIA_TYPE), ETag=header("ETag", True),
-                Last_Modified=header("Last-Modified", True), Accept_Ranges=header("Accept-Ranges"),
+                Accept_Ranges=header("Accept-Ranges"),
                 Content_Location=header("Content-Location")),
                 "206": answer("The requested byte range.", content(CSV, CSVW_MEDIA_TYPE),
                               Content_Range=header("Content-Range", True), ETag=header("ETag", True))},
@@ -802,7 +802,6 @@ HEADERS = {
     "Content-Disposition": {"description": "`inline` with the name a browser saves the answer under "
                                            "(`query-result.csv` for a query's CSV results).",
                             "schema": {"type": "string"}},
-    "Last-Modified": {"description": "When the file was written.", "schema": {"type": "string"}},
     "Accept-Ranges": {"description": "`bytes`: downloads can be resumed.", "schema": {"type": "string"}},
     "Content-Range": {"description": "The bytes sent, of how many.", "schema": {"type": "string"}},
 }
@@ -814,8 +813,9 @@ PARAMETERS = {
                         "description": "The reader's languages; German unless English is preferred."},
     "If-None-Match": {"name": "If-None-Match", "in": "header", "schema": {"type": "string"},
                       "description": "ETags of copies the client holds; a current one gets 304."},
-    "If-Modified-Since": {"name": "If-Modified-Since", "in": "header", "schema": {"type": "string"},
-                          "description": "An HTTP date; an unchanged file gets 304."},
+    "If-Range": {"name": "If-Range", "in": "header", "schema": {"type": "string"},
+                 "description": "The file's ETag, to resume a download only if the file is the same: else 200 with the "
+                                "whole of it. A date never matches (files are validated by their SHA-256 alone)."},
     "Range": {"name": "Range", "in": "header", "schema": {"type": "string"},
               "description": "Byte ranges (`bytes=1000-`), to resume a download: 206."},
 }

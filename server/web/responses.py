@@ -14,10 +14,11 @@ import importlib.metadata
 import json
 from http import HTTPStatus
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 from flask import Response, current_app, g, render_template, request
 from markupsafe import escape
+from werkzeug.utils import send_file
 
 from ..formats import HTML, PROBLEM
 from .conneg import wants_html
@@ -91,6 +92,21 @@ def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
     """Mark a response public and cacheable for `max_age` seconds, validated by `tag` (weak: gzip may re-encode)."""
     response.set_etag(tag, weak=True)
     return public(response, max_age)
+
+
+def send_by_content(path: Path | IO[bytes], etag: str, **options) -> Response:
+    """A file as Werkzeug's send_file sends it (HEAD, 304, byte ranges), validated by its bytes alone: the strong
+    `etag` the caller derives from them, and no Last-Modified. A file's time on disk tells when this copy was made
+    (copied to a replica, checked out, restored), not when its bytes changed: two replicas of one release sent
+    different dates, and an If-Modified-Since or a dated If-Range from one got a 304 or a spliced 206 from another
+    whose file had changed (a replica operator's review). Without a date, RFC 9110 §13.1.3/§13.1.4 ignore the date
+    conditions (they are kept from send_file), and a dated If-Range never matches (hooks.py drops its Range)."""
+    environ = {key: value for key, value in request.environ.items()
+               if key not in ("HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")}
+    sent = send_file(path, environ, etag=etag, conditional=True, response_class=current_app.response_class,
+                     **options)
+    del sent.headers["Last-Modified"]
+    return sent
 
 
 def public(response: Response, max_age: int = MAX_AGE) -> Response:
