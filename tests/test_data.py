@@ -197,6 +197,19 @@ def test_everything_the_ontology_describes_has_labels_in_both_languages(release_
     assert rows == []
 
 
+def test_every_scheme_and_graph_says_what_it_is_in_both_languages(release_store):
+    """A data-quality audit: the notes of the code lists and the graphs, on where their labels and facts come from,
+    were in English only, in a German dataset."""
+    rows = select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT DISTINCT ?s WHERE {
+          ?s a ?kind ; rdfs:comment ?any VALUES ?kind { skos:ConceptScheme void:Dataset }
+          FILTER(!EXISTS { ?s rdfs:comment ?de FILTER(LANG(?de) = "de") }
+                 || !EXISTS { ?s rdfs:comment ?en FILTER(LANG(?en) = "en") })
+          }""")
+    assert rows == []
+
+
 def test_a_reasoner_finds_the_release_consistent_in_what_an_ontology_review_found(release_store):
     """An ontology review (owlrl over the ontology and the release, and HermiT): our properties were
     sub-properties of annotation properties (not OWL 2 DL; under RDFS the funding notes became rdfs:comment) and

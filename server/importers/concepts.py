@@ -95,10 +95,19 @@ def categories(sources: Sources) -> Graph:
         for source in round_sources:
             graph.add((iri, DCTERMS.source, source))
     # The sources name the categories in German only (a fact audit: the English looked sourced).
-    graph.add((scheme, RDFS.comment, Literal(
-        "The German labels are the round announcements' names of the categories; the English labels are editorial "
-        "(written in server/importers/concepts.py), not a source's words.", lang="en")))
+    _comment(graph, scheme, "Die deutschen Bezeichnungen sind die Namen der Kategorien in den Bekanntmachungen der "
+             "Staffeln; die englischen sind redaktionell (geschrieben in server/importers/concepts.py), keine Worte "
+             "einer Quelle.",
+             "The German labels are the round announcements' names of the categories; the English labels are editorial "
+             "(written in server/importers/concepts.py), not a source's words.")
     return graph
+
+
+def _comment(graph: Graph, scheme: URIRef, de: str, en: str) -> None:
+    """A scheme's note on where its labels come from, in both languages (a data-quality audit: German readers of
+    a German dataset found it in English only)."""
+    graph.add((scheme, RDFS.comment, Literal(de, lang="de")))
+    graph.add((scheme, RDFS.comment, Literal(en, lang="en")))
 
 
 def _clean_label(text: str) -> tuple[str, bool]:
@@ -298,9 +307,10 @@ def fields_of_action(sources: Sources, terms_by_field: dict[str, set[str]]) -> G
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, RDFS.label, Literal("Handlungsfelder der Modellprojekte", lang="de")))
     graph.add((scheme, RDFS.label, Literal("Fields of action of the model projects", lang="en")))
-    graph.add((scheme, RDFS.comment, Literal(
-        "Editorial grouping of the topic terms the sources use; each concept lists the terms mapped to it as "
-        "skos:hiddenLabel. The rules are in sources/curation/topics.csv.", lang="en")))
+    _comment(graph, scheme, "Redaktionelle Gruppierung der Themenbegriffe der Quellen; jeder Begriff führt die ihm "
+             "zugeordneten Begriffe als skos:hiddenLabel. Die Regeln stehen in sources/curation/topics.csv.",
+             "Editorial grouping of the topic terms the sources use; each concept lists the terms mapped to it as "
+             "skos:hiddenLabel. The rules are in sources/curation/topics.csv.")
     for row in sources.topics:
         iri = iris.topic(row["slug"])
         for triple in concept_triples(iri, scheme, row["label_de"], row["label_en"], top=True):
@@ -317,18 +327,22 @@ def code_lists(sources: Sources, register: Register) -> Graph:
     graph = Graph()
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
-        graph.add((scheme, RDFS.comment, Literal(
-            "A code list of this graph: the labels of its concepts, in both languages, are editorial (written in "
-            "server/importers/concepts.py), not a source's words.", lang="en")))
+        _comment(graph, scheme, "Eine Codeliste dieses Graphen: die Bezeichnungen ihrer Begriffe sind in beiden "
+                 "Sprachen redaktionell (geschrieben in server/importers/concepts.py), keine Worte einer Quelle.",
+                 "A code list of this graph: the labels of its concepts, in both languages, are editorial (written in "
+                 "server/importers/concepts.py), not a source's words.")
         for member, (mde, men) in members.items():
             for triple in concept_triples(iris.concept(slug, member), scheme, mde, men, top=True):
                 graph.add(triple)
             graph.add((iris.concept(slug, member), RDF.type, cls))
     scheme = _scheme(graph, "unit-type", "Gebietstypen des Gemeindeverzeichnisses", "Unit types of the municipal register")
-    graph.add((scheme, RDFS.comment, Literal(
-        "The unit types of the official register with their Destatis text codes (skos:notation, one per kind of "
-        "record a type appears in: a kreisfreie Stadt is 41 as a district, 61 as a municipality). The English labels "
-        "are editorial (sources/curation/unit-types.csv).", lang="en")))
+    _comment(graph, scheme, "Die Gebietstypen des amtlichen Gemeindeverzeichnisses mit ihren Textkennzeichen von "
+             "Destatis (skos:notation, eines je Art von Datensatz, in der ein Typ vorkommt: eine kreisfreie Stadt ist "
+             "als Kreis 41, als Gemeinde 61). Die englischen Bezeichnungen sind redaktionell "
+             "(sources/curation/unit-types.csv).",
+             "The unit types of the official register with their Destatis text codes (skos:notation, one per kind of "
+             "record a type appears in: a kreisfreie Stadt is 41 as a district, 61 as a municipality). The English "
+             "labels are editorial (sources/curation/unit-types.csv).")
     codes, named = register.type_codes(), register.type_labels()
     for row in sources.unit_types:
         iri = iris.unit_type(names.slug(row["label_de"]))
