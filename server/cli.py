@@ -256,6 +256,8 @@ def serve(port, bind, workers, threads, executors, store, store_path, store_engi
     no_dangling_current(settings)
     if not dev:
         server.refuse_a_taken_address(settings.bind)
+        if settings.metrics:
+            server.refuse_a_taken_address(settings.metrics, "MPSC_METRICS")
     server.refuse_unwritable_folders(settings)
     if server.needs_build(settings):
         build_first(settings)

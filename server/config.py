@@ -20,6 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 from .errors import BadSetting
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# How the access log may name a client (MPSC_ACCESS_LOG): an address is personal data (GDPR), and a log that keeps
+# it whole needs a reason and a retention period; truncated, it still tells networks apart.
+ACCESS_LOG_CHOICES = ("truncated", "full", "off")
 
 
 def _default_root() -> Path:
@@ -64,6 +67,10 @@ class Settings:
                                         "(0: off)")
     service_allow: tuple[str, ...] = setting((), "comma-separated endpoints SERVICE may call")
     trusted_proxies: tuple[str, ...] = setting((), "comma-separated proxy addresses whose X-Forwarded-For is believed")
+    metrics: str = setting("", "host:port of granian's Prometheus exporter (workers, connections, requests, busy "
+                           "and queued threads); empty: none")
+    access_log: str = setting("truncated", "how the access log names a client: `truncated` (an IPv4 address's last "
+                              "byte zeroed, an IPv6 address's bits after its /48), `full`, or `off` (no access log)")
     short_links: Path | None = setting(None, "SQLite file of the query editor's short links (default: "
                                        "RELEASES/short-links.sqlite3)")
     map_tiles: str = setting("", "URL template of a tile layer under the result map, e.g. "
@@ -247,6 +254,11 @@ def _bind_problem(bind: str) -> str:
     return ""
 
 
+def _metrics_problem(metrics: str) -> str:
+    """Why MPSC_METRICS is neither empty nor an address the exporter can listen at."""
+    return metrics and _bind_problem(metrics)
+
+
 def _proxies_problem(proxies: tuple[str, ...]) -> str:
     """Why MPSC_TRUSTED_PROXIES is unusable: each request compares its address with every entry, and a name
     there made each one a 500."""
@@ -256,6 +268,11 @@ def _proxies_problem(proxies: tuple[str, ...]) -> str:
         except ValueError:
             return f"{proxy!r} is no IP address or network (such as 127.0.0.1 or 10.0.0.0/8); names are not resolved"
     return ""
+
+
+def _access_log_problem(value: str) -> str:
+    """Why MPSC_ACCESS_LOG is none of the ways the access log may name a client."""
+    return "" if value in ACCESS_LOG_CHOICES else f"must be one of {', '.join(ACCESS_LOG_CHOICES)}"
 
 
 def _store_problem(store: str) -> str:
@@ -308,6 +325,7 @@ def folders_written(settings: "Settings") -> dict[str, tuple[Path, Path]]:
 
 
 _CHECKS = {"base_url": _url_problem, "bind": _bind_problem, "trusted_proxies": _proxies_problem,
+           "access_log": _access_log_problem, "metrics": _metrics_problem,
            "store": _store_problem, "update_endpoint": _optional_url_problem, "store_endpoint": _optional_url_problem,
            "store_path": _folder_problem, "contact": _contact_problem, "imprint": _optional_url_problem,
            "privacy": _optional_url_problem,

@@ -121,11 +121,20 @@ def run_granian(settings: Settings, release: Release | None) -> None:
     server = Checked("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host,
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
-                     workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE)
+                     workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE, **metrics(settings))
     if settings.store == "embedded":  # the release the command checked, not what `current` names a moment later
         pin_the_served_release(release)
     with Readiness() as ready:
         server.serve()
+
+
+def metrics(settings: Settings) -> dict:
+    """Granian's options for its Prometheus exporter at MPSC_METRICS (an SRE's review: nothing told the request
+    rate, a worker's respawns or the busy and queued threads without parsing the log)."""
+    if not settings.metrics:
+        return {}
+    host, port = split_bind(settings.metrics)
+    return {"metrics_enabled": True, "metrics_address": host, "metrics_port": port}
 
 
 def pin_the_served_release(release: Release | None) -> None:
@@ -200,15 +209,16 @@ def note_ready() -> None:
             pass
 
 
-def refuse_a_taken_address(bind: str) -> None:
-    """BadSetting if another program listens at `bind` (host:port). Granian binds with SO_REUSEPORT, so a second
+def refuse_a_taken_address(bind: str, setting: str = "--port or MPSC_BIND") -> None:
+    """BadSetting if another program listens at `bind` (host:port), naming the `setting` to change (MPSC_METRICS's
+    exporter too: granian's ended in a backtrace at a taken port). Granian binds with SO_REUSEPORT, so a second
     server on a port a first one held started without a word and the kernel shared the requests between the two
     (an operator's review); a port another program held ended in a backtrace. A plain bind fails on either.
     Another `mpsc serve` that is still starting does not listen yet (it checks its release, may build one first):
     each holds a lock named by its port for as long as it runs, and a second one refuses while the first holds it
     (an operator's review: two started together both listened)."""
     host, port = split_bind(bind)
-    _hold_the_port(bind, port)
+    _hold_the_port(bind, port, setting)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections of an earlier run do not count
@@ -216,10 +226,10 @@ def refuse_a_taken_address(bind: str) -> None:
             probe.bind((host, port))
         except OSError as error:
             raise BadSetting(f"cannot listen at {bind}: {error.strerror or error} (another server, or an earlier "
-                             "one still running, holds it; stop it or choose another --port or MPSC_BIND)") from None
+                             f"one still running, holds it; stop it or choose another {setting})") from None
 
 
-def _hold_the_port(bind: str, port: int) -> None:
+def _hold_the_port(bind: str, port: int, setting: str) -> None:
     """Take the lock of `port` (a file in the temporary folder, removed again at the end) or refuse; where the file
     cannot be opened (made by another user), the plain bind alone decides. By port, whatever the host: 0.0.0.0
     and 127.0.0.1 share a port, and two servers on one port of two loopback addresses are no deployment."""
@@ -233,7 +243,7 @@ def _hold_the_port(bind: str, port: int) -> None:
     except OSError:
         handle.close()
         raise BadSetting(f"cannot listen at {bind}: another `mpsc serve` is starting or serving on port {port} "
-                         "(stop it or choose another --port or MPSC_BIND)") from None
+                         f"(stop it or choose another {setting})") from None
     atexit.register(_release, path, handle)  # which also keeps the handle, and so the lock, for as long as it runs
 
 

@@ -399,6 +399,19 @@ def test_serve_refuses_a_port_another_program_listens_on(tmp_path):
     assert result.stderr.startswith(f"error: cannot listen at 127.0.0.1:{port}: Address already in use")
 
 
+def test_serve_refuses_a_taken_port_for_its_metrics_too(tmp_path):
+    """Granian's exporter at a taken port ended in a backtrace while the server went on without it."""
+    port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        result = mpsc("serve", "--port", str(free_port()),
+                      env={"MPSC_RELEASES": str(tmp_path), "MPSC_METRICS": f"127.0.0.1:{port}"}, timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: cannot listen at 127.0.0.1:{port}: Address already in use")
+    assert "MPSC_METRICS" in result.stderr
+
+
 def test_a_second_serve_started_while_the_first_starts_is_refused(small_root, tmp_path):
     """An operator's review: two `mpsc serve` started together both passed the port check (the first did not listen
     yet: it was checking or building its release) and then both listened, sharing the port."""

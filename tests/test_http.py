@@ -14,7 +14,8 @@ import pytest
 from flask import Flask, Response, request, send_file
 from werkzeug.serving import make_server
 
-from server.errors import HttpError
+from server.config import Settings
+from server.errors import BadSetting, HttpError
 from server.web import hooks, responses
 from server.web.access_log import LINE_BYTES, AccessLog
 from server.web.cache import ResponseCache
@@ -241,6 +242,23 @@ def test_the_access_log_names_the_client_a_trusted_proxy_forwards(tmp_path):
     os.close(fd)
     first, second, third = (line.split(" ", 3)[2] for line in (tmp_path / "access.log").read_text().splitlines())
     assert (first, second, third) == ("203.0.113.9", "127.0.0.1", "a\\x0ab")
+
+
+def test_the_access_log_truncates_addresses_or_is_off_as_the_operator_says(tmp_path, monkeypatch):
+    """An SRE's review: every line named the client's whole address, personal data (GDPR), with no setting to
+    change it. MPSC_ACCESS_LOG=truncated (the default) keeps an IPv4 address's network, an IPv6 address's /48."""
+    fd = os.open(tmp_path / "access.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    for address in ("198.51.100.17", "2001:db8:1234:5678::9", "::ffff:192.0.2.77", "-"):
+        AccessLog(fd, addresses="truncated").request({"REMOTE_ADDR": address, "REQUEST_METHOD": "GET"}, 200, 1, None)
+    AccessLog(fd, addresses="off").request({"REMOTE_ADDR": "198.51.100.17", "REQUEST_METHOD": "GET"}, 200, 1, None)
+    os.close(fd)
+    clients = [line.split(" ", 3)[2] for line in (tmp_path / "access.log").read_text().splitlines()]
+    assert clients == ["198.51.100.0", "2001:db8:1234::", "192.0.2.0", "-"]
+    monkeypatch.delenv("MPSC_ACCESS_LOG", raising=False)
+    assert Settings.from_env().access_log == "truncated"
+    monkeypatch.setenv("MPSC_ACCESS_LOG", "anonymous")
+    with pytest.raises(BadSetting, match="MPSC_ACCESS_LOG"):
+        Settings.from_env()
 
 
 def test_a_long_access_log_line_is_cut_to_what_one_write_keeps_whole():

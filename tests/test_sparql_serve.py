@@ -34,6 +34,8 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     with mpsc_serve("--workers", "2", "--threads", "2", "--executors", "1", env=env, log=log) as url:
         assert fetch(url + "sparql", query=PROJECTS).json()["results"]["bindings"][2]["p"]["value"].endswith("/ulm")
         assert fetch(url + "sparql", query="ASK {", headers={"User-Agent": "probe/2"}).status == 400
+        assert fetch(url + "sparql", method="POST", headers={"Content-Type": "application/sparql-query"},
+                     data=b"ASK {}" + b" " * 100_000).status == 413
         health = fetch(url + "healthz").json()
         description = fetch(url + "sparql").body.decode()
     lines = log.read_text().splitlines()
@@ -42,9 +44,25 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     assert len([line for line in lines if '"GET /sparql?query=SELECT' in line]) == 1
     assert len([line for line in lines if '"GET /sparql?query=ASK' in line and '400' in line and "probe/2" in line]) == 1
     assert len([line for line in lines if '"GET /sparql HTTP/1.1" 200' in line]) == 1
+    # the refusal names its limit; the client is its address truncated (an SRE's review)
+    assert len([line for line in lines if '"POST /sparql' in line and line.endswith(" limit=max_query_bytes")]) == 1
+    assert all(line.split(" ", 3)[2] == "127.0.0.0" for line in lines if '"GET /' in line)
     assert len([line for line in lines if "Spawning worker-" in line]) == 2  # it really is granian, two workers
     # granian's warning that the threads we mean "seem quite high" (serve.Intended) came at every start.
     assert not [line for line in lines if "Python threads" in line], lines
+
+
+def test_granians_prometheus_exporter_answers_where_the_operator_says(releases):
+    """An SRE's review: nothing told the request rate, respawned workers or busy and queued threads without parsing
+    the log. MPSC_METRICS starts granian's exporter, which counts over all workers."""
+    metrics = free_port()
+    env = {"MPSC_RELEASES": str(releases), "MPSC_METRICS": f"127.0.0.1:{metrics}"}
+    with mpsc_serve("--workers", "2", env=env) as url:
+        assert fetch(url + "healthz").status == 200
+        exported = fetch(f"http://127.0.0.1:{metrics}/metrics").body.decode()
+    assert "granian_workers_spawns 2" in exported.splitlines(), exported
+    # the workers' own counts come at granian's first collection, 15 s after the start
+    assert "# TYPE granian_requests_handled counter" in exported and "# TYPE granian_blocking_queue gauge" in exported
 
 
 def test_a_first_start_answers_from_memory_and_then_from_the_copy_it_writes_once_it_answers(tmp_path):

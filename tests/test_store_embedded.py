@@ -118,12 +118,13 @@ def test_without_a_default_graph_the_union_stands_in(tmp_path):
         store.close()
 
 
-def test_a_query_over_the_time_limit_is_stopped(store):
+def test_a_query_over_the_time_limit_is_stopped(store, caplog):
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
         store.query(ENDLESS, SRJ)
     assert 2.0 <= time.monotonic() - started < 4.0
     assert store.ask("ASK {}")
+    assert "into the time limit of 2 s; its executor was ended" in caplog.text  # an SRE's review: no line said so
 
 
 def test_waiting_for_an_executor_counts_against_the_time_limit(release):
@@ -285,7 +286,8 @@ def executor_zombie(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("allocator", ["", "jemalloc"])
-def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, plain_environment, allocator):
+def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatch, plain_environment, allocator,
+                                                             caplog):
     monkeypatch.setenv("RUST_BACKTRACE", "1")  # an executor that aborts must not symbolise a backtrace first
     store = EmbeddedStore(release, executors=1, timeout=20.0, memory_mb=256, allocator=allocator and jemalloc())
     try:
@@ -297,6 +299,7 @@ def test_a_query_beyond_the_memory_limit_is_stopped_in_words(release, monkeypatc
             store.query(GROWING, SRJ, public=True)
         assert time.monotonic() - started < 10  # the cap stopped it, not the time limit
         assert store.query("ASK {}", SRJ, public=True)  # and its successor answers
+        assert "a query ran out of the 256 MB one query may use" in caplog.text
     finally:
         store.close()
 

@@ -362,6 +362,8 @@ class ExecutorPool:
             status, payload = executor.call(request, deadline - started)
         except TimeoutError:
             self._replace(executor, lane)
+            log.warning("a query ran %.1f s into the time limit of %g s; its executor was ended",
+                        time.monotonic() - started, self.timeout)
             stopped = QueryTimeout(self._stopped())
             # It ran for most of the time limit rather than wait for an executor: sent again, it is stopped again.
             stopped.retry = deadline - started < self.timeout / 2
@@ -481,6 +483,7 @@ class ExecutorPool:
         """What to answer for an executor that died under a query: SIGABRT is a failed allocation under the
         memory cap (Rust aborts then); anything else is reported as a failure of the engine."""
         if status == -signal.SIGABRT:
+            log.warning("a query ran out of the %d MB one query may use; its executor ended", self.memory_mb)
             return MemoryLimit(self.memory_mb)
         log.warning("a query executor ended with status %s", status)
         return StoreUnavailable("The query engine stopped unexpectedly; please try again.")

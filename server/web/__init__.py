@@ -17,6 +17,7 @@ from ..errors import QueryFailed
 from ..build.release import MANIFEST, SEARCH_INDEX, Release, Releases
 from ..store import Store
 from . import assets, hooks, page_limit
+from .access_log import AccessLog
 from .admission import Admission
 from .body_limit import BodyLimit
 from .cache import INSPECTION_BYTES, Recent, ResponseCache
@@ -41,7 +42,8 @@ def register(app: Flask, store: Store | Future | None) -> None:
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.request_bytes, settings.client_bodies, settings.trusted_proxies)
     app.wsgi_app = FastPath(app, app.extensions["mpsc.documents"])
     app.context_processor(context)  # every template extends the layout, which needs it
-    hooks.init_app(app, settings.map_tiles, trusted=settings.trusted_proxies, public_base=settings.public_base)
+    hooks.init_app(app, settings.map_tiles, AccessLog(trusted=settings.trusted_proxies, addresses=settings.access_log),
+                   public_base=settings.public_base)
     assets.init_app(app)
     page_limit.init_app(app, settings.address_pages)
     for blueprint in blueprints():

@@ -3,13 +3,18 @@
 Not through Python's `logging`: making a LogRecord (thread and process names, the caller's frame), formatting
 its time and passing it down the logger hierarchy took more time than answering a cached document did, and
 halved what the document fast path served (benchmarks/documents_throughput.py). The line looks as it did
-then: `logging`'s default time stamp, then client, request line, status, bytes sent, milliseconds, user agent.
+then: `logging`'s default time stamp, then client, request line, status, bytes sent, milliseconds, user agent;
+and, where a limit refused the request, `limit=` and its setting (an SRE's review: a full queue and a query past
+its time limit were both a bare 503). The client's address is truncated unless MPSC_ACCESS_LOG says `full`
+(`truncated`): it is personal data, and the operator's privacy notice has to account for every copy kept.
 
 Each line is one write(2) and takes no lock: a line of at most PIPE_BUF bytes is written whole, so lines of
 granian's many request threads do not interleave; longer ones are cut to that.
 """
 from __future__ import annotations
 
+import functools
+import ipaddress
 import os
 import time
 
@@ -28,14 +33,19 @@ CONTROL_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class AccessLog:
-    """Writes access-log lines to `fd`."""
+    """Writes access-log lines to `fd`, naming clients as `addresses` says (config.ACCESS_LOG_CHOICES)."""
 
-    def __init__(self, fd: int = 2, trusted: tuple[str, ...] = ()):
+    def __init__(self, fd: int = 2, trusted: tuple[str, ...] = (), addresses: str = "full"):
         self.fd, self.trusted = fd, trusted  # behind these proxies the client is the one they forward
+        self.writes, self.truncates = addresses != "off", addresses == "truncated"
         self._second: tuple[int, str] = (-1, "")  # the last second stamped, and its text
 
-    def request(self, environ: dict, status: int, length: int | None, started: float | None) -> None:
-        """The line of one request (also of answers the document fast path gives without Flask)."""
+    def request(self, environ: dict, status: int, length: int | None, started: float | None,
+                limit: str | None = None) -> None:
+        """The line of one request (also of answers the document fast path gives without Flask); `limit` names the
+        setting that refused it."""
+        if not self.writes:
+            return
         took = (time.perf_counter() - (started or time.perf_counter())) * 1000
         # WSGI gives both as Latin-1; a client may send UTF-8 unencoded (an operator's review: "KÃ¶ln" in the log)
         path, query = (environ.get(key, "").encode("latin-1").decode("utf-8", "replace")
@@ -44,9 +54,10 @@ class AccessLog:
         agent = _text(environ.get("HTTP_USER_AGENT", ""), 500)
         size = "-" if length is None else length
         client = forwarded_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), self.trusted)
-        client = _text(client, 100)
+        client = _text(truncated(client) if self.truncates else client, 100)
+        refused = f" limit={limit}" if limit else ""
         self.line(f'{client} "{environ.get("REQUEST_METHOD")} {target} '
-                  f'{environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" {status} {size} {took:.1f}ms "{agent}"')
+                  f'{environ.get("SERVER_PROTOCOL", "HTTP/1.1")}" {status} {size} {took:.1f}ms "{agent}"{refused}')
 
     def line(self, text: str) -> None:
         """Write `text` after the time stamp as one line, with one write(2) when it fits PIPE_BUF."""
@@ -68,6 +79,20 @@ class AccessLog:
             second, text = int(now), time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
             self._second = (second, text)  # one assignment: other threads see the old pair or the new one
         return f"{text},{int((now - second) * 1000):03d}"
+
+
+@functools.lru_cache(maxsize=1024)
+def truncated(address: str) -> str:
+    """`address` as a truncated log names it: an IPv4 address (also one mapped into IPv6) with its last byte zeroed,
+    an IPv6 address with every bit after its /48 (the site, not the host, as web analytics tools truncate it); text
+    that is no address as it is. Remembered: requests of one client come in runs."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False).network_address)
 
 
 def _text(text: str, most: int) -> str:

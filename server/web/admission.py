@@ -152,6 +152,15 @@ class Admission:
         self._spent: OrderedDict[str, Window] = OrderedDict()  # client -> (ended at, seconds) per query
         self._links: OrderedDict[str, Window] = OrderedDict()  # client -> (stored at, 1) per new short link
 
+    def load(self) -> dict:
+        """The public queries of this worker now: running (holding an executor), waiting for one, and the most of
+        each it takes (MPSC_EXECUTORS, MPSC_QUEUE), for /healthz (an SRE's review: with the queue full and 503s
+        going out, /healthz said `"idle": 2`, the site's own executors)."""
+        with self._lock:
+            running = self.settings.executors - self._free
+            return {"running": running, "waiting": len(self._waiting), "executors": self.settings.executors,
+                    "queue": self.settings.queue}
+
     @contextmanager
     def admit(self, client: str):
         """Admit one query of `client`: yields its deadline (time.monotonic()) once an executor is free."""

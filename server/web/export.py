@@ -74,7 +74,7 @@ def export_site(app: Flask, release: Release, out: Path, only: tuple[str, ...] =
     """Write the site of `release` as `app` answers it into `out`/site; `only` limits the documents to those
     whose path under /id/ starts with one of these prefixes (the rest is left to mpsc serve). The export's own
     requests, tens of thousands, are no clients': `app` logs none of them."""
-    logged, app.extensions["mpsc.access_log"] = app.extensions["mpsc.access_log"], _Unlogged()
+    logged, app.extensions["mpsc.access_log"] = app.extensions["mpsc.access_log"], AccessLog(addresses="off")
     try:
         return _export(app, release, Path(out) / "site", only)
     finally:
@@ -150,13 +150,6 @@ def copy_files(release: Release, app: Flask, writer: "_Writer") -> None:
     static = Path(app.static_folder)
     for source in sorted(p for p in static.rglob("*") if p.is_file()):
         writer.copy(source, "static/" + source.relative_to(static).as_posix())
-
-
-class _Unlogged(AccessLog):
-    """An access log that writes nothing."""
-
-    def line(self, text: str) -> None:
-        pass
 
 
 class _Writer:

@@ -40,12 +40,10 @@ _COMPRESSIBLE = (NTRIPLES.media_type, NQUADS.media_type)
 NOSNIFF, FRAME_OPTIONS, REFERRER_POLICY = "nosniff", "DENY", "strict-origin-when-cross-origin"
 
 
-def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None,
-             trusted: tuple[str, ...] = (), public_base: str = "") -> None:
+def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = None, public_base: str = "") -> None:
     """Register the app-wide hooks and error handlers; pages may show images from the origin of the result
     map's tile layer (`map_tiles`, MPSC_MAP_TILES) and load what they link from the public base's origin
-    (`public_base`, MPSC_BASE_URL). The access log goes to standard error unless given, naming the client that
-    `trusted` proxies (MPSC_TRUSTED_PROXIES) forward."""
+    (`public_base`, MPSC_BASE_URL). The access log goes to standard error unless given."""
     app.extensions["mpsc.page_policy"] = {framed: content_security_policy(origin_of(map_tiles), framed,
                                                                           origin_of(public_base))
                                           for framed in (False, True)}  # by whether the page may be framed
@@ -59,7 +57,7 @@ def init_app(app: Flask, map_tiles: str = "", access_log: AccessLog | None = Non
     app.register_error_handler(ReleaseCorrupt, _release_corrupt)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
-    app.extensions["mpsc.access_log"] = access_log or AccessLog(trusted=trusted)
+    app.extensions["mpsc.access_log"] = access_log or AccessLog()
 
 
 def _start_clock() -> None:
@@ -325,7 +323,7 @@ def gzipped(body: bytes) -> bytes | None:
 
 def log_access(response: Response) -> Response:
     current_app.extensions["mpsc.access_log"].request(request.environ, response.status_code, response.content_length,
-                                                      g.get("started"))
+                                                      g.get("started"), g.get("limit"))
     return response
 
 

@@ -775,12 +775,18 @@ SCHEMAS = {
                        "value": {}, "xml:lang": {"type": "string"}, "datatype": {"type": "string"}},
     },
     "Health": {
-        "type": "object", "required": ["status", "store", "release"],
+        "type": "object", "required": ["status", "store", "release", "worker", "queries"],
         "properties": {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
             "store": {"type": "object", "required": ["ok"], "description": "The store's kind, version and state.",
                       "properties": {"ok": {"type": "boolean"}}},
             "release": {"type": ["string", "null"], "description": "The current release on disk."},
+            "worker": {"type": "integer", "description": "The process id of the worker that answered."},
+            "queries": {"type": "object", "required": ["running", "waiting", "executors", "queue"],
+                        "description": "That worker's public queries: running, waiting for an executor, and the "
+                                       "most of each it takes (a full queue answers 503 to queries).",
+                        "properties": {name: {"type": "integer", "minimum": 0}
+                                       for name in ("running", "waiting", "executors", "queue")}},
         },
     },
 }

@@ -134,6 +134,8 @@ def error_response(status: int, message: str, headers: dict | None = None, *, pa
     """An error as an HTML page for browsers (or where `page` says so), else as problem details JSON with any
     `details` as members."""
     title = reason(status)
+    if details.get("limit"):
+        g.limit = details["limit"]  # for the access log's line (hooks.log_access)
     if wants_html() if page is None else page:
         response = Response(_error_page(status, title, message, details), status=status, content_type=HTML.content_type)
     else:
