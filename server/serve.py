@@ -26,6 +26,7 @@ import shutil
 import signal
 import socket
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -271,9 +272,25 @@ def refuse_unwritable_folders(settings: Settings) -> None:
 def serving_app():
     """The app a granian worker serves, from the MPSC_* variables, ready to answer every request at once."""
     end_on_stop_while_loading()
+    stop_with_the_master()
     app = _loaded_app()
     note_ready()
     return app
+
+
+def stop_with_the_master() -> None:
+    """Stop this worker as its master's stop would (SIGTERM: requests in flight finish, its executors end with it)
+    once granian's master is gone: a master killed from outside (SIGKILL, the OOM killer) left its workers serving
+    on, holding the port and its lock, and a new `mpsc serve` was refused (an SRE's review). A thread looks at the
+    parent once a second; not the kernel's parent-death signal, which follows the thread that forked the worker."""
+    master = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == master:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="mpsc-master-watch", daemon=True).start()
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

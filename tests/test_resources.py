@@ -576,3 +576,27 @@ def test_conditional_get_on_documents(base_url):
     _, headers, _ = fetch(f"{base_url}doc/project/bamberg.ttl")
     status, _, body = fetch(f"{base_url}doc/project/bamberg.ttl", headers={"If-None-Match": headers["ETag"]})
     assert status == 304 and body == b""
+
+
+def test_an_rdf_document_a_new_release_leaves_alike_keeps_its_tag(small_root, tmp_path):
+    """A replica operator's review: each release gave each document a new tag, so caches fetched them all again
+    and a client moving between replicas of two releases never got a 304. An RDF document is tagged by its bytes;
+    a page cites the release, so its tag still follows it."""
+    from server.build import build
+
+    releases = tmp_path / "releases"
+    build(small_root, releases)
+    alike, changed, page = "doc/municipal-association/091815138.ttl", "doc/project/bamberg.ttl", "doc/state/09"
+    with serve_app(Settings.from_env(root=small_root, releases=releases)) as url:
+        before = {path: fetch(url + path)[1]["ETag"] for path in (alike, changed, page)}
+    data = small_root / "data" / "programme" / "valid.ttl"
+    data.write_text(data.read_text(encoding="utf-8").replace("Smart City Bamberg", "Smart City Bamberg!"),
+                    encoding="utf-8")
+    build(small_root, releases)
+    with serve_app(Settings.from_env(root=small_root, releases=releases)) as url:
+        assert b"Smart City Bamberg!" in fetch(url + changed)[2]
+        status, headers, body = fetch(url + alike, headers={"If-None-Match": before[alike]})
+        assert (status, body, headers["ETag"]) == (304, b"", before[alike])
+        for path in (changed, page):
+            status, headers, _ = fetch(url + path, headers={"If-None-Match": before[path]})
+            assert status == 200 and headers["ETag"] != before[path], path

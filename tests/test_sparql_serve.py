@@ -206,6 +206,31 @@ def test_a_target_sent_in_utf_8_unencoded_is_logged_as_written(tmp_path):
         assert '"GET /healthz?q=Köln HTTP/1.1" 200' in log.read_text(encoding="utf-8"), log.read_text()
 
 
+def test_the_workers_stop_when_their_master_is_killed(tmp_path):
+    """An SRE's review: after `kill -9` of the master, its worker served on with the port and its lock, and a new
+    `mpsc serve` was refused. The worker now stops, and the port is free again."""
+    folder, port = tmp_path / "releases", free_port()
+    make_release(folder, sample_quads("orphan"), "orphan")
+    command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/healthz", env={"MPSC_RELEASES": str(folder)}) as process:
+        [worker] = children(process.pid)
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 30
+        while alive(worker):
+            assert time.monotonic() < deadline, "the worker serves on"
+            time.sleep(0.2)
+        assert not responds(f"http://127.0.0.1:{port}/healthz")
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (not ended, nor a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def children(pid: int) -> list[int]:
     """The processes whose parent is `pid` (granian's master: its workers)."""
     found = []

@@ -8,6 +8,8 @@ as a page or serialised; a suffix (.ttl, .jsonld, .rdf, .nt, .html) names one fo
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect
 from rdflib import RDF, Graph, URIRef
@@ -140,7 +142,7 @@ def graph_document(path: str) -> Response:
 
 def serve_document(iri: str, suffix: Format | None) -> Response:
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
-    response = responses.conditional(tag(iri, fmt), lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
+    response = conditional(fmt, lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
     if response.status_code == 404:
         return document_headers(response, negotiated=negotiated)
     return with_alternates(response, iri, fmt, negotiated)
@@ -152,16 +154,18 @@ def ontology(extension: str | None) -> Response:
     """The vocabulary: its documentation page, or the ontology graph in an RDF format."""
     suffix = suffix_format(extension, DOCUMENT_FORMATS)
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
-    response = responses.conditional(tag(ONTOLOGY_IRI, fmt), lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
+    response = conditional(fmt, lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
     return with_alternates(response, ONTOLOGY_IRI, fmt, negotiated)
 
 
-def tag(iri: str, fmt: Format) -> str:
-    """The ETag of a document: an HTML page's also depends on the reader's language and URL, JSON-LD's on the
-    form asked for (compacted or expanded)."""
+def conditional(fmt: Format, render: Callable[[], Response]) -> Response:
+    """A document's answer or 304: a page is tagged by what decides it (the release, its URL, the reader's
+    language, …), as it cites the release; an RDF document by its bytes, which a new release mostly leaves as they
+    were (a replica operator's review: each release gave each of the documents a new tag, so that caches fetched
+    them all again, and a client moving between replicas of two releases never got a 304)."""
     if fmt is HTML:
-        return page_tag(fmt.key)
-    return responses.etag(get_store().version, iri, fmt.key, form_tag())
+        return responses.conditional(page_tag(fmt.key), render)
+    return responses.conditional_on_content(render)
 
 
 def ontology_page(fmt: Format) -> Response:

@@ -1,7 +1,8 @@
 """What views answer with: validators and conditional GET, cacheability, and errors in words.
 
 Data changes only with a release, so a view computes its ETag from the release version and the request
-alone (and the server's code, `code_version`), and `conditional` answers 304 before any work is done. A view that calls `depends_on` gets the
+alone (and the server's code, `code_version`), and `conditional` answers 304 before any work is done; what many
+releases leave alike (RDF documents) is tagged by its bytes instead (`conditional_on_content`). A view that calls `depends_on` gets the
 named request headers into Vary on every answer, 304s included. `error_response` is how an error reaches a
 client: problem details (RFC 9457) for programs, the site's error page for browsers; a missing document asked for
 in an RDF format is the one exception, an empty document of that format (site.not_found).
@@ -86,6 +87,17 @@ def conditional(tag: str, compute: Callable[[], Response], max_age: int = MAX_AG
         if response.status_code == 200:
             cacheable(response, tag, max_age)
     return response
+
+
+def conditional_on_content(compute: Callable[[], Response], max_age: int = MAX_AGE) -> Response:
+    """`compute()`'s answer tagged by its bytes, or a 304 when the client holds those bytes: for answers that many
+    releases and versions of this server write alike. Computed before it is compared; the document fast path
+    keeps it with its tag, so that later requests are answered, 304s too, without computing it again."""
+    response = compute()
+    if response.status_code != 200:
+        return response
+    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    return not_modified(tag) or cacheable(response, tag, max_age)
 
 
 def cacheable(response: Response, tag: str, max_age: int = MAX_AGE) -> Response:
