@@ -155,6 +155,9 @@ class Settings:
             problem = _number_problem(f.name, value) if numeric else _CHECKS.get(f.name, _fine)(value)
             if problem:
                 raise BadSetting(f"{ENVIRONMENT[f.name]}={_shown(value)}: {problem}")
+        if self.metrics and split_bind(self.metrics)[1] == split_bind(self.bind)[1]:
+            raise BadSetting(f"MPSC_METRICS={_shown(self.metrics)}: must name another port than MPSC_BIND's, where "
+                             "the site answers")
         return self
 
     def with_(self, **changes) -> "Settings":

@@ -21,6 +21,7 @@ import atexit
 import fcntl
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import signal
@@ -122,11 +123,16 @@ def run_granian(settings: Settings, release: Release | None) -> None:
     server = Checked("server.serve:serving_app", factory=True, interface=Interfaces.WSGI, address=host,
                      port=port, workers=settings.workers, blocking_threads=settings.http_threads,
                      http1_settings=http1, log_access=False, respawn_failed_workers=True, log_dictconfig=LOGGING,
-                     workers_kill_timeout=math.ceil(settings.query_timeout) + STOP_GRACE, **metrics(settings))
+                     workers_kill_timeout=kill_timeout(settings), **metrics(settings))
     if settings.store == "embedded":  # the release the command checked, not what `current` names a moment later
         pin_the_served_release(release)
     with Readiness() as ready:
         server.serve()
+
+
+def kill_timeout(settings: Settings) -> int:
+    """Seconds a stopping worker has before it is killed: its queries could have run to their time limit."""
+    return math.ceil(settings.query_timeout) + STOP_GRACE
 
 
 def metrics(settings: Settings) -> dict:
@@ -280,15 +286,20 @@ def serving_app():
 
 def stop_with_the_master() -> None:
     """Stop this worker as its master's stop would (SIGTERM: requests in flight finish, its executors end with it)
-    once granian's master is gone: a master killed from outside (SIGKILL, the OOM killer) left its workers serving
-    on, holding the port and its lock, and a new `mpsc serve` was refused (an SRE's review). A thread looks at the
-    parent once a second; not the kernel's parent-death signal, which follows the thread that forked the worker."""
-    master = os.getppid()
+    once granian's master is gone, and end it as the master would have once its queries could have run to their
+    time limit: a master killed from outside (SIGKILL, the OOM killer) left its workers serving on, holding the port
+    and its lock, and a new `mpsc serve` was refused (an SRE's review). A thread looks at the parent once a second;
+    not the kernel's parent-death signal, which follows the thread that forked the worker."""
+    parent = multiprocessing.parent_process()  # the master as it forked this worker, even if it is gone already
+    master = parent.pid if parent is not None else os.getppid()
+    grace = kill_timeout(Settings.from_env())
 
     def watch() -> None:
         while os.getppid() == master:
             time.sleep(1)
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace)
+        _end_at_once(signal.SIGKILL, None)
 
     threading.Thread(target=watch, name="mpsc-master-watch", daemon=True).start()
 

@@ -410,6 +410,10 @@ def test_serve_refuses_a_taken_port_for_its_metrics_too(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: cannot listen at 127.0.0.1:{port}: Address already in use")
     assert "MPSC_METRICS" in result.stderr
+    # the site's own port (a review: it was refused as "another mpsc serve")
+    result = mpsc("serve", "--port", str(port),
+                  env={"MPSC_RELEASES": str(tmp_path), "MPSC_METRICS": f"127.0.0.1:{port}"}, timeout=60)
+    assert result.returncode == 2 and "must name another port than MPSC_BIND's" in result.stderr, result.stderr
 
 
 def test_a_second_serve_started_while_the_first_starts_is_refused(small_root, tmp_path):

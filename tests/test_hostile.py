@@ -971,3 +971,10 @@ def test_the_longest_request_target_is_the_one_the_limits_page_states(served_url
         assert answer is not None and answer.status == status, (length, answer)
     english = raw(served_url, b"GET /limits?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").text
     assert f"a request's URL up to {LONGEST_TARGET:,} bytes" in html.unescape(english)
+
+
+def test_a_static_path_through_a_folder_that_is_not_there_is_the_file_it_names(base_url):
+    """A review: `/static/nope/../style.css` was a 500 (the file's name was read uncleaned); Flask's view answered
+    it with the file, as every name is cleaned before it is looked up."""
+    answer = exchange(base_url, "GET", "/static/nope/../style.css")
+    assert answer.status == 200 and answer.body == (ROOT / "server" / "static" / "style.css").read_bytes()

@@ -204,7 +204,7 @@ def test_one_access_log_line_per_request(base, folder):
     fetch(base + "missing", headers={"User-Agent": "probe/1"})
     lines = logged(folder, "probe/1")
     assert len(lines) == 2
-    assert re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} 127\.0\.0\.1 "GET /text HTTP/1\.1" 200 2800 \d+\.\dms "probe/1"',
+    assert re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} 127\.0\.0\.0 "GET /text HTTP/1\.1" 200 2800 \d+\.\dms "probe/1"',
                         lines[0]), lines[0]
     assert '"GET /missing HTTP/1.1" 404' in lines[1] and lines[1].endswith('"probe/1"')
 
@@ -235,10 +235,10 @@ def test_the_access_log_names_the_client_a_trusted_proxy_forwards(tmp_path):
     budgets the request counted in; an untrusted X-Forwarded-For is still no client."""
     fd = os.open(tmp_path / "access.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     request = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/x", "HTTP_USER_AGENT": "probe"}
-    AccessLog(fd, trusted=("127.0.0.1",)).request({**request, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"},
-                                                 200, 1, None)
-    AccessLog(fd).request({**request, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, 200, 1, None)
-    AccessLog(fd, trusted=("127.0.0.1",)).request({**request, "HTTP_X_FORWARDED_FOR": "a\nb"}, 200, 1, None)
+    behind = AccessLog(fd, trusted=("127.0.0.1",), addresses="full")
+    behind.request({**request, "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"}, 200, 1, None)
+    AccessLog(fd, addresses="full").request({**request, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, 200, 1, None)
+    behind.request({**request, "HTTP_X_FORWARDED_FOR": "a\nb"}, 200, 1, None)
     os.close(fd)
     first, second, third = (line.split(" ", 3)[2] for line in (tmp_path / "access.log").read_text().splitlines())
     assert (first, second, third) == ("203.0.113.9", "127.0.0.1", "a\\x0ab")
@@ -248,12 +248,16 @@ def test_the_access_log_truncates_addresses_or_is_off_as_the_operator_says(tmp_p
     """An SRE's review: every line named the client's whole address, personal data (GDPR), with no setting to
     change it. MPSC_ACCESS_LOG=truncated (the default) keeps an IPv4 address's network, an IPv6 address's /48."""
     fd = os.open(tmp_path / "access.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    for address in ("198.51.100.17", "2001:db8:1234:5678::9", "::ffff:192.0.2.77", "-"):
-        AccessLog(fd, addresses="truncated").request({"REMOTE_ADDR": address, "REQUEST_METHOD": "GET"}, 200, 1, None)
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET"}
+    # as forwarded: a port, brackets, a zone id (a review: `198.51.100.17:4711` was logged whole), and no address
+    for address in ("198.51.100.17", "2001:db8:1234:5678::9", "::ffff:192.0.2.77", "198.51.100.17:4711",
+                    "[2001:db8:1234:5678::9]:443", "fe80::1%eth0", "Max Mustermann"):
+        AccessLog(fd, trusted=("127.0.0.1",)).request({**proxied, "HTTP_X_FORWARDED_FOR": address}, 200, 1, None)
     AccessLog(fd, addresses="off").request({"REMOTE_ADDR": "198.51.100.17", "REQUEST_METHOD": "GET"}, 200, 1, None)
     os.close(fd)
     clients = [line.split(" ", 3)[2] for line in (tmp_path / "access.log").read_text().splitlines()]
-    assert clients == ["198.51.100.0", "2001:db8:1234::", "192.0.2.0", "-"]
+    assert clients == ["198.51.100.0", "2001:db8:1234::", "192.0.2.0", "198.51.100.0", "2001:db8:1234::", "fe80::",
+                       "-"]
     monkeypatch.delenv("MPSC_ACCESS_LOG", raising=False)
     assert Settings.from_env().access_log == "truncated"
     monkeypatch.setenv("MPSC_ACCESS_LOG", "anonymous")

@@ -600,3 +600,18 @@ def test_an_rdf_document_a_new_release_leaves_alike_keeps_its_tag(small_root, tm
         for path in (changed, page):
             status, headers, _ = fetch(url + path, headers={"If-None-Match": before[path]})
             assert status == 200 and headers["ETag"] != before[path], path
+
+
+def test_a_revalidation_of_an_rdf_document_is_answered_without_rendering_it(small_root, tmp_path, monkeypatch):
+    """A review: tagged by its bytes, a document was rendered for every conditional request the fast path did not
+    answer (behind a CDN, most); its tag is remembered per release."""
+    from server.build import build
+    from server.web import resources
+
+    build(small_root, tmp_path / "releases")
+    url = "doc/municipal-association/091815138.ttl?from=a-cdn"  # a query string: past the document fast path
+    with serve_app(Settings.from_env(root=small_root, releases=tmp_path / "releases")) as base:
+        tag = fetch(base + url)[1]["ETag"]
+        monkeypatch.setitem(resources.DOCUMENT_RENDERERS, "rdf", lambda *_: pytest.fail("rendered again"))
+        status, headers, _ = fetch(base + url, headers={"If-None-Match": tag})
+        assert (status, headers["ETag"]) == (304, tag)

@@ -706,7 +706,7 @@ def test_healthz_reports_store_and_release(server):
     assert answer.json()["release"] == "sample1" and answer.json()["store"]["version"] == "sample1"
     assert answer.json()["store"]["store"] == "embedded" and answer.json()["store"]["lanes"] == {"public": 2, "site": 1}
     # the worker that answered and its public queries (an SRE's review: a full queue was invisible here)
-    assert answer.json()["queries"] == {"running": 0, "waiting": 0, "executors": 2, "queue": 64}
+    assert answer.json()["queries"] == {"running": 0, "waiting": 0, "in_flight": 0, "executors": 2, "queue": 64}
     assert isinstance(answer.json()["worker"], int)
 
 

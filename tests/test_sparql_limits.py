@@ -69,9 +69,11 @@ def test_an_endless_query_is_stopped_while_another_client_is_served(server):
 
     thread = threading.Thread(target=run_endless)
     thread.start()
-    time.sleep(0.3)  # the endless query now occupies one executor
-    # /healthz says so (an SRE's review: a busy endpoint looked idle there)
-    assert fetch(server + "healthz").json()["queries"] == {"running": 1, "waiting": 0, "executors": 2, "queue": 64}
+    # the endless query now occupies one executor, and /healthz says so (an SRE's review: it looked idle there)
+    deadline = time.monotonic() + 10
+    while (load := fetch(server + "healthz").json()["queries"])["running"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert load == {"running": 1, "waiting": 0, "in_flight": 1, "executors": 2, "queue": 64}
     answered, slowest = 0, 0.0
     while thread.is_alive():
         started = time.monotonic()

@@ -81,7 +81,7 @@ def _network(address: str) -> str:
 
     Remembered: reading an address is a tenth of the web worker's own time for a small query, and requests of
     one client come in runs."""
-    ip = _ip(address)
+    ip = ip_of(address)
     if ip is None:
         return address
     if ip.version == 6 and not (ip.is_loopback or ip.is_link_local or ip.is_unspecified):
@@ -90,11 +90,11 @@ def _network(address: str) -> str:
 
 
 def _trusted(address: str, trusted: tuple[str, ...]) -> bool:
-    ip = _ip(address)
+    ip = ip_of(address)
     return ip is not None and any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in trusted)
 
 
-def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def ip_of(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The IP address a peer or X-Forwarded-For hop names: an IPv4-mapped IPv6 address as IPv4 (a server
     listening on `[::]` sees IPv4 peers so), without a port (`1.2.3.4:5`, `[2001:db8::1]:443`, as some proxies
     forward) or zone id (`fe80::1%eth0`); None for text that names none."""
@@ -153,13 +153,13 @@ class Admission:
         self._links: OrderedDict[str, Window] = OrderedDict()  # client -> (stored at, 1) per new short link
 
     def load(self) -> dict:
-        """The public queries of this worker now: running (holding an executor), waiting for one, and the most of
-        each it takes (MPSC_EXECUTORS, MPSC_QUEUE), for /healthz (an SRE's review: with the queue full and 503s
-        going out, /healthz said `"idle": 2`, the site's own executors)."""
+        """The public work of this worker now, for /healthz (an SRE's review: with the queue full and 503s going
+        out, /healthz said `"idle": 2`, the site's own executors): queries running (holding an executor) and waiting
+        for one, of at most MPSC_EXECUTORS and MPSC_QUEUE; and all work admitted (`in_flight`: those, the queries
+        being checked and the reconciliation batches, `charge`), which gets 503 `queue` at executors + queue."""
         with self._lock:
-            running = self.settings.executors - self._free
-            return {"running": running, "waiting": len(self._waiting), "executors": self.settings.executors,
-                    "queue": self.settings.queue}
+            return {"running": self.settings.executors - self._free, "waiting": len(self._waiting),
+                    "in_flight": self._in_flight, "executors": self.settings.executors, "queue": self.settings.queue}
 
     @contextmanager
     def admit(self, client: str):

@@ -66,15 +66,16 @@ def twin(path: str, version_of: str) -> bytes:
     return gzip_twin((STATIC / path).read_bytes())
 
 
-def exists(path: str) -> bool:
-    """Whether `path` names a file under server/static/ (not a folder, nothing outside it)."""
+def existing(path: str) -> str | None:
+    """The file under server/static/ that `path` names, relative to it as `safe_join` cleans it (`map/../style.css`
+    is `style.css`, as Flask's view answered it); None for a folder, a missing file or anything outside."""
     file = safe_join(str(STATIC), path)
-    return file is not None and os.path.isfile(file)
+    return Path(file).relative_to(STATIC).as_posix() if file is not None and os.path.isfile(file) else None
 
 
 def worth_gzip(path: str) -> bool:
-    """Whether asset `path` (an existing one, `exists`) is answered gzipped to a client that takes gzip: a
-    compressible file of GZIP_MIN_BYTES or more."""
+    """Whether asset `path` (an `existing` one) is answered gzipped to a client that takes gzip: a compressible
+    file of GZIP_MIN_BYTES or more."""
     mimetype = mimetypes.guess_type(path)[0] or ""
     return compressible(mimetype) and (STATIC / path).stat().st_size >= GZIP_MIN_BYTES
 
@@ -104,15 +105,16 @@ def init_app(app: Flask) -> None:
 
     @functools.wraps(serve)
     def static(filename: str):
-        if not exists(filename):
+        name = existing(filename)  # every name below is this one (a review: `nope/../style.css` was a 500)
+        if name is None:
             return serve(filename=filename)
-        if not worth_gzip(filename):
-            response = plain_answer(filename)
+        if not worth_gzip(name):
+            response = plain_answer(name)
         else:
-            response = (gzip_answer(filename) if takes_gzip(request.headers.get("Accept-Encoding"))
-                        else plain_answer(filename))
+            response = (gzip_answer(name) if takes_gzip(request.headers.get("Accept-Encoding"))
+                        else plain_answer(name))
             response.vary.add("Accept-Encoding")
-        if response.status_code in (200, 304) and immutable(filename, request.args.get("v")):
+        if response.status_code in (200, 304) and immutable(name, request.args.get("v")):
             responses.immutable(response)
         return response
 

@@ -162,7 +162,7 @@ def listing(release: Release, path: str) -> Response:
     ones, also for the served release (a citing researcher's review: they were the current ones, which move on).
     The tables' listing names no other release, so they do not change its tag (a replica operator's review)."""
     everything = get_releases().all()
-    tag = page_tag(release.version, *sorted(r.version for r in everything if path != EXPORTS))
+    tag = page_tag(release.version, *(() if path == EXPORTS else sorted(r.version for r in everything)))
     return responses.conditional(tag, lambda: listing_page(release, everything, path))
 
 

@@ -782,11 +782,12 @@ SCHEMAS = {
                       "properties": {"ok": {"type": "boolean"}}},
             "release": {"type": ["string", "null"], "description": "The current release on disk."},
             "worker": {"type": "integer", "description": "The process id of the worker that answered."},
-            "queries": {"type": "object", "required": ["running", "waiting", "executors", "queue"],
-                        "description": "That worker's public queries: running, waiting for an executor, and the "
-                                       "most of each it takes (a full queue answers 503 to queries).",
+            "queries": {"type": "object", "required": ["running", "waiting", "in_flight", "executors", "queue"],
+                        "description": "That worker's public queries: running, waiting for an executor, all work "
+                                       "admitted (`in_flight`: reconciliation batches too), and the most it takes "
+                                       "(`executors`; at `executors` + `queue` in flight, queries get 503).",
                         "properties": {name: {"type": "integer", "minimum": 0}
-                                       for name in ("running", "waiting", "executors", "queue")}},
+                                       for name in ("running", "waiting", "in_flight", "executors", "queue")}},
         },
     },
 }

@@ -142,7 +142,7 @@ def graph_document(path: str) -> Response:
 
 def serve_document(iri: str, suffix: Format | None) -> Response:
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
-    response = conditional(fmt, lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
+    response = conditional_document(iri, fmt, lambda: DOCUMENT_RENDERERS[fmt.kind](iri, fmt))
     if response.status_code == 404:
         return document_headers(response, negotiated=negotiated)
     return with_alternates(response, iri, fmt, negotiated)
@@ -154,18 +154,20 @@ def ontology(extension: str | None) -> Response:
     """The vocabulary: its documentation page, or the ontology graph in an RDF format."""
     suffix = suffix_format(extension, DOCUMENT_FORMATS)
     fmt, negotiated = choose(DOCUMENT_FORMATS, suffix=suffix)
-    response = conditional(fmt, lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
+    response = conditional_document(ONTOLOGY_IRI, fmt, lambda: ONTOLOGY_RENDERERS[fmt.kind](fmt))
     return with_alternates(response, ONTOLOGY_IRI, fmt, negotiated)
 
 
-def conditional(fmt: Format, render: Callable[[], Response]) -> Response:
+def conditional_document(iri: str, fmt: Format, render: Callable[[], Response]) -> Response:
     """A document's answer or 304: a page is tagged by what decides it (the release, its URL, the reader's
     language, …), as it cites the release; an RDF document by its bytes, which a new release mostly leaves as they
     were (a replica operator's review: each release gave each of the documents a new tag, so that caches fetched
-    them all again, and a client moving between replicas of two releases never got a 304)."""
+    them all again, and a client moving between replicas of two releases never got a 304). Its tag is remembered
+    per release, so a revalidation is answered without rendering it again."""
     if fmt is HTML:
         return responses.conditional(page_tag(fmt.key), render)
-    return responses.conditional_on_content(render)
+    return responses.conditional_on_content(render, per_release.value("document tags", dict),
+                                            (iri, fmt.key, form_tag()))
 
 
 def ontology_page(fmt: Format) -> Response:
@@ -201,8 +203,7 @@ def ontology_version(version: str) -> Response:
     if fmt is HTML:
         response = responses.conditional(page_tag(fmt.key), lambda: earlier_ontology_page(iri, triples))
     else:
-        response = responses.conditional(responses.etag(release.version, version, fmt.key, form_tag()),
-                                         lambda: rdf_response(triples, fmt))
+        response = conditional_document(iri, fmt, lambda: rdf_response(triples, fmt))
     return with_alternates(response, iri, fmt, negotiated)  # named as every document is (a protocol review)
 
 

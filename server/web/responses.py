@@ -15,7 +15,7 @@ import importlib.metadata
 import json
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Callable, Hashable
 
 from flask import Response, current_app, g, render_template, request
 from markupsafe import escape
@@ -89,14 +89,19 @@ def conditional(tag: str, compute: Callable[[], Response], max_age: int = MAX_AG
     return response
 
 
-def conditional_on_content(compute: Callable[[], Response], max_age: int = MAX_AGE) -> Response:
+def conditional_on_content(compute: Callable[[], Response], known: dict, key: Hashable,
+                           max_age: int = MAX_AGE) -> Response:
     """`compute()`'s answer tagged by its bytes, or a 304 when the client holds those bytes: for answers that many
-    releases and versions of this server write alike. Computed before it is compared; the document fast path
-    keeps it with its tag, so that later requests are answered, 304s too, without computing it again."""
+    releases and versions of this server write alike. The tag is kept in `known` under `key` (what decides the
+    answer, for as long as the data do), so that a revalidation is answered without computing it again (a review:
+    behind a CDN, whose requests are mostly conditional, each one rendered the document)."""
+    held = known.get(key)
+    if held is not None and (response := not_modified(held)) is not None:
+        return response
     response = compute()
     if response.status_code != 200:
         return response
-    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    tag = known[key] = hashlib.sha256(response.get_data()).hexdigest()[:32]
     return not_modified(tag) or cacheable(response, tag, max_age)
 
 
