@@ -267,6 +267,6 @@ def test_a_rewording_of_a_phrase_the_graph_does_not_use_is_reported(root):
     collector's phrase only where the graph uses that phrase: a rewording nothing uses would be lost unseen (a
     review), as a correction of no source row would."""
     with (root / "sources/curation/translations.csv").open("a", encoding="utf-8") as table:
-        table.write('programme.csv,kts/planned_role,"our words","a phrase the graph does not use"\n')
+        table.write('programme.csv,kts/planned_role,"our words","a phrase the graph does not use",\n')
     _, problems = programme_graphs(root)
     assert problems == ["translations.csv rewords no phrase the graph uses: ('programme.csv', 'kts/planned_role')"]

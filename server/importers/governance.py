@@ -157,6 +157,8 @@ class GovernanceImporter:
         ours = described and self.sources.reworded(subject, described["field"])
         if described is not None:  # in our words where the collector's followed a source's (translations.csv)
             graph.add((iri, RDFS.comment, Literal(ours["label_en"] if ours else described["value"], lang="en")))
+            if ours and ours.get("label_de"):  # and in German, ours too (a data-quality audit: English only)
+                graph.add((iri, RDFS.comment, Literal(ours["label_de"], lang="de")))
             used.append(described)
         cite(graph, iri, used, confidence=weakest(used), note=ours["reason"] if ours else "")
 
