@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -222,3 +223,25 @@ def test_the_page_passes_axe(site):
     with Browser(width=1280, height=900) as browser:
         browser.open(site + "changes?lang=en")
         assert violations(browser) == [] and browser.errors == []
+
+
+def test_a_mirror_reaches_the_next_release_by_the_changelog_as_readme_says(two, site):
+    """A mirror operator's review: README said what the changelog holds, not how to apply it. The procedure it now
+    gives (README, "Keeping a copy in sync"): per resource the changelog names in a graph, that graph's triples about
+    it and its `#` parts, replaced by what a CONSTRUCT over that graph returns; the result is the next release's
+    graph, and its digest the one release.json names."""
+    _, _, a, b = two
+    mirror = programme(a)
+    log = changelog(b)
+    for node in log.subjects(MPSC.changedResource, None):
+        if str(log.value(node, MPSC.inGraph)) != str(PROGRAMME_GRAPH):
+            continue
+        resource = str(log.value(node, MPSC.changedResource))
+        mirror = {t for t in mirror if t[0] != URIRef(resource) and not str(t[0]).startswith(resource + "#")}
+        query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{PROGRAMME_GRAPH}> {{ ?s ?p ?o "
+                 f'FILTER(?s = <{resource}> || STRSTARTS(STR(?s), "{resource}#")) }} }}')
+        answer = fetch(site + "sparql", query=query, headers={"Accept": "application/n-triples"})
+        mirror |= set(Graph().parse(data=answer.body, format="nt"))
+    assert mirror == programme(b)
+    written = gzip.decompress((b.path / "mpsc.nt.gz").read_bytes())
+    assert hashlib.sha256(written).hexdigest() == b.manifest["digests"][str(PROGRAMME_GRAPH)]
