@@ -31,7 +31,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .config import READY_DIR, SERVED_RELEASE, Settings, environment, folders_written, split_bind
+from .config import READY_DIR, SERVED_RELEASE, Settings, environment, folders_written, redacted, split_bind
 from .build.release import Release, ReleaseCorrupt, Releases
 from .errors import BadSetting, QueryFailed
 from .store import open_store
@@ -126,6 +126,10 @@ def run_granian(settings: Settings, release: Release | None) -> None:
                      workers_kill_timeout=kill_timeout(settings), **metrics(settings))
     if settings.store == "embedded":  # the release the command checked, not what `current` names a moment later
         pin_the_served_release(release)
+    # what an operator reading the log needs first (an SRE's review: the start named no release and no settings)
+    said.info("Serving release %s from %s: %d worker(s), %d public query executor(s) each, %s s per query",
+              release.version if release else "(the store's)", redacted(settings.store), settings.workers,
+              settings.executors, f"{settings.query_timeout:g}")
     with Readiness() as ready:
         server.serve()
 

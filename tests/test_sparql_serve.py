@@ -48,6 +48,7 @@ def test_granian_serves_with_one_access_log_line_per_request(releases, tmp_path)
     assert len([line for line in lines if '"POST /sparql' in line and line.endswith(" limit=max_query_bytes")]) == 1
     assert all(line.split(" ", 3)[2] == "127.0.0.0" for line in lines if '"GET /' in line)
     assert len([line for line in lines if "Spawning worker-" in line]) == 2  # it really is granian, two workers
+    assert [line for line in lines if "Serving release served from embedded: 2 worker(s), 1 public query" in line]
     # granian's warning that the threads we mean "seem quite high" (serve.Intended) came at every start.
     assert not [line for line in lines if "Python threads" in line], lines
 
