@@ -5,8 +5,8 @@ its time and passing it down the logger hierarchy took more time than answering 
 halved what the document fast path served (benchmarks/documents_throughput.py). The line looks as it did
 then: `logging`'s default time stamp, then client, request line, status, bytes sent, milliseconds, user agent;
 and, where a limit refused the request, `limit=` and its setting (an SRE's review: a full queue and a query past
-its time limit were both a bare 503). The client's address is truncated unless MPSC_ACCESS_LOG says `full`
-(`truncated`): it is personal data, and the operator's privacy notice has to account for every copy kept.
+its time limit were both a bare 503). The client's address is truncated (`truncated`) unless MPSC_ACCESS_LOG
+says `full`: it is personal data, and the operator's privacy notice has to account for every copy kept.
 
 Each line is one write(2) and takes no lock: a line of at most PIPE_BUF bytes is written whole, so lines of
 granian's many request threads do not interleave; longer ones are cut to that.

@@ -2,8 +2,8 @@
 
 200 when the store answers, else 503; the body names the store, the release version it serves and the
 current release on disk (they differ after `mpsc build` until the server restarts), and the worker that answered
-(its process id: with MPSC_WORKERS > 1 each probe reaches one of them) with its public queries running and
-waiting (`queries`): a full queue answers 503 to queries while the store itself is well.
+(its process id: with MPSC_WORKERS > 1 each probe reaches one of them) with its public work (`queries`:
+running, waiting, all in flight; `Admission.load`): a full queue answers 503 to queries while the store is well.
 """
 from __future__ import annotations
 
