@@ -620,6 +620,26 @@ def test_a_replica_whose_folder_lacks_the_stores_release_tags_its_pages_apart_an
     assert caplog.text.count(f"the store serves release {real_store.version}, which {tmp_path} lacks") == 1
 
 
+def test_healthz_says_degraded_while_the_folder_lacks_the_served_releases_files(settings, real_store, tmp_path):
+    """An SRE's review: with the releases folder moved away, /healthz said ok while /dumps/ answered 404 and the
+    catalogue's download links led nowhere. The store still answers, so the replica stays 200, degraded, naming
+    what it lacks: the release (its manifest), then a file emptied and one removed."""
+    def health(base: str) -> dict:
+        status, headers, body = fetch(base + "healthz")
+        assert status == 200 and headers["Cache-Control"] == "no-store"
+        return json.loads(body)
+    with serve_app(settings.with_(releases=tmp_path), store=real_store) as base:
+        lacking = health(base)
+        assert lacking["status"] == "degraded" and lacking["store"]["ok"]
+        assert lacking["files"] == {"version": real_store.version, "whole": False, "absent": ["release.json"]}
+        folder = shutil.copytree(settings.releases / real_store.version, tmp_path / real_store.version)
+        assert health(base)["status"] == "ok" and health(base)["files"]["whole"]
+        (folder / "mpsc.ttl").write_bytes(b"")
+        (folder / "places.csv").unlink()
+        assert health(base)["status"] == "degraded"
+        assert health(base)["files"]["absent"] == ["mpsc.ttl", "places.csv"]
+
+
 def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):
     """An English reader's review: no page had a <meta name="description">. A resource's is the start of its own
     description in the reader's language, the query form's the site's (the lists' their own: the next test)."""

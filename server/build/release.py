@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,13 +157,35 @@ class Release:
         """The files of the earlier versions of the ontology (Turtle), in version order."""
         return list(self.manifest.get("ontology_versions", {}).values())
 
-    def file(self, name: str) -> Path | None:
-        """The path of a listed release file, or None for names the release does not have."""
+    @property
+    def names(self) -> set[str]:
+        """Every file of the release: the manifest's, the manifest itself, its checksums, notes, search index,
+        changelog and earlier ontologies."""
         listed = ({entry["name"] for entry in self.files} | {CHECKSUMS, MANIFEST, NOTES, SEARCH_INDEX}
                   | set(self.ontology_files))
         if "changes" in self.manifest:
             listed.add(CHANGES)
-        return self.path / name if name in listed else None
+        return listed
+
+    def file(self, name: str) -> Path | None:
+        """The path of a listed release file, or None for names the release does not have."""
+        return self.path / name if name in self.names else None
+
+    def absent(self) -> list[str]:
+        """The release's files its folder no longer holds as the manifest lists them, sorted: gone, or of another
+        size (a copy cut short, a file emptied). A stat each, so that /healthz can ask at every probe (`verify`
+        reads every byte)."""
+        sizes = {entry["name"]: entry.get("bytes") for entry in self.files}
+        problems = []
+        for name in sorted(self.names):
+            try:
+                found = os.stat(self.path / name)
+            except OSError:
+                problems.append(name)
+                continue
+            if not stat.S_ISREG(found.st_mode) or sizes.get(name, found.st_size) != found.st_size:
+                problems.append(name)
+        return problems
 
 
 UNREADABLE_SUMS = f"{CHECKSUMS} is no UTF-8 text"  # what `verify_folder` says of one

@@ -587,7 +587,8 @@ def metadata_routes() -> dict[str, dict]:
             "health", "metadata", "Health",
             "Whether this server can answer: its store, the release version the store serves and the current "
             "release on disk (they differ after a build until the server restarts). Never cached.",
-            {"200": answer("The store answers.", {"application/json": {"schema": ref("schemas", "Health")}}),
+            {"200": answer("The store answers; `degraded` when the releases folder lacks files of the served release "
+                           "(`files.absent`).", {"application/json": {"schema": ref("schemas", "Health")}}),
              "503": answer("The store cannot answer, or a query found its on-disk files damaged (`store.damaged`).",
                            {"application/json": {"schema": ref("schemas", "Health")}},
                            Retry_After=header("Retry-After", True))})},
@@ -777,10 +778,17 @@ SCHEMAS = {
     "Health": {
         "type": "object", "required": ["status", "store", "release", "worker", "queries"],
         "properties": {
-            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
             "store": {"type": "object", "required": ["ok"], "description": "The store's kind, version and state.",
                       "properties": {"ok": {"type": "boolean"}}},
             "release": {"type": ["string", "null"], "description": "The current release on disk."},
+            "files": {"type": ["object", "null"], "required": ["version", "whole", "absent"],
+                      "description": "Whether the releases folder holds the served release's files as its manifest "
+                                     "lists them: `absent` names those it lacks or holds at another size (`release.json` "
+                                     "alone: the release's folder or manifest is gone); null while the store names no "
+                                     "version.",
+                      "properties": {"version": {"type": "string"}, "whole": {"type": "boolean"},
+                                     "absent": {"type": "array", "items": {"type": "string"}}}},
             "worker": {"type": "integer", "description": "The process id of the worker that answered."},
             "queries": {"type": "object", "required": ["running", "waiting", "in_flight", "executors", "queue"],
                         "description": "That worker's public queries: running, waiting for an executor, all work "
