@@ -24,6 +24,7 @@ from server.config import Settings
 from server import iris
 from server.namespaces import SD
 from tests.conftest import serve_app
+from tests.ld_support import fetch as ld_fetch
 from tests.sparql_support import PROGRAMME, fetch, make_release, sample_quads
 
 MPSC = Namespace("https://w3id.org/mpsc/ontology#")
@@ -632,6 +633,18 @@ def test_answers_allow_every_origin_and_preflight_is_answered(sparql):
     assert preflight.status == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert preflight.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+@pytest.mark.parametrize("path", ["sparql/", "catalog/", "reconcile/", "dumps"])
+def test_a_preflight_where_the_request_is_redirected_is_answered_in_place(server, path):
+    """A JavaScript developer's review: a preflight to `/sparql/` got the 308 the request gets, and a browser makes a
+    redirected preflight a network error (Fetch), so a script's POST failed where curl's followed the redirect."""
+    status, headers, _ = ld_fetch(server + path, method="OPTIONS", follow=False, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert status == 200 and "Location" not in headers
+    assert headers["Access-Control-Allow-Origin"] == "*" and "POST" in headers["Access-Control-Allow-Methods"]
+    assert ld_fetch(server + path, follow=False)[0] == 308  # the request itself still moves
 
 
 def test_a_repeated_query_is_answered_304_and_cacheable(sparql):

@@ -79,14 +79,27 @@ def _slash_redirect() -> Response | None:
     other way round, a trailing slash too many on a path that exists without it (a LOD Cloud reviewer's: `/dumps`
     moved to `/dumps/` and `/id/x/` to `/id/x`, while `/ontology/` and `/catalog/` were 404s), with the same status
     as Werkzeug's. Under the base, not relative to the host: behind a proxy that serves the site under a path
-    (`https://example.org/mpsc/`), `/ontology` led out of it, for good, as a 308 is cached (a sub-path review)."""
-    error = request.routing_exception
+    (`https://example.org/mpsc/`), `/ontology` led out of it, for good, as a 308 is cached (a sub-path review).
+
+    A CORS preflight (OPTIONS) is answered in place instead: Fetch makes a redirected preflight a network error,
+    so a script's POST to `/sparql/` failed where curl's followed the 308 (a JavaScript developer's review); the
+    request itself is then redirected, and its target preflighted in turn."""
+    moved = _moved(request.routing_exception)
+    if moved is None:
+        return None
+    if request.method == "OPTIONS":
+        return Response(status=200)
+    return redirect(*moved)
+
+
+def _moved(error: Exception | None) -> tuple[str, int] | None:
+    """(URL under the public base, status) where the request's path has moved, or None."""
     if isinstance(error, RequestRedirect):
         target = urlsplit(error.new_url)
-        return redirect(_under_base(target.path, target.query), code=error.code)
+        return _under_base(target.path, target.query), error.code
     bare = request.path.rstrip("/")
     if isinstance(error, NotFound) and bare and bare != request.path and _routed(bare):
-        return redirect(_under_base(quote(bare, safe=_PATH_SAFE), request.query_string.decode("latin-1")), code=308)
+        return _under_base(quote(bare, safe=_PATH_SAFE), request.query_string.decode("latin-1")), 308
     return None
 
 

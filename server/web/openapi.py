@@ -117,10 +117,10 @@ def path_item(app: Flask, rule: str, methods: dict) -> dict:
     its URL converter unless the operation lists the values (`enum`)."""
     patterns = {name: f"^(?:{app.url_map.converters[converter or 'default'].regex})$"
                 for converter, name in _ARGUMENT.findall(rule)}
-    limited = errors(429) if counted(openapi_path(rule)) else {}  # web/page_limit.py
     return {method: {**described, "parameters": [_constrained(p, patterns) for p in described["parameters"]],
-                     "responses": {**described["responses"], **limited, **TOO_LONG}}
-            for method, described in methods.items()}
+                     "responses": {**described["responses"],
+                                   **(errors(429) if counted(method.upper(), openapi_path(rule)) else {}), **TOO_LONG}}
+            for method, described in methods.items()}  # web/page_limit.py
 
 
 # Any request may name more than the HTTP server reads (server/serve.py): granian answers 414 itself, before the

@@ -6,7 +6,7 @@ site's executors, and everyone else waited seconds for a page (a helper's attack
 address asking for a document with a new junk parameter each time, which no cache holds, kept another address's
 document 4-9 s from its usual 0.02 s).
 The next request of an address that is waiting for as many gets 429 at once. Answers the document cache holds
-never reach the app (fastpath.py), so they count for nothing; nor do static files and /healthz. Behind a proxy
+never reach the app (fastpath.py), so they count for nothing; nor do static files, /healthz and CORS preflights. Behind a proxy
 or CDN, MPSC_TRUSTED_PROXIES must name it, or all its visitors are one address.
 """
 from __future__ import annotations
@@ -20,9 +20,11 @@ from .admission import AtOnce, address_of, client_in
 OWN_BUDGETS, OWN_BUDGET = ("/sparql", "/q/", "/static/", "/healthz"), "/reconcile"
 
 
-def counted(path: str) -> bool:
-    """Whether a request for `path` counts among its address's pages and documents."""
-    return not path.startswith(OWN_BUDGETS) and path != OWN_BUDGET
+def counted(method: str, path: str) -> bool:
+    """Whether a request for `path` counts among its address's pages and documents. A CORS preflight (OPTIONS)
+    does not: it computes nothing, and a browser turns any answer to it but a 2xx into a network error, so the
+    script behind it could read neither the 429 nor its Retry-After (a JavaScript developer's review)."""
+    return method != "OPTIONS" and not path.startswith(OWN_BUDGETS) and path != OWN_BUDGET
 
 
 def init_app(app: Flask, most: int) -> None:
@@ -34,7 +36,7 @@ def init_app(app: Flask, most: int) -> None:
 
 
 def _enter() -> None:
-    if not counted(request.path):
+    if not counted(request.method, request.path):
         return
     address = address_of(client_in(request.environ, current_app.config["MPSC"].trusted_proxies))
     current_app.extensions["mpsc.pages"].enter(address)
