@@ -42,6 +42,13 @@ def chosen(offered, accept=None, **options):
     (SELECT, "text/turtle, */*;q=0.1", SRJ, True),
     (SELECT, "application/sparql-results+xml;q=abc", SRJ, True),  # a range whose weight is no number is left out,
     (SELECT, "text/csv;q=nan, application/sparql-results+json;q=0.5", SRJ, True),  # and no range left is no header
+    # at one q, a type the header names beats one a wildcard matches (a JavaScript developer's review: axios's
+    # default got HTML, the first offered); among named ones, the order offered decides
+    (DOCUMENTS, "application/json, text/plain, */*", JSONLD, True),
+    (DOCUMENTS, "text/turtle, */*", TURTLE, True),
+    (DOCUMENTS, "text/*, application/rdf+xml", RDFXML, True),
+    (CATALOGUE, "text/html, */*", HTML, True),
+    (SELECT, "text/csv, */*", CSV, True),
 ])
 def test_accept_picks_the_format(offered, accept, expected, negotiated):
     assert chosen(offered, accept) == (expected, negotiated)

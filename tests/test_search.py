@@ -254,6 +254,9 @@ def test_a_page_beyond_the_last_is_404(base_url):
 def test_search_page_answers_json_by_accept_and_links_resources(base_url):
     response = fetch(base_url + "search?q=Koeln", headers={"Accept": "application/json"})
     assert response.media_type == "application/json"
+    # as axios asks by default (a JavaScript developer's review: the page came, offered first and matched by */*)
+    assert fetch(base_url + "search?q=Koeln", headers={"Accept": "application/json, text/plain, */*"}).json() == \
+        response.json()
     hit = next(h for h in response.json()["results"] if h["iri"] == KOELN)
     assert hit["page"] == base_url + "doc/municipality/05315000"
     html = fetch(base_url + "search?q=Koeln", headers={"Accept": "text/html"})

@@ -124,8 +124,14 @@ def _weight(value: str) -> float | None:
 
 
 def quality(ranges: Iterable[_Range], fmt: Format) -> float:
-    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1). Aliases
-    count only when named exactly: `application/*` asks for an application type, not for HTML as XHTML."""
+    """The q a client gives a format: the most specific matching range decides (RFC 9110 §12.5.1)."""
+    return _match(ranges, fmt)[0]
+
+
+def _match(ranges: Iterable[_Range], fmt: Format) -> tuple[float, int]:
+    """(q, specificity) of the most specific range matching a format (specificity as `_Range.specificity`; -1
+    for none). Aliases count only when named exactly: `application/*` asks for an application type, not for HTML
+    as XHTML."""
     best_spec, best_q = -1, 0.0
     for media_type in fmt.media_types:
         for r in ranges:
@@ -134,17 +140,20 @@ def quality(ranges: Iterable[_Range], fmt: Format) -> float:
                 continue
             if spec is not None and (spec > best_spec or (spec == best_spec and r.q > best_q)):
                 best_spec, best_q = spec, r.q
-    return best_q if best_spec >= 0 else 0.0
+    return (best_q, best_spec) if best_spec >= 0 else (0.0, -1)
 
 
 def negotiate(accept: str | None, offered: Sequence[Format], default: Format) -> Format | None:
-    """The offered format the Accept header prefers; `default` when there is no header or only wildcards."""
+    """The offered format the Accept header prefers; `default` when there is no header or only wildcards. Among
+    formats of one q, one the header names beats one only a wildcard matches, then the order offered: axios's
+    `application/json, text/plain, */*` got a page's HTML (offered first, by `*/*`) instead of its JSON-LD (a
+    JavaScript developer's review; the exported site's nginx and Caddy already took the named type)."""
     ranges = parse_accept(accept)
     if not ranges:
         return default
     if default in offered and all(r.type == "*" for r in ranges) and quality(ranges, default) > 0:
         return default
-    q, _, fmt = max(((quality(ranges, f), -i, f) for i, f in enumerate(offered)), key=lambda t: (t[0], t[1]))
+    (q, _), _, fmt = max(((_match(ranges, f), -i, f) for i, f in enumerate(offered)), key=lambda t: t[:2])
     return fmt if q > 0 else None
 
 
