@@ -417,6 +417,10 @@ def test_resource_page_embeds_schema_org_for_search_engines(base_url, release):
     assert reference["license"] == "https://www.govdata.de/dl-de/by-2-0"
     assert turtle["contentSize"] == f"{(release.path / 'mpsc.ttl').stat().st_size} bytes"
     assert dataset["inLanguage"] == ["de", "en"]
+    english = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                   page(base_url + "doc/dataset", "en"), re.S).group(1))
+    # a search-engine review: 3 English keywords against 7 German ones
+    assert len(english["keywords"]) == len(dataset["keywords"]) == 7 and "Smart City Charter" in english["keywords"]
     for path, kind in [("organisation/zebralog-gmbh", "Organization"), ("programme", "FundingScheme"),
                        ("strategy/bamberg", "CreativeWork")]:
         assert embedded(base_url + "doc/" + path)["@type"] == kind, path
@@ -654,6 +658,29 @@ def test_every_page_describes_itself_for_search_engines_and_link_previews(base_u
     assert descriptions["doc/project/bamberg", "de"] != descriptions["doc/project/bamberg", "en"]
 
 
+def test_titles_name_the_site_once_and_previews_know_the_other_language(base_url):
+    """A search-engine review: the programme's page was titled "Modellprojekte Smart Cities – Modellprojekte Smart
+    Cities" (its label is the site's name), the dataset's repeated it after "… – offener Wissensgraph"; no page
+    named its other language's locale for link previews (`og:locale:alternate`) nor a card type."""
+    for path, lang, title in (("doc/programme", "de", "Modellprojekte Smart Cities"),
+                              ("doc/programme", "en", "Model Projects Smart Cities"),
+                              ("doc/dataset", "de", "Modellprojekte Smart Cities – offener Wissensgraph"),
+                              ("doc/project/bamberg", "en", "Smart City Bamberg – Model Projects Smart Cities")):
+        found = page(base_url + path, lang)
+        assert re.findall(r"<title>(.*?)</title>", found) == [title], (path, lang)
+        other = "en_GB" if lang == "de" else "de_DE"
+        assert f'<meta property="og:locale:alternate" content="{other}">' in found
+        assert '<meta name="twitter:card" content="summary">' in found and 'name="robots"' not in found
+
+
+def test_a_filter_that_finds_no_project_is_not_indexed(base_url):
+    """A search-engine review: a combination of filters without projects ("0 Modellprojekte") was an indexable page,
+    which a search engine counts as a soft 404; one with projects stays indexable."""
+    empty, some = page(base_url + "projects?round=2019&state=02"), page(base_url + "projects?round=2019")
+    assert "project/ulm" not in empty and '<meta name="robots" content="noindex">' in empty
+    assert "project/ulm" in some and 'name="robots"' not in some
+
+
 STATIC = Path(__file__).resolve().parent.parent / "server" / "static"
 FOR_A_YEAR = "public, max-age=31536000, immutable"
 
@@ -682,7 +709,8 @@ def test_pages_name_assets_by_version_which_caches_keep_for_a_year(base_url):
 
 def test_the_landing_page_describes_the_dataset_for_dataset_search(base_url):
     """An F-UJI review: the catalogue names the start page the dataset's landing page, and it had no schema.org
-    JSON-LD (the dataset's page had), where dataset search engines read it."""
+    JSON-LD (the dataset's page had), where dataset search engines read it. Both pages mark the dataset up alike,
+    with the start page as its `url` (a search-engine review: with two `url`s, Dataset Search may see two)."""
     for query, lang in (("", "de"), ("?lang=en", "en")):
         page = fetch(base_url + query, "text/html")[2].decode()
         found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
@@ -690,7 +718,7 @@ def test_the_landing_page_describes_the_dataset_for_dataset_search(base_url):
         dataset = json.loads(found[0])
         own = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>',
                                     fetch(f"{base_url}doc/dataset{query}", "text/html")[2].decode(), re.S)[0])
-        assert dataset == {**own, "url": base_url + query}, query
+        assert dataset == own and dataset["url"] == base_url + query, query
         assert dataset["@type"] == "Dataset" and dataset["@id"] == "https://w3id.org/mpsc/id/dataset"
         assert dataset["distribution"] and dataset["license"] and dataset["inLanguage"]
 

@@ -114,6 +114,9 @@ def test_each_language_version_of_a_page_is_its_own_canonical_page(base_url):
         for lang, url in (("de", bare), ("en", f"{bare}?lang=en"), ("x-default", bare)):
             assert f'<link rel="alternate" hreflang="{lang}" href="{url}">' in page
     assert bare in fetch(f"{base_url}sitemap.xml")[2].decode()
+    for spelling in (".html", ".HTML", ".Html"):  # a suffix is read in any case (a search-engine review: `.HTML` was a
+        page = fetch(f"{bare}{spelling}")[2].decode()  # page canonical under its own spelling)
+        assert f'<link rel="canonical" href="{bare}">' in page, spelling
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -471,7 +474,7 @@ def test_every_earlier_version_of_the_ontology_dereferences(base_url):
         lead = f'<p class="lead">{message("onto.earlier", "de")} <a href="{base_url}ontology">'
         assert f"{version}</p>" in page.decode() and lead in page.decode()
         # an accessibility review: the title was the current version's, the link's text a bare URL
-        assert re.search(rf"<title>Ontologie [^<]* {re.escape(version)} – Modellprojekte Smart Cities</title>",
+        assert re.search(rf"<title>Ontologie [^<]*Modellprojekte Smart Cities {re.escape(version)}</title>",
                          page.decode()), page.decode()[:400]
         assert f'{lead}{message("onto.current", "de")}</a>' in page.decode()
         assert headers["Content-Location"] == f"{base_url}ontology/{version}.html?lang=de"  # the concrete page

@@ -81,7 +81,8 @@ def projects() -> Response:
     heading = message("nav.projects", lang) + (": " + ", ".join(filters) if filters else "")
     return render_page("projects.html", defining={facet: value for facet, value in chosen.items() if value},
                        entries=entries, names=names, chosen=chosen, heading=heading, options=choices, sort=order,
-                       sortable=SORTABLE)
+                       sortable=SORTABLE, noindex=not entries)  # a filter that finds nothing: no page to index (a
+                                                                # search-engine review: soft 404s)
 
 
 # The columns /projects sorts by (?sort=…&order=asc|desc), each with the order its header's link first asks

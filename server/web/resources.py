@@ -30,7 +30,8 @@ from .links import DOCUMENT_FORMATS, document_path, graph_iri_for, iri_for, spli
 from .maps import Parts, place_map
 from .page_model import BACKLINKS_SHOWN, Namer, Page, Value, build_page, by_text
 from .schemaorg import schema_org
-from .site import InLanguage, missing, not_found, page_tag, page_versions, reader, render_page, suffix_format
+from .site import (InLanguage, canonical_url, missing, not_found, page_tag, page_versions, reader, render_page,
+                   suffix_format)
 from .vocabulary import documentation
 
 bp = Blueprint("resources", __name__)
@@ -295,13 +296,14 @@ def page_of(iri: str) -> tuple[Graph, Namer, Page] | None:
 
 
 def dataset_schema() -> dict | None:
-    """The dataset's schema.org JSON-LD, for the start page too, as the URL of this request (`page_versions`): the
-    catalogue names the start page the dataset's landing page, where dataset search engines read it (an F-UJI
-    review found none there). Built once per release and language: the dataset's page model took 60 ms of each
-    rendering of the start page."""
+    """The dataset's schema.org JSON-LD, on the start page and the dataset's own page alike, with the start page
+    in the reader's language as its `url`: the catalogue names the start page the dataset's landing page, where
+    dataset search engines read it (an F-UJI review found none there), and two pages marking up one dataset with
+    two `url`s can be two datasets to Google's Dataset Search (a search-engine review). Built once per release and
+    language: the dataset's page model took 60 ms of each rendering of the start page."""
     lang = reader()[0]
     schema = per_release.value(f"dataset-schema {lang}", _dataset_schema)
-    return {**schema, "url": page_versions()[lang]} if schema else None
+    return {**schema, "url": canonical_url("", lang)} if schema else None
 
 
 def _dataset_schema() -> dict | None:
@@ -323,7 +325,8 @@ def resource_page(iri: str, fmt: Format = HTML) -> Response:
     # Each language version is its own page for search engines, named as the hreflang alternates name it: the
     # English page's canonical without ?lang= would fold it into the German one, which a crawler gets by default.
     canonical = page_versions()[names.lang]
-    return render_page("resource.html", page=page, schema=schema_org(graph, page, names, canonical),
+    schema = dataset_schema() if iri == str(iris.dataset()) else schema_org(graph, page, names, canonical)
+    return render_page("resource.html", page=page, schema=schema,
                        alternates=alternates(iri, HTML), signposted=signposts(iri, HTML),
                        citation=citation(iri, names.lang),
                        map=place_map(iri, page.point, part_points(graph, iri, page.point),

@@ -152,7 +152,10 @@ def page_versions(defining: dict | None = None) -> dict[str, str] | None:
     path = request.path.lstrip("/")
     if path.startswith(UNINDEXED):
         return None
-    return language_versions(path.removesuffix(f".{HTML.extension}"), defining or {})
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix.lower() == HTML.extension:  # in any case, as suffixes are read (a search-engine review:
+        path = stem                               # `/doc/x.HTML` was a page canonical under its own spelling)
+    return language_versions(path, defining or {})
 
 
 def canonical_url(path: str, lang: str, /, **params) -> str:
