@@ -271,6 +271,18 @@ def test_a_post_carries_exactly_one_query(sparql):
                  headers={"Content-Type": "application/x-www-form-urlencoded"}).json()["boolean"] is True
 
 
+@pytest.mark.parametrize("params", [{"default-graph-uri": "https://w3id.org/mpsc/graph/ontology"},
+                                    {"named-graph-uri": "https://w3id.org/mpsc/graph/programme"}, {"Query": "ASK {}"}])
+def test_a_get_naming_a_dataset_or_a_misspelt_query_is_no_request_for_the_description(sparql, params):
+    """A review with Comunica (a source URL with ?default-graph-uri= got `?query=` appended after it): a GET with
+    the dataset of a query but no `query` was answered the service description in Turtle (or 406 to a results
+    Accept), which the client then failed to read as results; so was `?Query=`. It is a query lacking its query."""
+    for accept in ("*/*", "application/sparql-results+json"):
+        answer = fetch(sparql, headers={"Accept": accept}, **params)
+        assert answer.status == 400 and "without a query" in answer.json()["detail"], (params, accept)
+    assert fetch(sparql, headers={"Accept": "text/turtle"}).status == 200  # nothing at all: the description
+
+
 def test_a_function_the_store_lacks_is_named(sparql):
     """Not the general words of other evaluation errors, which may be about a SERVICE endpoint."""
     refused = fetch(sparql, query="SELECT (<http://example.org/fn>(1) AS ?x) {}")

@@ -138,11 +138,24 @@ def read_request() -> QueryRequest | None:
         raise HttpError(400, "A POST must carry a query: query=… in a form, or the query itself as "
                              "application/sparql-query.")
     if not queries:
+        refuse_a_query_without_its_text(params)
         return None
     if len(queries[0].encode("utf-8")) > get_settings().max_query_bytes:
         raise too_large()
     return QueryRequest(as_read(queries[0]), given(params, "default-graph-uri"),
                         given(params, "named-graph-uri"), requested_formats(params))
+
+
+def refuse_a_query_without_its_text(params: MultiDict) -> None:
+    """400 for a GET that names a query's dataset, or a `query` parameter in other letters, without `query`: it is
+    a query operation lacking its query (SPARQL 1.1 Protocol §2.1), not a request for the service description,
+    which a results parser then failed to read (a review with Comunica: a source URL holding ?default-graph-uri=
+    got `?query=` appended after it)."""
+    dataset = [name for name in ("default-graph-uri", "named-graph-uri") if name in params]
+    misspelt = [name for name in params if name.lower() == "query"]
+    if dataset or misspelt:
+        raise HttpError(400, f"{(dataset or misspelt)[0]} was sent without a query: send the query as query=… "
+                             "(in lower case), or nothing for the service description.")
 
 
 def as_read(sent: str) -> str:
