@@ -225,6 +225,27 @@ def test_a_predicate_rdf_xml_cannot_write_is_refused_in_words(sparql, predicate)
     assert fine.status == 200 and ET.fromstring(fine.body) is not None
 
 
+@pytest.mark.parametrize("query, accept, media_type", [
+    ('CONSTRUCT { <http://example.org/s> <http://example.org/p/> "x" } WHERE {}',
+     "application/rdf+xml, text/turtle;q=0.8, application/n-triples;q=0.8, application/ld+json;q=0.8", "text/turtle"),
+    ('CONSTRUCT { <http://example.org/s> <http://example.org/1> "x" } WHERE {}', "application/rdf+xml, */*;q=0.1",
+     "text/turtle"),
+    ('SELECT ?x { BIND("a\\u0001b" AS ?x) }', "application/sparql-results+xml, application/sparql-results+json;q=0.8",
+     "application/sparql-results+json"),
+])
+def test_an_answer_xml_cannot_carry_goes_in_the_next_format_accept_takes(sparql, query, accept, media_type):
+    """A review with other SPARQL clients: RDF4J's send their format at q=1 and every other at q=0.8, and got the
+    406 above where another format they accept carries the answer (RFC 9110 §15.5.7: 406 when none fits)."""
+    answer = fetch(sparql, query=query, headers={"Accept": accept})
+    assert answer.status == 200 and answer.media_type == media_type, answer.body[:300]
+    assert "Accept" in answer.headers["Vary"]
+    tag = answer.headers["ETag"]
+    assert fetch(sparql, query=query, headers={"Accept": accept, "If-None-Match": tag}).status == 304
+    asked = fetch(sparql, query=query, format="xml" if "results" in accept else "rdfxml",
+                  headers={"Accept": accept})  # a format asked for by name is that format or nothing
+    assert asked.status == 406
+
+
 def test_ask_answers_in_json_xml_csv_and_tsv(sparql):
     ask = "ASK { ?s a <https://w3id.org/mpsc/ontology#Cooperation> }"
     assert fetch(sparql, query=ask).json()["boolean"] is True

@@ -51,6 +51,17 @@ def decide(offered: Sequence[Format], default: Format | None = None, *, suffix: 
     return Choice(fmt, True)
 
 
+def instead(offered: Sequence[Format], failed: Format) -> Format | None:
+    """The format the request's Accept header prefers after `failed`, which cannot carry this answer (a character
+    XML cannot hold, a predicate RDF/XML cannot write); None where it accepts no other. A 406 is for a request no
+    representation fits (RFC 9110 §15.5.7): RDF4J's clients send their format at q=1 and every other at q=0.8,
+    and got a 406 where Turtle would have done (a review with other SPARQL clients). Never HTML: whoever asked for
+    data gets data."""
+    accept = request.headers.get("Accept")
+    rest = [fmt for fmt in offered if fmt is not failed and fmt is not HTML]
+    return negotiate(accept, rest, rest[0]) if accept and rest else None
+
+
 def not_acceptable(offered: Sequence[Format], requested: Sequence[str] = ()) -> HttpError:
     """The 406 for a request none of `offered` can answer; its body names the `format` values asked for, if any,
     and lists the media types offered."""

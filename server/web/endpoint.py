@@ -25,11 +25,12 @@ from ..config import ENVIRONMENT, applied_limits
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
 from ..sparql.inspection import Inspection, inspect, unknown_prefix
-from ..errors import READ_ONLY, EvaluationFailed, HttpError, QueryFailed, ReadOnly, ServiceFailed
+from ..errors import (READ_ONLY, EvaluationFailed, HttpError, NotInRdfXml, NotInXml, QueryFailed, ReadOnly,
+                      ServiceFailed)
 from . import get_settings, get_store, hooks, responses, sparql_pages
 from .admission import client_in
 from .cache import ResponseCache
-from .conneg import choose, wants_html
+from .conneg import choose, instead, wants_html
 from .i18n import LANGUAGES, message
 from .params import decode, form_fields, refuse_other_charsets
 from .site import reader
@@ -69,9 +70,15 @@ def answer(query_request: "QueryRequest") -> Response:
     try:
         info = inspected(query_request.query)
         refuse_unsafe(info)
-        fmt = choose(OFFERED[info.form], requested=query_request.formats).format
-        response = respond(fmt, lambda: execute(query_request, info, fmt), query_request.query,
-                           query_request.default_graphs, query_request.named_graphs, volatile=info.volatile)
+        choice = choose(OFFERED[info.form], requested=query_request.formats)
+        fmt = choice.format
+        try:
+            response = respond_in(fmt, query_request, info)
+        except (NotInXml, NotInRdfXml):  # the answer does not fit the XML asked for: the next format Accept takes
+            fmt = choice.negotiated and instead(OFFERED[info.form], fmt)
+            if not fmt:
+                raise
+            response = respond_in(fmt, query_request, info)
         if fmt is not HTML:  # a browser saved CSV results as "sparql", with no suffix (a spreadsheet user's review)
             response.headers["Content-Disposition"] = f"inline; filename=query-result.{fmt.extension}"
         return response
@@ -83,6 +90,12 @@ def answer(query_request: "QueryRequest") -> Response:
         if error.status == 406 and wants_html():  # a format that does not fit the query's form, chosen on the form
             return sparql_pages.form_page(query_request.query, sparql_pages.unfit_format(info.form, error))
         raise
+
+
+def respond_in(fmt: Format, query_request: "QueryRequest", info: Inspection) -> Response:
+    """The answer to a query in `fmt`, or its 304."""
+    return respond(fmt, lambda: execute(query_request, info, fmt), query_request.query, query_request.default_graphs,
+                   query_request.named_graphs, volatile=info.volatile)
 
 
 def inspected(query: str) -> Inspection:

@@ -696,7 +696,8 @@ ERROR_RESPONSES = {
     404: ("NotFound", "Nothing here, or a filter value or file name that does not exist."),
     406: ("NotAcceptable", "None of the acceptable formats is offered (`offered` lists the media types that are), "
                            "or the result cannot be written in the chosen XML format (a character XML cannot carry, "
-                           "a predicate RDF/XML cannot write); `detail` names the formats to ask for instead."),
+                           "a predicate RDF/XML cannot write) and Accept takes no other format; `detail` names the "
+                           "formats to ask for instead."),
     413: ("ContentTooLarge", "The query is longer than the endpoint's limit (see /limits)."),
     415: ("UnsupportedMediaType", "The body is neither form-encoded nor `application/sparql-query`, or not UTF-8."),
     416: ("RangeNotSatisfiable", "The requested byte range lies outside the file."),
