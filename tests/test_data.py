@@ -206,6 +206,10 @@ def test_every_comment_is_in_both_languages(release_store):
                  || !EXISTS { ?s rdfs:comment ?en FILTER(LANG(?en) = "en") })
           }""")
     assert rows == []
+    # and no two code lists share a note (a search-engine review: five had one description)
+    notes = select(release_store, """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+                   SELECT ?s ?c WHERE { ?s a skos:ConceptScheme ; rdfs:comment ?c }""")
+    assert len(notes) >= 10 and len({row["c"] for row in notes}) == len(notes)
 
 
 def test_a_reasoner_finds_the_release_consistent_in_what_an_ontology_review_found(release_store):

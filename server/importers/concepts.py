@@ -327,10 +327,12 @@ def code_lists(sources: Sources, register: Register) -> Graph:
     graph = Graph()
     for slug, (cls, de, en, members) in CODE_LISTS.items():
         scheme = _scheme(graph, slug, de, en)
-        _comment(graph, scheme, "Eine Codeliste dieses Graphen: die Bezeichnungen ihrer Begriffe sind in beiden "
-                 "Sprachen redaktionell (geschrieben in server/importers/concepts.py), keine Worte einer Quelle.",
-                 "A code list of this graph: the labels of its concepts, in both languages, are editorial (written in "
-                 "server/importers/concepts.py), not a source's words.")
+        # each list's note names it and its concepts: five alike were one description to search engines (a review)
+        _comment(graph, scheme, f"Codeliste „{de}“: {'; '.join(m[0] for m in members.values())}. Die Bezeichnungen "
+                 "sind in beiden Sprachen redaktionell (geschrieben in server/importers/concepts.py), keine Worte einer "
+                 "Quelle.",
+                 f"Code list “{en}”: {'; '.join(m[1] for m in members.values())}. The labels, in both languages, are "
+                 "editorial (written in server/importers/concepts.py), not a source's words.")
         for member, (mde, men) in members.items():
             for triple in concept_triples(iris.concept(slug, member), scheme, mde, men, top=True):
                 graph.add(triple)
