@@ -135,6 +135,16 @@ class UndeclaredPrefix(QueryFailed):
         self.args, self.prefix = (message, line, column, prefix), prefix
 
 
+class MisspeltKeyword(QueryFailed):
+    """A syntax error at a bare word that is no word of SPARQL but resembles one (sparql/inspection.py,
+    `misspelt_keyword`); `word` and `keyword` for the query form's words."""
+
+    def __init__(self, word: str, keyword: str, line: int, column: int):
+        super().__init__(f"Syntax error at line {line}, column {column}: {word} is no word of SPARQL; did you mean "
+                         f"{keyword}?", line, column)
+        self.args, self.word, self.keyword = (word, keyword, line, column), word, keyword
+
+
 class TooDeep(QueryFailed):
     """A query whose brackets nest deeper than MPSC_MAX_QUERY_DEPTH (sparql/inspection.py)."""
 

@@ -177,6 +177,15 @@ def test_syntax_errors_are_explained_in_plain_words_in_the_readers_language(base
     assert "<details><summary>" in message  # the parser's own message, folded away
 
 
+@pytest.mark.parametrize("lang, words", [("de", "„LIMT“ ist kein Wort von SPARQL; gemeint ist wohl LIMIT."),
+                                         ("en", "“LIMT” is no word of SPARQL; did you mean LIMIT?")])
+def test_a_misspelt_keyword_is_marked_on_the_form_in_the_readers_language(base_url, lang, words):
+    html = fetch(base_url + "sparql", query="SELECT * WHERE { ?s ?p ?o }\nLIMT 3", lang=lang,
+                 headers={"Accept": "text/html"}).body.decode()
+    message = html.split('class="error-message"', 1)[1].split("</div>", 1)[0]
+    assert words in message and re.search(r'<pre class="error-line"><code>LIMT 3\n\^</code></pre>', message)
+
+
 def test_a_syntax_error_without_a_known_cause_points_at_the_place(base_url):
     html = fetch(base_url + "sparql", query="SELECT ?s WHERE { ?s ?p }", headers={"Accept": "text/html"}).body.decode()
     assert "Die Abfrage ist an der markierten Stelle nicht lesbar" in html

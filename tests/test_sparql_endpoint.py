@@ -515,6 +515,30 @@ def test_a_misspelt_form_is_a_syntax_error_whatever_the_format(sparql):
     assert answer.status == 400 and answer.json()["line"] == 1
 
 
+@pytest.mark.parametrize("query, line, column, word, keyword", [
+    ("SELEC * WHERE { ?s ?p ?o }", 1, 1, "SELEC", "SELECT"),
+    ("SELECT * WHERE { ?s ?p ?o }\nLIMT 3", 2, 1, "LIMT", "LIMIT"),
+    ("SELECT * WHERE {\n  ?s ?p ?o FILTR(?o > 1) }", 2, 12, "FILTR", "FILTER"),
+    ("SELECT * WHERE { ?s ?p ?o OPTINAL { ?s a ?t } }", 1, 27, "OPTINAL", "OPTIONAL"),
+])
+def test_a_misspelt_keyword_is_named_where_it_stands(sparql, query, line, column, word, keyword):
+    """A review with other SPARQL clients: the engine names what it expected where its parse ended ("expected
+    CONSTRUCT" after `SELEC *`, the end of the text after `LIMT 3`); the word itself is the error."""
+    with pytest.raises(SyntaxError):
+        pyoxigraph.Store().query(query)
+    problem = fetch(sparql, query=query).json()
+    assert (problem["line"], problem["column"]) == (line, column), problem
+    assert problem["detail"] == (f"Syntax error at line {line}, column {column}: {word} is no word of SPARQL; "
+                                 f"did you mean {keyword}?")
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?o } ORDERBY ?s LIMIT",  # keywords written together
+                                   "SELECT * WHERE { ?s ?p }"])  # no word to blame
+def test_an_error_without_a_misspelt_word_keeps_the_engines_place(sparql, query):
+    problem = fetch(sparql, query=query).json()
+    assert problem["status"] == 400 and "no word of SPARQL" not in problem["detail"]
+
+
 def test_a_syntax_error_in_the_browser_shows_the_form_again(sparql):
     answer = fetch(sparql, query="SELECT ?s WHERE {", headers={"Accept": BROWSER})
     page = answer.body.decode()

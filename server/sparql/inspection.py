@@ -26,10 +26,11 @@ at the old limit of 64 such queries were refused, quoting a text their author ne
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
-from ..errors import QueryFailed, TooDeep, UndeclaredPrefix
+from ..errors import MisspeltKeyword, QueryFailed, TooDeep, UndeclaredPrefix
 from ..prefixes import PREFIXES as PREDEFINED
 
 FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -161,6 +162,60 @@ def inspect(text: str, max_depth: int | None = None) -> Inspection:
     return Inspection(form, update, tuple(services), dataset, undeclared,
                       _star_variables(found) if form == "SELECT" else (), volatile,
                       (unknown[0], *_location(text, unknown[1])) if unknown else None)
+
+
+# The words of SPARQL 1.1 (its grammar's keywords and built-in functions, §19.8, §17.4) and of SPARQL 1.2 as Oxigraph
+# reads them; bare words outside strings, IRIs and comments are nothing else. Only for rewording a syntax error
+# (`misspelt_keyword`): a word missing here never makes a query fail.
+KEYWORDS = frozenset("""BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE GROUP BY HAVING
+    ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD TO MOVE COPY INSERT DATA DELETE WITH
+    USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF MINUS UNION FILTER A TRUE FALSE NOT IN EXISTS STR LANG
+    LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI
+    CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5
+    SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR
+    REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR TRIPLE ISTRIPLE SUBJECT PREDICATE OBJECT LANGDIR
+    HASLANG HASLANGDIR STRLANGDIR LATERAL ADJUST VERSION""".split())
+_RESEMBLING = 0.75  # how alike a word and a keyword must be (difflib's ratio) to name the keyword
+# Bounds on that work, done in the web worker for any query the engine refused: words longer than a keyword could
+# resemble are passed over, and only so many words that are no keywords are compared at all.
+_LONGEST_WORD, _WORDS_COMPARED = 40, 50
+
+
+def misspelt_keyword(text: str, error: QueryFailed) -> QueryFailed:
+    """A syntax error reworded where a bare word before the engine's position is no keyword but resembles one
+    (`SELEC`, `LIMT`, `OPTINAL`): the engine named what it expected where its parse ended, "expected CONSTRUCT" after
+    `SELEC *`, the end of the text after `LIMT 3` (a review with other SPARQL clients). Else `error` itself. A word
+    made of keywords (`ORDERBY`: the engine needs no space between them) is none."""
+    if error.line is None or not error.message.startswith("Syntax error"):
+        return error
+    try:
+        words = [(value, position) for kind, value, position in tokens(text) if kind == "word"]
+    except QueryFailed:
+        return error
+    lines = text.split("\n")
+    where = sum(len(line) + 1 for line in lines[:error.line - 1]) + error.column - 1  # the engine's, as an offset
+    looked_at = set()
+    for word, position in words:
+        if position > where or len(looked_at) == _WORDS_COMPARED:
+            break
+        upper = word.upper()
+        if upper in KEYWORDS or upper in looked_at or len(upper) > _LONGEST_WORD:
+            continue
+        looked_at.add(upper)
+        like = None if _of_keywords(upper) else difflib.get_close_matches(upper, KEYWORDS, n=1, cutoff=_RESEMBLING)
+        if like:
+            line, column = _location(text, position)
+            return MisspeltKeyword(word, like[0], line, column)
+    return error
+
+
+def _of_keywords(word: str) -> bool:
+    """Whether a word is keywords written together (`ORDERBY`, `SELECTDISTINCT`)."""
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(word[start:end] in KEYWORDS for start in ends if start < end):
+            ends.add(end)
+    return len(word) in ends
 
 
 def unknown_prefix(info: Inspection) -> UndeclaredPrefix | None:

@@ -24,7 +24,7 @@ from ..rdfio import serialize_sorted, sorted_triples
 from ..config import ENVIRONMENT, applied_limits
 from ..sparql.description import Limit, service_description
 from ..sparql import prefixes
-from ..sparql.inspection import Inspection, inspect, unknown_prefix
+from ..sparql.inspection import Inspection, inspect, misspelt_keyword, unknown_prefix
 from ..errors import (READ_ONLY, EvaluationFailed, HttpError, NotInRdfXml, NotInXml, QueryFailed, ReadOnly,
                       ServiceFailed)
 from . import get_settings, get_store, hooks, responses, sparql_pages
@@ -82,10 +82,13 @@ def answer(query_request: "QueryRequest") -> Response:
         if fmt is not HTML:  # a browser saved CSV results as "sparql", with no suffix (a spreadsheet user's review)
             response.headers["Content-Disposition"] = f"inline; filename=query-result.{fmt.extension}"
         return response
-    except QueryFailed as error:
+    except QueryFailed as refused:
+        error = misspelt_keyword(query_request.query, refused)
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
-        raise
+        if error is refused:
+            raise
+        raise error from None
     except HttpError as error:
         if error.status == 406 and wants_html():  # a format that does not fit the query's form, chosen on the form
             return sparql_pages.form_page(query_request.query, sparql_pages.unfit_format(info.form, error))

@@ -397,6 +397,8 @@ MESSAGES = {
                           "Anfang der Abfrage, etwa PREFIX {prefix} <…>, oder schreiben Sie die volle IRI in <…>.",
                           "The prefix “{prefix}” is not declared. Declare it at the "
                           "start of the query, e.g. PREFIX {prefix} <…>, or write the full IRI in <…>."),
+    "sparql.misspelt": ("„{word}“ ist kein Wort von SPARQL; gemeint ist wohl {keyword}.",
+                        "“{word}” is no word of SPARQL; did you mean {keyword}?"),
     "sparql.syntax": ("Die Abfrage ist an der markierten Stelle nicht lesbar: dort erwartet SPARQL etwas anderes. "
                       "Prüfen Sie an dieser Stelle Klammern, Punkte, Anführungszeichen und Schreibweise.",
                       "The query cannot be read at the marked point: SPARQL expects something else there. "

@@ -26,7 +26,7 @@ from ..sparql.examples import example, examples, headed
 from ..sparql.inspection import Inspection
 from ..sparql.prefixes import PREDEFINED
 from ..config import LONGEST_LINK
-from ..errors import HttpError, QueryFailed, UndeclaredPrefix
+from ..errors import HttpError, MisspeltKeyword, QueryFailed, UndeclaredPrefix
 from . import assets, get_settings, get_store, responses, result_views, sparql_editor
 from .assets import STATIC
 from .i18n import message, other_tag, preferred, term_label
@@ -133,6 +133,8 @@ def explain(error: QueryFailed, query: str, lang: str) -> dict:
     where = _located(error, query)
     if isinstance(error, UndeclaredPrefix):
         text = message("sparql.undeclared", lang).format(prefix=error.prefix + ":")
+    elif isinstance(error, MisspeltKeyword):
+        text = message("sparql.misspelt", lang).format(word=error.word, keyword=error.keyword)
     else:
         text = message("sparql.syntax", lang)
     return {"text": text, **where, "detail": error.message}
