@@ -640,8 +640,24 @@ def test_healthz_says_degraded_while_the_folder_lacks_the_served_releases_files(
         assert health(base)["status"] == "ok" and health(base)["files"]["whole"]
         (folder / "mpsc.ttl").write_bytes(b"")
         (folder / "places.csv").unlink()
+        with open(folder / "search.sqlite", "r+b") as index:  # the search index's size is the manifest's too
+            index.truncate(10)
         assert health(base)["status"] == "degraded"
-        assert health(base)["files"]["absent"] == ["mpsc.ttl", "places.csv"]
+        assert health(base)["files"]["absent"] == ["mpsc.ttl", "places.csv", "search.sqlite"]
+
+
+def test_a_release_file_the_manifest_gives_no_size_is_absent_only_when_gone(tmp_path, release):
+    """A review of the check: an entry without `bytes` (the manifest makes it optional) counted as a file of
+    another size, so such a release was degraded for good."""
+    from server.build.release import open_release
+
+    folder = shutil.copytree(release.path, tmp_path / release.version)
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    unsized = open_release(folder).__class__(folder, {**manifest, "files": [
+        {k: v for k, v in entry.items() if k != "bytes"} for entry in manifest["files"]]})
+    assert unsized.absent() == []
+    (folder / "mpsc.ttl").unlink()
+    assert unsized.absent() == ["mpsc.ttl"]
 
 
 def test_every_page_describes_itself_for_search_engines_and_link_previews(base_url):

@@ -324,6 +324,24 @@ def test_healthz_over_a_store_that_dies_turns_503_at_once_and_names_no_address(r
         assert port not in answer.body.decode()  # the store's address stays internal
 
 
+def test_healthz_checks_the_release_files_only_where_the_replica_keeps_releases(oxigraph, releases, tmp_path):
+    """A replica of a remote store may keep no releases (README: its files served from elsewhere): its /healthz says
+    nothing of files rather than "degraded" for ever (a review of the check); one that keeps releases but not the
+    store's is degraded, as an embedded store's whose folder is gone."""
+    store = RemoteStore(oxigraph + "/query", timeout=5.0)
+    (tmp_path / "none").mkdir()
+    make_release(tmp_path / "other", sample_quads("other1"), "other1")
+    with serve_app(Settings.from_env(releases=tmp_path / "none"), store=store) as url:
+        stateless = fetch(url + "healthz").json()
+    with serve_app(Settings.from_env(releases=tmp_path / "other"), store=store) as url:
+        behind = fetch(url + "healthz").json()
+    with serve_app(Settings.from_env(releases=releases), store=store) as url:
+        whole = fetch(url + "healthz").json()
+    assert stateless["status"] == "ok" and stateless["files"] is None
+    assert behind["status"] == "degraded" and behind["files"]["absent"] == ["release.json"]
+    assert whole["status"] == "ok" and whole["files"] == {"version": "remote1", "whole": True, "absent": []}
+
+
 def test_the_release_files_on_disk_are_sent_while_the_store_is_away(releases):
     """A Virtuoso operator's review: with the store stopped, /dumps/ and /exports/ files, which are on the replica's
     disk, answered 503 as the queries did."""

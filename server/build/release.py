@@ -172,12 +172,14 @@ class Release:
         return self.path / name if name in self.names else None
 
     def absent(self) -> list[str]:
-        """The release's files its folder no longer holds as the manifest lists them, sorted: gone, or of another
-        size (a copy cut short, a file emptied). A stat each, so that /healthz can ask at every probe (`verify`
-        reads every byte)."""
-        sizes = {entry["name"]: entry.get("bytes") for entry in self.files}
+        """The files the manifest lists (its own, its checksums, the earlier ontologies, the search index and
+        changelog where it names them) that the folder no longer holds as listed, sorted: gone, or of another size
+        than the manifest gives (a copy cut short, a file emptied). A stat each, so that /healthz can ask at every
+        probe (`verify` reads every byte)."""
+        entries = [*self.files, *(self.manifest[k] for k in ("search", "changes") if isinstance(self.manifest.get(k), dict))]
+        sizes = {entry["name"]: entry["bytes"] for entry in entries if "bytes" in entry}
         problems = []
-        for name in sorted(self.names):
+        for name in sorted({entry["name"] for entry in entries} | {MANIFEST, CHECKSUMS, *self.ontology_files}):
             try:
                 found = os.stat(self.path / name)
             except OSError:

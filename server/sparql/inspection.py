@@ -188,24 +188,23 @@ def misspelt_keyword(text: str, error: QueryFailed) -> QueryFailed:
     made of keywords (`ORDERBY`: the engine needs no space between them) is none."""
     if error.line is None or not error.message.startswith("Syntax error"):
         return error
-    try:
-        words = [(value, position) for kind, value, position in tokens(text) if kind == "word"]
-    except QueryFailed:
-        return error
     lines = text.split("\n")
     where = sum(len(line) + 1 for line in lines[:error.line - 1]) + error.column - 1  # the engine's, as an offset
     looked_at = set()
-    for word, position in words:
-        if position > where or len(looked_at) == _WORDS_COMPARED:
-            break
-        upper = word.upper()
-        if upper in KEYWORDS or upper in looked_at or len(upper) > _LONGEST_WORD:
-            continue
-        looked_at.add(upper)
-        like = None if _of_keywords(upper) else difflib.get_close_matches(upper, KEYWORDS, n=1, cutoff=_RESEMBLING)
-        if like:
-            line, column = _location(text, position)
-            return MisspeltKeyword(word, like[0], line, column)
+    try:
+        for kind, word, position in tokens(text):  # lexed only as far as the engine's place
+            if position > where or len(looked_at) == _WORDS_COMPARED:
+                break
+            whole = word.upper()
+            upper = whole.rstrip("0123456789")  # `LIMIT10`: the engine needs no space before a number
+            if kind != "word" or KEYWORDS & {whole, upper} or upper in looked_at or len(upper) > _LONGEST_WORD:
+                continue
+            looked_at.add(upper)
+            like = None if _of_keywords(upper) else difflib.get_close_matches(upper, KEYWORDS, n=1, cutoff=_RESEMBLING)
+            if like:
+                return MisspeltKeyword(word, like[0], *_location(text, position))
+    except QueryFailed:  # text the lexer cannot read before the engine's place: the engine's words stand
+        pass
     return error
 
 

@@ -105,13 +105,19 @@ def served_release() -> Release | None:
     request would otherwise each re-read its manifest); only whether its folder still exists is checked on
     every call. The fallback is looked up each time, since a build may switch `current` at any moment.
     """
+    return store_release() or current_release()
+
+
+def store_release() -> Release | None:
+    """The releases folder's release of the version the store serves; None while a remote store is away or the
+    folder lacks that release (`served_release` then shows the current one)."""
     from . import per_release
 
     try:
         served = per_release.value("served_release", lambda: _release_of(get_store().version))
     except (QueryFailed, _Lacking):  # a remote store away (its files on disk are still there), or a folder behind
-        return current_release()
-    return served if (served.path / MANIFEST).exists() else current_release()
+        return None
+    return served if (served.path / MANIFEST).exists() else None
 
 
 class _Lacking(LookupError):

@@ -17,7 +17,7 @@ import os
 from flask import Blueprint, current_app, jsonify
 
 from ..build.release import MANIFEST
-from . import get_releases, get_store, responses
+from . import get_releases, get_store, responses, store_release
 
 bp = Blueprint("health", __name__)
 
@@ -25,7 +25,7 @@ bp = Blueprint("health", __name__)
 @bp.route("/healthz")
 def healthz():
     store = get_store().health()
-    files = release_files(store.get("version"))
+    files = release_files(store)
     status = "unavailable" if not store["ok"] else "degraded" if files and files["absent"] else "ok"
     body = {"status": status, "store": store, "files": files, "release": get_releases().current_version(),
             "worker": os.getpid(), "queries": current_app.extensions["mpsc.admission"].load()}
@@ -34,12 +34,14 @@ def healthz():
     return responses.uncached(response)
 
 
-def release_files(version: str | None) -> dict | None:
+def release_files(store: dict) -> dict | None:
     """Whether the releases folder holds the files of the release the store serves (`absent`: those it lacks or
-    holds at another size; the manifest alone when the release's folder or manifest is gone); None while the
-    store names no version."""
-    if not version:
+    holds at another size; the manifest alone when the release's folder or manifest is gone): the release is read
+    once per version (`store_release`), a probe stats its files. None while the store names no version, and for a
+    replica of a remote store whose releases folder holds no release (README: its files may come from elsewhere)."""
+    version = store.get("version")
+    if not version or (store["store"] != "embedded" and get_releases().current_version() is None):
         return None
-    release = get_releases().get(version)
+    release = store_release()
     absent = release.absent() if release is not None else [MANIFEST]
     return {"version": version, "whole": not absent, "absent": absent}

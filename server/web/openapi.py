@@ -390,7 +390,8 @@ def sparql_routes() -> dict[str, dict]:
                   "sends both).", {"type": "array", "items": {"type": "string"}}, explode=True)
             for name in FORMAT_PARAMETERS]
     text_query = query("query", "The SPARQL 1.1 query (UTF-8). Without one, GET answers the service description "
-                       "(RDF) or, for browsers, the query form.", examples=["ASK {}"])
+                       "(RDF) or, for browsers, the query form; 400 where it names a dataset for a query "
+                       "(`default-graph-uri`, `named-graph-uri`) or `query` in other letters.", examples=["ASK {}"])
     example = query("example", "Without `query`: the query form filled with this example query (a file name in "
                     "`queries/` without `.rq`; unknown ones give the default query).",
                     examples=["projects-per-round-and-category"])
@@ -787,7 +788,7 @@ SCHEMAS = {
                       "description": "Whether the releases folder holds the served release's files as its manifest "
                                      "lists them: `absent` names those it lacks or holds at another size (`release.json` "
                                      "alone: the release's folder or manifest is gone); null while the store names no "
-                                     "version.",
+                                     "version, and over a remote store where the releases folder holds no release.",
                       "properties": {"version": {"type": "string"}, "whole": {"type": "boolean"},
                                      "absent": {"type": "array", "items": {"type": "string"}}}},
             "worker": {"type": "integer", "description": "The process id of the worker that answered."},
