@@ -76,8 +76,7 @@ def answer(query_request: "QueryRequest") -> Response:
             response.headers["Content-Disposition"] = f"inline; filename=query-result.{fmt.extension}"
         return response
     except QueryFailed as refused:
-        with current_app.extensions["mpsc.admission"].charge(requesting_client()):  # lexing, as `inspected` is
-            error = misspelt_keyword(query_request.query, refused)
+        error = reworded(query_request.query, refused)
         if wants_html():  # a reader stays on the form, with the message next to the query
             return sparql_pages.form_page(query_request.query, error)
         if error is refused:
@@ -87,6 +86,19 @@ def answer(query_request: "QueryRequest") -> Response:
         if error.status == 406 and wants_html():  # a format that does not fit the query's form, chosen on the form
             return sparql_pages.form_page(query_request.query, sparql_pages.unfit_format(info.form, error))
         raise
+
+
+def reworded(query: str, error: QueryFailed) -> QueryFailed:
+    """A syntax error at a misspelt keyword, named where the word stands (`misspelt_keyword`); any other error as
+    it is. The lexing is charged to the client as `inspected`'s is; a client over its budget, or a full queue, gets
+    the engine's words (a refusal there turned a 503 at the time limit into a 429)."""
+    if error.line is None:
+        return error
+    try:
+        with current_app.extensions["mpsc.admission"].charge(requesting_client()):
+            return misspelt_keyword(query, error)
+    except HttpError:
+        return error
 
 
 def answered(choice: Choice, query_request: "QueryRequest", info: Inspection) -> tuple[Format, Response]:
